@@ -1,0 +1,106 @@
+# mv: a living movie library engine. Plain make, no autotools.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/libexec/mv
+DATADIR ?= $(PREFIX)/share/mv
+MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= $(PREFIX)/etc
+DESTDIR ?=
+
+# Build directory: `make B=build-asan` keeps sanitizer objects apart.
+B ?= build
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+PKGS = libcjson libcurl
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# The warnings and the language level stay on whatever CFLAGS says.
+override CFLAGS += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -Ilib \
+	$(PKG_CFLAGS) -DMV_SCHEMADIR='"$(DATADIR)/schemas"'
+LDLIBS += $(PKG_LIBS) -lm
+
+LIBSRC := $(wildcard lib/*.c)
+LIBOBJ := $(LIBSRC:lib/%.c=$(B)/obj/%.o)
+TOOLS := $(patsubst tools/%.c,$(B)/bin/%,$(wildcard tools/*.c))
+UNITS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/*.c))
+# Small C drivers for tests and benchmarks (scorers, load generators).
+PROGSRC := $(wildcard bench/*.c tests/progs/*.c tests/jsts/*.c)
+PROGS := $(foreach s,$(PROGSRC),$(B)/progs/$(basename $(notdir $(s))))
+SCRIPTS := $(wildcard scripts/mv*)
+MAN1 := $(wildcard man/*.1)
+MAN5 := $(wildcard man/*.5)
+MAN7 := $(wildcard man/*.7)
+
+all: $(TOOLS) $(UNITS) $(PROGS)
+
+$(B)/obj/%.o: lib/%.c lib/mv.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/libmv.a: $(LIBOBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIBOBJ)
+
+$(TOOLS): $(B)/bin/%: tools/%.c $(B)/libmv.a lib/mv.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libmv.a $(LDLIBS)
+
+$(UNITS): $(B)/unit/%: tests/unit/%.c tests/unit/tap.h $(B)/libmv.a lib/mv.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(B)/libmv.a $(LDLIBS)
+
+define prog_rule
+$(B)/progs/$(basename $(notdir $(1))): $(1) $(B)/libmv.a lib/mv.h
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $(1) $(B)/libmv.a $$(LDLIBS)
+endef
+$(foreach s,$(PROGSRC),$(eval $(call prog_rule,$(s))))
+
+# Install packages first (quiet when present), then build, then test.
+bootstrap:
+	@scripts/bootstrap
+	@if [ -x scripts/bootstrap-npm ]; then scripts/bootstrap-npm; fi
+
+check: bootstrap
+	@$(MAKE) -s all
+	@MV_BUILD=$(B) tests/run
+
+asan: bootstrap
+	@$(MAKE) -s B=build-asan \
+		CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
+		LDFLAGS="-fsanitize=address,undefined" all
+	@MV_BUILD=build-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run
+
+bench: bootstrap
+	@$(MAKE) -s all
+	@for b in bench/*.sh; do [ -x "$$b" ] && MV_BUILD=$(B) "$$b" || exit 1; done
+
+demo: bootstrap
+	@$(MAKE) -s all
+	@MV_BUILD=$(B) scripts/demo
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(DATADIR)/schemas/events
+	cp $(TOOLS) $(SCRIPTS) $(DESTDIR)$(BINDIR)/
+	cp schemas/*.json $(DESTDIR)$(DATADIR)/schemas/
+	cp schemas/events/*.json $(DESTDIR)$(DATADIR)/schemas/events/
+	[ -z "$(MAN1)" ] || cp $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	[ -z "$(MAN5)" ] || cp $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	[ -z "$(MAN7)" ] || cp $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+
+uninstall:
+	for t in $(notdir $(TOOLS) $(SCRIPTS)); do rm -f $(DESTDIR)$(BINDIR)/$$t; done
+	for m in $(notdir $(MAN1)); do rm -f $(DESTDIR)$(MANDIR)/man1/$$m; done
+	for m in $(notdir $(MAN5)); do rm -f $(DESTDIR)$(MANDIR)/man5/$$m; done
+	for m in $(notdir $(MAN7)); do rm -f $(DESTDIR)$(MANDIR)/man7/$$m; done
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+.PHONY: all bootstrap check asan bench demo install uninstall clean

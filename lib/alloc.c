@@ -1,0 +1,115 @@
+/* alloc.c: allocation that exits loudly instead of returning NULL. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mv.h"
+
+static void *
+check(void *p)
+{
+	if (!p)
+		mv_die(MV_EX_SOFTWARE, "allocate memory");
+	return p;
+}
+
+void *
+mv_xmalloc(size_t n)
+{
+	return check(malloc(n ? n : 1));
+}
+
+void *
+mv_xcalloc(size_t n, size_t size)
+{
+	return check(calloc(n ? n : 1, size ? size : 1));
+}
+
+void *
+mv_xrealloc(void *p, size_t n)
+{
+	return check(realloc(p, n ? n : 1));
+}
+
+char *
+mv_xstrdup(const char *s)
+{
+	return check(strdup(s));
+}
+
+char *
+mv_xstrndup(const char *s, size_t n)
+{
+	return check(strndup(s, n));
+}
+
+char *
+mv_xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		mv_die(MV_EX_SOFTWARE, "allocate memory");
+	return s;
+}
+
+/* Grow so that n more bytes plus a NUL fit; doubling keeps appends O(1). */
+static void
+reserve(struct mv_buf *b, size_t n)
+{
+	size_t need = b->len + n + 1;
+
+	if (need <= b->cap)
+		return;
+	if (need < b->len)
+		mv_diex(MV_EX_SOFTWARE, "unable to allocate memory: size overflow");
+	b->cap = b->cap ? b->cap : 256;
+	while (b->cap < need)
+		b->cap *= 2;
+	b->buf = mv_xrealloc(b->buf, b->cap);
+}
+
+void
+mv_buf_add(struct mv_buf *b, const void *p, size_t n)
+{
+	reserve(b, n);
+	memcpy(b->buf + b->len, p, n);
+	b->len += n;
+	b->buf[b->len] = '\0';
+}
+
+void
+mv_buf_adds(struct mv_buf *b, const char *s)
+{
+	mv_buf_add(b, s, strlen(s));
+}
+
+void
+mv_buf_printf(struct mv_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	reserve(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->buf + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void
+mv_buf_free(struct mv_buf *b)
+{
+	free(b->buf);
+	b->buf = NULL;
+	b->len = b->cap = 0;
+}

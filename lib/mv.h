@@ -1,0 +1,325 @@
+/* mv.h: the one public header of libmv, shared by every mv tool. */
+#ifndef MV_H
+#define MV_H
+
+/*
+ * Ownership rule, for the whole header: a function documented as
+ * "returns malloc'd" hands the caller a block the caller frees. A function
+ * taking a cJSON * documented as "consumes" takes ownership of it; any
+ * other pointer argument is borrowed for the duration of the call only.
+ * Out of memory is never returned: mv_x* allocators print a message and
+ * exit 70.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#define MV_VERSION "0.1.0"
+
+/* ---- exit.c: the one exit-code table (sysexits) ---------------------- */
+
+enum mv_exit {
+	MV_EX_OK = 0,
+	MV_EX_NOTFOUND = 1,     /* nothing found, or check failed */
+	MV_EX_USAGE = 64,       /* permanent: bad command line */
+	MV_EX_DATAERR = 65,     /* permanent: bad input data */
+	MV_EX_NOINPUT = 66,     /* input file missing or unreadable */
+	MV_EX_UNAVAILABLE = 69, /* a service (TMDB) refused */
+	MV_EX_SOFTWARE = 70,    /* internal error, out of memory */
+	MV_EX_CANTCREAT = 73,   /* cannot create an output file */
+	MV_EX_IOERR = 74,       /* I/O error, full disk */
+	MV_EX_TEMPFAIL = 75,    /* temporary: retry later */
+	MV_EX_CONFIG = 78,      /* permanent: bad configuration */
+};
+
+/* Short name of an exit code ("tempfail"), or "unknown". Static string. */
+const char *mv_exit_name(int code);
+/* 1 when the supervisor should not restart a stage that exited so. */
+int mv_exit_permanent(int code);
+
+/* ---- diag.c: diagnostics in one grammar ------------------------------ */
+
+/* Program name used as the prefix of every message; set by mv_init. */
+extern const char *mv_prog;
+
+/*
+ * Set mv_prog from argv[0], ignore SIGPIPE (EPIPE is handled where we
+ * write) and make stdout fully buffered: tools flush per record.
+ */
+void mv_init(const char *argv0);
+
+/* "prog: unable to <fmt>: <strerror(errno)>". errno is preserved. */
+void mv_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "prog: <fmt>", for messages that carry their own reason. */
+void mv_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* As mv_warn/mv_warnx, then exit(code). */
+void mv_die(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+void mv_diex(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+/* Exit code for an errno from a failed write of state: ENOSPC, EIO... */
+int mv_exit_for_errno(int err);
+
+/*
+ * End of main: decide the status from stdout. If stdout had an error or
+ * fails to close, print "unable to write standard output" and return 74
+ * (EPIPE counts as success: the reader went away on purpose). Otherwise
+ * returns code unchanged. Use as: return mv_finish(code);
+ */
+int mv_finish(int code);
+
+/* ---- alloc.c: allocation that never returns NULL --------------------- */
+
+void *mv_xmalloc(size_t n);               /* returns malloc'd */
+void *mv_xcalloc(size_t n, size_t size);  /* returns malloc'd */
+/* Returns the resized block (p is no longer valid); never NULL. */
+void *mv_xrealloc(void *p, size_t n);
+char *mv_xstrdup(const char *s);          /* returns malloc'd */
+char *mv_xstrndup(const char *s, size_t n); /* returns malloc'd */
+char *mv_xasprintf(const char *fmt, ...)  /* returns malloc'd */
+	__attribute__((format(printf, 1, 2)));
+
+/* A growable byte buffer; buf is always NUL-terminated when len > 0. */
+struct mv_buf {
+	char *buf;  /* owned by the struct; free with mv_buf_free */
+	size_t len;
+	size_t cap;
+};
+void mv_buf_add(struct mv_buf *b, const void *p, size_t n);
+void mv_buf_adds(struct mv_buf *b, const char *s);
+void mv_buf_printf(struct mv_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void mv_buf_free(struct mv_buf *b);
+
+/* ---- io.c: loops around read/write, atomic state files --------------- */
+
+/* Write all n bytes, repeating on short writes and EINTR.
+ * Returns 0, or -1 with errno set (errno preserved from the failing call). */
+int mv_write_all(int fd, const void *p, size_t n);
+/* Read up to n bytes, repeating on EINTR and short reads until n or EOF.
+ * Returns the count read (< n only at EOF), or -1 with errno. */
+ssize_t mv_read_full(int fd, void *p, size_t n);
+
+/*
+ * Read a whole file into a malloc'd, NUL-terminated buffer (*out, caller
+ * frees) of *len bytes. Files over max bytes fail with EFBIG.
+ * Returns 0, or -1 with errno (nothing allocated).
+ */
+int mv_slurp(const char *path, size_t max, char **out, size_t *len);
+
+/*
+ * Replace path atomically with len bytes of p: temp file in the same
+ * directory (O_EXCL), write, fsync, close, rename, fsync the directory.
+ * On any failure the temp file is unlinked and path is untouched.
+ * Returns 0, or -1 with errno.
+ */
+int mv_write_atomic(const char *path, const void *p, size_t len);
+/* Same, with the document printed by cJSON (formatted) plus "\n". */
+int mv_write_json(const char *path, const cJSON *doc);
+/* fsync the directory that contains path (or path itself if a dir). */
+int mv_fsync_dir(const char *path);
+/* mkdir -p with mode; 0 or -1 with errno. */
+int mv_mkdir_p(const char *path, mode_t mode);
+
+/*
+ * Read and parse a JSON document of at most max bytes.
+ * Returns a cJSON tree the caller deletes, or NULL: then *why (static or
+ * strerror text) says what went wrong, and errno is set for I/O errors
+ * (0 for a parse error).
+ */
+cJSON *mv_json_load(const char *path, size_t max, const char **why);
+
+/* ---- lines.c: the NDJSON line reader --------------------------------- */
+
+/* Longest event line, newline excluded: with it, one line fits in one
+ * PIPE_BUF write and is "under 4 KiB" as design.md asks. */
+#define MV_EVENT_MAX 4095
+
+struct mv_lines {
+	int fd;
+	const char *name;       /* borrowed; for messages: "name:line: ..." */
+	unsigned long lineno;   /* number of the line last returned */
+	size_t max;             /* longest line accepted, newline excluded */
+	char *buf;              /* owned */
+	size_t cap, start, end; /* buf[start..end) is unread data */
+	int eof;
+	int skipping;           /* inside an over-long line being discarded */
+};
+
+/* Start reading fd. name labels messages; max bounds a line. */
+void mv_lines_init(struct mv_lines *r, int fd, const char *name, size_t max);
+/*
+ * Next line: sets *line (NUL-terminated, without CR/LF, valid until the
+ * next call) and *len, returns 1. Returns 0 at end of input and -1 on a
+ * read error (errno set). A line that is too long or holds a NUL byte is
+ * reported ("prog: name:N: line too long") and skipped, never returned.
+ * A last line without a newline is returned. Before any read that may
+ * block, pending output is flushed (mv_out_flush) so a pipeline of stages
+ * never waits on a buffer.
+ */
+int mv_lines_next(struct mv_lines *r, char **line, size_t *len);
+void mv_lines_free(struct mv_lines *r);
+
+/* ---- out.c: the event writer ----------------------------------------- */
+
+/*
+ * Output is buffered in whole lines of at most PIPE_BUF (4096) bytes per
+ * write(), so one event is never split across writes and concurrent
+ * writers to one FIFO never interleave. On EPIPE the process exits 0
+ * quietly (the reader left); on any other write error it dies with 74.
+ */
+/* Queue one line (newline added). len must be <= MV_EVENT_MAX. */
+void mv_out_line(const char *line, size_t len);
+/* Write everything queued now. */
+void mv_out_flush(void);
+/* Write output to fd instead of 1 (FIFO injection). Flushes first. */
+void mv_out_fd(int fd);
+
+/* ---- event.c: CloudEvents 1.0 ---------------------------------------- */
+
+/*
+ * Build an event: specversion, a fresh id, source = mv_prog, type, time
+ * (now, RFC 3339 UTC), subject (may be NULL) and data (consumed; NULL for
+ * an empty object). Returns a tree the caller deletes.
+ */
+cJSON *mv_event_new(const char *type, const char *subject, cJSON *data);
+/* A fresh event id, unique across processes: malloc'd. */
+char *mv_event_id(void);
+/*
+ * Parse one line into an event. Returns the tree (caller deletes), or
+ * NULL with a static reason in *why ("invalid JSON", "missing type"...).
+ */
+cJSON *mv_event_parse(const char *line, size_t len, const char **why);
+/* Field accessors: borrowed pointers into ev, or NULL. */
+const char *mv_event_type(const cJSON *ev);
+const char *mv_event_subject(const cJSON *ev);
+cJSON *mv_event_data(const cJSON *ev);
+/* 1 when type matches pattern: exact, or "mv.movie.*" prefix form. */
+int mv_event_match(const char *pattern, const char *type);
+/*
+ * Serialise ev compactly and queue it with mv_out_line; also flush when
+ * flush is set. Returns 0, or -1 if the event is over MV_EVENT_MAX
+ * (reported, not written).
+ */
+int mv_event_emit(const cJSON *ev, int flush);
+/* mv_event_new + mv_event_emit(…, 1) + delete; data consumed. */
+int mv_emit(const char *type, const char *subject, cJSON *data);
+
+/* ---- time.c: clock and RFC 3339 -------------------------------------- */
+
+/* Now, or $MV_NOW (RFC 3339 or seconds since the epoch) for tests. */
+time_t mv_now(void);
+/* Write "2026-11-26T10:00:00Z" into buf (at least 21 bytes); returns buf. */
+char *mv_time_fmt(time_t t, char *buf);
+/* Parse RFC 3339 (Z or ±hh:mm offset, optional fraction). 0 or -1. */
+int mv_time_parse(const char *s, time_t *t);
+/* Parse a duration "90d", "12h", "30m", "45s", "2w" or bare seconds. */
+int mv_duration_parse(const char *s, long long *seconds);
+/* Monotonic clock in nanoseconds. */
+uint64_t mv_mono_ns(void);
+
+/* ---- data.c: the data directory -------------------------------------- */
+
+/* Root of the data directory once mv_data_open succeeded. */
+extern const char *mv_data;
+
+/*
+ * Resolve the data directory: opt (from --data), then $MV_DATA, then
+ * $XDG_DATA_HOME/mv, then ~/.local/share/mv; create the layout when
+ * create is set. Returns 0, or an exit code after printing why.
+ */
+int mv_data_open(const char *opt, int create);
+/* Path under the data dir: malloc'd "<root>/<fmt...>". */
+char *mv_path(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Take the named lock run/<name>.lock (flock). wait: block until free;
+ * otherwise fail at once with EWOULDBLOCK. Returns the fd to close to
+ * release it, or -1 with errno.
+ */
+int mv_lock(const char *name, int wait);
+
+/*
+ * Internal ids. A movie id is "m" followed by a decimal counter, a person
+ * id "p" plus one ("m42", "p7"). The counters live in index/ids.json under
+ * the lock "ids" and only ever grow, so an id is never reused even after
+ * its record is deleted; they are raised past any id already on disk, so
+ * a lost counter file cannot cause reuse of a live id.
+ * kind is 'm' or 'p'. Returns malloc'd id, or NULL with errno.
+ */
+char *mv_id_new(char kind);
+/* 1 if s is a well-formed id of kind ('m', 'p', or 0 for either). */
+int mv_id_valid(const char *s, char kind);
+
+/*
+ * External-id claims: index/ext/<source>:<value> is a symlink whose target
+ * is the internal id that owns that outside id ("tmdb:63" -> "m1").
+ * symlink() is atomic and fails if the name exists, so two processes (or
+ * two copies of one film) can never both claim it; the filesystem is the
+ * truth and `mvindex --rebuild` recreates the links from Movies/, People/.
+ */
+/* Claim key for id. 0 if claimed now or already ours; -1 with errno
+ * EEXIST if someone else owns it (then *owner, if owner is non-NULL, is
+ * set to a malloc'd copy of the owner's id); -1 with another errno else. */
+int mv_claim(const char *source, const char *value, const char *id, char **owner);
+/* Owner of a claim: malloc'd id, or NULL (errno ENOENT if unclaimed). */
+char *mv_claim_owner(const char *source, const char *value);
+/* Drop a claim if it is held by id. 0, or -1 with errno. */
+int mv_unclaim(const char *source, const char *value, const char *id);
+
+/* ---- json.c: small cJSON helpers ------------------------------------- */
+
+/* Member as a string/number, or def when absent or of another type.
+ * Numbers come from valuedouble: TMDB ids and sizes exceed INT_MAX. */
+const char *mv_json_str(const cJSON *o, const char *key, const char *def);
+double mv_json_num(const cJSON *o, const char *key, double def);
+long long mv_json_int(const cJSON *o, const char *key, long long def);
+/* Replace (or add) member key of o with v; v consumed. */
+void mv_json_set(cJSON *o, const char *key, cJSON *v);
+/* Compact text of v: malloc'd. */
+char *mv_json_compact(const cJSON *v);
+
+/* ---- level.c: metadata levels and statuses --------------------------- */
+
+enum mv_level { MV_MINIMAL, MV_BASIC, MV_MEDIUM, MV_DEEP, MV_LEVEL_BAD = -1 };
+/* "minimal", "basic" or "light", "medium", "deep"; MV_LEVEL_BAD else. */
+enum mv_level mv_level_parse(const char *s);
+const char *mv_level_name(enum mv_level l); /* static string */
+/* status: "initial" "matched" "needs-review" "failed" "ready" */
+int mv_status_valid(const char *s);
+
+/* ---- tmdb.c: the one TMDB client (rate limit, retries, cache) ------- */
+
+/*
+ * Every call returns an exit code from enum mv_exit: MV_EX_OK with *out
+ * set (a tree the caller deletes), or, after printing why:
+ * MV_EX_NOTFOUND (404, code 34), MV_EX_CONFIG (401 code 7, no key, bad
+ * URL), MV_EX_TEMPFAIL (retries exhausted: 429, 5xx, timeouts),
+ * MV_EX_DATAERR (a malformed body), MV_EX_UNAVAILABLE (other refusals).
+ * Base URL from $MV_TMDB_URL, credentials from $TMDB_TOKEN/$TMDB_API_KEY
+ * or $CREDENTIALS_DIRECTORY; mv_data must be open (cache, rate lock).
+ */
+#define MV_TMDB_NOCACHE 1 /* neither read nor write the cache */
+#define MV_TMDB_REFRESH 2 /* skip a cached copy, but store the answer */
+extern unsigned mv_tmdb_flags; /* default flags for every call */
+
+/* GET path+query relative to the base URL, e.g. "/movie/63?language=fr". */
+int mv_tmdb_get(const char *path, cJSON **out);
+/* /movie/{id} with the append_to_response parts that level needs
+ * (minimal and basic: none; medium: credits; deep: all). */
+int mv_tmdb_movie(long long id, enum mv_level level, const char *language, cJSON **out);
+int mv_tmdb_person(long long id, int deep, cJSON **out);
+/* /search/movie, honouring year when year > 0 (primary_release_year). */
+int mv_tmdb_search(const char *title, int year, int page, cJSON **out);
+/* /find/{tt…}?external_source=imdb_id */
+int mv_tmdb_find(const char *imdb, cJSON **out);
+/* Download image file_path at size ("w342") to dest, atomically, using
+ * /configuration (cached). */
+int mv_tmdb_image(const char *file_path, const char *size, const char *dest);
+
+#endif /* MV_H */

@@ -1,0 +1,76 @@
+# test_helper.bash: hermetic environment for every bats file.
+# Load it with `load test_helper` (or `load ../test_helper` from tests/uc/).
+
+MV_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+MV_BUILD=${MV_BUILD:-$MV_TOP/build}
+case $MV_BUILD in /*) ;; *) MV_BUILD=$MV_TOP/$MV_BUILD ;; esac
+export MV_TOP MV_BUILD
+
+load /usr/lib/bats/bats-support/load
+load /usr/lib/bats/bats-assert/load
+
+# A fresh HOME and data dir, the build first on PATH, and nothing from the
+# developer's own environment that mv reads.
+mv_test_env() {
+	export HOME=$BATS_TEST_TMPDIR/home
+	export MV_DATA=$BATS_TEST_TMPDIR/data
+	export MV_SCHEMAS=$MV_TOP/schemas
+	export PATH=$MV_BUILD/bin:$MV_TOP/scripts:$MV_TOP/tests/bin:/usr/local/bin:/usr/bin:/bin
+	export LC_ALL=C.UTF-8 TZ=UTC
+	unset TMDB_TOKEN TMDB_API_KEY CREDENTIALS_DIRECTORY MV_TMDB_URL MV_NOW \
+		XDG_DATA_HOME XDG_CONFIG_HOME MV_REGION MV_TMDB_RATE NO_COLOR
+	mkdir -p "$HOME"
+}
+
+setup() {
+	mv_test_env
+}
+
+# Fixture path: fixtures TOOL FILE
+fixture() {
+	echo "$MV_TOP/tests/fixtures/$1/$2"
+}
+
+# Wait until FILE exists (a readiness file), up to SECONDS (default 10).
+# Polls instead of sleeping a fixed time, so tests never race.
+wait_for_file() {
+	local file=$1 limit=${2:-10} i=0
+	while [ ! -e "$file" ]; do
+		i=$((i + 1))
+		[ $i -le $((limit * 50)) ] || { echo "timed out waiting for $file" >&2; return 1; }
+		sleep 0.02
+	done
+}
+
+# Wait until COMMAND succeeds, up to SECONDS: wait_until 10 cmd args...
+wait_until() {
+	local limit=$1 i=0
+	shift
+	until "$@"; do
+		i=$((i + 1))
+		[ $i -le $((limit * 50)) ] || { echo "timed out waiting for: $*" >&2; return 1; }
+		sleep 0.02
+	done
+}
+
+# Stop a process group started with setsid, with a kill -9 fallback so a
+# test can never hang; assert it is gone.
+stop_group() {
+	local pid=$1 i=0
+	kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+	while kill -0 "$pid" 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt 250 ]; then
+			kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
+			break
+		fi
+		sleep 0.02
+	done
+	wait "$pid" 2>/dev/null || true
+}
+
+# A digest of a directory tree (names, sizes, contents) to prove that a
+# refused command changed nothing.
+tree_digest() {
+	(cd "$1" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum) | sha256sum
+}

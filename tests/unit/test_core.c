@@ -1,0 +1,271 @@
+/* test_core.c: unit tests for libmv's core: io, lines, events, time, ids. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mv.h"
+#include "tap.h"
+
+static char tmpdir[] = "/tmp/mvunit.XXXXXX";
+
+/* Feed text through a pipe into a line reader; returns the read end. */
+static int
+pipe_of(const char *text, size_t n)
+{
+	int p[2];
+
+	if (pipe(p) < 0)
+		abort();
+	if (mv_write_all(p[1], text, n) < 0)
+		abort();
+	close(p[1]);
+	return p[0];
+}
+
+static void
+test_lines(void)
+{
+	const char in[] = "{\"a\":1}\r\n\nlong-line-here\nnul\0x\nlast";
+	struct mv_lines r;
+	char *line;
+	size_t len;
+	int fd = pipe_of(in, sizeof in - 1);
+
+	mv_lines_init(&r, fd, "pipe", 10);
+	ok(mv_lines_next(&r, &line, &len) == 1, "first line read");
+	is_str(line, "{\"a\":1}", "CR stripped from CRLF");
+	is_int(r.lineno, 1, "line number 1");
+	ok(mv_lines_next(&r, &line, &len) == 1 && len == 0, "empty line returned");
+	/* line 3 is too long (14 > 10), line 4 holds a NUL: both skipped */
+	ok(mv_lines_next(&r, &line, &len) == 1, "line without newline at EOF");
+	is_str(line, "last", "final line kept");
+	is_int(r.lineno, 5, "line numbers count skipped lines");
+	ok(mv_lines_next(&r, &line, &len) == 0, "EOF after the last line");
+	mv_lines_free(&r);
+	close(fd);
+}
+
+static void
+test_lines_huge(void)
+{
+	/* A line far longer than the buffer streams by in bounded memory. */
+	size_t big = 300000;
+	char *text = mv_xmalloc(big + 8);
+	struct mv_lines r;
+	char *line;
+	size_t len;
+	int p[2];
+	pid_t pid;
+
+	memset(text, 'x', big);
+	memcpy(text + big, "\nok\n", 4);
+	if (pipe(p) < 0)
+		abort();
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		_exit(mv_write_all(p[1], text, big + 4) < 0);
+	}
+	close(p[1]);
+	mv_lines_init(&r, p[0], "big", MV_EVENT_MAX);
+	ok(mv_lines_next(&r, &line, &len) == 1, "reader survives a 300 kB line");
+	is_str(line, "ok", "the line after it is intact");
+	is_int(r.lineno, 2, "and is numbered 2");
+	mv_lines_free(&r);
+	close(p[0]);
+	free(text);
+}
+
+static void
+test_atomic(void)
+{
+	char *path = mv_xasprintf("%s/state.json", tmpdir);
+	char *text;
+	size_t len;
+
+	ok(mv_write_atomic(path, "one\n", 4) == 0, "atomic write creates");
+	ok(mv_write_atomic(path, "two\n", 4) == 0, "atomic write replaces");
+	ok(mv_slurp(path, 100, &text, &len) == 0 && len == 4, "slurp reads it");
+	is_str(text, "two\n", "content replaced whole");
+	free(text);
+	ok(mv_slurp(path, 2, &text, &len) < 0 && errno == EFBIG, "slurp bound");
+	free(path);
+	path = mv_xasprintf("%s/no/such/dir/x.json", tmpdir);
+	ok(mv_write_atomic(path, "x", 1) < 0 && errno == ENOENT,
+	    "atomic write into a missing dir fails with ENOENT");
+	free(path);
+}
+
+static void
+test_events(void)
+{
+	const char *why;
+	cJSON *ev, *back;
+	char *a, *b, *text;
+
+	ev = mv_event_new("mv.file.added", "incoming/x.mkv", NULL);
+	ok(strcmp(mv_event_type(ev), "mv.file.added") == 0, "type set");
+	ok(mv_event_data(ev) != NULL, "data defaults to an object");
+	text = mv_json_compact(ev);
+	back = mv_event_parse(text, strlen(text), &why);
+	ok(back != NULL, "own event parses back");
+	is_str(mv_event_subject(back), "incoming/x.mkv", "subject round-trips");
+	cJSON_Delete(back);
+	free(text);
+	cJSON_Delete(ev);
+
+	a = mv_event_id();
+	b = mv_event_id();
+	ok(strcmp(a, b) != 0, "ids differ within a process");
+	free(a);
+	free(b);
+
+	ok(!mv_event_parse("{", 1, &why) && strcmp(why, "invalid JSON") == 0,
+	    "broken JSON refused");
+	ok(!mv_event_parse("[]", 2, &why) && strcmp(why, "not a JSON object") == 0,
+	    "array refused");
+	text = "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"t\"}";
+	ok(!mv_event_parse(text, strlen(text), &why) && strcmp(why, "missing type") == 0,
+	    "missing type refused");
+	text = "{\"specversion\":\"0.3\",\"id\":\"1\",\"source\":\"t\",\"type\":\"x\"}";
+	ok(!mv_event_parse(text, strlen(text), &why), "wrong specversion refused");
+
+	ok(mv_event_match("mv.movie.*", "mv.movie.created"), "category match");
+	ok(!mv_event_match("mv.movie.*", "mv.moviex.created"), "prefix is by category");
+	ok(mv_event_match("mv.file.added,mv.video.*", "mv.video.added"), "list match");
+	ok(mv_event_match("*", "mv.error"), "star matches all");
+	ok(!mv_event_match("mv.file.added", "mv.file.addedx"), "exact is exact");
+}
+
+static void
+test_time(void)
+{
+	time_t t;
+	char buf[32];
+	long long s;
+
+	ok(mv_time_parse("2026-11-26T10:00:00Z", &t) == 0 && t == 1795687200,
+	    "RFC 3339 Z");
+	ok(mv_time_parse("2026-11-26T11:00:00.250+01:00", &t) == 0 && t == 1795687200,
+	    "offset and fraction");
+	ok(mv_time_parse("2026-11-26 10:00", &t) < 0, "partial time refused");
+	is_str(mv_time_fmt(1795687200, buf), "2026-11-26T10:00:00Z", "format");
+	setenv("MV_NOW", "2030-01-01T00:00:00Z", 1);
+	ok(mv_now() == 1893456000, "MV_NOW overrides the clock");
+	unsetenv("MV_NOW");
+	ok(mv_duration_parse("90d", &s) == 0 && s == 90 * 86400, "90d");
+	ok(mv_duration_parse("2w", &s) == 0 && s == 14 * 86400, "2w");
+	ok(mv_duration_parse("45", &s) == 0 && s == 45, "bare seconds");
+	ok(mv_duration_parse("9x", &s) < 0 && mv_duration_parse("", &s) < 0 &&
+	    mv_duration_parse("-1d", &s) < 0, "bad durations refused");
+}
+
+static void
+test_ids(void)
+{
+	char *data = mv_xasprintf("%s/data", tmpdir);
+	char *a, *b, *c, *p;
+
+	ok(mv_data_open(data, 1) == 0, "data dir created");
+	p = mv_path("Movies");
+	ok(access(p, F_OK) == 0, "layout has Movies/");
+	free(p);
+	a = mv_id_new('m');
+	b = mv_id_new('m');
+	is_str(a, "m1", "first movie id");
+	is_str(b, "m2", "second movie id");
+	/* A record that exists on disk is never handed out again, even if
+	 * the counter file is lost. */
+	p = mv_path("Movies/m2.json");
+	mv_write_atomic(p, "{}", 2);
+	free(p);
+	p = mv_path("index/ids.json");
+	unlink(p);
+	free(p);
+	c = mv_id_new('m');
+	is_str(c, "m3", "lost counter restarts past live ids");
+	ok(mv_id_valid("m42", 'm') && !mv_id_valid("m042", 'm') &&
+	    !mv_id_valid("p1", 'm') && !mv_id_valid("m", 0) &&
+	    !mv_id_valid("m1/..", 0), "id syntax");
+	free(a);
+	free(b);
+	free(c);
+	a = mv_id_new('p');
+	is_str(a, "p1", "people count apart");
+	free(a);
+	free(data);
+}
+
+static void
+test_claims(void)
+{
+	char *owner;
+
+	ok(mv_claim("tmdb", "63", "m1", NULL) == 0, "first claim wins");
+	ok(mv_claim("tmdb", "63", "m1", NULL) == 0, "re-claim by the owner is fine");
+	ok(mv_claim("tmdb", "63", "m2", &owner) < 0 && errno == EEXIST,
+	    "second claimant refused");
+	is_str(owner, "m1", "and told the owner");
+	free(owner);
+	ok(mv_claim("tmdb", "../x", "m1", NULL) < 0 && errno == EINVAL,
+	    "path escapes refused");
+	ok(mv_unclaim("tmdb", "63", "m2") < 0 && errno == EPERM,
+	    "only the owner unclaims");
+	ok(mv_unclaim("tmdb", "63", "m1") == 0 && !mv_claim_owner("tmdb", "63"),
+	    "unclaim frees it");
+}
+
+static void
+test_levels(void)
+{
+	ok(mv_level_parse("light") == MV_BASIC, "light is basic");
+	ok(mv_level_parse("deep") == MV_DEEP, "deep");
+	ok(mv_level_parse("huge") == MV_LEVEL_BAD, "unknown level");
+	is_str(mv_level_name(MV_MEDIUM), "medium", "name");
+	ok(mv_status_valid("needs-review") && !mv_status_valid("done"), "statuses");
+	ok(mv_exit_permanent(64) && mv_exit_permanent(78) && !mv_exit_permanent(75),
+	    "restart policy split");
+}
+
+static void
+test_json(void)
+{
+	cJSON *o = cJSON_Parse("{\"id\":3000000000,\"s\":\"x\",\"f\":1.5}");
+
+	ok(mv_json_int(o, "id", 0) == 3000000000LL, "ints above INT_MAX survive");
+	is_str(mv_json_str(o, "s", NULL), "x", "string accessor");
+	ok(mv_json_str(o, "id", "def") && strcmp(mv_json_str(o, "id", "def"), "def") == 0,
+	    "wrong type gives default");
+	mv_json_set(o, "s", cJSON_CreateString("y"));
+	is_str(mv_json_str(o, "s", NULL), "y", "set replaces");
+	cJSON_Delete(o);
+}
+
+int
+main(int argc, char **argv)
+{
+	(void)argc;
+	mv_init(argv[0]);
+	if (!mkdtemp(tmpdir))
+		return 70;
+	test_lines();
+	test_lines_huge();
+	test_atomic();
+	test_events();
+	test_time();
+	test_ids();
+	test_claims();
+	test_levels();
+	test_json();
+	{
+		char *cmd = mv_xasprintf("rm -rf '%s'", tmpdir);
+
+		if (system(cmd) != 0)
+			fprintf(stderr, "cleanup of %s failed\n", tmpdir);
+		free(cmd);
+	}
+	return tap_done();
+}
