@@ -7,22 +7,22 @@
 
 #include "mv.h"
 
-/* index/ext/<source>:<value>, refusing values that would leave the dir. */
+/* index/ext/<kind>/<source>:<value>, refusing names that leave the dir. */
 static char *
-claim_path(const char *source, const char *value)
+claim_path(char kind, const char *source, const char *value)
 {
-	if (!*source || !*value || strchr(source, '/') || strchr(value, '/') ||
-	    value[0] == '.') {
+	if ((kind != 'm' && kind != 'p') || !*source || !*value ||
+	    strchr(source, '/') || strchr(value, '/') || value[0] == '.') {
 		errno = EINVAL;
 		return NULL;
 	}
-	return mv_path("index/ext/%s:%s", source, value);
+	return mv_path("index/ext/%c/%s:%s", kind, source, value);
 }
 
 char *
-mv_claim_owner(const char *source, const char *value)
+mv_claim_owner(char kind, const char *source, const char *value)
 {
-	char *path = claim_path(source, value), target[PATH_MAX];
+	char *path = claim_path(kind, source, value), target[PATH_MAX];
 	ssize_t n;
 	int saved;
 
@@ -42,7 +42,7 @@ mv_claim_owner(const char *source, const char *value)
 int
 mv_claim(const char *source, const char *value, const char *id, char **owner)
 {
-	char *path = claim_path(source, value), *dir, *cur;
+	char *path = claim_path(id[0], source, value), *dir, *cur;
 	int r, saved;
 
 	if (owner)
@@ -52,7 +52,7 @@ mv_claim(const char *source, const char *value, const char *id, char **owner)
 	r = symlink(id, path);
 	if (r < 0 && errno == ENOENT) {
 		/* First claim ever: index/ext/ is created on demand. */
-		dir = mv_path("index/ext");
+		dir = mv_path("index/ext/%c", id[0]);
 		if (mv_mkdir_p(dir, 0755) == 0)
 			r = symlink(id, path);
 		free(dir);
@@ -65,7 +65,7 @@ mv_claim(const char *source, const char *value, const char *id, char **owner)
 		errno = saved;
 		return -1;
 	}
-	cur = mv_claim_owner(source, value);
+	cur = mv_claim_owner(id[0], source, value);
 	if (cur && strcmp(cur, id) == 0) {
 		free(cur);
 		return 0;
@@ -81,7 +81,7 @@ mv_claim(const char *source, const char *value, const char *id, char **owner)
 int
 mv_unclaim(const char *source, const char *value, const char *id)
 {
-	char *cur = mv_claim_owner(source, value), *path;
+	char *cur = mv_claim_owner(id[0], source, value), *path;
 	int r;
 
 	if (!cur)
@@ -92,7 +92,7 @@ mv_unclaim(const char *source, const char *value, const char *id)
 		return -1;
 	}
 	free(cur);
-	path = claim_path(source, value);
+	path = claim_path(id[0], source, value);
 	r = unlink(path);
 	free(path);
 	return r;

@@ -257,18 +257,20 @@ char *mv_id_new(char kind);
 int mv_id_valid(const char *s, char kind);
 
 /*
- * External-id claims: index/ext/<source>:<value> is a symlink whose target
- * is the internal id that owns that outside id ("tmdb:63" -> "m1").
+ * External-id claims: index/ext/<kind>/<source>:<value> is a symlink whose
+ * target is the internal id that owns that outside id: for movies
+ * index/ext/m/tmdb:63 -> "m1", for people index/ext/p/tmdb:62 -> "p3".
  * symlink() is atomic and fails if the name exists, so two processes (or
  * two copies of one film) can never both claim it; the filesystem is the
  * truth and `mvindex --rebuild` recreates the links from Movies/, People/.
+ * The kind is the first letter of the id ('m' or 'p').
  */
-/* Claim key for id. 0 if claimed now or already ours; -1 with errno
- * EEXIST if someone else owns it (then *owner, if owner is non-NULL, is
- * set to a malloc'd copy of the owner's id); -1 with another errno else. */
+/* Claim source:value for id. 0 if claimed now or already id's; -1 with
+ * errno EEXIST if another id owns it (then *owner, if owner is non-NULL,
+ * is set to a malloc'd copy of the owner's id); -1 with another errno. */
 int mv_claim(const char *source, const char *value, const char *id, char **owner);
 /* Owner of a claim: malloc'd id, or NULL (errno ENOENT if unclaimed). */
-char *mv_claim_owner(const char *source, const char *value);
+char *mv_claim_owner(char kind, const char *source, const char *value);
 /* Drop a claim if it is held by id. 0, or -1 with errno. */
 int mv_unclaim(const char *source, const char *value, const char *id);
 

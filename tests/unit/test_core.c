@@ -214,8 +214,11 @@ test_claims(void)
 	    "path escapes refused");
 	ok(mv_unclaim("tmdb", "63", "m2") < 0 && errno == EPERM,
 	    "only the owner unclaims");
-	ok(mv_unclaim("tmdb", "63", "m1") == 0 && !mv_claim_owner("tmdb", "63"),
+	ok(mv_unclaim("tmdb", "63", "m1") == 0 && !mv_claim_owner('m', "tmdb", "63"),
 	    "unclaim frees it");
+	ok(mv_claim("tmdb", "63", "m1", NULL) == 0 &&
+	    mv_claim("tmdb", "63", "p1", NULL) == 0,
+	    "movie 63 and person 63 do not collide");
 }
 
 static void
