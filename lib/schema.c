@@ -1,0 +1,1851 @@
+/* schema.c: a JSON Schema draft-07 validator over cJSON trees, and migration. */
+#include "mv.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#ifndef MV_SCHEMADIR
+#define MV_SCHEMADIR "/usr/local/share/mv/schemas"
+#endif
+
+#define MAX_DEPTH 512        /* nested subschema evaluations: stops $ref loops */
+#define MAX_SCHEMA (1 << 20) /* bytes in one schema file */
+
+/*
+ * Per-node facts computed once and cached, keyed by the address of a
+ * cJSON node of a schema: for a schema object with "$ref", the absolute
+ * reference and (lazily) its target; for a "pattern" string, or for a
+ * subschema under "patternProperties" (whose key is the pattern), the
+ * compiled regular expression.
+ */
+struct ninfo {
+	const cJSON *node;
+	char *ref;              /* owned: absolute URI of $ref, or NULL */
+	const cJSON *target;    /* resolved $ref target */
+	signed char tstate;     /* 0 unresolved yet, 1 target set, -1 failed */
+	signed char rstate;     /* 0 not compiled yet, 1 re usable, -1 failed */
+	regex_t re;
+	char *rewhy;            /* owned: why the pattern failed to compile */
+};
+
+struct reg {
+	char *uri;              /* owned: absolute, without an empty fragment */
+	const cJSON *node;
+};
+
+struct mv_schemas {
+	cJSON **docs;           /* owned trees */
+	size_t ndocs, capdocs;
+	struct reg *regs;       /* URI -> schema node */
+	size_t nregs, capregs;
+	struct ninfo **slots;   /* open addressing hash of owned ninfo */
+	size_t cap, n;
+	mv_schema_loader_fn loader;
+	void *loaderctx;
+	int badpatterns;        /* patterns that failed to compile while adding */
+};
+
+/* ---- regular expressions: ECMA-262 subset to POSIX ERE --------------- */
+
+/*
+ * Patterns are compiled and run in the C.UTF-8 locale when the system has
+ * it, so "." and bracket expressions match code points, not bytes, as in
+ * ECMA-262. The switch is per thread (uselocale) and cheap.
+ */
+static locale_t utf8_locale(void)
+{
+	static int tried;
+	static locale_t loc;
+
+	if (!tried) {
+		tried = 1;
+		loc = newlocale(LC_ALL_MASK, "C.UTF-8", (locale_t)0);
+		if (!loc)
+			loc = newlocale(LC_ALL_MASK, "C.utf8", (locale_t)0);
+	}
+	return loc;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Read n hex digits at s; returns the value or -1. */
+static long hexn(const char *s, int n)
+{
+	long v = 0;
+
+	for (int i = 0; i < n; i++) {
+		int h = hexval((unsigned char)s[i]);
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+static size_t utf8_put(char *out, long cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/* Decode one UTF-8 sequence at s; sets *cp, returns its length (1 on junk). */
+static size_t utf8_get(const char *s, long *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n;
+
+	if (u[0] < 0xc0) {
+		*cp = u[0];
+		return 1;
+	}
+	n = u[0] >= 0xf0 ? 4 : u[0] >= 0xe0 ? 3 : 2;
+	*cp = u[0] & (0x3f >> (n - 1));
+	for (size_t i = 1; i < n; i++) {
+		if ((u[i] & 0xc0) != 0x80) {
+			*cp = u[0];
+			return 1;
+		}
+		*cp = (*cp << 6) | (u[i] & 0x3f);
+	}
+	return n;
+}
+
+#define ERE_SPECIAL ".[]()*+?{}|^$\\"
+#define SPACES " \t\n\r\f\v"
+#define WORDS "A-Za-z0-9_"
+
+/*
+ * One atom of an ECMA character class: a code point (*lo == *hi), a range,
+ * or a class escape (\d \w \s) expanded into the ASCII bitmap. Returns the
+ * number of pattern bytes used, or 0 with *why set.
+ */
+static size_t class_atom(const char *p, long *cp, int *isset, unsigned char *map,
+    const char **why)
+{
+	*isset = 0;
+	if (*p != '\\')
+		return utf8_get(p, cp);
+	switch (p[1]) {
+	case 'd':
+		for (int c = '0'; c <= '9'; c++)
+			map[c] = 1;
+		*isset = 1;
+		return 2;
+	case 'w':
+		for (int c = 0; c < 128; c++)
+			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			    (c >= '0' && c <= '9') || c == '_')
+				map[c] = 1;
+		*isset = 1;
+		return 2;
+	case 's':
+		for (const char *s = SPACES; *s; s++)
+			map[(unsigned char)*s] = 1;
+		*isset = 1;
+		return 2;
+	case 'D': case 'W': case 'S':
+		*why = "negated class escape inside [...]";
+		return 0;
+	case 'n': *cp = '\n'; return 2;
+	case 't': *cp = '\t'; return 2;
+	case 'r': *cp = '\r'; return 2;
+	case 'f': *cp = '\f'; return 2;
+	case 'v': *cp = '\v'; return 2;
+	case 'b': *cp = '\b'; return 2;
+	case 'x':
+		if ((*cp = hexn(p + 2, 2)) < 0)
+			break;
+		return 4;
+	case 'u':
+		if ((*cp = hexn(p + 2, 4)) < 0 || (*cp >= 0xd800 && *cp < 0xe000))
+			break;
+		return 6;
+	case '\0':
+		break;
+	default:
+		if ((p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z') ||
+		    (p[1] >= '0' && p[1] <= '9'))
+			break;
+		return 1 + utf8_get(p + 1, cp);
+	}
+	*why = "unsupported escape inside [...]";
+	return 0;
+}
+
+/*
+ * Translate the ECMA class starting after "[" at p into a POSIX bracket
+ * expression appended to b. ASCII members go through a bitmap so that
+ * "]", "^", "-" and "[" can be placed where POSIX reads them literally.
+ * Returns bytes consumed including the closing "]", or 0 with *why.
+ */
+static size_t ere_class(struct mv_buf *b, const char *p, int utf8, const char **why)
+{
+	unsigned char map[128] = {0};
+	struct mv_buf wide = {0};   /* non-ASCII members, as raw UTF-8 */
+	const char *s = p;
+	int neg = 0, any = 0;
+	char u[8];
+
+	if (*s == '^') {
+		neg = 1;
+		s++;
+	}
+	while (*s && *s != ']') {
+		long lo, hi;
+		int isset, hiset;
+		size_t n = class_atom(s, &lo, &isset, map, why);
+
+		if (!n)
+			goto fail;
+		s += n;
+		any = 1;
+		if (isset)
+			continue;
+		hi = lo;
+		if (s[0] == '-' && s[1] && s[1] != ']') {
+			n = class_atom(s + 1, &hi, &hiset, map, why);
+			if (!n)
+				goto fail;
+			if (hiset) {    /* "a-\d": "-" is literal in ECMA */
+				map['-'] = 1;
+				hi = lo;
+			} else if (hi < lo) {
+				*why = "range out of order in [...]";
+				goto fail;
+			}
+			s += 1 + n;
+		}
+		if (lo == 0) {
+			*why = "NUL in [...]";
+			goto fail;
+		}
+		for (long c = lo; c <= hi && c < 128; c++)
+			map[c] = 1;
+		if (hi >= 128) {
+			if (!utf8) {
+				*why = "non-ASCII in [...] without a UTF-8 locale";
+				goto fail;
+			}
+			if (lo < 128)
+				lo = 128;
+			mv_buf_add(&wide, u, utf8_put(u, lo));
+			if (hi > lo) {
+				mv_buf_adds(&wide, "-");
+				mv_buf_add(&wide, u, utf8_put(u, hi));
+			}
+		}
+	}
+	if (*s != ']') {
+		*why = "unterminated [...]";
+		goto fail;
+	}
+	if (!any) {
+		*why = "empty class [] or [^]";
+		goto fail;
+	}
+	/* Only "^" in a positive class: POSIX would read "[^]" as negation. */
+	{
+		int others = wide.len > 0;
+		for (int c = 1; c < 128; c++)
+			if (map[c] && c != '^')
+				others = 1;
+		if (!others && !neg) {
+			mv_buf_adds(b, "\\^");
+			mv_buf_free(&wide);
+			return (size_t)(s - p) + 1;
+		}
+	}
+	mv_buf_adds(b, neg ? "[^" : "[");
+	if (map[']'])
+		mv_buf_adds(b, "]");
+	for (int c = 1; c < 128; c++) {
+		int e;
+		if (!map[c] || c == ']' || c == '^' || c == '-' || c == '[')
+			continue;
+		/* A run of three or more becomes a range; stop at the specials. */
+		for (e = c; e + 1 < 128 && map[e + 1] && e + 1 != ']' &&
+		     e + 1 != '^' && e + 1 != '-' && e + 1 != '['; e++)
+			;
+		u[0] = (char)c;
+		mv_buf_add(b, u, 1);
+		if (e - c >= 2) {
+			u[0] = '-';
+			u[1] = (char)e;
+			mv_buf_add(b, u, 2);
+			c = e;
+		}
+	}
+	if (wide.len)
+		mv_buf_add(b, wide.buf, wide.len);
+	if (map['^'])
+		mv_buf_adds(b, "^");
+	if (map['['])
+		mv_buf_adds(b, "[");
+	if (map['-'])
+		mv_buf_adds(b, "-");
+	mv_buf_adds(b, "]");
+	mv_buf_free(&wide);
+	return (size_t)(s - p) + 1;
+fail:
+	mv_buf_free(&wide);
+	return 0;
+}
+
+/* Append code point cp as a literal, escaped or grouped as ERE needs. */
+static void ere_literal(struct mv_buf *b, long cp)
+{
+	char u[8];
+	size_t n = utf8_put(u, cp);
+
+	if (n == 1 && strchr(ERE_SPECIAL, u[0]))
+		mv_buf_adds(b, "\\");
+	if (n > 1)  /* a following quantifier applies to the whole char */
+		mv_buf_adds(b, "(");
+	mv_buf_add(b, u, n);
+	if (n > 1)
+		mv_buf_adds(b, ")");
+}
+
+/*
+ * Translate an ECMA-262 pattern (the JSON Schema dialect) into a POSIX
+ * extended regular expression. Supported: literals, ., [...] classes,
+ * \d \D \w \W \s \S (ASCII sets), \n \t \r \f \v \xHH \uHHHH, escaped
+ * punctuation, groups, (?:...), alternation, ^ $, the quantifiers
+ * * + ? {n} {n,} {n,m} and their lazy forms (laziness cannot change
+ * whether a match exists). Not supported (returns NULL with *why):
+ * lookaround, backreferences, \b \B, named groups, \c, \0, \p{...}.
+ * Returns malloc'd ERE.
+ */
+static char *ecma_to_ere(const char *p, int utf8, const char **why)
+{
+	struct mv_buf b = {0};
+	int quant = 0;      /* the last thing emitted was a quantifier */
+
+	mv_buf_adds(&b, "");
+	while (*p) {
+		int q = 0;
+		long cp;
+		size_t n;
+
+		switch (*p) {
+		case '\\':
+			switch (p[1]) {
+			case 'd': mv_buf_adds(&b, "[0-9]"); p += 2; break;
+			case 'D': mv_buf_adds(&b, "[^0-9]"); p += 2; break;
+			case 'w': mv_buf_adds(&b, "[" WORDS "]"); p += 2; break;
+			case 'W': mv_buf_adds(&b, "[^" WORDS "]"); p += 2; break;
+			case 's': mv_buf_adds(&b, "[" SPACES "]"); p += 2; break;
+			case 'S': mv_buf_adds(&b, "[^" SPACES "]"); p += 2; break;
+			case 'n': ere_literal(&b, '\n'); p += 2; break;
+			case 't': ere_literal(&b, '\t'); p += 2; break;
+			case 'r': ere_literal(&b, '\r'); p += 2; break;
+			case 'f': ere_literal(&b, '\f'); p += 2; break;
+			case 'v': ere_literal(&b, '\v'); p += 2; break;
+			case 'x':
+			case 'u':
+				n = p[1] == 'x' ? 2 : 4;
+				cp = hexn(p + 2, (int)n);
+				if (cp <= 0 || (cp >= 0xd800 && cp < 0xe000) ||
+				    (cp >= 128 && !utf8)) {
+					*why = "unsupported \\x or \\u escape";
+					goto fail;
+				}
+				ere_literal(&b, cp);
+				p += 2 + n;
+				break;
+			case 'b': case 'B':
+				*why = "word boundary \\b or \\B";
+				goto fail;
+			case '\0':
+				*why = "trailing backslash";
+				goto fail;
+			default:
+				if ((p[1] >= '0' && p[1] <= '9')) {
+					*why = "backreference or \\0";
+					goto fail;
+				}
+				if ((p[1] >= 'a' && p[1] <= 'z') ||
+				    (p[1] >= 'A' && p[1] <= 'Z')) {
+					*why = "unknown escape";
+					goto fail;
+				}
+				n = utf8_get(p + 1, &cp);
+				ere_literal(&b, cp);
+				p += 1 + n;
+			}
+			break;
+		case '[':
+			n = ere_class(&b, p + 1, utf8, why);
+			if (!n)
+				goto fail;
+			p += 1 + n;
+			break;
+		case '(':
+			if (p[1] == '?') {
+				if (p[2] != ':') {
+					*why = "lookaround or named group (?...)";
+					goto fail;
+				}
+				p += 2;
+			}
+			mv_buf_adds(&b, "(");
+			p++;
+			break;
+		case '.':
+			/* ECMA's dot excludes line terminators; POSIX's does not. */
+			mv_buf_adds(&b, "[^\n\r]");
+			p++;
+			break;
+		case '*': case '+': case '?':
+			if (quant && *p == '?') {   /* lazy: same match/no match */
+				p++;
+				quant = 0;
+				continue;
+			}
+			mv_buf_add(&b, p, 1);
+			p++;
+			q = 1;
+			break;
+		case '{':
+			n = 1;
+			while (p[n] >= '0' && p[n] <= '9')
+				n++;
+			if (n > 1 && p[n] == ',')
+				for (n++; p[n] >= '0' && p[n] <= '9'; n++)
+					;
+			if (n > 1 && p[n] == '}') {
+				mv_buf_add(&b, p, n + 1);
+				p += n + 1;
+				q = 1;
+			} else {    /* not a quantifier: a literal brace */
+				mv_buf_adds(&b, "\\{");
+				p++;
+			}
+			break;
+		case '}':
+			mv_buf_adds(&b, "\\}");
+			p++;
+			break;
+		case ']':
+			mv_buf_adds(&b, "\\]");
+			p++;
+			break;
+		default:
+			n = utf8_get(p, &cp);
+			if (n > 1)
+				ere_literal(&b, cp);
+			else
+				mv_buf_add(&b, p, 1);
+			p += n;
+		}
+		quant = q;
+	}
+	return b.buf;
+fail:
+	mv_buf_free(&b);
+	return NULL;
+}
+
+/*
+ * Compile pattern src into ni->re once. Returns 1 if usable, 0 if not
+ * (ni->rewhy says why).
+ */
+static int ninfo_regex(struct ninfo *ni, const char *src)
+{
+	locale_t loc, old = (locale_t)0;
+	const char *why = NULL;
+	char *ere;
+	int rc;
+
+	if (ni->rstate)
+		return ni->rstate > 0;
+	loc = utf8_locale();
+	ere = ecma_to_ere(src, loc != (locale_t)0, &why);
+	if (!ere) {
+		ni->rstate = -1;
+		ni->rewhy = mv_xasprintf("unsupported regular expression %s: %s", src, why);
+		return 0;
+	}
+	if (loc)
+		old = uselocale(loc);
+	rc = regcomp(&ni->re, ere, REG_EXTENDED | REG_NOSUB);
+	if (loc)
+		uselocale(old);
+	if (rc) {
+		char msg[128];
+		regerror(rc, &ni->re, msg, sizeof msg);
+		ni->rstate = -1;
+		ni->rewhy = mv_xasprintf("invalid regular expression %s: %s", src, msg);
+	} else {
+		ni->rstate = 1;
+	}
+	free(ere);
+	return ni->rstate > 0;
+}
+
+static int regex_match(struct ninfo *ni, const char *s)
+{
+	locale_t loc = utf8_locale(), old = (locale_t)0;
+	int rc;
+
+	if (loc)
+		old = uselocale(loc);
+	rc = regexec(&ni->re, s, 0, NULL, 0);
+	if (loc)
+		uselocale(old);
+	return rc == 0;
+}
+
+/* ---- the node cache -------------------------------------------------- */
+
+static size_t ptrhash(const void *p)
+{
+	uintptr_t x = (uintptr_t)p;
+	x ^= x >> 17;
+	x *= 0x9e3779b97f4a7c15ULL;
+	return (size_t)(x ^ (x >> 29));
+}
+
+/* The cached facts about node, created empty on first use. */
+static struct ninfo *ninfo_get(struct mv_schemas *set, const cJSON *node)
+{
+	size_t i;
+
+	if (set->n * 2 >= set->cap) {
+		size_t ncap = set->cap ? set->cap * 2 : 256;
+		struct ninfo **ns = mv_xcalloc(ncap, sizeof *ns);
+		for (i = 0; i < set->cap; i++) {
+			struct ninfo *ni = set->slots[i];
+			size_t j;
+			if (!ni)
+				continue;
+			for (j = ptrhash(ni->node) & (ncap - 1); ns[j]; j = (j + 1) & (ncap - 1))
+				;
+			ns[j] = ni;
+		}
+		free(set->slots);
+		set->slots = ns;
+		set->cap = ncap;
+	}
+	for (i = ptrhash(node) & (set->cap - 1); set->slots[i]; i = (i + 1) & (set->cap - 1))
+		if (set->slots[i]->node == node)
+			return set->slots[i];
+	set->slots[i] = mv_xcalloc(1, sizeof **set->slots);
+	set->slots[i]->node = node;
+	set->n++;
+	return set->slots[i];
+}
+
+/* ---- URIs (RFC 3986 section 5) --------------------------------------- */
+
+struct uri {
+	const char *scheme, *auth, *path, *query, *frag;
+	size_t lscheme, lauth, lpath, lquery, lfrag;
+	int hauth, hquery, hfrag;
+};
+
+static void uri_parse(const char *s, struct uri *u)
+{
+	size_t i = 0;
+
+	memset(u, 0, sizeof *u);
+	u->scheme = u->auth = u->path = u->query = u->frag = "";
+	if ((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')) {
+		for (i = 1; s[i] && strchr("abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.", s[i]); i++)
+			;
+		if (s[i] == ':') {
+			u->scheme = s;
+			u->lscheme = i;
+			s += i + 1;
+		}
+	}
+	if (s[0] == '/' && s[1] == '/') {
+		s += 2;
+		u->hauth = 1;
+		u->auth = s;
+		u->lauth = strcspn(s, "/?#");
+		s += u->lauth;
+	}
+	u->path = s;
+	u->lpath = strcspn(s, "?#");
+	s += u->lpath;
+	if (*s == '?') {
+		u->hquery = 1;
+		u->query = ++s;
+		u->lquery = strcspn(s, "#");
+		s += u->lquery;
+	}
+	if (*s == '#') {
+		u->hfrag = 1;
+		u->frag = ++s;
+		u->lfrag = strlen(s);
+	}
+}
+
+/* RFC 3986 5.2.4: append path p (n bytes) to out without dot segments. */
+static void remove_dots(struct mv_buf *out, const char *p, size_t n)
+{
+	size_t base = out->len;
+	const char *end = p + n;
+
+	while (p < end) {
+		size_t left = (size_t)(end - p);
+		if (left >= 3 && !strncmp(p, "../", 3))
+			p += 3;
+		else if (left >= 2 && !strncmp(p, "./", 2))
+			p += 2;
+		else if (left >= 3 && !strncmp(p, "/./", 3))
+			p += 2;
+		else if (left == 2 && !strncmp(p, "/.", 2)) {
+			p += 1;
+			end = p + 1;   /* becomes "/" */
+			mv_buf_adds(out, "/");
+			break;
+		} else if ((left >= 4 && !strncmp(p, "/../", 4)) ||
+		    (left == 3 && !strncmp(p, "/..", 3))) {
+			int last = left == 3;
+			p += 3;
+			while (out->len > base && out->buf[out->len - 1] != '/')
+				out->len--;
+			if (out->len > base)
+				out->len--;
+			if (last) {
+				mv_buf_adds(out, "/");
+				break;
+			}
+		} else if ((left == 1 && *p == '.') || (left == 2 && !strncmp(p, "..", 2))) {
+			break;
+		} else {
+			const char *q = p + (*p == '/');
+			while (q < end && *q != '/')
+				q++;
+			mv_buf_add(out, p, (size_t)(q - p));
+			p = q;
+		}
+	}
+	if (out->buf)
+		out->buf[out->len] = '\0';
+}
+
+/* Resolve reference ref against base (may be NULL). Returns malloc'd. */
+static char *uri_resolve(const char *base, const char *ref)
+{
+	struct uri b, r;
+	struct mv_buf t = {0};
+	const char *q;
+	size_t lq;
+	int hq;
+
+	uri_parse(ref, &r);
+	if (!base || r.lscheme) {
+		b = r;
+	} else {
+		uri_parse(base, &b);
+	}
+	mv_buf_adds(&t, "");
+	if (b.lscheme) {
+		mv_buf_add(&t, b.scheme, b.lscheme);
+		mv_buf_adds(&t, ":");
+	}
+	if (r.lscheme || r.hauth) {
+		if (r.hauth) {
+			mv_buf_adds(&t, "//");
+			mv_buf_add(&t, r.auth, r.lauth);
+		}
+		remove_dots(&t, r.path, r.lpath);
+		q = r.query, lq = r.lquery, hq = r.hquery;
+	} else {
+		if (b.hauth) {
+			mv_buf_adds(&t, "//");
+			mv_buf_add(&t, b.auth, b.lauth);
+		}
+		if (r.lpath == 0) {
+			mv_buf_add(&t, b.path, b.lpath);
+			if (r.hquery)
+				q = r.query, lq = r.lquery, hq = 1;
+			else
+				q = b.query, lq = b.lquery, hq = b.hquery;
+		} else {
+			if (r.path[0] == '/') {
+				remove_dots(&t, r.path, r.lpath);
+			} else {
+				struct mv_buf m = {0};
+				if (b.hauth && b.lpath == 0) {
+					mv_buf_adds(&m, "/");
+				} else {
+					size_t k = b.lpath;
+					while (k > 0 && b.path[k - 1] != '/')
+						k--;
+					mv_buf_add(&m, b.path, k);
+				}
+				mv_buf_add(&m, r.path, r.lpath);
+				remove_dots(&t, m.buf, m.len);
+				mv_buf_free(&m);
+			}
+			q = r.query, lq = r.lquery, hq = r.hquery;
+		}
+	}
+	if (hq) {
+		mv_buf_adds(&t, "?");
+		mv_buf_add(&t, q, lq);
+	}
+	if (r.hfrag && r.lfrag) {   /* an empty fragment is dropped */
+		mv_buf_adds(&t, "#");
+		mv_buf_add(&t, r.frag, r.lfrag);
+	}
+	return t.buf;
+}
+
+/* ---- the registry ---------------------------------------------------- */
+
+static const cJSON *reg_find(const struct mv_schemas *set, const char *uri, size_t n)
+{
+	for (size_t i = 0; i < set->nregs; i++)
+		if (strlen(set->regs[i].uri) == n && !memcmp(set->regs[i].uri, uri, n))
+			return set->regs[i].node;
+	return NULL;
+}
+
+/* Register uri (copied) for node. Returns 0, or -1 if already taken. */
+static int reg_add(struct mv_schemas *set, const char *uri, const cJSON *node)
+{
+	if (reg_find(set, uri, strlen(uri)))
+		return -1;
+	if (set->nregs == set->capregs) {
+		set->capregs = set->capregs ? set->capregs * 2 : 32;
+		set->regs = mv_xrealloc(set->regs, set->capregs * sizeof *set->regs);
+	}
+	set->regs[set->nregs].uri = mv_xstrdup(uri);
+	set->regs[set->nregs].node = node;
+	set->nregs++;
+	return 0;
+}
+
+static int is_schema_map(const char *k)
+{
+	return !strcmp(k, "properties") || !strcmp(k, "patternProperties") ||
+	    !strcmp(k, "definitions") || !strcmp(k, "dependencies");
+}
+
+static int is_data(const char *k)
+{
+	return !strcmp(k, "enum") || !strcmp(k, "const") ||
+	    !strcmp(k, "default") || !strcmp(k, "examples");
+}
+
+static void walk(struct mv_schemas *set, const cJSON *s, const char *base, const char *where);
+
+/* Walk a value found under a keyword we do not treat as data. */
+static void walk_any(struct mv_schemas *set, const cJSON *v, const char *base,
+    const char *where)
+{
+	const cJSON *e;
+
+	if (cJSON_IsObject(v))
+		walk(set, v, base, where);
+	else if (cJSON_IsArray(v))
+		cJSON_ArrayForEach(e, v)
+			walk_any(set, e, base, where);
+}
+
+/*
+ * Walk schema s lexically with base URI base: register every "$id",
+ * record the absolute URI of every "$ref" and compile every pattern, so
+ * that validation never does string work on URIs or regexes again. A
+ * "$ref" makes its siblings, "$id" included, inert (draft-07), but its
+ * siblings are still walked because a pointer may lead into them.
+ */
+static void walk(struct mv_schemas *set, const cJSON *s, const char *base,
+    const char *where)
+{
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(s, "$id");
+	const cJSON *ref = cJSON_GetObjectItemCaseSensitive(s, "$ref");
+	const cJSON *m, *e;
+	char *nbase = NULL;
+
+	if (cJSON_IsString(ref)) {
+		struct ninfo *ni = ninfo_get(set, s);
+		if (!ni->ref)
+			ni->ref = uri_resolve(base, ref->valuestring);
+	} else if (cJSON_IsString(id)) {
+		nbase = uri_resolve(base, id->valuestring);
+		reg_add(set, nbase, s);   /* the first schema with an id wins */
+		char *h = strchr(nbase, '#');
+		if (h)  /* a plain-name fragment does not change the base */
+			*h = '\0';
+		base = nbase;
+	}
+	cJSON_ArrayForEach(m, s) {
+		if (is_data(m->string))
+			continue;
+		if (!strcmp(m->string, "pattern") && cJSON_IsString(m)) {
+			struct ninfo *ni = ninfo_get(set, m);
+			if (!ninfo_regex(ni, m->valuestring)) {
+				mv_warnx("%s: %s", where, ni->rewhy);
+				set->badpatterns++;
+			}
+		} else if (is_schema_map(m->string) && cJSON_IsObject(m)) {
+			cJSON_ArrayForEach(e, m) {
+				if (!strcmp(m->string, "patternProperties")) {
+					struct ninfo *ni = ninfo_get(set, e);
+					if (!ninfo_regex(ni, e->string)) {
+						mv_warnx("%s: %s", where, ni->rewhy);
+						set->badpatterns++;
+					}
+				}
+				if (cJSON_IsObject(e))
+					walk(set, e, base, where);
+			}
+		} else {
+			walk_any(set, m, base, where);
+		}
+	}
+	free(nbase);
+}
+
+/* ---- sets of schemas ------------------------------------------------- */
+
+struct mv_schemas *mv_schemas_new(void)
+{
+	return mv_xcalloc(1, sizeof(struct mv_schemas));
+}
+
+void mv_schemas_set_loader(struct mv_schemas *set, mv_schema_loader_fn fn, void *ctx)
+{
+	set->loader = fn;
+	set->loaderctx = ctx;
+}
+
+int mv_schemas_add(struct mv_schemas *set, const char *name, cJSON *schema)
+{
+	char *uri = uri_resolve(MV_SCHEMA_BASE, name);
+	int bad = set->badpatterns;
+	char *h = strchr(uri, '#');
+
+	if (h)
+		*h = '\0';
+	if (reg_find(set, uri, strlen(uri))) {
+		mv_warnx("unable to add schema %s: name already taken", name);
+		free(uri);
+		cJSON_Delete(schema);
+		return -1;
+	}
+	if (set->ndocs == set->capdocs) {
+		set->capdocs = set->capdocs ? set->capdocs * 2 : 32;
+		set->docs = mv_xrealloc(set->docs, set->capdocs * sizeof *set->docs);
+	}
+	set->docs[set->ndocs++] = schema;
+	reg_add(set, uri, schema);
+	if (cJSON_IsObject(schema))
+		walk(set, schema, uri, name);
+	free(uri);
+	return set->badpatterns > bad ? -1 : 0;
+}
+
+void mv_schemas_free(struct mv_schemas *set)
+{
+	if (!set)
+		return;
+	for (size_t i = 0; i < set->cap; i++) {
+		struct ninfo *ni = set->slots[i];
+		if (!ni)
+			continue;
+		if (ni->rstate > 0)
+			regfree(&ni->re);
+		free(ni->rewhy);
+		free(ni->ref);
+		free(ni);
+	}
+	free(set->slots);
+	for (size_t i = 0; i < set->nregs; i++)
+		free(set->regs[i].uri);
+	free(set->regs);
+	for (size_t i = 0; i < set->ndocs; i++)
+		cJSON_Delete(set->docs[i]);
+	free(set->docs);
+	free(set);
+}
+
+const char *mv_schemas_dir(void)
+{
+	const char *e = getenv("MV_SCHEMAS");
+
+	return e && *e ? e : MV_SCHEMADIR;
+}
+
+static int namecmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Add every *.json under dir/rel (rel "" or "events/"). 0 or -1. */
+static int load_dir(struct mv_schemas *set, const char *dir, const char *rel, int depth)
+{
+	char *path = mv_xasprintf("%s/%s", dir, rel);
+	DIR *d = opendir(path);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+
+	if (!d) {
+		mv_warn("open schema directory %s", path);
+		free(path);
+		return -1;
+	}
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			names = mv_xrealloc(names, cap * sizeof *names);
+		}
+		names[n++] = mv_xstrdup(de->d_name);
+	}
+	closedir(d);
+	/* Sorted, so that messages and first-id-wins do not depend on readdir. */
+	if (n)
+		qsort(names, n, sizeof *names, namecmp);
+	for (size_t i = 0; i < n; i++) {
+		char *relname = mv_xasprintf("%s%s", rel, names[i]);
+		char *file = mv_xasprintf("%s/%s", dir, relname);
+		size_t l = strlen(names[i]);
+		struct stat st;
+
+		if (stat(file, &st) == 0 && S_ISDIR(st.st_mode) && depth < 4) {
+			char *sub = mv_xasprintf("%s/", relname);
+			if (load_dir(set, dir, sub, depth + 1) < 0)
+				rc = -1;
+			free(sub);
+		} else if (l > 5 && !strcmp(names[i] + l - 5, ".json")) {
+			const char *why;
+			cJSON *s = mv_json_load(file, MAX_SCHEMA, &why);
+			if (!s) {
+				mv_warnx("unable to load schema %s: %s", file, why);
+				rc = -1;
+			} else if (mv_schemas_add(set, relname, s) < 0) {
+				rc = -1;
+			}
+		}
+		free(file);
+		free(relname);
+		free(names[i]);
+	}
+	free(names);
+	free(path);
+	return rc;
+}
+
+struct mv_schemas *mv_schemas_load(const char *dir)
+{
+	struct mv_schemas *set = mv_schemas_new();
+
+	if (load_dir(set, dir, "", 0) < 0) {
+		mv_schemas_free(set);
+		return NULL;
+	}
+	return set;
+}
+
+const char *mv_schema_for_path(const char *rel)
+{
+	size_t n = strlen(rel);
+
+	if (n < 6 || strcmp(rel + n - 5, ".json"))
+		return NULL;
+	if (!strncmp(rel, "Movies/", 7) && !strchr(rel + 7, '/'))
+		return "MovieProfile.json";
+	if (!strncmp(rel, "People/", 7) && !strchr(rel + 7, '/'))
+		return "PeopleProfile.json";
+	if (!strcmp(rel, "index/movies.json"))
+		return "MovieIndex.json";
+	if (!strcmp(rel, "index/people.json"))
+		return "PeopleIndex.json";
+	return NULL;
+}
+
+/* ---- $ref resolution ------------------------------------------------- */
+
+/* Follow JSON pointer p (already percent-decoded) from node. */
+static const cJSON *pointer_get(const cJSON *node, const char *p)
+{
+	char *seg = mv_xstrdup(p);
+	char *s = seg;
+
+	while (node && *s == '/') {
+		char *e = strchr(s + 1, '/'), *w, *r;
+		if (e)
+			*e = '\0';
+		for (w = r = s + 1; *r; r++) {
+			if (r[0] == '~' && r[1] == '1')
+				*w++ = '/', r++;
+			else if (r[0] == '~' && r[1] == '0')
+				*w++ = '~', r++;
+			else
+				*w++ = *r;
+		}
+		*w = '\0';
+		if (cJSON_IsArray(node)) {
+			char *end;
+			long i = strtol(s + 1, &end, 10);
+			node = *end || end == s + 1 || i < 0 ? NULL : cJSON_GetArrayItem(node, (int)i);
+		} else if (cJSON_IsObject(node)) {
+			node = cJSON_GetObjectItemCaseSensitive(node, s + 1);
+		} else {
+			node = NULL;
+		}
+		if (!e)
+			break;
+		*e = '/';
+		s = e;
+	}
+	free(seg);
+	return node;
+}
+
+/* Find the schema for absolute URI uri, loading its document if needed. */
+static const cJSON *resolve_uri(struct mv_schemas *set, const char *uri)
+{
+	const char *h = strchr(uri, '#');
+	size_t dl = h ? (size_t)(h - uri) : strlen(uri);
+	const cJSON *doc, *t;
+	char *frag, *w;
+
+	if (h && h[1] && h[1] != '/')   /* plain-name fragment, from an $id */
+		return reg_find(set, uri, strlen(uri));
+	doc = reg_find(set, uri, dl);
+	if (!doc && set->loader) {
+		char *d = mv_xstrndup(uri, dl);
+		cJSON *s = set->loader(set->loaderctx, d);
+		if (s)
+			mv_schemas_add(set, d, s);
+		free(d);
+		doc = reg_find(set, uri, dl);
+	}
+	if (!doc || !h)
+		return doc;
+	frag = mv_xstrdup(h + 1);
+	for (w = frag, h = frag; *h; h++) {
+		if (h[0] == '%' && hexval((unsigned char)h[1]) >= 0 &&
+		    hexval((unsigned char)h[2]) >= 0) {
+			*w++ = (char)hexn(h + 1, 2);
+			h += 2;
+		} else {
+			*w++ = *h;
+		}
+	}
+	*w = '\0';
+	t = pointer_get(doc, frag);
+	free(frag);
+	return t;
+}
+
+/* ---- validation ------------------------------------------------------ */
+
+struct vctx {
+	struct mv_schemas *set;
+	mv_schema_err_fn fn;
+	void *ctx;
+	struct mv_buf path;     /* JSON pointer of the current value */
+	int silent;             /* inside anyOf/oneOf/not/if/contains: stop at 1 */
+	int depth;
+};
+
+static int validate(struct vctx *v, const cJSON *s, const cJSON *x);
+
+/* Report one error unless silent. Returns 1 (the error count). */
+__attribute__((format(printf, 3, 4)))
+static int fail(struct vctx *v, const char *kw, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (v->silent || !v->fn)
+		return 1;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	v->fn(v->ctx, v->path.len ? v->path.buf : "", kw, msg);
+	return 1;
+}
+
+/* Push a JSON pointer segment; returns the length to pop back to. */
+static size_t push_key(struct vctx *v, const char *k)
+{
+	size_t old = v->path.len;
+
+	if (v->silent || !v->fn)
+		return old;
+	mv_buf_adds(&v->path, "/");
+	for (; *k; k++) {
+		if (*k == '~')
+			mv_buf_adds(&v->path, "~0");
+		else if (*k == '/')
+			mv_buf_adds(&v->path, "~1");
+		else
+			mv_buf_add(&v->path, k, 1);
+	}
+	return old;
+}
+
+static size_t push_index(struct vctx *v, int i)
+{
+	size_t old = v->path.len;
+
+	if (!v->silent && v->fn)
+		mv_buf_printf(&v->path, "/%d", i);
+	return old;
+}
+
+static void pop(struct vctx *v, size_t old)
+{
+	v->path.len = old;
+	if (v->path.buf)
+		v->path.buf[old] = '\0';
+}
+
+/* Validate silently: 1 if x is valid against s. */
+static int valid(struct vctx *v, const cJSON *s, const cJSON *x)
+{
+	int save = v->silent, n;
+
+	v->silent = 1;
+	n = validate(v, s, x);
+	v->silent = save;
+	return n == 0;
+}
+
+/* Deep equality of JSON values; numbers by value (1 equals 1.0). */
+static int json_eq(const cJSON *a, const cJSON *b)
+{
+	const cJSON *e;
+	int na = 0, nb = 0;
+
+	if ((a->type & 0xff) != (b->type & 0xff))
+		return 0;
+	if (cJSON_IsNumber(a))
+		return a->valuedouble == b->valuedouble;
+	if (cJSON_IsString(a))
+		return !strcmp(a->valuestring, b->valuestring);
+	if (cJSON_IsArray(a)) {
+		const cJSON *f = b->child;
+		for (e = a->child; e && f; e = e->next, f = f->next)
+			if (!json_eq(e, f))
+				return 0;
+		return !e && !f;
+	}
+	if (cJSON_IsObject(a)) {
+		cJSON_ArrayForEach(e, a) {
+			const cJSON *f = cJSON_GetObjectItemCaseSensitive(b, e->string);
+			na++;
+			if (!f || !json_eq(e, f))
+				return 0;
+		}
+		cJSON_ArrayForEach(e, b)
+			nb++;
+		return na == nb;
+	}
+	return 1;   /* true, false, null */
+}
+
+static const char *type_name(const cJSON *x)
+{
+	if (cJSON_IsObject(x)) return "object";
+	if (cJSON_IsArray(x)) return "array";
+	if (cJSON_IsString(x)) return "string";
+	if (cJSON_IsNumber(x)) return "number";
+	if (cJSON_IsBool(x)) return "boolean";
+	if (cJSON_IsNull(x)) return "null";
+	return "invalid";
+}
+
+static int is_integer(const cJSON *x)
+{
+	return cJSON_IsNumber(x) && isfinite(x->valuedouble) &&
+	    floor(x->valuedouble) == x->valuedouble;
+}
+
+static int type_is(const cJSON *x, const char *t)
+{
+	if (!strcmp(t, "integer"))
+		return is_integer(x);
+	return !strcmp(t, type_name(x));
+}
+
+/* Shortest "%g" text of a number that reads back the same. */
+static const char *num(double d, char *buf)
+{
+	for (int p = 6; p <= 17; p++) {
+		snprintf(buf, 32, "%.*g", p, d);
+		if (strtod(buf, NULL) == d)
+			break;
+	}
+	return buf;
+}
+
+static size_t utf8_len(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* ---- formats --------------------------------------------------------- */
+
+static int digits(const char *s, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+static int num2(const char *s)
+{
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/* RFC 3339 full-date at s: "YYYY-MM-DD" with a real day. Returns 10 or 0. */
+static int full_date(const char *s)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, m, d;
+
+	if (!digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' ||
+	    !digits(s + 8, 2))
+		return 0;
+	y = num2(s) * 100 + num2(s + 2);
+	m = num2(s + 5);
+	d = num2(s + 8);
+	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return 0;
+	if (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+		return 0;
+	return 10;
+}
+
+/* RFC 3339 full-time: hh:mm:ss[.frac](Z|+hh:mm|-hh:mm). Leap second 60 ok. */
+static int full_time(const char *s)
+{
+	if (!digits(s, 2) || s[2] != ':' || !digits(s + 3, 2) || s[5] != ':' ||
+	    !digits(s + 6, 2))
+		return 0;
+	if (num2(s) > 23 || num2(s + 3) > 59 || num2(s + 6) > 60)
+		return 0;
+	s += 8;
+	if (*s == '.') {
+		if (!digits(++s, 1))
+			return 0;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	if ((*s == 'Z' || *s == 'z') && !s[1])
+		return 1;
+	if ((*s == '+' || *s == '-') && digits(s + 1, 2) && s[3] == ':' &&
+	    digits(s + 4, 2) && !s[6])
+		return num2(s + 1) <= 23 && num2(s + 4) <= 59;
+	return 0;
+}
+
+static int is_date_time(const char *s)
+{
+	return full_date(s) && (s[10] == 'T' || s[10] == 't') && full_time(s + 11);
+}
+
+static int uri_char(const char *p)
+{
+	if (*p == '%')
+		return hexval((unsigned char)p[1]) >= 0 && hexval((unsigned char)p[2]) >= 0;
+	return *p && strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789-._~!$&'()*+,;=:@/?", *p) != NULL;
+}
+
+/*
+ * RFC 3986 URI (absolute, with a scheme): characters from the URI set,
+ * "%" followed by two hex digits, an authority whose port is numeric, and
+ * brackets only around an IP literal host.
+ */
+static int is_uri(const char *s)
+{
+	struct uri u;
+	const char *p;
+
+	uri_parse(s, &u);
+	if (!u.lscheme)
+		return 0;
+	if (u.hauth) {
+		const char *a = u.auth, *end = u.auth + u.lauth, *at, *host;
+		for (at = NULL, p = a; p < end; p++)
+			if (*p == '@')
+				at = p;
+		host = at ? at + 1 : a;
+		for (p = a; p < host; p += *p == '%' ? 3 : 1)
+			if (*p == '/' || *p == '?' || !uri_char(p))
+				return 0;
+		if (*host == '[') {
+			for (p = host + 1; p < end && *p != ']'; p++)
+				if (!strchr("0123456789abcdefABCDEF:.vV", *p))
+					return 0;
+			if (p >= end)
+				return 0;
+			p++;
+		} else {
+			for (p = host; p < end && *p != ':'; p += *p == '%' ? 3 : 1)
+				if (*p == '@' || !uri_char(p))
+					return 0;
+		}
+		if (p < end && *p++ != ':')
+			return 0;
+		for (; p < end; p++)
+			if (*p < '0' || *p > '9')
+				return 0;
+	}
+	for (p = u.path; *p; p += *p == '%' ? 3 : 1)
+		if (*p == '#' ? p[1] == '#' : !uri_char(p))
+			return 0;
+	return 1;
+}
+
+/* Check a format; unknown formats pass (draft-07 makes them advisory). */
+static int format_ok(const char *f, const char *s)
+{
+	if (!strcmp(f, "date-time"))
+		return is_date_time(s);
+	if (!strcmp(f, "date"))
+		return full_date(s) && !s[10];
+	if (!strcmp(f, "uri"))
+		return is_uri(s);
+	if (!strcmp(f, "regex")) {
+		const char *why;
+		char *ere = ecma_to_ere(s, utf8_locale() != (locale_t)0, &why);
+		regex_t re;
+		int ok = ere && regcomp(&re, ere, REG_EXTENDED | REG_NOSUB) == 0;
+		if (ok)
+			regfree(&re);
+		free(ere);
+		return ok;
+	}
+	return 1;
+}
+
+/* ---- keywords -------------------------------------------------------- */
+
+static int v_type(struct vctx *v, const cJSON *t, const cJSON *x)
+{
+	const cJSON *e;
+
+	if (cJSON_IsString(t)) {
+		if (type_is(x, t->valuestring))
+			return 0;
+		return fail(v, "type", "expected %s, got %s", t->valuestring, type_name(x));
+	}
+	cJSON_ArrayForEach(e, t)
+		if (cJSON_IsString(e) && type_is(x, e->valuestring))
+			return 0;
+	{
+		char *list = cJSON_PrintUnformatted(t);
+		int n = fail(v, "type", "expected one of %s, got %s", list ? list : "?",
+		    type_name(x));
+		free(list);
+		return n;
+	}
+}
+
+static int v_object(struct vctx *v, const cJSON *s, const cJSON *x)
+{
+	const cJSON *props = cJSON_GetObjectItemCaseSensitive(s, "properties");
+	const cJSON *pats = cJSON_GetObjectItemCaseSensitive(s, "patternProperties");
+	const cJSON *add = cJSON_GetObjectItemCaseSensitive(s, "additionalProperties");
+	const cJSON *k, *m, *e;
+	int n = 0, count = 0;
+	char b1[32], b2[32];
+
+	if ((k = cJSON_GetObjectItemCaseSensitive(s, "required")) && cJSON_IsArray(k)) {
+		cJSON_ArrayForEach(e, k) {
+			if (cJSON_IsString(e) &&
+			    !cJSON_GetObjectItemCaseSensitive(x, e->valuestring)) {
+				n += fail(v, "required", "missing member \"%s\"", e->valuestring);
+				if (v->silent)
+					return n;
+			}
+		}
+	}
+	cJSON_ArrayForEach(m, x) {
+		int matched = 0;
+		size_t old;
+
+		count++;
+		if (props && (e = cJSON_GetObjectItemCaseSensitive(props, m->string))) {
+			matched = 1;
+			old = push_key(v, m->string);
+			n += validate(v, e, m);
+			pop(v, old);
+			if (n && v->silent)
+				return n;
+		}
+		if (cJSON_IsObject(pats)) {
+			cJSON_ArrayForEach(e, pats) {
+				struct ninfo *ni = ninfo_get(v->set, e);
+				if (!ninfo_regex(ni, e->string)) {
+					n += fail(v, "patternProperties", "%s", ni->rewhy);
+					if (v->silent)
+						return n;
+					continue;
+				}
+				if (!regex_match(ni, m->string))
+					continue;
+				matched = 1;
+				old = push_key(v, m->string);
+				n += validate(v, e, m);
+				pop(v, old);
+				if (n && v->silent)
+					return n;
+			}
+		}
+		if (!matched && add) {
+			if (cJSON_IsFalse(add)) {
+				n += fail(v, "additionalProperties",
+				    "member \"%s\" is not allowed", m->string);
+			} else {
+				old = push_key(v, m->string);
+				n += validate(v, add, m);
+				pop(v, old);
+			}
+			if (n && v->silent)
+				return n;
+		}
+		if ((k = cJSON_GetObjectItemCaseSensitive(s, "propertyNames"))) {
+			cJSON name = {0};
+			name.type = cJSON_String;
+			name.valuestring = m->string;
+			if (!valid(v, k, &name)) {
+				n += fail(v, "propertyNames", "member name \"%s\" is not allowed",
+				    m->string);
+				if (v->silent)
+					return n;
+			}
+		}
+		if ((k = cJSON_GetObjectItemCaseSensitive(s, "dependencies")) &&
+		    (k = cJSON_GetObjectItemCaseSensitive(k, m->string))) {
+			if (cJSON_IsArray(k)) {
+				cJSON_ArrayForEach(e, k) {
+					if (cJSON_IsString(e) &&
+					    !cJSON_GetObjectItemCaseSensitive(x, e->valuestring)) {
+						n += fail(v, "dependencies",
+						    "member \"%s\" requires member \"%s\"",
+						    m->string, e->valuestring);
+						if (v->silent)
+							return n;
+					}
+				}
+			} else {
+				n += validate(v, k, x);
+				if (n && v->silent)
+					return n;
+			}
+		}
+	}
+	if ((k = cJSON_GetObjectItemCaseSensitive(s, "minProperties")) &&
+	    cJSON_IsNumber(k) && count < k->valuedouble)
+		n += fail(v, "minProperties", "has %d members, fewer than %s", count,
+		    num(k->valuedouble, b1));
+	if ((k = cJSON_GetObjectItemCaseSensitive(s, "maxProperties")) &&
+	    cJSON_IsNumber(k) && count > k->valuedouble)
+		n += fail(v, "maxProperties", "has %d members, more than %s", count,
+		    num(k->valuedouble, b2));
+	return n;
+}
+
+static int v_array(struct vctx *v, const cJSON *s, const cJSON *x)
+{
+	const cJSON *items = cJSON_GetObjectItemCaseSensitive(s, "items");
+	const cJSON *k, *e, *f;
+	int n = 0, count = cJSON_GetArraySize(x), i;
+	char b1[32];
+
+	if (items && !cJSON_IsArray(items)) {
+		i = 0;
+		cJSON_ArrayForEach(e, x) {
+			size_t old = push_index(v, i++);
+			n += validate(v, items, e);
+			pop(v, old);
+			if (n && v->silent)
+				return n;
+		}
+	} else if (items) {
+		const cJSON *add = cJSON_GetObjectItemCaseSensitive(s, "additionalItems");
+		f = items->child;
+		i = 0;
+		cJSON_ArrayForEach(e, x) {
+			const cJSON *sub = f ? f : add;
+			if (f)
+				f = f->next;
+			if (sub) {
+				if (cJSON_IsFalse(sub) && sub == add) {
+					n += fail(v, "additionalItems",
+					    "has %d items, at most %d allowed", count,
+					    cJSON_GetArraySize(items));
+					break;
+				}
+				size_t old = push_index(v, i);
+				n += validate(v, sub, e);
+				pop(v, old);
+				if (n && v->silent)
+					return n;
+			}
+			i++;
+		}
+	}
+	if ((k = cJSON_GetObjectItemCaseSensitive(s, "minItems")) && cJSON_IsNumber(k) &&
+	    count < k->valuedouble)
+		n += fail(v, "minItems", "has %d items, fewer than %s", count,
+		    num(k->valuedouble, b1));
+	if ((k = cJSON_GetObjectItemCaseSensitive(s, "maxItems")) && cJSON_IsNumber(k) &&
+	    count > k->valuedouble)
+		n += fail(v, "maxItems", "has %d items, more than %s", count,
+		    num(k->valuedouble, b1));
+	if ((k = cJSON_GetObjectItemCaseSensitive(s, "uniqueItems")) && cJSON_IsTrue(k)) {
+		int a = 0, dup = 0;
+		for (e = x->child; e && !dup; e = e->next, a++) {
+			int b = a + 1;
+			for (f = e->next; f; f = f->next, b++) {
+				if (json_eq(e, f)) {
+					n += fail(v, "uniqueItems", "items %d and %d are equal", a, b);
+					dup = 1;
+					break;
+				}
+			}
+		}
+	}
+	if ((k = cJSON_GetObjectItemCaseSensitive(s, "contains"))) {
+		int found = 0;
+		cJSON_ArrayForEach(e, x)
+			if ((found = valid(v, k, e)))
+				break;
+		if (!found)
+			n += fail(v, "contains", "no item matches");
+	}
+	return n;
+}
+
+static int v_string(struct vctx *v, const cJSON *s, const cJSON *x)
+{
+	const cJSON *k;
+	int n = 0;
+	char b1[32];
+	size_t len = (size_t)-1;
+
+	if ((k = cJSON_GetObjectItemCaseSensitive(s, "minLength")) && cJSON_IsNumber(k) &&
+	    (double)(len = utf8_len(x->valuestring)) < k->valuedouble)
+		n += fail(v, "minLength", "is %zu characters long, shorter than %s", len,
+		    num(k->valuedouble, b1));
+	if ((k = cJSON_GetObjectItemCaseSensitive(s, "maxLength")) && cJSON_IsNumber(k)) {
+		if (len == (size_t)-1)
+			len = utf8_len(x->valuestring);
+		if ((double)len > k->valuedouble)
+			n += fail(v, "maxLength", "is %zu characters long, longer than %s",
+			    len, num(k->valuedouble, b1));
+	}
+	if ((k = cJSON_GetObjectItemCaseSensitive(s, "pattern")) && cJSON_IsString(k)) {
+		struct ninfo *ni = ninfo_get(v->set, k);
+		if (!ninfo_regex(ni, k->valuestring))
+			n += fail(v, "pattern", "%s", ni->rewhy);
+		else if (!regex_match(ni, x->valuestring))
+			n += fail(v, "pattern", "does not match %s", k->valuestring);
+	}
+	if ((k = cJSON_GetObjectItemCaseSensitive(s, "format")) && cJSON_IsString(k) &&
+	    !format_ok(k->valuestring, x->valuestring))
+		n += fail(v, "format", "is not a valid %s", k->valuestring);
+	return n;
+}
+
+static int v_number(struct vctx *v, const cJSON *s, const cJSON *x)
+{
+	const cJSON *k;
+	double d = x->valuedouble;
+	int n = 0;
+	char b1[32], b2[32];
+
+	if ((k = cJSON_GetObjectItemCaseSensitive(s, "minimum")) && cJSON_IsNumber(k) &&
+	    d < k->valuedouble)
+		n += fail(v, "minimum", "%s is less than %s", num(d, b1),
+		    num(k->valuedouble, b2));
+	if ((k = cJSON_GetObjectItemCaseSensitive(s, "maximum")) && cJSON_IsNumber(k) &&
+	    d > k->valuedouble)
+		n += fail(v, "maximum", "%s is greater than %s", num(d, b1),
+		    num(k->valuedouble, b2));
+	if ((k = cJSON_GetObjectItemCaseSensitive(s, "exclusiveMinimum")) &&
+	    cJSON_IsNumber(k) && d <= k->valuedouble)
+		n += fail(v, "exclusiveMinimum", "%s is not greater than %s", num(d, b1),
+		    num(k->valuedouble, b2));
+	if ((k = cJSON_GetObjectItemCaseSensitive(s, "exclusiveMaximum")) &&
+	    cJSON_IsNumber(k) && d >= k->valuedouble)
+		n += fail(v, "exclusiveMaximum", "%s is not less than %s", num(d, b1),
+		    num(k->valuedouble, b2));
+	if ((k = cJSON_GetObjectItemCaseSensitive(s, "multipleOf")) && cJSON_IsNumber(k) &&
+	    k->valuedouble > 0) {
+		/* Exact for integers; relative tolerance for decimal fractions
+		 * such as 0.0075 / 0.0001 that binary floating point cannot hold. */
+		double q = d / k->valuedouble, r = round(q);
+		int ok = isfinite(q) && (fmod(d, k->valuedouble) == 0 ||
+		    fabs(q - r) <= 1e-9 * fmax(1.0, fabs(q)));
+		if (!ok)
+			n += fail(v, "multipleOf", "%s is not a multiple of %s", num(d, b1),
+			    num(k->valuedouble, b2));
+	}
+	return n;
+}
+
+/*
+ * Validate x against schema s. Returns the number of errors (in silent
+ * mode, stops at the first and returns 1).
+ */
+static int validate(struct vctx *v, const cJSON *s, const cJSON *x)
+{
+	const cJSON *k, *e;
+	int n = 0;
+
+	if (cJSON_IsTrue(s))
+		return 0;
+	if (cJSON_IsFalse(s))
+		return fail(v, "false", "no value is allowed here");
+	if (!cJSON_IsObject(s))
+		return fail(v, "schema", "schema is a %s, not an object or boolean",
+		    type_name(s));
+	if (v->depth >= MAX_DEPTH)
+		return fail(v, "$ref", "schema nesting deeper than %d (a $ref loop?)",
+		    MAX_DEPTH);
+	v->depth++;
+	if ((k = cJSON_GetObjectItemCaseSensitive(s, "$ref")) && cJSON_IsString(k)) {
+		/* draft-07: a $ref makes every sibling keyword inert */
+		struct ninfo *ni = ninfo_get(v->set, s);
+		if (!ni->ref)
+			ni->ref = uri_resolve(MV_SCHEMA_BASE, k->valuestring);
+		if (!ni->tstate) {
+			ni->target = resolve_uri(v->set, ni->ref);
+			ni->tstate = ni->target ? 1 : -1;
+		}
+		if (ni->tstate < 0)
+			n = fail(v, "$ref", "unable to resolve %s", ni->ref);
+		else
+			n = validate(v, ni->target, x);
+		v->depth--;
+		return n;
+	}
+#define STOP() do { if (n && v->silent) goto out; } while (0)
+	if ((k = cJSON_GetObjectItemCaseSensitive(s, "type"))) {
+		n += v_type(v, k, x);
+		STOP();
+	}
+	if ((k = cJSON_GetObjectItemCaseSensitive(s, "enum")) && cJSON_IsArray(k)) {
+		int found = 0;
+		cJSON_ArrayForEach(e, k)
+			if ((found = json_eq(e, x)))
+				break;
+		if (!found)
+			n += fail(v, "enum", "is not one of the allowed values");
+		STOP();
+	}
+	if ((k = cJSON_GetObjectItemCaseSensitive(s, "const")) && !json_eq(k, x)) {
+		n += fail(v, "const", "differs from the constant");
+		STOP();
+	}
+	if (cJSON_IsObject(x))
+		n += v_object(v, s, x);
+	else if (cJSON_IsArray(x))
+		n += v_array(v, s, x);
+	else if (cJSON_IsString(x))
+		n += v_string(v, s, x);
+	else if (cJSON_IsNumber(x))
+		n += v_number(v, s, x);
+	STOP();
+	if ((k = cJSON_GetObjectItemCaseSensitive(s, "allOf"))) {
+		cJSON_ArrayForEach(e, k) {
+			n += validate(v, e, x);
+			STOP();
+		}
+	}
+	if ((k = cJSON_GetObjectItemCaseSensitive(s, "anyOf"))) {
+		int found = 0, count = 0;
+		cJSON_ArrayForEach(e, k) {
+			count++;
+			if ((found = valid(v, e, x)))
+				break;
+		}
+		if (!found)
+			n += fail(v, "anyOf", "matches none of the %d alternatives", count);
+		STOP();
+	}
+	if ((k = cJSON_GetObjectItemCaseSensitive(s, "oneOf"))) {
+		int first = -1, second = -1, i = 0;
+		cJSON_ArrayForEach(e, k) {
+			if (valid(v, e, x)) {
+				if (first < 0) {
+					first = i;
+				} else {
+					second = i;
+					break;
+				}
+			}
+			i++;
+		}
+		if (first < 0)
+			n += fail(v, "oneOf", "matches none of the %d alternatives", i);
+		else if (second >= 0)
+			n += fail(v, "oneOf", "matches alternatives %d and %d, "
+			    "expected exactly one", first, second);
+		STOP();
+	}
+	if ((k = cJSON_GetObjectItemCaseSensitive(s, "not")) && valid(v, k, x)) {
+		n += fail(v, "not", "matches a schema it must not match");
+		STOP();
+	}
+	if ((k = cJSON_GetObjectItemCaseSensitive(s, "if"))) {
+		const cJSON *branch = valid(v, k, x) ?
+		    cJSON_GetObjectItemCaseSensitive(s, "then") :
+		    cJSON_GetObjectItemCaseSensitive(s, "else");
+		if (branch)
+			n += validate(v, branch, x);
+	}
+#undef STOP
+out:
+	v->depth--;
+	return n;
+}
+
+int mv_schema_validate(struct mv_schemas *set, const char *name, const cJSON *doc,
+    mv_schema_err_fn fn, void *ctx)
+{
+	struct vctx v = {0};
+	char *uri = uri_resolve(MV_SCHEMA_BASE, name);
+	const cJSON *s = resolve_uri(set, uri);
+	int n;
+
+	free(uri);
+	if (!s)
+		return -1;
+	v.set = set;
+	v.fn = fn;
+	v.ctx = ctx;
+	mv_buf_adds(&v.path, "");
+	n = validate(&v, s, doc);
+	mv_buf_free(&v.path);
+	return n;
+}
+
+void mv_schema_err_print(void *ctx, const char *pointer, const char *keyword,
+    const char *message)
+{
+	mv_warnx("%s: %s: %s: %s", ctx ? (const char *)ctx : "-",
+	    *pointer ? pointer : "/", keyword, message);
+}
+
+/* ---- migration ------------------------------------------------------- */
+
+/* v0 -> v1 for one profile-like object: tmdbId and level "light". */
+static void migrate_record(cJSON *o)
+{
+	cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "tmdbId");
+	cJSON *l = cJSON_GetObjectItemCaseSensitive(o, "level");
+
+	if (t) {
+		cJSON *x = cJSON_GetObjectItemCaseSensitive(o, "externalIds");
+		cJSON_DetachItemViaPointer(o, t);
+		if (!cJSON_IsObject(x)) {
+			x = cJSON_CreateObject();
+			mv_json_set(o, "externalIds", x);
+		}
+		if (cJSON_IsNumber(t) && !cJSON_GetObjectItemCaseSensitive(x, "tmdb"))
+			mv_json_set(x, "tmdb", t);
+		else
+			cJSON_Delete(t);
+	}
+	if (cJSON_IsString(l) && !strcmp(l->valuestring, "light"))
+		mv_json_set(o, "level", cJSON_CreateString("basic"));
+}
+
+int mv_schema_migrate(cJSON *doc, const char *kind, int *from)
+{
+	cJSON *sv = cJSON_GetObjectItemCaseSensitive(doc, "schemaVersion");
+	cJSON *items, *e;
+
+	if (!cJSON_IsObject(doc))
+		return -1;
+	if (sv) {
+		if (!is_integer(sv) || sv->valuedouble < 1 ||
+		    sv->valuedouble > MV_SCHEMA_VERSION) {
+			if (from)
+				*from = is_integer(sv) && fabs(sv->valuedouble) < 1e9 ?
+				    (int)sv->valuedouble : -1;
+			return -1;
+		}
+		if (from)
+			*from = (int)sv->valuedouble;
+		return 0;   /* v1 is current: nothing to do */
+	}
+	if (from)
+		*from = 0;
+	if (!strcmp(kind, "MovieProfile") || !strcmp(kind, "PeopleProfile")) {
+		migrate_record(doc);
+	} else if (!strcmp(kind, "MovieIndex") || !strcmp(kind, "PeopleIndex")) {
+		/* v0 index items carried "tmdbId"; v1 items carry "tmdb". */
+		items = cJSON_GetObjectItemCaseSensitive(doc, "items");
+		cJSON_ArrayForEach(e, items) {
+			cJSON *t = cJSON_GetObjectItemCaseSensitive(e, "tmdbId");
+			cJSON *l = cJSON_GetObjectItemCaseSensitive(e, "level");
+			if (t) {
+				cJSON_DetachItemViaPointer(e, t);
+				if (!cJSON_GetObjectItemCaseSensitive(e, "tmdb"))
+					mv_json_set(e, "tmdb", t);
+				else
+					cJSON_Delete(t);
+			}
+			if (cJSON_IsString(l) && !strcmp(l->valuestring, "light"))
+				mv_json_set(e, "level", cJSON_CreateString("basic"));
+		}
+	} else {
+		return -1;
+	}
+	/* schemaVersion goes first, where a reader looks for it. */
+	e = cJSON_AddNumberToObject(doc, "schemaVersion", MV_SCHEMA_VERSION);
+	cJSON_DetachItemViaPointer(doc, e);
+	cJSON_InsertItemInArray(doc, 0, e);
+	return 1;
+}
