@@ -324,4 +324,66 @@ int mv_tmdb_find(const char *imdb, cJSON **out);
  * /configuration (cached). */
 int mv_tmdb_image(const char *file_path, const char *size, const char *dest);
 
+/* ---- schema.c: JSON Schema draft-07 validator ------------------------ */
+
+/*
+ * Schemas are named by URI references resolved against MV_SCHEMA_BASE:
+ * "MovieProfile.json", "events/mv.file.added.json", or with a fragment
+ * "MovieProfile.json#/definitions/credit". Each file in schemas/ has this
+ * $id, so ajv resolves the same refs. Nothing is ever fetched from it.
+ */
+#define MV_SCHEMA_BASE "https://mv.invalid/schemas/"
+#define MV_SCHEMA_VERSION 1  /* the schemaVersion of every stored document */
+
+struct mv_schemas;  /* a set of schemas, with every regex and $ref cached */
+
+/* $MV_SCHEMAS, else the compile-time MV_SCHEMADIR. Static/env string. */
+const char *mv_schemas_dir(void);
+/* An empty set; free with mv_schemas_free. */
+struct mv_schemas *mv_schemas_new(void);
+/*
+ * Add schema (consumed) under name. Registers its $ids, resolves its
+ * $refs lazily, compiles its patterns now. Returns 0; -1 after a message
+ * if name is taken (schema deleted) or a pattern cannot be compiled (the
+ * schema stays; that keyword then fails every value it checks).
+ */
+int mv_schemas_add(struct mv_schemas *set, const char *name, cJSON *schema);
+/* Called with an absolute URI (no fragment) that no schema in the set
+ * has; returns a tree (consumed) to add under that URI, or NULL. */
+typedef cJSON *(*mv_schema_loader_fn)(void *ctx, const char *uri);
+void mv_schemas_set_loader(struct mv_schemas *set, mv_schema_loader_fn fn, void *ctx);
+/*
+ * Load every *.json under dir, recursively, named by their path relative
+ * to dir ("events/mv.error.json"). Returns the set (caller frees), or
+ * NULL after printing why.
+ */
+struct mv_schemas *mv_schemas_load(const char *dir);
+void mv_schemas_free(struct mv_schemas *set);
+/* The schema of a document by its path relative to the data directory:
+ * "Movies/m1.json" -> "MovieProfile.json"; NULL if none. Static string. */
+const char *mv_schema_for_path(const char *rel);
+
+/* One validation error: pointer is the JSON pointer of the failing value
+ * ("" for the root), keyword the schema keyword ("pattern"). */
+typedef void (*mv_schema_err_fn)(void *ctx, const char *pointer,
+    const char *keyword, const char *message);
+/*
+ * Validate doc against the schema called name. fn (may be NULL: then
+ * validation stops at the first error) gets every error. Returns the
+ * number of errors, 0 if valid, -1 if no schema has that name.
+ */
+int mv_schema_validate(struct mv_schemas *set, const char *name,
+    const cJSON *doc, mv_schema_err_fn fn, void *ctx);
+/* An mv_schema_err_fn printing "prog: <ctx>: <pointer>: <keyword>: <msg>"
+ * to stderr; ctx is a const char * label such as the file name. */
+void mv_schema_err_print(void *ctx, const char *pointer, const char *keyword,
+    const char *message);
+/*
+ * Upgrade doc, a stored document of kind "MovieProfile", "PeopleProfile",
+ * "MovieIndex" or "PeopleIndex", in place to MV_SCHEMA_VERSION. *from (may
+ * be NULL) gets the version found (0: none). Returns 1 if migrated, 0 if
+ * already current, -1 for an unknown version or kind (doc untouched).
+ */
+int mv_schema_migrate(cJSON *doc, const char *kind, int *from);
+
 #endif /* MV_H */
