@@ -1,0 +1,1259 @@
+/* mvwatch.c: report complete video files under a directory as mv.file.added events. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mv.h"
+
+static const char USAGE[] =
+    "usage: mvwatch [--data DIR] [--settle SECONDS] [--rescan MINUTES] [--once]\n"
+    "               [--inject FIFO] [--verbose] [DIR]\n"
+    "Report complete video files under DIR (default: <data>/incoming) as\n"
+    "mv.file.added events on standard output.\n"
+    "  -d, --data DIR        data directory (default $MV_DATA)\n"
+    "  -s, --settle SECONDS  quiet time before a file counts as complete (2)\n"
+    "  -r, --rescan MINUTES  rescan the tree this often; 0 never (10)\n"
+    "  -1, --once            scan once, report, exit (cron, network mounts)\n"
+    "  -i, --inject FIFO     also pass valid event lines read from FIFO\n"
+    "  -v, --verbose         report overflows and counts on standard error\n"
+    "  -h, --help            print this help\n";
+
+#define MASK (IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | \
+	IN_DELETE_SELF | IN_MOVE_SELF | IN_EXCL_UNLINK | IN_ONLYDIR)
+#define MAXDEPTH 64               /* deeper trees are not scanned */
+#define BACKOFF_MAX 8000000000ull /* longest wait between checks for DIR */
+
+/* ---- options and global state ------------------------------------------ */
+
+static char *root;        /* DIR, absolute, normalised; owned */
+static char *data_abs;    /* the data directory, absolute; owned */
+static uint64_t settle_ns;
+static uint64_t rescan_ns; /* 0: no periodic rescan */
+static int once;          /* --once: scan, report, exit; no inotify */
+static int verbose;       /* --verbose: overflow notes and counts */
+
+/*
+ * The root is either watched, or gone (an unmounted share, rm -rf) and
+ * polled for with a growing delay. While VANISHED there are no watches,
+ * no pending files, and the set of reported files is kept as it is: a
+ * vanished directory is not a deletion of the files in it.
+ */
+enum root_state { WATCHING, VANISHED };
+static enum root_state state = WATCHING;
+static int root_wd = -1;
+static dev_t root_dev;    /* st_dev of DIR when last watched */
+static int root_mount;    /* 1: DIR was a mount point: on return it must be one again */
+static uint64_t retry_at, retry_delay;
+
+static int ifd = -1;      /* inotify; -1 with --once */
+static uint64_t next_rescan; /* monotonic ns; 0: none planned */
+static int rescan_asked;  /* 1: an overflow or SIGHUP asked for a full scan */
+static unsigned gen;      /* number of the current full scan */
+static int scan_errors;   /* errors in the scan in progress: then no sweep */
+
+static char *ready_path;  /* run/mvwatch.ready; owned */
+static int ready_written; /* 1: ready_path is ours to remove */
+
+static int sigpipe[2] = {-1, -1}; /* self-pipe: the handler writes signo */
+
+static unsigned long n_reported, n_scans, n_overflows, n_skipped;
+
+/* ---- a small chained hash table ---------------------------------------- */
+
+struct hnode {
+	struct hnode *next;
+	uint64_t h;
+};
+
+struct htab {
+	struct hnode **b;
+	size_t nb, n;
+};
+
+/* Mix a 64-bit value (splitmix64's finaliser). */
+static uint64_t
+mix(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+/* Slot holding the first node with hash h for which eq(node, key) holds,
+ * or the empty slot at the end of its chain. */
+static struct hnode **
+hfind(struct htab *t, uint64_t h, int (*eq)(const struct hnode *, const void *),
+    const void *key)
+{
+	struct hnode **p;
+
+	if (t->nb == 0)
+		return NULL;
+	for (p = &t->b[h & (t->nb - 1)]; *p; p = &(*p)->next)
+		if ((*p)->h == h && eq(*p, key))
+			return p;
+	return p;
+}
+
+static void
+hadd(struct htab *t, struct hnode *n)
+{
+	if (t->n >= t->nb) {
+		size_t nb = t->nb ? t->nb * 2 : 64;
+		struct hnode **b = mv_xcalloc(nb, sizeof *b);
+
+		for (size_t i = 0; i < t->nb; i++)
+			for (struct hnode *e = t->b[i], *next; e; e = next) {
+				next = e->next;
+				e->next = b[e->h & (nb - 1)];
+				b[e->h & (nb - 1)] = e;
+			}
+		free(t->b);
+		t->b = b;
+		t->nb = nb;
+	}
+	n->next = t->b[n->h & (t->nb - 1)];
+	t->b[n->h & (t->nb - 1)] = n;
+	t->n++;
+}
+
+/* Unlink the node at slot (from hfind) and return it. */
+static struct hnode *
+hdel(struct htab *t, struct hnode **slot)
+{
+	struct hnode *n = *slot;
+
+	*slot = n->next;
+	t->n--;
+	return n;
+}
+
+/* ---- files already reported: (dev, ino, size, mtime) ------------------- */
+
+struct fkey {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+};
+
+struct seen {
+	struct hnode hn;  /* first: the table links these */
+	struct fkey k;
+	unsigned gen;     /* last full scan that found the file unchanged */
+};
+
+static struct htab seen;
+
+static void
+key_of(const struct stat *st, struct fkey *k)
+{
+	memset(k, 0, sizeof *k);
+	k->dev = st->st_dev;
+	k->ino = st->st_ino;
+	k->size = st->st_size;
+	k->mtime = st->st_mtim;
+}
+
+static uint64_t
+key_hash(const struct fkey *k)
+{
+	return mix((uint64_t)k->ino ^ mix((uint64_t)k->dev ^
+	    mix((uint64_t)k->size ^ mix((uint64_t)k->mtime.tv_sec ^
+	    ((uint64_t)k->mtime.tv_nsec << 34)))));
+}
+
+static int
+seen_eq(const struct hnode *n, const void *key)
+{
+	const struct fkey *a = &((const struct seen *)n)->k, *b = key;
+
+	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+	    a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec;
+}
+
+static struct seen *
+seen_find(const struct fkey *k)
+{
+	struct hnode **p = hfind(&seen, key_hash(k), seen_eq, k);
+
+	return p && *p ? (struct seen *)*p : NULL;
+}
+
+static void
+seen_add(const struct fkey *k)
+{
+	struct seen *s = mv_xcalloc(1, sizeof *s);
+
+	s->k = *k;
+	s->hn.h = key_hash(k);
+	s->gen = gen;
+	hadd(&seen, &s->hn);
+}
+
+/*
+ * After a complete full scan: forget files it did not find as they were
+ * (deleted, moved away or changed), so memory follows what DIR holds.
+ */
+static void
+seen_sweep(void)
+{
+	for (size_t i = 0; i < seen.nb; i++)
+		for (struct hnode **p = &seen.b[i]; *p;) {
+			if (((struct seen *)*p)->gen != gen)
+				free(hdel(&seen, p));
+			else
+				p = &(*p)->next;
+		}
+}
+
+/* ---- files waiting to settle: a hash by (dev, ino) and a timer queue --- */
+
+/*
+ * Every file waits the same settle time, so appending to the tail keeps
+ * the queue sorted by deadline: the head is always the next one due.
+ */
+struct pend {
+	struct hnode hn;          /* first: the table links these */
+	struct pend *prev, *next; /* timer queue */
+	struct fkey k;            /* as last seen */
+	uint64_t due;             /* monotonic ns */
+	char *path;               /* owned */
+};
+
+static struct htab pending;
+static struct pend *qhead, *qtail;
+
+static uint64_t
+id_hash(dev_t dev, ino_t ino)
+{
+	return mix((uint64_t)ino ^ mix((uint64_t)dev));
+}
+
+static int
+pend_eq(const struct hnode *n, const void *key)
+{
+	const struct pend *p = (const struct pend *)n;
+	const struct fkey *k = key;
+
+	return p->k.dev == k->dev && p->k.ino == k->ino;
+}
+
+static void
+q_unlink(struct pend *p)
+{
+	if (p->prev)
+		p->prev->next = p->next;
+	else
+		qhead = p->next;
+	if (p->next)
+		p->next->prev = p->prev;
+	else
+		qtail = p->prev;
+	p->prev = p->next = NULL;
+}
+
+static void
+q_append(struct pend *p)
+{
+	p->prev = qtail;
+	p->next = NULL;
+	if (qtail)
+		qtail->next = p;
+	else
+		qhead = p;
+	qtail = p;
+}
+
+/* (Re)start the settle timer of the file at path, as stat'ed in st. */
+static void
+pend_arm(const char *path, const struct stat *st)
+{
+	struct fkey k;
+	struct hnode **slot;
+	struct pend *p;
+
+	key_of(st, &k);
+	slot = hfind(&pending, id_hash(k.dev, k.ino), pend_eq, &k);
+	if (slot && *slot) {
+		p = (struct pend *)*slot;
+		q_unlink(p);
+		if (strcmp(p->path, path) != 0) { /* renamed while settling */
+			free(p->path);
+			p->path = mv_xstrdup(path);
+		}
+	} else {
+		p = mv_xcalloc(1, sizeof *p);
+		p->hn.h = id_hash(k.dev, k.ino);
+		p->path = mv_xstrdup(path);
+		hadd(&pending, &p->hn);
+	}
+	p->k = k;
+	p->due = mv_mono_ns() + settle_ns;
+	q_append(p);
+}
+
+static void
+pend_free(struct pend *p)
+{
+	struct hnode **slot = hfind(&pending, p->hn.h, pend_eq, &p->k);
+
+	if (slot && *slot == &p->hn)
+		hdel(&pending, slot);
+	q_unlink(p);
+	free(p->path);
+	free(p);
+}
+
+static void
+pend_clear(void)
+{
+	while (qhead)
+		pend_free(qhead);
+}
+
+/* ---- directories being watched ----------------------------------------- */
+
+/*
+ * A watch knows its parent's wd and its own name, not its full path, so
+ * renaming a directory inside the tree changes one entry, not all of its
+ * descendants. The array is sorted by wd (the kernel hands them out in
+ * increasing order), found by binary search.
+ */
+struct watch {
+	int wd;
+	int parent;  /* wd of the parent, -1 for the root */
+	char *name;  /* owned; for the root, the root path */
+};
+
+static struct watch *watches;
+static size_t nwatch, capwatch;
+
+static struct watch *
+wfind(int wd)
+{
+	size_t lo = 0, hi = nwatch;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (watches[mid].wd == wd)
+			return &watches[mid];
+		if (watches[mid].wd < wd)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static void
+wput(int wd, int parent, const char *name)
+{
+	struct watch *w = wfind(wd);
+	size_t i;
+
+	if (w) {
+		/* The same directory, reached under a new name. */
+		w->parent = parent;
+		if (strcmp(w->name, name) != 0) {
+			free(w->name);
+			w->name = mv_xstrdup(name);
+		}
+		return;
+	}
+	if (nwatch == capwatch) {
+		capwatch = capwatch ? capwatch * 2 : 16;
+		watches = mv_xrealloc(watches, capwatch * sizeof *watches);
+	}
+	for (i = nwatch; i > 0 && watches[i - 1].wd > wd; i--)
+		watches[i] = watches[i - 1];
+	watches[i].wd = wd;
+	watches[i].parent = parent;
+	watches[i].name = mv_xstrdup(name);
+	nwatch++;
+}
+
+static void
+wdel(int wd)
+{
+	struct watch *w = wfind(wd);
+	size_t i;
+
+	if (!w)
+		return;
+	i = (size_t)(w - watches);
+	free(w->name);
+	memmove(&watches[i], &watches[i + 1], (nwatch - i - 1) * sizeof *watches);
+	nwatch--;
+}
+
+/* Stop watching wd and every directory below it. */
+static void
+wdrop(int wd)
+{
+	for (size_t i = 0; i < nwatch;) {
+		if (watches[i].parent == wd) {
+			wdrop(watches[i].wd);
+			i = 0; /* the array moved */
+		} else
+			i++;
+	}
+	inotify_rm_watch(ifd, wd);
+	wdel(wd);
+}
+
+static void
+wclear(void)
+{
+	for (size_t i = 0; i < nwatch; i++) {
+		inotify_rm_watch(ifd, watches[i].wd);
+		free(watches[i].name);
+	}
+	nwatch = 0;
+	root_wd = -1;
+}
+
+/* Append the full path of wd to b. Returns 0, or -1 if its chain is broken. */
+static int
+wpath(int wd, struct mv_buf *b, int depth)
+{
+	struct watch *w = wfind(wd);
+
+	if (!w || depth > MAXDEPTH)
+		return -1;
+	if (w->parent < 0) {
+		mv_buf_adds(b, w->name);
+		return 0;
+	}
+	if (wpath(w->parent, b, depth + 1) < 0)
+		return -1;
+	mv_buf_adds(b, "/");
+	mv_buf_adds(b, w->name);
+	return 0;
+}
+
+/* 1 if wd is anc or lies below it. */
+static int
+below(int wd, int anc)
+{
+	for (int depth = 0; wd >= 0 && depth <= MAXDEPTH; depth++) {
+		struct watch *w;
+
+		if (wd == anc)
+			return 1;
+		if (!(w = wfind(wd)))
+			return 0;
+		wd = w->parent;
+	}
+	return 0;
+}
+
+/* ---- names ------------------------------------------------------------- */
+
+static const char *const video_ext[] = {
+	"mkv", "mp4", "avi", "m4v", "mov", "wmv", "mpg", "mpeg", "ts", "m2ts",
+	"webm", "ogv", "flv", "iso", "vob", "divx", "xvid", "3gp",
+};
+
+/* Suffixes of files still being written by browsers, torrent clients... */
+static const char *const temp_suffix[] = {
+	".part", ".partial", ".tmp", ".temp", ".crdownload", ".download",
+	".filepart", ".!qB", ".!ut", "~",
+};
+
+static int
+has_suffix(const char *s, size_t n, const char *suf)
+{
+	size_t m = strlen(suf);
+
+	return n >= m && strcasecmp(s + n - m, suf) == 0;
+}
+
+/*
+ * 1 if name looks like a finished video: not hidden (which also covers
+ * mv's own ".mv-partial-*" copies and macOS "._" files), no temporary
+ * suffix, and a video extension.
+ */
+static int
+is_video(const char *name)
+{
+	size_t n = strlen(name);
+	const char *dot;
+
+	if (name[0] == '.')
+		return 0;
+	for (size_t i = 0; i < sizeof temp_suffix / sizeof temp_suffix[0]; i++)
+		if (has_suffix(name, n, temp_suffix[i]))
+			return 0;
+	if (!(dot = strrchr(name, '.')) || dot == name)
+		return 0;
+	for (size_t i = 0; i < sizeof video_ext / sizeof video_ext[0]; i++)
+		if (strcasecmp(dot + 1, video_ext[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* ---- reporting --------------------------------------------------------- */
+
+static void
+report(const char *path, const struct stat *st)
+{
+	struct fkey k;
+	char when[32];
+	const char *subject = path, *name = strrchr(path, '/');
+	size_t dlen = strlen(data_abs);
+	cJSON *data;
+
+	key_of(st, &k);
+	if (seen_find(&k))
+		return;
+	seen_add(&k);
+	if (strncmp(path, data_abs, dlen) == 0 && path[dlen] == '/')
+		subject = path + dlen + 1;
+	data = cJSON_CreateObject();
+	if (!data)
+		mv_die(MV_EX_SOFTWARE, "allocate memory");
+	cJSON_AddStringToObject(data, "path", path);
+	cJSON_AddNumberToObject(data, "size", (double)st->st_size);
+	cJSON_AddNumberToObject(data, "dev", (double)st->st_dev);
+	cJSON_AddNumberToObject(data, "ino", (double)st->st_ino);
+	cJSON_AddStringToObject(data, "mtime", mv_time_fmt(st->st_mtim.tv_sec, when));
+	cJSON_AddStringToObject(data, "name", name ? name + 1 : path);
+	/* An event over the size bound (a very long path) is reported by
+	 * mv_emit and stays marked, so it is not retried on every scan. */
+	if (mv_emit("mv.file.added", subject, data) == 0)
+		n_reported++;
+}
+
+/* Nanoseconds since st was last modified (negative: in the future). */
+static int64_t
+age_ns(const struct stat *st)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (int64_t)(now.tv_sec - st->st_mtim.tv_sec) * 1000000000 +
+	    (now.tv_nsec - st->st_mtim.tv_nsec);
+}
+
+enum how { FROM_EVENT, FROM_SCAN };
+
+/*
+ * A regular file with a video name appeared or changed at path: report it
+ * now, or once it has settled, unless it was reported as it is already.
+ * A file found by a scan that has not changed for the settle time is
+ * complete already; one signalled by an event waits the settle time.
+ */
+static void
+consider(const char *path, enum how how)
+{
+	struct stat st;
+	struct fkey k;
+	struct seen *s;
+
+	if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return;
+	key_of(&st, &k);
+	if ((s = seen_find(&k))) {
+		s->gen = gen;
+		return;
+	}
+	if (settle_ns == 0 || (how == FROM_SCAN && age_ns(&st) >= (int64_t)settle_ns)) {
+		report(path, &st);
+		return;
+	}
+	if (once) {
+		mv_warnx("unable to report %s: modified less than %g s ago; skipped",
+		    path, (double)settle_ns / 1e9);
+		n_skipped++;
+		return;
+	}
+	pend_arm(path, &st);
+}
+
+/* Timers due: report files that stayed still, re-arm the others. */
+static void
+run_timers(uint64_t now)
+{
+	struct stat st;
+	struct pend *p;
+
+	while ((p = qhead) && p->due <= now) {
+		/* Gone or replaced: a rename brings it back by IN_MOVED_TO. */
+		if (lstat(p->path, &st) < 0 || !S_ISREG(st.st_mode) ||
+		    st.st_dev != p->k.dev || st.st_ino != p->k.ino) {
+			pend_free(p);
+			continue;
+		}
+		if (st.st_size == p->k.size &&
+		    st.st_mtim.tv_sec == p->k.mtime.tv_sec &&
+		    st.st_mtim.tv_nsec == p->k.mtime.tv_nsec) {
+			report(p->path, &st);
+			pend_free(p);
+		} else
+			pend_arm(p->path, &st);
+	}
+}
+
+/* ---- scanning ---------------------------------------------------------- */
+
+/*
+ * Watch a directory (parent < 0: the root). Returns the wd, -2 when there
+ * is no inotify (--once), or -1 with errno. Dies with 69 when the
+ * kernel's limit on watches is reached.
+ */
+static int
+watch_dir(const char *path, int parent, const char *name)
+{
+	int wd;
+
+	if (ifd < 0)
+		return -2;
+	wd = inotify_add_watch(ifd, path, MASK | (parent < 0 ? 0 : IN_DONT_FOLLOW));
+	if (wd < 0) {
+		if (errno == ENOSPC)
+			mv_diex(MV_EX_UNAVAILABLE, "unable to watch %s: too many inotify "
+			    "watches; raise the sysctl fs.inotify.max_user_watches", path);
+		return -1;
+	}
+	/* A bind mount can bring a directory back below itself. */
+	if (parent >= 0 && below(parent, wd)) {
+		errno = ELOOP;
+		return -1;
+	}
+	wput(wd, parent, parent < 0 ? path : name);
+	return wd;
+}
+
+/*
+ * Scan the directory path (in b) recursively, watching it and every
+ * subdirectory and considering every video file. parent and name place
+ * it in the watch tree. Returns 0, or -1 with errno if the directory
+ * itself cannot be read.
+ */
+static int
+scan_dir(struct mv_buf *b, int parent, const char *name, int depth)
+{
+	DIR *d;
+	struct dirent *e;
+	struct stat st;
+	size_t len = b->len;
+	int wd, saved;
+
+	/* Watch first, then read: a file that lands in between is seen
+	 * by both, never by neither; the set of reported files dedups. */
+	if ((wd = watch_dir(b->buf, parent, name)) == -1) {
+		if (errno == ELOOP)
+			return 0;
+		return -1;
+	}
+	if (parent < 0 && wd >= 0)
+		root_wd = wd;
+	if (!(d = opendir(b->buf))) {
+		saved = errno;
+		if (wd >= 0 && parent >= 0)
+			wdrop(wd);
+		errno = saved;
+		return -1;
+	}
+	while ((errno = 0, e = readdir(d))) {
+		int type = e->d_type;
+
+		if (e->d_name[0] == '.')
+			continue; /* ".", "..", hidden files and partial copies */
+		mv_buf_add(b, "/", 1);
+		mv_buf_adds(b, e->d_name);
+		if (type == DT_UNKNOWN || type == DT_LNK)
+			type = lstat(b->buf, &st) < 0 ? DT_UNKNOWN :
+			    S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
+		if (type == DT_DIR) {
+			if (depth >= MAXDEPTH) {
+				mv_warnx("unable to scan %s: deeper than %d levels", b->buf, MAXDEPTH);
+				scan_errors++;
+			} else if (scan_dir(b, wd, e->d_name, depth + 1) < 0 &&
+			    errno != ENOENT && errno != ENOTDIR) {
+				/* ENOENT: removed since readdir; nothing to see. */
+				mv_warn("scan %s", b->buf);
+				scan_errors++;
+			}
+		} else if (type == DT_REG && is_video(e->d_name))
+			consider(b->buf, FROM_SCAN);
+		b->len = len;
+		b->buf[len] = '\0';
+	}
+	saved = errno;
+	closedir(d);
+	if (saved) {
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+static void vanish(void);
+static void ready(int up);
+
+/*
+ * Scan the whole tree from the root, (re)placing watches. After a scan
+ * that saw everything, forget reported files that are gone. Returns 0, or
+ * -1 if the root itself could not be read (after a message).
+ */
+static int
+full_scan(void)
+{
+	struct mv_buf b = {0};
+	int r;
+
+	gen++;
+	n_scans++;
+	scan_errors = 0;
+	mv_buf_adds(&b, root);
+	r = scan_dir(&b, -1, root, 0);
+	mv_buf_free(&b);
+	if (r < 0) {
+		if (!once && (errno == ENOENT || errno == ENOTDIR)) {
+			vanish();
+			return -1;
+		}
+		mv_warn("scan %s", root);
+		return -1;
+	}
+	if (!scan_errors)
+		seen_sweep();
+	if (rescan_ns)
+		next_rescan = mv_mono_ns() + rescan_ns;
+	return 0;
+}
+
+/* ---- the root coming and going ----------------------------------------- */
+
+/* Write or remove run/mvwatch.ready, which holds our pid. */
+static void
+ready(int up)
+{
+	char pid[32];
+	int n;
+
+	if (up) {
+		n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+		if (mv_write_atomic(ready_path, pid, (size_t)n) < 0)
+			mv_die(mv_exit_for_errno(errno) == MV_EX_NOINPUT ?
+			    MV_EX_CANTCREAT : mv_exit_for_errno(errno), "write %s", ready_path);
+		ready_written = 1;
+	} else if (ready_written) {
+		unlink(ready_path);
+		ready_written = 0;
+	}
+}
+
+static void
+cleanup(void)
+{
+	ready(0);
+}
+
+/* The root is gone: drop every watch and timer, and start polling for it. */
+static void
+vanish(void)
+{
+	wclear();
+	pend_clear();
+	state = VANISHED;
+	retry_delay = 1000000000ull;
+	retry_at = mv_mono_ns() + retry_delay;
+	next_rescan = 0;
+	ready(0);
+	mv_warnx("unable to watch %s: directory vanished; waiting", root);
+}
+
+/* 1 if st (the root) is a mount point: its parent lies on another device. */
+static int
+is_mount(const char *path, const struct stat *st)
+{
+	char *up = mv_xasprintf("%s/..", path);
+	struct stat pst;
+	int r = stat(up, &pst) == 0 && pst.st_dev != st->st_dev;
+
+	free(up);
+	return r;
+}
+
+/* While VANISHED: if the root is back, watch and scan it again. */
+static void
+try_return(void)
+{
+	struct stat st;
+
+	if (stat(root, &st) < 0 || !S_ISDIR(st.st_mode) ||
+	    (root_mount && !is_mount(root, &st))) {
+		/* An unmounted share leaves its empty mount point behind:
+		 * wait for the mount, not for the directory. */
+		retry_delay = retry_delay * 2 > BACKOFF_MAX ? BACKOFF_MAX : retry_delay * 2;
+		retry_at = mv_mono_ns() + retry_delay;
+		return;
+	}
+	state = WATCHING;
+	root_dev = st.st_dev;
+	root_mount = is_mount(root, &st);
+	if (full_scan() < 0) {
+		if (state == WATCHING)
+			vanish(); /* unreadable now: keep polling */
+		return;
+	}
+	mv_out_flush();
+	mv_warnx("watching %s again", root);
+	ready(1);
+}
+
+/* ---- inotify events ---------------------------------------------------- */
+
+static void
+on_event(const struct inotify_event *ev)
+{
+	struct mv_buf b = {0};
+
+	if (ev->mask & IN_Q_OVERFLOW) {
+		n_overflows++;
+		rescan_asked = 1;
+		if (verbose)
+			mv_warnx("inotify queue overflowed; rescanning %s", root);
+		return;
+	}
+	if (!wfind(ev->wd))
+		return; /* a watch we dropped: its last events */
+	if (ev->wd == root_wd &&
+	    (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT | IN_IGNORED))) {
+		vanish();
+		return;
+	}
+	if (ev->mask & IN_IGNORED) {
+		wdel(ev->wd); /* a subdirectory went away */
+		return;
+	}
+	/* The root's own moves are handled above; a subdirectory's, by the
+	 * IN_MOVED_FROM/IN_MOVED_TO of its parent. */
+	if (!ev->len || ev->name[0] == '.' || (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)))
+		return;
+	if (wpath(ev->wd, &b, 0) < 0) {
+		mv_buf_free(&b);
+		return;
+	}
+	mv_buf_add(&b, "/", 1);
+	mv_buf_adds(&b, ev->name);
+	if (ev->mask & IN_ISDIR) {
+		if (ev->mask & IN_MOVED_FROM) {
+			for (size_t i = 0; i < nwatch; i++)
+				if (watches[i].parent == ev->wd &&
+				    strcmp(watches[i].name, ev->name) == 0) {
+					wdrop(watches[i].wd);
+					break;
+				}
+		} else if (ev->mask & (IN_CREATE | IN_MOVED_TO)) {
+			/* A new directory, perhaps a whole folder moved
+			 * in: watch it and report what it already holds. */
+			int depth = 0;
+
+			for (int wd = ev->wd; wd >= 0 && wfind(wd); wd = wfind(wd)->parent)
+				depth++;
+			if (scan_dir(&b, ev->wd, ev->name, depth) < 0 &&
+			    errno != ENOENT && errno != ENOTDIR)
+				mv_warn("scan %s", b.buf);
+		}
+	} else if ((ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) && is_video(ev->name))
+		consider(b.buf, FROM_EVENT);
+	mv_buf_free(&b);
+}
+
+/* Read and handle every queued inotify event. */
+static void
+read_events(void)
+{
+	/* Aligned as the kernel writes struct inotify_event. */
+	static char buf[65536] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n;
+
+	for (;;) {
+		n = read(ifd, buf, sizeof buf);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				return;
+			mv_die(MV_EX_IOERR, "read inotify events");
+		}
+		if (n == 0)
+			return;
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)p;
+
+			p += sizeof *ev + ev->len;
+			if (state == WATCHING || (ev->mask & IN_Q_OVERFLOW))
+				on_event(ev);
+		}
+	}
+}
+
+/* ---- the injection FIFO ------------------------------------------------ */
+
+static const char *fifo_path;
+static int fifo_fd = -1, fifo_dummy = -1;
+static struct mv_lines fifo_lines;
+
+/*
+ * Open (creating it if missing) the FIFO for reading without blocking,
+ * and hold a write end ourselves so that the last writer leaving never
+ * reads as end of input.
+ */
+static void
+fifo_open(void)
+{
+	struct stat st;
+
+	if (mkfifo(fifo_path, 0600) < 0 && errno != EEXIST)
+		mv_die(mv_exit_for_errno(errno) == MV_EX_NOINPUT ? MV_EX_CANTCREAT :
+		    mv_exit_for_errno(errno), "create FIFO %s", fifo_path);
+	fifo_fd = open(fifo_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fifo_fd < 0)
+		mv_die(MV_EX_NOINPUT, "open FIFO %s", fifo_path);
+	if (fstat(fifo_fd, &st) < 0 || !S_ISFIFO(st.st_mode))
+		mv_diex(MV_EX_NOINPUT, "unable to open FIFO %s: not a FIFO", fifo_path);
+	fifo_dummy = open(fifo_path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fifo_dummy < 0)
+		mv_die(MV_EX_NOINPUT, "open FIFO %s", fifo_path);
+	mv_lines_init(&fifo_lines, fifo_fd, fifo_path, MV_EVENT_MAX);
+}
+
+/*
+ * Pass every whole, valid event line waiting in the FIFO to stdout. The
+ * FIFO is non-blocking: mv_lines_next then returns -1 with EAGAIN when no
+ * whole line is left, keeping a partial one buffered for the next call.
+ */
+static void
+read_fifo(void)
+{
+	char *line;
+	size_t len;
+	const char *why;
+	cJSON *ev;
+	int r;
+
+	while ((r = mv_lines_next(&fifo_lines, &line, &len)) == 1) {
+		if (len == 0)
+			continue;
+		if (!(ev = mv_event_parse(line, len, &why))) {
+			mv_warnx("%s:%lu: %s", fifo_path, fifo_lines.lineno, why);
+			continue;
+		}
+		cJSON_Delete(ev);
+		mv_out_line(line, len); /* unchanged, as every stage passes events */
+		mv_out_flush();
+	}
+	if (r < 0 && errno != EAGAIN)
+		mv_die(MV_EX_IOERR, "read FIFO %s", fifo_path);
+}
+
+/* ---- signals ----------------------------------------------------------- */
+
+static void
+on_signal(int sig)
+{
+	int saved = errno;
+	char c = (char)sig;
+
+	(void)!write(sigpipe[1], &c, 1);
+	errno = saved;
+}
+
+static void
+signals_init(void)
+{
+	struct sigaction sa;
+
+	if (pipe2(sigpipe, O_NONBLOCK | O_CLOEXEC) < 0)
+		mv_die(MV_EX_SOFTWARE, "create self-pipe");
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* Drain the self-pipe. Returns 1 if asked to stop (TERM, INT). SIGHUP
+ * asks for a rescan. */
+static int
+read_signals(void)
+{
+	char c[64];
+	ssize_t n;
+	int stop = 0;
+
+	while ((n = read(sigpipe[0], c, sizeof c)) > 0)
+		for (ssize_t i = 0; i < n; i++) {
+			if (c[i] == SIGHUP)
+				rescan_asked = 1;
+			else
+				stop = 1;
+		}
+	return stop;
+}
+
+/* ---- main -------------------------------------------------------------- */
+
+/* Make p absolute (from the working directory) without resolving links:
+ * a symlinked incoming/ keeps its name in events. Returns malloc'd. */
+static char *
+absolute(const char *p)
+{
+	char *s, *out, *o, cwd[PATH_MAX];
+
+	if (p[0] == '/')
+		s = mv_xstrdup(p);
+	else {
+		if (!getcwd(cwd, sizeof cwd))
+			mv_die(MV_EX_SOFTWARE, "find the working directory");
+		s = mv_xasprintf("%s/%s", cwd, p);
+	}
+	/* Collapse "//" and "/./"; drop a trailing "/" or "/.". */
+	out = o = mv_xmalloc(strlen(s) + 1);
+	for (const char *q = s; *q;) {
+		if (q[0] == '/' && (q[1] == '/' || q[1] == '\0')) {
+			q++;
+			continue;
+		}
+		if (q[0] == '/' && q[1] == '.' && (q[2] == '/' || q[2] == '\0')) {
+			q += 2;
+			continue;
+		}
+		*o++ = *q++;
+	}
+	if (o == out)
+		*o++ = '/';
+	*o = '\0';
+	free(s);
+	return out;
+}
+
+/* Parse a non-negative decimal number of unit nanoseconds; 0 or -1. */
+static int
+parse_span(const char *s, double unit, uint64_t *ns)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v < 0 || v * unit > 1e18)
+		return -1;
+	*ns = (uint64_t)llround(v * unit);
+	return 0;
+}
+
+static void
+usage_die(const char *why, const char *arg)
+{
+	if (why)
+		mv_warnx("%s: %s", why, arg);
+	fputs(USAGE, stderr);
+	exit(MV_EX_USAGE);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"data", required_argument, NULL, 'd'},
+		{"settle", required_argument, NULL, 's'},
+		{"rescan", required_argument, NULL, 'r'},
+		{"once", no_argument, NULL, '1'},
+		{"inject", required_argument, NULL, 'i'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *data_opt = NULL, *dir;
+	int c, code, rescan_set = 0;
+	struct stat st;
+	struct pollfd pfd[3];
+
+	mv_init(argv[0]);
+	settle_ns = 2000000000ull;
+	rescan_ns = 600000000000ull;
+	while ((c = getopt_long(argc, argv, "d:s:r:1i:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			data_opt = optarg;
+			break;
+		case 's':
+			if (parse_span(optarg, 1e9, &settle_ns) < 0)
+				usage_die("invalid --settle (seconds)", optarg);
+			break;
+		case 'r':
+			if (parse_span(optarg, 60e9, &rescan_ns) < 0)
+				usage_die("invalid --rescan (minutes)", optarg);
+			rescan_set = 1;
+			break;
+		case '1':
+			once = 1;
+			break;
+		case 'i':
+			fifo_path = optarg;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'h':
+			fputs(USAGE, stdout);
+			return mv_finish(MV_EX_OK);
+		default:
+			usage_die(NULL, NULL);
+		}
+	}
+	if (argc - optind > 1)
+		usage_die("too many arguments", argv[optind + 1]);
+	if (once && fifo_path)
+		usage_die("--once reads no FIFO", "--inject");
+	if (once && rescan_set)
+		usage_die("--once does not rescan", "--rescan");
+
+	/* Like every tool, make the data layout on first use: the watcher
+	 * needs run/, and the default DIR is its incoming/. */
+	if ((code = mv_data_open(data_opt, 1)) != 0)
+		return code;
+	data_abs = absolute(mv_data);
+	if (optind < argc) {
+		root = absolute(argv[optind]);
+	} else {
+		char *in = mv_path("incoming");
+
+		root = absolute(in);
+		free(in);
+	}
+	dir = root;
+	if (stat(dir, &st) < 0)
+		mv_die(MV_EX_NOINPUT, "%s %s", once ? "scan" : "watch", dir);
+	if (!S_ISDIR(st.st_mode))
+		mv_diex(MV_EX_NOINPUT, "unable to %s %s: not a directory",
+		    once ? "scan" : "watch", dir);
+
+	if (once) {
+		code = full_scan() < 0 ? MV_EX_NOINPUT : MV_EX_OK;
+		goto out;
+	}
+
+	signals_init();
+	ready_path = mv_path("run/mvwatch.ready");
+	atexit(cleanup);
+	ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (ifd < 0) {
+		if (errno == EMFILE)
+			mv_diex(MV_EX_UNAVAILABLE, "unable to start inotify: too many "
+			    "instances; raise the sysctl fs.inotify.max_user_instances");
+		mv_die(MV_EX_UNAVAILABLE, "start inotify");
+	}
+	if (fifo_path)
+		fifo_open();
+	root_dev = st.st_dev;
+	root_mount = is_mount(root, &st);
+	if (full_scan() < 0 && state == WATCHING)
+		mv_diex(MV_EX_NOINPUT, "unable to watch %s", root);
+	mv_out_flush();
+	if (state == WATCHING)
+		ready(1);
+
+	for (;;) {
+		uint64_t now = mv_mono_ns(), wake = UINT64_MAX;
+		int timeout, n = 0, ipoll = -1, fpoll = -1;
+
+		if (state == VANISHED && retry_at <= now)
+			try_return();
+		if (state == WATCHING && (rescan_asked || (next_rescan && next_rescan <= now))) {
+			rescan_asked = 0;
+			full_scan();
+		}
+		run_timers(mv_mono_ns());
+		mv_out_flush();
+
+		if (qhead)
+			wake = qhead->due;
+		if (state == WATCHING && next_rescan && next_rescan < wake)
+			wake = next_rescan;
+		if (state == VANISHED && retry_at < wake)
+			wake = retry_at;
+		now = mv_mono_ns();
+		if (wake == UINT64_MAX)
+			timeout = -1;
+		else if (wake <= now)
+			timeout = 0;
+		else if (wake - now > (uint64_t)INT_MAX * 1000000)
+			timeout = INT_MAX;
+		else /* round up, so we never wake just before a deadline */
+			timeout = (int)((wake - now + 999999) / 1000000);
+
+		pfd[n].fd = sigpipe[0];
+		pfd[n++].events = POLLIN;
+		pfd[n].fd = ifd;
+		pfd[n].events = POLLIN;
+		ipoll = n++;
+		if (fifo_fd >= 0) {
+			pfd[n].fd = fifo_fd;
+			pfd[n].events = POLLIN;
+			fpoll = n++;
+		}
+		if (poll(pfd, (nfds_t)n, timeout) < 0) {
+			if (errno == EINTR)
+				continue;
+			mv_die(MV_EX_SOFTWARE, "poll");
+		}
+		if ((pfd[0].revents & POLLIN) && read_signals())
+			break;
+		if (pfd[ipoll].revents & POLLIN)
+			read_events();
+		if (fpoll >= 0 && (pfd[fpoll].revents & POLLIN))
+			read_fifo();
+	}
+	code = MV_EX_OK;
+
+out:
+	mv_out_flush();
+	if (verbose)
+		mv_warnx("%lu reported, %lu skipped, %lu scans, %lu queue overflows",
+		    n_reported, n_skipped, n_scans, n_overflows);
+	ready(0);
+	wclear();
+	free(watches);
+	pend_clear();
+	free(pending.b);
+	for (size_t i = 0; i < seen.nb; i++)
+		for (struct hnode *e = seen.b[i], *next; e; e = next) {
+			next = e->next;
+			free(e);
+		}
+	free(seen.b);
+	if (fifo_fd >= 0) {
+		mv_lines_free(&fifo_lines);
+		close(fifo_fd);
+		close(fifo_dummy);
+	}
+	if (ifd >= 0)
+		close(ifd);
+	free(ready_path);
+	free(root);
+	free(data_abs);
+	free((char *)mv_data);
+	return mv_finish(code);
+}
