@@ -386,4 +386,42 @@ void mv_schema_err_print(void *ctx, const char *pointer, const char *keyword,
  */
 int mv_schema_migrate(cJSON *doc, const char *kind, int *from);
 
+/* ---- file.c: crash-safe filing of videos ---------------------------- */
+
+/*
+ * Move the video src into the directory dstdir (absolute) as name, or
+ * "name (2).ext" and so on when taken: nothing is ever replaced. The move
+ * is a hard link on one filesystem, and a copy (fsync'd, size verified)
+ * across filesystems (EXDEV); the source goes only once the copy is in
+ * place and the source is unchanged (dev, ino, size, mtime), otherwise
+ * everything is rolled back and errno is ESTALE. A journal of intent,
+ * run/filing/<movie>.json, stays until mv_file_commit(movie): record the
+ * result (the profile) in between. One filing at a time per process.
+ * Returns 0 with *final the placed path (malloc'd), or -1 with errno and
+ * the source untouched. Env MV_CRASH_AT=<step> kills the process with
+ * SIGKILL at that step (see mv_crash_point), for crash tests.
+ */
+int mv_file_move(const char *movie, const char *src, const char *dstdir,
+    const char *name, char **final);
+/* Drop the journal of movie's filing, once its result is recorded. */
+int mv_file_commit(const char *movie);
+/* Called by mv_file_recover per journal: final (the placed path) when
+ * the filing was finished, NULL when rolled back (the video is at src). */
+typedef void (*mv_file_recover_fn)(void *ctx, const char *movie,
+    const char *final, const char *src);
+/*
+ * Finish or roll back every half-done filing in run/filing/, so each
+ * video exists exactly once, whole, at its source or its final place.
+ * fn (may be NULL) runs before each journal is removed, so a crash in it
+ * replays it. Returns the number of journals replayed, or -1 with errno.
+ */
+int mv_file_recover(mv_file_recover_fn fn, void *ctx);
+/* A file name safe on every common filesystem: no / \ : * ? " < > | or
+ * control characters, no leading dot, no trailing dot or space, spaces
+ * collapsed, at most max bytes cut on a UTF-8 boundary; never empty.
+ * Returns malloc'd. */
+char *mv_file_safe_name(const char *s, size_t max);
+/* Test hook: SIGKILL this process if $MV_CRASH_AT equals step. */
+void mv_crash_point(const char *step);
+
 #endif /* MV_H */
