@@ -424,4 +424,28 @@ char *mv_file_safe_name(const char *s, size_t max);
 /* Test hook: SIGKILL this process if $MV_CRASH_AT equals step. */
 void mv_crash_point(const char *step);
 
+/* ---- config.c: the configuration file, overridden by the environment -- */
+
+/*
+ * One small file of "key = value" lines ('#' starts a comment line; a
+ * value in double quotes keeps its blanks). It is --config FILE (set with
+ * mv_config_file), else $MV_CONFIG, else $XDG_CONFIG_HOME/mv/config, else
+ * ~/.config/mv/config; the default file may be missing. Every key has an
+ * environment variable that wins over the file: MV_ plus the key in upper
+ * case with '.' and '-' as '_' ("tmdb_url" -> MV_TMDB_URL).
+ */
+void mv_config_file(const char *path);     /* path borrowed for good */
+/* Read the file once. Returns 0, or after a message 66 (a named file is
+ * missing) or 78 (unreadable, or a syntax error with file:line). */
+int mv_config_load(void);
+/* Value of key (environment, file, else def); borrowed, valid until exit.
+ * Loads the file on first use and exits with its code if that fails. */
+const char *mv_config_get(const char *key, const char *def);
+/* Put every key of the file into the environment as MV_<KEY>, unless
+ * already set, so the tools a front end runs see the same settings. */
+void mv_config_export(void);
+/* Parse a size: "4096", "512K", "100M", "2G", "1T" (binary units, an
+ * optional "iB"/"B"). Returns 0, or -1 for bad syntax. */
+int mv_size_parse(const char *s, long long *bytes);
+
 #endif /* MV_H */

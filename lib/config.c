@@ -1,0 +1,210 @@
+/* config.c: the one small configuration file, overridden by the environment. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mv.h"
+
+/* Parsed "key = value" pairs, in file order; loaded once. */
+struct pair {
+	char *key, *val;
+};
+static struct pair *pairs;
+static size_t npairs;
+static const char *cfg_path;   /* --config FILE, or NULL for the default */
+static int cfg_loaded;
+
+void
+mv_config_file(const char *path)
+{
+	cfg_path = path;
+	cfg_loaded = 0;
+}
+
+/* The file to read: the one given, else $XDG_CONFIG_HOME/mv/config, else
+ * ~/.config/mv/config. Returns malloc'd path or NULL. */
+static char *
+config_path(void)
+{
+	const char *e;
+
+	if (cfg_path)
+		return mv_xstrdup(cfg_path);
+	if ((e = getenv("MV_CONFIG")) && *e)
+		return mv_xstrdup(e);
+	if ((e = getenv("XDG_CONFIG_HOME")) && *e)
+		return mv_xasprintf("%s/mv/config", e);
+	if ((e = getenv("HOME")) && *e)
+		return mv_xasprintf("%s/.config/mv/config", e);
+	return NULL;
+}
+
+/* Trim blanks at both ends of s in place; returns the new start. */
+static char *
+trim(char *s)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+/* 1 if key is made of [a-z0-9_.-] and starts with a letter. */
+static int
+key_valid(const char *k)
+{
+	if (!islower((unsigned char)*k))
+		return 0;
+	for (; *k; k++)
+		if (!islower((unsigned char)*k) && !isdigit((unsigned char)*k) &&
+		    *k != '_' && *k != '.' && *k != '-')
+			return 0;
+	return 1;
+}
+
+int
+mv_config_load(void)
+{
+	char *path, *text, *line, *next;
+	size_t len;
+	unsigned long lineno = 0;
+
+	if (cfg_loaded)
+		return 0;
+	cfg_loaded = 1;
+	if (!(path = config_path()))
+		return 0;
+	if (mv_slurp(path, 1 << 20, &text, &len) < 0) {
+		int err = errno;
+
+		/* The default file is optional; a file named by the user is not. */
+		if (err == ENOENT && !cfg_path) {
+			free(path);
+			return 0;
+		}
+		mv_warn("read configuration %s", path);
+		free(path);
+		return err == ENOENT ? MV_EX_NOINPUT : MV_EX_CONFIG;
+	}
+	if (memchr(text, '\0', len)) {
+		mv_warnx("%s: NUL byte in configuration", path);
+		goto bad;
+	}
+	for (line = text; line && *line; line = next) {
+		char *eq, *k, *v;
+
+		lineno++;
+		if ((next = strchr(line, '\n')))
+			*next++ = '\0';
+		k = trim(line);
+		if (*k == '#' || *k == '\0')
+			continue;
+		if (!(eq = strchr(k, '='))) {
+			mv_warnx("%s:%lu: expected \"key = value\"", path, lineno);
+			goto bad;
+		}
+		*eq = '\0';
+		k = trim(k);
+		v = trim(eq + 1);
+		if (!key_valid(k)) {
+			mv_warnx("%s:%lu: bad key \"%s\"", path, lineno, k);
+			goto bad;
+		}
+		/* A quoted value keeps its blanks and any '#'. */
+		if (v[0] == '"' && strlen(v) >= 2 && v[strlen(v) - 1] == '"') {
+			v[strlen(v) - 1] = '\0';
+			v++;
+		}
+		pairs = mv_xrealloc(pairs, (npairs + 1) * sizeof *pairs);
+		pairs[npairs].key = mv_xstrdup(k);
+		pairs[npairs].val = mv_xstrdup(v);
+		npairs++;
+	}
+	free(text);
+	free(path);
+	return 0;
+bad:
+	free(text);
+	free(path);
+	return MV_EX_CONFIG;
+}
+
+/* "tmdb_url" -> "MV_TMDB_URL" into buf of size n. */
+static void
+env_name(const char *key, char *buf, size_t n)
+{
+	size_t i = 0;
+
+	i = (size_t)snprintf(buf, n, "MV_");
+	for (; *key && i + 1 < n; key++)
+		buf[i++] = (*key == '.' || *key == '-') ? '_' :
+		    (char)toupper((unsigned char)*key);
+	buf[i] = '\0';
+}
+
+const char *
+mv_config_get(const char *key, const char *def)
+{
+	char name[128];
+	const char *e;
+	int code;
+
+	env_name(key, name, sizeof name);
+	if ((e = getenv(name)) && *e)
+		return e;
+	if ((code = mv_config_load()) != 0)
+		exit(code);
+	/* The last assignment wins, as in a shell. */
+	for (size_t i = npairs; i-- > 0;)
+		if (!strcmp(pairs[i].key, key))
+			return pairs[i].val;
+	return def;
+}
+
+void
+mv_config_export(void)
+{
+	char name[128];
+
+	for (size_t i = 0; i < npairs; i++) {
+		env_name(pairs[i].key, name, sizeof name);
+		setenv(name, pairs[i].val, 0);
+	}
+}
+
+int
+mv_size_parse(const char *s, long long *bytes)
+{
+	char *end;
+	double v;
+	long long mul = 1;
+
+	if (!s || !*s || !isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s)
+		return -1;
+	switch (toupper((unsigned char)*end)) {
+	case '\0': break;
+	case 'K': mul = 1LL << 10; end++; break;
+	case 'M': mul = 1LL << 20; end++; break;
+	case 'G': mul = 1LL << 30; end++; break;
+	case 'T': mul = 1LL << 40; end++; break;
+	default: return -1;
+	}
+	/* Accept "2G", "2GB", "2GiB" alike. */
+	if (*end == 'i' || *end == 'I')
+		end++;
+	if (*end == 'b' || *end == 'B')
+		end++;
+	if (*end || v * (double)mul > 9.2e18)
+		return -1;
+	*bytes = (long long)(v * (double)mul);
+	return 0;
+}
