@@ -305,6 +305,8 @@ int mv_status_valid(const char *s);
  * MV_EX_DATAERR (a malformed body), MV_EX_UNAVAILABLE (other refusals).
  * Base URL from $MV_TMDB_URL, credentials from $TMDB_TOKEN/$TMDB_API_KEY
  * or $CREDENTIALS_DIRECTORY; mv_data must be open (cache, rate lock).
+ * Messages name the request ("unable to fetch /movie/63: ..."), never
+ * the key. Each call below costs at most one request (plus retries).
  */
 #define MV_TMDB_NOCACHE 1 /* neither read nor write the cache */
 #define MV_TMDB_REFRESH 2 /* skip a cached copy, but store the answer */
@@ -312,17 +314,29 @@ extern unsigned mv_tmdb_flags; /* default flags for every call */
 
 /* GET path+query relative to the base URL, e.g. "/movie/63?language=fr". */
 int mv_tmdb_get(const char *path, cJSON **out);
-/* /movie/{id} with the append_to_response parts that level needs
- * (minimal and basic: none; medium: credits; deep: all). */
+/* The append_to_response list a level needs (static string):
+ * minimal, basic: external_ids,translations; medium: + credits;
+ * deep: credits,images,videos,keywords,release_dates,external_ids,
+ * watch/providers,translations. */
+const char *mv_tmdb_level_parts(enum mv_level level);
+/* /movie/{id} with that level's parts; language (may be NULL) "fr-FR". */
 int mv_tmdb_movie(long long id, enum mv_level level, const char *language, cJSON **out);
+/* /movie/{id} with an explicit append_to_response list (NULL: none). */
+int mv_tmdb_movie_parts(long long id, const char *parts, const char *language,
+    cJSON **out);
+/* /person/{id} with external_ids, plus movie_credits when deep. */
 int mv_tmdb_person(long long id, int deep, cJSON **out);
 /* /search/movie, honouring year when year > 0 (primary_release_year). */
 int mv_tmdb_search(const char *title, int year, int page, cJSON **out);
 /* /find/{tt…}?external_source=imdb_id */
 int mv_tmdb_find(const char *imdb, cJSON **out);
 /* Download image file_path at size ("w342") to dest, atomically, using
- * /configuration (cached). */
+ * /configuration (cached); at most $MV_IMAGE_MAX bytes. An existing dest
+ * is kept unless MV_TMDB_REFRESH is set. */
 int mv_tmdb_image(const char *file_path, const char *size, const char *dest);
+/* Parse a TMDB reply body: one complete JSON object. Returns a tree the
+ * caller deletes, or NULL with a static reason in *why. */
+cJSON *mv_tmdb_parse(const char *body, size_t len, const char **why);
 
 /* ---- schema.c: JSON Schema draft-07 validator ------------------------ */
 
