@@ -1,0 +1,365 @@
+#!/usr/bin/env bats
+# mvwatch.bats: the watcher on real inotify and real files. Never a fixed
+# sleep to wait for mvwatch: the ready file, or a later file reported
+# after the one under test (events are handled in order), is the latch.
+
+load test_helper
+
+export BATS_TEST_TIMEOUT=60
+
+setup() {
+	mv_test_env
+	IN=$MV_DATA/incoming
+	OUT=$BATS_TEST_TMPDIR/out
+	ERR=$BATS_TEST_TMPDIR/err
+	READY=$MV_DATA/run/mvwatch.ready
+	WPID=
+}
+
+teardown() {
+	if [ -n "$WPID" ]; then stop_group "$WPID"; fi
+}
+
+# Start mvwatch ARGS... in its own session; wait until it is ready.
+start() {
+	setsid mvwatch "$@" >"$OUT" 2>"$ERR" &
+	WPID=$!
+	wait_for_file "$READY"
+}
+
+# Stop mvwatch with signal SIG; set ST to its exit status.
+stop_with() {
+	local i=0
+	kill -"$1" "$WPID"
+	while kill -0 "$WPID" 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt 500 ]; then
+			kill -KILL -- "-$WPID"
+			echo "mvwatch ignored SIG$1" >&2
+			return 1
+		fi
+		sleep 0.02
+	done
+	ST=0
+	wait "$WPID" || ST=$?
+	WPID=
+}
+
+have_lines() { [ "$(wc -l <"$OUT")" -ge "$1" ]; }
+# Wait until N events are out.
+wait_lines() { wait_until 10 have_lines "$1"; }
+# Field names of each event, one line per event: subject.
+subjects() { jq -r .subject "$OUT"; }
+
+# A file with old times, so a scan takes it as complete at once.
+old_file() {
+	mkdir -p "$(dirname "$1")"
+	printf '%s' "${2:-data}" >"$1"
+	touch -d '2 hours ago' "$1"
+}
+
+@test "mvwatch: -h prints usage on stdout, exit 0" {
+	run --separate-stderr mvwatch -h
+	assert_success
+	assert_line --index 0 --partial 'usage: mvwatch [--data DIR]'
+	[ -z "$stderr" ]
+}
+
+@test "mvwatch: usage errors exit 64 and create nothing" {
+	run --separate-stderr -64 mvwatch --bogus
+	assert_equal "${stderr_lines[0]}" "mvwatch: unrecognized option '--bogus'"
+	assert_equal "${stderr_lines[1]}" "usage: mvwatch [--data DIR] [--settle SECONDS] [--rescan MINUTES] [--once]"
+	run --separate-stderr -64 mvwatch a b
+	assert_equal "${stderr_lines[0]}" "mvwatch: too many arguments: b"
+	run --separate-stderr -64 mvwatch --settle -1
+	assert_equal "${stderr_lines[0]}" "mvwatch: invalid --settle (seconds): -1"
+	run --separate-stderr -64 mvwatch --settle 2x
+	assert_equal "${stderr_lines[0]}" "mvwatch: invalid --settle (seconds): 2x"
+	run --separate-stderr -64 mvwatch --rescan never
+	assert_equal "${stderr_lines[0]}" "mvwatch: invalid --rescan (minutes): never"
+	run --separate-stderr -64 mvwatch --once --inject "$BATS_TEST_TMPDIR/f"
+	assert_equal "${stderr_lines[0]}" "mvwatch: --once reads no FIFO: --inject"
+	run --separate-stderr -64 mvwatch --once --rescan 5
+	assert_equal "${stderr_lines[0]}" "mvwatch: --once does not rescan: --rescan"
+	[ ! -e "$MV_DATA" ]
+	[ ! -e "$BATS_TEST_TMPDIR/f" ]
+}
+
+@test "mvwatch: a missing or non-directory DIR exits 66" {
+	run --separate-stderr -66 mvwatch "$BATS_TEST_TMPDIR/nope"
+	assert_equal "$stderr" "mvwatch: unable to watch $BATS_TEST_TMPDIR/nope: No such file or directory"
+	[ -z "$output" ]
+	touch "$BATS_TEST_TMPDIR/file"
+	run --separate-stderr -66 mvwatch --once "$BATS_TEST_TMPDIR/file"
+	assert_equal "$stderr" "mvwatch: unable to scan $BATS_TEST_TMPDIR/file: not a directory"
+	[ ! -e "$READY" ]
+}
+
+@test "mvwatch: the start scan reports complete videos before the ready file" {
+	old_file "$IN/Heat (1995).mkv"
+	old_file "$IN/sub/deeper/movie.MP4"
+	old_file "$IN/notes.txt"
+	old_file "$IN/.hidden.mkv"
+	old_file "$IN/.mv-partial-1234.mkv"
+	old_file "$IN/.trash/lost.mkv"
+	start
+	# Ready means the scan is out already: exact, with no waiting.
+	run sort <(subjects)
+	assert_output "$(printf '%s\n' 'incoming/Heat (1995).mkv' 'incoming/sub/deeper/movie.MP4')"
+	assert_equal "$(cat "$READY")" "$WPID"
+	[ ! -s "$ERR" ]
+}
+
+@test "mvwatch: a file written then closed is reported once, with exact fields" {
+	start --settle 0
+	f=$IN/a.mkv
+	printf 'hello' >"$f"
+	wait_lines 1
+	printf 'b' >"$IN/b.mkv" # the latch: a's event came first
+	wait_lines 2
+	run jq -r '[.specversion, .source, .type, .subject, (.data | .path, .size,
+		.dev, .ino, .mtime, .name)] | map(tostring) | join("|")' "$OUT"
+	assert_line --index 0 "1.0|mvwatch|mv.file.added|incoming/a.mkv|$f|5|$(stat -c %d "$f")|$(stat -c %i "$f")|$(date -u -d "@$(stat -c %Y "$f")" +%FT%TZ)|a.mkv"
+	assert_line --index 1 --partial "|incoming/b.mkv|$IN/b.mkv|1|"
+	[ "${#lines[@]}" -eq 2 ]
+	# Every line is one CloudEvent with a time and a unique id.
+	[ "$(jq -r .id "$OUT" | sort -u | wc -l)" -eq 2 ]
+	run jq -e '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$")' "$OUT"
+	assert_success
+}
+
+@test "mvwatch: --settle 1 waits until a growing file is still" {
+	start --settle 1
+	f=$IN/growing.mkv
+	for i in 1 2 3 4 5; do
+		printf 'x' >>"$f" # each append closes the file: IN_CLOSE_WRITE
+		sleep 0.1          # paces the writer; not a wait for mvwatch
+	done
+	# The last change was ~0.1 s ago and settle is 1 s: nothing yet.
+	[ "$(wc -l <"$OUT")" -eq 0 ]
+	wait_lines 1
+	printf 'y' >"$IN/latch.mkv"
+	wait_lines 2
+	run jq -r '"\(.data.name) \(.data.size)"' "$OUT"
+	assert_output "$(printf '%s\n' 'growing.mkv 5' 'latch.mkv 1')"
+}
+
+@test "mvwatch: --settle 0 reports each completed write at once" {
+	start --settle 0
+	f=$IN/growing.mkv
+	printf 'abc' >"$f"
+	wait_lines 1
+	printf 'de' >>"$f"
+	wait_lines 2
+	run jq -r '"\(.data.name) \(.data.size)"' "$OUT"
+	assert_output "$(printf '%s\n' 'growing.mkv 3' 'growing.mkv 5')"
+}
+
+@test "mvwatch: temporary names are ignored until renamed to a real name" {
+	start --settle 0
+	for n in movie.mkv.part movie.mkv.tmp movie.mkv.crdownload 'movie.mkv.!qB' \
+		movie.mkv~ .movie.mkv .mv-partial-99.mkv movie.mkv.partial; do
+		printf 'x' >"$IN/$n"
+	done
+	printf 'l' >"$IN/latch1.mkv"
+	wait_lines 1
+	mv "$IN/movie.mkv.part" "$IN/movie.mkv" # IN_MOVED_TO
+	wait_lines 2
+	mv "$IN/.mv-partial-99.mkv" "$IN/Other (2001).mkv"
+	wait_lines 3
+	printf 'l' >"$IN/latch2.mkv"
+	wait_lines 4
+	run subjects
+	assert_output "$(printf 'incoming/%s\n' latch1.mkv movie.mkv 'Other (2001).mkv' latch2.mkv)"
+}
+
+@test "mvwatch: files that are not video are ignored; extensions ignore case" {
+	start --settle 0
+	for n in notes.txt cover.jpg movie.srt movie.nfo movie.mkv.torrent README; do
+		printf 'x' >"$IN/$n"
+	done
+	for n in A.MKV b.mp4 c.avi d.m4v e.mov f.wmv g.mpg h.mpeg i.ts j.m2ts k.webm \
+		l.ogv m.flv n.iso o.vob p.divx q.xvid r.3gp; do
+		printf 'x' >"$IN/$n"
+	done
+	wait_lines 18
+	printf 'l' >"$IN/latch.mkv"
+	wait_lines 19
+	run jq -r .data.name "$OUT"
+	assert_output "$(printf '%s\n' A.MKV b.mp4 c.avi d.m4v e.mov f.wmv g.mpg h.mpeg i.ts \
+		j.m2ts k.webm l.ogv m.flv n.iso o.vob p.divx q.xvid r.3gp latch.mkv)"
+}
+
+@test "mvwatch: a new subdirectory is watched, with what it holds already" {
+	start --settle 0
+	mkdir -p "$IN/a/b"
+	printf 'x' >"$IN/a/b/c.mkv"
+	wait_lines 1
+	mkdir "$IN/a/b/d"
+	printf 'y' >"$IN/a/b/d/e.mkv"
+	wait_lines 2
+	run subjects
+	assert_output "$(printf '%s\n' incoming/a/b/c.mkv incoming/a/b/d/e.mkv)"
+}
+
+@test "mvwatch: a folder moved in is reported whole, subfolders included" {
+	start --settle 0
+	src=$BATS_TEST_TMPDIR/Heat.1995.1080p
+	old_file "$src/Heat.1995.1080p.mkv" 'movie'
+	old_file "$src/Heat.1995.1080p.nfo"
+	old_file "$src/Extras/Making of.mp4" 'extra'
+	mv "$src" "$IN/"
+	wait_lines 2
+	printf 'l' >"$IN/latch.mkv"
+	wait_lines 3
+	run subjects
+	assert_line --index 2 incoming/latch.mkv
+	run sort <(subjects)
+	assert_output "$(printf '%s\n' 'incoming/Heat.1995.1080p/Extras/Making of.mp4' \
+		incoming/Heat.1995.1080p/Heat.1995.1080p.mkv incoming/latch.mkv)"
+	# The moved folder is watched too.
+	printf 'z' >"$IN/Heat.1995.1080p/Extras/new.mkv"
+	wait_lines 4
+	assert_equal "$(sed -n 4p "$OUT" | jq -r .subject)" incoming/Heat.1995.1080p/Extras/new.mkv
+}
+
+@test "mvwatch: the same file is not reported twice (reopen, rename, rescan)" {
+	start --settle 0
+	f=$IN/a.mkv
+	printf 'hello' >"$f"
+	wait_lines 1
+	: >>"$f"                      # IN_CLOSE_WRITE, nothing changed
+	mv "$f" "$IN/renamed.mkv"     # IN_MOVED_TO, same inode, size, mtime
+	mkdir "$IN/sub"
+	mv "$IN/renamed.mkv" "$IN/sub/" # and into a subdirectory
+	kill -HUP "$WPID"             # a full rescan
+	printf 'l' >"$IN/latch.mkv"
+	wait_lines 2
+	run subjects
+	assert_output "$(printf '%s\n' incoming/a.mkv incoming/latch.mkv)"
+	[ ! -s "$ERR" ]
+}
+
+@test "mvwatch: a periodic rescan finds what inotify did not report" {
+	old_file "$BATS_TEST_TMPDIR/outside.mkv"
+	start --settle 0 --rescan 0.01
+	# A hard link makes only IN_CREATE, which alone reports nothing.
+	ln "$BATS_TEST_TMPDIR/outside.mkv" "$IN/linked.mkv"
+	wait_lines 1
+	run subjects
+	assert_output incoming/linked.mkv
+}
+
+@test "mvwatch: --once reports settled files, skips young ones, exits 0" {
+	old_file "$IN/a.mkv"
+	old_file "$IN/b/c.mp4"
+	old_file "$IN/d.avi"
+	old_file "$IN/e.txt"
+	printf 'new' >"$IN/young.mkv"
+	run --separate-stderr mvwatch --once
+	assert_success
+	[ "${#lines[@]}" -eq 3 ]
+	run sort <(printf '%s\n' "${lines[@]}" | jq -r .subject)
+	assert_output "$(printf '%s\n' incoming/a.mkv incoming/b/c.mp4 incoming/d.avi)"
+	run --separate-stderr mvwatch --once
+	assert_equal "$stderr" "mvwatch: unable to report $IN/young.mkv: modified less than 2 s ago; skipped"
+	run --separate-stderr mvwatch --once --settle 0 "$IN"
+	assert_success
+	[ "${#lines[@]}" -eq 4 ]
+	[ -z "$stderr" ]
+	[ ! -e "$READY" ]
+}
+
+@test "mvwatch: a DIR outside the data dir gets absolute subjects" {
+	d=$BATS_TEST_TMPDIR/share
+	old_file "$d/x.mkv"
+	run --separate-stderr mvwatch --once "$d/"
+	assert_success
+	assert_equal "$(jq -r '"\(.subject) \(.data.path)"' <<<"$output")" "$d/x.mkv $d/x.mkv"
+}
+
+@test "mvwatch: DIR vanishes and returns: a message, no bogus events, watched again" {
+	start --settle 0
+	printf 'a' >"$IN/a.mkv"
+	wait_lines 1
+	rm -rf "$IN"
+	wait_until 10 test ! -e "$READY"
+	assert_equal "$(cat "$ERR")" "mvwatch: unable to watch $IN: directory vanished; waiting"
+	mkdir "$IN"
+	wait_for_file "$READY"
+	printf 'b' >"$IN/b.mkv"
+	wait_lines 2
+	run subjects
+	assert_output "$(printf '%s\n' incoming/a.mkv incoming/b.mkv)"
+	run cat "$ERR"
+	assert_output "$(printf '%s\n' "mvwatch: unable to watch $IN: directory vanished; waiting" \
+		"mvwatch: watching $IN again")"
+}
+
+@test "mvwatch: DIR moved away and back is not a new set of files" {
+	start --settle 0
+	printf 'a' >"$IN/a.mkv"
+	wait_lines 1
+	mv "$IN" "$IN.away"
+	wait_until 10 test ! -e "$READY"
+	mv "$IN.away" "$IN"
+	wait_for_file "$READY"
+	printf 'l' >"$IN/latch.mkv"
+	wait_lines 2
+	run subjects
+	assert_output "$(printf '%s\n' incoming/a.mkv incoming/latch.mkv)"
+	[ "$(wc -l <"$ERR")" -eq 2 ]
+}
+
+@test "mvwatch: --inject passes valid events unchanged and reports bad lines" {
+	fifo=$MV_DATA/run/inject.fifo
+	start --settle 0 --inject "$fifo"
+	[ -p "$fifo" ]
+	cat "$(fixture mvwatch inject.ndjson)" >"$fifo"
+	wait_lines 3
+	run cat "$OUT"
+	assert_output "$(sed -n '1p;3p;5p' "$(fixture mvwatch inject.ndjson)")"
+	run cat "$ERR"
+	assert_output "$(printf '%s\n' "mvwatch: $fifo:2: invalid JSON" "mvwatch: $fifo:4: missing type")"
+	# A second writer after the first left: no end of input, still read.
+	printf 'a' >"$IN/a.mkv"
+	sed -n 1p "$(fixture mvwatch inject.ndjson)" >"$fifo"
+	wait_lines 5
+	assert_equal "$(jq -r .type "$OUT" | sort | uniq -c | tr -s ' ')" \
+		"$(printf ' 1 mv.file.added\n 4 mv.movie.requested')"
+}
+
+@test "mvwatch: --inject on a path that is not a FIFO exits 66" {
+	touch "$BATS_TEST_TMPDIR/plain"
+	run --separate-stderr -66 mvwatch --inject "$BATS_TEST_TMPDIR/plain"
+	assert_equal "$stderr" "mvwatch: unable to open FIFO $BATS_TEST_TMPDIR/plain: not a FIFO"
+	[ ! -e "$READY" ]
+}
+
+@test "mvwatch: --once to a full disk exits 74 with the message" {
+	old_file "$IN/a.mkv"
+	run --separate-stderr -74 sh -c 'mvwatch --once >/dev/full'
+	assert_equal "$stderr" "mvwatch: unable to write standard output: No space left on device"
+}
+
+@test "mvwatch: a reader that leaves (EPIPE) is a quiet exit 0" {
+	for i in 1 2 3; do old_file "$IN/$i.mkv"; done
+	run --separate-stderr bash -c 'mvwatch --once | head -c0; echo "${PIPESTATUS[0]}"'
+	assert_output 0
+	[ -z "$stderr" ]
+}
+
+@test "mvwatch: SIGTERM and SIGINT exit 0, remove the ready file, leave no process" {
+	start
+	stop_with TERM
+	assert_equal "$ST" 0
+	[ ! -e "$READY" ]
+	start --inject "$MV_DATA/run/inject.fifo"
+	pid=$WPID
+	stop_with INT
+	assert_equal "$ST" 0
+	[ ! -e "$READY" ]
+	run kill -0 "$pid"
+	assert_failure
+	[ ! -s "$ERR" ]
+}
