@@ -390,13 +390,17 @@ status_of() {
 	get movie/999999999 >/dev/null
 	curl -sS -o /dev/null "$MV_TMDB_URL/configuration"
 	run faketmdb_stats
-	run jq -cS . <<<"$output"
+	run jq -cS 'del(.times)' <<<"$output"
 	assert_output '{"byStatus":{"200":1,"401":1,"404":1,"429":1},"paths":{"/3/configuration":1,"/3/movie/63":2,"/3/movie/999999999":1},"total":4}'
+	# One arrival time per counted request, in order.
+	run faketmdb_stats
+	run jq -c '[(.times | length), (.times == (.times | sort)), (.times[0] > 1.7e9)]' <<<"$output"
+	assert_output '[4,true,true]'
 	run faketmdb_count /3/movie/63
 	assert_output 2
 	faketmdb_reset
 	run faketmdb_stats
-	assert_output '{"total":0,"paths":{},"byStatus":{}}'
+	assert_output '{"total":0,"paths":{},"byStatus":{},"times":[]}'
 }
 
 @test "keeps the connection alive across requests" {
