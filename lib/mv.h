@@ -462,4 +462,44 @@ void mv_config_export(void);
  * optional "iB"/"B"). Returns 0, or -1 for bad syntax. */
 int mv_size_parse(const char *s, long long *bytes);
 
+/* ---- ctl.c: shared pieces of the admin console (mvctl) --------------- */
+
+/* Path of tool: next to the running executable (/proc/self/exe) when it
+ * is there, else the bare name for a PATH search. Returns malloc'd. */
+char *mv_tool_path(const char *tool);
+/* Replace the process by argv[0] found by mv_tool_path. Returns only on
+ * failure, after a message: 127 (not found) or 126. */
+int mv_tool_exec(char **argv);
+/* Run argv[0] as a child, stdin from in_fd (-1: /dev/null), stdout to
+ * out_fd (-1: ours); wait. Returns its exit status, 128+signo if it was
+ * killed, 127 if it could not be run. */
+int mv_tool_run(char **argv, int in_fd, int out_fd);
+/* Names in rel (relative to the data dir) ending in suffix (NULL: any),
+ * hidden ones skipped, in natural order (m2 < m10); count in *n. Returns
+ * malloc'd array of malloc'd strings (NULL if none); free with
+ * mv_list_free. */
+char **mv_dir_list(const char *rel, const char *suffix, size_t *n);
+void mv_list_free(char **v, size_t n);
+/* Call fn with the data-relative path and lstat of every regular file
+ * under rel, recursively, in name order, skipping hidden names and
+ * never following symlinks. A nonzero return from fn stops the walk
+ * and is returned. */
+struct stat;
+typedef int (*mv_walk_fn)(void *ctx, const char *rel, const struct stat *st);
+int mv_walk(const char *rel, mv_walk_fn fn, void *ctx);
+/* Number of regular files under rel (mv_walk's view). */
+long long mv_dir_count(const char *rel);
+/* 1 if a supervisor holds run/pipeline.lock (the lock is the truth; the
+ * status file may be stale). */
+int mv_pipeline_running(void);
+/* Open run/inject.fifo for writing if a pipeline reads it (blocking
+ * writes); -1 when nobody reads it (ENXIO) or it is missing. */
+int mv_inject_open(void);
+/* A member holding a time: epoch seconds or RFC 3339; 0 if neither. */
+time_t mv_json_time(const cJSON *o, const char *key);
+/* "3d04h", "2h05m", "4m02s", "45s" into buf (32 bytes); returns buf. */
+const char *mv_age_fmt(long long seconds, char *buf);
+/* 1 if pid is a live process (kill 0 works, or EPERM). */
+int mv_pid_alive(long long pid);
+
 #endif /* MV_H */

@@ -133,77 +133,6 @@ open_library(void)
 
 /* ---- running the other tools ---------------------------------------- */
 
-/* Path of tool: next to our own executable if there, else its bare name
- * for a PATH search. Returns malloc'd. */
-static char *
-tool_path(const char *tool)
-{
-	char self[PATH_MAX], *slash, *p;
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-
-	if (n > 0) {
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/'))) {
-			*slash = '\0';
-			p = mv_xasprintf("%s/%s", self, tool);
-			if (access(p, X_OK) == 0)
-				return p;
-			free(p);
-		}
-	}
-	return mv_xstrdup(tool);
-}
-
-/* Replace mvctl by the tool argv[0] (found by tool_path). */
-static int
-exec_tool(char **argv)
-{
-	char *path = tool_path(argv[0]);
-
-	fflush(stdout);
-	execvp(path, argv);
-	mv_warn("run %s", argv[0]);
-	return errno == ENOENT ? 127 : 126;
-}
-
-/*
- * Run a tool as a child with stdin from in_fd (-1: /dev/null) and stdout
- * to out_fd (-1: ours). Returns its exit status, 128+signo if killed,
- * 127 if it could not be run.
- */
-static int __attribute__((unused))
-run_tool(char **argv, int in_fd, int out_fd)
-{
-	char *path = tool_path(argv[0]);
-	pid_t pid;
-	int st;
-
-	fflush(stdout);
-	if ((pid = fork()) < 0)
-		mv_die(MV_EX_TEMPFAIL, "fork %s", argv[0]);
-	if (pid == 0) {
-		if (in_fd < 0)
-			in_fd = open("/dev/null", O_RDONLY);
-		if (in_fd >= 0 && in_fd != 0) {
-			dup2(in_fd, 0);
-			close(in_fd);
-		}
-		if (out_fd >= 0 && out_fd != 1) {
-			dup2(out_fd, 1);
-			close(out_fd);
-		}
-		signal(SIGPIPE, SIG_DFL);
-		execvp(path, argv);
-		mv_warn("run %s", argv[0]);
-		_exit(errno == ENOENT ? 127 : 126);
-	}
-	free(path);
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			mv_die(MV_EX_SOFTWARE, "wait for %s", argv[0]);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
 /* ---- reading the library -------------------------------------------- */
 
 /* Load data-dir-relative rel; NULL if missing (quietly) or broken (with a
@@ -309,103 +238,15 @@ resolve_id(char kind, const char *tok)
 	return id;
 }
 
-/* Natural order, so m2 sorts before m10. */
-static int
-cmp_name(const void *a, const void *b)
-{
-	return strverscmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void
-free_list(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-/* Names in dir (relative to the data dir) matching suffix, sorted; count
- * in *n. Hidden names are skipped. Returns malloc'd array of malloc'd. */
-static char **
-list_dir(const char *rel, const char *suffix, size_t *n)
-{
-	char *path = mv_path("%s", rel);
-	DIR *d = opendir(path);
-	struct dirent *e;
-	char **v = NULL;
-	size_t len, sl = suffix ? strlen(suffix) : 0;
-
-	*n = 0;
-	free(path);
-	if (!d)
-		return NULL;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		len = strlen(e->d_name);
-		if (sl && (len <= sl || strcmp(e->d_name + len - sl, suffix)))
-			continue;
-		v = mv_xrealloc(v, (*n + 1) * sizeof *v);
-		v[(*n)++] = mv_xstrdup(e->d_name);
-	}
-	closedir(d);
-	if (*n)
-		qsort(v, *n, sizeof *v, cmp_name);
-	return v;
-}
-
 /* ---- the pipeline: is it up, and its FIFO ---------------------------- */
 
-/*
- * 1 if a supervisor holds run/pipeline.lock. The lock, not the status
- * file, is the truth: a killed supervisor leaves its status behind.
- */
-static int
-pipeline_running(void)
-{
-	char *path = mv_path("run/pipeline.lock");
-	int fd = open(path, O_RDONLY | O_CLOEXEC), held = 0;
-
-	free(path);
-	if (fd < 0)
-		return 0;
-	if (flock(fd, LOCK_SH | LOCK_NB) < 0)
-		held = errno == EWOULDBLOCK;
-	close(fd);
-	return held;
-}
-
 /* Refuse a verb that rewrites the library under a running pipeline. */
-static void __attribute__((unused))
+static void
 need_pipeline_stopped(void)
 {
-	if (pipeline_running())
+	if (mv_pipeline_running())
 		mv_diex(MV_EX_TEMPFAIL, "unable to %s: the pipeline is running; "
 		    "stop it first (systemctl stop mv-pipeline)", cur->name);
-}
-
-/*
- * Open run/inject.fifo for writing if a pipeline reads it. O_NONBLOCK
- * makes the open fail with ENXIO instead of waiting when nobody reads;
- * then writes block again, so a full pipe slows us instead of failing.
- * Returns the fd, or -1 when there is no reader.
- */
-static int
-inject_open(void)
-{
-	char *path = mv_path("run/inject.fifo");
-	struct stat st;
-	int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-
-	free(path);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode)) {
-		close(fd);
-		return -1;
-	}
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	return fd;
 }
 
 /*
@@ -415,7 +256,7 @@ inject_open(void)
 static int
 send_events(cJSON *events)
 {
-	int fd = inject_open(), n = cJSON_GetArraySize(events);
+	int fd = mv_inject_open(), n = cJSON_GetArraySize(events);
 	cJSON *ev;
 
 	if (fd >= 0)
@@ -910,68 +751,6 @@ v_people(int argc, char **argv)
 
 /* ---- verbs: status, stats, events, review ------------------------------ */
 
-/* A time member as seconds: a number, or an RFC 3339 string; 0 if none. */
-static time_t
-json_time(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	time_t t;
-
-	if (cJSON_IsNumber(v))
-		return (time_t)v->valuedouble;
-	if (cJSON_IsString(v) && mv_time_parse(v->valuestring, &t) == 0)
-		return t;
-	return 0;
-}
-
-/* "3d04h", "2h05m", "45s" into buf[32]. */
-static const char *
-fmt_age(long long s, char *buf)
-{
-	if (s < 0)
-		s = 0;
-	if (s >= 86400)
-		snprintf(buf, 32, "%lldd%02lldh", s / 86400, s % 86400 / 3600);
-	else if (s >= 3600)
-		snprintf(buf, 32, "%lldh%02lldm", s / 3600, s % 3600 / 60);
-	else if (s >= 60)
-		snprintf(buf, 32, "%lldm%02llds", s / 60, s % 60);
-	else
-		snprintf(buf, 32, "%llds", s);
-	return buf;
-}
-
-/* 1 if pid names a live process (EPERM: alive, not ours). */
-static int
-pid_alive(long long pid)
-{
-	return pid > 0 && pid < INT_MAX &&
-	    (kill((pid_t)pid, 0) == 0 || errno == EPERM);
-}
-
-/* Count regular, non-hidden files under rel, recursively. */
-static long long
-count_files(const char *rel)
-{
-	size_t n;
-	char **v = list_dir(rel, NULL, &n);
-	long long c = 0;
-	struct stat st;
-
-	for (size_t i = 0; i < n; i++) {
-		char *sub = mv_xasprintf("%s/%s", rel, v[i]), *p = mv_path("%s", sub);
-
-		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-			c += count_files(sub);
-		else if (S_ISREG(st.st_mode))
-			c++;
-		free(p);
-		free(sub);
-	}
-	free_list(v, n);
-	return c;
-}
-
 /* Add 1 to counts[key]. */
 static void
 bump(cJSON *counts, const char *key)
@@ -993,7 +772,7 @@ status_json(void)
 	time_t now = mv_now();
 	size_t nrev;
 	char **rev;
-	int running = pipeline_running();
+	int running = mv_pipeline_running();
 
 	pl = cJSON_AddObjectToObject(o, "pipeline");
 	cJSON_AddBoolToObject(pl, "running", running);
@@ -1001,7 +780,7 @@ status_json(void)
 	if (st) {
 		const cJSON *le = cJSON_GetObjectItemCaseSensitive(st, "lastError");
 		long long pid = mv_json_int(st, "pid", 0);
-		time_t t = json_time(st, "started");
+		time_t t = mv_json_time(st, "started");
 		const char *state = mv_json_str(st, "state", "unknown");
 
 		/* A status file left by a dead supervisor says "running". */
@@ -1017,11 +796,11 @@ status_json(void)
 		cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(st, "stages")) {
 			cJSON *g = cJSON_CreateObject(), *x;
 			long long spid = mv_json_int(s, "pid", 0);
-			time_t ts = json_time(s, "started");
+			time_t ts = mv_json_time(s, "started");
 
 			cJSON_AddStringToObject(g, "name", mv_json_str(s, "name", "?"));
 			cJSON_AddNumberToObject(g, "pid", (double)spid);
-			cJSON_AddBoolToObject(g, "alive", running && pid_alive(spid));
+			cJSON_AddBoolToObject(g, "alive", running && mv_pid_alive(spid));
 			if (ts && running)
 				cJSON_AddNumberToObject(g, "uptime", (double)(now - ts));
 			cJSON_AddNumberToObject(g, "restarts", (double)mv_json_int(s, "restarts", 0));
@@ -1043,9 +822,9 @@ status_json(void)
 		cJSON_AddNullToObject(pl, "lastError");
 	}
 	q = cJSON_AddObjectToObject(o, "queue");
-	cJSON_AddNumberToObject(q, "incoming", (double)count_files("incoming"));
-	rev = list_dir("quarantine", ".why.json", &nrev);
-	free_list(rev, nrev);
+	cJSON_AddNumberToObject(q, "incoming", (double)mv_dir_count("incoming"));
+	rev = mv_dir_list("quarantine", ".why.json", &nrev);
+	mv_list_free(rev, nrev);
 	cJSON_AddNumberToObject(q, "review", (double)nrev);
 
 	lib = cJSON_AddObjectToObject(o, "library");
@@ -1086,7 +865,7 @@ v_status(int argc, char **argv)
 	printf("pipeline  %s", mv_json_str(pl, "state", "?"));
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pl, "running")))
 		printf(", pid %lld, up %s", mv_json_int(pl, "pid", 0),
-		    fmt_age(mv_json_int(pl, "uptime", 0), b1));
+		    mv_age_fmt(mv_json_int(pl, "uptime", 0), b1));
 	putchar('\n');
 	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(pl, "stages")) {
 		cJSON *le = cJSON_GetObjectItemCaseSensitive(s, "lastExit");
@@ -1094,7 +873,7 @@ v_status(int argc, char **argv)
 		printf("  %-12s pid %-7lld %-5s up %-7s restarts %lld", mv_json_str(s, "name", "?"),
 		    mv_json_int(s, "pid", 0),
 		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s, "alive")) ? "alive" : "gone",
-		    fmt_age(mv_json_int(s, "uptime", 0), b1), mv_json_int(s, "restarts", 0));
+		    mv_age_fmt(mv_json_int(s, "uptime", 0), b1), mv_json_int(s, "restarts", 0));
 		if (cJSON_IsNumber(le))
 			printf(", last exit %.0f (%s)", le->valuedouble,
 			    mv_exit_name((int)le->valuedouble));
@@ -1136,7 +915,7 @@ v_stats(int argc, char **argv)
 	open_library();
 	if (want_json())
 		av[2] = "--json";
-	return exec_tool(av);
+	return mv_tool_exec(av);
 }
 
 /* reindex: mvindex --rebuild. */
@@ -1149,7 +928,7 @@ v_reindex(int argc, char **argv)
 	if (optind < argc)
 		usage_error("unexpected argument \"%s\"", argv[optind]);
 	open_library();
-	return exec_tool(av);
+	return mv_tool_exec(av);
 }
 
 /* downgrade: mvdowngrade with the same options, checked there. */
@@ -1166,7 +945,7 @@ v_downgrade(int argc, char **argv)
 	av[0] = "mvdowngrade";
 	for (int i = 1; i < argc; i++)
 		av[i] = argv[i];
-	return exec_tool(av);
+	return mv_tool_exec(av);
 }
 
 /* Journal files oldest first: rotated ones (journal.ndjson.N, larger N
@@ -1175,7 +954,7 @@ static char **
 journal_files(size_t *n)
 {
 	size_t m;
-	char **v = list_dir("events", NULL, &m), **out = mv_xcalloc(m + 1, sizeof *out);
+	char **v = mv_dir_list("events", NULL, &m), **out = mv_xcalloc(m + 1, sizeof *out);
 
 	*n = 0;
 	for (size_t i = m; i-- > 0;) {
@@ -1188,7 +967,7 @@ journal_files(size_t *n)
 	for (size_t i = 0; i < m; i++)
 		if (!strcmp(v[i], "journal.ndjson"))
 			out[(*n)++] = mv_xstrdup("events/journal.ndjson");
-	free_list(v, m);
+	mv_list_free(v, m);
 	return out;
 }
 
@@ -1300,7 +1079,7 @@ v_events(int argc, char **argv)
 		}
 		free(p);
 	}
-	free_list(files, n);
+	mv_list_free(files, n);
 	fflush(stdout);
 	mv_out_flush();
 	if (!follow)
@@ -1353,7 +1132,7 @@ v_review(int argc, char **argv)
 	if (optind < argc)
 		usage_error("unexpected argument \"%s\"", argv[optind]);
 	open_library();
-	v = list_dir("quarantine", ".why.json", &n);
+	v = mv_dir_list("quarantine", ".why.json", &n);
 	for (size_t i = 0; i < n; i++) {
 		char *rel = mv_xasprintf("quarantine/%s", v[i]), *file;
 		cJSON *w = load_rel(rel, 1), *cand;
@@ -1386,7 +1165,7 @@ v_review(int argc, char **argv)
 	}
 	if (!want_json() && isatty(1))
 		printf("%zu item%s in review\n", n, n == 1 ? "" : "s");
-	free_list(v, n);
+	mv_list_free(v, n);
 	return MV_EX_OK;
 }
 
@@ -1496,9 +1275,349 @@ v_enrich(int argc, char **argv)
 	return send_events(evs);
 }
 
+/* ---- verbs: check, migrate --------------------------------------------- */
+
+/* What check counts; kind names in JSON output. */
+struct check {
+	long docs, invalid, orphans, missed, halfdone, index;
+	char **videos;        /* video paths the profiles point at, sorted */
+	size_t nvideos;
+	struct mv_schemas *set;
+	const char *rel;      /* document being validated */
+};
+
+/* Report one problem: "file: pointer: keyword: message" as text, or an
+ * NDJSON object {kind, file, pointer, keyword, message}. */
+static void __attribute__((format(printf, 5, 6)))
+problem(const char *kind, const char *file, const char *pointer,
+    const char *keyword, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (want_json()) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "kind", kind);
+		cJSON_AddStringToObject(o, "file", file);
+		if (pointer)
+			cJSON_AddStringToObject(o, "pointer", pointer);
+		if (keyword)
+			cJSON_AddStringToObject(o, "keyword", keyword);
+		cJSON_AddStringToObject(o, "message", msg);
+		put_json(o);
+		cJSON_Delete(o);
+		return;
+	}
+	printf("%s: ", file);
+	if (pointer)
+		printf("%s: ", *pointer ? pointer : "(root)");
+	if (keyword)
+		printf("%s: ", keyword);
+	printf("%s\n", msg);
+}
+
+static void
+schema_err(void *ctx, const char *pointer, const char *keyword, const char *msg)
+{
+	problem("schema", ((struct check *)ctx)->rel, pointer, keyword, "%s", msg);
+}
+
+/* Progress on stderr, only when it is a terminal; done ends the line. */
+static void
+progress(const char *what, long n, long total, int done)
+{
+	if (!isatty(2) || (!done && n % 200))
+		return;
+	fprintf(stderr, "\r%s %ld/%ld", what, n, total);
+	if (done)
+		fputs("\r\033[K", stderr);
+}
+
+/* Validate one stored document; collect movie video paths. */
+static void
+check_doc(struct check *c, const char *rel)
+{
+	const char *name = mv_schema_for_path(rel), *slash, *id;
+	cJSON *doc = load_rel(rel, 0);
+	char *path;
+	size_t len;
+	int n;
+
+	c->docs++;
+	if (!doc) {
+		problem("schema", rel, NULL, NULL, "unable to read: %s",
+		    errno ? strerror(errno) : "invalid JSON");
+		c->invalid++;
+		return;
+	}
+	c->rel = rel;
+	n = name ? mv_schema_validate(c->set, name, doc, schema_err, c) : 0;
+	/* A record's id is its file name: "Movies/m3.json" holds m3. */
+	slash = strrchr(rel, '/');
+	id = mv_json_str(doc, "id", NULL);
+	len = strlen(slash + 1) - 5;
+	if (strncmp(rel, "index/", 6) &&
+	    (!id || strlen(id) != len || strncmp(id, slash + 1, len))) {
+		problem("schema", rel, "/id", NULL, "id does not match the file name");
+		n++;
+	}
+	if (!strncmp(rel, "Movies/", 7) &&
+	    (path = (char *)mv_json_str(cJSON_GetObjectItemCaseSensitive(doc, "video"), "path", NULL))) {
+		char *full = mv_path("%s", path);
+
+		if (access(full, F_OK) < 0) {
+			problem("video", rel, "/video/path", NULL, "video missing: %s", path);
+			n++;
+		}
+		free(full);
+		c->videos = mv_xrealloc(c->videos, (c->nvideos + 1) * sizeof *c->videos);
+		c->videos[c->nvideos++] = mv_xstrdup(path);
+	}
+	c->invalid += n > 0;
+	cJSON_Delete(doc);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+check_orphan(void *ctx, const char *rel, const struct stat *st)
+{
+	struct check *c = ctx;
+
+	(void)st;
+	if (!bsearch(&rel, c->videos, c->nvideos, sizeof *c->videos, cmp_str)) {
+		problem("orphan", rel, NULL, NULL, "no profile points at this video");
+		c->orphans++;
+	}
+	return 0;
+}
+
+static long long incoming_grace;
+
+static int
+check_incoming(void *ctx, const char *rel, const struct stat *st)
+{
+	struct check *c = ctx;
+	long long age = (long long)(mv_now() - st->st_mtime);
+	char b[32];
+
+	if (age >= incoming_grace) {
+		problem("incoming", rel, NULL, NULL, "not filed after %s", mv_age_fmt(age, b));
+		c->missed++;
+	}
+	return 0;
+}
+
+/* Every stored document, data-relative: Movies/, People/, index/. */
+static char **
+all_docs(size_t *n)
+{
+	static const char *const dirs[] = { "Movies", "People" };
+	char **out = NULL;
+
+	*n = 0;
+	for (size_t d = 0; d < 2; d++) {
+		size_t m;
+		char **v = mv_dir_list(dirs[d], ".json", &m);
+
+		out = mv_xrealloc(out, (*n + m + 2) * sizeof *out);
+		for (size_t i = 0; i < m; i++)
+			out[(*n)++] = mv_xasprintf("%s/%s", dirs[d], v[i]);
+		mv_list_free(v, m);
+	}
+	out = mv_xrealloc(out, (*n + 2) * sizeof *out);
+	for (size_t i = 0; i < 2; i++) {
+		char *rel = mv_xstrdup(i ? "index/people.json" : "index/movies.json");
+		char *p = mv_path("%s", rel);
+
+		if (access(p, F_OK) == 0)
+			out[(*n)++] = rel;
+		else
+			free(rel);
+		free(p);
+	}
+	return out;
+}
+
+/* Run every check; prints problems, returns the number found. */
+static long
+run_checks(struct check *c)
+{
+	char *av[] = { "mvindex", "--check", NULL };
+	const char *g = mv_config_get("incoming_grace", "1h");
+	size_t n, nh;
+	char **docs = all_docs(&n), **half;
+	int st;
+
+	if (mv_duration_parse(g, &incoming_grace) < 0)
+		mv_diex(MV_EX_CONFIG, "bad incoming_grace \"%s\": expected 1h, 30m", g);
+	c->set = load_schemas();
+	for (size_t i = 0; i < n; i++) {
+		check_doc(c, docs[i]);
+		progress("checked", (long)i + 1, (long)n, 0);
+	}
+	progress("checked", (long)n, (long)n, 1);
+	mv_list_free(docs, n);
+	mv_schemas_free(c->set);
+
+	/* mvindex owns what "consistent" means; its report goes to stderr
+	 * in JSON mode so stdout stays NDJSON. */
+	st = mv_tool_run(av, -1, want_json() ? 2 : -1);
+	if (st == 127)
+		problem("index", "index/", NULL, NULL, "unable to run mvindex --check");
+	else if (st != 0)
+		problem("index", "index/", NULL, NULL, "inconsistent with Movies/ and People/ "
+		    "(mvindex --check exit %d)", st);
+	c->index = st == 127 ? 2 : st != 0;
+
+	qsort(c->videos, c->nvideos, sizeof *c->videos, cmp_str);
+	mv_walk("assets/videos", check_orphan, c);
+	mv_walk("incoming", check_incoming, c);
+	half = mv_dir_list("run/filing", NULL, &nh);
+	for (size_t i = 0; i < nh; i++) {
+		char *rel = mv_xasprintf("run/filing/%s", half[i]);
+
+		problem("filing", rel, NULL, NULL, "half-done filing (mvctl repair finishes it)");
+		free(rel);
+	}
+	c->halfdone = (long)nh;
+	mv_list_free(half, nh);
+	mv_list_free(c->videos, c->nvideos);
+	return c->invalid + c->index + c->orphans + c->missed + c->halfdone;
+}
+
+static int
+v_check(int argc, char **argv)
+{
+	struct check c = { 0 };
+	long bad;
+
+	only_common(argc, argv);
+	if (optind < argc)
+		usage_error("unexpected argument \"%s\"", argv[optind]);
+	open_library();
+	bad = run_checks(&c);
+	if (want_json()) {
+		cJSON *o = cJSON_CreateObject(), *s = cJSON_AddObjectToObject(o, "summary");
+
+		cJSON_AddNumberToObject(s, "documents", (double)c.docs);
+		cJSON_AddNumberToObject(s, "invalid", (double)c.invalid);
+		cJSON_AddBoolToObject(s, "indexConsistent", !c.index);
+		cJSON_AddBoolToObject(s, "indexChecked", c.index != 2);
+		cJSON_AddNumberToObject(s, "orphanVideos", (double)c.orphans);
+		cJSON_AddNumberToObject(s, "missedIncoming", (double)c.missed);
+		cJSON_AddNumberToObject(s, "halfDoneFilings", (double)c.halfdone);
+		cJSON_AddBoolToObject(s, "ok", bad == 0);
+		put_json(o);
+		cJSON_Delete(o);
+	} else
+		printf("check: %ld documents, %ld invalid; index %s; %ld orphan videos; "
+		    "%ld missed in incoming/; %ld half-done filings: %s\n", c.docs,
+		    c.invalid, c.index == 2 ? "unchecked" : c.index ? "inconsistent" : "consistent", c.orphans,
+		    c.missed, c.halfdone, bad ? "FAILED" : "ok");
+	return bad ? MV_EX_NOTFOUND : MV_EX_OK;
+}
+
+/*
+ * Migrate every stored document to MV_SCHEMA_VERSION, each atomically.
+ * Counts go to *done, *current, *failed. Prints one line per change.
+ */
+static void
+migrate_all(int dry, long *done, long *current, long *failed)
+{
+	size_t n;
+	char **docs = all_docs(&n);
+
+	*done = *current = *failed = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *name = mv_schema_for_path(docs[i]);
+		char kind[32], *path;
+		cJSON *doc = load_rel(docs[i], 1);
+		int from = 0, r;
+
+		progress("migrated", (long)i + 1, (long)n, 0);
+		if (!doc || !name) {
+			++*failed;
+			cJSON_Delete(doc);
+			continue;
+		}
+		snprintf(kind, sizeof kind, "%.*s", (int)(strlen(name) - 5), name);
+		if ((r = mv_schema_migrate(doc, kind, &from)) < 0) {
+			mv_warnx("unable to migrate %s: unknown schemaVersion %d", docs[i], from);
+			++*failed;
+		} else if (r == 0)
+			++*current;
+		else {
+			path = mv_path("%s", docs[i]);
+			if (!dry && mv_write_json(path, doc) < 0) {
+				mv_warn("write %s", docs[i]);
+				++*failed;
+			} else {
+				if (!want_json())
+					printf("%s: schemaVersion %d -> %d%s\n", docs[i], from,
+					    MV_SCHEMA_VERSION, dry ? " (dry run)" : "");
+				++*done;
+			}
+			free(path);
+		}
+		cJSON_Delete(doc);
+	}
+	progress("migrated", (long)n, (long)n, 1);
+	mv_list_free(docs, n);
+}
+
+static int
+v_migrate(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"dry-run", no_argument, NULL, 'n'},
+		COMMON_OPTS
+	};
+	long done, current, failed;
+	int c, dry = 0;
+
+	while ((c = getopt_long(argc, argv, "hn", lo, NULL)) != -1) {
+		if (c == 'n')
+			dry = 1;
+		else
+			common_opt(c);
+	}
+	if (optind < argc)
+		usage_error("unexpected argument \"%s\"", argv[optind]);
+	open_library();
+	if (!dry)
+		need_pipeline_stopped();
+	migrate_all(dry, &done, &current, &failed);
+	if (want_json()) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddNumberToObject(o, "migrated", (double)done);
+		cJSON_AddNumberToObject(o, "current", (double)current);
+		cJSON_AddNumberToObject(o, "failed", (double)failed);
+		cJSON_AddBoolToObject(o, "dryRun", dry);
+		put_json(o);
+		cJSON_Delete(o);
+	} else
+		printf("migrate: %ld %smigrated, %ld already at version %d, %ld failed\n",
+		    done, dry ? "would be " : "", current, MV_SCHEMA_VERSION, failed);
+	return failed ? MV_EX_DATAERR : MV_EX_OK;
+}
+
 /* ---- the verb table and main ------------------------------------------- */
 
 static const struct verb verbs[] = {
+	{ "check", v_check, "[--json]",
+	  "validate every document; index, orphan videos, missed files, half-done filings", 0 },
+	{ "migrate", v_migrate, "[--dry-run] [--json]",
+	  "upgrade documents from an older schemaVersion", 0 },
 	{ "status", v_status, "[--json]",
 	  "is the pipeline up: stages, restarts, queue, last error; library counts", 0 },
 	{ "ls", v_ls, "[--page N] [--per-page M] [--sort title|year|added|lastRead] [--json]",
