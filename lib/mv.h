@@ -400,6 +400,55 @@ void mv_schema_err_print(void *ctx, const char *pointer, const char *keyword,
  */
 int mv_schema_migrate(cJSON *doc, const char *kind, int *from);
 
+/* ---- movie.c: MovieProfile and PeopleProfile documents ---------------- */
+
+/*
+ * Profiles live in Movies/<id>.json and People/<id>.json (schemas/README.md).
+ * Load: the tree (caller deletes), or NULL with a static reason in *why
+ * and errno (ENOENT for a missing profile, 0 for a parse error).
+ * Save: sets updatedAt and writes atomically; 0, or -1 with errno.
+ */
+cJSON *mv_movie_load(const char *id, const char **why);
+cJSON *mv_person_load(const char *id, const char **why);
+int mv_movie_save(cJSON *doc);
+int mv_person_save(cJSON *doc);
+/*
+ * Create and save a minimal movie (status initial, a new id): title,
+ * year (0: unknown), parsed and video (both consumed; NULL for {} and
+ * null). Returns the tree (caller deletes), or NULL with errno.
+ */
+cJSON *mv_movie_create(const char *title, int year, cJSON *parsed, cJSON *video);
+/* A profile's level (minimal when missing or invalid). */
+enum mv_level mv_profile_level(const cJSON *doc);
+/* The level a MovieProfile member belongs to (minimal for the members of
+ * the minimal record). The one table mv_movie_apply and mv_movie_strip use. */
+enum mv_level mv_movie_field_level(const char *key);
+/*
+ * Fill the members of one level from tm, a TMDB /movie reply with that
+ * level's parts (mv_tmdb_level_parts), then mark the level reached.
+ * medium creates minimal PeopleProfiles (claiming tmdb:<id> for p-ids) and
+ * links them back; deep downloads images into assets/images/ and makes the
+ * directors and top-billed cast deep ($MV_DEEP_PEOPLE, default 5), with
+ * watch providers and certification for $MV_REGION (default FR).
+ * Returns an exit code (mv_tmdb_*'s on a TMDB failure); on failure the
+ * level's members are left as they were. doc is not saved.
+ */
+int mv_movie_apply(cJSON *doc, const cJSON *tm, enum mv_level level);
+/* Raise doc (with externalIds.tmdb) to target in one /movie request,
+ * applying each level in turn. Returns an exit code; doc is not saved and
+ * may have reached a level between on failure. */
+int mv_movie_enrich(cJSON *doc, enum mv_level target);
+/*
+ * Remove every member above target (and externalIds.wikidata below deep);
+ * never the minimal record, never the video. Returns an array (caller
+ * deletes) of the image files, relative to the data directory, that the
+ * removed members referenced: the caller deletes those files.
+ */
+cJSON *mv_movie_strip(cJSON *doc, enum mv_level target);
+/* Called for mv.person.created and mv.person.enriched (data consumed);
+ * NULL (the default) drops them. mvenrich sets it to emit events. */
+extern void (*mv_movie_notify)(const char *type, const char *subject, cJSON *data);
+
 /* ---- file.c: crash-safe filing of videos ---------------------------- */
 
 /*

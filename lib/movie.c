@@ -1,0 +1,874 @@
+/* movie.c: MovieProfile and PeopleProfile documents, level by level. */
+#include <errno.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mv.h"
+
+#define CAST_MAX 20          /* cast members kept at medium, by order */
+#define DEEP_PEOPLE_DEF 5    /* people made deep with a deep movie */
+
+void (*mv_movie_notify)(const char *type, const char *subject, cJSON *data);
+
+/*
+ * Which level each member of a MovieProfile belongs to. This table is the
+ * one place that says so: mv_movie_apply fills a level's members and
+ * mv_movie_strip removes them. Members not listed (id, title, year,
+ * parsed, video, status, externalIds...) belong to the minimal record and
+ * are never stripped; externalIds.wikidata is the one deep id.
+ */
+static const struct {
+	const char *key;
+	enum mv_level level;
+} fields[] = {
+	{"originalTitle", MV_BASIC}, {"originalLanguage", MV_BASIC},
+	{"releaseDate", MV_BASIC}, {"runtime", MV_BASIC},
+	{"genres", MV_BASIC}, {"overview", MV_BASIC},
+	{"posterPath", MV_BASIC}, {"backdropPath", MV_BASIC},
+	{"tagline", MV_BASIC}, {"voteAverage", MV_BASIC},
+	{"titles", MV_BASIC},
+	{"credits", MV_MEDIUM}, {"productionCountries", MV_MEDIUM},
+	{"images", MV_DEEP}, {"videos", MV_DEEP}, {"keywords", MV_DEEP},
+	{"releaseDates", MV_DEEP}, {"certification", MV_DEEP},
+	{"watchProviders", MV_DEEP},
+};
+
+/* The crew jobs kept at medium. */
+static const char *const crew_jobs[] = {
+	"Director", "Screenplay", "Writer", "Producer",
+	"Original Music Composer", "Director of Photography",
+};
+
+enum mv_level
+mv_movie_field_level(const char *key)
+{
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		if (strcmp(fields[i].key, key) == 0)
+			return fields[i].level;
+	return MV_MINIMAL;
+}
+
+static void
+notify(const char *type, const char *subject, cJSON *data)
+{
+	if (mv_movie_notify)
+		mv_movie_notify(type, subject, data);
+	else
+		cJSON_Delete(data);
+}
+
+/* 1 if s matches the extended regex re (compiled each call: rare). */
+static int
+matches(const char *s, const char *re)
+{
+	regex_t r;
+	int m;
+
+	if (!s || regcomp(&r, re, REG_EXTENDED | REG_NOSUB) != 0)
+		return 0;
+	m = regexec(&r, s, 0, NULL, 0) == 0;
+	regfree(&r);
+	return m;
+}
+
+static cJSON *
+str_or_null(const char *s)
+{
+	return s && *s ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+/* A TMDB image path "/abc.jpg", or NULL when absent or odd. */
+static const char *
+image_path(const cJSON *o, const char *key)
+{
+	const char *p = mv_json_str(o, key, NULL);
+
+	return matches(p, "^/[^/]+$") ? p : NULL;
+}
+
+static void
+set_now(cJSON *doc, const char *key)
+{
+	char buf[32];
+
+	mv_json_set(doc, key, cJSON_CreateString(mv_time_fmt(mv_now(), buf)));
+}
+
+enum mv_level
+mv_profile_level(const cJSON *doc)
+{
+	enum mv_level l = mv_level_parse(mv_json_str(doc, "level", NULL));
+
+	return l == MV_LEVEL_BAD ? MV_MINIMAL : l;
+}
+
+/* Record that doc reached level l now. */
+static void
+reach(cJSON *doc, enum mv_level l)
+{
+	cJSON *levels = cJSON_GetObjectItemCaseSensitive(doc, "levels");
+	char buf[32];
+
+	if (!cJSON_IsObject(levels)) {
+		levels = cJSON_CreateObject();
+		mv_json_set(doc, "levels", levels);
+	}
+	mv_json_set(levels, mv_level_name(l),
+	    cJSON_CreateString(mv_time_fmt(mv_now(), buf)));
+	mv_json_set(doc, "level", cJSON_CreateString(mv_level_name(l)));
+}
+
+static cJSON *
+load_doc(const char *dir, const char *id, char kind, const char **why)
+{
+	char *path;
+	cJSON *doc;
+
+	if (!mv_id_valid(id, kind)) {
+		*why = "not a valid id";
+		errno = EINVAL;
+		return NULL;
+	}
+	path = mv_path("%s/%s.json", dir, id);
+	doc = mv_json_load(path, 4 << 20, why);
+	free(path);
+	if (doc && (!cJSON_IsObject(doc) ||
+	    strcmp(mv_json_str(doc, "id", ""), id) != 0)) {
+		cJSON_Delete(doc);
+		*why = "not a profile of that id";
+		errno = 0;
+		return NULL;
+	}
+	return doc;
+}
+
+static int
+save_doc(const char *dir, cJSON *doc)
+{
+	const char *id = mv_json_str(doc, "id", NULL);
+	char *path;
+	int r;
+
+	if (!id || !mv_id_valid(id, dir[0] == 'M' ? 'm' : 'p')) {
+		errno = EINVAL;
+		return -1;
+	}
+	set_now(doc, "updatedAt");
+	path = mv_path("%s/%s.json", dir, id);
+	r = mv_write_json(path, doc);
+	free(path);
+	return r;
+}
+
+cJSON *
+mv_movie_load(const char *id, const char **why)
+{
+	return load_doc("Movies", id, 'm', why);
+}
+
+cJSON *
+mv_person_load(const char *id, const char **why)
+{
+	return load_doc("People", id, 'p', why);
+}
+
+int
+mv_movie_save(cJSON *doc)
+{
+	return save_doc("Movies", doc);
+}
+
+int
+mv_person_save(cJSON *doc)
+{
+	return save_doc("People", doc);
+}
+
+cJSON *
+mv_movie_create(const char *title, int year, cJSON *parsed, cJSON *video)
+{
+	char *id = mv_id_new('m');
+	cJSON *doc;
+	int saved;
+
+	if (!id) {
+		cJSON_Delete(parsed);
+		cJSON_Delete(video);
+		return NULL;
+	}
+	doc = cJSON_CreateObject();
+	cJSON_AddNumberToObject(doc, "schemaVersion", MV_SCHEMA_VERSION);
+	cJSON_AddStringToObject(doc, "id", id);
+	cJSON_AddStringToObject(doc, "level", "minimal");
+	cJSON_AddStringToObject(doc, "status", "initial");
+	set_now(doc, "createdAt");
+	set_now(doc, "updatedAt");
+	cJSON_AddStringToObject(doc, "title", title && *title ? title : "Untitled");
+	if (year >= 1870 && year <= 2100)
+		cJSON_AddNumberToObject(doc, "year", year);
+	else
+		cJSON_AddNullToObject(doc, "year");
+	cJSON_AddItemToObject(doc, "parsed", parsed ? parsed : cJSON_CreateObject());
+	cJSON_AddItemToObject(doc, "externalIds", cJSON_CreateObject());
+	cJSON_AddItemToObject(doc, "video", video ? video : cJSON_CreateNull());
+	reach(doc, MV_MINIMAL);
+	free(id);
+	if (mv_movie_save(doc) < 0) {
+		saved = errno;
+		cJSON_Delete(doc);
+		errno = saved;
+		return NULL;
+	}
+	return doc;
+}
+
+/* ---- people ------------------------------------------------------------ */
+
+/* Add the link {movie, role, character|job} to person's movies unless it
+ * is there already. Returns 1 if added. */
+static int
+add_link(cJSON *person, const char *movie, const char *role,
+    const char *what_key, const char *what)
+{
+	cJSON *movies = cJSON_GetObjectItemCaseSensitive(person, "movies"), *l;
+
+	if (!cJSON_IsArray(movies)) {
+		movies = cJSON_CreateArray();
+		mv_json_set(person, "movies", movies);
+	}
+	cJSON_ArrayForEach(l, movies)
+		if (strcmp(mv_json_str(l, "movie", ""), movie) == 0 &&
+		    strcmp(mv_json_str(l, "role", ""), role) == 0 &&
+		    strcmp(mv_json_str(l, what_key, ""), what) == 0)
+			return 0;
+	l = cJSON_CreateObject();
+	cJSON_AddStringToObject(l, "movie", movie);
+	cJSON_AddStringToObject(l, "role", role);
+	cJSON_AddStringToObject(l, what_key, what);
+	cJSON_AddItemToArray(movies, l);
+	return 1;
+}
+
+/*
+ * The PeopleProfile of TMDB person tmdb, loaded or created minimal (the
+ * tmdb claim first, so two copies can never both create it; a claim whose
+ * profile is missing, after a crash, gets its profile now).
+ * Returns the tree (caller deletes) or NULL with errno.
+ */
+static cJSON *
+person_get(long long tmdb, const char *name)
+{
+	char value[32], *id, *owner = NULL;
+	const char *why;
+	cJSON *doc, *ext;
+	int saved;
+
+	snprintf(value, sizeof value, "%lld", tmdb);
+	id = mv_claim_owner('p', "tmdb", value);
+	if (id) {
+		doc = mv_person_load(id, &why);
+		if (doc) {
+			free(id);
+			return doc;
+		}
+		if (errno != ENOENT) {
+			mv_warnx("unable to read person %s: %s", id, why);
+			free(id);
+			return NULL;
+		}
+	} else {
+		if (!(id = mv_id_new('p')))
+			return NULL;
+		if (mv_claim("tmdb", value, id, &owner) < 0) {
+			free(id);
+			if (!owner)
+				return NULL;
+			/* Someone else created it meanwhile. */
+			doc = mv_person_load(owner, &why);
+			free(owner);
+			return doc;
+		}
+	}
+	doc = cJSON_CreateObject();
+	cJSON_AddNumberToObject(doc, "schemaVersion", MV_SCHEMA_VERSION);
+	cJSON_AddStringToObject(doc, "id", id);
+	cJSON_AddStringToObject(doc, "level", "minimal");
+	cJSON_AddStringToObject(doc, "name", name && *name ? name : value);
+	ext = cJSON_AddObjectToObject(doc, "externalIds");
+	cJSON_AddNumberToObject(ext, "tmdb", (double)tmdb);
+	set_now(doc, "createdAt");
+	set_now(doc, "updatedAt");
+	cJSON_AddItemToObject(doc, "movies", cJSON_CreateArray());
+	reach(doc, MV_MINIMAL);
+	if (mv_person_save(doc) < 0) {
+		saved = errno;
+		cJSON_Delete(doc);
+		free(id);
+		errno = saved;
+		return NULL;
+	}
+	{
+		cJSON *d = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(d, "id", id);
+		cJSON_AddNumberToObject(d, "tmdb", (double)tmdb);
+		cJSON_AddStringToObject(d, "name", mv_json_str(doc, "name", ""));
+		notify("mv.person.created", id, d);
+	}
+	free(id);
+	return doc;
+}
+
+/* Make person (a loaded profile, tmdb id known) deep from TMDB.
+ * Returns an exit code; the profile is saved on success. */
+static int
+person_deepen(cJSON *p)
+{
+	const cJSON *ext = cJSON_GetObjectItemCaseSensitive(p, "externalIds");
+	long long tmdb = mv_json_int(ext, "tmdb", 0);
+	const char *id = mv_json_str(p, "id", ""), *prof, *imdb;
+	cJSON *tp = NULL, *aka, *v, *d;
+	char *dest = NULL, *rel = NULL;
+	int r;
+
+	if (mv_profile_level(p) >= MV_DEEP)
+		return 0;
+	if (tmdb <= 0)
+		return MV_EX_DATAERR;
+	if ((r = mv_tmdb_person(tmdb, 1, &tp)) != 0)
+		return r;
+	prof = image_path(tp, "profile_path");
+	if (prof) {
+		rel = mv_xasprintf("assets/images/%s-profile-w185.jpg", id);
+		dest = mv_path("%s", rel);
+		r = mv_tmdb_image(prof, "w185", dest);
+		free(dest);
+		if (r == MV_EX_NOTFOUND) {
+			free(rel);
+			rel = NULL;
+		} else if (r != 0) {
+			free(rel);
+			cJSON_Delete(tp);
+			return r;
+		}
+	}
+	mv_json_set(p, "biography", cJSON_CreateString(mv_json_str(tp, "biography", "")));
+	mv_json_set(p, "birthday", str_or_null(mv_json_str(tp, "birthday", NULL)));
+	mv_json_set(p, "deathday", str_or_null(mv_json_str(tp, "deathday", NULL)));
+	mv_json_set(p, "placeOfBirth", str_or_null(mv_json_str(tp, "place_of_birth", NULL)));
+	mv_json_set(p, "knownForDepartment",
+	    str_or_null(mv_json_str(tp, "known_for_department", NULL)));
+	mv_json_set(p, "profilePath", str_or_null(prof));
+	mv_json_set(p, "image", str_or_null(rel));
+	aka = cJSON_CreateArray();
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(tp, "also_known_as"))
+		if (cJSON_IsString(v) && *v->valuestring)
+			cJSON_AddItemToArray(aka, cJSON_CreateString(v->valuestring));
+	mv_json_set(p, "alsoKnownAs", aka);
+	imdb = mv_json_str(tp, "imdb_id", NULL);
+	if (!imdb)
+		imdb = mv_json_str(cJSON_GetObjectItemCaseSensitive(tp, "external_ids"),
+		    "imdb_id", NULL);
+	if (matches(imdb, "^nm[0-9]{7,10}$"))
+		mv_json_set(cJSON_GetObjectItemCaseSensitive(p, "externalIds"), "imdb",
+		    cJSON_CreateString(imdb));
+	reach(p, MV_DEEP);
+	free(rel);
+	cJSON_Delete(tp);
+	if (mv_person_save(p) < 0)
+		return mv_exit_for_errno(errno);
+	d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "id", id);
+	cJSON_AddStringToObject(d, "level", "deep");
+	notify("mv.person.enriched", id, d);
+	return 0;
+}
+
+/* ---- movie levels ------------------------------------------------------ */
+
+static void
+apply_basic(cJSON *doc, const cJSON *tm)
+{
+	const char *s, *date = mv_json_str(tm, "release_date", NULL);
+	cJSON *genres = cJSON_CreateArray(), *titles = cJSON_CreateObject();
+	cJSON *ext = cJSON_GetObjectItemCaseSensitive(doc, "externalIds"), *g, *t;
+	double vote = mv_json_num(tm, "vote_average", -1);
+	long long runtime = mv_json_int(tm, "runtime", 0);
+
+	if ((s = mv_json_str(tm, "title", NULL)) && *s)
+		mv_json_set(doc, "title", cJSON_CreateString(s));
+	if (matches(date, "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")) {
+		int y = atoi(date);
+
+		mv_json_set(doc, "year", y >= 1870 && y <= 2100 ?
+		    cJSON_CreateNumber(y) : cJSON_CreateNull());
+	} else
+		date = NULL;
+	s = mv_json_str(tm, "original_title", NULL);
+	mv_json_set(doc, "originalTitle", cJSON_CreateString(s && *s ? s :
+	    mv_json_str(doc, "title", "")));
+	s = mv_json_str(tm, "original_language", NULL);
+	/* TMDB's own code for "no language" is "xx". */
+	mv_json_set(doc, "originalLanguage",
+	    cJSON_CreateString(matches(s, "^[a-z]{2,3}$") ? s : "xx"));
+	mv_json_set(doc, "releaseDate", str_or_null(date));
+	mv_json_set(doc, "runtime", runtime > 0 ? cJSON_CreateNumber((double)runtime) :
+	    cJSON_CreateNull());
+	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(tm, "genres")) {
+		const char *name = mv_json_str(g, "name", NULL);
+		cJSON *x;
+		int dup = 0;
+
+		if (!name || !*name)
+			continue;
+		cJSON_ArrayForEach(x, genres)
+			dup |= strcmp(x->valuestring, name) == 0;
+		if (!dup)
+			cJSON_AddItemToArray(genres, cJSON_CreateString(name));
+	}
+	mv_json_set(doc, "genres", genres);
+	mv_json_set(doc, "overview", cJSON_CreateString(mv_json_str(tm, "overview", "")));
+	mv_json_set(doc, "posterPath", str_or_null(image_path(tm, "poster_path")));
+	mv_json_set(doc, "backdropPath", str_or_null(image_path(tm, "backdrop_path")));
+	mv_json_set(doc, "tagline", str_or_null(mv_json_str(tm, "tagline", NULL)));
+	mv_json_set(doc, "voteAverage", vote >= 0 && vote <= 10 ?
+	    cJSON_CreateNumber(vote) : cJSON_CreateNull());
+	/* titles: "fr-FR" -> "L'Armée des 12 singes", translated ones only. */
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(tm, "translations"), "translations")) {
+		const char *lang = mv_json_str(t, "iso_639_1", ""), *cc = mv_json_str(t, "iso_3166_1", "");
+		const char *title = mv_json_str(cJSON_GetObjectItemCaseSensitive(t, "data"), "title", "");
+		char key[16];
+
+		if (!*title || !matches(lang, "^[a-z]{2,3}$"))
+			continue;
+		if (matches(cc, "^[A-Z]{2}$"))
+			snprintf(key, sizeof key, "%s-%s", lang, cc);
+		else
+			snprintf(key, sizeof key, "%s", lang);
+		if (!cJSON_GetObjectItemCaseSensitive(titles, key))
+			cJSON_AddStringToObject(titles, key, title);
+	}
+	mv_json_set(doc, "titles", titles);
+	mv_json_set(ext, "tmdb", cJSON_CreateNumber((double)mv_json_int(tm, "id", 0)));
+	s = mv_json_str(tm, "imdb_id", NULL);
+	if (!s)
+		s = mv_json_str(cJSON_GetObjectItemCaseSensitive(tm, "external_ids"),
+		    "imdb_id", NULL);
+	if (matches(s, "^tt[0-9]{7,10}$"))
+		mv_json_set(ext, "imdb", cJSON_CreateString(s));
+}
+
+static int
+is_kept_job(const char *job)
+{
+	for (size_t i = 0; i < sizeof crew_jobs / sizeof crew_jobs[0]; i++)
+		if (strcmp(job, crew_jobs[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Person id for a credit, with the link back to movie saved. NULL with
+ * errno on failure. */
+static char *
+credit_person(const cJSON *c, const char *movie, const char *role,
+    const char *what_key, const char *what)
+{
+	cJSON *p = person_get(mv_json_int(c, "id", 0), mv_json_str(c, "name", ""));
+	char *id;
+	int saved;
+
+	if (!p)
+		return NULL;
+	if (add_link(p, movie, role, what_key, what) && mv_person_save(p) < 0) {
+		saved = errno;
+		cJSON_Delete(p);
+		errno = saved;
+		return NULL;
+	}
+	id = mv_xstrdup(mv_json_str(p, "id", ""));
+	cJSON_Delete(p);
+	return id;
+}
+
+static int
+cmp_order(const void *a, const void *b)
+{
+	long long x = mv_json_int(*(cJSON *const *)a, "order", 1 << 30);
+	long long y = mv_json_int(*(cJSON *const *)b, "order", 1 << 30);
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+apply_medium(cJSON *doc, const cJSON *tm)
+{
+	const char *movie = mv_json_str(doc, "id", "");
+	const cJSON *cr = cJSON_GetObjectItemCaseSensitive(tm, "credits"), *c;
+	const cJSON *all = cJSON_GetObjectItemCaseSensitive(cr, "cast");
+	cJSON *credits = cJSON_CreateObject(), *cast = cJSON_CreateArray();
+	cJSON *crew = cJSON_CreateArray(), *countries = cJSON_CreateArray(), *x;
+	cJSON **sorted;
+	int n = 0, total = cJSON_GetArraySize(all);
+	char *pid;
+
+	sorted = mv_xcalloc(total ? total : 1, sizeof *sorted);
+	cJSON_ArrayForEach(c, all)
+		if (mv_json_int(c, "id", 0) > 0 && *mv_json_str(c, "name", ""))
+			sorted[n++] = (cJSON *)c;
+	qsort(sorted, n, sizeof *sorted, cmp_order);
+	for (int i = 0; i < n && i < CAST_MAX; i++) {
+		const char *ch = mv_json_str(sorted[i], "character", "");
+
+		if (!(pid = credit_person(sorted[i], movie, "cast", "character", ch)))
+			goto fail;
+		x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "person", pid);
+		cJSON_AddNumberToObject(x, "tmdb", (double)mv_json_int(sorted[i], "id", 0));
+		cJSON_AddStringToObject(x, "name", mv_json_str(sorted[i], "name", ""));
+		cJSON_AddStringToObject(x, "character", ch);
+		cJSON_AddNumberToObject(x, "order", (double)(mv_json_int(sorted[i], "order", i) >= 0 ?
+		    mv_json_int(sorted[i], "order", i) : i));
+		cJSON_AddItemToArray(cast, x);
+		free(pid);
+	}
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(cr, "crew")) {
+		const char *job = mv_json_str(c, "job", ""), *dep = mv_json_str(c, "department", "");
+
+		if (!is_kept_job(job) || mv_json_int(c, "id", 0) <= 0 ||
+		    !*mv_json_str(c, "name", ""))
+			continue;
+		if (!(pid = credit_person(c, movie, "crew", "job", job)))
+			goto fail;
+		x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "person", pid);
+		cJSON_AddNumberToObject(x, "tmdb", (double)mv_json_int(c, "id", 0));
+		cJSON_AddStringToObject(x, "name", mv_json_str(c, "name", ""));
+		cJSON_AddStringToObject(x, "job", job);
+		cJSON_AddStringToObject(x, "department", *dep ? dep : "Crew");
+		cJSON_AddItemToArray(crew, x);
+		free(pid);
+	}
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(tm, "production_countries")) {
+		const char *cc = mv_json_str(c, "iso_3166_1", NULL);
+		int dup = 0;
+
+		if (!matches(cc, "^[A-Z]{2}$"))
+			continue;
+		cJSON_ArrayForEach(x, countries)
+			dup |= strcmp(x->valuestring, cc) == 0;
+		if (!dup)
+			cJSON_AddItemToArray(countries, cJSON_CreateString(cc));
+	}
+	free(sorted);
+	cJSON_AddItemToObject(credits, "cast", cast);
+	cJSON_AddItemToObject(credits, "crew", crew);
+	mv_json_set(doc, "credits", credits);
+	mv_json_set(doc, "productionCountries", countries);
+	return 0;
+fail:
+	{
+		int code = mv_exit_for_errno(errno);
+
+		mv_warn("create the people of %s", movie);
+		free(sorted);
+		cJSON_Delete(cast);
+		cJSON_Delete(crew);
+		cJSON_Delete(credits);
+		cJSON_Delete(countries);
+		return code;
+	}
+}
+
+static const char *
+region(void)
+{
+	const char *r = getenv("MV_REGION");
+
+	return matches(r, "^[A-Z]{2}$") ? r : "FR";
+}
+
+/* One provider list of TMDB's watch/providers as [{id,name,logoPath}]. */
+static cJSON *
+providers(const cJSON *reg, const char *kind)
+{
+	cJSON *out = cJSON_CreateArray(), *x;
+	const cJSON *p;
+
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(reg, kind)) {
+		if (mv_json_int(p, "provider_id", 0) <= 0)
+			continue;
+		x = cJSON_CreateObject();
+		cJSON_AddNumberToObject(x, "id", (double)mv_json_int(p, "provider_id", 0));
+		cJSON_AddStringToObject(x, "name", mv_json_str(p, "provider_name", ""));
+		cJSON_AddItemToObject(x, "logoPath", str_or_null(image_path(p, "logo_path")));
+		cJSON_AddItemToArray(out, x);
+	}
+	return out;
+}
+
+/* Download a movie image; *rel gets "assets/images/..." or NULL when
+ * TMDB has none. Returns an exit code. */
+static int
+movie_image(const char *movie, const cJSON *tm, const char *key,
+    const char *kind, const char *size, char **rel)
+{
+	const char *fp = image_path(tm, key);
+	char *dest;
+	int r;
+
+	*rel = NULL;
+	if (!fp)
+		return 0;
+	*rel = mv_xasprintf("assets/images/%s-%s-%s.jpg", movie, kind, size);
+	dest = mv_path("%s", *rel);
+	r = mv_tmdb_image(fp, size, dest);
+	free(dest);
+	if (r == MV_EX_NOTFOUND) {
+		free(*rel);
+		*rel = NULL;
+		r = 0;
+	}
+	return r;
+}
+
+/* Bound on deep people from $MV_DEEP_PEOPLE (0..100, default 5). */
+static int
+deep_people_max(void)
+{
+	const char *s = getenv("MV_DEEP_PEOPLE");
+	char *end;
+	long n;
+
+	if (!s || !*s)
+		return DEEP_PEOPLE_DEF;
+	n = strtol(s, &end, 10);
+	return *end || n < 0 || n > 100 ? DEEP_PEOPLE_DEF : (int)n;
+}
+
+/* Deep profiles of the directors, then the top-billed cast, bounded. */
+static int
+deepen_people(const cJSON *doc)
+{
+	const cJSON *cr = cJSON_GetObjectItemCaseSensitive(doc, "credits"), *c;
+	const char *ids[128];
+	int n = 0, max = deep_people_max(), r;
+
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(cr, "crew"))
+		if (n < max && strcmp(mv_json_str(c, "job", ""), "Director") == 0)
+			ids[n++] = mv_json_str(c, "person", "");
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(cr, "cast")) {
+		const char *p = mv_json_str(c, "person", "");
+		int dup = 0;
+
+		for (int i = 0; i < n; i++)
+			dup |= strcmp(ids[i], p) == 0;
+		if (n < max && !dup)
+			ids[n++] = p;
+	}
+	for (int i = 0; i < n; i++) {
+		const char *why;
+		cJSON *p = mv_person_load(ids[i], &why);
+
+		if (!p) {
+			mv_warnx("unable to read person %s: %s", ids[i], why);
+			continue;
+		}
+		r = person_deepen(p);
+		cJSON_Delete(p);
+		if (r != 0)
+			return r;
+	}
+	return 0;
+}
+
+static int
+apply_deep(cJSON *doc, const cJSON *tm)
+{
+	const char *movie = mv_json_str(doc, "id", ""), *reg = region();
+	const cJSON *x, *y;
+	cJSON *images, *videos, *keywords, *dates, *wp, *o;
+	const cJSON *rr;
+	char *poster = NULL, *backdrop = NULL, cert[64] = "";
+	int r, cert_rank = 0;
+
+	/* Everything that can fail comes first, so a failure leaves the
+	 * movie whole at its old level. */
+	if ((r = movie_image(movie, tm, "poster_path", "poster", "w342", &poster)) != 0 ||
+	    (r = movie_image(movie, tm, "backdrop_path", "backdrop", "w780", &backdrop)) != 0) {
+		free(poster);
+		return r;
+	}
+	if ((r = deepen_people(doc)) != 0) {
+		free(poster);
+		free(backdrop);
+		return r;
+	}
+	images = cJSON_CreateObject();
+	cJSON_AddItemToObject(images, "poster", str_or_null(poster));
+	cJSON_AddItemToObject(images, "backdrop", str_or_null(backdrop));
+	free(poster);
+	free(backdrop);
+	mv_json_set(doc, "images", images);
+
+	videos = cJSON_CreateArray();
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(tm, "videos"), "results")) {
+		if (!*mv_json_str(x, "key", ""))
+			continue;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "site", mv_json_str(x, "site", ""));
+		cJSON_AddStringToObject(o, "key", mv_json_str(x, "key", ""));
+		cJSON_AddStringToObject(o, "type", mv_json_str(x, "type", ""));
+		cJSON_AddStringToObject(o, "name", mv_json_str(x, "name", ""));
+		cJSON_AddItemToArray(videos, o);
+	}
+	mv_json_set(doc, "videos", videos);
+
+	keywords = cJSON_CreateArray();
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(tm, "keywords"), "keywords"))
+		if (*mv_json_str(x, "name", ""))
+			cJSON_AddItemToArray(keywords,
+			    cJSON_CreateString(mv_json_str(x, "name", "")));
+	mv_json_set(doc, "keywords", keywords);
+
+	/* releaseDates by country; the certification for MV_REGION prefers
+	 * the theatrical release (type 3), then any non-empty one. */
+	dates = cJSON_CreateObject();
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(tm, "release_dates"), "results")) {
+		const char *cc = mv_json_str(x, "iso_3166_1", NULL);
+		cJSON *list;
+
+		if (!matches(cc, "^[A-Z]{2}$") || cJSON_GetObjectItemCaseSensitive(dates, cc))
+			continue;
+		list = cJSON_AddArrayToObject(dates, cc);
+		cJSON_ArrayForEach(y, cJSON_GetObjectItemCaseSensitive(x, "release_dates")) {
+			long long type = mv_json_int(y, "type", 0);
+			const char *date = mv_json_str(y, "release_date", NULL);
+			const char *c = mv_json_str(y, "certification", "");
+
+			if (type < 1 || type > 6 || !date || !*date)
+				continue;
+			o = cJSON_CreateObject();
+			cJSON_AddNumberToObject(o, "type", (double)type);
+			cJSON_AddStringToObject(o, "date", date);
+			cJSON_AddStringToObject(o, "certification", c);
+			cJSON_AddItemToArray(list, o);
+			if (strcmp(cc, reg) == 0 && *c && cert_rank < (type == 3 ? 2 : 1)) {
+				cert_rank = type == 3 ? 2 : 1;
+				snprintf(cert, sizeof cert, "%s", c);
+			}
+		}
+	}
+	mv_json_set(doc, "releaseDates", dates);
+	mv_json_set(doc, "certification", cJSON_CreateString(cert));
+
+	rr = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(tm, "watch/providers"), "results"), reg);
+	wp = cJSON_CreateObject();
+	cJSON_AddStringToObject(wp, "region", reg);
+	cJSON_AddItemToObject(wp, "link", str_or_null(mv_json_str(rr, "link", NULL)));
+	cJSON_AddItemToObject(wp, "free", providers(rr, "free"));
+	cJSON_AddItemToObject(wp, "ads", providers(rr, "ads"));
+	cJSON_AddItemToObject(wp, "flatrate", providers(rr, "flatrate"));
+	cJSON_AddItemToObject(wp, "rent", providers(rr, "rent"));
+	cJSON_AddItemToObject(wp, "buy", providers(rr, "buy"));
+	mv_json_set(doc, "watchProviders", wp);
+
+	{
+		const char *wd = mv_json_str(cJSON_GetObjectItemCaseSensitive(tm,
+		    "external_ids"), "wikidata_id", NULL);
+
+		if (matches(wd, "^Q[1-9][0-9]*$"))
+			mv_json_set(cJSON_GetObjectItemCaseSensitive(doc, "externalIds"),
+			    "wikidata", cJSON_CreateString(wd));
+	}
+	return 0;
+}
+
+int
+mv_movie_apply(cJSON *doc, const cJSON *tm, enum mv_level level)
+{
+	int r = 0;
+
+	if (!cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, "externalIds")))
+		mv_json_set(doc, "externalIds", cJSON_CreateObject());
+	switch (level) {
+	case MV_BASIC:
+		if (mv_json_int(tm, "id", 0) <= 0)
+			return MV_EX_DATAERR;
+		apply_basic(doc, tm);
+		break;
+	case MV_MEDIUM:
+		r = apply_medium(doc, tm);
+		break;
+	case MV_DEEP:
+		r = apply_deep(doc, tm);
+		break;
+	default:
+		return 0;
+	}
+	if (r == 0)
+		reach(doc, level);
+	return r;
+}
+
+int
+mv_movie_enrich(cJSON *doc, enum mv_level target)
+{
+	enum mv_level cur = mv_profile_level(doc);
+	long long tmdb = mv_json_int(cJSON_GetObjectItemCaseSensitive(doc,
+	    "externalIds"), "tmdb", 0);
+	cJSON *tm = NULL;
+	int r;
+
+	if (target <= cur)
+		return 0;
+	if (tmdb <= 0)
+		return MV_EX_DATAERR;
+	/* One request covers every level up to the target. */
+	if ((r = mv_tmdb_movie(tmdb, target, NULL, &tm)) != 0)
+		return r;
+	for (enum mv_level l = cur + 1; l <= target && r == 0; l++)
+		r = mv_movie_apply(doc, tm, l);
+	cJSON_Delete(tm);
+	return r;
+}
+
+cJSON *
+mv_movie_strip(cJSON *doc, enum mv_level target)
+{
+	cJSON *files = cJSON_CreateArray(), *levels, *ext, *images;
+
+	if (target < MV_MINIMAL || target > MV_DEEP)
+		return files;
+	images = cJSON_GetObjectItemCaseSensitive(doc, "images");
+	if (target < MV_DEEP && cJSON_IsObject(images)) {
+		const char *keys[] = {"poster", "backdrop"};
+
+		for (int i = 0; i < 2; i++) {
+			const char *p = mv_json_str(images, keys[i], NULL);
+
+			/* Only files of ours, in assets/images/, ever. */
+			if (p && strncmp(p, "assets/images/", 14) == 0 && !strstr(p, ".."))
+				cJSON_AddItemToArray(files, cJSON_CreateString(p));
+		}
+	}
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		if (fields[i].level > target)
+			cJSON_DeleteItemFromObjectCaseSensitive(doc, fields[i].key);
+	ext = cJSON_GetObjectItemCaseSensitive(doc, "externalIds");
+	if (target < MV_DEEP && cJSON_IsObject(ext))
+		cJSON_DeleteItemFromObjectCaseSensitive(ext, "wikidata");
+	levels = cJSON_GetObjectItemCaseSensitive(doc, "levels");
+	for (int l = target + 1; l <= MV_DEEP; l++)
+		if (cJSON_IsObject(levels))
+			cJSON_DeleteItemFromObjectCaseSensitive(levels, mv_level_name(l));
+	if (mv_profile_level(doc) > target)
+		mv_json_set(doc, "level", cJSON_CreateString(mv_level_name(target)));
+	return files;
+}
