@@ -915,7 +915,7 @@ static int namecmp(const void *a, const void *b)
 /* Add every *.json under dir/rel (rel "" or "events/"). 0 or -1. */
 static int load_dir(struct mv_schemas *set, const char *dir, const char *rel, int depth)
 {
-	char *path = mv_xasprintf("%s/%s", dir, rel);
+	char *path = *rel ? mv_xasprintf("%s/%s", dir, rel) : mv_xstrdup(dir);
 	DIR *d = opendir(path);
 	struct dirent *de;
 	char **names = NULL;
