@@ -312,6 +312,9 @@ int mv_status_valid(const char *s);
 #define MV_TMDB_REFRESH 2 /* skip a cached copy, but store the answer */
 extern unsigned mv_tmdb_flags; /* default flags for every call */
 
+/* Read and check the settings and credentials now (every call does it
+ * on first use); needs no data directory. 0, or 78/70 after a message. */
+int mv_tmdb_init(void);
 /* GET path+query relative to the base URL, e.g. "/movie/63?language=fr". */
 int mv_tmdb_get(const char *path, cJSON **out);
 /* The append_to_response list a level needs (static string):

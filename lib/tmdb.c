@@ -74,12 +74,26 @@ cleanup(void)
 	curl_global_cleanup();
 }
 
+/* A setting by its environment name ("MV_TMDB_RATE"): the environment,
+ * else the configuration file (key "tmdb_rate"), else NULL. */
+static const char *
+setting(const char *env)
+{
+	char key[64];
+	size_t i;
+
+	for (i = 0; env[i + 3] && i < sizeof key - 1; i++)
+		key[i] = (char)tolower((unsigned char)env[i + 3]);
+	key[i] = '\0';
+	return mv_config_get(key, NULL);
+}
+
 /* Read a numeric setting from the environment into *out (def if unset).
  * Returns 0, or -1 after a message when the value is not in [min, max]. */
 static int
 env_num(const char *name, double def, double min, double max, double *out)
 {
-	const char *s = getenv(name);
+	const char *s = setting(name);
 	char *end;
 	double v;
 
@@ -199,11 +213,7 @@ setup(void)
 	if (T.ready)
 		return T.code;
 	T.ready = 1;
-	if (!mv_data) {
-		mv_warnx("unable to use TMDB: the data directory is not open");
-		return T.code = MV_EX_SOFTWARE;
-	}
-	url = getenv("MV_TMDB_URL");
+	url = setting("MV_TMDB_URL");
 	if (!url || !*url)
 		url = DEFAULT_URL;
 	T.base = mv_xstrdup(url);
@@ -234,7 +244,7 @@ setup(void)
 	 * largest wait, Retry-After included. */
 	T.backoff_ms = 500;
 	T.cap_ms = 30000;
-	if ((url = getenv("MV_TMDB_BACKOFF_MS")) && *url) {
+	if ((url = setting("MV_TMDB_BACKOFF_MS")) && *url) {
 		char *end;
 		long b, c;
 
@@ -250,7 +260,7 @@ setup(void)
 		T.backoff_ms = b;
 		T.cap_ms = c;
 	}
-	T.debug = (url = getenv("MV_TMDB_DEBUG")) && *url && strcmp(url, "0");
+	T.debug = (url = setting("MV_TMDB_DEBUG")) && *url && strcmp(url, "0");
 
 	T.token = credential("TMDB_TOKEN", &bad);
 	if (!T.token)
@@ -274,6 +284,12 @@ setup(void)
 		atexit(cleanup);
 	}
 	return T.code = 0;
+}
+
+int
+mv_tmdb_init(void)
+{
+	return setup();
 }
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -662,7 +678,9 @@ cache_read(const char *request)
 	if (!head || strcmp(mv_json_str(head, "request", ""), request) != 0 ||
 	    mv_json_int(head, "expires", 0) <= (long long)mv_now())
 		goto out;
-	doc = mv_tmdb_parse(nl + 1, len - (size_t)(nl + 1 - text), &why);
+	/* Touch it: eviction drops the least recently used first. */
+	if ((doc = mv_tmdb_parse(nl + 1, len - (size_t)(nl + 1 - text), &why)))
+		(void)utimensat(AT_FDCWD, file, NULL, 0);
 out:
 	cJSON_Delete(head);
 	free(text);
@@ -672,7 +690,7 @@ out:
 
 struct centry {
 	char *path;
-	time_t mtime;
+	long long mtime;  /* nanoseconds: many files share one second */
 	long long size;
 };
 
@@ -684,7 +702,8 @@ centry_cmp(const void *a, const void *b)
 	return x->mtime < y->mtime ? -1 : x->mtime > y->mtime;
 }
 
-/* Keep cache/tmdb/ under T.cache_max bytes: remove the oldest files,
+/* Keep cache/tmdb/ under T.cache_max bytes: remove the least recently
+ * used files (cache_read touches what it serves),
  * down to 90% so that eviction does not run on every write. */
 static void
 cache_evict(void)
@@ -716,7 +735,7 @@ cache_evict(void)
 			e = mv_xrealloc(e, cap * sizeof *e);
 		}
 		e[n].path = p;
-		e[n].mtime = st.st_mtime;
+		e[n].mtime = (long long)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
 		e[n].size = (long long)st.st_size;
 		total += e[n].size;
 		n++;
@@ -917,6 +936,10 @@ mv_tmdb_get(const char *path, cJSON **out)
 		return code;
 	if (T.kind == BASE_FILE)
 		return file_get(path, out);
+	if (!mv_data) {
+		mv_warnx("unable to fetch %s: the data directory is not open", path);
+		return MV_EX_SOFTWARE;
+	}
 	name = req_name(path);
 	request = mv_xasprintf("%s%s", T.base, path);
 	if (!(mv_tmdb_flags & (MV_TMDB_NOCACHE | MV_TMDB_REFRESH)) &&

@@ -156,7 +156,7 @@ main(int argc, char **argv)
 	enum mv_level level = MV_BASIC;
 	int c, deep = 0, code = MV_EX_OK, nocache = 0, refresh = 0, nargs;
 	long year = 0, page = 1;
-	char **args;
+	char **args, *parts = NULL;
 	cJSON *doc = NULL;
 
 	mv_init(argv[0]);
@@ -256,8 +256,8 @@ main(int argc, char **argv)
 	} else if (!strcmp(cmd, "providers")) {
 		if (nargs != 1 || !parse_id(args[0]))
 			bad("unable to run %s: want exactly one TMDB movie id", cmd);
-		if (!region && !((region = getenv("MV_REGION")) && *region))
-			region = "FR";
+		if (!region)
+			region = mv_config_get("region", "FR");
 		if (strlen(region) != 2 || !isalpha((unsigned char)region[0]) ||
 		    !isalpha((unsigned char)region[1]))
 			bad("unable to use region %s: want a country code such as FR", region);
@@ -268,13 +268,14 @@ main(int argc, char **argv)
 			bad("unable to run %s: -o DEST is required", cmd);
 	}
 
-	if ((code = mv_data_open(data, 1)) != 0)
+	if (!strcmp(cmd, "movie"))
+		parts = merge_parts(mv_tmdb_level_parts(level), append);
+	/* A bad URL or a missing key is refused before anything is created. */
+	if ((code = mv_tmdb_init()) != 0 || (code = mv_data_open(data, 1)) != 0)
 		return mv_finish(code);
 	mv_tmdb_flags = (nocache ? MV_TMDB_NOCACHE : 0) | (refresh ? MV_TMDB_REFRESH : 0);
 
 	if (!strcmp(cmd, "movie")) {
-		char *parts = merge_parts(mv_tmdb_level_parts(level), append);
-
 		/* Go on past a missing or broken movie; stop when every
 		 * later request would fail alike (key, network, disk). */
 		for (int i = 0; i < nargs; i++) {
@@ -289,7 +290,6 @@ main(int argc, char **argv)
 			if (fatal(r))
 				break;
 		}
-		free(parts);
 	} else if (!strcmp(cmd, "person")) {
 		for (int i = 0; i < nargs; i++) {
 			int r = mv_tmdb_person(parse_id(args[i]), deep, &doc);
@@ -338,5 +338,6 @@ main(int argc, char **argv)
 		code = mv_tmdb_image(args[0], size, dest);
 	}
 	cJSON_Delete(doc);
+	free(parts);
 	return mv_finish(code);
 }
