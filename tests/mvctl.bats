@@ -1,0 +1,337 @@
+#!/usr/bin/env bats
+# mvctl: the admin console. Verbs that read the library, the help and the
+# man page. Maintenance verbs are in mvctl-maint.bats.
+
+load test_helper
+
+setup() {
+	mv_test_env
+	cp -r "$(fixture mvctl lib)" "$MV_DATA"
+}
+
+# The verbs mvctl help lists (hidden ones excluded).
+listed_verbs() {
+	mvctl help | awk '/^verbs:/ { on = 1; next } on && /^  [a-z]/ { print $1 }'
+}
+
+# Start a fake supervisor: hold run/pipeline.lock like mvpipeline does and
+# write its status file. Sets FAKE_PID (a process group to stop).
+fake_pipeline() {
+	local ready=$BATS_TEST_TMPDIR/locked
+	setsid flock "$MV_DATA/run/pipeline.lock" sh -c "touch '$ready'; exec sleep 300" &
+	FAKE_PID=$!
+	wait_for_file "$ready"
+	cat >"$MV_DATA/run/pipeline.status" <<-EOF
+	{"pid":$FAKE_PID,"started":"2026-01-20T10:00:00Z","state":"running",
+	 "stages":[{"name":"mvwatch","pid":$FAKE_PID,"started":"2026-01-20T10:00:00Z","restarts":0,"lastExit":null},
+	  {"name":"mvenrich","pid":999999999,"started":"2026-01-20T11:00:00Z","restarts":2,"lastExit":75}],
+	 "lastError":"mvenrich: unable to fetch /movie/63: timed out"}
+	EOF
+}
+
+teardown() {
+	[ -z "${FAKE_PID:-}" ] || stop_group "$FAKE_PID"
+}
+
+@test "help lists every verb, and help VERB shows its usage" {
+	run -0 mvctl help
+	assert_line --partial "usage: mvctl"
+	for v in check migrate repair gc add status ls show people request open enrich \
+		downgrade reindex stats events review parse version help; do
+		assert_line --regexp "^  $v +"
+	done
+	run -0 mvctl help ls
+	assert_line --index 0 "usage: mvctl ls [--page N] [--per-page M] [--sort title|year|added|lastRead] [--json]"
+	run -64 --separate-stderr mvctl help nosuchverb
+	assert_equal "${lines[*]}" ""
+	assert_equal "${stderr_lines[0]}" 'mvctl: no verb "nosuchverb"; try mvctl help'
+}
+
+@test "every verb and every option is in man/mvctl.1, and the man page is lint-clean" {
+	local man=$MV_TOP/man/mvctl.1 v o
+	[ -f "$man" ]
+	for v in $(listed_verbs); do
+		grep -q "^\.It Cm $v\b" "$man" || { echo "verb $v missing from mvctl.1"; return 1; }
+	done
+	# Every long option a verb's usage names is documented.
+	for v in $(listed_verbs); do
+		for o in $(mvctl help "$v" | sed -n 1p | grep -o -- '--[a-z-]*' | sort -u); do
+			grep -q -- "Fl ${o#-}" "$man" || { echo "option $o of $v missing from mvctl.1"; return 1; }
+		done
+	done
+	if command -v mandoc >/dev/null; then
+		run -0 mandoc -Tlint -W warning "$man"
+		assert_output ""
+	fi
+}
+
+@test "no verb, an unknown verb, an unknown option: usage, exit 64" {
+	run -64 --separate-stderr mvctl
+	assert_equal "${stderr_lines[0]}" "usage: mvctl [--data DIR] [--config FILE] [--json | --text] VERB [ARGS]"
+	run -64 --separate-stderr mvctl frobnicate
+	assert_equal "$stderr" 'mvctl: no verb "frobnicate"; try mvctl help'
+	run -64 --separate-stderr mvctl --bogus ls
+	run -64 --separate-stderr mvctl ls --bogus
+	assert_equal "$output" ""
+	assert_equal "${stderr_lines[-1]}" "usage: mvctl ls [--page N] [--per-page M] [--sort title|year|added|lastRead] [--json]"
+	run -0 mvctl ls --help
+	assert_output --partial "usage: mvctl ls"
+}
+
+@test "every verb that reads the library exits 66 when there is none" {
+	local v
+	for v in "check" "migrate" "status" "ls" "show m1" "people p1" "request m1" "open m1" \
+		"enrich m1 --level deep" "events" "review" "reindex" "stats" "gc" \
+		"repair" "add 603" "downgrade --level minimal"; do
+		# shellcheck disable=SC2086
+		run -66 --separate-stderr mvctl --data "$BATS_TEST_TMPDIR/nolib" $v
+		assert_equal "$output" ""
+		[[ $stderr == *"unable to open data directory $BATS_TEST_TMPDIR/nolib"* ]] ||
+			{ echo "$v: $stderr"; return 1; }
+	done
+	# A directory without Movies/ is not a library either.
+	mkdir "$BATS_TEST_TMPDIR/empty"
+	run -66 --separate-stderr mvctl --data "$BATS_TEST_TMPDIR/empty" ls
+	assert_equal "$stderr" "mvctl: unable to open library $BATS_TEST_TMPDIR/empty: no Movies/ folder"
+}
+
+@test "version: text and JSON" {
+	run -0 mvctl --text version
+	assert_output "mvctl 0.1.0 (schemaVersion 1)"
+	run -0 mvctl version
+	assert_output '{"version":"0.1.0","schemaVersion":1}'
+	run -64 mvctl version extra
+}
+
+@test "ls: one page of text, sorted by title" {
+	run -0 --separate-stderr mvctl ls --text
+	assert_equal "${#lines[@]}" 4
+	assert_line --index 0 "m2      1979  minimal initial      Alien"
+	assert_line --index 1 "m3      1999  medium  ready        The Matrix"
+	assert_line --index 2 "m1      1995  basic   ready        Twelve Monkeys"
+	assert_line --index 3 "page 1 of 1, 3 movies"
+	assert_equal "$stderr" ""
+}
+
+@test "ls --json is a valid PaginatedResponse with next and prev" {
+	run -0 mvctl ls --json --sort year --per-page 2
+	echo "$output" | mvctl validate PaginatedResponse.json -
+	assert_equal "$(jq -r '[.items[].id] | join(" ")' <<<"$output")" "m2 m1"
+	assert_equal "$(jq -r '.totalItems, .totalPages, .page, .perPage' <<<"$output" | tr '\n' ' ')" "3 2 1 2 "
+	assert_equal "$(jq -r .prev <<<"$output")" "null"
+	run -0 mvctl ls --json --sort year --per-page 2 --page 2
+	assert_equal "$(jq -r '[.items[].id] | join(" ")' <<<"$output")" "m3"
+	assert_equal "$(jq -r .next <<<"$output")" "null"
+	[[ $(jq -r .prev <<<"$output") == *page=1* ]]
+	# stdout is not a terminal here: JSON is the default.
+	run -0 mvctl ls --sort lastRead
+	assert_equal "$(jq -r '[.items[].id] | join(" ")' <<<"$output")" "m1 m3 m2"
+	# Past the last page: no items, prev leads back.
+	run -0 mvctl ls --page 9
+	assert_equal "$(jq -c '.items' <<<"$output")" "[]"
+}
+
+@test "ls: bad --sort, --page, --per-page are usage errors" {
+	run -64 --separate-stderr mvctl ls --sort rating
+	assert_equal "${stderr_lines[0]}" 'mvctl: bad sort key "rating": title, year, added or lastRead'
+	run -64 mvctl ls --page 0
+	run -64 mvctl ls --per-page x
+	run -64 mvctl ls extra
+}
+
+@test "ls: a library without an index lists nothing and says why" {
+	rm "$MV_DATA/index/movies.json"
+	run -0 --separate-stderr mvctl ls
+	assert_equal "$(jq -r .totalItems <<<"$output")" 0
+	assert_equal "$stderr" "mvctl: no index/movies.json yet: run mvctl reindex"
+}
+
+@test "show: by id, TMDB id, tmdb: and IMDb id; JSON is a valid MovieProfile" {
+	run -0 mvctl show m1
+	echo "$output" | mvctl validate MovieProfile.json -
+	assert_equal "$(jq -r .title <<<"$output")" "Twelve Monkeys"
+	run -0 mvctl show 603
+	assert_equal "$(jq -r .id <<<"$output")" m3
+	run -0 mvctl show tmdb:603
+	assert_equal "$(jq -r .id <<<"$output")" m3
+	run -0 mvctl show tt0114746
+	assert_equal "$(jq -r .id <<<"$output")" m1
+	run -0 mvctl show --text m3
+	assert_line --index 0 "The Matrix (1999)  [m3]"
+	assert_line "cast      Keanu Reeves (Neo)"
+	assert_line "director  Lana Wachowski"
+}
+
+@test "show: an unknown id exits 1, a bad token 64" {
+	run -1 --separate-stderr mvctl show m99
+	assert_equal "$stderr" "mvctl: no movie m99 in the library"
+	run -1 --separate-stderr mvctl show 999
+	assert_equal "$stderr" "mvctl: no movie with tmdb:999 in the library"
+	run -64 --separate-stderr mvctl show Matrix
+	assert_equal "$stderr" 'mvctl: bad movie id "Matrix": expected m42, a TMDB id or tt1234567'
+	run -64 mvctl show
+	run -64 mvctl show m1 m2
+}
+
+@test "people: a person, by id or TMDB id; --movies is a PaginatedResponse" {
+	run -0 mvctl people p2
+	echo "$output" | mvctl validate PeopleProfile.json -
+	assert_equal "$(jq -r .name <<<"$output")" "Keanu Reeves"
+	run -0 mvctl people 6384 --movies
+	echo "$output" | mvctl validate PaginatedResponse.json -
+	assert_equal "$(jq -c '[.items[] | [.movie, .title, .character]]' <<<"$output")" '[["m3","The Matrix","Neo"]]'
+	run -0 mvctl people --text p3
+	assert_line --index 0 "Lana Wachowski  [p3]"
+	assert_line "  m3      The Matrix (1999)  crew: Director"
+	run -1 mvctl people p99
+	run -64 mvctl people x1
+	run -64 mvctl people p1 --page 0
+}
+
+@test "status: no pipeline" {
+	run -0 mvctl status --json
+	assert_equal "$(jq -c .pipeline <<<"$output")" '{"running":false,"state":"stopped","stages":[],"lastError":null}'
+	assert_equal "$(jq -c .queue <<<"$output")" '{"incoming":0,"review":1}'
+	assert_equal "$(jq -c .library <<<"$output")" \
+		'{"movies":3,"levels":{"minimal":1,"basic":1,"medium":1,"deep":0},"statuses":{"ready":2,"initial":1},"people":3}'
+	run -0 mvctl --text status
+	assert_line --index 0 "pipeline  stopped"
+	assert_line "library   3 movies, 3 people"
+	run -64 mvctl status now
+}
+
+@test "status: a running pipeline, its stages, restarts and last error" {
+	fake_pipeline
+	MV_NOW=2026-01-20T12:00:00Z run -0 mvctl status --json
+	assert_equal "$(jq -r '.pipeline | [.running, .state, .uptime] | join(" ")' <<<"$output")" "true running 7200"
+	assert_equal "$(jq -c '[.pipeline.stages[] | [.name, .alive, .restarts, .lastExit, .uptime]]' <<<"$output")" \
+		'[["mvwatch",true,0,null,7200],["mvenrich",false,2,75,3600]]'
+	assert_equal "$(jq -r .pipeline.lastError <<<"$output")" "mvenrich: unable to fetch /movie/63: timed out"
+	MV_NOW=2026-01-20T12:00:00Z run -0 mvctl --text status
+	assert_line --index 0 "pipeline  running, pid $FAKE_PID, up 2h00m"
+	assert_line --partial "mvenrich     pid 999999999 gone  up 1h00m   restarts 2, last exit 75 (tempfail)"
+}
+
+@test "status: a status file left by a dead supervisor says dead" {
+	fake_pipeline
+	stop_group "$FAKE_PID"
+	FAKE_PID=
+	run -0 mvctl status --json
+	assert_equal "$(jq -r '.pipeline | [.running, .state] | join(" ")' <<<"$output")" "false dead"
+	assert_equal "$(jq -r '[.pipeline.stages[].alive] | join(" ")' <<<"$output")" "false false"
+}
+
+@test "request: no pipeline prints a valid mv.movie.requested" {
+	run -0 --separate-stderr mvctl request 63 --level light
+	assert_equal "${#lines[@]}" 1
+	echo "$output" | mvctl validate events/mv.movie.requested.json -
+	assert_equal "$(jq -c '[.type, .source, .subject, .data]' <<<"$output")" \
+		'["mv.movie.requested","mvctl","m1",{"id":"m1","level":"basic"}]'
+	run -0 mvctl open m2
+	assert_equal "$(jq -c .data <<<"$output")" '{"id":"m2"}'
+	run -64 --separate-stderr mvctl open m2 --level deep
+	run -64 --separate-stderr mvctl request m1 --level huge
+	assert_equal "${stderr_lines[0]}" 'mvctl: bad level "huge": minimal, basic (light), medium or deep'
+	run -1 mvctl request m42
+	run -64 mvctl request
+}
+
+@test "request: a running pipeline gets the event through run/inject.fifo" {
+	mkfifo "$MV_DATA/run/inject.fifo"
+	# Our own read end keeps the FIFO open without racing a reader.
+	exec 7<>"$MV_DATA/run/inject.fifo"
+	run -0 --separate-stderr mvctl request m3
+	assert_equal "$output" ""
+	read -r -t 5 line <&7
+	exec 7<&-
+	assert_equal "$(jq -c '[.type, .data]' <<<"$line")" '["mv.movie.requested",{"id":"m3"}]'
+}
+
+@test "request: a FIFO without a reader falls back to stdout" {
+	mkfifo "$MV_DATA/run/inject.fifo"
+	run -0 timeout 5 mvctl open m1
+	assert_equal "$(jq -r .type <<<"$output")" mv.movie.requested
+}
+
+@test "enrich: one movie, or --all below the level" {
+	run -0 mvctl enrich m2 --level basic
+	assert_equal "$(jq -c .data <<<"$output")" '{"id":"m2","level":"basic"}'
+	run -0 mvctl enrich --all --level medium
+	assert_equal "${#lines[@]}" 2
+	assert_equal "$(jq -s -c '[.[].data.id]' <<<"$output")" '["m1","m2"]'
+	echo "$output" | mvctl validate events/mv.movie.requested.json -
+	run -0 mvctl enrich --all --level minimal
+	assert_output ""
+	run -64 mvctl enrich m1
+	run -64 mvctl enrich --all
+	run -64 mvctl enrich m1 --all --level deep
+	run -64 mvctl enrich --level deep
+	run -1 mvctl enrich m77 --level deep
+}
+
+@test "events: the journal with its rotated files, filtered by type and age" {
+	run -0 mvctl events
+	assert_equal "${#lines[@]}" 6
+	assert_equal "$(jq -r .id <<<"${lines[0]}")" fx-old
+	echo "$output" | mvctl validate Event.json -
+	run -0 mvctl events --type 'mv.movie.*'
+	assert_equal "${#lines[@]}" 4
+	run -0 mvctl events --type mv.movie.matched --type mv.index.updated
+	assert_equal "$(jq -s -c '[.[].type]' <<<"$output")" '["mv.movie.matched","mv.index.updated"]'
+	MV_NOW=2026-01-15T10:00:00Z run -0 mvctl events --since 2h
+	assert_equal "$(jq -r .id <<<"$output")" fx-4
+	run -0 mvctl events --text --type mv.movie.requested
+	assert_output '2026-01-15T09:00:00Z  mv.movie.requested     m1       {"id":"m1"}'
+	run -64 mvctl events --type movie
+	run -64 mvctl events --since soon
+}
+
+@test "events --follow prints what is appended, then stops on TERM" {
+	local out=$BATS_TEST_TMPDIR/follow
+	setsid mvctl events --follow --type mv.stats.updated >"$out" 2>&1 &
+	local pid=$!
+	printf '%s\n' '{"specversion":"1.0","id":"new-1","source":"t","type":"mv.stats.updated","time":"2026-01-16T00:00:00Z","data":{"accesses":1}}' \
+		>>"$MV_DATA/events/journal.ndjson"
+	wait_until 10 grep -q new-1 "$out"
+	stop_group "$pid"
+	assert_equal "$(wc -l <"$out")" 1
+}
+
+@test "review: the quarantine queue with candidates" {
+	run -0 mvctl review
+	assert_equal "$(jq -r .file <<<"$output")" quarantine/Some.Film.2003.mkv
+	assert_equal "$(jq -c '[.candidates[].tmdb]' <<<"$output")" "[1001,1002]"
+	run -0 mvctl review --text
+	assert_line --index 0 "quarantine/Some.Film.2003.mkv: ambiguous: 2 candidates"
+	assert_line --index 1 "  tmdb:1001     Some Film (2003)"
+	assert_line --index 3 "  resolve: mvctl add 'quarantine/Some.Film.2003.mkv' --tmdb N"
+	run -64 mvctl review x
+}
+
+@test "validate (hidden): a valid and an invalid document" {
+	run -0 mvctl validate MovieProfile.json "$MV_DATA/Movies/m1.json"
+	jq '.year = "x"' "$MV_DATA/Movies/m1.json" >"$BATS_TEST_TMPDIR/bad.json"
+	run -1 --separate-stderr mvctl validate MovieProfile.json "$BATS_TEST_TMPDIR/bad.json"
+	[[ $stderr == *"/year: type:"* ]]
+	run -64 mvctl validate MovieProfile.json
+	run -64 mvctl validate NoSuch.json "$MV_DATA/Movies/m1.json"
+}
+
+@test "configuration: data from the file, the environment wins, bad files refused" {
+	local lib=$MV_DATA
+	unset MV_DATA
+	mkdir -p "$HOME/.config/mv"
+	printf '# mv\ndata = %s\n' "$lib" >"$HOME/.config/mv/config"
+	run -0 mvctl ls
+	assert_equal "$(jq -r .totalItems <<<"$output")" 3
+	MV_DATA=$BATS_TEST_TMPDIR/nolib run -66 mvctl ls
+	printf 'data %s\n' "$lib" >"$BATS_TEST_TMPDIR/bad.conf"
+	run -78 --separate-stderr mvctl --config "$BATS_TEST_TMPDIR/bad.conf" ls
+	assert_equal "$stderr" "mvctl: $BATS_TEST_TMPDIR/bad.conf:1: expected \"key = value\""
+	run -66 mvctl --config "$BATS_TEST_TMPDIR/none.conf" ls
+}
+
+@test "output to a full disk fails with 74" {
+	run -74 --separate-stderr sh -c 'mvctl ls >/dev/full'
+	assert_equal "$stderr" "mvctl: unable to write standard output: No space left on device"
+}
