@@ -329,6 +329,28 @@ old_file() {
 		"$(printf ' 1 mv.file.added\n 4 mv.movie.requested')"
 }
 
+# The inotify limits are per user namespace: lower them in a private one.
+in_userns() {
+	unshare -Ur true 2>/dev/null || skip "no user namespaces here"
+	run --separate-stderr unshare -Ur sh -c "$1"
+}
+
+@test "mvwatch: inotify watches exhausted exits 69 naming the sysctl" {
+	mkdir -p "$IN"/d1 "$IN"/d2 "$IN"/d3 "$IN"/d4
+	in_userns 'echo 3 >/proc/sys/user/max_inotify_watches && exec mvwatch'
+	[ "$status" -eq 69 ]
+	assert_regex "$stderr" "^mvwatch: unable to watch $IN/d[1-4]: too many inotify watches; raise the sysctl fs.inotify.max_user_watches\$"
+	[ -z "$output" ]
+	[ ! -e "$READY" ]
+}
+
+@test "mvwatch: inotify instances exhausted exits 69 naming the sysctl" {
+	in_userns 'echo 0 >/proc/sys/user/max_inotify_instances && exec mvwatch'
+	[ "$status" -eq 69 ]
+	assert_equal "$stderr" "mvwatch: unable to start inotify: too many instances; raise the sysctl fs.inotify.max_user_instances"
+	[ ! -e "$READY" ]
+}
+
 @test "mvwatch: --inject on a path that is not a FIFO exits 66" {
 	touch "$BATS_TEST_TMPDIR/plain"
 	run --separate-stderr -66 mvwatch --inject "$BATS_TEST_TMPDIR/plain"

@@ -1251,6 +1251,10 @@ out:
 	}
 	if (ifd >= 0)
 		close(ifd);
+	if (sigpipe[0] >= 0) {
+		close(sigpipe[0]);
+		close(sigpipe[1]);
+	}
 	free(ready_path);
 	free(root);
 	free(data_abs);
