@@ -224,6 +224,22 @@ mv_movie_create(const char *title, int year, cJSON *parsed, cJSON *video)
 	return doc;
 }
 
+/*
+ * Claim every external id of doc but tmdb (claimed by whoever decides
+ * about duplicates) for its id, so the index maps them back. Best effort:
+ * an id another record holds stays theirs.
+ */
+static void
+claim_others(const cJSON *doc)
+{
+	const char *id = mv_json_str(doc, "id", "");
+	const cJSON *v;
+
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(doc, "externalIds"))
+		if (strcmp(v->string, "tmdb") != 0 && cJSON_IsString(v))
+			mv_claim(v->string, v->valuestring, id, NULL);
+}
+
 /* ---- people ------------------------------------------------------------ */
 
 /* Add the link {movie, role, character|job} to person's movies unless it
@@ -375,6 +391,7 @@ person_deepen(cJSON *p)
 		mv_json_set(cJSON_GetObjectItemCaseSensitive(p, "externalIds"), "imdb",
 		    cJSON_CreateString(imdb));
 	reach(p, MV_DEEP);
+	claim_others(p);
 	free(rel);
 	cJSON_Delete(tp);
 	if (mv_person_save(p) < 0)
@@ -812,8 +829,10 @@ mv_movie_apply(cJSON *doc, const cJSON *tm, enum mv_level level)
 	default:
 		return 0;
 	}
-	if (r == 0)
+	if (r == 0) {
 		reach(doc, level);
+		claim_others(doc);
+	}
 	return r;
 }
 
