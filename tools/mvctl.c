@@ -1611,6 +1611,769 @@ v_migrate(int argc, char **argv)
 	return failed ? MV_EX_DATAERR : MV_EX_OK;
 }
 
+/* ---- verbs: gc, repair, add, parse -------------------------------------- */
+
+/* One file gc may remove. */
+struct gcfile {
+	char *rel;
+	long long size;
+	time_t when;     /* last use: the later of atime and mtime */
+	int used;        /* a profile points at it: removed last */
+};
+
+struct gcdir {
+	struct gcfile *v;
+	size_t n;
+	long long total;
+	char **used;     /* sorted paths profiles point at */
+	size_t nused;
+};
+
+static int
+gc_collect(void *ctx, const char *rel, const struct stat *st)
+{
+	struct gcdir *g = ctx;
+	struct gcfile *f;
+
+	g->v = mv_xrealloc(g->v, (g->n + 1) * sizeof *g->v);
+	f = &g->v[g->n++];
+	f->rel = mv_xstrdup(rel);
+	f->size = (long long)st->st_size;
+	f->when = st->st_atime > st->st_mtime ? st->st_atime : st->st_mtime;
+	f->used = g->used && bsearch(&rel, g->used, g->nused, sizeof *g->used, cmp_str);
+	g->total += f->size;
+	return 0;
+}
+
+/* Unused files first, then the least recently used. */
+static int
+cmp_gcfile(const void *pa, const void *pb)
+{
+	const struct gcfile *a = pa, *b = pb;
+
+	if (a->used != b->used)
+		return a->used - b->used;
+	if (a->when != b->when)
+		return a->when < b->when ? -1 : 1;
+	return strcmp(a->rel, b->rel);
+}
+
+/* Image paths the profiles point at (images.poster/backdrop, image). */
+static char **
+used_images(size_t *n)
+{
+	size_t nd;
+	char **docs = all_docs(&nd), **out = NULL;
+
+	*n = 0;
+	for (size_t i = 0; i < nd; i++) {
+		cJSON *d = strncmp(docs[i], "index/", 6) ? load_rel(docs[i], 0) : NULL;
+		cJSON *im = cJSON_GetObjectItemCaseSensitive(d, "images");
+		const char *p[3] = { mv_json_str(im, "poster", NULL),
+		    mv_json_str(im, "backdrop", NULL), mv_json_str(d, "image", NULL) };
+
+		for (size_t k = 0; k < 3; k++)
+			if (p[k]) {
+				out = mv_xrealloc(out, (*n + 1) * sizeof *out);
+				out[(*n)++] = mv_xstrdup(p[k]);
+			}
+		cJSON_Delete(d);
+	}
+	mv_list_free(docs, nd);
+	if (*n)
+		qsort(out, *n, sizeof *out, cmp_str);
+	return out;
+}
+
+/* Trim rel to max bytes; report; returns the bytes freed. */
+static long long
+gc_dir(const char *rel, long long max, int dry, char **used, size_t nused)
+{
+	struct gcdir g = { NULL, 0, 0, used, nused };
+	long long before, freed = 0;
+	size_t removed = 0;
+
+	mv_walk(rel, gc_collect, &g);
+	before = g.total;
+	qsort(g.v, g.n, sizeof *g.v, cmp_gcfile);
+	for (size_t i = 0; i < g.n && g.total > max; i++) {
+		char *p = mv_path("%s", g.v[i].rel);
+
+		if (dry || unlink(p) == 0) {
+			g.total -= g.v[i].size;
+			freed += g.v[i].size;
+			removed++;
+		} else if (errno != ENOENT)
+			mv_warn("remove %s", g.v[i].rel);
+		free(p);
+	}
+	if (want_json()) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "dir", rel);
+		cJSON_AddNumberToObject(o, "bound", (double)max);
+		cJSON_AddNumberToObject(o, "before", (double)before);
+		cJSON_AddNumberToObject(o, "after", (double)g.total);
+		cJSON_AddNumberToObject(o, "removed", (double)removed);
+		cJSON_AddBoolToObject(o, "dryRun", dry);
+		put_json(o);
+		cJSON_Delete(o);
+	} else
+		printf("%s: %lld bytes, bound %lld: %s%zu files, %lld bytes\n", rel,
+		    before, max, dry ? "would remove " : "removed ", removed, freed);
+	for (size_t i = 0; i < g.n; i++)
+		free(g.v[i].rel);
+	free(g.v);
+	return freed;
+}
+
+/* A size option or configuration value, or a usage/config error. */
+static long long
+size_arg(const char *what, const char *s, int code)
+{
+	long long b;
+
+	if (mv_size_parse(s, &b) < 0) {
+		mv_warnx("bad size for %s: \"%s\" (expected 512M, 2G)", what, s);
+		if (code == MV_EX_USAGE)
+			verb_usage(stderr);
+		exit(code);
+	}
+	return b;
+}
+
+static int
+v_gc(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"cache-max", required_argument, NULL, 'c'},
+		{"images-max", required_argument, NULL, 'i'},
+		{"dry-run", no_argument, NULL, 'n'},
+		COMMON_OPTS
+	};
+	const char *cm = NULL, *im = NULL;
+	long long cmax, imax;
+	size_t nused;
+	char **used;
+	int c, dry = 0;
+
+	while ((c = getopt_long(argc, argv, "hn", lo, NULL)) != -1) {
+		switch (c) {
+		case 'c': cm = optarg; size_arg("--cache-max", cm, MV_EX_USAGE); break;
+		case 'i': im = optarg; size_arg("--images-max", im, MV_EX_USAGE); break;
+		case 'n': dry = 1; break;
+		default: common_opt(c);
+		}
+	}
+	if (optind < argc)
+		usage_error("unexpected argument \"%s\"", argv[optind]);
+	open_library();
+	cmax = cm ? size_arg("--cache-max", cm, MV_EX_USAGE) :
+	    size_arg("cache_max", mv_config_get("cache_max", "256M"), MV_EX_CONFIG);
+	imax = im ? size_arg("--images-max", im, MV_EX_USAGE) :
+	    size_arg("images_max", mv_config_get("images_max", "2G"), MV_EX_CONFIG);
+	gc_dir("cache/tmdb", cmax, dry, NULL, 0);
+	used = used_images(&nused);
+	gc_dir("assets/images", imax, dry, used, nused);
+	mv_list_free(used, nused);
+	return MV_EX_OK;
+}
+
+/*
+ * Deliver events (an array, consumed): into the running pipeline, or
+ * through "mvenrich | mvindex" run as children (their events go to our
+ * stdout when it is not a terminal). Returns an exit code.
+ */
+static int
+deliver(cJSON *events)
+{
+	int fd = mv_inject_open(), in[2], mid[2], out, st1, st2;
+	char *enrich[] = { "mvenrich", NULL }, *index[] = { "mvindex", NULL };
+	pid_t pid;
+	cJSON *ev;
+
+	if (fd >= 0) {
+		mv_out_fd(fd);
+		cJSON_ArrayForEach(ev, events)
+			mv_event_emit(ev, 0);
+		mv_out_flush();
+		mv_out_fd(1);
+		close(fd);
+		cJSON_Delete(events);
+		if (!want_json())
+			printf("sent to the running pipeline\n");
+		return MV_EX_OK;
+	}
+	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(mid, O_CLOEXEC) < 0)
+		mv_die(MV_EX_TEMPFAIL, "create a pipe");
+	out = want_json() ? 1 : open("/dev/null", O_WRONLY | O_CLOEXEC);
+	/* The writer of the events is a child too, so a stage that exits
+	 * early cannot block us on a full pipe. */
+	if ((pid = fork()) < 0)
+		mv_die(MV_EX_TEMPFAIL, "fork");
+	if (pid == 0) {
+		close(in[0]);
+		mv_out_fd(in[1]);
+		cJSON_ArrayForEach(ev, events)
+			mv_event_emit(ev, 0);
+		mv_out_flush();
+		_exit(0);
+	}
+	close(in[1]);
+	cJSON_Delete(events);
+	{
+		pid_t ip;
+
+		fflush(stdout);
+		if ((ip = fork()) < 0)
+			mv_die(MV_EX_TEMPFAIL, "fork");
+		if (ip == 0) {
+			close(mid[1]);
+			_exit(mv_tool_run(index, mid[0], out));
+		}
+		close(mid[0]);
+		st1 = mv_tool_run(enrich, in[0], mid[1]);
+		close(in[0]);
+		close(mid[1]);
+		while (waitpid(ip, &st2, 0) < 0 && errno == EINTR)
+			;
+		st2 = WIFEXITED(st2) ? WEXITSTATUS(st2) : 128 + WTERMSIG(st2);
+	}
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (out != 1)
+		close(out);
+	if (st1)
+		mv_warnx("mvenrich exited %d (%s)", st1, mv_exit_name(st1));
+	else if (st2)
+		mv_warnx("mvindex exited %d (%s)", st2, mv_exit_name(st2));
+	return st1 ? st1 : st2;
+}
+
+/* An mv.file.added event for path (absolute), with an optional TMDB id
+ * that wins over matching; NULL after a message if path is no file. */
+static cJSON *
+file_event(const char *path, long long tmdb)
+{
+	struct stat st;
+	cJSON *d;
+
+	if (stat(path, &st) < 0) {
+		mv_warn("add %s", path);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		mv_warnx("unable to add %s: not a regular file", path);
+		return NULL;
+	}
+	d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "path", path);
+	cJSON_AddNumberToObject(d, "size", (double)st.st_size);
+	cJSON_AddNumberToObject(d, "dev", (double)st.st_dev);
+	cJSON_AddNumberToObject(d, "ino", (double)st.st_ino);
+	cJSON_AddNumberToObject(d, "mtime", (double)st.st_mtim.tv_sec +
+	    st.st_mtim.tv_nsec / 1e9);
+	if (tmdb)
+		cJSON_AddNumberToObject(d, "tmdb", (double)tmdb);
+	return mv_event_new("mv.file.added", path, d);
+}
+
+/* Copy src into run/add/ (not watched, same filesystem as the library),
+ * fsync'd. Returns the malloc'd absolute path of the copy, or NULL. */
+static char *
+copy_in(const char *src)
+{
+	const char *base = strrchr(src, '/') ? strrchr(src, '/') + 1 : src;
+	char *dir = mv_path("run/add"), *dst, buf[1 << 16];
+	int in, outfd;
+	ssize_t r;
+
+	mv_mkdir_p(dir, 0755);
+	dst = mv_xasprintf("%s/%s", dir, base);
+	free(dir);
+	if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0) {
+		mv_warn("read %s", src);
+		free(dst);
+		return NULL;
+	}
+	if ((outfd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0) {
+		mv_warn("create %s", dst);
+		goto fail;
+	}
+	while ((r = read(in, buf, sizeof buf)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 || mv_write_all(outfd, buf, (size_t)r) < 0) {
+			mv_warn("copy %s", src);
+			close(outfd);
+			unlink(dst);
+			goto fail;
+		}
+	}
+	if (fsync(outfd) < 0 || close(outfd) < 0) {
+		mv_warn("copy %s", src);
+		unlink(dst);
+		goto fail;
+	}
+	close(in);
+	return dst;
+fail:
+	close(in);
+	free(dst);
+	return NULL;
+}
+
+/* Print the candidates of a TMDB search reply: "tmdb:N  Title (Year)". */
+static void
+put_candidates(const cJSON *results)
+{
+	const cJSON *r;
+
+	cJSON_ArrayForEach(r, results)
+		fprintf(stderr, "  tmdb:%-8lld %s (%.4s)\n", mv_json_int(r, "id", 0),
+		    mv_json_str(r, "title", "?"), mv_json_str(r, "release_date", "????"));
+}
+
+/* Add the TMDB movie id: a minimal record, claimed, raised to basic
+ * through lib/movie.c, then the events. Returns an exit code. */
+static int
+add_movie(long long tmdb)
+{
+	char val[32], *owner = NULL;
+	const char *id;
+	cJSON *tm = NULL, *doc, *evs, *d;
+	int code;
+
+	snprintf(val, sizeof val, "%lld", tmdb);
+	if ((owner = mv_claim_owner('m', "tmdb", val))) {
+		printf("tmdb:%s is already in the library as %s\n", val, owner);
+		free(owner);
+		return MV_EX_OK;
+	}
+	if ((code = mv_tmdb_movie(tmdb, MV_BASIC, NULL, &tm)) != 0)
+		return code;
+	doc = mv_movie_create(mv_json_str(tm, "title", "Untitled"),
+	    atoi(mv_json_str(tm, "release_date", "0")), NULL, NULL);
+	if (!doc)
+		mv_die(mv_exit_for_errno(errno), "create a movie for tmdb:%s", val);
+	id = mv_json_str(doc, "id", "?");
+	if (mv_claim("tmdb", val, id, &owner) < 0) {
+		char *p = mv_path("Movies/%s.json", id);
+
+		/* Someone filed it meanwhile: ours goes, theirs stays. */
+		unlink(p);
+		free(p);
+		if (owner) {
+			printf("tmdb:%s is already in the library as %s\n", val, owner);
+			free(owner);
+			code = MV_EX_OK;
+		} else
+			code = mv_exit_for_errno(errno);
+		cJSON_Delete(doc);
+		cJSON_Delete(tm);
+		return code;
+	}
+	mv_json_set(cJSON_GetObjectItemCaseSensitive(doc, "externalIds"), "tmdb",
+	    cJSON_CreateNumber((double)tmdb));
+	if ((code = mv_movie_apply(doc, tm, MV_BASIC)) == 0) {
+		mv_json_set(doc, "status", cJSON_CreateString("ready"));
+		if (mv_movie_save(doc) < 0)
+			code = mv_exit_for_errno(errno);
+	}
+	evs = cJSON_CreateArray();
+	d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "id", id);
+	cJSON_AddStringToObject(d, "path", "");
+	cJSON_AddStringToObject(d, "title", mv_json_str(doc, "title", "?"));
+	cJSON_AddItemToObject(d, "year", cJSON_Duplicate(
+	    cJSON_GetObjectItemCaseSensitive(doc, "year"), 1));
+	cJSON_AddItemToArray(evs, mv_event_new("mv.movie.created", id, d));
+	if (!code) {
+		d = cJSON_CreateObject();
+		cJSON_AddStringToObject(d, "id", id);
+		cJSON_AddStringToObject(d, "level", "basic");
+		cJSON_AddStringToObject(d, "from", "minimal");
+		cJSON_AddItemToArray(evs, mv_event_new("mv.movie.enriched", id, d));
+		if (!want_json())
+			printf("added %s: %s (%lld), tmdb:%s\n", id, mv_json_str(doc, "title", "?"),
+			    mv_json_int(doc, "year", 0), val);
+	}
+	cJSON_Delete(doc);
+	cJSON_Delete(tm);
+	/* Only the index must hear of it: no mvenrich needed. */
+	{
+		char *av[] = { "mvindex", "--rebuild", NULL };
+		int fd = mv_inject_open();
+
+		if (fd >= 0) {
+			mv_out_fd(fd);
+			cJSON_ArrayForEach(d, evs)
+				mv_event_emit(d, 0);
+			mv_out_flush();
+			mv_out_fd(1);
+			close(fd);
+		} else {
+			if (want_json())
+				cJSON_ArrayForEach(d, evs)
+					mv_event_emit(d, 1);
+			if (mv_tool_run(av, -1, 2) != 0)
+				mv_warnx("the index is stale: run mvctl reindex");
+		}
+	}
+	cJSON_Delete(evs);
+	return code;
+}
+
+/* Add a person by TMDB id: a minimal PeopleProfile. */
+static int
+add_person(long long tmdb)
+{
+	char val[32], *owner, *id, now[32];
+	cJSON *tp = NULL, *doc, *ext, *d;
+	int code;
+
+	snprintf(val, sizeof val, "%lld", tmdb);
+	if ((owner = mv_claim_owner('p', "tmdb", val))) {
+		printf("person tmdb:%s is already in the library as %s\n", val, owner);
+		free(owner);
+		return MV_EX_OK;
+	}
+	if ((code = mv_tmdb_person(tmdb, 0, &tp)) != 0)
+		return code;
+	if (!(id = mv_id_new('p')))
+		mv_die(mv_exit_for_errno(errno), "create a person for tmdb:%s", val);
+	if (mv_claim("tmdb", val, id, &owner) < 0) {
+		printf("person tmdb:%s is already in the library as %s\n", val, owner ? owner : "?");
+		free(owner);
+		free(id);
+		cJSON_Delete(tp);
+		return MV_EX_OK;
+	}
+	mv_time_fmt(mv_now(), now);
+	doc = cJSON_CreateObject();
+	cJSON_AddNumberToObject(doc, "schemaVersion", MV_SCHEMA_VERSION);
+	cJSON_AddStringToObject(doc, "id", id);
+	cJSON_AddStringToObject(doc, "level", "minimal");
+	cJSON_AddStringToObject(doc, "name", mv_json_str(tp, "name", "Unknown"));
+	ext = cJSON_AddObjectToObject(doc, "externalIds");
+	cJSON_AddNumberToObject(ext, "tmdb", (double)tmdb);
+	if (mv_json_str(tp, "imdb_id", NULL) && *mv_json_str(tp, "imdb_id", ""))
+		cJSON_AddStringToObject(ext, "imdb", mv_json_str(tp, "imdb_id", ""));
+	cJSON_AddStringToObject(doc, "createdAt", now);
+	cJSON_AddStringToObject(doc, "updatedAt", now);
+	cJSON_AddArrayToObject(doc, "movies");
+	if (mv_person_save(doc) < 0)
+		code = mv_exit_for_errno(errno);
+	else {
+		char *av[] = { "mvindex", "--rebuild", NULL };
+
+		d = cJSON_CreateObject();
+		cJSON_AddStringToObject(d, "id", id);
+		cJSON_AddNumberToObject(d, "tmdb", (double)tmdb);
+		cJSON_AddStringToObject(d, "name", mv_json_str(doc, "name", "?"));
+		if (want_json())
+			mv_emit("mv.person.created", id, d);
+		else {
+			cJSON_Delete(d);
+			printf("added %s: %s, tmdb:%s\n", id, mv_json_str(doc, "name", "?"), val);
+		}
+		if (mv_tool_run(av, -1, 2) != 0)
+			mv_warnx("the index is stale: run mvctl reindex");
+	}
+	free(id);
+	cJSON_Delete(doc);
+	cJSON_Delete(tp);
+	return code;
+}
+
+/* "The Matrix" 1999: one exact match is added; otherwise list them. */
+static int
+add_search(const char *title, int year)
+{
+	cJSON *r = NULL, *res, *e, *pick = NULL;
+	int code, exact = 0, total;
+
+	if ((code = mv_tmdb_search(title, year, 1, &r)) != 0)
+		return code;
+	res = cJSON_GetObjectItemCaseSensitive(r, "results");
+	total = cJSON_GetArraySize(res);
+	cJSON_ArrayForEach(e, res)
+		if (!strcasecmp(mv_json_str(e, "title", ""), title) ||
+		    !strcasecmp(mv_json_str(e, "original_title", ""), title)) {
+			if (year && atoi(mv_json_str(e, "release_date", "0")) != year)
+				continue;
+			exact++;
+			pick = e;
+		}
+	if (exact != 1 && total == 1) {
+		exact = 1;
+		pick = res->child;
+	}
+	if (exact == 1) {
+		long long id = mv_json_int(pick, "id", 0);
+
+		cJSON_Delete(r);
+		return add_movie(id);
+	}
+	if (total == 0)
+		mv_warnx("no TMDB movie matches \"%s\"%s", title, year ? " in that year" : "");
+	else {
+		mv_warnx("\"%s\" matches %d movies; add one by its TMDB id:", title, total);
+		put_candidates(res);
+	}
+	cJSON_Delete(r);
+	return MV_EX_NOTFOUND;
+}
+
+static int
+v_add(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"person", required_argument, NULL, 'p'},
+		{"copy", no_argument, NULL, 'c'},
+		{"tmdb", required_argument, NULL, 't'},
+		COMMON_OPTS
+	};
+	const char *person = NULL, *tok;
+	long long tmdb = 0;
+	int c, copy = 0, n;
+	struct stat st;
+
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'p': person = optarg; break;
+		case 'c': copy = 1; break;
+		case 't':
+			if (!all_digits(optarg) || strlen(optarg) > 15)
+				usage_error("bad --tmdb \"%s\": expected a TMDB movie id", optarg);
+			tmdb = atoll(optarg);
+			break;
+		default: common_opt(c);
+		}
+	}
+	n = argc - optind;
+	if (person ? n != 0 : (n < 1 || n > 2))
+		usage_error("%s", "expected a token: 603, tmdb:603, tt0133093, \"Title\" YEAR or FILE");
+	open_library();
+	if (person) {
+		if (!strncmp(person, "tmdb:", 5))
+			person += 5;
+		if (!all_digits(person) || strlen(person) > 15)
+			usage_error("bad --person \"%s\": expected a TMDB person id", person);
+		return add_person(atoll(person));
+	}
+	tok = argv[optind];
+	/* A path names a file; anything else is looked up at TMDB. */
+	if (strchr(tok, '/') || stat(tok, &st) == 0) {
+		char *abs, *src;
+		cJSON *ev, *evs;
+
+		if (n != 1)
+			usage_error("%s", "expected one FILE");
+		if (!(abs = realpath(tok, NULL))) {
+			mv_warn("add %s", tok);
+			return MV_EX_NOINPUT;
+		}
+		src = copy ? copy_in(abs) : mv_xstrdup(abs);
+		free(abs);
+		if (!src)
+			return MV_EX_IOERR;
+		ev = file_event(src, tmdb);
+		free(src);
+		if (!ev)
+			return MV_EX_NOINPUT;
+		evs = cJSON_CreateArray();
+		cJSON_AddItemToArray(evs, ev);
+		return deliver(evs);
+	}
+	if (copy || tmdb)
+		usage_error("%s", "--copy and --tmdb go with a FILE");
+	if (n == 2) {
+		if (strlen(argv[optind + 1]) != 4 || !all_digits(argv[optind + 1]))
+			usage_error("bad year \"%s\"", argv[optind + 1]);
+		return add_search(tok, atoi(argv[optind + 1]));
+	}
+	if (!strncmp(tok, "tmdb:", 5))
+		tok += 5;
+	if (all_digits(tok) && strlen(tok) <= 15)
+		return add_movie(atoll(tok));
+	if (!strncmp(tok, "imdb:", 5))
+		tok += 5;
+	if (!strncmp(tok, "tt", 2) && all_digits(tok + 2) && strlen(tok) >= 9) {
+		cJSON *r = NULL, *res;
+		int code = mv_tmdb_find(tok, &r), cnt;
+
+		if (code)
+			return code;
+		res = cJSON_GetObjectItemCaseSensitive(r, "movie_results");
+		if ((cnt = cJSON_GetArraySize(res)) != 1) {
+			mv_warnx("%s matches %s TMDB movie%s", tok, cnt ? "several" : "no",
+			    cnt ? "s:" : "");
+			put_candidates(res);
+			cJSON_Delete(r);
+			return MV_EX_NOTFOUND;
+		}
+		code = add_movie(mv_json_int(res->child, "id", 0));
+		cJSON_Delete(r);
+		return code;
+	}
+	/* A bare title: search without a year. */
+	return add_search(tok, 0);
+}
+
+/* Record where a finished filing put the video, in the movie's profile. */
+static void
+recovered(void *ctx, const char *movie, const char *final, const char *src)
+{
+	const char *why;
+	cJSON *doc, *v;
+	size_t root = strlen(mv_data);
+
+	(void)src;
+	++*(long *)ctx;
+	if (!final || !(doc = mv_movie_load(movie, &why)))
+		return;
+	v = cJSON_GetObjectItemCaseSensitive(doc, "video");
+	if (cJSON_IsObject(v) && !strncmp(final, mv_data, root) && final[root] == '/') {
+		mv_json_set(v, "path", cJSON_CreateString(final + root + 1));
+		if (mv_movie_save(doc) < 0)
+			mv_warn("save %s", movie);
+	}
+	cJSON_Delete(doc);
+}
+
+static int
+v_repair(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"dry-run", no_argument, NULL, 'n'},
+		COMMON_OPTS
+	};
+	struct check c = { 0 };
+	char *av[] = { "mvindex", "--rebuild", NULL };
+	long bad, done, current, failed, nrec = 0;
+	int ch, dry = 0, code = MV_EX_OK, st;
+	cJSON *evs;
+	size_t n;
+	char **v;
+
+	while ((ch = getopt_long(argc, argv, "hn", lo, NULL)) != -1) {
+		if (ch == 'n')
+			dry = 1;
+		else
+			common_opt(ch);
+	}
+	if (optind < argc)
+		usage_error("unexpected argument \"%s\"", argv[optind]);
+	open_library();
+	need_pipeline_stopped();
+	/* First what check sees, quietly: its report goes to stderr. */
+	{
+		int saved = dup(1);
+
+		fflush(stdout);
+		dup2(2, 1);
+		bad = run_checks(&c);
+		fflush(stdout);
+		dup2(saved, 1);
+		close(saved);
+	}
+	if (bad == 0) {
+		printf("repair: nothing to repair\n");
+		return MV_EX_OK;
+	}
+	if (dry) {
+		printf("repair: would finish %ld half-done filings, migrate old documents, "
+		    "re-send %ld files from incoming/, rebuild the indexes; "
+		    "would leave %ld invalid documents and %ld orphan videos\n",
+		    c.halfdone, c.missed, c.invalid, c.orphans);
+		return MV_EX_OK;
+	}
+	if (c.halfdone) {
+		if (mv_file_recover(recovered, &nrec) < 0) {
+			mv_warn("finish the half-done filings");
+			code = MV_EX_TEMPFAIL;
+		}
+		printf("finished %ld half-done filings\n", nrec);
+	}
+	migrate_all(0, &done, &current, &failed);
+	if (done)
+		printf("migrated %ld documents\n", done);
+	if (c.missed) {
+		evs = cJSON_CreateArray();
+		/* Every file in incoming/ now, not only the old ones: a
+		 * stopped pipeline would not see them otherwise. */
+		v = mv_dir_list("incoming", NULL, &n);
+		for (size_t i = 0; i < n; i++) {
+			char *p = mv_path("incoming/%s", v[i]);
+			struct stat sb;
+			cJSON *ev;
+
+			if (stat(p, &sb) == 0 && S_ISREG(sb.st_mode) && (ev = file_event(p, 0)))
+				cJSON_AddItemToArray(evs, ev);
+			free(p);
+		}
+		mv_list_free(v, n);
+		printf("re-sent %d files from incoming/ to mvenrich\n", cJSON_GetArraySize(evs));
+		if ((st = deliver(evs)) != 0)
+			code = st;
+	}
+	if ((st = mv_tool_run(av, -1, 2)) != 0) {
+		mv_warnx("mvindex --rebuild exited %d", st);
+		code = st == 127 ? MV_EX_UNAVAILABLE : st;
+	} else
+		printf("rebuilt the indexes\n");
+	if (c.invalid || c.orphans)
+		printf("left alone: %ld invalid documents, %ld orphan videos "
+		    "(see mvctl check; mvctl add FILE files an orphan)\n", c.invalid, c.orphans);
+	return code;
+}
+
+static int
+v_parse(int argc, char **argv)
+{
+	struct mv_name nm;
+	int bad = 0;
+
+	only_common(argc, argv);
+	/* One JSON object per name, from the arguments or stdin lines. */
+	if (optind < argc) {
+		for (int i = optind; i < argc; i++) {
+			if (mv_parse_name(argv[i], &nm) < 0) {
+				mv_warnx("unable to parse \"%s\": no title", argv[i]);
+				bad++;
+			} else {
+				cJSON *o = mv_name_json(&nm);
+
+				put_json(o);
+				cJSON_Delete(o);
+			}
+			mv_name_free(&nm);
+		}
+	} else {
+		struct mv_lines r;
+		char *line;
+		size_t len;
+
+		mv_lines_init(&r, 0, "stdin", PATH_MAX);
+		while (mv_lines_next(&r, &line, &len) > 0) {
+			if (mv_parse_name(line, &nm) < 0) {
+				mv_warnx("stdin:%lu: unable to parse \"%s\": no title", r.lineno, line);
+				bad++;
+			} else {
+				cJSON *o = mv_name_json(&nm);
+
+				put_json(o);
+				cJSON_Delete(o);
+			}
+			mv_name_free(&nm);
+			fflush(stdout);
+		}
+		mv_lines_free(&r);
+	}
+	return bad ? MV_EX_DATAERR : MV_EX_OK;
+}
+
 /* ---- the verb table and main ------------------------------------------- */
 
 static const struct verb verbs[] = {
@@ -1618,6 +2381,12 @@ static const struct verb verbs[] = {
 	  "validate every document; index, orphan videos, missed files, half-done filings", 0 },
 	{ "migrate", v_migrate, "[--dry-run] [--json]",
 	  "upgrade documents from an older schemaVersion", 0 },
+	{ "repair", v_repair, "[--dry-run]",
+	  "fix what check found that can be fixed safely, and say what", 0 },
+	{ "gc", v_gc, "[--cache-max SIZE] [--images-max SIZE] [--dry-run] [--json]",
+	  "trim cache/tmdb and assets/images to their bounds", 0 },
+	{ "add", v_add, "603|tmdb:603|tt0133093|TITLE YEAR|--person ID|FILE [--copy] [--tmdb ID]",
+	  "add a movie, a person or a video file by a minimal token", 0 },
 	{ "status", v_status, "[--json]",
 	  "is the pipeline up: stages, restarts, queue, last error; library counts", 0 },
 	{ "ls", v_ls, "[--page N] [--per-page M] [--sort title|year|added|lastRead] [--json]",
@@ -1638,6 +2407,8 @@ static const struct verb verbs[] = {
 	{ "events", v_events, "[--follow] [--type PATTERN]... [--since DURATION] [--json]",
 	  "show the event journal, filtered; --follow tails it", 0 },
 	{ "review", v_review, "[--json]", "list the quarantine queue with its candidates", 0 },
+	{ "parse", v_parse, "[NAME...]",
+	  "parse file names (or stdin lines) into JSON: title, year, ...", 0 },
 	{ "version", v_version, "[--json]", "print the version", 0 },
 	{ "help", v_help, "[VERB]", "list the verbs, or show one verb's usage", 0 },
 	{ "validate", v_validate, "SCHEMA FILE|-...",
