@@ -554,4 +554,47 @@ const char *mv_age_fmt(long long seconds, char *buf);
 /* 1 if pid is a live process (kill 0 works, or EPERM). */
 int mv_pid_alive(long long pid);
 
+/* ---- parse.c: title, year, ids and tags from a file name ------------ */
+
+/*
+ * What a file path says about a movie. Every string is malloc'd (or
+ * NULL when absent) and owned by the struct: free with mv_name_free.
+ */
+struct mv_name {
+	char *title;      /* as written, separators cleaned: "The Man from U.N.C.L.E." */
+	int year;         /* release year, 0 = none */
+	char *edition;    /* "Extended", "Director's Cut", "Special Edition"... */
+	char *resolution; /* "1080p", "2160p" */
+	char *source;     /* "BluRay", "WEB-DL", "DVDRip"... */
+	char *codec;      /* "x264", "HEVC"... */
+	char *group;      /* release group: "SPARKS" */
+	char *languages;  /* comma-separated tags: "FRENCH,MULTI" */
+	int part;         /* CD1, Part 2: 1, 2; 0 = none */
+	char *ext;        /* container extension, lower case: "mkv" */
+	long long tmdb;   /* [tmdbid-N], {tmdb-N}, tmdb-N; 0 = none */
+	char *imdb;       /* tt1234567, [imdbid-tt…] */
+	long long tvdb;   /* [tvdbid-N]; 0 = none */
+	int confidence;   /* 0..100: how much backs the title and year */
+};
+
+/*
+ * Read path (a file name, or a path whose parent folders help when the
+ * file name says little: "Heat (1995)/movie.mkv", VIDEO_TS, hashed
+ * names). Fills *out (always; free it with mv_name_free even on error).
+ * Returns 0, or -1 when no title was found. Thread-safe.
+ */
+int mv_parse_name(const char *path, struct mv_name *out);
+/* {"title":…,"year":…|null,"edition","resolution","source","codec",
+ * "group" (string|null),"languages":[…],"part":n|null,"ext", then "tmdb",
+ * "imdb","tvdb" when found, "confidence"}: a tree the caller deletes. */
+cJSON *mv_name_json(const struct mv_name *n);
+void mv_name_free(struct mv_name *n);
+/*
+ * A title for comparison: case-folded, accents stripped (Latin-1 and
+ * Latin Extended-A; combining marks dropped), acronym dots joined
+ * ("U.N.C.L.E." -> "uncle"), punctuation and symbols to single spaces,
+ * trimmed. Returns malloc'd.
+ */
+char *mv_title_fold(const char *s);
+
 #endif /* MV_H */
