@@ -2,6 +2,7 @@
 #include "mv.h"
 
 #include <dirent.h>
+#include <stddef.h>
 #include <errno.h>
 #include <locale.h>
 #include <math.h>
@@ -17,6 +18,83 @@
 #define MAX_DEPTH 512        /* nested subschema evaluations: stops $ref loops */
 #define MAX_SCHEMA (1 << 20) /* bytes in one schema file */
 
+/* The keywords of one schema object, found once (first of duplicates wins). */
+struct kw {
+	const cJSON *ref;
+	const cJSON *type;
+	const cJSON *enum_;
+	const cJSON *const_;
+	const cJSON *properties;
+	const cJSON *patternProperties;
+	const cJSON *additionalProperties;
+	const cJSON *required;
+	const cJSON *propertyNames;
+	const cJSON *dependencies;
+	const cJSON *minProperties;
+	const cJSON *maxProperties;
+	const cJSON *items;
+	const cJSON *additionalItems;
+	const cJSON *minItems;
+	const cJSON *maxItems;
+	const cJSON *uniqueItems;
+	const cJSON *contains;
+	const cJSON *minLength;
+	const cJSON *maxLength;
+	const cJSON *pattern;
+	const cJSON *format;
+	const cJSON *minimum;
+	const cJSON *maximum;
+	const cJSON *exclusiveMinimum;
+	const cJSON *exclusiveMaximum;
+	const cJSON *multipleOf;
+	const cJSON *allOf;
+	const cJSON *anyOf;
+	const cJSON *oneOf;
+	const cJSON *not_;
+	const cJSON *if_;
+	const cJSON *then;
+	const cJSON *else_;
+};
+
+#define KW(f, name) {name, offsetof(struct kw, f)}
+static const struct { const char *name; size_t off; } kwtab[] = {
+	KW(ref, "$ref"),
+	KW(type, "type"),
+	KW(enum_, "enum"),
+	KW(const_, "const"),
+	KW(properties, "properties"),
+	KW(patternProperties, "patternProperties"),
+	KW(additionalProperties, "additionalProperties"),
+	KW(required, "required"),
+	KW(propertyNames, "propertyNames"),
+	KW(dependencies, "dependencies"),
+	KW(minProperties, "minProperties"),
+	KW(maxProperties, "maxProperties"),
+	KW(items, "items"),
+	KW(additionalItems, "additionalItems"),
+	KW(minItems, "minItems"),
+	KW(maxItems, "maxItems"),
+	KW(uniqueItems, "uniqueItems"),
+	KW(contains, "contains"),
+	KW(minLength, "minLength"),
+	KW(maxLength, "maxLength"),
+	KW(pattern, "pattern"),
+	KW(format, "format"),
+	KW(minimum, "minimum"),
+	KW(maximum, "maximum"),
+	KW(exclusiveMinimum, "exclusiveMinimum"),
+	KW(exclusiveMaximum, "exclusiveMaximum"),
+	KW(multipleOf, "multipleOf"),
+	KW(allOf, "allOf"),
+	KW(anyOf, "anyOf"),
+	KW(oneOf, "oneOf"),
+	KW(not_, "not"),
+	KW(if_, "if"),
+	KW(then, "then"),
+	KW(else_, "else"),
+};
+#undef KW
+
 /*
  * Per-node facts computed once and cached, keyed by the address of a
  * cJSON node of a schema: for a schema object with "$ref", the absolute
@@ -30,8 +108,10 @@ struct ninfo {
 	const cJSON *target;    /* resolved $ref target */
 	signed char tstate;     /* 0 unresolved yet, 1 target set, -1 failed */
 	signed char rstate;     /* 0 not compiled yet, 1 re usable, -1 failed */
+	signed char wide;       /* re was compiled in C.UTF-8, run it there */
 	regex_t re;
 	char *rewhy;            /* owned: why the pattern failed to compile */
+	struct kw *kw;          /* owned: keywords of a schema object, or NULL */
 };
 
 struct reg {
@@ -483,6 +563,14 @@ fail:
  * Compile pattern src into ni->re once. Returns 1 if usable, 0 if not
  * (ni->rewhy says why).
  */
+static int has_high(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 1;
+	return 0;
+}
+
 static int ninfo_regex(struct ninfo *ni, const char *src)
 {
 	locale_t loc, old = (locale_t)0;
@@ -499,10 +587,16 @@ static int ninfo_regex(struct ninfo *ni, const char *src)
 		ni->rewhy = mv_xasprintf("unsupported regular expression %s: %s", src, why);
 		return 0;
 	}
-	if (loc)
+	/*
+	 * Only a negated class (which "." became) or a non-ASCII byte can
+	 * match differently on bytes than on code points; other patterns run
+	 * in the caller's locale, which is cheaper than decoding UTF-8.
+	 */
+	ni->wide = loc && (strstr(ere, "[^") || has_high(ere));
+	if (ni->wide)
 		old = uselocale(loc);
 	rc = regcomp(&ni->re, ere, REG_EXTENDED | REG_NOSUB);
-	if (loc)
+	if (ni->wide)
 		uselocale(old);
 	if (rc) {
 		char msg[128];
@@ -518,13 +612,13 @@ static int ninfo_regex(struct ninfo *ni, const char *src)
 
 static int regex_match(struct ninfo *ni, const char *s)
 {
-	locale_t loc = utf8_locale(), old = (locale_t)0;
+	locale_t old = (locale_t)0;
 	int rc;
 
-	if (loc)
-		old = uselocale(loc);
+	if (ni->wide)
+		old = uselocale(utf8_locale());
 	rc = regexec(&ni->re, s, 0, NULL, 0);
-	if (loc)
+	if (ni->wide)
 		uselocale(old);
 	return rc == 0;
 }
@@ -567,6 +661,27 @@ static struct ninfo *ninfo_get(struct mv_schemas *set, const cJSON *node)
 	set->slots[i]->node = node;
 	set->n++;
 	return set->slots[i];
+}
+
+/* The keywords of schema object s, looked up once and then cached. */
+static const struct kw *keywords(struct mv_schemas *set, const cJSON *s)
+{
+	struct ninfo *ni = ninfo_get(set, s);
+	const cJSON *m;
+
+	if (ni->kw)
+		return ni->kw;
+	ni->kw = mv_xcalloc(1, sizeof *ni->kw);
+	cJSON_ArrayForEach(m, s) {
+		for (size_t i = 0; i < sizeof kwtab / sizeof *kwtab; i++) {
+			const cJSON **f = (const cJSON **)((char *)ni->kw + kwtab[i].off);
+			if (!*f && !strcmp(m->string, kwtab[i].name)) {
+				*f = m;
+				break;
+			}
+		}
+	}
+	return ni->kw;
 }
 
 /* ---- URIs (RFC 3986 section 5) --------------------------------------- */
@@ -888,6 +1003,7 @@ void mv_schemas_free(struct mv_schemas *set)
 			regfree(&ni->re);
 		free(ni->rewhy);
 		free(ni->ref);
+		free(ni->kw);
 		free(ni);
 	}
 	free(set->slots);
@@ -1388,16 +1504,16 @@ static int v_type(struct vctx *v, const cJSON *t, const cJSON *x)
 	}
 }
 
-static int v_object(struct vctx *v, const cJSON *s, const cJSON *x)
+static int v_object(struct vctx *v, const struct kw *K, const cJSON *x)
 {
-	const cJSON *props = cJSON_GetObjectItemCaseSensitive(s, "properties");
-	const cJSON *pats = cJSON_GetObjectItemCaseSensitive(s, "patternProperties");
-	const cJSON *add = cJSON_GetObjectItemCaseSensitive(s, "additionalProperties");
+	const cJSON *props = K->properties;
+	const cJSON *pats = K->patternProperties;
+	const cJSON *add = K->additionalProperties;
 	const cJSON *k, *m, *e;
 	int n = 0, count = 0;
 	char b1[32], b2[32];
 
-	if ((k = cJSON_GetObjectItemCaseSensitive(s, "required")) && cJSON_IsArray(k)) {
+	if ((k = K->required) && cJSON_IsArray(k)) {
 		cJSON_ArrayForEach(e, k) {
 			if (cJSON_IsString(e) &&
 			    !cJSON_GetObjectItemCaseSensitive(x, e->valuestring)) {
@@ -1451,7 +1567,7 @@ static int v_object(struct vctx *v, const cJSON *s, const cJSON *x)
 			if (n && v->silent)
 				return n;
 		}
-		if ((k = cJSON_GetObjectItemCaseSensitive(s, "propertyNames"))) {
+		if ((k = K->propertyNames)) {
 			cJSON name = {0};
 			name.type = cJSON_String;
 			name.valuestring = m->string;
@@ -1462,7 +1578,7 @@ static int v_object(struct vctx *v, const cJSON *s, const cJSON *x)
 					return n;
 			}
 		}
-		if ((k = cJSON_GetObjectItemCaseSensitive(s, "dependencies")) &&
+		if ((k = K->dependencies) &&
 		    (k = cJSON_GetObjectItemCaseSensitive(k, m->string))) {
 			if (cJSON_IsArray(k)) {
 				cJSON_ArrayForEach(e, k) {
@@ -1482,20 +1598,20 @@ static int v_object(struct vctx *v, const cJSON *s, const cJSON *x)
 			}
 		}
 	}
-	if ((k = cJSON_GetObjectItemCaseSensitive(s, "minProperties")) &&
+	if ((k = K->minProperties) &&
 	    cJSON_IsNumber(k) && count < k->valuedouble)
 		n += fail(v, "minProperties", "has %d members, fewer than %s", count,
 		    num(k->valuedouble, b1));
-	if ((k = cJSON_GetObjectItemCaseSensitive(s, "maxProperties")) &&
+	if ((k = K->maxProperties) &&
 	    cJSON_IsNumber(k) && count > k->valuedouble)
 		n += fail(v, "maxProperties", "has %d members, more than %s", count,
 		    num(k->valuedouble, b2));
 	return n;
 }
 
-static int v_array(struct vctx *v, const cJSON *s, const cJSON *x)
+static int v_array(struct vctx *v, const struct kw *K, const cJSON *x)
 {
-	const cJSON *items = cJSON_GetObjectItemCaseSensitive(s, "items");
+	const cJSON *items = K->items;
 	const cJSON *k, *e, *f;
 	int n = 0, count = cJSON_GetArraySize(x), i;
 	char b1[32];
@@ -1510,7 +1626,7 @@ static int v_array(struct vctx *v, const cJSON *s, const cJSON *x)
 				return n;
 		}
 	} else if (items) {
-		const cJSON *add = cJSON_GetObjectItemCaseSensitive(s, "additionalItems");
+		const cJSON *add = K->additionalItems;
 		f = items->child;
 		i = 0;
 		cJSON_ArrayForEach(e, x) {
@@ -1533,15 +1649,15 @@ static int v_array(struct vctx *v, const cJSON *s, const cJSON *x)
 			i++;
 		}
 	}
-	if ((k = cJSON_GetObjectItemCaseSensitive(s, "minItems")) && cJSON_IsNumber(k) &&
+	if ((k = K->minItems) && cJSON_IsNumber(k) &&
 	    count < k->valuedouble)
 		n += fail(v, "minItems", "has %d items, fewer than %s", count,
 		    num(k->valuedouble, b1));
-	if ((k = cJSON_GetObjectItemCaseSensitive(s, "maxItems")) && cJSON_IsNumber(k) &&
+	if ((k = K->maxItems) && cJSON_IsNumber(k) &&
 	    count > k->valuedouble)
 		n += fail(v, "maxItems", "has %d items, more than %s", count,
 		    num(k->valuedouble, b1));
-	if ((k = cJSON_GetObjectItemCaseSensitive(s, "uniqueItems")) && cJSON_IsTrue(k)) {
+	if ((k = K->uniqueItems) && cJSON_IsTrue(k)) {
 		int a = 0, dup = 0;
 		for (e = x->child; e && !dup; e = e->next, a++) {
 			int b = a + 1;
@@ -1554,7 +1670,7 @@ static int v_array(struct vctx *v, const cJSON *s, const cJSON *x)
 			}
 		}
 	}
-	if ((k = cJSON_GetObjectItemCaseSensitive(s, "contains"))) {
+	if ((k = K->contains)) {
 		int found = 0;
 		cJSON_ArrayForEach(e, x)
 			if ((found = valid(v, k, e)))
@@ -1565,61 +1681,61 @@ static int v_array(struct vctx *v, const cJSON *s, const cJSON *x)
 	return n;
 }
 
-static int v_string(struct vctx *v, const cJSON *s, const cJSON *x)
+static int v_string(struct vctx *v, const struct kw *K, const cJSON *x)
 {
 	const cJSON *k;
 	int n = 0;
 	char b1[32];
 	size_t len = (size_t)-1;
 
-	if ((k = cJSON_GetObjectItemCaseSensitive(s, "minLength")) && cJSON_IsNumber(k) &&
+	if ((k = K->minLength) && cJSON_IsNumber(k) &&
 	    (double)(len = utf8_len(x->valuestring)) < k->valuedouble)
 		n += fail(v, "minLength", "is %zu characters long, shorter than %s", len,
 		    num(k->valuedouble, b1));
-	if ((k = cJSON_GetObjectItemCaseSensitive(s, "maxLength")) && cJSON_IsNumber(k)) {
+	if ((k = K->maxLength) && cJSON_IsNumber(k)) {
 		if (len == (size_t)-1)
 			len = utf8_len(x->valuestring);
 		if ((double)len > k->valuedouble)
 			n += fail(v, "maxLength", "is %zu characters long, longer than %s",
 			    len, num(k->valuedouble, b1));
 	}
-	if ((k = cJSON_GetObjectItemCaseSensitive(s, "pattern")) && cJSON_IsString(k)) {
+	if ((k = K->pattern) && cJSON_IsString(k)) {
 		struct ninfo *ni = ninfo_get(v->set, k);
 		if (!ninfo_regex(ni, k->valuestring))
 			n += fail(v, "pattern", "%s", ni->rewhy);
 		else if (!regex_match(ni, x->valuestring))
 			n += fail(v, "pattern", "does not match %s", k->valuestring);
 	}
-	if ((k = cJSON_GetObjectItemCaseSensitive(s, "format")) && cJSON_IsString(k) &&
+	if ((k = K->format) && cJSON_IsString(k) &&
 	    !format_ok(k->valuestring, x->valuestring))
 		n += fail(v, "format", "is not a valid %s", k->valuestring);
 	return n;
 }
 
-static int v_number(struct vctx *v, const cJSON *s, const cJSON *x)
+static int v_number(struct vctx *v, const struct kw *K, const cJSON *x)
 {
 	const cJSON *k;
 	double d = x->valuedouble;
 	int n = 0;
 	char b1[32], b2[32];
 
-	if ((k = cJSON_GetObjectItemCaseSensitive(s, "minimum")) && cJSON_IsNumber(k) &&
+	if ((k = K->minimum) && cJSON_IsNumber(k) &&
 	    d < k->valuedouble)
 		n += fail(v, "minimum", "%s is less than %s", num(d, b1),
 		    num(k->valuedouble, b2));
-	if ((k = cJSON_GetObjectItemCaseSensitive(s, "maximum")) && cJSON_IsNumber(k) &&
+	if ((k = K->maximum) && cJSON_IsNumber(k) &&
 	    d > k->valuedouble)
 		n += fail(v, "maximum", "%s is greater than %s", num(d, b1),
 		    num(k->valuedouble, b2));
-	if ((k = cJSON_GetObjectItemCaseSensitive(s, "exclusiveMinimum")) &&
+	if ((k = K->exclusiveMinimum) &&
 	    cJSON_IsNumber(k) && d <= k->valuedouble)
 		n += fail(v, "exclusiveMinimum", "%s is not greater than %s", num(d, b1),
 		    num(k->valuedouble, b2));
-	if ((k = cJSON_GetObjectItemCaseSensitive(s, "exclusiveMaximum")) &&
+	if ((k = K->exclusiveMaximum) &&
 	    cJSON_IsNumber(k) && d >= k->valuedouble)
 		n += fail(v, "exclusiveMaximum", "%s is not less than %s", num(d, b1),
 		    num(k->valuedouble, b2));
-	if ((k = cJSON_GetObjectItemCaseSensitive(s, "multipleOf")) && cJSON_IsNumber(k) &&
+	if ((k = K->multipleOf) && cJSON_IsNumber(k) &&
 	    k->valuedouble > 0) {
 		/* Exact for integers; relative tolerance for decimal fractions
 		 * such as 0.0075 / 0.0001 that binary floating point cannot hold. */
@@ -1639,6 +1755,7 @@ static int v_number(struct vctx *v, const cJSON *s, const cJSON *x)
  */
 static int validate(struct vctx *v, const cJSON *s, const cJSON *x)
 {
+	const struct kw *K;
 	const cJSON *k, *e;
 	int n = 0;
 
@@ -1649,11 +1766,12 @@ static int validate(struct vctx *v, const cJSON *s, const cJSON *x)
 	if (!cJSON_IsObject(s))
 		return fail(v, "schema", "schema is a %s, not an object or boolean",
 		    type_name(s));
+	K = keywords(v->set, s);
 	if (v->depth >= MAX_DEPTH)
 		return fail(v, "$ref", "schema nesting deeper than %d (a $ref loop?)",
 		    MAX_DEPTH);
 	v->depth++;
-	if ((k = cJSON_GetObjectItemCaseSensitive(s, "$ref")) && cJSON_IsString(k)) {
+	if ((k = K->ref) && cJSON_IsString(k)) {
 		/* draft-07: a $ref makes every sibling keyword inert */
 		struct ninfo *ni = ninfo_get(v->set, s);
 		if (!ni->ref)
@@ -1670,11 +1788,11 @@ static int validate(struct vctx *v, const cJSON *s, const cJSON *x)
 		return n;
 	}
 #define STOP() do { if (n && v->silent) goto out; } while (0)
-	if ((k = cJSON_GetObjectItemCaseSensitive(s, "type"))) {
+	if ((k = K->type)) {
 		n += v_type(v, k, x);
 		STOP();
 	}
-	if ((k = cJSON_GetObjectItemCaseSensitive(s, "enum")) && cJSON_IsArray(k)) {
+	if ((k = K->enum_) && cJSON_IsArray(k)) {
 		int found = 0;
 		cJSON_ArrayForEach(e, k)
 			if ((found = json_eq(e, x)))
@@ -1683,26 +1801,26 @@ static int validate(struct vctx *v, const cJSON *s, const cJSON *x)
 			n += fail(v, "enum", "is not one of the allowed values");
 		STOP();
 	}
-	if ((k = cJSON_GetObjectItemCaseSensitive(s, "const")) && !json_eq(k, x)) {
+	if ((k = K->const_) && !json_eq(k, x)) {
 		n += fail(v, "const", "differs from the constant");
 		STOP();
 	}
 	if (cJSON_IsObject(x))
-		n += v_object(v, s, x);
+		n += v_object(v, K, x);
 	else if (cJSON_IsArray(x))
-		n += v_array(v, s, x);
+		n += v_array(v, K, x);
 	else if (cJSON_IsString(x))
-		n += v_string(v, s, x);
+		n += v_string(v, K, x);
 	else if (cJSON_IsNumber(x))
-		n += v_number(v, s, x);
+		n += v_number(v, K, x);
 	STOP();
-	if ((k = cJSON_GetObjectItemCaseSensitive(s, "allOf"))) {
+	if ((k = K->allOf)) {
 		cJSON_ArrayForEach(e, k) {
 			n += validate(v, e, x);
 			STOP();
 		}
 	}
-	if ((k = cJSON_GetObjectItemCaseSensitive(s, "anyOf"))) {
+	if ((k = K->anyOf)) {
 		int found = 0, count = 0;
 		cJSON_ArrayForEach(e, k) {
 			count++;
@@ -1713,7 +1831,7 @@ static int validate(struct vctx *v, const cJSON *s, const cJSON *x)
 			n += fail(v, "anyOf", "matches none of the %d alternatives", count);
 		STOP();
 	}
-	if ((k = cJSON_GetObjectItemCaseSensitive(s, "oneOf"))) {
+	if ((k = K->oneOf)) {
 		int first = -1, second = -1, i = 0;
 		cJSON_ArrayForEach(e, k) {
 			if (valid(v, e, x)) {
@@ -1733,14 +1851,14 @@ static int validate(struct vctx *v, const cJSON *s, const cJSON *x)
 			    "expected exactly one", first, second);
 		STOP();
 	}
-	if ((k = cJSON_GetObjectItemCaseSensitive(s, "not")) && valid(v, k, x)) {
+	if ((k = K->not_) && valid(v, k, x)) {
 		n += fail(v, "not", "matches a schema it must not match");
 		STOP();
 	}
-	if ((k = cJSON_GetObjectItemCaseSensitive(s, "if"))) {
+	if ((k = K->if_)) {
 		const cJSON *branch = valid(v, k, x) ?
-		    cJSON_GetObjectItemCaseSensitive(s, "then") :
-		    cJSON_GetObjectItemCaseSensitive(s, "else");
+		    K->then :
+		    K->else_;
 		if (branch)
 			n += validate(v, branch, x);
 	}
@@ -1764,6 +1882,7 @@ int mv_schema_validate(struct mv_schemas *set, const char *name, const cJSON *do
 	v.set = set;
 	v.fn = fn;
 	v.ctx = ctx;
+	v.silent = fn == NULL;  /* nobody to tell: the first error decides */
 	mv_buf_adds(&v.path, "");
 	n = validate(&v, s, doc);
 	mv_buf_free(&v.path);
