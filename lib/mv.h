@@ -597,4 +597,64 @@ void mv_name_free(struct mv_name *n);
  */
 char *mv_title_fold(const char *s);
 
+/* ---- index.c: index/movies.json, index/people.json, pagination ------- */
+
+/*
+ * The indexes in memory: one node per movie and person, by id. Built by
+ * mv_index_scan from Movies/ and People/ (and lastRead from
+ * stats/usage.json), kept current by mv_index_update, written by
+ * mv_index_write. Profiles that cannot be read or lack what the index
+ * needs are reported ("prog: unable to read Movies/m3.json: invalid
+ * JSON") and left out. Readers (mvctl) use mv_index_load + mv_index_page.
+ */
+struct mv_index;
+
+struct mv_index *mv_index_new(void);   /* free with mv_index_free */
+void mv_index_free(struct mv_index *ix);
+/* Write without fsync (temp file and rename only); see mvindex(1). */
+void mv_index_nosync(struct mv_index *ix, int nosync);
+/* Read every profile; returns how many were skipped (each reported).
+ * Nothing is marked dirty: write with force after a scan. */
+long mv_index_scan(struct mv_index *ix);
+/* Reload one profile by id ("m3", "p7"): its entry, and for a movie the
+ * movie lists of the people it credits. A missing or invalid profile
+ * leaves the index. Returns 0, or -1 if it was reported as invalid. */
+int mv_index_update(struct mv_index *ix, const char *id);
+/* Reload lastRead from stats/usage.json: 1 if an entry changed, 0 if
+ * not, -1 after a warning (unreadable file; entries kept). */
+int mv_index_usage(struct mv_index *ix);
+/* 1 when an index file needs writing. */
+int mv_index_dirty(const struct mv_index *ix);
+/* Write the index files that changed (all if force), atomically.
+ * 0, or -1 with errno after a warning. */
+int mv_index_write(struct mv_index *ix, int force);
+/* Present entries of kind 'm' or 'p'. */
+size_t mv_index_count(const struct mv_index *ix, char kind);
+/* 1 if an index file is missing or older than the newest profile. */
+int mv_index_stale(void);
+/* Recreate index/ext claims from the entries: drop the ones no profile
+ * backs, add the missing. Returns the conflicts (each reported). */
+long mv_index_claims(struct mv_index *ix);
+/* Compare the index files and claims with ix (fresh from a scan); print
+ * one line per difference to out. Returns the number of differences. */
+long mv_index_check(struct mv_index *ix, FILE *out);
+/* Parse index/movies.json (kind 'm') or index/people.json ('p'). Returns
+ * the document (caller deletes) or NULL with *why (errno ENOENT if the
+ * file is missing). */
+cJSON *mv_index_load(char kind, const char **why);
+/* 1 if sort is title, year, added, lastRead or id, optionally "-"-prefixed
+ * (reversed). */
+int mv_index_sort_valid(const char *sort);
+/*
+ * A PaginatedResponse of items (an index's "items" array, borrowed):
+ * sorted by sort (NULL: id), page from 1. title (or a person's name) A-Z
+ * ignoring case, year oldest first, added and lastRead newest first;
+ * a missing value sorts last; ties go by id. next/prev are
+ * "<base>?page=N&perPage=M&sort=S" or null. Returns a tree the caller
+ * deletes, or NULL (errno EINVAL) for a bad sort, page or per_page.
+ */
+cJSON *mv_index_page(const cJSON *items, const char *sort, long page,
+    long per_page, const char *base);
+
+
 #endif /* MV_H */

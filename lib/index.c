@@ -1,0 +1,2065 @@
+/* index.c: the movie and people indexes, built from profiles, kept in memory. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mv.h"
+
+/*
+ * Design. Profiles are read with a small validating JSON scanner rather
+ * than cJSON: the index needs a dozen members out of documents of tens of
+ * kilobytes, and building a tree of every credit and release date made a
+ * full rebuild of 10,000 movies and 50,000 people take over a second.
+ *
+ * Every record is a node in a hash map by id. A person's movie list is
+ * the union of two sources: the person's own movies[] (SRC_PERSON) and
+ * the credits of every movie that names it (SRC_MOVIE); each link carries
+ * the bits of the sources that gave it, so reloading one profile replaces
+ * exactly what that profile said. A movie node knows the people linked to
+ * it, so reloading a movie touches only those people.
+ *
+ * Each present node caches its compact item text; a write concatenates
+ * the cached texts, so an incremental update costs the changed entries
+ * plus one copy of the file.
+ */
+
+#define PROFILE_MAX (16 * 1024 * 1024)
+#define DEPTH_MAX 256
+#define SRC_PERSON 1
+#define SRC_MOVIE 2
+
+struct node;
+
+struct link {
+	struct node *movie;
+	char *detail;          /* character (cast) or job (crew); owned */
+	char role;             /* 'c' cast, 'w' crew */
+	unsigned char src;     /* SRC_* bits */
+};
+
+struct node {
+	char *id;              /* owned; "m12" or "p7" */
+	long long num;         /* the number in the id, for sorting */
+	int present;           /* a valid profile is on disk */
+	char *json;            /* cached item text, NULL when stale */
+	char *name;            /* title (movie) or name (person) */
+	char *level, *status;
+	int year;              /* 0: null */
+	long long tmdb;        /* 0: none */
+	char *imdb, *added, *video, *last_read;
+	char **ext;            /* "source:value" keys, for byExternal, claims */
+	size_t next;
+	/* people: links to movies */
+	struct link *links;
+	size_t nlinks, caplinks;
+	/* movies: the people linked to this movie, by any source */
+	struct node **linked;
+	size_t nlinked, caplinked;
+};
+
+/* Open addressing on the id string; tombstones never needed (no delete:
+ * a record that disappears only loses its present flag). */
+struct map {
+	struct node **slot;
+	size_t cap, n;
+};
+
+struct mv_index {
+	struct map movies, people;
+	struct node **msorted, **psorted; /* present or not, by num */
+	size_t nm, np, capm, capp;
+	int mdirty, pdirty;               /* the file needs writing */
+	int nosync;
+};
+
+/* ---- the scanner ---------------------------------------------------- */
+
+struct js {
+	const char *p, *e;
+	const char *err;       /* static reason once something failed */
+	int depth;
+};
+
+static void
+ws(struct js *s)
+{
+	while (s->p < s->e && (*s->p == ' ' || *s->p == '\n' || *s->p == '\t' ||
+	    *s->p == '\r'))
+		s->p++;
+}
+
+static int
+fail(struct js *s, const char *why)
+{
+	if (!s->err)
+		s->err = why;
+	return -1;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * A string token at s->p: validated and skipped. *start and *len get the
+ * raw text between the quotes, *esc whether it holds escapes. 0 or -1.
+ */
+static int
+str_tok(struct js *s, const char **start, size_t *len, int *esc)
+{
+	const char *p = s->p;
+
+	if (p >= s->e || *p != '"')
+		return fail(s, "invalid JSON");
+	p++;
+	*start = p;
+	*esc = 0;
+	for (;;) {
+		if (p >= s->e)
+			return fail(s, "invalid JSON");
+		unsigned char c = (unsigned char)*p;
+		if (c == '"')
+			break;
+		if (c < 0x20)
+			return fail(s, "invalid JSON");
+		if (c == '\\') {
+			*esc = 1;
+			if (++p >= s->e)
+				return fail(s, "invalid JSON");
+			switch (*p) {
+			case '"': case '\\': case '/': case 'b': case 'f':
+			case 'n': case 'r': case 't':
+				p++;
+				break;
+			case 'u':
+				if (s->e - p < 5 || hexval(p[1]) < 0 || hexval(p[2]) < 0 ||
+				    hexval(p[3]) < 0 || hexval(p[4]) < 0)
+					return fail(s, "invalid JSON");
+				p += 5;
+				break;
+			default:
+				return fail(s, "invalid JSON");
+			}
+			continue;
+		}
+		p++;
+	}
+	*len = (size_t)(p - *start);
+	s->p = p + 1;
+	return 0;
+}
+
+static void
+utf8(struct mv_buf *b, unsigned long c)
+{
+	char o[4];
+	size_t n;
+
+	if (c < 0x80) {
+		o[0] = (char)c;
+		n = 1;
+	} else if (c < 0x800) {
+		o[0] = (char)(0xc0 | c >> 6);
+		o[1] = (char)(0x80 | (c & 0x3f));
+		n = 2;
+	} else if (c < 0x10000) {
+		o[0] = (char)(0xe0 | c >> 12);
+		o[1] = (char)(0x80 | (c >> 6 & 0x3f));
+		o[2] = (char)(0x80 | (c & 0x3f));
+		n = 3;
+	} else {
+		o[0] = (char)(0xf0 | c >> 18);
+		o[1] = (char)(0x80 | (c >> 12 & 0x3f));
+		o[2] = (char)(0x80 | (c >> 6 & 0x3f));
+		o[3] = (char)(0x80 | (c & 0x3f));
+		n = 4;
+	}
+	mv_buf_add(b, o, n);
+}
+
+static unsigned long
+hex4(const char *p)
+{
+	return (unsigned long)(hexval(p[0]) << 12 | hexval(p[1]) << 8 |
+	    hexval(p[2]) << 4 | hexval(p[3]));
+}
+
+/* Decode a validated raw string: malloc'd, NUL-terminated. A lone
+ * surrogate becomes U+FFFD; a decoded NUL ends the string early. */
+static char *
+decode(const char *p, size_t n, int esc)
+{
+	struct mv_buf b = {0};
+	const char *e = p + n;
+
+	if (!esc)
+		return mv_xstrndup(p, n);
+	while (p < e) {
+		const char *bs = memchr(p, '\\', (size_t)(e - p));
+
+		if (!bs) {
+			mv_buf_add(&b, p, (size_t)(e - p));
+			break;
+		}
+		mv_buf_add(&b, p, (size_t)(bs - p));
+		p = bs + 1;
+		switch (*p++) {
+		case 'b': mv_buf_add(&b, "\b", 1); break;
+		case 'f': mv_buf_add(&b, "\f", 1); break;
+		case 'n': mv_buf_add(&b, "\n", 1); break;
+		case 'r': mv_buf_add(&b, "\r", 1); break;
+		case 't': mv_buf_add(&b, "\t", 1); break;
+		case 'u': {
+			unsigned long c = hex4(p), lo;
+
+			p += 4;
+			if (c >= 0xd800 && c < 0xdc00 && e - p >= 6 && p[0] == '\\' &&
+			    p[1] == 'u' && (lo = hex4(p + 2)) >= 0xdc00 && lo < 0xe000) {
+				c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+				p += 6;
+			} else if (c >= 0xd800 && c < 0xe000)
+				c = 0xfffd;
+			utf8(&b, c);
+			break;
+		}
+		default: mv_buf_add(&b, p - 1, 1); break;
+		}
+	}
+	if (!b.buf)
+		return mv_xstrdup("");
+	return b.buf;
+}
+
+static int
+num_tok(struct js *s, double *v)
+{
+	const char *p = s->p, *start = p;
+
+	if (p < s->e && *p == '-')
+		p++;
+	if (p >= s->e || *p < '0' || *p > '9')
+		return fail(s, "invalid JSON");
+	if (*p == '0')
+		p++;
+	else
+		while (p < s->e && *p >= '0' && *p <= '9')
+			p++;
+	if (p < s->e && *p == '.') {
+		p++;
+		if (p >= s->e || *p < '0' || *p > '9')
+			return fail(s, "invalid JSON");
+		while (p < s->e && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p < s->e && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < s->e && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= s->e || *p < '0' || *p > '9')
+			return fail(s, "invalid JSON");
+		while (p < s->e && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (v) {
+		char tmp[64];
+		size_t n = (size_t)(p - start);
+
+		if (n >= sizeof tmp)
+			n = sizeof tmp - 1;
+		memcpy(tmp, start, n);
+		tmp[n] = '\0';
+		*v = strtod(tmp, NULL);
+	}
+	s->p = p;
+	return 0;
+}
+
+static int
+lit(struct js *s, const char *w)
+{
+	size_t n = strlen(w);
+
+	if ((size_t)(s->e - s->p) < n || memcmp(s->p, w, n) != 0)
+		return fail(s, "invalid JSON");
+	s->p += n;
+	return 0;
+}
+
+/* Object and array walking: *_begin consumes the bracket; *_next returns
+ * 1 when an element follows (for objects, its key is read and the colon
+ * consumed), 0 at the closing bracket, -1 on an error. */
+static int
+obj_begin(struct js *s)
+{
+	ws(s);
+	if (s->p >= s->e || *s->p != '{')
+		return fail(s, "invalid JSON");
+	if (++s->depth > DEPTH_MAX)
+		return fail(s, "invalid JSON: nested too deep");
+	s->p++;
+	return 0;
+}
+
+static int
+arr_begin(struct js *s)
+{
+	ws(s);
+	if (s->p >= s->e || *s->p != '[')
+		return fail(s, "invalid JSON");
+	if (++s->depth > DEPTH_MAX)
+		return fail(s, "invalid JSON: nested too deep");
+	s->p++;
+	return 0;
+}
+
+/* first: no element read yet in this container. */
+static int
+elem_next(struct js *s, int *first, char close)
+{
+	ws(s);
+	if (s->p < s->e && *s->p == close) {
+		s->p++;
+		s->depth--;
+		return 0;
+	}
+	if (!*first) {
+		if (s->p >= s->e || *s->p != ',')
+			return fail(s, "invalid JSON");
+		s->p++;
+		ws(s);
+	}
+	*first = 0;
+	return 1;
+}
+
+static int
+obj_next(struct js *s, int *first, const char **key, size_t *klen)
+{
+	int r = elem_next(s, first, '}'), esc;
+
+	if (r <= 0)
+		return r;
+	if (str_tok(s, key, klen, &esc) < 0)
+		return -1;
+	if (esc)
+		*klen = (size_t)-1; /* an escaped key never names a member we read */
+	ws(s);
+	if (s->p >= s->e || *s->p != ':')
+		return fail(s, "invalid JSON");
+	s->p++;
+	ws(s);
+	return 1;
+}
+
+static int
+arr_next(struct js *s, int *first)
+{
+	return elem_next(s, first, ']');
+}
+
+static int
+key_is(const char *k, size_t n, const char *want)
+{
+	return n == strlen(want) && memcmp(k, want, n) == 0;
+}
+
+/* Skip any value, validating it. */
+static int
+skip(struct js *s)
+{
+	const char *k, *t;
+	size_t n;
+	int first = 1, esc, r;
+
+	ws(s);
+	if (s->p >= s->e)
+		return fail(s, "invalid JSON");
+	switch (*s->p) {
+	case '{':
+		if (obj_begin(s) < 0)
+			return -1;
+		while ((r = obj_next(s, &first, &k, &n)) == 1)
+			if (skip(s) < 0)
+				return -1;
+		return r;
+	case '[':
+		if (arr_begin(s) < 0)
+			return -1;
+		while ((r = arr_next(s, &first)) == 1)
+			if (skip(s) < 0)
+				return -1;
+		return r;
+	case '"':
+		return str_tok(s, &t, &n, &esc);
+	case 't':
+		return lit(s, "true");
+	case 'f':
+		return lit(s, "false");
+	case 'n':
+		return lit(s, "null");
+	default:
+		return num_tok(s, NULL);
+	}
+}
+
+/* Typed readers: a value of another type is skipped and leaves the
+ * output unset (NULL / 0), so the caller decides if that is an error. */
+static int
+get_str(struct js *s, char **out)
+{
+	const char *t;
+	size_t n;
+	int esc;
+
+	ws(s);
+	if (s->p < s->e && *s->p == '"') {
+		if (str_tok(s, &t, &n, &esc) < 0)
+			return -1;
+		free(*out);
+		*out = decode(t, n, esc);
+		return 0;
+	}
+	return skip(s);
+}
+
+/* A number; *isnum says whether it was one (null and others: 0). */
+static int
+get_num(struct js *s, double *v, int *isnum)
+{
+	ws(s);
+	*isnum = 0;
+	if (s->p < s->e && (*s->p == '-' || (*s->p >= '0' && *s->p <= '9'))) {
+		*isnum = 1;
+		return num_tok(s, v);
+	}
+	return skip(s);
+}
+
+static int
+is_null(struct js *s)
+{
+	ws(s);
+	return s->p < s->e && *s->p == 'n';
+}
+
+/* ---- nodes and maps ------------------------------------------------- */
+
+static uint64_t
+hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+static struct node *
+map_get(const struct map *m, const char *id)
+{
+	size_t i;
+
+	if (!m->cap)
+		return NULL;
+	for (i = hash(id) & (m->cap - 1); m->slot[i]; i = (i + 1) & (m->cap - 1))
+		if (strcmp(m->slot[i]->id, id) == 0)
+			return m->slot[i];
+	return NULL;
+}
+
+static void
+map_put(struct map *m, struct node *n)
+{
+	size_t i;
+
+	if ((m->n + 1) * 2 > m->cap) {
+		struct map g = {0};
+
+		g.cap = m->cap ? m->cap * 2 : 1024;
+		g.slot = mv_xcalloc(g.cap, sizeof *g.slot);
+		for (i = 0; i < m->cap; i++)
+			if (m->slot[i])
+				map_put(&g, m->slot[i]);
+		free(m->slot);
+		*m = g;
+	}
+	for (i = hash(n->id) & (m->cap - 1); m->slot[i]; i = (i + 1) & (m->cap - 1))
+		;
+	m->slot[i] = n;
+	m->n++;
+}
+
+/* The node for id (valid, of kind id[0]), created if new; the sorted
+ * array gets it at its place (new ids are usually the largest). */
+static struct node *
+node_get(struct mv_index *ix, const char *id)
+{
+	int movie = id[0] == 'm';
+	struct map *m = movie ? &ix->movies : &ix->people;
+	struct node ***arr = movie ? &ix->msorted : &ix->psorted;
+	size_t *n = movie ? &ix->nm : &ix->np, *cap = movie ? &ix->capm : &ix->capp;
+	struct node *x = map_get(m, id);
+	size_t lo, hi;
+
+	if (x)
+		return x;
+	x = mv_xcalloc(1, sizeof *x);
+	x->id = mv_xstrdup(id);
+	x->num = atoll(id + 1);
+	map_put(m, x);
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 1024;
+		*arr = mv_xrealloc(*arr, *cap * sizeof **arr);
+	}
+	lo = 0;
+	hi = *n;
+	if (*n && (*arr)[*n - 1]->num < x->num)
+		lo = *n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if ((*arr)[mid]->num < x->num)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	memmove(*arr + lo + 1, *arr + lo, (*n - lo) * sizeof **arr);
+	(*arr)[lo] = x;
+	(*n)++;
+	return x;
+}
+
+static void
+strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Forget what the last profile said (links are handled apart). */
+static void
+node_clear(struct node *x)
+{
+	free(x->json);
+	free(x->name);
+	free(x->level);
+	free(x->status);
+	free(x->imdb);
+	free(x->added);
+	free(x->video);
+	strv_free(x->ext, x->next);
+	x->json = x->name = x->level = x->status = x->imdb = x->added = x->video = NULL;
+	x->ext = NULL;
+	x->next = 0;
+	x->year = 0;
+	x->tmdb = 0;
+	x->present = 0;
+}
+
+static void
+linked_add(struct node *movie, struct node *person)
+{
+	for (size_t i = 0; i < movie->nlinked; i++)
+		if (movie->linked[i] == person)
+			return;
+	if (movie->nlinked == movie->caplinked) {
+		movie->caplinked = movie->caplinked ? movie->caplinked * 2 : 8;
+		movie->linked = mv_xrealloc(movie->linked,
+		    movie->caplinked * sizeof *movie->linked);
+	}
+	movie->linked[movie->nlinked++] = person;
+}
+
+static void
+linked_del(struct node *movie, struct node *person)
+{
+	for (size_t i = 0; i < movie->nlinked; i++)
+		if (movie->linked[i] == person) {
+			movie->linked[i] = movie->linked[--movie->nlinked];
+			return;
+		}
+}
+
+static int
+same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static void
+link_add(struct node *person, struct node *movie, char role, const char *detail,
+    unsigned char src)
+{
+	struct link *l;
+
+	for (size_t i = 0; i < person->nlinks; i++) {
+		l = &person->links[i];
+		if (l->movie == movie && l->role == role && same_str(l->detail, detail)) {
+			l->src |= src;
+			return;
+		}
+	}
+	if (person->nlinks == person->caplinks) {
+		person->caplinks = person->caplinks ? person->caplinks * 2 : 4;
+		person->links = mv_xrealloc(person->links,
+		    person->caplinks * sizeof *person->links);
+	}
+	l = &person->links[person->nlinks++];
+	l->movie = movie;
+	l->role = role;
+	l->detail = detail ? mv_xstrdup(detail) : NULL;
+	l->src = src;
+	linked_add(movie, person);
+}
+
+/* Clear src from the person's links (to movie only, if not NULL); drop
+ * links left with no source; a movie the person no longer links to at
+ * all loses the person from its list. */
+static void
+links_drop(struct node *person, struct node *movie, unsigned char src)
+{
+	struct node **gone = NULL;
+	size_t i, j = 0, k, ngone = 0;
+
+	for (i = 0; i < person->nlinks; i++) {
+		struct link *l = &person->links[i];
+
+		if (!movie || l->movie == movie)
+			l->src &= (unsigned char)~src;
+		if (l->src) {
+			person->links[j++] = *l;
+			continue;
+		}
+		free(l->detail);
+		if (!gone)
+			gone = mv_xmalloc(person->nlinks * sizeof *gone);
+		gone[ngone++] = l->movie;
+	}
+	person->nlinks = j;
+	for (i = 0; i < ngone; i++) {
+		for (k = 0; k < person->nlinks; k++)
+			if (person->links[k].movie == gone[i])
+				break;
+		if (k == person->nlinks)
+			linked_del(gone[i], person);
+	}
+	free(gone);
+}
+
+/* ---- reading profiles ------------------------------------------------ */
+
+/* A credit or movie link found while scanning, before it is applied. */
+struct pend {
+	char *person_or_movie;
+	char *detail;
+	char role;
+};
+
+struct prof {
+	char *id, *name, *level, *status, *imdb, *created, *vadded, *vpath;
+	double schema, year, tmdb;
+	int has_schema, has_year, has_tmdb, year_null;
+	char **ext;
+	size_t next, capext;
+	struct pend *pend;
+	size_t npend, cappend;
+};
+
+static void
+prof_free(struct prof *p)
+{
+	free(p->id);
+	free(p->name);
+	free(p->level);
+	free(p->status);
+	free(p->imdb);
+	free(p->created);
+	free(p->vadded);
+	free(p->vpath);
+	strv_free(p->ext, p->next);
+	for (size_t i = 0; i < p->npend; i++) {
+		free(p->pend[i].person_or_movie);
+		free(p->pend[i].detail);
+	}
+	free(p->pend);
+	memset(p, 0, sizeof *p);
+}
+
+static void
+pend_add(struct prof *p, char *who, char *detail, char role)
+{
+	if (p->npend == p->cappend) {
+		p->cappend = p->cappend ? p->cappend * 2 : 32;
+		p->pend = mv_xrealloc(p->pend, p->cappend * sizeof *p->pend);
+	}
+	p->pend[p->npend++] = (struct pend){who, detail, role};
+}
+
+static void
+ext_add(struct prof *p, char *key)
+{
+	if (p->next == p->capext) {
+		p->capext = p->capext ? p->capext * 2 : 4;
+		p->ext = mv_xrealloc(p->ext, p->capext * sizeof *p->ext);
+	}
+	p->ext[p->next++] = key;
+}
+
+/* externalIds: every member becomes "source:value"; tmdb also kept. */
+static int
+scan_ext(struct js *s, struct prof *p)
+{
+	const char *k, *t;
+	size_t n, tn;
+	int first = 1, r, esc;
+	double v;
+
+	if (is_null(s))
+		return skip(s);
+	if (obj_begin(s) < 0)
+		return -1;
+	while ((r = obj_next(s, &first, &k, &n)) == 1) {
+		char src[32];
+
+		if (n == (size_t)-1 || n == 0 || n >= sizeof src) {
+			if (skip(s) < 0)
+				return -1;
+			continue;
+		}
+		memcpy(src, k, n);
+		src[n] = '\0';
+		ws(s);
+		if (s->p < s->e && *s->p == '"') {
+			if (str_tok(s, &t, &tn, &esc) < 0)
+				return -1;
+			char *val = decode(t, tn, esc);
+
+			if (*val && !strchr(val, '/'))
+				ext_add(p, mv_xasprintf("%s:%s", src, val));
+			if (strcmp(src, "imdb") == 0 && *val) {
+				free(p->imdb);
+				p->imdb = val;
+			} else
+				free(val);
+		} else if (s->p < s->e && (*s->p == '-' || (*s->p >= '0' && *s->p <= '9'))) {
+			if (num_tok(s, &v) < 0)
+				return -1;
+			if (v == floor(v) && v > 0 && v < 9007199254740992.0) {
+				ext_add(p, mv_xasprintf("%s:%lld", src, (long long)v));
+				if (strcmp(src, "tmdb") == 0) {
+					p->tmdb = v;
+					p->has_tmdb = 1;
+				}
+			}
+		} else if (skip(s) < 0)
+			return -1;
+	}
+	return r;
+}
+
+static int
+scan_video(struct js *s, struct prof *p)
+{
+	const char *k;
+	size_t n;
+	int first = 1, r;
+
+	ws(s);
+	if (s->p >= s->e || *s->p != '{')
+		return skip(s);
+	if (obj_begin(s) < 0)
+		return -1;
+	while ((r = obj_next(s, &first, &k, &n)) == 1) {
+		if (key_is(k, n, "path"))
+			r = get_str(s, &p->vpath);
+		else if (key_is(k, n, "addedAt"))
+			r = get_str(s, &p->vadded);
+		else
+			r = skip(s);
+		if (r < 0)
+			return -1;
+	}
+	return r;
+}
+
+/*
+ * An array of link objects: credits.cast / credits.crew of a movie
+ * (idkey "person") or movies[] of a person (idkey "movie", role read from
+ * each element). Elements without a valid id are ignored: the index keeps
+ * what it can use, and `mvctl check` judges the document.
+ */
+static int
+scan_links(struct js *s, struct prof *p, const char *idkey, char role)
+{
+	const char *k;
+	size_t n;
+	int first = 1, r;
+	char want = idkey[0] == 'p' ? 'p' : 'm';
+
+	if (is_null(s))
+		return skip(s);
+	ws(s);
+	if (s->p >= s->e || *s->p != '[')
+		return skip(s);
+	if (arr_begin(s) < 0)
+		return -1;
+	while ((r = arr_next(s, &first)) == 1) {
+		char *who = NULL, *ch = NULL, *job = NULL, *rl = NULL;
+		int f2 = 1;
+		char myrole = role;
+
+		ws(s);
+		if (s->p >= s->e || *s->p != '{') {
+			if (skip(s) < 0)
+				return -1;
+			continue;
+		}
+		if (obj_begin(s) < 0)
+			return -1;
+		while ((r = obj_next(s, &f2, &k, &n)) == 1) {
+			if (key_is(k, n, idkey))
+				r = get_str(s, &who);
+			else if (key_is(k, n, "character"))
+				r = get_str(s, &ch);
+			else if (key_is(k, n, "job"))
+				r = get_str(s, &job);
+			else if (!role && key_is(k, n, "role"))
+				r = get_str(s, &rl);
+			else
+				r = skip(s);
+			if (r < 0)
+				break;
+		}
+		if (!role && rl)
+			myrole = strcmp(rl, "cast") == 0 ? 'c' :
+			    strcmp(rl, "crew") == 0 ? 'w' : 0;
+		free(rl);
+		if (r < 0 || !myrole || !mv_id_valid(who, want)) {
+			free(who);
+			free(ch);
+			free(job);
+			if (r < 0)
+				return -1;
+			continue;
+		}
+		if (myrole == 'c') {
+			free(job);
+			pend_add(p, who, ch, 'c');
+		} else {
+			free(ch);
+			pend_add(p, who, job, 'w');
+		}
+	}
+	return r;
+}
+
+static int
+scan_credits(struct js *s, struct prof *p)
+{
+	const char *k;
+	size_t n;
+	int first = 1, r;
+
+	ws(s);
+	if (s->p >= s->e || *s->p != '{')
+		return skip(s);
+	if (obj_begin(s) < 0)
+		return -1;
+	while ((r = obj_next(s, &first, &k, &n)) == 1) {
+		if (key_is(k, n, "cast"))
+			r = scan_links(s, p, "person", 'c');
+		else if (key_is(k, n, "crew"))
+			r = scan_links(s, p, "person", 'w');
+		else
+			r = skip(s);
+		if (r < 0)
+			return -1;
+	}
+	return r;
+}
+
+/* Scan a whole profile of kind 'm' or 'p'. 0, or -1 with s->err set. */
+static int
+scan_profile(struct js *s, struct prof *p, char kind)
+{
+	const char *k;
+	size_t n;
+	int first = 1, r, isnum;
+
+	if (obj_begin(s) < 0)
+		return fail(s, "invalid JSON: not an object");
+	while ((r = obj_next(s, &first, &k, &n)) == 1) {
+		if (key_is(k, n, "schemaVersion")) {
+			r = get_num(s, &p->schema, &isnum);
+			p->has_schema = isnum;
+		} else if (key_is(k, n, "id"))
+			r = get_str(s, &p->id);
+		else if (key_is(k, n, kind == 'm' ? "title" : "name"))
+			r = get_str(s, &p->name);
+		else if (key_is(k, n, "level"))
+			r = get_str(s, &p->level);
+		else if (kind == 'm' && key_is(k, n, "status"))
+			r = get_str(s, &p->status);
+		else if (key_is(k, n, "createdAt"))
+			r = get_str(s, &p->created);
+		else if (kind == 'm' && key_is(k, n, "year")) {
+			p->year_null = is_null(s);
+			r = get_num(s, &p->year, &p->has_year);
+		} else if (key_is(k, n, "externalIds"))
+			r = scan_ext(s, p);
+		else if (kind == 'm' && key_is(k, n, "video"))
+			r = scan_video(s, p);
+		else if (kind == 'm' && key_is(k, n, "credits"))
+			r = scan_credits(s, p);
+		else if (kind == 'p' && key_is(k, n, "movies"))
+			r = scan_links(s, p, "movie", 0);
+		else
+			r = skip(s);
+		if (r < 0)
+			return -1;
+	}
+	if (r < 0)
+		return -1;
+	ws(s);
+	if (s->p != s->e)
+		return fail(s, "invalid JSON: data after the document");
+	return 0;
+}
+
+/* What the index needs of a profile; NULL if fine, else a static reason. */
+static const char *
+prof_check(const struct prof *p, char kind, const char *want_id)
+{
+	enum mv_level l;
+
+	if (!p->has_schema)
+		return "missing schemaVersion";
+	if (p->schema != MV_SCHEMA_VERSION)
+		return "unsupported schemaVersion";
+	if (!p->id)
+		return "missing id";
+	if (strcmp(p->id, want_id) != 0)
+		return "id does not match the file name";
+	if (!p->name || !*p->name)
+		return kind == 'm' ? "missing title" : "missing name";
+	if (!p->level || (l = mv_level_parse(p->level)) == MV_LEVEL_BAD ||
+	    strcmp(p->level, "light") == 0 || (kind == 'p' && l == MV_MEDIUM))
+		return "missing or unknown level";
+	if (kind == 'm' && (!p->status || !mv_status_valid(p->status)))
+		return "missing or unknown status";
+	if (kind == 'm' && p->has_year && (p->year != floor(p->year) ||
+	    p->year < 1800 || p->year > 2200))
+		return "year is not a year";
+	return NULL;
+}
+
+/* A reusable read buffer per index (a rebuild reads 60,000 files). */
+static char *rbuf;
+static size_t rcap;
+
+/*
+ * Read and scan the profile of id. Returns 1 with *p filled, 0 if the
+ * file does not exist, -1 after reporting "unable to read <rel>: why".
+ */
+static int
+prof_load(const char *id, struct prof *p)
+{
+	char *rel = mv_xasprintf("%s/%s.json", id[0] == 'm' ? "Movies" : "People", id);
+	char *path = mv_path("%s", rel);
+	const char *why = NULL;
+	struct stat st;
+	struct js s;
+	ssize_t got;
+	int fd;
+
+	memset(p, 0, sizeof *p);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+
+		free(path);
+		if (e == ENOENT) {
+			free(rel);
+			return 0;
+		}
+		mv_warnx("unable to read %s: %s", rel, strerror(e));
+		free(rel);
+		return -1;
+	}
+	free(path);
+	if (fstat(fd, &st) < 0)
+		why = strerror(errno);
+	else if (!S_ISREG(st.st_mode))
+		why = "not a regular file";
+	else if (st.st_size > PROFILE_MAX)
+		why = "document too large";
+	else {
+		if ((size_t)st.st_size + 1 > rcap) {
+			free(rbuf);
+			rcap = (size_t)st.st_size + 65536;
+			rbuf = mv_xmalloc(rcap);
+		}
+		got = mv_read_full(fd, rbuf, (size_t)st.st_size);
+		if (got < 0)
+			why = strerror(errno);
+		else if (got != st.st_size)
+			why = "file changed while read";
+	}
+	close(fd);
+	if (!why) {
+		s = (struct js){rbuf, rbuf + st.st_size, NULL, 0};
+		if (scan_profile(&s, p, id[0]) < 0)
+			why = s.err;
+		else
+			why = prof_check(p, id[0], id);
+	}
+	if (why) {
+		mv_warnx("unable to read %s: %s", rel, why);
+		free(rel);
+		prof_free(p);
+		return -1;
+	}
+	free(rel);
+	return 1;
+}
+
+/* ---- applying profiles to nodes ------------------------------------- */
+
+static void
+node_fill(struct node *x, struct prof *p)
+{
+	node_clear(x);
+	x->present = 1;
+	x->name = p->name;
+	x->level = p->level;
+	x->status = p->status;
+	x->imdb = p->imdb;
+	x->video = p->vpath;
+	x->added = p->vadded ? p->vadded : p->created;
+	if (p->vadded)
+		free(p->created);
+	x->year = p->has_year ? (int)p->year : 0;
+	x->tmdb = p->has_tmdb ? (long long)p->tmdb : 0;
+	x->ext = p->ext;
+	x->next = p->next;
+	p->name = p->level = p->status = p->imdb = p->vpath = p->vadded = NULL;
+	p->created = NULL;
+	p->ext = NULL;
+	p->next = p->capext = 0;
+}
+
+/* Set a movie's credits to p's pending links (p may have none). Returns
+ * the people whose lists may have changed in *aff (malloc'd). */
+static size_t
+movie_credits(struct mv_index *ix, struct node *m, struct prof *p, struct node ***aff)
+{
+	size_t n = 0, i;
+	struct node **a;
+
+	a = mv_xmalloc((m->nlinked + p->npend + 1) * sizeof *a);
+	for (i = 0; i < m->nlinked; i++)
+		a[n++] = m->linked[i];
+	for (i = 0; i < n; i++)
+		links_drop(a[i], m, SRC_MOVIE);
+	for (i = 0; i < p->npend; i++) {
+		struct node *per = node_get(ix, p->pend[i].person_or_movie);
+
+		link_add(per, m, p->pend[i].role, p->pend[i].detail, SRC_MOVIE);
+		a[n++] = per;
+	}
+	*aff = a;
+	return n;
+}
+
+static void
+person_links(struct mv_index *ix, struct node *per, struct prof *p)
+{
+	links_drop(per, NULL, SRC_PERSON);
+	for (size_t i = 0; p && i < p->npend; i++)
+		link_add(per, node_get(ix, p->pend[i].person_or_movie),
+		    p->pend[i].role, p->pend[i].detail, SRC_PERSON);
+}
+
+/* ---- serialising ----------------------------------------------------- */
+
+static void
+jstr(struct mv_buf *b, const char *s)
+{
+	const char *run = s;
+
+	mv_buf_add(b, "\"", 1);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		mv_buf_add(b, run, (size_t)(s - run));
+		run = s + 1;
+		switch (c) {
+		case '"': mv_buf_add(b, "\\\"", 2); break;
+		case '\\': mv_buf_add(b, "\\\\", 2); break;
+		case '\n': mv_buf_add(b, "\\n", 2); break;
+		case '\t': mv_buf_add(b, "\\t", 2); break;
+		case '\r': mv_buf_add(b, "\\r", 2); break;
+		default: mv_buf_printf(b, "\\u%04x", c); break;
+		}
+	}
+	mv_buf_add(b, run, (size_t)(s - run));
+	mv_buf_add(b, "\"", 1);
+}
+
+static void
+jstr_or_null(struct mv_buf *b, const char *s)
+{
+	if (s)
+		jstr(b, s);
+	else
+		mv_buf_adds(b, "null");
+}
+
+static int
+link_cmp(const void *a, const void *b)
+{
+	const struct link *x = a, *y = b;
+
+	if (x->movie->num != y->movie->num)
+		return x->movie->num < y->movie->num ? -1 : 1;
+	if (x->role != y->role)
+		return x->role == 'c' ? -1 : 1;
+	if (!x->detail || !y->detail)
+		return (x->detail != NULL) - (y->detail != NULL);
+	return strcmp(x->detail, y->detail);
+}
+
+/* The cached item text of a present node, built if stale. */
+static const char *
+node_json(struct node *x)
+{
+	struct mv_buf b = {0};
+
+	if (x->json)
+		return x->json;
+	mv_buf_adds(&b, "{\"id\":");
+	jstr(&b, x->id);
+	if (x->id[0] == 'm') {
+		mv_buf_adds(&b, ",\"title\":");
+		jstr(&b, x->name);
+		if (x->year)
+			mv_buf_printf(&b, ",\"year\":%d", x->year);
+		else
+			mv_buf_adds(&b, ",\"year\":null");
+		mv_buf_adds(&b, ",\"level\":");
+		jstr(&b, x->level);
+		mv_buf_adds(&b, ",\"status\":");
+		jstr(&b, x->status);
+		if (x->tmdb)
+			mv_buf_printf(&b, ",\"tmdb\":%lld", x->tmdb);
+		else
+			mv_buf_adds(&b, ",\"tmdb\":null");
+		mv_buf_adds(&b, ",\"imdb\":");
+		jstr_or_null(&b, x->imdb);
+		mv_buf_adds(&b, ",\"addedAt\":");
+		jstr_or_null(&b, x->added);
+		mv_buf_adds(&b, ",\"lastRead\":");
+		jstr_or_null(&b, x->last_read);
+		mv_buf_adds(&b, ",\"video\":");
+		jstr_or_null(&b, x->video);
+	} else {
+		mv_buf_adds(&b, ",\"name\":");
+		jstr(&b, x->name);
+		if (x->tmdb)
+			mv_buf_printf(&b, ",\"tmdb\":%lld", x->tmdb);
+		else
+			mv_buf_adds(&b, ",\"tmdb\":null");
+		mv_buf_adds(&b, ",\"level\":");
+		jstr(&b, x->level);
+		mv_buf_adds(&b, ",\"movies\":[");
+		qsort(x->links, x->nlinks, sizeof *x->links, link_cmp);
+		for (size_t i = 0; i < x->nlinks; i++) {
+			struct link *l = &x->links[i];
+
+			if (i)
+				mv_buf_add(&b, ",", 1);
+			mv_buf_adds(&b, "{\"movie\":");
+			jstr(&b, l->movie->id);
+			mv_buf_adds(&b, l->role == 'c' ? ",\"role\":\"cast\",\"character\":" :
+			    ",\"role\":\"crew\",\"job\":");
+			jstr(&b, l->detail ? l->detail : "");
+			mv_buf_add(&b, "}", 1);
+		}
+		mv_buf_add(&b, "]", 1);
+	}
+	mv_buf_add(&b, "}", 1);
+	x->json = b.buf;
+	return x->json;
+}
+
+/* A set of strings for byExternal: first claimant in id order wins. */
+struct sset {
+	const char **slot;
+	size_t cap;
+};
+
+static int
+sset_add(struct sset *s, const char *k)
+{
+	size_t i;
+
+	for (i = hash(k) & (s->cap - 1); s->slot[i]; i = (i + 1) & (s->cap - 1))
+		if (strcmp(s->slot[i], k) == 0)
+			return 0;
+	s->slot[i] = k;
+	return 1;
+}
+
+/* The whole document text of one index (kind 'm' or 'p'). */
+static void
+index_text(struct mv_index *ix, char kind, struct mv_buf *b)
+{
+	struct node **arr = kind == 'm' ? ix->msorted : ix->psorted;
+	size_t n = kind == 'm' ? ix->nm : ix->np, count = 0, next = 0, i, j;
+	struct sset set;
+	char when[32];
+	int first = 1;
+
+	for (i = 0; i < n; i++)
+		if (arr[i]->present) {
+			count++;
+			next += arr[i]->next;
+		}
+	mv_buf_printf(b, "{\"schemaVersion\":1,\"generatedAt\":\"%s\",\"count\":%zu,\"items\":[",
+	    mv_time_fmt(mv_now(), when), count);
+	for (i = 0; i < n; i++) {
+		if (!arr[i]->present)
+			continue;
+		mv_buf_adds(b, first ? "\n" : ",\n");
+		mv_buf_adds(b, node_json(arr[i]));
+		first = 0;
+	}
+	mv_buf_adds(b, "\n],\"byExternal\":{");
+	for (set.cap = 64; set.cap < next * 2 + 2; set.cap *= 2)
+		;
+	set.slot = mv_xcalloc(set.cap, sizeof *set.slot);
+	first = 1;
+	for (i = 0; i < n; i++) {
+		if (!arr[i]->present)
+			continue;
+		for (j = 0; j < arr[i]->next; j++) {
+			if (!sset_add(&set, arr[i]->ext[j]))
+				continue;
+			if (!first)
+				mv_buf_add(b, ",", 1);
+			first = 0;
+			jstr(b, arr[i]->ext[j]);
+			mv_buf_add(b, ":", 1);
+			jstr(b, arr[i]->id);
+		}
+	}
+	free(set.slot);
+	mv_buf_adds(b, "}}\n");
+}
+
+/* ---- the public API --------------------------------------------------- */
+
+struct mv_index *
+mv_index_new(void)
+{
+	return mv_xcalloc(1, sizeof(struct mv_index));
+}
+
+void
+mv_index_free(struct mv_index *ix)
+{
+	if (!ix)
+		return;
+	for (int k = 0; k < 2; k++) {
+		struct node **arr = k ? ix->psorted : ix->msorted;
+		size_t n = k ? ix->np : ix->nm;
+
+		for (size_t i = 0; i < n; i++) {
+			struct node *x = arr[i];
+
+			node_clear(x);
+			for (size_t j = 0; j < x->nlinks; j++)
+				free(x->links[j].detail);
+			free(x->links);
+			free(x->linked);
+			free(x->last_read);
+			free(x->id);
+			free(x);
+		}
+	}
+	free(ix->msorted);
+	free(ix->psorted);
+	free(ix->movies.slot);
+	free(ix->people.slot);
+	free(ix);
+	free(rbuf);
+	rbuf = NULL;
+	rcap = 0;
+}
+
+void
+mv_index_nosync(struct mv_index *ix, int nosync)
+{
+	ix->nosync = nosync;
+}
+
+size_t
+mv_index_count(const struct mv_index *ix, char kind)
+{
+	struct node **arr = kind == 'm' ? ix->msorted : ix->psorted;
+	size_t n = kind == 'm' ? ix->nm : ix->np, c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		c += arr[i]->present;
+	return c;
+}
+
+int
+mv_index_dirty(const struct mv_index *ix)
+{
+	return ix->mdirty || ix->pdirty;
+}
+
+/* Reload the movie id: its entry and the people lists its credits touch. */
+static int
+update_movie(struct mv_index *ix, const char *id)
+{
+	struct node *m = node_get(ix, id), **aff;
+	struct prof p;
+	size_t n, i;
+	int r = prof_load(id, &p);
+
+	if (r <= 0) {
+		/* Gone or broken: out of the index, as a rebuild would do. */
+		if (m->present)
+			ix->mdirty = 1;
+		node_clear(m);
+		memset(&p, 0, sizeof p);
+	} else {
+		char *old = m->json;
+
+		m->json = NULL;
+		node_fill(m, &p);
+		node_json(m);
+		if (!old || strcmp(old, m->json) != 0)
+			ix->mdirty = 1;
+		free(old);
+	}
+	n = movie_credits(ix, m, &p, &aff);
+	for (i = 0; i < n; i++) {
+		struct node *per = aff[i];
+		char *old;
+
+		if (!per->present)
+			continue;
+		if (!per->json) {
+			ix->pdirty = 1;
+			continue;
+		}
+		old = per->json;
+		per->json = NULL;
+		if (strcmp(old, node_json(per)) != 0)
+			ix->pdirty = 1;
+		free(old);
+	}
+	free(aff);
+	prof_free(&p);
+	return r < 0 ? -1 : 0;
+}
+
+static int
+update_person(struct mv_index *ix, const char *id)
+{
+	struct node *x = node_get(ix, id);
+	struct prof p;
+	int r = prof_load(id, &p);
+	char *old = x->json;
+
+	x->json = NULL;
+	if (r <= 0) {
+		if (x->present)
+			ix->pdirty = 1;
+		free(old);
+		old = NULL;
+		node_clear(x);
+		person_links(ix, x, NULL);
+	} else {
+		node_fill(x, &p);
+		person_links(ix, x, &p);
+		if (!old || strcmp(old, node_json(x)) != 0)
+			ix->pdirty = 1;
+	}
+	free(old);
+	prof_free(&p);
+	return r < 0 ? -1 : 0;
+}
+
+int
+mv_index_update(struct mv_index *ix, const char *id)
+{
+	if (mv_id_valid(id, 'm'))
+		return update_movie(ix, id);
+	if (mv_id_valid(id, 'p'))
+		return update_person(ix, id);
+	errno = EINVAL;
+	return -1;
+}
+
+/* Sorted list of the ids in dir ("Movies"), by number. *n gets the count. */
+static char **
+list_ids(const char *dir, char kind, size_t *n)
+{
+	char *path = mv_path("%s", dir), **v = NULL;
+	size_t cap = 0;
+	DIR *d;
+	struct dirent *e;
+
+	*n = 0;
+	if (!(d = opendir(path))) {
+		if (errno != ENOENT)
+			mv_warn("read %s", dir);
+		free(path);
+		return NULL;
+	}
+	free(path);
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		char id[64];
+
+		if (len < 7 || len >= sizeof id || strcmp(e->d_name + len - 5, ".json"))
+			continue;
+		memcpy(id, e->d_name, len - 5);
+		id[len - 5] = '\0';
+		if (!mv_id_valid(id, kind))
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			v = mv_xrealloc(v, cap * sizeof *v);
+		}
+		v[(*n)++] = mv_xstrdup(id);
+	}
+	closedir(d);
+	return v;
+}
+
+int
+mv_index_usage(struct mv_index *ix)
+{
+	char *path = mv_path("stats/usage.json");
+	const char *why;
+	cJSON *doc = mv_json_load(path, 256 * 1024 * 1024, &why), *movies, *e;
+	int changed = 0;
+
+	free(path);
+	if (!doc) {
+		if (errno == ENOENT)
+			return 0;
+		mv_warnx("unable to read stats/usage.json: %s", why);
+		return -1;
+	}
+	movies = cJSON_GetObjectItemCaseSensitive(doc, "movies");
+	if (!cJSON_IsObject(movies)) {
+		mv_warnx("unable to read stats/usage.json: no movies object");
+		cJSON_Delete(doc);
+		return -1;
+	}
+	/* Every movie's lastRead comes from the file; absent means never. */
+	for (size_t i = 0; i < ix->nm; i++) {
+		struct node *x = ix->msorted[i];
+		const char *last = NULL;
+
+		e = cJSON_GetObjectItemCaseSensitive(movies, x->id);
+		if (cJSON_IsObject(e))
+			last = mv_json_str(e, "last", NULL);
+		if (same_str(last, x->last_read))
+			continue;
+		free(x->last_read);
+		x->last_read = last ? mv_xstrdup(last) : NULL;
+		free(x->json);
+		x->json = NULL;
+		if (x->present) {
+			ix->mdirty = 1;
+			changed = 1;
+		}
+	}
+	cJSON_Delete(doc);
+	return changed;
+}
+
+long
+mv_index_scan(struct mv_index *ix)
+{
+	long skipped = 0;
+	size_t n, i;
+	char **ids;
+	struct prof p;
+
+	ids = list_ids("Movies", 'm', &n);
+	for (i = 0; i < n; i++) {
+		struct node *m = node_get(ix, ids[i]), **aff;
+
+		if (prof_load(ids[i], &p) > 0) {
+			node_fill(m, &p);
+			movie_credits(ix, m, &p, &aff);
+			free(aff);
+		} else
+			skipped++;
+		prof_free(&p);
+		free(ids[i]);
+	}
+	free(ids);
+	ids = list_ids("People", 'p', &n);
+	for (i = 0; i < n; i++) {
+		struct node *x = node_get(ix, ids[i]);
+
+		if (prof_load(ids[i], &p) > 0) {
+			node_fill(x, &p);
+			person_links(ix, x, &p);
+		} else
+			skipped++;
+		prof_free(&p);
+		free(ids[i]);
+	}
+	free(ids);
+	mv_index_usage(ix);
+	/* Every entry's text now, so that an update can tell whether it
+	 * changed an entry; a write after a scan reuses them. */
+	for (i = 0; i < ix->nm; i++)
+		if (ix->msorted[i]->present)
+			node_json(ix->msorted[i]);
+	for (i = 0; i < ix->np; i++)
+		if (ix->psorted[i]->present)
+			node_json(ix->psorted[i]);
+	ix->mdirty = ix->pdirty = 0;
+	return skipped;
+}
+
+/* Write path atomically; without fsync when the index says nosync. */
+static int
+write_file(struct mv_index *ix, const char *path, const struct mv_buf *b)
+{
+	char *tmp;
+	int fd, saved;
+
+	if (!ix->nosync)
+		return mv_write_atomic(path, b->buf, b->len);
+	tmp = mv_xasprintf("%s.tmp.%ld", path, (long)getpid());
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		goto fail;
+	if (mv_write_all(fd, b->buf, b->len) < 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		goto fail_unlink;
+	}
+	if (close(fd) < 0 || rename(tmp, path) < 0)
+		goto fail_unlink;
+	free(tmp);
+	return 0;
+fail_unlink:
+	saved = errno;
+	unlink(tmp);
+	errno = saved;
+fail:
+	saved = errno;
+	free(tmp);
+	errno = saved;
+	return -1;
+}
+
+int
+mv_index_write(struct mv_index *ix, int force)
+{
+	struct mv_buf b = {0};
+	char *path;
+	int r = 0;
+
+	for (int k = 0; k < 2 && r == 0; k++) {
+		char kind = k ? 'p' : 'm';
+		int *dirty = k ? &ix->pdirty : &ix->mdirty;
+
+		if (!force && !*dirty)
+			continue;
+		b.len = 0;
+		index_text(ix, kind, &b);
+		path = mv_path("index/%s", k ? "people.json" : "movies.json");
+		r = write_file(ix, path, &b);
+		if (r < 0 && errno == ENOENT) {
+			char *dir = mv_path("index");
+
+			if (mv_mkdir_p(dir, 0755) == 0)
+				r = write_file(ix, path, &b);
+			free(dir);
+		}
+		if (r < 0)
+			mv_warn("write index/%s", k ? "people.json" : "movies.json");
+		else
+			*dirty = 0;
+		free(path);
+	}
+	mv_buf_free(&b);
+	return r;
+}
+
+/* Newest mtime among the *.json files of dir; 0 if none. */
+static struct timespec
+newest(const char *dir, struct timespec t)
+{
+	char *path = mv_path("%s", dir);
+	int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	struct dirent *e;
+	struct stat st;
+
+	free(path);
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return t;
+	}
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+
+		if (len < 6 || strcmp(e->d_name + len - 5, ".json"))
+			continue;
+		if (fstatat(dfd, e->d_name, &st, 0) == 0 &&
+		    (st.st_mtim.tv_sec > t.tv_sec || (st.st_mtim.tv_sec == t.tv_sec &&
+		    st.st_mtim.tv_nsec > t.tv_nsec)))
+			t = st.st_mtim;
+	}
+	closedir(d);
+	return t;
+}
+
+int
+mv_index_stale(void)
+{
+	struct timespec t = {0, 0}, oldest = {0, 0};
+	struct stat st;
+
+	for (int k = 0; k < 2; k++) {
+		char *path = mv_path("index/%s", k ? "people.json" : "movies.json");
+		int r = stat(path, &st);
+
+		free(path);
+		if (r < 0)
+			return 1;
+		if (k == 0 || st.st_mtim.tv_sec < oldest.tv_sec ||
+		    (st.st_mtim.tv_sec == oldest.tv_sec && st.st_mtim.tv_nsec < oldest.tv_nsec))
+			oldest = st.st_mtim;
+	}
+	t = newest("Movies", t);
+	t = newest("People", t);
+	return t.tv_sec > oldest.tv_sec ||
+	    (t.tv_sec == oldest.tv_sec && t.tv_nsec > oldest.tv_nsec);
+}
+
+/* ---- claims ------------------------------------------------------------ */
+
+static int
+node_has_ext(const struct node *x, const char *key)
+{
+	for (size_t i = 0; x && x->present && i < x->next; i++)
+		if (strcmp(x->ext[i], key) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Walk index/ext/<kind>/: call fn for each claim with its owner. Used to
+ * drop (rebuild) or report (check) claims that no profile backs.
+ */
+static long
+stale_claims(struct mv_index *ix, char kind, FILE *report)
+{
+	char *dir = mv_path("index/ext/%c", kind);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	long n = 0;
+
+	if (!d) {
+		free(dir);
+		return 0;
+	}
+	while ((e = readdir(d))) {
+		char *colon = strchr(e->d_name, ':'), *owner;
+		struct node *x;
+
+		if (e->d_name[0] == '.' || !colon)
+			continue;
+		*colon = '\0';
+		owner = mv_claim_owner(kind, e->d_name, colon + 1);
+		*colon = ':';
+		if (!owner)
+			continue;
+		x = map_get(kind == 'm' ? &ix->movies : &ix->people, owner);
+		if (!node_has_ext(x, e->d_name)) {
+			n++;
+			if (report)
+				fprintf(report, "claims: %c/%s: stale: %s has no %s\n",
+				    kind, e->d_name, owner, e->d_name);
+			else {
+				*colon = '\0';
+				if (mv_unclaim(e->d_name, colon + 1, owner) < 0)
+					mv_warn("remove claim index/ext/%c/%s:%s", kind,
+					    e->d_name, colon + 1);
+				*colon = ':';
+			}
+		}
+		free(owner);
+	}
+	closedir(d);
+	free(dir);
+	return n;
+}
+
+/* Claim or check every external id of the present nodes. report: print
+ * what is wrong instead of repairing. Returns the problems found. */
+static long
+claims(struct mv_index *ix, FILE *report)
+{
+	long bad = 0;
+
+	for (int k = 0; k < 2; k++) {
+		char kind = k ? 'p' : 'm';
+		struct node **arr = k ? ix->psorted : ix->msorted;
+		size_t n = k ? ix->np : ix->nm;
+
+		bad += stale_claims(ix, kind, report);
+		for (size_t i = 0; i < n; i++) {
+			struct node *x = arr[i];
+
+			for (size_t j = 0; x->present && j < x->next; j++) {
+				char *key = mv_xstrdup(x->ext[j]), *colon = strchr(key, ':');
+				char *owner = NULL;
+
+				*colon = '\0';
+				if (report) {
+					owner = mv_claim_owner(kind, key, colon + 1);
+					if (!owner || strcmp(owner, x->id) != 0) {
+						bad++;
+						fprintf(report, "claims: %c/%s:%s: %s%s, %s has it\n",
+						    kind, key, colon + 1, owner ? "owned by " : "missing",
+						    owner ? owner : "", x->id);
+					}
+				} else if (mv_claim(key, colon + 1, x->id, &owner) < 0) {
+					bad++;
+					if (errno == EEXIST)
+						mv_warnx("unable to claim %s:%s for %s: owned by %s",
+						    key, colon + 1, x->id, owner);
+					else
+						mv_warn("claim %s:%s for %s", key, colon + 1, x->id);
+				}
+				free(owner);
+				free(key);
+			}
+		}
+	}
+	return bad;
+}
+
+long
+mv_index_claims(struct mv_index *ix)
+{
+	return claims(ix, NULL);
+}
+
+/* ---- check ---------------------------------------------------------------- */
+
+/* Names of the members of a and b whose values differ, "title,year". */
+static void
+diff_members(const cJSON *a, const cJSON *b, struct mv_buf *out)
+{
+	const cJSON *m;
+
+	cJSON_ArrayForEach(m, a) {
+		const cJSON *o = cJSON_GetObjectItemCaseSensitive(b, m->string);
+
+		if (!o || !cJSON_Compare(m, o, 1))
+			mv_buf_printf(out, "%s%s", out->len ? "," : "", m->string);
+	}
+	cJSON_ArrayForEach(m, b)
+		if (!cJSON_GetObjectItemCaseSensitive(a, m->string))
+			mv_buf_printf(out, "%s%s", out->len ? "," : "", m->string);
+}
+
+static long
+check_one(struct mv_index *ix, char kind, FILE *out)
+{
+	const char *name = kind == 'm' ? "movies" : "people", *why;
+	char *path = mv_path("index/%s.json", name);
+	cJSON *doc = mv_json_load(path, 1024UL * 1024 * 1024, &why), *items, *it;
+	cJSON *fresh, *fx, *bx;
+	struct map *map = kind == 'm' ? &ix->movies : &ix->people;
+	struct node **arr = kind == 'm' ? ix->msorted : ix->psorted;
+	size_t n = kind == 'm' ? ix->nm : ix->np, i;
+	struct mv_buf b = {0};
+	long bad = 0;
+	long long prev = 0;
+
+	free(path);
+	if (!doc) {
+		fprintf(out, "%s: unable to read index/%s.json: %s\n", name, name, why);
+		return 1;
+	}
+	items = cJSON_GetObjectItemCaseSensitive(doc, "items");
+	if (!cJSON_IsArray(items)) {
+		fprintf(out, "%s: index/%s.json has no items array\n", name, name);
+		cJSON_Delete(doc);
+		return 1;
+	}
+	if (mv_json_int(doc, "count", -1) != cJSON_GetArraySize(items)) {
+		fprintf(out, "%s: count is %lld, items has %d\n", name,
+		    mv_json_int(doc, "count", -1), cJSON_GetArraySize(items));
+		bad++;
+	}
+	cJSON_ArrayForEach(it, items) {
+		const char *id = mv_json_str(it, "id", NULL);
+		struct node *x = id && mv_id_valid(id, kind) ? map_get(map, id) : NULL;
+
+		if (!id || !mv_id_valid(id, kind)) {
+			fprintf(out, "%s: an item has no valid id\n", name);
+			bad++;
+			continue;
+		}
+		if (atoll(id + 1) <= prev) {
+			fprintf(out, "%s: %s: out of order or repeated\n", name, id);
+			bad++;
+		}
+		prev = atoll(id + 1);
+		if (!x || !x->present) {
+			fprintf(out, "%s: %s: in the index, but no valid %s/%s.json\n",
+			    name, id, kind == 'm' ? "Movies" : "People", id);
+			bad++;
+			continue;
+		}
+		fresh = cJSON_Parse(node_json(x));
+		if (!cJSON_Compare(fresh, it, 1)) {
+			b.len = 0;
+			diff_members(fresh, it, &b);
+			fprintf(out, "%s: %s: differs: %s\n", name, id, b.buf ? b.buf : "");
+			bad++;
+		}
+		cJSON_Delete(fresh);
+		x->present = 2; /* seen; set back to 1 below */
+	}
+	for (i = 0; i < n; i++) {
+		if (arr[i]->present == 1) {
+			fprintf(out, "%s: %s: missing from the index\n", name, arr[i]->id);
+			bad++;
+		}
+		if (arr[i]->present == 2)
+			arr[i]->present = 1;
+	}
+	/* byExternal: compare with what a rebuild would write. */
+	b.len = 0;
+	index_text(ix, kind, &b);
+	fresh = cJSON_Parse(b.buf);
+	fx = cJSON_GetObjectItemCaseSensitive(fresh, "byExternal");
+	bx = cJSON_GetObjectItemCaseSensitive(doc, "byExternal");
+	if (!cJSON_IsObject(bx)) {
+		fprintf(out, "%s: byExternal missing\n", name);
+		bad++;
+	} else {
+		cJSON *m;
+
+		cJSON_ArrayForEach(m, fx) {
+			const char *have = mv_json_str(bx, m->string, NULL);
+
+			if (!have || strcmp(have, m->valuestring) != 0) {
+				fprintf(out, "%s: byExternal %s: %s, expected %s\n", name,
+				    m->string, have ? have : "missing", m->valuestring);
+				bad++;
+			}
+		}
+		cJSON_ArrayForEach(m, bx)
+			if (!cJSON_GetObjectItemCaseSensitive(fx, m->string)) {
+				fprintf(out, "%s: byExternal %s: stale\n", name, m->string);
+				bad++;
+			}
+	}
+	cJSON_Delete(fresh);
+	cJSON_Delete(doc);
+	mv_buf_free(&b);
+	return bad;
+}
+
+long
+mv_index_check(struct mv_index *ix, FILE *out)
+{
+	return check_one(ix, 'm', out) + check_one(ix, 'p', out) + claims(ix, out);
+}
+
+/* ---- pagination -------------------------------------------------------- */
+
+struct sortctx {
+	const char *key;   /* "title", "year", "added", "lastRead", "id" */
+	int reverse;
+};
+
+static const char *
+item_str(const cJSON *it, const char *k)
+{
+	return mv_json_str(it, k, NULL);
+}
+
+static int
+cmp_id(const cJSON *a, const cJSON *b)
+{
+	const char *x = item_str(a, "id"), *y = item_str(b, "id");
+	long long p = x ? atoll(x + 1) : 0, q = y ? atoll(y + 1) : 0;
+
+	return p < q ? -1 : p > q;
+}
+
+/* Compare two items under ctx; ties go by id so the order is total.
+ * Missing values (null year, never read) sort last in both directions. */
+static int
+cmp_items(const cJSON *a, const cJSON *b, const struct sortctx *c)
+{
+	int r = 0, na, nb;
+
+	if (strcmp(c->key, "title") == 0) {
+		const char *x = item_str(a, "title"), *y = item_str(b, "title");
+
+		if (!x)
+			x = item_str(a, "name");
+		if (!y)
+			y = item_str(b, "name");
+		na = !x;
+		nb = !y;
+		if (!na && !nb)
+			r = strcasecmp(x, y);
+	} else if (strcmp(c->key, "year") == 0) {
+		double x = mv_json_num(a, "year", -1), y = mv_json_num(b, "year", -1);
+
+		na = x < 0;
+		nb = y < 0;
+		if (!na && !nb)
+			r = x < y ? -1 : x > y;
+	} else if (strcmp(c->key, "id") == 0) {
+		na = nb = 0;
+	} else {
+		/* added and lastRead: the newest first. RFC 3339 UTC strings
+		 * from one writer compare as text. */
+		const char *k = strcmp(c->key, "added") == 0 ? "addedAt" : "lastRead";
+		const char *x = item_str(a, k), *y = item_str(b, k);
+
+		na = !x;
+		nb = !y;
+		if (!na && !nb)
+			r = -strcmp(x, y);
+	}
+	if (na != nb)
+		return na ? 1 : -1;
+	if (c->reverse)
+		r = -r;
+	if (r == 0)
+		r = c->reverse ? -cmp_id(a, b) : cmp_id(a, b);
+	return r;
+}
+
+static int
+cmp_qsort(const void *a, const void *b, void *ctx)
+{
+	return cmp_items(*(cJSON *const *)a, *(cJSON *const *)b, ctx);
+}
+
+int
+mv_index_sort_valid(const char *sort)
+{
+	if (*sort == '-')
+		sort++;
+	return strcmp(sort, "title") == 0 || strcmp(sort, "year") == 0 ||
+	    strcmp(sort, "added") == 0 || strcmp(sort, "lastRead") == 0 ||
+	    strcmp(sort, "id") == 0;
+}
+
+cJSON *
+mv_index_page(const cJSON *items, const char *sort, long page, long per_page,
+    const char *base)
+{
+	struct sortctx c;
+	cJSON **v, *res, *arr, *it;
+	long total, pages, i, from;
+	int n = 0;
+
+	if (!sort)
+		sort = "id";
+	if (!cJSON_IsArray(items) || !mv_index_sort_valid(sort) || page < 1 ||
+	    per_page < 1) {
+		errno = EINVAL;
+		return NULL;
+	}
+	c.reverse = *sort == '-';
+	c.key = sort + c.reverse;
+	total = cJSON_GetArraySize(items);
+	v = mv_xmalloc(((size_t)total + 1) * sizeof *v);
+	cJSON_ArrayForEach(it, items)
+		v[n++] = it;
+	qsort_r(v, (size_t)n, sizeof *v, cmp_qsort, &c);
+	pages = (total + per_page - 1) / per_page;
+	res = cJSON_CreateObject();
+	arr = cJSON_AddArrayToObject(res, "items");
+	from = (page - 1) * per_page;
+	for (i = from; i < total && i < from + per_page && from / per_page == page - 1; i++)
+		cJSON_AddItemToArray(arr, cJSON_Duplicate(v[i], 1));
+	free(v);
+	cJSON_AddNumberToObject(res, "page", (double)page);
+	cJSON_AddNumberToObject(res, "perPage", (double)per_page);
+	cJSON_AddNumberToObject(res, "totalItems", (double)total);
+	cJSON_AddNumberToObject(res, "totalPages", (double)pages);
+	if (page < pages) {
+		char *s = mv_xasprintf("%s?page=%ld&perPage=%ld&sort=%s",
+		    base ? base : "", page + 1, per_page, sort);
+
+		cJSON_AddStringToObject(res, "next", s);
+		free(s);
+	} else
+		cJSON_AddNullToObject(res, "next");
+	if (page > 1 && pages > 0) {
+		char *s = mv_xasprintf("%s?page=%ld&perPage=%ld&sort=%s",
+		    base ? base : "", page - 1 < pages ? page - 1 : pages, per_page, sort);
+
+		cJSON_AddStringToObject(res, "prev", s);
+		free(s);
+	} else
+		cJSON_AddNullToObject(res, "prev");
+	return res;
+}
+
+cJSON *
+mv_index_load(char kind, const char **why)
+{
+	char *path = mv_path("index/%s", kind == 'm' ? "movies.json" : "people.json");
+	cJSON *doc = mv_json_load(path, 1024UL * 1024 * 1024, why);
+
+	free(path);
+	if (doc && (!cJSON_IsObject(doc) ||
+	    !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(doc, "items")))) {
+		cJSON_Delete(doc);
+		errno = 0;
+		*why = "not an index (no items array)";
+		return NULL;
+	}
+	return doc;
+}

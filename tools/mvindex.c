@@ -1,0 +1,312 @@
+/* mvindex.c: build index/movies.json and index/people.json, or keep them current from events. */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mv.h"
+
+static const char USAGE[] =
+    "usage: mvindex [--data DIR] [--no-sync] [--batch N] [--delay MS]\n"
+    "       mvindex [--data DIR] [--no-sync] --rebuild\n"
+    "       mvindex [--data DIR] --check\n"
+    "Keep index/movies.json and index/people.json in step with the profiles.\n"
+    "With no mode, a filter: pass events through, update the indexes from\n"
+    "mv.movie.*, mv.video.added and mv.person.* events, emit mv.index.updated.\n"
+    "  -d, --data DIR   data directory (default $MV_DATA)\n"
+    "  -r, --rebuild    build both indexes and the external-id claims from\n"
+    "                   Movies/ and People/, then exit\n"
+    "  -c, --check      compare the indexes and claims with the profiles;\n"
+    "                   print each difference; exit 1 if there is any\n"
+    "  -S, --no-sync    rename index files into place without fsync\n"
+    "  -b, --batch N    filter: write after at most N updates (1000)\n"
+    "  -t, --delay MS   filter: write at most MS ms after an update (1000)\n"
+    "  -h, --help       print this help\n";
+
+static volatile sig_atomic_t stop;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* Take the index lock for a write; -1 (after a warning) if impossible:
+ * then the write goes ahead anyway, since a rebuild repairs a race. */
+static int
+lock_index(void)
+{
+	char *run = mv_path("run");
+	int fd;
+
+	mv_mkdir_p(run, 0755);
+	free(run);
+	if ((fd = mv_lock("index", 1)) < 0)
+		mv_warn("lock run/index.lock");
+	return fd;
+}
+
+static int
+rebuild(int nosync)
+{
+	struct mv_index *ix = mv_index_new();
+	long skipped, conflicts;
+	int lock = lock_index(), code = MV_EX_OK;
+
+	mv_index_nosync(ix, nosync);
+	skipped = mv_index_scan(ix);
+	if (mv_index_write(ix, 1) < 0)
+		code = mv_exit_for_errno(errno);
+	conflicts = mv_index_claims(ix);
+	if (lock >= 0)
+		close(lock);
+	if (code == MV_EX_OK && skipped + conflicts > 0) {
+		mv_warnx("%ld document%s skipped, %ld claim conflict%s", skipped,
+		    skipped == 1 ? "" : "s", conflicts, conflicts == 1 ? "" : "s");
+		code = MV_EX_DATAERR;
+	}
+	mv_index_free(ix);
+	return code;
+}
+
+static int
+check(void)
+{
+	struct mv_index *ix = mv_index_new();
+	long diffs;
+
+	mv_index_scan(ix);
+	diffs = mv_index_check(ix, stdout);
+	mv_index_free(ix);
+	return diffs ? MV_EX_NOTFOUND : MV_EX_OK;
+}
+
+/* ---- filter mode --------------------------------------------------------- */
+
+static struct mv_index *ix;
+static unsigned long pending;     /* updates since the last write */
+static uint64_t pending_since;    /* mv_mono_ns() of the first of them */
+
+/* Write what changed and tell the next stage; keep going on failure
+ * (reported as an mv.error event too): the next burst retries. */
+static void
+flush_index(int force)
+{
+	cJSON *d;
+	int lock;
+
+	if (force || mv_index_dirty(ix)) {
+		lock = lock_index();
+		if (mv_index_write(ix, force) < 0) {
+			int e = errno;
+
+			d = cJSON_CreateObject();
+			cJSON_AddStringToObject(d, "stage", "index");
+			cJSON_AddNumberToObject(d, "code", mv_exit_for_errno(e));
+			cJSON_AddStringToObject(d, "message", strerror(e));
+			mv_emit("mv.error", NULL, d);
+			if (lock >= 0)
+				close(lock);
+			pending = 0;
+			return;
+		}
+		if (lock >= 0)
+			close(lock);
+		d = cJSON_CreateObject();
+		cJSON_AddNumberToObject(d, "movies", (double)mv_index_count(ix, 'm'));
+		cJSON_AddNumberToObject(d, "people", (double)mv_index_count(ix, 'p'));
+		mv_emit("mv.index.updated", NULL, d);
+	}
+	pending = 0;
+}
+
+/* The record an event is about, or NULL if it changes no profile. */
+static const char *
+event_record(const cJSON *ev, const char *type)
+{
+	static const char *const movie_types[] = {
+		"mv.movie.created", "mv.movie.matched", "mv.movie.enriched",
+		"mv.movie.downgraded", "mv.movie.needs-review", "mv.video.added",
+	};
+	const cJSON *data = mv_event_data(ev);
+	const char *id = mv_json_str(data, "id", NULL);
+	char kind = 0;
+
+	for (size_t i = 0; i < sizeof movie_types / sizeof *movie_types; i++)
+		if (strcmp(type, movie_types[i]) == 0)
+			kind = 'm';
+	if (strcmp(type, "mv.person.created") == 0 ||
+	    strcmp(type, "mv.person.enriched") == 0)
+		kind = 'p';
+	if (!kind)
+		return NULL;
+	if (mv_id_valid(id, kind))
+		return id;
+	/* needs-review may carry id null; the subject may still name it. */
+	id = mv_event_subject(ev);
+	return mv_id_valid(id, kind) ? id : NULL;
+}
+
+/* 1 if a whole line is already buffered, so the next read cannot block. */
+static int
+line_buffered(const struct mv_lines *r)
+{
+	return r->eof || memchr(r->buf + r->start, '\n', r->end - r->start) != NULL;
+}
+
+static int
+filter(unsigned long batch, unsigned long delay_ms, int nosync)
+{
+	struct mv_lines r;
+	struct pollfd pfd = {0, POLLIN, 0};
+	char *line;
+	size_t len;
+	int got;
+
+	ix = mv_index_new();
+	mv_index_nosync(ix, nosync);
+	/* The files are the truth: scan them all once (cheaper than trusting
+	 * an index a crash may have left behind, and it gives every entry's
+	 * sources), and write only if the index on disk is missing or older
+	 * than a profile: a restart after a crash repairs it here. */
+	mv_index_scan(ix);
+	if (mv_index_stale())
+		flush_index(1);
+	mv_lines_init(&r, 0, "stdin", MV_EVENT_MAX);
+	for (;;) {
+		if (!line_buffered(&r)) {
+			/* About to wait for input: the burst is over. */
+			if (mv_index_dirty(ix) && poll(&pfd, 1, 0) == 0)
+				flush_index(0);
+			mv_out_flush();
+			while (!stop && poll(&pfd, 1, -1) < 0 && errno == EINTR)
+				;
+			if (stop)
+				break;
+		}
+		got = mv_lines_next(&r, &line, &len);
+		if (got < 0) {
+			mv_warn("read standard input");
+			flush_index(0);
+			mv_lines_free(&r);
+			mv_index_free(ix);
+			return MV_EX_IOERR;
+		}
+		if (got == 0)
+			break;
+		const char *why, *type, *id;
+		cJSON *ev = mv_event_parse(line, len, &why);
+
+		if (!ev) {
+			mv_warnx("stdin:%lu: %s, skipped", r.lineno, why);
+			continue;
+		}
+		mv_out_line(line, len);
+		type = mv_event_type(ev);
+		if ((id = event_record(ev, type))) {
+			mv_index_update(ix, id);
+			if (pending++ == 0)
+				pending_since = mv_mono_ns();
+		} else if (strcmp(type, "mv.stats.updated") == 0) {
+			if (mv_index_usage(ix) > 0 && pending++ == 0)
+				pending_since = mv_mono_ns();
+		}
+		cJSON_Delete(ev);
+		if (pending && (pending >= batch ||
+		    mv_mono_ns() - pending_since >= delay_ms * 1000000ULL))
+			flush_index(0);
+		if (stop)
+			break;
+	}
+	flush_index(0);
+	mv_out_flush();
+	mv_lines_free(&r);
+	mv_index_free(ix);
+	return MV_EX_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"data", required_argument, NULL, 'd'},
+		{"rebuild", no_argument, NULL, 'r'},
+		{"check", no_argument, NULL, 'c'},
+		{"no-sync", no_argument, NULL, 'S'},
+		{"batch", required_argument, NULL, 'b'},
+		{"delay", required_argument, NULL, 't'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *data = NULL;
+	int c, mode = 0, nosync = 0, code, filter_opt = 0;
+	unsigned long batch = 1000, delay = 1000;
+	char *end;
+	struct sigaction sa;
+
+	mv_init(argv[0]);
+	while ((c = getopt_long(argc, argv, "d:rcSb:t:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			data = optarg;
+			break;
+		case 'r':
+		case 'c':
+			if (mode && mode != c) {
+				fputs(USAGE, stderr);
+				return MV_EX_USAGE;
+			}
+			mode = c;
+			break;
+		case 'S':
+			nosync = 1;
+			break;
+		case 'b':
+		case 't':
+			errno = 0;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (errno || *end || !*optarg || optarg[0] == '-' ||
+			    (c == 'b' && v == 0)) {
+				mv_warnx("invalid --%s value: %s", c == 'b' ? "batch" : "delay", optarg);
+				fputs(USAGE, stderr);
+				return MV_EX_USAGE;
+			}
+			if (c == 'b')
+				batch = v;
+			else
+				delay = v;
+			filter_opt = 1;
+			break;
+		case 'h':
+			fputs(USAGE, stdout);
+			return mv_finish(MV_EX_OK);
+		default:
+			fputs(USAGE, stderr);
+			return MV_EX_USAGE;
+		}
+	}
+	if (optind != argc || (mode && filter_opt) || (mode == 'c' && nosync)) {
+		fputs(USAGE, stderr);
+		return MV_EX_USAGE;
+	}
+	if ((code = mv_data_open(data, 0)) != 0)
+		return code;
+	if (mode == 'r')
+		code = rebuild(nosync);
+	else if (mode == 'c')
+		code = check();
+	else {
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_term;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+		code = filter(batch, delay, nosync);
+	}
+	return mv_finish(code);
+}
