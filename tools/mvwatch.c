@@ -878,7 +878,11 @@ on_event(const struct inotify_event *ev)
 	mv_buf_free(&b);
 }
 
-/* Read and handle every queued inotify event. */
+/*
+ * Read and handle one buffer of inotify events. One read per wake-up, not
+ * a loop until EAGAIN, so a steady stream of events cannot starve the
+ * timers, the FIFO or a SIGTERM.
+ */
 static void
 read_events(void)
 {
@@ -886,24 +890,20 @@ read_events(void)
 	static char buf[65536] __attribute__((aligned(__alignof__(struct inotify_event))));
 	ssize_t n;
 
-	for (;;) {
+	do
 		n = read(ifd, buf, sizeof buf);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN)
-				return;
-			mv_die(MV_EX_IOERR, "read inotify events");
-		}
-		if (n == 0)
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		if (errno == EAGAIN)
 			return;
-		for (char *p = buf; p < buf + n;) {
-			const struct inotify_event *ev = (const struct inotify_event *)p;
+		mv_die(MV_EX_IOERR, "read inotify events");
+	}
+	for (char *p = buf; p < buf + n;) {
+		const struct inotify_event *ev = (const struct inotify_event *)p;
 
-			p += sizeof *ev + ev->len;
-			if (state == WATCHING || (ev->mask & IN_Q_OVERFLOW))
-				on_event(ev);
-		}
+		p += sizeof *ev + ev->len;
+		if (state == WATCHING || (ev->mask & IN_Q_OVERFLOW))
+			on_event(ev);
 	}
 }
 
@@ -1170,7 +1170,7 @@ main(int argc, char **argv)
 	root_dev = st.st_dev;
 	root_mount = is_mount(root, &st);
 	if (full_scan() < 0 && state == WATCHING)
-		mv_diex(MV_EX_NOINPUT, "unable to watch %s", root);
+		exit(MV_EX_NOINPUT); /* unreadable, and full_scan said why */
 	mv_out_flush();
 	if (state == WATCHING)
 		ready(1);
