@@ -56,7 +56,7 @@ teardown() {
 	# Every long option a verb's usage names is documented.
 	for v in $(listed_verbs); do
 		for o in $(mvctl help "$v" | sed -n 1p | grep -o -- '--[a-z-]*' | sort -u); do
-			grep -q -- "Fl ${o#-}" "$man" || { echo "option $o of $v missing from mvctl.1"; return 1; }
+			grep -qF -- "Fl \\-${o#--}" "$man" || { echo "option $o of $v missing from mvctl.1"; return 1; }
 		done
 	done
 	if command -v mandoc >/dev/null; then
