@@ -367,26 +367,50 @@ static struct tag tags[] = {
 };
 #define NTAGS (sizeof tags / sizeof tags[0])
 
+/* Open-addressing hash of the table, built once: lookups are the hot
+ * path (two per word, with the two-word tags). */
+#define HASH_SIZE 1024 /* power of two, over twice NTAGS */
+static short hash_slot[HASH_SIZE];
 static pthread_once_t tags_once = PTHREAD_ONCE_INIT;
 
-static int
-tag_cmp(const void *a, const void *b)
+static unsigned
+hash_key(const char *k, size_t n)
 {
-	return strcmp(((const struct tag *)a)->key, ((const struct tag *)b)->key);
+	unsigned h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)k[i]) * 16777619u;
+	return h;
 }
 
 static void
-tags_sort(void)
+tags_index(void)
 {
-	qsort(tags, NTAGS, sizeof tags[0], tag_cmp);
+	size_t i;
+
+	for (i = 0; i < NTAGS; i++) {
+		unsigned h = hash_key(tags[i].key, strlen(tags[i].key)) & (HASH_SIZE - 1);
+
+		while (hash_slot[h])
+			h = (h + 1) & (HASH_SIZE - 1);
+		hash_slot[h] = (short)(i + 1);
+	}
 }
 
 static const struct tag *
-tag_find(const char *key)
+tag_find(const char *key, size_t n)
 {
-	struct tag k = {key, 0, 0, 0, NULL};
+	unsigned h = hash_key(key, n) & (HASH_SIZE - 1);
 
-	return bsearch(&k, tags, NTAGS, sizeof tags[0], tag_cmp);
+	while (hash_slot[h]) {
+		const struct tag *g = &tags[hash_slot[h] - 1];
+
+		if (!strcmp(g->key, key))
+			return g;
+		h = (h + 1) & (HASH_SIZE - 1);
+	}
+	return NULL;
 }
 
 /* ---- tokens ---------------------------------------------------------- */
@@ -473,10 +497,7 @@ tokenize(struct comp *c)
 		struct tok *t = &c->t[c->n];
 		unsigned char ch = s[i];
 
-		memset(t, 0, sizeof *t);
-		t->num = -1;
-		t->span = 1;
-		t->off = (unsigned short)i;
+		*t = (struct tok){.num = -1, .span = 1, .off = (unsigned short)i};
 		if (is_sep(ch)) {
 			i++;
 			hyph = 0;
@@ -622,7 +643,7 @@ classify_key(const char *key, size_t kl, const char *raw, size_t rl,
 			t->num = (short)atoi(key);
 		return 0;
 	}
-	g = tag_find(key);
+	g = tag_find(key, kl);
 	if (g) {
 		if ((g->flags & F_UP) && has_lower(raw, rl))
 			return 0;
@@ -632,6 +653,11 @@ classify_key(const char *key, size_t kl, const char *raw, size_t rl,
 		t->canon = g->canon;
 		return g->cls != C_NONE && g->str != S_PLAIN;
 	}
+	/* Every pattern below holds a digit; most title words do not. */
+	for (i = 0; i < kl && !is_digit(key[i]); i++)
+		;
+	if (i == kl)
+		return 0;
 	/* 1080p, 720i, 1080p24, 1920x1080 */
 	if (kl >= 4 && is_digit(key[0])) {
 		for (i = 0; is_digit(key[i]); i++)
@@ -659,7 +685,7 @@ classify_key(const char *key, size_t kl, const char *raw, size_t rl,
 		t->cls = C_CODEC, t->str = S_STRONG, t->flags = F_TECH;
 		return 1;
 	}
-	for (i = 0; audio[i]; i++)
+	for (i = 0; audio[i] && strchr("adflmopt", key[0]); i++)
 		if (prefix_digits(key, audio[i], NULL) ||
 		    prefix_digits(key, audio[i], "ch")) {
 			t->cls = C_AUDIO, t->str = S_STRONG, t->flags = F_TECH;
@@ -775,8 +801,9 @@ classify(struct comp *c)
 		kl = make_key(TXT(c, i), t->len, key);
 		if (kl == 0)
 			continue;
-		/* Two words that form one tag win over either alone. */
-		if (i + 1 < c->n && adjacent(c, i)) {
+		/* Two words that form one tag win over either alone (WEB-DL,
+		 * Blu-ray, H.264, Dual Audio, Open Matte): short halves only. */
+		if (kl <= 4 && i + 1 < c->n && c->t[i + 1].len <= 5 && adjacent(c, i)) {
 			struct tok tmp;
 			size_t k2;
 
@@ -1577,8 +1604,10 @@ prefix_skip(const char *s, size_t n)
 	return 0;
 }
 
+/* Read one component; need_fold: compute the folded title even when
+ * only folder comparisons need it. */
 static void
-part_read(struct part *p, const char *s, size_t n, int ymax)
+part_read(struct part *p, const char *s, size_t n, int ymax, int need_fold)
 {
 	size_t skip;
 
@@ -1599,7 +1628,7 @@ part_read(struct part *p, const char *s, size_t n, int ymax)
 
 		p->title = clean_title(p->c.s + a->off, b->off + b->len - a->off);
 	}
-	if (p->title) {
+	if (p->title && (need_fold || (!p->r.year && !p->r.ntags))) {
 		p->fold = mv_title_fold(p->title);
 		p->r.generic = generic_name(p->fold) && !p->r.year && !p->r.ntags;
 		if (!*p->fold) {
@@ -1855,7 +1884,7 @@ mv_parse_name(const char *path, struct mv_name *out)
 {
 	/* Components from the end: file, parent, grandparent, … */
 	enum { UP = 3 };
-	struct part *parts;
+	struct part parts[UP + 1];
 	const char *comp[UP + 1];
 	size_t clen[UP + 1];
 	size_t n = strlen(path), e, ext;
@@ -1863,7 +1892,7 @@ mv_parse_name(const char *path, struct mv_name *out)
 	struct mv_buf langs = {0}, ed = {0};
 	const struct part *f, *a = NULL, *near = NULL;
 
-	pthread_once(&tags_once, tags_sort);
+	pthread_once(&tags_once, tags_index);
 	memset(out, 0, sizeof *out);
 	/* trailing slashes name the directory itself */
 	while (n > 0 && path[n - 1] == '/')
@@ -1891,10 +1920,9 @@ mv_parse_name(const char *path, struct mv_name *out)
 		for (i = 0; out->ext[i]; i++)
 			out->ext[i] = (char)lower((unsigned char)out->ext[i]);
 	}
-	parts = mv_xcalloc((size_t)nc, sizeof *parts);
-	part_read(&parts[0], comp[0], clen[0] - ext, ymax);
+	part_read(&parts[0], comp[0], clen[0] - ext, ymax, nc > 1);
 	for (i = 1; i < nc; i++)
-		part_read(&parts[i], comp[i], clen[i], ymax);
+		part_read(&parts[i], comp[i], clen[i], ymax, 1);
 	f = &parts[0];
 	/* The nearest folder that says something, and the nearest folder
 	 * that is not a role name (VIDEO_TS, CD1, Sample). */
@@ -1971,7 +1999,6 @@ mv_parse_name(const char *path, struct mv_name *out)
 	}
 	for (i = 0; i < nc; i++)
 		part_free(&parts[i]);
-	free(parts);
 	return out->title ? 0 : -1;
 }
 
