@@ -25,9 +25,6 @@ unsigned mv_tmdb_flags;
  * many in a 1-second window.
  */
 #define RATE_HEADROOM 1.02
-/* A next-token time this far ahead cannot be a real queue: a stale state
- * file from before a reboot (the monotonic clock restarted). */
-#define RATE_STALE_NS (60ull * 1000000000ull)
 
 enum base_kind { BASE_HTTPS, BASE_HTTP, BASE_FILE };
 
@@ -374,15 +371,18 @@ mv_tmdb_parse(const char *body, size_t len, const char **why)
 
 /*
  * Take one token from the bucket every mv process shares. The bucket holds
- * one token (so no 1-second window ever sees more than the rate) and is
- * kept in run/tmdb.rate as the monotonic time the next token is due; the
- * lock is held only to reserve a slot, the wait happens outside it.
+ * one token, refilled 1/rate after the last one was taken, so that no
+ * 1-second window ever sees more than the rate. run/tmdb.rate keeps the
+ * monotonic time the last token was really taken: a process woken late
+ * must not let the next one catch up, or the server would see two
+ * requests closer than 1/rate. The lock is held across the short wait,
+ * which also queues the processes in turn.
  * Returns 0, or an exit code after a message.
  */
 static int
 rate_take(void)
 {
-	uint64_t interval, now = 0, due, start = 0;
+	uint64_t interval, now, last;
 	char buf[64], *path;
 	int lock, fd, code = 0;
 	ssize_t n;
@@ -403,12 +403,13 @@ rate_take(void)
 	}
 	n = pread(fd, buf, sizeof buf - 1, 0);
 	buf[n > 0 ? n : 0] = '\0';
-	due = strtoull(buf, NULL, 10);
+	last = strtoull(buf, NULL, 10);
 	now = mv_mono_ns();
-	if (due < now || due > now + RATE_STALE_NS)
-		due = now;
-	start = due;
-	n = snprintf(buf, sizeof buf, "%llu\n", (unsigned long long)(start + interval));
+	if (last > now)
+		last = 0;  /* from before a reboot: the clock restarted */
+	if (last && last + interval > now)
+		sleep_ns(last + interval - now);
+	n = snprintf(buf, sizeof buf, "%llu\n", (unsigned long long)mv_mono_ns());
 	if (pwrite(fd, buf, (size_t)n, 0) != n || ftruncate(fd, n) < 0) {
 		code = mv_exit_for_errno(errno);
 		mv_warn("write %s", path);
@@ -417,8 +418,6 @@ rate_take(void)
 out:
 	free(path);
 	close(lock);
-	if (code == 0 && start > now)
-		sleep_ns(start - now);
 	return code;
 }
 
