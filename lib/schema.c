@@ -138,7 +138,8 @@ struct mv_schemas {
  * it, so "." and bracket expressions match code points, not bytes, as in
  * ECMA-262. The switch is per thread (uselocale) and cheap.
  */
-static locale_t utf8_locale(void)
+static locale_t
+utf8_locale(void)
 {
 	static int tried;
 	static locale_t loc;
@@ -152,7 +153,8 @@ static locale_t utf8_locale(void)
 	return loc;
 }
 
-static int hexval(int c)
+static int
+hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -164,7 +166,8 @@ static int hexval(int c)
 }
 
 /* Read n hex digits at s; returns the value or -1. */
-static long hexn(const char *s, int n)
+static long
+hexn(const char *s, int n)
 {
 	long v = 0;
 
@@ -177,7 +180,8 @@ static long hexn(const char *s, int n)
 	return v;
 }
 
-static size_t utf8_put(char *out, long cp)
+static size_t
+utf8_put(char *out, long cp)
 {
 	if (cp < 0x80) {
 		out[0] = (char)cp;
@@ -202,7 +206,8 @@ static size_t utf8_put(char *out, long cp)
 }
 
 /* Decode one UTF-8 sequence at s; sets *cp, returns its length (1 on junk). */
-static size_t utf8_get(const char *s, long *cp)
+static size_t
+utf8_get(const char *s, long *cp)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t n;
@@ -232,7 +237,8 @@ static size_t utf8_get(const char *s, long *cp)
  * or a class escape (\d \w \s) expanded into the ASCII bitmap. Returns the
  * number of pattern bytes used, or 0 with *why set.
  */
-static size_t class_atom(const char *p, long *cp, int *isset, unsigned char *map,
+static size_t
+class_atom(const char *p, long *cp, int *isset, unsigned char *map,
     const char **why)
 {
 	*isset = 0;
@@ -291,7 +297,8 @@ static size_t class_atom(const char *p, long *cp, int *isset, unsigned char *map
  * "]", "^", "-" and "[" can be placed where POSIX reads them literally.
  * Returns bytes consumed including the closing "]", or 0 with *why.
  */
-static size_t ere_class(struct mv_buf *b, const char *p, int utf8, const char **why)
+static size_t
+ere_class(struct mv_buf *b, const char *p, int utf8, const char **why)
 {
 	unsigned char map[128] = {0};
 	struct mv_buf wide = {0};   /* non-ASCII members, as raw UTF-8 */
@@ -405,7 +412,8 @@ fail:
 }
 
 /* Append code point cp as a literal, escaped or grouped as ERE needs. */
-static void ere_literal(struct mv_buf *b, long cp)
+static void
+ere_literal(struct mv_buf *b, long cp)
 {
 	char u[8];
 	size_t n = utf8_put(u, cp);
@@ -429,7 +437,8 @@ static void ere_literal(struct mv_buf *b, long cp)
  * lookaround, backreferences, \b \B, named groups, \c, \0, \p{...}.
  * Returns malloc'd ERE.
  */
-static char *ecma_to_ere(const char *p, int utf8, const char **why)
+static char *
+ecma_to_ere(const char *p, int utf8, const char **why)
 {
 	struct mv_buf b = {0};
 	int quant = 0;      /* the last thing emitted was a quantifier */
@@ -563,7 +572,8 @@ fail:
  * Compile pattern src into ni->re once. Returns 1 if usable, 0 if not
  * (ni->rewhy says why).
  */
-static int has_high(const char *s)
+static int
+has_high(const char *s)
 {
 	for (; *s; s++)
 		if ((unsigned char)*s >= 0x80)
@@ -571,7 +581,8 @@ static int has_high(const char *s)
 	return 0;
 }
 
-static int ninfo_regex(struct ninfo *ni, const char *src)
+static int
+ninfo_regex(struct ninfo *ni, const char *src)
 {
 	locale_t loc, old = (locale_t)0;
 	const char *why = NULL;
@@ -610,7 +621,8 @@ static int ninfo_regex(struct ninfo *ni, const char *src)
 	return ni->rstate > 0;
 }
 
-static int regex_match(struct ninfo *ni, const char *s)
+static int
+regex_match(struct ninfo *ni, const char *s)
 {
 	locale_t old = (locale_t)0;
 	int rc;
@@ -625,7 +637,8 @@ static int regex_match(struct ninfo *ni, const char *s)
 
 /* ---- the node cache -------------------------------------------------- */
 
-static size_t ptrhash(const void *p)
+static size_t
+ptrhash(const void *p)
 {
 	uintptr_t x = (uintptr_t)p;
 	x ^= x >> 17;
@@ -634,7 +647,8 @@ static size_t ptrhash(const void *p)
 }
 
 /* The cached facts about node, created empty on first use. */
-static struct ninfo *ninfo_get(struct mv_schemas *set, const cJSON *node)
+static struct ninfo *
+ninfo_get(struct mv_schemas *set, const cJSON *node)
 {
 	size_t i;
 
@@ -664,7 +678,8 @@ static struct ninfo *ninfo_get(struct mv_schemas *set, const cJSON *node)
 }
 
 /* The keywords of schema object s, looked up once and then cached. */
-static const struct kw *keywords(struct mv_schemas *set, const cJSON *s)
+static const struct kw *
+keywords(struct mv_schemas *set, const cJSON *s)
 {
 	struct ninfo *ni = ninfo_get(set, s);
 	const cJSON *m;
@@ -692,7 +707,8 @@ struct uri {
 	int hauth, hquery, hfrag;
 };
 
-static void uri_parse(const char *s, struct uri *u)
+static void
+uri_parse(const char *s, struct uri *u)
 {
 	size_t i = 0;
 
@@ -732,7 +748,8 @@ static void uri_parse(const char *s, struct uri *u)
 }
 
 /* RFC 3986 5.2.4: append path p (n bytes) to out without dot segments. */
-static void remove_dots(struct mv_buf *out, const char *p, size_t n)
+static void
+remove_dots(struct mv_buf *out, const char *p, size_t n)
 {
 	size_t base = out->len;
 	const char *end = p + n;
@@ -777,7 +794,8 @@ static void remove_dots(struct mv_buf *out, const char *p, size_t n)
 }
 
 /* Resolve reference ref against base (may be NULL). Returns malloc'd. */
-static char *uri_resolve(const char *base, const char *ref)
+static char *
+uri_resolve(const char *base, const char *ref)
 {
 	struct uri b, r;
 	struct mv_buf t = {0};
@@ -847,7 +865,8 @@ static char *uri_resolve(const char *base, const char *ref)
 
 /* ---- the registry ---------------------------------------------------- */
 
-static const cJSON *reg_find(const struct mv_schemas *set, const char *uri, size_t n)
+static const cJSON *
+reg_find(const struct mv_schemas *set, const char *uri, size_t n)
 {
 	for (size_t i = 0; i < set->nregs; i++)
 		if (strlen(set->regs[i].uri) == n && !memcmp(set->regs[i].uri, uri, n))
@@ -856,7 +875,8 @@ static const cJSON *reg_find(const struct mv_schemas *set, const char *uri, size
 }
 
 /* Register uri (copied) for node. Returns 0, or -1 if already taken. */
-static int reg_add(struct mv_schemas *set, const char *uri, const cJSON *node)
+static int
+reg_add(struct mv_schemas *set, const char *uri, const cJSON *node)
 {
 	if (reg_find(set, uri, strlen(uri)))
 		return -1;
@@ -870,13 +890,15 @@ static int reg_add(struct mv_schemas *set, const char *uri, const cJSON *node)
 	return 0;
 }
 
-static int is_schema_map(const char *k)
+static int
+is_schema_map(const char *k)
 {
 	return !strcmp(k, "properties") || !strcmp(k, "patternProperties") ||
 	    !strcmp(k, "definitions") || !strcmp(k, "dependencies");
 }
 
-static int is_data(const char *k)
+static int
+is_data(const char *k)
 {
 	return !strcmp(k, "enum") || !strcmp(k, "const") ||
 	    !strcmp(k, "default") || !strcmp(k, "examples");
@@ -885,7 +907,8 @@ static int is_data(const char *k)
 static void walk(struct mv_schemas *set, const cJSON *s, const char *base, const char *where);
 
 /* Walk a value found under a keyword we do not treat as data. */
-static void walk_any(struct mv_schemas *set, const cJSON *v, const char *base,
+static void
+walk_any(struct mv_schemas *set, const cJSON *v, const char *base,
     const char *where)
 {
 	const cJSON *e;
@@ -904,7 +927,8 @@ static void walk_any(struct mv_schemas *set, const cJSON *v, const char *base,
  * "$ref" makes its siblings, "$id" included, inert (draft-07), but its
  * siblings are still walked because a pointer may lead into them.
  */
-static void walk(struct mv_schemas *set, const cJSON *s, const char *base,
+static void
+walk(struct mv_schemas *set, const cJSON *s, const char *base,
     const char *where)
 {
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(s, "$id");
@@ -954,18 +978,21 @@ static void walk(struct mv_schemas *set, const cJSON *s, const char *base,
 
 /* ---- sets of schemas ------------------------------------------------- */
 
-struct mv_schemas *mv_schemas_new(void)
+struct mv_schemas *
+mv_schemas_new(void)
 {
 	return mv_xcalloc(1, sizeof(struct mv_schemas));
 }
 
-void mv_schemas_set_loader(struct mv_schemas *set, mv_schema_loader_fn fn, void *ctx)
+void
+mv_schemas_set_loader(struct mv_schemas *set, mv_schema_loader_fn fn, void *ctx)
 {
 	set->loader = fn;
 	set->loaderctx = ctx;
 }
 
-int mv_schemas_add(struct mv_schemas *set, const char *name, cJSON *schema)
+int
+mv_schemas_add(struct mv_schemas *set, const char *name, cJSON *schema)
 {
 	char *uri = uri_resolve(MV_SCHEMA_BASE, name);
 	int bad = set->badpatterns;
@@ -991,7 +1018,8 @@ int mv_schemas_add(struct mv_schemas *set, const char *name, cJSON *schema)
 	return set->badpatterns > bad ? -1 : 0;
 }
 
-void mv_schemas_free(struct mv_schemas *set)
+void
+mv_schemas_free(struct mv_schemas *set)
 {
 	if (!set)
 		return;
@@ -1016,20 +1044,23 @@ void mv_schemas_free(struct mv_schemas *set)
 	free(set);
 }
 
-const char *mv_schemas_dir(void)
+const char *
+mv_schemas_dir(void)
 {
 	const char *e = getenv("MV_SCHEMAS");
 
 	return e && *e ? e : MV_SCHEMADIR;
 }
 
-static int namecmp(const void *a, const void *b)
+static int
+namecmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* Add every *.json under dir/rel (rel "" or "events/"). 0 or -1. */
-static int load_dir(struct mv_schemas *set, const char *dir, const char *rel, int depth)
+static int
+load_dir(struct mv_schemas *set, const char *dir, const char *rel, int depth)
 {
 	char *path = *rel ? mv_xasprintf("%s/%s", dir, rel) : mv_xstrdup(dir);
 	DIR *d = opendir(path);
@@ -1086,7 +1117,8 @@ static int load_dir(struct mv_schemas *set, const char *dir, const char *rel, in
 	return rc;
 }
 
-struct mv_schemas *mv_schemas_load(const char *dir)
+struct mv_schemas *
+mv_schemas_load(const char *dir)
 {
 	struct mv_schemas *set = mv_schemas_new();
 
@@ -1097,7 +1129,8 @@ struct mv_schemas *mv_schemas_load(const char *dir)
 	return set;
 }
 
-const char *mv_schema_for_path(const char *rel)
+const char *
+mv_schema_for_path(const char *rel)
 {
 	size_t n = strlen(rel);
 
@@ -1117,7 +1150,8 @@ const char *mv_schema_for_path(const char *rel)
 /* ---- $ref resolution ------------------------------------------------- */
 
 /* Follow JSON pointer p (already percent-decoded) from node. */
-static const cJSON *pointer_get(const cJSON *node, const char *p)
+static const cJSON *
+pointer_get(const cJSON *node, const char *p)
 {
 	char *seg = mv_xstrdup(p);
 	char *s = seg;
@@ -1154,7 +1188,8 @@ static const cJSON *pointer_get(const cJSON *node, const char *p)
 }
 
 /* Find the schema for absolute URI uri, loading its document if needed. */
-static const cJSON *resolve_uri(struct mv_schemas *set, const char *uri)
+static const cJSON *
+resolve_uri(struct mv_schemas *set, const char *uri)
 {
 	const char *h = strchr(uri, '#');
 	size_t dl = h ? (size_t)(h - uri) : strlen(uri);
@@ -1205,7 +1240,8 @@ static int validate(struct vctx *v, const cJSON *s, const cJSON *x);
 
 /* Report one error unless silent. Returns 1 (the error count). */
 __attribute__((format(printf, 3, 4)))
-static int fail(struct vctx *v, const char *kw, const char *fmt, ...)
+static int
+fail(struct vctx *v, const char *kw, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -1220,7 +1256,8 @@ static int fail(struct vctx *v, const char *kw, const char *fmt, ...)
 }
 
 /* Push a JSON pointer segment; returns the length to pop back to. */
-static size_t push_key(struct vctx *v, const char *k)
+static size_t
+push_key(struct vctx *v, const char *k)
 {
 	size_t old = v->path.len;
 
@@ -1238,7 +1275,8 @@ static size_t push_key(struct vctx *v, const char *k)
 	return old;
 }
 
-static size_t push_index(struct vctx *v, int i)
+static size_t
+push_index(struct vctx *v, int i)
 {
 	size_t old = v->path.len;
 
@@ -1247,7 +1285,8 @@ static size_t push_index(struct vctx *v, int i)
 	return old;
 }
 
-static void pop(struct vctx *v, size_t old)
+static void
+pop(struct vctx *v, size_t old)
 {
 	v->path.len = old;
 	if (v->path.buf)
@@ -1255,7 +1294,8 @@ static void pop(struct vctx *v, size_t old)
 }
 
 /* Validate silently: 1 if x is valid against s. */
-static int valid(struct vctx *v, const cJSON *s, const cJSON *x)
+static int
+valid(struct vctx *v, const cJSON *s, const cJSON *x)
 {
 	int save = v->silent, n;
 
@@ -1266,7 +1306,8 @@ static int valid(struct vctx *v, const cJSON *s, const cJSON *x)
 }
 
 /* Deep equality of JSON values; numbers by value (1 equals 1.0). */
-static int json_eq(const cJSON *a, const cJSON *b)
+static int
+json_eq(const cJSON *a, const cJSON *b)
 {
 	const cJSON *e;
 	int na = 0, nb = 0;
@@ -1298,7 +1339,8 @@ static int json_eq(const cJSON *a, const cJSON *b)
 	return 1;   /* true, false, null */
 }
 
-static const char *type_name(const cJSON *x)
+static const char *
+type_name(const cJSON *x)
 {
 	if (cJSON_IsObject(x)) return "object";
 	if (cJSON_IsArray(x)) return "array";
@@ -1309,13 +1351,15 @@ static const char *type_name(const cJSON *x)
 	return "invalid";
 }
 
-static int is_integer(const cJSON *x)
+static int
+is_integer(const cJSON *x)
 {
 	return cJSON_IsNumber(x) && isfinite(x->valuedouble) &&
 	    floor(x->valuedouble) == x->valuedouble;
 }
 
-static int type_is(const cJSON *x, const char *t)
+static int
+type_is(const cJSON *x, const char *t)
 {
 	if (!strcmp(t, "integer"))
 		return is_integer(x);
@@ -1323,7 +1367,8 @@ static int type_is(const cJSON *x, const char *t)
 }
 
 /* Shortest "%g" text of a number that reads back the same. */
-static const char *num(double d, char *buf)
+static const char *
+num(double d, char *buf)
 {
 	for (int p = 6; p <= 17; p++) {
 		snprintf(buf, 32, "%.*g", p, d);
@@ -1333,7 +1378,8 @@ static const char *num(double d, char *buf)
 	return buf;
 }
 
-static size_t utf8_len(const char *s)
+static size_t
+utf8_len(const char *s)
 {
 	size_t n = 0;
 
@@ -1345,7 +1391,8 @@ static size_t utf8_len(const char *s)
 
 /* ---- formats --------------------------------------------------------- */
 
-static int digits(const char *s, int n)
+static int
+digits(const char *s, int n)
 {
 	for (int i = 0; i < n; i++)
 		if (s[i] < '0' || s[i] > '9')
@@ -1353,13 +1400,15 @@ static int digits(const char *s, int n)
 	return 1;
 }
 
-static int num2(const char *s)
+static int
+num2(const char *s)
 {
 	return (s[0] - '0') * 10 + (s[1] - '0');
 }
 
 /* RFC 3339 full-date at s: "YYYY-MM-DD" with a real day. Returns 10 or 0. */
-static int full_date(const char *s)
+static int
+full_date(const char *s)
 {
 	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	int y, m, d;
@@ -1378,7 +1427,8 @@ static int full_date(const char *s)
 }
 
 /* RFC 3339 full-time: hh:mm:ss[.frac](Z|+hh:mm|-hh:mm). Leap second 60 ok. */
-static int full_time(const char *s)
+static int
+full_time(const char *s)
 {
 	if (!digits(s, 2) || s[2] != ':' || !digits(s + 3, 2) || s[5] != ':' ||
 	    !digits(s + 6, 2))
@@ -1400,12 +1450,14 @@ static int full_time(const char *s)
 	return 0;
 }
 
-static int is_date_time(const char *s)
+static int
+is_date_time(const char *s)
 {
 	return full_date(s) && (s[10] == 'T' || s[10] == 't') && full_time(s + 11);
 }
 
-static int uri_char(const char *p)
+static int
+uri_char(const char *p)
 {
 	if (*p == '%')
 		return hexval((unsigned char)p[1]) >= 0 && hexval((unsigned char)p[2]) >= 0;
@@ -1418,7 +1470,8 @@ static int uri_char(const char *p)
  * "%" followed by two hex digits, an authority whose port is numeric, and
  * brackets only around an IP literal host.
  */
-static int is_uri(const char *s)
+static int
+is_uri(const char *s)
 {
 	struct uri u;
 	const char *p;
@@ -1460,7 +1513,8 @@ static int is_uri(const char *s)
 }
 
 /* Check a format; unknown formats pass (draft-07 makes them advisory). */
-static int format_ok(const char *f, const char *s)
+static int
+format_ok(const char *f, const char *s)
 {
 	if (!strcmp(f, "date-time"))
 		return is_date_time(s);
@@ -1483,7 +1537,8 @@ static int format_ok(const char *f, const char *s)
 
 /* ---- keywords -------------------------------------------------------- */
 
-static int v_type(struct vctx *v, const cJSON *t, const cJSON *x)
+static int
+v_type(struct vctx *v, const cJSON *t, const cJSON *x)
 {
 	const cJSON *e;
 
@@ -1504,7 +1559,8 @@ static int v_type(struct vctx *v, const cJSON *t, const cJSON *x)
 	}
 }
 
-static int v_object(struct vctx *v, const struct kw *K, const cJSON *x)
+static int
+v_object(struct vctx *v, const struct kw *K, const cJSON *x)
 {
 	const cJSON *props = K->properties;
 	const cJSON *pats = K->patternProperties;
@@ -1609,7 +1665,8 @@ static int v_object(struct vctx *v, const struct kw *K, const cJSON *x)
 	return n;
 }
 
-static int v_array(struct vctx *v, const struct kw *K, const cJSON *x)
+static int
+v_array(struct vctx *v, const struct kw *K, const cJSON *x)
 {
 	const cJSON *items = K->items;
 	const cJSON *k, *e, *f;
@@ -1681,7 +1738,8 @@ static int v_array(struct vctx *v, const struct kw *K, const cJSON *x)
 	return n;
 }
 
-static int v_string(struct vctx *v, const struct kw *K, const cJSON *x)
+static int
+v_string(struct vctx *v, const struct kw *K, const cJSON *x)
 {
 	const cJSON *k;
 	int n = 0;
@@ -1712,7 +1770,8 @@ static int v_string(struct vctx *v, const struct kw *K, const cJSON *x)
 	return n;
 }
 
-static int v_number(struct vctx *v, const struct kw *K, const cJSON *x)
+static int
+v_number(struct vctx *v, const struct kw *K, const cJSON *x)
 {
 	const cJSON *k;
 	double d = x->valuedouble;
@@ -1753,7 +1812,8 @@ static int v_number(struct vctx *v, const struct kw *K, const cJSON *x)
  * Validate x against schema s. Returns the number of errors (in silent
  * mode, stops at the first and returns 1).
  */
-static int validate(struct vctx *v, const cJSON *s, const cJSON *x)
+static int
+validate(struct vctx *v, const cJSON *s, const cJSON *x)
 {
 	const struct kw *K;
 	const cJSON *k, *e;
@@ -1868,7 +1928,8 @@ out:
 	return n;
 }
 
-int mv_schema_validate(struct mv_schemas *set, const char *name, const cJSON *doc,
+int
+mv_schema_validate(struct mv_schemas *set, const char *name, const cJSON *doc,
     mv_schema_err_fn fn, void *ctx)
 {
 	struct vctx v = {0};
@@ -1889,7 +1950,8 @@ int mv_schema_validate(struct mv_schemas *set, const char *name, const cJSON *do
 	return n;
 }
 
-void mv_schema_err_print(void *ctx, const char *pointer, const char *keyword,
+void
+mv_schema_err_print(void *ctx, const char *pointer, const char *keyword,
     const char *message)
 {
 	mv_warnx("%s: %s: %s: %s", ctx ? (const char *)ctx : "-",
@@ -1899,7 +1961,8 @@ void mv_schema_err_print(void *ctx, const char *pointer, const char *keyword,
 /* ---- migration ------------------------------------------------------- */
 
 /* v0 -> v1 for one profile-like object: tmdbId and level "light". */
-static void migrate_record(cJSON *o)
+static void
+migrate_record(cJSON *o)
 {
 	cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "tmdbId");
 	cJSON *l = cJSON_GetObjectItemCaseSensitive(o, "level");
@@ -1920,7 +1983,8 @@ static void migrate_record(cJSON *o)
 		mv_json_set(o, "level", cJSON_CreateString("basic"));
 }
 
-int mv_schema_migrate(cJSON *doc, const char *kind, int *from)
+int
+mv_schema_migrate(cJSON *doc, const char *kind, int *from)
 {
 	cJSON *sv = cJSON_GetObjectItemCaseSensitive(doc, "schemaVersion");
 	cJSON *items, *e;

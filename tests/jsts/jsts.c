@@ -51,7 +51,8 @@ static int verbose, passed, total, nskipped;
 #define METAURI "http://json-schema.org/draft-07/schema"
 
 /* Serve remote refs from the suite's remotes/ and the meta-schema file. */
-static cJSON *loader(void *ctx, const char *uri)
+static cJSON *
+loader(void *ctx, const char *uri)
 {
 	const char *why;
 	char *path = NULL;
@@ -71,14 +72,16 @@ static cJSON *loader(void *ctx, const char *uri)
 	return s;
 }
 
-static void print_err(void *ctx, const char *ptr, const char *kw, const char *msg)
+static void
+print_err(void *ctx, const char *ptr, const char *kw, const char *msg)
 {
 	(void)ctx;
 	printf("#     %s: %s: %s\n", *ptr ? ptr : "/", kw, msg);
 }
 
 /* Run every case of one test file; rel is its name under draft7/. */
-static void run_file(const char *rel)
+static void
+run_file(const char *rel)
 {
 	char *path = mv_xasprintf("%s/tests/draft7/%s", suite, rel);
 	const char *why;
@@ -116,12 +119,14 @@ static void run_file(const char *rel)
 	free(path);
 }
 
-static int cmp(const void *a, const void *b)
+static int
+cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"help", no_argument, NULL, 'h'},

@@ -15,13 +15,15 @@ static const char USAGE[] =
 
 static int quiet;
 
-static void print_err(void *ctx, const char *ptr, const char *kw, const char *msg)
+static void
+print_err(void *ctx, const char *ptr, const char *kw, const char *msg)
 {
 	if (!quiet)
 		printf("%s: %s: %s: %s\n", (const char *)ctx, *ptr ? ptr : "/", kw, msg);
 }
 
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"help", no_argument, NULL, 'h'},
