@@ -64,13 +64,16 @@ mv_tool_run(char **argv, int in_fd, int out_fd)
 	if (pid == 0) {
 		if (in_fd < 0)
 			in_fd = open("/dev/null", O_RDONLY);
+		/* Never close one of the standard fds we were given. */
 		if (in_fd >= 0 && in_fd != 0) {
 			dup2(in_fd, 0);
-			close(in_fd);
+			if (in_fd > 2)
+				close(in_fd);
 		}
 		if (out_fd >= 0 && out_fd != 1) {
 			dup2(out_fd, 1);
-			close(out_fd);
+			if (out_fd > 2)
+				close(out_fd);
 		}
 		signal(SIGPIPE, SIG_DFL);
 		execvp(path, argv);

@@ -95,6 +95,14 @@ want_json(void)
 	return json_out;
 }
 
+/* Report verbs (check, migrate, repair, gc) print text unless --json. */
+static void
+report_text(void)
+{
+	if (json_out < 0)
+		json_out = 0;
+}
+
 /* Print v compactly on one line of stdout. */
 static void
 put_json(const cJSON *v)
@@ -1503,6 +1511,7 @@ v_check(int argc, char **argv)
 	only_common(argc, argv);
 	if (optind < argc)
 		usage_error("unexpected argument \"%s\"", argv[optind]);
+	report_text();
 	open_library();
 	bad = run_checks(&c);
 	if (want_json()) {
@@ -1592,6 +1601,7 @@ v_migrate(int argc, char **argv)
 	}
 	if (optind < argc)
 		usage_error("unexpected argument \"%s\"", argv[optind]);
+	report_text();
 	open_library();
 	if (!dry)
 		need_pipeline_stopped();
@@ -1767,6 +1777,7 @@ v_gc(int argc, char **argv)
 	}
 	if (optind < argc)
 		usage_error("unexpected argument \"%s\"", argv[optind]);
+	report_text();
 	open_library();
 	cmax = cm ? size_arg("--cache-max", cm, MV_EX_USAGE) :
 	    size_arg("cache_max", mv_config_get("cache_max", "256M"), MV_EX_CONFIG);
@@ -2265,6 +2276,7 @@ v_repair(int argc, char **argv)
 	}
 	if (optind < argc)
 		usage_error("unexpected argument \"%s\"", argv[optind]);
+	report_text();
 	open_library();
 	need_pipeline_stopped();
 	/* First what check sees, quietly: its report goes to stderr. */
@@ -2323,9 +2335,22 @@ v_repair(int argc, char **argv)
 		code = st == 127 ? MV_EX_UNAVAILABLE : st;
 	} else
 		printf("rebuilt the indexes\n");
-	if (c.invalid || c.orphans)
-		printf("left alone: %ld invalid documents, %ld orphan videos "
-		    "(see mvctl check; mvctl add FILE files an orphan)\n", c.invalid, c.orphans);
+	/* What is left, from a fresh look (its report to stderr again). */
+	{
+		struct check after = { 0 };
+		int saved = dup(1);
+
+		fflush(stdout);
+		dup2(2, 1);
+		run_checks(&after);
+		fflush(stdout);
+		dup2(saved, 1);
+		close(saved);
+		if (after.invalid || after.orphans)
+			printf("left alone: %ld invalid documents, %ld orphan videos "
+			    "(see mvctl check; mvctl add FILE files an orphan)\n",
+			    after.invalid, after.orphans);
+	}
 	return code;
 }
 

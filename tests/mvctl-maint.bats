@@ -1,0 +1,255 @@
+#!/usr/bin/env bats
+# mvctl: the maintenance verbs (check, migrate, repair, gc), add, parse,
+# and the verbs that run other tools (reindex, stats, downgrade).
+
+load test_helper
+load faketmdb
+
+setup() {
+	mv_test_env
+	cp -r "$(fixture mvctl lib)" "$MV_DATA"
+	# The fixture's index is hand-made; let mvindex write its own.
+	if [ -x "$MV_BUILD/bin/mvindex" ]; then
+		mvindex --rebuild >/dev/null 2>&1
+	fi
+}
+
+teardown() {
+	[ -z "${FAKE_PID:-}" ] || stop_group "$FAKE_PID"
+	[ -z "${FAKETMDB_PID:-}" ] || stop_faketmdb
+}
+
+need_tool() {
+	[ -x "$MV_BUILD/bin/$1" ] || skip "$1 is not built yet"
+}
+
+# Hold run/pipeline.lock like a running supervisor.
+fake_pipeline() {
+	setsid flock "$MV_DATA/run/pipeline.lock" sh -c "touch '$BATS_TEST_TMPDIR/locked'; exec sleep 300" &
+	FAKE_PID=$!
+	wait_for_file "$BATS_TEST_TMPDIR/locked"
+}
+
+@test "check: a sound library passes with a one-line summary" {
+	need_tool mvindex
+	run -0 --separate-stderr mvctl check
+	assert_output "check: 8 documents, 0 invalid; index consistent; 0 orphan videos; 0 missed in incoming/; 0 half-done filings: ok"
+	run -0 mvctl check --json
+	assert_equal "$(jq -c .summary <<<"$output")" \
+		'{"documents":8,"invalid":0,"indexConsistent":true,"indexChecked":true,"orphanVideos":0,"missedIncoming":0,"halfDoneFilings":0,"ok":true}'
+	run -64 mvctl check extra
+}
+
+@test "check: every kind of problem, one line each, exit 1" {
+	need_tool mvindex
+	jq '.year = "1979"' "$MV_DATA/Movies/m2.json" >"$MV_DATA/Movies/m2.json.new"
+	mv "$MV_DATA/Movies/m2.json.new" "$MV_DATA/Movies/m2.json"
+	echo video >"$MV_DATA/assets/videos/Lost (2001).mkv"
+	echo video >"$MV_DATA/incoming/Old.Film.2001.mkv"
+	touch -d 2026-01-01T00:00:00Z "$MV_DATA/incoming/Old.Film.2001.mkv"
+	echo video >"$MV_DATA/incoming/New.Film.2001.mkv"
+	touch -d 2026-01-20T11:30:00Z "$MV_DATA/incoming/New.Film.2001.mkv"
+	mkdir -p "$MV_DATA/run/filing"
+	echo '{}' >"$MV_DATA/run/filing/m9.json"
+	local before
+	before=$(tree_digest "$MV_DATA")
+	MV_NOW=2026-01-20T12:00:00Z run -1 --separate-stderr mvctl check
+	assert_line --regexp '^Movies/m2.json: /year: type: '
+	assert_line "assets/videos/Lost (2001).mkv: no profile points at this video"
+	assert_line "incoming/Old.Film.2001.mkv: not filed after 19d12h"
+	refute_line --partial "New.Film"
+	assert_line "run/filing/m9.json: half-done filing (mvctl repair finishes it)"
+	assert_line --index -1 --regexp "^check: 8 documents, 1 invalid; index .*; 1 orphan videos; 1 missed in incoming/; 1 half-done filings: FAILED$"
+	# check never changes anything.
+	assert_equal "$(tree_digest "$MV_DATA")" "$before"
+	MV_NOW=2026-01-20T12:00:00Z run -1 --separate-stderr mvctl check --json
+	assert_equal "$(jq -s -c '[.[] | select(.kind) | .kind] | sort' <<<"$output")" \
+		'["filing","incoming","index","orphan","schema"]'
+	assert_equal "$(jq -s -c '.[] | select(.kind == "schema") | [.file, .pointer, .keyword]' <<<"$output")" \
+		'["Movies/m2.json","/year","type"]'
+}
+
+@test "check: a profile whose id is not its file name, a missing video, broken JSON" {
+	need_tool mvindex
+	cp "$MV_DATA/Movies/m1.json" "$MV_DATA/Movies/m7.json"
+	rm "$MV_DATA/assets/videos/The Matrix (1999) [tmdbid-603].mkv"
+	echo '{' >"$MV_DATA/People/p9.json"
+	run -1 --separate-stderr mvctl check
+	assert_line "Movies/m7.json: /id: id does not match the file name"
+	assert_line "Movies/m3.json: /video/path: video missing: assets/videos/The Matrix (1999) [tmdbid-603].mkv"
+	assert_line --regexp "^People/p9.json: unable to read: "
+}
+
+@test "migrate: a v0 document is upgraded atomically; --dry-run changes nothing" {
+	cp "$(fixture mvctl v0/m4.json)" "$MV_DATA/Movies/m4.json"
+	local before
+	before=$(tree_digest "$MV_DATA")
+	run -0 mvctl migrate --dry-run --text
+	assert_line --index 0 "Movies/m4.json: schemaVersion 0 -> 1 (dry run)"
+	assert_line --index 1 "migrate: 1 would be migrated, 8 already at version 1, 0 failed"
+	assert_equal "$(tree_digest "$MV_DATA")" "$before"
+	run -0 mvctl migrate
+	assert_line --index 1 "migrate: 1 migrated, 8 already at version 1, 0 failed"
+	mvctl validate MovieProfile.json "$MV_DATA/Movies/m4.json"
+	assert_equal "$(jq -c '[.schemaVersion, .level, .externalIds.tmdb, has("tmdbId")]' "$MV_DATA/Movies/m4.json")" '[1,"basic",68,false]'
+	assert_equal "$(find "$MV_DATA/Movies" -name '.*' | wc -l)" 0
+	run -0 mvctl migrate --json
+	assert_output '{"migrated":0,"current":9,"failed":0,"dryRun":false}'
+}
+
+@test "migrate: an unknown version fails with 65 and is left alone" {
+	cp "$(fixture mvctl v0/m5-future.json)" "$MV_DATA/Movies/m5.json"
+	run -65 --separate-stderr mvctl migrate --text
+	assert_equal "$stderr" "mvctl: unable to migrate Movies/m5.json: unknown schemaVersion 7"
+	cmp "$(fixture mvctl v0/m5-future.json)" "$MV_DATA/Movies/m5.json"
+}
+
+@test "migrate and repair refuse while the pipeline runs (75), change nothing" {
+	cp "$(fixture mvctl v0/m4.json)" "$MV_DATA/Movies/m4.json"
+	fake_pipeline
+	local before
+	before=$(tree_digest "$MV_DATA")
+	run -75 --separate-stderr mvctl migrate
+	assert_equal "$stderr" "mvctl: unable to migrate: the pipeline is running; stop it first (systemctl stop mv-pipeline)"
+	run -75 mvctl repair
+	assert_equal "$(tree_digest "$MV_DATA")" "$before"
+	# A dry run only reads.
+	run -0 mvctl migrate --dry-run
+}
+
+@test "repair: nothing to do on a sound library" {
+	need_tool mvindex
+	run -0 mvctl repair
+	assert_output "repair: nothing to repair"
+}
+
+@test "repair: migrates, finishes a half-done filing, rebuilds the index, lists what it left" {
+	need_tool mvindex
+	cp "$(fixture mvctl v0/m4.json)" "$MV_DATA/Movies/m4.json"
+	echo video >"$MV_DATA/assets/videos/Lost (2001).mkv"
+	rm "$MV_DATA/index/movies.json"
+	run --separate-stderr mvctl repair --dry-run
+	assert_line --partial "repair: would finish 0 half-done filings"
+	[ ! -e "$MV_DATA/index/movies.json" ]
+	run -0 --separate-stderr mvctl repair
+	assert_line "migrated 1 documents"
+	assert_line "rebuilt the indexes"
+	assert_line "left alone: 0 invalid documents, 1 orphan videos (see mvctl check; mvctl add FILE files an orphan)"
+	assert_equal "$(jq .count "$MV_DATA/index/movies.json")" 4
+}
+
+@test "gc: trims the cache to its bound, oldest first; images in use go last" {
+	local i
+	for i in 1 2 3 4; do
+		head -c 1000 /dev/zero >"$MV_DATA/cache/tmdb/c$i.json"
+		touch -d "2026-01-0${i}T00:00:00Z" "$MV_DATA/cache/tmdb/c$i.json"
+	done
+	head -c 1000 /dev/zero >"$MV_DATA/assets/images/used.jpg"
+	head -c 1000 /dev/zero >"$MV_DATA/assets/images/unused.jpg"
+	touch -d 2026-01-01T00:00:00Z "$MV_DATA/assets/images/used.jpg"
+	jq '.images = {"poster": "assets/images/used.jpg", "backdrop": null}' "$MV_DATA/Movies/m1.json" >"$BATS_TEST_TMPDIR/m1"
+	cp "$BATS_TEST_TMPDIR/m1" "$MV_DATA/Movies/m1.json"
+	local before
+	before=$(tree_digest "$MV_DATA")
+	run -0 mvctl gc --cache-max 2500 --images-max 1K --dry-run --text
+	assert_line --index 0 "cache/tmdb: 4000 bytes, bound 2500: would remove 2 files, 2000 bytes"
+	assert_equal "$(tree_digest "$MV_DATA")" "$before"
+	run -0 mvctl gc --cache-max 2500 --images-max 1K --json
+	assert_equal "$(jq -s -c '[.[] | [.dir, .after, .removed]]' <<<"$output")" \
+		'[["cache/tmdb",2000,2],["assets/images",1000,1]]'
+	[ ! -e "$MV_DATA/cache/tmdb/c1.json" ] && [ ! -e "$MV_DATA/cache/tmdb/c2.json" ]
+	[ -e "$MV_DATA/cache/tmdb/c3.json" ] && [ -e "$MV_DATA/cache/tmdb/c4.json" ]
+	[ -e "$MV_DATA/assets/images/used.jpg" ] && [ ! -e "$MV_DATA/assets/images/unused.jpg" ]
+	run -64 mvctl gc --cache-max lots
+	MV_CACHE_MAX=lots run -78 mvctl gc
+}
+
+@test "add: a TMDB id, tmdb:, an IMDb id, from the offline sample" {
+	need_tool mvindex
+	export MV_TMDB_URL=file://$MV_TOP/data/sample/tmdb
+	run -0 --separate-stderr mvctl add 550 --text
+	assert_output "added m4: Fight Club (1999), tmdb:550"
+	mvctl validate MovieProfile.json "$MV_DATA/Movies/m4.json"
+	assert_equal "$(jq -r '[.level, .status] | join(" ")' "$MV_DATA/Movies/m4.json")" "basic ready"
+	assert_equal "$(jq -r '.byExternal["tmdb:550"]' "$MV_DATA/index/movies.json")" m4
+	run -0 mvctl add tmdb:550 --text
+	assert_output "tmdb:550 is already in the library as m4"
+	run -0 mvctl add 603 --text
+	assert_output "tmdb:603 is already in the library as m3"
+	[ ! -e "$MV_DATA/Movies/m5.json" ]
+	run -1 --separate-stderr mvctl add 999999
+	[[ $stderr == *"unable to fetch /movie/999999"* ]]
+	[ ! -e "$MV_DATA/Movies/m5.json" ]
+}
+
+@test "add: a title and year; no match and several matches list candidates, exit 1" {
+	need_tool mvindex
+	start_faketmdb
+	run -0 mvctl add "Twelve Monkeys" 1995 --text
+	assert_output "tmdb:63 is already in the library as m1"
+	run -1 --separate-stderr mvctl add "No Such Film Anywhere" 2001
+	assert_equal "$stderr" 'mvctl: no TMDB movie matches "No Such Film Anywhere" in that year'
+	run -64 mvctl add "The Matrix" 99
+}
+
+@test "add: bad tokens and combinations are usage errors" {
+	run -64 mvctl add
+	run -64 mvctl add --person abc
+	run -64 mvctl add --person 5 603
+	run -64 mvctl add 603 --copy
+	run -64 mvctl add 603 --tmdb x
+	run -66 --separate-stderr mvctl add ./no-such-file.mkv
+}
+
+@test "add FILE: an mv.file.added event reaches the running pipeline" {
+	echo video >"$BATS_TEST_TMPDIR/Brazil.1985.mkv"
+	mkfifo "$MV_DATA/run/inject.fifo"
+	exec 7<>"$MV_DATA/run/inject.fifo"
+	run -0 mvctl add "$BATS_TEST_TMPDIR/Brazil.1985.mkv" --tmdb 68 --json
+	read -r -t 5 line <&7
+	exec 7<&-
+	echo "$line" | mvctl validate events/mv.file.added.json -
+	assert_equal "$(jq -c '[.type, .data.path, .data.size, .data.tmdb]' <<<"$line")" \
+		"[\"mv.file.added\",\"$BATS_TEST_TMPDIR/Brazil.1985.mkv\",6,68]"
+}
+
+@test "add FILE --copy: the copy is staged under run/add, the original stays" {
+	echo video >"$BATS_TEST_TMPDIR/Brazil.1985.mkv"
+	mkfifo "$MV_DATA/run/inject.fifo"
+	exec 7<>"$MV_DATA/run/inject.fifo"
+	run -0 mvctl add "$BATS_TEST_TMPDIR/Brazil.1985.mkv" --copy --json
+	read -r -t 5 line <&7
+	exec 7<&-
+	assert_equal "$(jq -r .data.path <<<"$line")" "$MV_DATA/run/add/Brazil.1985.mkv"
+	cmp "$BATS_TEST_TMPDIR/Brazil.1985.mkv" "$MV_DATA/run/add/Brazil.1985.mkv"
+}
+
+@test "parse: names as arguments or stdin lines, one JSON object each" {
+	run -0 mvctl parse "The.Matrix.1999.1080p.BluRay.x264.mkv" "Twelve Monkeys (1995).avi"
+	assert_equal "${#lines[@]}" 2
+	assert_equal "$(jq -c '[.title, .year]' <<<"${lines[0]}")" '["The Matrix",1999]'
+	assert_equal "$(jq -c '[.title, .year]' <<<"${lines[1]}")" '["Twelve Monkeys",1995]'
+	run -0 sh -c 'printf "Alien.1979.mkv\nBrazil (1985).mkv\n" | mvctl parse'
+	assert_equal "${#lines[@]}" 2
+	run -65 --separate-stderr mvctl parse ""
+	assert_equal "$stderr" 'mvctl: unable to parse "": no title'
+	run -64 mvctl parse --bogus
+}
+
+@test "reindex, stats and downgrade run their tools" {
+	need_tool mvindex
+	rm "$MV_DATA/index/movies.json"
+	run -0 mvctl reindex
+	[ -e "$MV_DATA/index/movies.json" ]
+	run -64 mvctl reindex extra
+	if [ -x "$MV_BUILD/bin/mvstat" ]; then
+		run -0 mvctl stats --json
+		jq -e . <<<"$output" >/dev/null
+	fi
+	if [ -x "$MV_BUILD/bin/mvdowngrade" ]; then
+		run -0 mvctl downgrade --level minimal --dry-run
+		run -64 mvctl downgrade --level nowhere
+	fi
+	run -0 mvctl downgrade --help
+	assert_output --partial "usage: mvctl downgrade --level minimal|light"
+}
