@@ -17,7 +17,7 @@ static const char USAGE[] =
     "  when the folded title matches and, where the suite gives one, the\n"
     "  year matches exactly.\n"
     "  -v          list every failing case\n"
-    "  -q          print only the per-suite lines\n"
+    "  -q          no failing cases, even with -v (per-suite lines only)\n"
     "  -f floors   exit 1 if a suite scores below its floor (\"suite pct\")\n"
     "  -s seconds  also time the parser over all inputs for that long\n";
 
@@ -174,6 +174,8 @@ main(int argc, char **argv)
 			return MV_EX_USAGE;
 		}
 	}
+	if (quiet)
+		verbose = 0;
 	if (argc - optind > 1) {
 		fputs(USAGE, stderr);
 		return MV_EX_USAGE;
@@ -255,8 +257,6 @@ main(int argc, char **argv)
 		    (double)names / ((double)cpu / 1e9),
 		    (double)names / ((double)(now - start) / 1e9), names);
 	}
-	if (!quiet)
-		fflush(stdout);
 	for (i = 0; i < ns; i++) {
 		for (j = 0; j < suites[i].n; j++) {
 			free(suites[i].rows[j].input);

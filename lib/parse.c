@@ -1127,9 +1127,6 @@ read_comp(struct comp *c, struct reading *r)
 	int region_end;
 
 	memset(r, 0, sizeof *r);
-	for (i = 0; i < c->n; i++)
-		if (is_tag(&c->t[i]) && c->t[i].span)
-			r->ntags++;
 	ts = title_start(c, &r->lead_year);
 	stop = c->n;
 	for (i = ts; i < c->n; i = next_tok(c, i)) {
@@ -1246,6 +1243,10 @@ read_comp(struct comp *c, struct reading *r)
 	    c->t[r->te - 1].kind == K_DDASH || c->t[r->te - 1].kind == K_OPEN))
 		r->te--;
 	r->ts = ts;
+	/* Tags outside the title: "sample.mkv" is a title word, no tag. */
+	for (i = 0; i < c->n; i++)
+		if ((i < r->ts || i >= r->te) && is_tag(&c->t[i]) && c->t[i].span)
+			r->ntags++;
 }
 
 /* ---- text helpers ---------------------------------------------------- */
@@ -1606,10 +1607,40 @@ prefix_skip(const char *s, size_t n)
 
 /* Read one component; need_fold: compute the folded title even when
  * only folder comparisons need it. */
+/* Disc-structure names: VIDEO_TS, BDMV, VTS_01_1. */
+static int
+raw_generic(const char *s, size_t n)
+{
+	static const char *const names[] = {
+		"video_ts", "audio_ts", "bdmv", "stream", "certificate", "backup",
+		"playlist", "clipinf", NULL
+	};
+	char k[16];
+	size_t i;
+
+	if (n >= sizeof k)
+		return 0;
+	for (i = 0; i < n; i++)
+		k[i] = (char)lower((unsigned char)s[i]);
+	k[n] = '\0';
+	for (i = 0; names[i]; i++)
+		if (!strcmp(k, names[i]))
+			return 1;
+	return !strncmp(k, "vts_", 4) || !strncmp(k, "video_ts", 8);
+}
+
 static void
 part_read(struct part *p, const char *s, size_t n, int ymax, int need_fold)
 {
 	size_t skip;
+
+	if (raw_generic(s, n)) {
+		memset(&p->r, 0, sizeof p->r);
+		p->r.generic = 1;
+		p->c.n = 0;
+		p->title = p->fold = NULL;
+		return;
+	}
 
 	if (n > COMP_MAX)
 		n = COMP_MAX;
@@ -1625,8 +1656,13 @@ part_read(struct part *p, const char *s, size_t n, int ymax, int need_fold)
 	p->fold = NULL;
 	if (p->r.te > p->r.ts) {
 		const struct tok *a = &p->c.t[p->r.ts], *b = &p->c.t[p->r.te - 1];
+		size_t end = b->off + b->len;
 
-		p->title = clean_title(p->c.s + a->off, b->off + b->len - a->off);
+		/* keep the last dot of an acronym: "U.N.C.L.E." */
+		if (end + 1 <= p->c.len && end >= 3 && p->c.s[end] == '.' &&
+		    p->c.s[end - 2] == '.' && is_alpha((unsigned char)p->c.s[end - 1]))
+			end++;
+		p->title = clean_title(p->c.s + a->off, end - a->off);
 	}
 	if (p->title && (need_fold || (!p->r.year && !p->r.ntags))) {
 		p->fold = mv_title_fold(p->title);
