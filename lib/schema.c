@@ -1506,8 +1506,9 @@ is_uri(const char *s)
 			if (*p < '0' || *p > '9')
 				return 0;
 	}
+	/* Path, query and fragment; one "#" starts the fragment. */
 	for (p = u.path; *p; p += *p == '%' ? 3 : 1)
-		if (*p == '#' ? p[1] == '#' : !uri_char(p))
+		if (*p == '#' ? p != u.frag - 1 : !uri_char(p))
 			return 0;
 	return 1;
 }

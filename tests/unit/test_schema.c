@@ -127,6 +127,8 @@ test_keywords(void)
 	    "date-time needs the T");
 	is_int(check("{\"format\": \"uri\"}", "\"https://www.themoviedb.org/movie/63?x=1#y\""), 0, "uri");
 	is_int(check("{\"format\": \"uri\"}", "\"/movie/63\""), 1, "uri needs a scheme");
+	is_int(check("{\"format\": \"uri\"}", "\"http://a/b#c#d\""), 1, "uri: one # only");
+	is_int(check("{\"format\": \"uri\"}", "\"http://a:8o/\""), 1, "uri: numeric port");
 	is_int(check("{\"format\": \"email\"}", "\"not an email\""), 0, "unknown formats pass");
 	is_int(check("{\"if\": {\"required\": [\"a\"]}, \"then\": {\"required\": [\"b\"]}, "
 	    "\"else\": {\"required\": [\"c\"]}}", "{\"a\": 1}"), 1, "if/then");
