@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -44,7 +45,7 @@ struct link {
 };
 
 struct node {
-	char *id;              /* owned; "m12" or "p7" */
+	char id[24];           /* "m12" or "p7"; inline: one cache miss less */
 	long long num;         /* the number in the id, for sorting */
 	int present;           /* a valid profile is on disk */
 	char *json;            /* cached item text, NULL when stale */
@@ -63,10 +64,12 @@ struct node {
 	size_t nlinked, caplinked;
 };
 
-/* Open addressing on the id string; tombstones never needed (no delete:
- * a record that disappears only loses its present flag). */
+/* Open addressing on the id string, with each slot's hash kept beside it
+ * so a probe rarely touches a node that is not the one sought. No
+ * delete: a record that disappears only loses its present flag. */
 struct map {
 	struct node **slot;
+	uint64_t *h;
 	size_t cap, n;
 };
 
@@ -288,17 +291,6 @@ num_tok(struct js *s, double *v)
 	return 0;
 }
 
-static int
-lit(struct js *s, const char *w)
-{
-	size_t n = strlen(w);
-
-	if ((size_t)(s->e - s->p) < n || memcmp(s->p, w, n) != 0)
-		return fail(s, "invalid JSON");
-	s->p += n;
-	return 0;
-}
-
 /* Object and array walking: *_begin consumes the bracket; *_next returns
  * 1 when an element follows (for objects, its key is read and the colon
  * consumed), 0 at the closing bracket, -1 on an error. */
@@ -377,43 +369,129 @@ key_is(const char *k, size_t n, const char *want)
 	return n == strlen(want) && memcmp(k, want, n) == 0;
 }
 
-/* Skip any value, validating it. */
+/*
+ * Skip any value, validating it. Iterative, one tight loop over the
+ * bytes: most of a profile (overview, release dates, videos) is skipped,
+ * so this is where a rebuild spends its time.
+ */
 static int
 skip(struct js *s)
 {
-	const char *k, *t;
-	size_t n;
-	int first = 1, esc, r;
+	char stk[DEPTH_MAX];
+	int d = 0;
+	const char *p, *e = s->e;
 
 	ws(s);
-	if (s->p >= s->e)
-		return fail(s, "invalid JSON");
-	switch (*s->p) {
+	p = s->p;
+value:
+	while (p < e && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r'))
+		p++;
+	if (p >= e)
+		goto bad;
+	switch (*p) {
 	case '{':
-		if (obj_begin(s) < 0)
-			return -1;
-		while ((r = obj_next(s, &first, &k, &n)) == 1)
-			if (skip(s) < 0)
-				return -1;
-		return r;
 	case '[':
-		if (arr_begin(s) < 0)
-			return -1;
-		while ((r = arr_next(s, &first)) == 1)
-			if (skip(s) < 0)
-				return -1;
-		return r;
+		if (d + s->depth >= DEPTH_MAX) {
+			s->p = p;
+			return fail(s, "invalid JSON: nested too deep");
+		}
+		stk[d++] = *p == '{' ? '}' : ']';
+		p++;
+		while (p < e && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r'))
+			p++;
+		if (p < e && *p == stk[d - 1]) {
+			p++;
+			d--;
+			goto after;
+		}
+		if (stk[d - 1] == '}')
+			goto key;
+		goto value;
 	case '"':
-		return str_tok(s, &t, &n, &esc);
+		for (p++;; p++) {
+			if (p >= e)
+				goto bad;
+			unsigned char c = (unsigned char)*p;
+			if (c == '"')
+				break;
+			if (c < 0x20)
+				goto bad;
+			if (c == '\\') {
+				p++;
+				if (p >= e)
+					goto bad;
+				if (*p == 'u') {
+					if (e - p < 5 || hexval(p[1]) < 0 || hexval(p[2]) < 0 ||
+					    hexval(p[3]) < 0 || hexval(p[4]) < 0)
+						goto bad;
+					p += 4;
+				} else if (!strchr("\"\\/bfnrt", *p) || !*p)
+					goto bad;
+			}
+		}
+		p++;
+		break;
 	case 't':
-		return lit(s, "true");
 	case 'f':
-		return lit(s, "false");
-	case 'n':
-		return lit(s, "null");
-	default:
-		return num_tok(s, NULL);
+	case 'n': {
+		const char *w = *p == 't' ? "true" : *p == 'f' ? "false" : "null";
+		size_t n = strlen(w);
+
+		if ((size_t)(e - p) < n || memcmp(p, w, n) != 0)
+			goto bad;
+		p += n;
+		break;
 	}
+	default:
+		s->p = p;
+		if (num_tok(s, NULL) < 0)
+			return -1;
+		p = s->p;
+		break;
+	}
+after:
+	if (d == 0) {
+		s->p = p;
+		return 0;
+	}
+	while (p < e && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r'))
+		p++;
+	if (p >= e)
+		goto bad;
+	if (*p == ',') {
+		p++;
+		if (stk[d - 1] == '}')
+			goto key;
+		goto value;
+	}
+	if (*p == stk[d - 1]) {
+		p++;
+		d--;
+		goto after;
+	}
+	goto bad;
+key:
+	while (p < e && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r'))
+		p++;
+	{
+		const char *t;
+		size_t n;
+		int esc;
+
+		s->p = p;
+		if (str_tok(s, &t, &n, &esc) < 0)
+			return -1;
+		p = s->p;
+	}
+	while (p < e && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r'))
+		p++;
+	if (p >= e || *p != ':')
+		goto bad;
+	p++;
+	goto value;
+bad:
+	s->p = p;
+	return fail(s, "invalid JSON");
 }
 
 /* Typed readers: a value of another type is skipped and leaves the
@@ -471,12 +549,13 @@ hash(const char *s)
 static struct node *
 map_get(const struct map *m, const char *id)
 {
+	uint64_t h = hash(id);
 	size_t i;
 
 	if (!m->cap)
 		return NULL;
-	for (i = hash(id) & (m->cap - 1); m->slot[i]; i = (i + 1) & (m->cap - 1))
-		if (strcmp(m->slot[i]->id, id) == 0)
+	for (i = h & (m->cap - 1); m->slot[i]; i = (i + 1) & (m->cap - 1))
+		if (m->h[i] == h && strcmp(m->slot[i]->id, id) == 0)
 			return m->slot[i];
 	return NULL;
 }
@@ -484,6 +563,7 @@ map_get(const struct map *m, const char *id)
 static void
 map_put(struct map *m, struct node *n)
 {
+	uint64_t h = hash(n->id);
 	size_t i;
 
 	if ((m->n + 1) * 2 > m->cap) {
@@ -491,15 +571,18 @@ map_put(struct map *m, struct node *n)
 
 		g.cap = m->cap ? m->cap * 2 : 1024;
 		g.slot = mv_xcalloc(g.cap, sizeof *g.slot);
+		g.h = mv_xcalloc(g.cap, sizeof *g.h);
 		for (i = 0; i < m->cap; i++)
 			if (m->slot[i])
 				map_put(&g, m->slot[i]);
 		free(m->slot);
+		free(m->h);
 		*m = g;
 	}
-	for (i = hash(n->id) & (m->cap - 1); m->slot[i]; i = (i + 1) & (m->cap - 1))
+	for (i = h & (m->cap - 1); m->slot[i]; i = (i + 1) & (m->cap - 1))
 		;
 	m->slot[i] = n;
+	m->h[i] = h;
 	m->n++;
 }
 
@@ -518,7 +601,7 @@ node_get(struct mv_index *ix, const char *id)
 	if (x)
 		return x;
 	x = mv_xcalloc(1, sizeof *x);
-	x->id = mv_xstrdup(id);
+	snprintf(x->id, sizeof x->id, "%s", id);
 	x->num = atoll(id + 1);
 	map_put(m, x);
 	if (*n == *cap) {
@@ -601,8 +684,10 @@ same_str(const char *a, const char *b)
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
+/* Add a link (detail consumed: kept or freed) or add src to the same
+ * link already there. */
 static void
-link_add(struct node *person, struct node *movie, char role, const char *detail,
+link_add(struct node *person, struct node *movie, char role, char *detail,
     unsigned char src)
 {
 	struct link *l;
@@ -611,6 +696,7 @@ link_add(struct node *person, struct node *movie, char role, const char *detail,
 		l = &person->links[i];
 		if (l->movie == movie && l->role == role && same_str(l->detail, detail)) {
 			l->src |= src;
+			free(detail);
 			return;
 		}
 	}
@@ -622,7 +708,7 @@ link_add(struct node *person, struct node *movie, char role, const char *detail,
 	l = &person->links[person->nlinks++];
 	l->movie = movie;
 	l->role = role;
-	l->detail = detail ? mv_xstrdup(detail) : NULL;
+	l->detail = detail;
 	l->src = src;
 	linked_add(movie, person);
 }
@@ -968,46 +1054,40 @@ prof_check(const struct prof *p, char kind, const char *want_id)
 	return NULL;
 }
 
-/* A reusable read buffer per index (a rebuild reads 60,000 files). */
-static char *rbuf;
-static size_t rcap;
+/* A read buffer per thread, reused: a rebuild reads 60,000 files. */
+static _Thread_local char *rbuf;
+static _Thread_local size_t rcap;
 
 /*
- * Read and scan the profile of id. Returns 1 with *p filled, 0 if the
- * file does not exist, -1 after reporting "unable to read <rel>: why".
+ * Read and scan the profile of id, printing nothing (threads call it).
+ * Returns 1 with *p filled, 0 if the file does not exist, -1 with *why
+ * (a static reason) if it cannot be used.
  */
 static int
-prof_load(const char *id, struct prof *p)
+prof_read(const char *id, struct prof *p, const char **why)
 {
-	char *rel = mv_xasprintf("%s/%s.json", id[0] == 'm' ? "Movies" : "People", id);
-	char *path = mv_path("%s", rel);
-	const char *why = NULL;
+	char *path = mv_path("%s/%s.json", id[0] == 'm' ? "Movies" : "People", id);
 	struct stat st;
 	struct js s;
 	ssize_t got;
 	int fd;
 
 	memset(p, 0, sizeof *p);
+	*why = NULL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
 	if (fd < 0) {
-		int e = errno;
-
-		free(path);
-		if (e == ENOENT) {
-			free(rel);
+		if (errno == ENOENT)
 			return 0;
-		}
-		mv_warnx("unable to read %s: %s", rel, strerror(e));
-		free(rel);
+		*why = strerror(errno);
 		return -1;
 	}
-	free(path);
 	if (fstat(fd, &st) < 0)
-		why = strerror(errno);
+		*why = strerror(errno);
 	else if (!S_ISREG(st.st_mode))
-		why = "not a regular file";
+		*why = "not a regular file";
 	else if (st.st_size > PROFILE_MAX)
-		why = "document too large";
+		*why = "document too large";
 	else {
 		if ((size_t)st.st_size + 1 > rcap) {
 			free(rbuf);
@@ -1016,26 +1096,88 @@ prof_load(const char *id, struct prof *p)
 		}
 		got = mv_read_full(fd, rbuf, (size_t)st.st_size);
 		if (got < 0)
-			why = strerror(errno);
+			*why = strerror(errno);
 		else if (got != st.st_size)
-			why = "file changed while read";
+			*why = "file changed while read";
 	}
 	close(fd);
-	if (!why) {
+	if (!*why) {
 		s = (struct js){rbuf, rbuf + st.st_size, NULL, 0};
 		if (scan_profile(&s, p, id[0]) < 0)
-			why = s.err;
+			*why = s.err;
 		else
-			why = prof_check(p, id[0], id);
+			*why = prof_check(p, id[0], id);
 	}
-	if (why) {
-		mv_warnx("unable to read %s: %s", rel, why);
-		free(rel);
+	if (*why) {
 		prof_free(p);
 		return -1;
 	}
-	free(rel);
 	return 1;
+}
+
+static void
+prof_warn(const char *id, const char *why)
+{
+	mv_warnx("unable to read %s/%s.json: %s", id[0] == 'm' ? "Movies" : "People",
+	    id, why);
+}
+
+/* prof_read, reporting what is wrong: "unable to read Movies/m3.json: ..." */
+static int
+prof_load(const char *id, struct prof *p)
+{
+	const char *why;
+	int r = prof_read(id, p, &why);
+
+	if (r < 0)
+		prof_warn(id, why);
+	return r;
+}
+
+/*
+ * Read many profiles on all CPUs: the files are independent, and reading
+ * and scanning them is most of a rebuild. Results land in their slots,
+ * so the caller applies (and reports) them in id order: the output and
+ * the messages do not depend on thread timing.
+ */
+struct batch {
+	char **ids;
+	struct prof *profs;
+	const char **why;
+	int *res;
+	size_t n;
+	size_t next;           /* next slot to take; __atomic */
+};
+
+static void *
+batch_worker(void *arg)
+{
+	struct batch *b = arg;
+	size_t i;
+
+	while ((i = __atomic_fetch_add(&b->next, 1, __ATOMIC_RELAXED)) < b->n)
+		b->res[i] = prof_read(b->ids[i], &b->profs[i], &b->why[i]);
+	free(rbuf);
+	rbuf = NULL;
+	rcap = 0;
+	return NULL;
+}
+
+static void
+batch_run(struct batch *b)
+{
+	pthread_t th[8];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int n = 0;
+
+	if (cpus > 8)
+		cpus = 8;
+	for (; b->n > 64 && n < cpus - 1; n++)
+		if (pthread_create(&th[n], NULL, batch_worker, b) != 0)
+			break;
+	batch_worker(b);
+	while (n-- > 0)
+		pthread_join(th[n], NULL);
 }
 
 /* ---- applying profiles to nodes ------------------------------------- */
@@ -1080,6 +1222,7 @@ movie_credits(struct mv_index *ix, struct node *m, struct prof *p, struct node *
 		struct node *per = node_get(ix, p->pend[i].person_or_movie);
 
 		link_add(per, m, p->pend[i].role, p->pend[i].detail, SRC_MOVIE);
+		p->pend[i].detail = NULL;
 		a[n++] = per;
 	}
 	*aff = a;
@@ -1090,9 +1233,11 @@ static void
 person_links(struct mv_index *ix, struct node *per, struct prof *p)
 {
 	links_drop(per, NULL, SRC_PERSON);
-	for (size_t i = 0; p && i < p->npend; i++)
+	for (size_t i = 0; p && i < p->npend; i++) {
 		link_add(per, node_get(ix, p->pend[i].person_or_movie),
 		    p->pend[i].role, p->pend[i].detail, SRC_PERSON);
+		p->pend[i].detail = NULL;
+	}
 }
 
 /* ---- serialising ----------------------------------------------------- */
@@ -1300,7 +1445,6 @@ mv_index_free(struct mv_index *ix)
 			free(x->links);
 			free(x->linked);
 			free(x->last_read);
-			free(x->id);
 			free(x);
 		}
 	}
@@ -1308,6 +1452,8 @@ mv_index_free(struct mv_index *ix)
 	free(ix->psorted);
 	free(ix->movies.slot);
 	free(ix->people.slot);
+	free(ix->movies.h);
+	free(ix->people.h);
 	free(ix);
 	free(rbuf);
 	rbuf = NULL;
@@ -1507,37 +1653,40 @@ long
 mv_index_scan(struct mv_index *ix)
 {
 	long skipped = 0;
-	size_t n, i;
-	char **ids;
-	struct prof p;
+	struct batch b;
+	size_t i;
 
-	ids = list_ids("Movies", 'm', &n);
-	for (i = 0; i < n; i++) {
-		struct node *m = node_get(ix, ids[i]), **aff;
+	for (int k = 0; k < 2; k++) {
+		memset(&b, 0, sizeof b);
+		b.ids = list_ids(k ? "People" : "Movies", k ? 'p' : 'm', &b.n);
+		b.profs = mv_xcalloc(b.n + 1, sizeof *b.profs);
+		b.why = mv_xcalloc(b.n + 1, sizeof *b.why);
+		b.res = mv_xcalloc(b.n + 1, sizeof *b.res);
+		batch_run(&b);
+		for (i = 0; i < b.n; i++) {
+			struct node *x = node_get(ix, b.ids[i]), **aff;
+			struct prof *p = &b.profs[i];
 
-		if (prof_load(ids[i], &p) > 0) {
-			node_fill(m, &p);
-			movie_credits(ix, m, &p, &aff);
-			free(aff);
-		} else
-			skipped++;
-		prof_free(&p);
-		free(ids[i]);
+			if (b.res[i] > 0) {
+				node_fill(x, p);
+				if (k)
+					person_links(ix, x, p);
+				else {
+					movie_credits(ix, x, p, &aff);
+					free(aff);
+				}
+			} else if (b.res[i] < 0) {
+				prof_warn(b.ids[i], b.why[i]);
+				skipped++;
+			}
+			prof_free(p);
+			free(b.ids[i]);
+		}
+		free(b.ids);
+		free(b.profs);
+		free(b.why);
+		free(b.res);
 	}
-	free(ids);
-	ids = list_ids("People", 'p', &n);
-	for (i = 0; i < n; i++) {
-		struct node *x = node_get(ix, ids[i]);
-
-		if (prof_load(ids[i], &p) > 0) {
-			node_fill(x, &p);
-			person_links(ix, x, &p);
-		} else
-			skipped++;
-		prof_free(&p);
-		free(ids[i]);
-	}
-	free(ids);
 	mv_index_usage(ix);
 	/* Every entry's text now, so that an update can tell whether it
 	 * changed an entry; a write after a scan reuses them. */
@@ -1684,51 +1833,113 @@ node_has_ext(const struct node *x, const char *key)
 	return 0;
 }
 
+/* The claims on disk: "source:value" -> owner id, from one readlink each. */
+struct claimset {
+	char **key, **owner;
+	uint64_t *h;
+	size_t cap, n;
+};
+
+static void
+claimset_put(struct claimset *c, char *key, char *owner)
+{
+	uint64_t h = hash(key);
+	size_t i;
+
+	if ((c->n + 1) * 2 > c->cap) {
+		struct claimset g = {0};
+
+		g.cap = c->cap ? c->cap * 2 : 1024;
+		g.key = mv_xcalloc(g.cap, sizeof *g.key);
+		g.owner = mv_xcalloc(g.cap, sizeof *g.owner);
+		g.h = mv_xcalloc(g.cap, sizeof *g.h);
+		for (i = 0; i < c->cap; i++)
+			if (c->key[i])
+				claimset_put(&g, c->key[i], c->owner[i]);
+		free(c->key);
+		free(c->owner);
+		free(c->h);
+		*c = g;
+	}
+	for (i = h & (c->cap - 1); c->key[i]; i = (i + 1) & (c->cap - 1))
+		;
+	c->key[i] = key;
+	c->owner[i] = owner;
+	c->h[i] = h;
+	c->n++;
+}
+
+/* Owner of key on disk, or NULL. */
+static const char *
+claimset_get(const struct claimset *c, const char *key)
+{
+	uint64_t h = hash(key);
+	size_t i;
+
+	if (!c->cap)
+		return NULL;
+	for (i = h & (c->cap - 1); c->key[i]; i = (i + 1) & (c->cap - 1))
+		if (c->h[i] == h && strcmp(c->key[i], key) == 0)
+			return c->owner[i];
+	return NULL;
+}
+
+static void
+claimset_free(struct claimset *c)
+{
+	for (size_t i = 0; i < c->cap; i++) {
+		free(c->key[i]);
+		free(c->owner[i]);
+	}
+	free(c->key);
+	free(c->owner);
+	free(c->h);
+}
+
 /*
- * Walk index/ext/<kind>/: call fn for each claim with its owner. Used to
- * drop (rebuild) or report (check) claims that no profile backs.
+ * Read index/ext/<kind>/ into *c, dropping (or with report, printing)
+ * the claims that no present profile backs. Returns how many were stale.
  */
 static long
-stale_claims(struct mv_index *ix, char kind, FILE *report)
+read_claims(struct mv_index *ix, char kind, struct claimset *c, FILE *report)
 {
-	char *dir = mv_path("index/ext/%c", kind);
-	DIR *d = opendir(dir);
+	char *dir = mv_path("index/ext/%c", kind), target[64];
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
 	struct dirent *e;
 	long n = 0;
+	ssize_t len;
 
+	free(dir);
 	if (!d) {
-		free(dir);
+		if (dfd >= 0)
+			close(dfd);
 		return 0;
 	}
 	while ((e = readdir(d))) {
-		char *colon = strchr(e->d_name, ':'), *owner;
+		char *colon = strchr(e->d_name, ':');
 		struct node *x;
 
 		if (e->d_name[0] == '.' || !colon)
 			continue;
-		*colon = '\0';
-		owner = mv_claim_owner(kind, e->d_name, colon + 1);
-		*colon = ':';
-		if (!owner)
+		len = readlinkat(dfd, e->d_name, target, sizeof target - 1);
+		if (len < 0)
 			continue;
-		x = map_get(kind == 'm' ? &ix->movies : &ix->people, owner);
-		if (!node_has_ext(x, e->d_name)) {
-			n++;
-			if (report)
-				fprintf(report, "claims: %c/%s: stale: %s has no %s\n",
-				    kind, e->d_name, owner, e->d_name);
-			else {
-				*colon = '\0';
-				if (mv_unclaim(e->d_name, colon + 1, owner) < 0)
-					mv_warn("remove claim index/ext/%c/%s:%s", kind,
-					    e->d_name, colon + 1);
-				*colon = ':';
-			}
+		target[len] = '\0';
+		x = mv_id_valid(target, kind) ?
+		    map_get(kind == 'm' ? &ix->movies : &ix->people, target) : NULL;
+		if (x && node_has_ext(x, e->d_name)) {
+			claimset_put(c, mv_xstrdup(e->d_name), mv_xstrdup(target));
+			continue;
 		}
-		free(owner);
+		n++;
+		if (report)
+			fprintf(report, "claims: %c/%s: stale: %s has no %s\n",
+			    kind, e->d_name, target, e->d_name);
+		else if (unlinkat(dfd, e->d_name, 0) < 0 && errno != ENOENT)
+			mv_warn("remove claim index/ext/%c/%s", kind, e->d_name);
 	}
 	closedir(d);
-	free(dir);
 	return n;
 }
 
@@ -1743,25 +1954,29 @@ claims(struct mv_index *ix, FILE *report)
 		char kind = k ? 'p' : 'm';
 		struct node **arr = k ? ix->psorted : ix->msorted;
 		size_t n = k ? ix->np : ix->nm;
+		struct claimset c = {0};
 
-		bad += stale_claims(ix, kind, report);
+		bad += read_claims(ix, kind, &c, report);
 		for (size_t i = 0; i < n; i++) {
 			struct node *x = arr[i];
 
 			for (size_t j = 0; x->present && j < x->next; j++) {
-				char *key = mv_xstrdup(x->ext[j]), *colon = strchr(key, ':');
-				char *owner = NULL;
+				const char *have = claimset_get(&c, x->ext[j]);
+				char *key, *colon, *owner = NULL;
 
-				*colon = '\0';
+				if (have && strcmp(have, x->id) == 0)
+					continue;
 				if (report) {
-					owner = mv_claim_owner(kind, key, colon + 1);
-					if (!owner || strcmp(owner, x->id) != 0) {
-						bad++;
-						fprintf(report, "claims: %c/%s:%s: %s%s, %s has it\n",
-						    kind, key, colon + 1, owner ? "owned by " : "missing",
-						    owner ? owner : "", x->id);
-					}
-				} else if (mv_claim(key, colon + 1, x->id, &owner) < 0) {
+					bad++;
+					fprintf(report, "claims: %c/%s: %s%s, %s has it\n", kind,
+					    x->ext[j], have ? "owned by " : "missing",
+					    have ? have : "", x->id);
+					continue;
+				}
+				key = mv_xstrdup(x->ext[j]);
+				colon = strchr(key, ':');
+				*colon = '\0';
+				if (mv_claim(key, colon + 1, x->id, &owner) < 0) {
 					bad++;
 					if (errno == EEXIST)
 						mv_warnx("unable to claim %s:%s for %s: owned by %s",
@@ -1773,6 +1988,7 @@ claims(struct mv_index *ix, FILE *report)
 				free(key);
 			}
 		}
+		claimset_free(&c);
 	}
 	return bad;
 }
@@ -1880,22 +2096,31 @@ check_one(struct mv_index *ix, char kind, FILE *out)
 		fprintf(out, "%s: byExternal missing\n", name);
 		bad++;
 	} else {
+		/* Hash both sides: these objects hold tens of thousands of
+		 * members and cJSON looks members up one by one. */
+		struct claimset have = {0}, want = {0};
 		cJSON *m;
+		const char *v;
 
+		cJSON_ArrayForEach(m, bx)
+			if (cJSON_IsString(m))
+				claimset_put(&have, mv_xstrdup(m->string), mv_xstrdup(m->valuestring));
 		cJSON_ArrayForEach(m, fx) {
-			const char *have = mv_json_str(bx, m->string, NULL);
-
-			if (!have || strcmp(have, m->valuestring) != 0) {
+			claimset_put(&want, mv_xstrdup(m->string), mv_xstrdup(m->valuestring));
+			v = claimset_get(&have, m->string);
+			if (!v || strcmp(v, m->valuestring) != 0) {
 				fprintf(out, "%s: byExternal %s: %s, expected %s\n", name,
-				    m->string, have ? have : "missing", m->valuestring);
+				    m->string, v ? v : "missing", m->valuestring);
 				bad++;
 			}
 		}
 		cJSON_ArrayForEach(m, bx)
-			if (!cJSON_GetObjectItemCaseSensitive(fx, m->string)) {
+			if (!claimset_get(&want, m->string)) {
 				fprintf(out, "%s: byExternal %s: stale\n", name, m->string);
 				bad++;
 			}
+		claimset_free(&have);
+		claimset_free(&want);
 	}
 	cJSON_Delete(fresh);
 	cJSON_Delete(doc);

@@ -50,13 +50,17 @@ lock_index(void)
 	return fd;
 }
 
+/* The indexes; the one-shot modes leave them to exit(), which frees
+ * 60,000 nodes faster than free() does (a quarter of a rebuild). */
+static struct mv_index *ix;
+
 static int
 rebuild(int nosync)
 {
-	struct mv_index *ix = mv_index_new();
 	long skipped, conflicts;
 	int lock = lock_index(), code = MV_EX_OK;
 
+	ix = mv_index_new();
 	mv_index_nosync(ix, nosync);
 	skipped = mv_index_scan(ix);
 	if (mv_index_write(ix, 1) < 0)
@@ -69,25 +73,22 @@ rebuild(int nosync)
 		    skipped == 1 ? "" : "s", conflicts, conflicts == 1 ? "" : "s");
 		code = MV_EX_DATAERR;
 	}
-	mv_index_free(ix);
 	return code;
 }
 
 static int
 check(void)
 {
-	struct mv_index *ix = mv_index_new();
 	long diffs;
 
+	ix = mv_index_new();
 	mv_index_scan(ix);
 	diffs = mv_index_check(ix, stdout);
-	mv_index_free(ix);
 	return diffs ? MV_EX_NOTFOUND : MV_EX_OK;
 }
 
 /* ---- filter mode --------------------------------------------------------- */
 
-static struct mv_index *ix;
 static unsigned long pending;     /* updates since the last write */
 static uint64_t pending_since;    /* mv_mono_ns() of the first of them */
 
