@@ -6,6 +6,9 @@ LIBEXECDIR ?= $(PREFIX)/libexec/mv
 DATADIR ?= $(PREFIX)/share/mv
 MANDIR ?= $(PREFIX)/share/man
 SYSCONFDIR ?= $(PREFIX)/etc
+SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
+USERUNITDIR ?= $(PREFIX)/lib/systemd/user
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR ?=
 
 # Build directory: `make B=build-asan` keeps sanitizer objects apart.
@@ -32,6 +35,8 @@ SCRIPTS := $(wildcard scripts/mv*)
 MAN1 := $(wildcard man/*.1)
 MAN5 := $(wildcard man/*.5)
 MAN7 := $(wildcard man/*.7)
+UNITS_SYS := $(wildcard systemd/*.service systemd/*.timer)
+UNITS_USER := $(wildcard systemd/user/*.service systemd/user/*.timer)
 
 all: $(TOOLS) $(UNITS) $(PROGS)
 
@@ -92,15 +97,34 @@ install: all
 	[ -z "$(MAN1)" ] || cp $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	[ -z "$(MAN5)" ] || cp $(MAN5) $(DESTDIR)$(MANDIR)/man5/
 	[ -z "$(MAN7)" ] || cp $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+	mkdir -p $(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(USERUNITDIR) $(DESTDIR)$(BASHCOMPDIR)
+	for u in $(UNITS_SYS); do sed 's|@BINDIR@|$(BINDIR)|g' $$u >$(DESTDIR)$(SYSTEMDDIR)/$${u##*/}; done
+	for u in $(UNITS_USER); do sed 's|@BINDIR@|$(BINDIR)|g' $$u >$(DESTDIR)$(USERUNITDIR)/$${u##*/}; done
+	cp completion/mvctl.bash $(DESTDIR)$(BASHCOMPDIR)/mvctl
+	cp etc/mv.conf.example $(DESTDIR)$(DATADIR)/
 
 uninstall:
 	for t in $(notdir $(TOOLS) $(SCRIPTS)); do rm -f $(DESTDIR)$(BINDIR)/$$t; done
 	for m in $(notdir $(MAN1)); do rm -f $(DESTDIR)$(MANDIR)/man1/$$m; done
 	for m in $(notdir $(MAN5)); do rm -f $(DESTDIR)$(MANDIR)/man5/$$m; done
 	for m in $(notdir $(MAN7)); do rm -f $(DESTDIR)$(MANDIR)/man7/$$m; done
+	for u in $(notdir $(UNITS_SYS)); do rm -f $(DESTDIR)$(SYSTEMDDIR)/$$u; done
+	for u in $(notdir $(UNITS_USER)); do rm -f $(DESTDIR)$(USERUNITDIR)/$$u; done
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/mvctl
 	rm -rf $(DESTDIR)$(DATADIR)
+
+# libFuzzer run of the file-name parser (clang): make fuzz [FUZZTIME=600]
+FUZZTIME ?= 60
+fuzz:
+	@mkdir -p build-fuzz/corpus-parse
+	clang -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined -std=c11 -D_GNU_SOURCE -Ilib \
+		$(PKG_CFLAGS) -o build-fuzz/fuzz_parse fuzz/fuzz_parse.c lib/parse.c \
+		lib/alloc.c lib/diag.c lib/io.c lib/out.c $(PKG_LIBS)
+	build-fuzz/fuzz_parse -max_total_time=$(FUZZTIME) -max_len=4096 \
+		-dict=fuzz/parse.dict build-fuzz/corpus-parse fuzz/corpus-parse
 
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all bootstrap check asan bench demo install uninstall clean
+.PHONY: all bootstrap check asan bench demo install uninstall clean fuzz
