@@ -591,6 +591,17 @@ has_lower(const char *p, size_t len)
 }
 
 static int
+has_letter(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (is_alpha((unsigned char)p[i]))
+			return 1;
+	return 0;
+}
+
+static int
 all_digits(const char *k, size_t n)
 {
 	size_t i;
@@ -1883,7 +1894,12 @@ collect(const struct part *p, struct mv_name *out, struct mv_buf *langs,
 				    !out->imdb && v->len > 2)
 					out->imdb = mv_xstrndup(q, v->len);
 				else if (all_digits(q, v->len) && v->len <= 12) {
-					long long id = strtoll(q, NULL, 10);
+					long long id = 0;
+					unsigned k;
+
+					/* the digits end at the token, not at the NUL */
+					for (k = 0; k < v->len; k++)
+						id = id * 10 + (q[k] - '0');
 
 					if (!strcmp(t->canon, "tmdb") && !out->tmdb && id > 0)
 						out->tmdb = id;
@@ -1895,7 +1911,8 @@ collect(const struct part *p, struct mv_name *out, struct mv_buf *langs,
 			break;
 		}
 		if (i > p->r.te && t->hyph && t->cls == C_NONE && !t->year &&
-		    t->num < 0 && c->t[i - 1].kind == K_WORD)
+		    c->t[i - 1].kind == K_WORD && c->t[i - 1].cls != C_ID &&
+		    has_letter(TXT(c, i), t->len))
 			group = i;
 	}
 	if (group >= 0 && !out->group)
