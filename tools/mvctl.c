@@ -945,10 +945,15 @@ v_downgrade(int argc, char **argv)
 {
 	char **av = mv_xcalloc((size_t)argc + 1, sizeof *av);
 
-	/* Only --help is ours; the rest belongs to mvdowngrade. */
-	for (int i = 1; i < argc; i++)
+	/* Only --help and --data are looked at; mvdowngrade checks the rest. */
+	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
 			common_opt('h');
+		if (!strcmp(argv[i], "--data") && i + 1 < argc)
+			opt_data = argv[i + 1];
+		else if (!strncmp(argv[i], "--data=", 7))
+			opt_data = argv[i] + 7;
+	}
 	open_library();
 	av[0] = "mvdowngrade";
 	for (int i = 1; i < argc; i++)
