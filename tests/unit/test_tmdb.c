@@ -1,4 +1,4 @@
-/* test_tmdb.c: the TMDB client's parser on every real TMDB body, and its offline paths. */
+/* test_tmdb.c: every real TMDB body through the client's parser into our model; offline paths. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -336,6 +336,208 @@ kept_fields(const char *name, const cJSON *d)
 	return NULL;
 }
 
+/* Load peers/<name> into a tree, or NULL (reported as a failure). */
+static cJSON *
+load_body(const char *dir, const char *name)
+{
+	char *file = mv_xasprintf("%s/%s", dir, name);
+	const char *why;
+	cJSON *doc = mv_json_load(file, 64 << 20, &why);
+
+	if (!doc)
+		ok(0, "load %s: %s", name, why);
+	free(file);
+	return doc;
+}
+
+/* Add the part stored alone in peers/<file> to tm under part, as
+ * append_to_response would have (without the part's own "id"). */
+static void
+merge_part(cJSON *tm, const char *dir, const char *file, const char *part)
+{
+	cJSON *p = load_body(dir, file);
+
+	if (!p)
+		return;
+	cJSON_DeleteItemFromObjectCaseSensitive(p, "id");
+	mv_json_set(tm, part, p);
+}
+
+static const cJSON *
+get(const cJSON *o, const char *k)
+{
+	return cJSON_GetObjectItemCaseSensitive(o, k);
+}
+
+/* 1 if the profile's string member key equals tm's tkey (null for ""). */
+static int
+same_str(const cJSON *doc, const char *key, const cJSON *tm, const char *tkey)
+{
+	const char *want = mv_json_str(tm, tkey, NULL);
+	const cJSON *got = get(doc, key);
+
+	if (!want || !*want)
+		return cJSON_IsNull(got) || (cJSON_IsString(got) && !*got->valuestring);
+	return cJSON_IsString(got) && strcmp(got->valuestring, want) == 0;
+}
+
+/* The basic members of doc carry tm's values without loss. */
+static void
+check_basic(const char *name, const cJSON *doc, const cJSON *tm)
+{
+	const cJSON *ext = get(doc, "externalIds"), *g, *t;
+	const char *imdb = mv_json_str(tm, "imdb_id", NULL);
+	long long rt = mv_json_int(tm, "runtime", 0);
+	int i = 0, gok = 1, tok = 1;
+
+	ok(same_str(doc, "title", tm, "title") && same_str(doc, "originalTitle", tm, "original_title") &&
+	    same_str(doc, "releaseDate", tm, "release_date") && same_str(doc, "overview", tm, "overview") &&
+	    same_str(doc, "posterPath", tm, "poster_path") &&
+	    same_str(doc, "backdropPath", tm, "backdrop_path") &&
+	    same_str(doc, "tagline", tm, "tagline"),
+	    "%s: titles, date, overview, tagline and image paths kept", name);
+	ok(rt > 0 ? mv_json_int(doc, "runtime", 0) == rt : cJSON_IsNull(get(doc, "runtime")),
+	    "%s: runtime kept", name);
+	ok(mv_json_num(ext, "tmdb", 0) == mv_json_num(tm, "id", -1) &&
+	    (!imdb || !*imdb || strcmp(mv_json_str(ext, "imdb", ""), imdb) == 0),
+	    "%s: externalIds tmdb and imdb kept", name);
+	cJSON_ArrayForEach(g, get(tm, "genres")) {
+		const cJSON *n = cJSON_GetArrayItem(get(doc, "genres"), i++);
+
+		gok &= cJSON_IsString(n) && strcmp(n->valuestring, mv_json_str(g, "name", "")) == 0;
+	}
+	ok(gok && cJSON_GetArraySize(get(doc, "genres")) == i, "%s: %d genres kept", name, i);
+	i = 0;
+	cJSON_ArrayForEach(t, get(get(tm, "translations"), "translations")) {
+		const char *title = mv_json_str(get(t, "data"), "title", "");
+		char key[16];
+
+		if (!*title)
+			continue;
+		snprintf(key, sizeof key, "%s-%s", mv_json_str(t, "iso_639_1", ""),
+		    mv_json_str(t, "iso_3166_1", ""));
+		tok &= cJSON_IsString(get(get(doc, "titles"), key));
+		i++;
+	}
+	ok(tok, "%s: the %d translated titles kept", name, i);
+}
+
+/* The medium members: every kept credit is TMDB's, name and role. */
+static void
+check_medium(const char *name, const cJSON *doc, const cJSON *tm)
+{
+	const cJSON *cr = get(tm, "credits"), *c, *x;
+	int good = 1, n = 0;
+
+	cJSON_ArrayForEach(c, get(get(doc, "credits"), "cast")) {
+		int found = 0;
+
+		cJSON_ArrayForEach(x, get(cr, "cast"))
+			if (mv_json_num(x, "id", 0) == mv_json_num(c, "tmdb", -1) &&
+			    !strcmp(mv_json_str(x, "name", ""), mv_json_str(c, "name", "?")) &&
+			    !strcmp(mv_json_str(x, "character", ""), mv_json_str(c, "character", "?")))
+				found = 1;
+		good &= found && mv_id_valid(mv_json_str(c, "person", ""), 'p');
+		n++;
+	}
+	cJSON_ArrayForEach(c, get(get(doc, "credits"), "crew")) {
+		int found = 0;
+
+		cJSON_ArrayForEach(x, get(cr, "crew"))
+			if (mv_json_num(x, "id", 0) == mv_json_num(c, "tmdb", -1) &&
+			    !strcmp(mv_json_str(x, "job", ""), mv_json_str(c, "job", "?")))
+				found = 1;
+		good &= found;
+		n++;
+	}
+	ok(good && n > 0, "%s: %d credits kept, each as TMDB gave it", name, n);
+	n = 0;
+	cJSON_ArrayForEach(c, get(tm, "production_countries"))
+		n++;
+	is_int(cJSON_GetArraySize(get(doc, "productionCountries")), n,
+	    "production countries kept");
+}
+
+/*
+ * Our model: the real movie bodies (parts merged as append_to_response
+ * would) go through mv_movie_apply into MovieProfiles that keep every
+ * value and validate against the schema.
+ */
+static void
+test_model(const char *top)
+{
+	static const struct { const char *file; const char *parts[6][2]; } bodies[] = {
+		{ "movie-47964.json", { { "movie-47964-translations.json", "translations" },
+			{ "movie-47964-credits.json", "credits" },
+			{ "movie-47964-keywords.json", "keywords" },
+			{ "movie-47964-videos.json", "videos" },
+			{ "movie-47964-release_dates.json", "release_dates" } } },
+		{ "movie-550-en.json", { { "movie-550-credits-en.json", "credits" } } },
+		{ "movie-19995-de-DE-append-images.json", { { NULL, NULL } } },
+		{ "movie-299534-fr-FR-append.json", { { NULL, NULL } } },
+		{ "movie-tt1345836-append-credits-images-keywords.json", { { NULL, NULL } } },
+	};
+	char *dir = peers_dir(top), *schemas = mv_xasprintf("%s/schemas", top);
+	char tmp[] = "/tmp/test_tmdb.XXXXXX";
+	struct mv_schemas *set;
+	DIR *d;
+
+	if (!(d = opendir(dir))) {
+		printf("ok %d - # SKIP no real TMDB bodies for the model: %s\n", ++tap_n, dir);
+		free(dir);
+		free(schemas);
+		return;
+	}
+	closedir(d);
+	if (!mkdtemp(tmp) || mv_data_open(tmp, 1) != 0) {
+		ok(0, "a scratch data directory");
+		free(dir);
+		free(schemas);
+		return;
+	}
+	set = mv_schemas_load(schemas);
+	for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+		const char *name = bodies[i].file;
+		cJSON *tm = load_body(dir, name), *doc;
+		int errs;
+
+		if (!tm)
+			continue;
+		for (int j = 0; j < 6 && bodies[i].parts[j][0]; j++)
+			merge_part(tm, dir, bodies[i].parts[j][0], bodies[i].parts[j][1]);
+		doc = mv_movie_create("placeholder", 0, NULL, NULL);
+		ok(doc != NULL, "%s: a minimal profile to fill", name);
+		if (!doc) {
+			cJSON_Delete(tm);
+			continue;
+		}
+		is_int(mv_movie_apply(doc, tm, MV_BASIC), 0, "applied at basic");
+		check_basic(name, doc, tm);
+		if (get(tm, "credits")) {
+			is_int(mv_movie_apply(doc, tm, MV_MEDIUM), 0, "applied at medium");
+			check_medium(name, doc, tm);
+		}
+		if (set) {
+			errs = mv_schema_validate(set, "MovieProfile.json", doc,
+			    mv_schema_err_print, (void *)name);
+			is_int(errs, 0, "the profile is a valid MovieProfile");
+		}
+		cJSON_Delete(doc);
+		cJSON_Delete(tm);
+	}
+	if (!set)
+		ok(0, "load the schemas from %s", schemas);
+	mv_schemas_free(set);
+	{
+		char *cmd = mv_xasprintf("rm -rf '%s'", tmp);
+
+		(void)system(cmd);
+		free(cmd);
+	}
+	free(dir);
+	free(schemas);
+}
+
 static int
 name_cmp(const void *a, const void *b)
 {
@@ -527,6 +729,7 @@ main(void)
 	test_levels();
 	test_file_base(top);
 	test_peers(top);
+	test_model(top);
 	code = tap_done();
 	free(top);
 	return code;
