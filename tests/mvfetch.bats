@@ -382,3 +382,46 @@ cached() {
 	# 20/s: every gap between arrivals is close to 50 ms or more.
 	faketmdb_stats | jq -e '.times | sort | [range(1; length) as $i | .[$i] - .[$i - 1]] | min > 0.04'
 }
+
+@test "a malformed snapshot body is 65; a good one beside it still works" {
+	export MV_TMDB_URL=file://$MV_TOP/tests/fixtures/mvfetch/broken
+	run --separate-stderr mvfetch movie 1
+	[ "$status" -eq 65 ]
+	[[ $stderr == "mvfetch: unable to fetch /movie/1: malformed body in "*": not a JSON object" ]]
+	run --separate-stderr mvfetch movie 2
+	[ "$status" -eq 65 ]
+	run --separate-stderr mvfetch movie 2 3 --level medium
+	[ "$status" -eq 65 ]
+	[ "$(jq -c '[.id, .credits.cast]' <<<"$output")" = "[3,[]]" ]
+}
+
+@test "a request over MV_TMDB_TIMEOUT is retried, then 75" {
+	start_faketmdb --delay 1500
+	run --separate-stderr env MV_TMDB_TIMEOUT=0.2 MV_TMDB_RETRIES=1 mvfetch movie 63
+	[ "$status" -eq 75 ]
+	[[ $stderr == "mvfetch: unable to fetch /movie/63: "*"timed out"*"(retries exhausted)" ]]
+}
+
+@test "bad settings are configuration errors (78) before anything is created" {
+	export TMDB_API_KEY=testkey MV_TMDB_URL=http://127.0.0.1:9/3
+	local var
+	for var in MV_TMDB_RATE=fast MV_TMDB_RETRIES=-1 MV_TMDB_TIMEOUT=0 \
+		MV_TMDB_BACKOFF_MS=100,10 MV_TMDB_URL=file://relative/dir; do
+		run --separate-stderr env "$var" mvfetch movie 63
+		[ "$status" -eq 78 ] || { echo "$var: exit $status"; false; }
+		[[ $stderr == "mvfetch: unable to use "* ]]
+	done
+	[ ! -e "$MV_DATA" ]
+}
+
+@test "every option in the usage is in the man page, and the page lints" {
+	local opt
+	sed 's/\\-/-/g' "$MV_TOP/man/mvfetch.1" >"$BATS_TEST_TMPDIR/man"
+	for opt in $(mvfetch --help | grep -o -- '--[a-z-]*' | sort -u); do
+		grep -q -- "Fl ${opt#-}" "$BATS_TEST_TMPDIR/man" || { echo "missing $opt"; false; }
+	done
+	grep -q '^\.Fl o Ar dest' "$MV_TOP/man/mvfetch.1"
+	run mandoc -Tlint -W warning "$MV_TOP/man/mvfetch.1"
+	assert_success
+	assert_output ""
+}
