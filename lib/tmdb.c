@@ -203,7 +203,7 @@ url_kind(const char *url, char **dir, const char **why)
 static int
 setup(void)
 {
-	const char *url, *why = "";
+	const char *url, *s, *why = "";
 	double v;
 	int bad = 0, k;
 
@@ -241,23 +241,23 @@ setup(void)
 	 * largest wait, Retry-After included. */
 	T.backoff_ms = 500;
 	T.cap_ms = 30000;
-	if ((url = setting("MV_TMDB_BACKOFF_MS")) && *url) {
+	if ((s = setting("MV_TMDB_BACKOFF_MS")) && *s) {
 		char *end;
 		long b, c;
 
 		errno = 0;
-		b = strtol(url, &end, 10);
+		b = strtol(s, &end, 10);
 		c = T.cap_ms;
 		if (*end == ',')
 			c = strtol(end + 1, &end, 10);
 		if (errno || *end || b < 0 || c < b || c > 3600000) {
-			mv_warnx("unable to use MV_TMDB_BACKOFF_MS=%s: want BASE[,CAP] in ms", url);
+			mv_warnx("unable to use MV_TMDB_BACKOFF_MS=%s: want BASE[,CAP] in ms", s);
 			return T.code = MV_EX_CONFIG;
 		}
 		T.backoff_ms = b;
 		T.cap_ms = c;
 	}
-	T.debug = (url = setting("MV_TMDB_DEBUG")) && *url && strcmp(url, "0");
+	T.debug = (s = setting("MV_TMDB_DEBUG")) && *s && strcmp(s, "0");
 
 	T.token = credential("TMDB_TOKEN", &bad);
 	if (!T.token)
