@@ -425,3 +425,10 @@ cached() {
 	assert_success
 	assert_output ""
 }
+
+@test "a full disk on standard output is 74" {
+	export MV_TMDB_URL=file://$MV_TOP/data/sample/tmdb
+	run --separate-stderr bash -c 'mvfetch movie 63 >/dev/full'
+	[ "$status" -eq 74 ]
+	[ "$stderr" = "mvfetch: unable to write standard output: No space left on device" ]
+}
