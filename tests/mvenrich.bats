@@ -1,0 +1,436 @@
+#!/usr/bin/env bats
+# mvenrich: matching, filing, review, retries, requests and crash safety,
+# on real files against the fake TMDB server.
+
+load test_helper
+load faketmdb
+load fixtures/mvenrich/helpers
+
+setup() {
+	mv_test_env
+	export MV_TMDB_RETRIES=0
+	mkdir -p "$MV_DATA/incoming"
+	start_faketmdb
+	IN=$MV_DATA/incoming
+}
+
+teardown() {
+	stop_faketmdb
+}
+
+# Run mvenrich on the events in the file EVENTS: its stdout in the file
+# $OUT, its stderr in $stderr, its exit status in $status.
+enrich() {
+	OUT=$BATS_TEST_TMPDIR/out.$RANDOM.ndjson
+	status=0
+	mvenrich "$@" <"$EVENTS" >"$OUT" 2>"$OUT.err" || status=$?
+	stderr=$(cat "$OUT.err")
+	output=$stderr
+}
+
+@test "mvenrich: -h prints usage on stdout; bad options exit 64" {
+	run --separate-stderr mvenrich -h
+	assert_success
+	assert_line --index 0 --partial "usage: mvenrich"
+	run --separate-stderr mvenrich --bogus
+	[ "$status" -eq 64 ]
+	[[ "$stderr" == *"usage: mvenrich"* ]]
+	run --separate-stderr mvenrich extra
+	[ "$status" -eq 64 ]
+}
+
+@test "mvenrich: a clear match is created, matched, filed, and the original removed" {
+	mkvideo "$IN/Heat.1995.1080p.BluRay.x264-GRP.mkv" 100000
+	sum=$(sha "$IN/Heat.1995.1080p.BluRay.x264-GRP.mkv")
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	ev_added "$IN/Heat.1995.1080p.BluRay.x264-GRP.mkv" >"$EVENTS"
+	enrich
+	assert_success
+	[ -z "$stderr" ]
+	# The input event passes first, unchanged; ours follow in order.
+	[ "$(head -n 1 "$OUT")" = "$(cat "$EVENTS")" ]
+	run jq -r .type "$OUT"
+	assert_output "mv.file.added
+mv.movie.created
+mv.movie.matched
+mv.movie.enriched
+mv.video.added"
+	run events_of mv.video.added "$OUT"
+	assert_output '{"id":"m1","path":"assets/videos/Heat (1995) [tmdbid-949].mkv","tmdb":949,"title":"Heat","year":1995}'
+	run events_of mv.movie.enriched "$OUT"
+	assert_output '{"id":"m1","level":"basic","from":"minimal"}'
+	[ "$(jq -r 'select(.type != "mv.file.added") | .subject' "$OUT" | sort -u)" = m1 ]
+	[ "$(sha "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949].mkv")" = "$sum" ]
+	[ -z "$(ls -A "$IN")" ]
+	run jq -c '[.status, .level, .externalIds.tmdb, .video.path, .video.source, .video.size]' "$MV_DATA/Movies/m1.json"
+	assert_output '["ready","basic",949,"assets/videos/Heat (1995) [tmdbid-949].mkv","incoming/Heat.1995.1080p.BluRay.x264-GRP.mkv",100000]'
+	[ -z "$(ls -A "$MV_DATA/run/filing" 2>/dev/null)" ]
+	profiles_valid
+	events_valid "$OUT"
+}
+
+@test "mvenrich: the year tells two films of one title apart" {
+	mkvideo "$IN/The Thing (1982).mkv"
+	mkvideo "$IN/The.Thing.2011.720p.avi"
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	{ ev_added "$IN/The Thing (1982).mkv"; ev_added "$IN/The.Thing.2011.720p.avi"; } >"$EVENTS"
+	enrich
+	assert_success
+	run events_of mv.movie.matched "$OUT"
+	assert_output '{"id":"m1","tmdb":1091,"title":"The Thing","year":1982}
+{"id":"m2","tmdb":60935,"title":"The Thing","year":2011}'
+	[ -f "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091].mkv" ]
+	[ -f "$MV_DATA/assets/videos/The Thing (2011) [tmdbid-60935].avi" ]
+	[ -z "$(ls -A "$MV_DATA/quarantine")" ]
+}
+
+@test "mvenrich: a translated title matches (French release of Twelve Monkeys)" {
+	mkvideo "$IN/L'Armée des 12 singes (1995) FRENCH.mkv"
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	ev_added "$IN/L'Armée des 12 singes (1995) FRENCH.mkv" >"$EVENTS"
+	enrich
+	assert_success
+	run events_of mv.video.added "$OUT"
+	assert_output '{"id":"m1","path":"assets/videos/Twelve Monkeys (1995) [tmdbid-63].mkv","tmdb":63,"title":"Twelve Monkeys","year":1995}'
+	[ "$(jq -r '.titles["fr-FR"]' "$MV_DATA/Movies/m1.json")" = "L'Armée des 12 singes" ]
+}
+
+@test "mvenrich: an id in the name wins over any search" {
+	mkvideo "$IN/Some Other Name (2001) [tmdbid-63].mkv"
+	mkvideo "$IN/fc.tt0137523.mkv"
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	{ ev_added "$IN/Some Other Name (2001) [tmdbid-63].mkv"; ev_added "$IN/fc.tt0137523.mkv"; } >"$EVENTS"
+	faketmdb_reset
+	enrich
+	assert_success
+	run events_of mv.movie.matched "$OUT"
+	assert_output '{"id":"m1","tmdb":63,"title":"Twelve Monkeys","year":1995}
+{"id":"m2","tmdb":550,"title":"Fight Club","year":1999}'
+	[ "$(faketmdb_count /3/search/movie)" -eq 0 ]
+	[ "$(faketmdb_count /3/find/tt0137523)" -eq 1 ]
+}
+
+@test "mvenrich: an ambiguous name goes to quarantine with its candidates" {
+	mkvideo "$IN/The.Thing.mkv" 5000
+	sum=$(sha "$IN/The.Thing.mkv")
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	ev_added "$IN/The.Thing.mkv" >"$EVENTS"
+	enrich
+	assert_success
+	run jq -r .type "$OUT"
+	assert_output "mv.file.added
+mv.movie.created
+mv.movie.needs-review"
+	[ "$(sha "$MV_DATA/quarantine/The.Thing.mkv")" = "$sum" ]
+	run jq -c '[.candidates[].tmdb] | sort' "$MV_DATA/quarantine/The.Thing.mkv.why.json"
+	assert_output '[1091,10785,60935]'
+	run jq -r .reason "$MV_DATA/quarantine/The.Thing.mkv.why.json"
+	assert_output --partial "ambiguous"
+	run jq -c '[.status, .level, .video.path]' "$MV_DATA/Movies/m1.json"
+	assert_output '["needs-review","minimal","quarantine/The.Thing.mkv"]'
+	[ -z "$(ls -A "$MV_DATA/assets/videos")" ]
+	[ -z "$(ls -A "$IN")" ]
+	events_valid "$OUT"
+	profiles_valid
+}
+
+@test "mvenrich: the same film dropped twice is filed once; the copy goes to review" {
+	mkvideo "$IN/Heat (1995).mkv" 3000
+	cp "$IN/Heat (1995).mkv" "$IN/Heat.1995.REPACK.mkv"
+	sum=$(sha "$IN/Heat (1995).mkv")
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	{ ev_added "$IN/Heat (1995).mkv"; ev_added "$IN/Heat.1995.REPACK.mkv"; } >"$EVENTS"
+	enrich
+	assert_success
+	run events_of mv.movie.needs-review "$OUT"
+	assert_output '{"id":"m2","path":"quarantine/Heat.1995.REPACK.mkv","reason":"duplicate of m1","candidates":[{"tmdb":949,"title":"Heat","year":1995}]}'
+	[ "$(events_of mv.video.added "$OUT" | wc -l)" -eq 1 ]
+	[ "$(copies_of "$sum")" -eq 2 ]
+	[ -f "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949].mkv" ]
+	[ "$(readlink "$MV_DATA/index/ext/m/tmdb:949")" = m1 ]
+	[ "$(jq -c .externalIds "$MV_DATA/Movies/m2.json")" = '{}' ]
+}
+
+@test "mvenrich: TMDB down leaves the movie initial in incoming; a rescan reuses it" {
+	mkvideo "$IN/Heat (1995).mkv"
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	ev_added "$IN/Heat (1995).mkv" >"$EVENTS"
+	faketmdb_faults 'error_rate=1&error_status=503' >/dev/null
+	enrich
+	assert_success
+	[[ "$stderr" == *"m1 stays initial"* ]]
+	run jq -r .type "$OUT"
+	assert_output "mv.file.added
+mv.movie.created"
+	run jq -c '[.status, .level]' "$MV_DATA/Movies/m1.json"
+	assert_output '["initial","minimal"]'
+	[ -f "$IN/Heat (1995).mkv" ]
+	[ -z "$(ls -A "$MV_DATA/quarantine")" ]
+
+	# Still down: --retry says "try later" (75) and changes nothing.
+	run --separate-stderr mvenrich --retry
+	[ "$status" -eq 75 ]
+	[ -f "$IN/Heat (1995).mkv" ]
+
+	# Back up: the same path again is the same movie, not a new one.
+	faketmdb_faults clear=1 >/dev/null
+	enrich
+	assert_success
+	run jq -r '.type + " " + .subject' "$OUT"
+	assert_output "mv.file.added $IN/Heat (1995).mkv
+mv.movie.matched m1
+mv.movie.enriched m1
+mv.video.added m1"
+	[ ! -e "$MV_DATA/Movies/m2.json" ]
+	[ ! -e "$IN/Heat (1995).mkv" ]
+}
+
+@test "mvenrich: --retry files what waited for TMDB, then exits 0" {
+	mkvideo "$IN/Fight Club (1999).mkv"
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	ev_added "$IN/Fight Club (1999).mkv" >"$EVENTS"
+	faketmdb_faults 'error_rate=1&error_status=500' >/dev/null
+	enrich
+	assert_success
+	faketmdb_faults clear=1 >/dev/null
+	run --separate-stderr mvenrich --retry
+	assert_success
+	run jq -r .type <<<"$output"
+	assert_output "mv.movie.matched
+mv.movie.enriched
+mv.video.added"
+	[ -f "$MV_DATA/assets/videos/Fight Club (1999) [tmdbid-550].mkv" ]
+}
+
+@test "mvenrich: a refused key (401) is fatal: exit 78, the file stays" {
+	mkvideo "$IN/Heat (1995).mkv"
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	{ ev_added "$IN/Heat (1995).mkv"; ev_requested m9; } >"$EVENTS"
+	TMDB_API_KEY=wrong enrich
+	[ "$status" -eq 78 ]
+	[ -f "$IN/Heat (1995).mkv" ]
+	[ "$(jq -r .status "$MV_DATA/Movies/m1.json")" = initial ]
+	# It stopped at the failure: the request after it was not read.
+	[ "$(grep -c mv.movie.requested "$OUT")" -eq 0 ]
+}
+
+@test "mvenrich: filing across filesystems (EXDEV) copies, verifies, then removes" {
+	[ -d /dev/shm ] || skip "no /dev/shm"
+	shm=$(mktemp -d /dev/shm/mvenrich.XXXXXX)
+	[ "$(stat -c %d "$shm")" != "$(stat -c %d "$MV_DATA")" ] || { rm -rf "$shm"; skip "/dev/shm on the data filesystem"; }
+	rmdir "$IN"
+	ln -s "$shm" "$IN"
+	mkvideo "$IN/Heat (1995).mkv" 3000000
+	sum=$(sha "$IN/Heat (1995).mkv")
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	ev_added "$IN/Heat (1995).mkv" >"$EVENTS"
+	enrich
+	status_was=$status
+	filed="$MV_DATA/assets/videos/Heat (1995) [tmdbid-949].mkv"
+	left=$(ls -A "$shm")
+	rm -rf "$shm"
+	[ "$status_was" -eq 0 ]
+	[ "$(sha "$filed")" = "$sum" ]
+	[ -z "$left" ]
+	[ "$(ls -A "$MV_DATA/assets/videos" | wc -l)" -eq 1 ]
+}
+
+@test "mvenrich: a taken name gets (2); nothing is overwritten" {
+	mkdir -p "$MV_DATA/assets/videos"
+	echo "someone else's" >"$MV_DATA/assets/videos/Heat (1995) [tmdbid-949].mkv"
+	mkvideo "$IN/Heat (1995).mkv"
+	sum=$(sha "$IN/Heat (1995).mkv")
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	ev_added "$IN/Heat (1995).mkv" >"$EVENTS"
+	enrich
+	assert_success
+	[ "$(cat "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949].mkv")" = "someone else's" ]
+	[ "$(sha "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949] (2).mkv")" = "$sum" ]
+	run events_of mv.video.added "$OUT"
+	assert_output --partial '"path":"assets/videos/Heat (1995) [tmdbid-949] (2).mkv"'
+}
+
+@test "mvenrich: titles become safe file names" {
+	mkvideo "$IN/2001.A.Space.Odyssey.1968.mkv"
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	ev_added "$IN/2001.A.Space.Odyssey.1968.mkv" >"$EVENTS"
+	enrich
+	assert_success
+	[ -f "$MV_DATA/assets/videos/2001 A Space Odyssey (1968) [tmdbid-62].mkv" ]
+	[ "$(jq -r .title "$MV_DATA/Movies/m1.json")" = "2001: A Space Odyssey" ]
+}
+
+@test "mvenrich: bad lines are reported and skipped; other events pass unchanged" {
+	mkvideo "$IN/notes.txt"
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	{
+		echo '{"specversion":"1.0","id":"x1","source":"t","type":"mv.index.updated","time":"2026-11-26T10:00:00Z","data":{"movies":1,"people":0}}'
+		echo 'not json'
+		echo '{"specversion":"1.0","id":"x2","source":"t","type":"mv.file.added","time":"2026-11-26T10:00:00Z","data":{}}'
+		jq -nc --arg p "$IN/gone.mkv" '{specversion:"1.0",id:"x3",source:"t",type:"mv.file.added",time:"2026-11-26T10:00:00Z",data:{path:$p}}'
+	} >"$EVENTS"
+	enrich
+	assert_success
+	[ "$stderr" = "mvenrich: stdin:2: invalid JSON
+mvenrich: stdin:3: mv.file.added without data.path" ]
+	[ "$(wc -l <"$OUT")" -eq 3 ]
+	[ "$(sed -n 1p "$OUT")" = "$(sed -n 1p "$EVENTS")" ]
+	[ -z "$(ls -A "$MV_DATA/Movies")" ]
+}
+
+@test "mvenrich: a request deepens one level at a time, then to an asked level" {
+	mkvideo "$IN/Twelve Monkeys (1995).mkv"
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	ev_added "$IN/Twelve Monkeys (1995).mkv" >"$EVENTS"
+	enrich
+	assert_success
+	ev_requested m1 >"$EVENTS"
+	enrich
+	assert_success
+	run events_of mv.movie.enriched "$OUT"
+	assert_output '{"id":"m1","level":"medium","from":"basic"}'
+	[ "$(events_of mv.person.created "$OUT" | wc -l)" -eq 8 ]
+	[ "$(jq -r .level "$MV_DATA/Movies/m1.json")" = medium ]
+	[ "$(jq -r '.credits.crew[] | select(.job == "Director") | .name' "$MV_DATA/Movies/m1.json")" = "Terry Gilliam" ]
+	[ "$(jq -c .productionCountries "$MV_DATA/Movies/m1.json")" = '["US"]' ]
+
+	MV_DEEP_PEOPLE=3 enrich
+	assert_success
+	run events_of mv.movie.enriched "$OUT"
+	assert_output '{"id":"m1","level":"deep","from":"medium"}'
+	[ "$(events_of mv.person.enriched "$OUT" | wc -l)" -eq 3 ]
+	[ -s "$MV_DATA/assets/images/m1-poster-w342.jpg" ]
+	run jq -c '[.images.poster, .watchProviders.region, (.watchProviders.free | map(.name)), .certification, .externalIds.wikidata]' "$MV_DATA/Movies/m1.json"
+	assert_output '["assets/images/m1-poster-w342.jpg","FR",["Arte"],"12","Q208108"]'
+	profiles_valid
+	events_valid "$OUT"
+
+	# At deep, a plain request has nothing left to do.
+	faketmdb_reset
+	enrich
+	assert_success
+	[ "$(wc -l <"$OUT")" -eq 1 ]
+	[ "$(faketmdb_stats | jq .total)" -eq 0 ]
+}
+
+@test "mvenrich: a request for a level raises straight to it in one movie request" {
+	mkvideo "$IN/Heat (1995).mkv"
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	ev_added "$IN/Heat (1995).mkv" >"$EVENTS"
+	enrich
+	faketmdb_reset
+	ev_requested m1 deep >"$EVENTS"
+	MV_DEEP_PEOPLE=0 enrich
+	assert_success
+	run events_of mv.movie.enriched "$OUT"
+	assert_output '{"id":"m1","level":"deep","from":"basic"}'
+	[ "$(faketmdb_count /3/movie/949)" -eq 1 ]
+	profiles_valid
+}
+
+@test "mvenrich: a request with a bad level or id is reported and skipped" {
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	{ ev_requested m1 huge; ev_requested x; ev_requested m42; } >"$EVENTS"
+	enrich
+	assert_success
+	[ "$(wc -l <"$OUT")" -eq 3 ]
+	[ "$stderr" = "mvenrich: stdin:1: mv.movie.requested with an unknown level: huge
+mvenrich: stdin:2: mv.movie.requested without a movie id
+mvenrich: unable to read movie m42: No such file or directory" ]
+}
+
+# Crash at STEP while filing one video, then recover; the video must end
+# up once, whole, and every document must parse.
+crash_at() {
+	local step=$1 name="Heat (1995).mkv" sum
+	mkvideo "$IN/$name" 200000
+	sum=$(sha "$IN/$name")
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	ev_added "$IN/$name" >"$EVENTS"
+	MV_CRASH_AT=$step enrich
+	[ "$status" -eq 137 ] || { echo "step $step: status $status"; return 1; }
+	# Restart: recovery, then the rescan mvwatch would send.
+	if [ -e "$IN/$name" ]; then ev_added "$IN/$name"; fi >"$EVENTS"
+	enrich
+	[ "$status" -eq 0 ] || { echo "step $step: rerun status $status: $stderr"; return 1; }
+	[ "$(copies_of "$sum")" -eq 1 ] || { echo "step $step: $(copies_of "$sum") copies"; return 1; }
+	all_json_parse
+	[ -f "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949].mkv" ] || { echo "step $step: not filed"; return 1; }
+	[ "$(jq -r .status "$MV_DATA/Movies/m1.json")" = ready ] || { echo "step $step: $(jq -c . "$MV_DATA/Movies/m1.json")"; return 1; }
+	[ ! -e "$MV_DATA/Movies/m2.json" ] || { echo "step $step: a second movie"; return 1; }
+	[ -z "$(ls -A "$MV_DATA/run/filing")" ] || { echo "step $step: journal left"; return 1; }
+	[ -z "$(find "$MV_DATA" -name '.mv-partial-*')" ]
+}
+
+@test "mvenrich: a kill -9 at any filing step loses nothing and duplicates nothing" {
+	for step in created matched journal copy staged link unlink-partial fsync-dir \
+		recheck unlink-source fsync-srcdir saved; do
+		rm -rf "$MV_DATA"
+		mkdir -p "$IN"
+		crash_at "$step"
+	done
+}
+
+@test "mvenrich: a kill -9 while quarantining loses nothing" {
+	for step in journal copy link unlink-source saved; do
+		rm -rf "$MV_DATA"
+		mkdir -p "$IN"
+		mkvideo "$IN/The.Thing.mkv" 100000
+		sum=$(sha "$IN/The.Thing.mkv")
+		EVENTS=$BATS_TEST_TMPDIR/ev
+		ev_added "$IN/The.Thing.mkv" >"$EVENTS"
+		MV_CRASH_AT=$step enrich
+		[ "$status" -eq 137 ]
+		if [ -e "$IN/The.Thing.mkv" ]; then ev_added "$IN/The.Thing.mkv"; fi >"$EVENTS"
+		enrich
+		assert_success
+		[ "$(copies_of "$sum")" -eq 1 ]
+		[ -f "$MV_DATA/quarantine/The.Thing.mkv" ]
+		[ -f "$MV_DATA/quarantine/The.Thing.mkv.why.json" ]
+		[ "$(jq -r .status "$MV_DATA/Movies/m1.json")" = needs-review ]
+		all_json_parse
+	done
+}
+
+@test "mvenrich: random kills during a 50-file import, then every video is there once" {
+	local titles=("Heat (1995)" "The Thing (1982)" "Fight Club (1999)" "The Matrix (1999)"
+		"La Haine (1995)" "1917 (2019)" "The.Thing" "Amelie (2001)" "Blade Runner 2049 (2017)")
+	local i n sums=() rounds=0 pid
+	for i in $(seq 1 50); do
+		n="${titles[$((i % ${#titles[@]}))]} part$i.mkv"
+		mkvideo "$IN/$n" $((20000 + i * 997))
+		sums+=("$(sha "$IN/$n")")
+	done
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	# Kill at a random moment, restart with a rescan, until a run ends.
+	while :; do
+		rounds=$((rounds + 1))
+		[ $rounds -le 60 ] || { echo "no clean run in 60 rounds"; return 1; }
+		find "$IN" -type f -print0 | while IFS= read -r -d '' f; do ev_added "$f"; done >"$EVENTS"
+		setsid mvenrich <"$EVENTS" >/dev/null 2>&1 &
+		pid=$!
+		# A growing bound, so that a run finally gets through.
+		sleep "$(awk -v r=$RANDOM -v n=$rounds 'BEGIN { printf "%.3f", r / 32768 * 0.05 * n }')"
+		kill -KILL "$pid" 2>/dev/null || { wait "$pid"; [ $? -eq 0 ] && break; continue; }
+		wait "$pid" || true
+	done
+	# One last recovery pass, as a restart would do.
+	mvenrich </dev/null >/dev/null
+	for i in "${!sums[@]}"; do
+		[ "$(copies_of "${sums[$i]}")" -eq 1 ] || { echo "file $i: $(copies_of "${sums[$i]}") copies"; return 1; }
+	done
+	all_json_parse
+	[ -z "$(ls -A "$IN")" ]
+	[ -z "$(find "$MV_DATA" -name '.mv-partial-*')" ]
+	echo "# $rounds rounds" >&3
+}
+
+@test "mvenrich: a name that says little is read from its folder" {
+	mkvideo "$IN/Heat (1995)/movie.mkv"
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	ev_added "$IN/Heat (1995)/movie.mkv" >"$EVENTS"
+	enrich
+	assert_success
+	[ -f "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949].mkv" ]
+	[ "$(jq -r .video.source "$MV_DATA/Movies/m1.json")" = "incoming/Heat (1995)/movie.mkv" ]
+}

@@ -1,0 +1,970 @@
+/* mvenrich: match new videos on TMDB, file them, and deepen movies on request. */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mv.h"
+
+static const char USAGE[] =
+	"usage: mvenrich [--data DIR] [--retry]\n"
+	"       mvenrich -h | --help\n";
+
+#define CANDIDATES_MAX 10   /* candidates listed for a review */
+#define TRANSLATED_MAX 5    /* candidates whose translated titles we fetch */
+#define NAME_MAX_BYTES 200  /* longest stem of a filed video's name */
+
+/*
+ * The life of a movie, by its status (stored in its profile, so a restart
+ * resumes where it stopped):
+ *
+ *   initial       created from a file; not matched yet (TMDB down: stays)
+ *     -> matched       a clear match: basic profile written
+ *     -> needs-review  no clear match, or a duplicate: review info written
+ *   matched       -> ready: the video filed into assets/videos/
+ *   needs-review  -> (stays): the video filed into quarantine/
+ *
+ * A movie is "pending" while its video is still at its source (video.path
+ * equals video.source): a rescan of that path, a request, or --retry
+ * resumes it from its status.
+ */
+enum outcome {
+	OUT_DONE,     /* this step finished; go on */
+	OUT_WAIT,     /* a temporary failure: the movie stays as it is */
+	OUT_FATAL,    /* a permanent failure of the whole tool (code set) */
+};
+
+/* Pending movies by the relative path of their video. */
+struct pending {
+	char *path;
+	char *id;
+};
+static struct pending *pending;
+static size_t npending, cappending;
+
+static int fatal_code;    /* the exit code once OUT_FATAL happened */
+static int waiting;       /* movies left waiting on a temporary failure */
+
+static void
+usage(int code)
+{
+	fputs(USAGE, code ? stderr : stdout);
+	if (code)
+		exit(code);
+}
+
+static void
+emit(const char *type, const char *id, cJSON *data)
+{
+	mv_emit(type, id, data);
+}
+
+static void
+notify(const char *type, const char *subject, cJSON *data)
+{
+	emit(type, subject, data);
+}
+
+/* ---- paths ------------------------------------------------------------- */
+
+/* Absolute, lexically normalised path ("." and ".." resolved). malloc'd. */
+static char *
+abs_path(const char *p)
+{
+	char cwd[4096], *full, *save, *tok;
+	struct mv_buf b = {0};
+	const char *parts[512];
+	int n = 0;
+
+	if (p[0] == '/')
+		full = mv_xstrdup(p);
+	else {
+		if (!getcwd(cwd, sizeof cwd))
+			mv_die(MV_EX_SOFTWARE, "get the current directory");
+		full = mv_xasprintf("%s/%s", cwd, p);
+	}
+	for (tok = strtok_r(full, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+		if (strcmp(tok, ".") == 0)
+			continue;
+		if (strcmp(tok, "..") == 0) {
+			if (n > 0)
+				n--;
+			continue;
+		}
+		if (n < 512)
+			parts[n++] = tok;
+	}
+	for (int i = 0; i < n; i++) {
+		mv_buf_adds(&b, "/");
+		mv_buf_adds(&b, parts[i]);
+	}
+	if (n == 0)
+		mv_buf_adds(&b, "/");
+	free(full);
+	return b.buf;
+}
+
+/* p relative to the data directory ("incoming/x.mkv", or "../x" when it
+ * lies outside): the form stored in profiles. malloc'd. */
+static char *
+rel_path(const char *p)
+{
+	char *a = abs_path(p), *d = abs_path(mv_data), *r;
+	size_t i = 0, k = 0;
+	struct mv_buf b = {0};
+
+	/* Longest common prefix that ends at a component boundary. */
+	while (a[i] && a[i] == d[i]) {
+		i++;
+		if (a[i] == '/' || (!a[i] && !d[i]))
+			k = i;
+	}
+	if (!d[i] && a[i] == '/')
+		k = i;
+	if (d[k] == '\0' && a[k] == '/') {
+		r = mv_xstrdup(a + k + 1);
+		free(a);
+		free(d);
+		return r;
+	}
+	for (const char *q = d + k; *q; q++)
+		if (*q == '/')
+			mv_buf_adds(&b, "../");
+	mv_buf_adds(&b, a + k + 1);
+	free(a);
+	free(d);
+	return b.buf;
+}
+
+/* A stored relative path as a path to open. malloc'd. */
+static char *
+open_path(const char *rel)
+{
+	return rel[0] == '/' ? mv_xstrdup(rel) : mv_path("%s", rel);
+}
+
+static const char *
+base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	return s ? s + 1 : p;
+}
+
+/* ---- pending movies ----------------------------------------------------- */
+
+static const char *
+pending_find(const char *path)
+{
+	for (size_t i = 0; i < npending; i++)
+		if (strcmp(pending[i].path, path) == 0)
+			return pending[i].id;
+	return NULL;
+}
+
+static void
+pending_add(const char *path, const char *id)
+{
+	if (pending_find(path))
+		return;
+	if (npending == cappending) {
+		cappending = cappending ? 2 * cappending : 64;
+		pending = mv_xrealloc(pending, cappending * sizeof *pending);
+	}
+	pending[npending].path = mv_xstrdup(path);
+	pending[npending].id = mv_xstrdup(id);
+	npending++;
+}
+
+static void
+pending_drop(const char *id)
+{
+	for (size_t i = 0; i < npending; i++)
+		if (strcmp(pending[i].id, id) == 0) {
+			free(pending[i].path);
+			free(pending[i].id);
+			pending[i] = pending[--npending];
+			return;
+		}
+}
+
+/* 1 when a movie's video still waits at its source. */
+static int
+is_pending(const cJSON *m)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, "video");
+	const char *st = mv_json_str(m, "status", "");
+	const char *path = mv_json_str(v, "path", NULL), *src = mv_json_str(v, "source", NULL);
+
+	return path && src && strcmp(path, src) == 0 &&
+	    (strcmp(st, "initial") == 0 || strcmp(st, "matched") == 0 ||
+	    strcmp(st, "needs-review") == 0);
+}
+
+/* Every pending movie in Movies/, by path. Returns how many. */
+static size_t
+pending_scan(void)
+{
+	char *dir = mv_path("Movies");
+	struct dirent *e;
+	DIR *d;
+	const char *why;
+
+	if (!(d = opendir(dir))) {
+		free(dir);
+		return 0;
+	}
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		char id[64];
+		cJSON *m;
+
+		if (len < 7 || len >= sizeof id || strcmp(e->d_name + len - 5, ".json"))
+			continue;
+		memcpy(id, e->d_name, len - 5);
+		id[len - 5] = '\0';
+		if (!mv_id_valid(id, 'm'))
+			continue;
+		if (!(m = mv_movie_load(id, &why))) {
+			mv_warnx("unable to read movie %s: %s", id, why);
+			continue;
+		}
+		if (is_pending(m))
+			pending_add(mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "video"),
+			    "path", ""), id);
+		cJSON_Delete(m);
+	}
+	closedir(d);
+	free(dir);
+	return npending;
+}
+
+/* ---- saving ------------------------------------------------------------ */
+
+/* Save a movie or die: a library we cannot write to is no place to go on
+ * moving videos into. */
+static void
+save(cJSON *m)
+{
+	if (mv_movie_save(m) < 0)
+		mv_die(mv_exit_for_errno(errno), "write movie %s",
+		    mv_json_str(m, "id", "?"));
+}
+
+static int
+year_of(const cJSON *o, const char *key)
+{
+	const char *d = mv_json_str(o, key, "");
+
+	return strlen(d) >= 4 ? atoi(d) : 0;
+}
+
+static cJSON *
+candidate(long long tmdb, const char *title, int year)
+{
+	cJSON *c = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(c, "tmdb", (double)tmdb);
+	cJSON_AddStringToObject(c, "title", title);
+	if (year >= 1870 && year <= 2100)
+		cJSON_AddNumberToObject(c, "year", year);
+	else
+		cJSON_AddNullToObject(c, "year");
+	return c;
+}
+
+/* Mark m for review with reason and candidates (consumed); saved. */
+static void
+set_review(cJSON *m, const char *reason, cJSON *cands)
+{
+	cJSON *r = cJSON_CreateObject();
+	char buf[32];
+
+	cJSON_AddStringToObject(r, "reason", reason);
+	cJSON_AddItemToObject(r, "candidates", cands ? cands : cJSON_CreateArray());
+	cJSON_AddStringToObject(r, "at", mv_time_fmt(mv_now(), buf));
+	mv_json_set(m, "review", r);
+	mv_json_set(m, "status", cJSON_CreateString("needs-review"));
+	save(m);
+}
+
+/* ---- matching ---------------------------------------------------------- */
+
+/* An exit code from the TMDB client as an outcome for this movie. */
+static enum outcome
+tmdb_failure(const cJSON *m, int code)
+{
+	if (code == MV_EX_CONFIG) {
+		fatal_code = MV_EX_CONFIG;
+		return OUT_FATAL;
+	}
+	/* 75, 69, a malformed body: TMDB's trouble, not the file's. */
+	mv_warnx("%s stays %s: TMDB failed (%s); it will be retried",
+	    mv_json_str(m, "id", "?"), mv_json_str(m, "status", "?"),
+	    mv_exit_name(code));
+	waiting++;
+	return OUT_WAIT;
+}
+
+static int
+folded_eq(const char *a, const char *folded_b)
+{
+	char *fa;
+	int eq;
+
+	if (!a || !*a)
+		return 0;
+	fa = mv_title_fold(a);
+	eq = *fa && strcmp(fa, folded_b) == 0;
+	free(fa);
+	return eq;
+}
+
+/* 1 when one of tm's translated titles folds to q. */
+static int
+translated_eq(const cJSON *tm, const char *q)
+{
+	const cJSON *t;
+
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(tm, "translations"), "translations"))
+		if (folded_eq(mv_json_str(cJSON_GetObjectItemCaseSensitive(t, "data"),
+		    "title", NULL), q))
+			return 1;
+	return 0;
+}
+
+/*
+ * Search TMDB for m's title and year and pick a clear match: exactly one
+ * candidate whose title, original title or a translated title equals the
+ * name's (folded), with the same year when the name gave one. Sets *tm to
+ * its basic details, or *reason and *cands for a review. Returns an outcome
+ * (OUT_DONE for both a match and a review).
+ */
+static enum outcome
+search_match(const cJSON *m, cJSON **tm, char **reason, cJSON **cands)
+{
+	const char *title = mv_json_str(m, "title", "");
+	int year = (int)mv_json_int(m, "year", 0), r, n = 0, tried = 0;
+	cJSON *res = NULL, *c, *found = NULL, *det;
+	long long hit = 0;
+	char *q;
+
+	*tm = NULL;
+	*cands = cJSON_CreateArray();
+	if ((r = mv_tmdb_search(title, year, 1, &res)) != 0)
+		return tmdb_failure(m, r);
+	q = mv_title_fold(title);
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(res, "results")) {
+		long long id = mv_json_int(c, "id", 0);
+		int y = year_of(c, "release_date");
+
+		if (id <= 0)
+			continue;
+		if (cJSON_GetArraySize(*cands) < CANDIDATES_MAX)
+			cJSON_AddItemToArray(*cands, candidate(id,
+			    mv_json_str(c, "title", ""), y));
+		if (year && y != year)
+			continue;
+		if (folded_eq(mv_json_str(c, "title", NULL), q) ||
+		    folded_eq(mv_json_str(c, "original_title", NULL), q)) {
+			n++;
+			hit = id;
+		}
+	}
+	/* No title agrees as searched: a translated title may (a French
+	 * release of Twelve Monkeys), at one request per candidate. */
+	if (n == 0)
+		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(res, "results")) {
+			long long id = mv_json_int(c, "id", 0);
+
+			if (id <= 0 || (year && year_of(c, "release_date") != year))
+				continue;
+			if (tried++ >= TRANSLATED_MAX)
+				break;
+			if ((r = mv_tmdb_movie(id, MV_BASIC, NULL, &det)) != 0) {
+				free(q);
+				cJSON_Delete(res);
+				cJSON_Delete(found);
+				return tmdb_failure(m, r);
+			}
+			if (translated_eq(det, q)) {
+				n++;
+				hit = id;
+				cJSON_Delete(found);
+				found = det;
+			} else
+				cJSON_Delete(det);
+		}
+	free(q);
+	if (n == 1) {
+		cJSON_Delete(res);
+		if (found) {
+			*tm = found;
+			return OUT_DONE;
+		}
+		if ((r = mv_tmdb_movie(hit, MV_BASIC, NULL, tm)) != 0)
+			return tmdb_failure(m, r);
+		return OUT_DONE;
+	}
+	cJSON_Delete(found);
+	if (n > 1)
+		*reason = mv_xasprintf("ambiguous: %d candidates match \"%s\"%s", n, title,
+		    year ? "" : " and the name gives no year");
+	else if (cJSON_GetArraySize(*cands) == 0 && year) {
+		/* List what the title alone finds, for the reviewer. */
+		cJSON *res2 = NULL;
+
+		*reason = mv_xasprintf("no match for \"%s\" (%d)", title, year);
+		if (mv_tmdb_search(title, 0, 1, &res2) == 0)
+			cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(res2, "results"))
+				if (cJSON_GetArraySize(*cands) < CANDIDATES_MAX &&
+				    mv_json_int(c, "id", 0) > 0)
+					cJSON_AddItemToArray(*cands, candidate(
+					    mv_json_int(c, "id", 0), mv_json_str(c, "title", ""),
+					    year_of(c, "release_date")));
+		cJSON_Delete(res2);
+	} else if (cJSON_GetArraySize(*cands) == 0)
+		*reason = mv_xasprintf("no match for \"%s\"", title);
+	else
+		*reason = mv_xasprintf("no candidate's title and year agree with \"%s\"%s",
+		    title, year ? "" : "");
+	cJSON_Delete(res);
+	return OUT_DONE;
+}
+
+/*
+ * Match an initial movie: an id in its name wins, else a search. On a
+ * match: claim tmdb:<id> (a duplicate goes to review), write the basic
+ * profile, emit matched and enriched. Returns an outcome.
+ */
+static enum outcome
+match(cJSON *m)
+{
+	const cJSON *parsed = cJSON_GetObjectItemCaseSensitive(m, "parsed");
+	const char *id = mv_json_str(m, "id", ""), *imdb = mv_json_str(parsed, "imdb", NULL);
+	long long tmdb = mv_json_int(parsed, "tmdb", 0);
+	cJSON *tm = NULL, *cands = NULL, *d;
+	char *reason = NULL, *owner = NULL, value[32];
+	enum outcome o = OUT_DONE;
+	int r;
+
+	if (tmdb > 0) {
+		r = mv_tmdb_movie(tmdb, MV_BASIC, NULL, &tm);
+		if (r == MV_EX_NOTFOUND)
+			reason = mv_xasprintf("TMDB has no movie %lld (named in the file name)", tmdb);
+		else if (r != 0)
+			return tmdb_failure(m, r);
+	} else if (imdb) {
+		cJSON *res = NULL, *hit;
+
+		if ((r = mv_tmdb_find(imdb, &res)) != 0 && r != MV_EX_NOTFOUND)
+			return tmdb_failure(m, r);
+		hit = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(res, "movie_results"), 0);
+		if (!hit || mv_json_int(hit, "id", 0) <= 0)
+			reason = mv_xasprintf("TMDB has no movie for %s (named in the file name)", imdb);
+		else if ((r = mv_tmdb_movie(mv_json_int(hit, "id", 0), MV_BASIC, NULL, &tm)) != 0) {
+			cJSON_Delete(res);
+			return tmdb_failure(m, r);
+		}
+		cJSON_Delete(res);
+	} else if ((o = search_match(m, &tm, &reason, &cands)) != OUT_DONE) {
+		cJSON_Delete(cands);
+		return o;
+	}
+	if (!tm) {
+		set_review(m, reason, cands);
+		free(reason);
+		return OUT_DONE;
+	}
+	cJSON_Delete(cands);
+	cands = NULL;
+	tmdb = mv_json_int(tm, "id", 0);
+	snprintf(value, sizeof value, "%lld", tmdb);
+	/* The claim is what detects a second copy of one film; a claim left
+	 * by a movie since deleted does not count. */
+	if (mv_claim("tmdb", value, id, &owner) < 0 && owner) {
+		char *path = mv_path("Movies/%s.json", owner);
+
+		if (access(path, F_OK) < 0 && errno == ENOENT &&
+		    mv_unclaim("tmdb", value, owner) == 0) {
+			free(owner);
+			owner = NULL;
+			mv_claim("tmdb", value, id, &owner);
+		}
+		free(path);
+	}
+	if (owner) {
+		cands = cJSON_CreateArray();
+		cJSON_AddItemToArray(cands, candidate(tmdb, mv_json_str(tm, "title", ""),
+		    year_of(tm, "release_date")));
+		reason = mv_xasprintf("duplicate of %s", owner);
+		set_review(m, reason, cands);
+		free(reason);
+		free(owner);
+		cJSON_Delete(tm);
+		return OUT_DONE;
+	}
+	if ((r = mv_movie_apply(m, tm, MV_BASIC)) != 0) {
+		cJSON_Delete(tm);
+		return tmdb_failure(m, r);
+	}
+	cJSON_Delete(tm);
+	cJSON_DeleteItemFromObjectCaseSensitive(m, "review");
+	mv_json_set(m, "status", cJSON_CreateString("matched"));
+	save(m);
+	mv_crash_point("matched");
+	d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "id", id);
+	cJSON_AddNumberToObject(d, "tmdb", (double)tmdb);
+	cJSON_AddStringToObject(d, "title", mv_json_str(m, "title", ""));
+	cJSON_AddItemToObject(d, "year", cJSON_Duplicate(cJSON_GetObjectItem(m, "year"), 1));
+	emit("mv.movie.matched", id, d);
+	d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "id", id);
+	cJSON_AddStringToObject(d, "level", "basic");
+	cJSON_AddStringToObject(d, "from", "minimal");
+	emit("mv.movie.enriched", id, d);
+	return OUT_DONE;
+}
+
+/* ---- filing ------------------------------------------------------------ */
+
+/* The video's extension, lower case and safe, or "" (malloc'd). */
+static char *
+extension(const cJSON *m)
+{
+	const char *src = mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "video"), "source", "");
+	const char *dot = strrchr(base_name(src), '.');
+	char *e, *safe;
+
+	if (!dot || dot == base_name(src) || strlen(dot + 1) > 16)
+		return mv_xstrdup("");
+	e = mv_xstrdup(dot + 1);
+	for (char *p = e; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p += 'a' - 'A';
+	safe = mv_file_safe_name(e, 16);
+	free(e);
+	return safe;
+}
+
+/* "Title (Year) [tmdbid-N].ext", safe everywhere. malloc'd. */
+static char *
+video_name(const cJSON *m)
+{
+	long long tmdb = mv_json_int(cJSON_GetObjectItemCaseSensitive(m, "externalIds"), "tmdb", 0);
+	int year = (int)mv_json_int(m, "year", 0);
+	char suffix[64], *title, *ext = extension(m), *name;
+
+	if (year)
+		snprintf(suffix, sizeof suffix, " (%d) [tmdbid-%lld]", year, tmdb);
+	else
+		snprintf(suffix, sizeof suffix, " [tmdbid-%lld]", tmdb);
+	title = mv_file_safe_name(mv_json_str(m, "title", ""), NAME_MAX_BYTES - strlen(suffix));
+	name = mv_xasprintf("%s%s%s%s", title, suffix, *ext ? "." : "", ext);
+	free(title);
+	free(ext);
+	return name;
+}
+
+/* Path of the review note beside a quarantined video. malloc'd. */
+static char *
+why_path(const char *final)
+{
+	return mv_xasprintf("%s.why.json", final);
+}
+
+static void
+write_why(const cJSON *m, const char *final)
+{
+	const cJSON *rv = cJSON_GetObjectItemCaseSensitive(m, "review");
+	cJSON *w = cJSON_CreateObject();
+	char *path = why_path(final), *rel = rel_path(final);
+
+	cJSON_AddNumberToObject(w, "schemaVersion", 1);
+	cJSON_AddStringToObject(w, "movie", mv_json_str(m, "id", ""));
+	cJSON_AddStringToObject(w, "file", rel);
+	cJSON_AddStringToObject(w, "source", mv_json_str(
+	    cJSON_GetObjectItemCaseSensitive(m, "video"), "source", ""));
+	cJSON_AddStringToObject(w, "reason", mv_json_str(rv, "reason", "needs review"));
+	cJSON_AddItemToObject(w, "candidates", cJSON_IsArray(cJSON_GetObjectItem(rv, "candidates")) ?
+	    cJSON_Duplicate(cJSON_GetObjectItem(rv, "candidates"), 1) : cJSON_CreateArray());
+	cJSON_AddStringToObject(w, "at", mv_json_str(rv, "at", ""));
+	if (mv_write_json(path, w) < 0)
+		mv_die(mv_exit_for_errno(errno), "write %s", path);
+	cJSON_Delete(w);
+	free(path);
+	free(rel);
+}
+
+/* Record that m's video now lies at final and emit what that means:
+ * video.added for assets/videos/, needs-review for quarantine/. Also
+ * the recovery's way of finishing a filing. Saves m. */
+static void
+filed(cJSON *m, const char *final, int quarantined)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(m, "video"), *d;
+	const char *id = mv_json_str(m, "id", "");
+	char *rel = rel_path(final);
+	struct stat st;
+
+	mv_json_set(v, "path", cJSON_CreateString(rel));
+	if (stat(final, &st) == 0)
+		mv_json_set(v, "size", cJSON_CreateNumber((double)st.st_size));
+	mv_json_set(m, "status", cJSON_CreateString(quarantined ? "needs-review" : "ready"));
+	save(m);
+	mv_crash_point("saved");
+	if (quarantined)
+		write_why(m, final);
+	mv_file_commit(id);
+	pending_drop(id);
+	d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "id", id);
+	cJSON_AddStringToObject(d, "path", rel);
+	if (quarantined) {
+		const cJSON *rv = cJSON_GetObjectItemCaseSensitive(m, "review");
+
+		cJSON_AddStringToObject(d, "reason", mv_json_str(rv, "reason", "needs review"));
+		cJSON_AddItemToObject(d, "candidates", cJSON_IsArray(cJSON_GetObjectItem(rv, "candidates")) ?
+		    cJSON_Duplicate(cJSON_GetObjectItem(rv, "candidates"), 1) : cJSON_CreateArray());
+		emit("mv.movie.needs-review", id, d);
+	} else {
+		cJSON_AddNumberToObject(d, "tmdb", (double)mv_json_int(
+		    cJSON_GetObjectItemCaseSensitive(m, "externalIds"), "tmdb", 0));
+		cJSON_AddStringToObject(d, "title", mv_json_str(m, "title", ""));
+		cJSON_AddItemToObject(d, "year", cJSON_Duplicate(cJSON_GetObjectItem(m, "year"), 1));
+		emit("mv.video.added", id, d);
+	}
+	free(rel);
+}
+
+/* Move m's video from its source into assets/videos/ or quarantine/. */
+static enum outcome
+file_video(cJSON *m, int quarantine)
+{
+	const char *id = mv_json_str(m, "id", "");
+	const char *srel = mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "video"), "path", "");
+	char *src = open_path(srel), *dir, *name, *final = NULL;
+	enum outcome o = OUT_DONE;
+
+	if (quarantine) {
+		dir = mv_path("quarantine");
+		name = mv_file_safe_name(base_name(srel), NAME_MAX_BYTES);
+	} else {
+		dir = mv_path("assets/videos");
+		name = video_name(m);
+	}
+	if (mv_file_move(id, src, dir, name, &final) < 0) {
+		if (errno == ENOENT) {
+			mv_warnx("%s: %s vanished before it could be filed", id, srel);
+			pending_drop(id);
+		} else if (errno == ESTALE || errno == EAGAIN) {
+			mv_warnx("%s: %s changed while being filed; it will be retried",
+			    id, srel);
+			waiting++;
+			o = OUT_WAIT;
+		} else {
+			mv_warn("file %s", srel);
+			waiting++;
+			o = OUT_WAIT;
+		}
+	} else
+		filed(m, final, quarantine);
+	free(final);
+	free(src);
+	free(dir);
+	free(name);
+	return o;
+}
+
+/*
+ * Drive a pending movie as far as it goes: match, then file (or
+ * quarantine). Returns an outcome.
+ */
+static enum outcome
+advance(cJSON *m)
+{
+	enum outcome o;
+
+	if (strcmp(mv_json_str(m, "status", ""), "initial") == 0 &&
+	    (o = match(m)) != OUT_DONE)
+		return o;
+	if (strcmp(mv_json_str(m, "status", ""), "matched") == 0)
+		return file_video(m, 0);
+	if (strcmp(mv_json_str(m, "status", ""), "needs-review") == 0)
+		return file_video(m, 1);
+	return OUT_DONE;
+}
+
+/* Finish, as the recovery found it, a filing a crash interrupted. */
+static void
+recovered(void *ctx, const char *movie, const char *final, const char *src)
+{
+	const char *why;
+	cJSON *m;
+	char *rel, *qdir;
+	int quarantined;
+
+	(void)ctx;
+	(void)src;
+	if (!final)
+		return;  /* rolled back: the movie is still pending */
+	if (!(m = mv_movie_load(movie, &why))) {
+		mv_warnx("unable to read movie %s after recovering %s: %s", movie, final, why);
+		return;
+	}
+	rel = rel_path(final);
+	qdir = mv_path("quarantine/");
+	quarantined = strncmp(final, qdir, strlen(qdir)) == 0;
+	if (strcmp(mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "video"), "path", ""), rel) != 0)
+		filed(m, final, quarantined);
+	else if (quarantined)
+		write_why(m, final);
+	free(rel);
+	free(qdir);
+	cJSON_Delete(m);
+}
+
+/* ---- events ------------------------------------------------------------ */
+
+static enum outcome
+on_file_added(const cJSON *ev, unsigned long lineno)
+{
+	const char *path = mv_json_str(mv_event_data(ev), "path", NULL), *id, *why;
+	const char *base;
+	struct mv_name n;
+	struct stat st;
+	cJSON *m, *video, *d;
+	char *rel, *title, buf[32];
+	enum outcome o;
+
+	if (!path || !*path) {
+		mv_warnx("stdin:%lu: mv.file.added without data.path", lineno);
+		return OUT_DONE;
+	}
+	rel = rel_path(path);
+	base = base_name(rel);
+	/* Our own places and our own partial files are never new videos. */
+	if (strncmp(rel, "assets/", 7) == 0 || strncmp(rel, "quarantine/", 11) == 0 ||
+	    base[0] == '.' || lstat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+		free(rel);
+		return OUT_DONE;
+	}
+	if ((id = pending_find(rel))) {
+		/* Seen before and not done: a rescan retries the same movie. */
+		m = mv_movie_load(id, &why);
+		free(rel);
+		if (!m) {
+			mv_warnx("unable to read movie %s: %s", id, why);
+			return OUT_DONE;
+		}
+		o = is_pending(m) ? advance(m) : OUT_DONE;
+		cJSON_Delete(m);
+		return o;
+	}
+	/* The parser reads the parent folders when the name says little
+	 * ("Heat (1995)/movie.mkv"). */
+	mv_parse_name(path, &n);
+	if (n.title && *n.title)
+		title = mv_xstrdup(n.title);
+	else
+		title = mv_xstrdup(base);
+	video = cJSON_CreateObject();
+	cJSON_AddStringToObject(video, "path", rel);
+	cJSON_AddNumberToObject(video, "size", (double)st.st_size);
+	cJSON_AddStringToObject(video, "source", rel);
+	cJSON_AddStringToObject(video, "addedAt", mv_time_fmt(mv_now(), buf));
+	m = mv_movie_create(title, n.year, mv_name_json(&n), video);
+	mv_name_free(&n);
+	free(title);
+	if (!m)
+		mv_die(mv_exit_for_errno(errno), "create a movie for %s", rel);
+	id = mv_json_str(m, "id", "");
+	pending_add(rel, id);
+	mv_crash_point("created");
+	d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "id", id);
+	cJSON_AddStringToObject(d, "path", rel);
+	cJSON_AddStringToObject(d, "title", mv_json_str(m, "title", ""));
+	cJSON_AddItemToObject(d, "year", cJSON_Duplicate(cJSON_GetObjectItem(m, "year"), 1));
+	emit("mv.movie.created", id, d);
+	free(rel);
+	o = advance(m);
+	cJSON_Delete(m);
+	return o;
+}
+
+static enum outcome
+on_requested(const cJSON *ev, unsigned long lineno)
+{
+	const cJSON *data = mv_event_data(ev);
+	const char *id = mv_json_str(data, "id", mv_event_subject(ev));
+	const char *lv = mv_json_str(data, "level", NULL), *why;
+	enum mv_level cur, target, want = MV_LEVEL_BAD;
+	cJSON *m, *d;
+	int r;
+
+	if (!id || !mv_id_valid(id, 'm')) {
+		mv_warnx("stdin:%lu: mv.movie.requested without a movie id", lineno);
+		return OUT_DONE;
+	}
+	if (lv && (want = mv_level_parse(lv)) == MV_LEVEL_BAD) {
+		mv_warnx("stdin:%lu: mv.movie.requested with an unknown level: %s", lineno, lv);
+		return OUT_DONE;
+	}
+	if (!(m = mv_movie_load(id, &why))) {
+		mv_warnx("unable to read movie %s: %s", id, why);
+		return OUT_DONE;
+	}
+	if (mv_json_int(cJSON_GetObjectItemCaseSensitive(m, "externalIds"), "tmdb", 0) <= 0) {
+		/* Not matched yet: opening it is as good a time as any to retry. */
+		enum outcome o = is_pending(m) ? advance(m) : OUT_DONE;
+
+		cJSON_Delete(m);
+		return o;
+	}
+	cur = mv_profile_level(m);
+	target = want != MV_LEVEL_BAD ? want : cur + 1;
+	if (target > MV_DEEP)
+		target = MV_DEEP;
+	if (target <= cur) {
+		cJSON_Delete(m);
+		return OUT_DONE;
+	}
+	r = mv_movie_enrich(m, target);
+	if (mv_profile_level(m) > cur) {
+		/* Save what was reached, even when a later level failed. */
+		save(m);
+		d = cJSON_CreateObject();
+		cJSON_AddStringToObject(d, "id", id);
+		cJSON_AddStringToObject(d, "level", mv_level_name(mv_profile_level(m)));
+		cJSON_AddStringToObject(d, "from", mv_level_name(cur));
+		emit("mv.movie.enriched", id, d);
+	}
+	if (r != 0) {
+		enum outcome o = tmdb_failure(m, r);
+
+		cJSON_Delete(m);
+		return o;
+	}
+	cJSON_Delete(m);
+	return OUT_DONE;
+}
+
+/* Work through every pending movie once (--retry). */
+static void
+retry_all(void)
+{
+	/* advance() drops entries as it finishes them: work on a copy. */
+	size_t n = npending;
+	char **ids = mv_xcalloc(n ? n : 1, sizeof *ids);
+	const char *why;
+
+	for (size_t i = 0; i < n; i++)
+		ids[i] = mv_xstrdup(pending[i].id);
+	for (size_t i = 0; i < n && !fatal_code; i++) {
+		cJSON *m = mv_movie_load(ids[i], &why);
+		char *src;
+
+		if (!m)
+			continue;
+		src = open_path(mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "video"), "path", ""));
+		if (is_pending(m) && access(src, F_OK) == 0)
+			advance(m);
+		free(src);
+		cJSON_Delete(m);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+}
+
+int
+main(int argc, char **argv)
+{
+	enum { O_DATA = 256, O_RETRY };
+	static const struct option longopts[] = {
+		{ "data", required_argument, NULL, O_DATA },
+		{ "retry", no_argument, NULL, O_RETRY },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *data = NULL;
+	int c, retry = 0, code;
+	struct mv_lines in;
+	char *line;
+	size_t len;
+
+	mv_init(argv[0]);
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_DATA:
+			data = optarg;
+			break;
+		case O_RETRY:
+			retry = 1;
+			break;
+		case 'h':
+			usage(0);
+			return mv_finish(MV_EX_OK);
+		default:
+			usage(MV_EX_USAGE);
+		}
+	}
+	if (optind < argc) {
+		mv_warnx("unexpected argument: %s", argv[optind]);
+		usage(MV_EX_USAGE);
+	}
+
+	if ((code = mv_data_open(data, 1)) != 0)
+		return mv_finish(code);
+	mv_movie_notify = notify;
+	/* Finish what a crash left half done before anything new. */
+	if (mv_file_recover(recovered, NULL) < 0)
+		mv_die(mv_exit_for_errno(errno), "recover the filings in run/filing");
+	pending_scan();
+
+	if (retry) {
+		retry_all();
+		code = fatal_code ? fatal_code : waiting ? MV_EX_TEMPFAIL : MV_EX_OK;
+		return mv_finish(code);
+	}
+
+	mv_lines_init(&in, 0, "stdin", MV_EVENT_MAX);
+	while (!fatal_code) {
+		const char *why, *type;
+		cJSON *ev;
+		int r = mv_lines_next(&in, &line, &len);
+
+		if (r < 0)
+			mv_die(MV_EX_IOERR, "read standard input");
+		if (r == 0)
+			break;
+		if (len == 0)
+			continue;
+		if (!(ev = mv_event_parse(line, len, &why))) {
+			mv_warnx("stdin:%lu: %s", in.lineno, why);
+			continue;
+		}
+		/* Every event goes on unchanged, ours follow it. */
+		mv_out_line(line, len);
+		type = mv_event_type(ev);
+		if (strcmp(type, "mv.file.added") == 0)
+			on_file_added(ev, in.lineno);
+		else if (strcmp(type, "mv.movie.requested") == 0)
+			on_requested(ev, in.lineno);
+		mv_out_flush();
+		cJSON_Delete(ev);
+	}
+	mv_lines_free(&in);
+	for (size_t i = 0; i < npending; i++) {
+		free(pending[i].path);
+		free(pending[i].id);
+	}
+	free(pending);
+	return mv_finish(fatal_code ? fatal_code : MV_EX_OK);
+}
