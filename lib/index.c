@@ -1568,6 +1568,14 @@ mv_index_update(struct mv_index *ix, const char *id)
 	return -1;
 }
 
+static int
+id_cmp(const void *a, const void *b)
+{
+	long long x = atoll(*(char *const *)a + 1), y = atoll(*(char *const *)b + 1);
+
+	return x < y ? -1 : x > y;
+}
+
 /* Sorted list of the ids in dir ("Movies"), by number. *n gets the count. */
 static char **
 list_ids(const char *dir, char kind, size_t *n)
@@ -1602,6 +1610,10 @@ list_ids(const char *dir, char kind, size_t *n)
 		v[(*n)++] = mv_xstrdup(id);
 	}
 	closedir(d);
+	/* In id order: messages come out in a stable order, and every
+	 * node_get appends to the sorted arrays instead of inserting. */
+	if (*n)
+		qsort(v, *n, sizeof *v, id_cmp);
 	return v;
 }
 
@@ -1818,6 +1830,15 @@ mv_index_stale(void)
 	}
 	t = newest("Movies", t);
 	t = newest("People", t);
+	/* lastRead comes from stats/usage.json. */
+	{
+		char *u = mv_path("stats/usage.json");
+
+		if (stat(u, &st) == 0 && (st.st_mtim.tv_sec > t.tv_sec ||
+		    (st.st_mtim.tv_sec == t.tv_sec && st.st_mtim.tv_nsec > t.tv_nsec)))
+			t = st.st_mtim;
+		free(u);
+	}
 	return t.tv_sec > oldest.tv_sec ||
 	    (t.tv_sec == oldest.tv_sec && t.tv_nsec > oldest.tv_nsec);
 }
@@ -1956,7 +1977,11 @@ claims(struct mv_index *ix, FILE *report)
 		size_t n = k ? ix->np : ix->nm;
 		struct claimset c = {0};
 
-		bad += read_claims(ix, kind, &c, report);
+		long stale = read_claims(ix, kind, &c, report);
+
+		/* Stale claims are problems to report, but only work to repair. */
+		if (report)
+			bad += stale;
 		for (size_t i = 0; i < n; i++) {
 			struct node *x = arr[i];
 

@@ -554,49 +554,6 @@ const char *mv_age_fmt(long long seconds, char *buf);
 /* 1 if pid is a live process (kill 0 works, or EPERM). */
 int mv_pid_alive(long long pid);
 
-/* ---- parse.c: title, year, ids and tags from a file name ------------ */
-
-/*
- * What a file path says about a movie. Every string is malloc'd (or
- * NULL when absent) and owned by the struct: free with mv_name_free.
- */
-struct mv_name {
-	char *title;      /* as written, separators cleaned: "The Man from U.N.C.L.E." */
-	int year;         /* release year, 0 = none */
-	char *edition;    /* "Extended", "Director's Cut", "Special Edition"... */
-	char *resolution; /* "1080p", "2160p" */
-	char *source;     /* "BluRay", "WEB-DL", "DVDRip"... */
-	char *codec;      /* "x264", "HEVC"... */
-	char *group;      /* release group: "SPARKS" */
-	char *languages;  /* comma-separated tags: "FRENCH,MULTI" */
-	int part;         /* CD1, Part 2: 1, 2; 0 = none */
-	char *ext;        /* container extension, lower case: "mkv" */
-	long long tmdb;   /* [tmdbid-N], {tmdb-N}, tmdb-N; 0 = none */
-	char *imdb;       /* tt1234567, [imdbid-tt…] */
-	long long tvdb;   /* [tvdbid-N]; 0 = none */
-	int confidence;   /* 0..100: how much backs the title and year */
-};
-
-/*
- * Read path (a file name, or a path whose parent folders help when the
- * file name says little: "Heat (1995)/movie.mkv", VIDEO_TS, hashed
- * names). Fills *out (always; free it with mv_name_free even on error).
- * Returns 0, or -1 when no title was found. Thread-safe.
- */
-int mv_parse_name(const char *path, struct mv_name *out);
-/* {"title":…,"year":…|null,"edition","resolution","source","codec",
- * "group" (string|null),"languages":[…],"part":n|null,"ext", then "tmdb",
- * "imdb","tvdb" when found, "confidence"}: a tree the caller deletes. */
-cJSON *mv_name_json(const struct mv_name *n);
-void mv_name_free(struct mv_name *n);
-/*
- * A title for comparison: case-folded, accents stripped (Latin-1 and
- * Latin Extended-A; combining marks dropped), acronym dots joined
- * ("U.N.C.L.E." -> "uncle"), punctuation and symbols to single spaces,
- * trimmed. Returns malloc'd.
- */
-char *mv_title_fold(const char *s);
-
 /* ---- index.c: index/movies.json, index/people.json, pagination ------- */
 
 /*
@@ -630,7 +587,8 @@ int mv_index_dirty(const struct mv_index *ix);
 int mv_index_write(struct mv_index *ix, int force);
 /* Present entries of kind 'm' or 'p'. */
 size_t mv_index_count(const struct mv_index *ix, char kind);
-/* 1 if an index file is missing or older than the newest profile. */
+/* 1 if an index file is missing or older than the newest profile or
+ * than stats/usage.json. */
 int mv_index_stale(void);
 /* Recreate index/ext claims from the entries: drop the ones no profile
  * backs, add the missing. Returns the conflicts (each reported). */
@@ -655,6 +613,5 @@ int mv_index_sort_valid(const char *sort);
  */
 cJSON *mv_index_page(const cJSON *items, const char *sort, long page,
     long per_page, const char *base);
-
 
 #endif /* MV_H */

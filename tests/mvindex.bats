@@ -1,0 +1,440 @@
+#!/usr/bin/env bats
+# mvindex.bats: rebuild, check and the filter, on a small library of valid
+# profiles (tests/fixtures/mvindex/lib) and broken copies of them.
+
+load test_helper
+
+export BATS_TEST_TIMEOUT=60
+
+setup() {
+	mv_test_env
+	mkdir -p "$MV_DATA"
+	cp -r "$(fixture mvindex lib)"/. "$MV_DATA"/
+	mkdir -p "$MV_DATA/index" "$MV_DATA/run" "$MV_DATA/stats"
+	export MV_NOW=2026-11-26T10:00:00Z
+	IX=$MV_DATA/index
+}
+
+# An event line: ev TYPE DATA-JSON [SUBJECT]
+ev() {
+	jq -nc --arg t "$1" --argjson d "$2" --arg s "${3:-}" \
+		'{specversion:"1.0", id:"t-\($t)", source:"test", type:$t,
+		  time:"2026-11-26T10:00:00Z", data:$d} + (if $s == "" then {} else {subject:$s} end)'
+}
+
+# The items of an index file, one compact line each (generatedAt left out).
+items() { jq -c '.items[]' "$1"; }
+
+# Rebuild into a scratch copy and print its items, to compare an
+# incrementally updated index with what a rebuild says.
+rebuilt_items() { # movies|people
+	local d=$BATS_TEST_TMPDIR/rebuilt
+	rm -rf "$d"
+	cp -r "$MV_DATA" "$d"
+	rm -rf "$d/index"
+	mvindex --data "$d" --rebuild >/dev/null 2>&1 || true
+	jq -c '.items[], .byExternal' "$d/index/$1.json"
+}
+
+@test "mvindex: --help prints the usage on stdout and exits 0" {
+	run --separate-stderr mvindex --help
+	assert_success
+	assert_line --index 0 --partial "usage: mvindex"
+	[ -z "$stderr" ]
+}
+
+@test "mvindex: bad usage exits 64 and changes nothing" {
+	before=$(tree_digest "$MV_DATA")
+	for args in "--bogus" "--rebuild --check" "--rebuild extra" "--batch 0" \
+		"--batch x" "--delay -1" "--rebuild --batch 5" "--check --no-sync"; do
+		run --separate-stderr mvindex $args
+		[ "$status" -eq 64 ] || { echo "mvindex $args exited $status"; false; }
+		[[ $stderr == *"usage: mvindex"* ]]
+		[ -z "$output" ]
+	done
+	[ "$(tree_digest "$MV_DATA")" = "$before" ]
+}
+
+@test "mvindex: a missing data directory exits 66" {
+	run --separate-stderr mvindex --data "$BATS_TEST_TMPDIR/nowhere" --rebuild
+	[ "$status" -eq 66 ]
+	[[ $stderr == "mvindex: unable to open data directory"* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/nowhere" ]
+}
+
+@test "mvindex --rebuild: both indexes, sorted, exactly as expected" {
+	run --separate-stderr mvindex --rebuild
+	assert_success
+	[ -z "$output" ] && [ -z "$stderr" ]
+	cmp "$IX/movies.json" "$(fixture mvindex expected-movies.json)"
+	cmp "$IX/people.json" "$(fixture mvindex expected-people.json)"
+	# Deterministic: a second run writes the same bytes.
+	cp "$IX/people.json" "$BATS_TEST_TMPDIR/first"
+	mvindex --rebuild
+	cmp "$IX/people.json" "$BATS_TEST_TMPDIR/first"
+}
+
+@test "mvindex --rebuild: people list their movie ids and roles from credits and profiles" {
+	mvindex --rebuild
+	# p2 is credited on m1 only; its own profile adds m2 twice (two jobs).
+	run jq -c '.items[] | select(.id == "p2") | .movies' "$IX/people.json"
+	assert_output '[{"movie":"m1","role":"crew","job":"Director"},{"movie":"m2","role":"crew","job":"Director"},{"movie":"m2","role":"crew","job":"Screenplay"}]'
+	# p3's profile lists nothing; m1's credits give it two roles.
+	run jq -c '.items[] | select(.id == "p3") | [.movies[] | [.movie, .role]]' "$IX/people.json"
+	assert_output '[["m1","cast"],["m1","crew"]]'
+	run jq -r '.count, (.items | length)' "$IX/people.json"
+	assert_output $'3\n3'
+}
+
+@test "mvindex --rebuild: items are in id order, numerically" {
+	for n in 10 9 100; do
+		jq --arg id "m$n" '.id = $id | .externalIds = {}' "$MV_DATA/Movies/m3.json" >"$MV_DATA/Movies/m$n.json"
+	done
+	mvindex --rebuild
+	run jq -r '[.items[].id] | join(" ")' "$IX/movies.json"
+	assert_output "m1 m2 m3 m9 m10 m100"
+}
+
+@test "mvindex --rebuild: broken and invalid profiles are skipped with their path, exit 65" {
+	printf '{"schemaVersion": 1, "id": "m4",' >"$MV_DATA/Movies/m4.json"
+	jq '.id = "m1"' "$MV_DATA/Movies/m2.json" >"$MV_DATA/Movies/m5.json"
+	jq '.schemaVersion = 7 | .id = "m6"' "$MV_DATA/Movies/m2.json" >"$MV_DATA/Movies/m6.json"
+	jq 'del(.title) | .id = "m7"' "$MV_DATA/Movies/m2.json" >"$MV_DATA/Movies/m7.json"
+	jq '.level = "medium"' "$MV_DATA/People/p3.json" >"$MV_DATA/People/p3.json.new"
+	mv "$MV_DATA/People/p3.json.new" "$MV_DATA/People/p3.json"
+	run --separate-stderr mvindex --rebuild
+	[ "$status" -eq 65 ]
+	[ -z "$output" ]
+	[ "${stderr_lines[0]}" = "mvindex: unable to read Movies/m4.json: invalid JSON" ]
+	[ "${stderr_lines[1]}" = "mvindex: unable to read Movies/m5.json: id does not match the file name" ]
+	[ "${stderr_lines[2]}" = "mvindex: unable to read Movies/m6.json: unsupported schemaVersion" ]
+	[ "${stderr_lines[3]}" = "mvindex: unable to read Movies/m7.json: missing title" ]
+	[ "${stderr_lines[4]}" = "mvindex: unable to read People/p3.json: missing or unknown level" ]
+	[ "${stderr_lines[5]}" = "mvindex: 5 documents skipped, 0 claim conflicts" ]
+	[ "${#stderr_lines[@]}" -eq 6 ]
+	# The rest is indexed all the same.
+	run jq -r '[.items[].id] | join(" ")' "$IX/movies.json"
+	assert_output "m1 m2 m3"
+	run jq -r '[.items[].id] | join(" ")' "$IX/people.json"
+	assert_output "p1 p2"
+}
+
+@test "mvindex --rebuild: recreates claims, drops stale ones, reports conflicts" {
+	mkdir -p "$IX/ext/m"
+	ln -s m2 "$IX/ext/m/tmdb:999"     # m2 has no tmdb:999: stale
+	ln -s m1 "$IX/ext/m/imdb:tt0088846" # Brazil's imdb id held by m1: wrong
+	run --separate-stderr mvindex --rebuild
+	[ "$status" -eq 0 ]
+	[ ! -L "$IX/ext/m/tmdb:999" ]
+	[ "$(readlink "$IX/ext/m/tmdb:63")" = m1 ]
+	[ "$(readlink "$IX/ext/m/imdb:tt0088846")" = m2 ]
+	[ "$(readlink "$IX/ext/p/tmdb:62")" = p1 ]
+	[ "$(ls "$IX/ext/m" | wc -l)" -eq 4 ]
+	[ "$(ls "$IX/ext/p" | wc -l)" -eq 4 ]
+	# Two movies with one TMDB id: the claim stays with the first.
+	jq '.id = "m4"' "$MV_DATA/Movies/m1.json" >"$MV_DATA/Movies/m4.json"
+	run --separate-stderr mvindex --rebuild
+	[ "$status" -eq 65 ]
+	[ "${stderr_lines[0]}" = "mvindex: unable to claim tmdb:63 for m4: owned by m1" ]
+	[ "${stderr_lines[1]}" = "mvindex: unable to claim imdb:tt0114746 for m4: owned by m1" ]
+	[ "$(readlink "$IX/ext/m/tmdb:63")" = m1 ]
+	run jq -r '.byExternal["tmdb:63"]' "$IX/movies.json"
+	assert_output m1
+}
+
+@test "mvindex --rebuild: an unwritable index directory fails with 73 or 74" {
+	[ "$(id -u)" -ne 0 ] || skip "root writes anywhere"
+	chmod 555 "$IX"
+	run --separate-stderr mvindex --rebuild
+	chmod 755 "$IX"
+	[ "$status" -eq 73 ] || [ "$status" -eq 74 ]
+	[[ $stderr == *"unable to write index/movies.json"* ]]
+}
+
+@test "mvindex --check: a consistent index passes silently" {
+	mvindex --rebuild
+	run --separate-stderr mvindex --check
+	assert_success
+	[ -z "$output" ] && [ -z "$stderr" ]
+}
+
+@test "mvindex --check: finds every kind of difference, --rebuild repairs them" {
+	mvindex --rebuild
+	jq '.title = "Brazil (Director'"'"'s Cut)"' "$MV_DATA/Movies/m2.json" >"$BATS_TEST_TMPDIR/m2"
+	mv "$BATS_TEST_TMPDIR/m2" "$MV_DATA/Movies/m2.json"
+	rm "$MV_DATA/Movies/m3.json"
+	jq '.id = "m4" | .externalIds = {"tmdb": 18}' "$MV_DATA/Movies/m2.json" >"$MV_DATA/Movies/m4.json"
+	rm "$IX/ext/p/tmdb:4"
+	before=$(tree_digest "$MV_DATA")
+	run --separate-stderr mvindex --check
+	[ "$status" -eq 1 ]
+	[ -z "$stderr" ]
+	assert_line "movies: m2: differs: title"
+	assert_line "movies: m3: in the index, but no valid Movies/m3.json"
+	assert_line "movies: m4: missing from the index"
+	assert_line "movies: byExternal tmdb:18: missing, expected m4"
+	assert_line "claims: m/tmdb:18: missing, m4 has it"
+	assert_line "claims: p/tmdb:4: missing, p3 has it"
+	[ "${#lines[@]}" -eq 6 ]
+	# --check changed nothing.
+	[ "$(tree_digest "$MV_DATA")" = "$before" ]
+	run mvindex --rebuild
+	assert_success
+	run --separate-stderr mvindex --check
+	assert_success
+	[ -z "$output" ]
+}
+
+@test "mvindex --check: a missing or corrupt index is a failed check" {
+	run --separate-stderr mvindex --check
+	[ "$status" -eq 1 ]
+	assert_line --index 0 --partial "movies: unable to read index/movies.json"
+	mvindex --rebuild
+	echo '{"items": [' >"$IX/people.json"
+	run --separate-stderr mvindex --check
+	[ "$status" -eq 1 ]
+	assert_output "people: unable to read index/people.json: invalid JSON"
+}
+
+@test "mvindex: the filter passes every valid line through byte for byte" {
+	mvindex --rebuild
+	{
+		ev mv.file.added '{"path":"incoming/x.mkv","size":1,"dev":1,"ino":2,"mtime":3}'
+		printf '%s\n' '{"specversion":"1.0","id":"odd  spacing","source":"t","type":"mv.other.thing","data":{"k":"é\u00e9"}}'
+		ev mv.movie.enriched '{"id":"m2","level":"basic","from":"minimal"}'
+		ev mv.movie.requested '{"id":"m1"}'
+		ev mv.index.updated '{"movies":1,"people":1}'
+	} >"$BATS_TEST_TMPDIR/in"
+	mvindex <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
+	grep -v '"source":"mvindex"' "$BATS_TEST_TMPDIR/out" >"$BATS_TEST_TMPDIR/passed"
+	cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/passed"
+}
+
+@test "mvindex: the filter reports bad lines with their number and skips them" {
+	mvindex --rebuild
+	{
+		ev mv.movie.requested '{"id":"m1"}'
+		echo 'not json'
+		echo '{"specversion":"1.0","id":"x","source":"t"}'
+		ev mv.movie.requested '{"id":"m2"}'
+	} >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr mvindex <"$BATS_TEST_TMPDIR/in"
+	assert_success
+	[ "${stderr_lines[0]}" = "mvindex: stdin:2: invalid JSON, skipped" ]
+	[ "${stderr_lines[1]}" = "mvindex: stdin:3: missing type, skipped" ]
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	[ "${#lines[@]}" -eq 2 ]
+}
+
+@test "mvindex: one changed movie updates its entry, once per burst" {
+	mvindex --rebuild
+	cp "$IX/people.json" "$BATS_TEST_TMPDIR/people.before"
+	jq '.title = "Brazil (1985 cut)" | .level = "medium" | .status = "ready"' \
+		"$MV_DATA/Movies/m2.json" >"$BATS_TEST_TMPDIR/m2"
+	mv "$BATS_TEST_TMPDIR/m2" "$MV_DATA/Movies/m2.json"
+	{
+		ev mv.movie.enriched '{"id":"m2","level":"medium","from":"basic"}'
+		ev mv.movie.matched '{"id":"m2","tmdb":68,"title":"Brazil","year":1985}'
+		ev mv.movie.requested '{"id":"m2"}'
+	} >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr mvindex <"$BATS_TEST_TMPDIR/in"
+	assert_success
+	[ "${#lines[@]}" -eq 4 ]
+	run jq -c 'select(.type == "mv.index.updated") | [.source, .data]' <<<"$output"
+	assert_output '["mvindex",{"movies":3,"people":3}]'
+	run jq -c '.items[] | select(.id == "m2") | [.title, .level, .status]' "$IX/movies.json"
+	assert_output '["Brazil (1985 cut)","medium","ready"]'
+	# No credit changed: people.json was not rewritten.
+	cmp "$IX/people.json" "$BATS_TEST_TMPDIR/people.before"
+	[ "$(items "$IX/movies.json"; jq -c .byExternal "$IX/movies.json")" = "$(rebuilt_items movies)" ]
+}
+
+@test "mvindex: new credits update the people they name, as a rebuild would" {
+	mvindex --rebuild
+	# m2 gains a cast: p1 joins it; p3 leaves m1's crew.
+	jq '.level = "medium" | .credits = {"cast":[{"person":"p1","tmdb":62,"name":"Bruce Willis","character":"Sam"}],"crew":[]}' \
+		"$MV_DATA/Movies/m2.json" >"$BATS_TEST_TMPDIR/m2"
+	mv "$BATS_TEST_TMPDIR/m2" "$MV_DATA/Movies/m2.json"
+	jq '.credits.crew |= map(select(.person != "p3"))' "$MV_DATA/Movies/m1.json" >"$BATS_TEST_TMPDIR/m1"
+	mv "$BATS_TEST_TMPDIR/m1" "$MV_DATA/Movies/m1.json"
+	{
+		ev mv.movie.enriched '{"id":"m2","level":"medium","from":"basic"}'
+		ev mv.movie.enriched '{"id":"m1","level":"medium","from":"basic"}'
+	} | mvindex >"$BATS_TEST_TMPDIR/out"
+	run jq -c '.items[] | select(.id == "p1") | .movies' "$IX/people.json"
+	assert_output '[{"movie":"m1","role":"cast","character":"James Cole"},{"movie":"m2","role":"cast","character":"Sam"}]'
+	run jq -c '.items[] | select(.id == "p3") | .movies' "$IX/people.json"
+	assert_output '[{"movie":"m1","role":"cast","character":"Kathryn Railly"}]'
+	[ "$(items "$IX/people.json"; jq -c .byExternal "$IX/people.json")" = "$(rebuilt_items people)" ]
+	run mvindex --check
+	assert_success
+}
+
+@test "mvindex: people created and enriched, movies deleted, ids from the subject" {
+	mvindex --rebuild
+	jq '.id = "p4" | .name = "Jonathan Pryce" | .externalIds = {"tmdb": 378} | .movies = [{"movie":"m2","role":"cast","character":"Sam Lowry"}]' \
+		"$MV_DATA/People/p3.json" >"$MV_DATA/People/p4.json"
+	rm "$MV_DATA/Movies/m3.json"
+	ln -s p4 "$IX/ext/p/tmdb:378"   # as mvenrich claims it
+	{
+		ev mv.person.created '{"id":"p4","tmdb":378,"name":"Jonathan Pryce"}'
+		ev mv.movie.needs-review '{"id":null,"path":"incoming/x.mkv","reason":"ambiguous","candidates":[]}' m3
+	} | mvindex >"$BATS_TEST_TMPDIR/out"
+	run jq -r '[.items[].id] | join(" ")' "$IX/people.json"
+	assert_output "p1 p2 p3 p4"
+	run jq -r '[.items[].id] | join(" ")' "$IX/movies.json"
+	assert_output "m1 m2"
+	run jq -r '.byExternal["tmdb:378"]' "$IX/people.json"
+	assert_output p4
+	run jq -c 'select(.type == "mv.index.updated") | .data' "$BATS_TEST_TMPDIR/out"
+	assert_output '{"movies":2,"people":4}'
+	run mvindex --check
+	assert_success
+}
+
+@test "mvindex: an invalid profile named by an event leaves the index with a message" {
+	mvindex --rebuild
+	echo '{' >"$MV_DATA/Movies/m2.json"
+	run --separate-stderr mvindex < <(ev mv.movie.enriched '{"id":"m2","level":"basic","from":"minimal"}')
+	assert_success
+	# Once from the scan at start, once for the event.
+	[ "${stderr_lines[0]}" = "mvindex: unable to read Movies/m2.json: invalid JSON" ]
+	[ "${stderr_lines[1]}" = "mvindex: unable to read Movies/m2.json: invalid JSON" ]
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	run jq -r '[.items[].id] | join(" ")' "$IX/movies.json"
+	assert_output "m1 m3"
+}
+
+@test "mvindex: events that change nothing write nothing and emit nothing" {
+	mvindex --rebuild
+	touch -d '1 hour ago' "$IX/movies.json" "$IX/people.json"
+	find "$MV_DATA/Movies" "$MV_DATA/People" -name '*.json' -exec touch -d '2 hours ago' {} +
+	before=$(stat -c %Y "$IX/movies.json" "$IX/people.json")
+	{
+		ev mv.movie.requested '{"id":"m1"}'
+		ev mv.movie.enriched '{"id":"m1","level":"medium","from":"basic"}'
+	} | mvindex >"$BATS_TEST_TMPDIR/out"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" -eq 2 ]
+	! grep -q mv.index.updated "$BATS_TEST_TMPDIR/out"
+	[ "$(stat -c %Y "$IX/movies.json" "$IX/people.json")" = "$before" ]
+}
+
+@test "mvindex: at start, a missing or stale index is rebuilt; a fresh one is left alone" {
+	# Missing: rebuilt before any event, with one mv.index.updated.
+	run --separate-stderr mvindex </dev/null
+	assert_success
+	run jq -c '[.type, .data]' <<<"$output"
+	assert_output '["mv.index.updated",{"movies":3,"people":3}]'
+	cmp "$IX/movies.json" "$(fixture mvindex expected-movies.json)"
+	# Fresh: untouched.
+	touch -d '1 hour ago' "$IX/movies.json" "$IX/people.json"
+	find "$MV_DATA/Movies" "$MV_DATA/People" -name '*.json' -exec touch -d '2 hours ago' {} +
+	run mvindex </dev/null
+	assert_success
+	[ -z "$output" ]
+	# A profile newer than the index (a crash between the two writes).
+	jq '.title = "Brazil!"' "$MV_DATA/Movies/m2.json" >"$BATS_TEST_TMPDIR/m2"
+	mv "$BATS_TEST_TMPDIR/m2" "$MV_DATA/Movies/m2.json"
+	run mvindex </dev/null
+	assert_success
+	[ "${#lines[@]}" -eq 1 ]
+	run jq -r '.items[] | select(.id == "m2") | .title' "$IX/movies.json"
+	assert_output "Brazil!"
+}
+
+@test "mvindex: mv.stats.updated refreshes lastRead from stats/usage.json" {
+	mvindex --rebuild
+	echo '{"schemaVersion":1,"movies":{"m2":{"count":2,"first":"2026-11-20T10:00:00Z","last":"2026-11-25T10:00:00Z"}}}' \
+		>"$MV_DATA/stats/usage.json"
+	ev mv.stats.updated '{"accesses":2}' | mvindex >"$BATS_TEST_TMPDIR/out"
+	run jq -c '[.items[] | [.id, .lastRead]]' "$IX/movies.json"
+	assert_output '[["m1",null],["m2","2026-11-25T10:00:00Z"],["m3",null]]'
+	[ "$(grep -c mv.index.updated "$BATS_TEST_TMPDIR/out")" -eq 1 ]
+}
+
+# Start the filter on a FIFO (fd 7 writes to it); return once it has
+# scanned and waits for input: a first event has come back out.
+start_fifo() {
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	setsid mvindex "$@" <"$BATS_TEST_TMPDIR/fifo" >"$BATS_TEST_TMPDIR/out" &
+	pid=$!
+	exec 7>"$BATS_TEST_TMPDIR/fifo"
+	ev mv.movie.requested '{"id":"m1"}' >&7
+	wait_until 10 grep -q mv.movie.requested "$BATS_TEST_TMPDIR/out"
+}
+updates() { grep -c mv.index.updated "$BATS_TEST_TMPDIR/out" || true; }
+have_updates() { [ "$(updates)" -ge "$1" ]; }
+retitle() { # ID TITLE
+	jq --arg t "$2" '.title = $t' "$MV_DATA/Movies/$1.json" >"$BATS_TEST_TMPDIR/new"
+	mv "$BATS_TEST_TMPDIR/new" "$MV_DATA/Movies/$1.json"
+}
+
+@test "mvindex: a burst of events is written once" {
+	mvindex --rebuild
+	start_fifo
+	retitle m1 "One"; retitle m2 "Two"; retitle m3 "Three"
+	{
+		ev mv.movie.enriched '{"id":"m1","level":"medium","from":"basic"}'
+		ev mv.movie.enriched '{"id":"m2","level":"basic","from":"minimal"}'
+		ev mv.movie.enriched '{"id":"m3","level":"minimal","from":"minimal"}'
+		ev mv.movie.requested '{"id":"m3"}'
+	} >"$BATS_TEST_TMPDIR/burst"
+	cat "$BATS_TEST_TMPDIR/burst" >&7   # one write: one burst
+	wait_until 10 have_updates 1
+	exec 7>&-
+	wait "$pid"
+	[ "$(updates)" -eq 1 ]
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" -eq 6 ]
+	# The update follows the events it covers.
+	[ "$(tail -n 1 "$BATS_TEST_TMPDIR/out" | jq -r .type)" = mv.index.updated ]
+	run jq -r '[.items[].title] | join(",")' "$IX/movies.json"
+	assert_output "One,Two,Three"
+}
+
+@test "mvindex: --batch N writes after N updates within a burst" {
+	mvindex --rebuild
+	start_fifo --batch 2
+	retitle m1 "One"; retitle m2 "Two"; retitle m3 "Three"
+	{
+		ev mv.movie.enriched '{"id":"m1","level":"medium","from":"basic"}'
+		ev mv.movie.enriched '{"id":"m2","level":"basic","from":"minimal"}'
+		ev mv.movie.enriched '{"id":"m3","level":"minimal","from":"minimal"}'
+	} >"$BATS_TEST_TMPDIR/burst"
+	cat "$BATS_TEST_TMPDIR/burst" >&7   # one write: one burst
+	exec 7>&-
+	wait "$pid"
+	[ "$(updates)" -eq 2 ]
+	# After the second update, then at the end of the burst.
+	run jq -r .type "$BATS_TEST_TMPDIR/out"
+	assert_output "$(printf '%s\n' mv.movie.requested mv.movie.enriched mv.movie.enriched \
+		mv.index.updated mv.movie.enriched mv.index.updated)"
+	run jq -r '[.items[].title] | join(",")' "$IX/movies.json"
+	assert_output "One,Two,Three"
+}
+
+@test "mvindex: a slow stream is written after each event" {
+	mvindex --rebuild
+	start_fifo
+	for i in 1 2 3; do
+		retitle m2 "Slow $i"
+		ev mv.movie.enriched '{"id":"m2","level":"basic","from":"minimal"}' >&7
+		wait_until 10 have_updates "$i"
+		[ "$(updates)" -eq "$i" ]
+		run jq -r '.items[] | select(.id == "m2") | .title' "$IX/movies.json"
+		assert_output "Slow $i"
+	done
+	exec 7>&-
+	wait "$pid"
+}
+
+@test "mvindex: SIGTERM while waiting ends the filter cleanly with exit 0" {
+	mvindex --rebuild
+	start_fifo
+	retitle m2 "Pending"
+	kill -TERM "$pid"
+	st=0
+	wait "$pid" || st=$?
+	exec 7>&-
+	[ "$st" -eq 0 ]
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" -eq 1 ]
+}
