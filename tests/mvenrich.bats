@@ -434,3 +434,28 @@ crash_at() {
 	[ -f "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949].mkv" ]
 	[ "$(jq -r .video.source "$MV_DATA/Movies/m1.json")" = "incoming/Heat (1995)/movie.mkv" ]
 }
+
+@test "mvenrich: every option and crash step is in the man page, and the page lints" {
+	local opt step
+	sed 's/\\-/-/g' "$MV_TOP/man/mvenrich.1" >"$BATS_TEST_TMPDIR/man"
+	for opt in $(mvenrich --help | grep -o -- '--[a-z-]*' | sort -u); do
+		grep -q -- "Fl ${opt#-}" "$BATS_TEST_TMPDIR/man" || { echo "missing $opt"; false; }
+	done
+	for step in $(grep -oh 'mv_crash_point("[a-z-]*")' "$MV_TOP"/lib/file.c "$MV_TOP"/tools/mvenrich.c |
+		sed 's/.*("\(.*\)")/\1/' | sort -u); do
+		grep -q "^\.Li $step" "$BATS_TEST_TMPDIR/man" || { echo "missing step $step"; false; }
+	done
+	if command -v mandoc >/dev/null; then
+		run mandoc -Tlint -W warning "$MV_TOP/man/mvenrich.1"
+		assert_success
+		assert_output ""
+	fi
+}
+
+@test "mvenrich: a full disk on standard output is 74" {
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	echo '{"specversion":"1.0","id":"x1","source":"t","type":"mv.index.updated","time":"2026-11-26T10:00:00Z","data":{"movies":1,"people":0}}' >"$EVENTS"
+	run --separate-stderr bash -c 'mvenrich <"$1" >/dev/full' _ "$EVENTS"
+	[ "$status" -eq 74 ]
+	[ "$stderr" = "mvenrich: unable to write standard output: No space left on device" ]
+}
