@@ -1839,8 +1839,10 @@ mv_index_stale(void)
 			t = st.st_mtim;
 		free(u);
 	}
+	/* A tie counts as stale: file times move in clock ticks, and a
+	 * profile written in the tick of the index write may be newer. */
 	return t.tv_sec > oldest.tv_sec ||
-	    (t.tv_sec == oldest.tv_sec && t.tv_nsec > oldest.tv_nsec);
+	    (t.tv_sec == oldest.tv_sec && t.tv_nsec >= oldest.tv_nsec);
 }
 
 /* ---- claims ------------------------------------------------------------ */
