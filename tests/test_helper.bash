@@ -6,6 +6,8 @@ MV_BUILD=${MV_BUILD:-$MV_TOP/build}
 case $MV_BUILD in /*) ;; *) MV_BUILD=$MV_TOP/$MV_BUILD ;; esac
 export MV_TOP MV_BUILD
 
+bats_require_minimum_version 1.5.0
+
 load /usr/lib/bats/bats-support/load
 load /usr/lib/bats/bats-assert/load
 

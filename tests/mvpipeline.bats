@@ -1,0 +1,135 @@
+#!/usr/bin/env bats
+# mvpipeline: the supervisor's wiring, restart policy and clean stop,
+# with stub stages (real FIFOs, processes and signals).
+
+load test_helper
+
+setup() {
+	mv_test_env
+	export PATH=$MV_TOP/tests/fixtures/mvpipeline/bin:$PATH
+	export MV_RESTART_MIN=1 MV_STOP_GRACE=2
+	mkdir -p "$MV_DATA/run"
+	run_dir=$MV_DATA/run
+}
+
+teardown() {
+	[ -z "${BATS_TEST_COMPLETED:-}" ] && cat "$BATS_TEST_TMPDIR/sup.err" >&3 2>/dev/null || true
+	[ -z "${sup:-}" ] || stop_group "$sup"
+}
+
+# Start the supervisor in its own session; wait until it is ready.
+start_pipeline() {
+	setsid mvpipeline "$@" 2>"$BATS_TEST_TMPDIR/sup.err" &
+	sup=$!
+	wait_for_file "$run_dir/pipeline.ready" 10
+}
+
+inject() {
+	printf '%s\n' "$1" >"$run_dir/inject.fifo"
+}
+
+ev() {
+	printf '{"specversion":"1.0","id":"%s","source":"t","type":"mv.movie.requested","data":{"id":"m1"}}' "$1"
+}
+
+# True when FILE has exactly N lines.
+lines_are() {
+	[ "$(wc -l <"$2" 2>/dev/null)" = "$1" ]
+}
+
+# True when no stub stage of this test is alive any more.
+no_orphans() {
+	! pgrep -f "$MV_TOP/tests/fixtures/mvpipeline/bin/" >/dev/null
+}
+
+@test "mvpipeline: usage errors exit 64, --help exits 0" {
+	run -64 --separate-stderr mvpipeline --bogus
+	assert_equal "$stderr" 'usage: mvpipeline [--data DIR] [--no-check] [--stages "LIST"] [-h]'
+	run -0 mvpipeline --help
+	assert_output --partial 'usage: mvpipeline'
+}
+
+@test "mvpipeline: a missing stage is a configuration error (78)" {
+	run -78 --separate-stderr mvpipeline --stages "mvwatch nosuchstage"
+	assert_equal "$stderr" "mvpipeline: unable to find stage nosuchstage in PATH"
+	[ ! -e "$run_dir/pipeline.status" ]
+}
+
+@test "mvpipeline: refuses to start on an invalid library (65), starts nothing" {
+	touch "$MV_DATA/BROKEN"
+	run -65 --separate-stderr mvpipeline --stages "mvwatch stagecat sink"
+	assert_equal "$stderr" "Movies/m1.json: /year: type: not an integer
+mvpipeline: unable to start: the library in $MV_DATA is invalid (see mvctl check; mvctl repair)"
+	[ ! -e "$MV_DATA/stagecat.starts" ]
+}
+
+@test "mvpipeline: injected events flow through every stage in order" {
+	start_pipeline --stages "mvwatch stagecat stagecat sink"
+	for i in 1 2 3; do inject "$(ev $i)"; done
+	wait_until 10 lines_are 3 "$MV_DATA/sink.ndjson"
+	run jq -r .id "$MV_DATA/sink.ndjson"
+	assert_output $'1\n2\n3'
+	run jq -r '.state, (.stages | length), .stages[0].name' "$run_dir/pipeline.status"
+	assert_output $'running\n4\nmvwatch'
+}
+
+@test "mvpipeline: only one supervisor per library (75)" {
+	start_pipeline --stages "mvwatch sink"
+	run -75 --separate-stderr mvpipeline --stages "mvwatch sink"
+	assert_equal "$stderr" "mvpipeline: unable to lock $run_dir/pipeline.lock: another pipeline is running"
+}
+
+@test "mvpipeline: exit 75 restarts with a growing delay, and nothing is lost" {
+	start_pipeline --stages "mvwatch flaky sink"
+	inject "$(ev a)"
+	wait_until 15 grep -qx 3 "$MV_DATA/flaky.count"
+	wait_until 10 test -s "$MV_DATA/sink.ndjson"
+	run jq -r .id "$MV_DATA/sink.ndjson"
+	assert_output a
+	# Delays of 1 s then 2 s between the three starts.
+	run awk 'NR > 1 { printf "%d\n", $1 - prev } { prev = $1 }' "$MV_DATA/flaky.times"
+	assert_output $'1\n2'
+	wait_until 5 jq -e '.stages[1].restarts == 2' "$run_dir/pipeline.status"
+	run jq -r '.stages[1].lastExit, .lastError.exit' "$run_dir/pipeline.status"
+	assert_output $'75\n75'
+}
+
+@test "mvpipeline: a killed stage restarts and the queued event survives" {
+	start_pipeline --stages "mvwatch stagecat sink"
+	wait_until 5 test -s "$MV_DATA/stagecat.starts"
+	kill -KILL "$(head -n 1 "$MV_DATA/stagecat.starts")"
+	inject "$(ev kept)"
+	wait_until 10 test -s "$MV_DATA/sink.ndjson"
+	run jq -r .id "$MV_DATA/sink.ndjson"
+	assert_output kept
+	run wc -l <"$MV_DATA/stagecat.starts"
+	assert_output 2
+}
+
+@test "mvpipeline: a permanent failure (78) stops everything with 78" {
+	setsid mvpipeline --stages "mvwatch stagecat fatal" 2>"$BATS_TEST_TMPDIR/sup.err" &
+	sup=$!
+	status=0
+	wait "$sup" || status=$?
+	sup=
+	[ "$status" -eq 78 ]
+	grep -q 'stage fatal exited 78 (permanent failure): stopping the pipeline' "$BATS_TEST_TMPDIR/sup.err"
+	run jq -r .state "$run_dir/pipeline.status"
+	assert_output failed
+	wait_until 5 no_orphans
+}
+
+@test "mvpipeline: SIGTERM stops cleanly: exit 0, no orphans, not ready" {
+	start_pipeline --stages "mvwatch stagecat sink"
+	kill -TERM "$sup"
+	status=0
+	wait "$sup" || status=$?
+	sup=
+	[ "$status" -eq 0 ]
+	[ ! -e "$run_dir/pipeline.ready" ]
+	run jq -r '.state, ([.stages[].state] | unique | join(","))' "$run_dir/pipeline.status"
+	assert_output $'stopped\nstopped'
+	no_orphans
+	# The lock is free again: a new supervisor may start.
+	flock -n "$run_dir/pipeline.lock" true
+}
