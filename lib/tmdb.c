@@ -37,6 +37,7 @@ static struct {
 	int ready, code;
 	char *base;             /* without a trailing slash */
 	enum base_kind kind;
+	int local;              /* loopback or file://: no key needed */
 	char *dir;              /* file:// directory */
 	char *token, *apikey;   /* at most one set; never printed */
 	double rate;            /* requests per second, 0: unlimited */
@@ -156,7 +157,8 @@ loopback_host(const char *host)
 
 /*
  * Classify url: 0 https, 1 http to loopback, 2 file:// (then *dir is the
- * malloc'd directory), -1 refused with a static reason in *why.
+ * malloc'd directory), 3 https to loopback, -1 refused with a static
+ * reason in *why.
  */
 static int
 url_kind(const char *url, char **dir, const char **why)
@@ -187,7 +189,7 @@ url_kind(const char *url, char **dir, const char **why)
 	} else if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK) {
 		*why = "a user name in the URL is not allowed";
 	} else if (strncasecmp(url, "https://", 8) == 0) {
-		kind = 0;
+		kind = loopback_host(host) ? 3 : 0;
 	} else if (loopback_host(host)) {
 		kind = 1;
 	} else {
@@ -220,7 +222,8 @@ setup(void)
 		mv_warnx("unable to use MV_TMDB_URL %s: %s", T.base, why);
 		return T.code = MV_EX_CONFIG;
 	}
-	T.kind = k == 0 ? BASE_HTTPS : k == 1 ? BASE_HTTP : BASE_FILE;
+	T.kind = k == 1 ? BASE_HTTP : k == 2 ? BASE_FILE : BASE_HTTPS;
+	T.local = k != 0;
 
 	if (env_num("MV_TMDB_RATE", 40, 0, 10000, &T.rate) < 0)
 		return T.code = MV_EX_CONFIG;
@@ -266,7 +269,8 @@ setup(void)
 		mv_warnx("unable to use the TMDB credentials: they contain spaces or control characters");
 		return T.code = MV_EX_CONFIG;
 	}
-	if (!T.token && !T.apikey && T.kind == BASE_HTTPS) {
+	/* Our own fake server and snapshots need no key. */
+	if (!T.token && !T.apikey && !T.local) {
 		mv_warnx("unable to find TMDB credentials: set TMDB_TOKEN or TMDB_API_KEY, "
 		    "or put a file of that name in $CREDENTIALS_DIRECTORY");
 		return T.code = MV_EX_CONFIG;
@@ -1153,6 +1157,7 @@ mv_tmdb_image(const char *file_path, const char *size, const char *dest)
 	base = mv_json_str(cJSON_GetObjectItemCaseSensitive(cfg, "images"),
 	    "secure_base_url", NULL);
 	if (!base || url_kind(base, &dir, &why) < 0 || dir) {
+		/* An http:// image host is refused as the API URL would be. */
 		mv_warnx("unable to fetch %s: /configuration has no usable images.secure_base_url",
 		    name);
 		code = MV_EX_DATAERR;

@@ -271,8 +271,10 @@ main(int argc, char **argv)
 	if (!strcmp(cmd, "movie"))
 		parts = merge_parts(mv_tmdb_level_parts(level), append);
 	/* A bad URL or a missing key is refused before anything is created. */
-	if ((code = mv_tmdb_init()) != 0 || (code = mv_data_open(data, 1)) != 0)
+	if ((code = mv_tmdb_init()) != 0 || (code = mv_data_open(data, 1)) != 0) {
+		free(parts);
 		return mv_finish(code);
+	}
 	mv_tmdb_flags = (nocache ? MV_TMDB_NOCACHE : 0) | (refresh ? MV_TMDB_REFRESH : 0);
 
 	if (!strcmp(cmd, "movie")) {
