@@ -2,6 +2,7 @@
 #include "mv.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <stddef.h>
 #include <errno.h>
 #include <locale.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #ifndef MV_SCHEMADIR
 #define MV_SCHEMADIR "/usr/local/share/mv/schemas"
@@ -1047,9 +1049,31 @@ mv_schemas_free(struct mv_schemas *set)
 const char *
 mv_schemas_dir(void)
 {
+	static char tree[PATH_MAX];
 	const char *e = getenv("MV_SCHEMAS");
+	char exe[PATH_MAX], *slash;
+	ssize_t n;
+	struct stat st;
 
-	return e && *e ? e : MV_SCHEMADIR;
+	if (e && *e)
+		return e;
+	if (stat(MV_SCHEMADIR, &st) == 0)
+		return MV_SCHEMADIR;
+	/* Not installed: a tool run from the build tree (build/bin/mvctl)
+	 * finds the schemas of the checkout it was built from. */
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		for (int up = 0; up < 3 && (slash = strrchr(exe, '/')); up++)
+			*slash = '\0';
+		if (strlen(exe) + 32 < sizeof tree &&
+		    snprintf(tree, sizeof tree, "%.*s/schemas/MovieProfile.json",
+		    (int)(sizeof tree - 32), exe) > 0 && stat(tree, &st) == 0) {
+			*strrchr(tree, '/') = '\0';
+			return tree;
+		}
+	}
+	return MV_SCHEMADIR;
 }
 
 static int

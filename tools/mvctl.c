@@ -939,6 +939,35 @@ v_reindex(int argc, char **argv)
 	return mv_tool_exec(av);
 }
 
+/*
+ * init: make a new, empty, valid library (the layout and empty indexes).
+ * Running it on an existing library changes nothing, so the supervisor
+ * and scripts can call it unconditionally before `mvctl check`.
+ */
+static int
+v_init(int argc, char **argv)
+{
+	const char *dir;
+	char *av[] = { "mvindex", "--rebuild", NULL };
+	char *index;
+	int code, exists;
+
+	only_common(argc, argv);
+	if (optind < argc)
+		usage_error("unexpected argument \"%s\"", argv[optind]);
+	dir = opt_data ? opt_data : mv_config_get("data", NULL);
+	if ((code = mv_data_open(dir, 1)) != 0)
+		return code;
+	index = mv_path("index/movies.json");
+	exists = access(index, F_OK) == 0;
+	free(index);
+	if (exists)
+		return MV_EX_OK;
+	setenv("MV_DATA", mv_data, 1);
+	mv_config_export();
+	return mv_tool_run(av, -1, -1);
+}
+
 /* downgrade: mvdowngrade with the same options, checked there. */
 static int
 v_downgrade(int argc, char **argv)
@@ -2407,6 +2436,7 @@ v_parse(int argc, char **argv)
 /* ---- the verb table and main ------------------------------------------- */
 
 static const struct verb verbs[] = {
+	{ "init", v_init, "", "create an empty library (safe to run again)", 0 },
 	{ "check", v_check, "[--json]",
 	  "validate every document; index, orphan videos, missed files, half-done filings", 0 },
 	{ "migrate", v_migrate, "[--dry-run] [--json]",
