@@ -16,7 +16,7 @@ B ?= build
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-PKGS = libcjson libcurl
+PKGS = libcjson libcurl libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # The warnings and the language level stay on whatever CFLAGS says.
@@ -113,16 +113,35 @@ uninstall:
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/mvctl
 	rm -rf $(DESTDIR)$(DATADIR)
 
-# libFuzzer run of the file-name parser (clang): make fuzz [FUZZTIME=600]
+# libFuzzer runs (clang), FUZZTIME seconds per target:
+#   make fuzz [FUZZTIME=600] [FUZZ="lines event"]
+# Each target's seeds are fuzz/corpus-<t>/ or fuzz/corpus/<t>/ (committed);
+# what it learns goes to build-fuzz/corpus-<t>/, findings to build-fuzz/.
 FUZZTIME ?= 60
-fuzz:
-	@mkdir -p build-fuzz/corpus-parse
-	clang -g -O1 -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=undefined -std=c11 -D_GNU_SOURCE -Ilib \
-		$(PKG_CFLAGS) -o build-fuzz/fuzz_parse fuzz/fuzz_parse.c lib/parse.c \
-		lib/alloc.c lib/diag.c lib/io.c lib/out.c $(PKG_LIBS)
-	build-fuzz/fuzz_parse -max_total_time=$(FUZZTIME) -max_len=4096 \
-		-dict=fuzz/parse.dict build-fuzz/corpus-parse fuzz/corpus-parse
+FUZZ ?= parse lines event schema tmdb
+FUZZ_CFLAGS = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-std=c11 -D_GNU_SOURCE -Ilib $(PKG_CFLAGS) -DMV_SCHEMADIR='"$(CURDIR)/schemas"'
+FUZZ_OBJ := $(LIBSRC:lib/%.c=build-fuzz/obj/%.o)
+
+build-fuzz/obj/%.o: lib/%.c lib/mv.h
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build-fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_OBJ)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS) -lm
+
+fuzz: $(FUZZ:%=build-fuzz/fuzz_%)
+	@for t in $(FUZZ); do \
+		seeds=fuzz/corpus-$$t; [ -d $$seeds ] || seeds=fuzz/corpus/$$t; \
+		dict=; [ -f fuzz/$$t.dict ] && dict=-dict=fuzz/$$t.dict; \
+		case $$t in parse) len=4096;; lines) len=8194;; *) len=65536;; esac; \
+		mkdir -p build-fuzz/corpus-$$t; \
+		echo "fuzz: $$t for $(FUZZTIME)s"; \
+		build-fuzz/fuzz_$$t -max_total_time=$(FUZZTIME) -max_len=$$len \
+			-timeout=10 -rss_limit_mb=2048 -close_fd_mask=2 \
+			-artifact_prefix=build-fuzz/$$t- $$dict \
+			build-fuzz/corpus-$$t $$seeds || exit 1; \
+	done
 
 clean:
 	rm -rf build build-asan build-fuzz

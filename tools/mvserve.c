@@ -1,0 +1,1243 @@
+/* mvserve.c: the HTTP front door: a read-only JSON API over the library and a web page of poster cards. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "mv.h"
+
+static const char USAGE[] =
+    "usage: mvserve [--data DIR] [--listen ADDR:PORT] [--port-file FILE]\n"
+    "               [--web DIR] [--verbose]\n"
+    "Serve the library over HTTP: a JSON API (/movies, /people, /images,\n"
+    "/health, /metrics) and a web page of poster cards at /. Opening a\n"
+    "movie emits mv.movie.requested into the running pipeline, or on\n"
+    "standard output when none runs.\n"
+    "  -d, --data DIR          data directory (default $MV_DATA)\n"
+    "  -l, --listen ADDR:PORT  address to listen on (127.0.0.1:8080); port 0\n"
+    "                          picks a free one; [::1]:PORT for IPv6\n"
+    "  -p, --port-file FILE    write the port there, atomically, once ready\n"
+    "  -w, --web DIR           the page's files (default $MV_WEB, else the\n"
+    "                          installed share/mv/web)\n"
+    "  -v, --verbose           log each request on standard error\n"
+    "  -h, --help              print this help\n";
+
+#define PER_PAGE_DEF 20
+#define PER_PAGE_MAX 200
+#define PAGE_MAX 1000000L
+#define NSORT 10 /* title year added lastRead id, each also reversed */
+
+static const char *const sort_names[NSORT] = {
+	"title", "year", "added", "lastRead", "id",
+	"-title", "-year", "-added", "-lastRead", "-id",
+};
+
+/* ---- the indexes in memory ------------------------------------------------ */
+
+/*
+ * One index file, parsed once and kept until its mtime, size or inode
+ * changes (a cheap stat per request). Everything a request needs that is
+ * costly is computed on first use and kept until the next reload: the
+ * folded names for q, each entry's JSON text with its card members, and
+ * the order of the entries for each sort key. Only the one server thread
+ * touches these, so there are no locks.
+ */
+struct entry {
+	const cJSON *item;  /* borrowed from the table's doc */
+	long long num;      /* the number of the id: m42 -> 42 */
+	char *fold;         /* folded title or name (malloc'd), or NULL until asked */
+	char *json;         /* compact text with card members (malloc'd), or NULL */
+	size_t jlen;
+	cJSON *extras;      /* the card members: poster/free or image; owned */
+};
+
+struct table {
+	char kind;                /* 'm' or 'p' */
+	const char *rel;          /* "index/movies.json" */
+	cJSON *doc;               /* the parsed index, or NULL */
+	struct entry *e;
+	size_t n;
+	size_t *byid;             /* entry numbers sorted by id number */
+	size_t *order[NSORT];     /* entry numbers sorted by each key, lazily */
+	struct stat st;           /* of the file when loaded (st_ino 0: none) */
+	long levels[4];           /* entries per level, for /health */
+};
+
+static struct table movies = { .kind = 'm', .rel = "index/movies.json" };
+static struct table people = { .kind = 'p', .rel = "index/people.json" };
+
+static int verbose;
+static const char *webdir;      /* NULL: no page, only the API */
+static char *inject_path;       /* run/inject.fifo */
+static time_t started;
+static unsigned long counts[6]; /* responses by status class: 1xx..5xx */
+
+static void
+table_clear(struct table *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->e[i].fold);
+		free(t->e[i].json);
+		cJSON_Delete(t->e[i].extras);
+	}
+	free(t->e);
+	free(t->byid);
+	for (int k = 0; k < NSORT; k++)
+		free(t->order[k]);
+	cJSON_Delete(t->doc);
+	memset(&t->doc, 0, sizeof *t - offsetof(struct table, doc));
+}
+
+static int
+cmp_byid(const void *a, const void *b, void *ctx)
+{
+	const struct entry *e = ctx;
+	long long x = e[*(const size_t *)a].num, y = e[*(const size_t *)b].num;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The number of an id ("m42" -> 42), or -1 if it is not one of kind. */
+static long long
+id_num(const char *id, char kind)
+{
+	return id && mv_id_valid(id, kind) ? atoll(id + 1) : -1;
+}
+
+/*
+ * Bring t up to date with its file: reload when the file changed. A file
+ * that is missing gives an empty table; one that cannot be read keeps
+ * the table as it was (reported once per version of the file).
+ * Returns 0, or -1 if there is no usable table (never loaded, unreadable).
+ */
+static int
+table_fresh(struct table *t)
+{
+	static struct stat bad;
+	struct stat st;
+	char *path = mv_path("%s", t->rel);
+	const char *why;
+	cJSON *doc, *it;
+	size_t n = 0;
+
+	if (stat(path, &st) < 0) {
+		free(path);
+		if (t->st.st_ino)
+			table_clear(t);
+		return 0;
+	}
+	if (st.st_ino == t->st.st_ino && st.st_size == t->st.st_size &&
+	    st.st_mtim.tv_sec == t->st.st_mtim.tv_sec &&
+	    st.st_mtim.tv_nsec == t->st.st_mtim.tv_nsec) {
+		free(path);
+		return 0;
+	}
+	doc = mv_index_load(t->kind, &why);
+	if (!doc) {
+		if (st.st_ino != bad.st_ino || st.st_mtim.tv_nsec != bad.st_mtim.tv_nsec ||
+		    st.st_mtim.tv_sec != bad.st_mtim.tv_sec)
+			mv_warnx("unable to read %s: %s", path, why);
+		bad = st;
+		free(path);
+		return t->st.st_ino ? 0 : -1;
+	}
+	free(path);
+	table_clear(t);
+	t->doc = doc;
+	t->st = st;
+	t->e = mv_xcalloc((size_t)cJSON_GetArraySize(
+	    cJSON_GetObjectItemCaseSensitive(doc, "items")) + 1, sizeof *t->e);
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(doc, "items")) {
+		long long num = id_num(mv_json_str(it, "id", NULL), t->kind);
+		enum mv_level l;
+
+		if (num < 0 || !cJSON_IsObject(it))
+			continue;
+		t->e[n].item = it;
+		t->e[n].num = num;
+		l = mv_level_parse(mv_json_str(it, "level", ""));
+		if (l != MV_LEVEL_BAD)
+			t->levels[l]++;
+		n++;
+	}
+	t->n = n;
+	t->byid = mv_xmalloc((n + 1) * sizeof *t->byid);
+	for (size_t i = 0; i < n; i++)
+		t->byid[i] = i;
+	qsort_r(t->byid, n, sizeof *t->byid, cmp_byid, t->e);
+	if (verbose)
+		mv_warnx("loaded %s: %zu entries", t->rel, n);
+	return 0;
+}
+
+/* The entry number of id in t, or -1. */
+static long
+table_find(const struct table *t, const char *id)
+{
+	long long num = id_num(id, t->kind);
+	size_t lo = 0, hi = t->n;
+
+	while (num >= 0 && lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		long long x = t->e[t->byid[mid]].num;
+
+		if (x == num)
+			return (long)t->byid[mid];
+		if (x < num)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/*
+ * The entries of t in the order of sort key k. Computed once per load by
+ * mv_index_page itself over the whole list, so the API pages exactly as
+ * `mvctl ls` does, and kept. Returns an array of t->n entry numbers.
+ */
+static const size_t *
+table_order(struct table *t, int k)
+{
+	cJSON *all, *it;
+	size_t n = 0;
+	long i;
+
+	if (t->order[k])
+		return t->order[k];
+	t->order[k] = mv_xmalloc((t->n + 1) * sizeof **t->order);
+	if (t->n == 0)
+		return t->order[k];
+	all = mv_index_page(cJSON_GetObjectItemCaseSensitive(t->doc, "items"),
+	    sort_names[k], 1, (long)cJSON_GetArraySize(
+	    cJSON_GetObjectItemCaseSensitive(t->doc, "items")), NULL);
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(all, "items"))
+		if ((i = table_find(t, mv_json_str(it, "id", NULL))) >= 0 && n < t->n)
+			t->order[k][n++] = (size_t)i;
+	cJSON_Delete(all);
+	/* Entries the sort dropped (none expected) go last, by id. */
+	if (n < t->n) {
+		char *seen = mv_xcalloc(t->n, 1);
+
+		for (size_t j = 0; j < n; j++)
+			seen[t->order[k][j]] = 1;
+		for (size_t j = 0; j < t->n; j++)
+			if (!seen[t->byid[j]])
+				t->order[k][n++] = t->byid[j];
+		free(seen);
+	}
+	return t->order[k];
+}
+
+/* "assets/images/x.jpg" as the URL "/images/x.jpg", or NULL for anything
+ * else (a value that would not be served anyway). */
+static cJSON *
+image_url(const char *rel)
+{
+	char *u;
+	cJSON *s;
+
+	if (!rel || strncmp(rel, "assets/images/", 14) != 0 || strchr(rel + 14, '/') ||
+	    !rel[14])
+		return cJSON_CreateNull();
+	u = mv_xasprintf("/images/%s", rel + 14);
+	s = cJSON_CreateString(u);
+	free(u);
+	return s;
+}
+
+/* MV_REGION as movie.c reads it: two capital letters, else FR. */
+static const char *
+region(void)
+{
+	const char *r = getenv("MV_REGION");
+
+	if (r && strlen(r) == 2 && r[0] >= 'A' && r[0] <= 'Z' && r[1] >= 'A' && r[1] <= 'Z')
+		return r;
+	return "FR";
+}
+
+/*
+ * The "free" card member of a movie profile: {"provider","link","offer"}
+ * when its watch providers for MV_REGION list a free or ad-supported
+ * offer, else null.
+ */
+static cJSON *
+free_offer(const cJSON *doc)
+{
+	static const char *const offers[] = { "free", "ads" };
+	const cJSON *wp = cJSON_GetObjectItemCaseSensitive(doc, "watchProviders");
+	const char *link;
+	cJSON *o;
+
+	if (!cJSON_IsObject(wp) || strcmp(mv_json_str(wp, "region", ""), region()) != 0)
+		return cJSON_CreateNull();
+	for (size_t i = 0; i < 2; i++) {
+		const cJSON *list = cJSON_GetObjectItemCaseSensitive(wp, offers[i]);
+		const cJSON *p = cJSON_GetArrayItem(list, 0);
+
+		if (!cJSON_IsObject(p))
+			continue;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "provider", mv_json_str(p, "name", ""));
+		link = mv_json_str(wp, "link", NULL);
+		cJSON_AddItemToObject(o, "link", link && (strncmp(link, "https://", 8) == 0 ||
+		    strncmp(link, "http://", 7) == 0) ? cJSON_CreateString(link) :
+		    cJSON_CreateNull());
+		cJSON_AddStringToObject(o, "offer", offers[i]);
+		return o;
+	}
+	return cJSON_CreateNull();
+}
+
+/*
+ * The card members of an entry, which the index does not hold: for a
+ * movie "poster" (URL or null) and "free"; for a person "image". Only
+ * deep profiles have images or providers, so only they are read.
+ */
+static const cJSON *
+entry_extras(struct table *t, struct entry *e)
+{
+	const char *id = mv_json_str(e->item, "id", "");
+	int deep = strcmp(mv_json_str(e->item, "level", ""), "deep") == 0;
+	cJSON *doc = NULL, *x;
+	const char *why;
+
+	if (e->extras)
+		return e->extras;
+	if (deep)
+		doc = t->kind == 'm' ? mv_movie_load(id, &why) : mv_person_load(id, &why);
+	x = e->extras = cJSON_CreateObject();
+	if (t->kind == 'm') {
+		cJSON_AddItemToObject(x, "poster", image_url(mv_json_str(
+		    cJSON_GetObjectItemCaseSensitive(doc, "images"), "poster", NULL)));
+		cJSON_AddItemToObject(x, "free", free_offer(doc));
+	} else
+		cJSON_AddItemToObject(x, "image", image_url(mv_json_str(doc, "image", NULL)));
+	cJSON_Delete(doc);
+	return x;
+}
+
+/* The compact text of an entry with its card members, kept. */
+static const char *
+entry_json(struct table *t, struct entry *e, size_t *len)
+{
+	struct mv_buf b = { 0 };
+	char *s, *x;
+	size_t n;
+
+	if (!e->json) {
+		s = cJSON_PrintUnformatted(e->item);
+		x = cJSON_PrintUnformatted(entry_extras(t, e));
+		if (!s || !x)
+			mv_diex(MV_EX_SOFTWARE, "unable to allocate memory");
+		/* {"id":…} + {"poster":…} -> {"id":…,"poster":…} */
+		n = strlen(s);
+		mv_buf_add(&b, s, n - 1);
+		if (n > 2 && strlen(x) > 2)
+			mv_buf_adds(&b, ",");
+		mv_buf_adds(&b, x + 1);
+		free(s);
+		free(x);
+		e->json = b.buf;
+		e->jlen = b.len;
+	}
+	*len = e->jlen;
+	return e->json;
+}
+
+/* The folded title (movies) or name (people) of an entry, kept. */
+static const char *
+entry_fold(struct table *t, struct entry *e)
+{
+	if (!e->fold)
+		e->fold = mv_title_fold(mv_json_str(e->item,
+		    t->kind == 'm' ? "title" : "name", ""));
+	return e->fold;
+}
+
+/* ---- responses -------------------------------------------------------------- */
+
+/* Queue a response and count it. Takes r. */
+static enum MHD_Result
+reply(struct MHD_Connection *c, unsigned status, struct MHD_Response *r)
+{
+	enum MHD_Result ok;
+
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	ok = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	if (status >= 100 && status < 600)
+		counts[status / 100]++;
+	return ok;
+}
+
+/* A response owning the malloc'd buffer s of n bytes. */
+static struct MHD_Response *
+body(char *s, size_t n, const char *type)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(n, s,
+	    MHD_RESPMEM_MUST_FREE);
+
+	if (!r)
+		mv_diex(MV_EX_SOFTWARE, "unable to create a response");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	return r;
+}
+
+/* Send buf (taken) as JSON with status and a Cache-Control value. */
+static enum MHD_Result
+send_json(struct MHD_Connection *c, unsigned status, struct mv_buf *b,
+    const char *cache)
+{
+	struct MHD_Response *r;
+
+	mv_buf_adds(b, "\n");
+	r = body(b->buf, b->len, "application/json; charset=utf-8");
+	b->buf = NULL;
+	b->len = b->cap = 0;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
+	return reply(c, status, r);
+}
+
+/* Send doc (consumed) as JSON. */
+static enum MHD_Result
+send_doc(struct MHD_Connection *c, unsigned status, cJSON *doc, const char *cache)
+{
+	struct mv_buf b = { 0 };
+	char *s = cJSON_PrintUnformatted(doc);
+
+	if (!s)
+		mv_diex(MV_EX_SOFTWARE, "unable to allocate memory");
+	mv_buf_adds(&b, s);
+	free(s);
+	cJSON_Delete(doc);
+	return send_json(c, status, &b, cache);
+}
+
+/* The one error shape: {"error":{"status":N,"message":"..."}}. */
+static enum MHD_Result
+send_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static enum MHD_Result
+send_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...)
+{
+	cJSON *doc = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(doc, "error");
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		mv_diex(MV_EX_SOFTWARE, "unable to allocate memory");
+	va_end(ap);
+	cJSON_AddNumberToObject(e, "status", status);
+	cJSON_AddStringToObject(e, "message", msg);
+	free(msg);
+	return send_doc(c, status, doc, "no-store");
+}
+
+/* Append s to b percent-encoded for a query value. */
+static void
+url_encode(struct mv_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || strchr("-._~", ch)) {
+			mv_buf_add(b, s, 1);
+		} else {
+			char e[3] = { '%', hex[ch >> 4], hex[ch & 15] };
+
+			mv_buf_add(b, e, 3);
+		}
+	}
+}
+
+/* Append ,"name":"<base>?page=P&perPage=N&sort=S[&q=Q]" (or null). */
+static void
+page_link(struct mv_buf *b, const char *name, const char *base, long page,
+    long per, const char *sort, const char *q)
+{
+	mv_buf_printf(b, ",\"%s\":", name);
+	if (page < 1) {
+		mv_buf_adds(b, "null");
+		return;
+	}
+	/* base is ours ("/movies") and the rest is digits or percent-encoded:
+	 * nothing needs JSON escaping. */
+	mv_buf_printf(b, "\"%s?page=%ld&perPage=%ld&sort=%s", base, page, per, sort);
+	if (q && *q) {
+		mv_buf_adds(b, "&q=");
+		url_encode(b, q);
+	}
+	mv_buf_adds(b, "\"");
+}
+
+/* ---- request parameters ------------------------------------------------------ */
+
+static const char *
+arg(struct MHD_Connection *c, const char *name)
+{
+	return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* Parse integer parameter name into *v (def when absent) within 1..max.
+ * Returns 0, or -1 for a bad value. */
+static int
+num_arg(struct MHD_Connection *c, const char *name, long def, long max, long *v)
+{
+	const char *s = arg(c, name);
+	char *end;
+
+	*v = def;
+	if (!s)
+		return 0;
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	*v = strtol(s, &end, 10);
+	return *end || errno || *v < 1 || *v > max ? -1 : 0;
+}
+
+struct listing {
+	long page, per;
+	const char *sort;
+	int key;        /* index into sort_names */
+	const char *q;  /* NULL or "" for no filter */
+};
+
+/* Read page, perPage, sort and q; on a bad one, send 400 and return -1
+ * with *res set. */
+static int
+listing_args(struct MHD_Connection *c, struct listing *l, enum MHD_Result *res)
+{
+	l->sort = arg(c, "sort");
+	l->q = arg(c, "q");
+	if (num_arg(c, "page", 1, PAGE_MAX, &l->page) < 0) {
+		*res = send_error(c, 400, "bad page: an integer from 1 to %ld", PAGE_MAX);
+		return -1;
+	}
+	if (num_arg(c, "perPage", PER_PAGE_DEF, PER_PAGE_MAX, &l->per) < 0) {
+		*res = send_error(c, 400, "bad perPage: an integer from 1 to %d", PER_PAGE_MAX);
+		return -1;
+	}
+	if (!l->sort || !*l->sort)
+		l->sort = "title";
+	for (l->key = 0; l->key < NSORT; l->key++)
+		if (strcmp(sort_names[l->key], l->sort) == 0)
+			break;
+	if (l->key == NSORT) {
+		*res = send_error(c, 400, "bad sort: title, year, added, lastRead or id, "
+		    "optionally with a leading -");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- handlers ----------------------------------------------------------------- */
+
+/* GET /movies, GET /people: a PaginatedResponse over the whole index. */
+static enum MHD_Result
+list(struct MHD_Connection *c, struct table *t, const char *base)
+{
+	struct listing l;
+	struct mv_buf b = { 0 };
+	enum MHD_Result res;
+	const size_t *ord;
+	size_t *hits = NULL, total, from, len;
+	char *fq = NULL;
+	long pages;
+
+	if (listing_args(c, &l, &res) < 0)
+		return res;
+	if (table_fresh(t) < 0)
+		return send_error(c, 500, "unable to read %s", t->rel);
+	ord = table_order(t, l.key);
+	total = t->n;
+	if (l.q && *l.q) {
+		fq = mv_title_fold(l.q);
+		if (*fq) {
+			hits = mv_xmalloc((t->n + 1) * sizeof *hits);
+			total = 0;
+			for (size_t i = 0; i < t->n; i++)
+				if (strstr(entry_fold(t, &t->e[ord[i]]), fq))
+					hits[total++] = ord[i];
+			ord = hits;
+		}
+	}
+	pages = (long)((total + (size_t)l.per - 1) / (size_t)l.per);
+	mv_buf_adds(&b, "{\"items\":[");
+	from = (size_t)(l.page - 1) * (size_t)l.per;
+	for (size_t i = from; i < total && i < from + (size_t)l.per; i++) {
+		const char *s = entry_json(t, &t->e[ord[i]], &len);
+
+		if (i > from)
+			mv_buf_adds(&b, ",");
+		mv_buf_add(&b, s, len);
+	}
+	mv_buf_printf(&b, "],\"page\":%ld,\"perPage\":%ld,\"totalItems\":%zu,"
+	    "\"totalPages\":%ld", l.page, l.per, total, pages);
+	page_link(&b, "next", base, l.page < pages ? l.page + 1 : 0, l.per, l.sort, l.q);
+	page_link(&b, "prev", base, l.page > 1 && pages > 0 ?
+	    (l.page - 1 < pages ? l.page - 1 : pages) : 0, l.per, l.sort, l.q);
+	mv_buf_adds(&b, "}");
+	free(hits);
+	free(fq);
+	return send_json(c, 200, &b, "no-cache");
+}
+
+/*
+ * Send mv.movie.requested {id, level?} into the running pipeline through
+ * run/inject.fifo, or print it on standard output when nobody reads the
+ * FIFO (ENXIO), so `mvserve | mvenrich` works too. Never blocks: a full
+ * FIFO drops the event with a warning (a request is only a hint).
+ */
+static void
+request_event(const char *id, const char *level)
+{
+	cJSON *d = cJSON_CreateObject(), *ev;
+	struct stat st;
+	char *line;
+	size_t n;
+	int fd;
+
+	cJSON_AddStringToObject(d, "id", id);
+	if (level)
+		cJSON_AddStringToObject(d, "level", level);
+	ev = mv_event_new("mv.movie.requested", id, d);
+	line = mv_json_compact(ev);
+	cJSON_Delete(ev);
+	n = strlen(line);
+	line = mv_xrealloc(line, n + 2);
+	line[n++] = '\n';
+	line[n] = '\0';
+	fd = open(inject_path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) {
+		/* At most PIPE_BUF bytes: one atomic write or none. */
+		if (write(fd, line, n) != (ssize_t)n)
+			mv_warn("send mv.movie.requested for %s to the pipeline", id);
+	} else if (mv_write_all(1, line, n) < 0) {
+		mv_warn("write mv.movie.requested for %s on standard output", id);
+	}
+	if (fd >= 0)
+		close(fd);
+	free(line);
+}
+
+/* GET /movies/{id}, GET /people/{id}: the profile as stored. */
+static enum MHD_Result
+profile(struct MHD_Connection *c, char kind, const char *id, int head)
+{
+	const char *lv = kind == 'm' ? arg(c, "level") : NULL;
+	enum mv_level level = MV_LEVEL_BAD;
+	char *path, *text;
+	size_t len;
+	cJSON *doc;
+
+	if (!mv_id_valid(id, kind))
+		return send_error(c, 400, "bad %s id \"%s\"", kind == 'm' ? "movie" : "person", id);
+	if (lv && (level = mv_level_parse(lv)) == MV_LEVEL_BAD)
+		return send_error(c, 400, "bad level \"%s\": minimal, basic, medium or deep", lv);
+	path = mv_path("%s/%s.json", kind == 'm' ? "Movies" : "People", id);
+	if (mv_slurp(path, 64UL << 20, &text, &len) < 0) {
+		int e = errno;
+
+		free(path);
+		if (e == ENOENT)
+			return send_error(c, 404, "no %s %s", kind == 'm' ? "movie" : "person", id);
+		return send_error(c, 500, "unable to read %s: %s", id, strerror(e));
+	}
+	free(path);
+	/* Serve the bytes as stored, once we know they are a document. */
+	if (!(doc = cJSON_ParseWithLength(text, len)) || !cJSON_IsObject(doc) ||
+	    strcmp(mv_json_str(doc, "id", ""), id) != 0) {
+		cJSON_Delete(doc);
+		free(text);
+		return send_error(c, 500, "unable to read %s: not a valid profile", id);
+	}
+	cJSON_Delete(doc);
+	if (kind == 'm' && !head)
+		request_event(id, lv ? mv_level_name(level) : NULL);
+	{
+		struct mv_buf b = { text, len, len + 1 };
+
+		return send_json(c, 200, &b, "no-store");
+	}
+}
+
+/* GET /people/{id}/movies: the person's movies from the people index,
+ * each a movie index entry with its card members and the credit. */
+static enum MHD_Result
+person_movies(struct MHD_Connection *c, const char *id)
+{
+	struct listing l;
+	enum MHD_Result res;
+	const cJSON *link;
+	cJSON *items, *page;
+	char *base;
+	long i;
+
+	if (!mv_id_valid(id, 'p'))
+		return send_error(c, 400, "bad person id \"%s\"", id);
+	if (listing_args(c, &l, &res) < 0)
+		return res;
+	if (table_fresh(&people) < 0 || table_fresh(&movies) < 0)
+		return send_error(c, 500, "unable to read the indexes");
+	if ((i = table_find(&people, id)) < 0)
+		return send_error(c, 404, "no person %s", id);
+	items = cJSON_CreateArray();
+	cJSON_ArrayForEach(link, cJSON_GetObjectItemCaseSensitive(people.e[i].item, "movies")) {
+		long m = table_find(&movies, mv_json_str(link, "movie", NULL));
+		const cJSON *x, *ex;
+		cJSON *o;
+
+		if (m < 0)
+			continue;  /* the movie index lags behind; skip */
+		o = cJSON_Duplicate(movies.e[m].item, 1);
+		ex = entry_extras(&movies, &movies.e[m]);
+		cJSON_ArrayForEach(x, ex)
+			cJSON_AddItemToObject(o, x->string, cJSON_Duplicate(x, 1));
+		cJSON_AddStringToObject(o, "role", mv_json_str(link, "role", ""));
+		if ((x = cJSON_GetObjectItemCaseSensitive(link, "character")))
+			cJSON_AddItemToObject(o, "character", cJSON_Duplicate(x, 1));
+		if ((x = cJSON_GetObjectItemCaseSensitive(link, "job")))
+			cJSON_AddItemToObject(o, "job", cJSON_Duplicate(x, 1));
+		cJSON_AddItemToArray(items, o);
+	}
+	base = mv_xasprintf("/people/%s/movies", id);
+	page = mv_index_page(items, l.sort, l.page, l.per, base);
+	free(base);
+	cJSON_Delete(items);
+	if (!page)
+		return send_error(c, 500, "unable to page the movies of %s", id);
+	return send_doc(c, 200, page, "no-cache");
+}
+
+static enum MHD_Result
+health(struct MHD_Connection *c)
+{
+	static const char *const names[] = { "minimal", "basic", "medium", "deep" };
+	cJSON *doc = cJSON_CreateObject(), *lv;
+	int ok = table_fresh(&movies) == 0 && table_fresh(&people) == 0;
+
+	cJSON_AddStringToObject(doc, "status", ok ? "ok" : "degraded");
+	cJSON_AddStringToObject(doc, "pipeline", mv_pipeline_running() ? "up" : "down");
+	cJSON_AddNumberToObject(doc, "movies", (double)movies.n);
+	cJSON_AddNumberToObject(doc, "people", (double)people.n);
+	lv = cJSON_AddObjectToObject(doc, "levels");
+	for (int i = 0; i < 4; i++)
+		cJSON_AddNumberToObject(lv, names[i], (double)movies.levels[i]);
+	lv = cJSON_AddObjectToObject(doc, "peopleLevels");
+	for (int i = 0; i < 4; i++)
+		if (i != MV_MEDIUM)
+			cJSON_AddNumberToObject(lv, names[i], (double)people.levels[i]);
+	if (movies.doc && mv_json_str(movies.doc, "generatedAt", NULL))
+		cJSON_AddStringToObject(doc, "indexedAt", mv_json_str(movies.doc, "generatedAt", ""));
+	else
+		cJSON_AddNullToObject(doc, "indexedAt");
+	cJSON_AddStringToObject(doc, "version", MV_VERSION);
+	cJSON_AddNumberToObject(doc, "uptime", (double)(time(NULL) - started));
+	return send_doc(c, 200, doc, "no-store");
+}
+
+/* GET /metrics: stats/mv.prom (mvstat's) and our own response counts. */
+static enum MHD_Result
+metrics(struct MHD_Connection *c)
+{
+	struct mv_buf b = { 0 };
+	char *path = mv_path("stats/mv.prom"), *text = NULL;
+	struct MHD_Response *r;
+	size_t len = 0;
+
+	if (mv_slurp(path, 16UL << 20, &text, &len) < 0 && errno != ENOENT) {
+		int e = errno;
+
+		free(path);
+		return send_error(c, 500, "unable to read stats/mv.prom: %s", strerror(e));
+	}
+	free(path);
+	if (len) {
+		mv_buf_add(&b, text, len);
+		if (text[len - 1] != '\n')
+			mv_buf_adds(&b, "\n");
+	}
+	free(text);
+	mv_buf_adds(&b, "# HELP mvserve_responses_total HTTP responses sent by mvserve, "
+	    "by status class.\n# TYPE mvserve_responses_total counter\n");
+	for (int i = 1; i < 6; i++)
+		mv_buf_printf(&b, "mvserve_responses_total{class=\"%dxx\"} %lu\n", i, counts[i]);
+	r = body(b.buf, b.len, "text/plain; version=0.0.4; charset=utf-8");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	return reply(c, 200, r);
+}
+
+/* Content type of a file name by its extension. */
+static const char *
+mime(const char *name)
+{
+	static const char *const types[][2] = {
+		{ "jpg", "image/jpeg" }, { "jpeg", "image/jpeg" }, { "png", "image/png" },
+		{ "webp", "image/webp" }, { "gif", "image/gif" },
+		{ "html", "text/html; charset=utf-8" }, { "css", "text/css; charset=utf-8" },
+		{ "js", "text/javascript; charset=utf-8" }, { "ico", "image/x-icon" },
+		{ "json", "application/json; charset=utf-8" },
+	};
+	const char *dot = strrchr(name, '.');
+
+	for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
+		if (strcasecmp(dot + 1, types[i][0]) == 0)
+			return types[i][1];
+	return "application/octet-stream";
+}
+
+/* 1 if name is one plain file name: no slash, no leading dot (so no ".."),
+ * only letters, digits and . _ - */
+static int
+plain_name(const char *name)
+{
+	if (!*name || *name == '.' || strlen(name) > 255)
+		return 0;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-'))
+			return 0;
+	return !strstr(name, "..");
+}
+
+/*
+ * Send the file name from dir (absolute), after checking that its real
+ * path stays inside dir's real path (no symlink out). Conditional GETs
+ * get 304. cache is the Cache-Control value.
+ */
+static enum MHD_Result
+send_file(struct MHD_Connection *c, const char *dir, const char *name,
+    const char *cache)
+{
+	char *path, real[PATH_MAX], top[PATH_MAX], etag[64], date[64];
+	const char *inm, *ims;
+	struct MHD_Response *r;
+	struct stat st;
+	struct tm tm;
+	size_t tl;
+	int fd;
+
+	if (!plain_name(name))
+		return send_error(c, 400, "bad file name");
+	path = mv_xasprintf("%s/%s", dir, name);
+	if (!realpath(dir, top) || !realpath(path, real)) {
+		int e = errno;
+
+		free(path);
+		return send_error(c, e == ENOENT || e == ENOTDIR ? 404 : 500,
+		    "no file %s", name);
+	}
+	free(path);
+	tl = strlen(top);
+	if (strncmp(real, top, tl) != 0 || real[tl] != '/')
+		return send_error(c, 404, "no file %s", name);
+	if ((fd = open(real, O_RDONLY | O_CLOEXEC)) < 0)
+		return send_error(c, errno == ENOENT ? 404 : 500, "no file %s", name);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return send_error(c, 404, "no file %s", name);
+	}
+	snprintf(etag, sizeof etag, "\"%llx-%llx\"", (unsigned long long)st.st_size,
+	    (unsigned long long)st.st_mtim.tv_sec * 1000000000ULL +
+	    (unsigned long long)st.st_mtim.tv_nsec);
+	gmtime_r(&st.st_mtime, &tm);
+	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	ims = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
+	if ((inm && strstr(inm, etag)) || (!inm && ims && strcmp(ims, date) == 0)) {
+		close(fd);
+		r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
+		return reply(c, 304, r);
+	}
+	if (!(r = MHD_create_response_from_fd((uint64_t)st.st_size, fd))) {
+		close(fd);
+		return send_error(c, 500, "unable to send %s", name);
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, mime(name));
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, date);
+	if (strncmp(mime(name), "text/html", 9) == 0)
+		MHD_add_response_header(r, "Content-Security-Policy",
+		    "default-src 'self'; img-src 'self' data:; base-uri 'none'; "
+		    "form-action 'self'; frame-ancestors 'none'");
+	return reply(c, 200, r);
+}
+
+/* Split path into at most 4 segments (in place); returns the count, or
+ * -1 for more, or an empty segment (a double slash). */
+static int
+split(char *path, char **seg)
+{
+	int n = 0;
+	size_t len = strlen(path);
+
+	if (len > 1 && path[len - 1] == '/')
+		path[len - 1] = '\0';  /* "/movies/" is "/movies" */
+	if (strcmp(path, "/") == 0)
+		return 0;
+	for (char *p = path + 1;; ) {
+		char *s = strchr(p, '/');
+
+		if (n == 4)
+			return -1;
+		seg[n++] = p;
+		if (!*p)
+			return -1;
+		if (!s)
+			break;
+		*s = '\0';
+		p = s + 1;
+	}
+	return n;
+}
+
+/* Route one GET or HEAD. path is writable (our copy). */
+static enum MHD_Result
+route(struct MHD_Connection *c, char *path, int head)
+{
+	char *seg[4], *images;
+	int n;
+
+	/* /images/ takes the rest whole, so that a name with a slash (an
+	 * encoded one included: the path arrives decoded) is refused, not
+	 * routed elsewhere. */
+	if (strncmp(path, "/images/", 8) == 0) {
+		images = mv_path("assets/images");
+		enum MHD_Result r = send_file(c, images, path + 8, "public, max-age=86400");
+
+		free(images);
+		return r;
+	}
+	if (path[0] != '/' || (n = split(path, seg)) < 0)
+		return send_error(c, 404, "no such route");
+	if (n == 0)
+		return webdir ? send_file(c, webdir, "index.html", "no-cache") :
+		    send_error(c, 404, "no web page: start mvserve with --web DIR");
+	if (strcmp(seg[0], "movies") == 0) {
+		if (n == 1)
+			return list(c, &movies, "/movies");
+		if (n == 2)
+			return profile(c, 'm', seg[1], head);
+	} else if (strcmp(seg[0], "people") == 0) {
+		if (n == 1)
+			return list(c, &people, "/people");
+		if (n == 2)
+			return profile(c, 'p', seg[1], 0);
+		if (n == 3 && strcmp(seg[2], "movies") == 0)
+			return person_movies(c, seg[1]);
+	} else if (n == 1 && strcmp(seg[0], "health") == 0) {
+		return health(c);
+	} else if (n == 1 && strcmp(seg[0], "metrics") == 0) {
+		return metrics(c);
+	} else if (n == 1 && webdir && plain_name(seg[0])) {
+		return send_file(c, webdir, seg[0], "no-cache");
+	}
+	return send_error(c, 404, "no such route");
+}
+
+/* libmicrohttpd's request callback: every request, in the server thread. */
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **state)
+{
+	enum MHD_Result r;
+	uint64_t t0 = mv_mono_ns();
+	char *path;
+	int head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+
+	(void)cls;
+	(void)version;
+	(void)upload;
+	/* Answer once the whole request is in (a body, if any, read and
+	 * dropped): a reply queued earlier makes libmicrohttpd close the
+	 * connection, which would cost every client a new one. */
+	if (!*state) {
+		*state = &counts;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (!head && strcmp(method, MHD_HTTP_METHOD_GET) != 0) {
+		struct MHD_Response *resp;
+		cJSON *doc = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(doc, "error");
+		char *s;
+
+		cJSON_AddNumberToObject(e, "status", 405);
+		cJSON_AddStringToObject(e, "message", "method not allowed: the API is read-only");
+		s = cJSON_PrintUnformatted(doc);
+		cJSON_Delete(doc);
+		s = mv_xrealloc(s, strlen(s) + 2);
+		strcat(s, "\n");
+		resp = body(s, strlen(s), "application/json; charset=utf-8");
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+		r = reply(c, 405, resp);
+	} else {
+		path = mv_xstrdup(url);
+		r = route(c, path, head);
+		free(path);
+	}
+	if (verbose)
+		mv_warnx("%s %s %.3f ms", method, url, (double)(mv_mono_ns() - t0) / 1e6);
+	return r;
+}
+
+/* libmicrohttpd's own messages, in our grammar. */
+static void
+on_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	n = strlen(msg);
+	while (n && msg[n - 1] == '\n')
+		msg[--n] = '\0';
+	mv_warnx("libmicrohttpd: %s", msg);
+}
+
+/* ---- setup -------------------------------------------------------------------- */
+
+/*
+ * Parse ADDR:PORT ("127.0.0.1:8080", "[::1]:0", ":8080" for 127.0.0.1)
+ * into ss. Returns 0, or -1 for bad syntax.
+ */
+static int
+parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len)
+{
+	const char *colon = strrchr(s, ':');
+	char host[INET6_ADDRSTRLEN + 2], *end;
+	long port;
+	size_t hl;
+
+	if (!colon || !colon[1])
+		return -1;
+	errno = 0;
+	port = strtol(colon + 1, &end, 10);
+	if (*end || errno || port < 0 || port > 65535 || colon[1] < '0' || colon[1] > '9')
+		return -1;
+	hl = (size_t)(colon - s);
+	if (hl >= sizeof host)
+		return -1;
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	memset(ss, 0, sizeof *ss);
+	if (hl > 2 && host[0] == '[' && host[hl - 1] == ']') {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+
+		host[hl - 1] = '\0';
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)port);
+		*len = sizeof *a;
+		return inet_pton(AF_INET6, host + 1, &a->sin6_addr) == 1 ? 0 : -1;
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)ss;
+
+		a->sin_family = AF_INET;
+		a->sin_port = htons((uint16_t)port);
+		*len = sizeof *a;
+		return inet_pton(AF_INET, hl ? host : "127.0.0.1", &a->sin_addr) == 1 ? 0 : -1;
+	}
+}
+
+/* 1 if path is a directory holding index.html. */
+static int
+has_page(const char *dir)
+{
+	char *p = mv_xasprintf("%s/index.html", dir);
+	int ok = access(p, R_OK) == 0;
+
+	free(p);
+	return ok;
+}
+
+/*
+ * The page's directory: opt, $MV_WEB, the installed share/mv/web (next
+ * to the schemas), or web/ of the source tree when run from build/bin.
+ * Returns malloc'd, or NULL (the API runs alone).
+ */
+static char *
+find_web(const char *opt)
+{
+	const char *env = getenv("MV_WEB");
+	char self[PATH_MAX], *p, *s;
+	ssize_t n;
+
+	if (opt)
+		return mv_xstrdup(opt);
+	if (env && *env)
+		return mv_xstrdup(env);
+	p = mv_xstrdup(MV_SCHEMADIR);
+	if ((s = strrchr(p, '/'))) {
+		*s = '\0';
+		s = mv_xasprintf("%s/web", p);
+		free(p);
+		if (has_page(s))
+			return s;
+		p = s;
+	}
+	free(p);
+	if ((n = readlink("/proc/self/exe", self, sizeof self - 1)) > 0) {
+		self[n] = '\0';
+		if ((s = strrchr(self, '/'))) {
+			*s = '\0';
+			p = mv_xasprintf("%s/../../web", self);
+			if (has_page(p) && (s = realpath(p, NULL))) {
+				free(p);
+				return s;
+			}
+			free(p);
+		}
+	}
+	return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "port-file", required_argument, NULL, 'p' },
+		{ "web", required_argument, NULL, 'w' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *data = NULL, *listen_at = "127.0.0.1:8080", *port_file = NULL;
+	const char *web_opt = NULL;
+	struct sockaddr_storage ss;
+	struct MHD_Daemon *d;
+	const union MHD_DaemonInfo *info;
+	socklen_t sl;
+	sigset_t sigs;
+	char *web;
+	int ch, fd, code, sig, one = 1;
+
+	mv_init(argv[0]);
+	while ((ch = getopt_long(argc, argv, "d:l:p:w:vh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': data = optarg; break;
+		case 'l': listen_at = optarg; break;
+		case 'p': port_file = optarg; break;
+		case 'w': web_opt = optarg; break;
+		case 'v': verbose = 1; break;
+		case 'h': fputs(USAGE, stdout); return mv_finish(MV_EX_OK);
+		default: fputs(USAGE, stderr); return MV_EX_USAGE;
+		}
+	}
+	if (optind < argc) {
+		mv_warnx("unexpected argument \"%s\"", argv[optind]);
+		fputs(USAGE, stderr);
+		return MV_EX_USAGE;
+	}
+	if (parse_listen(listen_at, &ss, &sl) < 0) {
+		mv_warnx("bad --listen \"%s\": expected ADDR:PORT, such as 127.0.0.1:8080",
+		    listen_at);
+		return MV_EX_USAGE;
+	}
+
+	if ((code = mv_data_open(data, 0)) != 0)
+		return code;
+	web = find_web(web_opt);
+	if (web && !has_page(web)) {
+		if (web_opt || getenv("MV_WEB"))
+			mv_diex(MV_EX_NOINPUT, "unable to open the web page: %s/index.html: %s",
+			    web, strerror(errno ? errno : ENOENT));
+		free(web);
+		web = NULL;
+	}
+	if (!web)
+		mv_warnx("no web page found (--web DIR): serving the API only");
+	webdir = web;
+	inject_path = mv_path("run/inject.fifo");
+	started = time(NULL);
+	table_fresh(&movies);
+	table_fresh(&people);
+
+	/* Our own socket, so a bind error is reported with its reason. */
+	if ((fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		mv_die(MV_EX_UNAVAILABLE, "create a socket");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(fd, (struct sockaddr *)&ss, sl) < 0 || listen(fd, 128) < 0)
+		mv_die(errno == EADDRINUSE ? MV_EX_TEMPFAIL : MV_EX_UNAVAILABLE,
+		    "listen on %s", listen_at);
+
+	/* SIGTERM and SIGINT are taken by sigwait below, never by a handler;
+	 * the server thread inherits the mask and so never sees them. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+
+	/* One internal thread: the caches and the event writer need no locks,
+	 * and a request costs microseconds. */
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	    (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0), 0, NULL, NULL,
+	    on_request, NULL,
+	    MHD_OPTION_LISTEN_SOCKET, fd,
+	    MHD_OPTION_EXTERNAL_LOGGER, on_log, NULL,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+	    MHD_OPTION_END);
+	if (!d)
+		mv_diex(MV_EX_UNAVAILABLE, "unable to start the HTTP server on %s", listen_at);
+	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	if (verbose || isatty(2))
+		mv_warnx("listening on http://%s%s%s:%u/", ss.ss_family == AF_INET6 ? "[" : "",
+		    ss.ss_family == AF_INET6 ? "::1" : inet_ntoa(((struct sockaddr_in *)&ss)->sin_addr),
+		    ss.ss_family == AF_INET6 ? "]" : "", info ? info->port : 0);
+	if (port_file) {
+		char buf[16];
+		int n = snprintf(buf, sizeof buf, "%u\n", info ? info->port : 0);
+
+		if (mv_write_atomic(port_file, buf, (size_t)n) < 0) {
+			int e = errno;
+
+			MHD_stop_daemon(d);
+			errno = e;
+			mv_die(e == ENOENT || e == EACCES || e == ENOTDIR ? MV_EX_CANTCREAT :
+			    mv_exit_for_errno(e), "write %s", port_file);
+		}
+	}
+
+	for (;;) {
+		if (sigwait(&sigs, &sig) == 0 && (sig == SIGTERM || sig == SIGINT))
+			break;
+	}
+	MHD_stop_daemon(d);
+	if (port_file)
+		unlink(port_file);
+	table_clear(&movies);
+	table_clear(&people);
+	free(web);
+	free(inject_path);
+	return mv_finish(MV_EX_OK);
+}
