@@ -1,0 +1,255 @@
+#!/usr/bin/env bats
+# docs.bats: code and manuals agree. Every tool (tools/*.c, scripts/mv*) has
+# a man page with the fixed sections; every page lints; --help, getopt and
+# the page name the same options; EXIT STATUS is lib/exit.c's table.
+# (style.md habits 15 and 16; curl's test1139 does the same for curl.)
+
+load test_helper
+
+SECTIONS='NAME SYNOPSIS DESCRIPTION ENVIRONMENT FILES EXIT STATUS EXAMPLES SEE ALSO'
+
+# Every tool's help, once: $H/TOOL for --help, $H/TOOL.VERB for
+# "TOOL help VERB" (a tool whose --help shows "TOOL help"), $H/TOOL.verbs.
+setup_file() {
+	local t v
+	BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR mv_test_env
+	H=$BATS_FILE_TMPDIR/help
+	mkdir -p "$H"
+	for t in $(doc_tools); do
+		"$t" --help >"$H/$t" 2>&1 || echo "$t --help: exit $?" >>"$H/$t"
+		grep -q "$t help" "$H/$t" || continue
+		"$t" help | awk '/^verbs:/ { v = 1; next } v && /^  [a-z]/ { print $1 }' >"$H/$t.verbs"
+		for v in $(cat "$H/$t.verbs"); do
+			# The usage lines only: the summary is prose.
+			"$t" help "$v" | sed '/^$/q' >"$H/$t.$v"
+		done
+	done
+}
+
+setup() {
+	mv_test_env
+	H=$BATS_FILE_TMPDIR/help
+}
+
+# Every tool by name: tools/mvfoo.c and scripts/mvfoo. A tool that lands
+# later is covered without editing this file.
+doc_tools() {
+	local f
+	for f in "$MV_TOP"/tools/*.c "$MV_TOP"/scripts/mv*; do
+		[ -e "$f" ] || continue
+		f=${f##*/}
+		echo "${f%.c}"
+	done
+}
+
+# Every man page in man/.
+doc_pages() {
+	local f
+	for f in "$MV_TOP"/man/*.[1-9]; do
+		[ -e "$f" ] && echo "$f"
+	done
+}
+
+# Options named in help text on stdin: --long and -x tokens that start a
+# word (so "half-done" or "mv.movie.*" are not options).
+help_opts() {
+	grep -oE '(^|[][ ,|(])--?[A-Za-z0-9][A-Za-z0-9-]*' | sed 's/^[][ ,|(]//' | sort -u
+}
+
+# "SCOPE OPTION" for each option of a tool's help: SCOPE is "-" for
+# --help, the verb for "TOOL help VERB".
+help_scoped() { # tool
+	(cd "$H" && grep -oHE '(^|[][ ,|(])--?[A-Za-z0-9][A-Za-z0-9-]*' "$1" $(ls | grep "^$1\\.") |
+		grep -v "^$1\\.verbs:" |
+		sed -E "s/^$1(\\.([a-z]+))?:[][ ,|(]?/\\2 /; s/^ /- /")
+}
+
+# "SCOPE OPTION" for each .Fl in a page's SYNOPSIS and DESCRIPTION: SCOPE
+# is the verb of the ".It Cm VERB" item it is under (up to the next .It
+# Cm), or "-" outside every verb (the SYNOPSIS's verb lines are left out).
+man_scoped() { # page
+	sed 's/\\-/-/g' "$1" | awk '
+	/^\.Sh / { sec = substr($0, 5); inverb = "" }
+	/^\.It Cm / && sec == "DESCRIPTION" { inverb = $3 }
+	sec != "SYNOPSIS" && sec != "DESCRIPTION" { next }
+	/^\./ {
+		scope = inverb != "" ? inverb : sec == "SYNOPSIS" && / Cm / ? "" : "-"
+		if (scope == "")
+			next
+		sub(/^\./, "")
+		for (i = 1; i <= NF; i++) {
+			if ($i != "Fl")
+				continue
+			for (j = i + 1; j <= NF; j++) {
+				if ($j ~ /^[A-Z][a-z][a-z]?$/)
+					break
+				if ($j ~ /^[][,|;.():]$/)
+					continue
+				gsub(/"/, "", $j)
+				print scope, "-" $j
+			}
+			i = j - 1
+		}
+	}' | sort -u
+}
+
+# Compare the scoped option lists of help (file 1) and page (file 2) of
+# tool t; print each difference. With verbs, a verb's options may also be
+# the common ones ("-"); without, everything is in scope "-".
+compare_opts() { # tool helpfile manfile verbs(0|1)
+	awk -v t="$1" -v verbs="$4" '
+	FNR == NR { if (!verbs) $1 = "-"; h[$1 " " $2] = 1; hs[$1] = 1; next }
+	{ if (!verbs) $1 = "-"; m[$1 " " $2] = 1 }
+	END {
+		for (k in h) {
+			split(k, p, " ")
+			if (!(k in m) && !((p[1] != "-") && (("- " p[2]) in m || ("- " p[2]) in h)))
+				print t (p[1] == "-" ? "" : " " p[1]) ": " p[2] " is in the help, not in the page"
+		}
+		for (k in m) {
+			split(k, p, " ")
+			if (!(k in h) && !((p[1] != "-") && ("- " p[2]) in h))
+				print t (p[1] == "-" ? "" : " " p[1]) ": " p[2] " is in the page, not in the help" \
+				    (p[1] in hs || p[1] == "-" ? "" : " (no help for verb " p[1] ")")
+		}
+	}' "$2" "$3" | sort
+}
+
+# Letters of every getopt_long short-options string in a C file, each with
+# the function it is in: "v_request l".
+getopt_letters() {
+	awk '
+	/^[a-z_][a-z0-9_]*\(/ { fn = $0; sub(/\(.*/, "", fn) }
+	/getopt_long\(/ {
+		s = $0
+		if (!match(s, /argv, "[^"]*"/))
+			next
+		s = substr(s, RSTART + 7, RLENGTH - 8)
+		gsub(/[:+-]/, "", s)
+		for (i = 1; i <= length(s); i++)
+			print fn, substr(s, i, 1)
+	}' "$1"
+}
+
+# Add lines (if any) to the test's list of failures, errs.
+add_err() {
+	[ -z "$1" ] || errs+="$1"$'\n'
+}
+
+@test "docs: every tool has a man page with the sections in the fixed order" {
+	local t page errs=
+	for t in $(doc_tools); do
+		page=$MV_TOP/man/$t.1
+		if [ ! -f "$page" ]; then
+			errs+="$t: no man/$t.1"$'\n'
+		fi
+	done
+	for page in $(doc_pages); do
+		got=$(sed -n 's/^\.Sh //p' "$page" | tr '\n' ' ')
+		[ "$got" = "$SECTIONS " ] || errs+="${page##*/}: sections: $got"$'\n'
+	done
+	for page in mv.7 mv-events.5 mv-profile.5; do
+		[ -f "$MV_TOP/man/$page" ] || errs+="no man/$page"$'\n'
+	done
+	[ -z "$errs" ] || { printf '%s' "$errs"; false; }
+}
+
+@test "docs: mandoc -Tlint -Wwarning prints nothing for every page" {
+	local page out errs=
+	for page in $(doc_pages); do
+		out=$(mandoc -Tlint -Wwarning "$page" 2>&1 | grep -v 'outdated mandoc.db' || true)
+		[ -z "$out" ] || errs+="$out"$'\n'
+	done
+	[ -z "$errs" ] || { printf '%s' "$errs"; false; }
+}
+
+@test "docs: plain mandoc -Tlint is clean but for manuals outside man/" {
+	local page line ref name sec errs=
+	for page in $(doc_pages); do
+		while IFS= read -r line; do
+			case $line in
+			*'outdated mandoc.db'*) continue ;;
+			*'STYLE: referenced manual not found: Xr '*)
+				ref=${line##*Xr }
+				name=${ref%% *} sec=${ref#* } sec=${sec%% *}
+				# An mv page must exist; others are the system's.
+				case $name in
+				mv|mv[a-z-]*) [ -f "$MV_TOP/man/$name.$sec" ] && continue ;;
+				*) continue ;;
+				esac
+				;;
+			esac
+			errs+="$line"$'\n'
+		done < <(mandoc -Tlint "$page" 2>&1)
+	done
+	[ -z "$errs" ] || { printf '%s' "$errs"; false; }
+}
+
+@test "docs: every option in --help is in the man page, and the other way round" {
+	local t v page errs=
+	for t in $(doc_tools); do
+		page=$MV_TOP/man/$t.1
+		[ -f "$page" ] || { errs+="$t: no man page"$'\n'; continue; }
+		help_scoped "$t" >"$BATS_TEST_TMPDIR/h"
+		man_scoped "$page" >"$BATS_TEST_TMPDIR/m"
+		add_err "$(compare_opts "$t" "$BATS_TEST_TMPDIR/h" "$BATS_TEST_TMPDIR/m" \
+			"$([ -f "$H/$t.verbs" ] && echo 1 || echo 0)")"
+		# Every verb that help lists has its item in the page.
+		for v in $(cat "$H/$t.verbs" 2>/dev/null); do
+			grep -qE "^\.It Cm $v( |\$)" "$page" || add_err "$t: verb $v is not in the page"
+		done
+	done
+	[ -z "$errs" ] || { printf '%s' "$errs"; false; }
+}
+
+@test "docs: every getopt letter and every script option is in --help" {
+	local t c errs=
+	for t in $(doc_tools); do
+		help_scoped "$t" >"$BATS_TEST_TMPDIR/h"
+		if [ -f "$MV_TOP/tools/$t.c" ]; then
+			# A verb's function v_fn checks against its verbs' help (the
+			# table's { "name", v_fn, ... }) and the common options.
+			getopt_letters "$MV_TOP/tools/$t.c" >"$BATS_TEST_TMPDIR/g"
+			grep -oE '\{ *"[a-z]+", *v_[a-z_]+,' "$MV_TOP/tools/$t.c" |
+				sed -E 's/\{ *"([a-z]+)", *(v_[a-z_]+),/\2 \1/' >"$BATS_TEST_TMPDIR/v" || true
+			add_err "$(awk -v t="$t" '
+			FILENAME ~ /\/v$/ { verbs[$1] = verbs[$1] " " $2; next }
+			FILENAME ~ /\/h$/ { h[$1 " " $2] = 1; next }
+			{
+				ok = ("- -" $2) in h
+				n = split(verbs[$1], vs, " ")
+				for (i = 1; i <= n; i++)
+					ok = ok || (vs[i] " -" $2) in h
+				if (!ok)
+					print t ": getopt letter -" $2 " (in " $1 ") is not in its help"
+			}' "$BATS_TEST_TMPDIR/v" "$BATS_TEST_TMPDIR/h" "$BATS_TEST_TMPDIR/g")"
+		else
+			# A script: every case label of its option loop.
+			for c in $(sed -n 's/^[[:space:]]*\(-[-a-zA-Z0-9|=*]*\))[[:space:]].*/\1/p' \
+				"$MV_TOP/scripts/$t" | tr '|' ' '); do
+				c=${c%%=*}
+				grep -qx -- "- $c" "$BATS_TEST_TMPDIR/h" ||
+					add_err "$t: option $c is not in its help"
+			done
+		fi
+	done
+	[ -z "$errs" ] || { printf '%s' "$errs"; false; }
+}
+
+@test "docs: every EXIT STATUS lists exactly the codes of lib/exit.c" {
+	local names codes n page got errs=
+	names=$(grep -oE '^[[:space:]]*\{MV_EX_[A-Z]+,' "$MV_TOP/lib/exit.c" | tr -d '{, \t')
+	codes=
+	for n in $names; do
+		codes+="$(sed -n "s/^[[:space:]]*$n = \([0-9]*\),.*/\1/p" "$MV_TOP/lib/mv.h") "
+	done
+	# The table itself must have been read: sysexits plus 0 and 1.
+	[ "$(wc -w <<<"$codes")" -ge 11 ]
+	codes=$(printf '%s\n' $codes | sort -n | tr '\n' ' ')
+	for page in $(doc_pages); do
+		got=$(awk '/^\.Sh / { s = substr($0, 5) } s == "EXIT STATUS" && /^\.It [0-9]+$/ { print $2 }' \
+			"$page" | sort -n | tr '\n' ' ')
+		[ "$got" = "$codes" ] || errs+="${page##*/}: EXIT STATUS lists $got; lib/exit.c has $codes"$'\n'
+	done
+	[ -z "$errs" ] || { printf '%s' "$errs"; false; }
+}
