@@ -950,14 +950,19 @@ main(int argc, char **argv)
 			mv_warnx("stdin:%lu: %s", in.lineno, why);
 			continue;
 		}
-		/* Every event goes on unchanged, ours follow it. */
+		/* Every event goes on unchanged, ours follow it. A line we
+		 * only pass on needs no flush of its own: the reader flushes
+		 * before it waits for input, so a burst leaves in a few
+		 * PIPE_BUF writes instead of one write per event. */
 		mv_out_line(line, len);
 		type = mv_event_type(ev);
-		if (strcmp(type, "mv.file.added") == 0)
+		if (strcmp(type, "mv.file.added") == 0) {
 			on_file_added(ev, in.lineno);
-		else if (strcmp(type, "mv.movie.requested") == 0)
+			mv_out_flush();
+		} else if (strcmp(type, "mv.movie.requested") == 0) {
 			on_requested(ev, in.lineno);
-		mv_out_flush();
+			mv_out_flush();
+		}
 		cJSON_Delete(ev);
 	}
 	mv_lines_free(&in);
