@@ -44,7 +44,7 @@ no_orphans() {
 
 @test "mvpipeline: usage errors exit 64, --help exits 0" {
 	run -64 --separate-stderr mvpipeline --bogus
-	assert_equal "$stderr" 'usage: mvpipeline [--data DIR] [--no-check] [--stages "LIST"] [-h]'
+	assert_equal "$stderr" 'usage: mvpipeline [--data DIR] [--no-check] [--stages "LIST"] [-h | --help]'
 	run -0 mvpipeline --help
 	assert_output --partial 'usage: mvpipeline'
 }

@@ -18,7 +18,8 @@
 
 #define USAGE \
 	"usage: mvctl [--data DIR] [--config FILE] [--json | --text] VERB [ARGS]\n" \
-	"       mvctl help [VERB]\n"
+	"       mvctl help [VERB]\n" \
+	"       mvctl -h | --help | --version\n"
 
 /* One verb: fn gets argv with argv[0] the verb's name. */
 struct verb {
@@ -2439,11 +2440,11 @@ static const struct verb verbs[] = {
 	{ "init", v_init, "", "create an empty library (safe to run again)", 0 },
 	{ "check", v_check, "[--json]",
 	  "validate every document; index, orphan videos, missed files, half-done filings", 0 },
-	{ "migrate", v_migrate, "[--dry-run] [--json]",
+	{ "migrate", v_migrate, "[-n|--dry-run] [--json]",
 	  "upgrade documents from an older schemaVersion", 0 },
-	{ "repair", v_repair, "[--dry-run]",
+	{ "repair", v_repair, "[-n|--dry-run]",
 	  "fix what check found that can be fixed safely, and say what", 0 },
-	{ "gc", v_gc, "[--cache-max SIZE] [--images-max SIZE] [--dry-run] [--json]",
+	{ "gc", v_gc, "[--cache-max SIZE] [--images-max SIZE] [-n|--dry-run] [--json]",
 	  "trim cache/tmdb and assets/images to their bounds", 0 },
 	{ "add", v_add, "603|tmdb:603|tt0133093|TITLE YEAR|--person ID|FILE [--copy] [--tmdb ID]",
 	  "add a movie, a person or a video file by a minimal token", 0 },
@@ -2454,17 +2455,17 @@ static const struct verb verbs[] = {
 	{ "show", v_show, "ID [--json]", "show a movie's profile", 0 },
 	{ "people", v_people, "ID [--movies] [--page N] [--per-page M] [--json]",
 	  "show a person, or (--movies) the person's movies", 0 },
-	{ "request", v_request, "ID [--level LEVEL]",
+	{ "request", v_request, "ID [-l|--level LEVEL]",
 	  "ask for a movie's next level (what a click does)", 0 },
 	{ "open", v_request, "ID", "the same as request: counts an access", 0 },
-	{ "enrich", v_enrich, "ID|--all --level LEVEL",
+	{ "enrich", v_enrich, "ID|-a|--all -l|--level LEVEL",
 	  "raise one movie, or every movie below it, to LEVEL", 0 },
 	{ "downgrade", v_downgrade,
 	  "--level minimal|light [--unread-since N] [--budget SIZE] [--dry-run]",
 	  "downgrade what nobody reads (runs mvdowngrade)", 0 },
 	{ "reindex", v_reindex, "", "rebuild the indexes (runs mvindex --rebuild)", 0 },
 	{ "stats", v_stats, "[--json]", "usage and pipeline statistics (runs mvstat --summary)", 0 },
-	{ "events", v_events, "[--follow] [--type PATTERN]... [--since DURATION] [--json]",
+	{ "events", v_events, "[-f|--follow] [-t|--type PATTERN]... [--since DURATION] [--json]",
 	  "show the event journal, filtered; --follow tails it", 0 },
 	{ "review", v_review, "[--json]", "list the quarantine queue with its candidates", 0 },
 	{ "parse", v_parse, "[NAME...]",

@@ -14,7 +14,8 @@ static const char USAGE[] =
 	"       mvfetch find IMDB_ID\n"
 	"       mvfetch config\n"
 	"       mvfetch providers ID [--region CC]\n"
-	"       mvfetch image FILE_PATH [--size SIZE] -o DEST\n";
+	"       mvfetch image FILE_PATH [--size SIZE] -o|--output DEST\n"
+	"       mvfetch -h | --help\n";
 
 /* Longest append_to_response list TMDB accepts. */
 #define APPEND_MAX 20
