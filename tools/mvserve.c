@@ -403,7 +403,8 @@ send_json(struct MHD_Connection *c, unsigned status, struct mv_buf *b,
 {
 	struct MHD_Response *r;
 
-	mv_buf_adds(b, "\n");
+	if (!b->len || b->buf[b->len - 1] != '\n')
+		mv_buf_adds(b, "\n");
 	r = body(b->buf, b->len, "application/json; charset=utf-8");
 	b->buf = NULL;
 	b->len = b->cap = 0;

@@ -1,0 +1,440 @@
+#!/usr/bin/env bats
+# mvserve: the HTTP API over a demo-like library (the sample videos, movie
+# 63 deep), every answer checked against its schema.
+
+load test_helper
+load faketmdb
+load fixtures/mvserve/helpers
+
+# One library for the file, built with the real tools against the fake
+# TMDB; tests read it and never change it (the ones that must, copy it).
+setup_file() {
+	export HOME=$BATS_FILE_TMPDIR/home MV_SCHEMAS=$MV_TOP/schemas
+	export PATH=$MV_BUILD/bin:$MV_TOP/scripts:/usr/local/bin:/usr/bin:/bin
+	export LC_ALL=C.UTF-8 TZ=UTC
+	unset MV_REGION MV_NOW
+	mkdir -p "$HOME"
+	export LIB=$BATS_FILE_TMPDIR/lib
+	start_faketmdb
+	MOVIE63=$(mvserve_library "$LIB")
+	stop_faketmdb
+	export MOVIE63
+	# A person credited on 63 (deep), for /people/{id}.
+	PERSON=$(jq -r '.credits.cast[0].person' "$LIB/Movies/$MOVIE63.json")
+	export PERSON
+	export DIGEST=$(tree_digest "$LIB")
+}
+
+setup() {
+	mv_test_env
+	export MV_DATA=$LIB
+	BODY=$BATS_TEST_TMPDIR/body HEAD=$BATS_TEST_TMPDIR/head
+}
+
+teardown() {
+	stop_mvserve
+}
+
+# get PATH [curl options...]: GET $MVSERVE_URL$PATH; the body goes to
+# $BODY, the headers to $HEAD; prints the status.
+get() {
+	local path=$1
+	shift
+	rm -f "$BODY" "$HEAD"
+	curl -sS --path-as-is -o "$BODY" -D "$HEAD" -w '%{http_code}' "$@" "$MVSERVE_URL$path"
+}
+
+# header NAME: the value of that header in $HEAD (last one), CR dropped.
+header() {
+	grep -i "^$1:" "$HEAD" | tail -n 1 | cut -d' ' -f2- | tr -d '\r'
+}
+
+# valid SCHEMA: $BODY validates against SCHEMA.
+valid() {
+	mvctl validate "$1" "$BODY"
+}
+
+# is_error STATUS: $BODY is the error shape with that status.
+is_error() {
+	valid Error.json || return 1
+	[ "$(jq .error.status "$BODY")" = "$1" ] || { cat "$BODY"; return 1; }
+	[ "$(header Content-Type)" = "application/json; charset=utf-8" ]
+}
+
+# ---- command line -----------------------------------------------------------
+
+@test "mvserve: -h prints the usage on stdout; an unknown option is 64" {
+	run --separate-stderr mvserve -h
+	assert_success
+	assert_line --index 0 --partial "usage: mvserve [--data DIR] [--listen ADDR:PORT]"
+	[ -z "$stderr" ]
+	run --separate-stderr -64 mvserve --bogus
+	[ -z "$output" ]
+	[[ $stderr == *"usage: mvserve"* ]]
+	run --separate-stderr -64 mvserve extra
+	[[ $stderr == "mvserve: unexpected argument \"extra\""* ]]
+}
+
+@test "mvserve: a bad --listen is 64, a missing data dir 66, a missing --web 66" {
+	for l in 127.0.0.1 127.0.0.1:x 127.0.0.1:70000 nohost:80 '[::1:80' 1.2.3.4.5:1; do
+		run --separate-stderr -64 mvserve --listen "$l"
+		assert_equal "$stderr" "mvserve: bad --listen \"$l\": expected ADDR:PORT, such as 127.0.0.1:8080"
+	done
+	run --separate-stderr -66 mvserve --data "$BATS_TEST_TMPDIR/none" --listen 127.0.0.1:0
+	[[ $stderr == "mvserve: unable to open data directory $BATS_TEST_TMPDIR/none: "* ]]
+	run --separate-stderr -66 mvserve --web "$BATS_TEST_TMPDIR" --listen 127.0.0.1:0
+	[[ $stderr == "mvserve: unable to open the web page: $BATS_TEST_TMPDIR/index.html: "* ]]
+}
+
+@test "mvserve: every option of the usage is in the man page and the other way round" {
+	opts=$(mvserve -h | grep -o -- '--[a-z-]*' | sort -u)
+	man=$(grep -o '^\.It Fl .*' "$MV_TOP/man/mvserve.1" | grep -o -- '\\-[a-z-]*' | tr -d '\\' | sed 's/^/-/' | sort -u)
+	assert_equal "$man" "$opts"
+	mandoc -Tlint -W warning "$MV_TOP/man/mvserve.1"
+}
+
+@test "mvserve: SIGTERM and SIGINT stop it with 0 and remove the port file" {
+	for sig in TERM INT; do
+		start_mvserve
+		[ "$(get /health)" = 200 ]
+		stop_mvserve "$sig"
+		assert_equal "$MVSERVE_STATUS" 0
+		[ ! -e "$MVSERVE_PORTFILE" ]
+	done
+}
+
+@test "mvserve: an address in use is 75 (temporary), with the reason" {
+	start_mvserve
+	run --separate-stderr -75 mvserve --listen "127.0.0.1:$MVSERVE_PORT"
+	assert_equal "$stderr" "mvserve: unable to listen on 127.0.0.1:$MVSERVE_PORT: Address already in use"
+}
+
+@test "mvserve: an unwritable port file is 73 and the server does not stay" {
+	run --separate-stderr -73 mvserve --listen 127.0.0.1:0 --port-file "$BATS_TEST_TMPDIR/no/such/port"
+	[[ $stderr == "mvserve: unable to write $BATS_TEST_TMPDIR/no/such/port: "* ]]
+}
+
+# ---- /movies ---------------------------------------------------------------
+
+@test "GET /movies: a PaginatedResponse of index entries, sorted by title, with card members" {
+	start_mvserve
+	[ "$(get /movies)" = 200 ]
+	valid PaginatedResponse.json
+	[ "$(header Content-Type)" = "application/json; charset=utf-8" ]
+	run jq -c '[.page, .perPage, .totalItems, .totalPages, .next, .prev]' "$BODY"
+	assert_output '[1,20,10,1,null,null]'
+	jq -c '.items[]' "$BODY" | mvctl validate 'MovieIndex.json#/properties/items/items' -
+	run jq -r '.items[].title' "$BODY"
+	assert_output "2001: A Space Odyssey
+Amélie
+Blade Runner 2049
+Fight Club
+Heat
+The Matrix
+The Thing
+The Thing
+The Thing
+Twelve Monkeys"
+	# 63 is deep: its poster and Arte's free offer; the others have none.
+	run jq -c --arg id "$MOVIE63" '.items[] | select(.id == $id) | [.poster, .free]' "$BODY"
+	assert_output "[\"/images/$MOVIE63-poster-w342.jpg\",{\"provider\":\"Arte\",\"link\":\"https://www.themoviedb.org/movie/63-twelve-monkeys/watch?locale=FR\",\"offer\":\"free\"}]"
+	[ "$(jq '[.items[] | select(.poster == null and .free == null)] | length' "$BODY")" = 9 ]
+}
+
+@test "GET /movies: pages, links that lead to the next page, sorts, q" {
+	start_mvserve
+	[ "$(get '/movies?perPage=3&page=2&sort=year')" = 200 ]
+	valid PaginatedResponse.json
+	run jq -c '[.page, .perPage, .totalItems, .totalPages, .next, .prev, [.items[].year]]' "$BODY"
+	assert_output '[2,3,10,4,"/movies?page=3&perPage=3&sort=year","/movies?page=1&perPage=3&sort=year",[1995,1999,1999]]'
+	# Following next to the end visits every movie once, by year.
+	path='/movies?perPage=3&sort=-year' years=
+	while [ "$path" != null ]; do
+		[ "$(get "$path")" = 200 ]
+		years="$years $(jq -r '[.items[].year | tostring] | join(" ")' "$BODY")"
+		path=$(jq -r .next "$BODY")
+	done
+	assert_equal "$years" " 2017 2011 2001 1999 1999 1995 1995 1982 1968 null"
+	# A page past the end is empty, and prev leads back to the last one.
+	[ "$(get '/movies?page=9&perPage=4')" = 200 ]
+	run jq -c '[.items, .totalPages, .next, .prev]' "$BODY"
+	assert_output '[[],3,null,"/movies?page=3&perPage=4&sort=title"]'
+	# q matches the folded title: case and accents do not count.
+	[ "$(get '/movies?q=AMELIE')" = 200 ]
+	run jq -c '[.totalItems, [.items[].title]]' "$BODY"
+	assert_output '[1,["Amélie"]]'
+	[ "$(get '/movies?q=the%20thing&perPage=1&sort=-year')" = 200 ]
+	run jq -c '[.totalItems, .items[0].year, .next]' "$BODY"
+	assert_output '[3,2011,"/movies?page=2&perPage=1&sort=-year&q=the%20thing"]'
+	[ "$(get '/movies?q=nothing%20like%20it')" = 200 ]
+	run jq -c '[.totalItems, .totalPages, .items]' "$BODY"
+	assert_output '[0,0,[]]'
+	valid PaginatedResponse.json
+}
+
+@test "GET /movies: bad parameters are 400 in the one error shape" {
+	start_mvserve
+	for q in page=0 page=x page=-1 page=1e3 perPage=0 perPage=201 perPage=99999999999999999999 sort=rating sort=--year; do
+		[ "$(get "/movies?$q")" = 400 ]
+		is_error 400
+	done
+	[ "$(get '/movies?page=x')" = 400 ]
+	run jq -r .error.message "$BODY"
+	assert_output "bad page: an integer from 1 to 1000000"
+	[ "$(get "/movies/$MOVIE63?level=higher")" = 400 ]
+	is_error 400
+	run jq -r .error.message "$BODY"
+	assert_output 'bad level "higher": minimal, basic, medium or deep'
+	for id in m0 m01 x1 p1 M1 m1x; do
+		[ "$(get "/movies/$id")" = 400 ]
+		is_error 400
+	done
+	# Nothing was requested by any of them.
+	[ ! -s "$MVSERVE_OUT" ]
+}
+
+# ---- /movies/{id} and the request event -------------------------------------
+
+@test "GET /movies/{id}: the MovieProfile; each open prints mv.movie.requested when no pipeline runs" {
+	start_mvserve
+	[ "$(get "/movies/$MOVIE63")" = 200 ]
+	valid MovieProfile.json
+	cmp "$BODY" "$LIB/Movies/$MOVIE63.json"
+	[ "$(header Cache-Control)" = no-store ]
+	[ "$(get "/movies/$MOVIE63?level=deep")" = 200 ]
+	[ "$(get "/movies/$MOVIE63?level=light")" = 200 ]
+	# HEAD is not an open.
+	[ "$(get "/movies/$MOVIE63" -I)" = 200 ]
+	[ "$(wc -l <"$MVSERVE_OUT")" -eq 3 ]
+	mvctl validate events/mv.movie.requested.json - <"$MVSERVE_OUT"
+	run jq -c '[.source, .subject, .data]' "$MVSERVE_OUT"
+	assert_output "[\"mvserve\",\"$MOVIE63\",{\"id\":\"$MOVIE63\"}]
+[\"mvserve\",\"$MOVIE63\",{\"id\":\"$MOVIE63\",\"level\":\"deep\"}]
+[\"mvserve\",\"$MOVIE63\",{\"id\":\"$MOVIE63\",\"level\":\"basic\"}]"
+	[ "$(jq -r .id "$MVSERVE_OUT" | sort -u | wc -l)" -eq 3 ]
+}
+
+@test "GET /movies/{id}: with a pipeline reading run/inject.fifo, the event goes there" {
+	lib=$BATS_TEST_TMPDIR/lib
+	cp -a "$LIB" "$lib"
+	mkdir -p "$lib/run"
+	mkfifo "$lib/run/inject.fifo"
+	start_mvserve --data "$lib"
+	# A reader on the FIFO, as scripts/mvpipeline holds it.
+	exec 8<>"$lib/run/inject.fifo"
+	[ "$(get "/movies/$MOVIE63?level=deep")" = 200 ]
+	read -r -t 5 line <&8
+	exec 8<&-
+	jq -e --arg id "$MOVIE63" '.type == "mv.movie.requested" and .data == {id: $id, level: "deep"}' <<<"$line"
+	mvctl validate events/mv.movie.requested.json - <<<"$line"
+	[ ! -s "$MVSERVE_OUT" ]
+	# The reader gone (ENXIO): back to standard output.
+	[ "$(get "/movies/$MOVIE63")" = 200 ]
+	[ "$(jq -r .data.id "$MVSERVE_OUT")" = "$MOVIE63" ]
+}
+
+@test "GET /movies/{id}: unknown is 404; a broken profile is 500" {
+	lib=$BATS_TEST_TMPDIR/lib
+	cp -a "$LIB" "$lib"
+	start_mvserve --data "$lib"
+	[ "$(get /movies/m999)" = 404 ]
+	is_error 404
+	run jq -r .error.message "$BODY"
+	assert_output "no movie m999"
+	echo '{"id": "m1", "title": ' >"$lib/Movies/m1.json"
+	[ "$(get /movies/m1)" = 500 ]
+	is_error 500
+	[ ! -s "$MVSERVE_OUT" ]
+}
+
+# ---- /people -------------------------------------------------------------------
+
+@test "GET /people, /people/{id}, /people/{id}/movies" {
+	start_mvserve
+	[ "$(get '/people?perPage=5')" = 200 ]
+	valid PaginatedResponse.json
+	jq -c '.items[]' "$BODY" | mvctl validate 'PeopleIndex.json#/properties/items/items' -
+	n=$(jq '.people' <(curl -s "$MVSERVE_URL/health"))
+	[ "$(jq .totalItems "$BODY")" = "$n" ]
+	[ "$(jq -r '[.items[].name] | . == sort_by(ascii_downcase)' "$BODY")" = true ]
+	[ "$(get "/people?q=$(jq -r --arg p "$PERSON" '.credits.cast[] | select(.person == $p) | .name | @uri' "$LIB/Movies/$MOVIE63.json")")" = 200 ]
+	[ "$(jq -r '.items[0].id' "$BODY")" = "$PERSON" ]
+	[ "$(jq -r '.items[0].image' "$BODY")" = "/images/$PERSON-profile-w185.jpg" ]
+
+	[ "$(get "/people/$PERSON")" = 200 ]
+	valid PeopleProfile.json
+	cmp "$BODY" "$LIB/People/$PERSON.json"
+
+	[ "$(get "/people/$PERSON/movies")" = 200 ]
+	valid PaginatedResponse.json
+	jq -c '.items[]' "$BODY" | mvctl validate 'MovieIndex.json#/properties/items/items' -
+	run jq -c --arg id "$MOVIE63" '[.totalItems, .items[0].id == $id, .items[0].role, .items[0].free.provider]' "$BODY"
+	assert_output '[1,true,"cast","Arte"]'
+	# Looking at a person is not a request for a movie.
+	[ ! -s "$MVSERVE_OUT" ]
+
+	[ "$(get /people/p999)" = 404 ]
+	is_error 404
+	[ "$(get /people/p999/movies)" = 404 ]
+	is_error 404
+	[ "$(get /people/m1/movies)" = 400 ]
+	is_error 400
+	[ "$(get "/people/$PERSON/movies?sort=size")" = 400 ]
+	is_error 400
+}
+
+# ---- /images ---------------------------------------------------------------------
+
+@test "GET /images/<file>: the type by extension, caching headers, 304 on revalidation" {
+	start_mvserve
+	f=$MOVIE63-poster-w342.jpg
+	[ "$(get "/images/$f")" = 200 ]
+	cmp "$BODY" "$LIB/assets/images/$f"
+	[ "$(header Content-Type)" = image/jpeg ]
+	[ "$(header Cache-Control)" = "public, max-age=86400" ]
+	etag=$(header ETag)
+	lm=$(header Last-Modified)
+	[ -n "$etag" ] && [ -n "$lm" ]
+	[ "$(get "/images/$f" -H "If-None-Match: $etag")" = 304 ]
+	[ ! -s "$BODY" ]
+	[ "$(get "/images/$f" -H "If-Modified-Since: $lm")" = 304 ]
+	[ "$(get "/images/$f" -H 'If-None-Match: "other"')" = 200 ]
+	[ "$(get /images/m999-poster-w342.jpg)" = 404 ]
+	is_error 404
+}
+
+@test "GET /images/: no way out of assets/images (dot-dot, encoded slashes, absolute, symlinks)" {
+	lib=$BATS_TEST_TMPDIR/lib
+	cp -a "$LIB" "$lib"
+	echo secret >"$BATS_TEST_TMPDIR/secret.jpg"
+	ln -s "$BATS_TEST_TMPDIR/secret.jpg" "$lib/assets/images/out.jpg"
+	ln -s ../../index/movies.json "$lib/assets/images/index.json"
+	start_mvserve --data "$lib"
+	for p in '/images/../index/movies.json' '/images/%2e%2e/index/movies.json' \
+		'/images/%2e%2e%2findex%2fmovies.json' '/images/..%2F..%2Fetc%2Fpasswd' \
+		'/images//etc/passwd' '/images/%2Fetc%2Fpasswd' '/images/.' '/images/..' \
+		'/images/%2e%2e' '/images/.hidden' '/images/a%00b.jpg' '/images/%5c..%5cindex'; do
+		code=$(get "$p")
+		[[ $code == 400 || $code == 404 ]] || { echo "$p: $code"; return 1; }
+		is_error "$code"
+		! grep -q -e secret -e schemaVersion -e root: "$BODY"
+	done
+	[ "$(get /images/out.jpg)" = 404 ]
+	[ "$(get /images/index.json)" = 404 ]
+	! grep -q secret "$BODY"
+}
+
+# ---- /health, /metrics, errors ----------------------------------------------------
+
+@test "GET /health: counts by level and whether the pipeline runs" {
+	lib=$BATS_TEST_TMPDIR/lib
+	cp -a "$LIB" "$lib"
+	start_mvserve --data "$lib"
+	[ "$(get /health)" = 200 ]
+	valid Health.json
+	run jq -c '[.status, .pipeline, .movies, .levels]' "$BODY"
+	assert_output '["ok","down",10,{"minimal":1,"basic":8,"medium":0,"deep":1}]'
+	# The supervisor's lock held: up.
+	mkdir -p "$lib/run"
+	exec 9>"$lib/run/pipeline.lock"
+	flock -n 9
+	[ "$(get /health)" = 200 ]
+	exec 9>&-
+	[ "$(jq -r .pipeline "$BODY")" = up ]
+}
+
+@test "GET /metrics: mvstat's textfile plus mvserve's counters, text/plain version 0.0.4" {
+	lib=$BATS_TEST_TMPDIR/lib
+	cp -a "$LIB" "$lib"
+	start_mvserve --data "$lib"
+	[ "$(get /metrics)" = 200 ]
+	[ "$(header Content-Type)" = "text/plain; version=0.0.4; charset=utf-8" ]
+	grep -qx 'mvserve_responses_total{class="2xx"} 0' "$BODY"
+	mkdir -p "$lib/stats"
+	printf '# TYPE mv_movies gauge\nmv_movies 10\n' >"$lib/stats/mv.prom"
+	get /nope >/dev/null
+	[ "$(get /metrics)" = 200 ]
+	run head -n 2 "$BODY"
+	assert_output $'# TYPE mv_movies gauge\nmv_movies 10'
+	grep -qx 'mvserve_responses_total{class="2xx"} 1' "$BODY"
+	grep -qx 'mvserve_responses_total{class="4xx"} 1' "$BODY"
+	# Every line is a comment or "name{labels} value".
+	! grep -Ev '^(# (HELP|TYPE) .*|[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? [0-9.e+-]+)$' "$BODY"
+}
+
+@test "mvserve: unknown routes are 404, other methods 405 with Allow" {
+	start_mvserve
+	for p in /nope /movies/m1/cast /people/p1/movies/x /health/x '/movies//m1' /images; do
+		[ "$(get "$p")" = 404 ]
+		is_error 404
+	done
+	for m in POST PUT DELETE PATCH OPTIONS; do
+		[ "$(get /movies -X "$m" -d '{}')" = 405 ]
+		is_error 405
+		[ "$(header Allow)" = "GET, HEAD" ]
+	done
+	[ ! -s "$MVSERVE_OUT" ]
+}
+
+@test "mvserve: the index is reloaded when it changes; a missing one is an empty library" {
+	lib=$BATS_TEST_TMPDIR/lib
+	cp -a "$LIB" "$lib"
+	start_mvserve --data "$lib"
+	[ "$(get /movies)" = 200 ]
+	[ "$(jq .totalItems "$BODY")" = 10 ]
+	first=$(jq -r '.items[0].id' "$BODY")
+	rm "$lib/Movies/$first.json"
+	MV_DATA=$lib mvindex --rebuild
+	[ "$(get /movies)" = 200 ]
+	[ "$(jq .totalItems "$BODY")" = 9 ]
+	[ "$(jq -r '.items[0].id' "$BODY")" != "$first" ]
+	[ "$(get /health)" = 200 ]
+	[ "$(jq .movies "$BODY")" = 9 ]
+	rm "$lib/index/movies.json"
+	[ "$(get /movies)" = 200 ]
+	valid PaginatedResponse.json
+	[ "$(jq -c '[.totalItems, .items]' "$BODY")" = '[0,[]]' ]
+	# An index that cannot be parsed keeps the last good one in memory, or
+	# is a 500 when there was none.
+	echo '{' >"$lib/index/people.json"
+	[ "$(get /people)" = 200 ]
+	stop_mvserve
+	start_mvserve --data "$lib"
+	[ "$(get /people)" = 500 ]
+	is_error 500
+	grep -q "unable to read $lib/index/people.json: " "$MVSERVE_ERR"
+}
+
+@test "mvserve: the page and its files, with their types" {
+	start_mvserve --web "$MV_TOP/web"
+	[ "$(get /)" = 200 ]
+	[ "$(header Content-Type)" = "text/html; charset=utf-8" ]
+	[ -n "$(header Content-Security-Policy)" ]
+	cmp "$BODY" "$MV_TOP/web/index.html"
+	[ "$(get /app.js)" = 200 ]
+	[ "$(header Content-Type)" = "text/javascript; charset=utf-8" ]
+	[ "$(get /style.css)" = 200 ]
+	[ "$(header Content-Type)" = "text/css; charset=utf-8" ]
+	[ "$(get /missing.js)" = 404 ]
+	is_error 404
+}
+
+@test "mvserve: a whole session of requests leaves the library as it was" {
+	start_mvserve
+	for p in / /movies "/movies/$MOVIE63" "/movies/$MOVIE63?level=deep" /people \
+		"/people/$PERSON" "/people/$PERSON/movies" /health /metrics \
+		"/images/$MOVIE63-poster-w342.jpg" /images/../x /nope; do
+		get "$p" >/dev/null
+	done
+	get /movies -X POST >/dev/null
+	stop_mvserve
+	assert_equal "$(tree_digest "$LIB")" "$DIGEST"
+}
+
+@test "mvserve: keep-alive: many requests on one connection" {
+	start_mvserve
+	urls=()
+	for i in $(seq 20); do urls+=("$MVSERVE_URL/movies?page=1&perPage=2"); done
+	run bash -c 'curl -sv "$@" 2>&1 >/dev/null | grep -c "Re-using existing connection"' _ "${urls[@]}"
+	assert_output 19
+}
