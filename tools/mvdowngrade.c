@@ -1,0 +1,1422 @@
+/* mvdowngrade.c: score movies by disuse and downgrade them to a level. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "mv.h"
+
+static const char USAGE[] =
+    "usage: mvdowngrade [--data DIR] --level LEVEL [--unread-since DURATION]\n"
+    "                   [--budget SIZE] [--dry-run]\n"
+    "       mvdowngrade [--data DIR] --once [--dry-run]\n"
+    "       mvdowngrade [--data DIR] [--filter] [--interval DURATION]\n"
+    "Score movies by disuse and strip what lies above LEVEL (minimal, light\n"
+    "or basic, medium), least valuable first. Without --level, pass events\n"
+    "through and apply the configured policy now and then.\n"
+    "  -d, --data DIR              data directory (default $MV_DATA)\n"
+    "  -l, --level LEVEL           target level: minimal, light, basic, medium\n"
+    "  -u, --unread-since DURATION only movies not read for DURATION (90d)\n"
+    "  -b, --budget SIZE           stop once movies fit in SIZE (2G, 500M)\n"
+    "  -n, --dry-run               print the plan as NDJSON, change nothing\n"
+    "  -1, --once                  apply the configured policy once, exit\n"
+    "  -f, --filter                pass events through (default when stdin\n"
+    "                              is not a terminal and no --level)\n"
+    "  -i, --interval DURATION     in the filter: policy at most this often (1h)\n"
+    "  -h, --help                  print this help\n";
+
+#define PROFILE_MAX (4 << 20)   /* as mv_movie_load */
+#define USAGE_MAX (256 << 20)
+#define HOOK_OUT_MAX (64 << 20)
+#define JS_DEPTH 64
+
+/* ---- the policy ------------------------------------------------------ */
+
+struct policy {
+	enum mv_level level;    /* target; MV_LEVEL_BAD: no policy */
+	long long unread;       /* seconds; -1: any age */
+	long long budget;       /* bytes; -1: no budget */
+};
+
+static int dry_run;
+static volatile sig_atomic_t stop;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* ---- stats/usage.json ------------------------------------------------ */
+
+struct use {
+	char id[24];       /* "" when the slot is empty */
+	long long count;
+	time_t last;
+};
+static struct use *uses;  /* open addressing, capacity a power of two */
+static size_t ucap;
+
+static uint64_t
+hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+/* The slot of id: its entry, or the empty slot where it would go. */
+static struct use *
+use_slot(const char *id)
+{
+	size_t i;
+
+	for (i = hash(id) & (ucap - 1); uses[i].id[0]; i = (i + 1) & (ucap - 1))
+		if (strcmp(uses[i].id, id) == 0)
+			break;
+	return &uses[i];
+}
+
+static const struct use *
+use_find(const char *id)
+{
+	const struct use *u;
+
+	if (!ucap)
+		return NULL;
+	u = use_slot(id);
+	return u->id[0] ? u : NULL;
+}
+
+/*
+ * Load stats/usage.json (mvstat's file). A missing file means nobody has
+ * read anything yet. A corrupt one is refused with 65: scores made up
+ * from half a file would downgrade what people read.
+ */
+static int
+usage_load(void)
+{
+	char *path = mv_path("stats/usage.json");
+	const char *why;
+	cJSON *doc = mv_json_load(path, USAGE_MAX, &why), *movies, *e;
+	size_t n;
+
+	free(path);
+	free(uses);
+	uses = NULL;
+	ucap = 0;
+	if (!doc) {
+		if (errno == ENOENT)
+			return 0;
+		mv_warnx("unable to read stats/usage.json: %s", why);
+		return errno ? MV_EX_IOERR : MV_EX_DATAERR;
+	}
+	movies = cJSON_GetObjectItemCaseSensitive(doc, "movies");
+	if (!cJSON_IsObject(doc) || mv_json_int(doc, "schemaVersion", 0) != 1 ||
+	    !cJSON_IsObject(movies)) {
+		mv_warnx("unable to read stats/usage.json: not a usage document"
+		    " (schemaVersion 1 with a movies object)");
+		cJSON_Delete(doc);
+		return MV_EX_DATAERR;
+	}
+	n = (size_t)cJSON_GetArraySize(movies);
+	for (ucap = 16; ucap < n * 2; ucap *= 2)
+		;
+	uses = mv_xcalloc(ucap, sizeof *uses);
+	cJSON_ArrayForEach(e, movies) {
+		struct use *u;
+		time_t last;
+
+		if (!mv_id_valid(e->string, 'm') || strlen(e->string) >= sizeof u->id ||
+		    !cJSON_IsObject(e) || mv_json_num(e, "count", -1) < 0 ||
+		    mv_time_parse(mv_json_str(e, "last", ""), &last) < 0) {
+			mv_warnx("unable to read stats/usage.json: bad entry for %s",
+			    e->string ? e->string : "(none)");
+			cJSON_Delete(doc);
+			return MV_EX_DATAERR;
+		}
+		u = use_slot(e->string);
+		snprintf(u->id, sizeof u->id, "%s", e->string);
+		u->count = mv_json_int(e, "count", 0);
+		u->last = last;
+	}
+	cJSON_Delete(doc);
+	return 0;
+}
+
+/* ---- reading profiles fast ------------------------------------------- */
+
+/*
+ * A plan reads every profile, and cJSON builds a tree of all of it: far
+ * too slow for 100,000 movies. This scanner checks the JSON syntax and
+ * notes only what the plan needs: a few members, and the bytes of each
+ * top-level member by the level it belongs to (mv_movie_field_level, the
+ * one table). The downgrade itself loads and strips with libmv.
+ */
+struct movie {
+	char *id;               /* borrowed from the directory list */
+	const char *bad;        /* why the profile is unusable, or NULL */
+	char *title;            /* malloc'd */
+	int year;               /* 0: null */
+	enum mv_level level;
+	time_t created;
+	long long pbytes;       /* the profile file */
+	long long ibytes;       /* the image files it references */
+	long long freed;        /* estimate of what a downgrade frees */
+	long long count;        /* accesses */
+	time_t last;            /* last access, 0: never */
+	double score;           /* disuse times weight: higher goes first */
+	double weight;          /* from the hook; 1 without one, 0 protects */
+	int cand;               /* a candidate of this run */
+};
+
+struct js {
+	const char *p, *end;
+	const char *err;        /* static reason once failed */
+};
+
+static int
+js_fail(struct js *s, const char *why)
+{
+	if (!s->err)
+		s->err = why;
+	return -1;
+}
+
+static void
+js_ws(struct js *s)
+{
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' ||
+	    *s->p == '\n' || *s->p == '\r'))
+		s->p++;
+}
+
+/* Skip a string at s->p (a '"'): a quote preceded by an even number of
+ * backslashes ends it. */
+static int
+js_string(struct js *s)
+{
+	const char *from = s->p + 1, *q, *b;
+
+	for (;;) {
+		q = memchr(from, '"', (size_t)(s->end - from));
+		if (!q)
+			return js_fail(s, "invalid JSON (unterminated string)");
+		for (b = q; b > s->p + 1 && b[-1] == '\\'; b--)
+			;
+		if ((q - b) % 2 == 0) {
+			s->p = q + 1;
+			return 0;
+		}
+		from = q + 1;
+	}
+}
+
+static int js_value(struct js *s, int depth);
+
+/* Skip an object or array at s->p. */
+static int
+js_container(struct js *s, int depth)
+{
+	char close = *s->p == '{' ? '}' : ']';
+
+	if (depth > JS_DEPTH)
+		return js_fail(s, "invalid JSON (nested too deeply)");
+	s->p++;
+	js_ws(s);
+	if (s->p < s->end && *s->p == close) {
+		s->p++;
+		return 0;
+	}
+	for (;;) {
+		js_ws(s);
+		if (close == '}') {
+			if (s->p >= s->end || *s->p != '"' || js_string(s) < 0)
+				return js_fail(s, "invalid JSON (expected a member name)");
+			js_ws(s);
+			if (s->p >= s->end || *s->p != ':')
+				return js_fail(s, "invalid JSON (expected ':')");
+			s->p++;
+		}
+		if (js_value(s, depth + 1) < 0)
+			return -1;
+		js_ws(s);
+		if (s->p < s->end && *s->p == ',') {
+			s->p++;
+			continue;
+		}
+		if (s->p < s->end && *s->p == close) {
+			s->p++;
+			return 0;
+		}
+		return js_fail(s, "invalid JSON (expected ',')");
+	}
+}
+
+static int
+js_value(struct js *s, int depth)
+{
+	const char *start;
+
+	js_ws(s);
+	if (s->p >= s->end)
+		return js_fail(s, "invalid JSON (truncated)");
+	switch (*s->p) {
+	case '"':
+		return js_string(s);
+	case '{':
+	case '[':
+		return js_container(s, depth);
+	case 't':
+	case 'f':
+	case 'n': {
+		const char *w = *s->p == 't' ? "true" : *s->p == 'f' ? "false" : "null";
+		size_t n = strlen(w);
+
+		if ((size_t)(s->end - s->p) < n || memcmp(s->p, w, n) != 0)
+			return js_fail(s, "invalid JSON");
+		s->p += n;
+		return 0;
+	}
+	default: {
+		int digits = 0;
+
+		start = s->p;
+		for (; s->p < s->end && *s->p && strchr("0123456789+-.eE", *s->p); s->p++)
+			digits += *s->p >= '0' && *s->p <= '9';
+		if (!digits || (*start != '-' && (*start < '0' || *start > '9')))
+			return js_fail(s, "invalid JSON");
+		return 0;
+	}
+	}
+}
+
+/* A short string member's raw text (no escapes expected) into buf. */
+static int
+raw_string(const char *v, const char *ve, char *buf, size_t n)
+{
+	size_t len = (size_t)(ve - v);
+
+	if (len < 2 || v[0] != '"' || len - 2 >= n || memchr(v + 1, '\\', len - 2))
+		return -1;
+	memcpy(buf, v + 1, len - 2);
+	buf[len - 2] = '\0';
+	return 0;
+}
+
+/*
+ * Scan the profile text buf[0..len) of movie m for a downgrade to
+ * target. Sets m->bad (static reason) if it cannot be used.
+ */
+static void
+scan_profile(struct movie *m, const char *buf, size_t len, enum mv_level target)
+{
+	struct js s = {buf, buf + len, NULL};
+	long long above[MV_DEEP + 1] = {0};
+	char key[64], tmp[64];
+	const char *ks, *v, *ve, *images = NULL, *images_end = NULL;
+	int have_id = 0, have_level = 0, have_created = 0;
+
+	js_ws(&s);
+	if (s.p >= s.end || *s.p != '{') {
+		m->bad = "not a JSON object";
+		return;
+	}
+	s.p++;
+	js_ws(&s);
+	if (s.p < s.end && *s.p == '}')
+		s.p++;
+	else
+		for (;;) {
+			ks = s.p;
+			if (s.p >= s.end || *s.p != '"' || js_string(&s) < 0) {
+				js_fail(&s, "invalid JSON (expected a member name)");
+				break;
+			}
+			if (raw_string(ks, s.p, key, sizeof key) < 0)
+				key[0] = '\0';
+			js_ws(&s);
+			if (s.p >= s.end || *s.p != ':') {
+				js_fail(&s, "invalid JSON (expected ':')");
+				break;
+			}
+			s.p++;
+			js_ws(&s);
+			v = s.p;
+			if (js_value(&s, 1) < 0)
+				break;
+			ve = s.p;
+			js_ws(&s);
+			if (s.p < s.end && *s.p == ',') {
+				s.p++;
+				js_ws(&s);
+			} else if (s.p >= s.end || *s.p != '}') {
+				js_fail(&s, "invalid JSON (expected ',')");
+				break;
+			}
+			/* The member, its separator and the blanks up to the next
+			 * one: what removing it takes off the file. */
+			if (key[0])
+				above[mv_movie_field_level(key)] += s.p - ks;
+			if (!strcmp(key, "id")) {
+				have_id = raw_string(v, ve, tmp, sizeof tmp) == 0 &&
+				    !strcmp(tmp, m->id);
+			} else if (!strcmp(key, "level")) {
+				have_level = raw_string(v, ve, tmp, sizeof tmp) == 0 &&
+				    (m->level = mv_level_parse(tmp)) != MV_LEVEL_BAD;
+			} else if (!strcmp(key, "createdAt")) {
+				have_created = raw_string(v, ve, tmp, sizeof tmp) == 0 &&
+				    mv_time_parse(tmp, &m->created) == 0;
+			} else if (!strcmp(key, "title") && !m->title) {
+				cJSON *t = cJSON_ParseWithLength(v, (size_t)(ve - v));
+
+				if (cJSON_IsString(t) && *t->valuestring)
+					m->title = mv_xstrdup(t->valuestring);
+				cJSON_Delete(t);
+			} else if (!strcmp(key, "year")) {
+				m->year = *v >= '0' && *v <= '9' ? atoi(v) : 0;
+			} else if (!strcmp(key, "images")) {
+				images = v;
+				images_end = ve;
+			}
+			if (*s.p == '}') {
+				s.p++;
+				break;
+			}
+		}
+	if (!s.err) {
+		js_ws(&s);
+		if (s.p != s.end)
+			s.err = "invalid JSON (data after the object)";
+	}
+	if (s.err)
+		m->bad = s.err;
+	else if (!have_id)
+		m->bad = "not a profile of that id";
+	else if (!have_level)
+		m->bad = "no valid level";
+	else if (!have_created)
+		m->bad = "no valid createdAt";
+	else if (!m->title)
+		m->bad = "no title";
+	if (m->bad)
+		return;
+	/* Which image files go: libmv says, from the images member alone. */
+	if (images) {
+		cJSON *mini = cJSON_CreateObject(), *files, *f;
+
+		cJSON_AddItemToObject(mini, "images",
+		    cJSON_ParseWithLength(images, (size_t)(images_end - images)));
+		files = mv_movie_strip(mini, target < MV_DEEP ? target : MV_MEDIUM);
+		cJSON_ArrayForEach(f, files) {
+			char *path = mv_path("%s", f->valuestring);
+			struct stat st;
+
+			if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+				m->ibytes += st.st_size;
+			free(path);
+		}
+		cJSON_Delete(files);
+		cJSON_Delete(mini);
+	}
+	m->freed = 0;
+	if (m->level > target) {
+		for (int l = target + 1; l <= MV_DEEP; l++)
+			m->freed += above[l];
+		m->freed += m->ibytes;
+	}
+}
+
+/* Read Movies/<m->id>.json into *buf (grown as needed) and scan it. */
+static void
+read_movie(struct movie *m, enum mv_level target, char **buf, size_t *cap)
+{
+	char *path = mv_path("Movies/%s.json", m->id);
+	struct stat st;
+	ssize_t got;
+	int fd;
+
+	m->bad = NULL;
+	free(m->title);
+	m->title = NULL;
+	m->year = 0;
+	m->pbytes = m->ibytes = m->freed = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
+	if (fd < 0) {
+		m->bad = errno == ENOENT ? "removed while read" : strerror(errno);
+		return;
+	}
+	if (fstat(fd, &st) < 0)
+		m->bad = strerror(errno);
+	else if (!S_ISREG(st.st_mode))
+		m->bad = "not a regular file";
+	else if (st.st_size > PROFILE_MAX)
+		m->bad = "document too large";
+	else {
+		if ((size_t)st.st_size + 1 > *cap) {
+			free(*buf);
+			*cap = (size_t)st.st_size + 65536;
+			*buf = mv_xmalloc(*cap);
+		}
+		got = mv_read_full(fd, *buf, (size_t)st.st_size);
+		if (got < 0)
+			m->bad = strerror(errno);
+		else if (got != st.st_size)
+			m->bad = "file changed while read";
+	}
+	close(fd);
+	if (m->bad)
+		return;
+	m->pbytes = st.st_size;
+	scan_profile(m, *buf, (size_t)st.st_size, target);
+}
+
+struct scan {
+	struct movie *v;
+	size_t n, next;
+	enum mv_level target;
+};
+
+static void *
+scan_worker(void *arg)
+{
+	struct scan *sc = arg;
+	char *buf = NULL;
+	size_t cap = 0, i;
+
+	while ((i = __atomic_fetch_add(&sc->next, 1, __ATOMIC_RELAXED)) < sc->n)
+		read_movie(&sc->v[i], sc->target, &buf, &cap);
+	free(buf);
+	return NULL;
+}
+
+/* Read every movie on every CPU (the files are independent); results
+ * land in their slots, so reports come in id order whatever the timing. */
+static void
+scan_all(struct movie *v, size_t n, enum mv_level target)
+{
+	struct scan sc = {v, n, 0, target};
+	pthread_t th[8];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN) * 2;
+	int t = 0;
+
+	if (cpus > 8)
+		cpus = 8;
+	for (; n > 64 && t < cpus - 1; t++)
+		if (pthread_create(&th[t], NULL, scan_worker, &sc) != 0)
+			break;
+	scan_worker(&sc);
+	while (t-- > 0)
+		pthread_join(th[t], NULL);
+}
+
+/* ---- scores ------------------------------------------------------------ */
+
+/*
+ * Disuse, in mvdowngrade(1)'s words:
+ *   score = weight * (1 + idleDays) * (1 + rank) * log2(2 + bytes/1024)
+ *           / (1 + count)
+ * idleDays since the last read (else since createdAt), rank 1 basic,
+ * 2 medium, 3 deep, bytes the profile plus its images. Higher goes first.
+ * Rounded to 3 decimals so that a plan prints the same everywhere.
+ */
+static double
+score_of(const struct movie *m, time_t now)
+{
+	time_t ref = m->last ? m->last : m->created;
+	double idle = now > ref ? (double)(now - ref) / 86400.0 : 0;
+	double s = (1 + idle) * (1 + (int)m->level) *
+	    log2(2 + (double)(m->pbytes + m->ibytes) / 1024.0) / (1 + (double)m->count);
+
+	return floor(s * 1000 + 0.5) / 1000;
+}
+
+static long long
+id_num(const char *id)
+{
+	return strtoll(id + 1, NULL, 10);
+}
+
+static int
+by_score(const void *a, const void *b)
+{
+	const struct movie *x = *(struct movie *const *)a, *y = *(struct movie *const *)b;
+
+	if (x->score != y->score)
+		return x->score < y->score ? 1 : -1;
+	return id_num(x->id) < id_num(y->id) ? -1 : id_num(x->id) > id_num(y->id);
+}
+
+/* ---- the hook ---------------------------------------------------------- */
+
+static char *
+hook_line(const struct movie *m)
+{
+	cJSON *o = cJSON_CreateObject();
+	char when[32], *s;
+
+	cJSON_AddStringToObject(o, "id", m->id);
+	cJSON_AddStringToObject(o, "title", m->title);
+	if (m->year)
+		cJSON_AddNumberToObject(o, "year", m->year);
+	else
+		cJSON_AddNullToObject(o, "year");
+	cJSON_AddStringToObject(o, "level", mv_level_name(m->level));
+	cJSON_AddNumberToObject(o, "count", (double)m->count);
+	if (m->last)
+		cJSON_AddStringToObject(o, "lastRead", mv_time_fmt(m->last, when));
+	else
+		cJSON_AddNullToObject(o, "lastRead");
+	cJSON_AddNumberToObject(o, "bytes", (double)(m->pbytes + m->ibytes));
+	cJSON_AddNumberToObject(o, "score", m->score);
+	s = mv_json_compact(o);
+	cJSON_Delete(o);
+	return s;
+}
+
+/* Seconds the hook may take: $MV_HOOK_TIMEOUT (hook_timeout), 10. */
+static int
+hook_timeout(long long *secs)
+{
+	const char *s = mv_config_get("hook_timeout", "10");
+
+	if (mv_duration_parse(s, secs) < 0 || *secs < 1) {
+		mv_warnx("unable to use hook_timeout \"%s\": not a duration of 1s or more", s);
+		return MV_EX_CONFIG;
+	}
+	return 0;
+}
+
+/*
+ * Run the hook with in on its stdin; collect its stdout in *out. The
+ * pipes are polled together: a hook may answer before it has read all.
+ * Returns 0, or an exit code after a message (69: it failed or timed out).
+ */
+static int
+hook_exchange(const char *hook, const struct mv_buf *in, struct mv_buf *out,
+    long long timeout)
+{
+	int pin[2], pout[2], st = 0, done = 0;
+	size_t off = 0;
+	uint64_t deadline = mv_mono_ns() + (uint64_t)timeout * 1000000000ULL;
+	char chunk[65536];
+	pid_t pid;
+
+	if (pipe2(pin, O_CLOEXEC) < 0 || pipe2(pout, O_CLOEXEC) < 0)
+		mv_die(MV_EX_TEMPFAIL, "create a pipe");
+	if ((pid = fork()) < 0)
+		mv_die(MV_EX_TEMPFAIL, "fork");
+	if (pid == 0) {
+		/* Its own group, so a timeout kills whatever it started. */
+		setpgid(0, 0);
+		signal(SIGPIPE, SIG_DFL);
+		dup2(pin[0], 0);
+		dup2(pout[1], 1);
+		execl(hook, hook, (char *)NULL);
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	setpgid(pid, pid);
+	close(pin[0]);
+	close(pout[1]);
+	fcntl(pin[1], F_SETFL, O_NONBLOCK);
+	if (in->len == 0) {
+		close(pin[1]);
+		pin[1] = -1;
+	}
+	while (!done) {
+		struct pollfd p[2] = {{pout[0], POLLIN, 0}, {pin[1], POLLOUT, 0}};
+		uint64_t now = mv_mono_ns();
+		ssize_t n;
+
+		if (now >= deadline)
+			break;
+		if (poll(p, pin[1] >= 0 ? 2 : 1, (int)((deadline - now) / 1000000 + 1)) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pin[1] >= 0 && p[1].revents) {
+			n = write(pin[1], in->buf + off, in->len - off);
+			if (n > 0)
+				off += (size_t)n;
+			/* EPIPE: the hook read what it wanted; that is its call. */
+			if ((n < 0 && errno != EAGAIN && errno != EINTR) || off == in->len) {
+				close(pin[1]);
+				pin[1] = -1;
+			}
+		}
+		if (p[0].revents) {
+			n = read(pout[0], chunk, sizeof chunk);
+			if (n > 0 && out->len + (size_t)n <= HOOK_OUT_MAX)
+				mv_buf_add(out, chunk, (size_t)n);
+			else if (n == 0 || (n > 0))
+				done = n == 0 ? 1 : 2;
+			else if (errno != EINTR && errno != EAGAIN)
+				done = 1;
+		}
+	}
+	if (pin[1] >= 0)
+		close(pin[1]);
+	close(pout[0]);
+	/* Its stdout is closed; give it what is left of the time to exit. */
+	while (done == 1 && waitpid(pid, &st, WNOHANG) == 0) {
+		if (mv_mono_ns() >= deadline) {
+			done = 0;
+			break;
+		}
+		poll(NULL, 0, 10);
+	}
+	if (done != 1) {
+		kill(-pid, SIGKILL);
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+		if (done == 2) {
+			mv_warnx("unable to use hook %s: more than %d bytes of output",
+			    hook, HOOK_OUT_MAX);
+			return MV_EX_DATAERR;
+		}
+		mv_warnx("unable to run hook %s: timed out after %llds", hook, timeout);
+		return MV_EX_UNAVAILABLE;
+	}
+	if (WIFSIGNALED(st)) {
+		mv_warnx("unable to run hook %s: killed by signal %d", hook, WTERMSIG(st));
+		return MV_EX_UNAVAILABLE;
+	}
+	if (WEXITSTATUS(st) != 0) {
+		mv_warnx("unable to run hook %s: exited %d", hook, WEXITSTATUS(st));
+		return MV_EX_UNAVAILABLE;
+	}
+	return 0;
+}
+
+/*
+ * Ask the hook ($MV_DOWNGRADE_HOOK, key downgrade_hook) for weights of
+ * the n candidates c[], then multiply their scores. All or nothing: on
+ * any failure no score changes. Returns 0 or an exit code after a message.
+ */
+static int
+hook_apply(struct movie **c, size_t n)
+{
+	const char *hook = mv_config_get("downgrade_hook", NULL);
+	struct mv_buf in = {0}, out = {0};
+	double *w;
+	long long timeout;
+	size_t i, k, cap, *slot, lineno = 0;
+	char *line, *next;
+	int code;
+
+	if (!hook || !*hook || n == 0)
+		return 0;
+	if ((code = hook_timeout(&timeout)) != 0)
+		return code;
+	if (access(hook, X_OK) < 0) {
+		mv_warn("run hook %s", hook);
+		return MV_EX_CONFIG;
+	}
+		for (i = 0; i < n; i++) {
+		char *s = hook_line(c[i]);
+
+		mv_buf_adds(&in, s);
+		mv_buf_add(&in, "\n", 1);
+		free(s);
+	}
+	code = hook_exchange(hook, &in, &out, timeout);
+	mv_buf_free(&in);
+	if (code) {
+		mv_buf_free(&out);
+		return code;
+	}
+	/* Candidates by id (open addressing), for what the hook names. */
+	for (cap = 16; cap < n * 2; cap *= 2)
+		;
+	slot = mv_xcalloc(cap, sizeof *slot);
+	for (i = 0; i < n; i++) {
+		for (k = hash(c[i]->id) & (cap - 1); slot[k]; k = (k + 1) & (cap - 1))
+			;
+		slot[k] = i + 1;
+	}
+	w = mv_xcalloc(n, sizeof *w);
+	for (i = 0; i < n; i++)
+		w[i] = 1;
+	mv_buf_add(&out, "", 1);
+	for (line = out.buf; line && *line && !code; line = next) {
+		const char *id, *why = NULL;
+		cJSON *o, *wt;
+
+		lineno++;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (!*line)
+			continue;
+		o = cJSON_Parse(line);
+		id = mv_json_str(o, "id", NULL);
+		wt = cJSON_GetObjectItemCaseSensitive(o, "weight");
+		if (!cJSON_IsObject(o))
+			why = "not a JSON object";
+		else if (!id)
+			why = "no \"id\" string";
+		else if (!cJSON_IsNumber(wt) || !isfinite(wt->valuedouble) ||
+		    wt->valuedouble < 0)
+			why = "no \"weight\" number >= 0";
+		else {
+			for (k = hash(id) & (cap - 1); slot[k] &&
+			    strcmp(c[slot[k] - 1]->id, id); k = (k + 1) & (cap - 1))
+				;
+			if (!slot[k])
+				why = "an id that is not a candidate";
+			else
+				w[slot[k] - 1] = wt->valuedouble;
+		}
+		if (why) {
+			mv_warnx("unable to use hook %s: output line %zu: %s", hook, lineno, why);
+			code = MV_EX_DATAERR;
+		}
+		cJSON_Delete(o);
+	}
+	if (!code)
+		for (i = 0; i < n; i++) {
+			c[i]->weight = w[i];
+			c[i]->score = floor(c[i]->score * w[i] * 1000 + 0.5) / 1000;
+		}
+	free(w);
+	free(slot);
+	mv_buf_free(&out);
+	return code;
+}
+
+/* ---- the plan ---------------------------------------------------------- */
+
+/* Every movie of the last scan, in id order; kept between runs of the
+ * filter to follow the library's size. */
+struct library {
+	char **names;           /* Movies/ listing; v[i].id points into it */
+	size_t nnames;
+	struct movie *v;
+	size_t n;
+	long long total;        /* bytes of every usable movie and its images */
+};
+static struct library lib;
+
+static void
+library_free(struct library *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].title);
+	free(l->v);
+	mv_list_free(l->names, l->nnames);
+	memset(l, 0, sizeof *l);
+}
+
+/* Read usage.json and every profile into lib. Returns 0 or an exit code. */
+static int
+library_scan(enum mv_level target)
+{
+	int code;
+
+	library_free(&lib);
+	if ((code = usage_load()) != 0)
+		return code;
+	lib.names = mv_dir_list("Movies", ".json", &lib.nnames);
+	lib.v = mv_xcalloc(lib.nnames + 1, sizeof *lib.v);
+	for (size_t i = 0; i < lib.nnames; i++) {
+		char *dot = strrchr(lib.names[i], '.');
+
+		*dot = '\0';
+		if (!mv_id_valid(lib.names[i], 'm')) {
+			mv_warnx("unable to read Movies/%s.json: not a movie id, skipped",
+			    lib.names[i]);
+			continue;
+		}
+		lib.v[lib.n++].id = lib.names[i];
+	}
+	scan_all(lib.v, lib.n, target);
+	lib.total = 0;
+	for (size_t i = 0; i < lib.n; i++) {
+		struct movie *m = &lib.v[i];
+		const struct use *u = use_find(m->id);
+
+		if (m->bad) {
+			mv_warnx("unable to read Movies/%s.json: %s, skipped", m->id, m->bad);
+			continue;
+		}
+		lib.total += m->pbytes + m->ibytes;
+		m->count = u ? u->count : 0;
+		m->last = u ? u->last : 0;
+	}
+	return 0;
+}
+
+/*
+ * Choose what to downgrade under pol: the candidates (above the target,
+ * unread long enough, not protected by the hook) by score, all of them,
+ * or with a budget only until the library fits. *sel gets a malloc'd
+ * array of pointers into lib. Returns 0 or an exit code.
+ */
+static int
+plan(const struct policy *pol, struct movie ***sel, size_t *nsel)
+{
+	time_t now = mv_now();
+	struct movie **c;
+	size_t n = 0, k = 0;
+	long long left;
+	int code;
+
+	*sel = NULL;
+	*nsel = 0;
+	if ((code = library_scan(pol->level)) != 0)
+		return code;
+	c = mv_xcalloc(lib.n + 1, sizeof *c);
+	for (size_t i = 0; i < lib.n; i++) {
+		struct movie *m = &lib.v[i];
+		time_t ref = m->last ? m->last : m->created;
+
+		m->cand = !m->bad && m->level > pol->level &&
+		    (pol->unread < 0 || (long long)(now - ref) >= pol->unread);
+		if (!m->cand)
+			continue;
+		m->weight = 1;
+		m->score = score_of(m, now);
+		c[n++] = m;
+	}
+	if (pol->budget >= 0 && lib.total <= pol->budget)
+		n = 0;  /* it fits already: nothing to ask the hook about */
+	if ((code = hook_apply(c, n)) != 0) {
+		free(c);
+		return code;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (c[i]->weight > 0)
+			c[k++] = c[i];
+	n = k;
+	qsort(c, n, sizeof *c, by_score);
+	if (pol->budget >= 0) {
+		left = lib.total;
+		for (k = 0; k < n && left > pol->budget; k++)
+			left -= c[k]->freed;
+		n = k;
+		if (left > pol->budget)
+			mv_warnx("unable to fit the budget of %lld bytes: %lld bytes"
+			    " left after downgrading every candidate", pol->budget, left);
+	}
+	*sel = c;
+	*nsel = n;
+	return 0;
+}
+
+/* ---- downgrading ------------------------------------------------------- */
+
+static long long
+file_size(const char *rel)
+{
+	char *path = mv_path("%s", rel);
+	struct stat st;
+	long long n = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : -1;
+
+	free(path);
+	return n;
+}
+
+/*
+ * Downgrade movie id to target under the library lock: load, strip with
+ * libmv, save atomically, then unlink the images it no longer names (a
+ * crash in between leaves unreferenced images, never a profile naming
+ * missing ones). A movie already at or below target is left alone. Adds
+ * the event to events. Returns 0 or an exit code after a message.
+ */
+static int
+downgrade_one(const char *id, enum mv_level target, cJSON *events)
+{
+	char *rel = mv_xasprintf("Movies/%s.json", id);
+	long long before, after, freed = 0, sz;
+	enum mv_level from;
+	const char *why;
+	cJSON *doc, *files, *f, *d;
+	int lock, code = 0;
+
+	if ((lock = mv_lock("library", 1)) < 0) {
+		code = mv_exit_for_errno(errno);
+		mv_warn("lock run/library.lock");
+		free(rel);
+		return code;
+	}
+	before = file_size(rel);
+	if (!(doc = mv_movie_load(id, &why))) {
+		mv_warnx("unable to read %s: %s, skipped", rel, why);
+		goto out;
+	}
+	if ((from = mv_profile_level(doc)) <= target)
+		goto out;
+	files = mv_movie_strip(doc, target);
+	if (mv_movie_save(doc) < 0) {
+		code = mv_exit_for_errno(errno);
+		mv_warn("write %s", rel);
+		cJSON_Delete(files);
+		goto out;
+	}
+	after = file_size(rel);
+	if (before > after && after >= 0)
+		freed = before - after;
+	cJSON_ArrayForEach(f, files) {
+		char *path = mv_path("%s", f->valuestring);
+
+		sz = file_size(f->valuestring);
+		if (unlink(path) == 0)
+			freed += sz > 0 ? sz : 0;
+		else if (errno != ENOENT)
+			mv_warn("remove %s", f->valuestring);
+		free(path);
+	}
+	cJSON_Delete(files);
+	d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "id", id);
+	cJSON_AddStringToObject(d, "from", mv_level_name(from));
+	cJSON_AddStringToObject(d, "to", mv_level_name(target));
+	cJSON_AddNumberToObject(d, "freedBytes", (double)freed);
+	f = mv_event_new("mv.movie.downgraded", id, d);
+	mv_event_emit(f, 1);
+	cJSON_AddItemToArray(events, f);
+out:
+	cJSON_Delete(doc);
+	close(lock);
+	free(rel);
+	return code;
+}
+
+/* The plan as NDJSON: {"id","from","to","freedBytes","score"}. */
+static void
+print_plan(struct movie **c, size_t n, enum mv_level target)
+{
+	for (size_t i = 0; i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
+		char *s;
+
+		cJSON_AddStringToObject(o, "id", c[i]->id);
+		cJSON_AddStringToObject(o, "from", mv_level_name(c[i]->level));
+		cJSON_AddStringToObject(o, "to", mv_level_name(target));
+		cJSON_AddNumberToObject(o, "freedBytes", (double)c[i]->freed);
+		cJSON_AddNumberToObject(o, "score", c[i]->score);
+		s = mv_json_compact(o);
+		mv_out_line(s, strlen(s));
+		free(s);
+		cJSON_Delete(o);
+	}
+	mv_out_flush();
+}
+
+/* Plan, then print it (dry run) or carry it out. Events go to stdout;
+ * when inject is set and a pipeline runs, to it as well, so that its
+ * index and statistics hear of them. Returns an exit code. */
+static int
+run_policy(const struct policy *pol, int inject)
+{
+	struct movie **c;
+	size_t n;
+	cJSON *events, *ev;
+	int code, fd;
+
+	if ((code = plan(pol, &c, &n)) != 0)
+		return code;
+	if (dry_run) {
+		print_plan(c, n, pol->level);
+		free(c);
+		return 0;
+	}
+	events = cJSON_CreateArray();
+	for (size_t i = 0; i < n && !stop && !code; i++) {
+		code = downgrade_one(c[i]->id, pol->level, events);
+		if (code == 0) {
+			/* Keep the filter's view of the size current. */
+			lib.total -= c[i]->freed;
+			c[i]->pbytes -= c[i]->freed - c[i]->ibytes;
+			c[i]->ibytes = 0;
+			c[i]->level = pol->level;
+		}
+	}
+	free(c);
+	if (inject && cJSON_GetArraySize(events) > 0 && mv_pipeline_running() &&
+	    (fd = mv_inject_open()) >= 0) {
+		mv_out_fd(fd);
+		cJSON_ArrayForEach(ev, events)
+			mv_event_emit(ev, 0);
+		mv_out_flush();
+		mv_out_fd(1);
+		close(fd);
+	}
+	cJSON_Delete(events);
+	return code;
+}
+
+/* ---- the filter -------------------------------------------------------- */
+
+/*
+ * State of the filter, besides the reader:
+ *   last_run  when the policy last ran (run/downgrade.json keeps it across
+ *             restarts, so a stage restarted in a loop cannot run it more
+ *             often than --interval);
+ *   grown[]   ids of movies enriched, created or filed since the last
+ *             scan: their bytes are re-read after mv.stats.updated to
+ *             tell whether the budget is exceeded;
+ *   over_at   the total at which the budget was found out of reach, so
+ *             that an unreachable budget does not rescan after every
+ *             stats update (0: none).
+ */
+static time_t last_run;
+static char **grown;
+static size_t ngrown, grown_cap;
+static long long over_at;
+
+static time_t
+last_run_load(void)
+{
+	char *path = mv_path("run/downgrade.json");
+	const char *why;
+	cJSON *doc = mv_json_load(path, 4096, &why);
+	time_t t = doc ? mv_json_time(doc, "lastRun") : 0;
+
+	free(path);
+	cJSON_Delete(doc);
+	return t;
+}
+
+static void
+last_run_save(time_t t)
+{
+	char *path = mv_path("run/downgrade.json"), when[32], *s;
+
+	s = mv_xasprintf("{\"lastRun\":\"%s\"}\n", mv_time_fmt(t, when));
+	if (mv_write_atomic(path, s, strlen(s)) < 0)
+		mv_warn("write run/downgrade.json");
+	free(s);
+	free(path);
+}
+
+/* Run the policy from the filter; a failure is reported, never fatal:
+ * the events must keep flowing. */
+static void
+filter_run(const struct policy *pol)
+{
+	int code;
+
+	last_run = mv_now();
+	last_run_save(last_run);
+	for (size_t i = 0; i < ngrown; i++)
+		free(grown[i]);
+	ngrown = 0;
+	code = run_policy(pol, 0);
+	if (code)
+		mv_warnx("unable to apply the policy: %s (exit %d); next try in an interval",
+		    mv_exit_name(code), code);
+	over_at = pol->budget >= 0 && lib.total > pol->budget ? lib.total : 0;
+}
+
+static int
+by_id(const void *key, const void *elem)
+{
+	long long a = id_num(key), b = id_num(((const struct movie *)elem)->id);
+
+	return a < b ? -1 : a > b;
+}
+
+/* Re-read the movies that grew since the scan and bring lib.total up to
+ * date. New movies are added to the total as they come. */
+static void
+regrow(enum mv_level target)
+{
+	char *buf = NULL;
+	size_t cap = 0;
+
+	for (size_t i = 0; i < ngrown; i++) {
+		struct movie tmp = {0}, *m;
+		long long was = 0;
+
+		tmp.id = grown[i];
+		read_movie(&tmp, target, &buf, &cap);
+		m = bsearch(grown[i], lib.v, lib.n, sizeof *lib.v, by_id);
+		if (m && strcmp(m->id, grown[i]) == 0) {
+			was = m->bad ? 0 : m->pbytes + m->ibytes;
+			m->pbytes = tmp.bad ? 0 : tmp.pbytes;
+			m->ibytes = tmp.bad ? 0 : tmp.ibytes;
+			if (!m->bad && !tmp.bad)
+				m->level = tmp.level;
+		}
+		lib.total += (tmp.bad ? 0 : tmp.pbytes + tmp.ibytes) - was;
+		free(tmp.title);
+		free(grown[i]);
+	}
+	ngrown = 0;
+	free(buf);
+}
+
+/* Note a movie whose size may have grown. */
+static void
+note_growth(const cJSON *ev)
+{
+	const char *id = mv_json_str(mv_event_data(ev), "id", mv_event_subject(ev));
+
+	if (!id || !mv_id_valid(id, 'm'))
+		return;
+	if (ngrown == grown_cap) {
+		grown_cap = grown_cap ? grown_cap * 2 : 64;
+		grown = mv_xrealloc(grown, grown_cap * sizeof *grown);
+	}
+	grown[ngrown++] = mv_xstrdup(id);
+}
+
+static int
+line_buffered(const struct mv_lines *r)
+{
+	return r->eof || memchr(r->buf + r->start, '\n', r->end - r->start) != NULL;
+}
+
+/*
+ * Pass every event through unchanged; run the policy (if one is set) when
+ * an interval has passed since the last run, and after mv.stats.updated
+ * when the library has outgrown the budget. Returns an exit code.
+ */
+static int
+filter(const struct policy *pol, long long interval)
+{
+	struct mv_lines r;
+	struct pollfd pfd = {0, POLLIN, 0};
+	int on = pol->level != MV_LEVEL_BAD, got = 0, pr, timeout;
+	const char *why, *type;
+	char *line;
+	size_t len;
+	cJSON *ev;
+
+	mv_lines_init(&r, 0, "stdin", MV_EVENT_MAX);
+	if (on)
+		last_run = last_run_load();
+	for (;;) {
+		if (on && mv_now() - last_run >= interval)
+			filter_run(pol);
+		if (stop)
+			break;
+		if (!line_buffered(&r)) {
+			mv_out_flush();
+			timeout = -1;
+			if (on) {
+				long long due = (long long)(last_run + interval - mv_now());
+
+				timeout = due <= 0 ? 0 : due > 86400 ? 86400000 : (int)due * 1000;
+			}
+			pr = poll(&pfd, 1, timeout);
+			if (stop)
+				break;
+			if (pr <= 0)
+				continue;
+		}
+		got = mv_lines_next(&r, &line, &len);
+		if (got <= 0)
+			break;
+		if (!(ev = mv_event_parse(line, len, &why))) {
+			mv_warnx("stdin:%lu: %s, skipped", r.lineno, why);
+			continue;
+		}
+		mv_out_line(line, len);
+		type = mv_event_type(ev);
+		if (on && pol->budget >= 0) {
+			if (!strcmp(type, "mv.movie.enriched") ||
+			    !strcmp(type, "mv.movie.created") ||
+			    !strcmp(type, "mv.video.added"))
+				note_growth(ev);
+			else if (!strcmp(type, "mv.stats.updated")) {
+				mv_out_flush();
+				regrow(pol->level);
+				if (lib.total > pol->budget &&
+				    (!over_at || lib.total > over_at))
+					filter_run(pol);
+			}
+		}
+		cJSON_Delete(ev);
+	}
+	mv_out_flush();
+	mv_lines_free(&r);
+	if (got < 0) {
+		mv_warn("read standard input");
+		return MV_EX_IOERR;
+	}
+	return MV_EX_OK;
+}
+
+/* ---- main -------------------------------------------------------------- */
+
+/* Fill what the command line left unset from the configuration
+ * (downgrade_level, downgrade_unread_since, downgrade_budget). Returns 0
+ * or 78 after a message naming the key. */
+static int
+policy_config(struct policy *pol)
+{
+	const char *s;
+
+	if (pol->level == MV_LEVEL_BAD && (s = mv_config_get("downgrade_level", NULL))) {
+		pol->level = mv_level_parse(s);
+		if (pol->level == MV_LEVEL_BAD || pol->level == MV_DEEP) {
+			mv_warnx("unable to use downgrade_level \"%s\": not minimal, "
+			    "light, basic or medium", s);
+			return MV_EX_CONFIG;
+		}
+	}
+	if (pol->unread < 0 && (s = mv_config_get("downgrade_unread_since", NULL)) &&
+	    mv_duration_parse(s, &pol->unread) < 0) {
+		mv_warnx("unable to use downgrade_unread_since \"%s\": not a duration", s);
+		return MV_EX_CONFIG;
+	}
+	if (pol->budget < 0 && (s = mv_config_get("downgrade_budget", NULL)) &&
+	    mv_size_parse(s, &pol->budget) < 0) {
+		mv_warnx("unable to use downgrade_budget \"%s\": not a size", s);
+		return MV_EX_CONFIG;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"data", required_argument, NULL, 'd'},
+		{"level", required_argument, NULL, 'l'},
+		{"unread-since", required_argument, NULL, 'u'},
+		{"budget", required_argument, NULL, 'b'},
+		{"dry-run", no_argument, NULL, 'n'},
+		{"once", no_argument, NULL, '1'},
+		{"filter", no_argument, NULL, 'f'},
+		{"interval", required_argument, NULL, 'i'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct policy pol = {MV_LEVEL_BAD, -1, -1};
+	const char *data = NULL;
+	long long interval = -1;
+	int c, once = 0, filt = 0, cli_policy = 0, code;
+	struct sigaction sa;
+
+	mv_init(argv[0]);
+	while ((c = getopt_long(argc, argv, "d:l:u:b:n1fi:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			data = optarg;
+			break;
+		case 'l':
+			pol.level = mv_level_parse(optarg);
+			if (pol.level == MV_LEVEL_BAD || pol.level == MV_DEEP) {
+				mv_warnx("invalid --level value: %s (minimal, light, basic"
+				    " or medium)", optarg);
+				goto usage;
+			}
+			cli_policy = 1;
+			break;
+		case 'u':
+			if (mv_duration_parse(optarg, &pol.unread) < 0) {
+				mv_warnx("invalid --unread-since value: %s", optarg);
+				goto usage;
+			}
+			cli_policy = 1;
+			break;
+		case 'b':
+			if (mv_size_parse(optarg, &pol.budget) < 0) {
+				mv_warnx("invalid --budget value: %s", optarg);
+				goto usage;
+			}
+			cli_policy = 1;
+			break;
+		case 'n':
+			dry_run = 1;
+			break;
+		case '1':
+			once = 1;
+			break;
+		case 'f':
+			filt = 1;
+			break;
+		case 'i':
+			if (mv_duration_parse(optarg, &interval) < 0 || interval < 1) {
+				mv_warnx("invalid --interval value: %s", optarg);
+				goto usage;
+			}
+			break;
+		case 'h':
+			fputs(USAGE, stdout);
+			return mv_finish(MV_EX_OK);
+		default:
+			goto usage;
+		}
+	}
+	if (optind != argc) {
+		mv_warnx("unexpected argument \"%s\"", argv[optind]);
+		goto usage;
+	}
+	/* One shot with a policy on the command line or --once; otherwise a
+	 * filter, when events can come. */
+	if (!filt && !cli_policy && !once && !dry_run && isatty(0)) {
+		mv_warnx("no --level given and standard input is a terminal");
+		goto usage;
+	}
+	if (!filt && !cli_policy && !once && !dry_run)
+		filt = 1;
+	if (filt && (once || dry_run)) {
+		mv_warnx("--filter goes with neither --once nor --dry-run");
+		goto usage;
+	}
+	if (!filt && interval >= 0) {
+		mv_warnx("--interval goes with the filter only");
+		goto usage;
+	}
+	if (!filt && pol.level == MV_LEVEL_BAD && cli_policy) {
+		mv_warnx("--unread-since and --budget need --level");
+		goto usage;
+	}
+	if ((code = mv_data_open(data, 0)) != 0)
+		return code;
+	/* A level on the command line is the whole policy; --once and the
+	 * filter take the rest from the configuration. */
+	if ((filt || pol.level == MV_LEVEL_BAD) && (code = policy_config(&pol)) != 0)
+		return code;
+	if (!filt && pol.level == MV_LEVEL_BAD) {
+		mv_warnx("unable to downgrade: no level (set downgrade_level or give --level)");
+		return MV_EX_CONFIG;
+	}
+	if (filt && pol.level == MV_LEVEL_BAD && (pol.unread >= 0 || pol.budget >= 0)) {
+		mv_warnx("unable to use the policy: downgrade_unread_since and "
+		    "downgrade_budget need downgrade_level");
+		return MV_EX_CONFIG;
+	}
+	if (filt && pol.level != MV_LEVEL_BAD && pol.unread < 0 && pol.budget < 0) {
+		mv_warnx("unable to use the policy: downgrade_level needs "
+		    "downgrade_unread_since or downgrade_budget");
+		return MV_EX_CONFIG;
+	}
+	if (filt && interval < 0) {
+		const char *s = mv_config_get("downgrade_interval", "1h");
+
+		if (mv_duration_parse(s, &interval) < 0 || interval < 1) {
+			mv_warnx("unable to use downgrade_interval \"%s\": not a duration", s);
+			return MV_EX_CONFIG;
+		}
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_term;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	code = filt ? filter(&pol, interval) : run_policy(&pol, 1);
+	library_free(&lib);
+	free(uses);
+	return mv_finish(code);
+usage:
+	fputs(USAGE, stderr);
+	return MV_EX_USAGE;
+}
