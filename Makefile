@@ -102,6 +102,7 @@ install: all
 	for u in $(UNITS_USER); do sed 's|@BINDIR@|$(BINDIR)|g' $$u >$(DESTDIR)$(USERUNITDIR)/$${u##*/}; done
 	cp completion/mvctl.bash $(DESTDIR)$(BASHCOMPDIR)/mvctl
 	cp etc/mv.conf.example $(DESTDIR)$(DATADIR)/
+	mkdir -p $(DESTDIR)$(DATADIR)/web && cp web/index.html web/app.js web/style.css $(DESTDIR)$(DATADIR)/web/
 
 uninstall:
 	for t in $(notdir $(TOOLS) $(SCRIPTS)); do rm -f $(DESTDIR)$(BINDIR)/$$t; done
