@@ -614,6 +614,19 @@ all_digits(const char *k, size_t n)
 	return 1;
 }
 
+/* The number of one or two digits at p (then a non-digit), else -1. */
+static int
+small_num(const char *p)
+{
+	if (!is_digit(p[0]))
+		return -1;
+	if (!is_digit(p[1]))
+		return p[0] - '0';
+	if (!is_digit(p[2]))
+		return (p[0] - '0') * 10 + (p[1] - '0');
+	return -1;
+}
+
 /* k starts with prefix p followed only by digits (at least one), then
  * optionally by the suffix sfx. */
 static int
@@ -717,15 +730,19 @@ classify_key(const char *key, size_t kl, const char *raw, size_t rl,
 			return 1;
 		}
 	}
-	/* CD1, CD1of2, disc2 */
+	/* CD1, CD1of2, disc2: at most 99 parts */
 	if (prefix_digits(key, "cd", NULL) || prefix_digits(key, "disc", NULL) ||
 	    prefix_digits(key, "disk", NULL) || (strncmp(key, "cd", 2) == 0 &&
 	    is_digit(key[2]) && strstr(key, "of"))) {
+		int v;
+
 		for (i = 0; !is_digit(key[i]); i++)
 			;
-		t->cls = C_PART, t->str = S_STRONG, t->flags = F_TECH;
-		t->num = (short)atoi(key + i);
-		return 1;
+		if ((v = small_num(key + i)) > 0) {
+			t->cls = C_PART, t->str = S_STRONG, t->flags = F_TECH;
+			t->num = (short)v;
+			return 1;
+		}
 	}
 	if (prefix_digits(key, "dvd", NULL) || prefix_digits(key, "bd", NULL)) {
 		t->cls = C_SRC, t->str = S_STRONG, t->flags = F_TECH;
@@ -2027,8 +2044,9 @@ mv_parse_name(const char *path, struct mv_name *out)
 	if (!out->part)
 		for (i = 1; i < nc; i++)
 			if (parts[i].fold && !strncmp(parts[i].fold, "cd", 2) &&
-			    all_digits(parts[i].fold + 2, strlen(parts[i].fold + 2))) {
-				out->part = atoi(parts[i].fold + 2);
+			    all_digits(parts[i].fold + 2, strlen(parts[i].fold + 2)) &&
+			    small_num(parts[i].fold + 2) > 0) {
+				out->part = small_num(parts[i].fold + 2);
 				break;
 			}
 	/* Confidence: what backs the reading. */

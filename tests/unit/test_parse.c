@@ -232,6 +232,13 @@ test_robust(void)
 	mv_parse_name(s, &n);
 	ok(1, "long and odd inputs parsed");
 	mv_name_free(&n);
+	/* found by fuzzing: a part number that overflowed */
+	mv_parse_name("5/-Cd00000000000000000000010000000000000000000(-Bf/_T00", &n);
+	ok(n.part == 0, "overlong CD number is no part (%d)", n.part);
+	mv_name_free(&n);
+	mv_parse_name("CD99999999999/movie.avi", &n);
+	ok(n.part == 0, "overlong CD folder is no part (%d)", n.part);
+	mv_name_free(&n);
 	free(s);
 }
 
