@@ -253,3 +253,28 @@ add_err() {
 	done
 	[ -z "$errs" ] || { printf '%s' "$errs"; false; }
 }
+
+@test "docs: mv(7) names every variable and configuration key the code reads" {
+	local n errs=
+	# Variables read directly, and the settings read as MV_KEY or key.
+	for n in $(grep -ohE 'getenv\("[A-Z_]+"\)' "$MV_TOP"/lib/*.c "$MV_TOP"/tools/*.c |
+		sed 's/getenv("\(.*\)")/\1/' | sort -u); do
+		grep -qw -- "$n" "$MV_TOP/man/mv.7" || add_err "mv.7: no $n"
+	done
+	for n in $( { grep -ohE '(setting|env_num)\("MV_[A-Z_]+"' "$MV_TOP"/lib/*.c "$MV_TOP"/tools/*.c |
+			sed 's/.*("MV_\(.*\)"/\1/' | tr A-Z a-z
+		grep -ohE 'mv_config_get\("[a-z_]+"' "$MV_TOP"/lib/*.c "$MV_TOP"/tools/*.c |
+			sed 's/.*("\(.*\)"/\1/'
+		sed -n 's/^#* *\([a-z_]*\) *=.*/\1/p' "$MV_TOP/etc/mv.conf.example"
+		} | sort -u); do
+		grep -qx "\.It Li $n" "$MV_TOP/man/mv.7" || add_err "mv.7: no configuration key $n"
+	done
+	# A script's variables are in its own page.
+	for f in "$MV_TOP"/scripts/mv*; do
+		for n in $(grep -oE '\$\{?MV_[A-Z_]+' "$f" | tr -d '${' | sort -u); do
+			[ "$n" = MV_DATA ] && continue
+			grep -q -- "Ev $n" "$MV_TOP/man/${f##*/}.1" || add_err "${f##*/}.1: no $n"
+		done
+	done
+	[ -z "$errs" ] || { printf '%s' "$errs"; false; }
+}
