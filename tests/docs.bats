@@ -16,7 +16,7 @@ setup_file() {
 	H=$BATS_FILE_TMPDIR/help
 	mkdir -p "$H"
 	for t in $(doc_tools); do
-		"$t" --help >"$H/$t" 2>&1 || echo "$t --help: exit $?" >>"$H/$t"
+		"$t" --help >"$H/$t" 2>"$H/$t.stderr" || echo "$?" >"$H/$t.failed"
 		grep -q "$t help" "$H/$t" || continue
 		"$t" help | awk '/^verbs:/ { v = 1; next } v && /^  [a-z]/ { print $1 }' >"$H/$t.verbs"
 		for v in $(cat "$H/$t.verbs"); do
@@ -50,32 +50,25 @@ doc_pages() {
 	done
 }
 
-# Options named in help text on stdin: --long and -x tokens that start a
-# word (so "half-done" or "mv.movie.*" are not options).
-help_opts() {
-	grep -oE '(^|[][ ,|(])--?[A-Za-z0-9][A-Za-z0-9-]*' | sed 's/^[][ ,|(]//' | sort -u
-}
-
 # "SCOPE OPTION" for each option of a tool's help: SCOPE is "-" for
-# --help, the verb for "TOOL help VERB".
+# --help, the verb for "TOOL help VERB". Options are --long and -x tokens
+# that start a word (so "half-done" or "mv.movie.*" are not options).
 help_scoped() { # tool
 	(cd "$H" && grep -oHE '(^|[][ ,|(])--?[A-Za-z0-9][A-Za-z0-9-]*' "$1" $(ls | grep "^$1\\.") |
-		grep -v "^$1\\.verbs:" |
+		grep -v "^$1\\.\\(verbs\\|failed\\|stderr\\):" |
 		sed -E "s/^$1(\\.([a-z]+))?:[][ ,|(]?/\\2 /; s/^ /- /")
 }
 
 # "SCOPE OPTION" for each .Fl in a page's SYNOPSIS and DESCRIPTION: SCOPE
 # is the verb of the ".It Cm VERB" item it is under (up to the next .It
-# Cm), or "-" outside every verb (the SYNOPSIS's verb lines are left out).
+# Cm), or "-" outside every verb.
 man_scoped() { # page
 	sed 's/\\-/-/g' "$1" | awk '
 	/^\.Sh / { sec = substr($0, 5); inverb = "" }
 	/^\.It Cm / && sec == "DESCRIPTION" { inverb = $3 }
 	sec != "SYNOPSIS" && sec != "DESCRIPTION" { next }
 	/^\./ {
-		scope = inverb != "" ? inverb : sec == "SYNOPSIS" && / Cm / ? "" : "-"
-		if (scope == "")
-			next
+		scope = inverb != "" ? inverb : "-"
 		sub(/^\./, "")
 		for (i = 1; i <= NF; i++) {
 			if ($i != "Fl")
@@ -190,6 +183,8 @@ add_err() {
 	for t in $(doc_tools); do
 		page=$MV_TOP/man/$t.1
 		[ -f "$page" ] || { errs+="$t: no man page"$'\n'; continue; }
+		[ ! -f "$H/$t.failed" ] || add_err "$t: --help exits $(cat "$H/$t.failed")"
+		[ ! -s "$H/$t.stderr" ] || add_err "$t: --help writes to standard error"
 		help_scoped "$t" >"$BATS_TEST_TMPDIR/h"
 		man_scoped "$page" >"$BATS_TEST_TMPDIR/m"
 		add_err "$(compare_opts "$t" "$BATS_TEST_TMPDIR/h" "$BATS_TEST_TMPDIR/m" \
