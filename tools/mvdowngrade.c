@@ -202,8 +202,8 @@ js_ws(struct js *s)
 		s->p++;
 }
 
-/* Skip a string at s->p (a '"'): a quote preceded by an even number of
- * backslashes ends it. */
+/* Skip a string at s->p (a '"'): the first quote preceded by an even
+ * number of backslashes ends it. */
 static int
 js_string(struct js *s)
 {
@@ -223,45 +223,52 @@ js_string(struct js *s)
 	}
 }
 
-static int js_value(struct js *s, int depth);
-
-/* Skip an object or array at s->p. */
+/*
+ * Skip an object or array at s->p. Nested values are only checked for
+ * balanced brackets and terminated strings: they are most of the bytes,
+ * and a full check of every one would double the time of a plan. The
+ * downgrade itself parses the whole profile (mv_movie_load) and skips
+ * it, reported, if it is broken.
+ */
 static int
 js_container(struct js *s, int depth)
 {
-	char close = *s->p == '{' ? '}' : ']';
+	static const unsigned char special[256] = {
+		['"'] = 1, ['{'] = 1, ['}'] = 1, ['['] = 1, [']'] = 1,
+	};
+	char stack[JS_DEPTH];
+	const char *p = s->p, *end = s->end;
+	int d = 0;
 
-	if (depth > JS_DEPTH)
-		return js_fail(s, "invalid JSON (nested too deeply)");
-	s->p++;
-	js_ws(s);
-	if (s->p < s->end && *s->p == close) {
-		s->p++;
-		return 0;
+	(void)depth;
+	for (; p < end; p++) {
+		while (p < end && !special[(unsigned char)*p])
+			p++;
+		if (p >= end)
+			break;
+		switch (*p) {
+		case '"':
+			s->p = p;
+			if (js_string(s) < 0)
+				return -1;
+			p = s->p - 1;
+			break;
+		case '{':
+		case '[':
+			if (d == JS_DEPTH)
+				return js_fail(s, "invalid JSON (nested too deeply)");
+			stack[d++] = *p;
+			break;
+		default:
+			if (d == 0 || stack[--d] != (*p == '}' ? '{' : '['))
+				return js_fail(s, "invalid JSON (unbalanced brackets)");
+			if (d == 0) {
+				s->p = p + 1;
+				return 0;
+			}
+		}
 	}
-	for (;;) {
-		js_ws(s);
-		if (close == '}') {
-			if (s->p >= s->end || *s->p != '"' || js_string(s) < 0)
-				return js_fail(s, "invalid JSON (expected a member name)");
-			js_ws(s);
-			if (s->p >= s->end || *s->p != ':')
-				return js_fail(s, "invalid JSON (expected ':')");
-			s->p++;
-		}
-		if (js_value(s, depth + 1) < 0)
-			return -1;
-		js_ws(s);
-		if (s->p < s->end && *s->p == ',') {
-			s->p++;
-			continue;
-		}
-		if (s->p < s->end && *s->p == close) {
-			s->p++;
-			return 0;
-		}
-		return js_fail(s, "invalid JSON (expected ',')");
-	}
+	return js_fail(s, "invalid JSON (truncated)");
 }
 
 static int
@@ -293,13 +300,41 @@ js_value(struct js *s, int depth)
 		int digits = 0;
 
 		start = s->p;
-		for (; s->p < s->end && *s->p && strchr("0123456789+-.eE", *s->p); s->p++)
-			digits += *s->p >= '0' && *s->p <= '9';
+		for (; s->p < s->end; s->p++) {
+			char ch = *s->p;
+
+			if (ch >= '0' && ch <= '9')
+				digits++;
+			else if (ch != '-' && ch != '+' && ch != '.' && ch != 'e' && ch != 'E')
+				break;
+		}
 		if (!digits || (*start != '-' && (*start < '0' || *start > '9')))
 			return js_fail(s, "invalid JSON");
 		return 0;
 	}
 	}
+}
+
+/*
+ * mv_movie_field_level, remembered per thread: profiles repeat the same
+ * few dozen member names a hundred thousand times.
+ */
+static enum mv_level
+field_level(const char *key)
+{
+	static __thread struct {
+		char key[64];
+		enum mv_level level;
+	} memo[128];
+	size_t len = strlen(key);
+	unsigned h = ((unsigned char)key[0] * 31u + (unsigned char)key[len - 1] * 7u +
+	    (unsigned)len) & 127u;
+
+	if (strcmp(memo[h].key, key) != 0) {
+		snprintf(memo[h].key, sizeof memo[h].key, "%s", key);
+		memo[h].level = mv_movie_field_level(key);
+	}
+	return memo[h].level;
 }
 
 /* A short string member's raw text (no escapes expected) into buf. */
@@ -368,7 +403,7 @@ scan_profile(struct movie *m, const char *buf, size_t len, enum mv_level target)
 			/* The member, its separator and the blanks up to the next
 			 * one: what removing it takes off the file. */
 			if (key[0])
-				above[mv_movie_field_level(key)] += s.p - ks;
+				above[field_level(key)] += s.p - ks;
 			if (!strcmp(key, "id")) {
 				have_id = raw_string(v, ve, tmp, sizeof tmp) == 0 &&
 				    !strcmp(tmp, m->id);
