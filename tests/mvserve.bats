@@ -438,3 +438,48 @@ Twelve Monkeys"
 	run bash -c 'curl -sv "$@" 2>&1 >/dev/null | grep -c "Re-using existing connection"' _ "${urls[@]}"
 	assert_output 19
 }
+
+# ---- the page in a real browser ---------------------------------------------------
+
+# chromium ARGS...: Debian's Chromium, headless, as root, with a fresh
+# profile and nothing that reaches outside.
+chromium_headless() {
+	timeout 60 /usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-quic \
+		--no-first-run --disable-background-networking --disable-component-update \
+		--disable-sync --user-data-dir="$(mktemp -d "$BATS_TEST_TMPDIR/chromium.XXXXXX")" \
+		--window-size=1100,760 --virtual-time-budget=5000 "$@" 2>/dev/null
+}
+
+@test "browser: Chromium shows the cards and the free badge of 63; a click on its card requests it" {
+	[ -x /usr/bin/chromium ] ||
+		skip "chromium is not installed: scripts/bootstrap installs it (as root, with Debian's archive)"
+	start_mvserve --web "$MV_TOP/web"
+	shots=$BATS_TEST_TMPDIR/shots
+	mkdir -p "$shots"
+	if [ -d "$MV_TOP/tests/node_modules/puppeteer-core" ]; then
+		run node "$MV_TOP/tests/browser/page.mjs" "$MVSERVE_URL/" "$MOVIE63" "$MVSERVE_OUT" "$shots"
+		echo "$output"
+		assert_success
+		[ "$(grep -c '^ok ' <<<"$output")" -eq 16 ]
+		[ -s "$shots/detail.png" ] && [ -s "$shots/person.png" ]
+	else
+		# No npm for puppeteer-core: Chromium alone, loading the grid, then
+		# the movie's view (what a click on its card opens).
+		echo "# puppeteer-core missing (scripts/bootstrap-npm): checking with --dump-dom" >&3
+		chromium_headless --dump-dom "$MVSERVE_URL/" >"$BATS_TEST_TMPDIR/grid.html"
+		[ "$(grep -o '<article class="wrapper[ "]' "$BATS_TEST_TMPDIR/grid.html" | wc -l)" -eq 10 ]
+		grep -q "<article class=\"wrapper free\" data-id=\"$MOVIE63\"" "$BATS_TEST_TMPDIR/grid.html"
+		[ "$(grep -o 'class="wrapper free"' "$BATS_TEST_TMPDIR/grid.html" | wc -l)" -eq 1 ]
+		[ ! -s "$MVSERVE_OUT" ]
+		chromium_headless --screenshot="$shots/grid.png" "$MVSERVE_URL/"
+		chromium_headless --dump-dom "$MVSERVE_URL/#/movies/$MOVIE63" >"$BATS_TEST_TMPDIR/detail.html"
+		grep -q "<article class=\"detail free\" data-id=\"$MOVIE63\"" "$BATS_TEST_TMPDIR/detail.html"
+	fi
+	# The grid was shown; the one open of the movie was requested, once.
+	[ "$(head -c 8 "$shots/grid.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]
+	[ "$(wc -l <"$MVSERVE_OUT")" -eq 1 ]
+	mvctl validate events/mv.movie.requested.json - <"$MVSERVE_OUT"
+	[ "$(jq -r .data.id "$MVSERVE_OUT")" = "$MOVIE63" ]
+	# MV_SHOTS=DIR keeps the screenshots for a person to look at.
+	[ -z "${MV_SHOTS:-}" ] || cp "$shots"/*.png "$MV_SHOTS"/
+}
