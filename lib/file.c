@@ -519,6 +519,39 @@ replay(const cJSON *j, char **final)
 	return 0;
 }
 
+/*
+ * Remove the temp files ("<name>.tmp.<pid>", as mv_write_atomic and the
+ * index writer name them) that a writer killed before its rename left in
+ * rel: those whose pid is no live process. A live writer's file stays.
+ */
+static void
+sweep_tmp(const char *rel)
+{
+	char *dir = mv_path("%s", rel), *path, *end;
+	const char *t;
+	struct dirent *e;
+	long pid;
+	DIR *d;
+
+	if (!(d = opendir(dir))) {
+		free(dir);
+		return;
+	}
+	while ((e = readdir(d))) {
+		if (!(t = strstr(e->d_name, ".tmp.")) || !t[5])
+			continue;
+		pid = strtol(t + 5, &end, 10);
+		if (*end || pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		path = mv_xasprintf("%s/%s", dir, e->d_name);
+		if (unlink(path) < 0 && errno != ENOENT)
+			mv_warn("remove %s", path);
+		free(path);
+	}
+	closedir(d);
+	free(dir);
+}
+
 int
 mv_file_recover(mv_file_recover_fn fn, void *ctx)
 {
@@ -533,6 +566,12 @@ mv_file_recover(mv_file_recover_fn fn, void *ctx)
 		free(dir);
 		return -1;
 	}
+	/* A filing killed while it wrote its journal or its profiles left
+	 * temp files that nobody would ever rename or remove. */
+	sweep_tmp("run/filing");
+	sweep_tmp("Movies");
+	sweep_tmp("People");
+	sweep_tmp("index");
 	if (!(d = opendir(dir))) {
 		int r = errno == ENOENT ? 0 : -1;
 

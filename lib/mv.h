@@ -479,7 +479,9 @@ typedef void (*mv_file_recover_fn)(void *ctx, const char *movie,
  * Finish or roll back every half-done filing in run/filing/, so each
  * video exists exactly once, whole, at its source or its final place.
  * fn (may be NULL) runs before each journal is removed, so a crash in it
- * replays it. Returns the number of journals replayed, or -1 with errno.
+ * replays it. Also removes the temp files that dead writers left in
+ * run/filing/, Movies/, People/ and index/ ("*.tmp.<pid>", pid gone).
+ * Returns the number of journals replayed, or -1 with errno.
  */
 int mv_file_recover(mv_file_recover_fn fn, void *ctx);
 /* A file name safe on every common filesystem: no / \ : * ? " < > | or

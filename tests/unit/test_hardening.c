@@ -2,6 +2,8 @@
  * campaign (fuzzing, crash and fault injection), one block per bug. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "mv.h"
 #include "tap.h"
@@ -37,9 +39,72 @@ tmdb_utf8(void)
 	}
 }
 
+/* 1 if the data-relative path exists. */
+static int
+exists(const char *rel)
+{
+	char *p = mv_path("%s", rel);
+	int r = access(p, F_OK) == 0;
+
+	free(p);
+	return r;
+}
+
+static void
+touch(const char *rel)
+{
+	char *p = mv_path("%s", rel);
+
+	mv_write_atomic(p, "{", 1);
+	free(p);
+}
+
+/* Bug: a writer killed between creating its temp file and the rename
+ * (run/filing/m3.json.tmp.27315) left it for good, and mvctl check then
+ * counted a half-done filing forever, so the supervisor refused to start.
+ * Found by tests/crash/crash-test. mv_file_recover now removes them. */
+static void
+stale_tmp(void)
+{
+	char dir[] = "/tmp/test_hardening.XXXXXX", *rel;
+	const char *dead[] = {"run/filing/m3.json.tmp.%ld", "Movies/m3.json.tmp.%ld",
+	    "People/p1.json.tmp.%ld", "index/movies.json.tmp.%ld"};
+	pid_t pid;
+	int n;
+
+	if (!mkdtemp(dir) || mv_data_open(dir, 1) != 0) {
+		ok(0, "a data directory");
+		return;
+	}
+	if ((pid = fork()) == 0)
+		_exit(0);
+	waitpid(pid, NULL, 0);   /* reaped: a pid of no process */
+	for (size_t i = 0; i < 4; i++) {
+		rel = mv_xasprintf(dead[i], (long)pid);
+		touch(rel);
+		free(rel);
+	}
+	rel = mv_xasprintf("Movies/m4.json.tmp.%ld", (long)getpid());
+	touch(rel);
+	touch("Movies/m5.json.tmp.x");
+	n = mv_file_recover(NULL, NULL);
+	is_int(n, 0, "no journal to replay");
+	for (size_t i = 0; i < 4; i++) {
+		char *r = mv_xasprintf(dead[i], (long)pid);
+
+		ok(!exists(r), "dead writer's %s removed", r);
+		free(r);
+	}
+	ok(exists(rel), "a live writer's temp file stays");
+	ok(exists("Movies/m5.json.tmp.x"), "a name without a pid stays");
+	free(rel);
+	mv_tool_run((char *[]){"rm", "-rf", dir, NULL}, -1, -1);
+}
+
 int
 main(void)
 {
 	tmdb_utf8();
+	stale_tmp();
 	return tap_done();
 }
