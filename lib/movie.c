@@ -73,6 +73,57 @@ matches(const char *s, const char *re)
 	return m;
 }
 
+/* 1 if the n characters at s are digits. */
+static int
+digits(const char *s, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/*
+ * 1 if s is an RFC 3339 full-date with a real day ("1999-03-31"), or,
+ * when times is set, also a date-time ("1999-03-31T00:00:00.000Z"):
+ * what the schema's formats date and date-time accept. TMDB's dates are
+ * copied only then, so a profile never holds one that fails its schema.
+ */
+static int
+date_ok(const char *s, int times)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, m, d;
+
+	if (!s || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' ||
+	    !digits(s + 8, 2))
+		return 0;
+	y = atoi(s);
+	m = atoi(s + 5);
+	d = atoi(s + 8);
+	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
+	    (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))))
+		return 0;
+	s += 10;
+	if (!*s)
+		return 1;
+	if (!times || (*s != 'T' && *s != 't') || !digits(s + 1, 2) || s[3] != ':' ||
+	    !digits(s + 4, 2) || s[6] != ':' || !digits(s + 7, 2) ||
+	    atoi(s + 1) > 23 || atoi(s + 4) > 59 || atoi(s + 7) > 60)
+		return 0;
+	s += 9;
+	if (*s == '.') {
+		if (!digits(++s, 1))
+			return 0;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	if ((*s == 'Z' || *s == 'z') && !s[1])
+		return 1;
+	return (*s == '+' || *s == '-') && digits(s + 1, 2) && s[3] == ':' &&
+	    digits(s + 4, 2) && !s[6] && atoi(s + 1) <= 23 && atoi(s + 4) <= 59;
+}
+
 static cJSON *
 str_or_null(const char *s)
 {
@@ -416,7 +467,7 @@ apply_basic(cJSON *doc, const cJSON *tm)
 
 	if ((s = mv_json_str(tm, "title", NULL)) && *s)
 		mv_json_set(doc, "title", cJSON_CreateString(s));
-	if (matches(date, "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")) {
+	if (date_ok(date, 0)) {
 		int y = atoi(date);
 
 		mv_json_set(doc, "year", y >= 1870 && y <= 2100 ?
@@ -768,7 +819,7 @@ apply_deep(cJSON *doc, const cJSON *tm)
 			const char *date = mv_json_str(y, "release_date", NULL);
 			const char *c = mv_json_str(y, "certification", "");
 
-			if (type < 1 || type > 6 || !date || !*date)
+			if (type < 1 || type > 6 || !date_ok(date, 1))
 				continue;
 			o = cJSON_CreateObject();
 			cJSON_AddNumberToObject(o, "type", (double)type);

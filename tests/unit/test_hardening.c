@@ -66,16 +66,12 @@ touch(const char *rel)
 static void
 stale_tmp(void)
 {
-	char dir[] = "/tmp/test_hardening.XXXXXX", *rel;
+	char *rel;
 	const char *dead[] = {"run/filing/m3.json.tmp.%ld", "Movies/m3.json.tmp.%ld",
 	    "People/p1.json.tmp.%ld", "index/movies.json.tmp.%ld"};
 	pid_t pid;
 	int n;
 
-	if (!mkdtemp(dir) || mv_data_open(dir, 1) != 0) {
-		ok(0, "a data directory");
-		return;
-	}
 	if ((pid = fork()) == 0)
 		_exit(0);
 	waitpid(pid, NULL, 0);   /* reaped: a pid of no process */
@@ -98,13 +94,55 @@ stale_tmp(void)
 	ok(exists(rel), "a live writer's temp file stays");
 	ok(exists("Movies/m5.json.tmp.x"), "a name without a pid stays");
 	free(rel);
-	mv_tool_run((char *[]){"rm", "-rf", dir, NULL}, -1, -1);
+}
+
+/* Bug: TMDB dates were copied when they merely looked like dates, so
+ * "1995-13-99" (basic) or "1999-03-31T00:00:00.000^" (deep release
+ * dates) went into profiles that then failed their schema. Found by
+ * fuzz_tmdb. Only real RFC 3339 dates are kept now. */
+static void
+tmdb_dates(void)
+{
+	const char *body = "{\"id\":603,\"title\":\"The Matrix\",\"release_date\":\"1995-13-99\","
+	    "\"release_dates\":{\"results\":[{\"iso_3166_1\":\"US\",\"release_dates\":["
+	    "{\"type\":3,\"release_date\":\"1999-03-31T00:00:00.000^\",\"certification\":\"R\"},"
+	    "{\"type\":3,\"release_date\":\"1999-02-29T00:00:00Z\",\"certification\":\"R\"},"
+	    "{\"type\":4,\"release_date\":\"1999-03-31T00:00:00.000Z\",\"certification\":\"R\"},"
+	    "{\"type\":5,\"release_date\":\"2000-02-29\",\"certification\":\"\"}]}]}}";
+	const char *why;
+	cJSON *tm = mv_tmdb_parse(body, strlen(body), &why), *doc, *us;
+	char *txt;
+
+	doc = cJSON_Parse("{\"schemaVersion\":1,\"id\":\"m1\",\"level\":\"minimal\","
+	    "\"status\":\"initial\",\"title\":\"x\",\"year\":null,\"externalIds\":{}}");
+	is_int(mv_movie_apply(doc, tm, MV_BASIC), 0, "basic applies");
+	ok(cJSON_IsNull(cJSON_GetObjectItem(doc, "releaseDate")), "month 13 is no releaseDate");
+	ok(cJSON_IsNull(cJSON_GetObjectItem(doc, "year")), "  nor a year");
+	is_int(mv_movie_apply(doc, tm, MV_MEDIUM), 0, "medium applies");
+	is_int(mv_movie_apply(doc, tm, MV_DEEP), 0, "deep applies");
+	us = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "releaseDates"), "US");
+	txt = cJSON_PrintUnformatted(us);
+	is_str(txt, "[{\"type\":4,\"date\":\"1999-03-31T00:00:00.000Z\",\"certification\":\"R\"},"
+	    "{\"type\":5,\"date\":\"2000-02-29\",\"certification\":\"\"}]",
+	    "only real dates are kept in releaseDates");
+	free(txt);
+	cJSON_Delete(doc);
+	cJSON_Delete(tm);
 }
 
 int
 main(void)
 {
+	char dir[] = "/tmp/test_hardening.XXXXXX";
+
+	if (!mkdtemp(dir) || mv_data_open(dir, 1) != 0) {
+		ok(0, "a data directory");
+		return tap_done();
+	}
+	setenv("MV_REGION", "FR", 1);
 	tmdb_utf8();
 	stale_tmp();
+	tmdb_dates();
+	mv_tool_run((char *[]){"rm", "-rf", dir, NULL}, -1, -1);
 	return tap_done();
 }
