@@ -70,6 +70,7 @@ struct table {
 	size_t n;
 	size_t *byid;             /* entry numbers sorted by id number */
 	size_t *order[NSORT];     /* entry numbers sorted by each key, lazily */
+	size_t *rank[NSORT];      /* rank[k][entry]: its place in order[k] */
 	struct stat st;           /* of the file when loaded (st_ino 0: none) */
 	long levels[4];           /* entries per level, for /health */
 };
@@ -93,8 +94,10 @@ table_clear(struct table *t)
 	}
 	free(t->e);
 	free(t->byid);
-	for (int k = 0; k < NSORT; k++)
+	for (int k = 0; k < NSORT; k++) {
 		free(t->order[k]);
+		free(t->rank[k]);
+	}
 	cJSON_Delete(t->doc);
 	memset(&t->doc, 0, sizeof *t - offsetof(struct table, doc));
 }
@@ -116,6 +119,36 @@ id_num(const char *id, char kind)
 }
 
 /*
+ * Move the card members of old's entries to t's entries of the same id
+ * and level: they come from profiles (reading them is what costs), and a
+ * profile's images and providers change only with its level. So a reload
+ * of the index, as frequent as the pipeline's writes, stays warm.
+ */
+static void
+carry_extras(struct table *t, struct table *old)
+{
+	size_t i = 0, j = 0;
+
+	while (i < t->n && j < old->n) {
+		struct entry *a = &t->e[t->byid[i]], *b = &old->e[old->byid[j]];
+
+		if (a->num < b->num) {
+			i++;
+		} else if (a->num > b->num) {
+			j++;
+		} else {
+			if (b->extras && strcmp(mv_json_str(a->item, "level", ""),
+			    mv_json_str(b->item, "level", "")) == 0) {
+				a->extras = b->extras;
+				b->extras = NULL;
+			}
+			i++;
+			j++;
+		}
+	}
+}
+
+/*
  * Bring t up to date with its file: reload when the file changed. A file
  * that is missing gives an empty table; one that cannot be read keeps
  * the table as it was (reported once per version of the file).
@@ -127,6 +160,7 @@ table_fresh(struct table *t)
 	static struct stat bad;
 	struct stat st;
 	char *path = mv_path("%s", t->rel);
+	struct table old;
 	const char *why;
 	cJSON *doc, *it;
 	size_t n = 0;
@@ -153,7 +187,8 @@ table_fresh(struct table *t)
 		return t->st.st_ino ? 0 : -1;
 	}
 	free(path);
-	table_clear(t);
+	old = *t;
+	memset(&t->doc, 0, sizeof *t - offsetof(struct table, doc));
 	t->doc = doc;
 	t->st = st;
 	t->e = mv_xcalloc((size_t)cJSON_GetArraySize(
@@ -176,6 +211,8 @@ table_fresh(struct table *t)
 	for (size_t i = 0; i < n; i++)
 		t->byid[i] = i;
 	qsort_r(t->byid, n, sizeof *t->byid, cmp_byid, t->e);
+	carry_extras(t, &old);
+	table_clear(&old);
 	if (verbose)
 		mv_warnx("loaded %s: %zu entries", t->rel, n);
 	return 0;
@@ -202,41 +239,93 @@ table_find(const struct table *t, const char *id)
 	return -1;
 }
 
+/* What a sort compares, taken from an entry once per sort. */
+struct sortkey {
+	size_t e;           /* entry number */
+	long long num;      /* id number, for ties */
+	const char *s;      /* title (or name), addedAt or lastRead; NULL if none */
+	double year;        /* -1 if none */
+};
+
+struct sortctx {
+	int field;          /* 0 title, 1 year, 2 added, 3 lastRead, 4 id */
+	int reverse;
+};
+
 /*
- * The entries of t in the order of sort key k. Computed once per load by
- * mv_index_page itself over the whole list, so the API pages exactly as
- * `mvctl ls` does, and kept. Returns an array of t->n entry numbers.
+ * The order of lib/index.c's mv_index_page, on prepared keys: title A-Z
+ * ignoring case, year oldest first, added and lastRead newest first; a
+ * missing value last in both directions; ties by id (reversed with the
+ * sort). tests/mvserve.bats checks it against mvctl ls.
+ */
+static int
+cmp_key(const void *a, const void *b, void *arg)
+{
+	const struct sortkey *x = a, *y = b;
+	const struct sortctx *c = arg;
+	int r = 0, na = 0, nb = 0;
+
+	switch (c->field) {
+	case 0:
+	case 2:
+	case 3:
+		na = !x->s;
+		nb = !y->s;
+		if (!na && !nb)
+			r = c->field == 0 ? strcasecmp(x->s, y->s) : -strcmp(x->s, y->s);
+		break;
+	case 1:
+		na = x->year < 0;
+		nb = y->year < 0;
+		if (!na && !nb)
+			r = x->year < y->year ? -1 : x->year > y->year;
+		break;
+	}
+	if (na != nb)
+		return na ? 1 : -1;
+	if (c->reverse)
+		r = -r;
+	if (r == 0) {
+		r = x->num < y->num ? -1 : x->num > y->num;
+		if (c->reverse)
+			r = -r;
+	}
+	return r;
+}
+
+/*
+ * The entries of t in the order of sort key k (an index of sort_names),
+ * computed once per load, with rank[k] its inverse. Returns an array of
+ * t->n entry numbers.
  */
 static const size_t *
 table_order(struct table *t, int k)
 {
-	cJSON *all, *it;
-	size_t n = 0;
-	long i;
+	static const char *const fields[] = { "title", "year", "addedAt", "lastRead", "id" };
+	struct sortctx c = { k % 5, k >= 5 };
+	struct sortkey *v;
 
 	if (t->order[k])
 		return t->order[k];
-	t->order[k] = mv_xmalloc((t->n + 1) * sizeof **t->order);
-	if (t->n == 0)
-		return t->order[k];
-	all = mv_index_page(cJSON_GetObjectItemCaseSensitive(t->doc, "items"),
-	    sort_names[k], 1, (long)cJSON_GetArraySize(
-	    cJSON_GetObjectItemCaseSensitive(t->doc, "items")), NULL);
-	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(all, "items"))
-		if ((i = table_find(t, mv_json_str(it, "id", NULL))) >= 0 && n < t->n)
-			t->order[k][n++] = (size_t)i;
-	cJSON_Delete(all);
-	/* Entries the sort dropped (none expected) go last, by id. */
-	if (n < t->n) {
-		char *seen = mv_xcalloc(t->n, 1);
+	v = mv_xmalloc((t->n + 1) * sizeof *v);
+	for (size_t j = 0; j < t->n; j++) {
+		const cJSON *it = t->e[j].item;
 
-		for (size_t j = 0; j < n; j++)
-			seen[t->order[k][j]] = 1;
-		for (size_t j = 0; j < t->n; j++)
-			if (!seen[t->byid[j]])
-				t->order[k][n++] = t->byid[j];
-		free(seen);
+		v[j].e = j;
+		v[j].num = t->e[j].num;
+		v[j].s = c.field == 1 || c.field == 4 ? NULL : mv_json_str(it, fields[c.field], NULL);
+		if (c.field == 0 && !v[j].s)
+			v[j].s = mv_json_str(it, "name", NULL);
+		v[j].year = mv_json_num(it, "year", -1);
 	}
+	qsort_r(v, t->n, sizeof *v, cmp_key, &c);
+	t->order[k] = mv_xmalloc((t->n + 1) * sizeof **t->order);
+	t->rank[k] = mv_xmalloc((t->n + 1) * sizeof **t->rank);
+	for (size_t j = 0; j < t->n; j++) {
+		t->order[k][j] = v[j].e;
+		t->rank[k][v[j].e] = j;
+	}
+	free(v);
 	return t->order[k];
 }
 
@@ -552,6 +641,54 @@ listing_args(struct MHD_Connection *c, struct listing *l, enum MHD_Result *res)
 
 /* ---- handlers ----------------------------------------------------------------- */
 
+/*
+ * Write a PaginatedResponse into b: the page of ent (total entry numbers
+ * of t, in order) that l asks for. links, when not NULL, holds for each
+ * one a people-index movie link whose credit members are added.
+ */
+static void
+page_out(struct mv_buf *b, struct table *t, const size_t *ent,
+    const cJSON *const *links, size_t total, const struct listing *l,
+    const char *base)
+{
+	long pages = (long)((total + (size_t)l->per - 1) / (size_t)l->per);
+	size_t from = (size_t)(l->page - 1) * (size_t)l->per, len;
+
+	mv_buf_adds(b, "{\"items\":[");
+	for (size_t i = from; i < total && i < from + (size_t)l->per; i++) {
+		const char *s = entry_json(t, &t->e[ent[i]], &len);
+
+		if (i > from)
+			mv_buf_adds(b, ",");
+		if (links) {
+			cJSON *cr = cJSON_CreateObject();
+			const cJSON *x;
+			char *cs;
+
+			cJSON_AddStringToObject(cr, "role", mv_json_str(links[i], "role", ""));
+			if ((x = cJSON_GetObjectItemCaseSensitive(links[i], "character")))
+				cJSON_AddItemToObject(cr, "character", cJSON_Duplicate(x, 1));
+			if ((x = cJSON_GetObjectItemCaseSensitive(links[i], "job")))
+				cJSON_AddItemToObject(cr, "job", cJSON_Duplicate(x, 1));
+			if (!(cs = cJSON_PrintUnformatted(cr)))
+				mv_diex(MV_EX_SOFTWARE, "unable to allocate memory");
+			/* {...entry} + {"role":...} -> {...entry,"role":...} */
+			mv_buf_add(b, s, len - 1);
+			mv_buf_adds(b, ",");
+			mv_buf_adds(b, cs + 1);
+			free(cs);
+			cJSON_Delete(cr);
+		} else
+			mv_buf_add(b, s, len);
+	}
+	mv_buf_printf(b, "],\"page\":%ld,\"perPage\":%ld,\"totalItems\":%zu,"
+	    "\"totalPages\":%ld", l->page, l->per, total, pages);
+	page_link(b, "next", base, l->page < pages ? l->page + 1 : 0, l->per, l->sort, l->q);
+	page_link(b, "prev", base, l->page > 1 && pages > 0 ?
+	    (l->page - 1 < pages ? l->page - 1 : pages) : 0, l->per, l->sort, l->q);
+	mv_buf_adds(b, "}");
+}
+
 /* GET /movies, GET /people: a PaginatedResponse over the whole index. */
 static enum MHD_Result
 list(struct MHD_Connection *c, struct table *t, const char *base)
@@ -560,9 +697,8 @@ list(struct MHD_Connection *c, struct table *t, const char *base)
 	struct mv_buf b = { 0 };
 	enum MHD_Result res;
 	const size_t *ord;
-	size_t *hits = NULL, total, from, len;
+	size_t *hits = NULL, total;
 	char *fq = NULL;
-	long pages;
 
 	if (listing_args(c, &l, &res) < 0)
 		return res;
@@ -581,22 +717,7 @@ list(struct MHD_Connection *c, struct table *t, const char *base)
 			ord = hits;
 		}
 	}
-	pages = (long)((total + (size_t)l.per - 1) / (size_t)l.per);
-	mv_buf_adds(&b, "{\"items\":[");
-	from = (size_t)(l.page - 1) * (size_t)l.per;
-	for (size_t i = from; i < total && i < from + (size_t)l.per; i++) {
-		const char *s = entry_json(t, &t->e[ord[i]], &len);
-
-		if (i > from)
-			mv_buf_adds(&b, ",");
-		mv_buf_add(&b, s, len);
-	}
-	mv_buf_printf(&b, "],\"page\":%ld,\"perPage\":%ld,\"totalItems\":%zu,"
-	    "\"totalPages\":%ld", l.page, l.per, total, pages);
-	page_link(&b, "next", base, l.page < pages ? l.page + 1 : 0, l.per, l.sort, l.q);
-	page_link(&b, "prev", base, l.page > 1 && pages > 0 ?
-	    (l.page - 1 < pages ? l.page - 1 : pages) : 0, l.per, l.sort, l.q);
-	mv_buf_adds(&b, "}");
+	page_out(&b, t, ord, NULL, total, &l, base);
 	free(hits);
 	free(fq);
 	return send_json(c, 200, &b, "no-cache");
@@ -681,15 +802,38 @@ profile(struct MHD_Connection *c, char kind, const char *id, int head)
 	}
 }
 
-/* GET /people/{id}/movies: the person's movies from the people index,
- * each a movie index entry with its card members and the credit. */
+struct pick {
+	size_t e;            /* movie entry number */
+	size_t rank;         /* its place in the sort asked for */
+	size_t nth;          /* place of the link in the person's list */
+	const cJSON *link;
+};
+
+static int
+cmp_pick(const void *a, const void *b)
+{
+	const struct pick *x = a, *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return x->nth < y->nth ? -1 : x->nth > y->nth;
+}
+
+/*
+ * GET /people/{id}/movies: the person's movies from the people index,
+ * each a movie index entry with its card members and the credit. They
+ * are ordered by their rank in the whole index's order for that sort,
+ * which is the order mv_index_page gives the subset, without its cost.
+ */
 static enum MHD_Result
 person_movies(struct MHD_Connection *c, const char *id)
 {
 	struct listing l;
+	struct mv_buf b = { 0 };
 	enum MHD_Result res;
-	const cJSON *link;
-	cJSON *items, *page;
+	const cJSON *link, *list, **links;
+	struct pick *v;
+	size_t n = 0, *ent;
 	char *base;
 	long i;
 
@@ -701,32 +845,35 @@ person_movies(struct MHD_Connection *c, const char *id)
 		return send_error(c, 500, "unable to read the indexes");
 	if ((i = table_find(&people, id)) < 0)
 		return send_error(c, 404, "no person %s", id);
-	items = cJSON_CreateArray();
-	cJSON_ArrayForEach(link, cJSON_GetObjectItemCaseSensitive(people.e[i].item, "movies")) {
+	table_order(&movies, l.key);
+	list = cJSON_GetObjectItemCaseSensitive(people.e[i].item, "movies");
+	v = mv_xmalloc(((size_t)cJSON_GetArraySize(list) + 1) * sizeof *v);
+	cJSON_ArrayForEach(link, list) {
 		long m = table_find(&movies, mv_json_str(link, "movie", NULL));
-		const cJSON *x, *ex;
-		cJSON *o;
 
 		if (m < 0)
 			continue;  /* the movie index lags behind; skip */
-		o = cJSON_Duplicate(movies.e[m].item, 1);
-		ex = entry_extras(&movies, &movies.e[m]);
-		cJSON_ArrayForEach(x, ex)
-			cJSON_AddItemToObject(o, x->string, cJSON_Duplicate(x, 1));
-		cJSON_AddStringToObject(o, "role", mv_json_str(link, "role", ""));
-		if ((x = cJSON_GetObjectItemCaseSensitive(link, "character")))
-			cJSON_AddItemToObject(o, "character", cJSON_Duplicate(x, 1));
-		if ((x = cJSON_GetObjectItemCaseSensitive(link, "job")))
-			cJSON_AddItemToObject(o, "job", cJSON_Duplicate(x, 1));
-		cJSON_AddItemToArray(items, o);
+		v[n].e = (size_t)m;
+		v[n].rank = movies.rank[l.key][m];
+		v[n].nth = n;
+		v[n].link = link;
+		n++;
+	}
+	qsort(v, n, sizeof *v, cmp_pick);
+	ent = mv_xmalloc((n + 1) * sizeof *ent);
+	links = mv_xmalloc((n + 1) * sizeof *links);
+	for (size_t j = 0; j < n; j++) {
+		ent[j] = v[j].e;
+		links[j] = v[j].link;
 	}
 	base = mv_xasprintf("/people/%s/movies", id);
-	page = mv_index_page(items, l.sort, l.page, l.per, base);
+	l.q = NULL;
+	page_out(&b, &movies, ent, links, n, &l, base);
 	free(base);
-	cJSON_Delete(items);
-	if (!page)
-		return send_error(c, 500, "unable to page the movies of %s", id);
-	return send_doc(c, 200, page, "no-cache");
+	free(ent);
+	free(links);
+	free(v);
+	return send_json(c, 200, &b, "no-cache");
 }
 
 static enum MHD_Result
