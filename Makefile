@@ -79,6 +79,11 @@ asan: bootstrap
 	@MV_BUILD=build-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run
 
+# The long crash test: random kill -9 during a 200-file import.
+crash: bootstrap
+	@$(MAKE) -s all
+	@MV_BUILD=$(B) MV_CRASH_FILES=200 bats tests/mvenrich.bats -f 'random kills'
+
 bench: bootstrap
 	@$(MAKE) -s all
 	@for b in bench/*.sh; do [ -x "$$b" ] && MV_BUILD=$(B) "$$b" || exit 1; done
@@ -147,4 +152,4 @@ fuzz: $(FUZZ:%=build-fuzz/fuzz_%)
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all bootstrap check asan bench demo install uninstall clean fuzz
+.PHONY: all bootstrap check crash asan bench demo install uninstall clean fuzz
