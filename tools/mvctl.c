@@ -1573,10 +1573,13 @@ v_check(int argc, char **argv)
 /*
  * Migrate every stored document to MV_SCHEMA_VERSION, each atomically.
  * Counts go to *done, *current, *failed. Prints one line per change.
+ * Returns 0, or the exit code of the first document that could not be
+ * written (74 full disk, 73 no permission): the disk's fault, not the data's.
  */
-static void
+static int
 migrate_all(int dry, long *done, long *current, long *failed)
 {
+	int io = 0;
 	size_t n;
 	char **docs = all_docs(&n);
 
@@ -1603,6 +1606,8 @@ migrate_all(int dry, long *done, long *current, long *failed)
 			path = mv_path("%s", docs[i]);
 			if (!dry && mv_write_json(path, doc) < 0) {
 				mv_warn("write %s", docs[i]);
+				if (!io)
+					io = mv_exit_for_errno(errno);
 				++*failed;
 			} else {
 				if (!want_json())
@@ -1616,6 +1621,7 @@ migrate_all(int dry, long *done, long *current, long *failed)
 	}
 	progress("migrated", (long)n, (long)n, 1);
 	mv_list_free(docs, n);
+	return io;
 }
 
 static int
@@ -1626,7 +1632,7 @@ v_migrate(int argc, char **argv)
 		COMMON_OPTS
 	};
 	long done, current, failed;
-	int c, dry = 0;
+	int c, dry = 0, io;
 
 	while ((c = getopt_long(argc, argv, "hn", lo, NULL)) != -1) {
 		if (c == 'n')
@@ -1640,7 +1646,7 @@ v_migrate(int argc, char **argv)
 	open_library();
 	if (!dry)
 		need_pipeline_stopped();
-	migrate_all(dry, &done, &current, &failed);
+	io = migrate_all(dry, &done, &current, &failed);
 	if (want_json()) {
 		cJSON *o = cJSON_CreateObject();
 
@@ -1653,7 +1659,7 @@ v_migrate(int argc, char **argv)
 	} else
 		printf("migrate: %ld %smigrated, %ld already at version %d, %ld failed\n",
 		    done, dry ? "would be " : "", current, MV_SCHEMA_VERSION, failed);
-	return failed ? MV_EX_DATAERR : MV_EX_OK;
+	return io ? io : failed ? MV_EX_DATAERR : MV_EX_OK;
 }
 
 /* ---- verbs: gc, repair, add, parse -------------------------------------- */
@@ -1815,7 +1821,7 @@ v_gc(int argc, char **argv)
 	report_text();
 	open_library();
 	cmax = cm ? size_arg("--cache-max", cm, MV_EX_USAGE) :
-	    size_arg("cache_max", mv_config_get("cache_max", "256M"), MV_EX_CONFIG);
+	    size_arg("tmdb_cache_max", mv_config_get("tmdb_cache_max", "64M"), MV_EX_CONFIG);
 	imax = im ? size_arg("--images-max", im, MV_EX_USAGE) :
 	    size_arg("images_max", mv_config_get("images_max", "2G"), MV_EX_CONFIG);
 	gc_dir("cache/tmdb", cmax, dry, NULL, 0);
