@@ -20,6 +20,20 @@ teardown() {
 	stop_faketmdb
 }
 
+# Build the fault injector once per file (tests/faults/mvfault.c).
+setup_file() {
+	cc -std=c11 -O1 -Wall -Wextra -Werror -shared -fPIC -o "$BATS_FILE_TMPDIR/mvfault.so" \
+		"$BATS_TEST_DIRNAME/faults/mvfault.c" -ldl
+}
+
+# Run a command with one kind of call failing under $MV_DATA:
+# with_fault CALL ERRNO cmd...
+with_fault() {
+	local call=$1 e=$2
+	shift 2
+	MVFAULT_CALL=$call MVFAULT_ERRNO=$e LD_PRELOAD=$BATS_FILE_TMPDIR/mvfault.so "$@"
+}
+
 # Start the supervisor in its own session; wait until it is ready.
 start_pipeline() {
 	setsid mvpipeline "$@" </dev/null >"$BATS_TEST_TMPDIR/pipeline.out" \
@@ -56,4 +70,22 @@ start_pipeline() {
 	[ "$status" -eq 0 ]
 	refute_output --partial FAIL
 	assert_output --partial "crash-test: all invariants hold"
+}
+
+# ---- fault injection -----------------------------------------------------------
+
+@test "hardening: mvctl migrate that cannot write says so and exits 74 or 73, not 65" {
+	# Regression: a full disk or a denied write made migrate exit 65
+	# (bad data: permanent) though the document was fine.
+	mvctl init >/dev/null
+	cp "$MV_TOP/tests/fixtures/mvctl/v0/m4.json" "$MV_DATA/Movies/m4.json"
+	before=$(tree_digest "$MV_DATA")
+	run -74 --separate-stderr with_fault rename ENOSPC mvctl migrate --text
+	assert_equal "$stderr" "mvctl: unable to write Movies/m4.json: No space left on device"
+	assert_equal "$(tree_digest "$MV_DATA")" "$before"
+	run -73 --separate-stderr with_fault open EACCES mvctl migrate --text
+	assert_equal "$stderr" "mvctl: unable to write Movies/m4.json: Permission denied"
+	assert_equal "$(tree_digest "$MV_DATA")" "$before"
+	run -0 mvctl migrate --text
+	assert_line "migrate: 1 migrated, 2 already at version 1, 0 failed"
 }
