@@ -483,3 +483,53 @@ chromium_headless() {
 	# MV_SHOTS=DIR keeps the screenshots for a person to look at.
 	[ -z "${MV_SHOTS:-}" ] || cp "$shots"/*.png "$MV_SHOTS"/
 }
+
+@test "mvserve: every sort, forward and reversed, orders as mv_index_page; a person's movies keep that order" {
+	lib=$BATS_TEST_TMPDIR/gen
+	"$MV_BUILD/progs/gen-library" -m 150 -p 300 "$lib" >/dev/null
+	mvindex --data "$lib" --rebuild --no-sync
+	# Some movies without a year, never read, or read, to test "missing last".
+	start_mvserve --data "$lib"
+	ix=$lib/index/movies.json
+	# The order in jq: missing values last in both directions, ties by id
+	# (reversed with the sort); added and lastRead newest first.
+	order() {
+		jq -c --arg k "$1" --argjson rev "$2" '
+			def num: .id[1:] | tonumber;
+			def key: if $k == "title" then (.title | ascii_downcase)
+				elif $k == "year" then .year
+				elif $k == "added" then .addedAt elif $k == "lastRead" then .lastRead
+				else null end;
+			[.items[] | select(key != null or $k == "id")] as $have
+			| [.items[] | select(key == null and $k != "id")] as $miss
+			| (if $k == "added" or $k == "lastRead" then 1 - $rev else $rev end) as $down
+			| ($have | sort_by([key, num]) | if $down == 1 then reverse else . end
+				| if $k == "added" or $k == "lastRead" then
+					group_by(key) | sort_by(.[0] | key) | (if $down == 1 then reverse else . end)
+					| map(sort_by(num) | if $rev == 1 then reverse else . end) | add // []
+				  else group_by(key) | (if $down == 1 then sort_by(.[0] | key) | reverse else sort_by(.[0] | key) end)
+					| map(sort_by(num) | if $rev == 1 then reverse else . end) | add // [] end) as $sorted
+			| [($sorted + ($miss | sort_by(num) | if $rev == 1 then reverse else . end))[].id]' "$ix"
+	}
+	for k in title year added lastRead id; do
+		for rev in 0 1; do
+			s=$k
+			[ "$rev" = 1 ] && s=-$k
+			want=$(order "$k" "$rev")
+			[ "$(get "/movies?sort=$s&perPage=200")" = 200 ]
+			got=$(jq -c '[.items[].id]' "$BODY")
+			assert_equal "$got" "$want"
+		done
+	done
+	# A person with several movies: their order is the global one, restricted.
+	p=$(jq -r '[.items[] | select((.movies | map(.movie) | unique | length) > 3)][0].id' "$lib/index/people.json")
+	for s in year -title added; do
+		[ "$(get "/people/$p/movies?sort=$s&perPage=200")" = 200 ]
+		valid PaginatedResponse.json
+		mine=$(jq -c '[.items[].id] | unique' "$BODY")
+		got=$(jq -c '[.items[].id] | reduce .[] as $i ([]; if .[-1] == $i then . else . + [$i] end)' "$BODY")
+		[ "$(get "/movies?sort=$s&perPage=200")" = 200 ]
+		want=$(jq -c --argjson m "$mine" '[.items[].id | select(. as $i | $m | index($i))]' "$BODY")
+		assert_equal "$got" "$want"
+	done
+}
