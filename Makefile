@@ -79,10 +79,16 @@ asan: bootstrap
 	@MV_BUILD=build-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run
 
-# The long crash test: random kill -9 during a 200-file import.
+# The long crash tests: random kill -9 of mvenrich alone during a 200-file
+# import; then CRASH_FILES videos through mvpipeline while mvenrich, mvindex
+# and the supervisor take CRASH_KILLS SIGKILLs, and the invariants checked
+# (tests/crash/crash-test; make check runs a short one).
+CRASH_FILES ?= 1000
+CRASH_KILLS ?= 200
 crash: bootstrap
 	@$(MAKE) -s all
 	@MV_BUILD=$(B) MV_CRASH_FILES=200 bats tests/mvenrich.bats -f 'random kills'
+	@MV_BUILD=$(B) tests/crash/crash-test -n $(CRASH_FILES) -k $(CRASH_KILLS)
 
 bench: bootstrap
 	@$(MAKE) -s all
@@ -149,7 +155,12 @@ fuzz: $(FUZZ:%=build-fuzz/fuzz_%)
 			build-fuzz/corpus-$$t $$seeds || exit 1; \
 	done
 
+# Fault injection: the whole matrix (tests/faults/faults-test).
+faults: bootstrap
+	@$(MAKE) -s all
+	@MV_BUILD=$(B) tests/faults/faults-test
+
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all bootstrap check crash asan bench demo install uninstall clean fuzz
+.PHONY: all bootstrap check crash faults asan bench demo install uninstall clean fuzz

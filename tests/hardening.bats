@@ -89,3 +89,11 @@ start_pipeline() {
 	run -0 mvctl migrate --text
 	assert_line "migrate: 1 migrated, 2 already at version 1, 0 failed"
 }
+
+@test "hardening: fault matrix (quick): write/fsync/rename/open faults, libfiu, read-only, full disk, unmount" {
+	run "$MV_TOP/tests/faults/faults-test" -q
+	echo "$output"
+	[ "$status" -eq 0 ]
+	refute_output --partial FAIL
+	assert_line --regexp '^faults-test: [0-9]+ ok, 0 failed, [0-9]+ skipped$'
+}
