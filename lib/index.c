@@ -49,6 +49,8 @@ struct node {
 	long long num;         /* the number in the id, for sorting */
 	int present;           /* a valid profile is on disk */
 	char *json;            /* cached item text, NULL when stale */
+	size_t jlen;           /* its length */
+	char *extjson;         /* cached byExternal members, NULL when stale */
 	char *name;            /* title (movie) or name (person) */
 	char *level, *status;
 	int year;              /* 0: null */
@@ -73,12 +75,25 @@ struct map {
 	size_t cap, n;
 };
 
+/* How many present records hold each external id, so a write knows
+ * whether byExternal needs de-duplicating (almost never). Entries are
+ * never removed; a count may go back to 0. */
+struct refmap {
+	char **key;
+	unsigned *ref;
+	uint64_t *h;
+	size_t cap, n;
+	size_t dups;           /* keys held by two records or more */
+};
+
 struct mv_index {
 	struct map movies, people;
 	struct node **msorted, **psorted; /* present or not, by num */
 	size_t nm, np, capm, capp;
 	int mdirty, pdirty;               /* the file needs writing */
 	int nosync;
+	struct refmap mref, pref;         /* external ids of movies, people */
+	struct mv_buf text;               /* reused by every write */
 };
 
 /* ---- the scanner ---------------------------------------------------- */
@@ -634,11 +649,69 @@ strv_free(char **v, size_t n)
 	free(v);
 }
 
+static void
+refmap_add(struct refmap *m, const char *key, int delta)
+{
+	uint64_t h = hash(key);
+	size_t i;
+
+	if ((m->n + 1) * 2 > m->cap) {
+		struct refmap g = {0};
+
+		g.cap = m->cap ? m->cap * 2 : 1024;
+		g.key = mv_xcalloc(g.cap, sizeof *g.key);
+		g.ref = mv_xcalloc(g.cap, sizeof *g.ref);
+		g.h = mv_xcalloc(g.cap, sizeof *g.h);
+		g.dups = m->dups;
+		for (i = 0; i < m->cap; i++)
+			if (m->key[i]) {
+				size_t j;
+
+				for (j = m->h[i] & (g.cap - 1); g.key[j]; j = (j + 1) & (g.cap - 1))
+					;
+				g.key[j] = m->key[i];
+				g.ref[j] = m->ref[i];
+				g.h[j] = m->h[i];
+				g.n++;
+			}
+		free(m->key);
+		free(m->ref);
+		free(m->h);
+		*m = g;
+	}
+	for (i = h & (m->cap - 1); m->key[i]; i = (i + 1) & (m->cap - 1))
+		if (m->h[i] == h && strcmp(m->key[i], key) == 0)
+			break;
+	if (!m->key[i]) {
+		m->key[i] = mv_xstrdup(key);
+		m->h[i] = h;
+		m->n++;
+	}
+	if (delta > 0 && ++m->ref[i] == 2)
+		m->dups++;
+	else if (delta < 0 && m->ref[i] > 0 && m->ref[i]-- == 2)
+		m->dups--;
+}
+
+static void
+refmap_free(struct refmap *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->key[i]);
+	free(m->key);
+	free(m->ref);
+	free(m->h);
+}
+
 /* Forget what the last profile said (links are handled apart). */
 static void
-node_clear(struct node *x)
+node_clear(struct mv_index *ix, struct node *x)
 {
+	if (x->present && ix)
+		for (size_t i = 0; i < x->next; i++)
+			refmap_add(x->id[0] == 'm' ? &ix->mref : &ix->pref, x->ext[i], -1);
 	free(x->json);
+	free(x->extjson);
 	free(x->name);
 	free(x->level);
 	free(x->status);
@@ -646,7 +719,8 @@ node_clear(struct node *x)
 	free(x->added);
 	free(x->video);
 	strv_free(x->ext, x->next);
-	x->json = x->name = x->level = x->status = x->imdb = x->added = x->video = NULL;
+	x->json = x->extjson = x->name = x->level = x->status = x->imdb = NULL;
+	x->added = x->video = NULL;
 	x->ext = NULL;
 	x->next = 0;
 	x->year = 0;
@@ -1183,9 +1257,9 @@ batch_run(struct batch *b)
 /* ---- applying profiles to nodes ------------------------------------- */
 
 static void
-node_fill(struct node *x, struct prof *p)
+node_fill(struct mv_index *ix, struct node *x, struct prof *p)
 {
-	node_clear(x);
+	node_clear(ix, x);
 	x->present = 1;
 	x->name = p->name;
 	x->level = p->level;
@@ -1199,6 +1273,8 @@ node_fill(struct node *x, struct prof *p)
 	x->tmdb = p->has_tmdb ? (long long)p->tmdb : 0;
 	x->ext = p->ext;
 	x->next = p->next;
+	for (size_t i = 0; i < x->next; i++)
+		refmap_add(x->id[0] == 'm' ? &ix->mref : &ix->pref, x->ext[i], 1);
 	p->name = p->level = p->status = p->imdb = p->vpath = p->vadded = NULL;
 	p->created = NULL;
 	p->ext = NULL;
@@ -1351,6 +1427,7 @@ node_json(struct node *x)
 	}
 	mv_buf_add(&b, "}", 1);
 	x->json = b.buf;
+	x->jlen = b.len;
 	return x->json;
 }
 
@@ -1372,12 +1449,38 @@ sset_add(struct sset *s, const char *k)
 	return 1;
 }
 
-/* The whole document text of one index (kind 'm' or 'p'). */
+/* The cached byExternal members of a present node, without a leading
+ * comma ("" if it has no outside id). */
+static const char *
+node_extjson(struct node *x)
+{
+	struct mv_buf b = {0};
+
+	if (x->extjson)
+		return x->extjson;
+	for (size_t j = 0; j < x->next; j++) {
+		if (j)
+			mv_buf_add(&b, ",", 1);
+		jstr(&b, x->ext[j]);
+		mv_buf_add(&b, ":", 1);
+		jstr(&b, x->id);
+	}
+	x->extjson = b.buf ? b.buf : mv_xstrdup("");
+	return x->extjson;
+}
+
+/*
+ * The whole document text of one index (kind 'm' or 'p') into b. Made of
+ * the cached texts of the entries, so that a write after a small change
+ * costs one pass over memory. byExternal is de-duplicated (first record
+ * in id order wins) only when some outside id has two holders.
+ */
 static void
 index_text(struct mv_index *ix, char kind, struct mv_buf *b)
 {
 	struct node **arr = kind == 'm' ? ix->msorted : ix->psorted;
 	size_t n = kind == 'm' ? ix->nm : ix->np, count = 0, next = 0, i, j;
+	struct refmap *ref = kind == 'm' ? &ix->mref : &ix->pref;
 	struct sset set;
 	char when[32];
 	int first = 1;
@@ -1392,30 +1495,45 @@ index_text(struct mv_index *ix, char kind, struct mv_buf *b)
 	for (i = 0; i < n; i++) {
 		if (!arr[i]->present)
 			continue;
-		mv_buf_adds(b, first ? "\n" : ",\n");
-		mv_buf_adds(b, node_json(arr[i]));
+		node_json(arr[i]);
+		mv_buf_add(b, first ? "\n" : ",\n", first ? 1 : 2);
+		mv_buf_add(b, arr[i]->json, arr[i]->jlen);
 		first = 0;
 	}
 	mv_buf_adds(b, "\n],\"byExternal\":{");
-	for (set.cap = 64; set.cap < next * 2 + 2; set.cap *= 2)
-		;
-	set.slot = mv_xcalloc(set.cap, sizeof *set.slot);
 	first = 1;
-	for (i = 0; i < n; i++) {
-		if (!arr[i]->present)
-			continue;
-		for (j = 0; j < arr[i]->next; j++) {
-			if (!sset_add(&set, arr[i]->ext[j]))
+	if (ref->dups == 0) {
+		for (i = 0; i < n; i++) {
+			const char *e;
+
+			if (!arr[i]->present || !arr[i]->next)
 				continue;
+			e = node_extjson(arr[i]);
 			if (!first)
 				mv_buf_add(b, ",", 1);
+			mv_buf_adds(b, e);
 			first = 0;
-			jstr(b, arr[i]->ext[j]);
-			mv_buf_add(b, ":", 1);
-			jstr(b, arr[i]->id);
 		}
+	} else {
+		for (set.cap = 64; set.cap < next * 2 + 2; set.cap *= 2)
+			;
+		set.slot = mv_xcalloc(set.cap, sizeof *set.slot);
+		for (i = 0; i < n; i++) {
+			if (!arr[i]->present)
+				continue;
+			for (j = 0; j < arr[i]->next; j++) {
+				if (!sset_add(&set, arr[i]->ext[j]))
+					continue;
+				if (!first)
+					mv_buf_add(b, ",", 1);
+				first = 0;
+				jstr(b, arr[i]->ext[j]);
+				mv_buf_add(b, ":", 1);
+				jstr(b, arr[i]->id);
+			}
+		}
+		free(set.slot);
 	}
-	free(set.slot);
 	mv_buf_adds(b, "}}\n");
 }
 
@@ -1439,7 +1557,7 @@ mv_index_free(struct mv_index *ix)
 		for (size_t i = 0; i < n; i++) {
 			struct node *x = arr[i];
 
-			node_clear(x);
+			node_clear(NULL, x);
 			for (size_t j = 0; j < x->nlinks; j++)
 				free(x->links[j].detail);
 			free(x->links);
@@ -1454,6 +1572,9 @@ mv_index_free(struct mv_index *ix)
 	free(ix->people.slot);
 	free(ix->movies.h);
 	free(ix->people.h);
+	refmap_free(&ix->mref);
+	refmap_free(&ix->pref);
+	mv_buf_free(&ix->text);
 	free(ix);
 	free(rbuf);
 	rbuf = NULL;
@@ -1496,13 +1617,13 @@ update_movie(struct mv_index *ix, const char *id)
 		/* Gone or broken: out of the index, as a rebuild would do. */
 		if (m->present)
 			ix->mdirty = 1;
-		node_clear(m);
+		node_clear(ix, m);
 		memset(&p, 0, sizeof p);
 	} else {
 		char *old = m->json;
 
 		m->json = NULL;
-		node_fill(m, &p);
+		node_fill(ix, m, &p);
 		node_json(m);
 		if (!old || strcmp(old, m->json) != 0)
 			ix->mdirty = 1;
@@ -1544,10 +1665,10 @@ update_person(struct mv_index *ix, const char *id)
 			ix->pdirty = 1;
 		free(old);
 		old = NULL;
-		node_clear(x);
+		node_clear(ix, x);
 		person_links(ix, x, NULL);
 	} else {
-		node_fill(x, &p);
+		node_fill(ix, x, &p);
 		person_links(ix, x, &p);
 		if (!old || strcmp(old, node_json(x)) != 0)
 			ix->pdirty = 1;
@@ -1680,7 +1801,7 @@ mv_index_scan(struct mv_index *ix)
 			struct prof *p = &b.profs[i];
 
 			if (b.res[i] > 0) {
-				node_fill(x, p);
+				node_fill(ix, x, p);
 				if (k)
 					person_links(ix, x, p);
 				else {
@@ -1750,7 +1871,7 @@ fail:
 int
 mv_index_write(struct mv_index *ix, int force)
 {
-	struct mv_buf b = {0};
+	struct mv_buf *b = &ix->text;
 	char *path;
 	int r = 0;
 
@@ -1760,15 +1881,15 @@ mv_index_write(struct mv_index *ix, int force)
 
 		if (!force && !*dirty)
 			continue;
-		b.len = 0;
-		index_text(ix, kind, &b);
+		b->len = 0;
+		index_text(ix, kind, b);
 		path = mv_path("index/%s", k ? "people.json" : "movies.json");
-		r = write_file(ix, path, &b);
+		r = write_file(ix, path, b);
 		if (r < 0 && errno == ENOENT) {
 			char *dir = mv_path("index");
 
 			if (mv_mkdir_p(dir, 0755) == 0)
-				r = write_file(ix, path, &b);
+				r = write_file(ix, path, b);
 			free(dir);
 		}
 		if (r < 0)
@@ -1777,7 +1898,6 @@ mv_index_write(struct mv_index *ix, int force)
 			*dirty = 0;
 		free(path);
 	}
-	mv_buf_free(&b);
 	return r;
 }
 
