@@ -29,18 +29,15 @@ rm1(const char *p, const struct stat *st, int flag, struct FTW *f)
 static void
 reset(void)
 {
+	static const char *const dirs[] = {"People", "index/ext", "assets/images"};
 	char *p;
 
-	p = mv_path("People");
-	nftw(p, rm1, 16, FTW_DEPTH | FTW_PHYS);
-	free(p);
-	p = mv_path("index/ext");
-	nftw(p, rm1, 16, FTW_DEPTH | FTW_PHYS);
-	free(p);
-	p = mv_path("assets/images");
-	nftw(p, rm1, 16, FTW_DEPTH | FTW_PHYS);
-	free(p);
-	mv_data_open(root, 1);
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		p = mv_path("%s", dirs[i]);
+		nftw(p, rm1, 16, FTW_DEPTH | FTW_PHYS);
+		mv_mkdir_p(p, 0755);
+		free(p);
+	}
 }
 
 static void
