@@ -653,7 +653,8 @@ fail:
 static const char *
 region(void)
 {
-	const char *r = getenv("MV_REGION");
+	/* $MV_REGION, else the configuration file's region. */
+	const char *r = mv_config_get("region", "FR");
 
 	return matches(r, "^[A-Z]{2}$") ? r : "FR";
 }
@@ -702,11 +703,12 @@ movie_image(const char *movie, const cJSON *tm, const char *key,
 	return r;
 }
 
-/* Bound on deep people from $MV_DEEP_PEOPLE (0..100, default 5). */
+/* Bound on deep people from $MV_DEEP_PEOPLE or the configuration's
+ * deep_people (0..100, default 5). */
 static int
 deep_people_max(void)
 {
-	const char *s = getenv("MV_DEEP_PEOPLE");
+	const char *s = mv_config_get("deep_people", NULL);
 	char *end;
 	long n;
 

@@ -86,6 +86,24 @@ setting(const char *env)
 	return mv_config_get(key, NULL);
 }
 
+/* Read a size setting ("64M", "5242880") into *out (def if unset).
+ * Returns 0, or -1 after a message when it is no size or below min. */
+static int
+size_setting(const char *name, long long def, long long min, long long *out)
+{
+	const char *s = setting(name);
+
+	*out = def;
+	if (!s || !*s)
+		return 0;
+	if (mv_size_parse(s, out) < 0 || *out < min) {
+		mv_warnx("unable to use %s=\"%s\": not a size of at least %lld bytes",
+		    name, s, min);
+		return -1;
+	}
+	return 0;
+}
+
 /* Read a numeric setting from the environment into *out (def if unset).
  * Returns 0, or -1 after a message when the value is not in [min, max]. */
 static int
@@ -234,12 +252,9 @@ setup(void)
 		return T.code = MV_EX_CONFIG;
 	T.timeout_ms = (long)(v * 1000);
 	T.connect_ms = T.timeout_ms < 10000 ? T.timeout_ms : 10000;
-	if (env_num("MV_TMDB_CACHE_MAX", 64 << 20, 0, 1e15, &v) < 0)
+	if (size_setting("MV_TMDB_CACHE_MAX", 64 << 20, 0, &T.cache_max) < 0 ||
+	    size_setting("MV_IMAGE_MAX", 5 << 20, 1, &T.image_max) < 0)
 		return T.code = MV_EX_CONFIG;
-	T.cache_max = (long long)v;
-	if (env_num("MV_IMAGE_MAX", 5 << 20, 1, 1e12, &v) < 0)
-		return T.code = MV_EX_CONFIG;
-	T.image_max = (long long)v;
 	/* MV_TMDB_BACKOFF_MS="BASE[,CAP]": first backoff ceiling and the
 	 * largest wait, Retry-After included. */
 	T.backoff_ms = 500;
