@@ -69,6 +69,30 @@ utf8_len(unsigned char c)
 	return 1;
 }
 
+/* Length of the valid UTF-8 sequence at p (NUL-terminated), 0 if it is
+ * not one: bad lead or continuation byte, overlong form, surrogate. */
+static size_t
+utf8_valid_len(const unsigned char *p)
+{
+	size_t n = utf8_len(*p);
+	unsigned long cp;
+
+	if (*p < 0x80)
+		return 1;
+	if (n == 1)
+		return 0;
+	cp = *p & (n == 2 ? 0x1f : n == 3 ? 0x0f : 0x07);
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return n;
+}
+
 char *
 mv_file_safe_name(const char *s, size_t max)
 {
@@ -90,6 +114,19 @@ mv_file_safe_name(const char *s, size_t max)
 		/* A leading dot would hide the file. */
 		if (b.len == 0 && *p == '.')
 			continue;
+		if (*p >= 0x80) {
+			/* Names are text in profiles and URLs: a byte that
+			 * is not UTF-8 becomes U+FFFD, as a decoder shows it. */
+			size_t k = utf8_valid_len(p);
+
+			if (k) {
+				mv_buf_add(&b, p, k);
+				p += k - 1;
+			} else
+				mv_buf_adds(&b, "\xef\xbf\xbd");
+			space = 0;
+			continue;
+		}
 		mv_buf_add(&b, p, 1);
 		space = 0;
 	}

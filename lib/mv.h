@@ -486,7 +486,8 @@ typedef void (*mv_file_recover_fn)(void *ctx, const char *movie,
 int mv_file_recover(mv_file_recover_fn fn, void *ctx);
 /* A file name safe on every common filesystem: no / \ : * ? " < > | or
  * control characters, no leading dot, no trailing dot or space, spaces
- * collapsed, at most max bytes cut on a UTF-8 boundary; never empty.
+ * collapsed, bytes that are not UTF-8 as U+FFFD, at most max bytes cut
+ * on a UTF-8 boundary; never empty.
  * Returns malloc'd. */
 char *mv_file_safe_name(const char *s, size_t max);
 /* Test hook: SIGKILL this process if $MV_CRASH_AT equals step. */

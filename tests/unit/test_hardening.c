@@ -130,6 +130,30 @@ tmdb_dates(void)
 	cJSON_Delete(tm);
 }
 
+/* Bug: a file dropped as "Caf\xe9 (2004).mkv" (Latin-1) was quarantined
+ * under that very name, so the library held names that are not text and
+ * profiles that are not UTF-8 JSON. Found by the bad-input corpus. */
+static void
+safe_name_utf8(void)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{"Caf\xe9 (2004).mkv", "Caf\xef\xbf\xbd (2004).mkv"},
+		{"\xff\xfe.mkv", "\xef\xbf\xbd\xef\xbf\xbd.mkv"},
+		{"\xc0\xaf.mkv", "\xef\xbf\xbd\xef\xbf\xbd.mkv"},      /* overlong */
+		{"\xed\xa0\x80.mkv", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd.mkv"}, /* surrogate */
+		{"\xf0\x9fx.mkv", "\xef\xbf\xbd\xef\xbf\xbdx.mkv"},    /* cut short */
+		{"Am\xc3\xa9lie \xf0\x9f\x8e\xac.mkv", "Am\xc3\xa9lie \xf0\x9f\x8e\xac.mkv"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *got = mv_file_safe_name(cases[i].in, 200);
+
+		is_str(got, cases[i].out, "safe name of a name with bytes that are not UTF-8");
+		free(got);
+	}
+}
+
 int
 main(void)
 {
@@ -143,6 +167,7 @@ main(void)
 	tmdb_utf8();
 	stale_tmp();
 	tmdb_dates();
+	safe_name_utf8();
 	mv_tool_run((char *[]){"rm", "-rf", dir, NULL}, -1, -1);
 	return tap_done();
 }
