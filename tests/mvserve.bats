@@ -139,6 +139,12 @@ Twelve Monkeys"
 	run jq -c --arg id "$MOVIE63" '.items[] | select(.id == $id) | [.poster, .free]' "$BODY"
 	assert_output "[\"/images/$MOVIE63-poster-w342.jpg\",{\"provider\":\"Arte\",\"link\":\"https://www.themoviedb.org/movie/63-twelve-monkeys/watch?locale=FR\",\"offer\":\"free\"}]"
 	[ "$(jq '[.items[] | select(.poster == null and .free == null)] | length' "$BODY")" = 9 ]
+	# The badge is for MV_REGION's providers only: 63 was deepened for FR.
+	stop_mvserve
+	MV_REGION=US start_mvserve
+	[ "$(get "/movies?q=monkeys")" = 200 ]
+	run jq -c '[.items[0].poster != null, .items[0].free]' "$BODY"
+	assert_output '[true,null]'
 }
 
 @test "GET /movies: pages, links that lead to the next page, sorts, q" {

@@ -346,11 +346,12 @@ image_url(const char *rel)
 	return s;
 }
 
-/* MV_REGION as movie.c reads it: two capital letters, else FR. */
+/* The region as movie.c reads it ($MV_REGION, else the configuration
+ * file's region): two capital letters, else FR. */
 static const char *
 region(void)
 {
-	const char *r = getenv("MV_REGION");
+	const char *r = mv_config_get("region", "FR");
 
 	if (r && strlen(r) == 2 && r[0] >= 'A' && r[0] <= 'Z' && r[1] >= 'A' && r[1] <= 'Z')
 		return r;
@@ -1312,7 +1313,7 @@ main(int argc, char **argv)
 		return MV_EX_USAGE;
 	}
 
-	if ((code = mv_data_open(data, 0)) != 0)
+	if ((code = mv_data_open(data, 0)) != 0 || (code = mv_config_load()) != 0)
 		return code;
 	web = find_web(web_opt);
 	if (web && !has_page(web)) {
