@@ -161,7 +161,7 @@ fake_pipeline() {
 	[ -e "$MV_DATA/cache/tmdb/c3.json" ] && [ -e "$MV_DATA/cache/tmdb/c4.json" ]
 	[ -e "$MV_DATA/assets/images/used.jpg" ] && [ ! -e "$MV_DATA/assets/images/unused.jpg" ]
 	run -64 mvctl gc --cache-max lots
-	MV_CACHE_MAX=lots run -78 mvctl gc
+	MV_TMDB_CACHE_MAX=lots run -78 mvctl gc
 }
 
 @test "add: a TMDB id, tmdb:, an IMDb id, from the offline sample" {
