@@ -58,6 +58,7 @@ jq -r '.items[] | select(.movies | length > 0) | "/people/\(.id)/movies?perPage=
 	"$lib/index/people.json" | shuf --random-source=<(yes) | awk 'NR <= 5000' >"$ppaths"
 cat "$paths" "$ppaths" | shuf --random-source=<(yes) >"$tmp/mixed.txt"
 
+t0=$(date +%s.%N)
 "$B/bin/mvserve" --data "$lib" --listen 127.0.0.1:0 --port-file "$tmp/port" \
 	</dev/null >"$tmp/stdout" 2>"$tmp/stderr" &
 pid=$!
@@ -67,9 +68,8 @@ for _ in $(seq 1 1500); do
 	sleep 0.02
 done
 port=$(cat "$tmp/port")
-t0=$(date +%s.%N)
 curl -sf -o /dev/null "http://127.0.0.1:$port/health"
-echo "mvserve bench: ready; first answer (index loaded) after $(echo "$(date +%s.%N) - $t0" | bc) s" >&2
+awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "mvserve bench: indexes loaded and answering after %.2f s\n", b - a }' >&2
 
 # Warm up: every page once in each sort, then each person path once.
 "$B/progs/httpload" -p "$port" -c "$conns" -n "$(wc -l <"$paths")" "$paths" >/dev/null
