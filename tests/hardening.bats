@@ -97,3 +97,162 @@ start_pipeline() {
 	refute_output --partial FAIL
 	assert_line --regexp '^faults-test: [0-9]+ ok, 0 failed, [0-9]+ skipped$'
 }
+
+# ---- bad input ---------------------------------------------------------------
+
+@test "hardening: malformed, huge, nested, NUL and non-UTF-8 event lines are reported by line and skipped" {
+	mvctl init >/dev/null
+	local t
+	for t in mvenrich mvindex; do
+		run -0 --separate-stderr "$t" <"$BAD/events.ndjson"
+		# Each bad line: its number and why, on stderr; the stage goes on.
+		assert_equal "$(grep -c "^$t: stdin:" <<<"$stderr")" 10
+		grep -q "^$t: stdin:2: invalid JSON" <<<"$stderr"
+		grep -q "^$t: stdin:3: line too long (over 4095 bytes), skipped" <<<"$stderr"
+		grep -q "^$t: stdin:4: invalid JSON" <<<"$stderr"
+		grep -q "^$t: stdin:5: NUL byte in line, skipped" <<<"$stderr"
+		grep -q "^$t: stdin:6: invalid JSON" <<<"$stderr"
+		grep -q "^$t: stdin:7: not a JSON object" <<<"$stderr"
+		grep -q "^$t: stdin:8: specversion is not \"1.0\"" <<<"$stderr"
+		grep -q "^$t: stdin:9: missing type" <<<"$stderr"
+		grep -q "^$t: stdin:10: data is not an object" <<<"$stderr"
+		# The good lines pass through, byte for byte (CR dropped), in order.
+		assert_equal "$(jq -r .id <<<"$output" | tr '\n' ' ')" "bad-1 bad-11 bad-13 bad-14 bad-15 bad-16 bad-17 "
+		assert_equal "$(sed -n 1p <<<"$output")" "$(sed -n 1p "$BAD/events.ndjson")"
+		assert_equal "$(sed -n 3p <<<"$output")" "$(sed -n 13p "$BAD/events.ndjson")"
+	done
+	# Nothing was created from them.
+	[ -z "$(ls -A "$MV_DATA/Movies")" ]
+}
+
+@test "hardening: profiles with wrong types and unknown schemaVersions are reported, skipped, never rewritten" {
+	mvctl init >/dev/null
+	cp -r "$BAD/profiles/Movies" "$BAD/profiles/People" "$MV_DATA/"
+	before=$(tree_digest "$MV_DATA/Movies")
+	run -1 --separate-stderr mvctl check
+	local f
+	for f in m2 m3 m4 m5 m6 m7 m8 m9 m11 m12; do
+		assert_line --partial "Movies/$f.json: "
+	done
+	assert_line --partial "People/p2.json: "
+	assert_line --partial "People/p3.json: "
+	refute_line --partial "Movies/m1.json: "
+	refute_line --partial "People/p1.json: "
+	run -65 --separate-stderr mvindex --rebuild
+	assert_equal "$(grep -c '^mvindex: unable to read ' <<<"$stderr")" 9
+	assert_equal "$(tail -1 <<<"$stderr")" "mvindex: 9 documents skipped, 0 claim conflicts"
+	run -65 --separate-stderr mvctl migrate --text
+	assert_line --index 0 "migrate: 0 migrated, 12 already at version 1, 5 failed"
+	grep -q "^mvctl: unable to migrate Movies/m4.json: unknown schemaVersion 99$" <<<"$stderr"
+	assert_equal "$(tree_digest "$MV_DATA/Movies")" "$before"
+}
+
+@test "hardening: TMDB bodies with missing fields, nulls for objects, ids over 2^31, huge arrays" {
+	start_faketmdb --root "$BAD/tmdb"
+	mvctl init >/dev/null
+	local n
+	for n in "Nofields" "Nullobjects" "Bigid Film (2020)" "Hugearrays (2001)"; do
+		mkvideo "$MV_DATA/incoming/$n.mkv" 3000
+	done
+	mvwatch --once --settle 0 | mvenrich >"$BATS_TEST_TMPDIR/out"
+	[ "$(jq -r 'select(.type == "mv.video.added") | .subject' "$BATS_TEST_TMPDIR/out" | wc -l)" -eq 4 ]
+	for n in m1 m2 m3 m4; do ev_requested "$n" deep; done >"$BATS_TEST_TMPDIR/req"
+	run -0 --separate-stderr mvenrich <"$BATS_TEST_TMPDIR/req"
+	[ "$(jq -r 'select(.type == "mv.movie.enriched") | .data.level' <<<"$output" | sort | uniq -c | awk '{print $1, $2}')" = "4 deep" ]
+	profiles_valid
+	# Ids over 2^31 stay exact, in profiles and claims.
+	run jq -c '[.externalIds.tmdb, .credits.cast[0].tmdb, .credits.crew[0].tmdb, .externalIds.wikidata]' \
+		"$MV_DATA/Movies/$(basename "$(readlink "$MV_DATA/index/ext/m/tmdb:3000000001")").json"
+	assert_output '[3000000001,4000000001,4000000002,"Q4294967297"]'
+	[ -L "$MV_DATA/index/ext/p/tmdb:4000000001" ]
+	# Huge arrays are bounded: 20 cast members, each genre and keyword once.
+	run jq -c '[(.credits.cast | length), (.genres | length), (.keywords | length)]' \
+		"$MV_DATA/Movies/$(readlink "$MV_DATA/index/ext/m/tmdb:900004").json"
+	assert_output '[20,500,2000]'
+	mvindex --rebuild
+	run -0 mvctl check
+}
+
+@test "hardening: file names with newlines, quotes, leading dashes, 255 bytes, bad UTF-8 are filed once" {
+	start_faketmdb
+	mvctl init >/dev/null
+	local names=($'New\nLine (1999).mkv' 'Say "Hello" (2001).mkv' "It's (2002).mkv" '-rf (2003).mkv'
+		'--help.mkv' "$(printf 'A%.0s' $(seq 1 251)).mkv" $'Caf\xe9 (2004).mkv' $'Tab\there.mkv'
+		'Back\slash (2005).mkv' $'\xff\xfe.mkv' ' lead space.mkv' 'Heat (1995).mkv') n sums=()
+	for n in "${names[@]}"; do
+		mkvideo "$MV_DATA/incoming/$n" 1000
+		sums+=("$(sha256sum <"$MV_DATA/incoming/$n" | cut -d' ' -f1)")
+	done
+	[ "${#names[5]}" -eq 255 ]
+	mvwatch --once --settle 0 >"$BATS_TEST_TMPDIR/ev"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/ev")" -eq ${#names[@]} ]
+	run -0 --separate-stderr mvenrich <"$BATS_TEST_TMPDIR/ev"
+	jq -e . <<<"$output" >/dev/null
+	[ -z "$(ls -A "$MV_DATA/incoming")" ]
+	for i in "${!sums[@]}"; do
+		[ "$(copies_of "${sums[$i]}")" -eq 1 ] || { echo "${names[$i]}: $(copies_of "${sums[$i]}") copies"; return 1; }
+	done
+	# What we named is text: every filed name is valid UTF-8, no control byte.
+	run bash -c 'cd "$MV_DATA" && find assets quarantine -type f -print0 | iconv -f UTF-8 -t UTF-8 >/dev/null'
+	assert_success
+	[ -z "$(find "$MV_DATA/assets" "$MV_DATA/quarantine" -name $'*[\n\t]*')" ]
+	[ -f "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949].mkv" ]
+	profiles_valid
+	mvindex --rebuild
+	run -0 mvctl check
+}
+
+# ---- secrets -------------------------------------------------------------------
+
+@test "hardening: the TMDB key is never in argv, logs, the journal, the cache or messages" {
+	local key=KEYsecret$RANDOM$RANDOM token=TOKENsecret$RANDOM$RANDOM pid p seen=0
+	start_faketmdb --key "$key" --key "$token"
+	export TMDB_API_KEY=$key
+	mvctl init >/dev/null
+	mkvideo "$MV_DATA/incoming/Heat (1995).mkv" 5000
+	mkvideo "$MV_DATA/incoming/Twelve Monkeys (1995).mkv" 5000
+	local stages="mvwatch mvenrich mvindex"
+	[ ! -x "$MV_BUILD/bin/mvstat" ] || stages="$stages mvstat"
+	MV_PIPELINE_STAGES=$stages start_pipeline
+	# Every process of the pipeline, sampled while it works: not in argv.
+	for i in $(seq 1 200); do
+		for p in $(ps -o pid= --ppid "$SUP") $(pgrep -s 0 -x 'mv[a-z]*' 2>/dev/null) \
+			$(for s in $stages; do jq -r '.pid // empty' "$MV_DATA/run/stage.$s.json" 2>/dev/null; done); do
+			[ -r "/proc/$p/cmdline" ] || continue
+			seen=$((seen + 1))
+			if tr '\0' ' ' <"/proc/$p/cmdline" | grep -q "$key"; then
+				echo "key in argv of $p: $(tr '\0' ' ' <"/proc/$p/cmdline")"; return 1
+			fi
+		done
+		[ -f "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949].mkv" ] && [ $i -gt 20 ] && break
+		sleep 0.05
+	done
+	[ "$seen" -gt 0 ]
+	wait_until 20 test -f "$MV_DATA/assets/videos/Twelve Monkeys (1995) [tmdbid-63].mkv"
+	# Deep levels (images, people), then failures: 401, 500, a timeout.
+	mvctl request m1 --level deep >/dev/null
+	wait_until 30 bash -c '[ "$(jq -r .level "$MV_DATA/Movies/m1.json")" = deep ]'
+	faketmdb_faults 'fail_first=3&fail_status=401' >/dev/null
+	mvctl request m2 --level deep >/dev/null 2>&1 || true
+	faketmdb_faults 'clear=1' >/dev/null
+	stop_group "$SUP"
+	SUP=
+	faketmdb_faults 'fail_first=2&fail_status=500' >/dev/null
+	mvfetch movie 63 2>"$BATS_TEST_TMPDIR/fetch.err" >/dev/null || true
+	TMDB_API_KEY=wrong$key mvfetch --no-cache movie 550 2>>"$BATS_TEST_TMPDIR/fetch.err" >/dev/null || true
+	unset TMDB_API_KEY
+	faketmdb_faults 'clear=1' >/dev/null
+	TMDB_TOKEN=$token mvfetch --no-cache person 62 2>>"$BATS_TEST_TMPDIR/fetch.err" >/dev/null
+	TMDB_TOKEN=wrong$token mvfetch --no-cache movie 63 2>>"$BATS_TEST_TMPDIR/fetch.err" >/dev/null || true
+	MV_TMDB_URL=http://127.0.0.1:1/3 TMDB_TOKEN=$token mvfetch --no-cache movie 63 \
+		2>>"$BATS_TEST_TMPDIR/fetch.err" >/dev/null || true
+	# Errors happened, and were said...
+	grep -q '^mvfetch: unable to ' "$BATS_TEST_TMPDIR/fetch.err"
+	[ -s "$BATS_TEST_TMPDIR/pipeline.err" ] || [ -s "$BATS_TEST_TMPDIR/fetch.err" ]
+	[ -n "$(ls -A "$MV_DATA/cache/tmdb")" ]
+	# ...and nowhere under the data dir nor in any message is the key.
+	run grep -rlaF -e "$key" -e "$token" "$MV_DATA" "$BATS_TEST_TMPDIR/pipeline.err" \
+		"$BATS_TEST_TMPDIR/pipeline.out" "$BATS_TEST_TMPDIR/fetch.err"
+	assert_failure 1
+	assert_output ''
+}
