@@ -513,7 +513,6 @@ static void
 report(const char *path, const struct stat *st)
 {
 	struct fkey k;
-	char when[32];
 	const char *subject = path, *name = strrchr(path, '/');
 	size_t dlen = strlen(data_abs);
 	cJSON *data;
@@ -531,7 +530,10 @@ report(const char *path, const struct stat *st)
 	cJSON_AddNumberToObject(data, "size", (double)st->st_size);
 	cJSON_AddNumberToObject(data, "dev", (double)st->st_dev);
 	cJSON_AddNumberToObject(data, "ino", (double)st->st_ino);
-	cJSON_AddStringToObject(data, "mtime", mv_time_fmt(st->st_mtim.tv_sec, when));
+	/* Seconds since the epoch, with the nanoseconds, as the event's
+	 * schema and mvctl add have it. */
+	cJSON_AddNumberToObject(data, "mtime", (double)st->st_mtim.tv_sec +
+	    st->st_mtim.tv_nsec / 1e9);
 	cJSON_AddStringToObject(data, "name", name ? name + 1 : path);
 	/* An event over the size bound (a very long path) is reported by
 	 * mv_emit and stays marked, so it is not retried on every scan. */
