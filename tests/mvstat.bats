@@ -305,3 +305,38 @@ prom_ok() {
 	run --separate-stderr sh -c 'mvstat --summary >/dev/full'
 	[ "$status" -eq 74 ]
 }
+
+@test "mvstat: every kind of bad usage.json is refused the same way" {
+	for f in usage-truncated usage-version2 usage-negative usage-badid; do
+		cp "$(fixture mvstat "$f.json")" "$ST/usage.json"
+		run --separate-stderr mvstat --once
+		[ "$status" -eq 65 ] || { echo "$f: exit $status"; false; }
+		[[ $stderr == "mvstat: unable to read stats/usage.json: "* ]]
+		cmp "$ST/usage.json" "$(fixture mvstat "$f.json")"
+		[ ! -e "$ST/mv.prom" ]
+	done
+}
+
+@test "mvstat --summary: the top movies from an existing usage.json" {
+	cp "$(fixture mvstat usage.json)" "$ST/usage.json"
+	run --separate-stderr mvstat --summary --json
+	assert_success
+	# Equal counts: the latest access first.
+	run jq -c '[.accesses, [.top[].id]]' <<<"$output"
+	assert_output '[{"total":11,"movies":3,"last":"2026-11-25T21:30:00Z"},["m3","m1","m2"]]'
+	# Accesses continue from it.
+	req m2 2026-11-26T08:00:00Z | mvstat >/dev/null
+	run jq -c '.movies.m2' "$ST/usage.json"
+	assert_output '{"count":2,"first":"2026-06-01T20:00:00Z","last":"2026-11-26T08:00:00Z"}'
+	run jq -c '.movies.m1' "$ST/usage.json"
+	assert_output '{"count":5,"first":"2026-10-01T20:00:00Z","last":"2026-11-24T21:30:00Z"}'
+}
+
+@test "mvstat --once: creates stats/ if needed and writes only mv.prom" {
+	rm -rf "$ST"
+	run --separate-stderr mvstat --once
+	assert_success
+	[ -z "$stderr" ]
+	[ "$(ls "$ST")" = mv.prom ]
+	prom_ok "$ST/mv.prom"
+}

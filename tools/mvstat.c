@@ -1037,6 +1037,10 @@ main(int argc, char **argv)
 	if ((code = usage_load()) != 0)
 		return code;
 	if (once) {
+		char *dir = mv_path("stats");
+
+		mv_mkdir_p(dir, 0755);
+		free(dir);
 		prom_load();
 		code = prom_write() < 0 ? mv_exit_for_errno(errno) : MV_EX_OK;
 	} else if (sum)
