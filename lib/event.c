@@ -147,11 +147,14 @@ mv_event_match(const char *pattern, const char *type)
 int
 mv_event_emit(const cJSON *ev, int flush)
 {
-	char buf[MV_EVENT_MAX + 1];
+	/* cJSON asks for 5 bytes more than it prints (cJSON.h), or a line
+	 * of 4091 to 4095 bytes would be refused though it fits. */
+	char buf[MV_EVENT_MAX + 1 + 5];
 
 	/* Printing into a fixed buffer both avoids a malloc per event and
 	 * enforces the size bound: an event that does not fit is refused. */
-	if (!cJSON_PrintPreallocated((cJSON *)ev, buf, sizeof buf, 0)) {
+	if (!cJSON_PrintPreallocated((cJSON *)ev, buf, sizeof buf, 0) ||
+	    strlen(buf) > MV_EVENT_MAX) {
 		mv_warnx("unable to emit %s event: over %d bytes",
 		    mv_event_type(ev) ? mv_event_type(ev) : "an", MV_EVENT_MAX);
 		return -1;

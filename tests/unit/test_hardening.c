@@ -1,5 +1,6 @@
 /* test_hardening.c: regression tests for bugs found by the hardening
  * campaign (fuzzing, crash and fault injection), one block per bug. */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -154,6 +155,41 @@ safe_name_utf8(void)
 	}
 }
 
+/* Bug: mv_event_emit refused events of 4091 to 4095 bytes, which are
+ * within MV_EVENT_MAX: cJSON_PrintPreallocated wants 5 spare bytes.
+ * Found by fuzz_event. */
+static void
+emit_bound(void)
+{
+	int fd = open("/dev/null", O_WRONLY);
+
+	mv_out_fd(fd);
+	for (size_t want = MV_EVENT_MAX - 8; want <= MV_EVENT_MAX + 2; want++) {
+		cJSON *data = cJSON_CreateObject(), *ev;
+		char *pad, *txt;
+		size_t len;
+
+		cJSON_AddStringToObject(data, "p", "");
+		ev = mv_event_new("mv.test.size", "m1", data);
+		txt = cJSON_PrintUnformatted(ev);
+		len = strlen(txt);
+		free(txt);
+		pad = mv_xcalloc(want - len + 1, 1);
+		memset(pad, 'x', want - len);
+		mv_json_set(data, "p", cJSON_CreateString(pad));
+		free(pad);
+		txt = cJSON_PrintUnformatted(ev);
+		len = strlen(txt);
+		free(txt);
+		is_int(mv_event_emit(ev, 1), len <= MV_EVENT_MAX ? 0 : -1,
+		    len <= MV_EVENT_MAX ? "an event within MV_EVENT_MAX is emitted" :
+		    "an event over MV_EVENT_MAX is refused");
+		cJSON_Delete(ev);
+	}
+	mv_out_fd(1);
+	close(fd);
+}
+
 int
 main(void)
 {
@@ -168,6 +204,7 @@ main(void)
 	stale_tmp();
 	tmdb_dates();
 	safe_name_utf8();
+	emit_bound();
 	mv_tool_run((char *[]){"rm", "-rf", dir, NULL}, -1, -1);
 	return tap_done();
 }
