@@ -180,6 +180,13 @@ fake_pipeline() {
 	run -1 --separate-stderr mvctl add 999999
 	[[ $stderr == *"unable to fetch /movie/999999"* ]]
 	[ ! -e "$MV_DATA/Movies/m5.json" ]
+	# With --json the events come out, each valid against its schema.
+	mvctl add 194 --json >"$BATS_TEST_TMPDIR/events"
+	run jq -r .type "$BATS_TEST_TMPDIR/events"
+	assert_output $'mv.movie.created\nmv.movie.enriched'
+	while IFS= read -r ev; do
+		mvctl validate "events/$(jq -r .type <<<"$ev").json" - <<<"$ev"
+	done <"$BATS_TEST_TMPDIR/events"
 }
 
 @test "add: a title and year; no match and several matches list candidates, exit 1" {

@@ -2035,7 +2035,8 @@ add_movie(long long tmdb)
 	evs = cJSON_CreateArray();
 	d = cJSON_CreateObject();
 	cJSON_AddStringToObject(d, "id", id);
-	cJSON_AddStringToObject(d, "path", "");
+	/* Added by id, not from a file: there is no path (the schema's null). */
+	cJSON_AddNullToObject(d, "path");
 	cJSON_AddStringToObject(d, "title", mv_json_str(doc, "title", "?"));
 	cJSON_AddItemToObject(d, "year", cJSON_Duplicate(
 	    cJSON_GetObjectItemCaseSensitive(doc, "year"), 1));
