@@ -981,9 +981,13 @@ downgrade_one(const char *id, enum mv_level target, cJSON *events)
 	cJSON *doc, *files, *f, *d;
 	int lock, code = 0;
 
-	if ((lock = mv_lock("library", 1)) < 0) {
-		code = mv_exit_for_errno(errno);
-		mv_warn("lock run/library.lock");
+	/* Wait for the lock in steps, so that SIGTERM is heard meanwhile. */
+	while ((lock = mv_lock("library", 0)) < 0 && errno == EWOULDBLOCK && !stop)
+		poll(NULL, 0, 50);
+	if (lock < 0) {
+		code = stop ? 0 : mv_exit_for_errno(errno);
+		if (!stop)
+			mv_warn("lock run/library.lock");
 		free(rel);
 		return code;
 	}
@@ -1410,8 +1414,8 @@ main(int argc, char **argv)
 		mv_warnx("--interval goes with the filter only");
 		goto usage;
 	}
-	if (!filt && pol.level == MV_LEVEL_BAD && cli_policy) {
-		mv_warnx("--unread-since and --budget need --level");
+	if (!filt && !once && pol.level == MV_LEVEL_BAD && cli_policy) {
+		mv_warnx("--unread-since and --budget need --level or --once");
 		goto usage;
 	}
 	if ((code = mv_data_open(data, 0)) != 0)
@@ -1450,7 +1454,13 @@ main(int argc, char **argv)
 	code = filt ? filter(&pol, interval) : run_policy(&pol, 1);
 	library_free(&lib);
 	free(uses);
-	return mv_finish(code);
+	code = mv_finish(code);
+	/* A one-shot run cut short says so the usual way: by the signal. */
+	if (stop && !filt) {
+		signal(SIGTERM, SIG_DFL);
+		raise(SIGTERM);
+	}
+	return code;
 usage:
 	fputs(USAGE, stderr);
 	return MV_EX_USAGE;
