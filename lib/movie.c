@@ -695,12 +695,12 @@ movie_image(const char *movie, const cJSON *tm, const char *key,
 	dest = mv_path("%s", *rel);
 	r = mv_tmdb_image(fp, size, dest);
 	free(dest);
-	if (r == MV_EX_NOTFOUND) {
+	if (r != 0) {
+		/* No image: *rel is NULL on every failure, so no caller leaks it. */
 		free(*rel);
 		*rel = NULL;
-		r = 0;
 	}
-	return r;
+	return r == MV_EX_NOTFOUND ? 0 : r;
 }
 
 /* Bound on deep people from $MV_DEEP_PEOPLE or the configuration's

@@ -190,6 +190,37 @@ emit_bound(void)
 	close(fd);
 }
 
+/* Bug: when the backdrop download failed (not a 404), its path was never
+ * freed: a leak per failed deep level. Found by fuzz_tmdb (LeakSanitizer);
+ * make asan runs this test with leak detection. */
+static void
+image_fail_leak(void)
+{
+	const char *body = "{\"id\":603,\"title\":\"The Matrix\",\"backdrop_path\":\"/b.jpg\"}";
+	const char *why;
+	char *snap = mv_path("badsnap"), *conf, *url;
+	cJSON *tm = mv_tmdb_parse(body, strlen(body), &why), *doc, *before;
+	int r;
+
+	/* The backdrop is a directory in the snapshot: unreadable, not 404. */
+	conf = mv_xasprintf("%s/images/w780/b.jpg", snap);
+	mv_mkdir_p(conf, 0755);
+	url = mv_xasprintf("file://%s", snap);
+	setenv("MV_TMDB_URL", url, 1);
+	doc = cJSON_Parse("{\"schemaVersion\":1,\"id\":\"m2\",\"level\":\"medium\","
+	    "\"status\":\"ready\",\"title\":\"x\",\"year\":null,\"externalIds\":{\"tmdb\":603}}");
+	before = cJSON_Duplicate(doc, 1);
+	r = mv_movie_apply(doc, tm, MV_DEEP);
+	ok(r != 0 && r != MV_EX_NOTFOUND, "a failed backdrop fails the deep level (%d)", r);
+	ok(cJSON_Compare(doc, before, 1), "  and leaves the profile as it was");
+	cJSON_Delete(before);
+	cJSON_Delete(doc);
+	cJSON_Delete(tm);
+	free(url);
+	free(conf);
+	free(snap);
+}
+
 int
 main(void)
 {
@@ -205,6 +236,7 @@ main(void)
 	tmdb_dates();
 	safe_name_utf8();
 	emit_bound();
+	image_fail_leak();
 	mv_tool_run((char *[]){"rm", "-rf", dir, NULL}, -1, -1);
 	return tap_done();
 }
