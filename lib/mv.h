@@ -191,9 +191,21 @@ void mv_out_fd(int fd);
 cJSON *mv_event_new(const char *type, const char *subject, cJSON *data);
 /* A fresh event id, unique across processes: malloc'd. */
 char *mv_event_id(void);
+/* Longest event type accepted, NUL included. */
+#define MV_TYPE_MAX 128
 /*
- * Parse one line into an event. Returns the tree (caller deletes), or
- * NULL with a static reason in *why ("invalid JSON", "missing type"...).
+ * Check one line as an event without building a tree: strict JSON (RFC
+ * 8259, valid UTF-8, nesting under 1000), an object whose specversion is
+ * "1.0", with non-empty string id, source and type, and data an object or
+ * null when present. Copies the type into type[MV_TYPE_MAX] and returns 1,
+ * or returns 0 with a static reason in *why. A stage passing through what
+ * it does not handle needs nothing more, and that is most of its input.
+ */
+int mv_event_peek(const char *line, size_t len, char *type, const char **why);
+/*
+ * Parse one line into an event: mv_event_peek's test, then the tree, so a
+ * line is accepted by both or neither. Returns the tree (caller deletes),
+ * or NULL with a static reason in *why ("invalid JSON", "missing type"...).
  */
 cJSON *mv_event_parse(const char *line, size_t len, const char **why);
 /* Field accessors: borrowed pointers into ev, or NULL. */

@@ -936,7 +936,8 @@ main(int argc, char **argv)
 
 	mv_lines_init(&in, 0, "stdin", MV_EVENT_MAX);
 	while (!fatal_code) {
-		const char *why, *type;
+		const char *why;
+		char type[MV_TYPE_MAX];
 		cJSON *ev;
 		int r = mv_lines_next(&in, &line, &len);
 
@@ -946,7 +947,7 @@ main(int argc, char **argv)
 			break;
 		if (len == 0)
 			continue;
-		if (!(ev = mv_event_parse(line, len, &why))) {
+		if (!mv_event_peek(line, len, type, &why)) {
 			mv_warnx("stdin:%lu: %s", in.lineno, why);
 			continue;
 		}
@@ -955,14 +956,19 @@ main(int argc, char **argv)
 		 * before it waits for input, so a burst leaves in a few
 		 * PIPE_BUF writes instead of one write per event. */
 		mv_out_line(line, len);
-		type = mv_event_type(ev);
-		if (strcmp(type, "mv.file.added") == 0) {
+		/* A tree only for what we act on: peeking is all the rest need. */
+		if (strcmp(type, "mv.file.added") != 0 &&
+		    strcmp(type, "mv.movie.requested") != 0)
+			continue;
+		if (!(ev = mv_event_parse(line, len, &why)))
+			/* Cannot happen: the peek is the stricter test. */
+			mv_diex(MV_EX_SOFTWARE, "unable to parse stdin:%lu: %s",
+			    in.lineno, why);
+		if (strcmp(type, "mv.file.added") == 0)
 			on_file_added(ev, in.lineno);
-			mv_out_flush();
-		} else if (strcmp(type, "mv.movie.requested") == 0) {
+		else
 			on_requested(ev, in.lineno);
-			mv_out_flush();
-		}
+		mv_out_flush();
 		cJSON_Delete(ev);
 	}
 	mv_lines_free(&in);

@@ -140,6 +140,106 @@ test_events(void)
 	ok(!mv_event_match("mv.file.added", "mv.file.addedx"), "exact is exact");
 }
 
+/* mv_event_peek: verdict and reason for one line. */
+static void
+peek_is(const char *line, const char *want_why, const char *desc)
+{
+	char type[MV_TYPE_MAX];
+	const char *why = NULL;
+	int r = mv_event_peek(line, strlen(line), type, &why);
+
+	if (!want_why) {
+		ok(r == 1, "peek accepts %s", desc);
+		if (r != 1)
+			printf("#   refused: %s\n", why ? why : "(null)");
+		return;
+	}
+	ok(r == 0 && why && strcmp(why, want_why) == 0, "peek refuses %s: %s",
+	    desc, want_why);
+	if (r || !why || strcmp(why, want_why))
+		printf("#   got: %d %s\n", r, why ? why : "(null)");
+}
+
+/* An event with the required members, then more members. */
+#define EV(more) "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"s\"" more "}"
+
+/* EV with "x": followed by n brackets of kind open and their closers. */
+static char *
+nested(int n, char open, char close)
+{
+	struct mv_buf b = {0};
+
+	mv_buf_adds(&b, "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"s\",\"type\":\"t\",\"x\":");
+	for (int i = 0; i < n; i++)
+		mv_buf_add(&b, &open, 1);
+	for (int i = 0; i < n; i++)
+		mv_buf_add(&b, &close, 1);
+	mv_buf_adds(&b, "}");
+	return b.buf;
+}
+
+static void
+test_peek(void)
+{
+	char type[MV_TYPE_MAX], *s;
+	const char *why;
+	const char *line = EV(",\"type\":\"mv.file.added\",\"data\":{\"a\":[1,-2.5e+3,true,null]}");
+	struct mv_buf b = {0};
+
+	ok(mv_event_peek(line, strlen(line), type, &why) == 1, "peek accepts an event");
+	is_str(type, "mv.file.added", "and gives its type");
+	line = EV(",\"type\":\"mv.\\u0066ile.added\"");
+	ok(mv_event_peek(line, strlen(line), type, &why) == 1, "an escaped type");
+	is_str(type, "mv.file.added", "is unescaped");
+	peek_is(" \t" EV(",\"type\":\"t\"") " \r", NULL, "white space around");
+	peek_is(EV(",\"type\":\"t\",\"data\":null"), NULL, "data null");
+	peek_is(EV(",\"type\":\"t\",\"x\":\"caf\xc3\xa9 \xf0\x9f\x8e\xac\""), NULL, "UTF-8");
+	peek_is(EV(",\"type\":\"t\",\"x\":\"\\ud83c\\udfac\""), NULL, "a surrogate pair");
+	peek_is(EV(",\"type\":\"t\"") "x", "invalid JSON", "trailing garbage");
+	peek_is(EV(",\"type\":\"t\",\"n\":+1"), "invalid JSON", "a plus sign");
+	peek_is(EV(",\"type\":\"t\",\"n\":01"), "invalid JSON", "a leading zero");
+	peek_is(EV(",\"type\":\"t\",\"n\":1."), "invalid JSON", "a bare point");
+	peek_is(EV(",\"type\":\"t\",\"x\":\"\xc3\""), "invalid JSON", "cut UTF-8");
+	peek_is(EV(",\"type\":\"t\",\"x\":\"\xc0\xaf\""), "invalid JSON", "overlong UTF-8");
+	peek_is(EV(",\"type\":\"t\",\"x\":\"\xed\xa0\x80\""), "invalid JSON", "an encoded surrogate");
+	peek_is(EV(",\"type\":\"t\",\"x\":\"\\udc00\""), "invalid JSON", "a lone low surrogate");
+	peek_is(EV(",\"type\":\"t\",\"x\":\"\\ud800x\""), "invalid JSON", "a lone high surrogate");
+	peek_is(EV(",\"type\":\"t\",\"x\":\"a\tb\""), "invalid JSON", "a raw tab in a string");
+	peek_is(EV(",\"type\":\"t\",\"x\":\"\\q\""), "invalid JSON", "a bad escape");
+	peek_is(EV(",\"type\":\"t\",\"x\":[1,]"), "invalid JSON", "a trailing comma");
+	peek_is(EV(",\"type\":\"t\",\"x\":tru"), "invalid JSON", "a cut literal");
+	peek_is("\xef\xbb\xbf" EV(",\"type\":\"t\""), "invalid JSON", "a byte order mark");
+	peek_is("[1,2]", "not a JSON object", "an array");
+	peek_is("\"x\"", "not a JSON object", "a string");
+	peek_is("", "invalid JSON", "an empty line");
+	peek_is("{\"specversion\":\"1.0\"}", "missing id", "no id");
+	peek_is("{\"specversion\":1.0,\"id\":\"1\"}", "specversion is not \"1.0\"",
+	    "a number specversion");
+	peek_is(EV(""), "missing type", "no type");
+	peek_is(EV(",\"type\":\"\""), "missing type", "an empty type");
+	peek_is(EV(",\"type\":7"), "missing type", "a number type");
+	peek_is(EV(",\"type\":\"t\",\"data\":[]"), "data is not an object", "an array data");
+	/* The first of duplicate members counts, as for cJSON's lookup. */
+	peek_is(EV(",\"type\":\"t\",\"type\":\"\""), NULL, "a duplicate type");
+	peek_is("{\"sp\\u0065cversion\":\"1.0\",\"id\":\"1\",\"source\":\"s\",\"type\":\"t\"}",
+	    NULL, "an escaped key that spells specversion");
+	/* Nesting: 400 levels pass; 600 are refused before cJSON sees them. */
+	s = nested(400, '[', ']');
+	peek_is(s, NULL, "400 levels of nesting");
+	free(s);
+	s = nested(600, '[', ']');
+	peek_is(s, "invalid JSON", "600 levels of nesting");
+	free(s);
+	mv_buf_adds(&b, EV(",\"type\":\""));
+	b.len -= 2;  /* drop EV's closing brace and our quote's end */
+	mv_buf_adds(&b, "\"");
+	for (int i = 0; i < MV_TYPE_MAX; i++)
+		mv_buf_adds(&b, "t");
+	mv_buf_adds(&b, "\"}");
+	peek_is(b.buf, "type too long", "a type of MV_TYPE_MAX bytes");
+	mv_buf_free(&b);
+}
+
 static void
 test_time(void)
 {
@@ -258,6 +358,7 @@ main(int argc, char **argv)
 	test_lines_huge();
 	test_atomic();
 	test_events();
+	test_peek();
 	test_time();
 	test_ids();
 	test_claims();
