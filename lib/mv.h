@@ -195,7 +195,7 @@ char *mv_event_id(void);
 #define MV_TYPE_MAX 128
 /*
  * Check one line as an event without building a tree: strict JSON (RFC
- * 8259, valid UTF-8, nesting under 1000), an object whose specversion is
+ * 8259, valid UTF-8, at most 512 levels deep), an object whose specversion is
  * "1.0", with non-empty string id, source and type, and data an object or
  * null when present. Copies the type into type[MV_TYPE_MAX] and returns 1,
  * or returns 0 with a static reason in *why. A stage passing through what
