@@ -753,7 +753,7 @@ filter(void)
 	struct pollfd pfd = {0, POLLIN, 0};
 	char *line;
 	size_t len;
-	int got, pr, timeout;
+	int got = 0, pr, timeout;  /* got: 0 if a signal stops us before any read */
 	uint64_t now, due;
 
 	journal_open();
