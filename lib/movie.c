@@ -757,7 +757,7 @@ deepen_people(const cJSON *doc)
 static int
 apply_deep(cJSON *doc, const cJSON *tm)
 {
-	const char *movie = mv_json_str(doc, "id", ""), *reg = region();
+	const char *movie = mv_json_str(doc, "id", ""), *reg = region(), *link;
 	const cJSON *x, *y;
 	cJSON *images, *videos, *keywords, *dates, *wp, *o;
 	const cJSON *rr;
@@ -841,7 +841,13 @@ apply_deep(cJSON *doc, const cJSON *tm)
 	    cJSON_GetObjectItemCaseSensitive(tm, "watch/providers"), "results"), reg);
 	wp = cJSON_CreateObject();
 	cJSON_AddStringToObject(wp, "region", reg);
-	cJSON_AddItemToObject(wp, "link", str_or_null(mv_json_str(rr, "link", NULL)));
+	/* An http(s) URI as the schema's format uri reads it, or none. */
+	link = mv_json_str(rr, "link", NULL);
+	if (!matches(link, "^https?://[A-Za-z0-9.-]+(:[0-9]+)?"
+	    "(/([-A-Za-z0-9._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*)?"
+	    "(#([-A-Za-z0-9._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*)?$"))
+		link = NULL;
+	cJSON_AddItemToObject(wp, "link", str_or_null(link));
 	cJSON_AddItemToObject(wp, "free", providers(rr, "free"));
 	cJSON_AddItemToObject(wp, "ads", providers(rr, "ads"));
 	cJSON_AddItemToObject(wp, "flatrate", providers(rr, "flatrate"));

@@ -221,6 +221,40 @@ image_fail_leak(void)
 	free(snap);
 }
 
+/* Bug: watch/providers' link was copied as TMDB sent it, so " thtps://..."
+ * made a profile that failed the schema's format uri. Found by fuzz_tmdb. */
+static void
+provider_link(void)
+{
+	static const struct {
+		const char *link, *kept;
+	} cases[] = {
+		{" thtps://www.themoviedb.org/movie/603/watch?locale=FR", NULL},
+		{"javascript:alert(1)", NULL},
+		{"https://x.org/a b", NULL},
+		{"https://x.org/%zz", NULL},
+		{"https://www.themoviedb.org/movie/603-the-matrix/watch?locale=FR",
+		    "https://www.themoviedb.org/movie/603-the-matrix/watch?locale=FR"},
+		{"http://127.0.0.1:8080/w?a=1&b=%20#top", "http://127.0.0.1:8080/w?a=1&b=%20#top"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		cJSON *tm = cJSON_CreateObject(), *wp, *doc;
+		const char *got;
+
+		cJSON_AddNumberToObject(tm, "id", 603);
+		wp = cJSON_AddObjectToObject(cJSON_AddObjectToObject(
+		    cJSON_AddObjectToObject(tm, "watch/providers"), "results"), "FR");
+		cJSON_AddStringToObject(wp, "link", cases[i].link);
+		doc = cJSON_Parse("{\"schemaVersion\":1,\"id\":\"m3\",\"level\":\"medium\","
+		    "\"status\":\"ready\",\"title\":\"x\",\"year\":null,\"externalIds\":{}}");
+		is_int(mv_movie_apply(doc, tm, MV_DEEP), 0, "deep applies");
+		got = mv_json_str(cJSON_GetObjectItem(doc, "watchProviders"), "link", NULL);
+		is_str(got, cases[i].kept, cases[i].kept ? "a good link is kept" : "a bad link is dropped");
+		cJSON_Delete(doc);
+		cJSON_Delete(tm);
+	}
+}
+
 int
 main(void)
 {
@@ -237,6 +271,7 @@ main(void)
 	safe_name_utf8();
 	emit_bound();
 	image_fail_leak();
+	provider_link();
 	mv_tool_run((char *[]){"rm", "-rf", dir, NULL}, -1, -1);
 	return tap_done();
 }
