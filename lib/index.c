@@ -1319,50 +1319,123 @@ prof_load(const char *id, struct prof *p)
 }
 
 /*
- * Read many profiles on all CPUs: the files are independent, and reading
- * and scanning them is most of a rebuild. Results land in their slots,
- * so the caller applies (and reports) them in id order: the output and
- * the messages do not depend on thread timing.
+ * Read many profiles on all CPUs while this thread applies them: reading
+ * and scanning the files is most of a rebuild, and the files are
+ * independent. Workers fill a ring of WINDOW slots ahead of the applier,
+ * so memory stays bounded; results are applied (and reported) in id
+ * order, so the output and the messages do not depend on thread timing.
  */
+#define WINDOW 1024
+
 struct batch {
 	int dfd;               /* Movies/ or People/ */
 	char **ids;
-	struct prof *profs;
-	const char **why;
-	int *res;
 	size_t n;
-	size_t next;           /* next slot to take; __atomic */
+	struct prof profs[WINDOW];
+	const char *why[WINDOW];
+	int res[WINDOW];
+	size_t done[WINDOW];   /* i + 1 once slot i % WINDOW holds item i */
+	size_t next;           /* next item to read */
+	size_t applied;        /* items applied: slots below are free */
+	size_t want;           /* item the applier sleeps on, or SIZE_MAX */
+	int sleepers;          /* workers asleep for want of room */
+	pthread_mutex_t mu;
+	pthread_cond_t ready, room;
 };
 
 static void *
 batch_worker(void *arg)
 {
 	struct batch *b = arg;
-	size_t i;
+	size_t i, k;
 
-	while ((i = __atomic_fetch_add(&b->next, 1, __ATOMIC_RELAXED)) < b->n)
-		b->res[i] = prof_read(b->dfd, b->ids[i], &b->profs[i], &b->why[i]);
+	for (;;) {
+		pthread_mutex_lock(&b->mu);
+		while (b->next < b->n && b->next >= b->applied + WINDOW) {
+			b->sleepers++;
+			pthread_cond_wait(&b->room, &b->mu);
+			b->sleepers--;
+		}
+		if (b->next >= b->n) {
+			pthread_mutex_unlock(&b->mu);
+			break;
+		}
+		i = b->next++;
+		pthread_mutex_unlock(&b->mu);
+		k = i % WINDOW;
+		b->res[k] = prof_read(b->dfd, b->ids[i], &b->profs[k], &b->why[k]);
+		pthread_mutex_lock(&b->mu);
+		b->done[k] = i + 1;
+		/* Wake the applier only for the item it waits on: a wake-up
+		 * per file costs more than reading it. */
+		if (b->want == i)
+			pthread_cond_signal(&b->ready);
+		pthread_mutex_unlock(&b->mu);
+	}
 	free(rbuf);
 	rbuf = NULL;
 	rcap = 0;
 	return NULL;
 }
 
-static void
-batch_run(struct batch *b)
+/* Start the readers: one per CPU (at most 8). Returns how many. */
+static int
+batch_start(struct batch *b, pthread_t *th)
 {
-	pthread_t th[8];
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int n = 0;
 
+	if (cpus < 1)
+		cpus = 1;
 	if (cpus > 8)
 		cpus = 8;
-	for (; b->n > 64 && n < cpus - 1; n++)
-		if (pthread_create(&th[n], NULL, batch_worker, b) != 0)
-			break;
-	batch_worker(b);
+	b->want = SIZE_MAX;
+	pthread_mutex_init(&b->mu, NULL);
+	pthread_cond_init(&b->ready, NULL);
+	pthread_cond_init(&b->room, NULL);
+	while (n < cpus && pthread_create(&th[n], NULL, batch_worker, b) == 0)
+		n++;
+	if (n == 0)
+		mv_die(MV_EX_SOFTWARE, "start a thread");
+	return n;
+}
+
+/* Wait for item i; returns its slot. */
+static size_t
+batch_take(struct batch *b, size_t i)
+{
+	size_t k = i % WINDOW;
+
+	pthread_mutex_lock(&b->mu);
+	while (b->done[k] != i + 1) {
+		b->want = i;
+		pthread_cond_wait(&b->ready, &b->mu);
+	}
+	b->want = SIZE_MAX;
+	pthread_mutex_unlock(&b->mu);
+	return k;
+}
+
+/* Slot of item i is free again. */
+static void
+batch_release(struct batch *b, size_t i)
+{
+	pthread_mutex_lock(&b->mu);
+	b->applied = i + 1;
+	/* Sleepers wait for a window's worth of room, not one slot. */
+	if (b->sleepers && b->applied % (WINDOW / 4) == 0)
+		pthread_cond_broadcast(&b->room);
+	pthread_mutex_unlock(&b->mu);
+}
+
+static void
+batch_end(struct batch *b, pthread_t *th, int n)
+{
 	while (n-- > 0)
 		pthread_join(th[n], NULL);
+	pthread_mutex_destroy(&b->mu);
+	pthread_cond_destroy(&b->ready);
+	pthread_cond_destroy(&b->room);
 }
 
 /* ---- applying profiles to nodes ------------------------------------- */
@@ -1887,29 +1960,25 @@ long
 mv_index_scan(struct mv_index *ix)
 {
 	long skipped = 0;
-	struct batch b;
+	struct batch *b = mv_xcalloc(1, sizeof *b);
+	pthread_t th[8];
 	size_t i;
+	int nth;
 
 	for (int k = 0; k < 2; k++) {
-		memset(&b, 0, sizeof b);
-		b.ids = list_ids(k ? "People" : "Movies", k ? 'p' : 'm', &b.n);
-		b.profs = mv_xcalloc(b.n + 1, sizeof *b.profs);
-		b.why = mv_xcalloc(b.n + 1, sizeof *b.why);
-		b.res = mv_xcalloc(b.n + 1, sizeof *b.res);
-		{
-			char *dir = mv_path("%s", k ? "People" : "Movies");
+		char *dir = mv_path("%s", k ? "People" : "Movies");
 
-			b.dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			free(dir);
-		}
-		batch_run(&b);
-		if (b.dfd >= 0)
-			close(b.dfd);
-		for (i = 0; i < b.n; i++) {
-			struct node *x = node_get(ix, b.ids[i]), **aff;
-			struct prof *p = &b.profs[i];
+		memset(b, 0, sizeof *b);
+		b->ids = list_ids(k ? "People" : "Movies", k ? 'p' : 'm', &b->n);
+		b->dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		free(dir);
+		nth = batch_start(b, th);
+		for (i = 0; i < b->n; i++) {
+			size_t slot = batch_take(b, i);
+			struct node *x = node_get(ix, b->ids[i]), **aff;
+			struct prof *p = &b->profs[slot];
 
-			if (b.res[i] > 0) {
+			if (b->res[slot] > 0) {
 				node_fill(ix, x, p);
 				if (k)
 					person_links(ix, x, p);
@@ -1917,18 +1986,20 @@ mv_index_scan(struct mv_index *ix)
 					movie_credits(ix, x, p, &aff);
 					free(aff);
 				}
-			} else if (b.res[i] < 0) {
-				prof_warn(b.ids[i], b.why[i]);
+			} else if (b->res[slot] < 0) {
+				prof_warn(b->ids[i], b->why[slot]);
 				skipped++;
 			}
 			prof_free(p);
-			free(b.ids[i]);
+			free(b->ids[i]);
+			batch_release(b, i);
 		}
-		free(b.ids);
-		free(b.profs);
-		free(b.why);
-		free(b.res);
+		batch_end(b, th, nth);
+		if (b->dfd >= 0)
+			close(b->dfd);
+		free(b->ids);
 	}
+	free(b);
 	mv_index_usage(ix);
 	/* Every entry's text now, so that an update can tell whether it
 	 * changed an entry; a write after a scan reuses them. */
