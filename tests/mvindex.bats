@@ -142,13 +142,21 @@ rebuilt_items() { # movies|people
 	assert_output m1
 }
 
-@test "mvindex --rebuild: an unwritable index directory fails with 73 or 74" {
-	[ "$(id -u)" -ne 0 ] || skip "root writes anywhere"
-	chmod 555 "$IX"
+@test "mvindex --rebuild: an index that cannot be written fails with 73, profiles untouched" {
+	# A file where the index directory should be: even root cannot write.
+	rm -rf "$IX"
+	echo x >"$IX"
+	before=$(tree_digest "$MV_DATA/Movies")$(tree_digest "$MV_DATA/People")
 	run --separate-stderr mvindex --rebuild
-	chmod 755 "$IX"
-	[ "$status" -eq 73 ] || [ "$status" -eq 74 ]
-	[[ $stderr == *"unable to write index/movies.json"* ]]
+	[ "$status" -eq 73 ]
+	[ "$stderr" = "mvindex: unable to write index/movies.json: Not a directory" ]
+	[ "$(tree_digest "$MV_DATA/Movies")$(tree_digest "$MV_DATA/People")" = "$before" ]
+	[ "$(cat "$IX")" = x ]
+	# The filter reports it as an mv.error event and goes on.
+	run --separate-stderr mvindex < <(ev mv.movie.requested '{"id":"m1"}')
+	assert_success
+	run jq -c 'select(.type == "mv.error") | .data | [.stage, .code]' <<<"$output"
+	assert_output '["index",73]'
 }
 
 @test "mvindex --check: a consistent index passes silently" {

@@ -57,15 +57,17 @@ static struct mv_index *ix;
 static int
 rebuild(int nosync)
 {
-	long skipped, conflicts;
+	long skipped, conflicts = 0;
 	int lock = lock_index(), code = MV_EX_OK;
 
 	ix = mv_index_new();
 	mv_index_nosync(ix, nosync);
 	skipped = mv_index_scan(ix);
+	/* Claims live under index/ too: no use trying if it is not writable. */
 	if (mv_index_write(ix, 1) < 0)
 		code = mv_exit_for_errno(errno);
-	conflicts = mv_index_claims(ix);
+	else
+		conflicts = mv_index_claims(ix);
 	if (lock >= 0)
 		close(lock);
 	if (code == MV_EX_OK && skipped + conflicts > 0) {
