@@ -1230,7 +1230,8 @@ filter(const struct policy *pol, long long interval)
 	struct mv_lines r;
 	struct pollfd pfd = {0, POLLIN, 0};
 	int on = pol->level != MV_LEVEL_BAD, got = 0, pr, timeout;
-	const char *why, *type;
+	const char *why;
+	char type[MV_TYPE_MAX];
 	char *line;
 	size_t len;
 	cJSON *ev;
@@ -1260,26 +1261,28 @@ filter(const struct policy *pol, long long interval)
 		got = mv_lines_next(&r, &line, &len);
 		if (got <= 0)
 			break;
-		if (!(ev = mv_event_parse(line, len, &why))) {
+		if (!mv_event_peek(line, len, type, &why)) {
 			mv_warnx("stdin:%lu: %s, skipped", r.lineno, why);
 			continue;
 		}
 		mv_out_line(line, len);
-		type = mv_event_type(ev);
-		if (on && pol->budget >= 0) {
-			if (!strcmp(type, "mv.movie.enriched") ||
-			    !strcmp(type, "mv.movie.created") ||
-			    !strcmp(type, "mv.video.added"))
+		if (!on || pol->budget < 0)
+			continue;
+		if (!strcmp(type, "mv.movie.enriched") ||
+		    !strcmp(type, "mv.movie.created") ||
+		    !strcmp(type, "mv.video.added")) {
+			/* Only growth needs the tree: for the movie's id. */
+			if ((ev = mv_event_parse(line, len, &why))) {
 				note_growth(ev);
-			else if (!strcmp(type, "mv.stats.updated")) {
-				mv_out_flush();
-				regrow(pol->level);
-				if (lib.total > pol->budget &&
-				    (!over_at || lib.total > over_at))
-					filter_run(pol);
+				cJSON_Delete(ev);
 			}
+		} else if (!strcmp(type, "mv.stats.updated")) {
+			mv_out_flush();
+			regrow(pol->level);
+			if (lib.total > pol->budget &&
+			    (!over_at || lib.total > over_at))
+				filter_run(pol);
 		}
-		cJSON_Delete(ev);
 	}
 	mv_out_flush();
 	mv_lines_free(&r);
