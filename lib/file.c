@@ -609,6 +609,10 @@ mv_file_recover(mv_file_recover_fn fn, void *ctx)
 	sweep_tmp("Movies");
 	sweep_tmp("People");
 	sweep_tmp("index");
+	sweep_tmp("quarantine");
+	sweep_tmp("assets/images");
+	sweep_tmp("cache/tmdb");
+	sweep_tmp("stats");
 	if (!(d = opendir(dir))) {
 		int r = errno == ENOENT ? 0 : -1;
 

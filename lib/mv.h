@@ -492,7 +492,8 @@ typedef void (*mv_file_recover_fn)(void *ctx, const char *movie,
  * video exists exactly once, whole, at its source or its final place.
  * fn (may be NULL) runs before each journal is removed, so a crash in it
  * replays it. Also removes the temp files that dead writers left in
- * run/filing/, Movies/, People/ and index/ ("*.tmp.<pid>", pid gone).
+ * run/filing/, Movies/, People/, index/, quarantine/, assets/images/,
+ * cache/tmdb/ and stats/ ("*.tmp.<pid>", pid gone).
  * Returns the number of journals replayed, or -1 with errno.
  */
 int mv_file_recover(mv_file_recover_fn fn, void *ctx);

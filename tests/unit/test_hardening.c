@@ -69,14 +69,15 @@ stale_tmp(void)
 {
 	char *rel;
 	const char *dead[] = {"run/filing/m3.json.tmp.%ld", "Movies/m3.json.tmp.%ld",
-	    "People/p1.json.tmp.%ld", "index/movies.json.tmp.%ld"};
+	    "People/p1.json.tmp.%ld", "index/movies.json.tmp.%ld",
+	    "cache/tmdb/7d73d34d17ad7a97.json.tmp.%ld", "stats/usage.json.tmp.%ld"};
 	pid_t pid;
 	int n;
 
 	if ((pid = fork()) == 0)
 		_exit(0);
 	waitpid(pid, NULL, 0);   /* reaped: a pid of no process */
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < sizeof dead / sizeof dead[0]; i++) {
 		rel = mv_xasprintf(dead[i], (long)pid);
 		touch(rel);
 		free(rel);
@@ -86,7 +87,7 @@ stale_tmp(void)
 	touch("Movies/m5.json.tmp.x");
 	n = mv_file_recover(NULL, NULL);
 	is_int(n, 0, "no journal to replay");
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < sizeof dead / sizeof dead[0]; i++) {
 		char *r = mv_xasprintf(dead[i], (long)pid);
 
 		ok(!exists(r), "dead writer's %s removed", r);
