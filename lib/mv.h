@@ -415,6 +415,70 @@ void mv_schema_err_print(void *ctx, const char *pointer, const char *keyword,
  */
 int mv_schema_migrate(cJSON *doc, const char *kind, int *from);
 
+/* ---- config.c: the configuration file, overridden by the environment -- */
+
+/*
+ * One small file of "key = value" lines ('#' starts a comment line; a
+ * value in double quotes keeps its blanks). It is --config FILE (set with
+ * mv_config_file), else $MV_CONFIG, else $XDG_CONFIG_HOME/mv/config, else
+ * ~/.config/mv/config; the default file may be missing. Every key has an
+ * environment variable that wins over the file: MV_ plus the key in upper
+ * case with '.' and '-' as '_' ("tmdb_url" -> MV_TMDB_URL).
+ */
+void mv_config_file(const char *path);     /* path borrowed for good */
+/* Read the file once. Returns 0, or after a message 66 (a named file is
+ * missing) or 78 (unreadable, or a syntax error with file:line). */
+int mv_config_load(void);
+/* Value of key (environment, file, else def); borrowed, valid until exit.
+ * Loads the file on first use and exits with its code if that fails. */
+const char *mv_config_get(const char *key, const char *def);
+/* Put every key of the file into the environment as MV_<KEY>, unless
+ * already set, so the tools a front end runs see the same settings. */
+void mv_config_export(void);
+/* Parse a size: "4096", "512K", "100M", "2G", "1T" (binary units, an
+ * optional "iB"/"B"). Returns 0, or -1 for bad syntax. */
+int mv_size_parse(const char *s, long long *bytes);
+
+/* ---- ctl.c: shared pieces of the admin console (mvctl) --------------- */
+
+/* Path of tool: next to the running executable (/proc/self/exe) when it
+ * is there, else the bare name for a PATH search. Returns malloc'd. */
+char *mv_tool_path(const char *tool);
+/* Replace the process by argv[0] found by mv_tool_path. Returns only on
+ * failure, after a message: 127 (not found) or 126. */
+int mv_tool_exec(char **argv);
+/* Run argv[0] as a child, stdin from in_fd (-1: /dev/null), stdout to
+ * out_fd (-1: ours); wait. Returns its exit status, 128+signo if it was
+ * killed, 127 if it could not be run. */
+int mv_tool_run(char **argv, int in_fd, int out_fd);
+/* Names in rel (relative to the data dir) ending in suffix (NULL: any),
+ * hidden ones skipped, in natural order (m2 < m10); count in *n. Returns
+ * malloc'd array of malloc'd strings (NULL if none); free with
+ * mv_list_free. */
+char **mv_dir_list(const char *rel, const char *suffix, size_t *n);
+void mv_list_free(char **v, size_t n);
+/* Call fn with the data-relative path and lstat of every regular file
+ * under rel, recursively, in name order, skipping hidden names and
+ * never following symlinks. A nonzero return from fn stops the walk
+ * and is returned. */
+struct stat;
+typedef int (*mv_walk_fn)(void *ctx, const char *rel, const struct stat *st);
+int mv_walk(const char *rel, mv_walk_fn fn, void *ctx);
+/* Number of regular files under rel (mv_walk's view). */
+long long mv_dir_count(const char *rel);
+/* 1 if a supervisor holds run/pipeline.lock (the lock is the truth; the
+ * status file may be stale). */
+int mv_pipeline_running(void);
+/* Open run/inject.fifo for writing if a pipeline reads it (blocking
+ * writes); -1 when nobody reads it (ENXIO) or it is missing. */
+int mv_inject_open(void);
+/* A member holding a time: epoch seconds or RFC 3339; 0 if neither. */
+time_t mv_json_time(const cJSON *o, const char *key);
+/* "3d04h", "2h05m", "4m02s", "45s" into buf (32 bytes); returns buf. */
+const char *mv_age_fmt(long long seconds, char *buf);
+/* 1 if pid is a live process (kill 0 works, or EPERM). */
+int mv_pid_alive(long long pid);
+
 /* ---- movie.c: MovieProfile and PeopleProfile documents ---------------- */
 
 /*
@@ -506,70 +570,6 @@ char *mv_file_safe_name(const char *s, size_t max);
 /* Test hook: SIGKILL this process if $MV_CRASH_AT equals step. */
 void mv_crash_point(const char *step);
 
-/* ---- config.c: the configuration file, overridden by the environment -- */
-
-/*
- * One small file of "key = value" lines ('#' starts a comment line; a
- * value in double quotes keeps its blanks). It is --config FILE (set with
- * mv_config_file), else $MV_CONFIG, else $XDG_CONFIG_HOME/mv/config, else
- * ~/.config/mv/config; the default file may be missing. Every key has an
- * environment variable that wins over the file: MV_ plus the key in upper
- * case with '.' and '-' as '_' ("tmdb_url" -> MV_TMDB_URL).
- */
-void mv_config_file(const char *path);     /* path borrowed for good */
-/* Read the file once. Returns 0, or after a message 66 (a named file is
- * missing) or 78 (unreadable, or a syntax error with file:line). */
-int mv_config_load(void);
-/* Value of key (environment, file, else def); borrowed, valid until exit.
- * Loads the file on first use and exits with its code if that fails. */
-const char *mv_config_get(const char *key, const char *def);
-/* Put every key of the file into the environment as MV_<KEY>, unless
- * already set, so the tools a front end runs see the same settings. */
-void mv_config_export(void);
-/* Parse a size: "4096", "512K", "100M", "2G", "1T" (binary units, an
- * optional "iB"/"B"). Returns 0, or -1 for bad syntax. */
-int mv_size_parse(const char *s, long long *bytes);
-
-/* ---- ctl.c: shared pieces of the admin console (mvctl) --------------- */
-
-/* Path of tool: next to the running executable (/proc/self/exe) when it
- * is there, else the bare name for a PATH search. Returns malloc'd. */
-char *mv_tool_path(const char *tool);
-/* Replace the process by argv[0] found by mv_tool_path. Returns only on
- * failure, after a message: 127 (not found) or 126. */
-int mv_tool_exec(char **argv);
-/* Run argv[0] as a child, stdin from in_fd (-1: /dev/null), stdout to
- * out_fd (-1: ours); wait. Returns its exit status, 128+signo if it was
- * killed, 127 if it could not be run. */
-int mv_tool_run(char **argv, int in_fd, int out_fd);
-/* Names in rel (relative to the data dir) ending in suffix (NULL: any),
- * hidden ones skipped, in natural order (m2 < m10); count in *n. Returns
- * malloc'd array of malloc'd strings (NULL if none); free with
- * mv_list_free. */
-char **mv_dir_list(const char *rel, const char *suffix, size_t *n);
-void mv_list_free(char **v, size_t n);
-/* Call fn with the data-relative path and lstat of every regular file
- * under rel, recursively, in name order, skipping hidden names and
- * never following symlinks. A nonzero return from fn stops the walk
- * and is returned. */
-struct stat;
-typedef int (*mv_walk_fn)(void *ctx, const char *rel, const struct stat *st);
-int mv_walk(const char *rel, mv_walk_fn fn, void *ctx);
-/* Number of regular files under rel (mv_walk's view). */
-long long mv_dir_count(const char *rel);
-/* 1 if a supervisor holds run/pipeline.lock (the lock is the truth; the
- * status file may be stale). */
-int mv_pipeline_running(void);
-/* Open run/inject.fifo for writing if a pipeline reads it (blocking
- * writes); -1 when nobody reads it (ENXIO) or it is missing. */
-int mv_inject_open(void);
-/* A member holding a time: epoch seconds or RFC 3339; 0 if neither. */
-time_t mv_json_time(const cJSON *o, const char *key);
-/* "3d04h", "2h05m", "4m02s", "45s" into buf (32 bytes); returns buf. */
-const char *mv_age_fmt(long long seconds, char *buf);
-/* 1 if pid is a live process (kill 0 works, or EPERM). */
-int mv_pid_alive(long long pid);
-
 /* ---- index.c: index/movies.json, index/people.json, pagination ------- */
 
 /*
@@ -629,5 +629,48 @@ int mv_index_sort_valid(const char *sort);
  */
 cJSON *mv_index_page(const cJSON *items, const char *sort, long page,
     long per_page, const char *base);
+
+/* ---- parse.c: title, year, ids and tags from a file name ------------ */
+
+/*
+ * What a file path says about a movie. Every string is malloc'd (or
+ * NULL when absent) and owned by the struct: free with mv_name_free.
+ */
+struct mv_name {
+	char *title;      /* as written, separators cleaned: "The Man from U.N.C.L.E." */
+	int year;         /* release year, 0 = none */
+	char *edition;    /* "Extended", "Director's Cut", "Special Edition"... */
+	char *resolution; /* "1080p", "2160p" */
+	char *source;     /* "BluRay", "WEB-DL", "DVDRip"... */
+	char *codec;      /* "x264", "HEVC"... */
+	char *group;      /* release group: "SPARKS" */
+	char *languages;  /* comma-separated tags: "FRENCH,MULTI" */
+	int part;         /* CD1, Part 2: 1, 2; 0 = none */
+	char *ext;        /* container extension, lower case: "mkv" */
+	long long tmdb;   /* [tmdbid-N], {tmdb-N}, tmdb-N; 0 = none */
+	char *imdb;       /* tt1234567, [imdbid-tt…] */
+	long long tvdb;   /* [tvdbid-N]; 0 = none */
+	int confidence;   /* 0..100: how much backs the title and year */
+};
+
+/*
+ * Read path (a file name, or a path whose parent folders help when the
+ * file name says little: "Heat (1995)/movie.mkv", VIDEO_TS, hashed
+ * names). Fills *out (always; free it with mv_name_free even on error).
+ * Returns 0, or -1 when no title was found. Thread-safe.
+ */
+int mv_parse_name(const char *path, struct mv_name *out);
+/* {"title":…,"year":…|null,"edition","resolution","source","codec",
+ * "group" (string|null),"languages":[…],"part":n|null,"ext", then "tmdb",
+ * "imdb","tvdb" when found, "confidence"}: a tree the caller deletes. */
+cJSON *mv_name_json(const struct mv_name *n);
+void mv_name_free(struct mv_name *n);
+/*
+ * A title for comparison: case-folded, accents stripped (Latin-1 and
+ * Latin Extended-A; combining marks dropped), acronym dots joined
+ * ("U.N.C.L.E." -> "uncle"), punctuation and symbols to single spaces,
+ * trimmed. Returns malloc'd.
+ */
+char *mv_title_fold(const char *s);
 
 #endif /* MV_H */
