@@ -38,6 +38,7 @@
 struct node;
 
 struct link {
+	long long mnum;        /* movie->num, here to spare a cache miss */
 	struct node *movie;
 	char *detail;          /* character (cast) or job (crew); owned */
 	char role;             /* 'c' cast, 'w' crew */
@@ -779,12 +780,11 @@ node_clear(struct mv_index *ix, struct node *x)
 	x->present = 0;
 }
 
+/* Add person to the movie's list; the caller knows it is not there
+ * (see link_add), which keeps a rebuild free of quadratic scans. */
 static void
-linked_add(struct node *movie, struct node *person)
+linked_append(struct node *movie, struct node *person)
 {
-	for (size_t i = 0; i < movie->nlinked; i++)
-		if (movie->linked[i] == person)
-			return;
 	if (movie->nlinked == movie->caplinked) {
 		movie->caplinked = movie->caplinked ? movie->caplinked * 2 : 8;
 		movie->linked = mv_xrealloc(movie->linked,
@@ -815,8 +815,8 @@ static int
 link_key_cmp(const struct link *l, const struct node *movie, char role,
     const char *detail)
 {
-	if (l->movie->num != movie->num)
-		return l->movie->num < movie->num ? -1 : 1;
+	if (l->mnum != movie->num)
+		return l->mnum < movie->num ? -1 : 1;
 	if (l->role != role)
 		return l->role == 'c' ? -1 : 1;
 	if (!l->detail || !detail)
@@ -859,15 +859,22 @@ link_add(struct node *person, struct node *movie, char role, char *detail,
 		person->links = mv_xrealloc(person->links,
 		    person->caplinks * sizeof *person->links);
 	}
+	/* Links are sorted by movie: the person is already in the movie's
+	 * list exactly when a neighbour links to the same movie. */
+	int known = (lo > 0 && person->links[lo - 1].movie == movie) ||
+	    (lo < person->nlinks && person->links[lo].movie == movie);
+
 	memmove(person->links + lo + 1, person->links + lo,
 	    (person->nlinks - lo) * sizeof *person->links);
 	person->nlinks++;
 	l = &person->links[lo];
+	l->mnum = movie->num;
 	l->movie = movie;
 	l->role = role;
 	l->detail = detail;
 	l->src = src;
-	linked_add(movie, person);
+	if (!known)
+		linked_append(movie, person);
 }
 
 /* Clear src from the person's links (to movie only, if not NULL); drop
@@ -1502,30 +1509,77 @@ person_links(struct mv_index *ix, struct node *per, struct prof *p)
 
 /* ---- serialising ----------------------------------------------------- */
 
+/* Append n bytes; like mv_buf_add, inlined: a write makes millions. */
+static inline void
+put(struct mv_buf *b, const char *p, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		char *nb;
+
+		while (b->len + n + 1 > cap)
+			cap *= 2;
+		nb = mv_xmalloc(cap);
+		if (b->len)
+			memcpy(nb, b->buf, b->len);
+		free(b->buf);
+		b->buf = nb;
+		b->cap = cap;
+	}
+	memcpy(b->buf + b->len, p, n);
+	b->len += n;
+	b->buf[b->len] = '\0';
+}
+
+/* 1 if one of the 8 bytes of w is below 0x20, '"' or '\\' (SWAR). */
+static inline int
+word_special(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
+
+	return ((((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & high) != 0;
+}
+
+/* s as a JSON string. Most strings need no escape: they are checked
+ * eight bytes at a time and copied whole. */
 static void
 jstr(struct mv_buf *b, const char *s)
 {
+	size_t n = strlen(s), i = 0, lim;
 	const char *run = s;
+	uint64_t w;
 
-	mv_buf_add(b, "\"", 1);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	put(b, "\"", 1);
+	while (i < n) {
+		if (i + 8 <= n) {
+			memcpy(&w, s + i, 8);
+			if (!word_special(w)) {
+				i += 8;
+				continue;
+			}
+			lim = i + 8;
+		} else
+			lim = n;
+		for (; i < lim; i++) {
+			unsigned char c = (unsigned char)s[i];
 
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		mv_buf_add(b, run, (size_t)(s - run));
-		run = s + 1;
-		switch (c) {
-		case '"': mv_buf_add(b, "\\\"", 2); break;
-		case '\\': mv_buf_add(b, "\\\\", 2); break;
-		case '\n': mv_buf_add(b, "\\n", 2); break;
-		case '\t': mv_buf_add(b, "\\t", 2); break;
-		case '\r': mv_buf_add(b, "\\r", 2); break;
-		default: mv_buf_printf(b, "\\u%04x", c); break;
+			if (c >= 0x20 && c != '"' && c != '\\')
+				continue;
+			put(b, run, (size_t)(s + i - run));
+			run = s + i + 1;
+			switch (c) {
+			case '"': put(b, "\\\"", 2); break;
+			case '\\': put(b, "\\\\", 2); break;
+			case '\n': put(b, "\\n", 2); break;
+			case '\t': put(b, "\\t", 2); break;
+			case '\r': put(b, "\\r", 2); break;
+			default: mv_buf_printf(b, "\\u%04x", c); break;
+			}
 		}
 	}
-	mv_buf_add(b, run, (size_t)(s - run));
-	mv_buf_add(b, "\"", 1);
+	put(b, run, (size_t)(s + n - run));
+	put(b, "\"", 1);
 }
 
 static void

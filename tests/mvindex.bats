@@ -446,3 +446,18 @@ retitle() { # ID TITLE
 	[ "$st" -eq 0 ]
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" -eq 1 ]
 }
+
+@test "mvindex: titles with quotes, backslashes, control characters and UTF-8 come out as written" {
+	i=10
+	for t in 'Say "When"' 'back\\slash' $'tab\there' 'Amélie — 東京' '12345678"' '"""""""""' \
+		'a long title that is clearly longer than eight bytes, with one " near the end' \
+		$'ctl\x01\x1f!' 'x'; do
+		jq --arg id "m$i" --arg t "$t" '.id = $id | .title = $t | .externalIds = {}' \
+			"$MV_DATA/Movies/m3.json" >"$MV_DATA/Movies/m$i.json"
+		i=$((i + 1))
+	done
+	mvindex --rebuild
+	run jq -c '[.items[] | select(.id | ltrimstr("m") | tonumber >= 10) | .title]' "$IX/movies.json"
+	want=$(for f in $(seq 10 18); do jq -c .title "$MV_DATA/Movies/m$f.json"; done | jq -cs .)
+	assert_output "$want"
+}
