@@ -155,10 +155,12 @@ fuzz: $(FUZZ:%=build-fuzz/fuzz_%)
 			build-fuzz/corpus-$$t $$seeds || exit 1; \
 	done
 
-# Fault injection: the whole matrix (tests/faults/faults-test).
+# Fault injection: the whole matrix (tests/faults/faults-test), then
+# valgrind memcheck on mvwatch | mvenrich over 200 dropped files.
 faults: bootstrap
 	@$(MAKE) -s all
 	@MV_BUILD=$(B) tests/faults/faults-test
+	@MV_BUILD=$(B) tests/faults/valgrind-pipeline 200
 
 clean:
 	rm -rf build build-asan build-fuzz
