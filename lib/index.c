@@ -1514,7 +1514,8 @@ static inline void
 put(struct mv_buf *b, const char *p, size_t n)
 {
 	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
+		/* Small start: 60,000 cached entries live in such buffers. */
+		size_t cap = b->cap ? b->cap : 128;
 		char *nb;
 
 		while (b->len + n + 1 > cap)
