@@ -19,7 +19,7 @@ _mvctl_ids() {
 
 _mvctl() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local verbs="check migrate repair gc add status ls show people request open
+	local verbs="init check migrate repair gc add status ls show people request open
 		enrich downgrade reindex stats events review parse version help"
 	local common="--data --config --json --text --help" verb= i opts=
 
@@ -45,7 +45,7 @@ _mvctl() {
 		return
 	fi
 	case $verb in
-	check) opts= ;;
+	init|check) opts= ;;
 	migrate|repair) opts="--dry-run" ;;
 	gc) opts="--cache-max --images-max --dry-run" ;;
 	add) opts="--person --copy --tmdb" ;;
