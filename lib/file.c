@@ -640,7 +640,8 @@ mv_file_recover(mv_file_recover_fn fn, void *ctx)
 		if (replay(j, &final) == 0) {
 			if (fn)
 				fn(ctx, movie, final, src);
-			if (unlink(path) < 0)
+			/* fn may have committed (removed) it already. */
+			if (unlink(path) < 0 && errno != ENOENT)
 				mv_warn("remove %s", path);
 			n++;
 			free(final);

@@ -353,7 +353,10 @@ crash_at() {
 	if [ -e "$IN/$name" ]; then ev_added "$IN/$name"; fi >"$EVENTS"
 	enrich
 	[ "$status" -eq 0 ] || { echo "step $step: rerun status $status: $stderr"; return 1; }
+	[ -z "$stderr" ] || { echo "step $step: $stderr"; return 1; }
 	[ "$(copies_of "$sum")" -eq 1 ] || { echo "step $step: $(copies_of "$sum") copies"; return 1; }
+	# The restart announces the video once (the crashed run never did).
+	[ "$(jq -r .type "$OUT" | grep -c '^mv.video.added$')" -eq 1 ] || { echo "step $step: $(cat "$OUT")"; return 1; }
 	all_json_parse
 	[ -f "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949].mkv" ] || { echo "step $step: not filed"; return 1; }
 	[ "$(jq -r .status "$MV_DATA/Movies/m1.json")" = ready ] || { echo "step $step: $(jq -c . "$MV_DATA/Movies/m1.json")"; return 1; }
@@ -418,9 +421,12 @@ crash_at() {
 	done
 	# One last recovery pass, as a restart would do.
 	mvenrich </dev/null >/dev/null
+	all_copies >"$BATS_TEST_TMPDIR/copies"
 	for i in "${!sums[@]}"; do
-		[ "$(copies_of "${sums[$i]}")" -eq 1 ] || { echo "file $i: $(copies_of "${sums[$i]}") copies"; return 1; }
+		grep -qx "1 ${sums[$i]}" "$BATS_TEST_TMPDIR/copies" || { echo "file $i: not there exactly once"; return 1; }
 	done
+	# Nothing else either: no stray partial or doubled copy.
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/copies")" -eq "${#sums[@]}" ]
 	all_json_parse
 	[ -z "$(ls -A "$IN")" ]
 	[ -z "$(find "$MV_DATA" -name '.mv-partial-*')" ]

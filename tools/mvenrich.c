@@ -601,28 +601,14 @@ write_why(const cJSON *m, const char *final)
 	free(rel);
 }
 
-/* Record that m's video now lies at final and emit what that means:
- * video.added for assets/videos/, needs-review for quarantine/. Also
- * the recovery's way of finishing a filing. Saves m. */
+/* Announce where m's video lies now (rel): mv.video.added for
+ * assets/videos/, mv.movie.needs-review for quarantine/. */
 static void
-filed(cJSON *m, const char *final, int quarantined)
+announce(const cJSON *m, const char *rel, int quarantined)
 {
-	cJSON *v = cJSON_GetObjectItemCaseSensitive(m, "video"), *d;
 	const char *id = mv_json_str(m, "id", "");
-	char *rel = rel_path(final);
-	struct stat st;
+	cJSON *d = cJSON_CreateObject();
 
-	mv_json_set(v, "path", cJSON_CreateString(rel));
-	if (stat(final, &st) == 0)
-		mv_json_set(v, "size", cJSON_CreateNumber((double)st.st_size));
-	mv_json_set(m, "status", cJSON_CreateString(quarantined ? "needs-review" : "ready"));
-	save(m);
-	mv_crash_point("saved");
-	if (quarantined)
-		write_why(m, final);
-	mv_file_commit(id);
-	pending_drop(id);
-	d = cJSON_CreateObject();
 	cJSON_AddStringToObject(d, "id", id);
 	cJSON_AddStringToObject(d, "path", rel);
 	if (quarantined) {
@@ -639,6 +625,31 @@ filed(cJSON *m, const char *final, int quarantined)
 		cJSON_AddItemToObject(d, "year", cJSON_Duplicate(cJSON_GetObjectItem(m, "year"), 1));
 		emit("mv.video.added", id, d);
 	}
+}
+
+/* Record that m's video now lies at final, drop the filing's journal,
+ * then announce it. Also the recovery's way of finishing a filing. */
+static void
+filed(cJSON *m, const char *final, int quarantined)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(m, "video");
+	const char *id = mv_json_str(m, "id", "");
+	char *rel = rel_path(final);
+	struct stat st;
+
+	mv_json_set(v, "path", cJSON_CreateString(rel));
+	if (stat(final, &st) == 0)
+		mv_json_set(v, "size", cJSON_CreateNumber((double)st.st_size));
+	mv_json_set(m, "status", cJSON_CreateString(quarantined ? "needs-review" : "ready"));
+	save(m);
+	mv_crash_point("saved");
+	if (quarantined)
+		write_why(m, final);
+	/* The event goes after the journal: a crash before it replays the
+	 * filing, and the replay announces it, so it is never lost. */
+	mv_file_commit(id);
+	pending_drop(id);
+	announce(m, rel, quarantined);
 	free(rel);
 }
 
@@ -722,8 +733,13 @@ recovered(void *ctx, const char *movie, const char *final, const char *src)
 	quarantined = strncmp(final, qdir, strlen(qdir)) == 0;
 	if (strcmp(mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "video"), "path", ""), rel) != 0)
 		filed(m, final, quarantined);
-	else if (quarantined)
-		write_why(m, final);
+	else {
+		/* Recorded, but the journal was still there: the crash came
+		 * before the announcement. */
+		if (quarantined)
+			write_why(m, final);
+		announce(m, rel, quarantined);
+	}
 	free(rel);
 	free(qdir);
 	cJSON_Delete(m);
