@@ -127,26 +127,30 @@ flush_index(int force)
 	pending = 0;
 }
 
-/* The record an event is about, or NULL if it changes no profile. */
-static const char *
-event_record(const cJSON *ev, const char *type)
+/* The kind of record ('m', 'p') an event type changes, or 0 for none. */
+static char
+record_kind(const char *type)
 {
 	static const char *const movie_types[] = {
 		"mv.movie.created", "mv.movie.matched", "mv.movie.enriched",
 		"mv.movie.downgraded", "mv.movie.needs-review", "mv.video.added",
 	};
-	const cJSON *data = mv_event_data(ev);
-	const char *id = mv_json_str(data, "id", NULL);
-	char kind = 0;
 
 	for (size_t i = 0; i < sizeof movie_types / sizeof *movie_types; i++)
 		if (strcmp(type, movie_types[i]) == 0)
-			kind = 'm';
+			return 'm';
 	if (strcmp(type, "mv.person.created") == 0 ||
 	    strcmp(type, "mv.person.enriched") == 0)
-		kind = 'p';
-	if (!kind)
-		return NULL;
+		return 'p';
+	return 0;
+}
+
+/* The record an event of kind ('m' or 'p') names, or NULL. */
+static const char *
+event_record(const cJSON *ev, char kind)
+{
+	const char *id = mv_json_str(mv_event_data(ev), "id", NULL);
+
 	if (mv_id_valid(id, kind))
 		return id;
 	/* needs-review may carry id null; the subject may still name it. */
@@ -201,24 +205,27 @@ filter(unsigned long batch, unsigned long delay_ms, int nosync)
 		}
 		if (got == 0)
 			break;
-		const char *why, *type, *id;
-		cJSON *ev = mv_event_parse(line, len, &why);
+		const char *why, *id;
+		char type[MV_TYPE_MAX], kind;
+		cJSON *ev;
 
-		if (!ev) {
+		if (!mv_event_peek(line, len, type, &why)) {
 			mv_warnx("stdin:%lu: %s, skipped", r.lineno, why);
 			continue;
 		}
 		mv_out_line(line, len);
-		type = mv_event_type(ev);
-		if ((id = event_record(ev, type))) {
-			mv_index_update(ix, id);
-			if (pending++ == 0)
-				pending_since = mv_mono_ns();
+		/* Only events about a record need their tree, for its id. */
+		if ((kind = record_kind(type)) && (ev = mv_event_parse(line, len, &why))) {
+			if ((id = event_record(ev, kind))) {
+				mv_index_update(ix, id);
+				if (pending++ == 0)
+					pending_since = mv_mono_ns();
+			}
+			cJSON_Delete(ev);
 		} else if (strcmp(type, "mv.stats.updated") == 0) {
 			if (mv_index_usage(ix) > 0 && pending++ == 0)
 				pending_since = mv_mono_ns();
 		}
-		cJSON_Delete(ev);
 		if (pending && (pending >= batch ||
 		    mv_mono_ns() - pending_since >= delay_ms * 1000000ULL))
 			flush_index(0);

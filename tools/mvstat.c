@@ -658,6 +658,31 @@ event_time(const cJSON *ev)
 	return mv_now();
 }
 
+/* Count one event by its type: all most events need of us. */
+static void
+count_type(const char *type)
+{
+	metrics_dirty = 1;
+	count(types, &ntypes, MAX_TYPES, label_ok(type) ? type : "other", 1);
+}
+
+/* 1 if handle() must see the event's tree: the types it reads data from,
+ * and any event that carries TMDB counters (cheaper to look for than to
+ * parse every event for). */
+static int
+needs_tree(const char *type, const char *line, size_t len)
+{
+	static const char *const acted[] = {
+		"mv.movie.requested", "mv.error", "mv.file.added", "mv.movie.created",
+		"mv.movie.enriched", "mv.video.added", "mv.movie.needs-review",
+	};
+
+	for (size_t i = 0; i < sizeof acted / sizeof *acted; i++)
+		if (strcmp(type, acted[i]) == 0)
+			return 1;
+	return memmem(line, len, "\"tmdbRe", 7) != NULL;
+}
+
 static void
 handle(const cJSON *ev)
 {
@@ -668,8 +693,7 @@ handle(const cJSON *ev)
 	struct inflight *f;
 	double v;
 
-	metrics_dirty = 1;
-	count(types, &ntypes, MAX_TYPES, label_ok(type) ? type : "other", 1);
+	count_type(type);
 	if ((v = mv_json_num(data, "tmdbRequests", -1)) >= 0)
 		tmdb_requests += v;
 	if ((v = mv_json_num(data, "tmdbRetries", -1)) >= 0)
@@ -789,17 +813,22 @@ filter(void)
 		if (got == 0)
 			break;
 		const char *why;
-		cJSON *ev = mv_event_parse(line, len, &why);
+		char type[MV_TYPE_MAX];
+		cJSON *ev;
 
-		if (!ev) {
+		if (!mv_event_peek(line, len, type, &why)) {
 			mv_warnx("stdin:%lu: %s, skipped", r.lineno, why);
 			continue;
 		}
 		mv_buf_add(&jbuf, line, len);
 		mv_buf_add(&jbuf, "\n", 1);
 		mv_out_line(line, len);
-		handle(ev);
-		cJSON_Delete(ev);
+		if (!needs_tree(type, line, len))
+			count_type(type);
+		else if ((ev = mv_event_parse(line, len, &why))) {
+			handle(ev);
+			cJSON_Delete(ev);
+		}
 		if (!dirty_since)
 			dirty_since = mv_mono_ns();
 		if (jbuf.len >= JOURNAL_CHUNK)
