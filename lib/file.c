@@ -560,9 +560,11 @@ replay(const cJSON *j, char **final)
  * Remove the temp files ("<name>.tmp.<pid>", as mv_write_atomic and the
  * index writer name them) that a writer killed before its rename left in
  * rel: those whose pid is no live process. A live writer's file stays.
+ * When only is set, <name> must end with it: in a folder that also holds
+ * the user's videos (quarantine/), a video called "x.tmp.264" is theirs.
  */
 static void
-sweep_tmp(const char *rel)
+sweep_tmp(const char *rel, const char *only)
 {
 	char *dir = mv_path("%s", rel), *path, *end;
 	const char *t;
@@ -576,6 +578,9 @@ sweep_tmp(const char *rel)
 	}
 	while ((e = readdir(d))) {
 		if (!(t = strstr(e->d_name, ".tmp.")) || !t[5])
+			continue;
+		if (only && ((size_t)(t - e->d_name) < strlen(only) ||
+		    strncmp(t - strlen(only), only, strlen(only)) != 0))
 			continue;
 		pid = strtol(t + 5, &end, 10);
 		if (*end || pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
@@ -605,14 +610,14 @@ mv_file_recover(mv_file_recover_fn fn, void *ctx)
 	}
 	/* A filing killed while it wrote its journal or its profiles left
 	 * temp files that nobody would ever rename or remove. */
-	sweep_tmp("run/filing");
-	sweep_tmp("Movies");
-	sweep_tmp("People");
-	sweep_tmp("index");
-	sweep_tmp("quarantine");
-	sweep_tmp("assets/images");
-	sweep_tmp("cache/tmdb");
-	sweep_tmp("stats");
+	sweep_tmp("run/filing", NULL);
+	sweep_tmp("Movies", NULL);
+	sweep_tmp("People", NULL);
+	sweep_tmp("index", NULL);
+	sweep_tmp("quarantine", ".why.json");
+	sweep_tmp("assets/images", NULL);
+	sweep_tmp("cache/tmdb", NULL);
+	sweep_tmp("stats", NULL);
 	if (!(d = opendir(dir))) {
 		int r = errno == ENOENT ? 0 : -1;
 
