@@ -1436,7 +1436,9 @@ check_orphan(void *ctx, const char *rel, const struct stat *st)
 	struct check *c = ctx;
 
 	(void)st;
-	if (!bsearch(&rel, c->videos, c->nvideos, sizeof *c->videos, cmp_str)) {
+	/* No profile has a video: c->videos is NULL, which bsearch must
+	 * not be given (UBSan: nonnull). */
+	if (!c->nvideos || !bsearch(&rel, c->videos, c->nvideos, sizeof *c->videos, cmp_str)) {
 		problem("orphan", rel, NULL, NULL, "no profile points at this video");
 		c->orphans++;
 	}
@@ -1521,7 +1523,8 @@ run_checks(struct check *c)
 		    "(mvindex --check exit %d)", st);
 	c->index = st == 127 ? 2 : st != 0;
 
-	qsort(c->videos, c->nvideos, sizeof *c->videos, cmp_str);
+	if (c->nvideos)
+		qsort(c->videos, c->nvideos, sizeof *c->videos, cmp_str);
 	mv_walk("assets/videos", check_orphan, c);
 	mv_walk("incoming", check_incoming, c);
 	half = mv_dir_list("run/filing", NULL, &nh);
@@ -1746,7 +1749,8 @@ gc_dir(const char *rel, long long max, int dry, char **used, size_t nused)
 
 	mv_walk(rel, gc_collect, &g);
 	before = g.total;
-	qsort(g.v, g.n, sizeof *g.v, cmp_gcfile);
+	if (g.n)
+		qsort(g.v, g.n, sizeof *g.v, cmp_gcfile);
 	for (size_t i = 0; i < g.n && g.total > max; i++) {
 		char *p = mv_path("%s", g.v[i].rel);
 
