@@ -328,6 +328,29 @@ mvenrich: stdin:3: mv.file.added without data.path" ]
 	profiles_valid
 }
 
+@test "mvenrich: a profile changes only under the library lock (mvdowngrade's too)" {
+	mkvideo "$IN/Heat (1995).mkv"
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	ev_added "$IN/Heat (1995).mkv" >"$EVENTS"
+	enrich
+	assert_success
+	ev_requested m1 >"$EVENTS"
+	# Hold the lock as a downgrade would, then let mvenrich try.
+	exec {fd}>>"$MV_DATA/run/library.lock"
+	flock "$fd"
+	mvenrich <"$EVENTS" >"$BATS_TEST_TMPDIR/out" 2>/dev/null {fd}>&- &
+	pid=$!
+	# It read the request and now waits on the lock (the kernel lists a
+	# blocked flock as "->" in /proc/locks): the profile stays at basic.
+	wait_until 10 grep -Eq -- "-> FLOCK +ADVISORY +WRITE +$pid " /proc/locks
+	[ "$(jq -r .level "$MV_DATA/Movies/m1.json")" = basic ]
+	kill -0 "$pid"
+	# Released, it goes on and deepens the movie.
+	exec {fd}>&-
+	wait "$pid"
+	[ "$(jq -r .level "$MV_DATA/Movies/m1.json")" = medium ]
+}
+
 @test "mvenrich: a request with a bad level or id is reported and skipped" {
 	EVENTS=$BATS_TEST_TMPDIR/ev
 	{ ev_requested m1 huge; ev_requested x; ev_requested m42; } >"$EVENTS"

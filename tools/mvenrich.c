@@ -945,7 +945,12 @@ main(int argc, char **argv)
 	pending_scan();
 
 	if (retry) {
+		int lock = mv_lock("library", 1);
+
+		if (lock < 0)
+			mv_die(mv_exit_for_errno(errno), "lock run/library.lock");
 		retry_all();
+		close(lock);
 		code = fatal_code ? fatal_code : waiting ? MV_EX_TEMPFAIL : MV_EX_OK;
 		return mv_finish(code);
 	}
@@ -955,7 +960,7 @@ main(int argc, char **argv)
 		const char *why;
 		char type[MV_TYPE_MAX];
 		cJSON *ev;
-		int r = mv_lines_next(&in, &line, &len);
+		int lock, r = mv_lines_next(&in, &line, &len);
 
 		if (r < 0)
 			mv_die(MV_EX_IOERR, "read standard input");
@@ -980,10 +985,16 @@ main(int argc, char **argv)
 			/* Cannot happen: the peek is the stricter test. */
 			mv_diex(MV_EX_SOFTWARE, "unable to parse stdin:%lu: %s",
 			    in.lineno, why);
+		/* Profiles change only under the library lock, which
+		 * mvdowngrade takes too: otherwise a downgrade and an
+		 * enrichment of one movie could each save over the other. */
+		if ((lock = mv_lock("library", 1)) < 0)
+			mv_die(mv_exit_for_errno(errno), "lock run/library.lock");
 		if (strcmp(type, "mv.file.added") == 0)
 			on_file_added(ev, in.lineno);
 		else
 			on_requested(ev, in.lineno);
+		close(lock);
 		mv_out_flush();
 		cJSON_Delete(ev);
 	}
