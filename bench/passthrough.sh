@@ -41,7 +41,7 @@ echo "passthrough: $n events, $bytes bytes"
 tcat=$(best cat); row cat "$tcat"
 tjq=$(best jq -c .); row "jq -c ." "$tjq"
 fail=0
-for stage in mvindex mvenrich; do
+for stage in mvenrich mvindex mvdowngrade; do
 	t=$(best "$B/bin/$stage" --data "$MV_DATA")
 	row "$stage" "$t"
 	# Byte-exact pass-through, and nothing said on stderr.
