@@ -1182,7 +1182,9 @@ regrow(enum mv_level target)
 
 		tmp.id = grown[i];
 		read_movie(&tmp, target, &buf, &cap);
-		m = bsearch(grown[i], lib.v, lib.n, sizeof *lib.v, by_id);
+		/* lib.v is NULL until a scan found movies: bsearch must
+		 * not see it (UBSan: null argument). */
+		m = lib.n ? bsearch(grown[i], lib.v, lib.n, sizeof *lib.v, by_id) : NULL;
 		if (m && strcmp(m->id, grown[i]) == 0) {
 			was = m->bad ? 0 : m->pbytes + m->ibytes;
 			m->pbytes = tmp.bad ? 0 : tmp.pbytes;
