@@ -84,336 +84,72 @@ check_tree(const cJSON *ev)
 	return NULL;
 }
 
-/*
- * The strict scanner behind mv_event_peek: RFC 8259 JSON over a byte
- * range, allocating nothing. Stricter than cJSON (no BOM, no "+1", no
- * invalid UTF-8, less nesting), so whatever it accepts cJSON parses too.
- */
-struct scan {
-	const unsigned char *p, *end;
-	int depth;
-};
-
-#define NEST_MAX 512
-
-static void
-skip_ws(struct scan *s)
-{
-	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' ||
-	    *s->p == '\n' || *s->p == '\r'))
-		s->p++;
-}
-
-static int
-hex4(struct scan *s, unsigned *u)
-{
-	*u = 0;
-	if (s->end - s->p < 4)
-		return 0;
-	for (int i = 0; i < 4; i++) {
-		unsigned c = *s->p++;
-
-		if (c >= '0' && c <= '9')
-			c -= '0';
-		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-			c = (c | 0x20) - 'a' + 10;
-		else
-			return 0;
-		*u = *u << 4 | c;
-	}
-	return 1;
-}
-
-/* One multi-byte UTF-8 sequence at s->p (its lead byte >= 0x80). */
-static int
-utf8_seq(struct scan *s)
-{
-	const unsigned char *p = s->p;
-	unsigned c = *p, lo = 0x80, hi = 0xbf;
-	int n;
-
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 1;
-	else if (c >= 0xe0 && c <= 0xef) {
-		n = 2;
-		if (c == 0xe0)
-			lo = 0xa0;      /* no overlong forms */
-		else if (c == 0xed)
-			hi = 0x9f;      /* no surrogates */
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 3;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;      /* nothing above U+10FFFF */
-	} else
-		return 0;
-	if (s->end - p <= n || p[1] < lo || p[1] > hi)
-		return 0;
-	for (int i = 2; i <= n; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	s->p += n + 1;
-	return 1;
-}
-
-/* 1 for the bytes a string holds as they are: ASCII but for controls,
- * the quote and the backslash. Most of a line is such runs. */
-static const unsigned char plain[256] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0x00 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0x10 */
-	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,  /* 0x20 */
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,  /* 0x30 */
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,  /* 0x40 */
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,  /* 0x50 */
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,  /* 0x60 */
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,  /* 0x70 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0x80 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0x90 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0xa0 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0xb0 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0xc0 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0xd0 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0xe0 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0xf0 */
-};
-
-/* A string, s->p on its opening quote; *esc is set if it has escapes. */
-static int
-scan_string(struct scan *s, int *esc)
-{
-	unsigned c, u, lo;
-
-	for (s->p++; s->p < s->end;) {
-		while (plain[*s->p] && ++s->p < s->end)
-			;
-		if (s->p >= s->end)
-			return 0;
-		c = *s->p;
-		if (c == '"') {
-			s->p++;
-			return 1;
-		}
-		if (c < 0x20)
-			return 0;
-		if (c >= 0x80) {
-			if (!utf8_seq(s))
-				return 0;
-			continue;
-		}
-		s->p++;
-		if (c != '\\')
-			continue;
-		*esc = 1;
-		if (s->p >= s->end)
-			return 0;
-		c = *s->p++;
-		if (c == 'u') {
-			if (!hex4(s, &u) || (u >= 0xdc00 && u <= 0xdfff))
-				return 0;
-			/* A high surrogate must be followed by a low one. */
-			if (u >= 0xd800 && u <= 0xdbff) {
-				if (s->end - s->p < 2 || s->p[0] != '\\' || s->p[1] != 'u')
-					return 0;
-				s->p += 2;
-				if (!hex4(s, &lo) || lo < 0xdc00 || lo > 0xdfff)
-					return 0;
-			}
-		} else if (!c || !strchr("\"\\/bfnrt", (int)c)) {
-			return 0;
-		}
-	}
-	return 0;
-}
-
-static int
-digits(struct scan *s)
-{
-	const unsigned char *start = s->p;
-
-	while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
-		s->p++;
-	return s->p > start;
-}
-
-static int
-scan_number(struct scan *s)
-{
-	if (*s->p == '-')
-		s->p++;
-	if (s->p >= s->end)
-		return 0;
-	if (*s->p == '0')
-		s->p++;
-	else if (!digits(s))
-		return 0;
-	if (s->p < s->end && *s->p == '.') {
-		s->p++;
-		if (!digits(s))
-			return 0;
-	}
-	if (s->p < s->end && (*s->p == 'e' || *s->p == 'E')) {
-		s->p++;
-		if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
-			s->p++;
-		if (!digits(s))
-			return 0;
-	}
-	return 1;
-}
-
-static int
-scan_literal(struct scan *s, const char *word)
-{
-	size_t n = strlen(word);
-
-	if ((size_t)(s->end - s->p) < n || memcmp(s->p, word, n) != 0)
-		return 0;
-	s->p += n;
-	return 1;
-}
-
-static int scan_value(struct scan *s);
-
-/* An object or array, s->p on its opening bracket. */
-static int
-scan_container(struct scan *s)
-{
-	int object = *s->p == '{', esc = 0;
-	unsigned char close = object ? '}' : ']';
-
-	if (++s->depth > NEST_MAX)
-		return 0;
-	s->p++;
-	skip_ws(s);
-	if (s->p < s->end && *s->p == close) {
-		s->p++;
-		s->depth--;
-		return 1;
-	}
-	for (;;) {
-		if (object) {
-			if (s->p >= s->end || *s->p != '"' || !scan_string(s, &esc))
-				return 0;
-			skip_ws(s);
-			if (s->p >= s->end || *s->p++ != ':')
-				return 0;
-		}
-		if (!scan_value(s))
-			return 0;
-		skip_ws(s);
-		if (s->p >= s->end)
-			return 0;
-		if (*s->p == close) {
-			s->p++;
-			s->depth--;
-			return 1;
-		}
-		if (*s->p++ != ',')
-			return 0;
-		skip_ws(s);
-	}
-}
-
-/* Any value, surrounding white space included. */
-static int
-scan_value(struct scan *s)
-{
-	int esc = 0, ok;
-
-	skip_ws(s);
-	if (s->p >= s->end)
-		return 0;
-	switch (*s->p) {
-	case '{': case '[': ok = scan_container(s); break;
-	case '"': ok = scan_string(s, &esc); break;
-	case 't': ok = scan_literal(s, "true"); break;
-	case 'f': ok = scan_literal(s, "false"); break;
-	case 'n': ok = scan_literal(s, "null"); break;
-	default: ok = (*s->p == '-' || (*s->p >= '0' && *s->p <= '9')) && scan_number(s);
-	}
-	skip_ws(s);
-	return ok;
-}
-
 /* A top-level member mv_event_peek looks at: where its value is. */
 struct member {
-	const unsigned char *v; /* first byte of the value, NULL if absent */
+	const char *v;          /* first byte of the value, NULL if absent */
 	size_t n;               /* the value's bytes (a string: inside quotes) */
-	int esc;                /* an escape in its key or string value */
+	int str;                /* the value is a string */
 };
 
+/*
+ * The scanner (scan.c, strict: MV_JS_UTF8) walks the line once; the top
+ * level by hand, to note where the members we need are. Whatever it
+ * accepts cJSON parses too (no BOM, no "+1", less nesting).
+ */
 int
 mv_event_peek(const char *line, size_t len, char *type, const char **why)
 {
 	static const char *const keys[] = { "specversion", "id", "source", "type", "data" };
 	static const size_t klens[] = { 11, 2, 6, 4, 4 };
 	struct member m[5] = {{0}};
-	struct scan s = { (const unsigned char *)line, (const unsigned char *)line + len, 0 };
-	const unsigned char *key, *val;
+	struct mv_js s;
+	const char *key, *val;
 	size_t klen;
-	int esc, slow = 0, k;
+	int first = 1, esc, slow = 0, k, r;
 
 	if (memchr(line, '\0', len)) {
 		*why = "NUL byte in line";
 		return 0;
 	}
-	skip_ws(&s);
-	if (s.p >= s.end || *s.p != '{') {
-		*why = scan_value(&s) && s.p == s.end ? "not a JSON object" : "invalid JSON";
+	mv_js_init(&s, line, len, MV_JS_UTF8);
+	mv_js_ws(&s);
+	if (s.p >= s.e || *s.p != '{') {
+		*why = mv_js_skip(&s) == 0 && mv_js_end(&s) == 0 ?
+		    "not a JSON object" : "invalid JSON";
 		return 0;
 	}
-	/* The top level by hand, to note where the members we need are. */
-	s.p++;
-	s.depth = 1;
-	skip_ws(&s);
-	if (s.p < s.end && *s.p == '}')
-		s.p++;
-	else for (;;) {
-		esc = 0;
-		key = s.p + 1;      /* the key's first byte, after its quote */
-		if (s.p >= s.end || *s.p != '"' || !scan_string(&s, &esc))
-			goto bad;
-		klen = (size_t)(s.p - 1 - key);
-		skip_ws(&s);
-		if (s.p >= s.end || *s.p++ != ':')
-			goto bad;
-		skip_ws(&s);
+	mv_js_obj_begin(&s);
+	while ((r = mv_js_obj_next(&s, &first, &key, &klen)) == 1) {
 		val = s.p;
-		if (!scan_value(&s))
+		esc = 0;
+		if (val < s.e && *val == '"') {
+			const char *t;
+			size_t n;
+
+			if (mv_js_str(&s, &t, &n, &esc) < 0)
+				goto bad;
+		} else if (mv_js_skip(&s) < 0)
 			goto bad;
+		if (klen == (size_t)-1) {
+			slow = 1;   /* an escaped key may spell one of ours */
+			continue;
+		}
 		for (k = 0; k < 5; k++)
 			if (klens[k] == klen && !memcmp(key, keys[k], klen))
 				break;
-		if (esc)
-			slow = 1;   /* an escaped key may spell one of ours */
 		if (k < 5 && !m[k].v) {
-			const unsigned char *e = s.p;
-
-			while (e > val && (e[-1] == ' ' || e[-1] == '\t' ||
-			    e[-1] == '\n' || e[-1] == '\r'))
-				e--;
 			m[k].v = val;
-			m[k].n = (size_t)(e - val);
+			m[k].n = (size_t)(s.p - val);
 			if (*val == '"') {
 				m[k].v++;
 				m[k].n -= 2;
-				if (memchr(m[k].v, '\\', m[k].n))
-					m[k].esc = slow = 1;
+				m[k].str = 1;
+				if (esc)
+					slow = 1;
 			}
 		}
-		if (s.p >= s.end)
-			goto bad;
-		if (*s.p == '}') {
-			s.p++;
-			break;
-		}
-		if (*s.p++ != ',')
-			goto bad;
-		skip_ws(&s);
 	}
-	skip_ws(&s);
-	if (s.p != s.end)
+	if (r < 0 || mv_js_end(&s) < 0)
 		goto bad;
 
 	if (slow) {
@@ -426,14 +162,13 @@ mv_event_peek(const char *line, size_t len, char *type, const char **why)
 		cJSON_Delete(ev);
 		return *why == NULL;
 	}
-#define IS_STR(i) (m[i].v && m[i].v[-1] == '"')
-	if (!IS_STR(0) || m[0].n != 3 || memcmp(m[0].v, "1.0", 3) != 0)
+	if (!m[0].str || m[0].n != 3 || memcmp(m[0].v, "1.0", 3) != 0)
 		*why = "specversion is not \"1.0\"";
-	else if (!IS_STR(1) || !m[1].n)
+	else if (!m[1].str || !m[1].n)
 		*why = "missing id";
-	else if (!IS_STR(2) || !m[2].n)
+	else if (!m[2].str || !m[2].n)
 		*why = "missing source";
-	else if (!IS_STR(3) || !m[3].n)
+	else if (!m[3].str || !m[3].n)
 		*why = "missing type";
 	else if (m[4].v && *m[4].v != '{' && !(m[4].n == 4 && !memcmp(m[4].v, "null", 4)))
 		*why = "data is not an object";
@@ -445,7 +180,6 @@ mv_event_peek(const char *line, size_t len, char *type, const char **why)
 		*why = NULL;
 		return 1;
 	}
-#undef IS_STR
 	return 0;
 bad:
 	*why = "invalid JSON";

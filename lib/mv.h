@@ -223,6 +223,66 @@ int mv_event_emit(const cJSON *ev, int flush);
 /* mv_event_new + mv_event_emit(…, 1) + delete; data consumed. */
 int mv_emit(const char *type, const char *subject, cJSON *data);
 
+/* ---- scan.c: the JSON pull scanner (no tree, no allocation) --------- */
+
+/*
+ * A cursor over borrowed bytes [p, e): the text must outlive it, and
+ * every pointer it hands out points into that text. Each reader skips
+ * white space first, validates what it passes (RFC 8259: number grammar,
+ * escapes, \u surrogates that pair, no raw control bytes, at most
+ * MV_JS_DEPTH open containers) and returns 0, or -1 with a static reason
+ * in err ("invalid JSON", "invalid JSON (truncated)", "invalid JSON
+ * (unterminated string)", "invalid JSON (nested too deeply)"); the first
+ * failure's reason stays. No BOM is accepted.
+ */
+struct mv_js {
+	const char *p, *e;      /* next byte, end */
+	const char *err;        /* static reason of the first failure, or NULL */
+	int depth;              /* containers opened by *_begin, not yet closed */
+	int flags;              /* MV_JS_* */
+};
+#define MV_JS_DEPTH 512
+/* Also refuse string bytes that are not UTF-8 (overlong forms, encoded
+ * surrogates, above U+10FFFF, cut). Without it they pass, as in cJSON. */
+#define MV_JS_UTF8 1
+
+void mv_js_init(struct mv_js *s, const char *p, size_t len, int flags);
+/* Set err (unless set) to why, a static string; returns -1. */
+int mv_js_fail(struct mv_js *s, const char *why);
+void mv_js_ws(struct mv_js *s);
+/* A string: *start and *len the raw bytes between the quotes (borrowed),
+ * *esc whether they hold escapes (then mv_js_decode them). */
+int mv_js_str(struct mv_js *s, const char **start, size_t *len, int *esc);
+/* Unescape raw string bytes from mv_js_str: malloc'd, NUL-terminated
+ * (a decoded \u0000 ends it early). */
+char *mv_js_decode(const char *p, size_t n, int esc);
+/* A number; its value into *v unless v is NULL. */
+int mv_js_num(struct mv_js *s, double *v);
+/* true, false or null. */
+int mv_js_literal(struct mv_js *s);
+/*
+ * Containers: *_begin consumes the bracket (first = 1 before the loop);
+ * *_next returns 1 when an element follows, 0 after the closing bracket,
+ * -1 on an error. mv_js_obj_next also reads the member's key (*key and
+ * *klen raw, borrowed; *klen is (size_t)-1 if the key holds escapes, so
+ * it matches no name) and its colon.
+ */
+int mv_js_obj_begin(struct mv_js *s);
+int mv_js_obj_next(struct mv_js *s, int *first, const char **key, size_t *klen);
+int mv_js_arr_begin(struct mv_js *s);
+int mv_js_arr_next(struct mv_js *s, int *first);
+/* 1 if the key from mv_js_obj_next is want. Inline: with a literal want
+ * the length is known at compile time, and readers test every key. */
+static inline int
+mv_js_key_is(const char *k, size_t n, const char *want)
+{
+	return __builtin_strlen(want) == n && __builtin_memcmp(k, want, n) == 0;
+}
+/* Skip one value of any kind, validating it; s->p ends right after it. */
+int mv_js_skip(struct mv_js *s);
+/* 0 if only white space is left, else -1 ("invalid JSON"). */
+int mv_js_end(struct mv_js *s);
+
 /* ---- time.c: clock and RFC 3339 -------------------------------------- */
 
 /* Now, or $MV_NOW (RFC 3339 or seconds since the epoch) for tests. */
