@@ -13,9 +13,9 @@
 #include "mv.h"
 
 /*
- * Design. Profiles are read with a small validating JSON scanner rather
- * than cJSON: the index needs a dozen members out of documents of tens of
- * kilobytes, and building a tree of every credit and release date made a
+ * Design. Profiles are read with libmv's validating pull scanner
+ * (scan.c) rather than cJSON: the index needs a dozen members out of
+ * documents of tens of kilobytes, and building a tree of every credit and release date made a
  * full rebuild of 10,000 movies and 50,000 people take over a second.
  *
  * Every record is a node in a hash map by id. A person's movie list is
@@ -31,7 +31,6 @@
  */
 
 #define PROFILE_MAX (16 * 1024 * 1024)
-#define DEPTH_MAX 256
 #define SRC_PERSON 1
 #define SRC_MOVIE 2
 
@@ -114,456 +113,45 @@ id_ok(const char *s, char kind)
 	return mv_id_valid(s, kind) && strlen(s) <= 20;
 }
 
-/* ---- the scanner ---------------------------------------------------- */
+/* ---- reading values ------------------------------------------------- */
 
-struct js {
-	const char *p, *e;
-	const char *err;       /* static reason once something failed */
-	int depth;
-};
-
-static void
-ws(struct js *s)
-{
-	while (s->p < s->e && (*s->p == ' ' || *s->p == '\n' || *s->p == '\t' ||
-	    *s->p == '\r'))
-		s->p++;
-}
-
-static int
-fail(struct js *s, const char *why)
-{
-	if (!s->err)
-		s->err = why;
-	return -1;
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/*
- * A string token at s->p: validated and skipped. *start and *len get the
- * raw text between the quotes, *esc whether it holds escapes. 0 or -1.
- */
-static int
-str_tok(struct js *s, const char **start, size_t *len, int *esc)
-{
-	const char *p = s->p;
-
-	if (p >= s->e || *p != '"')
-		return fail(s, "invalid JSON");
-	p++;
-	*start = p;
-	*esc = 0;
-	for (;;) {
-		if (p >= s->e)
-			return fail(s, "invalid JSON");
-		unsigned char c = (unsigned char)*p;
-		if (c == '"')
-			break;
-		if (c < 0x20)
-			return fail(s, "invalid JSON");
-		if (c == '\\') {
-			*esc = 1;
-			if (++p >= s->e)
-				return fail(s, "invalid JSON");
-			switch (*p) {
-			case '"': case '\\': case '/': case 'b': case 'f':
-			case 'n': case 'r': case 't':
-				p++;
-				break;
-			case 'u':
-				if (s->e - p < 5 || hexval(p[1]) < 0 || hexval(p[2]) < 0 ||
-				    hexval(p[3]) < 0 || hexval(p[4]) < 0)
-					return fail(s, "invalid JSON");
-				p += 5;
-				break;
-			default:
-				return fail(s, "invalid JSON");
-			}
-			continue;
-		}
-		p++;
-	}
-	*len = (size_t)(p - *start);
-	s->p = p + 1;
-	return 0;
-}
-
-static void
-utf8(struct mv_buf *b, unsigned long c)
-{
-	char o[4];
-	size_t n;
-
-	if (c < 0x80) {
-		o[0] = (char)c;
-		n = 1;
-	} else if (c < 0x800) {
-		o[0] = (char)(0xc0 | c >> 6);
-		o[1] = (char)(0x80 | (c & 0x3f));
-		n = 2;
-	} else if (c < 0x10000) {
-		o[0] = (char)(0xe0 | c >> 12);
-		o[1] = (char)(0x80 | (c >> 6 & 0x3f));
-		o[2] = (char)(0x80 | (c & 0x3f));
-		n = 3;
-	} else {
-		o[0] = (char)(0xf0 | c >> 18);
-		o[1] = (char)(0x80 | (c >> 12 & 0x3f));
-		o[2] = (char)(0x80 | (c >> 6 & 0x3f));
-		o[3] = (char)(0x80 | (c & 0x3f));
-		n = 4;
-	}
-	mv_buf_add(b, o, n);
-}
-
-static unsigned long
-hex4(const char *p)
-{
-	return (unsigned long)(hexval(p[0]) << 12 | hexval(p[1]) << 8 |
-	    hexval(p[2]) << 4 | hexval(p[3]));
-}
-
-/* Decode a validated raw string: malloc'd, NUL-terminated. A lone
- * surrogate becomes U+FFFD; a decoded NUL ends the string early. */
-static char *
-decode(const char *p, size_t n, int esc)
-{
-	struct mv_buf b = {0};
-	const char *e = p + n;
-
-	if (!esc)
-		return mv_xstrndup(p, n);
-	while (p < e) {
-		const char *bs = memchr(p, '\\', (size_t)(e - p));
-
-		if (!bs) {
-			mv_buf_add(&b, p, (size_t)(e - p));
-			break;
-		}
-		mv_buf_add(&b, p, (size_t)(bs - p));
-		p = bs + 1;
-		switch (*p++) {
-		case 'b': mv_buf_add(&b, "\b", 1); break;
-		case 'f': mv_buf_add(&b, "\f", 1); break;
-		case 'n': mv_buf_add(&b, "\n", 1); break;
-		case 'r': mv_buf_add(&b, "\r", 1); break;
-		case 't': mv_buf_add(&b, "\t", 1); break;
-		case 'u': {
-			unsigned long c = hex4(p), lo;
-
-			p += 4;
-			if (c >= 0xd800 && c < 0xdc00 && e - p >= 6 && p[0] == '\\' &&
-			    p[1] == 'u' && (lo = hex4(p + 2)) >= 0xdc00 && lo < 0xe000) {
-				c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
-				p += 6;
-			} else if (c >= 0xd800 && c < 0xe000)
-				c = 0xfffd;
-			utf8(&b, c);
-			break;
-		}
-		default: mv_buf_add(&b, p - 1, 1); break;
-		}
-	}
-	if (!b.buf)
-		return mv_xstrdup("");
-	return b.buf;
-}
-
-static int
-num_tok(struct js *s, double *v)
-{
-	const char *p = s->p, *start = p;
-
-	if (p < s->e && *p == '-')
-		p++;
-	if (p >= s->e || *p < '0' || *p > '9')
-		return fail(s, "invalid JSON");
-	if (*p == '0')
-		p++;
-	else
-		while (p < s->e && *p >= '0' && *p <= '9')
-			p++;
-	if (p < s->e && *p == '.') {
-		p++;
-		if (p >= s->e || *p < '0' || *p > '9')
-			return fail(s, "invalid JSON");
-		while (p < s->e && *p >= '0' && *p <= '9')
-			p++;
-	}
-	if (p < s->e && (*p == 'e' || *p == 'E')) {
-		p++;
-		if (p < s->e && (*p == '+' || *p == '-'))
-			p++;
-		if (p >= s->e || *p < '0' || *p > '9')
-			return fail(s, "invalid JSON");
-		while (p < s->e && *p >= '0' && *p <= '9')
-			p++;
-	}
-	if (v) {
-		char tmp[64];
-		size_t n = (size_t)(p - start);
-
-		if (n >= sizeof tmp)
-			n = sizeof tmp - 1;
-		memcpy(tmp, start, n);
-		tmp[n] = '\0';
-		*v = strtod(tmp, NULL);
-	}
-	s->p = p;
-	return 0;
-}
-
-/* Object and array walking: *_begin consumes the bracket; *_next returns
- * 1 when an element follows (for objects, its key is read and the colon
- * consumed), 0 at the closing bracket, -1 on an error. */
-static int
-obj_begin(struct js *s)
-{
-	ws(s);
-	if (s->p >= s->e || *s->p != '{')
-		return fail(s, "invalid JSON");
-	if (++s->depth > DEPTH_MAX)
-		return fail(s, "invalid JSON: nested too deep");
-	s->p++;
-	return 0;
-}
-
-static int
-arr_begin(struct js *s)
-{
-	ws(s);
-	if (s->p >= s->e || *s->p != '[')
-		return fail(s, "invalid JSON");
-	if (++s->depth > DEPTH_MAX)
-		return fail(s, "invalid JSON: nested too deep");
-	s->p++;
-	return 0;
-}
-
-/* first: no element read yet in this container. */
-static int
-elem_next(struct js *s, int *first, char close)
-{
-	ws(s);
-	if (s->p < s->e && *s->p == close) {
-		s->p++;
-		s->depth--;
-		return 0;
-	}
-	if (!*first) {
-		if (s->p >= s->e || *s->p != ',')
-			return fail(s, "invalid JSON");
-		s->p++;
-		ws(s);
-	}
-	*first = 0;
-	return 1;
-}
-
-static int
-obj_next(struct js *s, int *first, const char **key, size_t *klen)
-{
-	int r = elem_next(s, first, '}'), esc;
-
-	if (r <= 0)
-		return r;
-	if (str_tok(s, key, klen, &esc) < 0)
-		return -1;
-	if (esc)
-		*klen = (size_t)-1; /* an escaped key never names a member we read */
-	ws(s);
-	if (s->p >= s->e || *s->p != ':')
-		return fail(s, "invalid JSON");
-	s->p++;
-	ws(s);
-	return 1;
-}
-
-static int
-arr_next(struct js *s, int *first)
-{
-	return elem_next(s, first, ']');
-}
-
-static int
-key_is(const char *k, size_t n, const char *want)
-{
-	return n == strlen(want) && memcmp(k, want, n) == 0;
-}
-
-/*
- * Skip any value, validating it. Iterative, one tight loop over the
- * bytes: most of a profile (overview, release dates, videos) is skipped,
- * so this is where a rebuild spends its time.
- */
-static int
-skip(struct js *s)
-{
-	char stk[DEPTH_MAX];
-	int d = 0;
-	const char *p, *e = s->e;
-
-	ws(s);
-	p = s->p;
-value:
-	while (p < e && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r'))
-		p++;
-	if (p >= e)
-		goto bad;
-	switch (*p) {
-	case '{':
-	case '[':
-		if (d + s->depth >= DEPTH_MAX) {
-			s->p = p;
-			return fail(s, "invalid JSON: nested too deep");
-		}
-		stk[d++] = *p == '{' ? '}' : ']';
-		p++;
-		while (p < e && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r'))
-			p++;
-		if (p < e && *p == stk[d - 1]) {
-			p++;
-			d--;
-			goto after;
-		}
-		if (stk[d - 1] == '}')
-			goto key;
-		goto value;
-	case '"':
-		for (p++;; p++) {
-			if (p >= e)
-				goto bad;
-			unsigned char c = (unsigned char)*p;
-			if (c == '"')
-				break;
-			if (c < 0x20)
-				goto bad;
-			if (c == '\\') {
-				p++;
-				if (p >= e)
-					goto bad;
-				if (*p == 'u') {
-					if (e - p < 5 || hexval(p[1]) < 0 || hexval(p[2]) < 0 ||
-					    hexval(p[3]) < 0 || hexval(p[4]) < 0)
-						goto bad;
-					p += 4;
-				} else if (!strchr("\"\\/bfnrt", *p) || !*p)
-					goto bad;
-			}
-		}
-		p++;
-		break;
-	case 't':
-	case 'f':
-	case 'n': {
-		const char *w = *p == 't' ? "true" : *p == 'f' ? "false" : "null";
-		size_t n = strlen(w);
-
-		if ((size_t)(e - p) < n || memcmp(p, w, n) != 0)
-			goto bad;
-		p += n;
-		break;
-	}
-	default:
-		s->p = p;
-		if (num_tok(s, NULL) < 0)
-			return -1;
-		p = s->p;
-		break;
-	}
-after:
-	if (d == 0) {
-		s->p = p;
-		return 0;
-	}
-	while (p < e && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r'))
-		p++;
-	if (p >= e)
-		goto bad;
-	if (*p == ',') {
-		p++;
-		if (stk[d - 1] == '}')
-			goto key;
-		goto value;
-	}
-	if (*p == stk[d - 1]) {
-		p++;
-		d--;
-		goto after;
-	}
-	goto bad;
-key:
-	while (p < e && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r'))
-		p++;
-	{
-		const char *t;
-		size_t n;
-		int esc;
-
-		s->p = p;
-		if (str_tok(s, &t, &n, &esc) < 0)
-			return -1;
-		p = s->p;
-	}
-	while (p < e && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r'))
-		p++;
-	if (p >= e || *p != ':')
-		goto bad;
-	p++;
-	goto value;
-bad:
-	s->p = p;
-	return fail(s, "invalid JSON");
-}
-
-/* Typed readers: a value of another type is skipped and leaves the
+/* Typed readers over the scanner (scan.c): a value of another type is skipped and leaves the
  * output unset (NULL / 0), so the caller decides if that is an error. */
 static int
-get_str(struct js *s, char **out)
+get_str(struct mv_js *s, char **out)
 {
 	const char *t;
 	size_t n;
 	int esc;
 
-	ws(s);
+	mv_js_ws(s);
 	if (s->p < s->e && *s->p == '"') {
-		if (str_tok(s, &t, &n, &esc) < 0)
+		if (mv_js_str(s, &t, &n, &esc) < 0)
 			return -1;
 		free(*out);
-		*out = decode(t, n, esc);
+		*out = mv_js_decode(t, n, esc);
 		return 0;
 	}
-	return skip(s);
+	return mv_js_skip(s);
 }
 
 /* A number; *isnum says whether it was one (null and others: 0). */
 static int
-get_num(struct js *s, double *v, int *isnum)
+get_num(struct mv_js *s, double *v, int *isnum)
 {
-	ws(s);
+	mv_js_ws(s);
 	*isnum = 0;
 	if (s->p < s->e && (*s->p == '-' || (*s->p >= '0' && *s->p <= '9'))) {
 		*isnum = 1;
-		return num_tok(s, v);
+		return mv_js_num(s, v);
 	}
-	return skip(s);
+	return mv_js_skip(s);
 }
 
 static int
-is_null(struct js *s)
+is_null(struct mv_js *s)
 {
-	ws(s);
+	mv_js_ws(s);
 	return s->p < s->e && *s->p == 'n';
 }
 
@@ -978,7 +566,7 @@ ext_add(struct prof *p, char *key)
 
 /* externalIds: every member becomes "source:value"; tmdb also kept. */
 static int
-scan_ext(struct js *s, struct prof *p)
+scan_ext(struct mv_js *s, struct prof *p)
 {
 	const char *k, *t;
 	size_t n, tn;
@@ -986,24 +574,24 @@ scan_ext(struct js *s, struct prof *p)
 	double v;
 
 	if (is_null(s))
-		return skip(s);
-	if (obj_begin(s) < 0)
+		return mv_js_skip(s);
+	if (mv_js_obj_begin(s) < 0)
 		return -1;
-	while ((r = obj_next(s, &first, &k, &n)) == 1) {
+	while ((r = mv_js_obj_next(s, &first, &k, &n)) == 1) {
 		char src[32];
 
 		if (n == (size_t)-1 || n == 0 || n >= sizeof src) {
-			if (skip(s) < 0)
+			if (mv_js_skip(s) < 0)
 				return -1;
 			continue;
 		}
 		memcpy(src, k, n);
 		src[n] = '\0';
-		ws(s);
+		mv_js_ws(s);
 		if (s->p < s->e && *s->p == '"') {
-			if (str_tok(s, &t, &tn, &esc) < 0)
+			if (mv_js_str(s, &t, &tn, &esc) < 0)
 				return -1;
-			char *val = decode(t, tn, esc);
+			char *val = mv_js_decode(t, tn, esc);
 
 			if (*val && !strchr(val, '/'))
 				ext_add(p, mv_xasprintf("%s:%s", src, val));
@@ -1013,7 +601,7 @@ scan_ext(struct js *s, struct prof *p)
 			} else
 				free(val);
 		} else if (s->p < s->e && (*s->p == '-' || (*s->p >= '0' && *s->p <= '9'))) {
-			if (num_tok(s, &v) < 0)
+			if (mv_js_num(s, &v) < 0)
 				return -1;
 			if (v == floor(v) && v > 0 && v < 9007199254740992.0) {
 				ext_add(p, mv_xasprintf("%s:%lld", src, (long long)v));
@@ -1022,31 +610,31 @@ scan_ext(struct js *s, struct prof *p)
 					p->has_tmdb = 1;
 				}
 			}
-		} else if (skip(s) < 0)
+		} else if (mv_js_skip(s) < 0)
 			return -1;
 	}
 	return r;
 }
 
 static int
-scan_video(struct js *s, struct prof *p)
+scan_video(struct mv_js *s, struct prof *p)
 {
 	const char *k;
 	size_t n;
 	int first = 1, r;
 
-	ws(s);
+	mv_js_ws(s);
 	if (s->p >= s->e || *s->p != '{')
-		return skip(s);
-	if (obj_begin(s) < 0)
+		return mv_js_skip(s);
+	if (mv_js_obj_begin(s) < 0)
 		return -1;
-	while ((r = obj_next(s, &first, &k, &n)) == 1) {
-		if (key_is(k, n, "path"))
+	while ((r = mv_js_obj_next(s, &first, &k, &n)) == 1) {
+		if (mv_js_key_is(k, n, "path"))
 			r = get_str(s, &p->vpath);
-		else if (key_is(k, n, "addedAt"))
+		else if (mv_js_key_is(k, n, "addedAt"))
 			r = get_str(s, &p->vadded);
 		else
-			r = skip(s);
+			r = mv_js_skip(s);
 		if (r < 0)
 			return -1;
 	}
@@ -1060,7 +648,7 @@ scan_video(struct js *s, struct prof *p)
  * what it can use, and `mvctl check` judges the document.
  */
 static int
-scan_links(struct js *s, struct prof *p, const char *idkey, char role)
+scan_links(struct mv_js *s, struct prof *p, const char *idkey, char role)
 {
 	const char *k;
 	size_t n;
@@ -1068,36 +656,36 @@ scan_links(struct js *s, struct prof *p, const char *idkey, char role)
 	char want = idkey[0] == 'p' ? 'p' : 'm';
 
 	if (is_null(s))
-		return skip(s);
-	ws(s);
+		return mv_js_skip(s);
+	mv_js_ws(s);
 	if (s->p >= s->e || *s->p != '[')
-		return skip(s);
-	if (arr_begin(s) < 0)
+		return mv_js_skip(s);
+	if (mv_js_arr_begin(s) < 0)
 		return -1;
-	while ((r = arr_next(s, &first)) == 1) {
+	while ((r = mv_js_arr_next(s, &first)) == 1) {
 		char *who = NULL, *ch = NULL, *job = NULL, *rl = NULL;
 		int f2 = 1;
 		char myrole = role;
 
-		ws(s);
+		mv_js_ws(s);
 		if (s->p >= s->e || *s->p != '{') {
-			if (skip(s) < 0)
+			if (mv_js_skip(s) < 0)
 				return -1;
 			continue;
 		}
-		if (obj_begin(s) < 0)
+		if (mv_js_obj_begin(s) < 0)
 			return -1;
-		while ((r = obj_next(s, &f2, &k, &n)) == 1) {
-			if (key_is(k, n, idkey))
+		while ((r = mv_js_obj_next(s, &f2, &k, &n)) == 1) {
+			if (mv_js_key_is(k, n, idkey))
 				r = get_str(s, &who);
-			else if (key_is(k, n, "character"))
+			else if (mv_js_key_is(k, n, "character"))
 				r = get_str(s, &ch);
-			else if (key_is(k, n, "job"))
+			else if (mv_js_key_is(k, n, "job"))
 				r = get_str(s, &job);
-			else if (!role && key_is(k, n, "role"))
+			else if (!role && mv_js_key_is(k, n, "role"))
 				r = get_str(s, &rl);
 			else
-				r = skip(s);
+				r = mv_js_skip(s);
 			if (r < 0)
 				break;
 		}
@@ -1125,24 +713,24 @@ scan_links(struct js *s, struct prof *p, const char *idkey, char role)
 }
 
 static int
-scan_credits(struct js *s, struct prof *p)
+scan_credits(struct mv_js *s, struct prof *p)
 {
 	const char *k;
 	size_t n;
 	int first = 1, r;
 
-	ws(s);
+	mv_js_ws(s);
 	if (s->p >= s->e || *s->p != '{')
-		return skip(s);
-	if (obj_begin(s) < 0)
+		return mv_js_skip(s);
+	if (mv_js_obj_begin(s) < 0)
 		return -1;
-	while ((r = obj_next(s, &first, &k, &n)) == 1) {
-		if (key_is(k, n, "cast"))
+	while ((r = mv_js_obj_next(s, &first, &k, &n)) == 1) {
+		if (mv_js_key_is(k, n, "cast"))
 			r = scan_links(s, p, "person", 'c');
-		else if (key_is(k, n, "crew"))
+		else if (mv_js_key_is(k, n, "crew"))
 			r = scan_links(s, p, "person", 'w');
 		else
-			r = skip(s);
+			r = mv_js_skip(s);
 		if (r < 0)
 			return -1;
 	}
@@ -1151,50 +739,62 @@ scan_credits(struct js *s, struct prof *p)
 
 /* Scan a whole profile of kind 'm' or 'p'. 0, or -1 with s->err set. */
 static int
-scan_profile(struct js *s, struct prof *p, char kind)
+scan_profile(struct mv_js *s, struct prof *p, char kind)
 {
 	const char *k;
 	size_t n;
 	int first = 1, r, isnum;
 
-	if (obj_begin(s) < 0)
-		return fail(s, "invalid JSON: not an object");
-	while ((r = obj_next(s, &first, &k, &n)) == 1) {
-		if (key_is(k, n, "schemaVersion")) {
+	if (mv_js_obj_begin(s) < 0)
+		return mv_js_fail(s, "invalid JSON: not an object");
+	while ((r = mv_js_obj_next(s, &first, &k, &n)) == 1) {
+		if (mv_js_key_is(k, n, "schemaVersion")) {
 			r = get_num(s, &p->schema, &isnum);
 			p->has_schema = isnum;
-		} else if (key_is(k, n, "id"))
+		} else if (mv_js_key_is(k, n, "id"))
 			r = get_str(s, &p->id);
-		else if (key_is(k, n, kind == 'm' ? "title" : "name"))
+		else if (mv_js_key_is(k, n, kind == 'm' ? "title" : "name"))
 			r = get_str(s, &p->name);
-		else if (key_is(k, n, "level"))
+		else if (mv_js_key_is(k, n, "level"))
 			r = get_str(s, &p->level);
-		else if (kind == 'm' && key_is(k, n, "status"))
+		else if (kind == 'm' && mv_js_key_is(k, n, "status"))
 			r = get_str(s, &p->status);
-		else if (key_is(k, n, "createdAt"))
+		else if (mv_js_key_is(k, n, "createdAt"))
 			r = get_str(s, &p->created);
-		else if (kind == 'm' && key_is(k, n, "year")) {
+		else if (kind == 'm' && mv_js_key_is(k, n, "year")) {
 			p->year_null = is_null(s);
 			r = get_num(s, &p->year, &p->has_year);
-		} else if (key_is(k, n, "externalIds"))
+		} else if (mv_js_key_is(k, n, "externalIds"))
 			r = scan_ext(s, p);
-		else if (kind == 'm' && key_is(k, n, "video"))
+		else if (kind == 'm' && mv_js_key_is(k, n, "video"))
 			r = scan_video(s, p);
-		else if (kind == 'm' && key_is(k, n, "credits"))
+		else if (kind == 'm' && mv_js_key_is(k, n, "credits"))
 			r = scan_credits(s, p);
-		else if (kind == 'p' && key_is(k, n, "movies"))
+		else if (kind == 'p' && mv_js_key_is(k, n, "movies"))
 			r = scan_links(s, p, "movie", 0);
 		else
-			r = skip(s);
+			r = mv_js_skip(s);
 		if (r < 0)
 			return -1;
 	}
 	if (r < 0)
 		return -1;
-	ws(s);
+	mv_js_ws(s);
 	if (s->p != s->e)
-		return fail(s, "invalid JSON: data after the document");
+		return mv_js_fail(s, "invalid JSON: data after the document");
 	return 0;
+}
+
+/* The index's words for a scanner's reason: how a document is broken
+ * in detail is mvctl check's business. */
+static const char *
+scan_why(const char *err)
+{
+	if (strncmp(err, "invalid JSON (", 14) != 0)
+		return err;     /* our own, from scan_profile */
+	if (strcmp(err, "invalid JSON (nested too deeply)") == 0)
+		return "invalid JSON: nested too deep";
+	return "invalid JSON";
 }
 
 /* What the index needs of a profile; NULL if fine, else a static reason. */
@@ -1242,7 +842,7 @@ prof_read(int dfd, const char *id, struct prof *p, const char **why)
 	char name[32];
 	size_t len = 0;
 	ssize_t got;
-	struct js s;
+	struct mv_js s;
 	int fd;
 
 	memset(p, 0, sizeof *p);
@@ -1293,9 +893,11 @@ prof_read(int dfd, const char *id, struct prof *p, const char **why)
 	}
 	close(fd);
 	if (!*why) {
-		s = (struct js){rbuf, rbuf + len, NULL, 0};
+		/* No MV_JS_UTF8: a profile cJSON wrote (and mvctl check
+		 * reads) may hold bytes that are not UTF-8; keep it. */
+		mv_js_init(&s, rbuf, len, 0);
 		if (scan_profile(&s, p, id[0]) < 0)
-			*why = s.err;
+			*why = scan_why(s.err);
 		else
 			*why = prof_check(p, id[0], id);
 	}

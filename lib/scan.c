@@ -72,10 +72,15 @@ static const signed char hexv[256] = {
 	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
 };  /* stored plus one, so that 0 means "not a digit" */
 
+/* White space: profiles are indented, a quarter of their bytes. */
+static const unsigned char wsp[256] = {
+	['\t'] = 1, ['\n'] = 1, ['\r'] = 1, [' '] = 1,
+};
+
 static inline int
 is_ws(unsigned char c)
 {
-	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
+	return wsp[c];
 }
 
 void
