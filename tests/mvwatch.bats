@@ -110,6 +110,27 @@ old_file() {
 	[ ! -s "$ERR" ]
 }
 
+@test "mvwatch: ready once its watches are set, while a backlog still waits to be read" {
+	# 600 events are far more than a pipe holds (64 KiB): reporting them
+	# blocks until the next stage reads, and readiness must not wait.
+	for i in $(seq 1 600); do old_file "$IN/Backlog.Film.$i.2001.mkv"; done
+	mkfifo "$BATS_TEST_TMPDIR/pipe"
+	exec {hold}<>"$BATS_TEST_TMPDIR/pipe"   # a reader that reads nothing yet
+	setsid mvwatch --settle 0 >"$BATS_TEST_TMPDIR/pipe" 2>"$ERR" {hold}>&- &
+	WPID=$!
+	wait_for_file "$READY" 10
+	# Now drain: every file once, and a file dropped after ready too.
+	old_file "$IN/After.Ready.2002.mkv"
+	cat <&$hold >"$OUT" &
+	drain=$!
+	wait_until 20 have_lines 601
+	kill "$drain"
+	exec {hold}>&-
+	[ "$(jq -r .data.path "$OUT" | sort -u | wc -l)" -eq 601 ]
+	[ "$(wc -l <"$OUT")" -eq 601 ]
+	grep -q After.Ready "$OUT"
+}
+
 @test "mvwatch: a file written then closed is reported once, with exact fields" {
 	start --settle 0
 	f=$IN/a.mkv

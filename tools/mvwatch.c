@@ -64,6 +64,7 @@ static int scan_errors;   /* errors in the scan in progress: then no sweep */
 
 static char *ready_path;  /* run/mvwatch.ready; owned */
 static int ready_written; /* 1: ready_path is ours to remove */
+static int watch_only;    /* 1: a scan sets watches and reports nothing */
 
 static int sigpipe[2] = {-1, -1}; /* self-pipe: the handler writes signo */
 
@@ -610,9 +611,11 @@ consider(const char *path, enum how how)
 		return;
 	key_of(&st, &k);
 	if ((s = seen_find(&k))) {
-		s->gen = gen;
+		s->gen = gen;   /* still here: the sweep after a scan keeps it */
 		return;
 	}
+	if (watch_only)
+		return;
 	if (settle_ns == 0 || (how == FROM_SCAN && age_ns(&st) >= (int64_t)settle_ns)) {
 		report(path, &st);
 		return;
@@ -780,6 +783,31 @@ full_scan(void)
 	return 0;
 }
 
+/*
+ * Set the watches, say we are ready, then report what the tree holds.
+ * Ready means that nothing dropped from now on can be missed, which is
+ * true once the watches are set. Reporting a large backlog takes as long
+ * as the next stage needs to read it (our writes block on a full pipe),
+ * and must not hold readiness back: a supervisor waiting for us would
+ * give up. A file landing between the two walks is seen by inotify or by
+ * the second walk, and the set of reported files keeps it to one event.
+ * Returns full_scan's result.
+ */
+static int
+watch_then_scan(void)
+{
+	int r;
+
+	watch_only = 1;
+	r = full_scan();
+	watch_only = 0;
+	if (r < 0)
+		return r;
+	if (state == WATCHING)
+		ready(1);
+	return full_scan();
+}
+
 /* ---- the root coming and going ----------------------------------------- */
 
 /* Write or remove run/mvwatch.ready, which holds our pid. */
@@ -850,14 +878,13 @@ try_return(void)
 	state = WATCHING;
 	root_dev = st.st_dev;
 	root_mount = is_mount(root, &st);
-	if (full_scan() < 0) {
+	mv_warnx("watching %s again", root);
+	if (watch_then_scan() < 0) {
 		if (state == WATCHING)
 			vanish(); /* unreadable now: keep polling */
 		return;
 	}
 	mv_out_flush();
-	mv_warnx("watching %s again", root);
-	ready(1);
 }
 
 /* ---- inotify events ---------------------------------------------------- */
@@ -1210,11 +1237,9 @@ main(int argc, char **argv)
 		fifo_open();
 	root_dev = st.st_dev;
 	root_mount = is_mount(root, &st);
-	if (full_scan() < 0 && state == WATCHING)
+	if (watch_then_scan() < 0 && state == WATCHING)
 		exit(MV_EX_NOINPUT); /* unreadable, and full_scan said why */
 	mv_out_flush();
-	if (state == WATCHING)
-		ready(1);
 
 	for (;;) {
 		uint64_t now = mv_mono_ns(), wake = UINT64_MAX;
