@@ -36,7 +36,6 @@ static const char USAGE[] =
 #define PROFILE_MAX (4 << 20)   /* as mv_movie_load */
 #define USAGE_MAX (256 << 20)
 #define HOOK_OUT_MAX (64 << 20)
-#define JS_DEPTH 64
 
 /* ---- the policy ------------------------------------------------------ */
 
@@ -159,10 +158,11 @@ usage_load(void)
 
 /*
  * A plan reads every profile, and cJSON builds a tree of all of it: far
- * too slow for 100,000 movies. This scanner checks the JSON syntax and
- * notes only what the plan needs: a few members, and the bytes of each
- * top-level member by the level it belongs to (mv_movie_field_level, the
- * one table). The downgrade itself loads and strips with libmv.
+ * too slow for 100,000 movies. libmv's pull scanner (scan.c) checks all
+ * of the JSON, and scan_profile notes only what the plan needs: a few
+ * members, and the bytes of each top-level member by the level it
+ * belongs to (mv_movie_field_level, the one table). The downgrade itself
+ * loads and strips with libmv.
  */
 struct movie {
 	char *id;               /* borrowed from the directory list */
@@ -180,140 +180,6 @@ struct movie {
 	double weight;          /* from the hook; 1 without one, 0 protects */
 	int cand;               /* a candidate of this run */
 };
-
-struct js {
-	const char *p, *end;
-	const char *err;        /* static reason once failed */
-};
-
-static int
-js_fail(struct js *s, const char *why)
-{
-	if (!s->err)
-		s->err = why;
-	return -1;
-}
-
-static void
-js_ws(struct js *s)
-{
-	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' ||
-	    *s->p == '\n' || *s->p == '\r'))
-		s->p++;
-}
-
-/* Skip a string at s->p (a '"'): the first quote preceded by an even
- * number of backslashes ends it. */
-static int
-js_string(struct js *s)
-{
-	const char *from = s->p + 1, *q, *b;
-
-	for (;;) {
-		q = memchr(from, '"', (size_t)(s->end - from));
-		if (!q)
-			return js_fail(s, "invalid JSON (unterminated string)");
-		for (b = q; b > s->p + 1 && b[-1] == '\\'; b--)
-			;
-		if ((q - b) % 2 == 0) {
-			s->p = q + 1;
-			return 0;
-		}
-		from = q + 1;
-	}
-}
-
-/*
- * Skip an object or array at s->p. Nested values are only checked for
- * balanced brackets and terminated strings: they are most of the bytes,
- * and a full check of every one would double the time of a plan. The
- * downgrade itself parses the whole profile (mv_movie_load) and skips
- * it, reported, if it is broken.
- */
-static int
-js_container(struct js *s, int depth)
-{
-	static const unsigned char special[256] = {
-		['"'] = 1, ['{'] = 1, ['}'] = 1, ['['] = 1, [']'] = 1,
-	};
-	char stack[JS_DEPTH];
-	const char *p = s->p, *end = s->end;
-	int d = 0;
-
-	(void)depth;
-	for (; p < end; p++) {
-		while (p < end && !special[(unsigned char)*p])
-			p++;
-		if (p >= end)
-			break;
-		switch (*p) {
-		case '"':
-			s->p = p;
-			if (js_string(s) < 0)
-				return -1;
-			p = s->p - 1;
-			break;
-		case '{':
-		case '[':
-			if (d == JS_DEPTH)
-				return js_fail(s, "invalid JSON (nested too deeply)");
-			stack[d++] = *p;
-			break;
-		default:
-			if (d == 0 || stack[--d] != (*p == '}' ? '{' : '['))
-				return js_fail(s, "invalid JSON (unbalanced brackets)");
-			if (d == 0) {
-				s->p = p + 1;
-				return 0;
-			}
-		}
-	}
-	return js_fail(s, "invalid JSON (truncated)");
-}
-
-static int
-js_value(struct js *s, int depth)
-{
-	const char *start;
-
-	js_ws(s);
-	if (s->p >= s->end)
-		return js_fail(s, "invalid JSON (truncated)");
-	switch (*s->p) {
-	case '"':
-		return js_string(s);
-	case '{':
-	case '[':
-		return js_container(s, depth);
-	case 't':
-	case 'f':
-	case 'n': {
-		const char *w = *s->p == 't' ? "true" : *s->p == 'f' ? "false" : "null";
-		size_t n = strlen(w);
-
-		if ((size_t)(s->end - s->p) < n || memcmp(s->p, w, n) != 0)
-			return js_fail(s, "invalid JSON");
-		s->p += n;
-		return 0;
-	}
-	default: {
-		int digits = 0;
-
-		start = s->p;
-		for (; s->p < s->end; s->p++) {
-			char ch = *s->p;
-
-			if (ch >= '0' && ch <= '9')
-				digits++;
-			else if (ch != '-' && ch != '+' && ch != '.' && ch != 'e' && ch != 'E')
-				break;
-		}
-		if (!digits || (*start != '-' && (*start < '0' || *start > '9')))
-			return js_fail(s, "invalid JSON");
-		return 0;
-	}
-	}
-}
 
 /*
  * mv_movie_field_level, remembered per thread: profiles repeat the same
@@ -357,84 +223,68 @@ raw_string(const char *v, const char *ve, char *buf, size_t n)
 static void
 scan_profile(struct movie *m, const char *buf, size_t len, enum mv_level target)
 {
-	struct js s = {buf, buf + len, NULL};
+	struct mv_js s;
 	long long above[MV_DEEP + 1] = {0};
 	char key[64], tmp[64];
-	const char *ks, *v, *ve, *images = NULL, *images_end = NULL;
-	int have_id = 0, have_level = 0, have_created = 0;
+	const char *k, *ks = NULL, *v, *ve, *images = NULL, *images_end = NULL;
+	size_t klen;
+	int have_id = 0, have_level = 0, have_created = 0, first = 1, r;
+	enum mv_level klevel = MV_MINIMAL;
 
-	js_ws(&s);
-	if (s.p >= s.end || *s.p != '{') {
+	mv_js_init(&s, buf, len, 0);
+	mv_js_ws(&s);
+	if (s.p >= s.e || *s.p != '{') {
 		m->bad = "not a JSON object";
 		return;
 	}
-	s.p++;
-	js_ws(&s);
-	if (s.p < s.end && *s.p == '}')
-		s.p++;
-	else
-		for (;;) {
-			ks = s.p;
-			if (s.p >= s.end || *s.p != '"' || js_string(&s) < 0) {
-				js_fail(&s, "invalid JSON (expected a member name)");
-				break;
-			}
-			if (raw_string(ks, s.p, key, sizeof key) < 0)
-				key[0] = '\0';
-			js_ws(&s);
-			if (s.p >= s.end || *s.p != ':') {
-				js_fail(&s, "invalid JSON (expected ':')");
-				break;
-			}
-			s.p++;
-			js_ws(&s);
-			v = s.p;
-			if (js_value(&s, 1) < 0)
-				break;
-			ve = s.p;
-			js_ws(&s);
-			if (s.p < s.end && *s.p == ',') {
-				s.p++;
-				js_ws(&s);
-			} else if (s.p >= s.end || *s.p != '}') {
-				js_fail(&s, "invalid JSON (expected ',')");
-				break;
-			}
-			/* The member, its separator and the blanks up to the next
-			 * one: what removing it takes off the file. */
-			if (key[0])
-				above[field_level(key)] += s.p - ks;
-			if (!strcmp(key, "id")) {
-				have_id = raw_string(v, ve, tmp, sizeof tmp) == 0 &&
-				    !strcmp(tmp, m->id);
-			} else if (!strcmp(key, "level")) {
-				have_level = raw_string(v, ve, tmp, sizeof tmp) == 0 &&
-				    (m->level = mv_level_parse(tmp)) != MV_LEVEL_BAD;
-			} else if (!strcmp(key, "createdAt")) {
-				have_created = raw_string(v, ve, tmp, sizeof tmp) == 0 &&
-				    mv_time_parse(tmp, &m->created) == 0;
-			} else if (!strcmp(key, "title") && !m->title) {
-				cJSON *t = cJSON_ParseWithLength(v, (size_t)(ve - v));
-
-				if (cJSON_IsString(t) && *t->valuestring)
-					m->title = mv_xstrdup(t->valuestring);
-				cJSON_Delete(t);
-			} else if (!strcmp(key, "year")) {
-				m->year = *v >= '0' && *v <= '9' ? atoi(v) : 0;
-			} else if (!strcmp(key, "images")) {
-				images = v;
-				images_end = ve;
-			}
-			if (*s.p == '}') {
-				s.p++;
-				break;
-			}
+	mv_js_obj_begin(&s);
+	for (;;) {
+		r = mv_js_obj_next(&s, &first, &k, &klen);
+		/* The previous member, its separator and the blanks up to
+		 * this one (or the brace): what removing it takes off. */
+		if (ks && r >= 0)
+			above[klevel] += (r ? k - 1 : s.p - 1) - ks;
+		if (r <= 0)
+			break;
+		ks = NULL;
+		if (klen == (size_t)-1 || klen >= sizeof key)
+			key[0] = '\0';
+		else {
+			memcpy(key, k, klen);
+			key[klen] = '\0';
 		}
-	if (!s.err) {
-		js_ws(&s);
-		if (s.p != s.end)
-			s.err = "invalid JSON (data after the object)";
+		v = s.p;
+		if (mv_js_skip(&s) < 0)
+			break;
+		ve = s.p;
+		if (key[0]) {
+			ks = k - 1;
+			klevel = field_level(key);
+		}
+		if (!strcmp(key, "id")) {
+			have_id = raw_string(v, ve, tmp, sizeof tmp) == 0 &&
+			    !strcmp(tmp, m->id);
+		} else if (!strcmp(key, "level")) {
+			have_level = raw_string(v, ve, tmp, sizeof tmp) == 0 &&
+			    (m->level = mv_level_parse(tmp)) != MV_LEVEL_BAD;
+		} else if (!strcmp(key, "createdAt")) {
+			have_created = raw_string(v, ve, tmp, sizeof tmp) == 0 &&
+			    mv_time_parse(tmp, &m->created) == 0;
+		} else if (!strcmp(key, "title") && !m->title) {
+			cJSON *t = cJSON_ParseWithLength(v, (size_t)(ve - v));
+
+			if (cJSON_IsString(t) && *t->valuestring)
+				m->title = mv_xstrdup(t->valuestring);
+			cJSON_Delete(t);
+		} else if (!strcmp(key, "year")) {
+			m->year = *v >= '0' && *v <= '9' ? atoi(v) : 0;
+		} else if (!strcmp(key, "images")) {
+			images = v;
+			images_end = ve;
+		}
 	}
+	if (!s.err && mv_js_end(&s) < 0)
+		s.err = "invalid JSON (data after the object)";
 	if (s.err)
 		m->bad = s.err;
 	else if (!have_id)
