@@ -140,7 +140,10 @@ prom_ok() {
 	echo x >"$MV_DATA/quarantine/odd.mkv"
 	echo '{}' >"$MV_DATA/quarantine/odd.mkv.why.json"
 	{
-		ev mv.file.added '{"path":"incoming/a.mkv","size":1,"dev":1,"ino":1,"mtime":1}' 2026-11-26T10:00:00Z
+		# As mvwatch has it: the absolute path in data, the data-relative
+		# one as subject, which is what mv.movie.created's path says.
+		ev mv.file.added "{\"path\":\"$MV_DATA/incoming/a.mkv\",\"size\":1,\"dev\":1,\"ino\":1,\"mtime\":1}" 2026-11-26T10:00:00Z |
+			jq -c '.subject = "incoming/a.mkv"'
 		ev mv.movie.created '{"id":"m7","path":"incoming/a.mkv","title":"A","year":2000}' 2026-11-26T10:00:01Z
 		ev mv.video.added '{"id":"m7","path":"assets/videos/A (2000).mkv","tmdb":1,"title":"A","year":2000}' 2026-11-26T10:00:07Z
 		ev mv.movie.enriched '{"id":"m1","level":"deep","from":"medium","durationMs":45000,"tmdbRequests":3,"tmdbRetries":1}'

@@ -716,7 +716,9 @@ handle(const cJSON *ev)
 		s = mv_json_str(data, "stage", "unknown");
 		count(stages, &nstages, MAX_STAGES, label_ok(s) ? s : "other", 1);
 	} else if (strcmp(type, "mv.file.added") == 0) {
-		if ((s = mv_json_str(data, "path", NULL)))
+		/* Keyed as mv.movie.created's path will name it: mvwatch's
+		 * subject is the data-relative path; its data.path is absolute. */
+		if ((s = mv_event_subject(ev)) || (s = mv_json_str(data, "path", NULL)))
 			inflight_add(s, t);
 	} else if (strcmp(type, "mv.movie.created") == 0) {
 		/* The file becomes a movie id: follow it under the id. */
