@@ -177,10 +177,30 @@ str_scan(struct mv_js *s, const unsigned char *p, int *esc)
 	int n;
 
 	for (p++;;) {
+		/* Four bytes a round while four are left: one bound check
+		 * instead of four, in the loop that sees most bytes. */
+		while (e - p >= 4) {
+			if (!plain[p[0]])
+				goto special;
+			if (!plain[p[1]]) {
+				p += 1;
+				goto special;
+			}
+			if (!plain[p[2]]) {
+				p += 2;
+				goto special;
+			}
+			if (!plain[p[3]]) {
+				p += 3;
+				goto special;
+			}
+			p += 4;
+		}
 		while (p < e && plain[*p])
 			p++;
 		if (p >= e)
 			goto cut;
+special:
 		c = *p;
 		if (c == '"')
 			return p + 1;
