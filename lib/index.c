@@ -157,16 +157,6 @@ is_null(struct mv_js *s)
 
 /* ---- nodes and maps ------------------------------------------------- */
 
-static uint64_t
-hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
-
 /* The number of a valid id ("m42" -> 42), or DIRECT_MAX if too large. */
 static size_t
 id_num(const char *id)
@@ -192,7 +182,7 @@ map_get(const struct map *m, const char *id)
 		return num < m->nbyn ? m->byn[num] : NULL;
 	if (!m->cap)
 		return NULL;
-	h = hash(id);
+	h = mv_hash(id);
 	for (i = h & (m->cap - 1); m->slot[i]; i = (i + 1) & (m->cap - 1))
 		if (m->h[i] == h && strcmp(m->slot[i]->id, id) == 0)
 			return m->slot[i];
@@ -233,7 +223,7 @@ map_put(struct map *m, struct node *n)
 		g.nbyn = m->nbyn;
 		*m = g;
 	}
-	h = hash(n->id);
+	h = mv_hash(n->id);
 	for (i = h & (m->cap - 1); m->slot[i]; i = (i + 1) & (m->cap - 1))
 		;
 	m->slot[i] = n;
@@ -292,7 +282,7 @@ strv_free(char **v, size_t n)
 static void
 refmap_add(struct refmap *m, const char *key, int delta)
 {
-	uint64_t h = hash(key);
+	uint64_t h = mv_hash(key);
 	size_t i;
 
 	if ((m->n + 1) * 2 > m->cap) {
@@ -1268,7 +1258,7 @@ sset_add(struct sset *s, const char *k)
 {
 	size_t i;
 
-	for (i = hash(k) & (s->cap - 1); s->slot[i]; i = (i + 1) & (s->cap - 1))
+	for (i = mv_hash(k) & (s->cap - 1); s->slot[i]; i = (i + 1) & (s->cap - 1))
 		if (strcmp(s->slot[i], k) == 0)
 			return 0;
 	s->slot[i] = k;
@@ -1823,7 +1813,7 @@ struct claimset {
 static void
 claimset_put(struct claimset *c, char *key, char *owner)
 {
-	uint64_t h = hash(key);
+	uint64_t h = mv_hash(key);
 	size_t i;
 
 	if ((c->n + 1) * 2 > c->cap) {
@@ -1853,7 +1843,7 @@ claimset_put(struct claimset *c, char *key, char *owner)
 static const char *
 claimset_get(const struct claimset *c, const char *key)
 {
-	uint64_t h = hash(key);
+	uint64_t h = mv_hash(key);
 	size_t i;
 
 	if (!c->cap)

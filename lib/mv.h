@@ -358,6 +358,12 @@ void mv_json_set(cJSON *o, const char *key, cJSON *v);
 /* Compact text of v: malloc'd. */
 char *mv_json_compact(const cJSON *v);
 
+/* ---- hash.c: one string hash ------------------------------------------ */
+
+/* FNV-1a, 64 bits, of the NUL-terminated s: for hash tables and for the
+ * TMDB cache's file names (so it must not change). */
+uint64_t mv_hash(const char *s);
+
 /* ---- level.c: metadata levels and statuses --------------------------- */
 
 enum mv_level { MV_MINIMAL, MV_BASIC, MV_MEDIUM, MV_DEEP, MV_LEVEL_BAD = -1 };

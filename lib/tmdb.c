@@ -343,13 +343,7 @@ sleep_ns(uint64_t ns)
 static void
 cache_key(const char *request, char out[17])
 {
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	for (const unsigned char *p = (const unsigned char *)request; *p; p++) {
-		h ^= *p;
-		h *= 0x100000001b3ull;
-	}
-	snprintf(out, 17, "%016llx", (unsigned long long)h);
+	snprintf(out, 17, "%016llx", (unsigned long long)mv_hash(request));
 }
 
 /* 1 if the n bytes at s are valid UTF-8 (no overlong forms, surrogates

@@ -65,23 +65,13 @@ struct use {
 static struct use *uses;  /* open addressing, capacity a power of two */
 static size_t ucap;
 
-static uint64_t
-hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
-
 /* The slot of id: its entry, or the empty slot where it would go. */
 static struct use *
 use_slot(const char *id)
 {
 	size_t i;
 
-	for (i = hash(id) & (ucap - 1); uses[i].id[0]; i = (i + 1) & (ucap - 1))
+	for (i = mv_hash(id) & (ucap - 1); uses[i].id[0]; i = (i + 1) & (ucap - 1))
 		if (strcmp(uses[i].id, id) == 0)
 			break;
 	return &uses[i];
@@ -628,7 +618,7 @@ hook_apply(struct movie **c, size_t n)
 		;
 	slot = mv_xcalloc(cap, sizeof *slot);
 	for (i = 0; i < n; i++) {
-		for (k = hash(c[i]->id) & (cap - 1); slot[k]; k = (k + 1) & (cap - 1))
+		for (k = mv_hash(c[i]->id) & (cap - 1); slot[k]; k = (k + 1) & (cap - 1))
 			;
 		slot[k] = i + 1;
 	}
@@ -657,7 +647,7 @@ hook_apply(struct movie **c, size_t n)
 		    wt->valuedouble < 0)
 			why = "no \"weight\" number >= 0";
 		else {
-			for (k = hash(id) & (cap - 1); slot[k] &&
+			for (k = mv_hash(id) & (cap - 1); slot[k] &&
 			    strcmp(c[slot[k] - 1]->id, id); k = (k + 1) & (cap - 1))
 				;
 			if (!slot[k])

@@ -52,16 +52,6 @@ static struct use *uses;      /* open addressing by id; id[0] == 0: empty */
 static size_t ucap, un;
 static long long pending_acc; /* accesses not yet in usage.json */
 
-static uint64_t
-hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
-
 static struct use *
 use_get(const char *id, int create)
 {
@@ -81,7 +71,7 @@ use_get(const char *id, int create)
 	}
 	if (!ucap)
 		return NULL;
-	for (i = hash(id) & (ucap - 1); uses[i].id[0]; i = (i + 1) & (ucap - 1))
+	for (i = mv_hash(id) & (ucap - 1); uses[i].id[0]; i = (i + 1) & (ucap - 1))
 		if (strcmp(uses[i].id, id) == 0)
 			return &uses[i];
 	if (!create)

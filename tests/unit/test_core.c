@@ -322,6 +322,16 @@ test_claims(void)
 }
 
 static void
+test_hash(void)
+{
+	/* The published FNV-1a 64 test vectors: cache file names depend on
+	 * these values staying the same. */
+	ok(mv_hash("") == 0xcbf29ce484222325ULL, "FNV-1a of \"\"");
+	ok(mv_hash("a") == 0xaf63dc4c8601ec8cULL, "FNV-1a of \"a\"");
+	ok(mv_hash("foobar") == 0x85944171f73967e8ULL, "FNV-1a of \"foobar\"");
+}
+
+static void
 test_levels(void)
 {
 	ok(mv_level_parse("light") == MV_BASIC, "light is basic");
@@ -362,6 +372,7 @@ main(int argc, char **argv)
 	test_time();
 	test_ids();
 	test_claims();
+	test_hash();
 	test_levels();
 	test_json();
 	{
