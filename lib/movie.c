@@ -73,55 +73,15 @@ matches(const char *s, const char *re)
 	return m;
 }
 
-/* 1 if the n characters at s are digits. */
-static int
-digits(const char *s, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
 /*
- * 1 if s is an RFC 3339 full-date with a real day ("1999-03-31"), or,
- * when times is set, also a date-time ("1999-03-31T00:00:00.000Z"):
- * what the schema's formats date and date-time accept. TMDB's dates are
- * copied only then, so a profile never holds one that fails its schema.
+ * 1 if s is a date the schema accepts ("1999-03-31"), or, when times is
+ * set, also a date-time: TMDB's dates are copied only then, so a profile
+ * never holds one that fails its schema.
  */
 static int
 date_ok(const char *s, int times)
 {
-	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int y, m, d;
-
-	if (!s || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' ||
-	    !digits(s + 8, 2))
-		return 0;
-	y = atoi(s);
-	m = atoi(s + 5);
-	d = atoi(s + 8);
-	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
-	    (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))))
-		return 0;
-	s += 10;
-	if (!*s)
-		return 1;
-	if (!times || (*s != 'T' && *s != 't') || !digits(s + 1, 2) || s[3] != ':' ||
-	    !digits(s + 4, 2) || s[6] != ':' || !digits(s + 7, 2) ||
-	    atoi(s + 1) > 23 || atoi(s + 4) > 59 || atoi(s + 7) > 60)
-		return 0;
-	s += 9;
-	if (*s == '.') {
-		if (!digits(++s, 1))
-			return 0;
-		while (*s >= '0' && *s <= '9')
-			s++;
-	}
-	if ((*s == 'Z' || *s == 'z') && !s[1])
-		return 1;
-	return (*s == '+' || *s == '-') && digits(s + 1, 2) && s[3] == ':' &&
-	    digits(s + 4, 2) && !s[6] && atoi(s + 1) <= 23 && atoi(s + 4) <= 59;
+	return s && (mv_format_ok("date", s) || (times && mv_format_ok("date-time", s)));
 }
 
 static cJSON *
@@ -841,11 +801,10 @@ apply_deep(cJSON *doc, const cJSON *tm)
 	    cJSON_GetObjectItemCaseSensitive(tm, "watch/providers"), "results"), reg);
 	wp = cJSON_CreateObject();
 	cJSON_AddStringToObject(wp, "region", reg);
-	/* An http(s) URI as the schema's format uri reads it, or none. */
+	/* An http(s) URI as the schema's format uri reads it, or none:
+	 * the web page links to it. */
 	link = mv_json_str(rr, "link", NULL);
-	if (!matches(link, "^https?://[A-Za-z0-9.-]+(:[0-9]+)?"
-	    "(/([-A-Za-z0-9._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*)?"
-	    "(#([-A-Za-z0-9._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*)?$"))
+	if (!matches(link, "^https?://") || !mv_format_ok("uri", link))
 		link = NULL;
 	cJSON_AddItemToObject(wp, "link", str_or_null(link));
 	cJSON_AddItemToObject(wp, "free", providers(rr, "free"));

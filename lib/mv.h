@@ -480,6 +480,11 @@ void mv_schema_err_print(void *ctx, const char *pointer, const char *keyword,
  * already current, -1 for an unknown version or kind (doc untouched).
  */
 int mv_schema_migrate(cJSON *doc, const char *kind, int *from);
+/* 1 if s conforms to the draft-07 format f as the validator checks it
+ * ("date-time", "date", "uri", "regex"); unknown formats pass, as
+ * draft-07 makes them advisory. Writers use it so that what they store
+ * never fails its schema. */
+int mv_format_ok(const char *f, const char *s);
 
 /* ---- config.c: the configuration file, overridden by the environment -- */
 

@@ -1537,9 +1537,8 @@ is_uri(const char *s)
 	return 1;
 }
 
-/* Check a format; unknown formats pass (draft-07 makes them advisory). */
-static int
-format_ok(const char *f, const char *s)
+int
+mv_format_ok(const char *f, const char *s)
 {
 	if (!strcmp(f, "date-time"))
 		return is_date_time(s);
@@ -1790,7 +1789,7 @@ v_string(struct vctx *v, const struct kw *K, const cJSON *x)
 			n += fail(v, "pattern", "does not match %s", k->valuestring);
 	}
 	if ((k = K->format) && cJSON_IsString(k) &&
-	    !format_ok(k->valuestring, x->valuestring))
+	    !mv_format_ok(k->valuestring, x->valuestring))
 		n += fail(v, "format", "is not a valid %s", k->valuestring);
 	return n;
 }
