@@ -110,7 +110,7 @@ struct mv_index {
 static int
 id_ok(const char *s, char kind)
 {
-	return mv_id_valid(s, kind) && strlen(s) <= 20;
+	return s && mv_id_valid(s, kind) && strlen(s) <= 20;
 }
 
 /* ---- reading values ------------------------------------------------- */

@@ -1468,7 +1468,6 @@ mv_title_fold(const char *s)
 				/* U.N.C.L.E. folds like UNCLE */
 				if (space && o)
 					out[o++] = ' ';
-				space = 0;
 				for (j = 0; j < a; j++)
 					if (s[i + j] != '.')
 						out[o++] = (char)lower((unsigned char)s[i + j]);

@@ -765,8 +765,7 @@ remove_dots(struct mv_buf *out, const char *p, size_t n)
 		else if (left >= 3 && !strncmp(p, "/./", 3))
 			p += 2;
 		else if (left == 2 && !strncmp(p, "/.", 2)) {
-			p += 1;
-			end = p + 1;   /* becomes "/" */
+			/* "/." becomes "/" and ends the path. */
 			mv_buf_adds(out, "/");
 			break;
 		} else if ((left >= 4 && !strncmp(p, "/../", 4)) ||

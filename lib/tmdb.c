@@ -795,7 +795,7 @@ cache_evict(void)
 		n++;
 	}
 	closedir(d);
-	if (total > T.cache_max) {
+	if (n > 0 && total > T.cache_max) {
 		qsort(e, n, sizeof *e, centry_cmp);
 		for (size_t i = 0; i < n && total > T.cache_max / 10 * 9; i++)
 			if (unlink(e[i].path) == 0 || errno == ENOENT)

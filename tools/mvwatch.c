@@ -253,17 +253,19 @@ pend_eq(const struct hnode *n, const void *key)
 	return p->k.dev == k->dev && p->k.ino == k->ino;
 }
 
+/* Take p out of the timer queue. The ends are compared, not inferred
+ * from NULL links, so a node that is not queued is left alone. */
 static void
 q_unlink(struct pend *p)
 {
-	if (p->prev)
-		p->prev->next = p->next;
-	else
+	if (p == qhead)
 		qhead = p->next;
-	if (p->next)
-		p->next->prev = p->prev;
-	else
+	else if (p->prev)
+		p->prev->next = p->next;
+	if (p == qtail)
 		qtail = p->prev;
+	else if (p->next)
+		p->next->prev = p->prev;
 	p->prev = p->next = NULL;
 }
 

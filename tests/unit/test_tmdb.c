@@ -573,7 +573,8 @@ test_peers(const char *top)
 		names[n++] = mv_xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, name_cmp);
+	if (n > 0)
+		qsort(names, n, sizeof *names, name_cmp);
 	ok(n >= 25, "%s holds the real bodies (%zu)", dir, n);
 	for (size_t i = 0; i < n; i++) {
 		char *file = mv_xasprintf("%s/%s", dir, names[i]), *text, *diff;
