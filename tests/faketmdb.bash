@@ -12,29 +12,20 @@
 # Only one server per shell; stop it before starting another.
 
 FAKETMDB_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$FAKETMDB_TOP/tests/server.bash"
 
 # Start the server; returns 1 (with its log on stderr) if it is not ready
 # within 10 seconds or dies first.
 start_faketmdb() {
-	local dir i=0
+	local dir
 	dir=$(mktemp -d "${BATS_TEST_TMPDIR:-${TMPDIR:-/tmp}}/faketmdb.XXXXXX") || return 1
 	FAKETMDB_LOG=$dir/stderr
 	# 3>&- : bats waits for fd 3 to close; a server holding it would hang it.
 	"$FAKETMDB_TOP/tests/faketmdb" --port-file "$dir/port" "$@" \
 		</dev/null >/dev/null 2>"$FAKETMDB_LOG" 3>&- &
 	FAKETMDB_PID=$!
-	while [ ! -s "$dir/port" ]; do
-		if ! kill -0 "$FAKETMDB_PID" 2>/dev/null || [ $i -ge 500 ]; then
-			echo "start_faketmdb: unable to start faketmdb:" >&2
-			cat "$FAKETMDB_LOG" >&2
-			kill -KILL "$FAKETMDB_PID" 2>/dev/null
-			wait "$FAKETMDB_PID" 2>/dev/null
-			unset FAKETMDB_PID
-			return 1
-		fi
-		i=$((i + 1))
-		sleep 0.02
-	done
+	wait_for_server faketmdb "$FAKETMDB_PID" "$dir/port" "$FAKETMDB_LOG" ||
+		{ unset FAKETMDB_PID; return 1; }
 	FAKETMDB_PORT=$(cat "$dir/port")
 	FAKETMDB_URL=http://127.0.0.1:$FAKETMDB_PORT
 	MV_TMDB_URL=$FAKETMDB_URL/3
