@@ -1664,35 +1664,8 @@ mv_index_scan(struct mv_index *ix)
 static int
 write_file(struct mv_index *ix, const char *path, const struct mv_buf *b)
 {
-	char *tmp;
-	int fd, saved;
-
-	if (!ix->nosync)
-		return mv_write_atomic(path, b->buf, b->len);
-	tmp = mv_xasprintf("%s.tmp.%ld", path, (long)getpid());
-	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0)
-		goto fail;
-	if (mv_write_all(fd, b->buf, b->len) < 0) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		goto fail_unlink;
-	}
-	if (close(fd) < 0 || rename(tmp, path) < 0)
-		goto fail_unlink;
-	free(tmp);
-	return 0;
-fail_unlink:
-	saved = errno;
-	unlink(tmp);
-	errno = saved;
-fail:
-	saved = errno;
-	free(tmp);
-	errno = saved;
-	return -1;
+	return ix->nosync ? mv_write_atomic_nosync(path, b->buf, b->len) :
+	    mv_write_atomic(path, b->buf, b->len);
 }
 
 int

@@ -115,10 +115,11 @@ mv_fsync_dir(const char *path)
 
 /*
  * The one way state is written (style habit 9): temp file beside the
- * target, so rename stays on one filesystem and is atomic.
+ * target, so rename stays on one filesystem and is atomic. sync adds the
+ * fsyncs that make it durable as well.
  */
-int
-mv_write_atomic(const char *path, const void *p, size_t len)
+static int
+write_atomic(const char *path, const void *p, size_t len, int sync)
 {
 	char *tmp;
 	int fd, saved;
@@ -133,7 +134,7 @@ mv_write_atomic(const char *path, const void *p, size_t len)
 	}
 	if (fd < 0)
 		goto fail_noclose;
-	if (mv_write_all(fd, p, len) < 0 || fsync(fd) < 0) {
+	if (mv_write_all(fd, p, len) < 0 || (sync && fsync(fd) < 0)) {
 		saved = errno;
 		close(fd);
 		errno = saved;
@@ -144,7 +145,7 @@ mv_write_atomic(const char *path, const void *p, size_t len)
 	if (rename(tmp, path) < 0)
 		goto fail;
 	free(tmp);
-	return mv_fsync_dir(path);
+	return sync ? mv_fsync_dir(path) : 0;
 fail:
 	saved = errno;
 	unlink(tmp);
@@ -154,6 +155,18 @@ fail_noclose:
 	free(tmp);
 	errno = saved;
 	return -1;
+}
+
+int
+mv_write_atomic(const char *path, const void *p, size_t len)
+{
+	return write_atomic(path, p, len, 1);
+}
+
+int
+mv_write_atomic_nosync(const char *path, const void *p, size_t len)
+{
+	return write_atomic(path, p, len, 0);
 }
 
 int

@@ -120,6 +120,10 @@ int mv_slurp(const char *path, size_t max, char **out, size_t *len);
  * Returns 0, or -1 with errno.
  */
 int mv_write_atomic(const char *path, const void *p, size_t len);
+/* Same without the fsyncs: still all-or-nothing for readers, but not
+ * durable across a crash; for state rebuilt from the files anyway (the
+ * indexes under mvindex --no-sync). */
+int mv_write_atomic_nosync(const char *path, const void *p, size_t len);
 /* Same, with the document printed by cJSON (formatted) plus "\n". */
 int mv_write_json(const char *path, const cJSON *doc);
 /* fsync the directory that contains path (or path itself if a dir). */

@@ -92,6 +92,10 @@ test_atomic(void)
 	is_str(text, "two\n", "content replaced whole");
 	free(text);
 	ok(mv_slurp(path, 2, &text, &len) < 0 && errno == EFBIG, "slurp bound");
+	ok(mv_write_atomic_nosync(path, "three\n", 6) == 0 &&
+	    mv_slurp(path, 100, &text, &len) == 0 && strcmp(text, "three\n") == 0,
+	    "atomic write without fsync replaces too");
+	free(text);
 	free(path);
 	path = mv_xasprintf("%s/no/such/dir/x.json", tmpdir);
 	ok(mv_write_atomic(path, "x", 1) < 0 && errno == ENOENT,
