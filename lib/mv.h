@@ -230,6 +230,24 @@ int mv_emit(const char *type, const char *subject, cJSON *data);
 /* ---- scan.c: the JSON pull scanner (no tree, no allocation) --------- */
 
 /*
+ * Nonzero if one of the 8 bytes of w (read with memcpy) needs a look in
+ * a JSON string: a quote, a backslash, a byte below 0x20, or one with a
+ * bit of high set (0x8080808080808080 to catch bytes >= 0x80, else 0).
+ * The usual "has a byte less than" and "has a zero byte" word tests,
+ * exact as to whether there is one; the scanner and the index writer
+ * run strings through it eight bytes at a time.
+ */
+static inline uint64_t
+mv_json_word_special(uint64_t w, uint64_t high)
+{
+	const uint64_t ones = 0x0101010101010101ULL, top = 0x8080808080808080ULL;
+	uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
+
+	return ((((w - ones * 0x20) & ~w) | ((q - ones) & ~q) |
+	    ((bs - ones) & ~bs)) & top) | (w & high);
+}
+
+/*
  * A cursor over borrowed bytes [p, e): the text must outlive it, and
  * every pointer it hands out points into that text. Each reader skips
  * white space first, validates what it passes (RFC 8259: number grammar,

@@ -172,29 +172,27 @@ str_scan(struct mv_js *s, const unsigned char *p, int *esc)
 {
 	const unsigned char *e = (const unsigned char *)s->e;
 	const unsigned char *plain = s->flags & MV_JS_UTF8 ? plain_utf8 : plain_any;
+	const uint64_t high = s->flags & MV_JS_UTF8 ? 0x8080808080808080ULL : 0;
 	long u, lo;
 	unsigned c;
 	int n;
 
 	for (p++;;) {
-		/* Four bytes a round while four are left: one bound check
-		 * instead of four, in the loop that sees most bytes. */
-		while (e - p >= 4) {
-			if (!plain[p[0]])
-				goto special;
-			if (!plain[p[1]]) {
-				p += 1;
-				goto special;
-			}
-			if (!plain[p[2]]) {
-				p += 2;
-				goto special;
-			}
-			if (!plain[p[3]]) {
-				p += 3;
+		/* Eight bytes a round while eight are left, tested at once
+		 * (SWAR): does one need a look, as a quote, a backslash, a
+		 * control byte or (checking UTF-8) a byte >= 0x80? Then the
+		 * table finds which. */
+		while (e - p >= 8) {
+			uint64_t w;
+
+			memcpy(&w, p, 8);
+			if (!mv_json_word_special(w, high))
+				p += 8;
+			else {
+				while (plain[*p])
+					p++;
 				goto special;
 			}
-			p += 4;
 		}
 		while (p < e && plain[*p])
 			p++;

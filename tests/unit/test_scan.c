@@ -179,10 +179,76 @@ test_strict(void)
 	}
 }
 
+/*
+ * Strings are scanned eight bytes at a time: every kind of byte that
+ * needs a look, at every offset of a string up to 40 bytes long (so in
+ * every lane of the first words and in the tail), with and without
+ * MV_JS_UTF8, against what a byte-by-byte reading says.
+ */
+static void
+test_string_lanes(void)
+{
+	static const struct {
+		const char *ins;   /* put at the offset */
+		int ok_any, ok_utf8, esc;
+	} kinds[] = {
+		{"\\n", 1, 1, 1},          /* an escape */
+		{"\\\"", 1, 1, 1},        /* an escaped quote */
+		{"\x01", 0, 0, 0},          /* control bytes */
+		{"\x1f", 0, 0, 0},
+		{"\t", 0, 0, 0},
+		{"\x7f", 1, 1, 0},          /* DEL is not a control byte in JSON */
+		{"\xc3\xa9", 1, 1, 0},     /* UTF-8 */
+		{"\xf0\x9f\x8e\xac", 1, 1, 0},
+		{"\x80", 1, 0, 0},          /* a stray continuation byte */
+		{"\xc3", 1, 0, 0},          /* a cut sequence */
+		{"\\x", 0, 0, 0},          /* a bad escape */
+	};
+	int bad = 0, runs = 0;
+
+	for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
+		for (int len = 0; len <= 40; len++)
+			for (int at = 0; at <= len; at++)
+				for (int flags = 0; flags <= MV_JS_UTF8; flags += MV_JS_UTF8) {
+					char text[128];
+					size_t n = 0, tn, want;
+					const char *t;
+					struct mv_js js;
+					int esc, r, ok_want = flags ? kinds[k].ok_utf8 : kinds[k].ok_any;
+
+					text[n++] = '"';
+					for (int i = 0; i < len; i++) {
+						if (i == at) {
+							strcpy(text + n, kinds[k].ins);
+							n += strlen(kinds[k].ins);
+						}
+						text[n++] = (char)('a' + i % 26);
+					}
+					if (at == len) {
+						strcpy(text + n, kinds[k].ins);
+						n += strlen(kinds[k].ins);
+					}
+					want = n - 1;
+					text[n++] = '"';
+					text[n++] = ' ';
+					mv_js_init(&js, text, n, flags);
+					r = mv_js_str(&js, &t, &tn, &esc);
+					runs++;
+					if (ok_want ? r != 0 || tn != want || esc != kinds[k].esc ||
+					    js.p != text + n - 1 : r == 0) {
+						if (bad++ < 5)
+							printf("# kind %zu len %d at %d flags %d: r %d\n",
+							    k, len, at, flags, r);
+					}
+				}
+	ok(bad == 0, "%d strings: every special byte in every lane", runs);
+}
+
 int
 main(void)
 {
 	test_pull();
 	test_strict();
+	test_string_lanes();
 	return tap_done();
 }
