@@ -116,10 +116,11 @@ mv_fsync_dir(const char *path)
 /*
  * The one way state is written (style habit 9): temp file beside the
  * target, so rename stays on one filesystem and is atomic. sync adds the
- * fsyncs that make it durable as well.
+ * fsyncs that make it durable as well. With old, the file replaced is
+ * swapped to the temp name instead of freed (mv_write_swap).
  */
 static int
-write_atomic(const char *path, const void *p, size_t len, int sync)
+write_atomic(const char *path, const void *p, size_t len, int sync, char **old)
 {
 	char *tmp;
 	int fd, saved;
@@ -142,6 +143,12 @@ write_atomic(const char *path, const void *p, size_t len, int sync)
 	}
 	if (close(fd) < 0)
 		goto fail;
+	if (old && renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) == 0) {
+		*old = tmp;
+		return sync ? mv_fsync_dir(path) : 0;
+	}
+	/* No file to swap with (ENOENT), or a filesystem that cannot
+	 * exchange (EINVAL): a plain rename does it. */
 	if (rename(tmp, path) < 0)
 		goto fail;
 	free(tmp);
@@ -160,13 +167,20 @@ fail_noclose:
 int
 mv_write_atomic(const char *path, const void *p, size_t len)
 {
-	return write_atomic(path, p, len, 1);
+	return write_atomic(path, p, len, 1, NULL);
 }
 
 int
 mv_write_atomic_nosync(const char *path, const void *p, size_t len)
 {
-	return write_atomic(path, p, len, 0);
+	return write_atomic(path, p, len, 0, NULL);
+}
+
+int
+mv_write_swap(const char *path, const void *p, size_t len, int sync, char **old)
+{
+	*old = NULL;
+	return write_atomic(path, p, len, sync, old);
 }
 
 int

@@ -96,10 +96,33 @@ test_atomic(void)
 	    mv_slurp(path, 100, &text, &len) == 0 && strcmp(text, "three\n") == 0,
 	    "atomic write without fsync replaces too");
 	free(text);
+	{
+		char *old = (char *)"unset", *fresh = mv_xasprintf("%s/swap.json", tmpdir);
+
+		ok(mv_write_swap(fresh, "new\n", 4, 1, &old) == 0 && old == NULL,
+		    "swap write creates; nothing replaced");
+		ok(mv_write_swap(path, "four\n", 5, 0, &old) == 0 && old != NULL,
+		    "swap write replaces and hands back the old file");
+		ok(mv_slurp(path, 100, &text, &len) == 0 && strcmp(text, "four\n") == 0,
+		    "the new text is in place");
+		free(text);
+		ok(old && mv_slurp(old, 100, &text, &len) == 0 && strcmp(text, "three\n") == 0,
+		    "the old text is whole under the temp name");
+		free(text);
+		ok(old && unlink(old) == 0, "for the caller to unlink");
+		free(old);
+		free(fresh);
+	}
 	free(path);
 	path = mv_xasprintf("%s/no/such/dir/x.json", tmpdir);
 	ok(mv_write_atomic(path, "x", 1) < 0 && errno == ENOENT,
 	    "atomic write into a missing dir fails with ENOENT");
+	{
+		char *old = (char *)"unset";
+
+		ok(mv_write_swap(path, "x", 1, 1, &old) < 0 && errno == ENOENT && old == NULL,
+		    "swap write into a missing dir fails with ENOENT");
+	}
 	free(path);
 }
 
