@@ -127,7 +127,7 @@ main(int argc, char **argv)
 		struct mv_index *ix = mv_index_new();
 
 		mv_index_nosync(ix, nosync);
-		mv_index_scan(ix);
+		mv_index_scan(ix, 0);
 		cpu = mv_xcalloc((size_t)rounds, sizeof *cpu);
 		for (int r = 0; r < rounds; r++) {
 			char id[32];

@@ -691,8 +691,11 @@ void mv_index_free(struct mv_index *ix);
 /* Write without fsync (temp file and rename only); see mvindex(1). */
 void mv_index_nosync(struct mv_index *ix, int nosync);
 /* Read every profile; returns how many were skipped (each reported).
- * Nothing is marked dirty: write with force after a scan. */
-long mv_index_scan(struct mv_index *ix);
+ * Nothing is marked dirty: write with force after a scan. flags:
+ * MV_INDEX_CLAIMS to read index/ext/ meanwhile, for a mv_index_claims
+ * or mv_index_check to follow. */
+#define MV_INDEX_CLAIMS 1
+long mv_index_scan(struct mv_index *ix, int flags);
 /* Reload one profile by id ("m3", "p7"): its entry, and for a movie the
  * movie lists of the people it credits. A missing or invalid profile
  * leaves the index. Returns 0, or -1 if it was reported as invalid. */
@@ -703,8 +706,10 @@ int mv_index_usage(struct mv_index *ix);
 /* 1 when an index file needs writing. */
 int mv_index_dirty(const struct mv_index *ix);
 /* Write the index files that changed (all if force), atomically.
- * 0, or -1 with errno after a warning. */
+ * 0, or -1 with errno after a warning. The files replaced are unlinked
+ * by a thread meanwhile; mv_index_reap waits for it. */
 int mv_index_write(struct mv_index *ix, int force);
+void mv_index_reap(struct mv_index *ix);
 /* Present entries of kind 'm' or 'p'. */
 size_t mv_index_count(const struct mv_index *ix, char kind);
 /* 1 if an index file is missing or older than the newest profile or

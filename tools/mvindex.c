@@ -62,12 +62,14 @@ rebuild(int nosync)
 
 	ix = mv_index_new();
 	mv_index_nosync(ix, nosync);
-	skipped = mv_index_scan(ix);
+	skipped = mv_index_scan(ix, MV_INDEX_CLAIMS);
 	/* Claims live under index/ too: no use trying if it is not writable. */
 	if (mv_index_write(ix, 1) < 0)
 		code = mv_exit_for_errno(errno);
 	else
 		conflicts = mv_index_claims(ix);
+	/* The old index files, unlinked meanwhile (see mv_index_write). */
+	mv_index_reap(ix);
 	if (lock >= 0)
 		close(lock);
 	if (code == MV_EX_OK && skipped + conflicts > 0) {
@@ -84,7 +86,7 @@ check(void)
 	long diffs;
 
 	ix = mv_index_new();
-	mv_index_scan(ix);
+	mv_index_scan(ix, MV_INDEX_CLAIMS);
 	diffs = mv_index_check(ix, stdout);
 	return diffs ? MV_EX_NOTFOUND : MV_EX_OK;
 }
@@ -180,7 +182,7 @@ filter(unsigned long batch, unsigned long delay_ms, int nosync)
 	 * an index a crash may have left behind, and it gives every entry's
 	 * sources), and write only if the index on disk is missing or older
 	 * than a profile: a restart after a crash repairs it here. */
-	mv_index_scan(ix);
+	mv_index_scan(ix, 0);
 	if (mv_index_stale())
 		flush_index(1);
 	mv_lines_init(&r, 0, "stdin", MV_EVENT_MAX);
