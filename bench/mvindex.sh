@@ -85,7 +85,8 @@ echo "speed-up over jq -s: ${ratio}x"
 # Incremental: event in, mv.index.updated out, through the running filter;
 # and the same update through libmv in one process (with its CPU time).
 echo "incremental update of one movie, ms (min median max):"
-printf '  filter, fsync:          %s\n' "$("$B/progs/index-latency" -n "$ROUNDS" "$D" "$B/bin/mvindex")"
+filter=$("$B/progs/index-latency" -n "$ROUNDS" "$D" "$B/bin/mvindex")
+printf '  filter, fsync:          %s\n' "$filter"
 printf '  filter, --no-sync:      %s\n' "$("$B/progs/index-latency" -n "$ROUNDS" "$D" "$B/bin/mvindex" --no-sync)"
 inproc=$("$B/progs/index-latency" -n "$ROUNDS" -S -i "$D")
 printf '  in process, no fsync:   %s\n' "$inproc"
@@ -97,7 +98,11 @@ uptime | sed 's/.*load/load/'
 fail=0
 awk -v b="$best" 'BEGIN { exit !(b < 1) }' || { echo "FAIL: warm rebuild $best s, not under 1 s"; fail=1; }
 awk -v r="$ratio" 'BEGIN { exit !(r >= 5) }' || { echo "FAIL: only ${ratio}x faster than jq -s"; fail=1; }
+# Both the library's own cost and what a pipeline sees: event in,
+# mv.index.updated out, through the filter as mvpipeline runs it (fsync).
 med=$(echo "$inproc" | awk '{ print $2 }')
 awk -v m="$med" 'BEGIN { exit !(m < 10) }' || { echo "FAIL: incremental update median $med ms, not under 10 ms"; fail=1; }
+med=$(echo "$filter" | awk '{ print $2 }')
+awk -v m="$med" 'BEGIN { exit !(m < 10) }' || { echo "FAIL: incremental update through the filter, median $med ms, not under 10 ms"; fail=1; }
 [ $fail -eq 0 ] && echo "PASS: mvindex targets met"
 exit $fail
