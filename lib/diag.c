@@ -110,6 +110,14 @@ mv_exit_for_errno(int err)
 }
 
 int
+mv_exit_for_read_errno(int err)
+{
+	if (err == ENOENT || err == EACCES || err == EPERM)
+		return MV_EX_NOINPUT;
+	return mv_exit_for_errno(err);
+}
+
+int
 mv_finish(int code)
 {
 	mv_out_flush();

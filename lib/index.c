@@ -160,6 +160,7 @@ struct mv_index {
 	pthread_t reaper;                 /* the thread unlinking them */
 	int reaping;
 	int nosync;
+	int read_errno;                   /* first profile not readable */
 	struct refmap mref, pref;         /* external ids of movies, people */
 	struct mv_buf text;               /* reused by every write */
 	struct idoc doc[2];               /* movies.json, people.json */
@@ -1016,10 +1017,11 @@ static _Thread_local size_t rcap;
  * five), or -1. No fstat: read until end of file into a buffer that
  * grows; O_NONBLOCK keeps a FIFO named like a profile from hanging us.
  * Returns 1 with *p filled, 0 if the file does not exist, -1 with *why
- * (a static reason) if it cannot be used.
+ * (a static reason) if it cannot be used; *err is then the errno of a
+ * file that could not be read at all, 0 for one that is invalid.
  */
 static int
-prof_read(int dfd, const char *id, struct prof *p, const char **why)
+prof_read(int dfd, const char *id, struct prof *p, const char **why, int *err)
 {
 	char name[32];
 	size_t len = 0;
@@ -1029,6 +1031,7 @@ prof_read(int dfd, const char *id, struct prof *p, const char **why)
 
 	prof_clear(p);
 	*why = NULL;
+	*err = 0;
 	memcpy(name, id, strlen(id));
 	memcpy(name + strlen(id), ".json", 6);
 	if (dfd >= 0)
@@ -1042,6 +1045,7 @@ prof_read(int dfd, const char *id, struct prof *p, const char **why)
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return 0;
+		*err = errno;
 		*why = strerror(errno);
 		return -1;
 	}
@@ -1054,8 +1058,12 @@ prof_read(int dfd, const char *id, struct prof *p, const char **why)
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
-			*why = errno == EISDIR ? "not a regular file" :
-			    errno == EAGAIN ? "not a regular file" : strerror(errno);
+			if (errno == EISDIR || errno == EAGAIN)
+				*why = "not a regular file";
+			else {
+				*err = errno;
+				*why = strerror(errno);
+			}
 			break;
 		}
 		if (got == 0)
@@ -1104,10 +1112,10 @@ static int
 prof_load(const char *id, struct prof *p)
 {
 	const char *why;
-	int r;
+	int r, err;
 
 	memset(p, 0, sizeof *p);
-	r = prof_read(-1, id, p, &why);
+	r = prof_read(-1, id, p, &why, &err);
 
 	if (r < 0)
 		prof_warn(id, why);
@@ -1136,6 +1144,7 @@ struct batch {
 	struct prof profs[WINDOW];
 	const char *why[WINDOW];
 	int res[WINDOW];
+	int err[WINDOW];
 	size_t done[WINDOW];   /* i + 1 once slot i % WINDOW holds item i */
 	size_t next;           /* next item to read */
 	size_t applied;        /* items applied: slots below are free */
@@ -1166,7 +1175,7 @@ batch_worker(void *arg)
 		pthread_mutex_unlock(&b->mu);
 		k = i % WINDOW;
 		b->res[k] = prof_read(b->dfd[b->ids[i].id[0] == 'p'], b->ids[i].id,
-		    &b->profs[k], &b->why[k]);
+		    &b->profs[k], &b->why[k], &b->err[k]);
 		pthread_mutex_lock(&b->mu);
 		b->done[k] = i + 1;
 		/* Wake the applier only for the item it waits on: a wake-up
@@ -1832,6 +1841,12 @@ mv_index_free(struct mv_index *ix)
 	rcap = 0;
 }
 
+int
+mv_index_read_errno(const struct mv_index *ix)
+{
+	return ix->read_errno;
+}
+
 void
 mv_index_nosync(struct mv_index *ix, int nosync)
 {
@@ -2113,6 +2128,7 @@ mv_index_scan(struct mv_index *ix, int flags)
 	size_t i;
 	int nth;
 
+	ix->read_errno = 0;
 	if ((flags & MV_INDEX_CLAIMS) && !ix->ahead_running &&
 	    pthread_create(&ix->ahead_th, NULL, claims_ahead, ix) == 0)
 		ix->ahead_running = 1;
@@ -2149,6 +2165,8 @@ mv_index_scan(struct mv_index *ix, int flags)
 			}
 		} else if (b->res[slot] < 0) {
 			prof_warn(b->ids[i].id, b->why[slot]);
+			if (b->err[slot] && !ix->read_errno)
+				ix->read_errno = b->err[slot];
 			skipped++;
 		}
 		prof_clear(p);

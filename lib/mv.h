@@ -65,6 +65,10 @@ void mv_diex(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
 /* Exit code for an errno from a failed write of state: ENOSPC, EIO... */
 int mv_exit_for_errno(int err);
+/* Exit code for an errno from a failed read of an input: 66 for a file
+ * missing or not readable (ENOENT, EACCES), else as mv_exit_for_errno
+ * (EIO: 74). A document that reads but is invalid is 65, not this. */
+int mv_exit_for_read_errno(int err);
 
 /*
  * End of main: decide the status from stdout. If stdout had an error or
@@ -696,6 +700,9 @@ void mv_index_nosync(struct mv_index *ix, int nosync);
  * or mv_index_check to follow. */
 #define MV_INDEX_CLAIMS 1
 long mv_index_scan(struct mv_index *ix, int flags);
+/* The errno of the first profile the last scan could not read at all
+ * (EIO, EACCES: not one that read but was invalid), or 0. */
+int mv_index_read_errno(const struct mv_index *ix);
 /* Reload one profile by id ("m3", "p7"): its entry, and for a movie the
  * movie lists of the people it credits. A missing or invalid profile
  * leaves the index. Returns 0, or -1 if it was reported as invalid. */

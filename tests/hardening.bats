@@ -107,6 +107,29 @@ start_pipeline() {
 	assert_line "migrate: 1 migrated, 2 already at version 1, 0 failed"
 }
 
+@test "hardening: a profile that cannot be read is an I/O error (74), not bad data (65)" {
+	# Regression: mvindex --rebuild and mvctl migrate exited 65 (bad
+	# data: permanent, the supervisor gives up) when a read failed.
+	mvctl init >/dev/null
+	cp "$MV_TOP/tests/fixtures/mvctl/v0/m4.json" "$MV_DATA/Movies/m4.json"
+	before=$(tree_digest "$MV_DATA")
+	MVFAULT_PATH=$MV_DATA/Movies/m4.json run -74 --separate-stderr \
+		with_fault read EIO mvctl migrate --text
+	assert_equal "${stderr_lines[0]}" "mvctl: unable to read Movies/m4.json: Input/output error"
+	assert_equal "$(tree_digest "$MV_DATA")" "$before"
+	run -0 mvctl migrate --text
+	# The rebuild goes on with what it can read and says what it could not.
+	MVFAULT_PATH=$MV_DATA/Movies/m4.json run -74 --separate-stderr \
+		with_fault read EIO mvindex --rebuild
+	assert_equal "${stderr_lines[0]}" "mvindex: unable to read Movies/m4.json: Input/output error"
+	assert_equal "${stderr_lines[1]}" "mvindex: 1 document skipped, 0 claim conflicts"
+	run -0 jq -r '[.items[].id] | join(" ")' "$MV_DATA/index/movies.json"
+	refute_output --partial m4
+	run -0 mvindex --rebuild
+	run -0 jq -r '[.items[].id] | join(" ")' "$MV_DATA/index/movies.json"
+	assert_output --partial m4
+}
+
 @test "hardening: fault matrix (quick): write/fsync/rename/open faults, libfiu, read-only, full disk, unmount" {
 	run "$MV_TOP/tests/faults/faults-test" -q
 	echo "$output"

@@ -152,10 +152,12 @@ load_rel(const char *rel, int loud)
 	char *path = mv_path("%s", rel);
 	const char *why;
 	cJSON *doc = mv_json_load(path, 64 << 20, &why);
+	int e = errno;
 
-	if (!doc && loud && errno != ENOENT)
+	if (!doc && loud && e != ENOENT)
 		mv_warnx("unable to read %s: %s", rel, why);
 	free(path);
+	errno = e;      /* 0 for a document that read but did not parse */
 	return doc;
 }
 
@@ -1591,9 +1593,12 @@ migrate_all(int dry, long *done, long *current, long *failed)
 		const char *name = mv_schema_for_path(docs[i]);
 		char kind[32], *path;
 		cJSON *doc = load_rel(docs[i], 1);
-		int from = 0, r;
+		int from = 0, r, e = errno;
 
 		progress("migrated", (long)i + 1, (long)n, 0);
+		/* A read that failed is an I/O error, not bad data. */
+		if (!doc && e && !io)
+			io = mv_exit_for_read_errno(e);
 		if (!doc || !name) {
 			++*failed;
 			cJSON_Delete(doc);

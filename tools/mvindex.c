@@ -75,7 +75,10 @@ rebuild(int nosync)
 	if (code == MV_EX_OK && skipped + conflicts > 0) {
 		mv_warnx("%ld document%s skipped, %ld claim conflict%s", skipped,
 		    skipped == 1 ? "" : "s", conflicts, conflicts == 1 ? "" : "s");
-		code = MV_EX_DATAERR;
+		/* A disk that fails a read is not bad data: say so, so that
+		 * the supervisor tries again rather than give up. */
+		code = mv_index_read_errno(ix) ?
+		    mv_exit_for_read_errno(mv_index_read_errno(ix)) : MV_EX_DATAERR;
 	}
 	return code;
 }

@@ -3,7 +3,7 @@
  * directory only, so that stderr and stdout still work and the tool's own
  * message can be checked (libfiu's posix/io/rw/write would fail those
  * too). Settings, from the environment:
- *   MVFAULT_CALL   write, fsync, rename, open (for writing), link, mkdir
+ *   MVFAULT_CALL   write, read, fsync, rename, open (for writing), link, mkdir
  *   MVFAULT_ERRNO  ENOSPC, EIO, EACCES, EROFS, EDQUOT or a number
  *   MVFAULT_PATH   fail only on paths that contain this (default $MV_DATA)
  *   MVFAULT_SKIP   let this many matching calls succeed first (0)
@@ -113,6 +113,18 @@ write(int fd, const void *p, size_t n)
 	if (fd > 2 && call && !strcmp(call, "write") && fail("write", fdpath(fd, buf, sizeof buf)))
 		return -1;
 	return real_write(fd, p, n);
+}
+
+ssize_t
+read(int fd, void *p, size_t n)
+{
+	char buf[PATH_MAX];
+
+	REAL(ssize_t, read, int, void *, size_t);
+	init();
+	if (fd > 2 && call && !strcmp(call, "read") && fail("read", fdpath(fd, buf, sizeof buf)))
+		return -1;
+	return real_read(fd, p, n);
 }
 
 int
