@@ -196,33 +196,45 @@ get_str(struct mv_js *s, char **out)
 	return mv_js_skip(s);
 }
 
+/* The string value at s as bytes: *t, *n point into the text or, for a
+ * string with escapes, into *dec (decoded up to an escaped NUL, as C
+ * reads it; malloc'd, caller frees). 1 for a string, 0 for another
+ * value (skipped), -1 on error. */
+static int
+get_bytes(struct mv_js *s, const char **t, size_t *n, char **dec)
+{
+	int esc;
+
+	*dec = NULL;
+	mv_js_ws(s);
+	if (s->p >= s->e || *s->p != '"')
+		return mv_js_skip(s) < 0 ? -1 : 0;
+	if (mv_js_str(s, t, n, &esc) < 0)
+		return -1;
+	if (esc) {
+		*t = *dec = mv_js_decode(*t, *n, esc);
+		*n = strlen(*dec);
+	}
+	return 1;
+}
+
 /* A string appended to strs with its NUL: *off gets where, *len its
- * length (up to an escaped NUL, as C reads it). Not a string: *off
- * stays as it was. */
+ * length. Not a string: *off stays as it was. */
 static int
 get_detail(struct mv_js *s, struct mv_buf *strs, size_t *off, size_t *len)
 {
 	const char *t;
+	char *dec;
 	size_t n;
-	int esc;
+	int r = get_bytes(s, &t, &n, &dec);
 
-	mv_js_ws(s);
-	if (s->p >= s->e || *s->p != '"')
-		return mv_js_skip(s);
-	if (mv_js_str(s, &t, &n, &esc) < 0)
-		return -1;
+	if (r <= 0)
+		return r;
 	*off = strs->len;
-	if (esc) {
-		char *d = mv_js_decode(t, n, esc);
-
-		n = strlen(d);
-		mv_buf_add(strs, d, n + 1);
-		free(d);
-	} else {
-		mv_buf_add(strs, t, n);
-		mv_buf_add(strs, "", 1);
-	}
 	*len = n;
+	mv_buf_add(strs, t, n);
+	mv_buf_add(strs, "", 1);
+	free(dec);
 	return 0;
 }
 
@@ -234,26 +246,18 @@ static int
 get_id(struct mv_js *s, char *buf)
 {
 	const char *t;
+	char *dec;
 	size_t n;
-	int esc;
+	int r = get_bytes(s, &t, &n, &dec);
 
 	buf[0] = '\0';
-	mv_js_ws(s);
-	if (s->p >= s->e || *s->p != '"')
-		return mv_js_skip(s);
-	if (mv_js_str(s, &t, &n, &esc) < 0)
-		return -1;
-	if (esc) {
-		/* "m\u0031" is "m1" too; rare enough for a malloc. */
-		char *d = mv_js_decode(t, n, esc);
-
-		if (strlen(d) < MV_IDBUF)
-			strcpy(buf, d);
-		free(d);
-	} else if (n < MV_IDBUF) {
+	if (r <= 0)
+		return r;
+	if (n < MV_IDBUF) {
 		memcpy(buf, t, n);
 		buf[n] = '\0';
 	}
+	free(dec);
 	return 0;
 }
 
