@@ -293,6 +293,9 @@ int mv_js_str(struct mv_js *s, const char **start, size_t *len, int *esc);
 /* Unescape raw string bytes from mv_js_str: malloc'd, NUL-terminated
  * (a decoded \u0000 ends it early). */
 char *mv_js_decode(const char *p, size_t n, int esc);
+/* 1 if the n bytes at s are UTF-8 (no overlong form, no surrogate,
+ * nothing above U+10FFFF), as MV_JS_UTF8 checks string bytes. */
+int mv_utf8_valid(const char *s, size_t n);
 /* A number; its value into *v unless v is NULL. */
 int mv_js_num(struct mv_js *s, double *v);
 /* true, false or null. */

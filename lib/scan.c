@@ -581,6 +581,23 @@ put_utf8(struct mv_buf *b, unsigned long c)
 	mv_buf_add(b, o, n);
 }
 
+int
+mv_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *e = p + n;
+	int k;
+
+	while (p < e) {
+		if (*p < 0x80)
+			p++;
+		else if ((k = utf8_seq(p, e)))
+			p += k;
+		else
+			return 0;
+	}
+	return 1;
+}
+
 char *
 mv_js_decode(const char *p, size_t n, int esc)
 {

@@ -80,6 +80,23 @@ fake_pipeline() {
 	assert_line --regexp "^People/p9.json: unable to read: "
 }
 
+@test "check: strings that are not UTF-8 are problems, by JSON pointer" {
+	need_tool mvindex
+	# Latin-1 bytes in a value and in a member name: cJSON reads them,
+	# the schemas cannot see them.
+	jq -c '.title = "CAFE" | .titles = {"a/b": "X"}' "$MV_DATA/Movies/m1.json" |
+		sed -e 's/CAFE/Caf\xe9/' -e 's/"X"/"\xff"/' >"$MV_DATA/Movies/m1.json.new"
+	mv "$MV_DATA/Movies/m1.json.new" "$MV_DATA/Movies/m1.json"
+	jq -c '.name = "N"' "$MV_DATA/People/p1.json" | sed 's/"name":"N"/"name":"N","\xc3":1/' \
+		>"$MV_DATA/People/p1.json.new"
+	mv "$MV_DATA/People/p1.json.new" "$MV_DATA/People/p1.json"
+	run -1 --separate-stderr mvctl check
+	assert_line "Movies/m1.json: /title: not UTF-8"
+	assert_line "Movies/m1.json: /titles/a~1b: not UTF-8"
+	assert_line "People/p1.json: (root): a member name is not UTF-8"
+	assert_line --index -1 --regexp '^check: 8 documents, 2 invalid; '
+}
+
 @test "migrate: a v0 document is upgraded atomically; --dry-run changes nothing" {
 	cp "$(fixture mvctl v0/m4.json)" "$MV_DATA/Movies/m4.json"
 	local before

@@ -1382,6 +1382,55 @@ progress(const char *what, long n, long total, int done)
 		fputs("\r\033[K", stderr);
 }
 
+/*
+ * Report every string (member name or value) under it that is not
+ * UTF-8, by JSON pointer (ptr holds it so far, len bytes). cJSON keeps
+ * such bytes as they are, and the schemas cannot see them; JSON text is
+ * UTF-8 (RFC 8259), and a browser showing mvserve's pages would get
+ * replacement characters. Returns how many.
+ */
+static int
+check_utf8(const char *rel, const cJSON *it, char *ptr, size_t len, size_t cap)
+{
+	const cJSON *c;
+	int n = 0, i = 0;
+
+	if (cJSON_IsString(it) && !mv_utf8_valid(it->valuestring, strlen(it->valuestring))) {
+		problem("schema", rel, ptr, NULL, "not UTF-8");
+		n++;
+	}
+	cJSON_ArrayForEach(c, it) {
+		size_t m = len;
+
+		if (cJSON_IsObject(it)) {
+			const char *k = c->string;
+
+			if (!mv_utf8_valid(k, strlen(k))) {
+				problem("schema", rel, ptr, NULL, "a member name is not UTF-8");
+				n++;
+				continue;
+			}
+			/* RFC 6901: "~" is "~0", "/" is "~1". */
+			if (m + 1 < cap)
+				ptr[m++] = '/';
+			for (; *k && m + 2 < cap; k++) {
+				if (*k == '~' || *k == '/') {
+					ptr[m++] = '~';
+					ptr[m++] = *k == '~' ? '0' : '1';
+				} else
+					ptr[m++] = *k;
+			}
+		} else
+			m += (size_t)snprintf(ptr + m, cap - m, "/%d", i++);
+		if (m >= cap)
+			m = cap - 1;
+		ptr[m] = '\0';
+		n += check_utf8(rel, c, ptr, m, cap);
+		ptr[len] = '\0';
+	}
+	return n;
+}
+
 /* Validate one stored document; collect movie video paths. */
 static void
 check_doc(struct check *c, const char *rel)
@@ -1401,6 +1450,11 @@ check_doc(struct check *c, const char *rel)
 	}
 	c->rel = rel;
 	n = name ? mv_schema_validate(c->set, name, doc, schema_err, c) : 0;
+	{
+		char ptr[1024] = "";
+
+		n += check_utf8(rel, doc, ptr, 0, sizeof ptr);
+	}
 	/* A record's id is its file name: "Movies/m3.json" holds m3. */
 	slash = strrchr(rel, '/');
 	id = mv_json_str(doc, "id", NULL);

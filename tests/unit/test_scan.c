@@ -244,11 +244,25 @@ test_string_lanes(void)
 	ok(bad == 0, "%d strings: every special byte in every lane", runs);
 }
 
+static void
+test_utf8_valid(void)
+{
+	ok(mv_utf8_valid("", 0) && mv_utf8_valid("plain", 5), "ASCII is UTF-8");
+	ok(mv_utf8_valid("caf\xc3\xa9 \xf0\x9f\x8e\xac", 10), "two- and four-byte sequences");
+	ok(!mv_utf8_valid("caf\xe9", 4), "Latin-1 is not");
+	ok(!mv_utf8_valid("\x80", 1), "a lone continuation byte is not");
+	ok(!mv_utf8_valid("\xc0\x80", 2), "an overlong form is not");
+	ok(!mv_utf8_valid("\xed\xa0\x80", 3), "a surrogate is not");
+	ok(!mv_utf8_valid("\xf4\x90\x80\x80", 4), "above U+10FFFF is not");
+	ok(!mv_utf8_valid("\xe2\x82", 2), "a cut sequence is not");
+}
+
 int
 main(void)
 {
 	test_pull();
 	test_strict();
 	test_string_lanes();
+	test_utf8_valid();
 	return tap_done();
 }
