@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <getopt.h>
-#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -952,29 +951,6 @@ summary(int json)
 	return MV_EX_OK;
 }
 
-/* "16M", "512K", "1G" or bytes. */
-static int
-parse_size(const char *s, long long *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || v < 0 || !isfinite(v))
-		return -1;
-	switch (*end) {
-	case 'k': case 'K': v *= 1024; end++; break;
-	case 'm': case 'M': v *= 1024 * 1024; end++; break;
-	case 'g': case 'G': v *= 1024.0 * 1024 * 1024; end++; break;
-	default: break;
-	}
-	if (*end || v < 1 || v > 9e18)
-		return -1;
-	*out = (long long)v;
-	return 0;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -1028,7 +1004,7 @@ main(int argc, char **argv)
 			filter_opt = 1;
 			break;
 		case 'm':
-			if (parse_size(optarg, &journal_max) < 0) {
+			if (mv_size_parse(optarg, &journal_max) < 0 || journal_max < 1) {
 				mv_warnx("invalid --journal-max value: %s", optarg);
 				goto usage;
 			}
