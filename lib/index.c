@@ -1750,7 +1750,8 @@ doc_splice(struct mv_index *ix, char kind, struct idoc *d, struct mv_buf *b,
 	size_t i, j, n = 0, cur = 0, count = d->ref.n;
 
 	/* In id order, each once. */
-	qsort(d->changed, d->nchanged, sizeof *d->changed, node_num_cmp);
+	if (d->nchanged)
+		qsort(d->changed, d->nchanged, sizeof *d->changed, node_num_cmp);
 	for (i = 0; i < d->nchanged; i++)
 		if (!n || d->changed[n - 1] != d->changed[i])
 			d->changed[n++] = d->changed[i];
@@ -2185,8 +2186,11 @@ mv_index_scan(struct mv_index *ix, int flags)
 	free(b->ids);
 	free(b);
 	ix->bulk = 0;
-	qsort(ix->msorted, ix->nm, sizeof *ix->msorted, node_num_cmp);
-	qsort(ix->psorted, ix->np, sizeof *ix->psorted, node_num_cmp);
+	/* (Never qsort a NULL array, even of none: UBSan.) */
+	if (ix->nm)
+		qsort(ix->msorted, ix->nm, sizeof *ix->msorted, node_num_cmp);
+	if (ix->np)
+		qsort(ix->psorted, ix->np, sizeof *ix->psorted, node_num_cmp);
 	mv_index_usage(ix);
 	/* Every entry's text now, so that an update can tell whether it
 	 * changed an entry; a write after a scan reuses them. */
