@@ -2037,33 +2037,21 @@ list_ids(const char *dir, char kind, size_t *n)
 int
 mv_index_usage(struct mv_index *ix)
 {
-	char *path = mv_path("stats/usage.json");
-	const char *why;
-	cJSON *doc = mv_json_load(path, 256 * 1024 * 1024, &why), *movies, *e;
+	struct mv_usage u = {0};
 	struct was w;
+	char when[32];
 	int changed = 0;
 
-	free(path);
-	if (!doc) {
-		if (errno == ENOENT)
-			return 0;
-		mv_warnx("unable to read stats/usage.json: %s", why);
+	/* A document mvstat would refuse is refused here too (said by
+	 * mv_usage_load); the entries keep what they had. */
+	if (mv_usage_load(&u) != 0)
 		return -1;
-	}
-	movies = cJSON_GetObjectItemCaseSensitive(doc, "movies");
-	if (!cJSON_IsObject(movies)) {
-		mv_warnx("unable to read stats/usage.json: no movies object");
-		cJSON_Delete(doc);
-		return -1;
-	}
 	/* Every movie's lastRead comes from the file; absent means never. */
 	for (size_t i = 0; i < ix->nm; i++) {
 		struct node *x = ix->msorted[i];
-		const char *last = NULL;
+		const struct mv_use *e = mv_usage_get(&u, x->id, 0);
+		const char *last = e ? mv_time_fmt(e->last, when) : NULL;
 
-		e = cJSON_GetObjectItemCaseSensitive(movies, x->id);
-		if (cJSON_IsObject(e))
-			last = mv_json_str(e, "last", NULL);
 		if (same_str(last, x->last_read))
 			continue;
 		was_take(x, &w);
@@ -2072,7 +2060,7 @@ mv_index_usage(struct mv_index *ix)
 		if (was_compare(ix, x, &w))
 			changed = 1;
 	}
-	cJSON_Delete(doc);
+	mv_usage_free(&u);
 	return changed;
 }
 

@@ -681,6 +681,37 @@ char *mv_file_safe_name(const char *s, size_t max);
 /* Test hook: SIGKILL this process if $MV_CRASH_AT equals step. */
 void mv_crash_point(const char *step);
 
+/* ---- usage.c: stats/usage.json, accesses per movie ------------------ */
+
+/* One movie's accesses. */
+struct mv_use {
+	char id[24];            /* "m42"; "" in an empty slot */
+	long long count;
+	time_t first, last;
+};
+
+/* The file in memory: a hash table by id. Owns its slots; zero it to
+ * start, free with mv_usage_free. */
+struct mv_usage {
+	struct mv_use *slot;    /* open addressing, capacity a power of two */
+	size_t cap, n;
+};
+
+/* Load stats/usage.json into u (emptied first); a missing file is an
+ * empty one. A document that is not {"schemaVersion":1,"movies":{id:
+ * {count, first, last}}} is refused whole, so that nobody scores or
+ * rewrites from half of it. Returns 0, or after "unable to read
+ * stats/usage.json: ..." 65 (bad data) or mv_exit_for_read_errno. */
+int mv_usage_load(struct mv_usage *u);
+/* The entry of id, or NULL; with create, a new zeroed one if missing. */
+struct mv_use *mv_usage_get(struct mv_usage *u, const char *id, int create);
+/* The entries sorted by id number: a malloc'd array of *n copies. */
+struct mv_use *mv_usage_sorted(const struct mv_usage *u, size_t *n);
+/* Write u as stats/usage.json atomically. 0, or -1 with errno after a
+ * warning. */
+int mv_usage_write(const struct mv_usage *u);
+void mv_usage_free(struct mv_usage *u);
+
 /* ---- index.c: index/movies.json, index/people.json, pagination ------- */
 
 /*
@@ -711,7 +742,7 @@ int mv_index_read_errno(const struct mv_index *ix);
  * leaves the index. Returns 0, or -1 if it was reported as invalid. */
 int mv_index_update(struct mv_index *ix, const char *id);
 /* Reload lastRead from stats/usage.json: 1 if an entry changed, 0 if
- * not, -1 after a warning (unreadable file; entries kept). */
+ * not, -1 after a warning (a file mv_usage_load refuses; entries kept). */
 int mv_index_usage(struct mv_index *ix);
 /* 1 when an index file needs writing. */
 int mv_index_dirty(const struct mv_index *ix);

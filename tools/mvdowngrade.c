@@ -34,7 +34,6 @@ static const char USAGE[] =
     "  -h, --help                  print this help\n";
 
 #define PROFILE_MAX (4 << 20)   /* as mv_movie_load */
-#define USAGE_MAX (256 << 20)
 #define HOOK_OUT_MAX (64 << 20)
 
 /* ---- the policy ------------------------------------------------------ */
@@ -57,92 +56,10 @@ on_term(int sig)
 
 /* ---- stats/usage.json ------------------------------------------------ */
 
-struct use {
-	char id[24];       /* "" when the slot is empty */
-	long long count;
-	time_t last;
-};
-static struct use *uses;  /* open addressing, capacity a power of two */
-static size_t ucap;
-
-/* The slot of id: its entry, or the empty slot where it would go. */
-static struct use *
-use_slot(const char *id)
-{
-	size_t i;
-
-	for (i = mv_hash(id) & (ucap - 1); uses[i].id[0]; i = (i + 1) & (ucap - 1))
-		if (strcmp(uses[i].id, id) == 0)
-			break;
-	return &uses[i];
-}
-
-static const struct use *
-use_find(const char *id)
-{
-	const struct use *u;
-
-	if (!ucap)
-		return NULL;
-	u = use_slot(id);
-	return u->id[0] ? u : NULL;
-}
-
-/*
- * Load stats/usage.json (mvstat's file). A missing file means nobody has
- * read anything yet. A corrupt one is refused with 65: scores made up
- * from half a file would downgrade what people read.
- */
-static int
-usage_load(void)
-{
-	char *path = mv_path("stats/usage.json");
-	const char *why;
-	cJSON *doc = mv_json_load(path, USAGE_MAX, &why), *movies, *e;
-	size_t n;
-
-	free(path);
-	free(uses);
-	uses = NULL;
-	ucap = 0;
-	if (!doc) {
-		if (errno == ENOENT)
-			return 0;
-		mv_warnx("unable to read stats/usage.json: %s", why);
-		return errno ? MV_EX_IOERR : MV_EX_DATAERR;
-	}
-	movies = cJSON_GetObjectItemCaseSensitive(doc, "movies");
-	if (!cJSON_IsObject(doc) || mv_json_int(doc, "schemaVersion", 0) != 1 ||
-	    !cJSON_IsObject(movies)) {
-		mv_warnx("unable to read stats/usage.json: not a usage document"
-		    " (schemaVersion 1 with a movies object)");
-		cJSON_Delete(doc);
-		return MV_EX_DATAERR;
-	}
-	n = (size_t)cJSON_GetArraySize(movies);
-	for (ucap = 16; ucap < n * 2; ucap *= 2)
-		;
-	uses = mv_xcalloc(ucap, sizeof *uses);
-	cJSON_ArrayForEach(e, movies) {
-		struct use *u;
-		time_t last;
-
-		if (!mv_id_valid(e->string, 'm') || strlen(e->string) >= sizeof u->id ||
-		    !cJSON_IsObject(e) || mv_json_num(e, "count", -1) < 0 ||
-		    mv_time_parse(mv_json_str(e, "last", ""), &last) < 0) {
-			mv_warnx("unable to read stats/usage.json: bad entry for %s",
-			    e->string ? e->string : "(none)");
-			cJSON_Delete(doc);
-			return MV_EX_DATAERR;
-		}
-		u = use_slot(e->string);
-		snprintf(u->id, sizeof u->id, "%s", e->string);
-		u->count = mv_json_int(e, "count", 0);
-		u->last = last;
-	}
-	cJSON_Delete(doc);
-	return 0;
-}
+/* mvstat's file (lib/usage.c). A missing one means nobody has read
+ * anything yet; a corrupt one is refused with 65: scores made up from
+ * half a file would downgrade what people read. */
+static struct mv_usage usage;
 
 /* ---- reading profiles fast ------------------------------------------- */
 
@@ -702,7 +619,7 @@ library_scan(enum mv_level target)
 	int code;
 
 	library_free(&lib);
-	if ((code = usage_load()) != 0)
+	if ((code = mv_usage_load(&usage)) != 0)
 		return code;
 	lib.names = mv_dir_list("Movies", ".json", &lib.nnames);
 	lib.v = mv_xcalloc(lib.nnames + 1, sizeof *lib.v);
@@ -721,7 +638,7 @@ library_scan(enum mv_level target)
 	lib.total = 0;
 	for (size_t i = 0; i < lib.n; i++) {
 		struct movie *m = &lib.v[i];
-		const struct use *u = use_find(m->id);
+		const struct mv_use *u = mv_usage_get(&usage, m->id, 0);
 
 		if (m->bad) {
 			mv_warnx("unable to read Movies/%s.json: %s, skipped", m->id, m->bad);
@@ -1297,7 +1214,7 @@ main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	code = filt ? filter(&pol, interval) : run_policy(&pol, 1);
 	library_free(&lib);
-	free(uses);
+	mv_usage_free(&usage);
 	code = mv_finish(code);
 	/* A one-shot run cut short says so the usual way: by the signal. */
 	if (stop && !filt) {

@@ -41,141 +41,8 @@ static const double buckets[] = {1, 5, 10, 30, 60, 120, 300, 600, 1800};
 
 /* ---- usage: per-movie accesses ------------------------------------------ */
 
-struct use {
-	char id[24];
-	long long count;
-	time_t first, last;
-};
-
-static struct use *uses;      /* open addressing by id; id[0] == 0: empty */
-static size_t ucap, un;
+static struct mv_usage usage;  /* stats/usage.json in memory */
 static long long pending_acc; /* accesses not yet in usage.json */
-
-static struct use *
-use_get(const char *id, int create)
-{
-	size_t i;
-
-	if (create && (un + 1) * 2 > ucap) {
-		struct use *old = uses;
-		size_t oc = ucap;
-
-		ucap = ucap ? ucap * 2 : 256;
-		uses = mv_xcalloc(ucap, sizeof *uses);
-		un = 0;
-		for (i = 0; i < oc; i++)
-			if (old[i].id[0])
-				*use_get(old[i].id, 1) = old[i];
-		free(old);
-	}
-	if (!ucap)
-		return NULL;
-	for (i = mv_hash(id) & (ucap - 1); uses[i].id[0]; i = (i + 1) & (ucap - 1))
-		if (strcmp(uses[i].id, id) == 0)
-			return &uses[i];
-	if (!create)
-		return NULL;
-	snprintf(uses[i].id, sizeof uses[i].id, "%s", id);
-	un++;
-	return &uses[i];
-}
-
-/* Load stats/usage.json. A missing file is an empty one; a corrupt one
- * is refused (65) so that it is never overwritten with less. */
-static int
-usage_load(void)
-{
-	char *path = mv_path("stats/usage.json");
-	const char *why;
-	cJSON *doc = mv_json_load(path, 256 * 1024 * 1024, &why), *movies, *e;
-
-	free(path);
-	if (!doc) {
-		if (errno == ENOENT)
-			return 0;
-		mv_warnx("unable to read stats/usage.json: %s", why);
-		return errno ? MV_EX_IOERR : MV_EX_DATAERR;
-	}
-	movies = cJSON_GetObjectItemCaseSensitive(doc, "movies");
-	if (!cJSON_IsObject(doc) || mv_json_int(doc, "schemaVersion", 0) != 1 ||
-	    !cJSON_IsObject(movies)) {
-		mv_warnx("unable to read stats/usage.json: not a usage document"
-		    " (schemaVersion 1 with a movies object)");
-		cJSON_Delete(doc);
-		return MV_EX_DATAERR;
-	}
-	cJSON_ArrayForEach(e, movies) {
-		struct use *u;
-		time_t f, l;
-
-		if (!mv_id_valid(e->string, 'm') || !cJSON_IsObject(e) ||
-		    mv_json_int(e, "count", -1) < 0 ||
-		    mv_time_parse(mv_json_str(e, "first", ""), &f) < 0 ||
-		    mv_time_parse(mv_json_str(e, "last", ""), &l) < 0) {
-			mv_warnx("unable to read stats/usage.json: bad entry for %s",
-			    e->string ? e->string : "?");
-			cJSON_Delete(doc);
-			return MV_EX_DATAERR;
-		}
-		u = use_get(e->string, 1);
-		u->count = mv_json_int(e, "count", 0);
-		u->first = f;
-		u->last = l;
-	}
-	cJSON_Delete(doc);
-	return 0;
-}
-
-static int
-use_cmp(const void *a, const void *b)
-{
-	long long x = atoll(((const struct use *)a)->id + 1);
-	long long y = atoll(((const struct use *)b)->id + 1);
-
-	return x < y ? -1 : x > y;
-}
-
-/* The used entries, sorted by id number: malloc'd, *n set. */
-static struct use *
-use_sorted(size_t *n)
-{
-	struct use *v = mv_xmalloc((un + 1) * sizeof *v);
-
-	*n = 0;
-	for (size_t i = 0; i < ucap; i++)
-		if (uses[i].id[0])
-			v[(*n)++] = uses[i];
-	qsort(v, *n, sizeof *v, use_cmp);
-	return v;
-}
-
-static int
-usage_write(void)
-{
-	struct mv_buf b = {0};
-	struct use *v;
-	size_t n;
-	char f[32], l[32], *path;
-	int r, saved;
-
-	v = use_sorted(&n);
-	mv_buf_adds(&b, "{\"schemaVersion\":1,\"movies\":{");
-	for (size_t i = 0; i < n; i++)
-		mv_buf_printf(&b, "%s\n\"%s\":{\"count\":%lld,\"first\":\"%s\",\"last\":\"%s\"}",
-		    i ? "," : "", v[i].id, v[i].count, mv_time_fmt(v[i].first, f),
-		    mv_time_fmt(v[i].last, l));
-	mv_buf_adds(&b, n ? "\n}}\n" : "}}\n");
-	free(v);
-	path = mv_path("stats/usage.json");
-	r = mv_write_atomic(path, b.buf, b.len);
-	saved = errno;
-	if (r < 0)
-		mv_warn("write stats/usage.json");
-	free(path);
-	mv_buf_free(&b);
-	errno = saved;
-	return r;
-}
 
 /* ---- metrics --------------------------------------------------------------- */
 
@@ -437,9 +304,9 @@ total_accesses(void)
 {
 	double t = 0;
 
-	for (size_t i = 0; i < ucap; i++)
-		if (uses[i].id[0])
-			t += (double)uses[i].count;
+	for (size_t i = 0; i < usage.cap; i++)
+		if (usage.slot[i].id[0])
+			t += (double)usage.slot[i].count;
 	return t;
 }
 
@@ -688,13 +555,13 @@ handle(const cJSON *ev)
 	if ((v = mv_json_num(data, "tmdbRetries", -1)) >= 0)
 		tmdb_retries += v;
 	if (strcmp(type, "mv.movie.requested") == 0) {
-		struct use *u;
+		struct mv_use *u;
 
 		if (!mv_id_valid(id, 'm'))
 			id = mv_event_subject(ev);
-		if (!mv_id_valid(id, 'm'))
+		/* (An id of 24 digits or more no counter makes: not counted.) */
+		if (!mv_id_valid(id, 'm') || !(u = mv_usage_get(&usage, id, 1)))
 			return;
-		u = use_get(id, 1);
 		if (u->count == 0 || t < u->first)
 			u->first = t;
 		if (u->count == 0 || t > u->last)
@@ -743,7 +610,7 @@ static uint64_t dirty_since;     /* mv_mono_ns() of the first unsaved change */
 static void
 flush_state(void)
 {
-	if (pending_acc > 0 && usage_write() == 0) {
+	if (pending_acc > 0 && mv_usage_write(&usage) == 0) {
 		cJSON *d = cJSON_CreateObject();
 
 		cJSON_AddNumberToObject(d, "accesses", (double)pending_acc);
@@ -846,7 +713,7 @@ summary(int json)
 {
 	static const char *const lv[] = {"minimal", "basic", "medium", "deep"};
 	struct library lib;
-	struct use *v;
+	struct mv_use *v;
 	size_t n, i, top[5], ntop = 0;
 	cJSON *o, *x, *a;
 	char when[32];
@@ -855,7 +722,7 @@ summary(int json)
 
 	prom_load();
 	library_scan(&lib);
-	v = use_sorted(&n);
+	v = mv_usage_sorted(&usage, &n);
 	for (i = 0; i < n; i++) {
 		total += (double)v[i].count;
 		if (v[i].last > last)
@@ -1031,7 +898,7 @@ main(int argc, char **argv)
 		goto usage;
 	if ((code = mv_data_open(data, 0)) != 0)
 		return code;
-	if ((code = usage_load()) != 0)
+	if ((code = mv_usage_load(&usage)) != 0)
 		return code;
 	if (once) {
 		char *dir = mv_path("stats");
