@@ -133,3 +133,26 @@ mvpipeline: unable to start: the library in $MV_DATA is invalid (see mvctl check
 	# The lock is free again: a new supervisor may start.
 	flock -n "$run_dir/pipeline.lock" true
 }
+
+@test "mvpipeline: a kill -9 of the supervisor alone stops its stages and frees the lock" {
+	# Regression: the stage loops went on running without it, holding
+	# the lock, and a new supervisor exited 75 until someone killed them.
+	start_pipeline --stages "mvwatch stagecat sink"
+	wait_until 5 test -s "$MV_DATA/stagecat.starts"
+	kill -KILL "$sup"
+	wait "$sup" 2>/dev/null || true
+	sup=
+	wait_until 10 no_orphans
+	wait_until 10 flock -n "$run_dir/pipeline.lock" true
+	# And a new one starts and works.
+	start_pipeline --stages "mvwatch stagecat sink"
+	inject "$(ev after)"
+	wait_until 10 test -s "$MV_DATA/sink.ndjson"
+	run jq -r .id "$MV_DATA/sink.ndjson"
+	assert_output after
+}
+
+@test "mvpipeline: more stages than it has file descriptors for is a usage error (64)" {
+	run -64 --separate-stderr mvpipeline --stages "mvwatch stagecat stagecat stagecat stagecat sink"
+	assert_equal "$stderr" "mvpipeline: unable to start: at most 5 stages, not 6"
+}
