@@ -151,7 +151,6 @@ struct mv_index {
 	struct map movies, people;
 	struct node **msorted, **psorted; /* present or not, by num */
 	size_t nm, np, capm, capp;
-	int mdirty, pdirty;               /* the file needs writing */
 	int bulk;                         /* scanning: sorted arrays unsorted */
 	struct claimlist ahead[2];        /* claims read during a scan (m, p) */
 	pthread_t ahead_th;               /* the thread reading them */
@@ -1869,10 +1868,17 @@ mv_index_count(const struct mv_index *ix, char kind)
 	return c;
 }
 
+/* The file of d needs writing: an entry or byExternal changed. */
+static int
+doc_dirty(const struct idoc *d)
+{
+	return d->nchanged || d->extchanged;
+}
+
 int
 mv_index_dirty(const struct mv_index *ix)
 {
-	return ix->mdirty || ix->pdirty;
+	return doc_dirty(&ix->doc[0]) || doc_dirty(&ix->doc[1]);
 }
 
 /* What an entry said before its node changes, to tell what changed. */
@@ -1896,8 +1902,7 @@ was_take(struct node *x, struct was *w)
 static int
 was_compare(struct mv_index *ix, struct node *x, struct was *w)
 {
-	int k = x->id[0] == 'p';
-	struct idoc *d = &ix->doc[k];
+	struct idoc *d = &ix->doc[x->id[0] == 'p'];
 	int entry, ext;
 
 	if (x->present) {
@@ -1916,8 +1921,6 @@ was_compare(struct mv_index *ix, struct node *x, struct was *w)
 	}
 	if (ext)
 		d->extchanged = 1;
-	if (entry || ext)
-		*(k ? &ix->pdirty : &ix->mdirty) = 1;
 	return entry || ext;
 }
 
@@ -2184,7 +2187,6 @@ mv_index_scan(struct mv_index *ix, int flags)
 	 * changed an entry; a write after a scan reuses them. */
 	texts_build(ix->msorted, ix->nm);
 	texts_build(ix->psorted, ix->np);
-	ix->mdirty = ix->pdirty = 0;
 	for (int k = 0; k < 2; k++) {
 		ix->doc[k].nchanged = 0;
 		ix->doc[k].extchanged = 0;
@@ -2254,13 +2256,11 @@ mv_index_write(struct mv_index *ix, int force)
 	mv_index_reap(ix);
 	for (int k = 0; k < 2 && r == 0; k++) {
 		char kind = k ? 'p' : 'm';
-		int *dirty = k ? &ix->pdirty : &ix->mdirty;
-
 		struct idoc *d = &ix->doc[k];
 		struct entryrefs refs = {0};
 		size_t ext_off;
 
-		if (!force && !*dirty)
+		if (!force && !doc_dirty(d))
 			continue;
 		b->len = 0;
 		/* A few entries changed: splice them into the last text. */
@@ -2291,7 +2291,6 @@ mv_index_write(struct mv_index *ix, int force)
 			d->ext_off = ext_off;
 			d->nchanged = 0;
 			d->extchanged = 0;
-			*dirty = 0;
 		}
 		free(path);
 	}
