@@ -34,10 +34,10 @@ _mvctl() {
 	--data) COMPREPLY=($(compgen -d -- "$cur")); return ;;
 	--config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--level) COMPREPLY=($(compgen -W "minimal light basic medium deep" -- "$cur")); return ;;
-	--sort) COMPREPLY=($(compgen -W "title year added lastRead" -- "$cur")); return ;;
+	--sort) COMPREPLY=($(compgen -W "title year added lastRead id -title -year -added -lastRead -id" -- "$cur")); return ;;
 	--type) COMPREPLY=($(compgen -W "mv.file.* mv.movie.* mv.person.* mv.video.added
 		mv.index.updated mv.stats.updated mv.error" -- "$cur")); return ;;
-	--page|--per-page|--since|--unread-since|--budget|--cache-max|--images-max|--tmdb|--person)
+	--page|--per-page|--query|--since|--unread-since|--budget|--cache-max|--images-max|--tmdb|--person)
 		return ;;
 	esac
 	if [[ -z $verb ]]; then
@@ -49,8 +49,8 @@ _mvctl() {
 	migrate|repair) opts="--dry-run" ;;
 	gc) opts="--cache-max --images-max --dry-run" ;;
 	add) opts="--person --copy --tmdb" ;;
-	ls) opts="--page --per-page --sort" ;;
-	people) opts="--movies --page --per-page" ;;
+	ls) opts="--page --per-page --sort --query" ;;
+	people) opts="--movies --page --per-page --sort" ;;
 	request) opts="--level" ;;
 	enrich) opts="--level --all" ;;
 	downgrade) opts="--level --unread-since --budget --dry-run" ;;

@@ -712,7 +712,7 @@ struct mv_use *mv_usage_sorted(const struct mv_usage *u, size_t *n);
 int mv_usage_write(const struct mv_usage *u);
 void mv_usage_free(struct mv_usage *u);
 
-/* ---- index.c: index/movies.json, index/people.json, pagination ------- */
+/* ---- index.c: index/movies.json, index/people.json ------------------- */
 
 /*
  * The indexes in memory: one node per movie and person, by id. Built by
@@ -720,7 +720,8 @@ void mv_usage_free(struct mv_usage *u);
  * stats/usage.json), kept current by mv_index_update, written by
  * mv_index_write. Profiles that cannot be read or lack what the index
  * needs are reported ("prog: unable to read Movies/m3.json: invalid
- * JSON") and left out. Readers (mvctl) use mv_index_load + mv_index_page.
+ * JSON") and left out. Readers (mvctl) use mv_index_load, and listing.c
+ * to sort and page.
  */
 struct mv_index;
 
@@ -766,19 +767,76 @@ long mv_index_check(struct mv_index *ix, FILE *out);
  * the document (caller deletes) or NULL with *why (errno ENOENT if the
  * file is missing). */
 cJSON *mv_index_load(char kind, const char **why);
-/* 1 if sort is title, year, added, lastRead or id, optionally "-"-prefixed
- * (reversed). */
-int mv_index_sort_valid(const char *sort);
+
+/* ---- listing.c: the order, filter and pages of every listing -------- */
+
 /*
- * A PaginatedResponse of items (an index's "items" array, borrowed):
- * sorted by sort (NULL: id), page from 1. title (or a person's name) A-Z
- * ignoring case, year oldest first, added and lastRead newest first;
- * a missing value sorts last; ties go by id. next/prev are
- * "<base>?page=N&perPage=M&sort=S" or null. Returns a tree the caller
- * deletes, or NULL (errno EINVAL) for a bad sort, page or per_page.
+ * The one order of every listing: mvctl ls and people --movies, mvserve
+ * /movies, /people and /people/{id}/movies. A sort is one of ten keys:
+ *   title     title (a person's name) folded by mv_title_fold (case,
+ *             accents and punctuation ignored), A-Z bytewise
+ *   year      oldest first
+ *   added     addedAt, newest first (RFC 3339 UTC, compared as text)
+ *   lastRead  newest first
+ *   id        by id number, m2 < m10
+ * Ties go by id number, m2 before m10. "-KEY" is the order of KEY
+ * reversed, ties included, except that an item without the value
+ * (absent or null: no year, never read) sorts after every item with one
+ * in both directions; those items are in id order (reversed for -KEY).
+ * Two items with one id (a person credited twice in a movie) keep the
+ * order they were given in.
  */
-cJSON *mv_index_page(const cJSON *items, const char *sort, long page,
-    long per_page, const char *base);
+enum { MV_SORT_TITLE, MV_SORT_YEAR, MV_SORT_ADDED, MV_SORT_LASTREAD, MV_SORT_ID };
+#define MV_SORT_COUNT 10  /* the five keys, then the five reversed */
+#define MV_SORT_HELP "title, year, added, lastRead or id, optionally with a leading -"
+/* The sort named s ("year", "-title": MV_SORT_YEAR, 5 + MV_SORT_TITLE),
+ * or -1 for anything else (NULL included). */
+int mv_sort_parse(const char *s);
+/* The name of a sort from mv_sort_parse. Static string. */
+const char *mv_sort_name(int sort);
+
+/* What a listing shows: a sort, a page from 1, its size, and q: NULL or
+ * "" for every item, else the items whose folded title (or name)
+ * contains the folded q. Strings borrowed. */
+struct mv_listing {
+	int sort;
+	long page;
+	long per_page;
+	const char *q;
+};
+
+/* Fill order[0..n) with the positions of items (borrowed) in the order
+ * of sort. */
+void mv_list_order(const cJSON *const *items, size_t n, int sort, size_t *order);
+/* The folded title, else name, of an index item; NULL if it has
+ * neither. Returns malloc'd. */
+char *mv_list_fold(const cJSON *item);
+/* Keep, in place and in order, the positions sel[0..n) of the items that
+ * match q; returns how many are kept. folds, when not NULL, caches
+ * mv_list_fold of each item by position: NULL slots are filled, and the
+ * caller frees them. */
+size_t mv_list_filter(const cJSON *const *items, size_t *sel, size_t n,
+    const char *q, char **folds);
+/* The number of pages of total items (0 for none). */
+long mv_list_pages(const struct mv_listing *l, size_t total);
+/* The selection positions [*from, *to) on l's page; empty past the end. */
+void mv_list_range(const struct mv_listing *l, size_t total, size_t *from, size_t *to);
+/* "<base>?page=N&perPage=M&sort=S[&q=Q]" (q percent-encoded), the one
+ * form of the next/prev links; base is the listing's route ("/movies").
+ * Returns malloc'd. */
+char *mv_list_link(const char *base, const struct mv_listing *l, long page);
+/* Append to b the object of l's page of total items
+ * (schemas/PaginatedResponse.json): "items" holds put(b, i, ctx) for
+ * each position i of the page, each appending one JSON value; then page,
+ * perPage, totalItems, totalPages, and next/prev links or null (past the
+ * end, prev leads to the last page). */
+typedef void (*mv_list_put_fn)(struct mv_buf *b, size_t i, void *ctx);
+void mv_list_write(struct mv_buf *b, const struct mv_listing *l, size_t total,
+    const char *base, mv_list_put_fn put, void *ctx);
+/* The review queue's length: the files in quarantine/ (each a video
+ * waiting for a decision), not their .why.json notes nor the notes'
+ * temp files. mvctl status and mvstat both count with it. */
+long mv_review_count(void);
 
 /* ---- parse.c: title, year, ids and tags from a file name ------------ */
 

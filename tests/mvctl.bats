@@ -41,7 +41,7 @@ teardown() {
 		assert_line --regexp "^  $v +"
 	done
 	run -0 mvctl help ls
-	assert_line --index 0 "usage: mvctl ls [--page N] [--per-page M] [--sort title|year|added|lastRead] [--json]"
+	assert_line --index 0 "usage: mvctl ls [--page N] [--per-page M] [--sort [-]title|year|added|lastRead|id] [--query TEXT] [--json]"
 	run -64 --separate-stderr mvctl help nosuchverb
 	assert_equal "${lines[*]}" ""
 	assert_equal "${stderr_lines[0]}" 'mvctl: no verb "nosuchverb"; try mvctl help'
@@ -73,7 +73,7 @@ teardown() {
 	run -64 --separate-stderr mvctl --bogus ls
 	run -64 --separate-stderr mvctl ls --bogus
 	assert_equal "$output" ""
-	assert_equal "${stderr_lines[-1]}" "usage: mvctl ls [--page N] [--per-page M] [--sort title|year|added|lastRead] [--json]"
+	assert_equal "${stderr_lines[-1]}" "usage: mvctl ls [--page N] [--per-page M] [--sort [-]title|year|added|lastRead|id] [--query TEXT] [--json]"
 	run -0 mvctl ls --help
 	assert_output --partial "usage: mvctl ls"
 }
@@ -133,7 +133,7 @@ teardown() {
 
 @test "ls: bad --sort, --page, --per-page are usage errors" {
 	run -64 --separate-stderr mvctl ls --sort rating
-	assert_equal "${stderr_lines[0]}" 'mvctl: bad sort key "rating": title, year, added or lastRead'
+	assert_equal "${stderr_lines[0]}" 'mvctl: bad sort key "rating": title, year, added, lastRead or id, optionally with a leading -'
 	run -64 mvctl ls --page 0
 	run -64 mvctl ls --per-page x
 	run -64 mvctl ls extra

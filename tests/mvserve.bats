@@ -490,7 +490,7 @@ chromium_headless() {
 	[ -z "${MV_SHOTS:-}" ] || cp "$shots"/*.png "$MV_SHOTS"/
 }
 
-@test "mvserve: every sort, forward and reversed, orders as mv_index_page; a person's movies keep that order" {
+@test "mvserve: every sort, forward and reversed, orders as lib/listing.c documents; a person's movies keep that order" {
 	lib=$BATS_TEST_TMPDIR/gen
 	"$MV_BUILD/progs/gen-library" -m 150 -p 300 "$lib" >/dev/null
 	mvindex --data "$lib" --rebuild --no-sync

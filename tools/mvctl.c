@@ -404,67 +404,66 @@ v_validate(int argc, char **argv)
 
 /* ---- verbs: ls, show, people ------------------------------------------ */
 
-static const char *sort_key = "title";
+/* The items of a listing, in the order and filter of l (lib/listing.c,
+ * the rules mvserve lists by too). */
+struct listed {
+	const cJSON **v;  /* the items, borrowed */
+	size_t *sel;      /* positions in v, in order; total of them kept */
+	size_t total;
+};
 
-/* Compare two index items by sort_key; ties by id number. Text keys sort
- * up, dates ("added", "lastRead") newest first, missing values last. */
-static int
-cmp_item(const void *pa, const void *pb)
+static void
+list_select(struct listed *ls, const cJSON *items, const struct mv_listing *l)
 {
-	const cJSON *a = *(const cJSON *const *)pa, *b = *(const cJSON *const *)pb;
-	int r = 0;
+	const cJSON *it;
+	size_t n = 0;
 
-	if (!strcmp(sort_key, "title"))
-		r = strcasecmp(mv_json_str(a, "title", ""), mv_json_str(b, "title", ""));
-	else if (!strcmp(sort_key, "year")) {
-		long long ya = mv_json_int(a, "year", 99999), yb = mv_json_int(b, "year", 99999);
-
-		r = (ya > yb) - (ya < yb);
-		if (!r)
-			r = strcasecmp(mv_json_str(a, "title", ""), mv_json_str(b, "title", ""));
-	} else {
-		const char *k = !strcmp(sort_key, "added") ? "addedAt" : "lastRead";
-		const char *sa = mv_json_str(a, k, ""), *sb = mv_json_str(b, k, "");
-
-		r = -strcmp(sa, sb);
-	}
-	if (!r)
-		r = strverscmp(mv_json_str(a, "id", ""), mv_json_str(b, "id", ""));
-	return r;
+	ls->v = mv_xcalloc((size_t)cJSON_GetArraySize(items) + 1, sizeof *ls->v);
+	cJSON_ArrayForEach(it, items)
+		ls->v[n++] = it;
+	ls->sel = mv_xcalloc(n + 1, sizeof *ls->sel);
+	mv_list_order(ls->v, n, l->sort, ls->sel);
+	ls->total = mv_list_filter(ls->v, ls->sel, n, l->q, NULL);
 }
 
-/* Wrap items page..page+per into a PaginatedResponse; items borrowed
- * (copied). base is the listing's path for next/prev links. */
-static cJSON *
-paginate(cJSON **v, long long total, long long page, long long per,
-    const char *base)
+static void
+list_free(struct listed *ls)
 {
-	cJSON *o = cJSON_CreateObject(), *items = cJSON_AddArrayToObject(o, "items");
-	long long pages = (total + per - 1) / per;
+	free(ls->v);
+	free(ls->sel);
+}
 
-	for (long long i = (page - 1) * per; i < total && i < page * per; i++)
-		cJSON_AddItemToArray(items, cJSON_Duplicate(v[i], 1));
-	cJSON_AddNumberToObject(o, "page", (double)page);
-	cJSON_AddNumberToObject(o, "perPage", (double)per);
-	cJSON_AddNumberToObject(o, "totalItems", (double)total);
-	cJSON_AddNumberToObject(o, "totalPages", (double)pages);
-	if (page < pages) {
-		char *s = mv_xasprintf("%s%cpage=%lld&perPage=%lld", base,
-		    strchr(base, '?') ? '&' : '?', page + 1, per);
-		cJSON_AddStringToObject(o, "next", s);
-		free(s);
-	} else
-		cJSON_AddNullToObject(o, "next");
-	/* Past the end, prev still leads back to the last page. */
-	if (page > 1 && pages > 0) {
-		char *s = mv_xasprintf("%s%cpage=%lld&perPage=%lld", base,
-		    strchr(base, '?') ? '&' : '?', page - 1 > pages ? pages : page - 1, per);
+static void
+put_listed(struct mv_buf *b, size_t i, void *ctx)
+{
+	const struct listed *ls = ctx;
+	char *s = mv_json_compact(ls->v[ls->sel[i]]);
 
-		cJSON_AddStringToObject(o, "prev", s);
-		free(s);
-	} else
-		cJSON_AddNullToObject(o, "prev");
-	return o;
+	mv_buf_adds(b, s);
+	free(s);
+}
+
+/* Print l's page of ls as a PaginatedResponse line; base is the
+ * mvserve route of the same listing, for the next/prev links. */
+static void
+put_page(struct listed *ls, const struct mv_listing *l, const char *base)
+{
+	struct mv_buf b = { 0 };
+
+	mv_list_write(&b, l, ls->total, base, put_listed, ls);
+	puts(b.buf);
+	mv_buf_free(&b);
+}
+
+/* Parse --sort's key. */
+static int
+sort_arg(const char *s)
+{
+	int k = mv_sort_parse(s);
+
+	if (k < 0)
+		usage_error("bad sort key \"%s\": " MV_SORT_HELP, s);
+	return k;
 }
 
 /* Parse a positive count for option opt. */
@@ -502,23 +501,21 @@ v_ls(int argc, char **argv)
 		{"page", required_argument, NULL, 'p'},
 		{"per-page", required_argument, NULL, 'n'},
 		{"sort", required_argument, NULL, 's'},
+		{"query", required_argument, NULL, 'q'},
 		COMMON_OPTS
 	};
-	long long page = 1, per = 20, total;
-	cJSON *idx, *items, *it, **v, *resp;
-	char *base;
-	int c, i = 0;
+	struct mv_listing l = { MV_SORT_TITLE, 1, 20, NULL };
+	struct listed ls;
+	cJSON *idx, *items;
+	size_t from, to;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
-		case 'p': page = pos_arg("--page", optarg); break;
-		case 'n': per = pos_arg("--per-page", optarg); break;
-		case 's':
-			if (strcmp(optarg, "title") && strcmp(optarg, "year") &&
-			    strcmp(optarg, "added") && strcmp(optarg, "lastRead"))
-				usage_error("bad sort key \"%s\": title, year, added or lastRead", optarg);
-			sort_key = optarg;
-			break;
+		case 'p': l.page = pos_arg("--page", optarg); break;
+		case 'n': l.per_page = pos_arg("--per-page", optarg); break;
+		case 's': l.sort = sort_arg(optarg); break;
+		case 'q': l.q = optarg; break;
 		default: common_opt(c);
 		}
 	}
@@ -526,25 +523,17 @@ v_ls(int argc, char **argv)
 		usage_error("unexpected argument \"%s\"", argv[optind]);
 	open_library();
 	idx = load_index("movies", &items);
-	total = cJSON_GetArraySize(items);
-	v = mv_xcalloc((size_t)total + 1, sizeof *v);
-	cJSON_ArrayForEach(it, items)
-		v[i++] = it;
-	qsort(v, (size_t)total, sizeof *v, cmp_item);
-	base = mv_xasprintf("/movies?sort=%s", sort_key);
-	resp = paginate(v, total, page, per, base);
+	list_select(&ls, items, &l);
 	if (want_json())
-		put_json(resp);
+		put_page(&ls, &l, "/movies");
 	else {
-		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(resp, "items"))
-			put_movie_line(it);
-		printf("page %lld of %lld, %lld movie%s\n", page,
-		    (long long)mv_json_int(resp, "totalPages", 0), total,
-		    total == 1 ? "" : "s");
+		mv_list_range(&l, ls.total, &from, &to);
+		for (size_t i = from; i < to; i++)
+			put_movie_line(ls.v[ls.sel[i]]);
+		printf("page %ld of %ld, %zu movie%s\n", l.page, mv_list_pages(&l, ls.total),
+		    ls.total, ls.total == 1 ? "" : "s");
 	}
-	free(base);
-	free(v);
-	cJSON_Delete(resp);
+	list_free(&ls);
 	cJSON_Delete(idx);
 	return MV_EX_OK;
 }
@@ -648,12 +637,16 @@ v_show(int argc, char **argv)
 }
 
 /*
- * The movies of a person from index/people.json, each joined with its
- * movie index entry (title, year, level, status) when there is one.
+ * The movies of a person from index/people.json, one item per credit:
+ * the movie's index entry with the credit's role, character or job and
+ * "movie" (its id again), as mvserve's /people/{id}/movies gives them.
+ * A credit whose movie the movie index does not hold yet is left out,
+ * as mvserve leaves it out. Returns an array the caller deletes.
  */
 static cJSON *
 person_movies(const char *id)
 {
+	static const char *const credit[] = { "role", "character", "job", "movie" };
 	cJSON *pidx, *pitems, *midx, *mitems, *p, *out = cJSON_CreateArray(), *l;
 
 	pidx = load_index("people", &pitems);
@@ -662,21 +655,21 @@ person_movies(const char *id)
 		if (strcmp(mv_json_str(p, "id", ""), id))
 			continue;
 		cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(p, "movies")) {
-			cJSON *o = cJSON_Duplicate(l, 1), *m;
 			const char *mid = mv_json_str(l, "movie", "");
+			cJSON *m, *o;
 
 			cJSON_ArrayForEach(m, mitems)
-				if (!strcmp(mv_json_str(m, "id", ""), mid)) {
-					static const char *const k[] = { "title", "year", "level", "status" };
-
-					for (size_t i = 0; i < 4; i++) {
-						cJSON *x = cJSON_GetObjectItemCaseSensitive(m, k[i]);
-
-						if (x)
-							mv_json_set(o, k[i], cJSON_Duplicate(x, 1));
-					}
+				if (!strcmp(mv_json_str(m, "id", ""), mid))
 					break;
-				}
+			if (!m)
+				continue;
+			o = cJSON_Duplicate(m, 1);
+			for (size_t i = 0; i < sizeof credit / sizeof *credit; i++) {
+				cJSON *x = cJSON_GetObjectItemCaseSensitive(l, credit[i]);
+
+				if (x)
+					mv_json_set(o, credit[i], cJSON_Duplicate(x, 1));
+			}
 			cJSON_AddItemToArray(out, o);
 		}
 		break;
@@ -686,6 +679,33 @@ person_movies(const char *id)
 	return out;
 }
 
+/* The text of a person: the profile's summary, then the movies in l's
+ * order. */
+static void
+show_person(const cJSON *p, const char *id, struct listed *ls)
+{
+	const char *s;
+
+	printf("%s  [%s]\n", mv_json_str(p, "name", "?"), id);
+	printf("%-10s%s\n", "level", mv_json_str(p, "level", "?"));
+	if ((s = mv_json_str(p, "knownForDepartment", NULL)))
+		printf("%-10s%s\n", "known for", s);
+	if ((s = mv_json_str(p, "birthday", NULL)))
+		printf("%-10s%s\n", "born", s);
+	for (size_t i = 0; i < ls->total; i++) {
+		const cJSON *e = ls->v[ls->sel[i]];
+		long long y = mv_json_int(e, "year", 0);
+
+		printf("  %-7s %s", mv_json_str(e, "movie", "?"),
+		    mv_json_str(e, "title", "?"));
+		if (y)
+			printf(" (%lld)", y);
+		s = mv_json_str(e, "character", mv_json_str(e, "job", NULL));
+		printf("  %s%s%s\n", mv_json_str(e, "role", ""), s ? ": " : "",
+		    s ? s : "");
+	}
+}
+
 static int
 v_people(int argc, char **argv)
 {
@@ -693,18 +713,21 @@ v_people(int argc, char **argv)
 		{"movies", no_argument, NULL, 'm'},
 		{"page", required_argument, NULL, 'p'},
 		{"per-page", required_argument, NULL, 'n'},
+		{"sort", required_argument, NULL, 's'},
 		COMMON_OPTS
 	};
-	long long page = 1, per = 20;
+	struct mv_listing l = { MV_SORT_TITLE, 1, 20, NULL };
+	struct listed ls;
 	int c, movies = 0;
-	char *id, rel[64];
-	cJSON *p, *list, *e;
+	char *id, rel[64], *base;
+	cJSON *p, *list;
 
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'm': movies = 1; break;
-		case 'p': page = pos_arg("--page", optarg); break;
-		case 'n': per = pos_arg("--per-page", optarg); break;
+		case 'p': l.page = pos_arg("--page", optarg); break;
+		case 'n': l.per_page = pos_arg("--per-page", optarg); break;
+		case 's': l.sort = sort_arg(optarg); break;
 		default: common_opt(c);
 		}
 	}
@@ -719,41 +742,16 @@ v_people(int argc, char **argv)
 		return MV_EX_DATAERR;
 	}
 	list = person_movies(id);
+	list_select(&ls, list, &l);
 	if (movies && want_json()) {
-		int total = cJSON_GetArraySize(list), i = 0;
-		cJSON **v = mv_xcalloc((size_t)total + 1, sizeof *v), *resp;
-		char *base = mv_xasprintf("/people/%s/movies", id);
-
-		cJSON_ArrayForEach(e, list)
-			v[i++] = e;
-		resp = paginate(v, total, page, per, base);
-		put_json(resp);
-		cJSON_Delete(resp);
+		base = mv_xasprintf("/people/%s/movies", id);
+		put_page(&ls, &l, base);
 		free(base);
-		free(v);
 	} else if (want_json())
 		put_json(p);
-	else {
-		const char *s;
-
-		printf("%s  [%s]\n", mv_json_str(p, "name", "?"), id);
-		printf("%-10s%s\n", "level", mv_json_str(p, "level", "?"));
-		if ((s = mv_json_str(p, "knownForDepartment", NULL)))
-			printf("%-10s%s\n", "known for", s);
-		if ((s = mv_json_str(p, "birthday", NULL)))
-			printf("%-10s%s\n", "born", s);
-		cJSON_ArrayForEach(e, list) {
-			long long y = mv_json_int(e, "year", 0);
-
-			printf("  %-7s %s", mv_json_str(e, "movie", "?"),
-			    mv_json_str(e, "title", "?"));
-			if (y)
-				printf(" (%lld)", y);
-			s = mv_json_str(e, "character", mv_json_str(e, "job", NULL));
-			printf("  %s%s%s\n", mv_json_str(e, "role", ""), s ? ": " : "",
-			    s ? s : "");
-		}
-	}
+	else
+		show_person(p, id, &ls);
+	list_free(&ls);
 	free(id);
 	cJSON_Delete(list);
 	cJSON_Delete(p);
@@ -781,8 +779,6 @@ status_json(void)
 	cJSON *o = cJSON_CreateObject(), *pl, *st, *stages, *s, *lib, *lv, *ss;
 	cJSON *idx, *items, *it, *q;
 	time_t now = mv_now();
-	size_t nrev;
-	char **rev;
 	int running = mv_pipeline_running();
 
 	pl = cJSON_AddObjectToObject(o, "pipeline");
@@ -834,9 +830,7 @@ status_json(void)
 	}
 	q = cJSON_AddObjectToObject(o, "queue");
 	cJSON_AddNumberToObject(q, "incoming", (double)mv_dir_count("incoming"));
-	rev = mv_dir_list("quarantine", ".why.json", &nrev);
-	mv_list_free(rev, nrev);
-	cJSON_AddNumberToObject(q, "review", (double)nrev);
+	cJSON_AddNumberToObject(q, "review", (double)mv_review_count());
 
 	lib = cJSON_AddObjectToObject(o, "library");
 	idx = load_index("movies", &items);
@@ -2520,10 +2514,10 @@ static const struct verb verbs[] = {
 	  "add a movie, a person or a video file by a minimal token", 0 },
 	{ "status", v_status, "[--json]",
 	  "is the pipeline up: stages, restarts, queue, last error; library counts", 0 },
-	{ "ls", v_ls, "[--page N] [--per-page M] [--sort title|year|added|lastRead] [--json]",
+	{ "ls", v_ls, "[--page N] [--per-page M] [--sort [-]title|year|added|lastRead|id] [--query TEXT] [--json]",
 	  "list the movies, one page at a time", 0 },
 	{ "show", v_show, "ID [--json]", "show a movie's profile", 0 },
-	{ "people", v_people, "ID [--movies] [--page N] [--per-page M] [--json]",
+	{ "people", v_people, "ID [--movies] [--page N] [--per-page M] [--sort [-]KEY] [--json]",
 	  "show a person, or (--movies) the person's movies", 0 },
 	{ "request", v_request, "ID [-l|--level LEVEL]",
 	  "ask for a movie's next level (what a click does)", 0 },

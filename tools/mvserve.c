@@ -36,12 +36,6 @@ static const char USAGE[] =
 #define PER_PAGE_DEF 20
 #define PER_PAGE_MAX 200
 #define PAGE_MAX 1000000L
-#define NSORT 10 /* title year added lastRead id, each also reversed */
-
-static const char *const sort_names[NSORT] = {
-	"title", "year", "added", "lastRead", "id",
-	"-title", "-year", "-added", "-lastRead", "-id",
-};
 
 /* ---- the indexes in memory ------------------------------------------------ */
 
@@ -50,13 +44,12 @@ static const char *const sort_names[NSORT] = {
  * changes (a cheap stat per request). Everything a request needs that is
  * costly is computed on first use and kept until the next reload: the
  * folded names for q, each entry's JSON text with its card members, and
- * the order of the entries for each sort key. Only the one server thread
+ * the order of the entries for each sort key (lib/listing.c's order). Only the one server thread
  * touches these, so there are no locks.
  */
 struct entry {
 	const cJSON *item;  /* borrowed from the table's doc */
 	long long num;      /* the number of the id: m42 -> 42 */
-	char *fold;         /* folded title or name (malloc'd), or NULL until asked */
 	char *json;         /* compact text with card members (malloc'd), or NULL */
 	size_t jlen;
 	cJSON *extras;      /* the card members: poster/free or image; owned */
@@ -68,9 +61,10 @@ struct table {
 	cJSON *doc;               /* the parsed index, or NULL */
 	struct entry *e;
 	size_t n;
+	const cJSON **items;      /* items[j] is e[j].item: what listing.c takes */
+	char **fold;              /* fold[j]: e[j]'s folded title or name for q, lazily */
 	size_t *byid;             /* entry numbers sorted by id number */
-	size_t *order[NSORT];     /* entry numbers sorted by each key, lazily */
-	size_t *rank[NSORT];      /* rank[k][entry]: its place in order[k] */
+	size_t *order[MV_SORT_COUNT]; /* entry numbers in each sort's order, lazily */
 	struct stat st;           /* of the file when loaded (st_ino 0: none) */
 	long levels[4];           /* entries per level, for /health */
 };
@@ -88,16 +82,16 @@ static void
 table_clear(struct table *t)
 {
 	for (size_t i = 0; i < t->n; i++) {
-		free(t->e[i].fold);
+		free(t->fold[i]);
 		free(t->e[i].json);
 		cJSON_Delete(t->e[i].extras);
 	}
 	free(t->e);
+	free(t->items);
+	free(t->fold);
 	free(t->byid);
-	for (int k = 0; k < NSORT; k++) {
+	for (int k = 0; k < MV_SORT_COUNT; k++)
 		free(t->order[k]);
-		free(t->rank[k]);
-	}
 	cJSON_Delete(t->doc);
 	memset(&t->doc, 0, sizeof *t - offsetof(struct table, doc));
 }
@@ -208,8 +202,12 @@ table_fresh(struct table *t)
 	}
 	t->n = n;
 	t->byid = mv_xmalloc((n + 1) * sizeof *t->byid);
-	for (size_t i = 0; i < n; i++)
+	t->items = mv_xmalloc((n + 1) * sizeof *t->items);
+	t->fold = mv_xcalloc(n + 1, sizeof *t->fold);
+	for (size_t i = 0; i < n; i++) {
 		t->byid[i] = i;
+		t->items[i] = t->e[i].item;
+	}
 	qsort_r(t->byid, n, sizeof *t->byid, cmp_byid, t->e);
 	carry_extras(t, &old);
 	table_clear(&old);
@@ -239,94 +237,19 @@ table_find(const struct table *t, const char *id)
 	return -1;
 }
 
-/* What a sort compares, taken from an entry once per sort. */
-struct sortkey {
-	size_t e;           /* entry number */
-	long long num;      /* id number, for ties */
-	const char *s;      /* title (or name), addedAt or lastRead; NULL if none */
-	double year;        /* -1 if none */
-};
-
-struct sortctx {
-	int field;          /* 0 title, 1 year, 2 added, 3 lastRead, 4 id */
-	int reverse;
-};
-
 /*
- * The order of lib/index.c's mv_index_page, on prepared keys: title A-Z
- * ignoring case, year oldest first, added and lastRead newest first; a
- * missing value last in both directions; ties by id (reversed with the
- * sort). tests/mvserve.bats checks it against mvctl ls.
- */
-static int
-cmp_key(const void *a, const void *b, void *arg)
-{
-	const struct sortkey *x = a, *y = b;
-	const struct sortctx *c = arg;
-	int r = 0, na = 0, nb = 0;
-
-	switch (c->field) {
-	case 0:
-	case 2:
-	case 3:
-		na = !x->s;
-		nb = !y->s;
-		if (!na && !nb)
-			r = c->field == 0 ? strcasecmp(x->s, y->s) : -strcmp(x->s, y->s);
-		break;
-	case 1:
-		na = x->year < 0;
-		nb = y->year < 0;
-		if (!na && !nb)
-			r = x->year < y->year ? -1 : x->year > y->year;
-		break;
-	}
-	if (na != nb)
-		return na ? 1 : -1;
-	if (c->reverse)
-		r = -r;
-	if (r == 0) {
-		r = x->num < y->num ? -1 : x->num > y->num;
-		if (c->reverse)
-			r = -r;
-	}
-	return r;
-}
-
-/*
- * The entries of t in the order of sort key k (an index of sort_names),
- * computed once per load, with rank[k] its inverse. Returns an array of
- * t->n entry numbers.
+ * The entries of t in the order of sort (mv_sort_parse's), computed once
+ * per load: a listing is asked for far more often than the index file
+ * changes. Returns an array of t->n entry numbers.
  */
 static const size_t *
-table_order(struct table *t, int k)
+table_order(struct table *t, int sort)
 {
-	static const char *const fields[] = { "title", "year", "addedAt", "lastRead", "id" };
-	struct sortctx c = { k % 5, k >= 5 };
-	struct sortkey *v;
-
-	if (t->order[k])
-		return t->order[k];
-	v = mv_xmalloc((t->n + 1) * sizeof *v);
-	for (size_t j = 0; j < t->n; j++) {
-		const cJSON *it = t->e[j].item;
-
-		v[j].e = j;
-		v[j].num = t->e[j].num;
-		v[j].s = c.field == 1 || c.field == 4 ? NULL : mv_json_str(it, fields[c.field], NULL);
-		if (c.field == 0 && !v[j].s)
-			v[j].s = mv_json_str(it, "name", NULL);
-		v[j].year = mv_json_num(it, "year", -1);
+	if (!t->order[sort]) {
+		t->order[sort] = mv_xmalloc((t->n + 1) * sizeof **t->order);
+		mv_list_order(t->items, t->n, sort, t->order[sort]);
 	}
-	qsort_r(v, t->n, sizeof *v, cmp_key, &c);
-	t->order[k] = mv_xmalloc((t->n + 1) * sizeof **t->order);
-	t->rank[k] = mv_xmalloc((t->n + 1) * sizeof **t->rank);
-	for (size_t j = 0; j < t->n; j++) {
-		t->order[k][j] = v[j].e;
-		t->rank[k][v[j].e] = j;
-	}
-	free(v);
-	return t->order[k];
+	return t->order[sort];
 }
 
 /* "assets/images/x.jpg" as the URL "/images/x.jpg", or NULL for anything
@@ -447,16 +370,6 @@ entry_json(struct table *t, struct entry *e, size_t *len)
 	return e->json;
 }
 
-/* The folded title (movies) or name (people) of an entry, kept. */
-static const char *
-entry_fold(struct table *t, struct entry *e)
-{
-	if (!e->fold)
-		e->fold = mv_title_fold(mv_json_str(e->item,
-		    t->kind == 'm' ? "title" : "name", ""));
-	return e->fold;
-}
-
 /* ---- responses -------------------------------------------------------------- */
 
 /* Queue a response and count it. Takes r. */
@@ -539,46 +452,6 @@ send_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...)
 	return send_doc(c, status, doc, "no-store");
 }
 
-/* Append s to b percent-encoded for a query value. */
-static void
-url_encode(struct mv_buf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (ch >= '0' && ch <= '9') || strchr("-._~", ch)) {
-			mv_buf_add(b, s, 1);
-		} else {
-			char e[3] = { '%', hex[ch >> 4], hex[ch & 15] };
-
-			mv_buf_add(b, e, 3);
-		}
-	}
-}
-
-/* Append ,"name":"<base>?page=P&perPage=N&sort=S[&q=Q]" (or null). */
-static void
-page_link(struct mv_buf *b, const char *name, const char *base, long page,
-    long per, const char *sort, const char *q)
-{
-	mv_buf_printf(b, ",\"%s\":", name);
-	if (page < 1) {
-		mv_buf_adds(b, "null");
-		return;
-	}
-	/* base is ours ("/movies") and the rest is digits or percent-encoded:
-	 * nothing needs JSON escaping. */
-	mv_buf_printf(b, "\"%s?page=%ld&perPage=%ld&sort=%s", base, page, per, sort);
-	if (q && *q) {
-		mv_buf_adds(b, "&q=");
-		url_encode(b, q);
-	}
-	mv_buf_adds(b, "\"");
-}
-
 /* ---- request parameters ------------------------------------------------------ */
 
 static const char *
@@ -605,36 +478,25 @@ num_arg(struct MHD_Connection *c, const char *name, long def, long max, long *v)
 	return *end || errno || *v < 1 || *v > max ? -1 : 0;
 }
 
-struct listing {
-	long page, per;
-	const char *sort;
-	int key;        /* index into sort_names */
-	const char *q;  /* NULL or "" for no filter */
-};
-
 /* Read page, perPage, sort and q; on a bad one, send 400 and return -1
  * with *res set. */
 static int
-listing_args(struct MHD_Connection *c, struct listing *l, enum MHD_Result *res)
+listing_args(struct MHD_Connection *c, struct mv_listing *l, enum MHD_Result *res)
 {
-	l->sort = arg(c, "sort");
+	const char *sort = arg(c, "sort");
+
 	l->q = arg(c, "q");
 	if (num_arg(c, "page", 1, PAGE_MAX, &l->page) < 0) {
 		*res = send_error(c, 400, "bad page: an integer from 1 to %ld", PAGE_MAX);
 		return -1;
 	}
-	if (num_arg(c, "perPage", PER_PAGE_DEF, PER_PAGE_MAX, &l->per) < 0) {
+	if (num_arg(c, "perPage", PER_PAGE_DEF, PER_PAGE_MAX, &l->per_page) < 0) {
 		*res = send_error(c, 400, "bad perPage: an integer from 1 to %d", PER_PAGE_MAX);
 		return -1;
 	}
-	if (!l->sort || !*l->sort)
-		l->sort = "title";
-	for (l->key = 0; l->key < NSORT; l->key++)
-		if (strcmp(sort_names[l->key], l->sort) == 0)
-			break;
-	if (l->key == NSORT) {
-		*res = send_error(c, 400, "bad sort: title, year, added, lastRead or id, "
-		    "optionally with a leading -");
+	l->sort = !sort || !*sort ? MV_SORT_TITLE : mv_sort_parse(sort);
+	if (l->sort < 0) {
+		*res = send_error(c, 400, "bad sort: " MV_SORT_HELP);
 		return -1;
 	}
 	return 0;
@@ -642,85 +504,71 @@ listing_args(struct MHD_Connection *c, struct listing *l, enum MHD_Result *res)
 
 /* ---- handlers ----------------------------------------------------------------- */
 
-/*
- * Write a PaginatedResponse into b: the page of ent (total entry numbers
- * of t, in order) that l asks for. links, when not NULL, holds for each
- * one a people-index movie link whose credit members are added.
- */
+/* The entries of a page: ent[i] is the entry of t at position i; links,
+ * when not NULL, holds for each a people-index movie link whose credit
+ * members are added. */
+struct page {
+	struct table *t;
+	const size_t *ent;
+	const cJSON *const *links;
+};
+
+/* mv_list_write's item writer: an entry's kept JSON, plus the credit. */
 static void
-page_out(struct mv_buf *b, struct table *t, const size_t *ent,
-    const cJSON *const *links, size_t total, const struct listing *l,
-    const char *base)
+put_entry(struct mv_buf *b, size_t i, void *ctx)
 {
-	long pages = (long)((total + (size_t)l->per - 1) / (size_t)l->per);
-	size_t from = (size_t)(l->page - 1) * (size_t)l->per, len;
+	const struct page *pg = ctx;
+	size_t len;
+	const char *s = entry_json(pg->t, &pg->t->e[pg->ent[i]], &len);
+	const cJSON *x, *link;
+	cJSON *cr;
+	char *cs;
 
-	mv_buf_adds(b, "{\"items\":[");
-	for (size_t i = from; i < total && i < from + (size_t)l->per; i++) {
-		const char *s = entry_json(t, &t->e[ent[i]], &len);
-
-		if (i > from)
-			mv_buf_adds(b, ",");
-		if (links) {
-			cJSON *cr = cJSON_CreateObject();
-			const cJSON *x;
-			char *cs;
-
-			cJSON_AddStringToObject(cr, "role", mv_json_str(links[i], "role", ""));
-			if ((x = cJSON_GetObjectItemCaseSensitive(links[i], "character")))
-				cJSON_AddItemToObject(cr, "character", cJSON_Duplicate(x, 1));
-			if ((x = cJSON_GetObjectItemCaseSensitive(links[i], "job")))
-				cJSON_AddItemToObject(cr, "job", cJSON_Duplicate(x, 1));
-			if (!(cs = cJSON_PrintUnformatted(cr)))
-				mv_diex(MV_EX_SOFTWARE, "unable to allocate memory");
-			/* {...entry} + {"role":...} -> {...entry,"role":...} */
-			mv_buf_add(b, s, len - 1);
-			mv_buf_adds(b, ",");
-			mv_buf_adds(b, cs + 1);
-			free(cs);
-			cJSON_Delete(cr);
-		} else
-			mv_buf_add(b, s, len);
+	if (!pg->links) {
+		mv_buf_add(b, s, len);
+		return;
 	}
-	mv_buf_printf(b, "],\"page\":%ld,\"perPage\":%ld,\"totalItems\":%zu,"
-	    "\"totalPages\":%ld", l->page, l->per, total, pages);
-	page_link(b, "next", base, l->page < pages ? l->page + 1 : 0, l->per, l->sort, l->q);
-	page_link(b, "prev", base, l->page > 1 && pages > 0 ?
-	    (l->page - 1 < pages ? l->page - 1 : pages) : 0, l->per, l->sort, l->q);
-	mv_buf_adds(b, "}");
+	link = pg->links[i];
+	cr = cJSON_CreateObject();
+	cJSON_AddStringToObject(cr, "role", mv_json_str(link, "role", ""));
+	if ((x = cJSON_GetObjectItemCaseSensitive(link, "character")))
+		cJSON_AddItemToObject(cr, "character", cJSON_Duplicate(x, 1));
+	if ((x = cJSON_GetObjectItemCaseSensitive(link, "job")))
+		cJSON_AddItemToObject(cr, "job", cJSON_Duplicate(x, 1));
+	if (!(cs = cJSON_PrintUnformatted(cr)))
+		mv_diex(MV_EX_SOFTWARE, "unable to allocate memory");
+	/* {...entry} + {"role":...} -> {...entry,"role":...} */
+	mv_buf_add(b, s, len - 1);
+	mv_buf_adds(b, ",");
+	mv_buf_adds(b, cs + 1);
+	free(cs);
+	cJSON_Delete(cr);
 }
 
 /* GET /movies, GET /people: a PaginatedResponse over the whole index. */
 static enum MHD_Result
 list(struct MHD_Connection *c, struct table *t, const char *base)
 {
-	struct listing l;
+	struct mv_listing l;
 	struct mv_buf b = { 0 };
+	struct page pg = { t, NULL, NULL };
 	enum MHD_Result res;
-	const size_t *ord;
 	size_t *hits = NULL, total;
-	char *fq = NULL;
 
 	if (listing_args(c, &l, &res) < 0)
 		return res;
 	if (table_fresh(t) < 0)
 		return send_error(c, 500, "unable to read %s", t->rel);
-	ord = table_order(t, l.key);
+	pg.ent = table_order(t, l.sort);
 	total = t->n;
 	if (l.q && *l.q) {
-		fq = mv_title_fold(l.q);
-		if (*fq) {
-			hits = mv_xmalloc((t->n + 1) * sizeof *hits);
-			total = 0;
-			for (size_t i = 0; i < t->n; i++)
-				if (strstr(entry_fold(t, &t->e[ord[i]]), fq))
-					hits[total++] = ord[i];
-			ord = hits;
-		}
+		hits = mv_xmalloc((t->n + 1) * sizeof *hits);
+		memcpy(hits, pg.ent, t->n * sizeof *hits);
+		total = mv_list_filter(t->items, hits, t->n, l.q, t->fold);
+		pg.ent = hits;
 	}
-	page_out(&b, t, ord, NULL, total, &l, base);
+	mv_list_write(&b, &l, total, base, put_entry, &pg);
 	free(hits);
-	free(fq);
 	return send_json(c, 200, &b, "no-cache");
 }
 
@@ -803,38 +651,21 @@ profile(struct MHD_Connection *c, char kind, const char *id, int head)
 	}
 }
 
-struct pick {
-	size_t e;            /* movie entry number */
-	size_t rank;         /* its place in the sort asked for */
-	size_t nth;          /* place of the link in the person's list */
-	const cJSON *link;
-};
-
-static int
-cmp_pick(const void *a, const void *b)
-{
-	const struct pick *x = a, *y = b;
-
-	if (x->rank != y->rank)
-		return x->rank < y->rank ? -1 : 1;
-	return x->nth < y->nth ? -1 : x->nth > y->nth;
-}
-
 /*
  * GET /people/{id}/movies: the person's movies from the people index,
- * each a movie index entry with its card members and the credit. They
- * are ordered by their rank in the whole index's order for that sort,
- * which is the order mv_index_page gives the subset, without its cost.
+ * each a movie index entry with its card members and the credit, in the
+ * listing order (mv_list_order, which mvctl people --movies uses too).
+ * A credit in a movie the movie index does not hold yet is left out.
  */
 static enum MHD_Result
 person_movies(struct MHD_Connection *c, const char *id)
 {
-	struct listing l;
+	struct mv_listing l;
 	struct mv_buf b = { 0 };
+	struct page pg = { &movies, NULL, NULL };
 	enum MHD_Result res;
-	const cJSON *link, *list, **links;
-	struct pick *v;
-	size_t n = 0, *ent;
+	const cJSON *link, *list, **items, **links, **ls;
+	size_t n = 0, *ent, *ord, *es;
 	char *base;
 	long i;
 
@@ -846,34 +677,39 @@ person_movies(struct MHD_Connection *c, const char *id)
 		return send_error(c, 500, "unable to read the indexes");
 	if ((i = table_find(&people, id)) < 0)
 		return send_error(c, 404, "no person %s", id);
-	table_order(&movies, l.key);
 	list = cJSON_GetObjectItemCaseSensitive(people.e[i].item, "movies");
-	v = mv_xmalloc(((size_t)cJSON_GetArraySize(list) + 1) * sizeof *v);
+	items = mv_xmalloc(((size_t)cJSON_GetArraySize(list) + 1) * sizeof *items);
+	links = mv_xmalloc(((size_t)cJSON_GetArraySize(list) + 1) * sizeof *links);
+	ent = mv_xmalloc(((size_t)cJSON_GetArraySize(list) + 1) * sizeof *ent);
 	cJSON_ArrayForEach(link, list) {
 		long m = table_find(&movies, mv_json_str(link, "movie", NULL));
 
 		if (m < 0)
 			continue;  /* the movie index lags behind; skip */
-		v[n].e = (size_t)m;
-		v[n].rank = movies.rank[l.key][m];
-		v[n].nth = n;
-		v[n].link = link;
-		n++;
+		items[n] = movies.e[m].item;
+		links[n] = link;
+		ent[n++] = (size_t)m;
 	}
-	qsort(v, n, sizeof *v, cmp_pick);
-	ent = mv_xmalloc((n + 1) * sizeof *ent);
-	links = mv_xmalloc((n + 1) * sizeof *links);
+	ord = mv_xmalloc((n + 1) * sizeof *ord);
+	mv_list_order(items, n, l.sort, ord);
+	es = mv_xmalloc((n + 1) * sizeof *es);
+	ls = mv_xmalloc((n + 1) * sizeof *ls);
 	for (size_t j = 0; j < n; j++) {
-		ent[j] = v[j].e;
-		links[j] = v[j].link;
+		es[j] = ent[ord[j]];
+		ls[j] = links[ord[j]];
 	}
+	pg.ent = es;
+	pg.links = ls;
 	base = mv_xasprintf("/people/%s/movies", id);
 	l.q = NULL;
-	page_out(&b, &movies, ent, links, n, &l, base);
+	mv_list_write(&b, &l, n, base, put_entry, &pg);
 	free(base);
-	free(ent);
+	free(items);
 	free(links);
-	free(v);
+	free(ent);
+	free(ord);
+	free(es);
+	free(ls);
 	return send_json(c, 200, &b, "no-cache");
 }
 

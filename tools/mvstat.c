@@ -173,7 +173,7 @@ struct library {
 	double levels[4];   /* movies by level */
 	double unknown;     /* movies whose level the index does not give */
 	double people;
-	double in_review;   /* movies needing review, plus quarantined files */
+	double in_review;   /* the review queue: files in quarantine/ */
 	double meta_bytes, image_bytes;
 };
 
@@ -235,10 +235,7 @@ library_scan(struct library *lib)
 {
 	const char *why;
 	cJSON *ix, *it;
-	double movies = 0, quarantined = 0;
-	char *qpath;
-	DIR *d;
-	struct dirent *e;
+	double movies = 0;
 
 	memset(lib, 0, sizeof *lib);
 	lib->meta_bytes = dir_bytes("Movies", &movies, 0) + dir_bytes("People", &lib->people, 0) +
@@ -255,8 +252,6 @@ library_scan(struct library *lib)
 				lib->unknown++;
 			else
 				lib->levels[l]++;
-			if (strcmp(mv_json_str(it, "status", ""), "needs-review") == 0)
-				lib->in_review++;
 			movies--;
 		}
 		cJSON_Delete(ix);
@@ -264,19 +259,9 @@ library_scan(struct library *lib)
 	/* Profiles not (yet) in the index count with an unknown level. */
 	if (movies > 0)
 		lib->unknown += movies;
-	qpath = mv_path("quarantine");
-	if ((d = opendir(qpath))) {
-		while ((e = readdir(d))) {
-			size_t len = strlen(e->d_name);
-
-			if (e->d_name[0] != '.' && !(len > 9 &&
-			    strcmp(e->d_name + len - 9, ".why.json") == 0))
-				quarantined++;
-		}
-		closedir(d);
-	}
-	free(qpath);
-	lib->in_review += quarantined;
+	/* A quarantined video is also a needs-review movie: counting both
+	 * said 2 where mvctl status said 1. One count for both tools. */
+	lib->in_review = (double)mv_review_count();
 }
 
 static void
@@ -351,7 +336,7 @@ prom_write(void)
 	prom_counter(&b, "mv_review_events_total", "mv.movie.needs-review events.", reviews);
 	prom_counter(&b, "mv_accesses_total", "Movie accesses counted in stats/usage.json.",
 	    total_accesses());
-	prom_gauge(&b, "mv_files_in_review", "Movies needing review plus quarantined files.",
+	prom_gauge(&b, "mv_files_in_review", "Files in quarantine/ waiting for review.",
 	    lib.in_review);
 	mv_buf_adds(&b, "# HELP mv_library_movies Movies in the library, by level.\n"
 	    "# TYPE mv_library_movies gauge\n");

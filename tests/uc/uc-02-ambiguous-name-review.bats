@@ -9,7 +9,8 @@
 #               reason and the candidates 4. the movie is needs-review
 # Events:       mv.file.added → mv.movie.created → mv.movie.needs-review
 # Postconditions: the video whole in quarantine/; no video.added; nothing
-#               in assets/videos/; Movies/m1.json valid, needs-review, minimal
+#               in assets/videos/; Movies/m1.json valid, needs-review, minimal;
+#               mvctl status and mvctl stats both count 1 in review
 # Failure flows: a year in the name ("The Thing (1982)") makes it clear →
 #               UC-01; mvctl add FILE --tmdb N resolves the review later
 
@@ -54,4 +55,22 @@ mv.movie.needs-review"
 	mvwatch --once --settle 0 | mvenrich >/dev/null
 	[ -f "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091].mkv" ]
 	[ -z "$(ls -A "$MV_DATA/quarantine")" ]
+}
+
+@test "UC-02: the quarantined file is one item in review, for mvctl status and mvctl stats alike" {
+	mkvideo "$MV_DATA/incoming/The.Thing.mkv" 20000
+	mvwatch --once --settle 0 | mvenrich | mvindex >/dev/null
+	# It is a file in quarantine/ with its note, and a needs-review movie:
+	# one item, not one per file nor one more for the movie.
+	[ "$(ls "$MV_DATA/quarantine")" = "The.Thing.mkv
+The.Thing.mkv.why.json" ]
+	[ "$(jq -r '.items[] | .status' "$MV_DATA/index/movies.json")" = needs-review ]
+	run -0 mvctl status --json
+	assert_equal "$(jq -c .queue <<<"$output")" '{"incoming":0,"review":1}'
+	run -0 mvctl stats --json
+	assert_equal "$(jq .inReview <<<"$output")" 1
+	run -0 mvctl --text stats
+	assert_line "in review   1"
+	run -0 mvctl --text status
+	assert_line "queue     0 in incoming/, 1 in review"
 }
