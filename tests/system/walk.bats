@@ -6,7 +6,7 @@
 
 load ../test_helper
 
-@test "system walk: $((${WALK_STEPS:-200})) operations, every invariant after each" {
+@test "system walk: 200 random operations (WALK_STEPS), every invariant after each" {
 	# The walk bounds every wait itself; timeout(1) only keeps a hang of
 	# the walk's own from holding make check (its trap still cleans up).
 	run -0 timeout -s TERM 900 "$MV_TOP/tests/system/walk" \
