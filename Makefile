@@ -90,6 +90,15 @@ crash: bootstrap
 	@MV_BUILD=$(B) MV_CRASH_FILES=200 bats tests/mvenrich.bats -f 'random kills'
 	@MV_BUILD=$(B) tests/crash/crash-test -n $(CRASH_FILES) -k $(CRASH_KILLS)
 
+# A long whole-system walk (tests/system/walk): random operations through
+# the supervised pipeline, the invariants checked after each; make check
+# runs 200 steps. SEED=N replays a walk; the default draws a new one.
+STEPS ?= 2000
+SEED ?=
+soak: bootstrap
+	@$(MAKE) -s all
+	@MV_BUILD=$(B) tests/system/walk --steps $(STEPS) $(if $(SEED),--seed $(SEED))
+
 bench: bootstrap
 	@$(MAKE) -s all
 	@for b in bench/*.sh; do [ -x "$$b" ] && MV_BUILD=$(B) "$$b" || exit 1; done
@@ -165,4 +174,4 @@ faults: bootstrap
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all bootstrap check crash faults asan bench demo install uninstall clean fuzz
+.PHONY: all bootstrap check crash faults soak asan bench demo install uninstall clean fuzz

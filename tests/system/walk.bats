@@ -1,0 +1,15 @@
+#!/usr/bin/env bats
+# walk.bats: the whole-system test in make check: a walk of WALK_STEPS
+# (200) random operations, seed WALK_SEED (14), through the supervised
+# pipeline; tests/system/walk says which invariant broke, at which step,
+# and how to replay it. Long walks: make soak SEED=N STEPS=N.
+
+load ../test_helper
+
+@test "system walk: 200 random operations (WALK_STEPS), every invariant after each" {
+	# The walk bounds every wait itself; timeout(1) only keeps a hang of
+	# the walk's own from holding make check (its trap still cleans up).
+	run -0 timeout -s TERM 900 "$MV_TOP/tests/system/walk" \
+		--seed "${WALK_SEED:-14}" --steps "${WALK_STEPS:-200}"
+	assert_line --regexp '^walk: seed [0-9]+: [0-9]+ steps in .*, 0 broken invariants$'
+}
