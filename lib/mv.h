@@ -160,19 +160,13 @@ cJSON *mv_json_load(const char *path, size_t max, const char **why);
  * PIPE_BUF write and is "under 4 KiB" as design.md asks. */
 #define MV_EVENT_MAX 4095
 
-struct mv_lines {
-	int fd;
-	const char *name;       /* borrowed; for messages: "name:line: ..." */
-	unsigned long lineno;   /* number of the line last returned */
-	size_t max;             /* longest line accepted, newline excluded */
-	char *buf;              /* owned */
-	size_t cap, start, end; /* buf[start..end) is unread data */
-	int eof;
-	int skipping;           /* inside an over-long line being discarded */
-};
+/* A reader of one fd; its insides are lines.c's. */
+struct mv_lines;
 
-/* Start reading fd. name labels messages; max bounds a line. */
-void mv_lines_init(struct mv_lines *r, int fd, const char *name, size_t max);
+/* Start reading fd. name (borrowed, must outlive the reader) labels
+ * messages; max bounds a line. Returns the reader; free with
+ * mv_lines_free. */
+struct mv_lines *mv_lines_new(int fd, const char *name, size_t max);
 /*
  * Next line: sets *line (NUL-terminated, without CR/LF, valid until the
  * next call) and *len, returns 1. Returns 0 at end of input and -1 on a
@@ -183,7 +177,12 @@ void mv_lines_init(struct mv_lines *r, int fd, const char *name, size_t max);
  * never waits on a buffer.
  */
 int mv_lines_next(struct mv_lines *r, char **line, size_t *len);
-void mv_lines_free(struct mv_lines *r);
+/* Number of the last line read, returned or reported (1 for the first). */
+unsigned long mv_lines_lineno(const struct mv_lines *r);
+/* 1 when mv_lines_next can answer without reading: a whole line is
+ * buffered, or the end of input was seen. */
+int mv_lines_ready(const struct mv_lines *r);
+void mv_lines_free(struct mv_lines *r);   /* NULL is fine */
 
 /* ---- out.c: the event writer ----------------------------------------- */
 

@@ -975,7 +975,7 @@ note_growth(const cJSON *ev)
 static int
 line_buffered(const struct mv_lines *r)
 {
-	return r->eof || memchr(r->buf + r->start, '\n', r->end - r->start) != NULL;
+	return mv_lines_ready(r);
 }
 
 /*
@@ -986,7 +986,7 @@ line_buffered(const struct mv_lines *r)
 static int
 filter(const struct policy *pol, long long interval)
 {
-	struct mv_lines r;
+	struct mv_lines *r;
 	struct pollfd pfd = {0, POLLIN, 0};
 	int on = pol->level != MV_LEVEL_BAD, got = 0, pr, timeout;
 	const char *why;
@@ -995,7 +995,7 @@ filter(const struct policy *pol, long long interval)
 	size_t len;
 	cJSON *ev;
 
-	mv_lines_init(&r, 0, "stdin", MV_EVENT_MAX);
+	r = mv_lines_new(0, "stdin", MV_EVENT_MAX);
 	if (on)
 		last_run = last_run_load();
 	for (;;) {
@@ -1003,7 +1003,7 @@ filter(const struct policy *pol, long long interval)
 			filter_run(pol);
 		if (stop)
 			break;
-		if (!line_buffered(&r)) {
+		if (!line_buffered(r)) {
 			mv_out_flush();
 			timeout = -1;
 			if (on) {
@@ -1017,11 +1017,11 @@ filter(const struct policy *pol, long long interval)
 			if (pr <= 0)
 				continue;
 		}
-		got = mv_lines_next(&r, &line, &len);
+		got = mv_lines_next(r, &line, &len);
 		if (got <= 0)
 			break;
 		if (!mv_event_peek(line, len, type, &why)) {
-			mv_warnx("stdin:%lu: %s, skipped", r.lineno, why);
+			mv_warnx("stdin:%lu: %s, skipped", mv_lines_lineno(r), why);
 			continue;
 		}
 		mv_out_line(line, len);
@@ -1044,7 +1044,7 @@ filter(const struct policy *pol, long long interval)
 		}
 	}
 	mv_out_flush();
-	mv_lines_free(&r);
+	mv_lines_free(r);
 	if (got < 0) {
 		mv_warn("read standard input");
 		return MV_EX_IOERR;

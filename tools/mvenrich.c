@@ -911,7 +911,7 @@ main(int argc, char **argv)
 	};
 	const char *data = NULL;
 	int c, retry = 0, code;
-	struct mv_lines in;
+	struct mv_lines *in;
 	char *line;
 	size_t len;
 
@@ -955,12 +955,12 @@ main(int argc, char **argv)
 		return mv_finish(code);
 	}
 
-	mv_lines_init(&in, 0, "stdin", MV_EVENT_MAX);
+	in = mv_lines_new(0, "stdin", MV_EVENT_MAX);
 	while (!fatal_code) {
 		const char *why;
 		char type[MV_TYPE_MAX];
 		cJSON *ev;
-		int lock, r = mv_lines_next(&in, &line, &len);
+		int lock, r = mv_lines_next(in, &line, &len);
 
 		if (r < 0)
 			mv_die(MV_EX_IOERR, "read standard input");
@@ -969,7 +969,7 @@ main(int argc, char **argv)
 		if (len == 0)
 			continue;
 		if (!mv_event_peek(line, len, type, &why)) {
-			mv_warnx("stdin:%lu: %s", in.lineno, why);
+			mv_warnx("stdin:%lu: %s", mv_lines_lineno(in), why);
 			continue;
 		}
 		/* Every event goes on unchanged, ours follow it. A line we
@@ -984,21 +984,21 @@ main(int argc, char **argv)
 		if (!(ev = mv_event_parse(line, len, &why)))
 			/* Cannot happen: the peek is the stricter test. */
 			mv_diex(MV_EX_SOFTWARE, "unable to parse stdin:%lu: %s",
-			    in.lineno, why);
+			    mv_lines_lineno(in), why);
 		/* Profiles change only under the library lock, which
 		 * mvdowngrade takes too: otherwise a downgrade and an
 		 * enrichment of one movie could each save over the other. */
 		if ((lock = mv_lock("library", 1)) < 0)
 			mv_die(mv_exit_for_errno(errno), "lock run/library.lock");
 		if (strcmp(type, "mv.file.added") == 0)
-			on_file_added(ev, in.lineno);
+			on_file_added(ev, mv_lines_lineno(in));
 		else
-			on_requested(ev, in.lineno);
+			on_requested(ev, mv_lines_lineno(in));
 		close(lock);
 		mv_out_flush();
 		cJSON_Delete(ev);
 	}
-	mv_lines_free(&in);
+	mv_lines_free(in);
 	for (size_t i = 0; i < npending; i++) {
 		free(pending[i].path);
 		free(pending[i].id);

@@ -167,13 +167,13 @@ event_record(const cJSON *ev, char kind)
 static int
 line_buffered(const struct mv_lines *r)
 {
-	return r->eof || memchr(r->buf + r->start, '\n', r->end - r->start) != NULL;
+	return mv_lines_ready(r);
 }
 
 static int
 filter(unsigned long batch, unsigned long delay_ms, int nosync)
 {
-	struct mv_lines r;
+	struct mv_lines *r;
 	struct pollfd pfd = {0, POLLIN, 0};
 	char *line;
 	size_t len;
@@ -188,9 +188,9 @@ filter(unsigned long batch, unsigned long delay_ms, int nosync)
 	mv_index_scan(ix, 0);
 	if (mv_index_stale())
 		flush_index(1);
-	mv_lines_init(&r, 0, "stdin", MV_EVENT_MAX);
+	r = mv_lines_new(0, "stdin", MV_EVENT_MAX);
 	for (;;) {
-		if (!line_buffered(&r)) {
+		if (!line_buffered(r)) {
 			/* About to wait for input: the burst is over. */
 			if (mv_index_dirty(ix) && poll(&pfd, 1, 0) == 0)
 				flush_index(0);
@@ -200,11 +200,11 @@ filter(unsigned long batch, unsigned long delay_ms, int nosync)
 			if (stop)
 				break;
 		}
-		got = mv_lines_next(&r, &line, &len);
+		got = mv_lines_next(r, &line, &len);
 		if (got < 0) {
 			mv_warn("read standard input");
 			flush_index(0);
-			mv_lines_free(&r);
+			mv_lines_free(r);
 			mv_index_free(ix);
 			return MV_EX_IOERR;
 		}
@@ -215,7 +215,7 @@ filter(unsigned long batch, unsigned long delay_ms, int nosync)
 		cJSON *ev;
 
 		if (!mv_event_peek(line, len, type, &why)) {
-			mv_warnx("stdin:%lu: %s, skipped", r.lineno, why);
+			mv_warnx("stdin:%lu: %s, skipped", mv_lines_lineno(r), why);
 			continue;
 		}
 		mv_out_line(line, len);
@@ -239,7 +239,7 @@ filter(unsigned long batch, unsigned long delay_ms, int nosync)
 	}
 	flush_index(0);
 	mv_out_flush();
-	mv_lines_free(&r);
+	mv_lines_free(r);
 	mv_index_free(ix);
 	return MV_EX_OK;
 }

@@ -625,13 +625,13 @@ flush_state(void)
 static int
 line_buffered(const struct mv_lines *r)
 {
-	return r->eof || memchr(r->buf + r->start, '\n', r->end - r->start) != NULL;
+	return mv_lines_ready(r);
 }
 
 static int
 filter(void)
 {
-	struct mv_lines r;
+	struct mv_lines *r;
 	struct pollfd pfd = {0, POLLIN, 0};
 	char *line;
 	size_t len;
@@ -640,9 +640,9 @@ filter(void)
 
 	journal_open();
 	prom_write();   /* gauges now, so a fresh start is visible at once */
-	mv_lines_init(&r, 0, "stdin", MV_EVENT_MAX);
+	r = mv_lines_new(0, "stdin", MV_EVENT_MAX);
 	for (;;) {
-		if (!line_buffered(&r)) {
+		if (!line_buffered(r)) {
 			/* The burst is over: its lines go to the journal in one
 			 * write, its events downstream. */
 			journal_flush();
@@ -663,7 +663,7 @@ filter(void)
 				continue;
 			}
 		}
-		got = mv_lines_next(&r, &line, &len);
+		got = mv_lines_next(r, &line, &len);
 		if (got < 0) {
 			mv_warn("read standard input");
 			break;
@@ -675,7 +675,7 @@ filter(void)
 		cJSON *ev;
 
 		if (!mv_event_peek(line, len, type, &why)) {
-			mv_warnx("stdin:%lu: %s, skipped", r.lineno, why);
+			mv_warnx("stdin:%lu: %s, skipped", mv_lines_lineno(r), why);
 			continue;
 		}
 		mv_buf_add(&jbuf, line, len);
@@ -702,7 +702,7 @@ filter(void)
 	journal_flush();
 	flush_state();
 	mv_out_flush();
-	mv_lines_free(&r);
+	mv_lines_free(r);
 	return got < 0 ? MV_EX_IOERR : MV_EX_OK;
 }
 
