@@ -241,6 +241,78 @@ int mv_event_emit(const cJSON *ev, int flush);
 /* mv_event_new + mv_event_emit(…, 1) + delete; data consumed. */
 int mv_emit(const char *type, const char *subject, cJSON *data);
 
+/* ---- stage.c: the one loop of every filter stage --------------------- */
+
+/*
+ * A filter stage (mvenrich, mvstat, mvdowngrade, mvindex) reads events on
+ * stdin, passes every one through to stdout unchanged and acts on some.
+ * mv_stage_run is its whole loop: it waits for input, a deadline or a
+ * signal in one poll(); reports a bad line as "prog: stdin:N: <why>,
+ * skipped" and goes on; peeks at each line (mv_event_peek) and builds a
+ * tree only when the stage asks for one; flushes output before it may
+ * block. The stage describes itself in a struct mv_stage (every member
+ * may be NULL or 0) and keeps its state behind ctx.
+ */
+
+/* One event handed to on_event. Everything is borrowed for the call. */
+struct mv_stage_event {
+	const char *type;       /* the event's type, as mv_event_peek read it */
+	const char *line;       /* the line, NUL-terminated, without newline */
+	size_t len;
+	unsigned long lineno;   /* its number on stdin, for messages */
+	cJSON *tree;            /* mv_stage_tree's; the runner deletes it */
+};
+/* The event's tree, parsed on the first call: borrowed, valid until
+ * on_event returns. NULL with a static reason in *why if the line does
+ * not parse (a line that mv_event_peek accepted always does). */
+const cJSON *mv_stage_tree(struct mv_stage_event *e, const char **why);
+
+/* Pass an acted-on event through after on_event, not before it. */
+#define MV_STAGE_EMIT_AFTER 1
+/* mvenrich's reports: "stdin:N: <why>" without ", skipped", and blank
+ * lines dropped without a word. */
+#define MV_STAGE_TERSE 2
+/* SIGTERM and SIGINT keep their default action while on_event runs, so
+ * that a stage busy for long (TMDB, copying a video) dies at once, as
+ * a crash-safe stage may; between events they stop the loop cleanly. */
+#define MV_STAGE_KILL_BUSY 4
+
+struct mv_stage {
+	/* mv_event_match patterns of the events on_event sees ("mv.movie.*,
+	 * mv.video.added"); NULL: every event. Others only pass through. */
+	const char *types;
+	int flags;              /* MV_STAGE_* */
+	void *ctx;              /* handed to every callback */
+	/* Act on one event. Returns 0, or an exit code to stop with. */
+	int (*on_event)(void *ctx, struct mv_stage_event *e);
+	/* The burst is over: no whole line buffered, none readable, and the
+	 * runner is about to wait (after on_idle it flushes stdout). */
+	void (*on_idle)(void *ctx);
+	/* When on_deadline is next due, in mv_mono_ns() time; 0 for never.
+	 * Asked before each line and before each wait, so it may move. */
+	uint64_t (*next_deadline)(void *ctx);
+	void (*on_deadline)(void *ctx);
+	/* The loop ends (end of input, a signal, a read error or on_event's
+	 * code): last writes. The runner flushes stdout after it. */
+	void (*on_stop)(void *ctx);
+};
+
+/*
+ * Run st over stdin until end of input, SIGTERM or SIGINT (0), a read
+ * error ("unable to read standard input", 74) or a nonzero code from
+ * on_event (that code). Installs the signal handlers (mv_stage_signals).
+ */
+int mv_stage_run(const struct mv_stage *st);
+/*
+ * Catch SIGTERM and SIGINT: the handler only records the signal in
+ * and wakes mv_stage_run's poll (a self-pipe). Idempotent; a tool calls
+ * it early when work before the loop (a scan, a one-shot run) should
+ * stop at a signal too, and asks mv_stage_stopped meanwhile.
+ */
+void mv_stage_signals(void);
+/* The signal (SIGTERM, SIGINT) that asked us to stop, or 0. */
+int mv_stage_stopped(void);
+
 /* ---- scan.c: the JSON pull scanner (no tree, no allocation) --------- */
 
 /*
