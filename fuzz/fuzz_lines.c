@@ -54,7 +54,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct ref rf;
-	struct mv_lines r;
+	struct mv_lines *r;
 	size_t max, pos, k = 0, len;
 	unsigned seed;
 	int sv[2], rc, sz = 1 << 20;
@@ -83,10 +83,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	close(sv[0]);
 
-	mv_lines_init(&r, sv[1], "fuzz", max);
-	while ((rc = mv_lines_next(&r, &line, &len)) == 1) {
+	r = mv_lines_new(sv[1], "fuzz", max);
+	while ((rc = mv_lines_next(r, &line, &len)) == 1) {
 		/* Every returned line is one the reference accepts, in order. */
-		if (k >= rf.n || r.lineno != rf.no[k] || len != rf.len[k] ||
+		if (k >= rf.n || mv_lines_lineno(r) != rf.no[k] ||
+		    len != rf.len[k] ||
 		    memcmp(line, data + rf.off[k], len) != 0 || line[len] != '\0' ||
 		    strlen(line) != len || len > max)
 			abort();
@@ -95,9 +96,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc != 0 || k != rf.n)
 		abort();
 	/* End of input is sticky. */
-	if (mv_lines_next(&r, &line, &len) != 0)
+	if (mv_lines_next(r, &line, &len) != 0)
 		abort();
-	mv_lines_free(&r);
+	mv_lines_free(r);
 	close(sv[1]);
 	return 0;
 }

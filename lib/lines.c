@@ -8,10 +8,22 @@
 
 #define CHUNK 65536
 
-void
-mv_lines_init(struct mv_lines *r, int fd, const char *name, size_t max)
+struct mv_lines {
+	int fd;
+	const char *name;       /* borrowed; for messages: "name:line: ..." */
+	unsigned long lineno;   /* number of the line last returned */
+	size_t max;             /* longest line accepted, newline excluded */
+	char *buf;              /* owned */
+	size_t cap, start, end; /* buf[start..end) is unread data */
+	int eof;
+	int skipping;           /* inside an over-long line being discarded */
+};
+
+struct mv_lines *
+mv_lines_new(int fd, const char *name, size_t max)
 {
-	memset(r, 0, sizeof *r);
+	struct mv_lines *r = mv_xcalloc(1, sizeof *r);
+
 	r->fd = fd;
 	r->name = name;
 	r->max = max;
@@ -19,13 +31,28 @@ mv_lines_init(struct mv_lines *r, int fd, const char *name, size_t max)
 	 * the NUL we write after a final line that has no newline. */
 	r->cap = max + 2 + CHUNK + 1;
 	r->buf = mv_xmalloc(r->cap);
+	return r;
 }
 
 void
 mv_lines_free(struct mv_lines *r)
 {
+	if (!r)
+		return;
 	free(r->buf);
-	r->buf = NULL;
+	free(r);
+}
+
+unsigned long
+mv_lines_lineno(const struct mv_lines *r)
+{
+	return r->lineno;
+}
+
+int
+mv_lines_ready(const struct mv_lines *r)
+{
+	return r->eof || memchr(r->buf + r->start, '\n', r->end - r->start) != NULL;
 }
 
 /* Check one complete line; return 1 if it may be handed out. */

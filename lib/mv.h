@@ -160,19 +160,13 @@ cJSON *mv_json_load(const char *path, size_t max, const char **why);
  * PIPE_BUF write and is "under 4 KiB" as design.md asks. */
 #define MV_EVENT_MAX 4095
 
-struct mv_lines {
-	int fd;
-	const char *name;       /* borrowed; for messages: "name:line: ..." */
-	unsigned long lineno;   /* number of the line last returned */
-	size_t max;             /* longest line accepted, newline excluded */
-	char *buf;              /* owned */
-	size_t cap, start, end; /* buf[start..end) is unread data */
-	int eof;
-	int skipping;           /* inside an over-long line being discarded */
-};
+/* A reader of one fd; its insides are lines.c's. */
+struct mv_lines;
 
-/* Start reading fd. name labels messages; max bounds a line. */
-void mv_lines_init(struct mv_lines *r, int fd, const char *name, size_t max);
+/* Start reading fd. name (borrowed, must outlive the reader) labels
+ * messages; max bounds a line. Returns the reader; free with
+ * mv_lines_free. */
+struct mv_lines *mv_lines_new(int fd, const char *name, size_t max);
 /*
  * Next line: sets *line (NUL-terminated, without CR/LF, valid until the
  * next call) and *len, returns 1. Returns 0 at end of input and -1 on a
@@ -183,7 +177,12 @@ void mv_lines_init(struct mv_lines *r, int fd, const char *name, size_t max);
  * never waits on a buffer.
  */
 int mv_lines_next(struct mv_lines *r, char **line, size_t *len);
-void mv_lines_free(struct mv_lines *r);
+/* Number of the last line read, returned or reported (1 for the first). */
+unsigned long mv_lines_lineno(const struct mv_lines *r);
+/* 1 when mv_lines_next can answer without reading: a whole line is
+ * buffered, or the end of input was seen. */
+int mv_lines_ready(const struct mv_lines *r);
+void mv_lines_free(struct mv_lines *r);   /* NULL is fine */
 
 /* ---- out.c: the event writer ----------------------------------------- */
 
@@ -241,6 +240,78 @@ int mv_event_match(const char *pattern, const char *type);
 int mv_event_emit(const cJSON *ev, int flush);
 /* mv_event_new + mv_event_emit(…, 1) + delete; data consumed. */
 int mv_emit(const char *type, const char *subject, cJSON *data);
+
+/* ---- stage.c: the one loop of every filter stage --------------------- */
+
+/*
+ * A filter stage (mvenrich, mvstat, mvdowngrade, mvindex) reads events on
+ * stdin, passes every one through to stdout unchanged and acts on some.
+ * mv_stage_run is its whole loop: it waits for input, a deadline or a
+ * signal in one poll(); reports a bad line as "prog: stdin:N: <why>,
+ * skipped" and goes on; peeks at each line (mv_event_peek) and builds a
+ * tree only when the stage asks for one; flushes output before it may
+ * block. The stage describes itself in a struct mv_stage (every member
+ * may be NULL or 0) and keeps its state behind ctx.
+ */
+
+/* One event handed to on_event. Everything is borrowed for the call. */
+struct mv_stage_event {
+	const char *type;       /* the event's type, as mv_event_peek read it */
+	const char *line;       /* the line, NUL-terminated, without newline */
+	size_t len;
+	unsigned long lineno;   /* its number on stdin, for messages */
+	cJSON *tree;            /* mv_stage_tree's; the runner deletes it */
+};
+/* The event's tree, parsed on the first call: borrowed, valid until
+ * on_event returns. NULL with a static reason in *why if the line does
+ * not parse (a line that mv_event_peek accepted always does). */
+const cJSON *mv_stage_tree(struct mv_stage_event *e, const char **why);
+
+/* Pass an acted-on event through after on_event, not before it. */
+#define MV_STAGE_EMIT_AFTER 1
+/* mvenrich's reports: "stdin:N: <why>" without ", skipped", and blank
+ * lines dropped without a word. */
+#define MV_STAGE_TERSE 2
+/* SIGTERM and SIGINT keep their default action while on_event runs, so
+ * that a stage busy for long (TMDB, copying a video) dies at once, as
+ * a crash-safe stage may; between events they stop the loop cleanly. */
+#define MV_STAGE_KILL_BUSY 4
+
+struct mv_stage {
+	/* mv_event_match patterns of the events on_event sees ("mv.movie.*,
+	 * mv.video.added"); NULL: every event. Others only pass through. */
+	const char *types;
+	int flags;              /* MV_STAGE_* */
+	void *ctx;              /* handed to every callback */
+	/* Act on one event. Returns 0, or an exit code to stop with. */
+	int (*on_event)(void *ctx, struct mv_stage_event *e);
+	/* The burst is over: no whole line buffered, none readable, and the
+	 * runner is about to wait (after on_idle it flushes stdout). */
+	void (*on_idle)(void *ctx);
+	/* When on_deadline is next due, in mv_mono_ns() time; 0 for never.
+	 * Asked before each line and before each wait, so it may move. */
+	uint64_t (*next_deadline)(void *ctx);
+	void (*on_deadline)(void *ctx);
+	/* The loop ends (end of input, a signal, a read error or on_event's
+	 * code): last writes. The runner flushes stdout after it. */
+	void (*on_stop)(void *ctx);
+};
+
+/*
+ * Run st over stdin until end of input, SIGTERM or SIGINT (0), a read
+ * error ("unable to read standard input", 74) or a nonzero code from
+ * on_event (that code). Installs the signal handlers (mv_stage_signals).
+ */
+int mv_stage_run(const struct mv_stage *st);
+/*
+ * Catch SIGTERM and SIGINT: the handler only records the signal in
+ * and wakes mv_stage_run's poll (a self-pipe). Idempotent; a tool calls
+ * it early when work before the loop (a scan, a one-shot run) should
+ * stop at a signal too, and asks mv_stage_stopped meanwhile.
+ */
+void mv_stage_signals(void);
+/* The signal (SIGTERM, SIGINT) that asked us to stop, or 0. */
+int mv_stage_stopped(void);
 
 /* ---- scan.c: the JSON pull scanner (no tree, no allocation) --------- */
 

@@ -365,13 +365,12 @@ v_validate(int argc, char **argv)
 		int n;
 
 		if (!strcmp(argv[i], "-")) {
-			struct mv_lines r;
+			struct mv_lines *r = mv_lines_new(0, "stdin", 1 << 24);
 			char *line, label[64];
 			size_t len;
 
-			mv_lines_init(&r, 0, "stdin", 1 << 24);
-			while (mv_lines_next(&r, &line, &len) > 0) {
-				snprintf(label, sizeof label, "stdin:%lu", r.lineno);
+			while (mv_lines_next(r, &line, &len) > 0) {
+				snprintf(label, sizeof label, "stdin:%lu", mv_lines_lineno(r));
 				if (!(doc = cJSON_ParseWithLength(line, len))) {
 					mv_warnx("%s: invalid JSON", label);
 					bad++;
@@ -384,7 +383,7 @@ v_validate(int argc, char **argv)
 					mv_diex(MV_EX_USAGE, "no schema %s", argv[optind]);
 				bad += n > 0;
 			}
-			mv_lines_free(&r);
+			mv_lines_free(r);
 			continue;
 		}
 		if (!(doc = mv_json_load(argv[i], 64 << 20, &why))) {
@@ -1050,14 +1049,13 @@ event_out(const struct evfilter *f, const char *line, size_t len)
 static off_t
 event_drain(const struct evfilter *f, int fd, const char *name, off_t off)
 {
-	struct mv_lines r;
+	struct mv_lines *r = mv_lines_new(fd, name, 1 << 20);
 	char *line;
 	size_t len;
 
-	mv_lines_init(&r, fd, name, 1 << 20);
-	while (mv_lines_next(&r, &line, &len) > 0)
+	while (mv_lines_next(r, &line, &len) > 0)
 		event_out(f, line, len);
-	mv_lines_free(&r);
+	mv_lines_free(r);
 	(void)off;
 	return lseek(fd, 0, SEEK_CUR);
 }
@@ -2475,14 +2473,14 @@ v_parse(int argc, char **argv)
 			mv_name_free(&nm);
 		}
 	} else {
-		struct mv_lines r;
+		struct mv_lines *r = mv_lines_new(0, "stdin", PATH_MAX);
 		char *line;
 		size_t len;
 
-		mv_lines_init(&r, 0, "stdin", PATH_MAX);
-		while (mv_lines_next(&r, &line, &len) > 0) {
+		while (mv_lines_next(r, &line, &len) > 0) {
 			if (mv_parse_name(line, &nm) < 0) {
-				mv_warnx("stdin:%lu: unable to parse \"%s\": no title", r.lineno, line);
+				mv_warnx("stdin:%lu: unable to parse \"%s\": no title",
+				    mv_lines_lineno(r), line);
 				bad++;
 			} else {
 				cJSON *o = mv_name_json(&nm);
@@ -2493,7 +2491,7 @@ v_parse(int argc, char **argv)
 			mv_name_free(&nm);
 			fflush(stdout);
 		}
-		mv_lines_free(&r);
+		mv_lines_free(r);
 	}
 	return bad ? MV_EX_DATAERR : MV_EX_OK;
 }

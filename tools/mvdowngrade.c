@@ -45,14 +45,6 @@ struct policy {
 };
 
 static int dry_run;
-static volatile sig_atomic_t stop;
-
-static void
-on_term(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 /* ---- stats/usage.json ------------------------------------------------ */
 
@@ -739,11 +731,12 @@ downgrade_one(const char *id, enum mv_level target, cJSON *events)
 	int lock, code = 0;
 
 	/* Wait for the lock in steps, so that SIGTERM is heard meanwhile. */
-	while ((lock = mv_lock("library", 0)) < 0 && errno == EWOULDBLOCK && !stop)
+	while ((lock = mv_lock("library", 0)) < 0 && errno == EWOULDBLOCK &&
+	    !mv_stage_stopped())
 		poll(NULL, 0, 50);
 	if (lock < 0) {
-		code = stop ? 0 : mv_exit_for_errno(errno);
-		if (!stop)
+		code = mv_stage_stopped() ? 0 : mv_exit_for_errno(errno);
+		if (!mv_stage_stopped())
 			mv_warn("lock run/library.lock");
 		free(rel);
 		return code;
@@ -830,7 +823,7 @@ run_policy(const struct policy *pol, int inject)
 		return 0;
 	}
 	events = cJSON_CreateArray();
-	for (size_t i = 0; i < n && !stop && !code; i++) {
+	for (size_t i = 0; i < n && !mv_stage_stopped() && !code; i++) {
 		code = downgrade_one(c[i]->id, pol->level, events);
 		if (code == 0) {
 			/* Keep the filter's view of the size current. */
@@ -972,10 +965,48 @@ note_growth(const cJSON *ev)
 	grown[ngrown++] = mv_xstrdup(id);
 }
 
+/* Only growth needs the tree, for the movie's id; a stats update tells
+ * whether the library has outgrown the budget. */
 static int
-line_buffered(const struct mv_lines *r)
+on_event(void *ctx, struct mv_stage_event *e)
 {
-	return r->eof || memchr(r->buf + r->start, '\n', r->end - r->start) != NULL;
+	const struct policy *pol = ctx;
+	const cJSON *ev;
+	const char *why;
+
+	if (strcmp(e->type, "mv.stats.updated") != 0) {
+		if ((ev = mv_stage_tree(e, &why)))
+			note_growth(ev);
+		return 0;
+	}
+	mv_out_flush();
+	regrow(pol->level);
+	if (lib.total > pol->budget && (!over_at || lib.total > over_at))
+		filter_run(pol);
+	return 0;
+}
+
+static long long run_every;      /* --interval, seconds */
+
+/* The policy is due an interval after its last run. The interval is
+ * counted in mv_now() time (which tests set), the deadline in
+ * mv_mono_ns(): asked again before each wait, it follows mv_now(). */
+static uint64_t
+next_run(void *ctx)
+{
+	long long left = (long long)(last_run + run_every - mv_now());
+	uint64_t now = mv_mono_ns();
+
+	(void)ctx;
+	if (left <= 0)
+		return now;
+	return now + (uint64_t)(left > 86400 ? 86400 : left) * 1000000000ULL;
+}
+
+static void
+on_run(void *ctx)
+{
+	filter_run(ctx);
 }
 
 /*
@@ -984,72 +1015,23 @@ line_buffered(const struct mv_lines *r)
  * when the library has outgrown the budget. Returns an exit code.
  */
 static int
-filter(const struct policy *pol, long long interval)
+filter(const struct policy *pol, long long every)
 {
-	struct mv_lines r;
-	struct pollfd pfd = {0, POLLIN, 0};
-	int on = pol->level != MV_LEVEL_BAD, got = 0, pr, timeout;
-	const char *why;
-	char type[MV_TYPE_MAX];
-	char *line;
-	size_t len;
-	cJSON *ev;
+	struct mv_stage st = {
+		.types = "mv.movie.enriched,mv.movie.created,mv.video.added,"
+		    "mv.stats.updated",
+		.ctx = (void *)pol,
+	};
 
-	mv_lines_init(&r, 0, "stdin", MV_EVENT_MAX);
-	if (on)
+	if (pol->level != MV_LEVEL_BAD) {
+		run_every = every;
 		last_run = last_run_load();
-	for (;;) {
-		if (on && mv_now() - last_run >= interval)
-			filter_run(pol);
-		if (stop)
-			break;
-		if (!line_buffered(&r)) {
-			mv_out_flush();
-			timeout = -1;
-			if (on) {
-				long long due = (long long)(last_run + interval - mv_now());
-
-				timeout = due <= 0 ? 0 : due > 86400 ? 86400000 : (int)due * 1000;
-			}
-			pr = poll(&pfd, 1, timeout);
-			if (stop)
-				break;
-			if (pr <= 0)
-				continue;
-		}
-		got = mv_lines_next(&r, &line, &len);
-		if (got <= 0)
-			break;
-		if (!mv_event_peek(line, len, type, &why)) {
-			mv_warnx("stdin:%lu: %s, skipped", r.lineno, why);
-			continue;
-		}
-		mv_out_line(line, len);
-		if (!on || pol->budget < 0)
-			continue;
-		if (!strcmp(type, "mv.movie.enriched") ||
-		    !strcmp(type, "mv.movie.created") ||
-		    !strcmp(type, "mv.video.added")) {
-			/* Only growth needs the tree: for the movie's id. */
-			if ((ev = mv_event_parse(line, len, &why))) {
-				note_growth(ev);
-				cJSON_Delete(ev);
-			}
-		} else if (!strcmp(type, "mv.stats.updated")) {
-			mv_out_flush();
-			regrow(pol->level);
-			if (lib.total > pol->budget &&
-			    (!over_at || lib.total > over_at))
-				filter_run(pol);
-		}
+		st.next_deadline = next_run;
+		st.on_deadline = on_run;
+		if (pol->budget >= 0)
+			st.on_event = on_event;
 	}
-	mv_out_flush();
-	mv_lines_free(&r);
-	if (got < 0) {
-		mv_warn("read standard input");
-		return MV_EX_IOERR;
-	}
-	return MV_EX_OK;
+	return mv_stage_run(&st);
 }
 
 /* ---- main -------------------------------------------------------------- */
@@ -1102,7 +1084,6 @@ main(int argc, char **argv)
 	const char *data = NULL;
 	long long interval = -1;
 	int c, once = 0, filt = 0, cli_policy = 0, code;
-	struct sigaction sa;
 
 	mv_init(argv[0]);
 	while ((c = getopt_long(argc, argv, "d:l:u:b:n1fi:h", opts, NULL)) != -1) {
@@ -1207,17 +1188,13 @@ main(int argc, char **argv)
 			return MV_EX_CONFIG;
 		}
 	}
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_term;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	mv_stage_signals();
 	code = filt ? filter(&pol, interval) : run_policy(&pol, 1);
 	library_free(&lib);
 	mv_usage_free(&usage);
 	code = mv_finish(code);
 	/* A one-shot run cut short says so the usual way: by the signal. */
-	if (stop && !filt) {
+	if (mv_stage_stopped() && !filt) {
 		signal(SIGTERM, SIG_DFL);
 		raise(SIGTERM);
 	}

@@ -871,6 +871,34 @@ on_requested(const cJSON *ev, unsigned long lineno)
 	return OUT_DONE;
 }
 
+/* One mv.file.added or mv.movie.requested, passed through already; ours
+ * follow it. Returns 0, or the exit code of a fatal failure. */
+static int
+on_event(void *ctx, struct mv_stage_event *e)
+{
+	const cJSON *ev;
+	const char *why;
+	int lock;
+
+	(void)ctx;
+	if (!(ev = mv_stage_tree(e, &why)))
+		/* Cannot happen: the peek is the stricter test. */
+		mv_diex(MV_EX_SOFTWARE, "unable to parse stdin:%lu: %s",
+		    e->lineno, why);
+	/* Profiles change only under the library lock, which
+	 * mvdowngrade takes too: otherwise a downgrade and an
+	 * enrichment of one movie could each save over the other. */
+	if ((lock = mv_lock("library", 1)) < 0)
+		mv_die(mv_exit_for_errno(errno), "lock run/library.lock");
+	if (strcmp(e->type, "mv.file.added") == 0)
+		on_file_added(ev, e->lineno);
+	else
+		on_requested(ev, e->lineno);
+	close(lock);
+	mv_out_flush();
+	return fatal_code;
+}
+
 /* Work through every pending movie once (--retry). */
 static void
 retry_all(void)
@@ -910,10 +938,14 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *data = NULL;
+	const struct mv_stage stage = {
+		.types = "mv.file.added,mv.movie.requested",
+		/* TERSE: mvenrich's reports as they always were; KILL_BUSY: a
+		 * filing or a TMDB wait is not worth a slow stop. */
+		.flags = MV_STAGE_TERSE | MV_STAGE_KILL_BUSY,
+		.on_event = on_event,
+	};
 	int c, retry = 0, code;
-	struct mv_lines in;
-	char *line;
-	size_t len;
 
 	mv_init(argv[0]);
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -955,54 +987,11 @@ main(int argc, char **argv)
 		return mv_finish(code);
 	}
 
-	mv_lines_init(&in, 0, "stdin", MV_EVENT_MAX);
-	while (!fatal_code) {
-		const char *why;
-		char type[MV_TYPE_MAX];
-		cJSON *ev;
-		int lock, r = mv_lines_next(&in, &line, &len);
-
-		if (r < 0)
-			mv_die(MV_EX_IOERR, "read standard input");
-		if (r == 0)
-			break;
-		if (len == 0)
-			continue;
-		if (!mv_event_peek(line, len, type, &why)) {
-			mv_warnx("stdin:%lu: %s", in.lineno, why);
-			continue;
-		}
-		/* Every event goes on unchanged, ours follow it. A line we
-		 * only pass on needs no flush of its own: the reader flushes
-		 * before it waits for input, so a burst leaves in a few
-		 * PIPE_BUF writes instead of one write per event. */
-		mv_out_line(line, len);
-		/* A tree only for what we act on: peeking is all the rest need. */
-		if (strcmp(type, "mv.file.added") != 0 &&
-		    strcmp(type, "mv.movie.requested") != 0)
-			continue;
-		if (!(ev = mv_event_parse(line, len, &why)))
-			/* Cannot happen: the peek is the stricter test. */
-			mv_diex(MV_EX_SOFTWARE, "unable to parse stdin:%lu: %s",
-			    in.lineno, why);
-		/* Profiles change only under the library lock, which
-		 * mvdowngrade takes too: otherwise a downgrade and an
-		 * enrichment of one movie could each save over the other. */
-		if ((lock = mv_lock("library", 1)) < 0)
-			mv_die(mv_exit_for_errno(errno), "lock run/library.lock");
-		if (strcmp(type, "mv.file.added") == 0)
-			on_file_added(ev, in.lineno);
-		else
-			on_requested(ev, in.lineno);
-		close(lock);
-		mv_out_flush();
-		cJSON_Delete(ev);
-	}
-	mv_lines_free(&in);
+	code = mv_stage_run(&stage);
 	for (size_t i = 0; i < npending; i++) {
 		free(pending[i].path);
 		free(pending[i].id);
 	}
 	free(pending);
-	return mv_finish(fatal_code ? fatal_code : MV_EX_OK);
+	return mv_finish(code);
 }

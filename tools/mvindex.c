@@ -1,8 +1,6 @@
 /* mvindex.c: build index/movies.json and index/people.json, or keep them current from events. */
 #include <errno.h>
 #include <getopt.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,15 +23,6 @@ static const char USAGE[] =
     "  -b, --batch N    filter: write after at most N updates (1000)\n"
     "  -t, --delay MS   filter: write at most MS ms after an update (1000)\n"
     "  -h, --help       print this help\n";
-
-static volatile sig_atomic_t stop;
-
-static void
-on_term(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 /* Take the index lock for a write; -1 (after a warning) if impossible:
  * then the write goes ahead anyway, since a rebuild repairs a race. */
@@ -163,21 +152,77 @@ event_record(const cJSON *ev, char kind)
 	return mv_id_valid(id, kind) ? id : NULL;
 }
 
-/* 1 if a whole line is already buffered, so the next read cannot block. */
+static unsigned long batch_max;  /* --batch */
+static uint64_t delay_ns;        /* --delay */
+
+/* Act on one event about a record, or on new access counts. */
 static int
-line_buffered(const struct mv_lines *r)
+on_event(void *ctx, struct mv_stage_event *e)
 {
-	return r->eof || memchr(r->buf + r->start, '\n', r->end - r->start) != NULL;
+	const cJSON *ev;
+	const char *why, *id;
+	char kind;
+
+	(void)ctx;
+	/* Only events about a record need their tree, for its id. */
+	if ((kind = record_kind(e->type)) && (ev = mv_stage_tree(e, &why))) {
+		if ((id = event_record(ev, kind))) {
+			mv_index_update(ix, id);
+			if (pending++ == 0)
+				pending_since = mv_mono_ns();
+		}
+	} else if (strcmp(e->type, "mv.stats.updated") == 0) {
+		if (mv_index_usage(ix) > 0 && pending++ == 0)
+			pending_since = mv_mono_ns();
+	}
+	if (pending >= batch_max)
+		flush_index(0);
+	return 0;
+}
+
+/* About to wait for input: the burst is over. */
+static void
+on_idle(void *ctx)
+{
+	(void)ctx;
+	if (mv_index_dirty(ix))
+		flush_index(0);
+}
+
+/* --delay: the updates of a burst that goes on wait no longer. */
+static uint64_t
+next_deadline(void *ctx)
+{
+	(void)ctx;
+	return pending ? pending_since + delay_ns : 0;
+}
+
+static void
+on_deadline(void *ctx)
+{
+	(void)ctx;
+	flush_index(0);
+}
+
+static void
+on_stop(void *ctx)
+{
+	(void)ctx;
+	flush_index(0);
 }
 
 static int
 filter(unsigned long batch, unsigned long delay_ms, int nosync)
 {
-	struct mv_lines r;
-	struct pollfd pfd = {0, POLLIN, 0};
-	char *line;
-	size_t len;
-	int got;
+	const struct mv_stage st = {
+		.types = "mv.movie.*,mv.video.added,mv.person.*,mv.stats.updated",
+		.on_event = on_event,
+		.on_idle = on_idle,
+		.next_deadline = next_deadline,
+		.on_deadline = on_deadline,
+		.on_stop = on_stop,
+	};
+	int code;
 
 	ix = mv_index_new();
 	mv_index_nosync(ix, nosync);
@@ -188,60 +233,11 @@ filter(unsigned long batch, unsigned long delay_ms, int nosync)
 	mv_index_scan(ix, 0);
 	if (mv_index_stale())
 		flush_index(1);
-	mv_lines_init(&r, 0, "stdin", MV_EVENT_MAX);
-	for (;;) {
-		if (!line_buffered(&r)) {
-			/* About to wait for input: the burst is over. */
-			if (mv_index_dirty(ix) && poll(&pfd, 1, 0) == 0)
-				flush_index(0);
-			mv_out_flush();
-			while (!stop && poll(&pfd, 1, -1) < 0 && errno == EINTR)
-				;
-			if (stop)
-				break;
-		}
-		got = mv_lines_next(&r, &line, &len);
-		if (got < 0) {
-			mv_warn("read standard input");
-			flush_index(0);
-			mv_lines_free(&r);
-			mv_index_free(ix);
-			return MV_EX_IOERR;
-		}
-		if (got == 0)
-			break;
-		const char *why, *id;
-		char type[MV_TYPE_MAX], kind;
-		cJSON *ev;
-
-		if (!mv_event_peek(line, len, type, &why)) {
-			mv_warnx("stdin:%lu: %s, skipped", r.lineno, why);
-			continue;
-		}
-		mv_out_line(line, len);
-		/* Only events about a record need their tree, for its id. */
-		if ((kind = record_kind(type)) && (ev = mv_event_parse(line, len, &why))) {
-			if ((id = event_record(ev, kind))) {
-				mv_index_update(ix, id);
-				if (pending++ == 0)
-					pending_since = mv_mono_ns();
-			}
-			cJSON_Delete(ev);
-		} else if (strcmp(type, "mv.stats.updated") == 0) {
-			if (mv_index_usage(ix) > 0 && pending++ == 0)
-				pending_since = mv_mono_ns();
-		}
-		if (pending && (pending >= batch ||
-		    mv_mono_ns() - pending_since >= delay_ms * 1000000ULL))
-			flush_index(0);
-		if (stop)
-			break;
-	}
-	flush_index(0);
-	mv_out_flush();
-	mv_lines_free(&r);
+	batch_max = batch;
+	delay_ns = delay_ms * 1000000ULL;
+	code = mv_stage_run(&st);
 	mv_index_free(ix);
-	return MV_EX_OK;
+	return code;
 }
 
 int
@@ -261,7 +257,6 @@ main(int argc, char **argv)
 	int c, mode = 0, nosync = 0, code, filter_opt = 0;
 	unsigned long batch = 1000, delay = 1000;
 	char *end;
-	struct sigaction sa;
 
 	mv_init(argv[0]);
 	while ((c = getopt_long(argc, argv, "d:rcSb:t:h", opts, NULL)) != -1) {
@@ -316,11 +311,7 @@ main(int argc, char **argv)
 	else if (mode == 'c')
 		code = check();
 	else {
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = on_term;
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGTERM, &sa, NULL);
-		sigaction(SIGINT, &sa, NULL);
+		mv_stage_signals();
 		code = filter(batch, delay, nosync);
 	}
 	return mv_finish(code);

@@ -4,8 +4,6 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <getopt.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -442,15 +440,6 @@ journal_flush(void)
 
 /* ---- the filter ------------------------------------------------------------- */
 
-static volatile sig_atomic_t stop;
-
-static void
-on_term(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
 /* Files on their way from mv.file.added to mv.video.added: path or id,
  * and when it was added (event time). Oldest dropped when full. */
 struct inflight {
@@ -607,88 +596,69 @@ flush_state(void)
 	dirty_since = 0;
 }
 
+/* Every event goes to the journal and is counted; some are read. */
 static int
-line_buffered(const struct mv_lines *r)
+on_event(void *ctx, struct mv_stage_event *e)
 {
-	return r->eof || memchr(r->buf + r->start, '\n', r->end - r->start) != NULL;
+	const cJSON *ev;
+	const char *why;
+
+	(void)ctx;
+	mv_buf_add(&jbuf, e->line, e->len);
+	mv_buf_add(&jbuf, "\n", 1);
+	if (!needs_tree(e->type, e->line, e->len))
+		count_type(e->type);
+	else if ((ev = mv_stage_tree(e, &why)))
+		handle(ev);
+	if (!dirty_since)
+		dirty_since = mv_mono_ns();
+	if (jbuf.len >= JOURNAL_CHUNK)
+		journal_flush();
+	if (pending_acc >= flush_events) {
+		journal_flush();
+		flush_state();
+	}
+	return 0;
+}
+
+/* The burst is over: its lines go to the journal in one write. */
+static void
+on_idle(void *ctx)
+{
+	(void)ctx;
+	journal_flush();
+}
+
+/* --flush-interval after the first unsaved change. */
+static uint64_t
+next_deadline(void *ctx)
+{
+	(void)ctx;
+	return dirty_since ? dirty_since + (uint64_t)(flush_interval * 1e9) : 0;
+}
+
+static void
+on_flush(void *ctx)
+{
+	(void)ctx;
+	journal_flush();
+	flush_state();
 }
 
 static int
 filter(void)
 {
-	struct mv_lines r;
-	struct pollfd pfd = {0, POLLIN, 0};
-	char *line;
-	size_t len;
-	int got = 0, pr, timeout;  /* got: 0 if a signal stops us before any read */
-	uint64_t now, due;
+	const struct mv_stage st = {
+		.on_event = on_event,
+		.on_idle = on_idle,
+		.next_deadline = next_deadline,
+		.on_deadline = on_flush,
+		.on_stop = on_flush,
+	};
 
 	journal_open();
 	prom_write();   /* gauges now, so a fresh start is visible at once */
-	mv_lines_init(&r, 0, "stdin", MV_EVENT_MAX);
-	for (;;) {
-		if (!line_buffered(&r)) {
-			/* The burst is over: its lines go to the journal in one
-			 * write, its events downstream. */
-			journal_flush();
-			mv_out_flush();
-			timeout = -1;
-			if (dirty_since) {
-				due = dirty_since + (uint64_t)(flush_interval * 1e9);
-				now = mv_mono_ns();
-				timeout = now >= due ? 0 : (int)((due - now) / 1000000 + 1);
-			}
-			pr = poll(&pfd, 1, timeout);
-			if (stop)
-				break;
-			if (pr < 0 && errno == EINTR)
-				continue;
-			if (pr == 0) {
-				flush_state();
-				continue;
-			}
-		}
-		got = mv_lines_next(&r, &line, &len);
-		if (got < 0) {
-			mv_warn("read standard input");
-			break;
-		}
-		if (got == 0)
-			break;
-		const char *why;
-		char type[MV_TYPE_MAX];
-		cJSON *ev;
-
-		if (!mv_event_peek(line, len, type, &why)) {
-			mv_warnx("stdin:%lu: %s, skipped", r.lineno, why);
-			continue;
-		}
-		mv_buf_add(&jbuf, line, len);
-		mv_buf_add(&jbuf, "\n", 1);
-		mv_out_line(line, len);
-		if (!needs_tree(type, line, len))
-			count_type(type);
-		else if ((ev = mv_event_parse(line, len, &why))) {
-			handle(ev);
-			cJSON_Delete(ev);
-		}
-		if (!dirty_since)
-			dirty_since = mv_mono_ns();
-		if (jbuf.len >= JOURNAL_CHUNK)
-			journal_flush();
-		if (pending_acc >= flush_events ||
-		    mv_mono_ns() - dirty_since >= (uint64_t)(flush_interval * 1e9)) {
-			journal_flush();
-			flush_state();
-		}
-		if (stop)
-			break;
-	}
-	journal_flush();
-	flush_state();
-	mv_out_flush();
-	mv_lines_free(&r);
-	return got < 0 ? MV_EX_IOERR : MV_EX_OK;
+	return mv_stage_run(&st);
 }
 
 /* ---- the summary ------------------------------------------------------------ */
@@ -822,7 +792,6 @@ main(int argc, char **argv)
 	int c, once = 0, sum = 0, json = 0, filter_opt = 0, code;
 	char *end;
 	long long ll;
-	struct sigaction sa;
 
 	mv_init(argv[0]);
 	while ((c = getopt_long(argc, argv, "d:i:n:m:k:1sjh", opts, NULL)) != -1) {
@@ -899,11 +868,7 @@ main(int argc, char **argv)
 
 		mv_mkdir_p(dir, 0755);
 		free(dir);
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = on_term;
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGTERM, &sa, NULL);
-		sigaction(SIGINT, &sa, NULL);
+		mv_stage_signals();
 		prom_load();
 		code = filter();
 	}

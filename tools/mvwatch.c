@@ -981,7 +981,7 @@ read_events(void)
 
 static const char *fifo_path;
 static int fifo_fd = -1, fifo_dummy = -1;
-static struct mv_lines fifo_lines;
+static struct mv_lines *fifo_lines;
 
 /*
  * Open (creating it if missing) the FIFO for reading without blocking,
@@ -1004,7 +1004,7 @@ fifo_open(void)
 	fifo_dummy = open(fifo_path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fifo_dummy < 0)
 		mv_die(MV_EX_NOINPUT, "open FIFO %s", fifo_path);
-	mv_lines_init(&fifo_lines, fifo_fd, fifo_path, MV_EVENT_MAX);
+	fifo_lines = mv_lines_new(fifo_fd, fifo_path, MV_EVENT_MAX);
 }
 
 /*
@@ -1021,11 +1021,11 @@ read_fifo(void)
 	cJSON *ev;
 	int r;
 
-	while ((r = mv_lines_next(&fifo_lines, &line, &len)) == 1) {
+	while ((r = mv_lines_next(fifo_lines, &line, &len)) == 1) {
 		if (len == 0)
 			continue;
 		if (!(ev = mv_event_parse(line, len, &why))) {
-			mv_warnx("%s:%lu: %s", fifo_path, fifo_lines.lineno, why);
+			mv_warnx("%s:%lu: %s", fifo_path, mv_lines_lineno(fifo_lines), why);
 			continue;
 		}
 		cJSON_Delete(ev);
@@ -1313,7 +1313,7 @@ out:
 		}
 	free(seen.b);
 	if (fifo_fd >= 0) {
-		mv_lines_free(&fifo_lines);
+		mv_lines_free(fifo_lines);
 		close(fifo_fd);
 		close(fifo_dummy);
 	}

@@ -29,22 +29,22 @@ static void
 test_lines(void)
 {
 	const char in[] = "{\"a\":1}\r\n\nlong-line-here\nnul\0x\nlast";
-	struct mv_lines r;
+	struct mv_lines *r;
 	char *line;
 	size_t len;
 	int fd = pipe_of(in, sizeof in - 1);
 
-	mv_lines_init(&r, fd, "pipe", 10);
-	ok(mv_lines_next(&r, &line, &len) == 1, "first line read");
+	r = mv_lines_new(fd, "pipe", 10);
+	ok(mv_lines_next(r, &line, &len) == 1, "first line read");
 	is_str(line, "{\"a\":1}", "CR stripped from CRLF");
-	is_int(r.lineno, 1, "line number 1");
-	ok(mv_lines_next(&r, &line, &len) == 1 && len == 0, "empty line returned");
+	is_int(mv_lines_lineno(r), 1, "line number 1");
+	ok(mv_lines_next(r, &line, &len) == 1 && len == 0, "empty line returned");
 	/* line 3 is too long (14 > 10), line 4 holds a NUL: both skipped */
-	ok(mv_lines_next(&r, &line, &len) == 1, "line without newline at EOF");
+	ok(mv_lines_next(r, &line, &len) == 1, "line without newline at EOF");
 	is_str(line, "last", "final line kept");
-	is_int(r.lineno, 5, "line numbers count skipped lines");
-	ok(mv_lines_next(&r, &line, &len) == 0, "EOF after the last line");
-	mv_lines_free(&r);
+	is_int(mv_lines_lineno(r), 5, "line numbers count skipped lines");
+	ok(mv_lines_next(r, &line, &len) == 0, "EOF after the last line");
+	mv_lines_free(r);
 	close(fd);
 }
 
@@ -54,7 +54,7 @@ test_lines_huge(void)
 	/* A line far longer than the buffer streams by in bounded memory. */
 	size_t big = 300000;
 	char *text = mv_xmalloc(big + 8);
-	struct mv_lines r;
+	struct mv_lines *r;
 	char *line;
 	size_t len;
 	int p[2];
@@ -70,11 +70,11 @@ test_lines_huge(void)
 		_exit(mv_write_all(p[1], text, big + 4) < 0);
 	}
 	close(p[1]);
-	mv_lines_init(&r, p[0], "big", MV_EVENT_MAX);
-	ok(mv_lines_next(&r, &line, &len) == 1, "reader survives a 300 kB line");
+	r = mv_lines_new(p[0], "big", MV_EVENT_MAX);
+	ok(mv_lines_next(r, &line, &len) == 1, "reader survives a 300 kB line");
 	is_str(line, "ok", "the line after it is intact");
-	is_int(r.lineno, 2, "and is numbered 2");
-	mv_lines_free(&r);
+	is_int(mv_lines_lineno(r), 2, "and is numbered 2");
+	mv_lines_free(r);
 	close(p[0]);
 	free(text);
 }
