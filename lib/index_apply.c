@@ -1,10 +1,8 @@
 /* index_apply.c: applying profiles and usage to the nodes, one or all of them. */
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "mv.h"
 #include "index_int.h"
@@ -266,67 +264,74 @@ mv_index_usage(struct mv_index *ix)
 	return changed;
 }
 
+/* mv_profiles_read's take: apply item i of a scan, in id order. */
+static void
+scan_take(void *ctx, size_t i, size_t slot)
+{
+	struct batch *b = ctx;
+	struct mv_index *ix = b->ix;
+	struct node *x = idx_node_get(ix, b->ids[i]), **aff;
+	struct prof *p = &b->profs[slot];
+
+	if (b->res[slot] > 0) {
+		node_fill(ix, x, p);
+		if (x->id[0] == 'p')
+			person_links(ix, x, p);
+		else {
+			movie_credits(ix, x, p, &aff);
+			free(aff);
+		}
+	} else if (b->res[slot] < 0) {
+		idx_prof_warn(b->ids[i], b->why[slot]);
+		if (b->err[slot] && !ix->read_errno)
+			ix->read_errno = b->err[slot];
+		b->skipped++;
+	}
+	idx_prof_clear(p);
+}
+
+/* Read and apply every profile; returns how many were skipped. */
+static long
+scan_profiles(struct mv_index *ix)
+{
+	struct batch *b = mv_xcalloc(1, sizeof *b);
+	struct fileid *v[2];
+	size_t n[2];
+	long skipped;
+
+	b->ix = ix;
+	/* One reading pass over both folders, movies first: the readers
+	 * go on into People/ while the last movies are applied. */
+	v[0] = idx_list_ids("Movies", 'm', &n[0]);
+	v[1] = idx_list_ids("People", 'p', &n[1]);
+	b->ids = mv_xmalloc((n[0] + n[1] + 1) * sizeof *b->ids);
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < n[k]; i++)
+			b->ids[b->n++] = v[k][i].id;
+	mv_profiles_read(&(struct mv_profiles){
+		.ids = b->ids, .n = b->n, .max = PROFILE_MAX, .window = WINDOW,
+		.scan = idx_batch_scan, .take = scan_take, .ctx = b});
+	for (size_t i = 0; i < WINDOW; i++)
+		idx_prof_free(&b->profs[i]);
+	skipped = b->skipped;
+	free(v[0]);
+	free(v[1]);
+	free(b->ids);
+	free(b);
+	return skipped;
+}
+
 long
 mv_index_scan(struct mv_index *ix, int flags)
 {
-	long skipped = 0;
-	struct batch *b = mv_xcalloc(1, sizeof *b);
-	pthread_t th[8];
-	size_t i;
-	int nth;
+	long skipped;
 
 	ix->read_errno = 0;
 	if ((flags & MV_INDEX_CLAIMS) && !ix->ahead_running &&
 	    pthread_create(&ix->ahead_th, NULL, idx_claims_ahead, ix) == 0)
 		ix->ahead_running = 1;
 	ix->bulk = 1;
-	/* One reading pass over both folders, movies first: the readers
-	 * go on into People/ while the last movies are applied. */
-	for (int k = 0; k < 2; k++) {
-		char *dir = mv_path("%s", k ? "People" : "Movies");
-		struct fileid *v;
-		size_t n;
-
-		v = idx_list_ids(k ? "People" : "Movies", k ? 'p' : 'm', &n);
-		b->ids = mv_xrealloc(b->ids, (b->n + n + 1) * sizeof *b->ids);
-		if (n)
-			memcpy(b->ids + b->n, v, n * sizeof *v);
-		b->n += n;
-		free(v);
-		b->dfd[k] = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		free(dir);
-	}
-	nth = idx_batch_start(b, th);
-	for (i = 0; i < b->n; i++) {
-		size_t slot = idx_batch_take(b, i);
-		struct node *x = idx_node_get(ix, b->ids[i].id), **aff;
-		struct prof *p = &b->profs[slot];
-
-		if (b->res[slot] > 0) {
-			node_fill(ix, x, p);
-			if (x->id[0] == 'p')
-				person_links(ix, x, p);
-			else {
-				movie_credits(ix, x, p, &aff);
-				free(aff);
-			}
-		} else if (b->res[slot] < 0) {
-			idx_prof_warn(b->ids[i].id, b->why[slot]);
-			if (b->err[slot] && !ix->read_errno)
-				ix->read_errno = b->err[slot];
-			skipped++;
-		}
-		idx_prof_clear(p);
-		idx_batch_release(b, i);
-	}
-	idx_batch_end(b, th, nth);
-	for (i = 0; i < WINDOW; i++)
-		idx_prof_free(&b->profs[i]);
-	for (int k = 0; k < 2; k++)
-		if (b->dfd[k] >= 0)
-			close(b->dfd[k]);
-	free(b->ids);
-	free(b);
+	skipped = scan_profiles(ix);
 	ix->bulk = 0;
 	/* (Never qsort a NULL array, even of none: UBSan.) */
 	if (ix->nm)

@@ -162,31 +162,22 @@ struct claimset {
 };
 
 /*
- * Read many profiles on all CPUs while this thread applies them: reading
- * and scanning the files is most of a rebuild, and the files are
- * independent. Workers fill a ring of WINDOW slots ahead of the applier,
- * so memory stays bounded; results are applied (and reported) in id
- * order, so the output and the messages do not depend on thread timing.
+ * The profiles of a scan, read on all CPUs (mv_profiles_read) while
+ * this thread applies them: WINDOW slots ahead of the applier keep
+ * memory bounded; results are applied (and reported) in id order.
  */
 #define WINDOW 1024
 
 struct batch {
-	int dfd[2];            /* Movies/ and People/ */
-	struct fileid *ids;
+	struct mv_index *ix;
+	const char **ids;      /* into the fileid lists */
 	size_t n;
 	struct prof profs[WINDOW];
 	const char *why[WINDOW];
-	int res[WINDOW];
+	int res[WINDOW];       /* as idx_prof_load returns */
 	int err[WINDOW];
-	size_t done[WINDOW];   /* i + 1 once slot i % WINDOW holds item i */
-	size_t next;           /* next item to read */
-	size_t applied;        /* items applied: slots below are free */
-	size_t want;           /* item the applier sleeps on, or SIZE_MAX */
-	int sleepers;          /* workers asleep for want of room */
-	pthread_mutex_t mu;
-	pthread_cond_t ready, room;
+	long skipped;
 };
-
 
 /* ---- index.c: nodes, maps, links ---------------------------------------- */
 
@@ -221,11 +212,9 @@ int idx_pend_cmp(const void *a, const void *b);
 void idx_read_free(void);
 /* Sorted list of the ids of kind in dir ("Movies"); malloc'd, *n of them. */
 struct fileid *idx_list_ids(const char *dir, char kind, size_t *n);
-int idx_nthreads(void);
-int idx_batch_start(struct batch *b, pthread_t *th);
-size_t idx_batch_take(struct batch *b, size_t i);
-void idx_batch_release(struct batch *b, size_t i);
-void idx_batch_end(struct batch *b, pthread_t *th, int n);
+/* mv_profiles_read's scan for a struct batch (ctx). */
+void idx_batch_scan(void *ctx, size_t i, size_t slot, const char *text, size_t len,
+    const char *why, int err);
 
 /* ---- index_write.c: serialising ----------------------------------------- */
 

@@ -1,12 +1,9 @@
 /* index_read.c: reading profiles for the index, with the scanner, on all CPUs. */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "mv.h"
 #include "index_int.h"
@@ -488,96 +485,45 @@ prof_check(const struct prof *p, char kind, const char *want_id)
 	return NULL;
 }
 
-/* A read buffer per thread, reused: a rebuild reads 60,000 files. */
-static _Thread_local char *rbuf;
-static _Thread_local size_t rcap;
-
 /*
- * Read and scan the profile of id, printing nothing (threads call it).
- * dfd is an open Movies/ or People/ (one path component to resolve, not
- * five), or -1. No fstat: read until end of file into a buffer that
- * grows; O_NONBLOCK keeps a FIFO named like a profile from hanging us.
- * Returns 1 with *p filled, 0 if the file does not exist, -1 with *why
- * (a static reason) if it cannot be used; *err is then the errno of a
- * file that could not be read at all, 0 for one that is invalid.
+ * Scan and check the text of id's profile (len bytes; NULL if it could
+ * not be read, why saying why) into p, printing nothing (reader threads
+ * call it). Returns 1 with *p filled, 0 if the file does not exist, -1
+ * with *why (a static reason) if it cannot be used.
  */
 static int
-prof_read(int dfd, const char *id, struct prof *p, const char **why, int *err)
+prof_text(const char *id, struct prof *p, const char *text, size_t len,
+    const char **why, int err)
 {
-	char name[32];
-	size_t len = 0;
-	ssize_t got;
 	struct mv_js s;
-	int fd;
 
 	idx_prof_clear(p);
-	*why = NULL;
-	*err = 0;
-	memcpy(name, id, strlen(id));
-	memcpy(name + strlen(id), ".json", 6);
-	if (dfd >= 0)
-		fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	else {
-		char *path = mv_path("%s/%s", id[0] == 'm' ? "Movies" : "People", name);
-
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-		free(path);
-	}
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		*err = errno;
-		*why = strerror(errno);
-		return -1;
-	}
-	if (!rbuf) {
-		rcap = 256 * 1024;
-		rbuf = mv_xmalloc(rcap);
-	}
-	for (;;) {
-		got = read(fd, rbuf + len, rcap - len);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			if (errno == EISDIR || errno == EAGAIN)
-				*why = "not a regular file";
-			else {
-				*err = errno;
-				*why = strerror(errno);
-			}
-			break;
-		}
-		if (got == 0)
-			break;
-		len += (size_t)got;
-		if (len > PROFILE_MAX) {
-			*why = "document too large";
-			break;
-		}
-		if (len == rcap) {
-			char *nb = mv_xmalloc(rcap * 2);
-
-			memcpy(nb, rbuf, len);
-			free(rbuf);
-			rbuf = nb;
-			rcap *= 2;
-		}
-	}
-	close(fd);
-	if (!*why) {
-		/* No MV_JS_UTF8: a profile cJSON wrote (and mvctl check
-		 * reads) may hold bytes that are not UTF-8; keep it. */
-		mv_js_init(&s, rbuf, len, 0);
-		if (scan_profile(&s, p, id[0]) < 0)
-			*why = scan_why(s.err);
-		else if (!(*why = prof_check(p, id[0], id)))
-			pend_finish(p, id[0]);
-	}
+	if (!text)
+		return err == ENOENT ? 0 : -1;
+	/* No MV_JS_UTF8: a profile cJSON wrote (and mvctl check reads)
+	 * may hold bytes that are not UTF-8; keep it. */
+	mv_js_init(&s, text, len, 0);
+	if (scan_profile(&s, p, id[0]) < 0)
+		*why = scan_why(s.err);
+	else if (!(*why = prof_check(p, id[0], id)))
+		pend_finish(p, id[0]);
 	if (*why) {
 		idx_prof_clear(p);
 		return -1;
 	}
 	return 1;
+}
+
+void
+idx_batch_scan(void *ctx, size_t i, size_t slot, const char *text, size_t len,
+    const char *why, int err)
+{
+	struct batch *b = ctx;
+
+	b->why[slot] = why;
+	b->err[slot] = err;
+	b->res[slot] = prof_text(b->ids[i], &b->profs[slot], text, len,
+	    &b->why[slot], err);
 }
 
 void
@@ -587,128 +533,30 @@ idx_prof_warn(const char *id, const char *why)
 	    id, why);
 }
 
+/* The read buffer of updates, reused: the filter makes thousands. */
+static _Thread_local struct mv_buf rbuf;
+
 void
 idx_read_free(void)
 {
-	free(rbuf);
-	rbuf = NULL;
-	rcap = 0;
+	mv_buf_free(&rbuf);
 }
 
-/* prof_read into a new p (free with idx_prof_free), reporting what is
- * wrong: "unable to read Movies/m3.json: ..." */
+/* Read and scan id's profile into a new p (free with idx_prof_free),
+ * reporting what is wrong: "unable to read Movies/m3.json: ..." */
 int
 idx_prof_load(const char *id, struct prof *p)
 {
 	const char *why;
-	int r, err;
+	int r, err = 0;
 
 	memset(p, 0, sizeof *p);
-	r = prof_read(-1, id, p, &why, &err);
-
+	if (mv_profile_read(-1, id, PROFILE_MAX, &rbuf, &why) < 0)
+		err = errno;
+	r = prof_text(id, p, why ? NULL : rbuf.buf, rbuf.len, &why, err);
 	if (r < 0)
 		idx_prof_warn(id, why);
 	return r;
-}
-
-static void *
-batch_worker(void *arg)
-{
-	struct batch *b = arg;
-	size_t i, k;
-
-	for (;;) {
-		pthread_mutex_lock(&b->mu);
-		while (b->next < b->n && b->next >= b->applied + WINDOW) {
-			b->sleepers++;
-			pthread_cond_wait(&b->room, &b->mu);
-			b->sleepers--;
-		}
-		if (b->next >= b->n) {
-			pthread_mutex_unlock(&b->mu);
-			break;
-		}
-		i = b->next++;
-		pthread_mutex_unlock(&b->mu);
-		k = i % WINDOW;
-		b->res[k] = prof_read(b->dfd[b->ids[i].id[0] == 'p'], b->ids[i].id,
-		    &b->profs[k], &b->why[k], &b->err[k]);
-		pthread_mutex_lock(&b->mu);
-		b->done[k] = i + 1;
-		/* Wake the applier only for the item it waits on: a wake-up
-		 * per file costs more than reading it. */
-		if (b->want == i)
-			pthread_cond_signal(&b->ready);
-		pthread_mutex_unlock(&b->mu);
-	}
-	free(rbuf);
-	rbuf = NULL;
-	rcap = 0;
-	return NULL;
-}
-
-/* How many threads to run: one per CPU, at most 8. */
-int
-idx_nthreads(void)
-{
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-
-	return cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus;
-}
-
-/* Start the readers. Returns how many. */
-int
-idx_batch_start(struct batch *b, pthread_t *th)
-{
-	int cpus = idx_nthreads(), n = 0;
-
-	b->want = SIZE_MAX;
-	pthread_mutex_init(&b->mu, NULL);
-	pthread_cond_init(&b->ready, NULL);
-	pthread_cond_init(&b->room, NULL);
-	while (n < cpus && pthread_create(&th[n], NULL, batch_worker, b) == 0)
-		n++;
-	if (n == 0)
-		mv_die(MV_EX_SOFTWARE, "start a thread");
-	return n;
-}
-
-/* Wait for item i; returns its slot. */
-size_t
-idx_batch_take(struct batch *b, size_t i)
-{
-	size_t k = i % WINDOW;
-
-	pthread_mutex_lock(&b->mu);
-	while (b->done[k] != i + 1) {
-		b->want = i;
-		pthread_cond_wait(&b->ready, &b->mu);
-	}
-	b->want = SIZE_MAX;
-	pthread_mutex_unlock(&b->mu);
-	return k;
-}
-
-/* Slot of item i is free again. */
-void
-idx_batch_release(struct batch *b, size_t i)
-{
-	pthread_mutex_lock(&b->mu);
-	b->applied = i + 1;
-	/* Sleepers wait for a window's worth of room, not one slot. */
-	if (b->sleepers && b->applied % (WINDOW / 4) == 0)
-		pthread_cond_broadcast(&b->room);
-	pthread_mutex_unlock(&b->mu);
-}
-
-void
-idx_batch_end(struct batch *b, pthread_t *th, int n)
-{
-	while (n-- > 0)
-		pthread_join(th[n], NULL);
-	pthread_mutex_destroy(&b->mu);
-	pthread_cond_destroy(&b->ready);
-	pthread_cond_destroy(&b->room);
 }
 
 /* Numeric order of canonical ids (no leading zeros): shorter first,

@@ -448,6 +448,15 @@ mv_index_dirty(const struct mv_index *ix)
 }
 
 /* What an entry said before its node changes, to tell what changed. */
+/* How many threads build texts: one per CPU, at most 8. */
+static int
+nthreads(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus;
+}
+
 /*
  * The text of every present entry of arr, built on all CPUs once a scan
  * is over: each is a function of its own node and of the ids of the
@@ -485,7 +494,7 @@ idx_texts_build(struct node **arr, size_t n)
 {
 	struct texts t = {arr, n, 0, PTHREAD_MUTEX_INITIALIZER};
 	pthread_t th[8];
-	int nth = 0, cpus = idx_nthreads();
+	int nth = 0, cpus = nthreads();
 
 	while (nth < cpus - 1 && pthread_create(&th[nth], NULL, texts_worker, &t) == 0)
 		nth++;
