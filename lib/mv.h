@@ -394,6 +394,41 @@ int mv_js_skip(struct mv_js *s);
 /* 0 if only white space is left, else -1 ("invalid JSON"). */
 int mv_js_end(struct mv_js *s);
 
+/* ---- profiles.c: reading many profiles on all CPUs ------------------ */
+/*
+ * Read Movies/<id>.json or People/<id>.json (by id[0]; dfd an open
+ * Movies/ or People/, or -1) whole into b (reused: grown, never shrunk;
+ * the caller frees it), NUL-terminated. More than max bytes is refused.
+ * Returns 0, or -1 with *why (a static reason: "not a regular file",
+ * "document too large", or strerror) and errno set for a file that could
+ * not be read at all (ENOENT: there is none), 0 for one refused.
+ */
+int mv_profile_read(int dfd, const char *id, size_t max, struct mv_buf *b,
+    const char **why);
+/*
+ * mv_profiles_read reads the profiles of ids[0..n) on reader threads and
+ * hands each one's text to scan, on the thread that read it (text NULL:
+ * why and err as mv_profile_read says; the text is only valid during the
+ * call). slot is where the caller keeps item i: i % window, or i without
+ * a window. With a window, take gets the items in order on the calling
+ * thread, readers at most window items ahead; without one, the call
+ * reads everything (the calling thread too), then calls take (if not
+ * NULL) for each in order. threads: readers to run, 0 for one per CPU;
+ * at most 8, one for 64 files or fewer. Everything is borrowed.
+ */
+struct mv_profiles {
+	const char *const *ids;
+	size_t n;
+	size_t max;             /* larger files: "document too large" */
+	size_t window;          /* 0: none */
+	int threads;
+	void (*scan)(void *ctx, size_t i, size_t slot, const char *text,
+	    size_t len, const char *why, int err);
+	void (*take)(void *ctx, size_t i, size_t slot);
+	void *ctx;
+};
+void mv_profiles_read(const struct mv_profiles *r);
+
 /* ---- time.c: clock and RFC 3339 -------------------------------------- */
 
 /* Now, or $MV_NOW (RFC 3339 or seconds since the epoch) for tests. */

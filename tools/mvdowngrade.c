@@ -115,6 +115,30 @@ raw_string(const char *v, const char *ve, char *buf, size_t n)
 	return 0;
 }
 
+/* Bytes of the image files a downgrade to target removes: libmv says
+ * which, from the images member (the text images..end) alone. */
+static long long
+image_bytes(const char *images, const char *end, enum mv_level target)
+{
+	cJSON *mini = cJSON_CreateObject(), *files, *f;
+	long long n = 0;
+
+	cJSON_AddItemToObject(mini, "images",
+	    cJSON_ParseWithLength(images, (size_t)(end - images)));
+	files = mv_movie_strip(mini, target < MV_DEEP ? target : MV_MEDIUM);
+	cJSON_ArrayForEach(f, files) {
+		char *path = mv_path("%s", f->valuestring);
+		struct stat st;
+
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			n += st.st_size;
+		free(path);
+	}
+	cJSON_Delete(files);
+	cJSON_Delete(mini);
+	return n;
+}
+
 /*
  * Scan the profile text buf[0..len) of movie m for a downgrade to
  * target. Sets m->bad (static reason) if it cannot be used.
@@ -196,24 +220,8 @@ scan_profile(struct movie *m, const char *buf, size_t len, enum mv_level target)
 		m->bad = "no title";
 	if (m->bad)
 		return;
-	/* Which image files go: libmv says, from the images member alone. */
-	if (images) {
-		cJSON *mini = cJSON_CreateObject(), *files, *f;
-
-		cJSON_AddItemToObject(mini, "images",
-		    cJSON_ParseWithLength(images, (size_t)(images_end - images)));
-		files = mv_movie_strip(mini, target < MV_DEEP ? target : MV_MEDIUM);
-		cJSON_ArrayForEach(f, files) {
-			char *path = mv_path("%s", f->valuestring);
-			struct stat st;
-
-			if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-				m->ibytes += st.st_size;
-			free(path);
-		}
-		cJSON_Delete(files);
-		cJSON_Delete(mini);
-	}
+	if (images)
+		m->ibytes = image_bytes(images, images_end, target);
 	m->freed = 0;
 	if (m->level > target) {
 		for (int l = target + 1; l <= MV_DEEP; l++)
@@ -222,88 +230,71 @@ scan_profile(struct movie *m, const char *buf, size_t len, enum mv_level target)
 	}
 }
 
-/* Read Movies/<m->id>.json into *buf (grown as needed) and scan it. */
+/* The text of m's profile, or why there is none (mv_profiles_read's
+ * words), scanned into m. */
 static void
-read_movie(struct movie *m, enum mv_level target, char **buf, size_t *cap)
+movie_text(struct movie *m, enum mv_level target, const char *text, size_t len,
+    const char *why, int err)
 {
-	char *path = mv_path("Movies/%s.json", m->id);
-	struct stat st;
-	ssize_t got;
-	int fd;
-
 	m->bad = NULL;
 	free(m->title);
 	m->title = NULL;
 	m->year = 0;
 	m->pbytes = m->ibytes = m->freed = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	free(path);
-	if (fd < 0) {
-		m->bad = errno == ENOENT ? "removed while read" : strerror(errno);
+	if (!text) {
+		m->bad = err == ENOENT ? "removed while read" : why;
 		return;
 	}
-	if (fstat(fd, &st) < 0)
-		m->bad = strerror(errno);
-	else if (!S_ISREG(st.st_mode))
-		m->bad = "not a regular file";
-	else if (st.st_size > PROFILE_MAX)
-		m->bad = "document too large";
-	else {
-		if ((size_t)st.st_size + 1 > *cap) {
-			free(*buf);
-			*cap = (size_t)st.st_size + 65536;
-			*buf = mv_xmalloc(*cap);
-		}
-		got = mv_read_full(fd, *buf, (size_t)st.st_size);
-		if (got < 0)
-			m->bad = strerror(errno);
-		else if (got != st.st_size)
-			m->bad = "file changed while read";
-	}
-	close(fd);
-	if (m->bad)
-		return;
-	m->pbytes = st.st_size;
-	scan_profile(m, *buf, (size_t)st.st_size, target);
+	m->pbytes = (long long)len;
+	scan_profile(m, text, len, target);
+}
+
+/* Read Movies/<m->id>.json into *buf (grown as needed) and scan it. */
+static void
+read_movie(struct movie *m, enum mv_level target, char **buf, size_t *cap)
+{
+	struct mv_buf b = {*buf, 0, *cap};
+	const char *why;
+	int err = 0;
+
+	if (mv_profile_read(-1, m->id, PROFILE_MAX, &b, &why) < 0)
+		err = errno;
+	*buf = b.buf;
+	*cap = b.cap;
+	movie_text(m, target, why ? NULL : b.buf, b.len, why, err);
 }
 
 struct scan {
 	struct movie *v;
-	size_t n, next;
 	enum mv_level target;
 };
 
-static void *
-scan_worker(void *arg)
+static void
+scan_one(void *ctx, size_t i, size_t slot, const char *text, size_t len,
+    const char *why, int err)
 {
-	struct scan *sc = arg;
-	char *buf = NULL;
-	size_t cap = 0, i;
+	struct scan *sc = ctx;
 
-	while ((i = __atomic_fetch_add(&sc->next, 1, __ATOMIC_RELAXED)) < sc->n)
-		read_movie(&sc->v[i], sc->target, &buf, &cap);
-	free(buf);
-	return NULL;
+	(void)i;
+	movie_text(&sc->v[slot], sc->target, text, len, why, err);
 }
 
-/* Read every movie on every CPU (the files are independent); results
+/* Read every movie on every CPU (the files are independent), two
+ * readers per CPU: a scan also waits on the stat of its images. Results
  * land in their slots, so reports come in id order whatever the timing. */
 static void
 scan_all(struct movie *v, size_t n, enum mv_level target)
 {
-	struct scan sc = {v, n, 0, target};
-	pthread_t th[8];
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN) * 2;
-	int t = 0;
+	struct scan sc = {v, target};
+	const char **ids = mv_xcalloc(n + 1, sizeof *ids);
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
-	if (cpus > 8)
-		cpus = 8;
-	for (; n > 64 && t < cpus - 1; t++)
-		if (pthread_create(&th[t], NULL, scan_worker, &sc) != 0)
-			break;
-	scan_worker(&sc);
-	while (t-- > 0)
-		pthread_join(th[t], NULL);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = v[i].id;
+	mv_profiles_read(&(struct mv_profiles){
+		.ids = ids, .n = n, .max = PROFILE_MAX, .scan = scan_one,
+		.ctx = &sc, .threads = cpus > 4 ? 8 : cpus < 1 ? 2 : (int)cpus * 2});
+	free(ids);
 }
 
 /* ---- scores ------------------------------------------------------------ */

@@ -1,0 +1,255 @@
+/* index_claims.c: reconciling index/ext claims with the profiles' external ids. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mv.h"
+#include "index_int.h"
+
+void
+idx_claimset_put(struct claimset *c, char *key, char *owner)
+{
+	uint64_t h = mv_hash(key);
+	size_t i;
+
+	if ((c->n + 1) * 2 > c->cap) {
+		struct claimset g = {0};
+
+		g.cap = c->cap ? c->cap * 2 : 1024;
+		g.key = mv_xcalloc(g.cap, sizeof *g.key);
+		g.owner = mv_xcalloc(g.cap, sizeof *g.owner);
+		g.h = mv_xcalloc(g.cap, sizeof *g.h);
+		for (i = 0; i < c->cap; i++)
+			if (c->key[i])
+				idx_claimset_put(&g, c->key[i], c->owner[i]);
+		free(c->key);
+		free(c->owner);
+		free(c->h);
+		*c = g;
+	}
+	for (i = h & (c->cap - 1); c->key[i]; i = (i + 1) & (c->cap - 1))
+		;
+	c->key[i] = key;
+	c->owner[i] = owner;
+	c->h[i] = h;
+	c->n++;
+}
+
+/* Owner of key on disk, or NULL. */
+const char *
+idx_claimset_get(const struct claimset *c, const char *key)
+{
+	uint64_t h = mv_hash(key);
+	size_t i;
+
+	if (!c->cap)
+		return NULL;
+	for (i = h & (c->cap - 1); c->key[i]; i = (i + 1) & (c->cap - 1))
+		if (c->h[i] == h && strcmp(c->key[i], key) == 0)
+			return c->owner[i];
+	return NULL;
+}
+
+void
+idx_claimset_free(struct claimset *c)
+{
+	for (size_t i = 0; i < c->cap; i++) {
+		free(c->key[i]);
+		free(c->owner[i]);
+	}
+	free(c->key);
+	free(c->owner);
+	free(c->h);
+}
+
+static void
+claimlist_read(char kind, struct claimlist *l)
+{
+	char *dir = mv_path("index/ext/%c", kind), target[64];
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	struct dirent *e;
+	ssize_t len;
+
+	free(dir);
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return;
+	}
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' || !strchr(e->d_name, ':'))
+			continue;
+		len = readlinkat(dfd, e->d_name, target, sizeof target - 1);
+		if (len < 0)
+			continue;
+		target[len] = '\0';
+		if (l->n == l->cap) {
+			l->cap = l->cap ? l->cap * 2 : 1024;
+			l->name = mv_xrealloc(l->name, l->cap * sizeof *l->name);
+			l->target = mv_xrealloc(l->target, l->cap * sizeof *l->target);
+		}
+		l->name[l->n] = mv_xstrdup(e->d_name);
+		l->target[l->n++] = mv_xstrdup(target);
+	}
+	closedir(d);
+}
+
+/* Reading 60,000 links is a fifth of a rebuild, all of it system calls
+ * that need nothing from the profiles: a scan that will be followed by
+ * claims reads them on a thread of its own meanwhile. */
+void *
+idx_claims_ahead(void *arg)
+{
+	struct mv_index *ix = arg;
+
+	claimlist_read('m', &ix->ahead[0]);
+	claimlist_read('p', &ix->ahead[1]);
+	return NULL;
+}
+
+/* Index of key in x's external ids, or -1. */
+static long
+ext_index(const struct node *x, const char *key)
+{
+	for (size_t i = 0; x && x->present && i < x->next; i++)
+		if (strcmp(x->ext[i], key) == 0)
+			return (long)i;
+	return -1;
+}
+
+/*
+ * Check the claims of kind found on disk (l): mark in each node the
+ * external ids whose claim names it; drop (or with report, print) the
+ * claims that no present profile backs, and take them out of l.
+ * Returns how many were stale.
+ */
+static long
+read_claims(struct mv_index *ix, char kind, struct claimlist *l, FILE *report)
+{
+	size_t i, kept = 0;
+	long n = 0;
+
+	for (i = 0; i < l->n; i++) {
+		char *name = l->name[i], *target = l->target[i];
+		struct node *x = idx_id_ok(target, kind) ?
+		    idx_map_get(kind == 'm' ? &ix->movies : &ix->people, target) : NULL;
+		long j = ext_index(x, name);
+
+		if (j >= 0) {
+			if (j < 64)
+				x->claimed |= (uint64_t)1 << j;
+			l->name[kept] = name;
+			l->target[kept++] = target;
+			continue;
+		}
+		n++;
+		if (report)
+			fprintf(report, "claims: %c/%s: stale: %s has no %s\n",
+			    kind, name, target, name);
+		else {
+			char *path = mv_path("index/ext/%c/%s", kind, name);
+
+			if (unlink(path) < 0 && errno != ENOENT)
+				mv_warn("remove claim index/ext/%c/%s", kind, name);
+			free(path);
+		}
+		free(name);
+		free(target);
+	}
+	l->n = kept;
+	return n;
+}
+
+/* The owner of key in l, through c (built on the first call). */
+static const char *
+claim_owner(struct claimlist *l, struct claimset *c, const char *key)
+{
+	if (!c->cap)
+		for (size_t i = 0; i < l->n; i++)
+			idx_claimset_put(c, l->name[i], l->target[i]);
+	return idx_claimset_get(c, key);
+}
+
+/* Claim or check every external id of the present nodes. report: print
+ * what is wrong instead of repairing. Returns the problems found. */
+long
+idx_claims(struct mv_index *ix, FILE *report)
+{
+	long bad = 0;
+
+	for (int k = 0; k < 2; k++) {
+		char kind = k ? 'p' : 'm';
+		struct node **arr = k ? ix->psorted : ix->msorted;
+		size_t n = k ? ix->np : ix->nm;
+		struct claimlist *l = &ix->ahead[k];
+		struct claimset c = {0};
+		long stale;
+
+		if (ix->ahead_running) {
+			pthread_join(ix->ahead_th, NULL);
+			ix->ahead_running = 0;
+		} else if (!l->n)
+			claimlist_read(kind, l);
+		for (size_t i = 0; i < n; i++)
+			arr[i]->claimed = 0;
+		stale = read_claims(ix, kind, l, report);
+
+		/* Stale claims are problems to report, but only work to repair. */
+		if (report)
+			bad += stale;
+		for (size_t i = 0; i < n; i++) {
+			struct node *x = arr[i];
+
+			for (size_t j = 0; x->present && j < x->next; j++) {
+				const char *have;
+				char *key, *colon, *owner = NULL;
+
+				if (j < 64 && (x->claimed >> j & 1))
+					continue;
+				have = claim_owner(l, &c, x->ext[j]);
+				if (have && strcmp(have, x->id) == 0)
+					continue;
+				if (report) {
+					bad++;
+					fprintf(report, "claims: %c/%s: %s%s, %s has it\n", kind,
+					    x->ext[j], have ? "owned by " : "missing",
+					    have ? have : "", x->id);
+					continue;
+				}
+				key = mv_xstrdup(x->ext[j]);
+				colon = strchr(key, ':');
+				*colon = '\0';
+				if (mv_claim(key, colon + 1, x->id, &owner) < 0) {
+					bad++;
+					if (errno == EEXIST)
+						mv_warnx("unable to claim %s:%s for %s: owned by %s",
+						    key, colon + 1, x->id, owner);
+					else
+						mv_warn("claim %s:%s for %s", key, colon + 1, x->id);
+				}
+				free(owner);
+				free(key);
+			}
+		}
+		/* The set borrowed l's strings. */
+		free(c.key);
+		free(c.owner);
+		free(c.h);
+		idx_strv_free(l->name, l->n);
+		idx_strv_free(l->target, l->n);
+		memset(l, 0, sizeof *l);
+	}
+	return bad;
+}
+
+long
+mv_index_claims(struct mv_index *ix)
+{
+	return idx_claims(ix, NULL);
+}
+

@@ -1,0 +1,249 @@
+/* index_int.h: what the parts of the index (lib/index*.c) share, and nobody else. */
+#ifndef MV_INDEX_INT_H
+#define MV_INDEX_INT_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mv.h"
+
+#define PROFILE_MAX (16 * 1024 * 1024)
+#define SRC_PERSON 1
+#define SRC_MOVIE 2
+
+struct node;
+
+struct link {
+	long long mnum;        /* movie->num, here to spare a cache miss */
+	struct node *movie;
+	char *detail;          /* character (cast) or job (crew); owned */
+	unsigned dlen;         /* its length (the texts are built without strlen) */
+	char role;             /* 'c' cast, 'w' crew */
+	unsigned char src;     /* SRC_* bits */
+};
+
+struct node {
+	char id[24];           /* "m12" or "p7"; inline: one cache miss less */
+	unsigned char idlen;
+	long long num;         /* the number in the id, for sorting */
+	int present;           /* a valid profile is on disk */
+	char *json;            /* cached item text, NULL when stale */
+	size_t jlen;           /* its length */
+	char *extjson;         /* cached byExternal members, NULL when stale */
+	size_t extlen;         /* its length */
+	char *name;            /* title (movie) or name (person) */
+	char *level, *status;
+	int year;              /* 0: null */
+	long long tmdb;        /* 0: none */
+	char *imdb, *added, *video, *last_read;
+	char **ext;            /* "source:value" keys, for byExternal, claims */
+	size_t next;
+	uint64_t claimed;      /* claims: bit j set if ext[j]'s claim is ours */
+	/* people: links to movies */
+	struct link *links;
+	size_t nlinks, caplinks;
+	/* movies: the people linked to this movie, by any source */
+	struct node **linked;
+	size_t nlinked, caplinked;
+};
+
+/*
+ * Ids are dense counters ("m1".."m10000"), so a node is found by its
+ * number in a plain array: no hashing, no string compare (a rebuild
+ * looks up 800,000 credits). Numbers past DIRECT_MAX, which a counter
+ * never reaches in practice, go to open addressing on the id string,
+ * with each slot's hash beside it. No delete: a record that disappears
+ * only loses its present flag.
+ */
+#define DIRECT_MAX (1 << 24)
+
+struct map {
+	struct node **byn;     /* by id number, below DIRECT_MAX */
+	size_t nbyn;
+	struct node **slot;
+	uint64_t *h;
+	size_t cap, n;
+};
+
+/* How many present records hold each external id, so a write knows
+ * whether byExternal needs de-duplicating (almost never). Entries are
+ * never removed; a count may go back to 0. */
+struct refmap {
+	char **key;
+	unsigned *ref;
+	uint64_t *h;
+	size_t cap, n;
+	size_t dups;           /* keys held by two records or more */
+};
+
+/* The claims in index/ext/<kind>/ as found on disk: link name
+ * ("tmdb:603") and target ("m1"), both malloc'd. */
+struct claimlist {
+	char **name, **target;
+	size_t n, cap;
+};
+
+/* Where an entry is in an index file's text. */
+struct entryref {
+	long long num;         /* the node's number */
+	size_t off, len;
+};
+
+struct entryrefs {
+	struct entryref *v;
+	size_t n, cap;
+};
+
+/* The index file of one kind as last written, and what changed since:
+ * the next write copies the rest from it (doc_splice). */
+struct idoc {
+	struct mv_buf text;    /* empty before the first write */
+	struct entryrefs ref;  /* its entries, in order */
+	size_t ext_off;        /* where the byExternal members start */
+	struct node **changed; /* entries to write anew (may repeat) */
+	size_t nchanged, capchanged;
+	int extchanged;        /* byExternal to build anew */
+};
+
+struct mv_index {
+	struct map movies, people;
+	struct node **msorted, **psorted; /* present or not, by num */
+	size_t nm, np, capm, capp;
+	int bulk;                         /* scanning: sorted arrays unsorted */
+	struct claimlist ahead[2];        /* claims read during a scan (m, p) */
+	pthread_t ahead_th;               /* the thread reading them */
+	int ahead_running;
+	char *old[2];                     /* index files the last write replaced */
+	pthread_t reaper;                 /* the thread unlinking them */
+	int reaping;
+	int nosync;
+	int read_errno;                   /* first profile not readable */
+	struct refmap mref, pref;         /* external ids of movies, people */
+	struct mv_buf text;               /* reused by every write */
+	struct idoc doc[2];               /* movies.json, people.json */
+};
+
+#define MV_IDBUF 24
+
+/* A credit or movie link found while scanning, before it is applied. */
+struct pend {
+	char who[24];          /* person or movie id; inline, one malloc less */
+	long long mnum;        /* a movie link's movie number (person profiles) */
+	const char *detail;    /* in the profile's strs, or NULL for none */
+	size_t doff, dlen;     /* its offset there (while strs grows), length */
+	char role;
+	char known;            /* merging: the person already has this link */
+};
+
+struct prof {
+	char *id, *name, *level, *status, *imdb, *created, *vadded, *vpath;
+	double schema, year, tmdb;
+	int has_schema, has_year, has_tmdb, year_null;
+	char **ext;
+	size_t next, capext;
+	struct pend *pend;
+	size_t npend, cappend;
+	struct mv_buf strs;    /* the links' details, NUL-terminated: one
+	                        * buffer, not 1.6 million mallocs a rebuild */
+};
+
+/* An id found in a directory, its length beside it for sorting. */
+struct fileid {
+	char id[MV_IDBUF];
+	unsigned char len;
+};
+
+/* The claims on disk: "source:value" -> owner id, from one readlink each. */
+struct claimset {
+	char **key, **owner;
+	uint64_t *h;
+	size_t cap, n;
+};
+
+/*
+ * The profiles of a scan, read on all CPUs (mv_profiles_read) while
+ * this thread applies them: WINDOW slots ahead of the applier keep
+ * memory bounded; results are applied (and reported) in id order.
+ */
+#define WINDOW 1024
+
+struct batch {
+	struct mv_index *ix;
+	const char **ids;      /* into the fileid lists */
+	size_t n;
+	struct prof profs[WINDOW];
+	const char *why[WINDOW];
+	int res[WINDOW];       /* as idx_prof_load returns */
+	int err[WINDOW];
+	long skipped;
+};
+
+/* ---- index.c: nodes, maps, links ---------------------------------------- */
+
+int idx_id_ok(const char *s, char kind);
+/* The node of id (valid: idx_id_ok), or NULL. */
+struct node *idx_map_get(const struct map *m, const char *id);
+/* The node of id (valid, of kind id[0]), created if new; owned by ix. */
+struct node *idx_node_get(struct mv_index *ix, const char *id);
+void idx_strv_free(char **v, size_t n);
+/* Count key once more (delta 1) or once less (-1) in m. */
+void idx_refmap_add(struct refmap *m, const char *key, int delta);
+/* Forget what the last profile said of x (ix NULL: the index is going). */
+void idx_node_clear(struct mv_index *ix, struct node *x);
+void idx_linked_append(struct node *movie, struct node *person);
+int idx_link_key_cmp(const struct link *l, long long mnum, char role, const char *detail);
+void idx_link_add(struct node *person, struct node *movie, char role,
+    const char *detail, size_t dlen, unsigned char src);
+void idx_links_drop(struct node *person, struct node *movie, unsigned char src);
+
+/* ---- index_read.c: reading profiles ------------------------------------ */
+
+/* Empty p for the next profile, keeping its buffers; idx_prof_free
+ * frees them too. */
+void idx_prof_clear(struct prof *p);
+void idx_prof_free(struct prof *p);
+/* Read and check id's profile into a new p (free with idx_prof_free),
+ * saying what is wrong. 1, 0 if there is no file, -1 if unusable. */
+int idx_prof_load(const char *id, struct prof *p);
+void idx_prof_warn(const char *id, const char *why);
+int idx_pend_cmp(const void *a, const void *b);
+/* Free the calling thread's read buffer. */
+void idx_read_free(void);
+/* Sorted list of the ids of kind in dir ("Movies"); malloc'd, *n of them. */
+struct fileid *idx_list_ids(const char *dir, char kind, size_t *n);
+/* mv_profiles_read's scan for a struct batch (ctx). */
+void idx_batch_scan(void *ctx, size_t i, size_t slot, const char *text, size_t len,
+    const char *why, int err);
+
+/* ---- index_write.c: serialising ----------------------------------------- */
+
+/* The cached texts of a present node (entry, byExternal members), built
+ * if stale; owned by the node. */
+const char *idx_node_json(struct node *x);
+const char *idx_node_extjson(struct node *x);
+int idx_node_num_cmp(const void *a, const void *b);
+/* Build the texts of arr's present nodes on all CPUs. */
+void idx_texts_build(struct node **arr, size_t n);
+/* The whole document of kind into b; refs and ext_off (if not NULL) get
+ * where the entries and byExternal went. */
+void idx_index_text(struct mv_index *ix, char kind, struct mv_buf *b,
+    struct entryrefs *refs, size_t *ext_off);
+
+/* ---- index_claims.c: claims --------------------------------------------- */
+
+/* Claim (report NULL) or check every external id; the problems found. */
+long idx_claims(struct mv_index *ix, FILE *report);
+/* Thread body: read index/ext/ into ix->ahead. */
+void *idx_claims_ahead(void *arg);
+/* key and owner are consumed (the set frees them). */
+void idx_claimset_put(struct claimset *c, char *key, char *owner);
+const char *idx_claimset_get(const struct claimset *c, const char *key);
+void idx_claimset_free(struct claimset *c);
+
+/* ---- index_check.c: check ---------------------------------------------- */
+
+/* Compare index/<kind>.json with ix; print to out; the problems found. */
+long idx_check_one(struct mv_index *ix, char kind, FILE *out);
+
+#endif

@@ -1,0 +1,673 @@
+/* index_write.c: serialising the index files, splicing changes into the last text. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mv.h"
+#include "index_int.h"
+
+/* ---- serialising ----------------------------------------------------- */
+
+/* Note that the entry of num is at off, len bytes long. */
+static void
+refs_add(struct entryrefs *r, long long num, size_t off, size_t len)
+{
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 1024;
+		r->v = mv_xrealloc(r->v, r->cap * sizeof *r->v);
+	}
+	r->v[r->n++] = (struct entryref){num, off, len};
+}
+
+/* Append n bytes; like mv_buf_add, inlined: a write makes millions. */
+static inline void
+put(struct mv_buf *b, const char *p, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		/* Small start: 60,000 cached entries live in such buffers. */
+		size_t cap = b->cap ? b->cap : 128;
+		char *nb;
+
+		while (b->len + n + 1 > cap)
+			cap *= 2;
+		nb = mv_xmalloc(cap);
+		if (b->len)
+			memcpy(nb, b->buf, b->len);
+		free(b->buf);
+		b->buf = nb;
+		b->cap = cap;
+	}
+	memcpy(b->buf + b->len, p, n);
+	b->len += n;
+	b->buf[b->len] = '\0';
+}
+
+/* Nodes in id order. */
+int
+idx_node_num_cmp(const void *a, const void *b)
+{
+	const struct node *x = *(struct node *const *)a, *y = *(struct node *const *)b;
+
+	return x->num < y->num ? -1 : x->num > y->num;
+}
+
+/* A string literal (only: sizeof), its length known at compile time. */
+#define PUT_LIT(b, lit) put(b, "" lit, sizeof lit - 1)
+
+/* s (n bytes) as a JSON string. Most strings need no escape: they are
+ * checked eight bytes at a time and copied whole. */
+static void
+jstr_n(struct mv_buf *b, const char *s, size_t n)
+{
+	size_t i = 0, lim;
+	const char *run = s;
+	uint64_t w;
+
+	put(b, "\"", 1);
+	while (i < n) {
+		if (i + 8 <= n) {
+			memcpy(&w, s + i, 8);
+			if (!mv_json_word_special(w, 0)) {
+				i += 8;
+				continue;
+			}
+			lim = i + 8;
+		} else
+			lim = n;
+		for (; i < lim; i++) {
+			unsigned char c = (unsigned char)s[i];
+
+			if (c >= 0x20 && c != '"' && c != '\\')
+				continue;
+			put(b, run, (size_t)(s + i - run));
+			run = s + i + 1;
+			switch (c) {
+			case '"': put(b, "\\\"", 2); break;
+			case '\\': put(b, "\\\\", 2); break;
+			case '\n': put(b, "\\n", 2); break;
+			case '\t': put(b, "\\t", 2); break;
+			case '\r': put(b, "\\r", 2); break;
+			default: mv_buf_printf(b, "\\u%04x", c); break;
+			}
+		}
+	}
+	put(b, run, (size_t)(s + n - run));
+	put(b, "\"", 1);
+}
+
+static void
+jstr(struct mv_buf *b, const char *s)
+{
+	jstr_n(b, s, strlen(s));
+}
+
+/* A number, without printf's machinery: a write formats 20,000. */
+static void
+jnum(struct mv_buf *b, long long v)
+{
+	char d[24], *p = d + sizeof d;
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	put(b, p, (size_t)(d + sizeof d - p));
+}
+
+static void
+jstr_or_null(struct mv_buf *b, const char *s)
+{
+	if (s)
+		jstr(b, s);
+	else
+		mv_buf_adds(b, "null");
+}
+
+/* The cached item text of a present node, built if stale. */
+const char *
+idx_node_json(struct node *x)
+{
+	struct mv_buf b = {0};
+
+	if (x->json)
+		return x->json;
+	PUT_LIT(&b, "{\"id\":");
+	jstr_n(&b, x->id, x->idlen);
+	if (x->id[0] == 'm') {
+		PUT_LIT(&b, ",\"title\":");
+		jstr(&b, x->name);
+		if (x->year) {
+			PUT_LIT(&b, ",\"year\":");
+			jnum(&b, x->year);
+		} else
+			PUT_LIT(&b, ",\"year\":null");
+		PUT_LIT(&b, ",\"level\":");
+		jstr(&b, x->level);
+		PUT_LIT(&b, ",\"status\":");
+		jstr(&b, x->status);
+		if (x->tmdb) {
+			PUT_LIT(&b, ",\"tmdb\":");
+			jnum(&b, x->tmdb);
+		} else
+			PUT_LIT(&b, ",\"tmdb\":null");
+		PUT_LIT(&b, ",\"imdb\":");
+		jstr_or_null(&b, x->imdb);
+		PUT_LIT(&b, ",\"addedAt\":");
+		jstr_or_null(&b, x->added);
+		PUT_LIT(&b, ",\"lastRead\":");
+		jstr_or_null(&b, x->last_read);
+		PUT_LIT(&b, ",\"video\":");
+		jstr_or_null(&b, x->video);
+	} else {
+		PUT_LIT(&b, ",\"name\":");
+		jstr(&b, x->name);
+		if (x->tmdb) {
+			PUT_LIT(&b, ",\"tmdb\":");
+			jnum(&b, x->tmdb);
+		} else
+			PUT_LIT(&b, ",\"tmdb\":null");
+		PUT_LIT(&b, ",\"level\":");
+		jstr(&b, x->level);
+		PUT_LIT(&b, ",\"movies\":[");
+		for (size_t i = 0; i < x->nlinks; i++) {
+			struct link *l = &x->links[i];
+
+			if (i)
+				PUT_LIT(&b, ",");
+			PUT_LIT(&b, "{\"movie\":\"");
+			put(&b, l->movie->id, l->movie->idlen);    /* [mp][0-9]+ */
+			PUT_LIT(&b, "\"");
+			if (l->role == 'c')
+				PUT_LIT(&b, ",\"role\":\"cast\",\"character\":");
+			else
+				PUT_LIT(&b, ",\"role\":\"crew\",\"job\":");
+			jstr_n(&b, l->detail ? l->detail : "", l->dlen);
+			PUT_LIT(&b, "}");
+		}
+		PUT_LIT(&b, "]");
+	}
+	PUT_LIT(&b, "}");
+	x->json = b.buf;
+	x->jlen = b.len;
+	return x->json;
+}
+
+/* A set of strings for byExternal: first claimant in id order wins. */
+struct sset {
+	const char **slot;
+	size_t cap;
+};
+
+static int
+sset_add(struct sset *s, const char *k)
+{
+	size_t i;
+
+	for (i = mv_hash(k) & (s->cap - 1); s->slot[i]; i = (i + 1) & (s->cap - 1))
+		if (strcmp(s->slot[i], k) == 0)
+			return 0;
+	s->slot[i] = k;
+	return 1;
+}
+
+/* The cached byExternal members of a present node, without a leading
+ * comma ("" if it has no outside id). */
+const char *
+idx_node_extjson(struct node *x)
+{
+	struct mv_buf b = {0};
+
+	if (x->extjson)
+		return x->extjson;
+	for (size_t j = 0; j < x->next; j++) {
+		if (j)
+			mv_buf_add(&b, ",", 1);
+		jstr(&b, x->ext[j]);
+		mv_buf_add(&b, ":", 1);
+		jstr(&b, x->id);
+	}
+	x->extjson = b.buf ? b.buf : mv_xstrdup("");
+	x->extlen = b.len;
+	return x->extjson;
+}
+
+/* "{...,"items":[" with count entries. */
+static void
+doc_head(struct mv_buf *b, size_t count)
+{
+	char when[32];
+
+	mv_buf_printf(b, "{\"schemaVersion\":1,\"generatedAt\":\"%s\",\"count\":%zu,\"items\":[",
+	    mv_time_fmt(mv_now(), when), count);
+}
+
+/* Append entry text e of num to b (after a separator unless first),
+ * noting where it went in refs (if not NULL). */
+static void
+doc_entry(struct mv_buf *b, struct entryrefs *refs, long long num,
+    const char *e, size_t len)
+{
+	if (b->len && b->buf[b->len - 1] == '[')
+		PUT_LIT(b, "\n");
+	else
+		PUT_LIT(b, ",\n");
+	if (refs)
+		refs_add(refs, num, b->len, len);
+	put(b, e, len);
+}
+
+/*
+ * The byExternal members of one index, then the end of the document.
+ * De-duplicated (first record in id order wins) only when some outside
+ * id has two holders.
+ */
+static void
+doc_external(struct mv_index *ix, char kind, struct mv_buf *b)
+{
+	struct node **arr = kind == 'm' ? ix->msorted : ix->psorted;
+	size_t n = kind == 'm' ? ix->nm : ix->np, next = 0, i, j;
+	struct refmap *ref = kind == 'm' ? &ix->mref : &ix->pref;
+	struct sset set;
+	int first = 1;
+
+	if (ref->dups == 0) {
+		for (i = 0; i < n; i++) {
+			if (!arr[i]->present || !arr[i]->next)
+				continue;
+			idx_node_extjson(arr[i]);
+			if (!first)
+				PUT_LIT(b, ",");
+			put(b, arr[i]->extjson, arr[i]->extlen);
+			first = 0;
+		}
+	} else {
+		for (i = 0; i < n; i++)
+			if (arr[i]->present)
+				next += arr[i]->next;
+		for (set.cap = 64; set.cap < next * 2 + 2; set.cap *= 2)
+			;
+		set.slot = mv_xcalloc(set.cap, sizeof *set.slot);
+		for (i = 0; i < n; i++) {
+			if (!arr[i]->present)
+				continue;
+			for (j = 0; j < arr[i]->next; j++) {
+				if (!sset_add(&set, arr[i]->ext[j]))
+					continue;
+				if (!first)
+					PUT_LIT(b, ",");
+				first = 0;
+				jstr(b, arr[i]->ext[j]);
+				PUT_LIT(b, ":");
+				jstr_n(b, arr[i]->id, arr[i]->idlen);
+			}
+		}
+		free(set.slot);
+	}
+	PUT_LIT(b, "}}\n");
+}
+
+/*
+ * The whole document text of one index (kind 'm' or 'p') into b, made
+ * of the cached texts of the entries; refs (if not NULL) gets where
+ * each entry went.
+ */
+void
+idx_index_text(struct mv_index *ix, char kind, struct mv_buf *b,
+    struct entryrefs *refs, size_t *ext_off)
+{
+	struct node **arr = kind == 'm' ? ix->msorted : ix->psorted;
+	size_t n = kind == 'm' ? ix->nm : ix->np, count = 0, size = 0, i;
+
+	for (i = 0; i < n; i++)
+		if (arr[i]->present) {
+			count++;
+			size += idx_node_json(arr[i]) ? arr[i]->jlen + 2 : 0;
+			size += idx_node_extjson(arr[i]) ? arr[i]->extlen + 1 : 0;
+		}
+	/* One allocation for a document of tens of megabytes, not a
+	 * doubling series of copies. */
+	if (b->cap < b->len + size + 256) {
+		b->cap = b->len + size + 256;
+		b->buf = mv_xrealloc(b->buf, b->cap);
+	}
+	doc_head(b, count);
+	for (i = 0; i < n; i++)
+		if (arr[i]->present)
+			doc_entry(b, refs, arr[i]->num, arr[i]->json, arr[i]->jlen);
+	PUT_LIT(b, "\n],\"byExternal\":{");
+	if (ext_off)
+		*ext_off = b->len;
+	doc_external(ix, kind, b);
+}
+
+/* The first entry of d at or after from whose number is num or more. */
+static size_t
+refs_find(const struct entryrefs *d, size_t from, long long num)
+{
+	size_t lo = from, hi = d->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (d->v[mid].num < num)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Entries [from, to) of the last document, copied in one piece (their
+ * separators with them). */
+static void
+doc_run(struct mv_buf *b, const struct idoc *d, size_t from, size_t to,
+    struct entryrefs *refs)
+{
+	size_t start, end, delta;
+
+	if (from >= to)
+		return;
+	start = d->ref.v[from].off;
+	end = d->ref.v[to - 1].off + d->ref.v[to - 1].len;
+	doc_entry(b, NULL, 0, d->text.buf + start, end - start);
+	delta = b->len - end;
+	for (size_t i = from; i < to; i++)
+		refs_add(refs, d->ref.v[i].num, d->ref.v[i].off + delta, d->ref.v[i].len);
+}
+
+/*
+ * The document of kind from the last one written, d, and the entries
+ * changed since: unchanged runs of entries are copied whole from d, so
+ * rewriting a 10,000-entry index after one change copies memory in
+ * order instead of visiting 10,000 nodes. byExternal is copied too
+ * unless an outside id changed.
+ */
+static void
+doc_splice(struct mv_index *ix, char kind, struct idoc *d, struct mv_buf *b,
+    struct entryrefs *refs, size_t *ext_off)
+{
+	size_t i, j, n = 0, cur = 0, count = d->ref.n;
+
+	/* In id order, each once. */
+	if (d->nchanged)
+		qsort(d->changed, d->nchanged, sizeof *d->changed, idx_node_num_cmp);
+	for (i = 0; i < d->nchanged; i++)
+		if (!n || d->changed[n - 1] != d->changed[i])
+			d->changed[n++] = d->changed[i];
+	d->nchanged = n;
+	for (i = 0; i < n; i++) {
+		j = refs_find(&d->ref, 0, d->changed[i]->num);
+		count -= j < d->ref.n && d->ref.v[j].num == d->changed[i]->num;
+		count += d->changed[i]->present;
+	}
+	if (b->cap < d->text.len + 4096) {
+		b->cap = d->text.len + d->text.len / 8 + 4096;
+		b->buf = mv_xrealloc(b->buf, b->cap);
+	}
+	doc_head(b, count);
+	for (i = 0; i < n; i++) {
+		struct node *c = d->changed[i];
+
+		j = refs_find(&d->ref, cur, c->num);
+		doc_run(b, d, cur, j, refs);
+		if (j < d->ref.n && d->ref.v[j].num == c->num)
+			j++;
+		if (c->present) {
+			idx_node_json(c);   /* before reading jlen */
+			doc_entry(b, refs, c->num, c->json, c->jlen);
+		}
+		cur = j;
+	}
+	doc_run(b, d, cur, d->ref.n, refs);
+	PUT_LIT(b, "\n],\"byExternal\":{");
+	*ext_off = b->len;
+	if (d->extchanged)
+		doc_external(ix, kind, b);
+	else
+		put(b, d->text.buf + d->ext_off, d->text.len - d->ext_off);
+}
+
+/* The file of d needs writing: an entry or byExternal changed. */
+static int
+doc_dirty(const struct idoc *d)
+{
+	return d->nchanged || d->extchanged;
+}
+
+int
+mv_index_dirty(const struct mv_index *ix)
+{
+	return doc_dirty(&ix->doc[0]) || doc_dirty(&ix->doc[1]);
+}
+
+/* What an entry said before its node changes, to tell what changed. */
+/* How many threads build texts: one per CPU, at most 8. */
+static int
+nthreads(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus;
+}
+
+/*
+ * The text of every present entry of arr, built on all CPUs once a scan
+ * is over: each is a function of its own node and of the ids of the
+ * movies it links to, which nobody changes meanwhile.
+ */
+struct texts {
+	struct node **arr;
+	size_t n, next;
+	pthread_mutex_t mu;
+};
+
+static void *
+texts_worker(void *arg)
+{
+	struct texts *t = arg;
+	size_t i, end;
+
+	for (;;) {
+		pthread_mutex_lock(&t->mu);
+		i = t->next;
+		end = t->next = i + 512 < t->n ? i + 512 : t->n;
+		pthread_mutex_unlock(&t->mu);
+		if (i >= end)
+			return NULL;
+		for (; i < end; i++)
+			if (t->arr[i]->present) {
+				idx_node_json(t->arr[i]);
+				idx_node_extjson(t->arr[i]);
+			}
+	}
+}
+
+void
+idx_texts_build(struct node **arr, size_t n)
+{
+	struct texts t = {arr, n, 0, PTHREAD_MUTEX_INITIALIZER};
+	pthread_t th[8];
+	int nth = 0, cpus = nthreads();
+
+	while (nth < cpus - 1 && pthread_create(&th[nth], NULL, texts_worker, &t) == 0)
+		nth++;
+	texts_worker(&t);
+	while (nth-- > 0)
+		pthread_join(th[nth], NULL);
+}
+
+/* Write path atomically (without fsync when the index says nosync),
+ * keeping the replaced file in *old for the reaper. */
+static int
+write_file(struct mv_index *ix, const char *path, const struct mv_buf *b,
+    char **old)
+{
+	return mv_write_swap(path, b->buf, b->len, !ix->nosync, old);
+}
+
+/* Unlink the replaced files; a file that will not go is tried once
+ * more, then left to the temp file sweep of the next recovery (it is a
+ * whole old copy, harmless) with a warning. */
+static void *
+reap_worker(void *arg)
+{
+	struct mv_index *ix = arg;
+
+	for (int k = 0; k < 2; k++) {
+		if (ix->old[k] && unlink(ix->old[k]) < 0 && errno != ENOENT &&
+		    unlink(ix->old[k]) < 0 && errno != ENOENT)
+			mv_warn("remove %s", ix->old[k]);
+		free(ix->old[k]);
+		ix->old[k] = NULL;
+	}
+	return NULL;
+}
+
+/*
+ * Unlink the files the last write replaced, on a thread of its own: on
+ * a filesystem that discards freed blocks, that takes longer than the
+ * write, and nothing needs to wait for it but the next write.
+ */
+static void
+reap_start(struct mv_index *ix)
+{
+	if (!ix->old[0] && !ix->old[1])
+		return;
+	if (pthread_create(&ix->reaper, NULL, reap_worker, ix) == 0)
+		ix->reaping = 1;
+	else
+		reap_worker(ix);
+}
+
+void
+mv_index_reap(struct mv_index *ix)
+{
+	if (ix->reaping) {
+		pthread_join(ix->reaper, NULL);
+		ix->reaping = 0;
+	}
+}
+
+int
+mv_index_write(struct mv_index *ix, int force)
+{
+	struct mv_buf *b = &ix->text;
+	char *path;
+	int r = 0;
+
+	mv_index_reap(ix);
+	for (int k = 0; k < 2 && r == 0; k++) {
+		char kind = k ? 'p' : 'm';
+		struct idoc *d = &ix->doc[k];
+		struct entryrefs refs = {0};
+		size_t ext_off;
+
+		if (!force && !doc_dirty(d))
+			continue;
+		b->len = 0;
+		/* A few entries changed: splice them into the last text. */
+		if (!force && d->text.len && d->nchanged <= d->ref.n / 8 + 1)
+			doc_splice(ix, kind, d, b, &refs, &ext_off);
+		else
+			idx_index_text(ix, kind, b, &refs, &ext_off);
+		path = mv_path("index/%s", k ? "people.json" : "movies.json");
+		r = write_file(ix, path, b, &ix->old[k]);
+		if (r < 0 && errno == ENOENT) {
+			char *dir = mv_path("index");
+
+			if (mv_mkdir_p(dir, 0755) == 0)
+				r = write_file(ix, path, b, &ix->old[k]);
+			free(dir);
+		}
+		if (r < 0) {
+			mv_warn("write index/%s", k ? "people.json" : "movies.json");
+			free(refs.v);
+		} else {
+			/* This text is the one to splice into next time. */
+			struct mv_buf t = d->text;
+
+			d->text = *b;
+			*b = t;
+			free(d->ref.v);
+			d->ref = refs;
+			d->ext_off = ext_off;
+			d->nchanged = 0;
+			d->extchanged = 0;
+		}
+		free(path);
+	}
+	reap_start(ix);
+	return r;
+}
+
+/* Newest mtime among the *.json files of dir; 0 if none. */
+static struct timespec
+newest(const char *dir, struct timespec t)
+{
+	char *path = mv_path("%s", dir);
+	int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	struct dirent *e;
+	struct stat st;
+
+	free(path);
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return t;
+	}
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+
+		if (len < 6 || strcmp(e->d_name + len - 5, ".json"))
+			continue;
+		if (fstatat(dfd, e->d_name, &st, 0) == 0 &&
+		    (st.st_mtim.tv_sec > t.tv_sec || (st.st_mtim.tv_sec == t.tv_sec &&
+		    st.st_mtim.tv_nsec > t.tv_nsec)))
+			t = st.st_mtim;
+	}
+	closedir(d);
+	return t;
+}
+
+int
+mv_index_stale(void)
+{
+	struct timespec t = {0, 0}, oldest = {0, 0};
+	struct stat st;
+
+	for (int k = 0; k < 2; k++) {
+		char *path = mv_path("index/%s", k ? "people.json" : "movies.json");
+		int r = stat(path, &st);
+
+		free(path);
+		if (r < 0)
+			return 1;
+		if (k == 0 || st.st_mtim.tv_sec < oldest.tv_sec ||
+		    (st.st_mtim.tv_sec == oldest.tv_sec && st.st_mtim.tv_nsec < oldest.tv_nsec))
+			oldest = st.st_mtim;
+	}
+	t = newest("Movies", t);
+	t = newest("People", t);
+	/* lastRead comes from stats/usage.json. */
+	{
+		char *u = mv_path("stats/usage.json");
+
+		if (stat(u, &st) == 0 && (st.st_mtim.tv_sec > t.tv_sec ||
+		    (st.st_mtim.tv_sec == t.tv_sec && st.st_mtim.tv_nsec > t.tv_nsec)))
+			t = st.st_mtim;
+		free(u);
+	}
+	/* A tie counts as stale: file times move in clock ticks, and a
+	 * profile written in the tick of the index write may be newer. */
+	return t.tv_sec > oldest.tv_sec ||
+	    (t.tv_sec == oldest.tv_sec && t.tv_nsec >= oldest.tv_nsec);
+}
+
