@@ -1597,7 +1597,13 @@ put_resolutions(const char *file, const cJSON *w)
 	const cJSON *c;
 	cJSON *m = NULL;
 	char *cmd = ctl_cmd(), *q = sh_quote(file), *id = queue_movie(file, &m), tb[512];
-	char *title = sh_quote(mv_json_str(m, "title", mv_json_str(w, "title", "")));
+	struct mv_name nm;
+	char *title;
+
+	/* The title to search: the movie's, else what the name says. */
+	mv_parse_name(file, &nm);
+	title = sh_quote(mv_json_str(m, "title", nm.title ? nm.title : ""));
+	mv_name_free(&nm);
 
 	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(w, "candidates")) {
 		long long t = mv_json_int(c, "tmdb", 0);
