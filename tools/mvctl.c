@@ -1388,27 +1388,45 @@ review_precheck(const char *rel, const char *movie, long long tmdb)
 	return MV_EX_OK;
 }
 
-/* Inode of Movies/<id>.json, 0 if missing: every save replaces it. */
-static ino_t
-profile_ino(const char *id)
+/* The text of Movies/<id>.json, malloc'd ("" if unreadable): whether
+ * mvenrich has saved it since. Not its inode: a save may reuse the
+ * number the save before it freed. */
+static char *
+profile_text(const char *id)
 {
-	char *p = mv_path("Movies/%s.json", id);
-	struct stat st;
-	ino_t ino = stat(p, &st) == 0 ? st.st_ino : 0;
+	char *p = mv_path("Movies/%s.json", id), *text = NULL;
+	size_t len;
 
+	if (mv_slurp(p, 64 << 20, &text, &len) < 0)
+		text = mv_xstrdup("");
 	free(p);
-	return ino;
+	return text;
+}
+
+/* 1 once mvenrich has finished with a choice for id: its profile was
+ * saved since (other than before) and says filed or in review. */
+static int
+choice_settled(const char *id, const char *before)
+{
+	char *text = profile_text(id);
+	cJSON *m = strcmp(text, before) ? cJSON_Parse(text) : NULL;
+	const char *st = mv_json_str(m, "status", "");
+	int done = !strcmp(st, "ready") || !strcmp(st, "needs-review");
+
+	cJSON_Delete(m);
+	free(text);
+	return done;
 }
 
 /*
- * After a choice for the queued video rel (movie id, whose profile had
- * inode before) was delivered with result code: wait for a running
+ * After a choice for the queued video rel (movie id, whose profile read
+ * before) was delivered with result code: wait for a running
  * pipeline to act on it, then say what became of it. Returns 0 when it
  * was filed, else an exit code after saying why (65 duplicate, 1 no such
  * movie, 75 not done yet: run the command again).
  */
 static int
-review_outcome(const char *rel, const char *id, ino_t before, int code)
+review_outcome(const char *rel, const char *id, const char *before, int code)
 {
 	const cJSON *v;
 	cJSON *m;
@@ -1416,7 +1434,7 @@ review_outcome(const char *rel, const char *id, ino_t before, int code)
 	const char *st, *reason;
 	int waited = 0;
 
-	while (profile_ino(id) == before && waited < REVIEW_WAIT_MS &&
+	while (!choice_settled(id, before) && waited < REVIEW_WAIT_MS &&
 	    mv_pipeline_running()) {
 		poll(NULL, 0, 100);
 		waited += 100;
@@ -1433,7 +1451,7 @@ review_outcome(const char *rel, const char *id, ino_t before, int code)
 			    mv_json_int(cJSON_GetObjectItemCaseSensitive(m, "externalIds"), "tmdb", 0),
 			    mv_json_str(v, "path", "?"));
 		code = MV_EX_OK;
-	} else if (!strcmp(st, "needs-review") && profile_ino(id) != before) {
+	} else if (!strcmp(st, "needs-review") && choice_settled(id, before)) {
 		mv_warnx("unable to file %s: %s", rel, reason);
 		stays_in_review(rel);
 		code = !strncmp(reason, "duplicate of ", 13) ? MV_EX_DATAERR : MV_EX_NOTFOUND;
@@ -2716,7 +2734,7 @@ add_file(const char *tok, long long tmdb, int copy)
 {
 	char *abs, *rel, *src, *id = NULL;
 	cJSON *ev, *evs;
-	ino_t before = 0;
+	char *before = NULL;
 	int code;
 
 	if (!(abs = user_file("add", tok, &rel)))
@@ -2736,7 +2754,7 @@ add_file(const char *tok, long long tmdb, int copy)
 			return code;
 		}
 		if (id)
-			before = profile_ino(id);
+			before = profile_text(id);
 	}
 	src = copy ? copy_in(abs) : mv_xstrdup(abs);
 	free(abs);
@@ -2757,6 +2775,7 @@ add_file(const char *tok, long long tmdb, int copy)
 	code = deliver(evs);
 	if (id)
 		code = review_outcome(rel, id, before, code);
+	free(before);
 	free(id);
 	free(rel);
 	return code;
