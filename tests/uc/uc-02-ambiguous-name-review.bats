@@ -11,7 +11,8 @@
 # Postconditions: the video whole in quarantine/; no video.added; nothing
 #               in assets/videos/; Movies/m1.json valid, needs-review, minimal
 # Failure flows: a year in the name ("The Thing (1982)") makes it clear →
-#               UC-01; mvctl add FILE --tmdb N resolves the review later
+#               UC-01; the review is resolved by the commands mvctl review
+#               prints (UC-10)
 
 load ../test_helper
 load ../faketmdb
