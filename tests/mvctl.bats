@@ -302,9 +302,15 @@ teardown() {
 	assert_equal "$(jq -r .file <<<"$output")" quarantine/Some.Film.2003.mkv
 	assert_equal "$(jq -c '[.candidates[].tmdb]' <<<"$output")" "[1001,1002]"
 	run -0 mvctl review --text
-	assert_line --index 0 "quarantine/Some.Film.2003.mkv: ambiguous: 2 candidates"
-	assert_line --index 1 "  tmdb:1001     Some Film (2003)"
-	assert_line --index 3 "  resolve: mvctl add 'quarantine/Some.Film.2003.mkv' --tmdb N"
+	assert_output "quarantine/Some.Film.2003.mkv: ambiguous: 2 candidates
+  mvctl add 'quarantine/Some.Film.2003.mkv' --tmdb 1001     # Some Film (2003)
+  mvctl add 'quarantine/Some.Film.2003.mkv' --tmdb 1002     # Some Film (2003)
+  mvfetch search 'Some Film' # another film: its TMDB id goes after --tmdb
+  mvctl review --reject 'quarantine/Some.Film.2003.mkv' # none of these: set it aside"
+	# Found through --data, the commands name the library.
+	run -0 mvctl --data "$MV_DATA" review --text
+	assert_line --index 1 "  mvctl --data '$MV_DATA' add 'quarantine/Some.Film.2003.mkv' --tmdb 1001     # Some Film (2003)"
+	assert_line --index 3 "  mvfetch --data '$MV_DATA' search 'Some Film' # another film: its TMDB id goes after --tmdb"
 	run -64 mvctl review x
 }
 

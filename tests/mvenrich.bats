@@ -490,3 +490,94 @@ crash_at() {
 	[ "$status" -eq 74 ]
 	[ "$stderr" = "mvenrich: unable to write standard output: No space left on device" ]
 }
+
+# mv.file.added for PATH with a user's choice of TMDB id.
+ev_chosen() {
+	ev_added "$1" | jq -c --argjson t "$2" '.data.tmdb = $t'
+}
+
+@test "mvenrich: data.tmdb wins over the id in the name and over the search" {
+	mkvideo "$IN/Heat (1995) [tmdbid-949].mkv"
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	ev_chosen "$IN/Heat (1995) [tmdbid-949].mkv" 63 >"$EVENTS"
+	enrich
+	assert_success
+	[ -f "$MV_DATA/assets/videos/Twelve Monkeys (1995) [tmdbid-63].mkv" ]
+	run jq -c '[.status, .externalIds.tmdb, .choice]' "$MV_DATA/Movies/m1.json"
+	assert_output '["ready",63,{"tmdb":63}]'
+	profiles_valid
+	events_valid "$OUT"
+}
+
+@test "mvenrich: a quarantined video comes back only with a choice, which files it" {
+	mkvideo "$IN/The.Thing.mkv"
+	sum=$(sha "$IN/The.Thing.mkv")
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	ev_added "$IN/The.Thing.mkv" >"$EVENTS"
+	enrich
+	Q=$MV_DATA/quarantine/The.Thing.mkv
+	# Without a choice: dropped, as mvwatch's events of our own places are.
+	ev_added "$Q" >"$EVENTS"
+	enrich
+	assert_success
+	[ "$(jq -r .type "$OUT")" = mv.file.added ]
+	ev_chosen "$Q" 1091 >"$EVENTS"
+	enrich
+	assert_success
+	run jq -r .type "$OUT"
+	assert_output "mv.file.added
+mv.movie.matched
+mv.movie.enriched
+mv.video.added"
+	[ "$(sha "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091].mkv")" = "$sum" ]
+	[ -z "$(ls -A "$MV_DATA/quarantine")" ]
+	[ "$(jq -r .status "$MV_DATA/Movies/m1.json")" = ready ]
+	events_valid "$OUT"
+}
+
+@test "mvenrich: a choice that is a duplicate leaves the video in review, candidates kept" {
+	mkvideo "$IN/The Thing (1982).mkv"
+	mkvideo "$IN/The.Thing.mkv"
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	{ ev_added "$IN/The Thing (1982).mkv"; ev_added "$IN/The.Thing.mkv"; } >"$EVENTS"
+	enrich
+	Q=$MV_DATA/quarantine/The.Thing.mkv
+	sum=$(sha "$Q")
+	ev_chosen "$Q" 1091 >"$EVENTS"
+	enrich
+	assert_success
+	run events_of mv.movie.needs-review "$OUT"
+	assert_output '{"id":"m2","path":"quarantine/The.Thing.mkv","reason":"duplicate of m1","candidates":[{"tmdb":1091,"title":"The Thing","year":1982},{"tmdb":60935,"title":"The Thing","year":2011},{"tmdb":10785,"title":"The Thing from Another World","year":1951}]}'
+	[ "$(sha "$Q")" = "$sum" ]
+	[ "$(ls "$MV_DATA/quarantine")" = "The.Thing.mkv
+The.Thing.mkv.why.json" ]
+	[ "$(jq -r .reason "$Q.why.json")" = "duplicate of m1" ]
+	[ "$(jq -r .status "$MV_DATA/Movies/m2.json")" = needs-review ]
+}
+
+@test "mvenrich: a kill -9 while filing a choice leaves the queue entry or the filed video" {
+	for step in matched journal link unlink-source saved; do
+		rm -rf "$MV_DATA"
+		mkdir -p "$IN"
+		mkvideo "$IN/The.Thing.mkv" 100000
+		sum=$(sha "$IN/The.Thing.mkv")
+		EVENTS=$BATS_TEST_TMPDIR/ev
+		ev_added "$IN/The.Thing.mkv" >"$EVENTS"
+		enrich
+		Q=$MV_DATA/quarantine/The.Thing.mkv
+		ev_chosen "$Q" 1091 >"$EVENTS"
+		MV_CRASH_AT=$step enrich
+		[ "$status" -eq 137 ] || { echo "step $step: status $status"; return 1; }
+		# Never neither: the entry with its video, or the video filed.
+		[ -f "$Q.why.json" ] || [ -f "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091].mkv" ]
+		# The restart (recovery, then --retry) finishes the filing.
+		EVENTS=/dev/null
+		enrich --retry
+		[ "$status" -eq 0 ] || { echo "step $step: retry $status: $stderr"; return 1; }
+		[ "$(copies_of "$sum")" -eq 1 ] || { echo "step $step: copies"; return 1; }
+		[ -f "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091].mkv" ] || { echo "step $step: not filed"; return 1; }
+		[ -z "$(ls -A "$MV_DATA/quarantine")" ] || { echo "step $step: $(ls "$MV_DATA/quarantine")"; return 1; }
+		[ "$(jq -r .status "$MV_DATA/Movies/m1.json")" = ready ]
+		all_json_parse
+	done
+}

@@ -26,9 +26,12 @@ static const char USAGE[] =
  *     -> needs-review  no clear match, or a duplicate: review info written
  *   matched       -> ready: the video filed into assets/videos/
  *   needs-review  -> (stays): the video filed into quarantine/
+ *     -> initial       a user's choice (mv.file.added of the quarantined
+ *                      video with data.tmdb): matched again as chosen
  *
  * A movie is "pending" while its video is still at its source (video.path
- * equals video.source): a rescan of that path, a request, or --retry
+ * equals video.source), or matched but still in quarantine/ (a choice a
+ * crash interrupted): a rescan of that path, a request, or --retry
  * resumes it from its status.
  */
 enum outcome {
@@ -199,6 +202,8 @@ is_pending(const cJSON *m)
 	const char *st = mv_json_str(m, "status", "");
 	const char *path = mv_json_str(v, "path", NULL), *src = mv_json_str(v, "source", NULL);
 
+	if (path && strcmp(st, "matched") == 0 && strncmp(path, "quarantine/", 11) == 0)
+		return 1;
 	return path && src && strcmp(path, src) == 0 &&
 	    (strcmp(st, "initial") == 0 || strcmp(st, "matched") == 0 ||
 	    strcmp(st, "needs-review") == 0);
@@ -276,15 +281,29 @@ candidate(long long tmdb, const char *title, int year)
 	return c;
 }
 
-/* Mark m for review with reason and candidates (consumed); saved. */
+/* Mark m for review with reason and candidates (consumed); saved. The
+ * candidates of an earlier review follow the new ones: a choice that
+ * failed must not take the other films away from the reviewer. */
 static void
 set_review(cJSON *m, const char *reason, cJSON *cands)
 {
-	cJSON *r = cJSON_CreateObject();
+	cJSON *r = cJSON_CreateObject(), *old;
 	char buf[32];
 
+	if (!cands)
+		cands = cJSON_CreateArray();
+	cJSON_ArrayForEach(old, cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(m, "review"), "candidates")) {
+		const cJSON *c;
+		int seen = 0;
+
+		cJSON_ArrayForEach(c, cands)
+			seen |= mv_json_int(c, "tmdb", 0) == mv_json_int(old, "tmdb", -1);
+		if (!seen && cJSON_GetArraySize(cands) < CANDIDATES_MAX)
+			cJSON_AddItemToArray(cands, cJSON_Duplicate(old, 1));
+	}
 	cJSON_AddStringToObject(r, "reason", reason);
-	cJSON_AddItemToObject(r, "candidates", cands ? cands : cJSON_CreateArray());
+	cJSON_AddItemToObject(r, "candidates", cands);
 	cJSON_AddStringToObject(r, "at", mv_time_fmt(mv_now(), buf));
 	mv_json_set(m, "review", r);
 	mv_json_set(m, "status", cJSON_CreateString("needs-review"));
@@ -437,16 +456,18 @@ search_match(const cJSON *m, cJSON **tm, char **reason, cJSON **cands)
 }
 
 /*
- * Match an initial movie: an id in its name wins, else a search. On a
- * match: claim tmdb:<id> (a duplicate goes to review), write the basic
- * profile, emit matched and enriched. Returns an outcome.
+ * Match an initial movie: a user's choice (choice.tmdb) wins, then an id
+ * in its name, else a search. On a match: claim tmdb:<id> (a duplicate
+ * goes to review), write the basic profile, emit matched and enriched.
+ * Returns an outcome.
  */
 static enum outcome
 match(cJSON *m)
 {
 	const cJSON *parsed = cJSON_GetObjectItemCaseSensitive(m, "parsed");
 	const char *id = mv_json_str(m, "id", ""), *imdb = mv_json_str(parsed, "imdb", NULL);
-	long long tmdb = mv_json_int(parsed, "tmdb", 0);
+	long long chosen = mv_json_int(cJSON_GetObjectItemCaseSensitive(m, "choice"), "tmdb", 0);
+	long long tmdb = chosen > 0 ? chosen : mv_json_int(parsed, "tmdb", 0);
 	cJSON *tm = NULL, *cands = NULL, *d;
 	char *reason = NULL, *owner = NULL, value[32];
 	enum outcome o = OUT_DONE;
@@ -455,7 +476,8 @@ match(cJSON *m)
 	if (tmdb > 0) {
 		r = mv_tmdb_movie(tmdb, MV_BASIC, NULL, &tm);
 		if (r == MV_EX_NOTFOUND)
-			reason = mv_xasprintf("TMDB has no movie %lld (named in the file name)", tmdb);
+			reason = mv_xasprintf("TMDB has no movie %lld (%s)", tmdb,
+			    chosen > 0 ? "chosen with --tmdb" : "named in the file name");
 		else if (r != 0)
 			return tmdb_failure(m, r);
 	} else if (imdb) {
@@ -601,6 +623,24 @@ write_why(const cJSON *m, const char *final)
 	free(rel);
 }
 
+/* A video filed out of the review queue leaves it: remove the .why.json
+ * beside src (absolute), its place in quarantine/ before the filing. */
+static void
+drop_why(const char *src)
+{
+	char *qdir = mv_path("quarantine/"), *why;
+
+	if (strncmp(src, qdir, strlen(qdir)) == 0) {
+		why = why_path(src);
+		if (unlink(why) == 0)
+			mv_fsync_dir(why);
+		else if (errno != ENOENT)
+			mv_warn("remove %s", why);
+		free(why);
+	}
+	free(qdir);
+}
+
 /* Announce where m's video lies now (rel): mv.video.added for
  * assets/videos/, mv.movie.needs-review for quarantine/. */
 static void
@@ -634,7 +674,7 @@ filed(cJSON *m, const char *final, int quarantined)
 {
 	cJSON *v = cJSON_GetObjectItemCaseSensitive(m, "video");
 	const char *id = mv_json_str(m, "id", "");
-	char *rel = rel_path(final);
+	char *rel = rel_path(final), *src = open_path(mv_json_str(v, "path", ""));
 	struct stat st;
 
 	mv_json_set(v, "path", cJSON_CreateString(rel));
@@ -643,8 +683,14 @@ filed(cJSON *m, const char *final, int quarantined)
 	mv_json_set(m, "status", cJSON_CreateString(quarantined ? "needs-review" : "ready"));
 	save(m);
 	mv_crash_point("saved");
+	/* The queue entry goes after the profile and before the journal:
+	 * a crash leaves the entry or the filed video, and the replay of
+	 * the journal removes the entry. */
 	if (quarantined)
 		write_why(m, final);
+	else
+		drop_why(src);
+	free(src);
 	/* The event goes after the journal: a crash before it replays the
 	 * filing, and the replay announces it, so it is never lost. */
 	mv_file_commit(id);
@@ -662,6 +708,13 @@ file_video(cJSON *m, int quarantine)
 	char *src = open_path(srel), *dir, *name, *final = NULL;
 	enum outcome o = OUT_DONE;
 
+	if (quarantine && strncmp(srel, "quarantine/", 11) == 0) {
+		/* A choice that failed: the video is in the queue already,
+		 * only its .why.json changes. */
+		filed(m, src, 1);
+		free(src);
+		return OUT_DONE;
+	}
 	if (quarantine) {
 		dir = mv_path("quarantine");
 		name = mv_file_safe_name(base_name(srel), NAME_MAX_BYTES);
@@ -721,7 +774,6 @@ recovered(void *ctx, const char *movie, const char *final, const char *src)
 	int quarantined;
 
 	(void)ctx;
-	(void)src;
 	if (!final)
 		return;  /* rolled back: the movie is still pending */
 	if (!(m = mv_movie_load(movie, &why))) {
@@ -738,6 +790,8 @@ recovered(void *ctx, const char *movie, const char *final, const char *src)
 		 * before the announcement. */
 		if (quarantined)
 			write_why(m, final);
+		else
+			drop_why(src);
 		announce(m, rel, quarantined);
 	}
 	free(rel);
@@ -747,16 +801,68 @@ recovered(void *ctx, const char *movie, const char *final, const char *src)
 
 /* ---- events ------------------------------------------------------------ */
 
+/* The choice {"tmdb": N} a user made for a video. */
+static cJSON *
+choice(long long tmdb)
+{
+	cJSON *c = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(c, "tmdb", (double)tmdb);
+	return c;
+}
+
+/*
+ * The movie whose video is the quarantined file at path (rel): the one
+ * its .why.json names, if that movie's video is indeed there. Returns
+ * the tree (caller deletes) or NULL.
+ */
+static cJSON *
+queued_movie(const char *path, const char *rel)
+{
+	char *wp = why_path(path);
+	const char *why, *id;
+	cJSON *w = mv_json_load(wp, 1 << 20, &why), *m = NULL;
+
+	free(wp);
+	id = mv_json_str(w, "movie", NULL);
+	if (id && mv_id_valid(id, 'm') && (m = mv_movie_load(id, &why)) &&
+	    strcmp(mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "video"), "path", ""), rel)) {
+		cJSON_Delete(m);
+		m = NULL;
+	}
+	cJSON_Delete(w);
+	return m;
+}
+
+/*
+ * A user chose tmdb for m, a movie in review: match it as chosen and
+ * file it, or put it back in review with the reason it failed (the
+ * video stays where it is). Returns an outcome.
+ */
+static enum outcome
+resolve(cJSON *m, long long tmdb)
+{
+	mv_json_set(m, "choice", choice(tmdb));
+	/* Saved only by match(), once the choice has been decided on: a
+	 * TMDB failure leaves the review as it was. */
+	if (strcmp(mv_json_str(m, "status", ""), "needs-review") == 0)
+		mv_json_set(m, "status", cJSON_CreateString("initial"));
+	return advance(m);
+}
+
 static enum outcome
 on_file_added(const cJSON *ev, unsigned long lineno)
 {
-	const char *path = mv_json_str(mv_event_data(ev), "path", NULL), *id, *why;
+	const cJSON *data = mv_event_data(ev);
+	const char *path = mv_json_str(data, "path", NULL), *id, *why;
 	const char *base;
+	long long tmdb = mv_json_int(data, "tmdb", 0);
 	struct mv_name n;
 	struct stat st;
 	cJSON *m, *video, *d;
 	char *rel, *title, buf[32];
 	enum outcome o;
+	int queued;
 
 	if (!path || !*path) {
 		mv_warnx("stdin:%lu: mv.file.added without data.path", lineno);
@@ -764,11 +870,19 @@ on_file_added(const cJSON *ev, unsigned long lineno)
 	}
 	rel = rel_path(path);
 	base = base_name(rel);
-	/* Our own places and our own partial files are never new videos. */
-	if (strncmp(rel, "assets/", 7) == 0 || strncmp(rel, "quarantine/", 11) == 0 ||
+	queued = strncmp(rel, "quarantine/", 11) == 0;
+	/* Our own places and our own partial files are never new videos;
+	 * a video in quarantine/ comes back only with a user's choice. */
+	if (strncmp(rel, "assets/", 7) == 0 || (queued && tmdb <= 0) ||
 	    base[0] == '.' || lstat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
 		free(rel);
 		return OUT_DONE;
+	}
+	if (queued && (m = queued_movie(path, rel))) {
+		free(rel);
+		o = resolve(m, tmdb);
+		cJSON_Delete(m);
+		return o;
 	}
 	if ((id = pending_find(rel))) {
 		/* Seen before and not done: a rescan retries the same movie. */
@@ -777,6 +891,11 @@ on_file_added(const cJSON *ev, unsigned long lineno)
 		if (!m) {
 			mv_warnx("unable to read movie %s: %s", id, why);
 			return OUT_DONE;
+		}
+		if (tmdb > 0 && is_pending(m) &&
+		    strcmp(mv_json_str(m, "status", ""), "initial") == 0) {
+			mv_json_set(m, "choice", choice(tmdb));
+			save(m);
 		}
 		o = is_pending(m) ? advance(m) : OUT_DONE;
 		cJSON_Delete(m);
@@ -799,6 +918,10 @@ on_file_added(const cJSON *ev, unsigned long lineno)
 	free(title);
 	if (!m)
 		mv_die(mv_exit_for_errno(errno), "create a movie for %s", rel);
+	if (tmdb > 0) {
+		mv_json_set(m, "choice", choice(tmdb));
+		save(m);
+	}
 	id = mv_json_str(m, "id", "");
 	pending_add(rel, id);
 	mv_crash_point("created");

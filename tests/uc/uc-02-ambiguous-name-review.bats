@@ -12,7 +12,8 @@
 #               in assets/videos/; Movies/m1.json valid, needs-review, minimal;
 #               mvctl status and mvctl stats both count 1 in review
 # Failure flows: a year in the name ("The Thing (1982)") makes it clear →
-#               UC-01; mvctl add FILE --tmdb N resolves the review later
+#               UC-01; the review is resolved by the commands mvctl review
+#               prints (UC-10)
 
 load ../test_helper
 load ../faketmdb
