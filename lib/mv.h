@@ -823,4 +823,49 @@ void mv_name_free(struct mv_name *n);
  */
 char *mv_title_fold(const char *s);
 
+/* ---- media.c: what a file is, one rule for every tool ----------------- */
+
+/*
+ * The one answer to "what is this file?" that mvwatch (what it
+ * announces), the name parser (which extension it strips), mvenrich
+ * (what it files) and mvctl check (what is stuck in incoming/) share.
+ * Decided from the name and the parent folder only, never the content:
+ */
+enum mv_media {
+	MV_MEDIA_OTHER,    /* none below, or a hidden name: not ours */
+	MV_MEDIA_VIDEO,    /* a film to file: a video extension, no rule below */
+	MV_MEDIA_SUBTITLE, /* srt ass ssa sub idx vtt sup smi sami mks */
+	MV_MEDIA_NFO,      /* nfo (Kodi metadata or a release's notes) */
+	MV_MEDIA_ARTWORK,  /* jpg png webp tbn...: poster.jpg, fanart.jpg */
+	MV_MEDIA_SAMPLE,   /* a video with a "sample" token in its name, or in
+	                      a Sample/ or Samples/ folder */
+	MV_MEDIA_EXTRA,    /* a video in Trailers/ Featurettes/ Extras/ Behind
+	                      The Scenes/ Deleted Scenes/ Interviews/ Scenes/
+	                      Shorts/ Clips/ Other/ Backdrops/, or named
+	                      "trailer" or "*-trailer" ("-featurette",
+	                      "-behindthescenes", "-deleted", "-interview",
+	                      "-scene", "-short", "-clip", "-extra", "-other") */
+	MV_MEDIA_ARCHIVE,  /* rar r00 s00 zip 7z 001 tar gz...: to extract */
+	MV_MEDIA_JUNK,     /* txt url exe lnk nzb sfv md5 torrent par2...,
+	                      "._*" and .DS_Store: safe to remove */
+	MV_MEDIA_PARTIAL,  /* still being written: .part .partial .tmp .temp
+	                      .crdownload .download .filepart .!qB .!ut
+	                      .aria2 "~", and mv's own ".mv-partial-*" */
+};
+/*
+ * Kind of the file at path (a name, or a path whose last folder counts:
+ * "Sample/x.mkv", "Featurettes/x.mkv"; only that folder is read, so
+ * pass a path relative to the folder you watch). Rules in this order:
+ * partial, hidden junk, other hidden, then by extension; a video is then
+ * a sample, else an extra, else a video. Case is ignored throughout.
+ */
+enum mv_media mv_media_kind(const char *path);
+/* Kind by extension alone (no dot, any case: "mkv", "R01"): VIDEO,
+ * SUBTITLE, NFO, ARTWORK, ARCHIVE, JUNK or OTHER, never SAMPLE, EXTRA
+ * or PARTIAL. For the name parser, which strips what it knows. */
+enum mv_media mv_media_ext(const char *ext);
+/* "video", "subtitle", "nfo", "artwork", "sample", "extra", "archive",
+ * "junk", "partial", "other". Static string. */
+const char *mv_media_name(enum mv_media kind);
+
 #endif /* MV_H */
