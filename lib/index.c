@@ -39,7 +39,6 @@
  * come out in id order.
  */
 
-#define PROFILE_MAX (16 * 1024 * 1024)
 #define SRC_PERSON 1
 #define SRC_MOVIE 2
 
@@ -1072,7 +1071,7 @@ prof_read(int dfd, const char *id, struct prof *p, const char **why, int *err)
 		if (got == 0)
 			break;
 		len += (size_t)got;
-		if (len > PROFILE_MAX) {
+		if (len > MV_PROFILE_MAX) {
 			*why = "document too large";
 			break;
 		}
@@ -2638,7 +2637,7 @@ check_one(struct mv_index *ix, char kind, FILE *out)
 {
 	const char *name = kind == 'm' ? "movies" : "people", *why;
 	char *path = mv_path("index/%s.json", name);
-	cJSON *doc = mv_json_load(path, 1024UL * 1024 * 1024, &why), *items, *it;
+	cJSON *doc = mv_json_load(path, MV_INDEX_MAX, &why), *items, *it;
 	cJSON *fresh, *fx, *bx;
 	struct map *map = kind == 'm' ? &ix->movies : &ix->people;
 	struct node **arr = kind == 'm' ? ix->msorted : ix->psorted;
@@ -2891,7 +2890,7 @@ cJSON *
 mv_index_load(char kind, const char **why)
 {
 	char *path = mv_path("index/%s", kind == 'm' ? "movies.json" : "people.json");
-	cJSON *doc = mv_json_load(path, 1024UL * 1024 * 1024, why);
+	cJSON *doc = mv_json_load(path, MV_INDEX_MAX, why);
 
 	free(path);
 	if (doc && (!cJSON_IsObject(doc) ||

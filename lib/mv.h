@@ -43,6 +43,26 @@ const char *mv_exit_name(int code);
 /* 1 when the supervisor should not restart a stage that exited so. */
 int mv_exit_permanent(int code);
 
+/* ---- bounds that every tool shares ------------------------------------ */
+
+/*
+ * Defined once so that no tool refuses what another wrote or accepted.
+ * A profile holds at most one TMDB reply's worth (the largest movie
+ * reply with every append is ~400 KB; a deep person with all movie
+ * credits ~1 MB), so 16 MiB leaves room for any real one and still
+ * stops a corrupt file from eating memory in a parallel scan. The index
+ * files grow with the library (~300 bytes a movie): 1 GiB is millions.
+ */
+#define MV_PROFILE_MAX ((size_t)16 << 20) /* Movies/, People/ documents */
+#define MV_INDEX_MAX ((size_t)1 << 30)    /* index/movies.json, people.json */
+/*
+ * Years of release: TMDB lists films from 1874 (Janssen's Passage de
+ * Venus), so 1870, as schemas/MovieProfile.json says; a name parsed for
+ * a year and a year stored agree on the same range.
+ */
+#define MV_YEAR_MIN 1870
+#define MV_YEAR_MAX 2100
+
 /* ---- diag.c: diagnostics in one grammar ------------------------------ */
 
 /* Program name used as the prefix of every message; set by mv_init. */

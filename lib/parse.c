@@ -22,7 +22,6 @@
 #define COMP_MAX 1024 /* bytes of one path component we look at */
 #define TOK_MAX 256   /* tokens of one component */
 #define KEY_MAX 32    /* longest table key */
-#define YEAR_MIN 1880
 
 enum kind { K_WORD, K_OPEN, K_CLOSE, K_DASH, K_DDASH };
 enum cls {
@@ -660,7 +659,7 @@ classify_key(const char *key, size_t kl, const char *raw, size_t rl,
 		if (kl == 4) {
 			int y = atoi(key);
 
-			if (y >= YEAR_MIN && y <= ymax)
+			if (y >= MV_YEAR_MIN && y <= ymax)
 				t->year = (short)y;
 		}
 		if (kl <= 2)

@@ -151,7 +151,8 @@ load_rel(const char *rel, int loud)
 {
 	char *path = mv_path("%s", rel);
 	const char *why;
-	cJSON *doc = mv_json_load(path, 64 << 20, &why);
+	cJSON *doc = mv_json_load(path, strncmp(rel, "index/", 6) == 0 ?
+	    MV_INDEX_MAX : MV_PROFILE_MAX, &why);
 	int e = errno;
 
 	if (!doc && loud && e != ENOENT)
@@ -387,7 +388,8 @@ v_validate(int argc, char **argv)
 			mv_lines_free(&r);
 			continue;
 		}
-		if (!(doc = mv_json_load(argv[i], 64 << 20, &why))) {
+		/* Any stored document: the largest kind is an index. */
+		if (!(doc = mv_json_load(argv[i], MV_INDEX_MAX, &why))) {
 			mv_warnx("unable to read %s: %s", argv[i], why);
 			bad++;
 			continue;

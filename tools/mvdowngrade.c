@@ -33,7 +33,6 @@ static const char USAGE[] =
     "  -i, --interval DURATION     in the filter: policy at most this often (1h)\n"
     "  -h, --help                  print this help\n";
 
-#define PROFILE_MAX (4 << 20)   /* as mv_movie_load */
 #define HOOK_OUT_MAX (64 << 20)
 
 /* ---- the policy ------------------------------------------------------ */
@@ -254,7 +253,7 @@ read_movie(struct movie *m, enum mv_level target, char **buf, size_t *cap)
 		m->bad = strerror(errno);
 	else if (!S_ISREG(st.st_mode))
 		m->bad = "not a regular file";
-	else if (st.st_size > PROFILE_MAX)
+	else if (st.st_size > (off_t)MV_PROFILE_MAX)
 		m->bad = "document too large";
 	else {
 		if ((size_t)st.st_size + 1 > *cap) {

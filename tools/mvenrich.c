@@ -269,7 +269,7 @@ candidate(long long tmdb, const char *title, int year)
 
 	cJSON_AddNumberToObject(c, "tmdb", (double)tmdb);
 	cJSON_AddStringToObject(c, "title", title);
-	if (year >= 1870 && year <= 2100)
+	if (year >= MV_YEAR_MIN && year <= MV_YEAR_MAX)
 		cJSON_AddNumberToObject(c, "year", year);
 	else
 		cJSON_AddNullToObject(c, "year");
