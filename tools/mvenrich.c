@@ -154,6 +154,17 @@ base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
+/* What the file at rel (data-relative) is. Below incoming/ its folders
+ * there count ("incoming/x/Sample/y.mkv"); elsewhere (mvctl add of a
+ * file the user chose) only its name does, not the folders around it. */
+static enum mv_media
+media_kind(const char *rel)
+{
+	if (strncmp(rel, "incoming/", 9) == 0)
+		return mv_media_kind(rel + 9);
+	return mv_media_kind(base_name(rel));
+}
+
 /* ---- pending movies ----------------------------------------------------- */
 
 static const char *
@@ -757,6 +768,7 @@ on_file_added(const cJSON *ev, unsigned long lineno)
 	cJSON *m, *video, *d;
 	char *rel, *title, buf[32];
 	enum outcome o;
+	enum mv_media kind;
 
 	if (!path || !*path) {
 		mv_warnx("stdin:%lu: mv.file.added without data.path", lineno);
@@ -767,6 +779,14 @@ on_file_added(const cJSON *ev, unsigned long lineno)
 	/* Our own places and our own partial files are never new videos. */
 	if (strncmp(rel, "assets/", 7) == 0 || strncmp(rel, "quarantine/", 11) == 0 ||
 	    base[0] == '.' || lstat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+		free(rel);
+		return OUT_DONE;
+	}
+	/* Only a film is filed as a movie: a subtitle, a sample or an
+	 * extra would become a movie of its own (one rule: mv_media_kind). */
+	if ((kind = media_kind(rel)) != MV_MEDIA_VIDEO) {
+		mv_warnx("unable to file %s: not a video (%s); it stays where it is",
+		    rel, mv_media_name(kind));
 		free(rel);
 		return OUT_DONE;
 	}
