@@ -45,7 +45,8 @@ _mvctl() {
 		return
 	fi
 	case $verb in
-	init|check) opts= ;;
+	init) opts= ;;
+	check) opts="--boot" ;;
 	migrate|repair) opts="--dry-run" ;;
 	gc) opts="--cache-max --images-max --dry-run" ;;
 	add) opts="--person --copy --tmdb" ;;

@@ -474,7 +474,7 @@ cJSON *
 mv_index_load(char kind, const char **why)
 {
 	char *path = mv_path("index/%s", kind == 'm' ? "movies.json" : "people.json");
-	cJSON *doc = mv_json_load(path, 1024UL * 1024 * 1024, why);
+	cJSON *doc = mv_json_load(path, MV_INDEX_MAX, why);
 
 	free(path);
 	if (doc && (!cJSON_IsObject(doc) ||

@@ -309,7 +309,7 @@ scan_profiles(struct mv_index *ix)
 		for (size_t i = 0; i < n[k]; i++)
 			b->ids[b->n++] = v[k][i].id;
 	mv_profiles_read(&(struct mv_profiles){
-		.ids = b->ids, .n = b->n, .max = PROFILE_MAX, .window = WINDOW,
+		.ids = b->ids, .n = b->n, .max = MV_PROFILE_MAX, .window = WINDOW,
 		.scan = idx_batch_scan, .take = scan_take, .ctx = b});
 	for (size_t i = 0; i < WINDOW; i++)
 		idx_prof_free(&b->profs[i]);

@@ -132,7 +132,7 @@ idx_check_one(struct mv_index *ix, char kind, FILE *out)
 {
 	const char *name = kind == 'm' ? "movies" : "people", *why;
 	char *path = mv_path("index/%s.json", name);
-	cJSON *doc = mv_json_load(path, 1024UL * 1024 * 1024, &why), *items;
+	cJSON *doc = mv_json_load(path, MV_INDEX_MAX, &why), *items;
 	long bad = 0;
 
 	free(path);

@@ -8,7 +8,6 @@
 
 #include "mv.h"
 
-#define PROFILE_MAX (16 * 1024 * 1024)
 #define SRC_PERSON 1
 #define SRC_MOVIE 2
 

@@ -551,7 +551,7 @@ idx_prof_load(const char *id, struct prof *p)
 	int r, err = 0;
 
 	memset(p, 0, sizeof *p);
-	if (mv_profile_read(-1, id, PROFILE_MAX, &rbuf, &why) < 0)
+	if (mv_profile_read(-1, id, MV_PROFILE_MAX, &rbuf, &why) < 0)
 		err = errno;
 	r = prof_text(id, p, why ? NULL : rbuf.buf, rbuf.len, &why, err);
 	if (r < 0)

@@ -143,7 +143,7 @@ load_doc(const char *dir, const char *id, char kind, const char **why)
 		return NULL;
 	}
 	path = mv_path("%s/%s.json", dir, id);
-	doc = mv_json_load(path, 4 << 20, why);
+	doc = mv_json_load(path, MV_PROFILE_MAX, why);
 	free(path);
 	if (doc && (!cJSON_IsObject(doc) ||
 	    strcmp(mv_json_str(doc, "id", ""), id) != 0)) {
@@ -217,7 +217,7 @@ mv_movie_create(const char *title, int year, cJSON *parsed, cJSON *video)
 	set_now(doc, "createdAt");
 	set_now(doc, "updatedAt");
 	cJSON_AddStringToObject(doc, "title", title && *title ? title : "Untitled");
-	if (year >= 1870 && year <= 2100)
+	if (year >= MV_YEAR_MIN && year <= MV_YEAR_MAX)
 		cJSON_AddNumberToObject(doc, "year", year);
 	else
 		cJSON_AddNullToObject(doc, "year");
@@ -430,7 +430,7 @@ apply_basic(cJSON *doc, const cJSON *tm)
 	if (date_ok(date, 0)) {
 		int y = atoi(date);
 
-		mv_json_set(doc, "year", y >= 1870 && y <= 2100 ?
+		mv_json_set(doc, "year", y >= MV_YEAR_MIN && y <= MV_YEAR_MAX ?
 		    cJSON_CreateNumber(y) : cJSON_CreateNull());
 	} else
 		date = NULL;

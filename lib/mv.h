@@ -43,6 +43,26 @@ const char *mv_exit_name(int code);
 /* 1 when the supervisor should not restart a stage that exited so. */
 int mv_exit_permanent(int code);
 
+/* ---- bounds that every tool shares ------------------------------------ */
+
+/*
+ * Defined once so that no tool refuses what another wrote or accepted.
+ * A profile holds at most one TMDB reply's worth (the largest movie
+ * reply with every append is ~400 KB; a deep person with all movie
+ * credits ~1 MB), so 16 MiB leaves room for any real one and still
+ * stops a corrupt file from eating memory in a parallel scan. The index
+ * files grow with the library (~300 bytes a movie): 1 GiB is millions.
+ */
+#define MV_PROFILE_MAX ((size_t)16 << 20) /* Movies/, People/ documents */
+#define MV_INDEX_MAX ((size_t)1 << 30)    /* index/movies.json, people.json */
+/*
+ * Years of release: TMDB lists films from 1874 (Janssen's Passage de
+ * Venus), so 1870, as schemas/MovieProfile.json says; a name parsed for
+ * a year and a year stored agree on the same range.
+ */
+#define MV_YEAR_MIN 1870
+#define MV_YEAR_MAX 2100
+
 /* ---- diag.c: diagnostics in one grammar ------------------------------ */
 
 /* Program name used as the prefix of every message; set by mv_init. */
@@ -986,5 +1006,50 @@ void mv_name_free(struct mv_name *n);
  * trimmed. Returns malloc'd.
  */
 char *mv_title_fold(const char *s);
+
+/* ---- media.c: what a file is, one rule for every tool ----------------- */
+
+/*
+ * The one answer to "what is this file?" that mvwatch (what it
+ * announces), the name parser (which extension it strips), mvenrich
+ * (what it files) and mvctl check (what is stuck in incoming/) share.
+ * Decided from the name and the parent folder only, never the content:
+ */
+enum mv_media {
+	MV_MEDIA_OTHER,    /* none below, or a hidden name: not ours */
+	MV_MEDIA_VIDEO,    /* a film to file: a video extension, no rule below */
+	MV_MEDIA_SUBTITLE, /* srt ass ssa sub idx vtt sup smi sami mks */
+	MV_MEDIA_NFO,      /* nfo (Kodi metadata or a release's notes) */
+	MV_MEDIA_ARTWORK,  /* jpg png webp tbn...: poster.jpg, fanart.jpg */
+	MV_MEDIA_SAMPLE,   /* a video with a "sample" token in its name, or in
+	                      a Sample/ or Samples/ folder */
+	MV_MEDIA_EXTRA,    /* a video in Trailers/ Featurettes/ Extras/ Behind
+	                      The Scenes/ Deleted Scenes/ Interviews/ Scenes/
+	                      Shorts/ Clips/ Other/ Backdrops/, or named
+	                      "trailer" or "*-trailer" ("-featurette",
+	                      "-behindthescenes", "-deleted", "-interview",
+	                      "-scene", "-short", "-clip", "-extra", "-other") */
+	MV_MEDIA_ARCHIVE,  /* rar r00 s00 zip 7z 001 tar gz...: to extract */
+	MV_MEDIA_JUNK,     /* txt url exe lnk nzb sfv md5 torrent par2...,
+	                      "._*" and .DS_Store: safe to remove */
+	MV_MEDIA_PARTIAL,  /* still being written: .part .partial .tmp .temp
+	                      .crdownload .download .filepart .!qB .!ut
+	                      .aria2 "~", and mv's own ".mv-partial-*" */
+};
+/*
+ * Kind of the file at path (a name, or a path whose last folder counts:
+ * "Sample/x.mkv", "Featurettes/x.mkv"; only that folder is read, so
+ * pass a path relative to the folder you watch). Rules in this order:
+ * partial, hidden junk, other hidden, then by extension; a video is then
+ * a sample, else an extra, else a video. Case is ignored throughout.
+ */
+enum mv_media mv_media_kind(const char *path);
+/* Kind by extension alone (no dot, any case: "mkv", "R01"): VIDEO,
+ * SUBTITLE, NFO, ARTWORK, ARCHIVE, JUNK or OTHER, never SAMPLE, EXTRA
+ * or PARTIAL. For the name parser, which strips what it knows. */
+enum mv_media mv_media_ext(const char *ext);
+/* "video", "subtitle", "nfo", "artwork", "sample", "extra", "archive",
+ * "junk", "partial", "other". Static string. */
+const char *mv_media_name(enum mv_media kind);
 
 #endif /* MV_H */

@@ -22,7 +22,6 @@
 #define COMP_MAX 1024 /* bytes of one path component we look at */
 #define TOK_MAX 256   /* tokens of one component */
 #define KEY_MAX 32    /* longest table key */
-#define YEAR_MIN 1880
 
 enum kind { K_WORD, K_OPEN, K_CLOSE, K_DASH, K_DDASH };
 enum cls {
@@ -660,7 +659,7 @@ classify_key(const char *key, size_t kl, const char *raw, size_t rl,
 		if (kl == 4) {
 			int y = atoi(key);
 
-			if (y >= YEAR_MIN && y <= ymax)
+			if (y >= MV_YEAR_MIN && y <= ymax)
 				t->year = (short)y;
 		}
 		if (kl <= 2)
@@ -1536,14 +1535,9 @@ mv_title_fold(const char *s)
 
 /* ---- putting it together --------------------------------------------- */
 
-static const char *const exts[] = {
-	"3gp", "asf", "ass", "avi", "divx", "flv", "idx", "iso", "m2ts", "m4v",
-	"mk3d", "mkv", "mov", "mp4", "mpeg", "mpg", "mts", "nfo", "ogm", "ogv",
-	"rm", "rmvb", "srt", "ssa", "sub", "ts", "vob", "webm", "wmv", NULL
-};
-
-/* Length of the container extension at the end of name (with its dot),
- * or 0. */
+/* Length of the extension at the end of name (with its dot), or 0: that
+ * of a video, a subtitle or an NFO (mv_media_ext), the files that are
+ * named after their film. */
 static size_t
 ext_len(const char *name, size_t n)
 {
@@ -1558,10 +1552,12 @@ ext_len(const char *name, size_t n)
 	for (e = 0; e < n - i; e++)
 		k[e] = (char)lower((unsigned char)name[i + e]);
 	k[e] = '\0';
-	for (e = 0; exts[e]; e++)
-		if (!strcmp(k, exts[e]))
-			return n - i + 1;
-	return 0;
+	switch (mv_media_ext(k)) {
+	case MV_MEDIA_VIDEO: case MV_MEDIA_SUBTITLE: case MV_MEDIA_NFO:
+		return n - i + 1;
+	default:
+		return 0;
+	}
 }
 
 /* One parsed component. */

@@ -33,10 +33,10 @@ fake_pipeline() {
 @test "check: a sound library passes with a one-line summary" {
 	need_tool mvindex
 	run -0 --separate-stderr mvctl check
-	assert_output "check: 8 documents, 0 invalid; index consistent; 0 orphan videos; 0 missed in incoming/; 0 half-done filings: ok"
+	assert_output "check: 8 documents, 0 invalid; index consistent; 0 orphan videos; 0 missed in incoming/; 0 half-done filings; 0 notes: ok"
 	run -0 mvctl check --json
 	assert_equal "$(jq -c .summary <<<"$output")" \
-		'{"documents":8,"invalid":0,"indexConsistent":true,"indexChecked":true,"orphanVideos":0,"missedIncoming":0,"halfDoneFilings":0,"ok":true}'
+		'{"documents":8,"invalid":0,"indexConsistent":true,"indexChecked":true,"orphanVideos":0,"missedIncoming":0,"halfDoneFilings":0,"notes":0,"ok":true,"bootOk":true}'
 	run -64 mvctl check extra
 }
 
@@ -59,7 +59,7 @@ fake_pipeline() {
 	assert_line "incoming/Old.Film.2001.mkv: not filed after 19d12h"
 	refute_line --partial "New.Film"
 	assert_line "run/filing/m9.json: half-done filing (mvctl repair finishes it)"
-	assert_line --index -1 --regexp "^check: 8 documents, 1 invalid; index .*; 1 orphan videos; 1 missed in incoming/; 1 half-done filings: FAILED$"
+	assert_line --index -1 --regexp "^check: 8 documents, 1 invalid; index .*; 1 orphan videos; 1 missed in incoming/; 1 half-done filings; 0 notes: FAILED$"
 	# check never changes anything.
 	assert_equal "$(tree_digest "$MV_DATA")" "$before"
 	MV_NOW=2026-01-20T12:00:00Z run -1 --separate-stderr mvctl check --json
@@ -67,6 +67,59 @@ fake_pipeline() {
 		'["filing","incoming","index","orphan","schema"]'
 	assert_equal "$(jq -s -c '.[] | select(.kind == "schema") | [.file, .pointer, .keyword]' <<<"$output")" \
 		'["Movies/m2.json","/year","type"]'
+	assert_equal "$(jq -s -c '[.[] | select(.kind) | .severity] | unique' <<<"$output")" '["problem"]'
+	# --boot: an invalid document and a half-done filing block a start.
+	MV_NOW=2026-01-20T12:00:00Z run -1 --separate-stderr mvctl check --boot
+	assert_line --index -1 --regexp "^check: .*; 1 half-done filings; 0 notes: FAILED$"
+	assert_equal "$(tree_digest "$MV_DATA")" "$before"
+}
+
+@test "check: a file in incoming/ that is not a video is a note, exit 0" {
+	need_tool mvindex
+	local f
+	mkdir -p "$MV_DATA/incoming/Heat.1995/Sample" "$MV_DATA/incoming/Heat.1995/Subs"
+	for f in Heat.1995.srt Heat.1995/Subs/2_English.srt Heat.1995/grp.nfo Heat.1995/RARBG.txt \
+		Heat.1995/Sample/heat-sample.mkv Heat.1995/heat.r00 Heat.1995.mkv.part; do
+		echo x >"$MV_DATA/incoming/$f"
+		touch -d 2026-01-17T12:00:00Z "$MV_DATA/incoming/$f"
+	done
+	local before
+	before=$(tree_digest "$MV_DATA")
+	MV_NOW=2026-01-20T12:00:00Z run -0 --separate-stderr mvctl check
+	assert_equal "$output" "note: incoming/Heat.1995/RARBG.txt is not a video (junk); it stays there (remove it)
+note: incoming/Heat.1995/Sample/heat-sample.mkv is not a video (sample); it stays there (remove it)
+note: incoming/Heat.1995/Subs/2_English.srt is not a video (subtitle); it stays there (remove it or keep it beside its video)
+note: incoming/Heat.1995/grp.nfo is not a video (nfo); it stays there (remove it or keep it beside its video)
+note: incoming/Heat.1995/heat.r00 is not a video (archive); it stays there (extract its video into incoming/, then remove it)
+note: incoming/Heat.1995.mkv.part is not a video (partial); it stays there (a download not finished: it is filed once it has its final name; remove it if the download was abandoned)
+note: incoming/Heat.1995.srt is not a video (subtitle); it stays there (remove it or keep it beside its video)
+check: 8 documents, 0 invalid; index consistent; 0 orphan videos; 0 missed in incoming/; 0 half-done filings; 7 notes: ok"
+	[ -z "$stderr" ]
+	MV_NOW=2026-01-20T12:00:00Z run -0 --separate-stderr mvctl check --json
+	assert_equal "$(jq -s -c '[.[] | select(.severity == "note") | .media] | sort' <<<"$output")" \
+		'["archive","junk","nfo","partial","sample","subtitle","subtitle"]'
+	assert_equal "$(jq -s -c '[.[] | select(.severity == "problem")] | length' <<<"$output")" 0
+	assert_equal "$(jq -s -c '.[-1].summary | [.notes, .missedIncoming, .ok, .bootOk]' <<<"$output")" \
+		'[7,0,true,true]'
+	# Within the grace nothing is said at all.
+	MV_NOW=2026-01-17T12:30:00Z run -0 --separate-stderr mvctl check
+	assert_output "check: 8 documents, 0 invalid; index consistent; 0 orphan videos; 0 missed in incoming/; 0 half-done filings; 0 notes: ok"
+	assert_equal "$(tree_digest "$MV_DATA")" "$before"
+}
+
+@test "check --boot: a video stuck in incoming/ fails check but not --boot" {
+	need_tool mvindex
+	echo video >"$MV_DATA/incoming/Heat.1995.mkv"
+	touch -d 2026-01-17T12:00:00Z "$MV_DATA/incoming/Heat.1995.mkv"
+	MV_NOW=2026-01-20T12:00:00Z run -1 --separate-stderr mvctl check
+	assert_output "incoming/Heat.1995.mkv: not filed after 3d00h
+check: 8 documents, 0 invalid; index consistent; 0 orphan videos; 1 missed in incoming/; 0 half-done filings; 0 notes: FAILED"
+	MV_NOW=2026-01-20T12:00:00Z run -0 --separate-stderr mvctl check --boot
+	assert_output "incoming/Heat.1995.mkv: not filed after 3d00h
+check: 8 documents, 0 invalid; index consistent; 0 orphan videos; 1 missed in incoming/; 0 half-done filings; 0 notes: ok to start"
+	MV_NOW=2026-01-20T12:00:00Z run -0 mvctl check --boot --json
+	assert_equal "$(jq -s -c '.[-1].summary | [.missedIncoming, .ok, .bootOk]' <<<"$output")" '[1,false,true]'
+	run -64 mvctl check --boot extra
 }
 
 @test "check: a profile whose id is not its file name, a missing video, broken JSON" {
@@ -223,6 +276,13 @@ fake_pipeline() {
 	run -64 mvctl add 603 --copy
 	run -64 mvctl add 603 --tmdb x
 	run -66 --separate-stderr mvctl add ./no-such-file.mkv
+	# Only a video is filed (mv_media_kind): refused before any copy.
+	echo sub >"$BATS_TEST_TMPDIR/Heat.1995.srt"
+	local before
+	before=$(tree_digest "$MV_DATA")
+	run -65 --separate-stderr mvctl add "$BATS_TEST_TMPDIR/Heat.1995.srt" --copy
+	assert_equal "$stderr" "mvctl: unable to add $BATS_TEST_TMPDIR/Heat.1995.srt: not a video (subtitle)"
+	assert_equal "$(tree_digest "$MV_DATA")" "$before"
 }
 
 @test "add FILE: an mv.file.added event reaches the running pipeline" {

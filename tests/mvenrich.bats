@@ -260,6 +260,33 @@ mv.video.added"
 	[ "$(jq -r .title "$MV_DATA/Movies/m1.json")" = "2001: A Space Odyssey" ]
 }
 
+@test "mvenrich: a subtitle, a sample or an extra is refused, never filed as a movie" {
+	mkvideo "$IN/Heat.1995.srt" 100
+	mkvideo "$IN/Heat.1995/Sample/heat-sample.mkv"
+	mkvideo "$IN/Heat.1995/Featurettes/Making of Heat.mkv"
+	mkvideo "$BATS_TEST_TMPDIR/Trailers/Heat.mkv"
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	{
+		ev_added "$IN/Heat.1995.srt"
+		ev_added "$IN/Heat.1995/Sample/heat-sample.mkv"
+		ev_added "$IN/Heat.1995/Featurettes/Making of Heat.mkv"
+		# Outside incoming/ (mvctl add): the folders around do not count.
+		ev_added "$BATS_TEST_TMPDIR/Trailers/Heat.mkv"
+	} >"$EVENTS"
+	local before
+	before=$(tree_digest "$IN")
+	enrich
+	assert_success
+	assert_equal "$(head -n 3 <<<"$stderr")" "mvenrich: unable to file incoming/Heat.1995.srt: not a video (subtitle); it stays where it is
+mvenrich: unable to file incoming/Heat.1995/Sample/heat-sample.mkv: not a video (sample); it stays where it is
+mvenrich: unable to file incoming/Heat.1995/Featurettes/Making of Heat.mkv: not a video (extra); it stays where it is"
+	# The events pass on; only the video outside incoming/ became a movie.
+	assert_equal "$(jq -r .type "$OUT" | head -n 4 | sort -u)" mv.file.added
+	assert_equal "$(jq -r 'select(.type == "mv.movie.created") | .data.path' "$OUT")" \
+		../Trailers/Heat.mkv
+	assert_equal "$(tree_digest "$IN")" "$before"
+}
+
 @test "mvenrich: bad lines are reported and skipped; other events pass unchanged" {
 	mkvideo "$IN/notes.txt"
 	EVENTS=$BATS_TEST_TMPDIR/ev

@@ -63,6 +63,17 @@ mvpipeline: unable to start: the library in $MV_DATA is invalid (see mvctl check
 	[ ! -e "$MV_DATA/stagecat.starts" ]
 }
 
+@test "mvpipeline: the boot check is mvctl check --boot; what it lets start is a warning" {
+	touch "$MV_DATA/STUCK"
+	start_pipeline --stages "mvwatch stagecat sink"
+	assert_equal "$(cat "$MV_DATA/check.args")" "check --boot --data $MV_DATA"
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/sup.err")" \
+		"mvpipeline: starting; mvctl check found what the pipeline fixes as it runs (see $run_dir/boot-check.txt)"
+	assert_equal "$(head -n 1 "$run_dir/boot-check.txt")" "incoming/Heat.1995.mkv: not filed after 3d00h"
+	run jq -r .state "$run_dir/pipeline.status"
+	assert_output running
+}
+
 @test "mvpipeline: injected events flow through every stage in order" {
 	start_pipeline --stages "mvwatch stagecat stagecat sink"
 	for i in 1 2 3; do inject "$(ev $i)"; done

@@ -233,19 +233,47 @@ old_file() {
 	old_file "$src/Heat.1995.1080p.mkv" 'movie'
 	old_file "$src/Heat.1995.1080p.nfo"
 	old_file "$src/Extras/Making of.mp4" 'extra'
+	old_file "$src/CD2/Heat.1995.1080p.CD2.mkv" 'part two'
 	mv "$src" "$IN/"
 	wait_lines 2
 	printf 'l' >"$IN/latch.mkv"
 	wait_lines 3
 	run subjects
 	assert_line --index 2 incoming/latch.mkv
+	# Extras/ holds an extra, not a film: not announced (mv_media_kind).
 	run sort <(subjects)
-	assert_output "$(printf '%s\n' 'incoming/Heat.1995.1080p/Extras/Making of.mp4' \
+	assert_output "$(printf '%s\n' incoming/Heat.1995.1080p/CD2/Heat.1995.1080p.CD2.mkv \
 		incoming/Heat.1995.1080p/Heat.1995.1080p.mkv incoming/latch.mkv)"
-	# The moved folder is watched too.
-	printf 'z' >"$IN/Heat.1995.1080p/Extras/new.mkv"
+	# The moved folder is watched too, subfolders included.
+	printf 'y' >"$IN/Heat.1995.1080p/Extras/new.mkv"
+	printf 'z' >"$IN/Heat.1995.1080p/CD2/new.mkv"
 	wait_lines 4
-	assert_equal "$(sed -n 4p "$OUT" | jq -r .subject)" incoming/Heat.1995.1080p/Extras/new.mkv
+	assert_equal "$(sed -n 4p "$OUT" | jq -r .subject)" incoming/Heat.1995.1080p/CD2/new.mkv
+	[ "$(wc -l <"$OUT")" -eq 4 ]
+}
+
+@test "mvwatch: only videos are announced: no file.added for a subtitle, sample or extra" {
+	# Scan path (--once) and event path (running) ask the same rule.
+	for n in Heat.1995.srt Subs/2_English.srt grp.nfo RARBG.txt WWW.SITE.URL movie.part \
+		name.r00 poster.jpg Sample/heat-sample.mkv heat.sample.mkv \
+		'Featurettes/Making of Heat.mkv' Heat-trailer.mkv .hidden.mkv; do
+		old_file "$IN/$n"
+	done
+	old_file "$IN/Heat.1995.mkv"
+	run -0 --separate-stderr mvwatch --once
+	assert_equal "$(jq -r .subject <<<"$output")" incoming/Heat.1995.mkv
+	[ -z "$stderr" ]
+	start --settle 0
+	wait_lines 1
+	printf 'x' >"$IN/Heat.1995.en.srt"
+	printf 'x' >"$IN/Sample/new-sample.mkv"
+	printf 'x' >"$IN/Featurettes/new.mkv"
+	printf 'l' >"$IN/latch.mkv"
+	wait_lines 2
+	run subjects
+	assert_output "$(printf '%s\n' incoming/Heat.1995.mkv incoming/latch.mkv)"
+	run jq -r .type "$OUT"
+	refute_output --partial srt
 }
 
 @test "mvwatch: the same file is not reported twice (reopen, rename, rescan)" {

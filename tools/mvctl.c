@@ -152,7 +152,8 @@ load_rel(const char *rel, int loud)
 {
 	char *path = mv_path("%s", rel);
 	const char *why;
-	cJSON *doc = mv_json_load(path, 64 << 20, &why);
+	cJSON *doc = mv_json_load(path, strncmp(rel, "index/", 6) == 0 ?
+	    MV_INDEX_MAX : MV_PROFILE_MAX, &why);
 	int e = errno;
 
 	if (!doc && loud && e != ENOENT)
@@ -387,7 +388,8 @@ v_validate(int argc, char **argv)
 			mv_lines_free(r);
 			continue;
 		}
-		if (!(doc = mv_json_load(argv[i], 64 << 20, &why))) {
+		/* Any stored document: the largest kind is an index. */
+		if (!(doc = mv_json_load(argv[i], MV_INDEX_MAX, &why))) {
 			mv_warnx("unable to read %s: %s", argv[i], why);
 			bad++;
 			continue;
@@ -1797,9 +1799,10 @@ v_enrich(int argc, char **argv)
 
 /* ---- verbs: check, migrate --------------------------------------------- */
 
-/* What check counts; kind names in JSON output. */
+/* What check counts; kind names in JSON output. notes are what is not
+ * wrong with the library but wants a look (a subtitle left in incoming/). */
 struct check {
-	long docs, invalid, orphans, missed, halfdone, index;
+	long docs, invalid, orphans, missed, halfdone, index, notes;
 	char **videos;        /* video paths the profiles point at, sorted */
 	size_t nvideos;
 	struct mv_schemas *set;
@@ -1822,6 +1825,7 @@ problem(const char *kind, const char *file, const char *pointer,
 		cJSON *o = cJSON_CreateObject();
 
 		cJSON_AddStringToObject(o, "kind", kind);
+		cJSON_AddStringToObject(o, "severity", "problem");
 		cJSON_AddStringToObject(o, "file", file);
 		if (pointer)
 			cJSON_AddStringToObject(o, "pointer", pointer);
@@ -1967,6 +1971,10 @@ check_orphan(void *ctx, const char *rel, const struct stat *st)
 	struct check *c = ctx;
 
 	(void)st;
+	/* Subtitles, NFO, artwork and extras live beside the films in
+	 * their folders; only a film needs a profile. */
+	if (mv_media_kind(rel + strlen("assets/videos/")) != MV_MEDIA_VIDEO)
+		return 0;
 	/* No profile has a video: c->videos is NULL, which bsearch must
 	 * not be given (UBSan: nonnull). */
 	if (!c->nvideos || !bsearch(&rel, c->videos, c->nvideos, sizeof *c->videos, cmp_str)) {
@@ -1978,17 +1986,63 @@ check_orphan(void *ctx, const char *rel, const struct stat *st)
 
 static long long incoming_grace;
 
+/* What to do about a file of each kind that is not a video, left in
+ * incoming/: it is not wrong, the pipeline just never files it. */
+static const char *const incoming_advice[] = {
+	[MV_MEDIA_SUBTITLE] = "remove it or keep it beside its video",
+	[MV_MEDIA_NFO] = "remove it or keep it beside its video",
+	[MV_MEDIA_ARTWORK] = "remove it or keep it beside its video",
+	[MV_MEDIA_EXTRA] = "remove it or keep it beside its video",
+	[MV_MEDIA_SAMPLE] = "remove it",
+	[MV_MEDIA_ARCHIVE] = "extract its video into incoming/, then remove it",
+	[MV_MEDIA_JUNK] = "remove it",
+	[MV_MEDIA_PARTIAL] = "a download not finished: it is filed once it has "
+	    "its final name; remove it if the download was abandoned",
+	[MV_MEDIA_OTHER] = "remove it",
+};
+
+/* Something to look at that is not a problem: "note: file message" as
+ * text, or {kind, severity:"note", file, media, message}. */
+static void
+note(const char *kind, const char *file, const char *media, const char *msg)
+{
+	if (want_json()) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "kind", kind);
+		cJSON_AddStringToObject(o, "severity", "note");
+		cJSON_AddStringToObject(o, "file", file);
+		cJSON_AddStringToObject(o, "media", media);
+		cJSON_AddStringToObject(o, "message", msg);
+		put_json(o);
+		cJSON_Delete(o);
+		return;
+	}
+	printf("note: %s %s\n", file, msg);
+}
+
+/* Only a video left in incoming/ past the grace is a problem: the
+ * pipeline should have filed it. Anything else never will be, by
+ * design (mv_media_kind), so it is a note saying what to do. */
 static int
 check_incoming(void *ctx, const char *rel, const struct stat *st)
 {
 	struct check *c = ctx;
 	long long age = (long long)(mv_now() - st->st_mtime);
-	char b[32];
+	enum mv_media kind = mv_media_kind(rel + strlen("incoming/"));
+	char b[32], msg[256];
 
-	if (age >= incoming_grace) {
+	if (age < incoming_grace)
+		return 0;
+	if (kind == MV_MEDIA_VIDEO) {
 		problem("incoming", rel, NULL, NULL, "not filed after %s", mv_age_fmt(age, b));
 		c->missed++;
+		return 0;
 	}
+	snprintf(msg, sizeof msg, "is not a video (%s); it stays there (%s)",
+	    mv_media_name(kind), incoming_advice[kind]);
+	note("incoming", rel, mv_media_name(kind), msg);
+	c->notes++;
 	return 0;
 }
 
@@ -2071,18 +2125,37 @@ run_checks(struct check *c)
 	return c->invalid + c->index + c->orphans + c->missed + c->halfdone;
 }
 
+/*
+ * check, and check --boot for the supervisor: the same report, but
+ * --boot fails only for what makes running the pipeline unsafe, an
+ * invalid document or a filing left half done after the boot recovery.
+ * A video waiting in incoming/, an orphan or a stale index are the
+ * pipeline's to fix (it files, mvindex rebuilds), not reasons to stay
+ * down.
+ */
 static int
 v_check(int argc, char **argv)
 {
+	static const struct option lo[] = {
+		{"boot", no_argument, NULL, 'b'},
+		COMMON_OPTS
+	};
 	struct check c = { 0 };
-	long bad;
+	long bad, blocking;
+	int opt, boot = 0;
 
-	only_common(argc, argv);
+	while ((opt = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		if (opt == 'b')
+			boot = 1;
+		else
+			common_opt(opt);
+	}
 	if (optind < argc)
 		usage_error("unexpected argument \"%s\"", argv[optind]);
 	report_text();
 	open_library();
 	bad = run_checks(&c);
+	blocking = c.invalid + c.halfdone;
 	if (want_json()) {
 		cJSON *o = cJSON_CreateObject(), *s = cJSON_AddObjectToObject(o, "summary");
 
@@ -2093,15 +2166,18 @@ v_check(int argc, char **argv)
 		cJSON_AddNumberToObject(s, "orphanVideos", (double)c.orphans);
 		cJSON_AddNumberToObject(s, "missedIncoming", (double)c.missed);
 		cJSON_AddNumberToObject(s, "halfDoneFilings", (double)c.halfdone);
+		cJSON_AddNumberToObject(s, "notes", (double)c.notes);
 		cJSON_AddBoolToObject(s, "ok", bad == 0);
+		cJSON_AddBoolToObject(s, "bootOk", blocking == 0);
 		put_json(o);
 		cJSON_Delete(o);
 	} else
 		printf("check: %ld documents, %ld invalid; index %s; %ld orphan videos; "
-		    "%ld missed in incoming/; %ld half-done filings: %s\n", c.docs,
+		    "%ld missed in incoming/; %ld half-done filings; %ld notes: %s\n", c.docs,
 		    c.invalid, c.index == 2 ? "unchecked" : c.index ? "inconsistent" : "consistent", c.orphans,
-		    c.missed, c.halfdone, bad ? "FAILED" : "ok");
-	return bad ? MV_EX_NOTFOUND : MV_EX_OK;
+		    c.missed, c.halfdone, c.notes, !bad ? "ok" : boot && !blocking ?
+		    "ok to start" : "FAILED");
+	return (boot ? blocking : bad) ? MV_EX_NOTFOUND : MV_EX_OK;
 }
 
 /*
@@ -2727,10 +2803,19 @@ add_file(const char *tok, long long tmdb, int copy)
 	char *abs, *rel, *src, *id = NULL;
 	cJSON *ev, *evs;
 	char *before = NULL;
+	enum mv_media kind;
 	int code;
 
 	if (!(abs = user_file("add", tok, &rel)))
 		return MV_EX_NOINPUT;
+	/* mvenrich files videos only; say so before any copy. Only the
+	 * name counts: the user chose this file, whatever its folder. */
+	if ((kind = mv_media_kind(strrchr(abs, '/') + 1)) != MV_MEDIA_VIDEO) {
+		mv_warnx("unable to add %s: not a video (%s)", tok, mv_media_name(kind));
+		free(abs);
+		free(rel);
+		return MV_EX_DATAERR;
+	}
 	if (in_quarantine(rel)) {
 		if (!tmdb || copy) {
 			free(abs);
@@ -2933,7 +3018,7 @@ v_repair(int argc, char **argv)
 		printf("migrated %ld documents\n", done);
 	if (c.missed) {
 		evs = cJSON_CreateArray();
-		/* Every file in incoming/ now, not only the old ones: a
+		/* Every video in incoming/ now, not only the old ones: a
 		 * stopped pipeline would not see them otherwise. */
 		v = mv_dir_list("incoming", NULL, &n);
 		for (size_t i = 0; i < n; i++) {
@@ -2941,7 +3026,8 @@ v_repair(int argc, char **argv)
 			struct stat sb;
 			cJSON *ev;
 
-			if (stat(p, &sb) == 0 && S_ISREG(sb.st_mode) && (ev = file_event(p, 0)))
+			if (mv_media_kind(v[i]) == MV_MEDIA_VIDEO && stat(p, &sb) == 0 &&
+			    S_ISREG(sb.st_mode) && (ev = file_event(p, 0)))
 				cJSON_AddItemToArray(evs, ev);
 			free(p);
 		}
@@ -3023,7 +3109,7 @@ v_parse(int argc, char **argv)
 
 static const struct verb verbs[] = {
 	{ "init", v_init, "", "create an empty library (safe to run again)", 0 },
-	{ "check", v_check, "[--json]",
+	{ "check", v_check, "[--boot] [--json]",
 	  "validate every document; index, orphan videos, missed files, half-done filings", 0 },
 	{ "migrate", v_migrate, "[-n|--dry-run] [--json]",
 	  "upgrade documents from an older schemaVersion", 0 },

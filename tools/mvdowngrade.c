@@ -33,7 +33,6 @@ static const char USAGE[] =
     "  -i, --interval DURATION     in the filter: policy at most this often (1h)\n"
     "  -h, --help                  print this help\n";
 
-#define PROFILE_MAX (4 << 20)   /* as mv_movie_load */
 #define HOOK_OUT_MAX (64 << 20)
 
 /* ---- the policy ------------------------------------------------------ */
@@ -257,7 +256,7 @@ read_movie(struct movie *m, enum mv_level target, char **buf, size_t *cap)
 	const char *why;
 	int err = 0;
 
-	if (mv_profile_read(-1, m->id, PROFILE_MAX, &b, &why) < 0)
+	if (mv_profile_read(-1, m->id, MV_PROFILE_MAX, &b, &why) < 0)
 		err = errno;
 	*buf = b.buf;
 	*cap = b.cap;
@@ -292,7 +291,7 @@ scan_all(struct movie *v, size_t n, enum mv_level target)
 	for (size_t i = 0; i < n; i++)
 		ids[i] = v[i].id;
 	mv_profiles_read(&(struct mv_profiles){
-		.ids = ids, .n = n, .max = PROFILE_MAX, .scan = scan_one,
+		.ids = ids, .n = n, .max = MV_PROFILE_MAX, .scan = scan_one,
 		.ctx = &sc, .threads = cpus > 4 ? 8 : cpus < 1 ? 2 : (int)cpus * 2});
 	free(ids);
 }

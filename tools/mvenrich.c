@@ -157,6 +157,17 @@ base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
+/* What the file at rel (data-relative) is. Below incoming/ its folders
+ * there count ("incoming/x/Sample/y.mkv"); elsewhere (mvctl add of a
+ * file the user chose) only its name does, not the folders around it. */
+static enum mv_media
+media_kind(const char *rel)
+{
+	if (strncmp(rel, "incoming/", 9) == 0)
+		return mv_media_kind(rel + 9);
+	return mv_media_kind(base_name(rel));
+}
+
 /* ---- pending movies ----------------------------------------------------- */
 
 static const char *
@@ -274,7 +285,7 @@ candidate(long long tmdb, const char *title, int year)
 
 	cJSON_AddNumberToObject(c, "tmdb", (double)tmdb);
 	cJSON_AddStringToObject(c, "title", title);
-	if (year >= 1870 && year <= 2100)
+	if (year >= MV_YEAR_MIN && year <= MV_YEAR_MAX)
 		cJSON_AddNumberToObject(c, "year", year);
 	else
 		cJSON_AddNullToObject(c, "year");
@@ -863,6 +874,7 @@ on_file_added(const cJSON *ev, unsigned long lineno)
 	char *rel, *title, buf[32];
 	enum outcome o;
 	int queued;
+	enum mv_media kind;
 
 	if (!path || !*path) {
 		mv_warnx("stdin:%lu: mv.file.added without data.path", lineno);
@@ -883,6 +895,14 @@ on_file_added(const cJSON *ev, unsigned long lineno)
 		o = resolve(m, tmdb);
 		cJSON_Delete(m);
 		return o;
+	}
+	/* Only a film is filed as a movie: a subtitle, a sample or an
+	 * extra would become a movie of its own (one rule: mv_media_kind). */
+	if ((kind = media_kind(rel)) != MV_MEDIA_VIDEO) {
+		mv_warnx("unable to file %s: not a video (%s); it stays where it is",
+		    rel, mv_media_name(kind));
+		free(rel);
+		return OUT_DONE;
 	}
 	if ((id = pending_find(rel))) {
 		/* Seen before and not done: a rescan retries the same movie. */

@@ -28,6 +28,10 @@ usage(int code)
 		exit(code);
 }
 
+/* A macro's value as a string literal, for messages built at compile time. */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 static void
 bad(const char *fmt, const char *arg)
 {
@@ -181,8 +185,9 @@ main(int argc, char **argv)
 			deep = 1;
 			break;
 		case O_YEAR:
-			if ((year = parse_num(optarg, 1870, 2100)) < 0)
-				bad("unable to use --year %s: want a year from 1870 to 2100", optarg);
+			if ((year = parse_num(optarg, MV_YEAR_MIN, MV_YEAR_MAX)) < 0)
+				bad("unable to use --year %s: want a year from "
+				    STR(MV_YEAR_MIN) " to " STR(MV_YEAR_MAX), optarg);
 			break;
 		case O_PAGE:
 			if ((page = parse_num(optarg, 1, 500)) < 0)

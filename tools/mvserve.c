@@ -625,7 +625,7 @@ profile(struct MHD_Connection *c, char kind, const char *id, int head)
 	if (lv && (level = mv_level_parse(lv)) == MV_LEVEL_BAD)
 		return send_error(c, 400, "bad level \"%s\": minimal, basic, medium or deep", lv);
 	path = mv_path("%s/%s.json", kind == 'm' ? "Movies" : "People", id);
-	if (mv_slurp(path, 64UL << 20, &text, &len) < 0) {
+	if (mv_slurp(path, MV_PROFILE_MAX, &text, &len) < 0) {
 		int e = errno;
 
 		free(path);

@@ -9,7 +9,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -467,47 +466,22 @@ below(int wd, int anc)
 
 /* ---- names ------------------------------------------------------------- */
 
-static const char *const video_ext[] = {
-	"mkv", "mp4", "avi", "m4v", "mov", "wmv", "mpg", "mpeg", "ts", "m2ts",
-	"webm", "ogv", "flv", "iso", "vob", "divx", "xvid", "3gp",
-};
-
-/* Suffixes of files still being written by browsers, torrent clients... */
-static const char *const temp_suffix[] = {
-	".part", ".partial", ".tmp", ".temp", ".crdownload", ".download",
-	".filepart", ".!qB", ".!ut", "~",
-};
-
-static int
-has_suffix(const char *s, size_t n, const char *suf)
-{
-	size_t m = strlen(suf);
-
-	return n >= m && strcasecmp(s + n - m, suf) == 0;
-}
-
 /*
- * 1 if name looks like a finished video: not hidden (which also covers
- * mv's own ".mv-partial-*" copies and macOS "._" files), no temporary
- * suffix, and a video extension.
+ * 1 if the file at path, under the root, is a video to announce, as
+ * mv_media_kind says: not a subtitle, NFO, sample, extra, archive, junk,
+ * a download still being written or a hidden name. Judged by the path
+ * below the root, so that only folders inside it count ("Sample/",
+ * "Featurettes/"), never the ones that hold the root. The others stay
+ * where they are, unannounced; mvctl check notes them.
  */
 static int
-is_video(const char *name)
+is_video(const char *path)
 {
-	size_t n = strlen(name);
-	const char *dot;
+	size_t n = strlen(root);
 
-	if (name[0] == '.')
-		return 0;
-	for (size_t i = 0; i < sizeof temp_suffix / sizeof temp_suffix[0]; i++)
-		if (has_suffix(name, n, temp_suffix[i]))
-			return 0;
-	if (!(dot = strrchr(name, '.')) || dot == name)
-		return 0;
-	for (size_t i = 0; i < sizeof video_ext / sizeof video_ext[0]; i++)
-		if (strcasecmp(dot + 1, video_ext[i]) == 0)
-			return 1;
-	return 0;
+	if (strncmp(path, root, n) == 0 && path[n] == '/')
+		path += n + 1;
+	return mv_media_kind(path) == MV_MEDIA_VIDEO;
 }
 
 /* ---- reporting --------------------------------------------------------- */
@@ -736,7 +710,7 @@ scan_dir(struct mv_buf *b, int parent, const char *name, int depth)
 				mv_warn("scan %s", b->buf);
 				scan_errors++;
 			}
-		} else if (type == DT_REG && is_video(e->d_name))
+		} else if (type == DT_REG && is_video(b->buf))
 			consider(b->buf, FROM_SCAN);
 		b->len = len;
 		b->buf[len] = '\0';
@@ -943,7 +917,7 @@ on_event(const struct inotify_event *ev)
 			    errno != ENOENT && errno != ENOTDIR)
 				mv_warn("scan %s", b.buf);
 		}
-	} else if ((ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) && is_video(ev->name))
+	} else if ((ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) && is_video(b.buf))
 		consider(b.buf, FROM_EVENT);
 	mv_buf_free(&b);
 }
