@@ -703,6 +703,10 @@ struct mv_usage {
  * rewrites from half of it. Returns 0, or after "unable to read
  * stats/usage.json: ..." 65 (bad data) or mv_exit_for_read_errno. */
 int mv_usage_load(struct mv_usage *u);
+/* 1 if the mv.movie.requested ev is a user's read, the only kind the
+ * file counts: data.reason "user" or absent (journals older than the
+ * field); 0 for "maintenance" (mvctl enrich, migrate, repair). */
+int mv_usage_is_read(const cJSON *ev);
 /* The entry of id, or NULL; with create, a new zeroed one if missing. */
 struct mv_use *mv_usage_get(struct mv_usage *u, const char *id, int create);
 /* The entries sorted by id number: a malloc'd array of *n copies. */

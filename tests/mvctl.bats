@@ -226,9 +226,9 @@ teardown() {
 	assert_equal "${#lines[@]}" 1
 	echo "$output" | mvctl validate events/mv.movie.requested.json -
 	assert_equal "$(jq -c '[.type, .source, .subject, .data]' <<<"$output")" \
-		'["mv.movie.requested","mvctl","m1",{"id":"m1","level":"basic"}]'
+		'["mv.movie.requested","mvctl","m1",{"id":"m1","level":"basic","reason":"user"}]'
 	run -0 mvctl open m2
-	assert_equal "$(jq -c .data <<<"$output")" '{"id":"m2"}'
+	assert_equal "$(jq -c .data <<<"$output")" '{"id":"m2","reason":"user"}'
 	run -64 --separate-stderr mvctl open m2 --level deep
 	run -64 --separate-stderr mvctl request m1 --level huge
 	assert_equal "${stderr_lines[0]}" 'mvctl: bad level "huge": minimal, basic (light), medium or deep'
@@ -244,7 +244,7 @@ teardown() {
 	assert_equal "$output" ""
 	read -r -t 5 line <&7
 	exec 7<&-
-	assert_equal "$(jq -c '[.type, .data]' <<<"$line")" '["mv.movie.requested",{"id":"m3"}]'
+	assert_equal "$(jq -c '[.type, .data]' <<<"$line")" '["mv.movie.requested",{"id":"m3","reason":"user"}]'
 }
 
 @test "request: a FIFO without a reader falls back to stdout" {
@@ -255,10 +255,11 @@ teardown() {
 
 @test "enrich: one movie, or --all below the level" {
 	run -0 mvctl enrich m2 --level basic
-	assert_equal "$(jq -c .data <<<"$output")" '{"id":"m2","level":"basic"}'
+	assert_equal "$(jq -c .data <<<"$output")" '{"id":"m2","level":"basic","reason":"maintenance"}'
 	run -0 mvctl enrich --all --level medium
 	assert_equal "${#lines[@]}" 2
 	assert_equal "$(jq -s -c '[.[].data.id]' <<<"$output")" '["m1","m2"]'
+	assert_equal "$(jq -s -c '[.[].data.reason] | unique' <<<"$output")" '["maintenance"]'
 	echo "$output" | mvctl validate events/mv.movie.requested.json -
 	run -0 mvctl enrich --all --level minimal
 	assert_output ""

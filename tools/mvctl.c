@@ -1216,15 +1216,17 @@ v_review(int argc, char **argv)
 
 /* ---- verbs: request, open, enrich -------------------------------------- */
 
-/* An mv.movie.requested event for id, asking for level (NULL: next). */
+/* An mv.movie.requested event for id, asking for level (NULL: next).
+ * reason is "user" (a read, counted by mvstat) or "maintenance". */
 static cJSON *
-request_event(const char *id, const char *level)
+request_event(const char *id, const char *level, const char *reason)
 {
 	cJSON *d = cJSON_CreateObject();
 
 	cJSON_AddStringToObject(d, "id", id);
 	if (level)
 		cJSON_AddStringToObject(d, "level", level);
+	cJSON_AddStringToObject(d, "reason", reason);
 	return mv_event_new("mv.movie.requested", id, d);
 }
 
@@ -1264,7 +1266,7 @@ v_request(int argc, char **argv)
 	if (!(id = resolve_id('m', argv[optind])))
 		return MV_EX_NOTFOUND;
 	evs = cJSON_CreateArray();
-	cJSON_AddItemToArray(evs, request_event(id, level));
+	cJSON_AddItemToArray(evs, request_event(id, level, "user"));
 	free(id);
 	return send_events(evs);
 }
@@ -1301,7 +1303,7 @@ v_enrich(int argc, char **argv)
 			cJSON_Delete(evs);
 			return MV_EX_NOTFOUND;
 		}
-		cJSON_AddItemToArray(evs, request_event(id, level));
+		cJSON_AddItemToArray(evs, request_event(id, level, "maintenance"));
 		free(id);
 		return send_events(evs);
 	}
@@ -1309,7 +1311,8 @@ v_enrich(int argc, char **argv)
 	idx = load_index("movies", &items);
 	cJSON_ArrayForEach(it, items)
 		if (mv_level_parse(mv_json_str(it, "level", "")) < mv_level_parse(level))
-			cJSON_AddItemToArray(evs, request_event(mv_json_str(it, "id", "?"), level));
+			cJSON_AddItemToArray(evs, request_event(mv_json_str(it, "id", "?"),
+			    level, "maintenance"));
 	cJSON_Delete(idx);
 	if (!cJSON_GetArraySize(evs)) {
 		if (isatty(1))

@@ -725,7 +725,7 @@ list(struct MHD_Connection *c, struct table *t, const char *base)
 }
 
 /*
- * Send mv.movie.requested {id, level?} into the running pipeline through
+ * Send mv.movie.requested {id, level?, reason} into the running pipeline through
  * run/inject.fifo, or print it on standard output when nobody reads the
  * FIFO (ENXIO), so `mvserve | mvenrich` works too. Never blocks: a full
  * FIFO drops the event with a warning (a request is only a hint).
@@ -742,6 +742,8 @@ request_event(const char *id, const char *level)
 	cJSON_AddStringToObject(d, "id", id);
 	if (level)
 		cJSON_AddStringToObject(d, "level", level);
+	/* A page opened in a browser: a read, it resets the movie's clock. */
+	cJSON_AddStringToObject(d, "reason", "user");
 	ev = mv_event_new("mv.movie.requested", id, d);
 	line = mv_json_compact(ev);
 	cJSON_Delete(ev);
