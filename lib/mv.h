@@ -376,13 +376,29 @@ int mv_id_valid(const char *s, char kind);
  * two copies of one film) can never both claim it; the filesystem is the
  * truth and `mvindex --rebuild` recreates the links from Movies/, People/.
  * The kind is the first letter of the id ('m' or 'p').
+ *
+ * One rule for every tool: a claim whose owner's profile is missing is
+ * stale. Readers treat it as absent and mv_claim takes it over. That is
+ * safe because a claim is made only for a profile already saved: create
+ * and save the profile, then claim, and on a conflict remove your own.
+ * Nothing but mv_claim, mv_claim_drop and mv_unclaim writes index/ext/.
  */
-/* Claim source:value for id. 0 if claimed now or already id's; -1 with
- * errno EEXIST if another id owns it (then *owner, if owner is non-NULL,
- * is set to a malloc'd copy of the owner's id); -1 with another errno. */
+/* 1 if a claim by owner (of kind 'm' or 'p') is stale: owner is not an
+ * id of that kind, or its Movies/ or People/ profile is missing. */
+int mv_claim_stale(char kind, const char *owner);
+/* Claim source:value for id. 0 if claimed now or already id's (a stale
+ * claim is replaced atomically: a fresh symlink renamed over it, under
+ * run/claims.lock, looked at again there); -1 with errno EEXIST if a live
+ * id owns it (then *owner, if owner is non-NULL, is set to a malloc'd
+ * copy of the owner's id); -1 with another errno. */
 int mv_claim(const char *source, const char *value, const char *id, char **owner);
-/* Owner of a claim: malloc'd id, or NULL (errno ENOENT if unclaimed). */
+/* Owner of a live claim: malloc'd id, or NULL (errno ENOENT if unclaimed
+ * or stale). */
 char *mv_claim_owner(char kind, const char *source, const char *value);
+/* Drop the claim key ("tmdb:63") of kind if owner holds it, under
+ * run/claims.lock. 0 (also when there is none), or -1 with errno (EPERM:
+ * another id holds it). For mvindex's reconciliation. */
+int mv_claim_drop(char kind, const char *key, const char *owner);
 /* Drop a claim if it is held by id. 0, or -1 with errno. */
 int mv_unclaim(const char *source, const char *value, const char *id);
 

@@ -206,6 +206,27 @@ fake_pipeline() {
 	done <"$BATS_TEST_TMPDIR/events"
 }
 
+@test "add: a claim whose movie is gone is stale; the movie is added again" {
+	need_tool mvindex
+	export MV_TMDB_URL=file://$MV_TOP/data/sample/tmdb
+	# m1 (tmdb:63) deleted by hand: its claims stay behind, stale.
+	rm "$MV_DATA/Movies/m1.json"
+	[ "$(readlink "$MV_DATA/index/ext/m/tmdb:63")" = m1 ]
+	run -0 --separate-stderr mvctl add 63 --text
+	assert_output "added m4: Twelve Monkeys (1995), tmdb:63"
+	[ -z "$stderr" ]
+	[ "$(readlink "$MV_DATA/index/ext/m/tmdb:63")" = m4 ]
+	assert_equal "$(jq -r '[.level, .status, .externalIds.tmdb] | join(" ")' "$MV_DATA/Movies/m4.json")" "basic ready 63"
+	assert_equal "$(jq -r '.byExternal["tmdb:63"]' "$MV_DATA/index/movies.json")" m4
+	# The imdb claim m1 left was stale too: now m4's, through the same rule.
+	[ "$(readlink "$MV_DATA/index/ext/m/imdb:tt0114746")" = m4 ]
+	run -0 mvctl add 63 --text
+	assert_output "tmdb:63 is already in the library as m4"
+	[ ! -e "$MV_DATA/Movies/m5.json" ]
+	run -0 mvctl show tmdb:63 --json
+	assert_equal "$(jq -r .id <<<"$output")" m4
+}
+
 @test "add: a title and year; no match and several matches list candidates, exit 1" {
 	need_tool mvindex
 	start_faketmdb

@@ -2085,8 +2085,10 @@ add_movie(long long tmdb)
 			printf("tmdb:%s is already in the library as %s\n", val, owner);
 			free(owner);
 			code = MV_EX_OK;
-		} else
+		} else {
+			mv_warn("claim tmdb:%s", val);
 			code = mv_exit_for_errno(errno);
+		}
 		cJSON_Delete(doc);
 		cJSON_Delete(tm);
 		return code;
@@ -2161,13 +2163,6 @@ add_person(long long tmdb)
 		return code;
 	if (!(id = mv_id_new('p')))
 		mv_die(mv_exit_for_errno(errno), "create a person for tmdb:%s", val);
-	if (mv_claim("tmdb", val, id, &owner) < 0) {
-		printf("person tmdb:%s is already in the library as %s\n", val, owner ? owner : "?");
-		free(owner);
-		free(id);
-		cJSON_Delete(tp);
-		return MV_EX_OK;
-	}
 	mv_time_fmt(mv_now(), now);
 	doc = cJSON_CreateObject();
 	cJSON_AddNumberToObject(doc, "schemaVersion", MV_SCHEMA_VERSION);
@@ -2181,9 +2176,23 @@ add_person(long long tmdb)
 	cJSON_AddStringToObject(doc, "createdAt", now);
 	cJSON_AddStringToObject(doc, "updatedAt", now);
 	cJSON_AddArrayToObject(doc, "movies");
+	/* Saved, then claimed: a claim without its profile is stale. */
 	if (mv_person_save(doc) < 0)
 		code = mv_exit_for_errno(errno);
-	else {
+	else if (mv_claim("tmdb", val, id, &owner) < 0) {
+		char *p = mv_path("People/%s.json", id);
+
+		/* Someone added it meanwhile: ours goes, theirs stays. */
+		unlink(p);
+		free(p);
+		if (owner)
+			printf("person tmdb:%s is already in the library as %s\n", val, owner);
+		else {
+			mv_warn("claim person tmdb:%s", val);
+			code = mv_exit_for_errno(errno);
+		}
+		free(owner);
+	} else {
 		char *av[] = { "mvindex", "--rebuild", NULL };
 
 		d = cJSON_CreateObject();
