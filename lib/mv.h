@@ -402,6 +402,30 @@ int mv_claim_drop(char kind, const char *key, const char *owner);
 /* Drop a claim if it is held by id. 0, or -1 with errno. */
 int mv_unclaim(const char *source, const char *value, const char *id);
 
+/* ---- resolve.c: a token naming a movie or a person ------------------- */
+
+/*
+ * The one reading of a token that names a record, for every mvctl verb
+ * and every mvserve route that takes an id. kind is 'm' or 'p'. A token
+ * is, in this order:
+ *   "m12", "p7"          an internal id whose profile exists;
+ *   with MV_RESOLVE_PATH (movies only), anything with a '/', or the name
+ *                        of an existing file: the path of a filed video,
+ *                        absolute, relative to the current directory, or
+ *                        relative to the data directory; the movie whose
+ *                        profile's video.path it is;
+ *   "tmdb:63", "63"      an external id, through its claim (a stale claim,
+ *   "imdb:tt0133093",    lib/claim.c's rule, is no owner); with
+ *   "tt0133093", "nm…",  MV_RESOLVE_INDEX also through index byExternal
+ *   "source:value"       when no claim is made (a live owner only).
+ * Returns 0 with *id (malloc'd); else MV_EX_NOTFOUND (nothing matches) or
+ * MV_EX_USAGE (no such shape), with *why a whole message ("no movie with
+ * tmdb:63 in the library"), thread-local, valid until the next call.
+ */
+#define MV_RESOLVE_PATH 1   /* accept video paths (a server must not) */
+#define MV_RESOLVE_INDEX 2  /* fall back on the index's byExternal */
+int mv_resolve(const char *token, char kind, int flags, char **id, const char **why);
+
 /* ---- json.c: small cJSON helpers ------------------------------------- */
 
 /* Member as a string/number, or def when absent or of another type.

@@ -168,9 +168,41 @@ teardown() {
 	run -1 --separate-stderr mvctl show 999
 	assert_equal "$stderr" "mvctl: no movie with tmdb:999 in the library"
 	run -64 --separate-stderr mvctl show Matrix
-	assert_equal "$stderr" 'mvctl: bad movie id "Matrix": expected m42, a TMDB id or tt1234567'
+	assert_equal "$stderr" 'mvctl: bad movie id "Matrix": expected m42, a TMDB id, tt1234567 or a video file'
+	run -1 --separate-stderr mvctl show assets/videos/Nothing.mkv
+	assert_equal "$stderr" "mvctl: no movie with the video assets/videos/Nothing.mkv in the library"
+	run -1 --separate-stderr mvctl show /elsewhere/Nothing.mkv
+	assert_equal "$stderr" "mvctl: no movie with the video /elsewhere/Nothing.mkv: it is not in the library"
+	run -64 --separate-stderr mvctl people Keanu
+	assert_equal "$stderr" 'mvctl: bad person id "Keanu": expected p42, a TMDB id or tt1234567'
 	run -64 mvctl show
 	run -64 mvctl show m1 m2
+}
+
+@test "show: tmdb:63, 63, tt0114746, imdb:tt…, m1 and the video's path all name m1" {
+	video="assets/videos/Twelve Monkeys (1995) [tmdbid-63].mkv"
+	run -0 mvctl show m1 --json
+	want=$output
+	# Relative to the data dir, to the current directory, and absolute.
+	for tok in tmdb:63 63 tt0114746 imdb:tt0114746 "$video" "$MV_DATA/$video"; do
+		run -0 --separate-stderr mvctl show "$tok" --json
+		assert_equal "$output" "$want"
+	done
+	cd "$MV_DATA/assets/videos"
+	run -0 mvctl show "./Twelve Monkeys (1995) [tmdbid-63].mkv" --json
+	assert_equal "$output" "$want"
+	run -0 mvctl show "Twelve Monkeys (1995) [tmdbid-63].mkv" --json
+	assert_equal "$output" "$want"
+	# Every verb that takes an ID reads it the same way.
+	run -0 mvctl request "$MV_DATA/$video"
+	assert_equal "$(jq -r .data.id <<<"$output")" m1
+	run -0 mvctl enrich tt0114746 --level deep
+	assert_equal "$(jq -r .data.id <<<"$output")" m1
+	# A claim whose profile is gone is no owner: the token names nothing.
+	mkdir -p "$MV_DATA/index/ext/m"
+	ln -s m9 "$MV_DATA/index/ext/m/tmdb:550"
+	run -1 --separate-stderr mvctl show tmdb:550
+	assert_equal "$stderr" "mvctl: no movie with tmdb:550 in the library"
 }
 
 @test "people: a person, by id or TMDB id; --movies is a PaginatedResponse" {

@@ -195,58 +195,24 @@ all_digits(const char *s)
 }
 
 /*
- * Resolve a token naming a movie (kind 'm') or person ('p'): "m42",
- * "tmdb:603", "603", "tt0133093", "imdb:tt0133093". Looks at the claims
- * under index/ext, then at the index's byExternal map. Returns malloc'd
- * id, or NULL after saying why.
+ * Resolve a token naming a movie (kind 'm') or person ('p') through
+ * lib/resolve.c: "m42", "tmdb:603", "603", "tt0133093", a video path.
+ * Returns malloc'd id; NULL after saying why when nothing matches; exits
+ * 64 for a token of no known shape.
  */
 static char *
 resolve_id(char kind, const char *tok)
 {
-	const char *src = "tmdb", *val = tok, *colon;
-	char *dir, *file, *id = NULL, srcbuf[32];
-	cJSON *idx;
+	const char *why;
+	char *id;
+	int code = mv_resolve(tok, kind, MV_RESOLVE_PATH | MV_RESOLVE_INDEX, &id, &why);
 
-	if (mv_id_valid(tok, kind)) {
-		dir = kind == 'm' ? "Movies" : "People";
-		file = mv_path("%s/%s.json", dir, tok);
-		if (access(file, F_OK) == 0)
-			id = mv_xstrdup(tok);
-		free(file);
-		if (!id)
-			mv_warnx("no %s %s in the library", kind == 'm' ? "movie" : "person", tok);
+	if (code == 0)
 		return id;
-	}
-	if ((colon = strchr(tok, ':')) && colon - tok < (long)sizeof srcbuf) {
-		memcpy(srcbuf, tok, (size_t)(colon - tok));
-		srcbuf[colon - tok] = '\0';
-		src = srcbuf;
-		val = colon + 1;
-	} else if (!strncmp(tok, "tt", 2) || !strncmp(tok, "nm", 2))
-		src = "imdb";
-	if (!*val || (!strcmp(src, "tmdb") && !all_digits(val)) ||
-	    (!colon && strcmp(src, "imdb") && !all_digits(val))) {
-		mv_warnx("bad %s id \"%s\": expected %c42, a TMDB id or tt1234567",
-		    kind == 'm' ? "movie" : "person", tok, kind);
+	mv_warnx("%s", why);
+	if (code == MV_EX_USAGE)
 		exit(MV_EX_USAGE);
-	}
-	if ((id = mv_claim_owner(kind, src, val)))
-		return id;
-	idx = load_rel(kind == 'm' ? "index/movies.json" : "index/people.json", 0);
-	if (idx) {
-		char *key = mv_xasprintf("%s:%s", src, val);
-		const char *owner = mv_json_str(
-		    cJSON_GetObjectItemCaseSensitive(idx, "byExternal"), key, NULL);
-
-		if (owner && mv_id_valid(owner, kind))
-			id = mv_xstrdup(owner);
-		free(key);
-		cJSON_Delete(idx);
-	}
-	if (!id)
-		mv_warnx("no %s with %s:%s in the library",
-		    kind == 'm' ? "movie" : "person", src, val);
-	return id;
+	return NULL;
 }
 
 /* ---- the pipeline: is it up, and its FIFO ---------------------------- */
