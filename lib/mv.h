@@ -556,8 +556,10 @@ void mv_schema_err_print(void *ctx, const char *pointer, const char *keyword,
 /*
  * Upgrade doc, a stored document of kind "MovieProfile", "PeopleProfile",
  * "MovieIndex" or "PeopleIndex", in place to MV_SCHEMA_VERSION. *from (may
- * be NULL) gets the version found (0: none). Returns 1 if migrated, 0 if
- * already current, -1 for an unknown version or kind (doc untouched).
+ * be NULL) gets the version found (0: none). A person (or people index
+ * item) at "basic" or "light" becomes minimal, whatever its version:
+ * people have no such level. Returns 1 if migrated, 0 if already
+ * current, -1 for an unknown version or kind (doc untouched).
  */
 int mv_schema_migrate(cJSON *doc, const char *kind, int *from);
 /* 1 if s conforms to the draft-07 format f as the validator checks it

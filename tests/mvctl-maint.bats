@@ -114,6 +114,18 @@ fake_pipeline() {
 	assert_output '{"migrated":0,"current":9,"failed":0,"dryRun":false}'
 }
 
+@test "migrate: a person at basic (people are minimal or deep) becomes minimal" {
+	jq '.level = "basic" | .levels = {minimal: .createdAt, basic: .createdAt}' \
+		"$MV_DATA/People/p2.json" >"$BATS_TEST_TMPDIR/p2.json"
+	mv "$BATS_TEST_TMPDIR/p2.json" "$MV_DATA/People/p2.json"
+	run -1 mvctl validate PeopleProfile.json "$MV_DATA/People/p2.json"
+	run -0 mvctl migrate --text
+	assert_line --index 0 "People/p2.json: schemaVersion 1 -> 1"
+	assert_line --index 1 "migrate: 1 migrated, 7 already at version 1, 0 failed"
+	mvctl validate PeopleProfile.json "$MV_DATA/People/p2.json"
+	assert_equal "$(jq -c '[.level, (.levels | keys)]' "$MV_DATA/People/p2.json")" '["minimal",["minimal"]]'
+}
+
 @test "migrate: an unknown version fails with 65 and is left alone" {
 	cp "$(fixture mvctl v0/m5-future.json)" "$MV_DATA/Movies/m5.json"
 	run -65 --separate-stderr mvctl migrate --text

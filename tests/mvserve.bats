@@ -367,6 +367,8 @@ Twelve Monkeys"
 	valid Health.json
 	run jq -c '[.status, .pipeline, .movies, .levels]' "$BODY"
 	assert_output '["ok","down",10,{"minimal":1,"basic":8,"medium":0,"deep":1}]'
+	# People are minimal or deep: no other key.
+	[ "$(jq -c '.peopleLevels | keys' "$BODY")" = '["deep","minimal"]' ]
 	# The supervisor's lock held: up.
 	mkdir -p "$lib/run"
 	exec 9>"$lib/run/pipeline.lock"

@@ -927,9 +927,9 @@ health(struct MHD_Connection *c)
 	for (int i = 0; i < 4; i++)
 		cJSON_AddNumberToObject(lv, names[i], (double)movies.levels[i]);
 	lv = cJSON_AddObjectToObject(doc, "peopleLevels");
-	for (int i = 0; i < 4; i++)
-		if (i != MV_MEDIUM)
-			cJSON_AddNumberToObject(lv, names[i], (double)people.levels[i]);
+	/* People are minimal or deep (PeopleProfile.json). */
+	cJSON_AddNumberToObject(lv, "minimal", (double)people.levels[MV_MINIMAL]);
+	cJSON_AddNumberToObject(lv, "deep", (double)people.levels[MV_DEEP]);
 	if (movies.doc && mv_json_str(movies.doc, "generatedAt", NULL))
 		cJSON_AddStringToObject(doc, "indexedAt", mv_json_str(movies.doc, "generatedAt", ""));
 	else
