@@ -7,6 +7,9 @@
 
 #include "mv.h"
 
+/* How often mv_claim starts over when the link changes under it. */
+#define CLAIM_TRIES 8
+
 /* index/ext/<kind>/<source>:<value>, refusing names that leave the dir. */
 static char *
 claim_path(char kind, const char *source, const char *value)
@@ -19,81 +22,210 @@ claim_path(char kind, const char *source, const char *value)
 	return mv_path("index/ext/%c/%s:%s", kind, source, value);
 }
 
+/* The target of the link at path: malloc'd, or NULL with errno. */
+static char *
+link_target(const char *path)
+{
+	char target[PATH_MAX];
+	ssize_t n = readlink(path, target, sizeof target - 1);
+
+	if (n < 0)
+		return NULL;
+	target[n] = '\0';
+	return mv_xstrdup(target);
+}
+
+/*
+ * The one rule of a stale claim: its owner's profile is missing (or the
+ * link names no id of its kind at all). A claim is only ever made for a
+ * profile already on disk, so a missing one was deleted, or its writer
+ * died before the claim was its; either way nobody holds the id now.
+ * An error other than ENOENT says nothing: the claim counts as live.
+ */
+int
+mv_claim_stale(char kind, const char *owner)
+{
+	char *p;
+	int r;
+
+	if (!mv_id_valid(owner, kind))
+		return 1;
+	p = mv_path("%s/%s.json", kind == 'm' ? "Movies" : "People", owner);
+	r = access(p, F_OK) < 0 && errno == ENOENT;
+	free(p);
+	return r;
+}
+
 char *
 mv_claim_owner(char kind, const char *source, const char *value)
 {
-	char *path = claim_path(kind, source, value), target[PATH_MAX];
-	ssize_t n;
-	int saved;
+	char *path = claim_path(kind, source, value), *cur;
 
 	if (!path)
 		return NULL;
-	n = readlink(path, target, sizeof target - 1);
-	saved = errno;
+	cur = link_target(path);
 	free(path);
-	if (n < 0) {
-		errno = saved;
+	if (cur && mv_claim_stale(kind, cur)) {
+		free(cur);
+		errno = ENOENT;
 		return NULL;
 	}
-	target[n] = '\0';
-	return mv_xstrdup(target);
+	return cur;
+}
+
+/*
+ * Replace the claim at path, held by the stale owner, with one for id.
+ * Takers and mv_claim_drop hold run/claims.lock and look again under it,
+ * and symlink() never replaces a name, so a live claim is never lost: of
+ * two takers of one stale claim, the second finds the first's (live).
+ * Returns 0 when id holds it, 1 when the link changed meanwhile (look
+ * again), -1 with errno.
+ */
+static int
+take_over(const char *path, char kind, const char *stale, const char *id)
+{
+	const char *base = strrchr(path, '/') + 1;
+	char *cur, *tmp;
+	int lk, r, saved;
+
+	if ((lk = mv_lock("claims", 1)) < 0)
+		return -1;
+	cur = link_target(path);
+	if (!cur)
+		r = errno == ENOENT ? 1 : -1;
+	else if (strcmp(cur, stale) != 0 || !mv_claim_stale(kind, cur))
+		r = 1;
+	else {
+		/* A hidden name in the same directory: readers skip it. */
+		tmp = mv_xasprintf("%.*s.%s.%ld", (int)(base - path), path, base,
+		    (long)getpid());
+		unlink(tmp);
+		r = symlink(id, tmp) == 0 && rename(tmp, path) == 0 ? 0 : -1;
+		saved = errno;
+		if (r < 0)
+			unlink(tmp);
+		free(tmp);
+		errno = saved;
+	}
+	saved = errno;
+	free(cur);
+	close(lk);
+	errno = saved;
+	return r;
+}
+
+/* symlink id at path, making index/ext/<kind> on the first claim ever.
+ * 0 when made, 1 when the name exists, -1 with errno. */
+static int
+claim_link(const char *path, const char *id)
+{
+	char *dir;
+	int r;
+
+	if (symlink(id, path) == 0)
+		return 0;
+	if (errno == ENOENT) {
+		dir = mv_path("index/ext/%c", id[0]);
+		r = mv_mkdir_p(dir, 0755);
+		free(dir);
+		if (r == 0 && symlink(id, path) == 0)
+			return 0;
+	}
+	return errno == EEXIST ? 1 : -1;
 }
 
 int
 mv_claim(const char *source, const char *value, const char *id, char **owner)
 {
-	char *path = claim_path(id[0], source, value), *dir, *cur;
-	int r, saved;
+	char *path = claim_path(id[0], source, value), *cur;
+	int r = -1, tries, saved;
 
 	if (owner)
 		*owner = NULL;
 	if (!path)
 		return -1;
-	r = symlink(id, path);
-	if (r < 0 && errno == ENOENT) {
-		/* First claim ever: index/ext/ is created on demand. */
-		dir = mv_path("index/ext/%c", id[0]);
-		if (mv_mkdir_p(dir, 0755) == 0)
-			r = symlink(id, path);
-		free(dir);
+	for (tries = 0; tries < CLAIM_TRIES; tries++) {
+		if ((r = claim_link(path, id)) != 1)
+			break;
+		if (!(cur = link_target(path))) {
+			r = -1;
+			if (errno == ENOENT)
+				continue;       /* dropped meanwhile: claim it */
+			break;
+		}
+		if (strcmp(cur, id) == 0) {
+			free(cur);
+			r = 0;
+			break;
+		}
+		if (!mv_claim_stale(id[0], cur)) {
+			if (owner)
+				*owner = cur;
+			else
+				free(cur);
+			errno = EEXIST;
+			r = -1;
+			break;
+		}
+		r = take_over(path, id[0], cur, id);
+		free(cur);
+		if (r <= 0)
+			break;
+	}
+	if (tries == CLAIM_TRIES) {
+		errno = EAGAIN;
+		r = -1;
 	}
 	saved = errno;
 	free(path);
-	if (r == 0)
-		return 0;
-	if (saved != EEXIST) {
-		errno = saved;
+	errno = saved;
+	return r;
+}
+
+int
+mv_claim_drop(char kind, const char *key, const char *owner)
+{
+	char *path, *cur;
+	int lk, r = 0, saved;
+
+	if (!strchr(key, ':') || strchr(key, '/') || key[0] == '.' ||
+	    (kind != 'm' && kind != 'p')) {
+		errno = EINVAL;
 		return -1;
 	}
-	cur = mv_claim_owner(id[0], source, value);
-	if (cur && strcmp(cur, id) == 0) {
-		free(cur);
-		return 0;
+	path = mv_path("index/ext/%c/%s", kind, key);
+	/* Under the takers' lock: nobody replaces the link between our
+	 * look and the unlink, so only owner's claim can go. */
+	if ((lk = mv_lock("claims", 1)) < 0) {
+		free(path);
+		return -1;
 	}
-	if (owner)
-		*owner = cur;
-	else
-		free(cur);
-	errno = EEXIST;
-	return -1;
+	if (!(cur = link_target(path)))
+		r = errno == ENOENT ? 0 : -1;
+	else if (strcmp(cur, owner) != 0) {
+		errno = EPERM;
+		r = -1;
+	} else if (unlink(path) < 0 && errno != ENOENT)
+		r = -1;
+	saved = errno;
+	free(cur);
+	free(path);
+	close(lk);
+	errno = saved;
+	return r;
 }
 
 int
 mv_unclaim(const char *source, const char *value, const char *id)
 {
-	char *cur = mv_claim_owner(id[0], source, value), *path;
+	char *path = claim_path(id[0], source, value), *key;
 	int r;
 
-	if (!cur)
-		return errno == ENOENT ? 0 : -1;
-	if (strcmp(cur, id) != 0) {
-		free(cur);
-		errno = EPERM;
+	if (!path)
 		return -1;
-	}
-	free(cur);
-	path = claim_path(id[0], source, value);
-	r = unlink(path);
 	free(path);
+	key = mv_xasprintf("%s:%s", source, value);
+	r = mv_claim_drop(id[0], key, id);
+	free(key);
 	return r;
 }

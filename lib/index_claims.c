@@ -151,13 +151,9 @@ read_claims(struct mv_index *ix, char kind, struct claimlist *l, FILE *report)
 		if (report)
 			fprintf(report, "claims: %c/%s: stale: %s has no %s\n",
 			    kind, name, target, name);
-		else {
-			char *path = mv_path("index/ext/%c/%s", kind, name);
-
-			if (unlink(path) < 0 && errno != ENOENT)
-				mv_warn("remove claim index/ext/%c/%s", kind, name);
-			free(path);
-		}
+		else if (mv_claim_drop(kind, name, target) < 0 && errno != EPERM)
+			/* EPERM: retaken meanwhile by a live owner; it stays. */
+			mv_warn("remove claim index/ext/%c/%s", kind, name);
 		free(name);
 		free(target);
 	}

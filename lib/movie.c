@@ -279,45 +279,31 @@ add_link(cJSON *person, const char *movie, const char *role,
 }
 
 /*
- * The PeopleProfile of TMDB person tmdb, loaded or created minimal (the
- * tmdb claim first, so two copies can never both create it; a claim whose
- * profile is missing, after a crash, gets its profile now).
+ * The PeopleProfile of TMDB person tmdb, loaded or created minimal. A new
+ * profile is saved first and claimed after (lib/claim.c's rule: a claim
+ * whose profile is missing is stale); when another process claimed the
+ * person meanwhile, ours goes and theirs is loaded, so two copies can
+ * never both create it.
  * Returns the tree (caller deletes) or NULL with errno.
  */
 static cJSON *
 person_get(long long tmdb, const char *name)
 {
-	char value[32], *id, *owner = NULL;
+	char value[32], *id, *owner = NULL, *path;
 	const char *why;
 	cJSON *doc, *ext;
 	int saved;
 
 	snprintf(value, sizeof value, "%lld", tmdb);
-	id = mv_claim_owner('p', "tmdb", value);
-	if (id) {
+	if ((id = mv_claim_owner('p', "tmdb", value))) {
 		doc = mv_person_load(id, &why);
-		if (doc) {
-			free(id);
-			return doc;
-		}
-		if (errno != ENOENT) {
+		if (!doc)
 			mv_warnx("unable to read person %s: %s", id, why);
-			free(id);
-			return NULL;
-		}
-	} else {
-		if (!(id = mv_id_new('p')))
-			return NULL;
-		if (mv_claim("tmdb", value, id, &owner) < 0) {
-			free(id);
-			if (!owner)
-				return NULL;
-			/* Someone else created it meanwhile. */
-			doc = mv_person_load(owner, &why);
-			free(owner);
-			return doc;
-		}
+		free(id);
+		return doc;
 	}
+	if (!(id = mv_id_new('p')))
+		return NULL;
 	doc = cJSON_CreateObject();
 	cJSON_AddNumberToObject(doc, "schemaVersion", MV_SCHEMA_VERSION);
 	cJSON_AddStringToObject(doc, "id", id);
@@ -329,12 +315,22 @@ person_get(long long tmdb, const char *name)
 	set_now(doc, "updatedAt");
 	cJSON_AddItemToObject(doc, "movies", cJSON_CreateArray());
 	reach(doc, MV_MINIMAL);
-	if (mv_person_save(doc) < 0) {
+	if (mv_person_save(doc) < 0 || mv_claim("tmdb", value, id, &owner) < 0) {
 		saved = errno;
 		cJSON_Delete(doc);
+		doc = NULL;
+		path = mv_path("People/%s.json", id);
+		unlink(path);
+		free(path);
+		if (owner) {
+			/* Someone else created it meanwhile. */
+			if (!(doc = mv_person_load(owner, &why)))
+				mv_warnx("unable to read person %s: %s", owner, why);
+			free(owner);
+		}
 		free(id);
 		errno = saved;
-		return NULL;
+		return doc;
 	}
 	{
 		cJSON *d = cJSON_CreateObject();

@@ -502,15 +502,55 @@ int mv_id_valid(const char *s, char kind);
  * two copies of one film) can never both claim it; the filesystem is the
  * truth and `mvindex --rebuild` recreates the links from Movies/, People/.
  * The kind is the first letter of the id ('m' or 'p').
+ *
+ * One rule for every tool: a claim whose owner's profile is missing is
+ * stale. Readers treat it as absent and mv_claim takes it over. That is
+ * safe because a claim is made only for a profile already saved: create
+ * and save the profile, then claim, and on a conflict remove your own.
+ * Nothing but mv_claim, mv_claim_drop and mv_unclaim writes index/ext/.
  */
-/* Claim source:value for id. 0 if claimed now or already id's; -1 with
- * errno EEXIST if another id owns it (then *owner, if owner is non-NULL,
- * is set to a malloc'd copy of the owner's id); -1 with another errno. */
+/* 1 if a claim by owner (of kind 'm' or 'p') is stale: owner is not an
+ * id of that kind, or its Movies/ or People/ profile is missing. */
+int mv_claim_stale(char kind, const char *owner);
+/* Claim source:value for id. 0 if claimed now or already id's (a stale
+ * claim is replaced atomically: a fresh symlink renamed over it, under
+ * run/claims.lock, looked at again there); -1 with errno EEXIST if a live
+ * id owns it (then *owner, if owner is non-NULL, is set to a malloc'd
+ * copy of the owner's id); -1 with another errno. */
 int mv_claim(const char *source, const char *value, const char *id, char **owner);
-/* Owner of a claim: malloc'd id, or NULL (errno ENOENT if unclaimed). */
+/* Owner of a live claim: malloc'd id, or NULL (errno ENOENT if unclaimed
+ * or stale). */
 char *mv_claim_owner(char kind, const char *source, const char *value);
+/* Drop the claim key ("tmdb:63") of kind if owner holds it, under
+ * run/claims.lock. 0 (also when there is none), or -1 with errno (EPERM:
+ * another id holds it). For mvindex's reconciliation. */
+int mv_claim_drop(char kind, const char *key, const char *owner);
 /* Drop a claim if it is held by id. 0, or -1 with errno. */
 int mv_unclaim(const char *source, const char *value, const char *id);
+
+/* ---- resolve.c: a token naming a movie or a person ------------------- */
+
+/*
+ * The one reading of a token that names a record, for every mvctl verb
+ * and every mvserve route that takes an id. kind is 'm' or 'p'. A token
+ * is, in this order:
+ *   "m12", "p7"          an internal id whose profile exists;
+ *   with MV_RESOLVE_PATH (movies only), anything with a '/', or the name
+ *                        of an existing file: the path of a filed video,
+ *                        absolute, relative to the current directory, or
+ *                        relative to the data directory; the movie whose
+ *                        profile's video.path it is;
+ *   "tmdb:63", "63"      an external id, through its claim (a stale claim,
+ *   "imdb:tt0133093",    lib/claim.c's rule, is no owner); with
+ *   "tt0133093", "nm…",  MV_RESOLVE_INDEX also through index byExternal
+ *   "source:value"       when no claim is made (a live owner only).
+ * Returns 0 with *id (malloc'd); else MV_EX_NOTFOUND (nothing matches) or
+ * MV_EX_USAGE (no such shape), with *why a whole message ("no movie with
+ * tmdb:63 in the library"), thread-local, valid until the next call.
+ */
+#define MV_RESOLVE_PATH 1   /* accept video paths (a server must not) */
+#define MV_RESOLVE_INDEX 2  /* fall back on the index's byExternal */
+int mv_resolve(const char *token, char kind, int flags, char **id, const char **why);
 
 /* ---- json.c: small cJSON helpers ------------------------------------- */
 
@@ -642,8 +682,10 @@ void mv_schema_err_print(void *ctx, const char *pointer, const char *keyword,
 /*
  * Upgrade doc, a stored document of kind "MovieProfile", "PeopleProfile",
  * "MovieIndex" or "PeopleIndex", in place to MV_SCHEMA_VERSION. *from (may
- * be NULL) gets the version found (0: none). Returns 1 if migrated, 0 if
- * already current, -1 for an unknown version or kind (doc untouched).
+ * be NULL) gets the version found (0: none). A person (or people index
+ * item) at "basic" or "light" becomes minimal, whatever its version:
+ * people have no such level. Returns 1 if migrated, 0 if already
+ * current, -1 for an unknown version or kind (doc untouched).
  */
 int mv_schema_migrate(cJSON *doc, const char *kind, int *from);
 /* 1 if s conforms to the draft-07 format f as the validator checks it
@@ -829,6 +871,10 @@ struct mv_usage {
  * rewrites from half of it. Returns 0, or after "unable to read
  * stats/usage.json: ..." 65 (bad data) or mv_exit_for_read_errno. */
 int mv_usage_load(struct mv_usage *u);
+/* 1 if the mv.movie.requested ev is a user's read, the only kind the
+ * file counts: data.reason "user" or absent (journals older than the
+ * field); 0 for "maintenance" (mvctl enrich, migrate, repair). */
+int mv_usage_is_read(const cJSON *ev);
 /* The entry of id, or NULL; with create, a new zeroed one if missing. */
 struct mv_use *mv_usage_get(struct mv_usage *u, const char *id, int create);
 /* The entries sorted by id number: a malloc'd array of *n copies. */

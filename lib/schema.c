@@ -2006,6 +2006,49 @@ migrate_record(cJSON *o)
 		mv_json_set(o, "level", cJSON_CreateString("basic"));
 }
 
+/*
+ * People are minimal or deep. v0's "light" became "basic" for every
+ * record; for a person that is a level the schema no longer has (no
+ * tool ever wrote one), so such a person, v0 or v1, is minimal, and its
+ * levels lose "basic" and "light". Returns 1 if o changed.
+ */
+static int
+migrate_person_level(cJSON *o)
+{
+	static const char *const gone[] = { "basic", "light" };
+	cJSON *l = cJSON_GetObjectItemCaseSensitive(o, "level");
+	cJSON *lv = cJSON_GetObjectItemCaseSensitive(o, "levels");
+	int changed = 0;
+
+	if (cJSON_IsString(l) && (!strcmp(l->valuestring, "basic") ||
+	    !strcmp(l->valuestring, "light"))) {
+		mv_json_set(o, "level", cJSON_CreateString("minimal"));
+		changed = 1;
+	}
+	for (size_t i = 0; i < sizeof gone / sizeof *gone; i++)
+		if (cJSON_IsObject(lv) && cJSON_GetObjectItemCaseSensitive(lv, gone[i])) {
+			cJSON_DeleteItemFromObjectCaseSensitive(lv, gone[i]);
+			changed = 1;
+		}
+	return changed;
+}
+
+/* migrate_person_level for a PeopleProfile or each PeopleIndex item. */
+static int
+migrate_people(cJSON *doc, const char *kind)
+{
+	cJSON *e;
+	int changed = 0;
+
+	if (!strcmp(kind, "PeopleProfile"))
+		return migrate_person_level(doc);
+	if (strcmp(kind, "PeopleIndex"))
+		return 0;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(doc, "items"))
+		changed |= migrate_person_level(e);
+	return changed;
+}
+
 int
 mv_schema_migrate(cJSON *doc, const char *kind, int *from)
 {
@@ -2024,7 +2067,8 @@ mv_schema_migrate(cJSON *doc, const char *kind, int *from)
 		}
 		if (from)
 			*from = (int)sv->valuedouble;
-		return 0;   /* v1 is current: nothing to do */
+		/* v1 is current: only a person at basic to correct. */
+		return migrate_people(doc, kind);
 	}
 	if (from)
 		*from = 0;
@@ -2049,6 +2093,7 @@ mv_schema_migrate(cJSON *doc, const char *kind, int *from)
 	} else {
 		return -1;
 	}
+	migrate_people(doc, kind);
 	/* schemaVersion goes first, where a reader looks for it. */
 	e = cJSON_AddNumberToObject(doc, "schemaVersion", MV_SCHEMA_VERSION);
 	cJSON_DetachItemViaPointer(doc, e);

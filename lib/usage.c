@@ -50,6 +50,20 @@ mv_usage_get(struct mv_usage *u, const char *id, int create)
 	return &u->slot[i];
 }
 
+/*
+ * A read is what a user asked for. `mvctl enrich --all` requests every
+ * movie too; were those counted, one maintenance run would reset every
+ * downgrade clock. An event without a reason predates the field and was
+ * a user's.
+ */
+int
+mv_usage_is_read(const cJSON *ev)
+{
+	const char *why = mv_json_str(mv_event_data(ev), "reason", "user");
+
+	return strcmp(why, "maintenance") != 0;
+}
+
 int
 mv_usage_load(struct mv_usage *u)
 {

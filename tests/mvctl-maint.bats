@@ -167,6 +167,18 @@ check: 8 documents, 0 invalid; index consistent; 0 orphan videos; 1 missed in in
 	assert_output '{"migrated":0,"current":9,"failed":0,"dryRun":false}'
 }
 
+@test "migrate: a person at basic (people are minimal or deep) becomes minimal" {
+	jq '.level = "basic" | .levels = {minimal: .createdAt, basic: .createdAt}' \
+		"$MV_DATA/People/p2.json" >"$BATS_TEST_TMPDIR/p2.json"
+	mv "$BATS_TEST_TMPDIR/p2.json" "$MV_DATA/People/p2.json"
+	run -1 mvctl validate PeopleProfile.json "$MV_DATA/People/p2.json"
+	run -0 mvctl migrate --text
+	assert_line --index 0 "People/p2.json: schemaVersion 1 -> 1"
+	assert_line --index 1 "migrate: 1 migrated, 7 already at version 1, 0 failed"
+	mvctl validate PeopleProfile.json "$MV_DATA/People/p2.json"
+	assert_equal "$(jq -c '[.level, (.levels | keys)]' "$MV_DATA/People/p2.json")" '["minimal",["minimal"]]'
+}
+
 @test "migrate: an unknown version fails with 65 and is left alone" {
 	cp "$(fixture mvctl v0/m5-future.json)" "$MV_DATA/Movies/m5.json"
 	run -65 --separate-stderr mvctl migrate --text
@@ -257,6 +269,27 @@ check: 8 documents, 0 invalid; index consistent; 0 orphan videos; 1 missed in in
 	while IFS= read -r ev; do
 		mvctl validate "events/$(jq -r .type <<<"$ev").json" - <<<"$ev"
 	done <"$BATS_TEST_TMPDIR/events"
+}
+
+@test "add: a claim whose movie is gone is stale; the movie is added again" {
+	need_tool mvindex
+	export MV_TMDB_URL=file://$MV_TOP/data/sample/tmdb
+	# m1 (tmdb:63) deleted by hand: its claims stay behind, stale.
+	rm "$MV_DATA/Movies/m1.json"
+	[ "$(readlink "$MV_DATA/index/ext/m/tmdb:63")" = m1 ]
+	run -0 --separate-stderr mvctl add 63 --text
+	assert_output "added m4: Twelve Monkeys (1995), tmdb:63"
+	[ -z "$stderr" ]
+	[ "$(readlink "$MV_DATA/index/ext/m/tmdb:63")" = m4 ]
+	assert_equal "$(jq -r '[.level, .status, .externalIds.tmdb] | join(" ")' "$MV_DATA/Movies/m4.json")" "basic ready 63"
+	assert_equal "$(jq -r '.byExternal["tmdb:63"]' "$MV_DATA/index/movies.json")" m4
+	# The imdb claim m1 left was stale too: now m4's, through the same rule.
+	[ "$(readlink "$MV_DATA/index/ext/m/imdb:tt0114746")" = m4 ]
+	run -0 mvctl add 63 --text
+	assert_output "tmdb:63 is already in the library as m4"
+	[ ! -e "$MV_DATA/Movies/m5.json" ]
+	run -0 mvctl show tmdb:63 --json
+	assert_equal "$(jq -r .id <<<"$output")" m4
 }
 
 @test "add: a title and year; no match and several matches list candidates, exit 1" {

@@ -168,9 +168,41 @@ teardown() {
 	run -1 --separate-stderr mvctl show 999
 	assert_equal "$stderr" "mvctl: no movie with tmdb:999 in the library"
 	run -64 --separate-stderr mvctl show Matrix
-	assert_equal "$stderr" 'mvctl: bad movie id "Matrix": expected m42, a TMDB id or tt1234567'
+	assert_equal "$stderr" 'mvctl: bad movie id "Matrix": expected m42, a TMDB id, tt1234567 or a video file'
+	run -1 --separate-stderr mvctl show assets/videos/Nothing.mkv
+	assert_equal "$stderr" "mvctl: no movie with the video assets/videos/Nothing.mkv in the library"
+	run -1 --separate-stderr mvctl show /elsewhere/Nothing.mkv
+	assert_equal "$stderr" "mvctl: no movie with the video /elsewhere/Nothing.mkv: it is not in the library"
+	run -64 --separate-stderr mvctl people Keanu
+	assert_equal "$stderr" 'mvctl: bad person id "Keanu": expected p42, a TMDB id or tt1234567'
 	run -64 mvctl show
 	run -64 mvctl show m1 m2
+}
+
+@test "show: tmdb:63, 63, tt0114746, imdb:tt…, m1 and the video's path all name m1" {
+	video="assets/videos/Twelve Monkeys (1995) [tmdbid-63].mkv"
+	run -0 mvctl show m1 --json
+	want=$output
+	# Relative to the data dir, to the current directory, and absolute.
+	for tok in tmdb:63 63 tt0114746 imdb:tt0114746 "$video" "$MV_DATA/$video"; do
+		run -0 --separate-stderr mvctl show "$tok" --json
+		assert_equal "$output" "$want"
+	done
+	cd "$MV_DATA/assets/videos"
+	run -0 mvctl show "./Twelve Monkeys (1995) [tmdbid-63].mkv" --json
+	assert_equal "$output" "$want"
+	run -0 mvctl show "Twelve Monkeys (1995) [tmdbid-63].mkv" --json
+	assert_equal "$output" "$want"
+	# Every verb that takes an ID reads it the same way.
+	run -0 mvctl request "$MV_DATA/$video"
+	assert_equal "$(jq -r .data.id <<<"$output")" m1
+	run -0 mvctl enrich tt0114746 --level deep
+	assert_equal "$(jq -r .data.id <<<"$output")" m1
+	# A claim whose profile is gone is no owner: the token names nothing.
+	mkdir -p "$MV_DATA/index/ext/m"
+	ln -s m9 "$MV_DATA/index/ext/m/tmdb:550"
+	run -1 --separate-stderr mvctl show tmdb:550
+	assert_equal "$stderr" "mvctl: no movie with tmdb:550 in the library"
 }
 
 @test "people: a person, by id or TMDB id; --movies is a PaginatedResponse" {
@@ -226,9 +258,9 @@ teardown() {
 	assert_equal "${#lines[@]}" 1
 	echo "$output" | mvctl validate events/mv.movie.requested.json -
 	assert_equal "$(jq -c '[.type, .source, .subject, .data]' <<<"$output")" \
-		'["mv.movie.requested","mvctl","m1",{"id":"m1","level":"basic"}]'
+		'["mv.movie.requested","mvctl","m1",{"id":"m1","level":"basic","reason":"user"}]'
 	run -0 mvctl open m2
-	assert_equal "$(jq -c .data <<<"$output")" '{"id":"m2"}'
+	assert_equal "$(jq -c .data <<<"$output")" '{"id":"m2","reason":"user"}'
 	run -64 --separate-stderr mvctl open m2 --level deep
 	run -64 --separate-stderr mvctl request m1 --level huge
 	assert_equal "${stderr_lines[0]}" 'mvctl: bad level "huge": minimal, basic (light), medium or deep'
@@ -244,7 +276,7 @@ teardown() {
 	assert_equal "$output" ""
 	read -r -t 5 line <&7
 	exec 7<&-
-	assert_equal "$(jq -c '[.type, .data]' <<<"$line")" '["mv.movie.requested",{"id":"m3"}]'
+	assert_equal "$(jq -c '[.type, .data]' <<<"$line")" '["mv.movie.requested",{"id":"m3","reason":"user"}]'
 }
 
 @test "request: a FIFO without a reader falls back to stdout" {
@@ -255,10 +287,11 @@ teardown() {
 
 @test "enrich: one movie, or --all below the level" {
 	run -0 mvctl enrich m2 --level basic
-	assert_equal "$(jq -c .data <<<"$output")" '{"id":"m2","level":"basic"}'
+	assert_equal "$(jq -c .data <<<"$output")" '{"id":"m2","level":"basic","reason":"maintenance"}'
 	run -0 mvctl enrich --all --level medium
 	assert_equal "${#lines[@]}" 2
 	assert_equal "$(jq -s -c '[.[].data.id]' <<<"$output")" '["m1","m2"]'
+	assert_equal "$(jq -s -c '[.[].data.reason] | unique' <<<"$output")" '["maintenance"]'
 	echo "$output" | mvctl validate events/mv.movie.requested.json -
 	run -0 mvctl enrich --all --level minimal
 	assert_output ""

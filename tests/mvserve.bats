@@ -214,9 +214,9 @@ Twelve Monkeys"
 	[ "$(wc -l <"$MVSERVE_OUT")" -eq 3 ]
 	mvctl validate events/mv.movie.requested.json - <"$MVSERVE_OUT"
 	run jq -c '[.source, .subject, .data]' "$MVSERVE_OUT"
-	assert_output "[\"mvserve\",\"$MOVIE63\",{\"id\":\"$MOVIE63\"}]
-[\"mvserve\",\"$MOVIE63\",{\"id\":\"$MOVIE63\",\"level\":\"deep\"}]
-[\"mvserve\",\"$MOVIE63\",{\"id\":\"$MOVIE63\",\"level\":\"basic\"}]"
+	assert_output "[\"mvserve\",\"$MOVIE63\",{\"id\":\"$MOVIE63\",\"reason\":\"user\"}]
+[\"mvserve\",\"$MOVIE63\",{\"id\":\"$MOVIE63\",\"level\":\"deep\",\"reason\":\"user\"}]
+[\"mvserve\",\"$MOVIE63\",{\"id\":\"$MOVIE63\",\"level\":\"basic\",\"reason\":\"user\"}]"
 	[ "$(jq -r .id "$MVSERVE_OUT" | sort -u | wc -l)" -eq 3 ]
 }
 
@@ -231,12 +231,39 @@ Twelve Monkeys"
 	[ "$(get "/movies/$MOVIE63?level=deep")" = 200 ]
 	read -r -t 5 line <&8
 	exec 8<&-
-	jq -e --arg id "$MOVIE63" '.type == "mv.movie.requested" and .data == {id: $id, level: "deep"}' <<<"$line"
+	jq -e --arg id "$MOVIE63" '.type == "mv.movie.requested" and .data == {id: $id, level: "deep", reason: "user"}' <<<"$line"
 	mvctl validate events/mv.movie.requested.json - <<<"$line"
 	[ ! -s "$MVSERVE_OUT" ]
 	# The reader gone (ENXIO): back to standard output.
 	[ "$(get "/movies/$MOVIE63")" = 200 ]
 	[ "$(jq -r .data.id "$MVSERVE_OUT")" = "$MOVIE63" ]
+}
+
+@test "GET /movies/{token}, /people/{token}: tmdb: and imdb ids read as mvctl reads them" {
+	start_mvserve
+	[ "$(get "/movies/$MOVIE63")" = 200 ]
+	cp "$BODY" "$BATS_TEST_TMPDIR/by-id"
+	imdb=$(jq -r .externalIds.imdb "$LIB/Movies/$MOVIE63.json")
+	for tok in tmdb:63 63 "$imdb" "imdb:$imdb"; do
+		[ "$(get "/movies/$tok")" = 200 ]
+		cmp "$BODY" "$BATS_TEST_TMPDIR/by-id"
+		run -0 mvctl show "$tok" --json
+		assert_equal "$(jq -r .id <<<"$output")" "$MOVIE63"
+	done
+	# Each open is one user's request for the resolved id.
+	run jq -r '.data.id' "$MVSERVE_OUT"
+	assert_output "$(printf '%s\n' "$MOVIE63" "$MOVIE63" "$MOVIE63" "$MOVIE63" "$MOVIE63")"
+	ptmdb=$(jq -r .externalIds.tmdb "$LIB/People/$PERSON.json")
+	[ "$(get "/people/tmdb:$ptmdb")" = 200 ]
+	[ "$(jq -r .id "$BODY")" = "$PERSON" ]
+	[ "$(get "/people/tmdb:$ptmdb/movies")" = 200 ]
+	valid PaginatedResponse.json
+	[ "$(get /movies/tmdb:999999)" = 404 ]
+	is_error 404
+	run jq -r .error.message "$BODY"
+	assert_output "no movie with tmdb:999999 in the library"
+	[ "$(get /people/tmdb:999999/movies)" = 404 ]
+	is_error 404
 }
 
 @test "GET /movies/{id}: unknown is 404; a broken profile is 500" {
@@ -246,7 +273,7 @@ Twelve Monkeys"
 	[ "$(get /movies/m999)" = 404 ]
 	is_error 404
 	run jq -r .error.message "$BODY"
-	assert_output "no movie m999"
+	assert_output "no movie m999 in the library"
 	echo '{"id": "m1", "title": ' >"$lib/Movies/m1.json"
 	[ "$(get /movies/m1)" = 500 ]
 	is_error 500
@@ -340,6 +367,8 @@ Twelve Monkeys"
 	valid Health.json
 	run jq -c '[.status, .pipeline, .movies, .levels]' "$BODY"
 	assert_output '["ok","down",10,{"minimal":1,"basic":8,"medium":0,"deep":1}]'
+	# People are minimal or deep: no other key.
+	[ "$(jq -c '.peopleLevels | keys' "$BODY")" = '["deep","minimal"]' ]
 	# The supervisor's lock held: up.
 	mkdir -p "$lib/run"
 	exec 9>"$lib/run/pipeline.lock"

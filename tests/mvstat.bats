@@ -95,6 +95,31 @@ prom_ok() {
 	assert_output '{"count":2,"first":"2026-11-26T10:30:00Z","last":"2026-11-26T12:00:00Z"}'
 }
 
+@test "mvstat: only a user's request is a read; maintenance passes uncounted" {
+	{
+		ev mv.movie.requested '{"id":"m1","reason":"user"}' 2026-11-26T10:00:00Z
+		ev mv.movie.requested '{"id":"m1","reason":"maintenance"}' 2026-11-26T11:00:00Z
+		ev mv.movie.requested '{"id":"m2","reason":"maintenance"}' 2026-11-26T11:00:00Z
+		# No reason: an older journal, or written by hand; a user's read.
+		req m1 2026-11-26T09:00:00Z
+	} >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr mvstat <"$BATS_TEST_TMPDIR/in"
+	assert_success
+	[ -z "$stderr" ]
+	# All four go on to the next stage (mvenrich deepens on both).
+	assert_equal "$(grep -c mv.movie.requested <<<"$output")" 4
+	run jq -c '.movies' "$ST/usage.json"
+	assert_output '{"m1":{"count":2,"first":"2026-11-26T09:00:00Z","last":"2026-11-26T10:00:00Z"}}'
+	# Maintenance alone writes no usage.json at all.
+	rm "$ST/usage.json"
+	ev mv.movie.requested '{"id":"m2","reason":"maintenance"}' | mvstat >"$BATS_TEST_TMPDIR/out"
+	[ ! -e "$ST/usage.json" ]
+	run grep -c mv.stats.updated "$BATS_TEST_TMPDIR/out"
+	assert_output 0
+	# It is still an event that passed: 4 before, 5 now.
+	grep -qx 'mv_events_total{type="mv.movie.requested"} 5' "$ST/mv.prom"
+}
+
 @test "mvstat: passes every valid line through byte for byte, reports bad ones" {
 	{
 		ev mv.file.added '{"path":"incoming/x.mkv","size":1,"dev":1,"ino":2,"mtime":3}'

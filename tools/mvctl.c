@@ -197,58 +197,24 @@ all_digits(const char *s)
 }
 
 /*
- * Resolve a token naming a movie (kind 'm') or person ('p'): "m42",
- * "tmdb:603", "603", "tt0133093", "imdb:tt0133093". Looks at the claims
- * under index/ext, then at the index's byExternal map. Returns malloc'd
- * id, or NULL after saying why.
+ * Resolve a token naming a movie (kind 'm') or person ('p') through
+ * lib/resolve.c: "m42", "tmdb:603", "603", "tt0133093", a video path.
+ * Returns malloc'd id; NULL after saying why when nothing matches; exits
+ * 64 for a token of no known shape.
  */
 static char *
 resolve_id(char kind, const char *tok)
 {
-	const char *src = "tmdb", *val = tok, *colon;
-	char *dir, *file, *id = NULL, srcbuf[32];
-	cJSON *idx;
+	const char *why;
+	char *id;
+	int code = mv_resolve(tok, kind, MV_RESOLVE_PATH | MV_RESOLVE_INDEX, &id, &why);
 
-	if (mv_id_valid(tok, kind)) {
-		dir = kind == 'm' ? "Movies" : "People";
-		file = mv_path("%s/%s.json", dir, tok);
-		if (access(file, F_OK) == 0)
-			id = mv_xstrdup(tok);
-		free(file);
-		if (!id)
-			mv_warnx("no %s %s in the library", kind == 'm' ? "movie" : "person", tok);
+	if (code == 0)
 		return id;
-	}
-	if ((colon = strchr(tok, ':')) && colon - tok < (long)sizeof srcbuf) {
-		memcpy(srcbuf, tok, (size_t)(colon - tok));
-		srcbuf[colon - tok] = '\0';
-		src = srcbuf;
-		val = colon + 1;
-	} else if (!strncmp(tok, "tt", 2) || !strncmp(tok, "nm", 2))
-		src = "imdb";
-	if (!*val || (!strcmp(src, "tmdb") && !all_digits(val)) ||
-	    (!colon && strcmp(src, "imdb") && !all_digits(val))) {
-		mv_warnx("bad %s id \"%s\": expected %c42, a TMDB id or tt1234567",
-		    kind == 'm' ? "movie" : "person", tok, kind);
+	mv_warnx("%s", why);
+	if (code == MV_EX_USAGE)
 		exit(MV_EX_USAGE);
-	}
-	if ((id = mv_claim_owner(kind, src, val)))
-		return id;
-	idx = load_rel(kind == 'm' ? "index/movies.json" : "index/people.json", 0);
-	if (idx) {
-		char *key = mv_xasprintf("%s:%s", src, val);
-		const char *owner = mv_json_str(
-		    cJSON_GetObjectItemCaseSensitive(idx, "byExternal"), key, NULL);
-
-		if (owner && mv_id_valid(owner, kind))
-			id = mv_xstrdup(owner);
-		free(key);
-		cJSON_Delete(idx);
-	}
-	if (!id)
-		mv_warnx("no %s with %s:%s in the library",
-		    kind == 'm' ? "movie" : "person", src, val);
-	return id;
+	return NULL;
 }
 
 /* ---- the pipeline: is it up, and its FIFO ---------------------------- */
@@ -1693,15 +1659,17 @@ v_review(int argc, char **argv)
 
 /* ---- verbs: request, open, enrich -------------------------------------- */
 
-/* An mv.movie.requested event for id, asking for level (NULL: next). */
+/* An mv.movie.requested event for id, asking for level (NULL: next).
+ * reason is "user" (a read, counted by mvstat) or "maintenance". */
 static cJSON *
-request_event(const char *id, const char *level)
+request_event(const char *id, const char *level, const char *reason)
 {
 	cJSON *d = cJSON_CreateObject();
 
 	cJSON_AddStringToObject(d, "id", id);
 	if (level)
 		cJSON_AddStringToObject(d, "level", level);
+	cJSON_AddStringToObject(d, "reason", reason);
 	return mv_event_new("mv.movie.requested", id, d);
 }
 
@@ -1741,7 +1709,7 @@ v_request(int argc, char **argv)
 	if (!(id = resolve_id('m', argv[optind])))
 		return MV_EX_NOTFOUND;
 	evs = cJSON_CreateArray();
-	cJSON_AddItemToArray(evs, request_event(id, level));
+	cJSON_AddItemToArray(evs, request_event(id, level, "user"));
 	free(id);
 	return send_events(evs);
 }
@@ -1778,7 +1746,7 @@ v_enrich(int argc, char **argv)
 			cJSON_Delete(evs);
 			return MV_EX_NOTFOUND;
 		}
-		cJSON_AddItemToArray(evs, request_event(id, level));
+		cJSON_AddItemToArray(evs, request_event(id, level, "maintenance"));
 		free(id);
 		return send_events(evs);
 	}
@@ -1786,7 +1754,8 @@ v_enrich(int argc, char **argv)
 	idx = load_index("movies", &items);
 	cJSON_ArrayForEach(it, items)
 		if (mv_level_parse(mv_json_str(it, "level", "")) < mv_level_parse(level))
-			cJSON_AddItemToArray(evs, request_event(mv_json_str(it, "id", "?"), level));
+			cJSON_AddItemToArray(evs, request_event(mv_json_str(it, "id", "?"),
+			    level, "maintenance"));
 	cJSON_Delete(idx);
 	if (!cJSON_GetArraySize(evs)) {
 		if (isatty(1))
@@ -2633,8 +2602,10 @@ add_movie(long long tmdb)
 			printf("tmdb:%s is already in the library as %s\n", val, owner);
 			free(owner);
 			code = MV_EX_OK;
-		} else
+		} else {
+			mv_warn("claim tmdb:%s", val);
 			code = mv_exit_for_errno(errno);
+		}
 		cJSON_Delete(doc);
 		cJSON_Delete(tm);
 		return code;
@@ -2709,13 +2680,6 @@ add_person(long long tmdb)
 		return code;
 	if (!(id = mv_id_new('p')))
 		mv_die(mv_exit_for_errno(errno), "create a person for tmdb:%s", val);
-	if (mv_claim("tmdb", val, id, &owner) < 0) {
-		printf("person tmdb:%s is already in the library as %s\n", val, owner ? owner : "?");
-		free(owner);
-		free(id);
-		cJSON_Delete(tp);
-		return MV_EX_OK;
-	}
 	mv_time_fmt(mv_now(), now);
 	doc = cJSON_CreateObject();
 	cJSON_AddNumberToObject(doc, "schemaVersion", MV_SCHEMA_VERSION);
@@ -2729,9 +2693,23 @@ add_person(long long tmdb)
 	cJSON_AddStringToObject(doc, "createdAt", now);
 	cJSON_AddStringToObject(doc, "updatedAt", now);
 	cJSON_AddArrayToObject(doc, "movies");
+	/* Saved, then claimed: a claim without its profile is stale. */
 	if (mv_person_save(doc) < 0)
 		code = mv_exit_for_errno(errno);
-	else {
+	else if (mv_claim("tmdb", val, id, &owner) < 0) {
+		char *p = mv_path("People/%s.json", id);
+
+		/* Someone added it meanwhile: ours goes, theirs stays. */
+		unlink(p);
+		free(p);
+		if (owner)
+			printf("person tmdb:%s is already in the library as %s\n", val, owner);
+		else {
+			mv_warn("claim person tmdb:%s", val);
+			code = mv_exit_for_errno(errno);
+		}
+		free(owner);
+	} else {
 		char *av[] = { "mvindex", "--rebuild", NULL };
 
 		d = cJSON_CreateObject();

@@ -518,18 +518,8 @@ match(cJSON *m)
 	tmdb = mv_json_int(tm, "id", 0);
 	snprintf(value, sizeof value, "%lld", tmdb);
 	/* The claim is what detects a second copy of one film; a claim left
-	 * by a movie since deleted does not count. */
-	if (mv_claim("tmdb", value, id, &owner) < 0 && owner) {
-		char *path = mv_path("Movies/%s.json", owner);
-
-		if (access(path, F_OK) < 0 && errno == ENOENT &&
-		    mv_unclaim("tmdb", value, owner) == 0) {
-			free(owner);
-			owner = NULL;
-			mv_claim("tmdb", value, id, &owner);
-		}
-		free(path);
-	}
+	 * by a movie since deleted is stale and mv_claim takes it over. */
+	mv_claim("tmdb", value, id, &owner);
 	if (owner) {
 		cands = cJSON_CreateArray();
 		cJSON_AddItemToArray(cands, candidate(tmdb, mv_json_str(tm, "title", ""),

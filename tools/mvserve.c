@@ -573,7 +573,7 @@ list(struct MHD_Connection *c, struct table *t, const char *base)
 }
 
 /*
- * Send mv.movie.requested {id, level?} into the running pipeline through
+ * Send mv.movie.requested {id, level?, reason} into the running pipeline through
  * run/inject.fifo, or print it on standard output when nobody reads the
  * FIFO (ENXIO), so `mvserve | mvenrich` works too. Never blocks: a full
  * FIFO drops the event with a warning (a request is only a hint).
@@ -590,6 +590,8 @@ request_event(const char *id, const char *level)
 	cJSON_AddStringToObject(d, "id", id);
 	if (level)
 		cJSON_AddStringToObject(d, "level", level);
+	/* A page opened in a browser: a read, it resets the movie's clock. */
+	cJSON_AddStringToObject(d, "reason", "user");
 	ev = mv_event_new("mv.movie.requested", id, d);
 	line = mv_json_compact(ev);
 	cJSON_Delete(ev);
@@ -610,20 +612,16 @@ request_event(const char *id, const char *level)
 	free(line);
 }
 
-/* GET /movies/{id}, GET /people/{id}: the profile as stored. */
+/* GET /movies/{id}, GET /people/{id} for a resolved id: the profile as
+ * stored. lv is the level asked for (NULL: the next). */
 static enum MHD_Result
-profile(struct MHD_Connection *c, char kind, const char *id, int head)
+profile_of(struct MHD_Connection *c, char kind, const char *id, const char *lv,
+    int head)
 {
-	const char *lv = kind == 'm' ? arg(c, "level") : NULL;
-	enum mv_level level = MV_LEVEL_BAD;
 	char *path, *text;
 	size_t len;
 	cJSON *doc;
 
-	if (!mv_id_valid(id, kind))
-		return send_error(c, 400, "bad %s id \"%s\"", kind == 'm' ? "movie" : "person", id);
-	if (lv && (level = mv_level_parse(lv)) == MV_LEVEL_BAD)
-		return send_error(c, 400, "bad level \"%s\": minimal, basic, medium or deep", lv);
 	path = mv_path("%s/%s.json", kind == 'm' ? "Movies" : "People", id);
 	if (mv_slurp(path, MV_PROFILE_MAX, &text, &len) < 0) {
 		int e = errno;
@@ -643,12 +641,33 @@ profile(struct MHD_Connection *c, char kind, const char *id, int head)
 	}
 	cJSON_Delete(doc);
 	if (kind == 'm' && !head)
-		request_event(id, lv ? mv_level_name(level) : NULL);
+		request_event(id, lv);
 	{
 		struct mv_buf b = { text, len, len + 1 };
 
 		return send_json(c, 200, &b, "no-store");
 	}
+}
+
+/* GET /movies/{token}, GET /people/{token}: the token (m12, tmdb:63,
+ * tt0114746) read by lib/resolve.c, as mvctl reads it; no paths. */
+static enum MHD_Result
+profile(struct MHD_Connection *c, char kind, const char *tok, int head)
+{
+	const char *lv = kind == 'm' ? arg(c, "level") : NULL, *why;
+	enum mv_level level = MV_LEVEL_BAD;
+	enum MHD_Result res;
+	char *id;
+	int code;
+
+	if ((code = mv_resolve(tok, kind, 0, &id, &why)) != 0)
+		return send_error(c, code == MV_EX_USAGE ? 400 : 404, "%s", why);
+	if (lv && (level = mv_level_parse(lv)) == MV_LEVEL_BAD)
+		res = send_error(c, 400, "bad level \"%s\": minimal, basic, medium or deep", lv);
+	else
+		res = profile_of(c, kind, id, lv ? mv_level_name(level) : NULL, head);
+	free(id);
+	return res;
 }
 
 /*
@@ -713,6 +732,22 @@ person_movies(struct MHD_Connection *c, const char *id)
 	return send_json(c, 200, &b, "no-cache");
 }
 
+/* GET /people/{token}/movies: the token read as for /people/{token}. */
+static enum MHD_Result
+person_movies_of(struct MHD_Connection *c, const char *tok)
+{
+	enum MHD_Result res;
+	const char *why;
+	char *id;
+	int code;
+
+	if ((code = mv_resolve(tok, 'p', 0, &id, &why)) != 0)
+		return send_error(c, code == MV_EX_USAGE ? 400 : 404, "%s", why);
+	res = person_movies(c, id);
+	free(id);
+	return res;
+}
+
 static enum MHD_Result
 health(struct MHD_Connection *c)
 {
@@ -728,9 +763,9 @@ health(struct MHD_Connection *c)
 	for (int i = 0; i < 4; i++)
 		cJSON_AddNumberToObject(lv, names[i], (double)movies.levels[i]);
 	lv = cJSON_AddObjectToObject(doc, "peopleLevels");
-	for (int i = 0; i < 4; i++)
-		if (i != MV_MEDIUM)
-			cJSON_AddNumberToObject(lv, names[i], (double)people.levels[i]);
+	/* People are minimal or deep (PeopleProfile.json). */
+	cJSON_AddNumberToObject(lv, "minimal", (double)people.levels[MV_MINIMAL]);
+	cJSON_AddNumberToObject(lv, "deep", (double)people.levels[MV_DEEP]);
 	if (movies.doc && mv_json_str(movies.doc, "generatedAt", NULL))
 		cJSON_AddStringToObject(doc, "indexedAt", mv_json_str(movies.doc, "generatedAt", ""));
 	else
@@ -932,7 +967,7 @@ route(struct MHD_Connection *c, char *path, int head)
 		if (n == 2)
 			return profile(c, 'p', seg[1], 0);
 		if (n == 3 && strcmp(seg[2], "movies") == 0)
-			return person_movies(c, seg[1]);
+			return person_movies_of(c, seg[1]);
 	} else if (n == 1 && strcmp(seg[0], "health") == 0) {
 		return health(c);
 	} else if (n == 1 && strcmp(seg[0], "metrics") == 0) {

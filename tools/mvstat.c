@@ -531,6 +531,8 @@ handle(const cJSON *ev)
 	if (strcmp(type, "mv.movie.requested") == 0) {
 		struct mv_use *u;
 
+		if (!mv_usage_is_read(ev))
+			return;
 		if (!mv_id_valid(id, 'm'))
 			id = mv_event_subject(ev);
 		/* (An id of 24 digits or more no counter makes: not counted.) */

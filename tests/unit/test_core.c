@@ -329,8 +329,16 @@ test_ids(void)
 static void
 test_claims(void)
 {
-	char *owner;
+	char *owner, *p;
 
+	/* Claims are made for profiles on disk (a missing one is stale:
+	 * tests/unit/test_claim.c). */
+	p = mv_path("Movies/m1.json");
+	mv_write_atomic(p, "{}", 2);
+	free(p);
+	p = mv_path("People/p1.json");
+	mv_write_atomic(p, "{}", 2);
+	free(p);
 	ok(mv_claim("tmdb", "63", "m1", NULL) == 0, "first claim wins");
 	ok(mv_claim("tmdb", "63", "m1", NULL) == 0, "re-claim by the owner is fine");
 	ok(mv_claim("tmdb", "63", "m2", &owner) < 0 && errno == EEXIST,

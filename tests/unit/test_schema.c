@@ -269,6 +269,35 @@ test_real(void)
 	is_int(mv_schema_validate(set, "MovieIndex.json", doc, collect, NULL), 0, "and is valid");
 	cJSON_Delete(doc);
 
+	/* People are minimal or deep: a person at basic, v0 "light" or a
+	 * v1 "basic" an older migration wrote, becomes minimal. */
+	doc = cJSON_Parse("{\"id\": \"p1\", \"level\": \"light\", \"name\": \"B\","
+	    "\"tmdbId\": 62, \"createdAt\": \"2026-11-28T09:00:00Z\","
+	    "\"updatedAt\": \"2026-11-28T09:00:00Z\", \"movies\": [],"
+	    "\"levels\": {\"minimal\": \"2026-11-28T09:00:00Z\", \"light\": \"2026-11-28T09:00:00Z\"}}");
+	is_int(mv_schema_migrate(doc, "PeopleProfile", &from), 1, "a v0 person migrates");
+	is_str(mv_json_str(doc, "level", NULL), "minimal", "level light became minimal");
+	ok(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "levels")) == 1, "levels.light is gone");
+	is_int(mv_schema_validate(set, "PeopleProfile.json", doc, collect, NULL), 0, "and is valid");
+	mv_json_set(doc, "level", cJSON_CreateString("basic"));
+	ok(mv_schema_validate(set, "PeopleProfile.json", doc, NULL, NULL) > 0,
+	    "a person at basic is invalid");
+	is_int(mv_schema_migrate(doc, "PeopleProfile", &from), 1, "a v1 person at basic migrates");
+	is_int(from, 1, "from version 1");
+	is_str(mv_json_str(doc, "level", NULL), "minimal", "to minimal");
+	is_int(mv_schema_migrate(doc, "PeopleProfile", &from), 0, "then is left alone");
+	mv_json_set(doc, "level", cJSON_CreateString("basic"));
+	is_int(mv_schema_migrate(doc, "MovieProfile", &from), 0, "a movie at basic is left alone");
+	cJSON_Delete(doc);
+	doc = cJSON_Parse("{\"schemaVersion\": 1, \"items\": [{\"id\": \"p1\", \"level\": \"basic\"},"
+	    "{\"id\": \"p2\", \"level\": \"deep\"}]}");
+	is_int(mv_schema_migrate(doc, "PeopleIndex", &from), 1, "a people index item at basic migrates");
+	is_str(mv_json_str(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "items"), 0), "level", NULL),
+	    "minimal", "to minimal");
+	is_str(mv_json_str(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "items"), 1), "level", NULL),
+	    "deep", "deep stays");
+	cJSON_Delete(doc);
+
 	is_str(mv_schema_for_path("Movies/m1.json"), "MovieProfile.json", "schema for Movies/");
 	is_str(mv_schema_for_path("People/p3.json"), "PeopleProfile.json", "schema for People/");
 	is_str(mv_schema_for_path("index/people.json"), "PeopleIndex.json", "schema for an index");
