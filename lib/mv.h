@@ -510,6 +510,42 @@ char *mv_json_compact(const cJSON *v);
  * TMDB cache's file names (so it must not change). */
 uint64_t mv_hash(const char *s);
 
+/* ---- table.c: one hash table keyed by string ------------------------- */
+
+/*
+ * Every map and set by string key in mv: zero a struct mv_table to
+ * start, mv_table_free to end. The table owns only its slots. Keys and
+ * values are borrowed: a key must stay alive and unchanged while its
+ * entry is in the table (point it into the value, or free keys and
+ * values yourself by walking the table with mv_table_next before
+ * mv_table_free). Values must not be NULL (NULL means absent); a set
+ * stores each key as its own value. Pointers returned by mv_table_get
+ * stay valid across growth (they are the caller's, not the table's).
+ */
+struct mv_table_slot {
+	uint64_t h;             /* mv_hash(key) */
+	const char *key;        /* NULL: empty */
+	void *val;
+};
+
+struct mv_table {
+	struct mv_table_slot *slot; /* open addressing, cap a power of two */
+	size_t cap, n;
+};
+
+/* The value of key, or NULL. */
+void *mv_table_get(const struct mv_table *t, const char *key);
+/* Set key to val (not NULL); returns the value it replaced, or NULL if
+ * key is new. On replace the entry keeps the new key pointer. */
+void *mv_table_put(struct mv_table *t, const char *key, void *val);
+/* Remove key; returns its value, or NULL if absent. */
+void *mv_table_del(struct mv_table *t, const char *key);
+/* Walk the entries in no particular order: start with *pos = 0; 1 with
+ * *key and *val set (either may be NULL), 0 at the end. Do not put or
+ * del while walking. */
+int mv_table_next(const struct mv_table *t, size_t *pos, const char **key, void **val);
+void mv_table_free(struct mv_table *t);
+
 /* ---- level.c: metadata levels and statuses --------------------------- */
 
 enum mv_level { MV_MINIMAL, MV_BASIC, MV_MEDIUM, MV_DEEP, MV_LEVEL_BAD = -1 };
