@@ -827,16 +827,16 @@ void mv_crash_point(const char *step);
 
 /* One movie's accesses. */
 struct mv_use {
-	char id[24];            /* "m42"; "" in an empty slot */
+	char id[24];            /* "m42" */
 	long long count;
 	time_t first, last;
 };
 
-/* The file in memory: a hash table by id. Owns its slots; zero it to
- * start, free with mv_usage_free. */
+/* The file in memory: a table by id of malloc'd struct mv_use, owned
+ * (walk it with mv_table_next on t); zero it to start, free with
+ * mv_usage_free. */
 struct mv_usage {
-	struct mv_use *slot;    /* open addressing, capacity a power of two */
-	size_t cap, n;
+	struct mv_table t;      /* id -> struct mv_use, keyed by its own id */
 };
 
 /* Load stats/usage.json into u (emptied first); a missing file is an
@@ -845,7 +845,8 @@ struct mv_usage {
  * rewrites from half of it. Returns 0, or after "unable to read
  * stats/usage.json: ..." 65 (bad data) or mv_exit_for_read_errno. */
 int mv_usage_load(struct mv_usage *u);
-/* The entry of id, or NULL; with create, a new zeroed one if missing. */
+/* The entry of id, or NULL; with create, a new zeroed one if missing
+ * (NULL if id does not fit). Owned by u; valid until mv_usage_free. */
 struct mv_use *mv_usage_get(struct mv_usage *u, const char *id, int create);
 /* The entries sorted by id number: a malloc'd array of *n copies. */
 struct mv_use *mv_usage_sorted(const struct mv_usage *u, size_t *n);
