@@ -546,6 +546,28 @@ void *mv_table_del(struct mv_table *t, const char *key);
 int mv_table_next(const struct mv_table *t, size_t *pos, const char **key, void **val);
 void mv_table_free(struct mv_table *t);
 
+/* ---- evict.c: one least-recently-used evictor ------------------------ */
+
+/* What mv_evict found and did (or would do, dry). */
+struct mv_evict_stats {
+	long long before, after;   /* bytes under rel */
+	long long freed;
+	size_t removed;            /* files */
+};
+
+/*
+ * Bound the data-relative directory rel: when its files (mv_walk's
+ * view, less other processes' temp files) hold more than max bytes,
+ * remove the least recently used (the later of atime and mtime; ties
+ * by path) until at most target remain. Files for which keep (may be
+ * NULL) returns nonzero go last. dry: remove nothing, count as if.
+ * A file that cannot be removed is warned about and skipped. Returns
+ * the bytes freed; st (may be NULL) gets the details.
+ */
+long long mv_evict(const char *rel, long long max, long long target,
+    int (*keep)(void *ctx, const char *rel), void *ctx, int dry,
+    struct mv_evict_stats *st);
+
 /* ---- level.c: metadata levels and statuses --------------------------- */
 
 enum mv_level { MV_MINIMAL, MV_BASIC, MV_MEDIUM, MV_DEEP, MV_LEVEL_BAD = -1 };
