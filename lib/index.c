@@ -74,25 +74,17 @@ id_num(const char *id)
 struct node *
 idx_map_get(const struct map *m, const char *id)
 {
-	size_t num = id_num(id), i;
-	uint64_t h;
+	size_t num = id_num(id);
 
 	if (num < DIRECT_MAX)
 		return num < m->nbyn ? m->byn[num] : NULL;
-	if (!m->cap)
-		return NULL;
-	h = mv_hash(id);
-	for (i = h & (m->cap - 1); m->slot[i]; i = (i + 1) & (m->cap - 1))
-		if (m->h[i] == h && strcmp(m->slot[i]->id, id) == 0)
-			return m->slot[i];
-	return NULL;
+	return mv_table_get(&m->big, id);
 }
 
 static void
 map_put(struct map *m, struct node *n)
 {
-	size_t num = id_num(n->id), i;
-	uint64_t h;
+	size_t num = id_num(n->id);
 
 	if (num < DIRECT_MAX) {
 		if (num >= m->nbyn) {
@@ -107,27 +99,7 @@ map_put(struct map *m, struct node *n)
 		m->byn[num] = n;
 		return;
 	}
-	if ((m->n + 1) * 2 > m->cap) {
-		struct map g = {0};
-
-		g.cap = m->cap ? m->cap * 2 : 1024;
-		g.slot = mv_xcalloc(g.cap, sizeof *g.slot);
-		g.h = mv_xcalloc(g.cap, sizeof *g.h);
-		for (i = 0; i < m->cap; i++)
-			if (m->slot[i])
-				map_put(&g, m->slot[i]);
-		free(m->slot);
-		free(m->h);
-		g.byn = m->byn;
-		g.nbyn = m->nbyn;
-		*m = g;
-	}
-	h = mv_hash(n->id);
-	for (i = h & (m->cap - 1); m->slot[i]; i = (i + 1) & (m->cap - 1))
-		;
-	m->slot[i] = n;
-	m->h[i] = h;
-	m->n++;
+	mv_table_put(&m->big, n->id, n);
 }
 
 /* The node for id (valid, of kind id[0]), created if new; the sorted
@@ -182,58 +154,38 @@ idx_strv_free(char **v, size_t n)
 	free(v);
 }
 
+/* A refmap entry: the key lives in it, so one malloc holds both. */
+struct ref {
+	unsigned n;
+	char key[];
+};
+
 void
 idx_refmap_add(struct refmap *m, const char *key, int delta)
 {
-	uint64_t h = mv_hash(key);
-	size_t i;
+	struct ref *r = mv_table_get(&m->t, key);
 
-	if ((m->n + 1) * 2 > m->cap) {
-		struct refmap g = {0};
+	if (!r) {
+		size_t len = strlen(key);
 
-		g.cap = m->cap ? m->cap * 2 : 1024;
-		g.key = mv_xcalloc(g.cap, sizeof *g.key);
-		g.ref = mv_xcalloc(g.cap, sizeof *g.ref);
-		g.h = mv_xcalloc(g.cap, sizeof *g.h);
-		g.dups = m->dups;
-		for (i = 0; i < m->cap; i++)
-			if (m->key[i]) {
-				size_t j;
-
-				for (j = m->h[i] & (g.cap - 1); g.key[j]; j = (j + 1) & (g.cap - 1))
-					;
-				g.key[j] = m->key[i];
-				g.ref[j] = m->ref[i];
-				g.h[j] = m->h[i];
-				g.n++;
-			}
-		free(m->key);
-		free(m->ref);
-		free(m->h);
-		*m = g;
+		r = mv_xcalloc(1, sizeof *r + len + 1);
+		memcpy(r->key, key, len + 1);
+		mv_table_put(&m->t, r->key, r);
 	}
-	for (i = h & (m->cap - 1); m->key[i]; i = (i + 1) & (m->cap - 1))
-		if (m->h[i] == h && strcmp(m->key[i], key) == 0)
-			break;
-	if (!m->key[i]) {
-		m->key[i] = mv_xstrdup(key);
-		m->h[i] = h;
-		m->n++;
-	}
-	if (delta > 0 && ++m->ref[i] == 2)
+	if (delta > 0 && ++r->n == 2)
 		m->dups++;
-	else if (delta < 0 && m->ref[i] > 0 && m->ref[i]-- == 2)
+	else if (delta < 0 && r->n > 0 && r->n-- == 2)
 		m->dups--;
 }
 
 static void
 refmap_free(struct refmap *m)
 {
-	for (size_t i = 0; i < m->cap; i++)
-		free(m->key[i]);
-	free(m->key);
-	free(m->ref);
-	free(m->h);
+	void *r;
+
+	for (size_t pos = 0; mv_table_next(&m->t, &pos, NULL, &r);)
+		free(r);
+	mv_table_free(&m->t);
 }
 
 /* Forget what the last profile said (links are handled apart). */
@@ -423,10 +375,8 @@ mv_index_free(struct mv_index *ix)
 	}
 	free(ix->msorted);
 	free(ix->psorted);
-	free(ix->movies.slot);
-	free(ix->people.slot);
-	free(ix->movies.h);
-	free(ix->people.h);
+	mv_table_free(&ix->movies.big);
+	mv_table_free(&ix->people.big);
 	free(ix->movies.byn);
 	free(ix->people.byn);
 	refmap_free(&ix->mref);

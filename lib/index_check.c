@@ -89,7 +89,7 @@ check_external(struct mv_index *ix, char kind, const cJSON *doc, FILE *out)
 {
 	const char *name = kind == 'm' ? "movies" : "people", *v;
 	const cJSON *bx = cJSON_GetObjectItemCaseSensitive(doc, "byExternal");
-	struct claimset have = {0}, want = {0};
+	struct mv_table have = {0}, want = {0};
 	struct mv_buf b = {0};
 	cJSON *fresh, *fx, *m;
 	long bad = 0;
@@ -103,13 +103,14 @@ check_external(struct mv_index *ix, char kind, const cJSON *doc, FILE *out)
 	mv_buf_free(&b);
 	fx = cJSON_GetObjectItemCaseSensitive(fresh, "byExternal");
 	/* Hash both sides: these objects hold tens of thousands of
-	 * members and cJSON looks members up one by one. */
+	 * members and cJSON looks members up one by one. The tables borrow
+	 * the documents' strings; of a repeated member the first counts. */
 	cJSON_ArrayForEach(m, bx)
-		if (cJSON_IsString(m))
-			idx_claimset_put(&have, mv_xstrdup(m->string), mv_xstrdup(m->valuestring));
+		if (cJSON_IsString(m) && !mv_table_get(&have, m->string))
+			mv_table_put(&have, m->string, m->valuestring);
 	cJSON_ArrayForEach(m, fx) {
-		idx_claimset_put(&want, mv_xstrdup(m->string), mv_xstrdup(m->valuestring));
-		v = idx_claimset_get(&have, m->string);
+		mv_table_put(&want, m->string, m);
+		v = mv_table_get(&have, m->string);
 		if (!v || strcmp(v, m->valuestring) != 0) {
 			fprintf(out, "%s: byExternal %s: %s, expected %s\n", name,
 			    m->string, v ? v : "missing", m->valuestring);
@@ -117,12 +118,12 @@ check_external(struct mv_index *ix, char kind, const cJSON *doc, FILE *out)
 		}
 	}
 	cJSON_ArrayForEach(m, bx)
-		if (!idx_claimset_get(&want, m->string)) {
+		if (!mv_table_get(&want, m->string)) {
 			fprintf(out, "%s: byExternal %s: stale\n", name, m->string);
 			bad++;
 		}
-	idx_claimset_free(&have);
-	idx_claimset_free(&want);
+	mv_table_free(&have);
+	mv_table_free(&want);
 	cJSON_Delete(fresh);
 	return bad;
 }

@@ -10,62 +10,6 @@
 #include "mv.h"
 #include "index_int.h"
 
-void
-idx_claimset_put(struct claimset *c, char *key, char *owner)
-{
-	uint64_t h = mv_hash(key);
-	size_t i;
-
-	if ((c->n + 1) * 2 > c->cap) {
-		struct claimset g = {0};
-
-		g.cap = c->cap ? c->cap * 2 : 1024;
-		g.key = mv_xcalloc(g.cap, sizeof *g.key);
-		g.owner = mv_xcalloc(g.cap, sizeof *g.owner);
-		g.h = mv_xcalloc(g.cap, sizeof *g.h);
-		for (i = 0; i < c->cap; i++)
-			if (c->key[i])
-				idx_claimset_put(&g, c->key[i], c->owner[i]);
-		free(c->key);
-		free(c->owner);
-		free(c->h);
-		*c = g;
-	}
-	for (i = h & (c->cap - 1); c->key[i]; i = (i + 1) & (c->cap - 1))
-		;
-	c->key[i] = key;
-	c->owner[i] = owner;
-	c->h[i] = h;
-	c->n++;
-}
-
-/* Owner of key on disk, or NULL. */
-const char *
-idx_claimset_get(const struct claimset *c, const char *key)
-{
-	uint64_t h = mv_hash(key);
-	size_t i;
-
-	if (!c->cap)
-		return NULL;
-	for (i = h & (c->cap - 1); c->key[i]; i = (i + 1) & (c->cap - 1))
-		if (c->h[i] == h && strcmp(c->key[i], key) == 0)
-			return c->owner[i];
-	return NULL;
-}
-
-void
-idx_claimset_free(struct claimset *c)
-{
-	for (size_t i = 0; i < c->cap; i++) {
-		free(c->key[i]);
-		free(c->owner[i]);
-	}
-	free(c->key);
-	free(c->owner);
-	free(c->h);
-}
-
 static void
 claimlist_read(char kind, struct claimlist *l)
 {
@@ -163,12 +107,12 @@ read_claims(struct mv_index *ix, char kind, struct claimlist *l, FILE *report)
 
 /* The owner of key in l, through c (built on the first call). */
 static const char *
-claim_owner(struct claimlist *l, struct claimset *c, const char *key)
+claim_owner(struct claimlist *l, struct mv_table *c, const char *key)
 {
 	if (!c->cap)
 		for (size_t i = 0; i < l->n; i++)
-			idx_claimset_put(c, l->name[i], l->target[i]);
-	return idx_claimset_get(c, key);
+			mv_table_put(c, l->name[i], l->target[i]);
+	return mv_table_get(c, key);
 }
 
 /* Claim or check every external id of the present nodes. report: print
@@ -183,7 +127,7 @@ idx_claims(struct mv_index *ix, FILE *report)
 		struct node **arr = k ? ix->psorted : ix->msorted;
 		size_t n = k ? ix->np : ix->nm;
 		struct claimlist *l = &ix->ahead[k];
-		struct claimset c = {0};
+		struct mv_table c = {0};
 		long stale;
 
 		if (ix->ahead_running) {
@@ -233,9 +177,7 @@ idx_claims(struct mv_index *ix, FILE *report)
 			}
 		}
 		/* The set borrowed l's strings. */
-		free(c.key);
-		free(c.owner);
-		free(c.h);
+		mv_table_free(&c);
 		idx_strv_free(l->name, l->n);
 		idx_strv_free(l->target, l->n);
 		memset(l, 0, sizeof *l);

@@ -51,28 +51,23 @@ struct node {
  * Ids are dense counters ("m1".."m10000"), so a node is found by its
  * number in a plain array: no hashing, no string compare (a rebuild
  * looks up 800,000 credits). Numbers past DIRECT_MAX, which a counter
- * never reaches in practice, go to open addressing on the id string,
- * with each slot's hash beside it. No delete: a record that disappears
- * only loses its present flag.
+ * never reaches in practice, go to a table by id string (keys are the
+ * nodes' own ids). No delete: a record that disappears only loses its
+ * present flag.
  */
 #define DIRECT_MAX (1 << 24)
 
 struct map {
 	struct node **byn;     /* by id number, below DIRECT_MAX */
 	size_t nbyn;
-	struct node **slot;
-	uint64_t *h;
-	size_t cap, n;
+	struct mv_table big;   /* id -> node, past DIRECT_MAX */
 };
 
 /* How many present records hold each external id, so a write knows
  * whether byExternal needs de-duplicating (almost never). Entries are
  * never removed; a count may go back to 0. */
 struct refmap {
-	char **key;
-	unsigned *ref;
-	uint64_t *h;
-	size_t cap, n;
+	struct mv_table t;     /* key -> struct ref (index.c), owned */
 	size_t dups;           /* keys held by two records or more */
 };
 
@@ -153,13 +148,6 @@ struct fileid {
 	unsigned char len;
 };
 
-/* The claims on disk: "source:value" -> owner id, from one readlink each. */
-struct claimset {
-	char **key, **owner;
-	uint64_t *h;
-	size_t cap, n;
-};
-
 /*
  * The profiles of a scan, read on all CPUs (mv_profiles_read) while
  * this thread applies them: WINDOW slots ahead of the applier keep
@@ -235,10 +223,6 @@ void idx_index_text(struct mv_index *ix, char kind, struct mv_buf *b,
 long idx_claims(struct mv_index *ix, FILE *report);
 /* Thread body: read index/ext/ into ix->ahead. */
 void *idx_claims_ahead(void *arg);
-/* key and owner are consumed (the set frees them). */
-void idx_claimset_put(struct claimset *c, char *key, char *owner);
-const char *idx_claimset_get(const struct claimset *c, const char *key);
-void idx_claimset_free(struct claimset *c);
 
 /* ---- index_check.c: check ---------------------------------------------- */
 

@@ -199,24 +199,6 @@ idx_node_json(struct node *x)
 	return x->json;
 }
 
-/* A set of strings for byExternal: first claimant in id order wins. */
-struct sset {
-	const char **slot;
-	size_t cap;
-};
-
-static int
-sset_add(struct sset *s, const char *k)
-{
-	size_t i;
-
-	for (i = mv_hash(k) & (s->cap - 1); s->slot[i]; i = (i + 1) & (s->cap - 1))
-		if (strcmp(s->slot[i], k) == 0)
-			return 0;
-	s->slot[i] = k;
-	return 1;
-}
-
 /* The cached byExternal members of a present node, without a leading
  * comma ("" if it has no outside id). */
 const char *
@@ -272,9 +254,9 @@ static void
 doc_external(struct mv_index *ix, char kind, struct mv_buf *b)
 {
 	struct node **arr = kind == 'm' ? ix->msorted : ix->psorted;
-	size_t n = kind == 'm' ? ix->nm : ix->np, next = 0, i, j;
+	size_t n = kind == 'm' ? ix->nm : ix->np, i, j;
 	struct refmap *ref = kind == 'm' ? &ix->mref : &ix->pref;
-	struct sset set;
+	struct mv_table set = {0}; /* byExternal keys written: first claimant in id order wins */
 	int first = 1;
 
 	if (ref->dups == 0) {
@@ -288,17 +270,11 @@ doc_external(struct mv_index *ix, char kind, struct mv_buf *b)
 			first = 0;
 		}
 	} else {
-		for (i = 0; i < n; i++)
-			if (arr[i]->present)
-				next += arr[i]->next;
-		for (set.cap = 64; set.cap < next * 2 + 2; set.cap *= 2)
-			;
-		set.slot = mv_xcalloc(set.cap, sizeof *set.slot);
 		for (i = 0; i < n; i++) {
 			if (!arr[i]->present)
 				continue;
 			for (j = 0; j < arr[i]->next; j++) {
-				if (!sset_add(&set, arr[i]->ext[j]))
+				if (mv_table_put(&set, arr[i]->ext[j], arr[i]->ext[j]))
 					continue;
 				if (!first)
 					PUT_LIT(b, ",");
@@ -308,7 +284,7 @@ doc_external(struct mv_index *ix, char kind, struct mv_buf *b)
 				jstr_n(b, arr[i]->id, arr[i]->idlen);
 			}
 		}
-		free(set.slot);
+		mv_table_free(&set);
 	}
 	PUT_LIT(b, "}}\n");
 }

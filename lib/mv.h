@@ -570,6 +570,64 @@ char *mv_json_compact(const cJSON *v);
  * TMDB cache's file names (so it must not change). */
 uint64_t mv_hash(const char *s);
 
+/* ---- table.c: one hash table keyed by string ------------------------- */
+
+/*
+ * Every map and set by string key in mv: zero a struct mv_table to
+ * start, mv_table_free to end. The table owns only its slots. Keys and
+ * values are borrowed: a key must stay alive and unchanged while its
+ * entry is in the table (point it into the value, or free keys and
+ * values yourself by walking the table with mv_table_next before
+ * mv_table_free). Values must not be NULL (NULL means absent); a set
+ * stores each key as its own value. Pointers returned by mv_table_get
+ * stay valid across growth (they are the caller's, not the table's).
+ */
+struct mv_table_slot {
+	uint64_t h;             /* mv_hash(key) */
+	const char *key;        /* NULL: empty */
+	void *val;
+};
+
+struct mv_table {
+	struct mv_table_slot *slot; /* open addressing, cap a power of two */
+	size_t cap, n;
+};
+
+/* The value of key, or NULL. */
+void *mv_table_get(const struct mv_table *t, const char *key);
+/* Set key to val (not NULL); returns the value it replaced, or NULL if
+ * key is new. On replace the entry keeps the new key pointer. */
+void *mv_table_put(struct mv_table *t, const char *key, void *val);
+/* Remove key; returns its value, or NULL if absent. */
+void *mv_table_del(struct mv_table *t, const char *key);
+/* Walk the entries in no particular order: start with *pos = 0; 1 with
+ * *key and *val set (either may be NULL), 0 at the end. Do not put or
+ * del while walking. */
+int mv_table_next(const struct mv_table *t, size_t *pos, const char **key, void **val);
+void mv_table_free(struct mv_table *t);
+
+/* ---- evict.c: one least-recently-used evictor ------------------------ */
+
+/* What mv_evict found and did (or would do, dry). */
+struct mv_evict_stats {
+	long long before, after;   /* bytes under rel */
+	long long freed;
+	size_t removed;            /* files */
+};
+
+/*
+ * Bound the data-relative directory rel: when its files (mv_walk's
+ * view, less other processes' temp files) hold more than max bytes,
+ * remove the least recently used (the later of atime and mtime; ties
+ * by path) until at most target remain. Files for which keep (may be
+ * NULL) returns nonzero go last. dry: remove nothing, count as if.
+ * A file that cannot be removed is warned about and skipped. Returns
+ * the bytes freed; st (may be NULL) gets the details.
+ */
+long long mv_evict(const char *rel, long long max, long long target,
+    int (*keep)(void *ctx, const char *rel), void *ctx, int dry,
+    struct mv_evict_stats *st);
+
 /* ---- level.c: metadata levels and statuses --------------------------- */
 
 enum mv_level { MV_MINIMAL, MV_BASIC, MV_MEDIUM, MV_DEEP, MV_LEVEL_BAD = -1 };
@@ -853,16 +911,16 @@ void mv_crash_point(const char *step);
 
 /* One movie's accesses. */
 struct mv_use {
-	char id[24];            /* "m42"; "" in an empty slot */
+	char id[24];            /* "m42" */
 	long long count;
 	time_t first, last;
 };
 
-/* The file in memory: a hash table by id. Owns its slots; zero it to
- * start, free with mv_usage_free. */
+/* The file in memory: a table by id of malloc'd struct mv_use, owned
+ * (walk it with mv_table_next on t); zero it to start, free with
+ * mv_usage_free. */
 struct mv_usage {
-	struct mv_use *slot;    /* open addressing, capacity a power of two */
-	size_t cap, n;
+	struct mv_table t;      /* id -> struct mv_use, keyed by its own id */
 };
 
 /* Load stats/usage.json into u (emptied first); a missing file is an
@@ -875,7 +933,8 @@ int mv_usage_load(struct mv_usage *u);
  * file counts: data.reason "user" or absent (journals older than the
  * field); 0 for "maintenance" (mvctl enrich, migrate, repair). */
 int mv_usage_is_read(const cJSON *ev);
-/* The entry of id, or NULL; with create, a new zeroed one if missing. */
+/* The entry of id, or NULL; with create, a new zeroed one if missing
+ * (NULL if id does not fit). Owned by u; valid until mv_usage_free. */
 struct mv_use *mv_usage_get(struct mv_usage *u, const char *id, int create);
 /* The entries sorted by id number: a malloc'd array of *n copies. */
 struct mv_use *mv_usage_sorted(const struct mv_usage *u, size_t *n);

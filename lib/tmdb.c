@@ -1,6 +1,5 @@
 /* tmdb.c: the one TMDB client: base URL and key, shared rate limit, retries, cache, images. */
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -742,69 +741,14 @@ out:
 	return doc;
 }
 
-struct centry {
-	char *path;
-	long long mtime;  /* nanoseconds: many files share one second */
-	long long size;
-};
-
-static int
-centry_cmp(const void *a, const void *b)
-{
-	const struct centry *x = a, *y = b;
-
-	return x->mtime < y->mtime ? -1 : x->mtime > y->mtime;
-}
-
-/* Keep cache/tmdb/ under T.cache_max bytes: remove the least recently
- * used files (cache_read touches what it serves),
- * down to 90% so that eviction does not run on every write. */
+/* Keep cache/tmdb/ under T.cache_max bytes, least recently used out
+ * first (cache_read touches what it serves), down to 90% so that
+ * eviction does not run on every write. mvctl gc trims by the same
+ * order (mv_evict). */
 static void
 cache_evict(void)
 {
-	char *dir = mv_path("cache/tmdb");
-	struct centry *e = NULL;
-	size_t n = 0, cap = 0;
-	long long total = 0;
-	struct dirent *de;
-	struct stat st;
-	DIR *d;
-
-	if (!(d = opendir(dir))) {
-		free(dir);
-		return;
-	}
-	while ((de = readdir(d))) {
-		char *p;
-
-		if (de->d_name[0] == '.')
-			continue;
-		p = mv_xasprintf("%s/%s", dir, de->d_name);
-		if (stat(p, &st) < 0 || !S_ISREG(st.st_mode)) {
-			free(p);
-			continue;
-		}
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			e = mv_xrealloc(e, cap * sizeof *e);
-		}
-		e[n].path = p;
-		e[n].mtime = (long long)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-		e[n].size = (long long)st.st_size;
-		total += e[n].size;
-		n++;
-	}
-	closedir(d);
-	if (n > 0 && total > T.cache_max) {
-		qsort(e, n, sizeof *e, centry_cmp);
-		for (size_t i = 0; i < n && total > T.cache_max / 10 * 9; i++)
-			if (unlink(e[i].path) == 0 || errno == ENOENT)
-				total -= e[i].size;
-	}
-	for (size_t i = 0; i < n; i++)
-		free(e[i].path);
-	free(e);
-	free(dir);
+	mv_evict("cache/tmdb", T.cache_max, T.cache_max / 10 * 9, NULL, NULL, 0, NULL);
 }
 
 /* Store a body that passed mv_tmdb_parse. A cache that cannot be written

@@ -18,36 +18,26 @@
 void
 mv_usage_free(struct mv_usage *u)
 {
-	free(u->slot);
-	memset(u, 0, sizeof *u);
+	void *x;
+
+	for (size_t pos = 0; mv_table_next(&u->t, &pos, NULL, &x);)
+		free(x);
+	mv_table_free(&u->t);
 }
 
+/* Each entry is its own malloc, keyed by its own id: entries stay put
+ * while the table grows. */
 struct mv_use *
 mv_usage_get(struct mv_usage *u, const char *id, int create)
 {
-	size_t i;
+	struct mv_use *x = mv_table_get(&u->t, id);
 
-	if (create && (u->n + 1) * 2 > u->cap) {
-		struct mv_usage g = {0};
-
-		g.cap = u->cap ? u->cap * 2 : 256;
-		g.slot = mv_xcalloc(g.cap, sizeof *g.slot);
-		for (i = 0; i < u->cap; i++)
-			if (u->slot[i].id[0])
-				*mv_usage_get(&g, u->slot[i].id, 1) = u->slot[i];
-		free(u->slot);
-		*u = g;
-	}
-	if (!u->cap || strlen(id) >= sizeof u->slot->id)
-		return NULL;
-	for (i = mv_hash(id) & (u->cap - 1); u->slot[i].id[0]; i = (i + 1) & (u->cap - 1))
-		if (strcmp(u->slot[i].id, id) == 0)
-			return &u->slot[i];
-	if (!create)
-		return NULL;
-	strcpy(u->slot[i].id, id);
-	u->n++;
-	return &u->slot[i];
+	if (x || !create || strlen(id) >= sizeof x->id)
+		return x;
+	x = mv_xcalloc(1, sizeof *x);
+	strcpy(x->id, id);
+	mv_table_put(&u->t, x->id, x);
+	return x;
 }
 
 /*
@@ -124,12 +114,12 @@ use_cmp(const void *a, const void *b)
 struct mv_use *
 mv_usage_sorted(const struct mv_usage *u, size_t *n)
 {
-	struct mv_use *v = mv_xmalloc((u->n + 1) * sizeof *v);
+	struct mv_use *v = mv_xmalloc((u->t.n + 1) * sizeof *v);
+	void *x;
 
 	*n = 0;
-	for (size_t i = 0; i < u->cap; i++)
-		if (u->slot[i].id[0])
-			v[(*n)++] = u->slot[i];
+	for (size_t pos = 0; mv_table_next(&u->t, &pos, NULL, &x);)
+		v[(*n)++] = *(struct mv_use *)x;
 	if (*n)
 		qsort(v, *n, sizeof *v, use_cmp);
 	return v;

@@ -2246,49 +2246,19 @@ v_migrate(int argc, char **argv)
 
 /* ---- verbs: gc, repair, add, parse -------------------------------------- */
 
-/* One file gc may remove. */
-struct gcfile {
-	char *rel;
-	long long size;
-	time_t when;     /* last use: the later of atime and mtime */
-	int used;        /* a profile points at it: removed last */
-};
-
-struct gcdir {
-	struct gcfile *v;
+/* The sorted paths profiles point at. */
+struct gcused {
+	char **v;
 	size_t n;
-	long long total;
-	char **used;     /* sorted paths profiles point at */
-	size_t nused;
 };
 
+/* mv_evict's keep: an image a profile points at goes after the others. */
 static int
-gc_collect(void *ctx, const char *rel, const struct stat *st)
+gc_in_use(void *ctx, const char *rel)
 {
-	struct gcdir *g = ctx;
-	struct gcfile *f;
+	struct gcused *used = ctx;
 
-	g->v = mv_xrealloc(g->v, (g->n + 1) * sizeof *g->v);
-	f = &g->v[g->n++];
-	f->rel = mv_xstrdup(rel);
-	f->size = (long long)st->st_size;
-	f->when = st->st_atime > st->st_mtime ? st->st_atime : st->st_mtime;
-	f->used = g->used && bsearch(&rel, g->used, g->nused, sizeof *g->used, cmp_str);
-	g->total += f->size;
-	return 0;
-}
-
-/* Unused files first, then the least recently used. */
-static int
-cmp_gcfile(const void *pa, const void *pb)
-{
-	const struct gcfile *a = pa, *b = pb;
-
-	if (a->used != b->used)
-		return a->used - b->used;
-	if (a->when != b->when)
-		return a->when < b->when ? -1 : 1;
-	return strcmp(a->rel, b->rel);
+	return bsearch(&rel, used->v, used->n, sizeof *used->v, cmp_str) != NULL;
 }
 
 /* Image paths the profiles point at (images.poster/backdrop, image). */
@@ -2318,47 +2288,30 @@ used_images(size_t *n)
 	return out;
 }
 
-/* Trim rel to max bytes; report; returns the bytes freed. */
+/* Trim rel to max bytes (mv_evict's order, images in use last);
+ * report; returns the bytes freed. */
 static long long
 gc_dir(const char *rel, long long max, int dry, char **used, size_t nused)
 {
-	struct gcdir g = { NULL, 0, 0, used, nused };
-	long long before, freed = 0;
-	size_t removed = 0;
+	struct gcused u = { used, nused };
+	struct mv_evict_stats s;
 
-	mv_walk(rel, gc_collect, &g);
-	before = g.total;
-	if (g.n)
-		qsort(g.v, g.n, sizeof *g.v, cmp_gcfile);
-	for (size_t i = 0; i < g.n && g.total > max; i++) {
-		char *p = mv_path("%s", g.v[i].rel);
-
-		if (dry || unlink(p) == 0) {
-			g.total -= g.v[i].size;
-			freed += g.v[i].size;
-			removed++;
-		} else if (errno != ENOENT)
-			mv_warn("remove %s", g.v[i].rel);
-		free(p);
-	}
+	mv_evict(rel, max, max, used ? gc_in_use : NULL, &u, dry, &s);
 	if (want_json()) {
 		cJSON *o = cJSON_CreateObject();
 
 		cJSON_AddStringToObject(o, "dir", rel);
 		cJSON_AddNumberToObject(o, "bound", (double)max);
-		cJSON_AddNumberToObject(o, "before", (double)before);
-		cJSON_AddNumberToObject(o, "after", (double)g.total);
-		cJSON_AddNumberToObject(o, "removed", (double)removed);
+		cJSON_AddNumberToObject(o, "before", (double)s.before);
+		cJSON_AddNumberToObject(o, "after", (double)s.after);
+		cJSON_AddNumberToObject(o, "removed", (double)s.removed);
 		cJSON_AddBoolToObject(o, "dryRun", dry);
 		put_json(o);
 		cJSON_Delete(o);
 	} else
 		printf("%s: %lld bytes, bound %lld: %s%zu files, %lld bytes\n", rel,
-		    before, max, dry ? "would remove " : "removed ", removed, freed);
-	for (size_t i = 0; i < g.n; i++)
-		free(g.v[i].rel);
-	free(g.v);
-	return freed;
+		    s.before, max, dry ? "would remove " : "removed ", s.removed, s.freed);
+	return s.freed;
 }
 
 /* A size option or configuration value, or a usage/config error. */

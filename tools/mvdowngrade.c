@@ -485,9 +485,11 @@ hook_apply(struct movie **c, size_t n)
 {
 	const char *hook = mv_config_get("downgrade_hook", NULL);
 	struct mv_buf in = {0}, out = {0};
+	struct mv_table byid = {0};
+	struct movie **hit;
 	double *w;
 	long long timeout;
-	size_t i, k, cap, *slot, lineno = 0;
+	size_t i, lineno = 0;
 	char *line, *next;
 	int code;
 
@@ -512,15 +514,9 @@ hook_apply(struct movie **c, size_t n)
 		mv_buf_free(&out);
 		return code;
 	}
-	/* Candidates by id (open addressing), for what the hook names. */
-	for (cap = 16; cap < n * 2; cap *= 2)
-		;
-	slot = mv_xcalloc(cap, sizeof *slot);
-	for (i = 0; i < n; i++) {
-		for (k = mv_hash(c[i]->id) & (cap - 1); slot[k]; k = (k + 1) & (cap - 1))
-			;
-		slot[k] = i + 1;
-	}
+	/* Candidates by id, for what the hook names; a value is c + i. */
+	for (i = 0; i < n; i++)
+		mv_table_put(&byid, c[i]->id, &c[i]);
 	w = mv_xcalloc(n, sizeof *w);
 	for (i = 0; i < n; i++)
 		w[i] = 1;
@@ -545,15 +541,10 @@ hook_apply(struct movie **c, size_t n)
 		else if (!cJSON_IsNumber(wt) || !isfinite(wt->valuedouble) ||
 		    wt->valuedouble < 0)
 			why = "no \"weight\" number >= 0";
-		else {
-			for (k = mv_hash(id) & (cap - 1); slot[k] &&
-			    strcmp(c[slot[k] - 1]->id, id); k = (k + 1) & (cap - 1))
-				;
-			if (!slot[k])
-				why = "an id that is not a candidate";
-			else
-				w[slot[k] - 1] = wt->valuedouble;
-		}
+		else if (!(hit = mv_table_get(&byid, id)))
+			why = "an id that is not a candidate";
+		else
+			w[hit - c] = wt->valuedouble;
 		if (why) {
 			mv_warnx("unable to use hook %s: output line %zu: %s", hook, lineno, why);
 			code = MV_EX_DATAERR;
@@ -566,7 +557,7 @@ hook_apply(struct movie **c, size_t n)
 			c[i]->score = floor(c[i]->score * w[i] * 1000 + 0.5) / 1000;
 		}
 	free(w);
-	free(slot);
+	mv_table_free(&byid);
 	mv_buf_free(&out);
 	return code;
 }

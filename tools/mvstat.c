@@ -286,10 +286,10 @@ static double
 total_accesses(void)
 {
 	double t = 0;
+	void *u;
 
-	for (size_t i = 0; i < usage.cap; i++)
-		if (usage.slot[i].id[0])
-			t += (double)usage.slot[i].count;
+	for (size_t pos = 0; mv_table_next(&usage.t, &pos, NULL, &u);)
+		t += (double)((struct mv_use *)u)->count;
 	return t;
 }
 
