@@ -78,6 +78,30 @@ int mv_exit_for_read_errno(int err);
  */
 int mv_finish(int code);
 
+/* ---- opt.c: the common options and the usage text -------------------- */
+
+/*
+ * Every tool takes -d/--data DIR, -h/--help and --version the same way:
+ * put MV_OPT_LONG in its struct option table (before the NULL entry), "d:h"
+ * in its short options, and call mv_opt_common from the default: branch.
+ */
+#define MV_OPT_VERSION 0x1000
+#define MV_OPT_LONG \
+	{"data", required_argument, NULL, 'd'}, \
+	{"help", no_argument, NULL, 'h'}, \
+	{"version", no_argument, NULL, MV_OPT_VERSION}
+
+/* Print the usage text (one string per tool) to f. */
+void mv_usage(FILE *f, const char *usage);
+/* Usage to stderr, exit 64: the end of every command-line error. */
+void mv_usage_die(const char *usage) __attribute__((noreturn));
+/*
+ * Handle option c: 'd' sets *data to optarg (not copied: argv's); 'h'
+ * prints usage to stdout and exits 0; MV_OPT_VERSION prints "prog
+ * MV_VERSION" and exits 0; anything else is mv_usage_die(usage).
+ */
+void mv_opt_common(int c, const char *usage, const char **data);
+
 /* ---- alloc.c: allocation that never returns NULL --------------------- */
 
 void *mv_xmalloc(size_t n);               /* returns malloc'd */

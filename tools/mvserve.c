@@ -31,7 +31,8 @@ static const char USAGE[] =
     "  -w, --web DIR           the page's files (default $MV_WEB, else the\n"
     "                          installed share/mv/web)\n"
     "  -v, --verbose           log each request on standard error\n"
-    "  -h, --help              print this help\n";
+    "  -h, --help              print this help\n"
+    "      --version           print the version\n";
 
 #define PER_PAGE_DEF 20
 #define PER_PAGE_MAX 200
@@ -1108,12 +1109,11 @@ int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "data", required_argument, NULL, 'd' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "port-file", required_argument, NULL, 'p' },
 		{ "web", required_argument, NULL, 'w' },
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
+		MV_OPT_LONG,
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *data = NULL, *listen_at = "127.0.0.1:8080", *port_file = NULL;
@@ -1129,19 +1129,16 @@ main(int argc, char **argv)
 	mv_init(argv[0]);
 	while ((ch = getopt_long(argc, argv, "d:l:p:w:vh", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'd': data = optarg; break;
 		case 'l': listen_at = optarg; break;
 		case 'p': port_file = optarg; break;
 		case 'w': web_opt = optarg; break;
 		case 'v': verbose = 1; break;
-		case 'h': fputs(USAGE, stdout); return mv_finish(MV_EX_OK);
-		default: fputs(USAGE, stderr); return MV_EX_USAGE;
+		default: mv_opt_common(ch, USAGE, &data);
 		}
 	}
 	if (optind < argc) {
 		mv_warnx("unexpected argument \"%s\"", argv[optind]);
-		fputs(USAGE, stderr);
-		return MV_EX_USAGE;
+		mv_usage_die(USAGE);
 	}
 	if (parse_listen(listen_at, &ss, &sl) < 0) {
 		mv_warnx("bad --listen \"%s\": expected ADDR:PORT, such as 127.0.0.1:8080",
