@@ -638,6 +638,9 @@ int mv_config_load(void);
 /* Value of key (environment, file, else def); borrowed, valid until exit.
  * Loads the file on first use and exits with its code if that fails. */
 const char *mv_config_get(const char *key, const char *def);
+/* The watch-provider region: $MV_REGION, else the file's region, if it is
+ * two capital letters; else "FR". Borrowed, as mv_config_get. */
+const char *mv_region(void);
 /* Put every key of the file into the environment as MV_<KEY>, unless
  * already set, so the tools a front end runs see the same settings. */
 void mv_config_export(void);

@@ -270,18 +270,6 @@ image_url(const char *rel)
 	return s;
 }
 
-/* The region as movie.c reads it ($MV_REGION, else the configuration
- * file's region): two capital letters, else FR. */
-static const char *
-region(void)
-{
-	const char *r = mv_config_get("region", "FR");
-
-	if (r && strlen(r) == 2 && r[0] >= 'A' && r[0] <= 'Z' && r[1] >= 'A' && r[1] <= 'Z')
-		return r;
-	return "FR";
-}
-
 /*
  * The "free" card member of a movie profile: {"provider","link","offer"}
  * when its watch providers for MV_REGION list a free or ad-supported
@@ -295,7 +283,7 @@ free_offer(const cJSON *doc)
 	const char *link;
 	cJSON *o;
 
-	if (!cJSON_IsObject(wp) || strcmp(mv_json_str(wp, "region", ""), region()) != 0)
+	if (!cJSON_IsObject(wp) || strcmp(mv_json_str(wp, "region", ""), mv_region()) != 0)
 		return cJSON_CreateNull();
 	for (size_t i = 0; i < 2; i++) {
 		const cJSON *list = cJSON_GetObjectItemCaseSensitive(wp, offers[i]);
