@@ -528,6 +528,9 @@ extern unsigned mv_tmdb_flags; /* default flags for every call */
 /* Read and check the settings and credentials now (every call does it
  * on first use); needs no data directory. 0, or 78/70 after a message. */
 int mv_tmdb_init(void);
+/* HTTP requests this process has sent to TMDB (each retry counts; cache
+ * hits and file:// reads do not). */
+long long mv_tmdb_requests(void);
 /* GET path+query relative to the base URL, e.g. "/movie/63?language=fr". */
 int mv_tmdb_get(const char *path, cJSON **out);
 /* The append_to_response list a level needs (static string):

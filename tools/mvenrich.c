@@ -52,9 +52,20 @@ static size_t npending, cappending;
 static int fatal_code;    /* the exit code once OUT_FATAL happened */
 static int waiting;       /* movies left waiting on a temporary failure */
 
+/* Requests already reported: each event carries only those made since
+ * the previous one, so mvstat's sum counts every request once. */
+static long long tmdb_reported;
+
 static void
 emit(const char *type, const char *id, cJSON *data)
 {
+	long long n = mv_tmdb_requests();
+
+	if (n > tmdb_reported && data && (!strcmp(type, "mv.movie.matched") ||
+	    !strcmp(type, "mv.movie.enriched") || !strcmp(type, "mv.movie.needs-review"))) {
+		cJSON_AddNumberToObject(data, "tmdbRequests", (double)(n - tmdb_reported));
+		tmdb_reported = n;
+	}
 	mv_emit(type, id, data);
 }
 
