@@ -166,6 +166,18 @@ mv_config_get(const char *key, const char *def)
 	return def;
 }
 
+/* Checked here, once: a bad region must not reach TMDB in one tool and
+ * the cards' watchProviders test in another. */
+const char *
+mv_region(void)
+{
+	const char *r = mv_config_get("region", "FR");
+
+	if (strlen(r) == 2 && r[0] >= 'A' && r[0] <= 'Z' && r[1] >= 'A' && r[1] <= 'Z')
+		return r;
+	return "FR";
+}
+
 void
 mv_config_export(void)
 {

@@ -606,15 +606,6 @@ fail:
 	}
 }
 
-static const char *
-region(void)
-{
-	/* $MV_REGION, else the configuration file's region. */
-	const char *r = mv_config_get("region", "FR");
-
-	return matches(r, "^[A-Z]{2}$") ? r : "FR";
-}
-
 /* One provider list of TMDB's watch/providers as [{id,name,logoPath}]. */
 static cJSON *
 providers(const cJSON *reg, const char *kind)
@@ -713,7 +704,7 @@ deepen_people(const cJSON *doc)
 static int
 apply_deep(cJSON *doc, const cJSON *tm)
 {
-	const char *movie = mv_json_str(doc, "id", ""), *reg = region(), *link;
+	const char *movie = mv_json_str(doc, "id", ""), *reg = mv_region(), *link;
 	const cJSON *x, *y;
 	cJSON *images, *videos, *keywords, *dates, *wp, *o;
 	const cJSON *rr;

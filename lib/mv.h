@@ -98,6 +98,30 @@ int mv_exit_for_read_errno(int err);
  */
 int mv_finish(int code);
 
+/* ---- opt.c: the common options and the usage text -------------------- */
+
+/*
+ * Every tool takes -d/--data DIR, -h/--help and --version the same way:
+ * put MV_OPT_LONG in its struct option table (before the NULL entry), "d:h"
+ * in its short options, and call mv_opt_common from the default: branch.
+ */
+#define MV_OPT_VERSION 0x1000
+#define MV_OPT_LONG \
+	{"data", required_argument, NULL, 'd'}, \
+	{"help", no_argument, NULL, 'h'}, \
+	{"version", no_argument, NULL, MV_OPT_VERSION}
+
+/* Print the usage text (one string per tool) to f. */
+void mv_usage(FILE *f, const char *usage);
+/* Usage to stderr, exit 64: the end of every command-line error. */
+void mv_usage_die(const char *usage) __attribute__((noreturn));
+/*
+ * Handle option c: 'd' sets *data to optarg (not copied: argv's); 'h'
+ * prints usage to stdout and exits 0; MV_OPT_VERSION prints "prog
+ * MV_VERSION" and exits 0; anything else is mv_usage_die(usage).
+ */
+void mv_opt_common(int c, const char *usage, const char **data);
+
 /* ---- alloc.c: allocation that never returns NULL --------------------- */
 
 void *mv_xmalloc(size_t n);               /* returns malloc'd */
@@ -657,6 +681,9 @@ extern unsigned mv_tmdb_flags; /* default flags for every call */
 /* Read and check the settings and credentials now (every call does it
  * on first use); needs no data directory. 0, or 78/70 after a message. */
 int mv_tmdb_init(void);
+/* HTTP requests this process has sent to TMDB (each retry counts; cache
+ * hits and file:// reads do not). */
+long long mv_tmdb_requests(void);
 /* GET path+query relative to the base URL, e.g. "/movie/63?language=fr". */
 int mv_tmdb_get(const char *path, cJSON **out);
 /* The append_to_response list a level needs (static string):
@@ -769,6 +796,9 @@ int mv_config_load(void);
 /* Value of key (environment, file, else def); borrowed, valid until exit.
  * Loads the file on first use and exits with its code if that fails. */
 const char *mv_config_get(const char *key, const char *def);
+/* The watch-provider region: $MV_REGION, else the file's region, if it is
+ * two capital letters; else "FR". Borrowed, as mv_config_get. */
+const char *mv_region(void);
 /* Put every key of the file into the environment as MV_<KEY>, unless
  * already set, so the tools a front end runs see the same settings. */
 void mv_config_export(void);

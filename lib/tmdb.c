@@ -47,6 +47,7 @@ static struct {
 	int debug;
 	CURL *curl;
 	uint64_t rng;
+	long long requests;     /* HTTP requests sent, retries included */
 } T;
 
 /* What one HTTP exchange brought back. */
@@ -299,6 +300,12 @@ setup(void)
 		atexit(cleanup);
 	}
 	return T.code = 0;
+}
+
+long long
+mv_tmdb_requests(void)
+{
+	return T.requests;
 }
 
 int
@@ -631,6 +638,7 @@ http_get(const char *name, const char *label, const char *url, int auth, size_t 
 		curl_easy_setopt(T.curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max);
 		if (T.debug)
 			mv_warnx("tmdb: GET %s attempt %ld", label, attempt + 1);
+		T.requests++;
 		rc = curl_easy_perform(T.curl);
 		if (rc == CURLE_OK)
 			curl_easy_getinfo(T.curl, CURLINFO_RESPONSE_CODE, &r->status);

@@ -67,7 +67,7 @@ teardown() {
 
 @test "no verb, an unknown verb, an unknown option: usage, exit 64" {
 	run -64 --separate-stderr mvctl
-	assert_equal "${stderr_lines[0]}" "usage: mvctl [--data DIR] [--config FILE] [--json | --text] VERB [ARGS]"
+	assert_equal "${stderr_lines[0]}" "usage: mvctl [-d|--data DIR] [--config FILE] [--json | --text] VERB [ARGS]"
 	run -64 --separate-stderr mvctl frobnicate
 	assert_equal "$stderr" 'mvctl: no verb "frobnicate"; try mvctl help'
 	run -64 --separate-stderr mvctl --bogus ls

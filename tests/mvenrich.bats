@@ -69,6 +69,25 @@ mv.video.added"
 	events_valid "$OUT"
 }
 
+@test "mvenrich: data.tmdbRequests counts the HTTP requests; mvstat sums them into mv.prom" {
+	mkvideo "$IN/The.Thing.1982.mkv" 1000
+	mkvideo "$IN/The.Thing.2011.mkv" 1000
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	{ ev_added "$IN/The.Thing.1982.mkv"; ev_added "$IN/The.Thing.2011.mkv"; } >"$EVENTS"
+	faketmdb_reset
+	mvenrich <"$EVENTS" | mvstat >/dev/null
+	total=$(faketmdb_stats | jq .total)
+	[ "$total" -gt 0 ]
+	grep -qx "mv_tmdb_requests_total $total" "$MV_DATA/stats/mv.prom"
+	# A second run answers from the cache: no request, none counted.
+	mkvideo "$IN/The.Thing.1982.copy.mkv" 1000
+	ev_added "$IN/The.Thing.1982.copy.mkv" >"$EVENTS"
+	faketmdb_reset
+	enrich
+	[ "$(faketmdb_stats | jq .total)" -eq 0 ]
+	[ -z "$(jq -c 'select(.data.tmdbRequests)' "$OUT")" ]
+}
+
 @test "mvenrich: the year tells two films of one title apart" {
 	mkvideo "$IN/The Thing (1982).mkv"
 	mkvideo "$IN/The.Thing.2011.720p.avi"
@@ -77,8 +96,8 @@ mv.video.added"
 	enrich
 	assert_success
 	run events_of mv.movie.matched "$OUT"
-	assert_output '{"id":"m1","tmdb":1091,"title":"The Thing","year":1982}
-{"id":"m2","tmdb":60935,"title":"The Thing","year":2011}'
+	assert_output '{"id":"m1","tmdb":1091,"title":"The Thing","year":1982,"tmdbRequests":2}
+{"id":"m2","tmdb":60935,"title":"The Thing","year":2011,"tmdbRequests":2}'
 	[ -f "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091].mkv" ]
 	[ -f "$MV_DATA/assets/videos/The Thing (2011) [tmdbid-60935].avi" ]
 	[ -z "$(ls -A "$MV_DATA/quarantine")" ]
@@ -104,8 +123,8 @@ mv.video.added"
 	enrich
 	assert_success
 	run events_of mv.movie.matched "$OUT"
-	assert_output '{"id":"m1","tmdb":63,"title":"Twelve Monkeys","year":1995}
-{"id":"m2","tmdb":550,"title":"Fight Club","year":1999}'
+	assert_output '{"id":"m1","tmdb":63,"title":"Twelve Monkeys","year":1995,"tmdbRequests":1}
+{"id":"m2","tmdb":550,"title":"Fight Club","year":1999,"tmdbRequests":2}'
 	[ "$(faketmdb_count /3/search/movie)" -eq 0 ]
 	[ "$(faketmdb_count /3/find/tt0137523)" -eq 1 ]
 }
@@ -315,7 +334,7 @@ mvenrich: stdin:3: mv.file.added without data.path" ]
 	enrich
 	assert_success
 	run events_of mv.movie.enriched "$OUT"
-	assert_output '{"id":"m1","level":"medium","from":"basic"}'
+	assert_output '{"id":"m1","level":"medium","from":"basic","tmdbRequests":1}'
 	[ "$(events_of mv.person.created "$OUT" | wc -l)" -eq 8 ]
 	[ "$(jq -r .level "$MV_DATA/Movies/m1.json")" = medium ]
 	[ "$(jq -r '.credits.crew[] | select(.job == "Director") | .name' "$MV_DATA/Movies/m1.json")" = "Terry Gilliam" ]
@@ -324,7 +343,7 @@ mvenrich: stdin:3: mv.file.added without data.path" ]
 	MV_DEEP_PEOPLE=3 enrich
 	assert_success
 	run events_of mv.movie.enriched "$OUT"
-	assert_output '{"id":"m1","level":"deep","from":"medium"}'
+	assert_output '{"id":"m1","level":"deep","from":"medium","tmdbRequests":10}'
 	[ "$(events_of mv.person.enriched "$OUT" | wc -l)" -eq 3 ]
 	[ -s "$MV_DATA/assets/images/m1-poster-w342.jpg" ]
 	run jq -c '[.images.poster, .watchProviders.region, (.watchProviders.free | map(.name)), .certification, .externalIds.wikidata]' "$MV_DATA/Movies/m1.json"
@@ -350,7 +369,7 @@ mvenrich: stdin:3: mv.file.added without data.path" ]
 	MV_DEEP_PEOPLE=0 enrich
 	assert_success
 	run events_of mv.movie.enriched "$OUT"
-	assert_output '{"id":"m1","level":"deep","from":"basic"}'
+	assert_output '{"id":"m1","level":"deep","from":"basic","tmdbRequests":4}'
 	[ "$(faketmdb_count /3/movie/949)" -eq 1 ]
 	profiles_valid
 }

@@ -44,7 +44,7 @@ no_orphans() {
 
 @test "mvpipeline: usage errors exit 64, --help exits 0" {
 	run -64 --separate-stderr mvpipeline --bogus
-	assert_equal "$stderr" 'usage: mvpipeline [--data DIR] [--no-check] [--stages "LIST"] [-h | --help]'
+	assert_equal "$stderr" 'usage: mvpipeline [-d|--data DIR] [--no-check] [--stages "LIST"] [-h | --help | --version]'
 	run -0 mvpipeline --help
 	assert_output --partial 'usage: mvpipeline'
 }
@@ -128,6 +128,47 @@ mvpipeline: unable to start: the library in $MV_DATA is invalid (see mvctl check
 	run jq -r .state "$run_dir/pipeline.status"
 	assert_output failed
 	wait_until 5 no_orphans
+}
+
+# Run the pipeline with a stage that exits $1 until the pipeline ends;
+# prints the pipeline's exit status.
+pipeline_exit_with() {
+	local st=0
+	STUB_EXIT=$1 setsid mvpipeline --stages "mvwatch stagecat exitwith" \
+		2>"$BATS_TEST_TMPDIR/sup.err" &
+	sup=$!
+	wait "$sup" || st=$?
+	sup=
+	echo "$st"
+}
+
+@test "mvpipeline: every permanent code of mvctl exit-codes (lib/exit.c) stops the pipeline" {
+	local code
+	run -0 --separate-stderr "$MV_BUILD/bin/mvctl" exit-codes --permanent
+	assert_equal "$output" "64 65 78"
+	for code in $output; do
+		rm -f "$run_dir/permanent-exit"
+		[ "$(pipeline_exit_with "$code")" -eq "$code" ]
+		grep -q "stage exitwith exited $code (permanent failure): stopping the pipeline" \
+			"$BATS_TEST_TMPDIR/sup.err"
+		wait_until 5 no_orphans
+	done
+}
+
+@test "mvpipeline: the permanent codes are mvctl's, not a copy in the script" {
+	# With mvctl saying 75 is permanent, a stage exiting 75 stops it all.
+	export STUB_PERMANENT=75
+	[ "$(pipeline_exit_with 75)" -eq 75 ]
+	grep -q 'stage exitwith exited 75 (permanent failure): stopping the pipeline' \
+		"$BATS_TEST_TMPDIR/sup.err"
+	wait_until 5 no_orphans
+}
+
+@test "mvpipeline: no permanent codes from mvctl is a configuration error (78)" {
+	export STUB_PERMANENT=none
+	run -78 --separate-stderr mvpipeline --stages "mvwatch stagecat sink"
+	assert_equal "$stderr" "mvpipeline: unable to read the permanent exit codes: mvctl exit-codes failed or is not in PATH"
+	[ ! -e "$run_dir/pipeline.status" ]
 }
 
 @test "mvpipeline: SIGTERM stops cleanly: exit 0, no orphans, not ready" {

@@ -17,7 +17,7 @@
 #include "mv.h"
 
 #define USAGE \
-	"usage: mvctl [--data DIR] [--config FILE] [--json | --text] VERB [ARGS]\n" \
+	"usage: mvctl [-d|--data DIR] [--config FILE] [--json | --text] VERB [ARGS]\n" \
 	"       mvctl help [VERB]\n" \
 	"       mvctl -h | --help | --version\n"
 
@@ -37,7 +37,7 @@ static int json_out = -1;         /* 1 --json, 0 --text, -1 by stdout */
 
 /* Every verb also takes these long options; see common_opt. */
 #define COMMON_OPTS \
-	{"data", required_argument, NULL, 'D'}, \
+	{"data", required_argument, NULL, 'd'}, \
 	{"config", required_argument, NULL, 'C'}, \
 	{"json", no_argument, NULL, 'J'}, \
 	{"text", no_argument, NULL, 'T'}, \
@@ -56,7 +56,7 @@ static void
 common_opt(int c)
 {
 	switch (c) {
-	case 'D': opt_data = optarg; break;
+	case 'd': opt_data = optarg; break;
 	case 'C': mv_config_file(optarg); opt_config = 1; break;
 	case 'J': json_out = 1; break;
 	case 'T': json_out = 0; break;
@@ -76,7 +76,7 @@ only_common(int argc, char **argv)
 	static const struct option lo[] = { COMMON_OPTS };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "d:h", lo, NULL)) != -1)
 		common_opt(c);
 }
 
@@ -478,7 +478,7 @@ v_ls(int argc, char **argv)
 	size_t from, to;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'p': l.page = pos_arg("--page", optarg); break;
 		case 'n': l.per_page = pos_arg("--per-page", optarg); break;
@@ -690,7 +690,7 @@ v_people(int argc, char **argv)
 	char *id, rel[64], *base;
 	cJSON *p, *list;
 
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'm': movies = 1; break;
 		case 'p': l.page = pos_arg("--page", optarg); break;
@@ -943,7 +943,7 @@ v_downgrade(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
 			common_opt('h');
-		if (!strcmp(argv[i], "--data") && i + 1 < argc)
+		if ((!strcmp(argv[i], "--data") || !strcmp(argv[i], "-d")) && i + 1 < argc)
 			opt_data = argv[i + 1];
 		else if (!strncmp(argv[i], "--data=", 7))
 			opt_data = argv[i] + 7;
@@ -1049,7 +1049,7 @@ v_events(int argc, char **argv)
 	char **files;
 
 	f.types = types;
-	while ((c = getopt_long(argc, argv, "hft:", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:hft:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'f': follow = 1; break;
 		case 't':
@@ -1622,7 +1622,7 @@ v_review(int argc, char **argv)
 	char **v;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:h", lo, NULL)) != -1) {
 		if (c == 'r')
 			reject = optarg;
 		else
@@ -1697,7 +1697,7 @@ v_request(int argc, char **argv)
 	char *id;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "hl:", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:hl:", lo, NULL)) != -1) {
 		if (c == 'l' && strcmp(cur->name, "open"))
 			level = level_arg(optarg);
 		else
@@ -1728,7 +1728,7 @@ v_enrich(int argc, char **argv)
 	cJSON *evs, *idx, *items, *it;
 	char *id;
 
-	while ((c = getopt_long(argc, argv, "hl:a", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:hl:a", lo, NULL)) != -1) {
 		switch (c) {
 		case 'l': level = level_arg(optarg); break;
 		case 'a': all = 1; break;
@@ -2113,7 +2113,7 @@ v_check(int argc, char **argv)
 	long bad, blocking;
 	int opt, boot = 0;
 
-	while ((opt = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "d:h", lo, NULL)) != -1) {
 		if (opt == 'b')
 			boot = 1;
 		else
@@ -2216,7 +2216,7 @@ v_migrate(int argc, char **argv)
 	long done, current, failed;
 	int c, dry = 0, io;
 
-	while ((c = getopt_long(argc, argv, "hn", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:hn", lo, NULL)) != -1) {
 		if (c == 'n')
 			dry = 1;
 		else
@@ -2344,7 +2344,7 @@ v_gc(int argc, char **argv)
 	char **used;
 	int c, dry = 0;
 
-	while ((c = getopt_long(argc, argv, "hn", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:hn", lo, NULL)) != -1) {
 		switch (c) {
 		case 'c': cm = optarg; size_arg("--cache-max", cm, MV_EX_USAGE); break;
 		case 'i': im = optarg; size_arg("--images-max", im, MV_EX_USAGE); break;
@@ -2803,7 +2803,7 @@ v_add(int argc, char **argv)
 	int c, copy = 0, n;
 	struct stat st;
 
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'p': person = optarg; break;
 		case 'c': copy = 1; break;
@@ -2904,7 +2904,7 @@ v_repair(int argc, char **argv)
 	size_t n;
 	char **v;
 
-	while ((ch = getopt_long(argc, argv, "hn", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "d:hn", lo, NULL)) != -1) {
 		if (ch == 'n')
 			dry = 1;
 		else
@@ -3036,6 +3036,37 @@ v_parse(int argc, char **argv)
 	return bad ? MV_EX_DATAERR : MV_EX_OK;
 }
 
+/*
+ * exit-codes --permanent: lib/exit.c's codes that stop restarts, on one
+ * line, so mvpipeline's policy cannot drift from the C tools' table.
+ */
+static int
+v_exit_codes(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"permanent", no_argument, NULL, 'P'},
+		COMMON_OPTS
+	};
+	const char *sep = "";
+	int c, permanent = 0;
+
+	while ((c = getopt_long(argc, argv, "d:h", lo, NULL)) != -1) {
+		if (c == 'P')
+			permanent = 1;
+		else
+			common_opt(c);
+	}
+	if (!permanent || optind < argc)
+		usage_error("%s", "expected --permanent");
+	for (c = 0; c < 256; c++)
+		if (mv_exit_permanent(c)) {
+			printf("%s%d", sep, c);
+			sep = " ";
+		}
+	putchar('\n');
+	return MV_EX_OK;
+}
+
 /* ---- the verb table and main ------------------------------------------- */
 
 static const struct verb verbs[] = {
@@ -3077,6 +3108,8 @@ static const struct verb verbs[] = {
 	{ "help", v_help, "[VERB]", "list the verbs, or show one verb's usage", 0 },
 	{ "validate", v_validate, "SCHEMA FILE|-...",
 	  "validate documents against a schema (for tests and scripts)", 1 },
+	{ "exit-codes", v_exit_codes, "--permanent",
+	  "the exit codes a supervisor must not restart on (for mvpipeline)", 1 },
 	{ NULL, NULL, NULL, NULL, 0 },
 };
 
@@ -3084,7 +3117,7 @@ int
 main(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{"version", no_argument, NULL, 'V'},
+		{"version", no_argument, NULL, MV_OPT_VERSION},
 		COMMON_OPTS
 	};
 	const struct verb *v;
@@ -3092,27 +3125,16 @@ main(int argc, char **argv)
 
 	mv_init(argv[0]);
 	/* "+": stop at the verb; its options are its own. */
-	while ((c = getopt_long(argc, argv, "+h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+d:h", lo, NULL)) != -1) {
 		switch (c) {
-		case 'D': opt_data = optarg; break;
 		case 'C': mv_config_file(optarg); opt_config = 1; break;
 		case 'J': json_out = 1; break;
 		case 'T': json_out = 0; break;
-		case 'V':
-			printf("mvctl %s\n", MV_VERSION);
-			return mv_finish(MV_EX_OK);
-		case 'h':
-			fputs(USAGE, stdout);
-			return mv_finish(MV_EX_OK);
-		default:
-			fputs(USAGE, stderr);
-			return MV_EX_USAGE;
+		default: mv_opt_common(c, USAGE, &opt_data);
 		}
 	}
-	if (optind >= argc) {
-		fputs(USAGE, stderr);
-		return MV_EX_USAGE;
-	}
+	if (optind >= argc)
+		mv_usage_die(USAGE);
 	for (v = verbs; v->name; v++)
 		if (!strcmp(v->name, argv[optind]))
 			break;

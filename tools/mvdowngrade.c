@@ -31,7 +31,8 @@ static const char USAGE[] =
     "  -f, --filter                pass events through (default when stdin\n"
     "                              is not a terminal and no --level)\n"
     "  -i, --interval DURATION     in the filter: policy at most this often (1h)\n"
-    "  -h, --help                  print this help\n";
+    "  -h, --help                  print this help\n"
+    "      --version               print the version\n";
 
 #define HOOK_OUT_MAX (64 << 20)
 
@@ -1050,7 +1051,6 @@ int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"data", required_argument, NULL, 'd'},
 		{"level", required_argument, NULL, 'l'},
 		{"unread-since", required_argument, NULL, 'u'},
 		{"budget", required_argument, NULL, 'b'},
@@ -1058,7 +1058,7 @@ main(int argc, char **argv)
 		{"once", no_argument, NULL, '1'},
 		{"filter", no_argument, NULL, 'f'},
 		{"interval", required_argument, NULL, 'i'},
-		{"help", no_argument, NULL, 'h'},
+		MV_OPT_LONG,
 		{NULL, 0, NULL, 0},
 	};
 	struct policy pol = {MV_LEVEL_BAD, -1, -1};
@@ -1069,9 +1069,6 @@ main(int argc, char **argv)
 	mv_init(argv[0]);
 	while ((c = getopt_long(argc, argv, "d:l:u:b:n1fi:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd':
-			data = optarg;
-			break;
 		case 'l':
 			pol.level = mv_level_parse(optarg);
 			if (pol.level == MV_LEVEL_BAD || pol.level == MV_DEEP) {
@@ -1110,11 +1107,8 @@ main(int argc, char **argv)
 				goto usage;
 			}
 			break;
-		case 'h':
-			fputs(USAGE, stdout);
-			return mv_finish(MV_EX_OK);
 		default:
-			goto usage;
+			mv_opt_common(c, USAGE, &data);
 		}
 	}
 	if (optind != argc) {
@@ -1181,6 +1175,5 @@ main(int argc, char **argv)
 	}
 	return code;
 usage:
-	fputs(USAGE, stderr);
-	return MV_EX_USAGE;
+	mv_usage_die(USAGE);
 }

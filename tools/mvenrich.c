@@ -11,7 +11,11 @@
 
 static const char USAGE[] =
 	"usage: mvenrich [--data DIR] [--retry]\n"
-	"       mvenrich -h | --help\n";
+	"       mvenrich -h | --help | --version\n"
+	"  -d, --data DIR  data directory (default $MV_DATA)\n"
+	"  --retry         resume every pending movie, then exit\n"
+	"  -h, --help      print this help\n"
+	"  --version       print the version\n";
 
 #define CANDIDATES_MAX 10   /* candidates listed for a review */
 #define TRANSLATED_MAX 5    /* candidates whose translated titles we fetch */
@@ -51,17 +55,20 @@ static size_t npending, cappending;
 static int fatal_code;    /* the exit code once OUT_FATAL happened */
 static int waiting;       /* movies left waiting on a temporary failure */
 
-static void
-usage(int code)
-{
-	fputs(USAGE, code ? stderr : stdout);
-	if (code)
-		exit(code);
-}
+/* Requests already reported: each event carries only those made since
+ * the previous one, so mvstat's sum counts every request once. */
+static long long tmdb_reported;
 
 static void
 emit(const char *type, const char *id, cJSON *data)
 {
+	long long n = mv_tmdb_requests();
+
+	if (n > tmdb_reported && data && (!strcmp(type, "mv.movie.matched") ||
+	    !strcmp(type, "mv.movie.enriched") || !strcmp(type, "mv.movie.needs-review"))) {
+		cJSON_AddNumberToObject(data, "tmdbRequests", (double)(n - tmdb_reported));
+		tmdb_reported = n;
+	}
 	mv_emit(type, id, data);
 }
 
@@ -1063,11 +1070,10 @@ retry_all(void)
 int
 main(int argc, char **argv)
 {
-	enum { O_DATA = 256, O_RETRY };
+	enum { O_RETRY = 256 };
 	static const struct option longopts[] = {
-		{ "data", required_argument, NULL, O_DATA },
 		{ "retry", no_argument, NULL, O_RETRY },
-		{ "help", no_argument, NULL, 'h' },
+		MV_OPT_LONG,
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *data = NULL;
@@ -1081,24 +1087,18 @@ main(int argc, char **argv)
 	int c, retry = 0, code;
 
 	mv_init(argv[0]);
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case O_DATA:
-			data = optarg;
-			break;
 		case O_RETRY:
 			retry = 1;
 			break;
-		case 'h':
-			usage(0);
-			return mv_finish(MV_EX_OK);
 		default:
-			usage(MV_EX_USAGE);
+			mv_opt_common(c, USAGE, &data);
 		}
 	}
 	if (optind < argc) {
 		mv_warnx("unexpected argument: %s", argv[optind]);
-		usage(MV_EX_USAGE);
+		mv_usage_die(USAGE);
 	}
 
 	if ((code = mv_data_open(data, 1)) != 0)

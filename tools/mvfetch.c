@@ -15,18 +15,11 @@ static const char USAGE[] =
 	"       mvfetch config\n"
 	"       mvfetch providers ID [--region CC]\n"
 	"       mvfetch image FILE_PATH [--size SIZE] -o|--output DEST\n"
-	"       mvfetch -h | --help\n";
+	"       mvfetch -h | --help | --version\n"
+	"  -d, --data DIR  data directory (default $MV_DATA)\n";
 
 /* Longest append_to_response list TMDB accepts. */
 #define APPEND_MAX 20
-
-static void
-usage(int code)
-{
-	fputs(USAGE, code ? stderr : stdout);
-	if (code)
-		exit(code);
-}
 
 /* A macro's value as a string literal, for messages built at compile time. */
 #define STR_(x) #x
@@ -36,7 +29,7 @@ static void
 bad(const char *fmt, const char *arg)
 {
 	mv_warnx(fmt, arg);
-	usage(MV_EX_USAGE);
+	mv_usage_die(USAGE);
 }
 
 /* A TMDB id: 1 to 15 digits, no sign. Returns it, or 0 if malformed. */
@@ -132,7 +125,7 @@ int
 main(int argc, char **argv)
 {
 	enum { O_LEVEL = 256, O_APPEND, O_LANGUAGE, O_DEEP, O_YEAR, O_PAGE, O_REGION,
-		O_SIZE, O_DATA, O_NOCACHE, O_REFRESH };
+		O_SIZE, O_NOCACHE, O_REFRESH };
 	static const struct option longopts[] = {
 		{ "level", required_argument, NULL, O_LEVEL },
 		{ "append", required_argument, NULL, O_APPEND },
@@ -143,10 +136,9 @@ main(int argc, char **argv)
 		{ "region", required_argument, NULL, O_REGION },
 		{ "size", required_argument, NULL, O_SIZE },
 		{ "output", required_argument, NULL, 'o' },
-		{ "data", required_argument, NULL, O_DATA },
 		{ "no-cache", no_argument, NULL, O_NOCACHE },
 		{ "refresh", no_argument, NULL, O_REFRESH },
-		{ "help", no_argument, NULL, 'h' },
+		MV_OPT_LONG,
 		{ NULL, 0, NULL, 0 },
 	};
 	/* Which subcommand each option belongs to ("" = every one). */
@@ -165,7 +157,7 @@ main(int argc, char **argv)
 	cJSON *doc = NULL;
 
 	mv_init(argv[0]);
-	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:ho:", longopts, NULL)) != -1) {
 		if (c >= O_LEVEL && c <= O_REFRESH)
 			seen[c - O_LEVEL] = argv[optind - 1];
 		switch (c) {
@@ -202,20 +194,14 @@ main(int argc, char **argv)
 		case 'o':
 			dest = optarg;
 			break;
-		case O_DATA:
-			data = optarg;
-			break;
 		case O_NOCACHE:
 			nocache = 1;
 			break;
 		case O_REFRESH:
 			refresh = 1;
 			break;
-		case 'h':
-			usage(0);
-			return mv_finish(MV_EX_OK);
 		default:
-			usage(MV_EX_USAGE);
+			mv_opt_common(c, USAGE, &data);
 		}
 	}
 	args = argv + optind;
@@ -232,7 +218,7 @@ main(int argc, char **argv)
 		if (seen[i] && owner[i] && strcmp(owner[i], cmd)) {
 			mv_warnx("unable to use %s with %s: it belongs to mvfetch %s",
 			    seen[i], cmd, owner[i]);
-			usage(MV_EX_USAGE);
+			mv_usage_die(USAGE);
 		}
 	if (dest && strcmp(cmd, "image"))
 		bad("unable to use -o with %s: it belongs to mvfetch image", cmd);

@@ -22,7 +22,8 @@ static const char USAGE[] =
     "  -S, --no-sync    rename index files into place without fsync\n"
     "  -b, --batch N    filter: write after at most N updates (1000)\n"
     "  -t, --delay MS   filter: write at most MS ms after an update (1000)\n"
-    "  -h, --help       print this help\n";
+    "  -h, --help       print this help\n"
+    "      --version    print the version\n";
 
 /* Take the index lock for a write; -1 (after a warning) if impossible:
  * then the write goes ahead anyway, since a rebuild repairs a race. */
@@ -244,13 +245,12 @@ int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"data", required_argument, NULL, 'd'},
 		{"rebuild", no_argument, NULL, 'r'},
 		{"check", no_argument, NULL, 'c'},
 		{"no-sync", no_argument, NULL, 'S'},
 		{"batch", required_argument, NULL, 'b'},
 		{"delay", required_argument, NULL, 't'},
-		{"help", no_argument, NULL, 'h'},
+		MV_OPT_LONG,
 		{NULL, 0, NULL, 0},
 	};
 	const char *data = NULL;
@@ -261,15 +261,10 @@ main(int argc, char **argv)
 	mv_init(argv[0]);
 	while ((c = getopt_long(argc, argv, "d:rcSb:t:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd':
-			data = optarg;
-			break;
 		case 'r':
 		case 'c':
-			if (mode && mode != c) {
-				fputs(USAGE, stderr);
-				return MV_EX_USAGE;
-			}
+			if (mode && mode != c)
+				mv_usage_die(USAGE);
 			mode = c;
 			break;
 		case 'S':
@@ -283,8 +278,7 @@ main(int argc, char **argv)
 			if (errno || *end || !*optarg || optarg[0] == '-' ||
 			    (c == 'b' && v == 0)) {
 				mv_warnx("invalid --%s value: %s", c == 'b' ? "batch" : "delay", optarg);
-				fputs(USAGE, stderr);
-				return MV_EX_USAGE;
+				mv_usage_die(USAGE);
 			}
 			if (c == 'b')
 				batch = v;
@@ -292,18 +286,12 @@ main(int argc, char **argv)
 				delay = v;
 			filter_opt = 1;
 			break;
-		case 'h':
-			fputs(USAGE, stdout);
-			return mv_finish(MV_EX_OK);
 		default:
-			fputs(USAGE, stderr);
-			return MV_EX_USAGE;
+			mv_opt_common(c, USAGE, &data);
 		}
 	}
-	if (optind != argc || (mode && filter_opt) || (mode == 'c' && nosync)) {
-		fputs(USAGE, stderr);
-		return MV_EX_USAGE;
-	}
+	if (optind != argc || (mode && filter_opt) || (mode == 'c' && nosync))
+		mv_usage_die(USAGE);
 	if ((code = mv_data_open(data, 0)) != 0)
 		return code;
 	if (mode == 'r')

@@ -31,7 +31,8 @@ static const char USAGE[] =
     "  -w, --web DIR           the page's files (default $MV_WEB, else the\n"
     "                          installed share/mv/web)\n"
     "  -v, --verbose           log each request on standard error\n"
-    "  -h, --help              print this help\n";
+    "  -h, --help              print this help\n"
+    "      --version           print the version\n";
 
 #define PER_PAGE_DEF 20
 #define PER_PAGE_MAX 200
@@ -269,18 +270,6 @@ image_url(const char *rel)
 	return s;
 }
 
-/* The region as movie.c reads it ($MV_REGION, else the configuration
- * file's region): two capital letters, else FR. */
-static const char *
-region(void)
-{
-	const char *r = mv_config_get("region", "FR");
-
-	if (r && strlen(r) == 2 && r[0] >= 'A' && r[0] <= 'Z' && r[1] >= 'A' && r[1] <= 'Z')
-		return r;
-	return "FR";
-}
-
 /*
  * The "free" card member of a movie profile: {"provider","link","offer"}
  * when its watch providers for MV_REGION list a free or ad-supported
@@ -294,7 +283,7 @@ free_offer(const cJSON *doc)
 	const char *link;
 	cJSON *o;
 
-	if (!cJSON_IsObject(wp) || strcmp(mv_json_str(wp, "region", ""), region()) != 0)
+	if (!cJSON_IsObject(wp) || strcmp(mv_json_str(wp, "region", ""), mv_region()) != 0)
 		return cJSON_CreateNull();
 	for (size_t i = 0; i < 2; i++) {
 		const cJSON *list = cJSON_GetObjectItemCaseSensitive(wp, offers[i]);
@@ -1143,12 +1132,11 @@ int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "data", required_argument, NULL, 'd' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "port-file", required_argument, NULL, 'p' },
 		{ "web", required_argument, NULL, 'w' },
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
+		MV_OPT_LONG,
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *data = NULL, *listen_at = "127.0.0.1:8080", *port_file = NULL;
@@ -1164,19 +1152,16 @@ main(int argc, char **argv)
 	mv_init(argv[0]);
 	while ((ch = getopt_long(argc, argv, "d:l:p:w:vh", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'd': data = optarg; break;
 		case 'l': listen_at = optarg; break;
 		case 'p': port_file = optarg; break;
 		case 'w': web_opt = optarg; break;
 		case 'v': verbose = 1; break;
-		case 'h': fputs(USAGE, stdout); return mv_finish(MV_EX_OK);
-		default: fputs(USAGE, stderr); return MV_EX_USAGE;
+		default: mv_opt_common(ch, USAGE, &data);
 		}
 	}
 	if (optind < argc) {
 		mv_warnx("unexpected argument \"%s\"", argv[optind]);
-		fputs(USAGE, stderr);
-		return MV_EX_USAGE;
+		mv_usage_die(USAGE);
 	}
 	if (parse_listen(listen_at, &ss, &sl) < 0) {
 		mv_warnx("bad --listen \"%s\": expected ADDR:PORT, such as 127.0.0.1:8080",

@@ -27,7 +27,8 @@ static const char USAGE[] =
     "  -1, --once                  recompute stats/mv.prom from the files, exit\n"
     "  -s, --summary               print a summary of the library and its use\n"
     "  -j, --json                  with --summary: as one JSON object\n"
-    "  -h, --help                  print this help\n";
+    "  -h, --help                  print this help\n"
+    "      --version               print the version\n";
 
 #define MAX_TYPES 64      /* distinct event types with their own label */
 #define MAX_STAGES 32     /* distinct error stages with their own label */
@@ -779,7 +780,6 @@ int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"data", required_argument, NULL, 'd'},
 		{"flush-interval", required_argument, NULL, 'i'},
 		{"flush-events", required_argument, NULL, 'n'},
 		{"journal-max", required_argument, NULL, 'm'},
@@ -787,7 +787,7 @@ main(int argc, char **argv)
 		{"once", no_argument, NULL, '1'},
 		{"summary", no_argument, NULL, 's'},
 		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
+		MV_OPT_LONG,
 		{NULL, 0, NULL, 0},
 	};
 	const char *data = NULL;
@@ -798,9 +798,6 @@ main(int argc, char **argv)
 	mv_init(argv[0]);
 	while ((c = getopt_long(argc, argv, "d:i:n:m:k:1sjh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd':
-			data = optarg;
-			break;
 		case 'i':
 			errno = 0;
 			flush_interval = strtod(optarg, &end);
@@ -842,11 +839,8 @@ main(int argc, char **argv)
 		case 'j':
 			json = 1;
 			break;
-		case 'h':
-			fputs(USAGE, stdout);
-			return mv_finish(MV_EX_OK);
 		default:
-			goto usage;
+			mv_opt_common(c, USAGE, &data);
 		}
 	}
 	if (optind != argc || (once && sum) || (json && !sum) ||
@@ -876,6 +870,5 @@ main(int argc, char **argv)
 	}
 	return mv_finish(code);
 usage:
-	fputs(USAGE, stderr);
-	return MV_EX_USAGE;
+	mv_usage_die(USAGE);
 }

@@ -26,7 +26,8 @@ static const char USAGE[] =
     "  -1, --once            scan once, report, exit (cron, network mounts)\n"
     "  -i, --inject FIFO     also pass valid event lines read from FIFO\n"
     "  -v, --verbose         report overflows and counts on standard error\n"
-    "  -h, --help            print this help\n";
+    "  -h, --help            print this help\n"
+    "      --version         print the version\n";
 
 #define MASK (IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | \
 	IN_DELETE_SELF | IN_MOVE_SELF | IN_EXCL_UNLINK | IN_ONLYDIR)
@@ -1110,23 +1111,20 @@ parse_span(const char *s, double unit, uint64_t *ns)
 static void
 usage_die(const char *why, const char *arg)
 {
-	if (why)
-		mv_warnx("%s: %s", why, arg);
-	fputs(USAGE, stderr);
-	exit(MV_EX_USAGE);
+	mv_warnx("%s: %s", why, arg);
+	mv_usage_die(USAGE);
 }
 
 int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"data", required_argument, NULL, 'd'},
 		{"settle", required_argument, NULL, 's'},
 		{"rescan", required_argument, NULL, 'r'},
 		{"once", no_argument, NULL, '1'},
 		{"inject", required_argument, NULL, 'i'},
 		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
+		MV_OPT_LONG,
 		{NULL, 0, NULL, 0},
 	};
 	const char *data_opt = NULL, *dir;
@@ -1139,9 +1137,6 @@ main(int argc, char **argv)
 	rescan_ns = 600000000000ull;
 	while ((c = getopt_long(argc, argv, "d:s:r:1i:vh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'd':
-			data_opt = optarg;
-			break;
 		case 's':
 			if (parse_span(optarg, 1e9, &settle_ns) < 0)
 				usage_die("invalid --settle (seconds)", optarg);
@@ -1160,11 +1155,8 @@ main(int argc, char **argv)
 		case 'v':
 			verbose = 1;
 			break;
-		case 'h':
-			fputs(USAGE, stdout);
-			return mv_finish(MV_EX_OK);
 		default:
-			usage_die(NULL, NULL);
+			mv_opt_common(c, USAGE, &data_opt);
 		}
 	}
 	if (argc - optind > 1)

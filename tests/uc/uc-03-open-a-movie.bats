@@ -36,7 +36,7 @@ teardown() {
 	faketmdb_reset
 	ev_requested m1 | mvenrich >"$out"
 	run events_of mv.movie.enriched "$out"
-	assert_output '{"id":"m1","level":"medium","from":"basic"}'
+	assert_output '{"id":"m1","level":"medium","from":"basic","tmdbRequests":1}'
 	[ "$(faketmdb_count /3/movie/63)" -eq 1 ]
 	[ "$(events_of mv.person.created "$out" | wc -l)" -gt 0 ]
 	[ "$(jq -r .level "$MV_DATA/Movies/m1.json")" = medium ]
@@ -45,7 +45,7 @@ teardown() {
 
 	ev_requested m1 | mvenrich >"$out"
 	run events_of mv.movie.enriched "$out"
-	assert_output '{"id":"m1","level":"deep","from":"medium"}'
+	assert_output '{"id":"m1","level":"deep","from":"medium","tmdbRequests":14}'
 	[ "$(events_of mv.person.enriched "$out" | wc -l)" -eq 5 ]
 	[ -s "$MV_DATA/assets/images/m1-poster-w342.jpg" ]
 	[ "$(jq -r .level "$MV_DATA/Movies/m1.json")" = deep ]
