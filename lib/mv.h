@@ -817,6 +817,13 @@ int mv_publish(cJSON *events, int flags);
 #define MV_REBUILD_NOSYNC 1
 #define MV_REBUILD_EXITING 2
 int mv_index_rebuild_locked(int flags);
+/*
+ * Append events (an array, borrowed) to events/journal.ndjson, whole
+ * lines in one O_APPEND write, as mvstat does: for a stage downstream of
+ * mvstat that originates events (mvdowngrade's filter), which mvstat
+ * never sees. Returns 0, or -1 with errno after a warning.
+ */
+int mv_journal_append(const cJSON *events);
 
 /* ---- parse.c: title, year, ids and tags from a file name ------------ */
 

@@ -129,3 +129,45 @@ mv_publish(cJSON *events, int flags)
 	 * a scan; mvindex's filter is the incremental path. */
 	return mv_index_rebuild_locked(0);
 }
+
+int
+mv_journal_append(const cJSON *events)
+{
+	struct mv_buf b = {0};
+	const cJSON *ev;
+	char *path, *dir;
+	int fd, e;
+
+	cJSON_ArrayForEach(ev, events) {
+		char *line = mv_json_compact(ev);
+
+		mv_buf_adds(&b, line);
+		mv_buf_add(&b, "\n", 1);
+		free(line);
+	}
+	if (b.len == 0)
+		return 0;
+	dir = mv_path("events");
+	mv_mkdir_p(dir, 0755);
+	free(dir);
+	path = mv_path("events/journal.ndjson");
+	/* O_APPEND, whole lines in one write: as mvstat appends, so the two
+	 * never cut into each other's lines. */
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	free(path);
+	if (fd < 0 || mv_write_all(fd, b.buf, b.len) < 0) {
+		e = errno;
+		mv_warn("append to events/journal.ndjson");
+		if (fd >= 0)
+			close(fd);
+		mv_buf_free(&b);
+		errno = e;
+		return -1;
+	}
+	mv_buf_free(&b);
+	if (close(fd) < 0) {
+		mv_warn("append to events/journal.ndjson");
+		return -1;
+	}
+	return 0;
+}

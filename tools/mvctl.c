@@ -2187,8 +2187,12 @@ add_person(long long tmdb)
 	cJSON_AddStringToObject(doc, "name", mv_json_str(tp, "name", "Unknown"));
 	ext = cJSON_AddObjectToObject(doc, "externalIds");
 	cJSON_AddNumberToObject(ext, "tmdb", (double)tmdb);
-	if (mv_json_str(tp, "imdb_id", NULL) && *mv_json_str(tp, "imdb_id", ""))
+	if (mv_json_str(tp, "imdb_id", NULL) && *mv_json_str(tp, "imdb_id", "")) {
 		cJSON_AddStringToObject(ext, "imdb", mv_json_str(tp, "imdb_id", ""));
+		/* Best effort, as lib/movie.c claims the ids but tmdb: only a
+		 * rebuild makes claims, and a running pipeline does none. */
+		mv_claim("imdb", mv_json_str(tp, "imdb_id", ""), id, NULL);
+	}
 	cJSON_AddStringToObject(doc, "createdAt", now);
 	cJSON_AddStringToObject(doc, "updatedAt", now);
 	cJSON_AddArrayToObject(doc, "movies");

@@ -817,7 +817,8 @@ print_plan(struct movie **c, size_t n, enum mv_level target)
  * (mv_publish): into the running pipeline, whose last stage mvindex
  * hears of them, or else the index is rebuilt here, so that a cron job
  * whose stdout goes to /dev/null leaves the index current too. The
- * filter only emits: mvindex is downstream. Returns an exit code.
+ * filter emits them for mvindex, downstream, and journals them. Returns
+ * an exit code.
  */
 static int
 run_policy(const struct policy *pol, int publish)
@@ -846,7 +847,14 @@ run_policy(const struct policy *pol, int publish)
 		}
 	}
 	free(c);
-	if (!publish || cJSON_GetArraySize(events) == 0) {
+	if (cJSON_GetArraySize(events) == 0) {
+		cJSON_Delete(events);
+		return code;
+	}
+	if (!publish) {
+		/* The filter comes after mvstat, which journals what it sees:
+		 * ours it never sees. mvindex hears them on our stdout. */
+		mv_journal_append(events);
 		cJSON_Delete(events);
 		return code;
 	}

@@ -69,6 +69,26 @@ check(void)
 
 static unsigned long pending;     /* updates since the last write */
 static uint64_t pending_since;    /* mv_mono_ns() of the first of them */
+static int rescan;                /* a downgrade was seen: scan again */
+static int filter_nosync;
+
+/*
+ * A downgrade drops a movie's credits, and with them the links of its
+ * people that came from the movie; what is left of each person's list
+ * comes from its own profile, which mv_index_update does not reread, and
+ * which mvenrich links back after it announced the person (so the entry
+ * may lack those links). A fresh scan is right whatever was missed;
+ * downgrades are rare and come in bursts, so one scan per write.
+ */
+static void
+rescan_index(void)
+{
+	mv_index_free(ix);
+	ix = mv_index_new();
+	mv_index_nosync(ix, filter_nosync);
+	mv_index_scan(ix, 0);
+	rescan = 0;
+}
 
 /* Write what changed and tell the next stage; keep going on failure
  * (reported as an mv.error event too): the next burst retries. */
@@ -78,6 +98,10 @@ flush_index(int force)
 	cJSON *d;
 	int lock;
 
+	if (rescan) {
+		rescan_index();
+		force = 1;
+	}
 	if (force || mv_index_dirty(ix)) {
 		lock = lock_index();
 		if (mv_index_write(ix, force) < 0) {
@@ -150,6 +174,7 @@ filter(unsigned long batch, unsigned long delay_ms, int nosync)
 	size_t len;
 	int got;
 
+	filter_nosync = nosync;
 	ix = mv_index_new();
 	mv_index_nosync(ix, nosync);
 	/* The files are the truth: scan them all once (cheaper than trusting
@@ -163,7 +188,7 @@ filter(unsigned long batch, unsigned long delay_ms, int nosync)
 	for (;;) {
 		if (!line_buffered(&r)) {
 			/* About to wait for input: the burst is over. */
-			if (mv_index_dirty(ix) && poll(&pfd, 1, 0) == 0)
+			if ((rescan || mv_index_dirty(ix)) && poll(&pfd, 1, 0) == 0)
 				flush_index(0);
 			mv_out_flush();
 			while (!stop && poll(&pfd, 1, -1) < 0 && errno == EINTR)
@@ -194,6 +219,8 @@ filter(unsigned long batch, unsigned long delay_ms, int nosync)
 		if ((kind = record_kind(type)) && (ev = mv_event_parse(line, len, &why))) {
 			if ((id = event_record(ev, kind))) {
 				mv_index_update(ix, id);
+				if (strcmp(type, "mv.movie.downgraded") == 0)
+					rescan = 1;
 				if (pending++ == 0)
 					pending_since = mv_mono_ns();
 			}
