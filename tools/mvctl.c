@@ -2077,7 +2077,8 @@ publish(cJSON *evs)
 				mv_event_emit(ev, 1);
 		st = mv_publish(cJSON_Duplicate(evs, 1), 0);
 	}
-	if (st != MV_PUBLISH_SENT && st != MV_EX_OK)
+	/* 65: written, without documents already invalid (reported). */
+	if (st != MV_PUBLISH_SENT && st != MV_EX_OK && st != MV_EX_DATAERR)
 		mv_warnx("the index is stale: run mvctl reindex");
 	cJSON_Delete(evs);
 }
