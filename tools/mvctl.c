@@ -260,28 +260,22 @@ need_pipeline_stopped(void)
 		    "stop it first (systemctl stop mv-pipeline)", cur->name);
 }
 
-static int run_stages(cJSON *events);
+static int deliver(cJSON *events, int *sent);
 
 /*
- * Send events (an array, consumed) to the running pipeline, or, when
+ * Send requests (an array, consumed) to the running pipeline, or, when
  * none runs, through "mvenrich | mvstat | mvindex" run as children
- * (run_stages): a request is enriched, counted and indexed either way.
+ * (deliver): a request is enriched, counted and indexed either way.
  * Returns an exit code.
  */
 static int
 send_events(cJSON *events)
 {
-	int n = cJSON_GetArraySize(events);
-	int st = mv_publish(cJSON_Duplicate(events, 1), MV_PUBLISH_NOINDEX);
+	int n = cJSON_GetArraySize(events), sent, st = deliver(events, &sent);
 
-	if (st == MV_EX_UNAVAILABLE)
-		return run_stages(events);
-	cJSON_Delete(events);
-	if (st != MV_PUBLISH_SENT)
-		return st;
-	if (isatty(1))
+	if (sent && isatty(1))
 		printf("sent %d event%s to the running pipeline\n", n, n == 1 ? "" : "s");
-	return MV_EX_OK;
+	return st;
 }
 
 /* ---- verbs: help, version, validate ------------------------------------ */
@@ -1957,22 +1951,33 @@ run_stages(cJSON *events)
 }
 
 /*
- * Deliver events (an array, consumed): into the running pipeline, or
- * through run_stages. Returns an exit code.
+ * Deliver events (an array, consumed): into the running pipeline (then
+ * *sent is 1), or through run_stages. Returns an exit code.
  */
 static int
-deliver(cJSON *events)
+deliver(cJSON *events, int *sent)
 {
 	int st = mv_publish(cJSON_Duplicate(events, 1), MV_PUBLISH_NOINDEX);
 
+	*sent = 0;
 	if (st == MV_EX_UNAVAILABLE)
 		return run_stages(events);
 	cJSON_Delete(events);
 	if (st != MV_PUBLISH_SENT)
 		return st;
-	if (!want_json())
-		printf("sent to the running pipeline\n");
+	*sent = 1;
 	return MV_EX_OK;
+}
+
+/* deliver, saying so when the events went to the pipeline. */
+static int
+deliver_files(cJSON *events)
+{
+	int sent, st = deliver(events, &sent);
+
+	if (sent && !want_json())
+		printf("sent to the running pipeline\n");
+	return st;
 }
 
 /* An mv.file.added event for path (absolute), with an optional TMDB id
@@ -2315,7 +2320,7 @@ v_add(int argc, char **argv)
 			return MV_EX_NOINPUT;
 		evs = cJSON_CreateArray();
 		cJSON_AddItemToArray(evs, ev);
-		return deliver(evs);
+		return deliver_files(evs);
 	}
 	if (copy || tmdb)
 		usage_error("%s", "--copy and --tmdb go with a FILE");
@@ -2446,7 +2451,7 @@ v_repair(int argc, char **argv)
 		}
 		mv_list_free(v, n);
 		printf("re-sent %d files from incoming/ to mvenrich\n", cJSON_GetArraySize(evs));
-		if ((st = deliver(evs)) != 0)
+		if ((st = deliver_files(evs)) != 0)
 			code = st;
 	}
 	/* In process, under the index lock: the pipeline is stopped, and a
