@@ -1099,6 +1099,51 @@ void mv_list_write(struct mv_buf *b, const struct mv_listing *l, size_t total,
  * temp files. mvctl status and mvstat both count with it. */
 long mv_review_count(void);
 
+/* ---- publish.c: events from outside the pipeline's stages ----------- */
+
+/*
+ * Hand events (an array of events, consumed) to the system: the one way
+ * for any tool that is not a pipeline stage (mvctl, a one-shot
+ * mvdowngrade, mvserve) to say what it did or wants. If a supervisor
+ * reads run/inject.fifo, each event is written there as one line in one
+ * write(), and flows through every stage to mvindex, the last one.
+ * Otherwise the index is brought up to date in process, from the files
+ * (mv_index_rebuild_locked): every change to Movies/ or People/ reaches
+ * the index whether or not a pipeline runs.
+ * flags: MV_PUBLISH_NONBLOCK never waits on the FIFO (mvserve): a full
+ * one drops the event with a warning, a request being only a hint.
+ * MV_PUBLISH_NOINDEX leaves the index alone when no pipeline runs (the
+ * caller runs the stages itself, or prints the events).
+ * Returns MV_PUBLISH_SENT (negative: not an exit code) when the events
+ * went into the pipeline; otherwise an exit code: 0 when the index is
+ * current, MV_EX_UNAVAILABLE under MV_PUBLISH_NOINDEX with no pipeline
+ * (nothing done), or mv_index_rebuild_locked's or a write's failure
+ * (reported).
+ */
+#define MV_PUBLISH_NONBLOCK 1
+#define MV_PUBLISH_NOINDEX 2
+#define MV_PUBLISH_SENT (-1)
+int mv_publish(cJSON *events, int flags);
+/*
+ * Rebuild both indexes and the external-id claims from Movies/ and
+ * People/ under run/index.lock (what mvindex --rebuild does). flags:
+ * MV_REBUILD_NOSYNC renames without fsync (mvindex --no-sync);
+ * MV_REBUILD_EXITING leaves the index to exit() to free, which is faster
+ * (for a one-shot tool about to exit). Returns an exit code: 0; 65 (or
+ * the read errno's code) when documents were skipped or claims conflict,
+ * each reported; the write's code when index/ cannot be written.
+ */
+#define MV_REBUILD_NOSYNC 1
+#define MV_REBUILD_EXITING 2
+int mv_index_rebuild_locked(int flags);
+/*
+ * Append events (an array, borrowed) to events/journal.ndjson, whole
+ * lines in one O_APPEND write, as mvstat does: for a stage downstream of
+ * mvstat that originates events (mvdowngrade's filter), which mvstat
+ * never sees. Returns 0, or -1 with errno after a warning.
+ */
+int mv_journal_append(const cJSON *events);
+
 /* ---- parse.c: title, year, ids and tags from a file name ------------ */
 
 /*

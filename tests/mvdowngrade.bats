@@ -273,11 +273,21 @@ m4 basic minimal"
 	echo 'not json' >"$MV_DATA/Movies/m8.json"
 	run --separate-stderr mvdowngrade --level minimal
 	assert_success
+	# Then the index rebuild (no pipeline runs) reports what it skips.
 	assert_equal "$stderr" "mvdowngrade: unable to read Movies/m5.json: invalid JSON (unterminated string), skipped
 mvdowngrade: unable to read Movies/m6.json: no valid createdAt, skipped
 mvdowngrade: unable to read Movies/m7.json: not a profile of that id, skipped
-mvdowngrade: unable to read Movies/m8.json: not a JSON object, skipped"
+mvdowngrade: unable to read Movies/m8.json: not a JSON object, skipped
+mvdowngrade: unable to read Movies/m5.json: invalid JSON
+mvdowngrade: unable to read Movies/m7.json: id does not match the file name
+mvdowngrade: unable to read Movies/m8.json: invalid JSON
+mvdowngrade: unable to claim tmdb:603 for m6: owned by m3
+mvdowngrade: unable to claim imdb:tt0133093 for m6: owned by m3
+mvdowngrade: 3 documents skipped, 2 claim conflicts"
 	[ "${#lines[@]}" -eq 3 ]
+	# The index is rebuilt from what could be read (no pipeline runs).
+	run jq -r '.items[] | select(.id == "m1") | .level' "$MV_DATA/index/movies.json"
+	assert_output minimal
 	run jq -r .level "$MV_DATA/Movies/m1.json"
 	assert_output minimal
 }

@@ -84,6 +84,24 @@ mvpipeline: unable to start: the library in $MV_DATA is invalid (see mvctl check
 	assert_output $'running\n4\nmvwatch'
 }
 
+@test "mvpipeline: by default mvindex is the last stage, so every event reaches it" {
+	# Stubs under the real names: the middle ones pass through, the
+	# last keeps what it gets.
+	local bin=$BATS_TEST_TMPDIR/bin s
+	mkdir -p "$bin"
+	for s in mvenrich mvstat mvdowngrade; do
+		ln -s "$MV_TOP/tests/fixtures/mvpipeline/bin/stagecat" "$bin/$s"
+	done
+	ln -s "$MV_TOP/tests/fixtures/mvpipeline/bin/sink" "$bin/mvindex"
+	PATH=$bin:$PATH start_pipeline --no-check
+	run jq -r '[.stages[].name] | join(" ")' "$run_dir/pipeline.status"
+	assert_output "mvwatch mvenrich mvstat mvdowngrade mvindex"
+	inject "$(ev last)"
+	wait_until 10 lines_are 1 "$MV_DATA/sink.ndjson"
+	run jq -r .id "$MV_DATA/sink.ndjson"
+	assert_output last
+}
+
 @test "mvpipeline: only one supervisor per library (75)" {
 	start_pipeline --stages "mvwatch sink"
 	run -75 --separate-stderr mvpipeline --stages "mvwatch sink"

@@ -228,32 +228,22 @@ need_pipeline_stopped(void)
 		    "stop it first (systemctl stop mv-pipeline)", cur->name);
 }
 
+static int deliver(cJSON *events, int *sent);
+
 /*
- * Send events (an array, consumed) to the running pipeline, or print them
- * on stdout when none runs so they can be piped into mvenrich. Returns 0.
+ * Send requests (an array, consumed) to the running pipeline, or, when
+ * none runs, through "mvenrich | mvstat | mvindex" run as children
+ * (deliver): a request is enriched, counted and indexed either way.
+ * Returns an exit code.
  */
 static int
 send_events(cJSON *events)
 {
-	int fd = mv_inject_open(), n = cJSON_GetArraySize(events);
-	cJSON *ev;
+	int n = cJSON_GetArraySize(events), sent, st = deliver(events, &sent);
 
-	if (fd >= 0)
-		mv_out_fd(fd);
-	cJSON_ArrayForEach(ev, events)
-		mv_event_emit(ev, 0);
-	mv_out_flush();
-	if (fd >= 0) {
-		mv_out_fd(1);
-		close(fd);
-		if (isatty(1))
-			printf("sent %d event%s to the running pipeline\n", n,
-			    n == 1 ? "" : "s");
-	} else if (isatty(2))
-		mv_warnx("no pipeline is running: printed the event%s; "
-		    "pipe %s into mvenrich", n == 1 ? "" : "s", n == 1 ? "it" : "them");
-	cJSON_Delete(events);
-	return MV_EX_OK;
+	if (sent && isatty(1))
+		printf("sent %d event%s to the running pipeline\n", n, n == 1 ? "" : "s");
+	return st;
 }
 
 /* ---- verbs: help, version, validate ------------------------------------ */
@@ -1137,7 +1127,8 @@ v_events(int argc, char **argv)
  */
 #define REVIEW_WAIT_MS 30000   /* how long add waits for a running pipeline */
 
-static int deliver(cJSON *events);
+static int deliver_files(cJSON *events);
+static void publish(cJSON *evs);
 
 /* s quoted for sh: '...' with each ' as '\''. malloc'd. */
 static char *
@@ -1556,7 +1547,7 @@ review_reject(const char *tok)
 		    cJSON_Duplicate(cJSON_GetObjectItem(w, "candidates"), 1) : cJSON_CreateArray());
 		evs = cJSON_CreateArray();
 		cJSON_AddItemToArray(evs, mv_event_new("mv.movie.needs-review", id, d));
-		code = deliver(evs);
+		publish(evs);
 	}
 	cJSON_Delete(w);
 	cJSON_Delete(m);
@@ -2229,6 +2220,9 @@ v_migrate(int argc, char **argv)
 	if (!dry)
 		need_pipeline_stopped();
 	io = migrate_all(dry, &done, &current, &failed);
+	/* Rewritten profiles: the index is built from them. */
+	if (!dry && done && mv_index_rebuild_locked(0) != 0)
+		mv_warnx("the index is stale: run mvctl reindex");
 	if (want_json()) {
 		cJSON *o = cJSON_CreateObject();
 
@@ -2368,74 +2362,96 @@ v_gc(int argc, char **argv)
 }
 
 /*
- * Deliver events (an array, consumed): into the running pipeline, or
- * through "mvenrich | mvindex" run as children (their events go to our
- * stdout when it is not a terminal). Returns an exit code.
+ * Run events (an array, consumed) through "mvenrich | mvstat | mvindex"
+ * as children, as the pipeline would: mvindex last, so the index hears
+ * of every event the others emit (mv.stats.updated: lastRead). Their
+ * events go to our stdout in JSON mode, else nowhere. Returns the exit
+ * code of the first stage that failed, or 0.
  */
 static int
-deliver(cJSON *events)
+run_stages(cJSON *events)
 {
-	int fd = mv_inject_open(), in[2], mid[2], out, st1, st2;
-	char *enrich[] = { "mvenrich", NULL }, *index[] = { "mvindex", NULL };
-	pid_t pid;
+	static char *enrich[] = { "mvenrich", NULL }, *stat[] = { "mvstat", NULL },
+	    *index[] = { "mvindex", NULL };
+	char **stage[] = { enrich, stat, index };
+	enum { NSTAGE = sizeof stage / sizeof *stage };
+	pid_t pid[NSTAGE + 1];
+	int p[2], in, out, final, st[NSTAGE + 1];
 	cJSON *ev;
 
-	if (fd >= 0) {
-		mv_out_fd(fd);
-		cJSON_ArrayForEach(ev, events)
-			mv_event_emit(ev, 0);
-		mv_out_flush();
-		mv_out_fd(1);
-		close(fd);
-		cJSON_Delete(events);
-		if (!want_json())
-			printf("sent to the running pipeline\n");
-		return MV_EX_OK;
-	}
-	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(mid, O_CLOEXEC) < 0)
+	final = want_json() ? 1 : open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (pipe2(p, O_CLOEXEC) < 0)
 		mv_die(MV_EX_TEMPFAIL, "create a pipe");
-	out = want_json() ? 1 : open("/dev/null", O_WRONLY | O_CLOEXEC);
+	fflush(stdout);
 	/* The writer of the events is a child too, so a stage that exits
 	 * early cannot block us on a full pipe. */
-	if ((pid = fork()) < 0)
+	if ((pid[0] = fork()) < 0)
 		mv_die(MV_EX_TEMPFAIL, "fork");
-	if (pid == 0) {
-		close(in[0]);
-		mv_out_fd(in[1]);
+	if (pid[0] == 0) {
+		close(p[0]);
+		mv_out_fd(p[1]);
 		cJSON_ArrayForEach(ev, events)
 			mv_event_emit(ev, 0);
 		mv_out_flush();
 		_exit(0);
 	}
-	close(in[1]);
+	close(p[1]);
 	cJSON_Delete(events);
-	{
-		pid_t ip;
-
-		fflush(stdout);
-		if ((ip = fork()) < 0)
+	in = p[0];
+	for (int i = 0; i < NSTAGE; i++) {
+		if (i < NSTAGE - 1 && pipe2(p, O_CLOEXEC) < 0)
+			mv_die(MV_EX_TEMPFAIL, "create a pipe");
+		out = i < NSTAGE - 1 ? p[1] : final;
+		if ((pid[i + 1] = fork()) < 0)
 			mv_die(MV_EX_TEMPFAIL, "fork");
-		if (ip == 0) {
-			close(mid[1]);
-			_exit(mv_tool_run(index, mid[0], out));
-		}
-		close(mid[0]);
-		st1 = mv_tool_run(enrich, in[0], mid[1]);
-		close(in[0]);
-		close(mid[1]);
-		while (waitpid(ip, &st2, 0) < 0 && errno == EINTR)
-			;
-		st2 = WIFEXITED(st2) ? WEXITSTATUS(st2) : 128 + WTERMSIG(st2);
+		if (pid[i + 1] == 0)
+			_exit(mv_tool_run(stage[i], in, out));
+		close(in);
+		if (out != 1)
+			close(out);
+		in = p[0];
 	}
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	if (out != 1)
-		close(out);
-	if (st1)
-		mv_warnx("mvenrich exited %d (%s)", st1, mv_exit_name(st1));
-	else if (st2)
-		mv_warnx("mvindex exited %d (%s)", st2, mv_exit_name(st2));
-	return st1 ? st1 : st2;
+	for (int i = 0; i <= NSTAGE; i++) {
+		while (waitpid(pid[i], &st[i], 0) < 0 && errno == EINTR)
+			;
+		st[i] = WIFEXITED(st[i]) ? WEXITSTATUS(st[i]) : 128 + WTERMSIG(st[i]);
+	}
+	for (int i = 1; i <= NSTAGE; i++)
+		if (st[i]) {
+			mv_warnx("%s exited %d (%s)", stage[i - 1][0], st[i], mv_exit_name(st[i]));
+			return st[i];
+		}
+	return MV_EX_OK;
+}
+
+/*
+ * Deliver events (an array, consumed): into the running pipeline (then
+ * *sent is 1), or through run_stages. Returns an exit code.
+ */
+static int
+deliver(cJSON *events, int *sent)
+{
+	int st = mv_publish(cJSON_Duplicate(events, 1), MV_PUBLISH_NOINDEX);
+
+	*sent = 0;
+	if (st == MV_EX_UNAVAILABLE)
+		return run_stages(events);
+	cJSON_Delete(events);
+	if (st != MV_PUBLISH_SENT)
+		return st;
+	*sent = 1;
+	return MV_EX_OK;
+}
+
+/* deliver, saying so when the events went to the pipeline. */
+static int
+deliver_files(cJSON *events)
+{
+	int sent, st = deliver(events, &sent);
+
+	if (sent && !want_json())
+		printf("sent to the running pipeline\n");
+	return st;
 }
 
 /* An mv.file.added event for path (absolute), with an optional TMDB id
@@ -2522,6 +2538,30 @@ put_candidates(const cJSON *results)
 		    mv_json_str(r, "title", "?"), mv_json_str(r, "release_date", "????"));
 }
 
+/*
+ * Publish what an mvctl verb changed (an array of events, consumed):
+ * into the running pipeline, whose mvindex hears of it, or else the
+ * index is rebuilt here. In JSON mode the events are printed too, when
+ * no pipeline takes them. Failure only warns: the change is made.
+ */
+static void
+publish(cJSON *evs)
+{
+	const cJSON *ev;
+	int st = mv_publish(cJSON_Duplicate(evs, 1), MV_PUBLISH_NOINDEX);
+
+	if (st == MV_EX_UNAVAILABLE) {
+		if (want_json())
+			cJSON_ArrayForEach(ev, evs)
+				mv_event_emit(ev, 1);
+		st = mv_publish(cJSON_Duplicate(evs, 1), 0);
+	}
+	/* 65: written, without documents already invalid (reported). */
+	if (st != MV_PUBLISH_SENT && st != MV_EX_OK && st != MV_EX_DATAERR)
+		mv_warnx("the index is stale: run mvctl reindex");
+	cJSON_Delete(evs);
+}
+
 /* Add the TMDB movie id: a minimal record, claimed, raised to basic
  * through lib/movie.c, then the events. Returns an exit code. */
 static int
@@ -2592,26 +2632,7 @@ add_movie(long long tmdb)
 	cJSON_Delete(doc);
 	cJSON_Delete(tm);
 	/* Only the index must hear of it: no mvenrich needed. */
-	{
-		char *av[] = { "mvindex", "--rebuild", NULL };
-		int fd = mv_inject_open();
-
-		if (fd >= 0) {
-			mv_out_fd(fd);
-			cJSON_ArrayForEach(d, evs)
-				mv_event_emit(d, 0);
-			mv_out_flush();
-			mv_out_fd(1);
-			close(fd);
-		} else {
-			if (want_json())
-				cJSON_ArrayForEach(d, evs)
-					mv_event_emit(d, 1);
-			if (mv_tool_run(av, -1, 2) != 0)
-				mv_warnx("the index is stale: run mvctl reindex");
-		}
-	}
-	cJSON_Delete(evs);
+	publish(evs);
 	return code;
 }
 
@@ -2641,8 +2662,12 @@ add_person(long long tmdb)
 	cJSON_AddStringToObject(doc, "name", mv_json_str(tp, "name", "Unknown"));
 	ext = cJSON_AddObjectToObject(doc, "externalIds");
 	cJSON_AddNumberToObject(ext, "tmdb", (double)tmdb);
-	if (mv_json_str(tp, "imdb_id", NULL) && *mv_json_str(tp, "imdb_id", ""))
+	if (mv_json_str(tp, "imdb_id", NULL) && *mv_json_str(tp, "imdb_id", "")) {
 		cJSON_AddStringToObject(ext, "imdb", mv_json_str(tp, "imdb_id", ""));
+		/* Best effort, as lib/movie.c claims the ids but tmdb: only a
+		 * rebuild makes claims, and a running pipeline does none. */
+		mv_claim("imdb", mv_json_str(tp, "imdb_id", ""), id, NULL);
+	}
 	cJSON_AddStringToObject(doc, "createdAt", now);
 	cJSON_AddStringToObject(doc, "updatedAt", now);
 	cJSON_AddArrayToObject(doc, "movies");
@@ -2663,20 +2688,16 @@ add_person(long long tmdb)
 		}
 		free(owner);
 	} else {
-		char *av[] = { "mvindex", "--rebuild", NULL };
+		cJSON *evs = cJSON_CreateArray();
 
 		d = cJSON_CreateObject();
 		cJSON_AddStringToObject(d, "id", id);
 		cJSON_AddNumberToObject(d, "tmdb", (double)tmdb);
 		cJSON_AddStringToObject(d, "name", mv_json_str(doc, "name", "?"));
-		if (want_json())
-			mv_emit("mv.person.created", id, d);
-		else {
-			cJSON_Delete(d);
+		cJSON_AddItemToArray(evs, mv_event_new("mv.person.created", id, d));
+		if (!want_json())
 			printf("added %s: %s, tmdb:%s\n", id, mv_json_str(doc, "name", "?"), val);
-		}
-		if (mv_tool_run(av, -1, 2) != 0)
-			mv_warnx("the index is stale: run mvctl reindex");
+		publish(evs);
 	}
 	free(id);
 	cJSON_Delete(doc);
@@ -2780,7 +2801,7 @@ add_file(const char *tok, long long tmdb, int copy)
 	}
 	evs = cJSON_CreateArray();
 	cJSON_AddItemToArray(evs, ev);
-	code = deliver(evs);
+	code = deliver_files(evs);
 	if (id)
 		code = review_outcome(rel, id, before, code);
 	free(before);
@@ -2897,7 +2918,6 @@ v_repair(int argc, char **argv)
 		COMMON_OPTS
 	};
 	struct check c = { 0 };
-	char *av[] = { "mvindex", "--rebuild", NULL };
 	long bad, done, current, failed, nrec = 0;
 	int ch, dry = 0, code = MV_EX_OK, st;
 	cJSON *evs;
@@ -2964,12 +2984,14 @@ v_repair(int argc, char **argv)
 		}
 		mv_list_free(v, n);
 		printf("re-sent %d files from incoming/ to mvenrich\n", cJSON_GetArraySize(evs));
-		if ((st = deliver(evs)) != 0)
+		if ((st = deliver_files(evs)) != 0)
 			code = st;
 	}
-	if ((st = mv_tool_run(av, -1, 2)) != 0) {
-		mv_warnx("mvindex --rebuild exited %d", st);
-		code = st == 127 ? MV_EX_UNAVAILABLE : st;
+	/* In process, under the index lock: the pipeline is stopped, and a
+	 * cron job's mvindex may not be. */
+	if ((st = mv_index_rebuild_locked(0)) != 0) {
+		mv_warnx("unable to rebuild the indexes (exit %d)", st);
+		code = st;
 	} else
 		printf("rebuilt the indexes\n");
 	/* What is left, from a fresh look (its report to stderr again). */

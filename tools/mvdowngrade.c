@@ -786,16 +786,22 @@ print_plan(struct movie **c, size_t n, enum mv_level target)
 	mv_out_flush();
 }
 
-/* Plan, then print it (dry run) or carry it out. Events go to stdout;
- * when inject is set and a pipeline runs, to it as well, so that its
- * index and statistics hear of them. Returns an exit code. */
+/*
+ * Plan, then print it (dry run) or carry it out. Events go to stdout;
+ * with publish (one shot, not a stage), they are also published
+ * (mv_publish): into the running pipeline, whose last stage mvindex
+ * hears of them, or else the index is rebuilt here, so that a cron job
+ * whose stdout goes to /dev/null leaves the index current too. The
+ * filter emits them for mvindex, downstream, and journals them. Returns
+ * an exit code.
+ */
 static int
-run_policy(const struct policy *pol, int inject)
+run_policy(const struct policy *pol, int publish)
 {
 	struct movie **c;
 	size_t n;
-	cJSON *events, *ev;
-	int code, fd;
+	cJSON *events;
+	int code, st;
 
 	if ((code = plan(pol, &c, &n)) != 0)
 		return code;
@@ -816,16 +822,25 @@ run_policy(const struct policy *pol, int inject)
 		}
 	}
 	free(c);
-	if (inject && cJSON_GetArraySize(events) > 0 && mv_pipeline_running() &&
-	    (fd = mv_inject_open()) >= 0) {
-		mv_out_fd(fd);
-		cJSON_ArrayForEach(ev, events)
-			mv_event_emit(ev, 0);
-		mv_out_flush();
-		mv_out_fd(1);
-		close(fd);
+	if (cJSON_GetArraySize(events) == 0) {
+		cJSON_Delete(events);
+		return code;
 	}
-	cJSON_Delete(events);
+	if (!publish) {
+		/* The filter comes after mvstat, which journals what it sees:
+		 * ours it never sees. mvindex hears them on our stdout. */
+		mv_journal_append(events);
+		cJSON_Delete(events);
+		return code;
+	}
+	st = mv_publish(events, 0);
+	/* 65: the index is written without documents already invalid, each
+	 * reported: not this run's failure. */
+	if (st != MV_PUBLISH_SENT && st != MV_EX_OK && st != MV_EX_DATAERR) {
+		mv_warnx("the index is stale: run mvctl reindex");
+		if (!code)
+			code = st;
+	}
 	return code;
 }
 

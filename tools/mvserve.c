@@ -75,7 +75,6 @@ static struct table people = { .kind = 'p', .rel = "index/people.json" };
 
 static int verbose;
 static const char *webdir;      /* NULL: no page, only the API */
-static char *inject_path;       /* run/inject.fifo */
 static time_t started;
 static unsigned long counts[6]; /* responses by status class: 1xx..5xx */
 
@@ -563,41 +562,33 @@ list(struct MHD_Connection *c, struct table *t, const char *base)
 
 /*
  * Send mv.movie.requested {id, level?, reason} into the running pipeline through
- * run/inject.fifo, or print it on standard output when nobody reads the
- * FIFO (ENXIO), so `mvserve | mvenrich` works too. Never blocks: a full
- * FIFO drops the event with a warning (a request is only a hint).
+ * run/inject.fifo (mv_publish), or print it on standard output when
+ * nobody reads the FIFO (ENXIO), so `mvserve | mvenrich | mvstat |
+ * mvindex` works too. Never blocks: a full FIFO drops the event with a
+ * warning (a request is only a hint).
  */
 static void
 request_event(const char *id, const char *level)
 {
-	cJSON *d = cJSON_CreateObject(), *ev;
-	struct stat st;
+	cJSON *d = cJSON_CreateObject(), *evs = cJSON_CreateArray();
 	char *line;
 	size_t n;
-	int fd;
 
 	cJSON_AddStringToObject(d, "id", id);
 	if (level)
 		cJSON_AddStringToObject(d, "level", level);
 	/* A page opened in a browser: a read, it resets the movie's clock. */
 	cJSON_AddStringToObject(d, "reason", "user");
-	ev = mv_event_new("mv.movie.requested", id, d);
-	line = mv_json_compact(ev);
-	cJSON_Delete(ev);
-	n = strlen(line);
-	line = mv_xrealloc(line, n + 2);
-	line[n++] = '\n';
-	line[n] = '\0';
-	fd = open(inject_path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) {
-		/* At most PIPE_BUF bytes: one atomic write or none. */
-		if (write(fd, line, n) != (ssize_t)n)
-			mv_warn("send mv.movie.requested for %s to the pipeline", id);
-	} else if (mv_write_all(1, line, n) < 0) {
-		mv_warn("write mv.movie.requested for %s on standard output", id);
+	cJSON_AddItemToArray(evs, mv_event_new("mv.movie.requested", id, d));
+	line = mv_json_compact(evs->child);
+	if (mv_publish(evs, MV_PUBLISH_NONBLOCK | MV_PUBLISH_NOINDEX) == MV_EX_UNAVAILABLE) {
+		n = strlen(line);
+		line = mv_xrealloc(line, n + 2);
+		line[n++] = '\n';
+		line[n] = '\0';
+		if (mv_write_all(1, line, n) < 0)
+			mv_warn("write mv.movie.requested for %s on standard output", id);
 	}
-	if (fd >= 0)
-		close(fd);
 	free(line);
 }
 
@@ -1182,7 +1173,6 @@ main(int argc, char **argv)
 	if (!web)
 		mv_warnx("no web page found (--web DIR): serving the API only");
 	webdir = web;
-	inject_path = mv_path("run/inject.fifo");
 	started = time(NULL);
 	table_fresh(&movies);
 	table_fresh(&people);
@@ -1243,6 +1233,5 @@ main(int argc, char **argv)
 	table_clear(&movies);
 	table_clear(&people);
 	free(web);
-	free(inject_path);
 	return mv_finish(MV_EX_OK);
 }
