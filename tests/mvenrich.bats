@@ -170,7 +170,7 @@ mv.movie.needs-review"
 	[ "$(jq -c .externalIds "$MV_DATA/Movies/m2.json")" = '{}' ]
 }
 
-@test "mvenrich: TMDB down leaves the movie initial in incoming; a rescan reuses it" {
+@test "mvenrich: TMDB down leaves the movie initial in incoming; a restart resumes it, a rescan reuses it" {
 	mkvideo "$IN/Heat (1995).mkv"
 	EVENTS=$BATS_TEST_TMPDIR/ev
 	ev_added "$IN/Heat (1995).mkv" >"$EVENTS"
@@ -191,15 +191,17 @@ mv.movie.created"
 	[ "$status" -eq 75 ]
 	[ -f "$IN/Heat (1995).mkv" ]
 
-	# Back up: the same path again is the same movie, not a new one.
+	# Back up: a restart resumes the same movie before it reads anything,
+	# and the rescan of the same path that follows is the same movie, not
+	# a new one: nothing is left to do for it.
 	faketmdb_faults clear=1 >/dev/null
 	enrich
 	assert_success
 	run jq -r '.type + " " + .subject' "$OUT"
-	assert_output "mv.file.added $IN/Heat (1995).mkv
-mv.movie.matched m1
+	assert_output "mv.movie.matched m1
 mv.movie.enriched m1
-mv.video.added m1"
+mv.video.added m1
+mv.file.added $IN/Heat (1995).mkv"
 	[ ! -e "$MV_DATA/Movies/m2.json" ]
 	[ ! -e "$IN/Heat (1995).mkv" ]
 }
@@ -441,6 +443,31 @@ crash_at() {
 		mkdir -p "$IN"
 		crash_at "$step"
 	done
+}
+
+@test "mvenrich: killed between its claim and its match, restarted alone, it finishes the movie" {
+	local name="Heat (1995).mkv" sum
+	mkvideo "$IN/$name" 200000
+	sum=$(sha "$IN/$name")
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	ev_added "$IN/$name" >"$EVENTS"
+	MV_CRASH_AT=claimed enrich
+	assert_equal "$status" 137
+	# The claim is made, the profile does not record it yet.
+	assert_equal "$(readlink "$MV_DATA/index/ext/m/tmdb:949")" m1
+	assert_equal "$(jq -r .status "$MV_DATA/Movies/m1.json")" initial
+	# A stage restarted alone: no rescan, no request, only its start.
+	: >"$EVENTS"
+	enrich
+	assert_equal "$status" 0
+	assert_equal "$stderr" ""
+	assert_equal "$(jq -r .type "$OUT" | tr '\n' ' ')" \
+		"mv.movie.matched mv.movie.enriched mv.video.added "
+	assert_equal "$(jq -r .status "$MV_DATA/Movies/m1.json")" ready
+	assert_equal "$(copies_of "$sum")" 1
+	[ -f "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949].mkv" ]
+	run -0 mvindex --rebuild
+	run -0 mvctl check
 }
 
 @test "mvenrich: a kill -9 while quarantining loses nothing" {

@@ -36,7 +36,9 @@ static const char USAGE[] =
  * A movie is "pending" while its video is still at its source (video.path
  * equals video.source), or matched but still in quarantine/ (a choice a
  * crash interrupted): a rescan of that path, a request, or --retry
- * resumes it from its status.
+ * resumes it from its status, and so does the filter when it starts: a
+ * stage killed mid-match and restarted alone (no rescan comes then) must
+ * not leave a movie half matched, its claim made and not yet recorded.
  */
 enum outcome {
 	OUT_DONE,     /* this step finished; go on */
@@ -527,6 +529,7 @@ match(cJSON *m)
 	/* The claim is what detects a second copy of one film; a claim left
 	 * by a movie since deleted is stale and mv_claim takes it over. */
 	mv_claim("tmdb", value, id, &owner);
+	mv_crash_point("claimed");
 	if (owner) {
 		cands = cJSON_CreateArray();
 		cJSON_AddItemToArray(cands, candidate(tmdb, mv_json_str(tm, "title", ""),
@@ -1120,6 +1123,19 @@ main(int argc, char **argv)
 		return mv_finish(code);
 	}
 
+	/* Resume what a killed predecessor left pending before anything new;
+	 * its events go downstream like any others. */
+	if (npending > 0) {
+		int lock = mv_lock("library", 1);
+
+		if (lock < 0)
+			mv_die(mv_exit_for_errno(errno), "lock run/library.lock");
+		retry_all();
+		close(lock);
+		mv_out_flush();
+		if (fatal_code)
+			return mv_finish(fatal_code);
+	}
 	code = mv_stage_run(&stage);
 	for (size_t i = 0; i < npending; i++) {
 		free(pending[i].path);
