@@ -294,6 +294,59 @@ class_atom(const char *p, long *cp, int *isset, unsigned char *map,
 }
 
 /*
+ * Append the POSIX bracket expression for the ASCII members in map and
+ * the non-ASCII ones in wide (neg: negated), with "]", "^", "-" and "["
+ * where POSIX reads them literally.
+ */
+static void
+ere_bracket(struct mv_buf *b, const unsigned char *map, int neg,
+    const struct mv_buf *wide)
+{
+	char u[2];
+
+	/* Only "^" in a positive class: POSIX would read "[^]" as negation. */
+	{
+		int others = wide->len > 0;
+		for (int c = 1; c < 128; c++)
+			if (map[c] && c != '^')
+				others = 1;
+		if (!others && !neg) {
+			mv_buf_adds(b, "\\^");
+			return;
+		}
+	}
+	mv_buf_adds(b, neg ? "[^" : "[");
+	if (map[']'])
+		mv_buf_adds(b, "]");
+	for (int c = 1; c < 128; c++) {
+		int e;
+		if (!map[c] || c == ']' || c == '^' || c == '-' || c == '[')
+			continue;
+		/* A run of three or more becomes a range; stop at the specials. */
+		for (e = c; e + 1 < 128 && map[e + 1] && e + 1 != ']' &&
+		     e + 1 != '^' && e + 1 != '-' && e + 1 != '['; e++)
+			;
+		u[0] = (char)c;
+		mv_buf_add(b, u, 1);
+		if (e - c >= 2) {
+			u[0] = '-';
+			u[1] = (char)e;
+			mv_buf_add(b, u, 2);
+			c = e;
+		}
+	}
+	if (wide->len)
+		mv_buf_add(b, wide->buf, wide->len);
+	if (map['^'])
+		mv_buf_adds(b, "^");
+	if (map['['])
+		mv_buf_adds(b, "[");
+	if (map['-'])
+		mv_buf_adds(b, "-");
+	mv_buf_adds(b, "]");
+}
+
+/*
  * Translate the ECMA class starting after "[" at p into a POSIX bracket
  * expression appended to b. ASCII members go through a bitmap so that
  * "]", "^", "-" and "[" can be placed where POSIX reads them literally.
@@ -365,47 +418,7 @@ ere_class(struct mv_buf *b, const char *p, int utf8, const char **why)
 		*why = "empty class [] or [^]";
 		goto fail;
 	}
-	/* Only "^" in a positive class: POSIX would read "[^]" as negation. */
-	{
-		int others = wide.len > 0;
-		for (int c = 1; c < 128; c++)
-			if (map[c] && c != '^')
-				others = 1;
-		if (!others && !neg) {
-			mv_buf_adds(b, "\\^");
-			mv_buf_free(&wide);
-			return (size_t)(s - p) + 1;
-		}
-	}
-	mv_buf_adds(b, neg ? "[^" : "[");
-	if (map[']'])
-		mv_buf_adds(b, "]");
-	for (int c = 1; c < 128; c++) {
-		int e;
-		if (!map[c] || c == ']' || c == '^' || c == '-' || c == '[')
-			continue;
-		/* A run of three or more becomes a range; stop at the specials. */
-		for (e = c; e + 1 < 128 && map[e + 1] && e + 1 != ']' &&
-		     e + 1 != '^' && e + 1 != '-' && e + 1 != '['; e++)
-			;
-		u[0] = (char)c;
-		mv_buf_add(b, u, 1);
-		if (e - c >= 2) {
-			u[0] = '-';
-			u[1] = (char)e;
-			mv_buf_add(b, u, 2);
-			c = e;
-		}
-	}
-	if (wide.len)
-		mv_buf_add(b, wide.buf, wide.len);
-	if (map['^'])
-		mv_buf_adds(b, "^");
-	if (map['['])
-		mv_buf_adds(b, "[");
-	if (map['-'])
-		mv_buf_adds(b, "-");
-	mv_buf_adds(b, "]");
+	ere_bracket(b, map, neg, &wide);
 	mv_buf_free(&wide);
 	return (size_t)(s - p) + 1;
 fail:
@@ -427,6 +440,61 @@ ere_literal(struct mv_buf *b, long cp)
 	mv_buf_add(b, u, n);
 	if (n > 1)
 		mv_buf_adds(b, ")");
+}
+
+/*
+ * Translate the ECMA escape at p (its backslash) into ERE appended to b.
+ * Returns bytes consumed, or 0 with *why for an unsupported one.
+ */
+static size_t
+ere_escape(struct mv_buf *b, const char *p, int utf8, const char **why)
+{
+	long cp;
+	size_t n;
+
+	switch (p[1]) {
+	case 'd': mv_buf_adds(b, "[0-9]"); return 2;
+	case 'D': mv_buf_adds(b, "[^0-9]"); return 2;
+	case 'w': mv_buf_adds(b, "[" WORDS "]"); return 2;
+	case 'W': mv_buf_adds(b, "[^" WORDS "]"); return 2;
+	case 's': mv_buf_adds(b, "[" SPACES "]"); return 2;
+	case 'S': mv_buf_adds(b, "[^" SPACES "]"); return 2;
+	case 'n': ere_literal(b, '\n'); return 2;
+	case 't': ere_literal(b, '\t'); return 2;
+	case 'r': ere_literal(b, '\r'); return 2;
+	case 'f': ere_literal(b, '\f'); return 2;
+	case 'v': ere_literal(b, '\v'); return 2;
+	case 'x':
+	case 'u':
+		n = p[1] == 'x' ? 2 : 4;
+		cp = hexn(p + 2, (int)n);
+		if (cp <= 0 || (cp >= 0xd800 && cp < 0xe000) ||
+		    (cp >= 128 && !utf8)) {
+			*why = "unsupported \\x or \\u escape";
+			return 0;
+		}
+		ere_literal(b, cp);
+		return 2 + n;
+	case 'b': case 'B':
+		*why = "word boundary \\b or \\B";
+		return 0;
+	case '\0':
+		*why = "trailing backslash";
+		return 0;
+	default:
+		if ((p[1] >= '0' && p[1] <= '9')) {
+			*why = "backreference or \\0";
+			return 0;
+		}
+		if ((p[1] >= 'a' && p[1] <= 'z') ||
+		    (p[1] >= 'A' && p[1] <= 'Z')) {
+			*why = "unknown escape";
+			return 0;
+		}
+		n = utf8_get(p + 1, &cp);
+		ere_literal(b, cp);
+		return 1 + n;
+	}
 }
 
 /*
@@ -453,50 +521,9 @@ ecma_to_ere(const char *p, int utf8, const char **why)
 
 		switch (*p) {
 		case '\\':
-			switch (p[1]) {
-			case 'd': mv_buf_adds(&b, "[0-9]"); p += 2; break;
-			case 'D': mv_buf_adds(&b, "[^0-9]"); p += 2; break;
-			case 'w': mv_buf_adds(&b, "[" WORDS "]"); p += 2; break;
-			case 'W': mv_buf_adds(&b, "[^" WORDS "]"); p += 2; break;
-			case 's': mv_buf_adds(&b, "[" SPACES "]"); p += 2; break;
-			case 'S': mv_buf_adds(&b, "[^" SPACES "]"); p += 2; break;
-			case 'n': ere_literal(&b, '\n'); p += 2; break;
-			case 't': ere_literal(&b, '\t'); p += 2; break;
-			case 'r': ere_literal(&b, '\r'); p += 2; break;
-			case 'f': ere_literal(&b, '\f'); p += 2; break;
-			case 'v': ere_literal(&b, '\v'); p += 2; break;
-			case 'x':
-			case 'u':
-				n = p[1] == 'x' ? 2 : 4;
-				cp = hexn(p + 2, (int)n);
-				if (cp <= 0 || (cp >= 0xd800 && cp < 0xe000) ||
-				    (cp >= 128 && !utf8)) {
-					*why = "unsupported \\x or \\u escape";
-					goto fail;
-				}
-				ere_literal(&b, cp);
-				p += 2 + n;
-				break;
-			case 'b': case 'B':
-				*why = "word boundary \\b or \\B";
+			if (!(n = ere_escape(&b, p, utf8, why)))
 				goto fail;
-			case '\0':
-				*why = "trailing backslash";
-				goto fail;
-			default:
-				if ((p[1] >= '0' && p[1] <= '9')) {
-					*why = "backreference or \\0";
-					goto fail;
-				}
-				if ((p[1] >= 'a' && p[1] <= 'z') ||
-				    (p[1] >= 'A' && p[1] <= 'Z')) {
-					*why = "unknown escape";
-					goto fail;
-				}
-				n = utf8_get(p + 1, &cp);
-				ere_literal(&b, cp);
-				p += 1 + n;
-			}
+			p += n;
 			break;
 		case '[':
 			n = ere_class(&b, p + 1, utf8, why);
@@ -1831,6 +1858,95 @@ v_number(struct vctx *v, const struct kw *K, const cJSON *x)
 	return n;
 }
 
+/* draft-07: a $ref (k) makes every sibling keyword of s inert; x is
+ * validated against its target alone. Returns the number of errors. */
+static int
+v_ref(struct vctx *v, const cJSON *s, const cJSON *k, const cJSON *x)
+{
+	struct ninfo *ni = ninfo_get(v->set, s);
+
+	if (!ni->ref)
+		ni->ref = uri_resolve(MV_SCHEMA_BASE, k->valuestring);
+	if (!ni->tstate) {
+		ni->target = resolve_uri(v->set, ni->ref);
+		ni->tstate = ni->target ? 1 : -1;
+	}
+	if (ni->tstate < 0)
+		return fail(v, "$ref", "unable to resolve %s", ni->ref);
+	return validate(v, ni->target, x);
+}
+
+/* oneOf k: 1 error unless exactly one alternative matches x. */
+static int
+v_oneof(struct vctx *v, const cJSON *k, const cJSON *x)
+{
+	const cJSON *e;
+	int first = -1, second = -1, i = 0;
+
+	cJSON_ArrayForEach(e, k) {
+		if (valid(v, e, x)) {
+			if (first < 0) {
+				first = i;
+			} else {
+				second = i;
+				break;
+			}
+		}
+		i++;
+	}
+	if (first < 0)
+		return fail(v, "oneOf", "matches none of the %d alternatives", i);
+	if (second >= 0)
+		return fail(v, "oneOf", "matches alternatives %d and %d, "
+		    "expected exactly one", first, second);
+	return 0;
+}
+
+/* The applicators that combine subschemas: allOf, anyOf, oneOf, not,
+ * if/then/else. Returns the number of errors (silent: stops at one). */
+static int
+v_logic(struct vctx *v, const struct kw *K, const cJSON *x)
+{
+	const cJSON *k, *e;
+	int n = 0;
+
+#define STOP() do { if (n && v->silent) return n; } while (0)
+	if ((k = K->allOf)) {
+		cJSON_ArrayForEach(e, k) {
+			n += validate(v, e, x);
+			STOP();
+		}
+	}
+	if ((k = K->anyOf)) {
+		int found = 0, count = 0;
+		cJSON_ArrayForEach(e, k) {
+			count++;
+			if ((found = valid(v, e, x)))
+				break;
+		}
+		if (!found)
+			n += fail(v, "anyOf", "matches none of the %d alternatives", count);
+		STOP();
+	}
+	if ((k = K->oneOf)) {
+		n += v_oneof(v, k, x);
+		STOP();
+	}
+	if ((k = K->not_) && valid(v, k, x)) {
+		n += fail(v, "not", "matches a schema it must not match");
+		STOP();
+	}
+	if ((k = K->if_)) {
+		const cJSON *branch = valid(v, k, x) ?
+		    K->then :
+		    K->else_;
+		if (branch)
+			n += validate(v, branch, x);
+	}
+#undef STOP
+	return n;
+}
+
 /*
  * Validate x against schema s. Returns the number of errors (in silent
  * mode, stops at the first and returns 1).
@@ -1855,18 +1971,7 @@ validate(struct vctx *v, const cJSON *s, const cJSON *x)
 		    MAX_DEPTH);
 	v->depth++;
 	if ((k = K->ref) && cJSON_IsString(k)) {
-		/* draft-07: a $ref makes every sibling keyword inert */
-		struct ninfo *ni = ninfo_get(v->set, s);
-		if (!ni->ref)
-			ni->ref = uri_resolve(MV_SCHEMA_BASE, k->valuestring);
-		if (!ni->tstate) {
-			ni->target = resolve_uri(v->set, ni->ref);
-			ni->tstate = ni->target ? 1 : -1;
-		}
-		if (ni->tstate < 0)
-			n = fail(v, "$ref", "unable to resolve %s", ni->ref);
-		else
-			n = validate(v, ni->target, x);
+		n = v_ref(v, s, k, x);
 		v->depth--;
 		return n;
 	}
@@ -1897,54 +2002,7 @@ validate(struct vctx *v, const cJSON *s, const cJSON *x)
 	else if (cJSON_IsNumber(x))
 		n += v_number(v, K, x);
 	STOP();
-	if ((k = K->allOf)) {
-		cJSON_ArrayForEach(e, k) {
-			n += validate(v, e, x);
-			STOP();
-		}
-	}
-	if ((k = K->anyOf)) {
-		int found = 0, count = 0;
-		cJSON_ArrayForEach(e, k) {
-			count++;
-			if ((found = valid(v, e, x)))
-				break;
-		}
-		if (!found)
-			n += fail(v, "anyOf", "matches none of the %d alternatives", count);
-		STOP();
-	}
-	if ((k = K->oneOf)) {
-		int first = -1, second = -1, i = 0;
-		cJSON_ArrayForEach(e, k) {
-			if (valid(v, e, x)) {
-				if (first < 0) {
-					first = i;
-				} else {
-					second = i;
-					break;
-				}
-			}
-			i++;
-		}
-		if (first < 0)
-			n += fail(v, "oneOf", "matches none of the %d alternatives", i);
-		else if (second >= 0)
-			n += fail(v, "oneOf", "matches alternatives %d and %d, "
-			    "expected exactly one", first, second);
-		STOP();
-	}
-	if ((k = K->not_) && valid(v, k, x)) {
-		n += fail(v, "not", "matches a schema it must not match");
-		STOP();
-	}
-	if ((k = K->if_)) {
-		const cJSON *branch = valid(v, k, x) ?
-		    K->then :
-		    K->else_;
-		if (branch)
-			n += validate(v, branch, x);
-	}
+	n += v_logic(v, K, x);
 #undef STOP
 out:
 	v->depth--;

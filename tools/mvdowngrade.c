@@ -1062,8 +1062,18 @@ policy_config(struct policy *pol)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+/* What the command line asked for. */
+struct opts {
+	struct policy pol;
+	const char *data;
+	long long interval; /* -1: not given */
+	int once, filt, cli_policy;
+};
+
+/* Fill o from the options and settle the mode; exits 64 on a bad value
+ * or combination. */
+static void
+parse_options(int argc, char **argv, struct opts *o)
 {
 	static const struct option opts[] = {
 		{"level", required_argument, NULL, 'l'},
@@ -1076,54 +1086,51 @@ main(int argc, char **argv)
 		MV_OPT_LONG,
 		{NULL, 0, NULL, 0},
 	};
-	struct policy pol = {MV_LEVEL_BAD, -1, -1};
-	const char *data = NULL;
-	long long interval = -1;
-	int c, once = 0, filt = 0, cli_policy = 0, code;
+	int c;
 
-	mv_init(argv[0]);
+	*o = (struct opts){ .pol = {MV_LEVEL_BAD, -1, -1}, .interval = -1 };
 	while ((c = getopt_long(argc, argv, "d:l:u:b:n1fi:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
-			pol.level = mv_level_parse(optarg);
-			if (pol.level == MV_LEVEL_BAD || pol.level == MV_DEEP) {
+			o->pol.level = mv_level_parse(optarg);
+			if (o->pol.level == MV_LEVEL_BAD || o->pol.level == MV_DEEP) {
 				mv_warnx("invalid --level value: %s (minimal, light, basic"
 				    " or medium)", optarg);
 				goto usage;
 			}
-			cli_policy = 1;
+			o->cli_policy = 1;
 			break;
 		case 'u':
-			if (mv_duration_parse(optarg, &pol.unread) < 0) {
+			if (mv_duration_parse(optarg, &o->pol.unread) < 0) {
 				mv_warnx("invalid --unread-since value: %s", optarg);
 				goto usage;
 			}
-			cli_policy = 1;
+			o->cli_policy = 1;
 			break;
 		case 'b':
-			if (mv_size_parse(optarg, &pol.budget) < 0) {
+			if (mv_size_parse(optarg, &o->pol.budget) < 0) {
 				mv_warnx("invalid --budget value: %s", optarg);
 				goto usage;
 			}
-			cli_policy = 1;
+			o->cli_policy = 1;
 			break;
 		case 'n':
 			dry_run = 1;
 			break;
 		case '1':
-			once = 1;
+			o->once = 1;
 			break;
 		case 'f':
-			filt = 1;
+			o->filt = 1;
 			break;
 		case 'i':
-			if (mv_duration_parse(optarg, &interval) < 0 || interval < 1) {
+			if (mv_duration_parse(optarg, &o->interval) < 0 || o->interval < 1) {
 				mv_warnx("invalid --interval value: %s", optarg);
 				goto usage;
 			}
 			break;
 		default:
-			mv_opt_common(c, USAGE, &data);
+			mv_opt_common(c, USAGE, &o->data);
 		}
 	}
 	if (optind != argc) {
@@ -1132,63 +1139,90 @@ main(int argc, char **argv)
 	}
 	/* One shot with a policy on the command line or --once; otherwise a
 	 * filter, when events can come. */
-	if (!filt && !cli_policy && !once && !dry_run && isatty(0)) {
+	if (!o->filt && !o->cli_policy && !o->once && !dry_run && isatty(0)) {
 		mv_warnx("no --level given and standard input is a terminal");
 		goto usage;
 	}
-	if (!filt && !cli_policy && !once && !dry_run)
-		filt = 1;
-	if (filt && (once || dry_run)) {
+	if (!o->filt && !o->cli_policy && !o->once && !dry_run)
+		o->filt = 1;
+	if (o->filt && (o->once || dry_run)) {
 		mv_warnx("--filter goes with neither --once nor --dry-run");
 		goto usage;
 	}
-	if (!filt && interval >= 0) {
+	if (!o->filt && o->interval >= 0) {
 		mv_warnx("--interval goes with the filter only");
 		goto usage;
 	}
-	if (!filt && !once && pol.level == MV_LEVEL_BAD && cli_policy) {
+	if (!o->filt && !o->once && o->pol.level == MV_LEVEL_BAD && o->cli_policy) {
 		mv_warnx("--unread-since and --budget need --level or --once");
 		goto usage;
 	}
-	if ((code = mv_data_open(data, 0)) != 0)
-		return code;
+	return;
+usage:
+	mv_usage_die(USAGE);
+}
+
+/*
+ * Complete the policy and the filter's interval from the configuration
+ * and check that they make a whole. Returns 0, or MV_EX_CONFIG after a
+ * message.
+ */
+static int
+policy_settle(struct opts *o)
+{
+	struct policy *pol = &o->pol;
+	int code;
+
 	/* A level on the command line is the whole policy; --once and the
 	 * filter take the rest from the configuration. */
-	if ((filt || pol.level == MV_LEVEL_BAD) && (code = policy_config(&pol)) != 0)
+	if ((o->filt || pol->level == MV_LEVEL_BAD) && (code = policy_config(pol)) != 0)
 		return code;
-	if (!filt && pol.level == MV_LEVEL_BAD) {
+	if (!o->filt && pol->level == MV_LEVEL_BAD) {
 		mv_warnx("unable to downgrade: no level (set downgrade_level or give --level)");
 		return MV_EX_CONFIG;
 	}
-	if (filt && pol.level == MV_LEVEL_BAD && (pol.unread >= 0 || pol.budget >= 0)) {
+	if (o->filt && pol->level == MV_LEVEL_BAD && (pol->unread >= 0 || pol->budget >= 0)) {
 		mv_warnx("unable to use the policy: downgrade_unread_since and "
 		    "downgrade_budget need downgrade_level");
 		return MV_EX_CONFIG;
 	}
-	if (filt && pol.level != MV_LEVEL_BAD && pol.unread < 0 && pol.budget < 0) {
+	if (o->filt && pol->level != MV_LEVEL_BAD && pol->unread < 0 && pol->budget < 0) {
 		mv_warnx("unable to use the policy: downgrade_level needs "
 		    "downgrade_unread_since or downgrade_budget");
 		return MV_EX_CONFIG;
 	}
-	if (filt && interval < 0) {
+	if (o->filt && o->interval < 0) {
 		const char *s = mv_config_get("downgrade_interval", "1h");
 
-		if (mv_duration_parse(s, &interval) < 0 || interval < 1) {
+		if (mv_duration_parse(s, &o->interval) < 0 || o->interval < 1) {
 			mv_warnx("unable to use downgrade_interval \"%s\": not a duration", s);
 			return MV_EX_CONFIG;
 		}
 	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	int code;
+
+	mv_init(argv[0]);
+	parse_options(argc, argv, &o);
+	if ((code = mv_data_open(o.data, 0)) != 0)
+		return code;
+	if ((code = policy_settle(&o)) != 0)
+		return code;
 	mv_stage_signals();
-	code = filt ? filter(&pol, interval) : run_policy(&pol, 1);
+	code = o.filt ? filter(&o.pol, o.interval) : run_policy(&o.pol, 1);
 	library_free(&lib);
 	mv_usage_free(&usage);
 	code = mv_finish(code);
 	/* A one-shot run cut short says so the usual way: by the signal. */
-	if (mv_stage_stopped() && !filt) {
+	if (mv_stage_stopped() && !o.filt) {
 		signal(SIGTERM, SIG_DFL);
 		raise(SIGTERM);
 	}
 	return code;
-usage:
-	mv_usage_die(USAGE);
 }

@@ -121,8 +121,18 @@ fatal(int code)
 	return code != MV_EX_OK && code != MV_EX_NOTFOUND && code != MV_EX_DATAERR;
 }
 
-int
-main(int argc, char **argv)
+/* What the command line asked for. */
+struct opts {
+	const char *data, *append, *language, *region, *size, *dest, *cmd;
+	enum mv_level level;
+	int deep, nocache, refresh, nargs;
+	long year, page;
+	char **args;
+};
+
+/* Fill o from the options; exits 64 on a bad value. */
+static void
+parse_options(int argc, char **argv, struct opts *o)
 {
 	enum { O_LEVEL = 256, O_APPEND, O_LANGUAGE, O_DEEP, O_YEAR, O_PAGE, O_REGION,
 		O_SIZE, O_NOCACHE, O_REFRESH };
@@ -148,84 +158,89 @@ main(int argc, char **argv)
 		[O_YEAR - O_LEVEL] = "search", [O_PAGE - O_LEVEL] = "search",
 		[O_REGION - O_LEVEL] = "providers", [O_SIZE - O_LEVEL] = "image",
 	};
-	const char *data = NULL, *append = NULL, *language = NULL, *region = NULL;
-	const char *size = "w342", *dest = NULL, *cmd, *seen[O_REFRESH - O_LEVEL + 1] = { 0 };
-	enum mv_level level = MV_BASIC;
-	int c, deep = 0, code = MV_EX_OK, nocache = 0, refresh = 0, nargs;
-	long year = 0, page = 1;
-	char **args, *parts = NULL;
-	cJSON *doc = NULL;
+	const char *seen[O_REFRESH - O_LEVEL + 1] = { 0 };
+	int c;
 
-	mv_init(argv[0]);
+	*o = (struct opts){ .size = "w342", .level = MV_BASIC, .page = 1 };
 	while ((c = getopt_long(argc, argv, "d:ho:", longopts, NULL)) != -1) {
 		if (c >= O_LEVEL && c <= O_REFRESH)
 			seen[c - O_LEVEL] = argv[optind - 1];
 		switch (c) {
 		case O_LEVEL:
-			if ((level = mv_level_parse(optarg)) == MV_LEVEL_BAD)
+			if ((o->level = mv_level_parse(optarg)) == MV_LEVEL_BAD)
 				bad("unable to use --level %s: want basic, medium or deep", optarg);
 			break;
 		case O_APPEND:
-			append = optarg;
+			o->append = optarg;
 			break;
 		case O_LANGUAGE:
 			if (!language_ok(optarg))
 				bad("unable to use --language %s: want a code like fr or fr-FR", optarg);
-			language = optarg;
+			o->language = optarg;
 			break;
 		case O_DEEP:
-			deep = 1;
+			o->deep = 1;
 			break;
 		case O_YEAR:
-			if ((year = parse_num(optarg, MV_YEAR_MIN, MV_YEAR_MAX)) < 0)
+			if ((o->year = parse_num(optarg, MV_YEAR_MIN, MV_YEAR_MAX)) < 0)
 				bad("unable to use --year %s: want a year from "
 				    STR(MV_YEAR_MIN) " to " STR(MV_YEAR_MAX), optarg);
 			break;
 		case O_PAGE:
-			if ((page = parse_num(optarg, 1, 500)) < 0)
+			if ((o->page = parse_num(optarg, 1, 500)) < 0)
 				bad("unable to use --page %s: want a page from 1 to 500", optarg);
 			break;
 		case O_REGION:
-			region = optarg;
+			o->region = optarg;
 			break;
 		case O_SIZE:
-			size = optarg;
+			o->size = optarg;
 			break;
 		case 'o':
-			dest = optarg;
+			o->dest = optarg;
 			break;
 		case O_NOCACHE:
-			nocache = 1;
+			o->nocache = 1;
 			break;
 		case O_REFRESH:
-			refresh = 1;
+			o->refresh = 1;
 			break;
 		default:
-			mv_opt_common(c, USAGE, &data);
+			mv_opt_common(c, USAGE, &o->data);
 		}
 	}
-	args = argv + optind;
-	nargs = argc - optind;
-	if (nargs < 1)
+	o->args = argv + optind;
+	o->nargs = argc - optind;
+	if (o->nargs < 1)
 		bad("unable to run: %s", "no command given");
-	cmd = *args++;
-	nargs--;
-	if (strcmp(cmd, "movie") && strcmp(cmd, "person") && strcmp(cmd, "search") &&
-	    strcmp(cmd, "find") && strcmp(cmd, "config") && strcmp(cmd, "providers") &&
-	    strcmp(cmd, "image"))
-		bad("unable to run %s: no such command", cmd);
+	o->cmd = *o->args++;
+	o->nargs--;
+	if (strcmp(o->cmd, "movie") && strcmp(o->cmd, "person") && strcmp(o->cmd, "search") &&
+	    strcmp(o->cmd, "find") && strcmp(o->cmd, "config") && strcmp(o->cmd, "providers") &&
+	    strcmp(o->cmd, "image"))
+		bad("unable to run %s: no such command", o->cmd);
 	for (size_t i = 0; i < sizeof owner / sizeof owner[0]; i++)
-		if (seen[i] && owner[i] && strcmp(owner[i], cmd)) {
+		if (seen[i] && owner[i] && strcmp(owner[i], o->cmd)) {
 			mv_warnx("unable to use %s with %s: it belongs to mvfetch %s",
-			    seen[i], cmd, owner[i]);
+			    seen[i], o->cmd, owner[i]);
 			mv_usage_die(USAGE);
 		}
-	if (dest && strcmp(cmd, "image"))
+}
+
+/* Reject what the options cannot mean together, and each command's bad arguments. */
+static void
+check_options(struct opts *o)
+{
+	const char *cmd = o->cmd;
+	char **args = o->args;
+	int nargs = o->nargs;
+
+	if (o->dest && strcmp(cmd, "image"))
 		bad("unable to use -o with %s: it belongs to mvfetch image", cmd);
-	if (nocache && refresh)
+	if (o->nocache && o->refresh)
 		bad("unable to use %s: --no-cache and --refresh exclude each other", "both");
-	if (level == MV_MINIMAL)
-		level = MV_BASIC;
+	if (o->level == MV_MINIMAL)
+		o->level = MV_BASIC;
 	if (!strcmp(cmd, "movie") || !strcmp(cmd, "person")) {
 		if (nargs < 1)
 			bad("unable to run %s: no ID given", cmd);
@@ -248,88 +263,116 @@ main(int argc, char **argv)
 	} else if (!strcmp(cmd, "providers")) {
 		if (nargs != 1 || !parse_id(args[0]))
 			bad("unable to run %s: want exactly one TMDB movie id", cmd);
-		if (!region)
-			region = mv_config_get("region", "FR");
-		if (strlen(region) != 2 || !isalpha((unsigned char)region[0]) ||
-		    !isalpha((unsigned char)region[1]))
-			bad("unable to use region %s: want a country code such as FR", region);
+		if (!o->region)
+			o->region = mv_config_get("region", "FR");
+		if (strlen(o->region) != 2 || !isalpha((unsigned char)o->region[0]) ||
+		    !isalpha((unsigned char)o->region[1]))
+			bad("unable to use region %s: want a country code such as FR", o->region);
 	} else if (!strcmp(cmd, "image")) {
 		if (nargs != 1)
 			bad("unable to run %s: want exactly one FILE_PATH", cmd);
-		if (!dest)
+		if (!o->dest)
 			bad("unable to run %s: -o DEST is required", cmd);
 	}
+}
+
+/*
+ * Fetch each movie or person id in turn. Go on past a missing or broken
+ * one; stop when every later request would fail alike (key, network,
+ * disk). Returns the first failure's exit code, or MV_EX_OK.
+ */
+static int
+fetch_each(const struct opts *o, const char *parts)
+{
+	int code = MV_EX_OK;
+
+	for (int i = 0; i < o->nargs; i++) {
+		cJSON *doc = NULL;
+		int r = !strcmp(o->cmd, "movie") ?
+		    mv_tmdb_movie_parts(parse_id(o->args[i]), parts, o->language, &doc) :
+		    mv_tmdb_person(parse_id(o->args[i]), o->deep, &doc);
+
+		if (r == MV_EX_OK)
+			print_doc(doc);
+		cJSON_Delete(doc);
+		if (r != MV_EX_OK && code == MV_EX_OK)
+			code = r;
+		if (fatal(r))
+			break;
+	}
+	return code;
+}
+
+/* Print one country's watch providers for a movie. Returns an exit code. */
+static int
+fetch_providers(const struct opts *o)
+{
+	char path[64], cc[3] = { (char)toupper((unsigned char)o->region[0]),
+		(char)toupper((unsigned char)o->region[1]), 0 };
+	cJSON *doc = NULL;
+	int code;
+
+	snprintf(path, sizeof path, "/movie/%lld/watch/providers", parse_id(o->args[0]));
+	if ((code = mv_tmdb_get(path, &doc)) == 0) {
+		cJSON *one = cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(doc, "results"), cc);
+
+		if (cJSON_IsObject(one))
+			print_doc(one);
+		else {
+			mv_warnx("unable to find watch providers for movie %s in %s",
+			    o->args[0], cc);
+			code = MV_EX_NOTFOUND;
+		}
+	}
+	cJSON_Delete(doc);
+	return code;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	const char *cmd;
+	int code = MV_EX_OK;
+	char *parts = NULL;
+	cJSON *doc = NULL;
+
+	mv_init(argv[0]);
+	parse_options(argc, argv, &o);
+	check_options(&o);
+	cmd = o.cmd;
 
 	if (!strcmp(cmd, "movie"))
-		parts = merge_parts(mv_tmdb_level_parts(level), append);
+		parts = merge_parts(mv_tmdb_level_parts(o.level), o.append);
 	/* A bad URL or a missing key is refused before anything is created. */
-	if ((code = mv_tmdb_init()) != 0 || (code = mv_data_open(data, 1)) != 0) {
+	if ((code = mv_tmdb_init()) != 0 || (code = mv_data_open(o.data, 1)) != 0) {
 		free(parts);
 		return mv_finish(code);
 	}
-	mv_tmdb_flags = (nocache ? MV_TMDB_NOCACHE : 0) | (refresh ? MV_TMDB_REFRESH : 0);
+	mv_tmdb_flags = (o.nocache ? MV_TMDB_NOCACHE : 0) | (o.refresh ? MV_TMDB_REFRESH : 0);
 
-	if (!strcmp(cmd, "movie")) {
-		/* Go on past a missing or broken movie; stop when every
-		 * later request would fail alike (key, network, disk). */
-		for (int i = 0; i < nargs; i++) {
-			int r = mv_tmdb_movie_parts(parse_id(args[i]), parts, language, &doc);
-
-			if (r == MV_EX_OK)
-				print_doc(doc);
-			cJSON_Delete(doc);
-			doc = NULL;
-			if (r != MV_EX_OK && code == MV_EX_OK)
-				code = r;
-			if (fatal(r))
-				break;
-		}
-	} else if (!strcmp(cmd, "person")) {
-		for (int i = 0; i < nargs; i++) {
-			int r = mv_tmdb_person(parse_id(args[i]), deep, &doc);
-
-			if (r == MV_EX_OK)
-				print_doc(doc);
-			cJSON_Delete(doc);
-			doc = NULL;
-			if (r != MV_EX_OK && code == MV_EX_OK)
-				code = r;
-			if (fatal(r))
-				break;
-		}
+	if (!strcmp(cmd, "movie") || !strcmp(cmd, "person")) {
+		code = fetch_each(&o, parts);
 	} else if (!strcmp(cmd, "search")) {
 		struct mv_buf t = { 0 };
 
-		for (int i = 0; i < nargs; i++)
-			mv_buf_printf(&t, "%s%s", i ? " " : "", args[i]);
-		if ((code = mv_tmdb_search(t.buf ? t.buf : "", (int)year, (int)page, &doc)) == 0)
+		for (int i = 0; i < o.nargs; i++)
+			mv_buf_printf(&t, "%s%s", i ? " " : "", o.args[i]);
+		if ((code = mv_tmdb_search(t.buf ? t.buf : "", (int)o.year, (int)o.page,
+		    &doc)) == 0)
 			print_doc(doc);
 		mv_buf_free(&t);
 	} else if (!strcmp(cmd, "find")) {
-		if ((code = mv_tmdb_find(args[0], &doc)) == 0)
+		if ((code = mv_tmdb_find(o.args[0], &doc)) == 0)
 			print_doc(doc);
 	} else if (!strcmp(cmd, "config")) {
 		if ((code = mv_tmdb_get("/configuration", &doc)) == 0)
 			print_doc(doc);
 	} else if (!strcmp(cmd, "providers")) {
-		char path[64], cc[3] = { (char)toupper((unsigned char)region[0]),
-			(char)toupper((unsigned char)region[1]), 0 };
-
-		snprintf(path, sizeof path, "/movie/%lld/watch/providers", parse_id(args[0]));
-		if ((code = mv_tmdb_get(path, &doc)) == 0) {
-			cJSON *one = cJSON_GetObjectItemCaseSensitive(
-			    cJSON_GetObjectItemCaseSensitive(doc, "results"), cc);
-
-			if (cJSON_IsObject(one))
-				print_doc(one);
-			else {
-				mv_warnx("unable to find watch providers for movie %s in %s",
-				    args[0], cc);
-				code = MV_EX_NOTFOUND;
-			}
-		}
+		code = fetch_providers(&o);
 	} else {
-		code = mv_tmdb_image(args[0], size, dest);
+		code = mv_tmdb_image(o.args[0], o.size, o.dest);
 	}
 	cJSON_Delete(doc);
 	free(parts);

@@ -1119,8 +1119,17 @@ find_web(const char *opt)
 	return NULL;
 }
 
-int
-main(int argc, char **argv)
+/* What the command line asked for. */
+struct opts {
+	const char *data, *listen_at, *port_file, *web_opt;
+	struct sockaddr_storage ss; /* listen_at, parsed */
+	socklen_t sl;
+};
+
+/* Fill o from the options. Returns 0, or MV_EX_USAGE for a bad --listen;
+ * exits 64 on other bad usage. */
+static int
+parse_options(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
 		{ "listen", required_argument, NULL, 'l' },
@@ -1130,41 +1139,104 @@ main(int argc, char **argv)
 		MV_OPT_LONG,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *data = NULL, *listen_at = "127.0.0.1:8080", *port_file = NULL;
-	const char *web_opt = NULL;
-	struct sockaddr_storage ss;
-	struct MHD_Daemon *d;
-	const union MHD_DaemonInfo *info;
-	socklen_t sl;
-	sigset_t sigs;
-	char *web;
-	int ch, fd, code, sig, one = 1;
+	int ch;
 
-	mv_init(argv[0]);
+	*o = (struct opts){ .listen_at = "127.0.0.1:8080" };
 	while ((ch = getopt_long(argc, argv, "d:l:p:w:vh", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'l': listen_at = optarg; break;
-		case 'p': port_file = optarg; break;
-		case 'w': web_opt = optarg; break;
+		case 'l': o->listen_at = optarg; break;
+		case 'p': o->port_file = optarg; break;
+		case 'w': o->web_opt = optarg; break;
 		case 'v': verbose = 1; break;
-		default: mv_opt_common(ch, USAGE, &data);
+		default: mv_opt_common(ch, USAGE, &o->data);
 		}
 	}
 	if (optind < argc) {
 		mv_warnx("unexpected argument \"%s\"", argv[optind]);
 		mv_usage_die(USAGE);
 	}
-	if (parse_listen(listen_at, &ss, &sl) < 0) {
+	if (parse_listen(o->listen_at, &o->ss, &o->sl) < 0) {
 		mv_warnx("bad --listen \"%s\": expected ADDR:PORT, such as 127.0.0.1:8080",
-		    listen_at);
+		    o->listen_at);
 		return MV_EX_USAGE;
 	}
+	return 0;
+}
 
-	if ((code = mv_data_open(data, 0)) != 0 || (code = mv_config_load()) != 0)
+/* Our own listening socket, so a bind error is reported with its reason. */
+static int
+listen_socket(const struct opts *o)
+{
+	int fd, one = 1;
+
+	if ((fd = socket(o->ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		mv_die(MV_EX_UNAVAILABLE, "create a socket");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(fd, (struct sockaddr *)&o->ss, o->sl) < 0 || listen(fd, 128) < 0)
+		mv_die(errno == EADDRINUSE ? MV_EX_TEMPFAIL : MV_EX_UNAVAILABLE,
+		    "listen on %s", o->listen_at);
+	return fd;
+}
+
+/* Start the HTTP server on fd, say where, and write the port file. */
+static struct MHD_Daemon *
+serve(const struct opts *o, int fd)
+{
+	const struct sockaddr_storage *ss = &o->ss;
+	const union MHD_DaemonInfo *info;
+	struct MHD_Daemon *d;
+
+	/* One internal thread: the caches and the event writer need no locks,
+	 * and a request costs microseconds. */
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	    (ss->ss_family == AF_INET6 ? MHD_USE_IPv6 : 0), 0, NULL, NULL,
+	    on_request, NULL,
+	    MHD_OPTION_LISTEN_SOCKET, fd,
+	    MHD_OPTION_EXTERNAL_LOGGER, on_log, NULL,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+	    MHD_OPTION_END);
+	if (!d)
+		mv_diex(MV_EX_UNAVAILABLE, "unable to start the HTTP server on %s", o->listen_at);
+	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	if (verbose || isatty(2))
+		mv_warnx("listening on http://%s%s%s:%u/", ss->ss_family == AF_INET6 ? "[" : "",
+		    ss->ss_family == AF_INET6 ? "::1" :
+		    inet_ntoa(((const struct sockaddr_in *)ss)->sin_addr),
+		    ss->ss_family == AF_INET6 ? "]" : "", info ? info->port : 0);
+	if (o->port_file) {
+		char buf[16];
+		int n = snprintf(buf, sizeof buf, "%u\n", info ? info->port : 0);
+
+		if (mv_write_atomic(o->port_file, buf, (size_t)n) < 0) {
+			int e = errno;
+
+			MHD_stop_daemon(d);
+			errno = e;
+			mv_die(e == ENOENT || e == EACCES || e == ENOTDIR ? MV_EX_CANTCREAT :
+			    mv_exit_for_errno(e), "write %s", o->port_file);
+		}
+	}
+	return d;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	struct MHD_Daemon *d;
+	sigset_t sigs;
+	char *web;
+	int fd, code, sig;
+
+	mv_init(argv[0]);
+	if ((code = parse_options(argc, argv, &o)) != 0)
 		return code;
-	web = find_web(web_opt);
+	if ((code = mv_data_open(o.data, 0)) != 0 || (code = mv_config_load()) != 0)
+		return code;
+	web = find_web(o.web_opt);
 	if (web && !has_page(web)) {
-		if (web_opt || getenv("MV_WEB"))
+		if (o.web_opt || getenv("MV_WEB"))
 			mv_diex(MV_EX_NOINPUT, "unable to open the web page: %s/index.html: %s",
 			    web, strerror(errno ? errno : ENOENT));
 		free(web);
@@ -1176,14 +1248,7 @@ main(int argc, char **argv)
 	started = time(NULL);
 	table_fresh(&movies);
 	table_fresh(&people);
-
-	/* Our own socket, so a bind error is reported with its reason. */
-	if ((fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-		mv_die(MV_EX_UNAVAILABLE, "create a socket");
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	if (bind(fd, (struct sockaddr *)&ss, sl) < 0 || listen(fd, 128) < 0)
-		mv_die(errno == EADDRINUSE ? MV_EX_TEMPFAIL : MV_EX_UNAVAILABLE,
-		    "listen on %s", listen_at);
+	fd = listen_socket(&o);
 
 	/* SIGTERM and SIGINT are taken by sigwait below, never by a handler;
 	 * the server thread inherits the mask and so never sees them. */
@@ -1191,45 +1256,15 @@ main(int argc, char **argv)
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-
-	/* One internal thread: the caches and the event writer need no locks,
-	 * and a request costs microseconds. */
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-	    (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0), 0, NULL, NULL,
-	    on_request, NULL,
-	    MHD_OPTION_LISTEN_SOCKET, fd,
-	    MHD_OPTION_EXTERNAL_LOGGER, on_log, NULL,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-	    MHD_OPTION_END);
-	if (!d)
-		mv_diex(MV_EX_UNAVAILABLE, "unable to start the HTTP server on %s", listen_at);
-	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	if (verbose || isatty(2))
-		mv_warnx("listening on http://%s%s%s:%u/", ss.ss_family == AF_INET6 ? "[" : "",
-		    ss.ss_family == AF_INET6 ? "::1" : inet_ntoa(((struct sockaddr_in *)&ss)->sin_addr),
-		    ss.ss_family == AF_INET6 ? "]" : "", info ? info->port : 0);
-	if (port_file) {
-		char buf[16];
-		int n = snprintf(buf, sizeof buf, "%u\n", info ? info->port : 0);
-
-		if (mv_write_atomic(port_file, buf, (size_t)n) < 0) {
-			int e = errno;
-
-			MHD_stop_daemon(d);
-			errno = e;
-			mv_die(e == ENOENT || e == EACCES || e == ENOTDIR ? MV_EX_CANTCREAT :
-			    mv_exit_for_errno(e), "write %s", port_file);
-		}
-	}
+	d = serve(&o, fd);
 
 	for (;;) {
 		if (sigwait(&sigs, &sig) == 0 && (sig == SIGTERM || sig == SIGINT))
 			break;
 	}
 	MHD_stop_daemon(d);
-	if (port_file)
-		unlink(port_file);
+	if (o.port_file)
+		unlink(o.port_file);
 	table_clear(&movies);
 	table_clear(&people);
 	free(web);

@@ -70,78 +70,6 @@ static int sigpipe[2] = {-1, -1}; /* self-pipe: the handler writes signo */
 
 static unsigned long n_reported, n_scans, n_overflows, n_skipped;
 
-/* ---- a small chained hash table ---------------------------------------- */
-
-struct hnode {
-	struct hnode *next;
-	uint64_t h;
-};
-
-struct htab {
-	struct hnode **b;
-	size_t nb, n;
-};
-
-/* Mix a 64-bit value (splitmix64's finaliser). */
-static uint64_t
-mix(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ull;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
-}
-
-/* Slot holding the first node with hash h for which eq(node, key) holds,
- * or the empty slot at the end of its chain. */
-static struct hnode **
-hfind(struct htab *t, uint64_t h, int (*eq)(const struct hnode *, const void *),
-    const void *key)
-{
-	struct hnode **p;
-
-	if (t->nb == 0)
-		return NULL;
-	for (p = &t->b[h & (t->nb - 1)]; *p; p = &(*p)->next)
-		if ((*p)->h == h && eq(*p, key))
-			return p;
-	return p;
-}
-
-static void
-hadd(struct htab *t, struct hnode *n)
-{
-	if (t->n >= t->nb) {
-		size_t nb = t->nb ? t->nb * 2 : 64;
-		struct hnode **b = mv_xcalloc(nb, sizeof *b);
-
-		for (size_t i = 0; i < t->nb; i++)
-			for (struct hnode *e = t->b[i], *next; e; e = next) {
-				next = e->next;
-				e->next = b[e->h & (nb - 1)];
-				b[e->h & (nb - 1)] = e;
-			}
-		free(t->b);
-		t->b = b;
-		t->nb = nb;
-	}
-	n->next = t->b[n->h & (t->nb - 1)];
-	t->b[n->h & (t->nb - 1)] = n;
-	t->n++;
-}
-
-/* Unlink the node at slot (from hfind) and return it. */
-static struct hnode *
-hdel(struct htab *t, struct hnode **slot)
-{
-	struct hnode *n = *slot;
-
-	*slot = n->next;
-	t->n--;
-	return n;
-}
-
 /* ---- files already reported: (dev, ino, size, mtime) ------------------- */
 
 struct fkey {
@@ -151,13 +79,16 @@ struct fkey {
 	struct timespec mtime;
 };
 
+/* Both tables use mv_table, keyed by the numbers of a struct fkey
+ * written out: a key is short and made once per lookup. */
+#define KEYMAX 96
+
 struct seen {
-	struct hnode hn;  /* first: the table links these */
-	struct fkey k;
+	char key[KEYMAX]; /* seen_key's; the table's key */
 	unsigned gen;     /* last full scan that found the file unchanged */
 };
 
-static struct htab seen;
+static struct mv_table seen;
 
 static void
 key_of(const struct stat *st, struct fkey *k)
@@ -169,29 +100,22 @@ key_of(const struct stat *st, struct fkey *k)
 	k->mtime = st->st_mtim;
 }
 
-static uint64_t
-key_hash(const struct fkey *k)
+/* The whole key, for the set of reported files. */
+static void
+seen_key(const struct fkey *k, char *out)
 {
-	return mix((uint64_t)k->ino ^ mix((uint64_t)k->dev ^
-	    mix((uint64_t)k->size ^ mix((uint64_t)k->mtime.tv_sec ^
-	    ((uint64_t)k->mtime.tv_nsec << 34)))));
-}
-
-static int
-seen_eq(const struct hnode *n, const void *key)
-{
-	const struct fkey *a = &((const struct seen *)n)->k, *b = key;
-
-	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
-	    a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec;
+	snprintf(out, KEYMAX, "%jx:%jx:%jx:%jx.%lx", (uintmax_t)k->dev,
+	    (uintmax_t)k->ino, (uintmax_t)k->size, (uintmax_t)k->mtime.tv_sec,
+	    (unsigned long)k->mtime.tv_nsec);
 }
 
 static struct seen *
 seen_find(const struct fkey *k)
 {
-	struct hnode **p = hfind(&seen, key_hash(k), seen_eq, k);
+	char key[KEYMAX];
 
-	return p && *p ? (struct seen *)*p : NULL;
+	seen_key(k, key);
+	return mv_table_get(&seen, key);
 }
 
 static void
@@ -199,58 +123,55 @@ seen_add(const struct fkey *k)
 {
 	struct seen *s = mv_xcalloc(1, sizeof *s);
 
-	s->k = *k;
-	s->hn.h = key_hash(k);
+	seen_key(k, s->key);
 	s->gen = gen;
-	hadd(&seen, &s->hn);
+	mv_table_put(&seen, s->key, s);
 }
 
 /*
  * After a complete full scan: forget files it did not find as they were
  * (deleted, moved away or changed), so memory follows what DIR holds.
+ * With gone NULL, forget them all. The stale are gathered first: a
+ * table may not change while it is walked.
  */
 static void
-seen_sweep(void)
+seen_sweep(const unsigned *gone)
 {
-	for (size_t i = 0; i < seen.nb; i++)
-		for (struct hnode **p = &seen.b[i]; *p;) {
-			if (((struct seen *)*p)->gen != gen)
-				free(hdel(&seen, p));
-			else
-				p = &(*p)->next;
-		}
+	struct seen **stale = mv_xcalloc(seen.n + 1, sizeof *stale);
+	size_t pos = 0, n = 0;
+	void *val;
+
+	while (mv_table_next(&seen, &pos, NULL, &val))
+		if (!gone || ((struct seen *)val)->gen != *gone)
+			stale[n++] = val;
+	for (size_t i = 0; i < n; i++) {
+		mv_table_del(&seen, stale[i]->key);
+		free(stale[i]);
+	}
+	free(stale);
 }
 
-/* ---- files waiting to settle: a hash by (dev, ino) and a timer queue --- */
+/* ---- files waiting to settle: a table by (dev, ino) and a timer queue -- */
 
 /*
  * Every file waits the same settle time, so appending to the tail keeps
  * the queue sorted by deadline: the head is always the next one due.
  */
 struct pend {
-	struct hnode hn;          /* first: the table links these */
+	char id[KEYMAX];          /* "dev:ino"; the table's key */
 	struct pend *prev, *next; /* timer queue */
 	struct fkey k;            /* as last seen */
 	uint64_t due;             /* monotonic ns */
 	char *path;               /* owned */
 };
 
-static struct htab pending;
+static struct mv_table pending;
 static struct pend *qhead, *qtail;
 
-static uint64_t
-id_hash(dev_t dev, ino_t ino)
+static void
+pend_id(const struct fkey *k, char *out)
 {
-	return mix((uint64_t)ino ^ mix((uint64_t)dev));
-}
-
-static int
-pend_eq(const struct hnode *n, const void *key)
-{
-	const struct pend *p = (const struct pend *)n;
-	const struct fkey *k = key;
-
-	return p->k.dev == k->dev && p->k.ino == k->ino;
+	snprintf(out, KEYMAX, "%jx:%jx", (uintmax_t)k->dev, (uintmax_t)k->ino);
 }
 
 /* Take p out of the timer queue. The ends are compared, not inferred
@@ -286,13 +207,12 @@ static void
 pend_arm(const char *path, const struct stat *st)
 {
 	struct fkey k;
-	struct hnode **slot;
 	struct pend *p;
+	char id[KEYMAX];
 
 	key_of(st, &k);
-	slot = hfind(&pending, id_hash(k.dev, k.ino), pend_eq, &k);
-	if (slot && *slot) {
-		p = (struct pend *)*slot;
+	pend_id(&k, id);
+	if ((p = mv_table_get(&pending, id))) {
 		q_unlink(p);
 		if (strcmp(p->path, path) != 0) { /* renamed while settling */
 			free(p->path);
@@ -300,9 +220,9 @@ pend_arm(const char *path, const struct stat *st)
 		}
 	} else {
 		p = mv_xcalloc(1, sizeof *p);
-		p->hn.h = id_hash(k.dev, k.ino);
+		memcpy(p->id, id, sizeof id);
 		p->path = mv_xstrdup(path);
-		hadd(&pending, &p->hn);
+		mv_table_put(&pending, p->id, p);
 	}
 	p->k = k;
 	p->due = mv_mono_ns() + settle_ns;
@@ -312,10 +232,8 @@ pend_arm(const char *path, const struct stat *st)
 static void
 pend_free(struct pend *p)
 {
-	struct hnode **slot = hfind(&pending, p->hn.h, pend_eq, &p->k);
-
-	if (slot && *slot == &p->hn)
-		hdel(&pending, slot);
+	if (mv_table_get(&pending, p->id) == p)
+		mv_table_del(&pending, p->id);
 	q_unlink(p);
 	free(p->path);
 	free(p);
@@ -754,7 +672,7 @@ full_scan(void)
 		return -1;
 	}
 	if (!scan_errors)
-		seen_sweep();
+		seen_sweep(&gen);
 	if (rescan_ns)
 		next_rescan = mv_mono_ns() + rescan_ns;
 	return 0;
@@ -1115,8 +1033,15 @@ usage_die(const char *why, const char *arg)
 	mv_usage_die(USAGE);
 }
 
-int
-main(int argc, char **argv)
+/* What the command line gives besides the globals above. */
+struct opts {
+	const char *data; /* --data, or NULL */
+	const char *dir;  /* DIR, or NULL for <data>/incoming */
+};
+
+/* Set the option globals and fill o; exits 64 on a bad value or combination. */
+static void
+parse_options(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
 		{"settle", required_argument, NULL, 's'},
@@ -1127,12 +1052,9 @@ main(int argc, char **argv)
 		MV_OPT_LONG,
 		{NULL, 0, NULL, 0},
 	};
-	const char *data_opt = NULL, *dir;
-	int c, code, rescan_set = 0;
-	struct stat st;
-	struct pollfd pfd[3];
+	int c, rescan_set = 0;
 
-	mv_init(argv[0]);
+	o->data = NULL;
 	settle_ns = 2000000000ull;
 	rescan_ns = 600000000000ull;
 	while ((c = getopt_long(argc, argv, "d:s:r:1i:vh", longopts, NULL)) != -1) {
@@ -1156,7 +1078,7 @@ main(int argc, char **argv)
 			verbose = 1;
 			break;
 		default:
-			mv_opt_common(c, USAGE, &data_opt);
+			mv_opt_common(c, USAGE, &o->data);
 		}
 	}
 	if (argc - optind > 1)
@@ -1165,52 +1087,40 @@ main(int argc, char **argv)
 		usage_die("--once reads no FIFO", "--inject");
 	if (once && rescan_set)
 		usage_die("--once does not rescan", "--rescan");
+	o->dir = optind < argc ? argv[optind] : NULL;
+}
 
-	/* Like every tool, make the data layout on first use: the watcher
-	 * needs run/, and the default DIR is its incoming/. */
-	if ((code = mv_data_open(data_opt, 1)) != 0)
-		return code;
-	data_abs = absolute(mv_data);
-	if (optind < argc) {
-		root = absolute(argv[optind]);
-	} else {
-		char *in = mv_path("incoming");
+/* Milliseconds for poll until the next deadline: timers, rescan, retry. */
+static int
+poll_timeout(void)
+{
+	uint64_t now, wake = UINT64_MAX;
 
-		root = absolute(in);
-		free(in);
-	}
-	dir = root;
-	if (stat(dir, &st) < 0)
-		mv_die(MV_EX_NOINPUT, "%s %s", once ? "scan" : "watch", dir);
-	if (!S_ISDIR(st.st_mode))
-		mv_diex(MV_EX_NOINPUT, "unable to %s %s: not a directory",
-		    once ? "scan" : "watch", dir);
+	if (qhead)
+		wake = qhead->due;
+	if (state == WATCHING && next_rescan && next_rescan < wake)
+		wake = next_rescan;
+	if (state == VANISHED && retry_at < wake)
+		wake = retry_at;
+	now = mv_mono_ns();
+	if (wake == UINT64_MAX)
+		return -1;
+	if (wake <= now)
+		return 0;
+	if (wake - now > (uint64_t)INT_MAX * 1000000)
+		return INT_MAX;
+	/* round up, so we never wake just before a deadline */
+	return (int)((wake - now + 999999) / 1000000);
+}
 
-	if (once) {
-		code = full_scan() < 0 ? MV_EX_NOINPUT : MV_EX_OK;
-		goto out;
-	}
-
-	signals_init();
-	ready_path = mv_path("run/mvwatch.ready");
-	atexit(cleanup);
-	ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (ifd < 0) {
-		if (errno == EMFILE)
-			mv_diex(MV_EX_UNAVAILABLE, "unable to start inotify: too many "
-			    "instances; raise the sysctl fs.inotify.max_user_instances");
-		mv_die(MV_EX_UNAVAILABLE, "start inotify");
-	}
-	if (fifo_path)
-		fifo_open();
-	root_dev = st.st_dev;
-	root_mount = is_mount(root, &st);
-	if (watch_then_scan() < 0 && state == WATCHING)
-		exit(MV_EX_NOINPUT); /* unreadable, and full_scan said why */
-	mv_out_flush();
+/* Watch until SIGTERM or SIGINT: timers, rescans, inotify, the FIFO. */
+static void
+watch_loop(void)
+{
+	struct pollfd pfd[3];
 
 	for (;;) {
-		uint64_t now = mv_mono_ns(), wake = UINT64_MAX;
+		uint64_t now = mv_mono_ns();
 		int timeout, n = 0, ipoll = -1, fpoll = -1;
 
 		if (state == VANISHED && retry_at <= now)
@@ -1221,22 +1131,7 @@ main(int argc, char **argv)
 		}
 		run_timers(mv_mono_ns());
 		mv_out_flush();
-
-		if (qhead)
-			wake = qhead->due;
-		if (state == WATCHING && next_rescan && next_rescan < wake)
-			wake = next_rescan;
-		if (state == VANISHED && retry_at < wake)
-			wake = retry_at;
-		now = mv_mono_ns();
-		if (wake == UINT64_MAX)
-			timeout = -1;
-		else if (wake <= now)
-			timeout = 0;
-		else if (wake - now > (uint64_t)INT_MAX * 1000000)
-			timeout = INT_MAX;
-		else /* round up, so we never wake just before a deadline */
-			timeout = (int)((wake - now + 999999) / 1000000);
+		timeout = poll_timeout();
 
 		pfd[n].fd = sigpipe[0];
 		pfd[n++].events = POLLIN;
@@ -1254,15 +1149,42 @@ main(int argc, char **argv)
 			mv_die(MV_EX_SOFTWARE, "poll");
 		}
 		if ((pfd[0].revents & POLLIN) && read_signals())
-			break;
+			return;
 		if (pfd[ipoll].revents & POLLIN)
 			read_events();
 		if (fpoll >= 0 && (pfd[fpoll].revents & POLLIN))
 			read_fifo();
 	}
-	code = MV_EX_OK;
+}
 
-out:
+/* Start inotify, the FIFO and the signals, set the watches and report
+ * what the tree holds. st is the root's stat. */
+static void
+watch_start(const struct stat *st)
+{
+	signals_init();
+	ready_path = mv_path("run/mvwatch.ready");
+	atexit(cleanup);
+	ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (ifd < 0) {
+		if (errno == EMFILE)
+			mv_diex(MV_EX_UNAVAILABLE, "unable to start inotify: too many "
+			    "instances; raise the sysctl fs.inotify.max_user_instances");
+		mv_die(MV_EX_UNAVAILABLE, "start inotify");
+	}
+	if (fifo_path)
+		fifo_open();
+	root_dev = st->st_dev;
+	root_mount = is_mount(root, st);
+	if (watch_then_scan() < 0 && state == WATCHING)
+		exit(MV_EX_NOINPUT); /* unreadable, and full_scan said why */
+	mv_out_flush();
+}
+
+/* Say the counts if asked, and free and close everything. */
+static void
+teardown(void)
+{
 	mv_out_flush();
 	if (verbose)
 		mv_warnx("%lu reported, %lu skipped, %lu scans, %lu queue overflows",
@@ -1271,13 +1193,9 @@ out:
 	wclear();
 	free(watches);
 	pend_clear();
-	free(pending.b);
-	for (size_t i = 0; i < seen.nb; i++)
-		for (struct hnode *e = seen.b[i], *next; e; e = next) {
-			next = e->next;
-			free(e);
-		}
-	free(seen.b);
+	mv_table_free(&pending);
+	seen_sweep(NULL);
+	mv_table_free(&seen);
 	if (fifo_fd >= 0) {
 		mv_lines_free(fifo_lines);
 		close(fifo_fd);
@@ -1293,5 +1211,44 @@ out:
 	free(root);
 	free(data_abs);
 	free((char *)mv_data);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	int code;
+	struct stat st;
+
+	mv_init(argv[0]);
+	parse_options(argc, argv, &o);
+
+	/* Like every tool, make the data layout on first use: the watcher
+	 * needs run/, and the default DIR is its incoming/. */
+	if ((code = mv_data_open(o.data, 1)) != 0)
+		return code;
+	data_abs = absolute(mv_data);
+	if (o.dir) {
+		root = absolute(o.dir);
+	} else {
+		char *in = mv_path("incoming");
+
+		root = absolute(in);
+		free(in);
+	}
+	if (stat(root, &st) < 0)
+		mv_die(MV_EX_NOINPUT, "%s %s", once ? "scan" : "watch", root);
+	if (!S_ISDIR(st.st_mode))
+		mv_diex(MV_EX_NOINPUT, "unable to %s %s: not a directory",
+		    once ? "scan" : "watch", root);
+
+	if (once) {
+		code = full_scan() < 0 ? MV_EX_NOINPUT : MV_EX_OK;
+	} else {
+		watch_start(&st);
+		watch_loop();
+		code = MV_EX_OK;
+	}
+	teardown();
 	return mv_finish(code);
 }
