@@ -27,6 +27,9 @@ LDLIBS += $(PKG_LIBS) -lm
 LIBSRC := $(wildcard lib/*.c)
 LIBOBJ := $(LIBSRC:lib/%.c=$(B)/obj/%.o)
 TOOLS := $(patsubst tools/%.c,$(B)/bin/%,$(wildcard tools/*.c))
+# mvctl is tools/mvctl.c (verb table, main) plus its verb groups, in
+# git's builtin/ manner; the other tools are one .c each.
+MVCTL_SRC := $(wildcard tools/mvctl/*.c)
 UNITS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/*.c))
 # Small C drivers for tests and benchmarks (scorers, load generators).
 PROGSRC := $(wildcard bench/*.c tests/progs/*.c tests/jsts/*.c)
@@ -49,9 +52,13 @@ $(B)/libmv.a: $(LIBOBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIBOBJ)
 
-$(TOOLS): $(B)/bin/%: tools/%.c $(B)/libmv.a lib/mv.h
+$(filter-out $(B)/bin/mvctl,$(TOOLS)): $(B)/bin/%: tools/%.c $(B)/libmv.a lib/mv.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libmv.a $(LDLIBS)
+
+$(B)/bin/mvctl: tools/mvctl.c $(MVCTL_SRC) tools/mvctl/mvctl.h $(B)/libmv.a lib/mv.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tools/mvctl.c $(MVCTL_SRC) $(B)/libmv.a $(LDLIBS)
 
 $(UNITS): $(B)/unit/%: tests/unit/%.c tests/unit/tap.h $(B)/libmv.a lib/mv.h
 	@mkdir -p $(@D)

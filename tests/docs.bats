@@ -108,7 +108,7 @@ compare_opts() { # tool helpfile manfile verbs(0|1)
 	}' "$2" "$3" | sort
 }
 
-# Letters of every getopt_long short-options string in a C file, each with
+# Letters of every getopt_long short-options string in C files, each with
 # the function it is in: "v_request l".
 getopt_letters() {
 	awk '
@@ -121,7 +121,7 @@ getopt_letters() {
 		gsub(/[:+-]/, "", s)
 		for (i = 1; i <= length(s); i++)
 			print fn, substr(s, i, 1)
-	}' "$1"
+	}' "$@"
 }
 
 # Add lines (if any) to the test's list of failures, errs.
@@ -204,7 +204,10 @@ add_err() {
 		if [ -f "$MV_TOP/tools/$t.c" ]; then
 			# A verb's function v_fn checks against its verbs' help (the
 			# table's { "name", v_fn, ... }) and the common options.
-			getopt_letters "$MV_TOP/tools/$t.c" >"$BATS_TEST_TMPDIR/g"
+			# A tool split in git's builtin/ manner keeps its verbs in
+			# tools/$t/*.c (mvctl); its table stays in tools/$t.c.
+			getopt_letters "$MV_TOP/tools/$t.c" $(ls "$MV_TOP/tools/$t"/*.c 2>/dev/null) \
+				>"$BATS_TEST_TMPDIR/g"
 			grep -oE '\{ *"[a-z]+", *v_[a-z_]+,' "$MV_TOP/tools/$t.c" |
 				sed -E 's/\{ *"([a-z]+)", *(v_[a-z_]+),/\2 \1/' >"$BATS_TEST_TMPDIR/v" || true
 			add_err "$(awk -v t="$t" '
@@ -252,13 +255,13 @@ add_err() {
 @test "docs: mv(7) names every variable and configuration key the code reads" {
 	local n errs=
 	# Variables read directly, and the settings read as MV_KEY or key.
-	for n in $(grep -ohE 'getenv\("[A-Z_]+"\)' "$MV_TOP"/lib/*.c "$MV_TOP"/tools/*.c |
+	for n in $(grep -ohE 'getenv\("[A-Z_]+"\)' "$MV_TOP"/lib/*.c "$MV_TOP"/tools/*.c "$MV_TOP"/tools/*/*.c |
 		sed 's/getenv("\(.*\)")/\1/' | sort -u); do
 		grep -qw -- "$n" "$MV_TOP/man/mv.7" || add_err "mv.7: no $n"
 	done
-	for n in $( { grep -ohE '(setting|env_num)\("MV_[A-Z_]+"' "$MV_TOP"/lib/*.c "$MV_TOP"/tools/*.c |
+	for n in $( { grep -ohE '(setting|env_num)\("MV_[A-Z_]+"' "$MV_TOP"/lib/*.c "$MV_TOP"/tools/*.c "$MV_TOP"/tools/*/*.c |
 			sed 's/.*("MV_\(.*\)"/\1/' | tr A-Z a-z
-		grep -ohE 'mv_config_get\("[a-z_]+"' "$MV_TOP"/lib/*.c "$MV_TOP"/tools/*.c |
+		grep -ohE 'mv_config_get\("[a-z_]+"' "$MV_TOP"/lib/*.c "$MV_TOP"/tools/*.c "$MV_TOP"/tools/*/*.c |
 			sed 's/.*("\(.*\)"/\1/'
 		sed -n 's/^#* *\([a-z_]*\) *=.*/\1/p' "$MV_TOP/etc/mv.conf.example"
 		} | sort -u); do

@@ -1,0 +1,547 @@
+/* check.c: mvctl check, migrate and validate: documents against schemas. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mv.h"
+#include "mvctl.h"
+
+/* Load the schemas or die with 78: a broken install, not bad data. */
+static struct mv_schemas *
+load_schemas(void)
+{
+	struct mv_schemas *set = mv_schemas_load(mv_schemas_dir());
+
+	if (!set)
+		exit(MV_EX_CONFIG);
+	return set;
+}
+
+/*
+ * Hidden, for tests and scripts: validate FILEs (or NDJSON lines on stdin
+ * with "-") against SCHEMA. Exit 1 if anything is invalid.
+ */
+int
+v_validate(int argc, char **argv)
+{
+	struct mv_schemas *set;
+	int bad = 0;
+
+	ctl_only_common(argc, argv);
+	if (argc - optind < 2)
+		ctl_usage_error("%s", "expected SCHEMA FILE...");
+	set = load_schemas();
+	for (int i = optind + 1; i < argc; i++) {
+		const char *why;
+		cJSON *doc;
+		int n;
+
+		if (!strcmp(argv[i], "-")) {
+			struct mv_lines *r = mv_lines_new(0, "stdin", 1 << 24);
+			char *line, label[64];
+			size_t len;
+
+			while (mv_lines_next(r, &line, &len) > 0) {
+				snprintf(label, sizeof label, "stdin:%lu", mv_lines_lineno(r));
+				if (!(doc = cJSON_ParseWithLength(line, len))) {
+					mv_warnx("%s: invalid JSON", label);
+					bad++;
+					continue;
+				}
+				n = mv_schema_validate(set, argv[optind], doc,
+				    mv_schema_err_print, label);
+				cJSON_Delete(doc);
+				if (n < 0)
+					mv_diex(MV_EX_USAGE, "no schema %s", argv[optind]);
+				bad += n > 0;
+			}
+			mv_lines_free(r);
+			continue;
+		}
+		/* Any stored document: the largest kind is an index. */
+		if (!(doc = mv_json_load(argv[i], MV_INDEX_MAX, &why))) {
+			mv_warnx("unable to read %s: %s", argv[i], why);
+			bad++;
+			continue;
+		}
+		n = mv_schema_validate(set, argv[optind], doc, mv_schema_err_print, argv[i]);
+		cJSON_Delete(doc);
+		if (n < 0)
+			mv_diex(MV_EX_USAGE, "no schema %s", argv[optind]);
+		bad += n > 0;
+	}
+	mv_schemas_free(set);
+	return bad ? MV_EX_NOTFOUND : MV_EX_OK;
+}
+
+/* Report one problem: "file: pointer: keyword: message" as text, or an
+ * NDJSON object {kind, file, pointer, keyword, message}. */
+static void __attribute__((format(printf, 5, 6)))
+problem(const char *kind, const char *file, const char *pointer,
+    const char *keyword, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (ctl_want_json()) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "kind", kind);
+		cJSON_AddStringToObject(o, "severity", "problem");
+		cJSON_AddStringToObject(o, "file", file);
+		if (pointer)
+			cJSON_AddStringToObject(o, "pointer", pointer);
+		if (keyword)
+			cJSON_AddStringToObject(o, "keyword", keyword);
+		cJSON_AddStringToObject(o, "message", msg);
+		ctl_put_json(o);
+		cJSON_Delete(o);
+		return;
+	}
+	printf("%s: ", file);
+	if (pointer)
+		printf("%s: ", *pointer ? pointer : "(root)");
+	if (keyword)
+		printf("%s: ", keyword);
+	printf("%s\n", msg);
+}
+
+static void
+schema_err(void *ctx, const char *pointer, const char *keyword, const char *msg)
+{
+	problem("schema", ((struct check *)ctx)->rel, pointer, keyword, "%s", msg);
+}
+
+/* Progress on stderr, only when it is a terminal; done ends the line. */
+static void
+progress(const char *what, long n, long total, int done)
+{
+	if (!isatty(2) || (!done && n % 200))
+		return;
+	fprintf(stderr, "\r%s %ld/%ld", what, n, total);
+	if (done)
+		fputs("\r\033[K", stderr);
+}
+
+/*
+ * Report every string (member name or value) under it that is not
+ * UTF-8, by JSON pointer (ptr holds it so far, len bytes). cJSON keeps
+ * such bytes as they are, and the schemas cannot see them; JSON text is
+ * UTF-8 (RFC 8259), and a browser showing mvserve's pages would get
+ * replacement characters. Returns how many.
+ */
+static int
+check_utf8(const char *rel, const cJSON *it, char *ptr, size_t len, size_t cap)
+{
+	const cJSON *c;
+	int n = 0, i = 0;
+
+	if (cJSON_IsString(it) && !mv_utf8_valid(it->valuestring, strlen(it->valuestring))) {
+		problem("schema", rel, ptr, NULL, "not UTF-8");
+		n++;
+	}
+	cJSON_ArrayForEach(c, it) {
+		size_t m = len;
+
+		if (cJSON_IsObject(it)) {
+			const char *k = c->string;
+
+			if (!mv_utf8_valid(k, strlen(k))) {
+				problem("schema", rel, ptr, NULL, "a member name is not UTF-8");
+				n++;
+				continue;
+			}
+			/* RFC 6901: "~" is "~0", "/" is "~1". */
+			if (m + 1 < cap)
+				ptr[m++] = '/';
+			for (; *k && m + 2 < cap; k++) {
+				if (*k == '~' || *k == '/') {
+					ptr[m++] = '~';
+					ptr[m++] = *k == '~' ? '0' : '1';
+				} else
+					ptr[m++] = *k;
+			}
+		} else
+			m += (size_t)snprintf(ptr + m, cap - m, "/%d", i++);
+		if (m >= cap)
+			m = cap - 1;
+		ptr[m] = '\0';
+		n += check_utf8(rel, c, ptr, m, cap);
+		ptr[len] = '\0';
+	}
+	return n;
+}
+
+/* Validate one stored document; collect movie video paths. */
+static void
+check_doc(struct check *c, const char *rel)
+{
+	const char *name = mv_schema_for_path(rel), *slash, *id;
+	cJSON *doc = ctl_load_rel(rel, 0);
+	char *path;
+	size_t len;
+	int n;
+
+	c->docs++;
+	if (!doc) {
+		problem("schema", rel, NULL, NULL, "unable to read: %s",
+		    errno ? strerror(errno) : "invalid JSON");
+		c->invalid++;
+		return;
+	}
+	c->rel = rel;
+	n = name ? mv_schema_validate(c->set, name, doc, schema_err, c) : 0;
+	{
+		char ptr[1024] = "";
+
+		n += check_utf8(rel, doc, ptr, 0, sizeof ptr);
+	}
+	/* A record's id is its file name: "Movies/m3.json" holds m3. */
+	slash = strrchr(rel, '/');
+	id = mv_json_str(doc, "id", NULL);
+	len = strlen(slash + 1) - 5;
+	if (strncmp(rel, "index/", 6) &&
+	    (!id || strlen(id) != len || strncmp(id, slash + 1, len))) {
+		problem("schema", rel, "/id", NULL, "id does not match the file name");
+		n++;
+	}
+	if (!strncmp(rel, "Movies/", 7) &&
+	    (path = (char *)mv_json_str(cJSON_GetObjectItemCaseSensitive(doc, "video"), "path", NULL))) {
+		char *full = mv_path("%s", path);
+
+		if (access(full, F_OK) < 0) {
+			problem("video", rel, "/video/path", NULL, "video missing: %s", path);
+			n++;
+		}
+		free(full);
+		c->videos = mv_xrealloc(c->videos, (c->nvideos + 1) * sizeof *c->videos);
+		c->videos[c->nvideos++] = mv_xstrdup(path);
+	}
+	c->invalid += n > 0;
+	cJSON_Delete(doc);
+}
+
+int
+ctl_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+check_orphan(void *ctx, const char *rel, const struct stat *st)
+{
+	struct check *c = ctx;
+
+	(void)st;
+	/* Subtitles, NFO, artwork and extras live beside the films in
+	 * their folders; only a film needs a profile. */
+	if (mv_media_kind(rel + strlen("assets/videos/")) != MV_MEDIA_VIDEO)
+		return 0;
+	/* No profile has a video: c->videos is NULL, which bsearch must
+	 * not be given (UBSan: nonnull). */
+	if (!c->nvideos || !bsearch(&rel, c->videos, c->nvideos, sizeof *c->videos, ctl_cmp_str)) {
+		problem("orphan", rel, NULL, NULL, "no profile points at this video");
+		c->orphans++;
+	}
+	return 0;
+}
+
+static long long incoming_grace;
+
+/* What to do about a file of each kind that is not a video, left in
+ * incoming/: it is not wrong, the pipeline just never files it. */
+static const char *const incoming_advice[] = {
+	[MV_MEDIA_SUBTITLE] = "remove it or keep it beside its video",
+	[MV_MEDIA_NFO] = "remove it or keep it beside its video",
+	[MV_MEDIA_ARTWORK] = "remove it or keep it beside its video",
+	[MV_MEDIA_EXTRA] = "remove it or keep it beside its video",
+	[MV_MEDIA_SAMPLE] = "remove it",
+	[MV_MEDIA_ARCHIVE] = "extract its video into incoming/, then remove it",
+	[MV_MEDIA_JUNK] = "remove it",
+	[MV_MEDIA_PARTIAL] = "a download not finished: it is filed once it has "
+	    "its final name; remove it if the download was abandoned",
+	[MV_MEDIA_OTHER] = "remove it",
+};
+
+/* Something to look at that is not a problem: "note: file message" as
+ * text, or {kind, severity:"note", file, media, message}. */
+static void
+note(const char *kind, const char *file, const char *media, const char *msg)
+{
+	if (ctl_want_json()) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "kind", kind);
+		cJSON_AddStringToObject(o, "severity", "note");
+		cJSON_AddStringToObject(o, "file", file);
+		cJSON_AddStringToObject(o, "media", media);
+		cJSON_AddStringToObject(o, "message", msg);
+		ctl_put_json(o);
+		cJSON_Delete(o);
+		return;
+	}
+	printf("note: %s %s\n", file, msg);
+}
+
+/* Only a video left in incoming/ past the grace is a problem: the
+ * pipeline should have filed it. Anything else never will be, by
+ * design (mv_media_kind), so it is a note saying what to do. */
+static int
+check_incoming(void *ctx, const char *rel, const struct stat *st)
+{
+	struct check *c = ctx;
+	long long age = (long long)(mv_now() - st->st_mtime);
+	enum mv_media kind = mv_media_kind(rel + strlen("incoming/"));
+	char b[32], msg[256];
+
+	if (age < incoming_grace)
+		return 0;
+	if (kind == MV_MEDIA_VIDEO) {
+		problem("incoming", rel, NULL, NULL, "not filed after %s", mv_age_fmt(age, b));
+		c->missed++;
+		return 0;
+	}
+	snprintf(msg, sizeof msg, "is not a video (%s); it stays there (%s)",
+	    mv_media_name(kind), incoming_advice[kind]);
+	note("incoming", rel, mv_media_name(kind), msg);
+	c->notes++;
+	return 0;
+}
+
+/* Every stored document, data-relative: Movies/, People/, index/. */
+char **
+ctl_all_docs(size_t *n)
+{
+	static const char *const dirs[] = { "Movies", "People" };
+	char **out = NULL;
+
+	*n = 0;
+	for (size_t d = 0; d < 2; d++) {
+		size_t m;
+		char **v = mv_dir_list(dirs[d], ".json", &m);
+
+		out = mv_xrealloc(out, (*n + m + 2) * sizeof *out);
+		for (size_t i = 0; i < m; i++)
+			out[(*n)++] = mv_xasprintf("%s/%s", dirs[d], v[i]);
+		mv_list_free(v, m);
+	}
+	out = mv_xrealloc(out, (*n + 2) * sizeof *out);
+	for (size_t i = 0; i < 2; i++) {
+		char *rel = mv_xstrdup(i ? "index/people.json" : "index/movies.json");
+		char *p = mv_path("%s", rel);
+
+		if (access(p, F_OK) == 0)
+			out[(*n)++] = rel;
+		else
+			free(rel);
+		free(p);
+	}
+	return out;
+}
+
+/* Run every check; prints problems, returns the number found. */
+long
+ctl_run_checks(struct check *c)
+{
+	char *av[] = { "mvindex", "--check", NULL };
+	const char *g = mv_config_get("incoming_grace", "1h");
+	size_t n, nh;
+	char **docs = ctl_all_docs(&n), **half;
+	int st;
+
+	if (mv_duration_parse(g, &incoming_grace) < 0)
+		mv_diex(MV_EX_CONFIG, "bad incoming_grace \"%s\": expected 1h, 30m", g);
+	c->set = load_schemas();
+	for (size_t i = 0; i < n; i++) {
+		check_doc(c, docs[i]);
+		progress("checked", (long)i + 1, (long)n, 0);
+	}
+	progress("checked", (long)n, (long)n, 1);
+	mv_list_free(docs, n);
+	mv_schemas_free(c->set);
+
+	/* mvindex owns what "consistent" means; its report goes to stderr
+	 * in JSON mode so stdout stays NDJSON. */
+	st = mv_tool_run(av, -1, ctl_want_json() ? 2 : -1);
+	if (st == 127)
+		problem("index", "index/", NULL, NULL, "unable to run mvindex --check");
+	else if (st != 0)
+		problem("index", "index/", NULL, NULL, "inconsistent with Movies/ and People/ "
+		    "(mvindex --check exit %d)", st);
+	c->index = st == 127 ? 2 : st != 0;
+
+	if (c->nvideos)
+		qsort(c->videos, c->nvideos, sizeof *c->videos, ctl_cmp_str);
+	mv_walk("assets/videos", check_orphan, c);
+	mv_walk("incoming", check_incoming, c);
+	half = mv_dir_list("run/filing", NULL, &nh);
+	for (size_t i = 0; i < nh; i++) {
+		char *rel = mv_xasprintf("run/filing/%s", half[i]);
+
+		problem("filing", rel, NULL, NULL, "half-done filing (mvctl repair finishes it)");
+		free(rel);
+	}
+	c->halfdone = (long)nh;
+	mv_list_free(half, nh);
+	mv_list_free(c->videos, c->nvideos);
+	return c->invalid + c->index + c->orphans + c->missed + c->halfdone;
+}
+
+/*
+ * check, and check --boot for the supervisor: the same report, but
+ * --boot fails only for what makes running the pipeline unsafe, an
+ * invalid document or a filing left half done after the boot recovery.
+ * A video waiting in incoming/, an orphan or a stale index are the
+ * pipeline's to fix (it files, mvindex rebuilds), not reasons to stay
+ * down.
+ */
+int
+v_check(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"boot", no_argument, NULL, 'b'},
+		COMMON_OPTS
+	};
+	struct check c = { 0 };
+	long bad, blocking;
+	int opt, boot = 0;
+
+	while ((opt = getopt_long(argc, argv, "d:h", lo, NULL)) != -1) {
+		if (opt == 'b')
+			boot = 1;
+		else
+			ctl_common_opt(opt);
+	}
+	if (optind < argc)
+		ctl_usage_error("unexpected argument \"%s\"", argv[optind]);
+	ctl_report_text();
+	ctl_open_library();
+	bad = ctl_run_checks(&c);
+	blocking = c.invalid + c.halfdone;
+	if (ctl_want_json()) {
+		cJSON *o = cJSON_CreateObject(), *s = cJSON_AddObjectToObject(o, "summary");
+
+		cJSON_AddNumberToObject(s, "documents", (double)c.docs);
+		cJSON_AddNumberToObject(s, "invalid", (double)c.invalid);
+		cJSON_AddBoolToObject(s, "indexConsistent", !c.index);
+		cJSON_AddBoolToObject(s, "indexChecked", c.index != 2);
+		cJSON_AddNumberToObject(s, "orphanVideos", (double)c.orphans);
+		cJSON_AddNumberToObject(s, "missedIncoming", (double)c.missed);
+		cJSON_AddNumberToObject(s, "halfDoneFilings", (double)c.halfdone);
+		cJSON_AddNumberToObject(s, "notes", (double)c.notes);
+		cJSON_AddBoolToObject(s, "ok", bad == 0);
+		cJSON_AddBoolToObject(s, "bootOk", blocking == 0);
+		ctl_put_json(o);
+		cJSON_Delete(o);
+	} else
+		printf("check: %ld documents, %ld invalid; index %s; %ld orphan videos; "
+		    "%ld missed in incoming/; %ld half-done filings; %ld notes: %s\n", c.docs,
+		    c.invalid, c.index == 2 ? "unchecked" : c.index ? "inconsistent" : "consistent", c.orphans,
+		    c.missed, c.halfdone, c.notes, !bad ? "ok" : boot && !blocking ?
+		    "ok to start" : "FAILED");
+	return (boot ? blocking : bad) ? MV_EX_NOTFOUND : MV_EX_OK;
+}
+
+/*
+ * Migrate every stored document to MV_SCHEMA_VERSION, each atomically.
+ * Counts go to *done, *current, *failed. Prints one line per change.
+ * Returns 0, or the exit code of the first document that could not be
+ * written (74 full disk, 73 no permission): the disk's fault, not the data's.
+ */
+int
+ctl_migrate_all(int dry, long *done, long *current, long *failed)
+{
+	int io = 0;
+	size_t n;
+	char **docs = ctl_all_docs(&n);
+
+	*done = *current = *failed = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *name = mv_schema_for_path(docs[i]);
+		char kind[32], *path;
+		cJSON *doc = ctl_load_rel(docs[i], 1);
+		int from = 0, r, e = errno;
+
+		progress("migrated", (long)i + 1, (long)n, 0);
+		/* A read that failed is an I/O error, not bad data. */
+		if (!doc && e && !io)
+			io = mv_exit_for_read_errno(e);
+		if (!doc || !name) {
+			++*failed;
+			cJSON_Delete(doc);
+			continue;
+		}
+		snprintf(kind, sizeof kind, "%.*s", (int)(strlen(name) - 5), name);
+		if ((r = mv_schema_migrate(doc, kind, &from)) < 0) {
+			mv_warnx("unable to migrate %s: unknown schemaVersion %d", docs[i], from);
+			++*failed;
+		} else if (r == 0)
+			++*current;
+		else {
+			path = mv_path("%s", docs[i]);
+			if (!dry && mv_write_json(path, doc) < 0) {
+				mv_warn("write %s", docs[i]);
+				if (!io)
+					io = mv_exit_for_errno(errno);
+				++*failed;
+			} else {
+				if (!ctl_want_json())
+					printf("%s: schemaVersion %d -> %d%s\n", docs[i], from,
+					    MV_SCHEMA_VERSION, dry ? " (dry run)" : "");
+				++*done;
+			}
+			free(path);
+		}
+		cJSON_Delete(doc);
+	}
+	progress("migrated", (long)n, (long)n, 1);
+	mv_list_free(docs, n);
+	return io;
+}
+
+int
+v_migrate(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"dry-run", no_argument, NULL, 'n'},
+		COMMON_OPTS
+	};
+	long done, current, failed;
+	int c, dry = 0, io;
+
+	while ((c = getopt_long(argc, argv, "d:hn", lo, NULL)) != -1) {
+		if (c == 'n')
+			dry = 1;
+		else
+			ctl_common_opt(c);
+	}
+	if (optind < argc)
+		ctl_usage_error("unexpected argument \"%s\"", argv[optind]);
+	ctl_report_text();
+	ctl_open_library();
+	if (!dry)
+		ctl_need_pipeline_stopped();
+	io = ctl_migrate_all(dry, &done, &current, &failed);
+	/* Rewritten profiles: the index is built from them. */
+	if (!dry && done && mv_index_rebuild_locked(0) != 0)
+		mv_warnx("the index is stale: run mvctl reindex");
+	if (ctl_want_json()) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddNumberToObject(o, "migrated", (double)done);
+		cJSON_AddNumberToObject(o, "current", (double)current);
+		cJSON_AddNumberToObject(o, "failed", (double)failed);
+		cJSON_AddBoolToObject(o, "dryRun", dry);
+		ctl_put_json(o);
+		cJSON_Delete(o);
+	} else
+		printf("migrate: %ld %smigrated, %ld already at version %d, %ld failed\n",
+		    done, dry ? "would be " : "", current, MV_SCHEMA_VERSION, failed);
+	return io ? io : failed ? MV_EX_DATAERR : MV_EX_OK;
+}
