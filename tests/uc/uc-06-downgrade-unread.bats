@@ -84,7 +84,7 @@ teardown() {
 	# 6. Opened again, it climbs back through mvenrich.
 	mvctl request m1 2>/dev/null >"$BATS_TEST_TMPDIR/back"
 	run events_of mv.movie.enriched "$BATS_TEST_TMPDIR/back"
-	assert_output '{"id":"m1","level":"basic","from":"minimal"}'
+	assert_output '{"id":"m1","level":"basic","from":"minimal","tmdbRequests":1}'
 	profiles_valid
 }
 
