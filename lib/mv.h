@@ -408,9 +408,6 @@ int mv_js_str(struct mv_js *s, const char **start, size_t *len, int *esc);
 /* Unescape raw string bytes from mv_js_str: malloc'd, NUL-terminated
  * (a decoded \u0000 ends it early). */
 char *mv_js_decode(const char *p, size_t n, int esc);
-/* 1 if the n bytes at s are UTF-8 (no overlong form, no surrogate,
- * nothing above U+10FFFF), as MV_JS_UTF8 checks string bytes. */
-int mv_utf8_valid(const char *s, size_t n);
 /* A number; its value into *v unless v is NULL. */
 int mv_js_num(struct mv_js *s, double *v);
 /* true, false or null. */
@@ -437,6 +434,25 @@ mv_js_key_is(const char *k, size_t n, const char *want)
 int mv_js_skip(struct mv_js *s);
 /* 0 if only white space is left, else -1 ("invalid JSON"). */
 int mv_js_end(struct mv_js *s);
+
+/* ---- utf8.c: the one UTF-8 decoder and encoder ---------------------- */
+
+/*
+ * Length (1-4) of the valid UTF-8 sequence at s, which has n bytes left,
+ * or 0 if there is none: a stray continuation byte, a bad lead byte, an
+ * overlong form, a surrogate, a code point above U+10FFFF, or a sequence
+ * cut by n. Its code point goes to *cp unless cp is NULL. Reads at most
+ * n bytes, so s needs no terminator.
+ */
+size_t mv_utf8_next(const char *s, size_t n, uint32_t *cp);
+/* Write code point cp (at most U+10FFFF; the caller keeps surrogates
+ * out) as UTF-8 to out, unterminated; returns its length, 1-4. */
+size_t mv_utf8_put(uint32_t cp, char out[4]);
+/* 1 if the n bytes at s are UTF-8 (no overlong form, no surrogate,
+ * nothing above U+10FFFF), as MV_JS_UTF8 checks string bytes. */
+int mv_utf8_valid(const char *s, size_t n);
+/* U+FFFD REPLACEMENT CHARACTER, what readers show for bytes not UTF-8. */
+#define MV_UTF8_FFFD "\xef\xbf\xbd"
 
 /* ---- profiles.c: reading many profiles on all CPUs ------------------ */
 /*
