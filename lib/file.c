@@ -56,49 +56,13 @@ mv_crash_point(const char *step)
 	}
 }
 
-/* Length of the UTF-8 sequence that starts with byte c (1 for junk). */
-static size_t
-utf8_len(unsigned char c)
-{
-	if (c >= 0xf0 && c <= 0xf4)
-		return 4;
-	if (c >= 0xe0)
-		return c <= 0xef ? 3 : 1;
-	if (c >= 0xc2)
-		return 2;
-	return 1;
-}
-
-/* Length of the valid UTF-8 sequence at p (NUL-terminated), 0 if it is
- * not one: bad lead or continuation byte, overlong form, surrogate. */
-static size_t
-utf8_valid_len(const unsigned char *p)
-{
-	size_t n = utf8_len(*p);
-	unsigned long cp;
-
-	if (*p < 0x80)
-		return 1;
-	if (n == 1)
-		return 0;
-	cp = *p & (n == 2 ? 0x1f : n == 3 ? 0x0f : 0x07);
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return n;
-}
-
 char *
 mv_file_safe_name(const char *s, size_t max)
 {
 	struct mv_buf b = {0};
 	size_t n, keep;
 	int space = 1; /* at the start or after a space: drop more spaces */
+	const unsigned char *end = (const unsigned char *)s + strlen(s);
 
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if (*p < 0x20 || *p == 0x7f || strchr("/\\:*?\"<>|", *p)) {
@@ -117,13 +81,13 @@ mv_file_safe_name(const char *s, size_t max)
 		if (*p >= 0x80) {
 			/* Names are text in profiles and URLs: a byte that
 			 * is not UTF-8 becomes U+FFFD, as a decoder shows it. */
-			size_t k = utf8_valid_len(p);
+			size_t k = mv_utf8_next((const char *)p, (size_t)(end - p), NULL);
 
 			if (k) {
 				mv_buf_add(&b, p, k);
 				p += k - 1;
 			} else
-				mv_buf_adds(&b, "\xef\xbf\xbd");
+				mv_buf_adds(&b, MV_UTF8_FFFD);
 			space = 0;
 			continue;
 		}
@@ -132,10 +96,11 @@ mv_file_safe_name(const char *s, size_t max)
 	}
 	if (max < 1)
 		max = 1;
-	/* Cut at max bytes, never inside a UTF-8 sequence. */
+	/* Cut at max bytes, never inside a UTF-8 sequence (b holds only
+	 * valid ones by now). */
 	for (keep = 0; keep < b.len; keep += n) {
-		n = utf8_len((unsigned char)b.buf[keep]);
-		if (keep + n > max || keep + n > b.len)
+		n = mv_utf8_next(b.buf + keep, b.len - keep, NULL);
+		if (n == 0 || keep + n > max)
 			break;
 	}
 	b.len = keep;

@@ -408,9 +408,6 @@ int mv_js_str(struct mv_js *s, const char **start, size_t *len, int *esc);
 /* Unescape raw string bytes from mv_js_str: malloc'd, NUL-terminated
  * (a decoded \u0000 ends it early). */
 char *mv_js_decode(const char *p, size_t n, int esc);
-/* 1 if the n bytes at s are UTF-8 (no overlong form, no surrogate,
- * nothing above U+10FFFF), as MV_JS_UTF8 checks string bytes. */
-int mv_utf8_valid(const char *s, size_t n);
 /* A number; its value into *v unless v is NULL. */
 int mv_js_num(struct mv_js *s, double *v);
 /* true, false or null. */
@@ -437,6 +434,76 @@ mv_js_key_is(const char *k, size_t n, const char *want)
 int mv_js_skip(struct mv_js *s);
 /* 0 if only white space is left, else -1 ("invalid JSON"). */
 int mv_js_end(struct mv_js *s);
+
+/* ---- utf8.c: the one UTF-8 decoder (inline) and encoder ------------- */
+
+/*
+ * Length (1-4) of the valid UTF-8 sequence at s, which has n bytes left,
+ * or 0 if there is none: a stray continuation byte, a bad lead byte, an
+ * overlong form, a surrogate, a code point above U+10FFFF, or a sequence
+ * cut by n. Its code point goes to *cp unless cp is NULL. Reads at most
+ * n bytes, so s needs no terminator.
+ *
+ * The second byte is checked against the ranges of RFC 3629 table 3-7,
+ * which rules out overlong forms (E0 80..9F, F0 80..8F), surrogates
+ * (ED A0..BF) and what is above U+10FFFF (F4 90..BF) before decoding.
+ * Inline: the scanner's UTF-8 slow path ran a third slower on accented
+ * and CJK text with a call per sequence, and with cp NULL the decoding
+ * folds away.
+ */
+static inline size_t
+mv_utf8_next(const char *s, size_t n, uint32_t *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned c, lo = 0x80, hi = 0xbf;
+	uint32_t v;
+	size_t len, i;
+
+	if (n == 0)
+		return 0;
+	c = p[0];
+	if (c < 0x80) {
+		if (cp)
+			*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2, v = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3, v = c & 0x0f;
+		if (c == 0xe0)
+			lo = 0xa0;
+		else if (c == 0xed)
+			hi = 0x9f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4, v = c & 0x07;
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;
+	} else
+		return 0;       /* a continuation byte, C0, C1 or F5..FF */
+	if (n < len || p[1] < lo || p[1] > hi)
+		return 0;
+	v = v << 6 | (p[1] & 0x3f);
+	for (i = 2; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (p[i] & 0x3f);
+	}
+	if (cp)
+		*cp = v;
+	return len;
+}
+
+/* Write code point cp (at most U+10FFFF; the caller keeps surrogates
+ * out) as UTF-8 to out, unterminated; returns its length, 1-4. */
+size_t mv_utf8_put(uint32_t cp, char out[4]);
+/* 1 if the n bytes at s are UTF-8 (no overlong form, no surrogate,
+ * nothing above U+10FFFF), as MV_JS_UTF8 checks string bytes. */
+int mv_utf8_valid(const char *s, size_t n);
+/* U+FFFD REPLACEMENT CHARACTER, what readers show for bytes not UTF-8. */
+#define MV_UTF8_FFFD "\xef\xbf\xbd"
 
 /* ---- profiles.c: reading many profiles on all CPUs ------------------ */
 /*

@@ -558,6 +558,7 @@ static size_t
 make_key(const char *p, size_t len, char *key)
 {
 	size_t i, k = 0;
+	uint32_t cp;
 
 	for (i = 0; i < len; i++) {
 		unsigned char ch = (unsigned char)p[i];
@@ -565,8 +566,7 @@ make_key(const char *p, size_t len, char *key)
 		if (ch == '\'')
 			continue;
 		/* U+2019 RIGHT SINGLE QUOTATION MARK */
-		if (ch == 0xe2 && i + 2 < len && (unsigned char)p[i + 1] == 0x80 &&
-		    (unsigned char)p[i + 2] == 0x99) {
+		if (ch >= 0x80 && mv_utf8_next(p + i, len - i, &cp) == 3 && cp == 0x2019) {
 			i += 2;
 			continue;
 		}
@@ -1278,39 +1278,6 @@ read_comp(struct comp *c, struct reading *r)
 
 /* ---- text helpers ---------------------------------------------------- */
 
-/* Length of a valid UTF-8 sequence at p (at most n bytes), 0 if invalid. */
-static size_t
-utf8_len(const unsigned char *p, size_t n, unsigned *cp)
-{
-	unsigned c = p[0];
-	size_t len, i;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, c &= 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, c &= 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, c &= 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (p[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10ffff)) ||
-	    (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
 /* Length of an acronym at p ("U.N.C.L.E." or "a.k.a"): single ASCII
  * letters joined by dots, at least two, ending at a non-letter. The
  * returned length includes a trailing dot. 0 if none. */
@@ -1355,7 +1322,7 @@ clean_title(const char *s, size_t n)
 
 	while (i < n) {
 		unsigned char ch = (unsigned char)s[i];
-		unsigned cp;
+		uint32_t cp;
 		size_t k;
 
 		if (is_alpha(ch) && (i == 0 || !is_alpha((unsigned char)s[i - 1]))) {
@@ -1380,9 +1347,9 @@ clean_title(const char *s, size_t n)
 		if (space && o)
 			out[o++] = ' ';
 		space = 0;
-		k = utf8_len((const unsigned char *)s + i, n - i, &cp);
+		k = mv_utf8_next(s + i, n - i, &cp);
 		if (k == 0) {
-			memcpy(out + o, "\xef\xbf\xbd", 3);
+			memcpy(out + o, MV_UTF8_FFFD, 3);
 			o += 3, i++;
 			continue;
 		}
@@ -1457,7 +1424,7 @@ mv_title_fold(const char *s)
 
 	while (i < n) {
 		unsigned char ch = (unsigned char)s[i];
-		unsigned cp;
+		uint32_t cp;
 		size_t k;
 
 		if (is_alpha(ch) && (i == 0 || !is_alpha((unsigned char)s[i - 1]))) {
@@ -1484,7 +1451,7 @@ mv_title_fold(const char *s)
 			i++;
 			continue;
 		}
-		k = utf8_len((const unsigned char *)s + i, n - i, &cp);
+		k = mv_utf8_next(s + i, n - i, &cp);
 		if (k == 0) {
 			space = 1;
 			i++;
@@ -1501,29 +1468,14 @@ mv_title_fold(const char *s)
 			space = 1; /* punctuation, symbols, emoji */
 		} else {
 			char buf[5];
-			unsigned lc = cp;
+			uint32_t lc = cp;
 
 			/* Greek and Cyrillic capitals fold too */
 			if ((cp >= 0x391 && cp <= 0x3a9) || (cp >= 0x410 && cp <= 0x42f))
 				lc = cp + 0x20;
 			else if (cp >= 0x400 && cp <= 0x40f)
 				lc = cp + 0x50;
-			if (lc < 0x800) {
-				buf[0] = (char)(0xc0 | (lc >> 6));
-				buf[1] = (char)(0x80 | (lc & 0x3f));
-				buf[2] = '\0';
-			} else if (lc < 0x10000) {
-				buf[0] = (char)(0xe0 | (lc >> 12));
-				buf[1] = (char)(0x80 | ((lc >> 6) & 0x3f));
-				buf[2] = (char)(0x80 | (lc & 0x3f));
-				buf[3] = '\0';
-			} else {
-				buf[0] = (char)(0xf0 | (lc >> 18));
-				buf[1] = (char)(0x80 | ((lc >> 12) & 0x3f));
-				buf[2] = (char)(0x80 | ((lc >> 6) & 0x3f));
-				buf[3] = (char)(0x80 | (lc & 0x3f));
-				buf[4] = '\0';
-			}
+			buf[mv_utf8_put(lc, buf)] = '\0';
 			PUT(buf);
 		}
 		i += k;

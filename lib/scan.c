@@ -131,38 +131,6 @@ hex4(const unsigned char *p)
 	return (long)(a - 1) << 12 | (b - 1) << 8 | (c - 1) << 4 | (d - 1);
 }
 
-/* The length of the multi-byte UTF-8 sequence at p (lead byte >= 0x80),
- * or 0 if it is invalid: overlong, a surrogate, above U+10FFFF, cut. */
-static inline int
-utf8_seq(const unsigned char *p, const unsigned char *e)
-{
-	unsigned c = *p, lo = 0x80, hi = 0xbf;
-	int n;
-
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 1;
-	else if (c >= 0xe0 && c <= 0xef) {
-		n = 2;
-		if (c == 0xe0)
-			lo = 0xa0;      /* no overlong forms */
-		else if (c == 0xed)
-			hi = 0x9f;      /* no surrogates */
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 3;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;      /* nothing above U+10FFFF */
-	} else
-		return 0;
-	if (e - p <= n || p[1] < lo || p[1] > hi)
-		return 0;
-	for (int i = 2; i <= n; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	return n + 1;
-}
-
 /*
  * The string whose opening quote is at p: returns the byte after its
  * closing quote, or NULL with s->err set. *esc is set if it has escapes.
@@ -175,7 +143,7 @@ str_scan(struct mv_js *s, const unsigned char *p, int *esc)
 	const uint64_t high = s->flags & MV_JS_UTF8 ? 0x8080808080808080ULL : 0;
 	long u, lo;
 	unsigned c;
-	int n;
+	size_t n;
 
 	for (p++;;) {
 		/* Eight bytes a round while eight are left, tested at once
@@ -205,7 +173,7 @@ special:
 		if (c < 0x20)
 			goto bad;
 		if (c >= 0x80) {    /* only with MV_JS_UTF8 */
-			if (!(n = utf8_seq(p, e)))
+			if (!(n = mv_utf8_next((const char *)p, (size_t)(e - p), NULL)))
 				goto bad;
 			p += n;
 			continue;
@@ -552,52 +520,6 @@ mv_js_end(struct mv_js *s)
 	return 0;
 }
 
-/* One code point as UTF-8. */
-static void
-put_utf8(struct mv_buf *b, unsigned long c)
-{
-	char o[4];
-	size_t n;
-
-	if (c < 0x80) {
-		o[0] = (char)c;
-		n = 1;
-	} else if (c < 0x800) {
-		o[0] = (char)(0xc0 | c >> 6);
-		o[1] = (char)(0x80 | (c & 0x3f));
-		n = 2;
-	} else if (c < 0x10000) {
-		o[0] = (char)(0xe0 | c >> 12);
-		o[1] = (char)(0x80 | (c >> 6 & 0x3f));
-		o[2] = (char)(0x80 | (c & 0x3f));
-		n = 3;
-	} else {
-		o[0] = (char)(0xf0 | c >> 18);
-		o[1] = (char)(0x80 | (c >> 12 & 0x3f));
-		o[2] = (char)(0x80 | (c >> 6 & 0x3f));
-		o[3] = (char)(0x80 | (c & 0x3f));
-		n = 4;
-	}
-	mv_buf_add(b, o, n);
-}
-
-int
-mv_utf8_valid(const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s, *e = p + n;
-	int k;
-
-	while (p < e) {
-		if (*p < 0x80)
-			p++;
-		else if ((k = utf8_seq(p, e)))
-			p += k;
-		else
-			return 0;
-	}
-	return 1;
-}
-
 char *
 mv_js_decode(const char *p, size_t n, int esc)
 {
@@ -609,6 +531,7 @@ mv_js_decode(const char *p, size_t n, int esc)
 	while (p < e) {
 		const char *bs = memchr(p, '\\', (size_t)(e - p));
 		long c, lo;
+		char o[4];
 
 		if (!bs) {
 			mv_buf_add(&b, p, (size_t)(e - p));
@@ -637,7 +560,7 @@ mv_js_decode(const char *p, size_t n, int esc)
 				p += 6;
 			} else if (c >= 0xd800 && c < 0xe000)
 				c = 0xfffd;
-			put_utf8(&b, (unsigned long)c);
+			mv_buf_add(&b, o, mv_utf8_put((uint32_t)c, o));
 			break;
 		default: mv_buf_add(&b, p - 1, 1); break;
 		}

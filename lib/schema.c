@@ -182,31 +182,6 @@ hexn(const char *s, int n)
 	return v;
 }
 
-static size_t
-utf8_put(char *out, long cp)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
 /* Decode one UTF-8 sequence at s; sets *cp, returns its length (1 on junk). */
 static size_t
 utf8_get(const char *s, long *cp)
@@ -403,10 +378,10 @@ ere_class(struct mv_buf *b, const char *p, int utf8, const char **why)
 			}
 			if (lo < 128)
 				lo = 128;
-			mv_buf_add(&wide, u, utf8_put(u, lo));
+			mv_buf_add(&wide, u, mv_utf8_put((uint32_t)lo, u));
 			if (hi > lo) {
 				mv_buf_adds(&wide, "-");
-				mv_buf_add(&wide, u, utf8_put(u, hi));
+				mv_buf_add(&wide, u, mv_utf8_put((uint32_t)hi, u));
 			}
 		}
 	}
@@ -431,7 +406,7 @@ static void
 ere_literal(struct mv_buf *b, long cp)
 {
 	char u[8];
-	size_t n = utf8_put(u, cp);
+	size_t n = mv_utf8_put((uint32_t)cp, u);
 
 	if (n == 1 && strchr(ERE_SPECIAL, u[0]))
 		mv_buf_adds(b, "\\");

@@ -352,42 +352,6 @@ cache_key(const char *request, char out[17])
 	snprintf(out, 17, "%016llx", (unsigned long long)mv_hash(request));
 }
 
-/* 1 if the n bytes at s are valid UTF-8 (no overlong forms, surrogates
- * or code points past U+10FFFF). cJSON keeps any bytes it is given. */
-static int
-utf8_valid(const unsigned char *s, size_t n)
-{
-	size_t i = 0, k, j;
-	unsigned long cp;
-
-	while (i < n) {
-		if (s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if (s[i] >= 0xc2 && s[i] <= 0xdf)
-			k = 2, cp = s[i] & 0x1f;
-		else if (s[i] >= 0xe0 && s[i] <= 0xef)
-			k = 3, cp = s[i] & 0x0f;
-		else if (s[i] >= 0xf0 && s[i] <= 0xf4)
-			k = 4, cp = s[i] & 0x07;
-		else
-			return 0;
-		if (n - i < k)
-			return 0;
-		for (j = 1; j < k; j++) {
-			if ((s[i + j] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (s[i + j] & 0x3f);
-		}
-		if ((k == 3 && cp < 0x800) || (k == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += k;
-	}
-	return 1;
-}
-
 /*
  * Parse a TMDB body: a complete JSON object in valid UTF-8 and nothing
  * after it. Invalid UTF-8 is refused here, or it would reach profiles
@@ -404,7 +368,7 @@ mv_tmdb_parse(const char *body, size_t len, const char **why)
 		*why = "empty body";
 		return NULL;
 	}
-	if (!utf8_valid((const unsigned char *)body, len)) {
+	if (!mv_utf8_valid(body, len)) {
 		*why = "invalid UTF-8";
 		return NULL;
 	}

@@ -405,39 +405,6 @@ is_video(const char *path)
 
 /* ---- reporting --------------------------------------------------------- */
 
-/* 1 if s is valid UTF-8: events must be (mv_event_parse refuses others). */
-static int
-utf8_ok(const unsigned char *s)
-{
-	while (*s) {
-		unsigned long cp;
-		size_t n, i;
-
-		if (*s < 0x80) {
-			s++;
-			continue;
-		}
-		if (*s >= 0xc2 && *s <= 0xdf)
-			n = 2, cp = *s & 0x1f;
-		else if (*s >= 0xe0 && *s <= 0xef)
-			n = 3, cp = *s & 0x0f;
-		else if (*s >= 0xf0 && *s <= 0xf4)
-			n = 4, cp = *s & 0x07;
-		else
-			return 0;
-		for (i = 1; i < n; i++) {
-			if ((s[i] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (s[i] & 0x3f);
-		}
-		if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-		    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-			return 0;
-		s += n;
-	}
-	return 1;
-}
-
 static void
 report(const char *path, const struct stat *st)
 {
@@ -454,7 +421,7 @@ report(const char *path, const struct stat *st)
 		subject = path + dlen + 1;
 	/* No event can carry such a name, and the next stage would drop it
 	 * as invalid JSON without a word: say so once, leave the file. */
-	if (!utf8_ok((const unsigned char *)path)) {
+	if (!mv_utf8_valid(path, strlen(path))) {
 		mv_warnx("unable to report %s: its name is not UTF-8 (rename it)", subject);
 		return;
 	}
