@@ -229,3 +229,30 @@ mv_unclaim(const char *source, const char *value, const char *id)
 	free(key);
 	return r;
 }
+
+int
+mv_claims_follow(const char *id, const cJSON *before, const cJSON *after)
+{
+	const cJSON *v, *now;
+	char num[32];
+	const char *val;
+	int bad = 0;
+
+	cJSON_ArrayForEach(v, before) {
+		if (cJSON_IsString(v))
+			val = v->valuestring;
+		else if (cJSON_IsNumber(v)) {
+			snprintf(num, sizeof num, "%.0f", v->valuedouble);
+			val = num;
+		} else
+			continue;
+		now = after ? cJSON_GetObjectItemCaseSensitive(after, v->string) : NULL;
+		if (now && (cJSON_IsString(now) || cJSON_IsNumber(now)))
+			continue;  /* kept (a changed value is not a downgrade's) */
+		if (mv_unclaim(v->string, val, id) < 0 && errno != EPERM) {
+			mv_warn("drop claim %s:%s of %s", v->string, val, id);
+			bad++;
+		}
+	}
+	return bad;
+}

@@ -618,6 +618,13 @@ char *mv_claim_owner(char kind, const char *source, const char *value);
 int mv_claim_drop(char kind, const char *key, const char *owner);
 /* Drop a claim if it is held by id. 0, or -1 with errno. */
 int mv_unclaim(const char *source, const char *value, const char *id);
+/* After id's profile was saved with its externalIds changed from before
+ * to after (both borrowed; NULL for none): drop id's claims on the outside
+ * ids that before had and after has not (a downgrade strips wikidata).
+ * Saved first, then dropped: a crash between leaves a claim no profile
+ * backs, which mvindex --rebuild removes. Returns how many failed (each
+ * reported). */
+int mv_claims_follow(const char *id, const cJSON *before, const cJSON *after);
 
 /* ---- resolve.c: a token naming a movie or a person ------------------- */
 

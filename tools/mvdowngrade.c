@@ -709,7 +709,7 @@ downgrade_one(const char *id, enum mv_level target, cJSON *events)
 	long long before, after, freed = 0, sz;
 	enum mv_level from;
 	const char *why;
-	cJSON *doc, *files, *f, *d;
+	cJSON *doc, *files, *f, *d, *ext;
 	int lock, code = 0;
 
 	/* Wait for the lock in steps, so that SIGTERM is heard meanwhile. */
@@ -730,13 +730,18 @@ downgrade_one(const char *id, enum mv_level target, cJSON *events)
 	}
 	if ((from = mv_profile_level(doc)) <= target)
 		goto out;
+	ext = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(doc, "externalIds"), 1);
 	files = mv_movie_strip(doc, target);
 	if (mv_movie_save(doc) < 0) {
 		code = mv_exit_for_errno(errno);
 		mv_warn("write %s", rel);
 		cJSON_Delete(files);
+		cJSON_Delete(ext);
 		goto out;
 	}
+	/* What the profile no longer holds, nobody claims for it. */
+	mv_claims_follow(id, ext, cJSON_GetObjectItemCaseSensitive(doc, "externalIds"));
+	cJSON_Delete(ext);
 	after = file_size(rel);
 	if (before > after && after >= 0)
 		freed = before - after;

@@ -159,6 +159,29 @@ test_race(void)
 	is_int(hidden_left(), 0, "no temp link left behind");
 }
 
+/* mv_claims_follow: what a saved profile no longer holds, it no longer
+ * claims; what it keeps, or what another id holds, stays. */
+static void
+test_follow(void)
+{
+	cJSON *before = cJSON_Parse("{\"tmdb\":949,\"imdb\":\"tt0113277\",\"wikidata\":\"Q484048\"}");
+	cJSON *after = cJSON_Parse("{\"tmdb\":949,\"imdb\":\"tt0113277\"}");
+
+	profile("m7", 1);
+	profile("m8", 1);
+	ok(mv_claim("tmdb", "949", "m7", NULL) == 0 &&
+	    mv_claim("wikidata", "Q484048", "m7", NULL) == 0 &&
+	    mv_claim("imdb", "tt0113277", "m8", NULL) == 0, "m7 and m8 claim");
+	ok(mv_claims_follow("m7", before, after) == 0, "follow reports no failure");
+	ok(!strcmp(target("m/tmdb:949"), "m7"), "a kept id stays claimed");
+	ok(!strcmp(target("m/wikidata:Q484048"), ""), "a stripped id is no longer claimed");
+	ok(!strcmp(target("m/imdb:tt0113277"), "m8"), "another id's claim is left alone");
+	ok(mv_claims_follow("m7", before, NULL) == 0 && !strcmp(target("m/tmdb:949"), ""),
+	    "no ids after: every claim of m7 goes");
+	cJSON_Delete(before);
+	cJSON_Delete(after);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -174,6 +197,7 @@ main(int argc, char **argv)
 	test_stale();
 	test_drop();
 	test_race();
+	test_follow();
 	{
 		char *cmd = mv_xasprintf("rm -rf '%s'", tmpdir);
 
