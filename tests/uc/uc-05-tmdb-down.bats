@@ -5,10 +5,12 @@
 # Preconditions: a data directory, the fake TMDB failing every request
 # Main flow:    1. mvenrich creates the minimal movie 2. the search fails
 #               temporarily 3. the movie stays minimal, status initial; the
-#               file stays in incoming/, not in review 4. later, a rescan (or
-#               mvenrich --retry) resumes the same movie and files it
-# Events:       mv.file.added → mv.movie.created; later mv.file.added →
-#               mv.movie.matched → mv.movie.enriched → mv.video.added
+#               file stays in incoming/, not in review 4. later, mvenrich's
+#               next start (cron's next run, a restarted stage), a rescan or
+#               mvenrich --retry resumes the same movie and files it
+# Events:       mv.file.added → mv.movie.created; later, at mvenrich's start,
+#               mv.movie.matched → mv.movie.enriched → mv.video.added, then
+#               the rescan's mv.file.added passes with nothing left to do
 # Postconditions: one movie, m1, ready; the video whole in assets/videos/
 # Failure flows: a refused key (401) is not temporary: mvenrich exits 78
 
@@ -46,10 +48,10 @@ mv.movie.created"
 	faketmdb_faults clear=1 >/dev/null
 	mvwatch --once --settle 0 | mvenrich >"$out"
 	run jq -r '.type + " " + (.data.id // "")' "$out"
-	assert_output "mv.file.added 
-mv.movie.matched m1
+	assert_output "mv.movie.matched m1
 mv.movie.enriched m1
-mv.video.added m1"
+mv.video.added m1
+mv.file.added "
 	[ ! -e "$MV_DATA/Movies/m2.json" ]
 	[ "$(sha "$MV_DATA/assets/videos/La Haine (1995) [tmdbid-406].mkv")" = "$sum" ]
 	profiles_valid
