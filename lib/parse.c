@@ -1146,16 +1146,14 @@ title_start(const struct comp *c, int *lead_year)
 	return i;
 }
 
-/* Read one component: title range, year, tag count. */
-static void
-read_comp(struct comp *c, struct reading *r)
+/* Where the title of c stops, scanning from *tsp (a film number moves
+ * *tsp past it); the last year word goes to *ylast, a year in the group
+ * that stops the title to *gyear.  Returns the stop token index. */
+static int
+title_stop(struct comp *c, int *tsp, int *ylast, int *gyear)
 {
-	int i, ts, stop, ylast = -1, yat = -1, gyear = 0, dashes = 0, firstdash = -1;
-	int region_end;
+	int i, ts = *tsp, stop = c->n;
 
-	memset(r, 0, sizeof *r);
-	ts = title_start(c, &r->lead_year);
-	stop = c->n;
 	for (i = ts; i < c->n; i = next_tok(c, i)) {
 		const struct tok *t = &c->t[i];
 
@@ -1167,7 +1165,7 @@ read_comp(struct comp *c, struct reading *r)
 			int j = i + 1;
 
 			if (i > ts && j < c->n && (ends_title(c, j, ts) ||
-			    (c->t[j].kind == K_OPEN && group_tagged(c, j, &gyear)))) {
+			    (c->t[j].kind == K_OPEN && group_tagged(c, j, gyear)))) {
 				stop = i;
 				break;
 			}
@@ -1178,7 +1176,7 @@ read_comp(struct comp *c, struct reading *r)
 
 			if (word_is(c, i + 1, "aka"))
 				continue;
-			if (end == i + 1 || group_tagged(c, i, &gyear)) {
+			if (end == i + 1 || group_tagged(c, i, gyear)) {
 				stop = i;
 				break;
 			}
@@ -1194,13 +1192,13 @@ read_comp(struct comp *c, struct reading *r)
 		if (t->kind != K_WORD)
 			continue;
 		if (t->year) {
-			ylast = i;
+			*ylast = i;
 			continue;
 		}
 		if (i > ts && numbered(c, i, 'f')) {
 			/* Film number of a series: the title follows. */
 			ts = i + 1;
-			ylast = -1;
+			*ylast = -1;
 			continue;
 		}
 		if (i > ts && numbered(c, i, 'x')) {
@@ -1212,6 +1210,41 @@ read_comp(struct comp *c, struct reading *r)
 			break;
 		}
 	}
+	*tsp = ts;
+	return stop;
+}
+
+/* The first " - " of c from ts on, when two or more come before the
+ * first strong tag, year or group.  Returns its index, or -1. */
+static int
+credit_dash(struct comp *c, int ts)
+{
+	int i, dashes = 0, firstdash = -1;
+
+	for (i = ts; i < c->n; i++) {
+		const struct tok *t = &c->t[i];
+
+		if (t->kind == K_OPEN || (t->kind == K_WORD && (t->year ||
+		    t->str == S_STRONG)))
+			break;
+		if (t->kind == K_DASH) {
+			if (firstdash < 0)
+				firstdash = i;
+			dashes++;
+		}
+	}
+	return dashes >= 2 ? firstdash : -1;
+}
+
+/* Read one component: title range, year, tag count. */
+static void
+read_comp(struct comp *c, struct reading *r)
+{
+	int i, ts, stop, ylast = -1, yat = -1, gyear = 0, firstdash;
+
+	memset(r, 0, sizeof *r);
+	ts = title_start(c, &r->lead_year);
+	stop = title_stop(c, &ts, &ylast, &gyear);
 	/* The release year: last one before the stop, or in the group that
 	 * stopped the title, or failing both the last one after it. */
 	if (gyear) {
@@ -1247,23 +1280,8 @@ read_comp(struct comp *c, struct reading *r)
 	 * Two or more " - " before the first strong tag or year: the first
 	 * segment is the title, the rest alternative titles or credits.
 	 */
-	region_end = c->n;
-	for (i = ts; i < c->n; i++) {
-		const struct tok *t = &c->t[i];
-
-		if (t->kind == K_OPEN || (t->kind == K_WORD && (t->year ||
-		    t->str == S_STRONG))) {
-			region_end = i;
-			break;
-		}
-		if (t->kind == K_DASH) {
-			if (firstdash < 0)
-				firstdash = i;
-			dashes++;
-		}
-	}
-	(void)region_end;
-	if (dashes >= 2 && firstdash > ts && firstdash < r->te)
+	firstdash = credit_dash(c, ts);
+	if (firstdash > ts && firstdash < r->te)
 		r->te = firstdash;
 	/* Trim dashes and brackets at the ends. */
 	while (r->te > ts && (c->t[r->te - 1].kind == K_DASH ||
