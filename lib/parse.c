@@ -1914,26 +1914,19 @@ current_year_max(void)
 	return (int)(1970 + (long long)now / 31556952) + 2;
 }
 
-int
-mv_parse_name(const char *path, struct mv_name *out)
+/* Split path into its last max components, the file's first, into
+ * comp/clen (pointers into path).  Returns how many. */
+static int
+split_path(const char *path, const char **comp, size_t *clen, int max)
 {
-	/* Components from the end: file, parent, grandparent, … */
-	enum { UP = 3 };
-	struct part parts[UP + 1];
-	const char *comp[UP + 1];
-	size_t clen[UP + 1];
-	size_t n = strlen(path), e, ext;
-	int nc = 0, i, ymax = current_year_max(), chosen = 0, from_folder = 0;
-	struct mv_buf langs = {0}, ed = {0};
-	const struct part *f, *a = NULL, *near = NULL;
+	size_t n = strlen(path), e;
+	int nc = 0;
 
-	pthread_once(&tags_once, tags_index);
-	memset(out, 0, sizeof *out);
 	/* trailing slashes name the directory itself */
 	while (n > 0 && path[n - 1] == '/')
 		n--;
 	e = n;
-	while (nc <= UP && e > 0) {
+	while (nc < max && e > 0) {
 		size_t b = e;
 
 		while (b > 0 && path[b - 1] != '/')
@@ -1947,6 +1940,47 @@ mv_parse_name(const char *path, struct mv_name *out)
 		while (e > 0 && path[e - 1] == '/')
 			e--;
 	}
+	return nc;
+}
+
+/* What backs the reading out of part p (a folder's when from_folder).
+ * Returns the confidence, 0 to 100. */
+static int
+confidence(const struct mv_name *out, const struct part *p, int from_folder)
+{
+	int conf = 40;
+
+	if (out->year)
+		conf += 30;
+	if (p->r.ntags)
+		conf += 15;
+	if (out->tmdb || out->imdb)
+		conf += 15;
+	if (from_folder)
+		conf -= 10;
+	if (p->r.lead_year)
+		conf -= 15;
+	if (all_digits(out->title, strlen(out->title)))
+		conf -= 10;
+	return conf < 0 ? 0 : conf > 100 ? 100 : conf;
+}
+
+int
+mv_parse_name(const char *path, struct mv_name *out)
+{
+	/* Components from the end: file, parent, grandparent, … */
+	enum { UP = 3 };
+	struct part parts[UP + 1];
+	const char *comp[UP + 1];
+	size_t clen[UP + 1];
+	size_t ext;
+	int nc, i, ymax = current_year_max(), chosen = 0, from_folder = 0;
+	struct mv_buf langs = {0}, ed = {0};
+	const struct part *f, *a = NULL, *near = NULL;
+
+	pthread_once(&tags_once, tags_index);
+	memset(out, 0, sizeof *out);
+	nc = split_path(path, comp, clen, UP + 1);
 	if (nc == 0)
 		return -1;
 	ext = ext_len(comp[0], clen[0]);
@@ -2015,24 +2049,8 @@ mv_parse_name(const char *path, struct mv_name *out)
 				break;
 			}
 	/* Confidence: what backs the reading. */
-	if (out->title) {
-		const struct part *p = &parts[chosen];
-		int conf = 40;
-
-		if (out->year)
-			conf += 30;
-		if (p->r.ntags)
-			conf += 15;
-		if (out->tmdb || out->imdb)
-			conf += 15;
-		if (from_folder)
-			conf -= 10;
-		if (p->r.lead_year)
-			conf -= 15;
-		if (all_digits(out->title, strlen(out->title)))
-			conf -= 10;
-		out->confidence = conf < 0 ? 0 : conf > 100 ? 100 : conf;
-	}
+	if (out->title)
+		out->confidence = confidence(out, &parts[chosen], from_folder);
 	for (i = 0; i < nc; i++)
 		part_free(&parts[i]);
 	return out->title ? 0 : -1;
