@@ -642,45 +642,18 @@ prefix_digits(const char *k, const char *p, const char *sfx)
 	return sfx && strcmp(k + i, sfx) == 0;
 }
 
-/* Classify one key against the patterns and the table; fills t.
- * Returns 1 if it is a tag. */
+/* Classify key (kl bytes, holding a digit) by the patterns of technical
+ * tags: 1080p, x264, 10bit, 700mb, cd2, dvd5, tt0113277, v2.  Fills t;
+ * returns 1 if it is a tag. */
 static int
-classify_key(const char *key, size_t kl, const char *raw, size_t rl,
-    int ymax, struct tok *t)
+classify_pattern(const char *key, size_t kl, struct tok *t)
 {
-	const struct tag *g;
 	static const char *const audio[] = {
 		"aac", "ac3", "dd", "ddp", "dts", "eac3", "flac", "opus",
 		"mp3", "lame", "truehd", "atmos", "pcm", "lpcm", NULL
 	};
 	size_t i;
 
-	if (all_digits(key, kl)) {
-		if (kl == 4) {
-			int y = atoi(key);
-
-			if (y >= MV_YEAR_MIN && y <= ymax)
-				t->year = (short)y;
-		}
-		if (kl <= 2)
-			t->num = (short)atoi(key);
-		return 0;
-	}
-	g = tag_find(key, kl);
-	if (g) {
-		if ((g->flags & F_UP) && has_lower(raw, rl))
-			return 0;
-		t->cls = g->cls;
-		t->str = g->str;
-		t->flags = g->flags;
-		t->canon = g->canon;
-		return g->cls != C_NONE && g->str != S_PLAIN;
-	}
-	/* Every pattern below holds a digit; most title words do not. */
-	for (i = 0; i < kl && !is_digit(key[i]); i++)
-		;
-	if (i == kl)
-		return 0;
 	/* 1080p, 720i, 1080p24, 1920x1080 */
 	if (kl >= 4 && is_digit(key[0])) {
 		for (i = 0; is_digit(key[i]); i++)
@@ -762,6 +735,44 @@ classify_key(const char *key, size_t kl, const char *raw, size_t rl,
 	return 0;
 }
 
+/* Classify one key against the patterns and the table; fills t.
+ * Returns 1 if it is a tag. */
+static int
+classify_key(const char *key, size_t kl, const char *raw, size_t rl,
+    int ymax, struct tok *t)
+{
+	const struct tag *g;
+	size_t i;
+
+	if (all_digits(key, kl)) {
+		if (kl == 4) {
+			int y = atoi(key);
+
+			if (y >= MV_YEAR_MIN && y <= ymax)
+				t->year = (short)y;
+		}
+		if (kl <= 2)
+			t->num = (short)atoi(key);
+		return 0;
+	}
+	g = tag_find(key, kl);
+	if (g) {
+		if ((g->flags & F_UP) && has_lower(raw, rl))
+			return 0;
+		t->cls = g->cls;
+		t->str = g->str;
+		t->flags = g->flags;
+		t->canon = g->canon;
+		return g->cls != C_NONE && g->str != S_PLAIN;
+	}
+	/* Every pattern below holds a digit; most title words do not. */
+	for (i = 0; i < kl && !is_digit(key[i]); i++)
+		;
+	if (i == kl)
+		return 0;
+	return classify_pattern(key, kl, t);
+}
+
 /* Text of token i. */
 #define TXT(c, i) ((c)->s + (c)->t[i].off)
 
@@ -811,10 +822,10 @@ roman(const char *p, size_t n)
 	return 0;
 }
 
-/* Classify every word: single words, two-word tags (WEB-DL, H.264, Dual
- * Audio), edition phrases, part numbers. */
+/* Classify every word alone, or with the next as one two-word tag
+ * (WEB-DL, H.264, Dual Audio).  Returns nothing; fills c's tokens. */
 static void
-classify(struct comp *c)
+classify_words(struct comp *c)
 {
 	char key[KEY_MAX * 2 + 2];
 	int i;
@@ -855,6 +866,14 @@ classify(struct comp *c)
 		}
 		classify_key(key, kl, TXT(c, i), t->len, c->ymax, t);
 	}
+}
+
+/* Join classified words into edition phrases, part numbers, disc counts
+ * and service tags.  Returns nothing; fills c's tokens. */
+static void
+classify_phrases(struct comp *c)
+{
+	int i;
 
 	for (i = 0; i < c->n; i++) {
 		struct tok *t = &c->t[i];
@@ -932,6 +951,15 @@ classify(struct comp *c)
 			}
 		}
 	}
+}
+
+/* Classify every word: single words, two-word tags (WEB-DL, H.264, Dual
+ * Audio), edition phrases, part numbers. */
+static void
+classify(struct comp *c)
+{
+	classify_words(c);
+	classify_phrases(c);
 }
 
 /* ---- the title ------------------------------------------------------- */
