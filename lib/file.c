@@ -295,6 +295,77 @@ remove_journal(const char *movie)
 	return r;
 }
 
+/* The journal of one filing, before staging: source identity and where
+ * it goes.  Returns a new object (caller deletes). */
+static cJSON *
+journal_new(const char *movie, const char *src, const struct stat *st,
+    const char *dstdir, const char *pname, const char *name)
+{
+	cJSON *j = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(j, "schemaVersion", 1);
+	cJSON_AddStringToObject(j, "movie", movie);
+	cJSON_AddStringToObject(j, "src", src);
+	put_u(j, "dev", (unsigned long long)st->st_dev);
+	put_u(j, "ino", (unsigned long long)st->st_ino);
+	put_u(j, "size", (unsigned long long)st->st_size);
+	put_u(j, "mtime", (unsigned long long)st->st_mtim.tv_sec);
+	put_u(j, "mtimeNs", (unsigned long long)st->st_mtim.tv_nsec);
+	cJSON_AddStringToObject(j, "dstdir", dstdir);
+	cJSON_AddStringToObject(j, "partial", pname);
+	cJSON_AddStringToObject(j, "name", name);
+	return j;
+}
+
+/* Stage src (open as in, stat st) as the partial and lstat it into ps.
+ * Returns 0, or -1 with errno set (EAGAIN: the copy came out short). */
+static int
+stage_partial(const char *src, int in, const struct stat *st,
+    const char *partial, struct stat *ps)
+{
+	/* A partial left by an older crash is ours and never complete. */
+	if (unlink(partial) < 0 && errno != ENOENT)
+		return -1;
+	/* Stage: on one filesystem a hard link is the whole copy, atomic
+	 * and free; across filesystems (EXDEV) or where links are refused,
+	 * copy, fsync and verify. */
+	if (link(src, partial) == 0) {
+		mv_crash_point("copy");
+		if (lstat(partial, ps) < 0)
+			return -1;
+	} else if (errno == EXDEV || errno == EPERM || errno == ENOTSUP ||
+	    errno == EOPNOTSUPP || errno == EMLINK) {
+		if (copy_file(in, st, partial) < 0 || lstat(partial, ps) < 0)
+			return -1;
+	} else
+		return -1;
+	if (ps->st_size != st->st_size) {
+		errno = EAGAIN;
+		return -1;
+	}
+	return 0;
+}
+
+/* Unlink the source once the filed copy is durable.
+ * Returns 0, or -1 with errno set (ESTALE: it changed since journaled). */
+static int
+retire_source(const char *src, const cJSON *j)
+{
+	struct stat now;
+
+	/* Only an unchanged source may go: a file rewritten meanwhile is
+	 * the user's new data, and our copy would be stale. */
+	if (lstat(src, &now) < 0 || !same_source(j, &now)) {
+		errno = ESTALE;
+		return -1;
+	}
+	mv_crash_point("recheck");
+	if (unlink(src) < 0)
+		return -1;
+	mv_crash_point("unlink-source");
+	return 0;
+}
+
 int
 mv_file_move(const char *movie, const char *src, const char *dstdir,
     const char *name, char **final)
@@ -332,42 +403,13 @@ mv_file_move(const char *movie, const char *src, const char *dstdir,
 	pname = mv_xasprintf(".mv-partial-%s-%s", movie, name);
 	partial = mv_xasprintf("%s/%s", dstdir, pname);
 
-	j = cJSON_CreateObject();
-	cJSON_AddNumberToObject(j, "schemaVersion", 1);
-	cJSON_AddStringToObject(j, "movie", movie);
-	cJSON_AddStringToObject(j, "src", src);
-	put_u(j, "dev", (unsigned long long)st.st_dev);
-	put_u(j, "ino", (unsigned long long)st.st_ino);
-	put_u(j, "size", (unsigned long long)st.st_size);
-	put_u(j, "mtime", (unsigned long long)st.st_mtim.tv_sec);
-	put_u(j, "mtimeNs", (unsigned long long)st.st_mtim.tv_nsec);
-	cJSON_AddStringToObject(j, "dstdir", dstdir);
-	cJSON_AddStringToObject(j, "partial", pname);
-	cJSON_AddStringToObject(j, "name", name);
+	j = journal_new(movie, src, &st, dstdir, pname, name);
 	if (mv_write_json(jpath, j) < 0)
 		goto fail;
 	mv_crash_point("journal");
 
-	/* A partial left by an older crash is ours and never complete. */
-	if (unlink(partial) < 0 && errno != ENOENT)
+	if (stage_partial(src, in, &st, partial, &ps) < 0)
 		goto fail;
-	/* Stage: on one filesystem a hard link is the whole copy, atomic
-	 * and free; across filesystems (EXDEV) or where links are refused,
-	 * copy, fsync and verify. */
-	if (link(src, partial) == 0) {
-		mv_crash_point("copy");
-		if (lstat(partial, &ps) < 0)
-			goto fail;
-	} else if (errno == EXDEV || errno == EPERM || errno == ENOTSUP ||
-	    errno == EOPNOTSUPP || errno == EMLINK) {
-		if (copy_file(in, &st, partial) < 0 || lstat(partial, &ps) < 0)
-			goto fail;
-	} else
-		goto fail;
-	if (ps.st_size != st.st_size) {
-		errno = EAGAIN;
-		goto fail;
-	}
 	put_u(j, "pdev", (unsigned long long)ps.st_dev);
 	put_u(j, "pino", (unsigned long long)ps.st_ino);
 	if (mv_write_json(jpath, j) < 0)
@@ -386,20 +428,8 @@ mv_file_move(const char *movie, const char *src, const char *dstdir,
 		goto fail;
 	mv_crash_point("fsync-dir");
 
-	/* Only an unchanged source may go: a file rewritten meanwhile is
-	 * the user's new data, and our copy would be stale. */
-	{
-		struct stat now;
-
-		if (lstat(src, &now) < 0 || !same_source(j, &now)) {
-			errno = ESTALE;
-			goto fail;
-		}
-	}
-	mv_crash_point("recheck");
-	if (unlink(src) < 0)
+	if (retire_source(src, j) < 0)
 		goto fail;
-	mv_crash_point("unlink-source");
 	if (mv_fsync_dir(src) < 0)
 		mv_warn("sync the directory of %s", src);
 	mv_crash_point("fsync-srcdir");

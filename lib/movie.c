@@ -701,15 +701,82 @@ deepen_people(const cJSON *doc)
 	return 0;
 }
 
+/* The releaseDates object of TMDB's release_dates; the certification for
+ * region reg goes to cert.  Returns a new object (caller owns). */
+static cJSON *
+release_dates(const cJSON *tm, const char *reg, char *cert, size_t certsz)
+{
+	const cJSON *x, *y;
+	cJSON *dates, *o;
+	int cert_rank = 0;
+
+	/* releaseDates by country; the certification for MV_REGION prefers
+	 * the theatrical release (type 3), then any non-empty one. */
+	dates = cJSON_CreateObject();
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(tm, "release_dates"), "results")) {
+		const char *cc = mv_json_str(x, "iso_3166_1", NULL);
+		cJSON *list;
+
+		if (!matches(cc, "^[A-Z]{2}$") || cJSON_GetObjectItemCaseSensitive(dates, cc))
+			continue;
+		list = cJSON_AddArrayToObject(dates, cc);
+		cJSON_ArrayForEach(y, cJSON_GetObjectItemCaseSensitive(x, "release_dates")) {
+			long long type = mv_json_int(y, "type", 0);
+			const char *date = mv_json_str(y, "release_date", NULL);
+			const char *c = mv_json_str(y, "certification", "");
+
+			if (type < 1 || type > 6 || !date_ok(date, 1))
+				continue;
+			o = cJSON_CreateObject();
+			cJSON_AddNumberToObject(o, "type", (double)type);
+			cJSON_AddStringToObject(o, "date", date);
+			cJSON_AddStringToObject(o, "certification", c);
+			cJSON_AddItemToArray(list, o);
+			if (strcmp(cc, reg) == 0 && *c && cert_rank < (type == 3 ? 2 : 1)) {
+				cert_rank = type == 3 ? 2 : 1;
+				snprintf(cert, certsz, "%s", c);
+			}
+		}
+	}
+	return dates;
+}
+
+/* The watchProviders object for region reg from TMDB's watch/providers.
+ * Returns a new object (caller owns). */
+static cJSON *
+watch_providers(const cJSON *tm, const char *reg)
+{
+	const cJSON *rr;
+	const char *link;
+	cJSON *wp;
+
+	rr = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(tm, "watch/providers"), "results"), reg);
+	wp = cJSON_CreateObject();
+	cJSON_AddStringToObject(wp, "region", reg);
+	/* An http(s) URI as the schema's format uri reads it, or none:
+	 * the web page links to it. */
+	link = mv_json_str(rr, "link", NULL);
+	if (!matches(link, "^https?://") || !mv_format_ok("uri", link))
+		link = NULL;
+	cJSON_AddItemToObject(wp, "link", str_or_null(link));
+	cJSON_AddItemToObject(wp, "free", providers(rr, "free"));
+	cJSON_AddItemToObject(wp, "ads", providers(rr, "ads"));
+	cJSON_AddItemToObject(wp, "flatrate", providers(rr, "flatrate"));
+	cJSON_AddItemToObject(wp, "rent", providers(rr, "rent"));
+	cJSON_AddItemToObject(wp, "buy", providers(rr, "buy"));
+	return wp;
+}
+
 static int
 apply_deep(cJSON *doc, const cJSON *tm)
 {
-	const char *movie = mv_json_str(doc, "id", ""), *reg = mv_region(), *link;
-	const cJSON *x, *y;
-	cJSON *images, *videos, *keywords, *dates, *wp, *o;
-	const cJSON *rr;
+	const char *movie = mv_json_str(doc, "id", ""), *reg = mv_region();
+	const cJSON *x;
+	cJSON *images, *videos, *keywords, *dates, *o;
 	char *poster = NULL, *backdrop = NULL, cert[64] = "";
-	int r, cert_rank = 0;
+	int r;
 
 	/* Everything that can fail comes first, so a failure leaves the
 	 * movie whole at its old level. */
@@ -752,54 +819,11 @@ apply_deep(cJSON *doc, const cJSON *tm)
 			    cJSON_CreateString(mv_json_str(x, "name", "")));
 	mv_json_set(doc, "keywords", keywords);
 
-	/* releaseDates by country; the certification for MV_REGION prefers
-	 * the theatrical release (type 3), then any non-empty one. */
-	dates = cJSON_CreateObject();
-	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(
-	    cJSON_GetObjectItemCaseSensitive(tm, "release_dates"), "results")) {
-		const char *cc = mv_json_str(x, "iso_3166_1", NULL);
-		cJSON *list;
-
-		if (!matches(cc, "^[A-Z]{2}$") || cJSON_GetObjectItemCaseSensitive(dates, cc))
-			continue;
-		list = cJSON_AddArrayToObject(dates, cc);
-		cJSON_ArrayForEach(y, cJSON_GetObjectItemCaseSensitive(x, "release_dates")) {
-			long long type = mv_json_int(y, "type", 0);
-			const char *date = mv_json_str(y, "release_date", NULL);
-			const char *c = mv_json_str(y, "certification", "");
-
-			if (type < 1 || type > 6 || !date_ok(date, 1))
-				continue;
-			o = cJSON_CreateObject();
-			cJSON_AddNumberToObject(o, "type", (double)type);
-			cJSON_AddStringToObject(o, "date", date);
-			cJSON_AddStringToObject(o, "certification", c);
-			cJSON_AddItemToArray(list, o);
-			if (strcmp(cc, reg) == 0 && *c && cert_rank < (type == 3 ? 2 : 1)) {
-				cert_rank = type == 3 ? 2 : 1;
-				snprintf(cert, sizeof cert, "%s", c);
-			}
-		}
-	}
+	dates = release_dates(tm, reg, cert, sizeof cert);
 	mv_json_set(doc, "releaseDates", dates);
 	mv_json_set(doc, "certification", cJSON_CreateString(cert));
 
-	rr = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
-	    cJSON_GetObjectItemCaseSensitive(tm, "watch/providers"), "results"), reg);
-	wp = cJSON_CreateObject();
-	cJSON_AddStringToObject(wp, "region", reg);
-	/* An http(s) URI as the schema's format uri reads it, or none:
-	 * the web page links to it. */
-	link = mv_json_str(rr, "link", NULL);
-	if (!matches(link, "^https?://") || !mv_format_ok("uri", link))
-		link = NULL;
-	cJSON_AddItemToObject(wp, "link", str_or_null(link));
-	cJSON_AddItemToObject(wp, "free", providers(rr, "free"));
-	cJSON_AddItemToObject(wp, "ads", providers(rr, "ads"));
-	cJSON_AddItemToObject(wp, "flatrate", providers(rr, "flatrate"));
-	cJSON_AddItemToObject(wp, "rent", providers(rr, "rent"));
-	cJSON_AddItemToObject(wp, "buy", providers(rr, "buy"));
-	mv_json_set(doc, "watchProviders", wp);
+	mv_json_set(doc, "watchProviders", watch_providers(tm, reg));
 
 	{
 		const char *wd = mv_json_str(cJSON_GetObjectItemCaseSensitive(tm,

@@ -642,45 +642,18 @@ prefix_digits(const char *k, const char *p, const char *sfx)
 	return sfx && strcmp(k + i, sfx) == 0;
 }
 
-/* Classify one key against the patterns and the table; fills t.
- * Returns 1 if it is a tag. */
+/* Classify key (kl bytes, holding a digit) by the patterns of technical
+ * tags: 1080p, x264, 10bit, 700mb, cd2, dvd5, tt0113277, v2.  Fills t;
+ * returns 1 if it is a tag. */
 static int
-classify_key(const char *key, size_t kl, const char *raw, size_t rl,
-    int ymax, struct tok *t)
+classify_pattern(const char *key, size_t kl, struct tok *t)
 {
-	const struct tag *g;
 	static const char *const audio[] = {
 		"aac", "ac3", "dd", "ddp", "dts", "eac3", "flac", "opus",
 		"mp3", "lame", "truehd", "atmos", "pcm", "lpcm", NULL
 	};
 	size_t i;
 
-	if (all_digits(key, kl)) {
-		if (kl == 4) {
-			int y = atoi(key);
-
-			if (y >= MV_YEAR_MIN && y <= ymax)
-				t->year = (short)y;
-		}
-		if (kl <= 2)
-			t->num = (short)atoi(key);
-		return 0;
-	}
-	g = tag_find(key, kl);
-	if (g) {
-		if ((g->flags & F_UP) && has_lower(raw, rl))
-			return 0;
-		t->cls = g->cls;
-		t->str = g->str;
-		t->flags = g->flags;
-		t->canon = g->canon;
-		return g->cls != C_NONE && g->str != S_PLAIN;
-	}
-	/* Every pattern below holds a digit; most title words do not. */
-	for (i = 0; i < kl && !is_digit(key[i]); i++)
-		;
-	if (i == kl)
-		return 0;
 	/* 1080p, 720i, 1080p24, 1920x1080 */
 	if (kl >= 4 && is_digit(key[0])) {
 		for (i = 0; is_digit(key[i]); i++)
@@ -762,6 +735,44 @@ classify_key(const char *key, size_t kl, const char *raw, size_t rl,
 	return 0;
 }
 
+/* Classify one key against the patterns and the table; fills t.
+ * Returns 1 if it is a tag. */
+static int
+classify_key(const char *key, size_t kl, const char *raw, size_t rl,
+    int ymax, struct tok *t)
+{
+	const struct tag *g;
+	size_t i;
+
+	if (all_digits(key, kl)) {
+		if (kl == 4) {
+			int y = atoi(key);
+
+			if (y >= MV_YEAR_MIN && y <= ymax)
+				t->year = (short)y;
+		}
+		if (kl <= 2)
+			t->num = (short)atoi(key);
+		return 0;
+	}
+	g = tag_find(key, kl);
+	if (g) {
+		if ((g->flags & F_UP) && has_lower(raw, rl))
+			return 0;
+		t->cls = g->cls;
+		t->str = g->str;
+		t->flags = g->flags;
+		t->canon = g->canon;
+		return g->cls != C_NONE && g->str != S_PLAIN;
+	}
+	/* Every pattern below holds a digit; most title words do not. */
+	for (i = 0; i < kl && !is_digit(key[i]); i++)
+		;
+	if (i == kl)
+		return 0;
+	return classify_pattern(key, kl, t);
+}
+
 /* Text of token i. */
 #define TXT(c, i) ((c)->s + (c)->t[i].off)
 
@@ -811,10 +822,10 @@ roman(const char *p, size_t n)
 	return 0;
 }
 
-/* Classify every word: single words, two-word tags (WEB-DL, H.264, Dual
- * Audio), edition phrases, part numbers. */
+/* Classify every word alone, or with the next as one two-word tag
+ * (WEB-DL, H.264, Dual Audio).  Returns nothing; fills c's tokens. */
 static void
-classify(struct comp *c)
+classify_words(struct comp *c)
 {
 	char key[KEY_MAX * 2 + 2];
 	int i;
@@ -855,6 +866,14 @@ classify(struct comp *c)
 		}
 		classify_key(key, kl, TXT(c, i), t->len, c->ymax, t);
 	}
+}
+
+/* Join classified words into edition phrases, part numbers, disc counts
+ * and service tags.  Returns nothing; fills c's tokens. */
+static void
+classify_phrases(struct comp *c)
+{
+	int i;
 
 	for (i = 0; i < c->n; i++) {
 		struct tok *t = &c->t[i];
@@ -932,6 +951,15 @@ classify(struct comp *c)
 			}
 		}
 	}
+}
+
+/* Classify every word: single words, two-word tags (WEB-DL, H.264, Dual
+ * Audio), edition phrases, part numbers. */
+static void
+classify(struct comp *c)
+{
+	classify_words(c);
+	classify_phrases(c);
 }
 
 /* ---- the title ------------------------------------------------------- */
@@ -1146,16 +1174,14 @@ title_start(const struct comp *c, int *lead_year)
 	return i;
 }
 
-/* Read one component: title range, year, tag count. */
-static void
-read_comp(struct comp *c, struct reading *r)
+/* Where the title of c stops, scanning from *tsp (a film number moves
+ * *tsp past it); the last year word goes to *ylast, a year in the group
+ * that stops the title to *gyear.  Returns the stop token index. */
+static int
+title_stop(struct comp *c, int *tsp, int *ylast, int *gyear)
 {
-	int i, ts, stop, ylast = -1, yat = -1, gyear = 0, dashes = 0, firstdash = -1;
-	int region_end;
+	int i, ts = *tsp, stop = c->n;
 
-	memset(r, 0, sizeof *r);
-	ts = title_start(c, &r->lead_year);
-	stop = c->n;
 	for (i = ts; i < c->n; i = next_tok(c, i)) {
 		const struct tok *t = &c->t[i];
 
@@ -1167,7 +1193,7 @@ read_comp(struct comp *c, struct reading *r)
 			int j = i + 1;
 
 			if (i > ts && j < c->n && (ends_title(c, j, ts) ||
-			    (c->t[j].kind == K_OPEN && group_tagged(c, j, &gyear)))) {
+			    (c->t[j].kind == K_OPEN && group_tagged(c, j, gyear)))) {
 				stop = i;
 				break;
 			}
@@ -1178,7 +1204,7 @@ read_comp(struct comp *c, struct reading *r)
 
 			if (word_is(c, i + 1, "aka"))
 				continue;
-			if (end == i + 1 || group_tagged(c, i, &gyear)) {
+			if (end == i + 1 || group_tagged(c, i, gyear)) {
 				stop = i;
 				break;
 			}
@@ -1194,13 +1220,13 @@ read_comp(struct comp *c, struct reading *r)
 		if (t->kind != K_WORD)
 			continue;
 		if (t->year) {
-			ylast = i;
+			*ylast = i;
 			continue;
 		}
 		if (i > ts && numbered(c, i, 'f')) {
 			/* Film number of a series: the title follows. */
 			ts = i + 1;
-			ylast = -1;
+			*ylast = -1;
 			continue;
 		}
 		if (i > ts && numbered(c, i, 'x')) {
@@ -1212,6 +1238,41 @@ read_comp(struct comp *c, struct reading *r)
 			break;
 		}
 	}
+	*tsp = ts;
+	return stop;
+}
+
+/* The first " - " of c from ts on, when two or more come before the
+ * first strong tag, year or group.  Returns its index, or -1. */
+static int
+credit_dash(struct comp *c, int ts)
+{
+	int i, dashes = 0, firstdash = -1;
+
+	for (i = ts; i < c->n; i++) {
+		const struct tok *t = &c->t[i];
+
+		if (t->kind == K_OPEN || (t->kind == K_WORD && (t->year ||
+		    t->str == S_STRONG)))
+			break;
+		if (t->kind == K_DASH) {
+			if (firstdash < 0)
+				firstdash = i;
+			dashes++;
+		}
+	}
+	return dashes >= 2 ? firstdash : -1;
+}
+
+/* Read one component: title range, year, tag count. */
+static void
+read_comp(struct comp *c, struct reading *r)
+{
+	int i, ts, stop, ylast = -1, yat = -1, gyear = 0, firstdash;
+
+	memset(r, 0, sizeof *r);
+	ts = title_start(c, &r->lead_year);
+	stop = title_stop(c, &ts, &ylast, &gyear);
 	/* The release year: last one before the stop, or in the group that
 	 * stopped the title, or failing both the last one after it. */
 	if (gyear) {
@@ -1247,23 +1308,8 @@ read_comp(struct comp *c, struct reading *r)
 	 * Two or more " - " before the first strong tag or year: the first
 	 * segment is the title, the rest alternative titles or credits.
 	 */
-	region_end = c->n;
-	for (i = ts; i < c->n; i++) {
-		const struct tok *t = &c->t[i];
-
-		if (t->kind == K_OPEN || (t->kind == K_WORD && (t->year ||
-		    t->str == S_STRONG))) {
-			region_end = i;
-			break;
-		}
-		if (t->kind == K_DASH) {
-			if (firstdash < 0)
-				firstdash = i;
-			dashes++;
-		}
-	}
-	(void)region_end;
-	if (dashes >= 2 && firstdash > ts && firstdash < r->te)
+	firstdash = credit_dash(c, ts);
+	if (firstdash > ts && firstdash < r->te)
 		r->te = firstdash;
 	/* Trim dashes and brackets at the ends. */
 	while (r->te > ts && (c->t[r->te - 1].kind == K_DASH ||
@@ -1896,26 +1942,19 @@ current_year_max(void)
 	return (int)(1970 + (long long)now / 31556952) + 2;
 }
 
-int
-mv_parse_name(const char *path, struct mv_name *out)
+/* Split path into its last max components, the file's first, into
+ * comp/clen (pointers into path).  Returns how many. */
+static int
+split_path(const char *path, const char **comp, size_t *clen, int max)
 {
-	/* Components from the end: file, parent, grandparent, … */
-	enum { UP = 3 };
-	struct part parts[UP + 1];
-	const char *comp[UP + 1];
-	size_t clen[UP + 1];
-	size_t n = strlen(path), e, ext;
-	int nc = 0, i, ymax = current_year_max(), chosen = 0, from_folder = 0;
-	struct mv_buf langs = {0}, ed = {0};
-	const struct part *f, *a = NULL, *near = NULL;
+	size_t n = strlen(path), e;
+	int nc = 0;
 
-	pthread_once(&tags_once, tags_index);
-	memset(out, 0, sizeof *out);
 	/* trailing slashes name the directory itself */
 	while (n > 0 && path[n - 1] == '/')
 		n--;
 	e = n;
-	while (nc <= UP && e > 0) {
+	while (nc < max && e > 0) {
 		size_t b = e;
 
 		while (b > 0 && path[b - 1] != '/')
@@ -1929,6 +1968,47 @@ mv_parse_name(const char *path, struct mv_name *out)
 		while (e > 0 && path[e - 1] == '/')
 			e--;
 	}
+	return nc;
+}
+
+/* What backs the reading out of part p (a folder's when from_folder).
+ * Returns the confidence, 0 to 100. */
+static int
+confidence(const struct mv_name *out, const struct part *p, int from_folder)
+{
+	int conf = 40;
+
+	if (out->year)
+		conf += 30;
+	if (p->r.ntags)
+		conf += 15;
+	if (out->tmdb || out->imdb)
+		conf += 15;
+	if (from_folder)
+		conf -= 10;
+	if (p->r.lead_year)
+		conf -= 15;
+	if (all_digits(out->title, strlen(out->title)))
+		conf -= 10;
+	return conf < 0 ? 0 : conf > 100 ? 100 : conf;
+}
+
+int
+mv_parse_name(const char *path, struct mv_name *out)
+{
+	/* Components from the end: file, parent, grandparent, … */
+	enum { UP = 3 };
+	struct part parts[UP + 1];
+	const char *comp[UP + 1];
+	size_t clen[UP + 1];
+	size_t ext;
+	int nc, i, ymax = current_year_max(), chosen = 0, from_folder = 0;
+	struct mv_buf langs = {0}, ed = {0};
+	const struct part *f, *a = NULL, *near = NULL;
+
+	pthread_once(&tags_once, tags_index);
+	memset(out, 0, sizeof *out);
+	nc = split_path(path, comp, clen, UP + 1);
 	if (nc == 0)
 		return -1;
 	ext = ext_len(comp[0], clen[0]);
@@ -1997,24 +2077,8 @@ mv_parse_name(const char *path, struct mv_name *out)
 				break;
 			}
 	/* Confidence: what backs the reading. */
-	if (out->title) {
-		const struct part *p = &parts[chosen];
-		int conf = 40;
-
-		if (out->year)
-			conf += 30;
-		if (p->r.ntags)
-			conf += 15;
-		if (out->tmdb || out->imdb)
-			conf += 15;
-		if (from_folder)
-			conf -= 10;
-		if (p->r.lead_year)
-			conf -= 15;
-		if (all_digits(out->title, strlen(out->title)))
-			conf -= 10;
-		out->confidence = conf < 0 ? 0 : conf > 100 ? 100 : conf;
-	}
+	if (out->title)
+		out->confidence = confidence(out, &parts[chosen], from_folder);
 	for (i = 0; i < nc; i++)
 		part_free(&parts[i]);
 	return out->title ? 0 : -1;

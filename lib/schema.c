@@ -1584,6 +1584,42 @@ v_type(struct vctx *v, const cJSON *t, const cJSON *x)
 	}
 }
 
+/* Check object x against dep, the dependencies entry of its member
+ * name: a list of members it requires, or a schema for x.
+ * Returns the number of failures (stops at the first when silent). */
+static int
+v_dependency(struct vctx *v, const cJSON *dep, const cJSON *x, const char *name)
+{
+	const cJSON *e;
+	int n = 0;
+
+	if (!cJSON_IsArray(dep))
+		return validate(v, dep, x);
+	cJSON_ArrayForEach(e, dep) {
+		if (cJSON_IsString(e) &&
+		    !cJSON_GetObjectItemCaseSensitive(x, e->valuestring)) {
+			n += fail(v, "dependencies",
+			    "member \"%s\" requires member \"%s\"",
+			    name, e->valuestring);
+			if (v->silent)
+				return n;
+		}
+	}
+	return n;
+}
+
+/* Returns whether the member name, as a string, is valid against the
+ * propertyNames schema k. */
+static int
+name_valid(struct vctx *v, const cJSON *k, const char *name)
+{
+	cJSON s = {0};
+
+	s.type = cJSON_String;
+	s.valuestring = (char *)name;
+	return valid(v, k, &s);
+}
+
 static int
 v_object(struct vctx *v, const struct kw *K, const cJSON *x)
 {
@@ -1648,35 +1684,17 @@ v_object(struct vctx *v, const struct kw *K, const cJSON *x)
 			if (n && v->silent)
 				return n;
 		}
-		if ((k = K->propertyNames)) {
-			cJSON name = {0};
-			name.type = cJSON_String;
-			name.valuestring = m->string;
-			if (!valid(v, k, &name)) {
-				n += fail(v, "propertyNames", "member name \"%s\" is not allowed",
-				    m->string);
-				if (v->silent)
-					return n;
-			}
+		if ((k = K->propertyNames) && !name_valid(v, k, m->string)) {
+			n += fail(v, "propertyNames", "member name \"%s\" is not allowed",
+			    m->string);
+			if (v->silent)
+				return n;
 		}
 		if ((k = K->dependencies) &&
 		    (k = cJSON_GetObjectItemCaseSensitive(k, m->string))) {
-			if (cJSON_IsArray(k)) {
-				cJSON_ArrayForEach(e, k) {
-					if (cJSON_IsString(e) &&
-					    !cJSON_GetObjectItemCaseSensitive(x, e->valuestring)) {
-						n += fail(v, "dependencies",
-						    "member \"%s\" requires member \"%s\"",
-						    m->string, e->valuestring);
-						if (v->silent)
-							return n;
-					}
-				}
-			} else {
-				n += validate(v, k, x);
-				if (n && v->silent)
-					return n;
-			}
+			n += v_dependency(v, k, x, m->string);
+			if (n && v->silent)
+				return n;
 		}
 	}
 	if ((k = K->minProperties) &&

@@ -330,25 +330,30 @@ entry_extras(struct table *t, struct entry *e)
 	return x;
 }
 
+/* Append object text s (n bytes) with the members of object text x:
+ * {"id":…} + {"poster":…} -> {"id":…,"poster":…}.  Returns nothing. */
+static void
+json_join(struct mv_buf *b, const char *s, size_t n, const char *x)
+{
+	mv_buf_add(b, s, n - 1);
+	if (n > 2 && strlen(x) > 2)
+		mv_buf_adds(b, ",");
+	mv_buf_adds(b, x + 1);
+}
+
 /* The compact text of an entry with its card members, kept. */
 static const char *
 entry_json(struct table *t, struct entry *e, size_t *len)
 {
 	struct mv_buf b = { 0 };
 	char *s, *x;
-	size_t n;
 
 	if (!e->json) {
 		s = cJSON_PrintUnformatted(e->item);
 		x = cJSON_PrintUnformatted(entry_extras(t, e));
 		if (!s || !x)
 			mv_diex(MV_EX_SOFTWARE, "unable to allocate memory");
-		/* {"id":…} + {"poster":…} -> {"id":…,"poster":…} */
-		n = strlen(s);
-		mv_buf_add(&b, s, n - 1);
-		if (n > 2 && strlen(x) > 2)
-			mv_buf_adds(&b, ",");
-		mv_buf_adds(&b, x + 1);
+		json_join(&b, s, strlen(s), x);
 		free(s);
 		free(x);
 		e->json = b.buf;
@@ -399,6 +404,9 @@ send_json(struct MHD_Connection *c, unsigned status, struct mv_buf *b,
 	r = body(b->buf, b->len, "application/json; charset=utf-8");
 	b->buf = NULL;
 	b->len = b->cap = 0;
+	/* A 405 must say what is allowed (RFC 9110 15.5.6). */
+	if (status == 405)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
 	return reply(c, status, r);
 }
@@ -525,10 +533,7 @@ put_entry(struct mv_buf *b, size_t i, void *ctx)
 		cJSON_AddItemToObject(cr, "job", cJSON_Duplicate(x, 1));
 	if (!(cs = cJSON_PrintUnformatted(cr)))
 		mv_diex(MV_EX_SOFTWARE, "unable to allocate memory");
-	/* {...entry} + {"role":...} -> {...entry,"role":...} */
-	mv_buf_add(b, s, len - 1);
-	mv_buf_adds(b, ",");
-	mv_buf_adds(b, cs + 1);
+	json_join(b, s, len, cs);
 	free(cs);
 	cJSON_Delete(cr);
 }
@@ -629,19 +634,32 @@ profile_of(struct MHD_Connection *c, char kind, const char *id, const char *lv,
 	}
 }
 
+/* Read tok as an id of kind (lib/resolve.c) into *id (malloc'd).
+ * Returns 0, or -1 with the 400/404 reply queued in *res. */
+static int
+resolve(struct MHD_Connection *c, const char *tok, char kind, char **id,
+    enum MHD_Result *res)
+{
+	const char *why;
+	int code;
+
+	if ((code = mv_resolve(tok, kind, 0, id, &why)) != 0)
+		*res = send_error(c, code == MV_EX_USAGE ? 400 : 404, "%s", why);
+	return code ? -1 : 0;
+}
+
 /* GET /movies/{token}, GET /people/{token}: the token (m12, tmdb:63,
  * tt0114746) read by lib/resolve.c, as mvctl reads it; no paths. */
 static enum MHD_Result
 profile(struct MHD_Connection *c, char kind, const char *tok, int head)
 {
-	const char *lv = kind == 'm' ? arg(c, "level") : NULL, *why;
+	const char *lv = kind == 'm' ? arg(c, "level") : NULL;
 	enum mv_level level = MV_LEVEL_BAD;
 	enum MHD_Result res;
 	char *id;
-	int code;
 
-	if ((code = mv_resolve(tok, kind, 0, &id, &why)) != 0)
-		return send_error(c, code == MV_EX_USAGE ? 400 : 404, "%s", why);
+	if (resolve(c, tok, kind, &id, &res) < 0)
+		return res;
 	if (lv && (level = mv_level_parse(lv)) == MV_LEVEL_BAD)
 		res = send_error(c, 400, "bad level \"%s\": minimal, basic, medium or deep", lv);
 	else
@@ -717,12 +735,10 @@ static enum MHD_Result
 person_movies_of(struct MHD_Connection *c, const char *tok)
 {
 	enum MHD_Result res;
-	const char *why;
 	char *id;
-	int code;
 
-	if ((code = mv_resolve(tok, 'p', 0, &id, &why)) != 0)
-		return send_error(c, code == MV_EX_USAGE ? 400 : 404, "%s", why);
+	if (resolve(c, tok, 'p', &id, &res) < 0)
+		return res;
 	res = person_movies(c, id);
 	free(id);
 	return res;
@@ -983,22 +999,9 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	if (!head && strcmp(method, MHD_HTTP_METHOD_GET) != 0) {
-		struct MHD_Response *resp;
-		cJSON *doc = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(doc, "error");
-		char *s;
-
-		cJSON_AddNumberToObject(e, "status", 405);
-		cJSON_AddStringToObject(e, "message", "method not allowed: the API is read-only");
-		s = cJSON_PrintUnformatted(doc);
-		cJSON_Delete(doc);
-		s = mv_xrealloc(s, strlen(s) + 2);
-		strcat(s, "\n");
-		resp = body(s, strlen(s), "application/json; charset=utf-8");
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-		r = reply(c, 405, resp);
-	} else {
+	if (!head && strcmp(method, MHD_HTTP_METHOD_GET) != 0)
+		r = send_error(c, 405, "method not allowed: the API is read-only");
+	else {
 		path = mv_xstrdup(url);
 		r = route(c, path, head);
 		free(path);

@@ -666,6 +666,60 @@ filter(void)
 
 /* ---- the summary ------------------------------------------------------------ */
 
+/* Pick the five most used movies of v[n] into top: count, then the latest
+ * access, then id (v comes sorted by id).  Returns how many were picked. */
+static size_t
+top_used(const struct mv_use *v, size_t n, size_t top[5])
+{
+	size_t i, ntop = 0;
+
+	for (size_t k = 0; k < 5 && k < n; k++) {
+		size_t best = n;
+
+		for (i = 0; i < n; i++) {
+			size_t j;
+
+			for (j = 0; j < ntop && top[j] != i; j++)
+				;
+			if (j < ntop)
+				continue;
+			if (best == n || v[i].count > v[best].count ||
+			    (v[i].count == v[best].count && v[i].last > v[best].last))
+				best = i;
+		}
+		top[ntop++] = best;
+	}
+	return ntop;
+}
+
+/* Print the summary for a person to read.  Returns nothing. */
+static void
+summary_text(const struct library *lib, double movies, double total,
+    time_t last, const struct mv_use *v, size_t n, const size_t *top,
+    size_t ntop)
+{
+	char when[32];
+	size_t i;
+
+	printf("movies      %.0f (minimal %.0f, basic %.0f, medium %.0f, deep %.0f",
+	    movies, lib->levels[0], lib->levels[1], lib->levels[2], lib->levels[3]);
+	if (lib->unknown > 0)
+		printf(", not indexed %.0f", lib->unknown);
+	printf(")\npeople      %.0f\nin review   %.0f\nmetadata    %.0f bytes\n"
+	    "images      %.0f bytes\naccesses    %.0f to %zu movies, last %s\n",
+	    lib->people, lib->in_review, lib->meta_bytes, lib->image_bytes, total, n,
+	    last ? mv_time_fmt(last, when) : "never");
+	for (i = 0; i < ntop; i++)
+		printf("  %-8s %lld, last %s\n", v[top[i]].id, v[top[i]].count,
+		    mv_time_fmt(v[top[i]].last, when));
+	printf("filed       %.0f\ntmdb        %.0f requests, %.0f retries\n",
+	    filed, tmdb_requests, tmdb_retries);
+	for (i = 0; i < nstages; i++)
+		printf("errors      %s %.0f\n", stages[i].label, stages[i].v);
+	if (hist_count > 0)
+		printf("enrichment  %.0f timed, mean %.1f s\n", hist_count, hist_sum / hist_count);
+}
+
 static int
 summary(int json)
 {
@@ -686,23 +740,7 @@ summary(int json)
 		if (v[i].last > last)
 			last = v[i].last;
 	}
-	/* The five most used movies: count, then the latest access, then id. */
-	for (size_t k = 0; k < 5 && k < n; k++) {
-		size_t best = n;
-
-		for (i = 0; i < n; i++) {
-			size_t j;
-
-			for (j = 0; j < ntop && top[j] != i; j++)
-				;
-			if (j < ntop)
-				continue;
-			if (best == n || v[i].count > v[best].count ||
-			    (v[i].count == v[best].count && v[i].last > v[best].last))
-				best = i;
-		}
-		top[ntop++] = best;
-	}
+	ntop = top_used(v, n, top);
 	movies = lib.unknown;
 	for (i = 0; i < 4; i++)
 		movies += lib.levels[i];
@@ -752,25 +790,8 @@ summary(int json)
 
 		printf("%s\n", s);
 		free(s);
-	} else {
-		printf("movies      %.0f (minimal %.0f, basic %.0f, medium %.0f, deep %.0f",
-		    movies, lib.levels[0], lib.levels[1], lib.levels[2], lib.levels[3]);
-		if (lib.unknown > 0)
-			printf(", not indexed %.0f", lib.unknown);
-		printf(")\npeople      %.0f\nin review   %.0f\nmetadata    %.0f bytes\n"
-		    "images      %.0f bytes\naccesses    %.0f to %zu movies, last %s\n",
-		    lib.people, lib.in_review, lib.meta_bytes, lib.image_bytes, total, n,
-		    last ? mv_time_fmt(last, when) : "never");
-		for (i = 0; i < ntop; i++)
-			printf("  %-8s %lld, last %s\n", v[top[i]].id, v[top[i]].count,
-			    mv_time_fmt(v[top[i]].last, when));
-		printf("filed       %.0f\ntmdb        %.0f requests, %.0f retries\n",
-		    filed, tmdb_requests, tmdb_retries);
-		for (i = 0; i < nstages; i++)
-			printf("errors      %s %.0f\n", stages[i].label, stages[i].v);
-		if (hist_count > 0)
-			printf("enrichment  %.0f timed, mean %.1f s\n", hist_count, hist_sum / hist_count);
-	}
+	} else
+		summary_text(&lib, movies, total, last, v, n, top, ntop);
 	cJSON_Delete(o);
 	free(v);
 	return MV_EX_OK;

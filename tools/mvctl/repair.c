@@ -29,6 +29,50 @@ recovered(void *ctx, const char *movie, const char *final, const char *src)
 	cJSON_Delete(doc);
 }
 
+/* Run every check with its report on stderr, stdout kept for repair's
+ * own lines.  Returns the number of problems found (as ctl_run_checks). */
+static long
+checks_to_stderr(struct check *c)
+{
+	int saved = dup(1);
+	long bad;
+
+	fflush(stdout);
+	dup2(2, 1);
+	bad = ctl_run_checks(c);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	return bad;
+}
+
+/* Hand every video in incoming/ to mvenrich again.
+ * Returns 0, or the exit code of the delivery. */
+static int
+resend_incoming(void)
+{
+	cJSON *evs = cJSON_CreateArray();
+	size_t n;
+	char **v;
+
+	/* Every video in incoming/ now, not only the old ones: a
+	 * stopped pipeline would not see them otherwise. */
+	v = mv_dir_list("incoming", NULL, &n);
+	for (size_t i = 0; i < n; i++) {
+		char *p = mv_path("incoming/%s", v[i]);
+		struct stat sb;
+		cJSON *ev;
+
+		if (mv_media_kind(v[i]) == MV_MEDIA_VIDEO && stat(p, &sb) == 0 &&
+		    S_ISREG(sb.st_mode) && (ev = ctl_file_event(p, 0)))
+			cJSON_AddItemToArray(evs, ev);
+		free(p);
+	}
+	mv_list_free(v, n);
+	printf("re-sent %d files from incoming/ to mvenrich\n", cJSON_GetArraySize(evs));
+	return ctl_deliver_files(evs);
+}
+
 int
 v_repair(int argc, char **argv)
 {
@@ -39,9 +83,6 @@ v_repair(int argc, char **argv)
 	struct check c = { 0 };
 	long bad, done, current, failed, nrec = 0;
 	int ch, dry = 0, code = MV_EX_OK, st;
-	cJSON *evs;
-	size_t n;
-	char **v;
 
 	while ((ch = getopt_long(argc, argv, "d:hn", lo, NULL)) != -1) {
 		if (ch == 'n')
@@ -55,16 +96,7 @@ v_repair(int argc, char **argv)
 	ctl_open_library();
 	ctl_need_pipeline_stopped();
 	/* First what check sees, quietly: its report goes to stderr. */
-	{
-		int saved = dup(1);
-
-		fflush(stdout);
-		dup2(2, 1);
-		bad = ctl_run_checks(&c);
-		fflush(stdout);
-		dup2(saved, 1);
-		close(saved);
-	}
+	bad = checks_to_stderr(&c);
 	if (bad == 0) {
 		printf("repair: nothing to repair\n");
 		return MV_EX_OK;
@@ -86,26 +118,8 @@ v_repair(int argc, char **argv)
 	ctl_migrate_all(0, &done, &current, &failed);
 	if (done)
 		printf("migrated %ld documents\n", done);
-	if (c.missed) {
-		evs = cJSON_CreateArray();
-		/* Every video in incoming/ now, not only the old ones: a
-		 * stopped pipeline would not see them otherwise. */
-		v = mv_dir_list("incoming", NULL, &n);
-		for (size_t i = 0; i < n; i++) {
-			char *p = mv_path("incoming/%s", v[i]);
-			struct stat sb;
-			cJSON *ev;
-
-			if (mv_media_kind(v[i]) == MV_MEDIA_VIDEO && stat(p, &sb) == 0 &&
-			    S_ISREG(sb.st_mode) && (ev = ctl_file_event(p, 0)))
-				cJSON_AddItemToArray(evs, ev);
-			free(p);
-		}
-		mv_list_free(v, n);
-		printf("re-sent %d files from incoming/ to mvenrich\n", cJSON_GetArraySize(evs));
-		if ((st = ctl_deliver_files(evs)) != 0)
-			code = st;
-	}
+	if (c.missed && (st = resend_incoming()) != 0)
+		code = st;
 	/* In process, under the index lock: the pipeline is stopped, and a
 	 * cron job's mvindex may not be. */
 	if ((st = mv_index_rebuild_locked(0)) != 0) {
@@ -116,14 +130,8 @@ v_repair(int argc, char **argv)
 	/* What is left, from a fresh look (its report to stderr again). */
 	{
 		struct check after = { 0 };
-		int saved = dup(1);
 
-		fflush(stdout);
-		dup2(2, 1);
-		ctl_run_checks(&after);
-		fflush(stdout);
-		dup2(saved, 1);
-		close(saved);
+		checks_to_stderr(&after);
 		if (after.invalid || after.orphans)
 			printf("left alone: %ld invalid documents, %ld orphan videos "
 			    "(see mvctl check; mvctl add FILE files an orphan)\n",
