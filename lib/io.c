@@ -155,7 +155,11 @@ write_atomic(const char *path, const void *p, size_t len, int sync, char **old)
 	return sync ? mv_fsync_dir(path) : 0;
 fail:
 	saved = errno;
-	unlink(tmp);
+	/* A removal that fails (EIO from a flaky disk) is tried once more,
+	 * as the index's reaper does; a temp file still left is never
+	 * renamed, and the next recovery's sweep removes it. */
+	if (unlink(tmp) < 0 && errno != ENOENT)
+		unlink(tmp);
 	errno = saved;
 fail_noclose:
 	saved = errno;
