@@ -366,6 +366,16 @@ retire_source(const char *src, const cJSON *j)
 	return 0;
 }
 
+/* Remove path, a file of a filing being rolled back, trying once more if
+ * the first unlink fails: 1 if it is gone (or was never there). */
+static int
+gone(const char *path)
+{
+	if (unlink(path) == 0 || errno == ENOENT)
+		return 1;
+	return unlink(path) == 0 || errno == ENOENT;
+}
+
 int
 mv_file_move(const char *movie, const char *src, const char *dstdir,
     const char *name, char **final)
@@ -374,7 +384,7 @@ mv_file_move(const char *movie, const char *src, const char *dstdir,
 	cJSON *j = NULL;
 	char *jpath = NULL, *jdir = NULL, *partial = NULL, *pname = NULL;
 	char *fname = NULL, *fpath = NULL;
-	int in = -1, saved, linked = 0;
+	int in = -1, saved, linked = 0, rolled = 1;
 
 	*final = NULL;
 	if (!mv_id_valid(movie, 0) || strchr(name, '/') || !*name ||
@@ -445,13 +455,16 @@ mv_file_move(const char *movie, const char *src, const char *dstdir,
 	return 0;
 fail:
 	saved = errno;
-	/* Roll back to "nothing happened": the source is still in place. */
-	if (linked && fpath)
-		unlink(fpath);
-	if (partial)
-		unlink(partial);
+	/* Roll back to "nothing happened": the source is still in place.
+	 * A removal that fails (EIO) is tried once more; if it still fails,
+	 * the journal stays, so the next recovery finishes the rollback
+	 * instead of leaving a copy nothing would ever remove. */
+	if (linked && fpath && !gone(fpath))
+		rolled = 0;
+	if (partial && !gone(partial))
+		rolled = 0;
 	/* Rolled back (or the source vanished under us): nothing to replay. */
-	if (jpath)
+	if (jpath && rolled)
 		remove_journal(movie);
 	if (in >= 0)
 		close(in);

@@ -558,6 +558,14 @@ mv_index_write(struct mv_index *ix, int force)
 		if (r < 0 && errno == ENOENT) {
 			char *dir = mv_path("index");
 
+			/* A swap that went through before a later step failed
+			 * handed back the old file: the retry must not lose it. */
+			if (ix->old[k]) {
+				if (unlink(ix->old[k]) < 0 && errno != ENOENT)
+					unlink(ix->old[k]);
+				free(ix->old[k]);
+				ix->old[k] = NULL;
+			}
 			if (mv_mkdir_p(dir, 0755) == 0)
 				r = write_file(ix, path, b, &ix->old[k]);
 			free(dir);
