@@ -109,7 +109,7 @@ take_over(const char *path, char kind, const char *stale, const char *id)
 	}
 	saved = errno;
 	free(cur);
-	close(lk);
+	mv_unlock(lk);
 	errno = saved;
 	return r;
 }
@@ -210,7 +210,7 @@ mv_claim_drop(char kind, const char *key, const char *owner)
 	saved = errno;
 	free(cur);
 	free(path);
-	close(lk);
+	mv_unlock(lk);
 	errno = saved;
 	return r;
 }

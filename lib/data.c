@@ -104,6 +104,18 @@ mv_lock(const char *name, int wait)
 	return fd;
 }
 
+void
+mv_unlock(int fd)
+{
+	int saved = errno;
+
+	if (fd < 0)
+		return;
+	flock(fd, LOCK_UN);
+	close(fd);
+	errno = saved;
+}
+
 int
 mv_id_valid(const char *s, char kind)
 {
@@ -189,7 +201,7 @@ mv_id_new(char kind)
 	saved = errno;
 	cJSON_Delete(doc);
 	free(path);
-	close(lock);
+	mv_unlock(lock);
 	errno = saved;
 	return id;
 }

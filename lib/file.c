@@ -277,7 +277,7 @@ static void
 release_lock(void)
 {
 	if (filing_lock >= 0)
-		close(filing_lock);
+		mv_unlock(filing_lock);
 	filing_lock = -1;
 }
 
@@ -630,7 +630,7 @@ mv_file_recover(mv_file_recover_fn fn, void *ctx)
 		int r = errno == ENOENT ? 0 : -1;
 
 		free(dir);
-		close(lock);
+		mv_unlock(lock);
 		return r;
 	}
 	while ((e = readdir(d))) {
@@ -665,6 +665,6 @@ mv_file_recover(mv_file_recover_fn fn, void *ctx)
 	closedir(d);
 	mv_fsync_dir(dir);
 	free(dir);
-	close(lock);
+	mv_unlock(lock);
 	return n;
 }

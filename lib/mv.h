@@ -572,6 +572,10 @@ char *mv_path(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * release it, or -1 with errno.
  */
 int mv_lock(const char *name, int wait);
+/* Release a lock from mv_lock (fd < 0: nothing): LOCK_UN, then close.
+ * The explicit unlock holds even if close reports an error, so a process
+ * that takes the same lock again later cannot wait on itself. */
+void mv_unlock(int fd);
 
 /*
  * Internal ids. A movie id is "m" followed by a decimal counter, a person

@@ -38,7 +38,7 @@ mv_index_rebuild_locked(int flags)
 	/* The old index files, unlinked meanwhile (see mv_index_write). */
 	mv_index_reap(ix);
 	if (lock >= 0)
-		close(lock);
+		mv_unlock(lock);
 	if (code == MV_EX_OK && skipped + conflicts > 0) {
 		mv_warnx("%ld document%s skipped, %ld claim conflict%s", skipped,
 		    skipped == 1 ? "" : "s", conflicts, conflicts == 1 ? "" : "s");

@@ -442,7 +442,7 @@ rate_take(void)
 	close(fd);
 out:
 	free(path);
-	close(lock);
+	mv_unlock(lock);
 	return code;
 }
 
