@@ -413,13 +413,11 @@ last_run_load(void)
 static void
 last_run_save(time_t t)
 {
-	char *path = mv_path("run/downgrade.json"), when[32], *s;
+	char when[32], *s;
 
 	s = mv_xasprintf("{\"lastRun\":\"%s\"}\n", mv_time_fmt(t, when));
-	if (mv_write_atomic(path, s, strlen(s)) < 0)
-		mv_warn("write run/downgrade.json");
+	(void)mv_write_state("run/downgrade.json", s, strlen(s));
 	free(s);
-	free(path);
 }
 
 /* Run the policy from the filter; a failure is reported, never fatal:
