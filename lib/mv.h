@@ -185,6 +185,11 @@ int mv_write_swap(const char *path, const void *p, size_t len, int sync,
     char **old);
 /* Same, with the document printed by cJSON (formatted) plus "\n". */
 int mv_write_json(const char *path, const cJSON *doc);
+/* mv_write_atomic of rel, a path relative to the data directory, with a
+ * failure said ("unable to write REL: reason"): the one way to save the
+ * state files a tool can do without for a while (stats/usage.json,
+ * stats/mv.prom, run/downgrade.json). Returns 0, or -1 with errno. */
+int mv_write_state(const char *rel, const void *p, size_t len);
 /* fsync the directory that contains path (or path itself if a dir). */
 int mv_fsync_dir(const char *path);
 /* mkdir -p with mode; 0 or -1 with errno. */
@@ -653,6 +658,10 @@ int mv_claims_follow(const char *id, const cJSON *before, const cJSON *after);
 #define MV_RESOLVE_PATH 1   /* accept video paths (a server must not) */
 #define MV_RESOLVE_INDEX 2  /* fall back on the index's byExternal */
 int mv_resolve(const char *token, char kind, int flags, char **id, const char **why);
+/* 1 if s is one or more ASCII digits and nothing else: the shape of a
+ * bare TMDB id, of the number in tt…; mvctl (years, journal suffixes)
+ * and media.c (archive volumes, .001) ask the same. */
+int mv_all_digits(const char *s);
 
 /* ---- json.c: small cJSON helpers ------------------------------------- */
 

@@ -162,18 +162,6 @@ ctl_load_index(const char *name, cJSON **items)
 	return doc;
 }
 
-/* 1 if s is all digits (a TMDB id). */
-int
-ctl_all_digits(const char *s)
-{
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return 0;
-	return 1;
-}
-
 /*
  * Resolve a token naming a movie (kind 'm') or person ('p') through
  * lib/resolve.c: "m42", "tmdb:603", "603", "tt0133093", a video path.
