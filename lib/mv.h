@@ -1087,7 +1087,8 @@ long mv_index_scan(struct mv_index *ix, int flags);
  * (EIO, EACCES: not one that read but was invalid), or 0. */
 int mv_index_read_errno(const struct mv_index *ix);
 /* Reload one profile by id ("m3", "p7"): its entry, and for a movie the
- * movie lists of the people it credits. A missing or invalid profile
+ * people it credits before and after, their profiles reread (a downgrade
+ * needs no scan). A missing or invalid profile
  * leaves the index. Returns 0, or -1 if it was reported as invalid. */
 int mv_index_update(struct mv_index *ix, const char *id);
 /* Reload lastRead from stats/usage.json: 1 if an entry changed, 0 if
