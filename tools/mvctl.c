@@ -207,7 +207,7 @@ ctl_need_pipeline_stopped(void)
 }
 
 /*
- * Run events (an array, consumed) through "mvenrich | mvstat | mvindex"
+ * Run events (an array, consumed) through "mvenrich | mvstat | mvnfo | mvindex"
  * as children, as the pipeline would: mvindex last, so the index hears
  * of every event the others emit (mv.stats.updated: lastRead). Their
  * events go to our stdout in JSON mode, else nowhere. Returns the exit
@@ -217,8 +217,8 @@ static int
 run_stages(cJSON *events)
 {
 	static char *enrich[] = { "mvenrich", NULL }, *stat[] = { "mvstat", NULL },
-	    *index[] = { "mvindex", NULL };
-	char **stage[] = { enrich, stat, index };
+	    *nfo[] = { "mvnfo", NULL }, *index[] = { "mvindex", NULL };
+	char **stage[] = { enrich, stat, nfo, index };
 	enum { NSTAGE = sizeof stage / sizeof *stage };
 	pid_t pid[NSTAGE + 1];
 	int p[2], in, out, final, st[NSTAGE + 1];
@@ -325,7 +325,7 @@ ctl_publish(cJSON *evs)
 
 /*
  * Send requests (an array, consumed) to the running pipeline, or, when
- * none runs, through "mvenrich | mvstat | mvindex" run as children
+ * none runs, through "mvenrich | mvstat | mvnfo | mvindex" run as children
  * (deliver): a request is enriched, counted and indexed either way.
  * Returns an exit code.
  */
