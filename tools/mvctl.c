@@ -445,6 +445,8 @@ static const struct verb verbs[] = {
 	{ "downgrade", v_downgrade,
 	  "--level minimal|light [--unread-since N] [--budget SIZE] [--dry-run]",
 	  "downgrade what nobody reads (runs mvdowngrade)", 0 },
+	{ "export", v_export, "-a|--all | ID...",
+	  "write the Kodi NFO, poster and fanart beside the videos now (runs mvnfo)", 0 },
 	{ "reindex", v_reindex, "", "rebuild the indexes (runs mvindex --rebuild)", 0 },
 	{ "stats", v_stats, "[--json]", "usage and pipeline statistics (runs mvstat --summary)", 0 },
 	{ "events", v_events, "[-f|--follow] [-t|--type PATTERN]... [--since DURATION] [--json]",
