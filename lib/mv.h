@@ -1060,6 +1060,46 @@ struct mv_use *mv_usage_sorted(const struct mv_usage *u, size_t *n);
 int mv_usage_write(const struct mv_usage *u);
 void mv_usage_free(struct mv_usage *u);
 
+/* ---- nfo.c: the Kodi NFO and artwork beside a filed video ----------- */
+
+/*
+ * Beside the video "<dir>/<base>.<ext>" go "<base>.nfo",
+ * "<base>-poster.jpg" and "<base>-fanart.jpg": the names Kodi reads
+ * first, which Jellyfin and Plex's NFO agent read too, in a folder per
+ * movie as in a flat folder (see mvnfo(1)). The rule will move into
+ * "layout"'s lib/name.c with the other sidecars.
+ */
+/* 1 unless the config says nfo = off (or no, 0, false). */
+int mv_nfo_enabled(void);
+/* Append s to b as XML character data or an attribute value: & < > " '
+ * as entities, C0 controls but tab and newlines dropped (XML 1.0 has no
+ * way to write them), bytes that are not UTF-8 as U+FFFD. */
+void mv_xml_escape(struct mv_buf *b, const char *s);
+/* The NFO of a MovieProfile: what its level knows, fileinfo from
+ * video.media once probed. Reads the cast's PeopleProfiles for thumbs.
+ * Returns malloc'd. */
+char *mv_nfo_text(const cJSON *doc);
+/* The absolute path of doc's filed video (under assets/videos/), or NULL
+ * when it has none. Returns malloc'd. */
+char *mv_nfo_video(const cJSON *doc);
+/* video with its extension replaced by suffix (".nfo", "-poster.jpg").
+ * Returns malloc'd. */
+char *mv_nfo_sidecar(const char *video, const char *suffix);
+/* What mv_nfo_write did, in *what. */
+#define MV_NFO_NFO 1     /* the NFO was written (it changed) */
+#define MV_NFO_POSTER 2  /* the poster was placed */
+#define MV_NFO_FANART 4  /* the fanart was placed */
+#define MV_NFO_KEPT 8    /* below basic: the NFO there was left as it is */
+/*
+ * Bring the NFO and artwork of doc's filed video in step with doc, each
+ * file written atomically and only when it changes. Below basic an NFO
+ * already there is kept (a downgrade never strips it below what basic
+ * knew); artwork is placed when doc has images (deep) and otherwise
+ * left as it is. No filed video: nothing to do. Returns 0, or an exit
+ * code after a warning.
+ */
+int mv_nfo_write(const cJSON *doc, int *what);
+
 /* ---- index.c: index/movies.json, index/people.json ------------------- */
 
 /*

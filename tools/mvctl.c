@@ -195,7 +195,7 @@ ctl_need_pipeline_stopped(void)
 }
 
 /*
- * Run events (an array, consumed) through "mvenrich | mvstat | mvindex"
+ * Run events (an array, consumed) through "mvenrich | mvstat | mvnfo | mvindex"
  * as children, as the pipeline would: mvindex last, so the index hears
  * of every event the others emit (mv.stats.updated: lastRead). Their
  * events go to our stdout in JSON mode, else nowhere. Returns the exit
@@ -205,8 +205,8 @@ static int
 run_stages(cJSON *events)
 {
 	static char *enrich[] = { "mvenrich", NULL }, *stat[] = { "mvstat", NULL },
-	    *index[] = { "mvindex", NULL };
-	char **stage[] = { enrich, stat, index };
+	    *nfo[] = { "mvnfo", NULL }, *index[] = { "mvindex", NULL };
+	char **stage[] = { enrich, stat, nfo, index };
 	enum { NSTAGE = sizeof stage / sizeof *stage };
 	pid_t pid[NSTAGE + 1];
 	int p[2], in, out, final, st[NSTAGE + 1];
@@ -313,7 +313,7 @@ ctl_publish(cJSON *evs)
 
 /*
  * Send requests (an array, consumed) to the running pipeline, or, when
- * none runs, through "mvenrich | mvstat | mvindex" run as children
+ * none runs, through "mvenrich | mvstat | mvnfo | mvindex" run as children
  * (deliver): a request is enriched, counted and indexed either way.
  * Returns an exit code.
  */
@@ -433,6 +433,8 @@ static const struct verb verbs[] = {
 	{ "downgrade", v_downgrade,
 	  "--level minimal|light [--unread-since N] [--budget SIZE] [--dry-run]",
 	  "downgrade what nobody reads (runs mvdowngrade)", 0 },
+	{ "export", v_export, "-a|--all | ID...",
+	  "write the Kodi NFO, poster and fanart beside the videos now (runs mvnfo)", 0 },
 	{ "reindex", v_reindex, "", "rebuild the indexes (runs mvindex --rebuild)", 0 },
 	{ "stats", v_stats, "[--json]", "usage and pipeline statistics (runs mvstat --summary)", 0 },
 	{ "events", v_events, "[-f|--follow] [-t|--type PATTERN]... [--since DURATION] [--json]",

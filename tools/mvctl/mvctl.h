@@ -105,5 +105,7 @@ int v_reindex(int argc, char **argv);
 int v_downgrade(int argc, char **argv);
 int v_request(int argc, char **argv);
 int v_enrich(int argc, char **argv);
+/* export.c */
+int v_export(int argc, char **argv);
 
 #endif
