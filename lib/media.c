@@ -45,7 +45,10 @@ static const struct {
 	{"xz", MV_MEDIA_ARCHIVE}, {"zip", MV_MEDIA_ARCHIVE},
 	{"zipx", MV_MEDIA_ARCHIVE},
 
-	/* What release sites and downloaders leave beside a film. */
+	/* What release sites and downloaders leave beside a film
+	 * (RARBG.txt, WWW.SITE.URL, Thumbs.db, desktop.ini, .sfv): the one
+	 * list of known junk, with ".DS_Store" and "._name" below, and all
+	 * that `mvctl gc --incoming` ever removes. */
 	{"bat", MV_MEDIA_JUNK}, {"cmd", MV_MEDIA_JUNK}, {"db", MV_MEDIA_JUNK},
 	{"exe", MV_MEDIA_JUNK}, {"htm", MV_MEDIA_JUNK}, {"html", MV_MEDIA_JUNK},
 	{"ini", MV_MEDIA_JUNK}, {"lnk", MV_MEDIA_JUNK}, {"log", MV_MEDIA_JUNK},

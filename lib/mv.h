@@ -1320,7 +1320,8 @@ char *mv_title_fold(const char *s);
 /*
  * The one answer to "what is this file?" that mvwatch (what it
  * announces), the name parser (which extension it strips), mvenrich
- * (what it files) and mvctl check (what is stuck in incoming/) share.
+ * (what it files), mvctl check (what is stuck in incoming/) and mvctl gc
+ * --incoming (what it removes: JUNK only) share.
  * Decided from the name and the parent folder only, never the content:
  */
 enum mv_media {

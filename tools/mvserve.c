@@ -23,8 +23,9 @@ static const char USAGE[] =
     "               [--web DIR] [--verbose]\n"
     "Serve the library over HTTP: a JSON API (/movies, /people, /images,\n"
     "/health, /metrics) and a web page of poster cards at /. Opening a\n"
-    "movie emits mv.movie.requested into the running pipeline, or on\n"
-    "standard output when none runs.\n"
+    "movie, or playing it in Jellyfin (POST /hooks/jellyfin, with a\n"
+    "webhook_token), emits mv.movie.requested into the running pipeline,\n"
+    "or on standard output when none runs.\n"
     "  -d, --data DIR          data directory (default $MV_DATA)\n"
     "  -l, --listen ADDR:PORT  address to listen on (127.0.0.1:8080); port 0\n"
     "                          picks a free one; [::1]:PORT for IPv6\n"
@@ -48,7 +49,7 @@ static unsigned long counts[6]; /* responses by status class: 1xx..5xx */
 /* ---- responses -------------------------------------------------------------- */
 
 /* Queue a response and count it. Takes r. */
-static enum MHD_Result
+enum MHD_Result
 reply(struct MHD_Connection *c, unsigned status, struct MHD_Response *r)
 {
 	enum MHD_Result ok;
@@ -62,7 +63,7 @@ reply(struct MHD_Connection *c, unsigned status, struct MHD_Response *r)
 }
 
 /* A response owning the malloc'd buffer s of n bytes. */
-static struct MHD_Response *
+struct MHD_Response *
 body(char *s, size_t n, const char *type)
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(n, s,
@@ -109,11 +110,7 @@ send_doc(struct MHD_Connection *c, unsigned status, cJSON *doc, const char *cach
 }
 
 /* The one error shape: {"error":{"status":N,"message":"..."}}. */
-static enum MHD_Result
-send_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static enum MHD_Result
+enum MHD_Result
 send_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...)
 {
 	cJSON *doc = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(doc, "error");
@@ -254,7 +251,7 @@ list(struct MHD_Connection *c, struct table *t, const char *base)
  * mvindex` works too. Never blocks: a full FIFO drops the event with a
  * warning (a request is only a hint).
  */
-static void
+void
 request_event(const char *id, const char *level)
 {
 	cJSON *d = cJSON_CreateObject(), *evs = cJSON_CreateArray();
@@ -674,14 +671,19 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	 * dropped): a reply queued earlier makes libmicrohttpd close the
 	 * connection, which would cost every client a new one. */
 	if (!*state) {
-		*state = &counts;
+		*state = hook_path(url) ? (void *)hook_begin(c) : &counts;
 		return MHD_YES;
 	}
 	if (*upload_size) {
+		if (*state != &counts)
+			hook_body(*state, upload, *upload_size);
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	if (!head && strcmp(method, MHD_HTTP_METHOD_GET) != 0)
+	/* /hooks/ is the one place a POST goes (tools/mvserve/hooks.c). */
+	if (*state != &counts)
+		r = hook_reply(c, url, method, *state);
+	else if (!head && strcmp(method, MHD_HTTP_METHOD_GET) != 0)
 		r = send_error(c, 405, "method not allowed: the API is read-only");
 	else {
 		path = mv_xstrdup(url);
@@ -691,6 +693,19 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	if (verbose)
 		mv_warnx("%s %s %.3f ms", method, url, (double)(mv_mono_ns() - t0) / 1e6);
 	return r;
+}
+
+/* A request is over, answered or cut: free a hook's body. */
+static void
+on_done(void *cls, struct MHD_Connection *c, void **state,
+    enum MHD_RequestTerminationCode why)
+{
+	(void)cls;
+	(void)c;
+	(void)why;
+	if (*state && *state != &counts)
+		hook_end(*state);
+	*state = NULL;
 }
 
 /* libmicrohttpd's own messages, in our grammar. */
@@ -878,6 +893,7 @@ serve(const struct opts *o, int fd)
 	    on_request, NULL,
 	    MHD_OPTION_LISTEN_SOCKET, fd,
 	    MHD_OPTION_EXTERNAL_LOGGER, on_log, NULL,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 	    MHD_OPTION_END);

@@ -8,6 +8,8 @@
 
 #include <sys/stat.h>
 
+#include <microhttpd.h>
+
 #include "mv.h"
 
 /* table.c: the indexes in memory. */
@@ -51,7 +53,27 @@ const size_t *table_order(struct table *t, int sort);
 void json_join(struct mv_buf *b, const char *s, size_t n, const char *x);
 const char *entry_json(struct table *t, struct entry *e, size_t *len);
 
+/* hooks.c: POST /hooks/jellyfin. A request to /hooks/... has a struct
+ * hook as its libmicrohttpd state, from its headers to its end. */
+struct hook;
+int hook_path(const char *url);                       /* 1 for /hooks, /hooks/... */
+struct hook *hook_begin(struct MHD_Connection *c);    /* malloc'd; hook_end frees */
+void hook_body(struct hook *h, const char *data, size_t n); /* keeps up to the bound */
+enum MHD_Result hook_reply(struct MHD_Connection *c, const char *url,
+    const char *method, struct hook *h);
+void hook_end(struct hook *h);                        /* NULL is fine */
+
 /* mvserve.c */
 extern int verbose;  /* --verbose: log loads and requests */
+/* Queue r (taken) with status and count it. */
+enum MHD_Result reply(struct MHD_Connection *c, unsigned status, struct MHD_Response *r);
+/* A response owning the malloc'd s of n bytes, of Content-Type type. */
+struct MHD_Response *body(char *s, size_t n, const char *type);
+/* Queue the one error shape {"error":{"status","message"}}. */
+enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Hand mv.movie.requested {id, level?, reason "user"} to the system, or
+ * print it when no pipeline reads run/inject.fifo; never blocks. */
+void request_event(const char *id, const char *level);
 
 #endif
