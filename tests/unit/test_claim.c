@@ -113,7 +113,7 @@ static void
 test_race(void)
 {
 	enum { N = 8 };
-	char id[N][8], *owner;
+	char id[N][16], *owner;
 	int fd[N][2], won = 0, agree = 1;
 	pid_t pid[N];
 
