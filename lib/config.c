@@ -166,16 +166,85 @@ mv_config_get(const char *key, const char *def)
 	return def;
 }
 
+/* 1 if r is a region: two capital letters. */
+static int
+region_ok(const char *r)
+{
+	return r && strlen(r) == 2 && isupper((unsigned char)r[0]) &&
+	    isupper((unsigned char)r[1]) && isascii(r[0]) && isascii(r[1]);
+}
+
+/*
+ * Read a language as "fr", "fr-FR", or a locale name "fr_FR.UTF-8@euro"
+ * into out ("fr-FR", "fr"), normalising the case. Returns 1, or 0 for
+ * anything else: C and POSIX (no language of their own), empty, odd.
+ */
+static int
+lang_parse(const char *s, char out[8])
+{
+	size_t n = 0;
+
+	if (!s || strcmp(s, "C") == 0 || strncmp(s, "C.", 2) == 0 ||
+	    strcmp(s, "POSIX") == 0)
+		return 0;
+	while (n < 3 && isalpha((unsigned char)s[n]) && isascii(s[n]))
+		n++;
+	if (n < 2 || isalpha((unsigned char)s[n]))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		out[i] = (char)tolower((unsigned char)s[i]);
+	out[n] = '\0';
+	if ((s[n] == '_' || s[n] == '-') && isalpha((unsigned char)s[n + 1]) &&
+	    isalpha((unsigned char)s[n + 2]) && isascii(s[n + 1]) && isascii(s[n + 2]) &&
+	    !isalnum((unsigned char)s[n + 3])) {
+		out[n] = '-';
+		out[n + 1] = (char)toupper((unsigned char)s[n + 1]);
+		out[n + 2] = (char)toupper((unsigned char)s[n + 2]);
+		out[n + 3] = '\0';
+	}
+	return 1;
+}
+
+/* The locale's language as lang_parse reads it, the first of LC_ALL,
+ * LC_MESSAGES and LANG that is set (POSIX's order of precedence). */
+static int
+locale_lang(char out[8])
+{
+	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	const char *e;
+
+	for (size_t i = 0; i < 3; i++)
+		if ((e = getenv(vars[i])) && *e)
+			return lang_parse(e, out);
+	return 0;
+}
+
 /* Checked here, once: a bad region must not reach TMDB in one tool and
  * the cards' watchProviders test in another. */
 const char *
 mv_region(void)
 {
-	const char *r = mv_config_get("region", "FR");
+	static char loc[8];
+	const char *r = mv_config_get("region", NULL);
 
-	if (strlen(r) == 2 && r[0] >= 'A' && r[0] <= 'Z' && r[1] >= 'A' && r[1] <= 'Z')
+	if (region_ok(r))
 		return r;
+	/* fr_FR.UTF-8 lives in France: its region is FR. */
+	if (locale_lang(loc) && strchr(loc, '-') && region_ok(strchr(loc, '-') + 1))
+		return strchr(loc, '-') + 1;
 	return "FR";
+}
+
+/* Normalised once: every tool must ask TMDB, name files and pick
+ * titles in the same language for one setting. */
+const char *
+mv_language(void)
+{
+	static char lang[8];
+
+	if (lang_parse(mv_config_get("language", NULL), lang) || locale_lang(lang))
+		return lang;
+	return "en-US";
 }
 
 void

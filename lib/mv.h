@@ -875,8 +875,14 @@ int mv_config_load(void);
  * Loads the file on first use and exits with its code if that fails. */
 const char *mv_config_get(const char *key, const char *def);
 /* The watch-provider region: $MV_REGION, else the file's region, if it is
- * two capital letters; else "FR". Borrowed, as mv_config_get. */
+ * two capital letters; else the locale's country; else "FR". Borrowed,
+ * as mv_config_get. */
 const char *mv_region(void);
+/* The user's language, as TMDB spells it ("fr-FR", "de", "en-US"): the
+ * key language ($MV_LANGUAGE), else the locale (LC_ALL, LC_MESSAGES,
+ * LANG: fr_FR.UTF-8 is fr-FR), else en-US (also for C and POSIX). A
+ * locale's country is the region when none is set. Static string. */
+const char *mv_language(void);
 /* Put every key of the file into the environment as MV_<KEY>, unless
  * already set, so the tools a front end runs see the same settings. */
 void mv_config_export(void);
