@@ -174,38 +174,7 @@ region_ok(const char *r)
 	    isupper((unsigned char)r[1]) && isascii(r[0]) && isascii(r[1]);
 }
 
-/*
- * Read a language as "fr", "fr-FR", or a locale name "fr_FR.UTF-8@euro"
- * into out ("fr-FR", "fr"), normalising the case. Returns 1, or 0 for
- * anything else: C and POSIX (no language of their own), empty, odd.
- */
-static int
-lang_parse(const char *s, char out[8])
-{
-	size_t n = 0;
-
-	if (!s || strcmp(s, "C") == 0 || strncmp(s, "C.", 2) == 0 ||
-	    strcmp(s, "POSIX") == 0)
-		return 0;
-	while (n < 3 && isalpha((unsigned char)s[n]) && isascii(s[n]))
-		n++;
-	if (n < 2 || isalpha((unsigned char)s[n]))
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		out[i] = (char)tolower((unsigned char)s[i]);
-	out[n] = '\0';
-	if ((s[n] == '_' || s[n] == '-') && isalpha((unsigned char)s[n + 1]) &&
-	    isalpha((unsigned char)s[n + 2]) && isascii(s[n + 1]) && isascii(s[n + 2]) &&
-	    !isalnum((unsigned char)s[n + 3])) {
-		out[n] = '-';
-		out[n + 1] = (char)toupper((unsigned char)s[n + 1]);
-		out[n + 2] = (char)toupper((unsigned char)s[n + 2]);
-		out[n + 3] = '\0';
-	}
-	return 1;
-}
-
-/* The locale's language as lang_parse reads it, the first of LC_ALL,
+/* The locale's language as mv_lang_norm reads it, the first of LC_ALL,
  * LC_MESSAGES and LANG that is set (POSIX's order of precedence). */
 static int
 locale_lang(char out[8])
@@ -215,7 +184,7 @@ locale_lang(char out[8])
 
 	for (size_t i = 0; i < 3; i++)
 		if ((e = getenv(vars[i])) && *e)
-			return lang_parse(e, out);
+			return mv_lang_norm(e, out);
 	return 0;
 }
 
@@ -242,7 +211,7 @@ mv_language(void)
 {
 	static char lang[8];
 
-	if (lang_parse(mv_config_get("language", NULL), lang) || locale_lang(lang))
+	if (mv_lang_norm(mv_config_get("language", NULL), lang) || locale_lang(lang))
 		return lang;
 	return "en-US";
 }

@@ -949,11 +949,11 @@ mv_tmdb_level_parts(enum mv_level level)
 	switch (level) {
 	case MV_DEEP:
 		return "credits,images,videos,keywords,release_dates,external_ids,"
-		    "watch/providers,translations";
+		    "watch/providers,translations,alternative_titles";
 	case MV_MEDIUM:
-		return "external_ids,translations,credits";
+		return "external_ids,translations,alternative_titles,credits";
 	default:
-		return "external_ids,translations";
+		return "external_ids,translations,alternative_titles";
 	}
 }
 
