@@ -1037,6 +1037,22 @@ mv_movie_overview_for(const cJSON *profile, const char *lang)
 	return mv_json_str(profile, "overview", "");
 }
 
+const char *
+mv_movie_name_title(const cJSON *m)
+{
+	static int warned;
+	const char *s = mv_config_get("name_title", "local");
+	int which = mv_name_title_parse(s);
+
+	if (which < 0) {
+		if (!warned++)
+			mv_warnx("unable to use name_title \"%s\": want local, original or "
+			    "default; using local", s);
+		which = MV_TITLE_LOCAL;
+	}
+	return mv_movie_title_for(m, mv_language(), (enum mv_name_title)which);
+}
+
 int
 mv_name_title_parse(const char *s)
 {

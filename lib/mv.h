@@ -776,7 +776,8 @@ int mv_tmdb_movie_parts(long long id, const char *parts, const char *language,
     cJSON **out);
 /* /person/{id} with external_ids, plus movie_credits when deep. */
 int mv_tmdb_person(long long id, int deep, cJSON **out);
-/* /search/movie, honouring year when year > 0 (primary_release_year). */
+/* /search/movie, honouring year when year > 0 (primary_release_year),
+ * in mv_language() (results titled in it). */
 int mv_tmdb_search(const char *title, int year, int page, cJSON **out);
 /* /find/{tt…}?external_source=imdb_id */
 int mv_tmdb_find(const char *imdb, cJSON **out);
@@ -1005,6 +1006,10 @@ int mv_name_title_parse(const char *s);
  */
 const char *mv_movie_title_for(const cJSON *profile, const char *lang,
     enum mv_name_title which);
+/* The title that names movie m's filed files: the setting name_title
+ * (local, the default; original; default) in mv_language(). An unknown
+ * setting is warned about once and read as local. Borrowed from m. */
+const char *mv_movie_name_title(const cJSON *m);
 /* The overview in lang likewise (overviews[lang], else TMDB's default
  * overview, else ""). Borrowed from profile. */
 const char *mv_movie_overview_for(const cJSON *profile, const char *lang);
