@@ -166,16 +166,54 @@ mv_config_get(const char *key, const char *def)
 	return def;
 }
 
+/* 1 if r is a region: two capital letters. */
+static int
+region_ok(const char *r)
+{
+	return r && strlen(r) == 2 && isupper((unsigned char)r[0]) &&
+	    isupper((unsigned char)r[1]) && isascii(r[0]) && isascii(r[1]);
+}
+
+/* The locale's language as mv_lang_norm reads it, the first of LC_ALL,
+ * LC_MESSAGES and LANG that is set (POSIX's order of precedence). */
+static int
+locale_lang(char out[8])
+{
+	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	const char *e;
+
+	for (size_t i = 0; i < 3; i++)
+		if ((e = getenv(vars[i])) && *e)
+			return mv_lang_norm(e, out);
+	return 0;
+}
+
 /* Checked here, once: a bad region must not reach TMDB in one tool and
  * the cards' watchProviders test in another. */
 const char *
 mv_region(void)
 {
-	const char *r = mv_config_get("region", "FR");
+	static char loc[8];
+	const char *r = mv_config_get("region", NULL);
 
-	if (strlen(r) == 2 && r[0] >= 'A' && r[0] <= 'Z' && r[1] >= 'A' && r[1] <= 'Z')
+	if (region_ok(r))
 		return r;
+	/* fr_FR.UTF-8 lives in France: its region is FR. */
+	if (locale_lang(loc) && strchr(loc, '-') && region_ok(strchr(loc, '-') + 1))
+		return strchr(loc, '-') + 1;
 	return "FR";
+}
+
+/* Normalised once: every tool must ask TMDB, name files and pick
+ * titles in the same language for one setting. */
+const char *
+mv_language(void)
+{
+	static char lang[8];
+
+	if (mv_lang_norm(mv_config_get("language", NULL), lang) || locale_lang(lang))
+		return lang;
+	return "en-US";
 }
 
 void

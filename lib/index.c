@@ -203,6 +203,11 @@ idx_node_clear(struct mv_index *ix, struct node *x)
 	free(x->imdb);
 	free(x->added);
 	free(x->video);
+	free(x->otitle);
+	free(x->olang);
+	free(x->tjson);
+	free(x->ajson);
+	x->otitle = x->olang = x->tjson = x->ajson = NULL;
 	idx_strv_free(x->ext, x->next);
 	x->json = x->extjson = x->name = x->level = x->status = x->imdb = NULL;
 	x->added = x->video = NULL;

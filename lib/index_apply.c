@@ -19,6 +19,11 @@ node_fill(struct mv_index *ix, struct node *x, struct prof *p)
 	x->status = p->status;
 	x->imdb = p->imdb;
 	x->video = p->vpath;
+	x->otitle = p->otitle;
+	x->olang = p->olang;
+	x->tjson = p->tjson;
+	x->ajson = p->ajson;
+	p->otitle = p->olang = p->tjson = p->ajson = NULL;
 	x->added = p->vadded ? p->vadded : p->created;
 	if (p->vadded)
 		free(p->created);

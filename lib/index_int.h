@@ -36,6 +36,10 @@ struct node {
 	int year;              /* 0: null */
 	long long tmdb;        /* 0: none */
 	char *imdb, *added, *video, *last_read;
+	/* movies: the other titles, for the title shown and for search:
+	 * originalTitle, originalLanguage, and the compact JSON texts of
+	 * titles ({"fr-FR":…}) and alternativeTitles (["…"]); NULL: none */
+	char *otitle, *olang, *tjson, *ajson;
 	char **ext;            /* "source:value" keys, for byExternal, claims */
 	size_t next;
 	uint64_t claimed;      /* claims: bit j set if ext[j]'s claim is ours */
@@ -132,6 +136,7 @@ struct pend {
 
 struct prof {
 	char *id, *name, *level, *status, *imdb, *created, *vadded, *vpath;
+	char *otitle, *olang, *tjson, *ajson;  /* as in struct node */
 	double schema, year, tmdb;
 	int has_schema, has_year, has_tmdb, year_null;
 	char **ext;

@@ -133,6 +133,10 @@ idx_prof_clear(struct prof *p)
 	free(p->created);
 	free(p->vadded);
 	free(p->vpath);
+	free(p->otitle);
+	free(p->olang);
+	free(p->tjson);
+	free(p->ajson);
 	idx_strv_free(p->ext, p->next);
 	memset(p, 0, sizeof *p);
 	p->pend = pend;
@@ -273,6 +277,122 @@ scan_video(struct mv_js *s, struct prof *p)
 	return r;
 }
 
+/* Append the raw string at s (quotes included) to b; 1 if it was a
+ * non-empty string, 0 for anything else (skipped), -1 on error. The
+ * scanner has checked the escapes, so the bytes are JSON as they are. */
+static int
+raw_str(struct mv_js *s, struct mv_buf *b)
+{
+	const char *t;
+	size_t n;
+	int esc;
+
+	mv_js_ws(s);
+	if (s->p >= s->e || *s->p != '"')
+		return mv_js_skip(s) < 0 ? -1 : 0;
+	if (mv_js_str(s, &t, &n, &esc) < 0)
+		return -1;
+	if (n == 0)
+		return 0;
+	mv_buf_add(b, "\"", 1);
+	mv_buf_add(b, t, n);
+	mv_buf_add(b, "\"", 1);
+	return 1;
+}
+
+/* titles {"fr-FR": "…"} as compact JSON text in *out (NULL if empty):
+ * the index carries them so that a listing shows and searches the
+ * title in the user's language without reading a profile. */
+static int
+scan_titles(struct mv_js *s, char **out)
+{
+	struct mv_buf b = {0};
+	const char *k;
+	size_t n, mark;
+	int first = 1, r;
+
+	mv_js_ws(s);
+	if (s->p >= s->e || *s->p != '{')
+		return mv_js_skip(s);
+	if (mv_js_obj_begin(s) < 0)
+		return -1;
+	mv_buf_add(&b, "{", 1);
+	while ((r = mv_js_obj_next(s, &first, &k, &n)) == 1) {
+		if (n == (size_t)-1 || n == 0 || n > 16) {
+			if ((r = mv_js_skip(s)) < 0)
+				break;
+			continue;
+		}
+		mark = b.len;
+		mv_buf_printf(&b, "%s\"%.*s\":", b.len > 1 ? "," : "", (int)n, k);
+		if ((r = raw_str(s, &b)) < 0)
+			break;
+		if (r == 0)
+			b.len = mark;
+	}
+	mv_buf_add(&b, "}", 1);
+	free(*out);
+	*out = NULL;
+	if (r == 0 && b.len > 2)
+		*out = b.buf;
+	else
+		mv_buf_free(&b);
+	return r;
+}
+
+/* alternativeTitles [{"title": "…", …}] as the compact text of an array
+ * of the titles in *out (NULL if none). */
+static int
+scan_alts(struct mv_js *s, char **out)
+{
+	struct mv_buf b = {0};
+	const char *k;
+	size_t n, mark;
+	int first = 1, r, ofirst;
+
+	mv_js_ws(s);
+	if (s->p >= s->e || *s->p != '[')
+		return mv_js_skip(s);
+	if (mv_js_arr_begin(s) < 0)
+		return -1;
+	mv_buf_add(&b, "[", 1);
+	while ((r = mv_js_arr_next(s, &first)) == 1) {
+		mv_js_ws(s);
+		if (s->p >= s->e || *s->p != '{') {
+			if ((r = mv_js_skip(s)) < 0)
+				break;
+			continue;
+		}
+		if ((r = mv_js_obj_begin(s)) < 0)
+			break;
+		ofirst = 1;
+		while ((r = mv_js_obj_next(s, &ofirst, &k, &n)) == 1) {
+			if (!mv_js_key_is(k, n, "title")) {
+				if ((r = mv_js_skip(s)) < 0)
+					break;
+				continue;
+			}
+			mark = b.len;
+			if (b.len > 1)
+				mv_buf_add(&b, ",", 1);
+			if ((r = raw_str(s, &b)) < 0)
+				break;
+			if (r == 0)
+				b.len = mark;
+		}
+		if (r < 0)
+			break;
+	}
+	mv_buf_add(&b, "]", 1);
+	free(*out);
+	*out = NULL;
+	if (r == 0 && b.len > 2)
+		*out = b.buf;
+	else
+		mv_buf_free(&b);
+	return r;
+}
+
 /*
  * An array of link objects: credits.cast / credits.crew of a movie
  * (idkey "person") or movies[] of a person (idkey "movie", role read from
@@ -393,6 +513,14 @@ scan_profile(struct mv_js *s, struct prof *p, char kind)
 			r = scan_video(s, p);
 		else if (kind == 'm' && mv_js_key_is(k, n, "credits"))
 			r = scan_credits(s, p);
+		else if (kind == 'm' && mv_js_key_is(k, n, "originalTitle"))
+			r = get_str(s, &p->otitle);
+		else if (kind == 'm' && mv_js_key_is(k, n, "originalLanguage"))
+			r = get_str(s, &p->olang);
+		else if (kind == 'm' && mv_js_key_is(k, n, "titles"))
+			r = scan_titles(s, &p->tjson);
+		else if (kind == 'm' && mv_js_key_is(k, n, "alternativeTitles"))
+			r = scan_alts(s, &p->ajson);
 		else if (kind == 'p' && mv_js_key_is(k, n, "movies"))
 			r = scan_links(s, p, "movie", 0);
 		else

@@ -130,6 +130,29 @@ jstr_or_null(struct mv_buf *b, const char *s)
 		mv_buf_adds(b, "null");
 }
 
+/* A movie's other titles, from basic up: what mv_movie_title_for
+ * chooses from and what a listing's q searches. */
+static void
+node_titles(struct mv_buf *b, const struct node *x)
+{
+	if (x->otitle) {
+		PUT_LIT(b, ",\"originalTitle\":");
+		jstr(b, x->otitle);
+	}
+	if (x->olang) {
+		PUT_LIT(b, ",\"originalLanguage\":");
+		jstr(b, x->olang);
+	}
+	if (x->tjson) {
+		PUT_LIT(b, ",\"titles\":");
+		mv_buf_adds(b, x->tjson);
+	}
+	if (x->ajson) {
+		PUT_LIT(b, ",\"alternativeTitles\":");
+		mv_buf_adds(b, x->ajson);
+	}
+}
+
 /* The cached item text of a present node, built if stale. */
 const char *
 idx_node_json(struct node *x)
@@ -165,6 +188,7 @@ idx_node_json(struct node *x)
 		jstr_or_null(&b, x->last_read);
 		PUT_LIT(&b, ",\"video\":");
 		jstr_or_null(&b, x->video);
+		node_titles(&b, x);
 	} else {
 		PUT_LIT(&b, ",\"name\":");
 		jstr(&b, x->name);

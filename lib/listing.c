@@ -44,6 +44,21 @@ struct key {
 	int missing;        /* the sort's value is absent or null */
 };
 
+/* strcmp of the first lines of two mv_list_fold texts: the title shown
+ * sorts, the other titles only search, and ties still go by id. */
+static int
+fold_cmp(const char *a, const char *b)
+{
+	unsigned char x, y;
+
+	for (;; a++, b++) {
+		x = *a == '\n' ? 0 : (unsigned char)*a;
+		y = *b == '\n' ? 0 : (unsigned char)*b;
+		if (x != y || !x)
+			return x < y ? -1 : x > y;
+	}
+}
+
 static int
 cmp_key(const void *a, const void *b, void *arg)
 {
@@ -54,7 +69,7 @@ cmp_key(const void *a, const void *b, void *arg)
 		return x->missing ? 1 : -1;  /* last, in both directions */
 	if (!x->missing) {
 		if (field == MV_SORT_TITLE)
-			r = strcmp(x->fold, y->fold);
+			r = fold_cmp(x->fold, y->fold);
 		else if (field == MV_SORT_YEAR)
 			r = x->year < y->year ? -1 : x->year > y->year;
 		else if (field != MV_SORT_ID)
@@ -79,14 +94,48 @@ id_number(const cJSON *it)
 	return id && id[0] && id[1] >= '0' && id[1] <= '9' ? atoll(id + 1) : -1;
 }
 
+/* Add "\n" and the fold of s to b unless s is empty. */
+static void
+fold_add(struct mv_buf *b, const char *s)
+{
+	char *f;
+
+	if (!s || !*s)
+		return;
+	f = mv_title_fold(s);
+	mv_buf_add(b, "\n", 1);
+	mv_buf_adds(b, f);
+	free(f);
+}
+
+/*
+ * The title (TMDB's default) comes first, as the title sort reads it;
+ * every other title the movie is known by follows, one a line: a folded
+ * q never holds a newline, so it matches within one title only.
+ */
 char *
 mv_list_fold(const cJSON *item)
 {
 	const char *s = mv_json_str(item, "title", NULL);
+	struct mv_buf b = {0};
+	const cJSON *v;
 
 	if (!s)
 		s = mv_json_str(item, "name", NULL);
-	return s ? mv_title_fold(s) : NULL;
+	if (!s)
+		return NULL;
+	if (!mv_json_str(item, "originalTitle", NULL) &&
+	    !cJSON_GetObjectItemCaseSensitive(item, "titles") &&
+	    !cJSON_GetObjectItemCaseSensitive(item, "alternativeTitles"))
+		return mv_title_fold(s);
+	b.buf = mv_title_fold(s);
+	b.len = b.cap = strlen(b.buf);
+	fold_add(&b, mv_json_str(item, "originalTitle", NULL));
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(item, "titles"))
+		fold_add(&b, cJSON_IsString(v) ? v->valuestring : NULL);
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(item, "alternativeTitles"))
+		fold_add(&b, cJSON_IsString(v) ? v->valuestring : NULL);
+	return b.buf;
 }
 
 void

@@ -29,7 +29,8 @@ static const struct {
 	{"posterPath", MV_BASIC}, {"backdropPath", MV_BASIC},
 	{"tagline", MV_BASIC}, {"voteAverage", MV_BASIC},
 	{"titles", MV_BASIC}, {"collection", MV_BASIC},
-	{"productionCompanies", MV_BASIC},
+	{"productionCompanies", MV_BASIC}, {"overviews", MV_BASIC},
+	{"alternativeTitles", MV_BASIC},
 	{"credits", MV_MEDIUM}, {"productionCountries", MV_MEDIUM},
 	{"images", MV_DEEP}, {"videos", MV_DEEP}, {"keywords", MV_DEEP},
 	{"releaseDates", MV_DEEP}, {"certification", MV_DEEP},
@@ -442,11 +443,43 @@ apply_basic_more(cJSON *doc, const cJSON *tm)
 	mv_json_set(doc, "productionCompanies", studios);
 }
 
+/*
+ * TMDB's alternative_titles as [{title, country}], each title once: the
+ * names a film also goes by, for search (a title of the same country
+ * differs only in type: "working title", "DVD title").
+ */
+static cJSON *
+alternative_titles(const cJSON *tm)
+{
+	cJSON *out = cJSON_CreateArray(), *x;
+	const cJSON *t;
+
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(tm, "alternative_titles"), "titles")) {
+		const char *title = mv_json_str(t, "title", ""), *cc = mv_json_str(t, "iso_3166_1", "");
+		int dup = 0;
+
+		if (!*title)
+			continue;
+		cJSON_ArrayForEach(x, out)
+			dup |= strcmp(mv_json_str(x, "title", ""), title) == 0;
+		if (dup)
+			continue;
+		x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "title", title);
+		cJSON_AddItemToObject(x, "country", matches(cc, "^[A-Z]{2}$") ?
+		    cJSON_CreateString(cc) : cJSON_CreateNull());
+		cJSON_AddItemToArray(out, x);
+	}
+	return out;
+}
+
 static void
 apply_basic(cJSON *doc, const cJSON *tm)
 {
 	const char *s, *date = mv_json_str(tm, "release_date", NULL);
 	cJSON *genres = cJSON_CreateArray(), *titles = cJSON_CreateObject();
+	cJSON *overviews = cJSON_CreateObject();
 	cJSON *ext = cJSON_GetObjectItemCaseSensitive(doc, "externalIds"), *g, *t;
 	double vote = mv_json_num(tm, "vote_average", -1);
 	long long runtime = mv_json_int(tm, "runtime", 0);
@@ -489,24 +522,31 @@ apply_basic(cJSON *doc, const cJSON *tm)
 	mv_json_set(doc, "tagline", str_or_null(mv_json_str(tm, "tagline", NULL)));
 	mv_json_set(doc, "voteAverage", vote >= 0 && vote <= 10 ?
 	    cJSON_CreateNumber(vote) : cJSON_CreateNull());
-	/* titles: "fr-FR" -> "L'Armée des 12 singes", translated ones only. */
+	/* titles: "fr-FR" -> "L'Armée des 12 singes", translated ones only;
+	 * overviews alike, so a title and its overview agree in language. */
 	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(
 	    cJSON_GetObjectItemCaseSensitive(tm, "translations"), "translations")) {
 		const char *lang = mv_json_str(t, "iso_639_1", ""), *cc = mv_json_str(t, "iso_3166_1", "");
-		const char *title = mv_json_str(cJSON_GetObjectItemCaseSensitive(t, "data"), "title", "");
+		const cJSON *data = cJSON_GetObjectItemCaseSensitive(t, "data");
+		const char *title = mv_json_str(data, "title", "");
+		const char *ov = mv_json_str(data, "overview", "");
 		char key[16];
 
-		if (!*title || !matches(lang, "^[a-z]{2,3}$"))
+		if (!matches(lang, "^[a-z]{2,3}$"))
 			continue;
 		if (matches(cc, "^[A-Z]{2}$"))
 			snprintf(key, sizeof key, "%s-%s", lang, cc);
 		else
 			snprintf(key, sizeof key, "%s", lang);
-		if (!cJSON_GetObjectItemCaseSensitive(titles, key))
+		if (*title && !cJSON_GetObjectItemCaseSensitive(titles, key))
 			cJSON_AddStringToObject(titles, key, title);
+		if (*ov && !cJSON_GetObjectItemCaseSensitive(overviews, key))
+			cJSON_AddStringToObject(overviews, key, ov);
 	}
 	mv_json_set(doc, "titles", titles);
 	apply_basic_more(doc, tm);
+	mv_json_set(doc, "overviews", overviews);
+	mv_json_set(doc, "alternativeTitles", alternative_titles(tm));
 	mv_json_set(ext, "tmdb", cJSON_CreateNumber((double)mv_json_int(tm, "id", 0)));
 	s = mv_json_str(tm, "imdb_id", NULL);
 	if (!s)
@@ -950,4 +990,107 @@ mv_movie_strip(cJSON *doc, enum mv_level target)
 	if (mv_profile_level(doc) > target)
 		mv_json_set(doc, "level", cJSON_CreateString(mv_level_name(target)));
 	return files;
+}
+
+/* ---- the title in the user's language --------------------------------- */
+
+/*
+ * The member of map (titles or overviews) for lang ("fr-FR", "fr"): the
+ * exact tag, else the bare language, else with same_lang any country of
+ * the language. NULL if none.
+ */
+static const char *
+by_lang(const cJSON *map, const char *lang, int same_lang)
+{
+	size_t n = strcspn(lang, "-");
+	char bare[8];
+	const cJSON *v;
+	const char *s;
+
+	if ((s = mv_json_str(map, lang, NULL)) && *s)
+		return s;
+	snprintf(bare, sizeof bare, "%.*s", (int)(n < 7 ? n : 7), lang);
+	if ((s = mv_json_str(map, bare, NULL)) && *s)
+		return s;
+	if (!same_lang)
+		return NULL;
+	cJSON_ArrayForEach(v, map)
+		if (cJSON_IsString(v) && *v->valuestring && strncmp(v->string, lang, n) == 0 &&
+		    v->string[n] == '-')
+			return v->valuestring;
+	return NULL;
+}
+
+/* 1 if lang ("fr-FR") is in the language code ("fr"). */
+static int
+lang_is(const char *lang, const char *code)
+{
+	size_t n = strcspn(lang, "-");
+
+	return code && strlen(code) == n && strncmp(lang, code, n) == 0;
+}
+
+const char *
+mv_movie_title_for(const cJSON *profile, const char *lang, enum mv_name_title which)
+{
+	const char *def = mv_json_str(profile, "title", "");
+	const char *orig = mv_json_str(profile, "originalTitle", NULL), *s;
+	const cJSON *titles = cJSON_GetObjectItemCaseSensitive(profile, "titles");
+
+	if (which == MV_TITLE_DEFAULT)
+		return def;
+	if (which == MV_TITLE_ORIGINAL)
+		return orig && *orig ? orig : def;
+	if (!lang || !*lang)
+		lang = mv_language();
+	/* The language's own title first: its country's, then any. Only
+	 * after the original, when that is in the language: en-US reads
+	 * "Harry Potter and the Philosopher's Stone"'s original, not the
+	 * en-GB translation that TMDB might list. */
+	if ((s = by_lang(titles, lang, 0)))
+		return s;
+	if (orig && *orig && lang_is(lang, mv_json_str(profile, "originalLanguage", NULL)))
+		return orig;
+	if ((s = by_lang(titles, lang, 1)))
+		return s;
+	return def;
+}
+
+const char *
+mv_movie_overview_for(const cJSON *profile, const char *lang)
+{
+	const char *s;
+
+	if (!lang || !*lang)
+		lang = mv_language();
+	if ((s = by_lang(cJSON_GetObjectItemCaseSensitive(profile, "overviews"), lang, 1)))
+		return s;
+	return mv_json_str(profile, "overview", "");
+}
+
+const char *
+mv_movie_name_title(const cJSON *m)
+{
+	static int warned;
+	const char *s = mv_config_get("name_title", "local");
+	int which = mv_name_title_parse(s);
+
+	if (which < 0) {
+		if (!warned++)
+			mv_warnx("unable to use name_title \"%s\": want local, original or "
+			    "default; using local", s);
+		which = MV_TITLE_LOCAL;
+	}
+	return mv_movie_title_for(m, mv_language(), (enum mv_name_title)which);
+}
+
+int
+mv_name_title_parse(const char *s)
+{
+	static const char *const names[] = { "local", "original", "default" };
+
+	for (int i = 0; i < 3; i++)
+		if (s && strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
 }

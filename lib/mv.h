@@ -774,9 +774,9 @@ long long mv_tmdb_requests(void);
 /* GET path+query relative to the base URL, e.g. "/movie/63?language=fr". */
 int mv_tmdb_get(const char *path, cJSON **out);
 /* The append_to_response list a level needs (static string):
- * minimal, basic: external_ids,translations; medium: + credits;
- * deep: credits,images,videos,keywords,release_dates,external_ids,
- * watch/providers,translations. */
+ * minimal, basic: external_ids,translations,alternative_titles;
+ * medium: + credits; deep: credits,images,videos,keywords,release_dates,
+ * external_ids,watch/providers,translations,alternative_titles. */
 const char *mv_tmdb_level_parts(enum mv_level level);
 /* /movie/{id} with that level's parts; language (may be NULL) "fr-FR". */
 int mv_tmdb_movie(long long id, enum mv_level level, const char *language, cJSON **out);
@@ -785,7 +785,8 @@ int mv_tmdb_movie_parts(long long id, const char *parts, const char *language,
     cJSON **out);
 /* /person/{id} with external_ids, plus movie_credits when deep. */
 int mv_tmdb_person(long long id, int deep, cJSON **out);
-/* /search/movie, honouring year when year > 0 (primary_release_year). */
+/* /search/movie, honouring year when year > 0 (primary_release_year),
+ * in mv_language() (results titled in it). */
 int mv_tmdb_search(const char *title, int year, int page, cJSON **out);
 /* /find/{tt…}?external_source=imdb_id */
 int mv_tmdb_find(const char *imdb, cJSON **out);
@@ -884,8 +885,27 @@ int mv_config_load(void);
  * Loads the file on first use and exits with its code if that fails. */
 const char *mv_config_get(const char *key, const char *def);
 /* The watch-provider region: $MV_REGION, else the file's region, if it is
- * two capital letters; else "FR". Borrowed, as mv_config_get. */
+ * two capital letters; else the locale's country; else "FR". Borrowed,
+ * as mv_config_get. */
 const char *mv_region(void);
+/* The user's language, as TMDB spells it ("fr-FR", "de", "en-US"): the
+ * key language ($MV_LANGUAGE), else the locale (LC_ALL, LC_MESSAGES,
+ * LANG: fr_FR.UTF-8 is fr-FR), else en-US (also for C and POSIX). A
+ * locale's country is the region when none is set. Static string. */
+const char *mv_language(void);
+
+/* ---- lang.c: language tags -------------------------------------------- */
+
+/*
+ * Read a language as "fr", "fr-FR", or a locale name "fr_FR.UTF-8@euro"
+ * into out ("fr-FR", "fr"), normalising the case. Returns 1, or 0 for
+ * anything else: C and POSIX (no language of their own), empty, odd.
+ */
+int mv_lang_norm(const char *s, char out[8]);
+/* The language a browser prefers most from an Accept-Language header
+ * ("fr-CH, fr;q=0.9, en;q=0.8") into out, normalised; 1, or 0 if the
+ * header names none. */
+int mv_lang_accept(const char *header, char out[8]);
 /* Put every key of the file into the environment as MV_<KEY>, unless
  * already set, so the tools a front end runs see the same settings. */
 void mv_config_export(void);
@@ -978,6 +998,30 @@ int mv_movie_enrich(cJSON *doc, enum mv_level target);
  * removed members referenced: the caller deletes those files.
  */
 cJSON *mv_movie_strip(cJSON *doc, enum mv_level target);
+/*
+ * Which title names a movie (name_title = local | original | default):
+ * the one in the user's language, the original one, or TMDB's default.
+ */
+enum mv_name_title { MV_TITLE_LOCAL, MV_TITLE_ORIGINAL, MV_TITLE_DEFAULT };
+/* The name_title value s as an enum mv_name_title, or -1 (NULL too). */
+int mv_name_title_parse(const char *s);
+/*
+ * The one choice of a title for profile (a MovieProfile, or an index
+ * item: the same members). MV_TITLE_LOCAL: the translated title of lang
+ * ("fr-FR"; NULL or "": mv_language()) where TMDB has one, else the
+ * original title when lang is the original language, else TMDB's default
+ * ("title"); MV_TITLE_ORIGINAL: originalTitle, else title;
+ * MV_TITLE_DEFAULT: title. Borrowed from profile ("" if it has none).
+ */
+const char *mv_movie_title_for(const cJSON *profile, const char *lang,
+    enum mv_name_title which);
+/* The title that names movie m's filed files: the setting name_title
+ * (local, the default; original; default) in mv_language(). An unknown
+ * setting is warned about once and read as local. Borrowed from m. */
+const char *mv_movie_name_title(const cJSON *m);
+/* The overview in lang likewise (overviews[lang], else TMDB's default
+ * overview, else ""). Borrowed from profile. */
+const char *mv_movie_overview_for(const cJSON *profile, const char *lang);
 /* Called for mv.person.created and mv.person.enriched (data consumed);
  * NULL (the default) drops them. mvenrich sets it to emit events. */
 extern void (*mv_movie_notify)(const char *type, const char *subject, cJSON *data);
@@ -1185,8 +1229,8 @@ int mv_sort_parse(const char *s);
 const char *mv_sort_name(int sort);
 
 /* What a listing shows: a sort, a page from 1, its size, and q: NULL or
- * "" for every item, else the items whose folded title (or name)
- * contains the folded q. Strings borrowed. */
+ * "" for every item, else the items one of whose folded titles (or
+ * whose name) contains the folded q. Strings borrowed. */
 struct mv_listing {
 	int sort;
 	long page;
@@ -1198,7 +1242,10 @@ struct mv_listing {
  * of sort. */
 void mv_list_order(const cJSON *const *items, size_t n, int sort, size_t *order);
 /* The folded title, else name, of an index item; NULL if it has
- * neither. Returns malloc'd. */
+ * neither. A movie with other titles (originalTitle, titles,
+ * alternativeTitles) gives its title, then every other title, each
+ * on a line of its own; the title sort reads the first line only.
+ * Returns malloc'd. */
 char *mv_list_fold(const cJSON *item);
 /* Keep, in place and in order, the positions sel[0..n) of the items that
  * match q; returns how many are kept. folds, when not NULL, caches

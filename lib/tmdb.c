@@ -949,11 +949,11 @@ mv_tmdb_level_parts(enum mv_level level)
 	switch (level) {
 	case MV_DEEP:
 		return "credits,images,videos,keywords,release_dates,external_ids,"
-		    "watch/providers,translations";
+		    "watch/providers,translations,alternative_titles";
 	case MV_MEDIUM:
-		return "external_ids,translations,credits";
+		return "external_ids,translations,alternative_titles,credits";
 	default:
-		return "external_ids,translations";
+		return "external_ids,translations,alternative_titles";
 	}
 }
 
@@ -1012,6 +1012,9 @@ mv_tmdb_search(const char *title, int year, int page, cJSON **out)
 	curl_free(q);
 	if (year > 0)
 		mv_buf_printf(&p, "&primary_release_year=%d", year);
+	/* Results titled in the user's language: a French name is matched
+	 * against French titles, and a review shows them so. */
+	mv_buf_printf(&p, "&language=%s", mv_language());
 	code = mv_tmdb_get(p.buf, out);
 	mv_buf_free(&p);
 	return code;

@@ -87,11 +87,11 @@ cached() {
 	jq -e 'has("videos") and has("keywords") and has("external_ids")' <<<"$output"
 	jq -e 'has("credits") or has("images") or has("release_dates") | not' <<<"$output"
 	[ "$(total)" -eq 1 ]
-	# basic's 2 parts + 17 + credits = 20, TMDB's limit; one more is refused.
-	run --separate-stderr mvfetch movie 63 --append "$(printf 'x%s,' a b c d e f g h i j k l m n o p q | tr -d '\n')credits"
+	# basic's 3 parts + 16 + credits = 20, TMDB's limit; one more is refused.
+	run --separate-stderr mvfetch movie 63 --append "$(printf 'x%s,' a b c d e f g h i j k l m n o p | tr -d '\n')credits"
 	assert_success
 	jq -e 'has("credits")' <<<"$output"
-	run --separate-stderr mvfetch movie 63 --append "$(printf 'x%s,' a b c d e f g h i j k l m n o p q r | tr -d '\n')credits"
+	run --separate-stderr mvfetch movie 63 --append "$(printf 'x%s,' a b c d e f g h i j k l m n o p q | tr -d '\n')credits"
 	[ "$status" -eq 64 ]
 	[[ $stderr == *"at most 20 parts"* ]]
 }

@@ -597,7 +597,7 @@ video_name(const cJSON *m)
 		snprintf(suffix, sizeof suffix, " (%d) [tmdbid-%lld]", year, tmdb);
 	else
 		snprintf(suffix, sizeof suffix, " [tmdbid-%lld]", tmdb);
-	title = mv_file_safe_name(mv_json_str(m, "title", ""), NAME_MAX_BYTES - strlen(suffix));
+	title = mv_file_safe_name(mv_movie_name_title(m), NAME_MAX_BYTES - strlen(suffix));
 	name = mv_xasprintf("%s%s%s%s", title, suffix, *ext ? "." : "", ext);
 	free(title);
 	free(ext);

@@ -177,6 +177,19 @@ listing_args(struct MHD_Connection *c, struct mv_listing *l, enum MHD_Result *re
 	return 0;
 }
 
+/*
+ * The language of a request: ?lang=, else the browser's Accept-Language,
+ * else the language setting. Into buf; returns it.
+ */
+static const char *
+req_lang(struct MHD_Connection *c, char buf[8])
+{
+	if (mv_lang_norm(arg(c, "lang"), buf) || mv_lang_accept(MHD_lookup_connection_value(c,
+	    MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE), buf))
+		return buf;
+	return strcpy(buf, mv_language());
+}
+
 /* ---- handlers ----------------------------------------------------------------- */
 
 /* The entries of a page: ent[i] is the entry of t at position i; links,
@@ -186,6 +199,7 @@ struct page {
 	struct table *t;
 	const size_t *ent;
 	const cJSON *const *links;
+	const char *lang;       /* the request's, for displayTitle */
 };
 
 /* mv_list_write's item writer: an entry's kept JSON, plus the credit. */
@@ -196,16 +210,15 @@ put_entry(struct mv_buf *b, size_t i, void *ctx)
 	size_t len;
 	const char *s = entry_json(pg->t, &pg->t->e[pg->ent[i]], &len);
 	const cJSON *x, *link;
-	cJSON *cr;
+	cJSON *cr = cJSON_CreateObject();
 	char *cs;
 
-	if (!pg->links) {
-		mv_buf_add(b, s, len);
-		return;
-	}
-	link = pg->links[i];
-	cr = cJSON_CreateObject();
-	cJSON_AddStringToObject(cr, "role", mv_json_str(link, "role", ""));
+	/* The title in the request's language: the index item has them all. */
+	if (pg->t->kind == 'm')
+		cJSON_AddStringToObject(cr, "displayTitle", mv_movie_title_for(
+		    pg->t->e[pg->ent[i]].item, pg->lang, MV_TITLE_LOCAL));
+	if ((link = pg->links ? pg->links[i] : NULL))
+		cJSON_AddStringToObject(cr, "role", mv_json_str(link, "role", ""));
 	if ((x = cJSON_GetObjectItemCaseSensitive(link, "character")))
 		cJSON_AddItemToObject(cr, "character", cJSON_Duplicate(x, 1));
 	if ((x = cJSON_GetObjectItemCaseSensitive(link, "job")))
@@ -223,15 +236,17 @@ list(struct MHD_Connection *c, struct table *t, const char *base)
 {
 	struct mv_listing l;
 	struct mv_buf b = { 0 };
-	struct page pg = { t, NULL, NULL };
+	struct page pg = { t, NULL, NULL, NULL };
 	enum MHD_Result res;
 	size_t *hits = NULL, total;
+	char lang[8];
 
 	if (listing_args(c, &l, &res) < 0)
 		return res;
 	if (table_fresh(t) < 0)
 		return send_error(c, 500, "unable to read %s", t->rel);
 	pg.ent = table_order(t, l.sort);
+	pg.lang = t->kind == 'm' ? req_lang(c, lang) : NULL;
 	total = t->n;
 	if (l.q && *l.q) {
 		hits = mv_xmalloc((t->n + 1) * sizeof *hits);
@@ -358,11 +373,11 @@ person_movies(struct MHD_Connection *c, const char *id)
 {
 	struct mv_listing l;
 	struct mv_buf b = { 0 };
-	struct page pg = { &movies, NULL, NULL };
+	struct page pg = { &movies, NULL, NULL, NULL };
 	enum MHD_Result res;
 	const cJSON *link, *list, **items, **links, **ls;
 	size_t n = 0, *ent, *ord, *es;
-	char *base;
+	char *base, lang[8];
 	long i;
 
 	if (!mv_id_valid(id, 'p'))
@@ -396,6 +411,7 @@ person_movies(struct MHD_Connection *c, const char *id)
 	}
 	pg.ent = es;
 	pg.links = ls;
+	pg.lang = req_lang(c, lang);
 	base = mv_xasprintf("/people/%s/movies", id);
 	l.q = NULL;
 	mv_list_write(&b, &l, n, base, put_entry, &pg);
@@ -429,6 +445,7 @@ health(struct MHD_Connection *c)
 	static const char *const names[] = { "minimal", "basic", "medium", "deep" };
 	cJSON *doc = cJSON_CreateObject(), *lv;
 	int ok = table_fresh(&movies) == 0 && table_fresh(&people) == 0;
+	char lang[8];
 
 	cJSON_AddStringToObject(doc, "status", ok ? "ok" : "degraded");
 	cJSON_AddStringToObject(doc, "pipeline", mv_pipeline_running() ? "up" : "down");
@@ -447,6 +464,7 @@ health(struct MHD_Connection *c)
 		cJSON_AddNullToObject(doc, "indexedAt");
 	cJSON_AddStringToObject(doc, "version", MV_VERSION);
 	cJSON_AddNumberToObject(doc, "uptime", (double)(time(NULL) - started));
+	cJSON_AddStringToObject(doc, "language", req_lang(c, lang));
 	return send_doc(c, 200, doc, "no-store");
 }
 

@@ -3,6 +3,79 @@
 'use strict';
 
 const PER_PAGE = 24;
+// ?lang=fr-FR on the page's URL goes to every API call; without it the
+// server answers in the browser's Accept-Language, else its setting.
+const LANG_ARG = new URLSearchParams(location.search).get('lang');
+let lang = LANG_ARG || navigator.language || 'en-US';
+
+// The page's own words, in English and French; words(lang) picks them.
+const WORDS = {
+	en: {
+		search: 'Search titles', sortBy: 'Sort by', title: 'Title', newest: 'Newest', oldest: 'Oldest',
+		added: 'Recently added', opened: 'Recently opened', all: 'All movies',
+		free: 'free', freeAds: 'free with ads', on: (what, p) => `${what} on ${p}`,
+		watch: (t, what, p) => `Watch ${t} (${what}) on ${p}`, open: (t) => `Open ${t}`,
+		prev: '‹ previous', next: 'next ›', where: (p, n, t) => `page ${p} of ${n} · ${t} movies`,
+		movies: 'Movies', matching: (q) => `Movies matching “${q}”`, noMatch: 'No movie matches.',
+		empty: 'The library is empty: drop a video into incoming/.',
+		originalTitle: 'Original title', released: 'Released', runtime: 'Runtime', minutes: 'min',
+		genres: 'Genres', certification: 'Certification', countries: 'Countries', level: 'Level',
+		file: 'File', watchIn: (k, r) => `Watch (${k}, ${r})`, people: 'People',
+		more: 'Opening a movie asks for its next level. ', everything: 'Ask for everything (deep)',
+		reload: '; reload in a moment to see it.', knownFor: 'Known for', born: 'Born', died: 'Died',
+		inLibrary: 'In the library', noneInLibrary: 'None of their movies is in the library.',
+		back: 'Back to the library', noPage: 'no such page', unreachable: 'server unreachable',
+		pipeline: (s) => `pipeline ${s}`,
+		counts: (h, l) => `${h.movies} movies · ${l.deep} deep · ${l.medium} medium · ${l.basic} basic · ${l.minimal} minimal · ${h.people} people`,
+		library: 'mv · movie library',
+	},
+	fr: {
+		search: 'Chercher un titre', sortBy: 'Trier par', title: 'Titre', newest: 'Plus récents', oldest: 'Plus anciens',
+		added: 'Ajoutés récemment', opened: 'Ouverts récemment', all: 'Tous les films',
+		free: 'gratuit', freeAds: 'gratuit avec pub', on: (what, p) => `${what} sur ${p}`,
+		watch: (t, what, p) => `Regarder ${t} (${what}) sur ${p}`, open: (t) => `Ouvrir ${t}`,
+		prev: '‹ précédente', next: 'suivante ›', where: (p, n, t) => `page ${p} sur ${n} · ${t} films`,
+		movies: 'Films', matching: (q) => `Films correspondant à « ${q} »`, noMatch: 'Aucun film ne correspond.',
+		empty: 'La bibliothèque est vide : déposez une vidéo dans incoming/.',
+		originalTitle: 'Titre original', released: 'Sortie', runtime: 'Durée', minutes: 'min',
+		genres: 'Genres', certification: 'Classification', countries: 'Pays', level: 'Niveau',
+		file: 'Fichier', watchIn: (k, r) => `Regarder (${k}, ${r})`, people: 'Équipe',
+		more: 'Ouvrir un film demande son niveau suivant. ', everything: 'Tout demander (deep)',
+		reload: ' ; rechargez dans un instant pour le voir.', knownFor: 'Connu pour', born: 'Naissance', died: 'Décès',
+		inLibrary: 'Dans la bibliothèque', noneInLibrary: 'Aucun de ses films n’est dans la bibliothèque.',
+		back: 'Retour à la bibliothèque', noPage: 'page introuvable', unreachable: 'serveur injoignable',
+		pipeline: (s) => `pipeline ${s === 'up' ? 'en marche' : 'arrêté'}`,
+		counts: (h, l) => `${h.movies} films · ${l.deep} deep · ${l.medium} medium · ${l.basic} basic · ${l.minimal} minimal · ${h.people} personnes`,
+		library: 'mv · bibliothèque de films',
+	},
+};
+const words = () => WORDS[lang.split('-')[0]] || WORDS.en;
+
+// An API path with the page's ?lang= when it has one.
+function withLang(path) {
+	return LANG_ARG ? path + (path.includes('?') ? '&' : '?') + 'lang=' + encodeURIComponent(LANG_ARG) : path;
+}
+
+// The title and overview of a profile in lang: lib/movie.c's
+// mv_movie_title_for, which the listings' displayTitle comes from.
+function byLang(map, want, anyCountry) {
+	if (!map) return null;
+	const bare = want.split('-')[0];
+	if (map[want]) return map[want];
+	if (map[bare]) return map[bare];
+	if (!anyCountry) return null;
+	const k = Object.keys(map).find((k) => k.startsWith(bare + '-') && map[k]);
+	return k ? map[k] : null;
+}
+function shownTitle(m) {
+	if (m.displayTitle) return m.displayTitle;
+	return byLang(m.titles, lang, false) ||
+		(m.originalTitle && m.originalLanguage === lang.split('-')[0] ? m.originalTitle : null) ||
+		byLang(m.titles, lang, true) || m.title;
+}
+function shownOverview(m) {
+	return byLang(m.overviews, lang, true) || m.overview;
+}
 const view = document.getElementById('view');
 const pager = document.getElementById('pager');
 const qbox = document.getElementById('q');
@@ -24,7 +97,7 @@ function el(spec, attrs, ...kids) {
 
 // GET a JSON document; throws an Error carrying the API's message.
 async function api(path) {
-	const r = await fetch(path, { headers: { Accept: 'application/json' } });
+	const r = await fetch(withLang(path), { headers: { Accept: 'application/json' } });
 	let doc = null;
 	try { doc = await r.json(); } catch (_) { /* not JSON */ }
 	if (!r.ok) throw new Error(doc && doc.error ? doc.error.message : `${r.status} ${r.statusText}`);
@@ -59,13 +132,14 @@ function poster(url, title, big) {
 
 // The "free" badge: a link to the provider page when MV_REGION's watch
 // providers list a free or ad-supported offer.
-function badge(free) {
+function badge(free, title) {
 	if (!free) return null;
-	const label = free.offer === 'ads' ? 'free with ads' : 'free';
+	const w = words();
+	const label = free.offer === 'ads' ? w.freeAds : w.free;
 	const a = el(free.link ? 'a.badge' : 'span.badge', {
 		href: free.link, target: free.link ? '_blank' : null,
 		rel: free.link ? 'noopener noreferrer' : null,
-		title: `${label} on ${free.provider}`, text: label,
+		title: title ? w.watch(title, label, free.provider) : w.on(label, free.provider), text: label,
 	});
 	return a;
 }
@@ -74,13 +148,14 @@ function badge(free) {
 // when the movie can be watched for free.
 function card(m) {
 	const c = el(m.free ? 'article.wrapper.free' : 'article.wrapper', { 'data-id': m.id, 'data-level': m.level });
-	const link = el('a.open', { href: `#/movies/${m.id}`, title: `Open ${m.title}` },
-		poster(m.poster, m.title),
-		el('span.title', { text: m.title }),
+	const title = shownTitle(m);
+	const link = el('a.open', { href: `#/movies/${m.id}`, title: words().open(title) },
+		poster(m.poster, title),
+		el('span.title', { text: title }),
 		el('span.year', { text: m.year == null ? '—' : String(m.year) }));
 	c.append(link);
 	if (m.role) c.append(el('span.role', { text: m.role === 'cast' ? (m.character || 'cast') : (m.job || m.role) }));
-	const b = badge(m.free);
+	const b = badge(m.free, title);
 	if (b) c.append(b);
 	c.append(el('span.level', { text: m.level, title: `level ${m.level}, ${m.status}` }));
 	return c;
@@ -88,17 +163,18 @@ function card(m) {
 
 function grid(items, empty) {
 	if (!items.length) return el('p.note', { text: empty });
-	return el('section.grid', { 'aria-label': 'Movies' }, ...items.map(card));
+	return el('section.grid', { 'aria-label': words().movies }, ...items.map(card));
 }
 
 // Paging links from a PaginatedResponse; to(page) makes a hash.
 function paging(res, to) {
 	pager.replaceChildren();
 	if (res.totalPages <= 1) return;
+	const w = words();
 	pager.append(
-		res.prev ? el('a.prev', { href: to(res.page - 1), rel: 'prev', text: '‹ previous' }) : el('span.prev', { text: '' }),
-		el('span.where', { text: `page ${res.page} of ${res.totalPages} · ${res.totalItems} movies` }),
-		res.next ? el('a.next', { href: to(res.page + 1), rel: 'next', text: 'next ›' }) : el('span.next', { text: '' }));
+		res.prev ? el('a.prev', { href: to(res.page - 1), rel: 'prev', text: w.prev }) : el('span.prev', { text: '' }),
+		el('span.where', { text: w.where(res.page, res.totalPages, res.totalItems) }),
+		res.next ? el('a.next', { href: to(res.page + 1), rel: 'next', text: w.next }) : el('span.next', { text: '' }));
 }
 
 async function showList(params) {
@@ -110,10 +186,11 @@ async function showList(params) {
 	const p = new URLSearchParams({ page, perPage: PER_PAGE, sort });
 	if (q) p.set('q', q);
 	const res = await api('/movies?' + p);
-	document.title = q ? `“${q}” · mv` : 'mv · movie library';
+	const w = words();
+	document.title = q ? `“${q}” · mv` : w.library;
 	view.replaceChildren(
-		el('h2', { text: q ? `Movies matching “${q}”` : 'Movies' }),
-		grid(res.items, q ? 'No movie matches.' : 'The library is empty: drop a video into incoming/.'));
+		el('h2', { text: q ? w.matching(q) : w.movies }),
+		grid(res.items, q ? w.noMatch : w.empty));
 	paging(res, (n) => listHash({ page: n > 1 ? n : null, q, sort: sort !== 'title' ? sort : null }));
 }
 
@@ -132,30 +209,33 @@ async function showMovie(id, params) {
 	const level = params.get('level');
 	const m = await api(`/movies/${encodeURIComponent(id)}` + (level ? `?level=${encodeURIComponent(level)}` : ''));
 	pager.replaceChildren();
-	document.title = `${m.title} · mv`;
+	const w = words();
+	const title = shownTitle(m);
+	document.title = `${title} · mv`;
 	const wp = m.watchProviders || null;
 	const free = wp && (wp.free || wp.ads) ? {
 		provider: ((wp.free || wp.ads)[0] || {}).name, link: wp.link, offer: wp.free ? 'free' : 'ads',
 	} : null;
 	const dl = el('dl.facts');
-	fact(dl, 'Original title', m.originalTitle !== m.title ? m.originalTitle : null);
-	fact(dl, 'Released', m.releaseDate);
-	fact(dl, 'Runtime', m.runtime ? `${m.runtime} min` : null);
-	fact(dl, 'Genres', m.genres);
-	fact(dl, 'Certification', m.certification);
-	fact(dl, 'Countries', m.productionCountries);
-	fact(dl, 'Level', `${m.level} (${m.status})`);
-	fact(dl, 'File', m.video ? m.video.path : null);
+	fact(dl, w.originalTitle, m.originalTitle !== title ? m.originalTitle : null);
+	fact(dl, w.released, m.releaseDate);
+	fact(dl, w.runtime, m.runtime ? `${m.runtime} ${w.minutes}` : null);
+	fact(dl, w.genres, m.genres);
+	fact(dl, w.certification, m.certification);
+	fact(dl, w.countries, m.productionCountries);
+	fact(dl, w.level, `${m.level} (${m.status})`);
+	fact(dl, w.file, m.video ? m.video.path : null);
 	if (wp) {
 		for (const k of ['free', 'ads', 'flatrate', 'rent', 'buy'])
-			fact(dl, `Watch (${k}, ${wp.region})`, (wp[k] || []).map((p) => p.name));
+			fact(dl, w.watchIn(k, wp.region), (wp[k] || []).map((p) => p.name));
 	}
+	const overview = shownOverview(m);
 	const body = el('div.about', {},
-		el('h2', { text: m.title },
+		el('h2', { text: title },
 			el('span.year', { text: m.year == null ? '' : ` (${m.year})` })),
 		m.tagline ? el('p.tagline', { text: m.tagline }) : null,
-		m.overview ? el('p.overview', { text: m.overview }) : null,
-		badge(free),
+		overview ? el('p.overview', { text: overview }) : null,
+		badge(free, title),
 		dl);
 	const people = el('ul.people');
 	const credits = m.credits || {};
@@ -164,13 +244,13 @@ async function showMovie(id, params) {
 	for (const c of (credits.cast || []).slice(0, 12))
 		people.append(el('li', {}, el('a', { href: `#/people/${c.person}`, text: c.name }), el('span', { text: c.character ? ` · ${c.character}` : '' })));
 	const more = m.level !== 'deep' ? el('p.note', {},
-		'Opening a movie asks for its next level. ',
-		el('a', { href: `#/movies/${m.id}?level=deep`, text: 'Ask for everything (deep)' }),
-		'; reload in a moment to see it.') : null;
+		w.more,
+		el('a', { href: `#/movies/${m.id}?level=deep`, text: w.everything }),
+		w.reload) : null;
 	view.replaceChildren(el('article.detail' + (free ? '.free' : ''), { 'data-id': m.id },
-		poster(imageUrl(m.images && m.images.poster), m.title, true),
+		poster(imageUrl(m.images && m.images.poster), title, true),
 		body,
-		people.children.length ? el('section.cast', {}, el('h3', { text: 'People' }), people) : null,
+		people.children.length ? el('section.cast', {}, el('h3', { text: w.people }), people) : null,
 		more));
 }
 
@@ -181,17 +261,18 @@ async function showPerson(id, params) {
 		api(`/people/${encodeURIComponent(id)}/movies?sort=year&perPage=${PER_PAGE}&page=${encodeURIComponent(page)}`),
 	]);
 	document.title = `${p.name} · mv`;
+	const w = words();
 	const dl = el('dl.facts');
-	fact(dl, 'Known for', p.knownForDepartment);
-	fact(dl, 'Born', [p.birthday, p.placeOfBirth].filter(Boolean).join(', '));
-	fact(dl, 'Died', p.deathday);
+	fact(dl, w.knownFor, p.knownForDepartment);
+	fact(dl, w.born, [p.birthday, p.placeOfBirth].filter(Boolean).join(', '));
+	fact(dl, w.died, p.deathday);
 	view.replaceChildren(
 		el('article.detail.person', { 'data-id': p.id },
 			poster(imageUrl(p.image), p.name, true),
 			el('div.about', {}, el('h2', { text: p.name }),
 				p.biography ? el('p.overview', { text: p.biography }) : null, dl)),
-		el('h3', { text: 'In the library' }),
-		grid(res.items, 'None of their movies is in the library.'));
+		el('h3', { text: w.inLibrary }),
+		grid(res.items, w.noneInLibrary));
 	paging(res, (n) => `#/people/${p.id}` + (n > 1 ? `?page=${n}` : ''));
 }
 
@@ -203,10 +284,10 @@ async function route() {
 		if (parts.length === 0) await showList(params);
 		else if (parts[0] === 'movies' && parts.length === 2) await showMovie(parts[1], params);
 		else if (parts[0] === 'people' && parts.length === 2) await showPerson(parts[1], params);
-		else throw new Error('no such page');
+		else throw new Error(words().noPage);
 	} catch (e) {
 		pager.replaceChildren();
-		view.replaceChildren(el('p.error', { role: 'alert', text: e.message }), el('p', {}, el('a', { href: '#/', text: 'Back to the library' })));
+		view.replaceChildren(el('p.error', { role: 'alert', text: e.message }), el('p', {}, el('a', { href: '#/', text: words().back })));
 	}
 	view.removeAttribute('aria-busy');
 	document.body.dataset.ready = 'true';
@@ -216,14 +297,16 @@ async function route() {
 async function status() {
 	try {
 		const h = await api('/health');
-		document.getElementById('pipeline').textContent = `pipeline ${h.pipeline}`;
+		if (h.language && h.language !== lang) {
+			lang = h.language;
+			translatePage();
+		}
+		document.getElementById('pipeline').textContent = words().pipeline(h.pipeline);
 		document.getElementById('pipeline-dot').className = 'dot ' + h.pipeline;
-		const l = h.levels;
-		document.getElementById('counts').textContent =
-			`${h.movies} movies · ${l.deep} deep · ${l.medium} medium · ${l.basic} basic · ${l.minimal} minimal · ${h.people} people`;
+		document.getElementById('counts').textContent = words().counts(h, h.levels);
 		document.getElementById('version').textContent = h.version;
 	} catch (e) {
-		document.getElementById('pipeline').textContent = 'server unreachable';
+		document.getElementById('pipeline').textContent = words().unreachable;
 		document.getElementById('pipeline-dot').className = 'dot down';
 	}
 }
@@ -238,7 +321,21 @@ qbox.addEventListener('input', () => {
 	typing = setTimeout(() => document.getElementById('search').requestSubmit(), 250);
 });
 sortbox.addEventListener('change', () => document.getElementById('search').requestSubmit());
+// The words of index.html in the page's language.
+function translatePage() {
+	const w = words();
+	document.documentElement.lang = lang.split('-')[0];
+	qbox.placeholder = w.search;
+	qbox.setAttribute('aria-label', w.search);
+	sortbox.setAttribute('aria-label', w.sortBy);
+	const names = { title: w.title, '-year': w.newest, year: w.oldest, added: w.added, lastRead: w.opened };
+	for (const o of sortbox.options) if (names[o.value]) o.textContent = names[o.value];
+	document.querySelector('header h1 a').title = w.all;
+}
+
 window.addEventListener('hashchange', route);
-route();
-status();
+// The server says which language this page is in (/health's language,
+// from ?lang=, Accept-Language or its setting) before the first view.
+translatePage();
+status().then(route);
 setInterval(status, 10000);

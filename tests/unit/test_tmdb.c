@@ -652,12 +652,16 @@ test_levels(void)
 {
 	const char *deep = mv_tmdb_level_parts(MV_DEEP);
 	static const char *const need[] = { "credits", "images", "videos", "keywords",
-		"release_dates", "external_ids", "watch/providers", "translations" };
+		"release_dates", "external_ids", "watch/providers", "translations",
+		"alternative_titles" };
 
-	is_str(mv_tmdb_level_parts(MV_BASIC), "external_ids,translations", "basic parts");
-	is_str(mv_tmdb_level_parts(MV_MINIMAL), "external_ids,translations", "minimal = basic");
-	is_str(mv_tmdb_level_parts(MV_MEDIUM), "external_ids,translations,credits", "medium parts");
-	is_int(items(deep), 8, "deep has 8 parts, within TMDB's 20");
+	is_str(mv_tmdb_level_parts(MV_BASIC), "external_ids,translations,alternative_titles",
+	    "basic parts");
+	is_str(mv_tmdb_level_parts(MV_MINIMAL), "external_ids,translations,alternative_titles",
+	    "minimal = basic");
+	is_str(mv_tmdb_level_parts(MV_MEDIUM),
+	    "external_ids,translations,alternative_titles,credits", "medium parts");
+	is_int(items(deep), 9, "deep has 9 parts, within TMDB's 20");
 	for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
 		ok(strstr(deep, need[i]) != NULL, "deep has %s", need[i]);
 }

@@ -95,7 +95,7 @@ put_movie_line(const cJSON *it)
 		snprintf(year, sizeof year, "%lld", y);
 	printf("%-7s %-4s  %-7s %-12s %s\n", mv_json_str(it, "id", "?"), year,
 	    mv_json_str(it, "level", "?"), mv_json_str(it, "status", "?"),
-	    mv_json_str(it, "title", "?"));
+	    mv_movie_title_for(it, NULL, MV_TITLE_LOCAL));
 }
 
 int
@@ -179,7 +179,7 @@ show_movie(const cJSON *m)
 	long long y = mv_json_int(m, "year", 0), rt = mv_json_int(m, "runtime", 0);
 	int n = 0;
 
-	printf("%s", mv_json_str(m, "title", "?"));
+	printf("%s", mv_movie_title_for(m, NULL, MV_TITLE_LOCAL));
 	if (y)
 		printf(" (%lld)", y);
 	printf("  [%s]\n", mv_json_str(m, "id", "?"));
@@ -209,8 +209,8 @@ show_movie(const cJSON *m)
 		putchar('\n');
 	printf("%-10s%s\n", "video", cJSON_IsObject(video) ?
 	    mv_json_str(video, "path", "?") : "(none)");
-	if (mv_json_str(m, "overview", NULL) && *mv_json_str(m, "overview", ""))
-		printf("\n%s\n", mv_json_str(m, "overview", ""));
+	if (*mv_movie_overview_for(m, NULL))
+		printf("\n%s\n", mv_movie_overview_for(m, NULL));
 }
 
 int
@@ -301,7 +301,7 @@ show_person(const cJSON *p, const char *id, struct listed *ls)
 		long long y = mv_json_int(e, "year", 0);
 
 		printf("  %-7s %s", mv_json_str(e, "movie", "?"),
-		    mv_json_str(e, "title", "?"));
+		    mv_movie_title_for(e, NULL, MV_TITLE_LOCAL));
 		if (y)
 			printf(" (%lld)", y);
 		s = mv_json_str(e, "character", mv_json_str(e, "job", NULL));
