@@ -1261,7 +1261,12 @@ void mv_name_free(struct mv_name *n);
  * A title for comparison: case-folded, accents stripped (Latin-1 and
  * Latin Extended-A; combining marks dropped), acronym dots joined
  * ("U.N.C.L.E." -> "uncle"), punctuation and symbols to single spaces,
- * trimmed. Returns malloc'd.
+ * superscripts to digits ("Alien³" -> "alien 3"), "&" to "and", a
+ * leading article or elision dropped when words follow (the a an l le
+ * la les der die das el il lo), roman numerals II..XX to digits and
+ * "part" before a number dropped ("The Godfather Part II" -> "godfather
+ * 2"), trimmed. Everything that compares titles folds both sides with
+ * it. Returns malloc'd.
  */
 char *mv_title_fold(const char *s);
 
