@@ -1570,6 +1570,19 @@ mv_title_fold(const char *s)
 			i += c2 ? 2 : 1;
 			continue;
 		}
+		if ((ch == '\'' || !strncmp(s + i, "\xe2\x80\x99", 3)) && i > 0 &&
+		    is_alpha((unsigned char)s[i - 1])) {
+			size_t k2 = ch == '\'' ? 1 : 3;
+
+			/* a possessive joins, as release names write it
+			 * ("Schindler's" and "Schindlers"); an elision does not */
+			if (lower((unsigned char)s[i + k2]) == 's' &&
+			    !is_alpha((unsigned char)s[i + k2 + 1]) &&
+			    (unsigned char)s[i + k2 + 1] < 0x80) {
+				i += k2;
+				continue;
+			}
+		}
 		if (ch < 0x80) {
 			char one[2] = {0, 0};
 
