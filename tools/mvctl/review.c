@@ -501,7 +501,8 @@ put_resolutions(const char *file, const cJSON *w)
 		if (t <= 0)
 			continue;
 		title_year(c, tb, sizeof tb);
-		evidence(c, tb, sizeof tb);
+		if (!owner)
+			evidence(c, tb, sizeof tb);
 		/* Filing it so would only say "duplicate": no command. */
 		if (owner)
 			printf("  # tmdb:%lld %s is %s already\n", t, tb, owner);
