@@ -1358,9 +1358,56 @@ void mv_name_free(struct mv_name *n);
  * A title for comparison: case-folded, accents stripped (Latin-1 and
  * Latin Extended-A; combining marks dropped), acronym dots joined
  * ("U.N.C.L.E." -> "uncle"), punctuation and symbols to single spaces,
- * trimmed. Returns malloc'd.
+ * superscripts to digits ("Alien³" -> "alien 3"), "&" to "and", a
+ * leading article or elision dropped when words follow (the a an l le
+ * la les der die das el il lo), roman numerals II..XX to digits and
+ * "part" before a number dropped ("The Godfather Part II" -> "godfather
+ * 2"), trimmed. Everything that compares titles folds both sides with
+ * it. Returns malloc'd.
  */
 char *mv_title_fold(const char *s);
+
+/* ---- match.c: from a parsed name to a TMDB film ---------------------- */
+
+/*
+ * The matcher of mvenrich (rule in mvenrich(1)). An id (tmdb, else
+ * imdb) wins over any search. Otherwise: search the title with the
+ * year, then without it when no title agreed, then the full title
+ * ("Title Part II") when the parser split a part off; fetch every title
+ * TMDB knows (title, original, translations, alternative titles) of
+ * the top candidates, one request each; score each candidate (title,
+ * sequel number, year) and file the best only when it is clear of the
+ * second by MV_MATCH_MARGIN points.
+ */
+#define MV_MATCH_MARGIN 25
+
+struct mv_match_query {   /* all borrowed */
+	const char *title;    /* as parsed */
+	int year;             /* 0 = none */
+	int part;             /* the part the parser split off; 0 = none */
+	long long tmdb;       /* an id from the name, an NFO or the user; 0 = none */
+	const char *imdb;     /* tt…, or NULL */
+	const char *id_from;  /* where the id came from, for messages; NULL:
+	                         "named in the file name" */
+	const char *language; /* for TMDB's replies ("fr-FR"); NULL = default */
+};
+
+struct mv_match {         /* owned; mv_match_free releases it */
+	cJSON *tm;            /* the film's details (basic parts and alternative
+	                         titles) when filed, else NULL */
+	char *reason;         /* why it goes to review, when tm is NULL */
+	cJSON *candidates;    /* [{tmdb,title,year,score,matchedTitle?,matchedBy?,
+	                         yearAgreement}] best first, or NULL (id paths) */
+	cJSON *evidence;      /* with tm: {by:"search"|"id", matchedTitle, matchedBy,
+	                         yearAgreement, sequel?, score, margin, requests} or
+	                         {by:"id", tmdb|imdb, from, requests} */
+	long long requests;   /* HTTP requests made to TMDB */
+};
+
+/* Match q. Returns 0 with *out filled (tm and evidence, or reason), or
+ * the TMDB client's exit code (out empty): TMDB's trouble, retry later. */
+int mv_match_run(const struct mv_match_query *q, struct mv_match *out);
+void mv_match_free(struct mv_match *out);
 
 /* ---- media.c: what a file is, one rule for every tool ----------------- */
 

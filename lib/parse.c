@@ -1448,6 +1448,75 @@ static const char *const latin[] = {
 	"z", "z", "z", "s",
 };
 
+/* Words both sides of a comparison spell alike once folded: roman
+ * numerals of sequels and episodes (II..XX; not I, V, X, which are also
+ * words and initials) and "part" before a number go to digits, so "Part
+ * II", "Part 2" and "2" agree. */
+static const char *const roman_word[] = {
+	"ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii", "xiii",
+	"xiv", "xv", "xvi", "xvii", "xviii", "xix", "xx",
+};
+static const char *const roman_val[] = {
+	"2", "3", "4", "6", "7", "8", "9", "11", "12", "13",
+	"14", "15", "16", "17", "18", "19", "20",
+};
+
+/* A leading article or elision, dropped when words follow: "The Matrix"
+ * and "Matrix", "L'Armée" and "Armée" fold alike. */
+static const char *const article[] = {
+	"the", "a", "an", "l", "le", "la", "les", "der", "die", "das", "el",
+	"il", "lo",
+};
+
+static int
+word_in(const char *w, size_t len, const char *const *set, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(set[i]) == len && memcmp(set[i], w, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Rewrite the folded words of s in place (it never grows: each numeral
+ * is no longer than its roman spelling). */
+static void
+fold_words(char *s)
+{
+	char *r = s, *w = s;
+	int first = 1;
+
+	while (*r) {
+		char *e = strchr(r, ' ');
+		size_t len = e ? (size_t)(e - r) : strlen(r);
+		const char *put = r;
+		size_t plen = len;
+		int k;
+
+		if (first && e && word_in(r, len, article,
+		    sizeof article / sizeof *article) >= 0) {
+			r = e + 1;
+			first = 0;
+			continue;
+		}
+		first = 0;
+		if ((k = word_in(r, len, roman_word, sizeof roman_word / sizeof *roman_word)) >= 0) {
+			put = roman_val[k];
+			plen = strlen(put);
+		} else if (len == 4 && !memcmp(r, "part", 4) && e &&
+		    (is_digit((unsigned char)e[1]) || word_in(e + 1,
+		    strcspn(e + 1, " "), roman_word, sizeof roman_word / sizeof *roman_word) >= 0)) {
+			r = e + 1;
+			continue;
+		}
+		if (w != s)
+			*w++ = ' ';
+		memmove(w, put, plen);
+		w += plen;
+		r = e ? e + 1 : r + len;
+	}
+	*w = '\0';
+}
+
 char *
 mv_title_fold(const char *s)
 {
@@ -1485,6 +1554,32 @@ mv_title_fold(const char *s)
 						out[o++] = (char)lower((unsigned char)s[i + j]);
 				i += a;
 				space = 1;
+				continue;
+			}
+		}
+		if (ch == '&' || (ch == 0xc2 && i + 1 < n &&
+		    ((unsigned char)s[i + 1] == 0xb2 || (unsigned char)s[i + 1] == 0xb3 ||
+		    (unsigned char)s[i + 1] == 0xb9))) {
+			/* a word of its own: "Fast & Furious" reads "Fast and
+			 * Furious", Alien³ reads "Alien 3" */
+			unsigned char c2 = ch == '&' ? 0 : (unsigned char)s[i + 1];
+
+			space = 1;
+			PUT(c2 == 0 ? "and" : c2 == 0xb2 ? "2" : c2 == 0xb3 ? "3" : "1");
+			space = 1;
+			i += c2 ? 2 : 1;
+			continue;
+		}
+		if ((ch == '\'' || !strncmp(s + i, "\xe2\x80\x99", 3)) && i > 0 &&
+		    is_alpha((unsigned char)s[i - 1])) {
+			size_t k2 = ch == '\'' ? 1 : 3;
+
+			/* a possessive joins, as release names write it
+			 * ("Schindler's" and "Schindlers"); an elision does not */
+			if (lower((unsigned char)s[i + k2]) == 's' &&
+			    !is_alpha((unsigned char)s[i + k2 + 1]) &&
+			    (unsigned char)s[i + k2 + 1] < 0x80) {
+				i += k2;
 				continue;
 			}
 		}
@@ -1528,6 +1623,7 @@ mv_title_fold(const char *s)
 	}
 #undef PUT
 	out[o] = '\0';
+	fold_words(out);
 	return out;
 }
 

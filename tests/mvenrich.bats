@@ -620,7 +620,7 @@ mv.video.added"
 	enrich
 	assert_success
 	run events_of mv.movie.needs-review "$OUT"
-	assert_output '{"id":"m2","path":"quarantine/The.Thing.mkv","reason":"duplicate of m1","candidates":[{"tmdb":1091,"title":"The Thing","year":1982},{"tmdb":60935,"title":"The Thing","year":2011},{"tmdb":10785,"title":"The Thing from Another World","year":1951}]}'
+	assert_output '{"id":"m2","path":"quarantine/The.Thing.mkv","reason":"duplicate of m1","candidates":[{"tmdb":1091,"title":"The Thing","year":1982},{"tmdb":60935,"title":"The Thing","year":2011,"score":60,"matchedTitle":"The Thing","matchedBy":"title","yearAgreement":"none"},{"tmdb":10785,"title":"The Thing from Another World","year":1951,"score":0,"yearAgreement":"none"}]}'
 	[ "$(sha "$Q")" = "$sum" ]
 	[ "$(ls "$MV_DATA/quarantine")" = "The.Thing.mkv
 The.Thing.mkv.why.json" ]

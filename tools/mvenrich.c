@@ -18,7 +18,6 @@ static const char USAGE[] =
 	"  --version       print the version\n";
 
 #define CANDIDATES_MAX 10   /* candidates listed for a review */
-#define TRANSLATED_MAX 5    /* candidates whose translated titles we fetch */
 #define NAME_MAX_BYTES 200  /* longest stem of a filed video's name */
 
 /*
@@ -348,133 +347,6 @@ tmdb_failure(const cJSON *m, int code)
 	return OUT_WAIT;
 }
 
-static int
-folded_eq(const char *a, const char *folded_b)
-{
-	char *fa;
-	int eq;
-
-	if (!a || !*a)
-		return 0;
-	fa = mv_title_fold(a);
-	eq = *fa && strcmp(fa, folded_b) == 0;
-	free(fa);
-	return eq;
-}
-
-/* 1 when one of tm's translated titles folds to q. */
-static int
-translated_eq(const cJSON *tm, const char *q)
-{
-	const cJSON *t;
-
-	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(
-	    cJSON_GetObjectItemCaseSensitive(tm, "translations"), "translations"))
-		if (folded_eq(mv_json_str(cJSON_GetObjectItemCaseSensitive(t, "data"),
-		    "title", NULL), q))
-			return 1;
-	return 0;
-}
-
-/*
- * Search TMDB for m's title and year and pick a clear match: exactly one
- * candidate whose title, original title or a translated title equals the
- * name's (folded), with the same year when the name gave one. Sets *tm to
- * its basic details, or *reason and *cands for a review. Returns an outcome
- * (OUT_DONE for both a match and a review).
- */
-static enum outcome
-search_match(const cJSON *m, cJSON **tm, char **reason, cJSON **cands)
-{
-	const char *title = mv_json_str(m, "title", "");
-	int year = (int)mv_json_int(m, "year", 0), r, n = 0, tried = 0;
-	cJSON *res = NULL, *c, *found = NULL, *det;
-	long long hit = 0;
-	char *q;
-
-	*tm = NULL;
-	*cands = cJSON_CreateArray();
-	if ((r = mv_tmdb_search(title, year, 1, &res)) != 0)
-		return tmdb_failure(m, r);
-	q = mv_title_fold(title);
-	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(res, "results")) {
-		long long id = mv_json_int(c, "id", 0);
-		int y = year_of(c, "release_date");
-
-		if (id <= 0)
-			continue;
-		if (cJSON_GetArraySize(*cands) < CANDIDATES_MAX)
-			cJSON_AddItemToArray(*cands, candidate(id,
-			    mv_json_str(c, "title", ""), y));
-		if (year && y != year)
-			continue;
-		if (folded_eq(mv_json_str(c, "title", NULL), q) ||
-		    folded_eq(mv_json_str(c, "original_title", NULL), q)) {
-			n++;
-			hit = id;
-		}
-	}
-	/* No title agrees as searched: a translated title may (a French
-	 * release of Twelve Monkeys), at one request per candidate. */
-	if (n == 0)
-		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(res, "results")) {
-			long long id = mv_json_int(c, "id", 0);
-
-			if (id <= 0 || (year && year_of(c, "release_date") != year))
-				continue;
-			if (tried++ >= TRANSLATED_MAX)
-				break;
-			if ((r = mv_tmdb_movie(id, MV_BASIC, NULL, &det)) != 0) {
-				free(q);
-				cJSON_Delete(res);
-				cJSON_Delete(found);
-				return tmdb_failure(m, r);
-			}
-			if (translated_eq(det, q)) {
-				n++;
-				hit = id;
-				cJSON_Delete(found);
-				found = det;
-			} else
-				cJSON_Delete(det);
-		}
-	free(q);
-	if (n == 1) {
-		cJSON_Delete(res);
-		if (found) {
-			*tm = found;
-			return OUT_DONE;
-		}
-		if ((r = mv_tmdb_movie(hit, MV_BASIC, NULL, tm)) != 0)
-			return tmdb_failure(m, r);
-		return OUT_DONE;
-	}
-	cJSON_Delete(found);
-	if (n > 1)
-		*reason = mv_xasprintf("ambiguous: %d candidates match \"%s\"%s", n, title,
-		    year ? "" : " and the name gives no year");
-	else if (cJSON_GetArraySize(*cands) == 0 && year) {
-		/* List what the title alone finds, for the reviewer. */
-		cJSON *res2 = NULL;
-
-		*reason = mv_xasprintf("no match for \"%s\" (%d)", title, year);
-		if (mv_tmdb_search(title, 0, 1, &res2) == 0)
-			cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(res2, "results"))
-				if (cJSON_GetArraySize(*cands) < CANDIDATES_MAX &&
-				    mv_json_int(c, "id", 0) > 0)
-					cJSON_AddItemToArray(*cands, candidate(
-					    mv_json_int(c, "id", 0), mv_json_str(c, "title", ""),
-					    year_of(c, "release_date")));
-		cJSON_Delete(res2);
-	} else if (cJSON_GetArraySize(*cands) == 0)
-		*reason = mv_xasprintf("no match for \"%s\"", title);
-	else
-		*reason = mv_xasprintf("no candidate's title and year agree with \"%s\"%s",
-		    title, year ? "" : "");
-	cJSON_Delete(res);
-	return OUT_DONE;
-}
-
 /*
  * Match an initial movie: a user's choice (choice.tmdb) wins, then an id
  * in its name, else a search. On a match: claim tmdb:<id> (a duplicate
@@ -485,45 +357,32 @@ static enum outcome
 match(cJSON *m)
 {
 	const cJSON *parsed = cJSON_GetObjectItemCaseSensitive(m, "parsed");
-	const char *id = mv_json_str(m, "id", ""), *imdb = mv_json_str(parsed, "imdb", NULL);
+	const char *id = mv_json_str(m, "id", "");
 	long long chosen = mv_json_int(cJSON_GetObjectItemCaseSensitive(m, "choice"), "tmdb", 0);
-	long long tmdb = chosen > 0 ? chosen : mv_json_int(parsed, "tmdb", 0);
-	cJSON *tm = NULL, *cands = NULL, *d;
-	char *reason = NULL, *owner = NULL, value[32];
-	enum outcome o = OUT_DONE;
+	struct mv_match_query q = {
+		.title = mv_json_str(m, "title", ""),
+		.year = (int)mv_json_int(m, "year", 0),
+		.part = (int)mv_json_int(parsed, "part", 0),
+		.tmdb = chosen > 0 ? chosen : mv_json_int(parsed, "tmdb", 0),
+		.imdb = chosen > 0 ? NULL : mv_json_str(parsed, "imdb", NULL),
+		.id_from = chosen > 0 ? "chosen with --tmdb" : NULL,
+	};
+	struct mv_match mr;
+	long long tmdb;
+	cJSON *tm, *cands = NULL, *d;
+	char *reason, *owner = NULL, value[32];
 	int r;
 
-	if (tmdb > 0) {
-		r = mv_tmdb_movie(tmdb, MV_BASIC, NULL, &tm);
-		if (r == MV_EX_NOTFOUND)
-			reason = mv_xasprintf("TMDB has no movie %lld (%s)", tmdb,
-			    chosen > 0 ? "chosen with --tmdb" : "named in the file name");
-		else if (r != 0)
-			return tmdb_failure(m, r);
-	} else if (imdb) {
-		cJSON *res = NULL, *hit;
-
-		if ((r = mv_tmdb_find(imdb, &res)) != 0 && r != MV_EX_NOTFOUND)
-			return tmdb_failure(m, r);
-		hit = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(res, "movie_results"), 0);
-		if (!hit || mv_json_int(hit, "id", 0) <= 0)
-			reason = mv_xasprintf("TMDB has no movie for %s (named in the file name)", imdb);
-		else if ((r = mv_tmdb_movie(mv_json_int(hit, "id", 0), MV_BASIC, NULL, &tm)) != 0) {
-			cJSON_Delete(res);
-			return tmdb_failure(m, r);
-		}
-		cJSON_Delete(res);
-	} else if ((o = search_match(m, &tm, &reason, &cands)) != OUT_DONE) {
-		cJSON_Delete(cands);
-		return o;
-	}
-	if (!tm) {
-		set_review(m, reason, cands);
-		free(reason);
+	if ((r = mv_match_run(&q, &mr)) != 0)
+		return tmdb_failure(m, r);
+	if (!mr.tm) {
+		set_review(m, mr.reason, mr.candidates);
+		mr.candidates = NULL;
+		mv_match_free(&mr);
 		return OUT_DONE;
 	}
-	cJSON_Delete(cands);
-	cands = NULL;
+	tm = mr.tm;
+	mr.tm = NULL;
 	tmdb = mv_json_int(tm, "id", 0);
 	snprintf(value, sizeof value, "%lld", tmdb);
 	/* The claim is what detects a second copy of one film; a claim left
@@ -539,13 +398,19 @@ match(cJSON *m)
 		free(reason);
 		free(owner);
 		cJSON_Delete(tm);
+		mv_match_free(&mr);
 		return OUT_DONE;
 	}
 	if ((r = mv_movie_apply(m, tm, MV_BASIC)) != 0) {
 		cJSON_Delete(tm);
+		mv_match_free(&mr);
 		return tmdb_failure(m, r);
 	}
 	cJSON_Delete(tm);
+	/* How it was matched stays with the match, for show and review. */
+	mv_json_set(m, "match", mr.evidence);
+	mr.evidence = NULL;
+	mv_match_free(&mr);
 	cJSON_DeleteItemFromObjectCaseSensitive(m, "review");
 	mv_json_set(m, "status", cJSON_CreateString("matched"));
 	save(m);

@@ -71,9 +71,9 @@ check_ok() {
 	drop The.Thing.mkv
 	run -0 mvctl review --text
 	assert_output "quarantine/The.Thing.mkv: ambiguous: 2 candidates match \"The Thing\" and the name gives no year
-  mvctl add 'quarantine/The.Thing.mkv' --tmdb 1091     # The Thing (1982)
-  mvctl add 'quarantine/The.Thing.mkv' --tmdb 60935    # The Thing (2011)
-  mvctl add 'quarantine/The.Thing.mkv' --tmdb 10785    # The Thing from Another World (1951)
+  mvctl add 'quarantine/The.Thing.mkv' --tmdb 1091     # The Thing (1982); matched \"The Thing\" (title), year none, score 60
+  mvctl add 'quarantine/The.Thing.mkv' --tmdb 60935    # The Thing (2011); matched \"The Thing\" (title), year none, score 60
+  mvctl add 'quarantine/The.Thing.mkv' --tmdb 10785    # The Thing from Another World (1951); no title agrees, year none, score 0
   mvfetch search 'The Thing' # another film: its TMDB id goes after --tmdb
   mvctl review --reject 'quarantine/The.Thing.mkv' # none of these: set it aside"
 	check_ok
@@ -169,7 +169,7 @@ mvctl: quarantine/The.Thing.mkv stays in review; to set it aside: mvctl review -
 @test "UC-10: found through --data, the commands carry it and work with no MV_DATA" {
 	drop The.Thing.mkv
 	line=$(mvctl --data "$MV_DATA" review --text | grep -F -- '--tmdb 10785 ' | sed 's/^ *//')
-	assert_equal "$line" "mvctl --data '$MV_DATA' add 'quarantine/The.Thing.mkv' --tmdb 10785    # The Thing from Another World (1951)"
+	assert_equal "$line" "mvctl --data '$MV_DATA' add 'quarantine/The.Thing.mkv' --tmdb 10785    # The Thing from Another World (1951); no title agrees, year none, score 0"
 	run -0 env -u MV_DATA sh -c "cd '$ELSEWHERE' && $line"
 	assert_equal "$(video_added)" "assets/videos/The Thing from Another World (1951) [tmdbid-10785].mkv"
 	check_ok

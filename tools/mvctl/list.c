@@ -169,6 +169,33 @@ put_names(const char *label, const cJSON *arr, const char *key,
 }
 
 /* Human summary of a MovieProfile. */
+/* How the movie was matched (its "match" evidence), on one line. */
+static void
+put_match(const cJSON *e)
+{
+	long long req = mv_json_int(e, "requests", 0);
+
+	if (!cJSON_IsObject(e))
+		return;
+	if (!strcmp(mv_json_str(e, "by", ""), "id")) {
+		if (mv_json_int(e, "tmdb", 0) > 0)
+			printf("%-10stmdb:%lld %s", "match", mv_json_int(e, "tmdb", 0),
+			    mv_json_str(e, "from", ""));
+		else
+			printf("%-10s%s %s", "match", mv_json_str(e, "imdb", "?"),
+			    mv_json_str(e, "from", ""));
+	} else {
+		printf("%-10s\"%s\" (%s), year %s, score %lld, margin %lld",
+		    "match", mv_json_str(e, "matchedTitle", "?"),
+		    ctl_title_kind(mv_json_str(e, "matchedBy", "?")),
+		    mv_json_str(e, "yearAgreement", "?"),
+		    mv_json_int(e, "score", 0), mv_json_int(e, "margin", 0));
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "sequel")))
+			printf(", sequel number agrees");
+	}
+	printf(", %lld request%s\n", req, req == 1 ? "" : "s");
+}
+
 static void
 show_movie(const cJSON *m)
 {
@@ -195,6 +222,7 @@ show_movie(const cJSON *m)
 		}
 		putchar('\n');
 	}
+	put_match(cJSON_GetObjectItemCaseSensitive(m, "match"));
 	if (rt)
 		printf("%-10s%lld min\n", "runtime", rt);
 	put_names("genres", cJSON_GetObjectItemCaseSensitive(m, "genres"), NULL, NULL, 8);

@@ -70,6 +70,9 @@ char *ctl_user_file(const char *verb, const char *tok, char **rel);
 int ctl_in_quarantine(const char *rel);
 char *ctl_queue_movie(const char *rel, cJSON **movie);
 int ctl_review_precheck(const char *rel, const char *movie, long long tmdb);
+/* The words for a matcher's matchedBy ("alternative" -> "alternative
+ * title"), static. */
+const char *ctl_title_kind(const char *by);
 char *ctl_profile_text(const char *id);
 int ctl_review_outcome(const char *rel, const char *id, const char *before,
     int code);

@@ -447,6 +447,37 @@ review_reject(const char *tok)
 	return code;
 }
 
+const char *
+ctl_title_kind(const char *by)
+{
+	if (!strcmp(by, "original"))
+		return "original title";
+	if (!strcmp(by, "translation"))
+		return "translated title";
+	if (!strcmp(by, "alternative"))
+		return "alternative title";
+	return by;
+}
+
+/* Append to buf what the matcher found for candidate c, if it scored
+ * it: "; matched "Seven" (alternative title), year exact, score 90". */
+static void
+evidence(const cJSON *c, char *buf, size_t len)
+{
+	size_t n = strlen(buf);
+
+	if (!cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(c, "score")) || n >= len)
+		return;
+	if (mv_json_str(c, "matchedTitle", NULL))
+		snprintf(buf + n, len - n, "; matched \"%s\" (%s), year %s, score %lld",
+		    mv_json_str(c, "matchedTitle", ""),
+		    ctl_title_kind(mv_json_str(c, "matchedBy", "?")),
+		    mv_json_str(c, "yearAgreement", "?"), mv_json_int(c, "score", 0));
+	else
+		snprintf(buf + n, len - n, "; no title agrees, year %s, score %lld",
+		    mv_json_str(c, "yearAgreement", "?"), mv_json_int(c, "score", 0));
+}
+
 /* The commands that resolve one entry, each runnable as printed, with a
  * comment after "#" that says what it does. */
 static void
@@ -470,6 +501,8 @@ put_resolutions(const char *file, const cJSON *w)
 		if (t <= 0)
 			continue;
 		title_year(c, tb, sizeof tb);
+		if (!owner)
+			evidence(c, tb, sizeof tb);
 		/* Filing it so would only say "duplicate": no command. */
 		if (owner)
 			printf("  # tmdb:%lld %s is %s already\n", t, tb, owner);
