@@ -20,7 +20,7 @@
  * and it inherits no descriptor of ours (the library lock above all).
  */
 #define PROBE_OUT_MAX ((size_t)1 << 20)  /* ffprobe's JSON; a real file: ~10 KB */
-#define PROBE_ERR_MAX 2048               /* the start of its stderr, for a reason */
+#define PROBE_ERR_MAX 8192               /* its stderr, for a reason */
 
 /* Close every descriptor from 3 up in the child: a lock fd kept open by
  * a hanging ffprobe would hold the library lock. */
@@ -358,24 +358,24 @@ mv_probe_parse(const char *json, size_t len, char **reason)
 	return media;
 }
 
-/* The first line of ffprobe's stderr without the "file:<path>: " it
- * starts with, for a reason. malloc'd. */
+/* The last line of ffprobe's stderr, its verdict, without the
+ * "file:<path>: " or "[demuxer @ 0x...] " it starts with. malloc'd. */
 static char *
-first_line(const struct mv_buf *err, const char *path)
+last_line(const struct mv_buf *err, const char *path)
 {
-	const char *s = err->len ? err->buf : "";
-	size_t plen = strlen(path), n;
+	const char *s = err->len ? err->buf : "", *e = s + strlen(s), *b;
+	size_t plen = strlen(path);
 
-	/* "[matroska,webm @ 0x...] " prefixes a demuxer's message. */
-	if (*s == '[' && strstr(s, "] "))
-		s = strstr(s, "] ") + 2;
-	if (strncmp(s, "file:", 5) == 0 && strncmp(s + 5, path, plen) == 0 &&
-	    strncmp(s + 5 + plen, ": ", 2) == 0)
-		s += 5 + plen + 2;
-	n = strcspn(s, "\n");
-	if (n > 200)
-		n = 200;
-	return mv_xstrndup(s, n);
+	while (e > s && (e[-1] == '\n' || e[-1] == '\r'))
+		e--;
+	for (b = e; b > s && b[-1] != '\n'; b--)
+		;
+	if (*b == '[' && memmem(b, (size_t)(e - b), "] ", 2))
+		b = (const char *)memmem(b, (size_t)(e - b), "] ", 2) + 2;
+	if (e - b > (ptrdiff_t)(plen + 7) && strncmp(b, "file:", 5) == 0 &&
+	    strncmp(b + 5, path, plen) == 0 && strncmp(b + 5 + plen, ": ", 2) == 0)
+		b += 5 + plen + 2;
+	return mv_xstrndup(b, (size_t)(e - b) > 200 ? 200 : (size_t)(e - b));
 }
 
 int
@@ -399,14 +399,13 @@ mv_probe(const char *path, int timeout_ms, cJSON **media, char **reason)
 		*reason = mv_xasprintf("ffprobe was killed by signal %d", WTERMSIG(st));
 	else if (WEXITSTATUS(st) == 127) {
 		/* The child's own message: exec failed, ffprobe is not here. */
-		*reason = first_line(&err, path);
+		*reason = last_line(&err, path);
 		code = MV_EX_UNAVAILABLE;
 	} else if (WEXITSTATUS(st) != 0) {
-		line = first_line(&err, path);
+		line = last_line(&err, path);
 		*reason = mv_xasprintf("ffprobe failed: %s", *line ? line : "no reason given");
 		free(line);
-	} else if (err.len && (strstr(err.buf, "File ended prematurely") ||
-	    strstr(err.buf, "Truncating packet"))) {
+	} else if (err.len && strstr(err.buf, "File ended prematurely")) {
 		/* It read what it could: a download cut short. */
 		*reason = mv_xstrdup("truncated: the file ends before its data does");
 	} else if ((*media = mv_probe_parse(out.len ? out.buf : "", out.len, reason)))
