@@ -82,6 +82,12 @@ mv.video.added"
 	assert_output '[[{"codec":"aac","language":"fra","channels":1}],[{"codec":"subrip","language":"eng","forced":true}]]'
 	run jq -c '.video.media | [.video.hdrFormat, .quality]' "$MV_DATA/Movies/m2.json"
 	assert_output '["HDR10","1080p HDR"]'
+	# mvctl show gives the quality, then the tracks.
+	run -0 --separate-stderr mvctl show --text m2
+	assert_line --index 3 "quality   1080p HDR"
+	assert_line --index 4 "media     matroska, h264 1920x1080 HDR10, 0h00m; audio und 1ch"
+	run -0 --separate-stderr mvctl show --text m1
+	assert_line "media     matroska, h264 64x48, 0h00m; audio fra 1ch; subtitles eng forced"
 	profiles_valid
 }
 
