@@ -26,10 +26,10 @@ LDLIBS += $(PKG_LIBS) -lm
 
 LIBSRC := $(wildcard lib/*.c)
 LIBOBJ := $(LIBSRC:lib/%.c=$(B)/obj/%.o)
+# A tool is tools/NAME.c (its options and main flow) plus, once it has
+# grown past one file, its modules in tools/NAME/ with their private
+# header NAME.h, in git's builtin/ manner (mvctl's verb groups).
 TOOLS := $(patsubst tools/%.c,$(B)/bin/%,$(wildcard tools/*.c))
-# mvctl is tools/mvctl.c (verb table, main) plus its verb groups, in
-# git's builtin/ manner; the other tools are one .c each.
-MVCTL_SRC := $(wildcard tools/mvctl/*.c)
 UNITS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/*.c))
 # Small C drivers for tests and benchmarks (scorers, load generators).
 PROGSRC := $(wildcard bench/*.c tests/progs/*.c tests/jsts/*.c)
@@ -52,13 +52,10 @@ $(B)/libmv.a: $(LIBOBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIBOBJ)
 
-$(filter-out $(B)/bin/mvctl,$(TOOLS)): $(B)/bin/%: tools/%.c $(B)/libmv.a lib/mv.h
+.SECONDEXPANSION:
+$(TOOLS): $(B)/bin/%: tools/%.c $$(wildcard tools/$$*/*.c tools/$$*/*.h) $(B)/libmv.a lib/mv.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libmv.a $(LDLIBS)
-
-$(B)/bin/mvctl: tools/mvctl.c $(MVCTL_SRC) tools/mvctl/mvctl.h $(B)/libmv.a lib/mv.h
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tools/mvctl.c $(MVCTL_SRC) $(B)/libmv.a $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(B)/libmv.a $(LDLIBS)
 
 $(UNITS): $(B)/unit/%: tests/unit/%.c tests/unit/tap.h $(B)/libmv.a lib/mv.h
 	@mkdir -p $(@D)
@@ -109,7 +106,14 @@ soak: bootstrap
 
 bench: bootstrap
 	@$(MAKE) -s all
-	@for b in bench/*.sh; do [ -x "$$b" ] && MV_BUILD=$(B) "$$b" || exit 1; done
+	@for b in bench/*.sh; do [ "$$b" = bench/scale.sh ] || { [ -x "$$b" ] && MV_BUILD=$(B) "$$b"; } || exit 1; done
+
+# The index and mvserve at 100,000 movies (issue 19; 1.2 GB of profiles,
+# generated once): apart from bench, it is heavy. SIZE=10k|50k|100k|1mp.
+SIZE ?= 100k
+bench-scale: bootstrap
+	@$(MAKE) -s all
+	@MV_BUILD=$(B) nice -n 10 bench/scale.sh -s $(SIZE)
 
 demo: bootstrap
 	@$(MAKE) -s all
@@ -182,4 +186,4 @@ faults: bootstrap
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all bootstrap check crash faults soak asan bench demo install uninstall clean fuzz
+.PHONY: all bootstrap check crash faults soak asan bench bench-scale demo install uninstall clean fuzz

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # load: sustain EVENTS events through the whole supervised pipeline
-# (mvwatch | mvenrich | mvstat | mvdowngrade | mvindex) with the journal
+# (mvwatch | mvenrich | mvstat | mvdowngrade | mvnfo | mvindex) with the journal
 # rotating, then drop FILES video files at once; report the time taken and
 # each stage's peak RSS (VmHWM), so unbounded memory shows.
 # Issue 10's figures: EVENTS=100000 FILES=10000.
@@ -40,7 +40,7 @@ counted() {
 	awk '/^mv_events_total/ { n += $2 } END { print n + 0 }' "$MV_DATA/stats/mv.prom" 2>/dev/null || echo 0
 }
 peaks() {
-	for s in mvwatch mvenrich mvstat mvdowngrade mvindex; do
+	for s in mvwatch mvenrich mvstat mvdowngrade mvnfo mvindex; do
 		pid=$(jq -r --arg s "$s" '.stages[] | select(.name == $s) | .pid' \
 			"$MV_DATA/run/pipeline.status")
 		kb=$(awk '/^VmHWM/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo '?')

@@ -20,7 +20,7 @@ _mvctl_ids() {
 _mvctl() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local verbs="init check migrate repair gc add status ls show people request open
-		enrich downgrade reindex stats events review parse version help"
+		enrich downgrade export reindex stats events review parse version help"
 	local common="--data --config --json --text --help" verb= i opts=
 
 	for ((i = 1; i < COMP_CWORD; i++)); do
@@ -54,6 +54,7 @@ _mvctl() {
 	people) opts="--movies --page --per-page --sort" ;;
 	request) opts="--level" ;;
 	enrich) opts="--level --all" ;;
+	export) opts="--all" ;;
 	downgrade) opts="--level --unread-since --budget --dry-run" ;;
 	events) opts="--follow --type --since" ;;
 	help) COMPREPLY=($(compgen -W "$verbs" -- "$cur")); return ;;

@@ -167,7 +167,40 @@ was_compare(struct mv_index *ix, struct node *x, struct was *w)
 	return entry || ext;
 }
 
-/* Reload the movie id: its entry and the people lists its credits touch. */
+/* Reread person x's own profile into its node (links included). */
+static int
+person_reload(struct mv_index *ix, struct node *x)
+{
+	struct prof p;
+	int r = idx_prof_load(x->id, &p);
+
+	if (r <= 0) {
+		idx_node_clear(ix, x);
+		person_links(ix, x, NULL);
+	} else {
+		node_fill(ix, x, &p);
+		person_links(ix, x, &p);
+	}
+	idx_prof_free(&p);
+	return r;
+}
+
+static int
+node_ptr_cmp(const void *a, const void *b)
+{
+	const struct node *x = *(struct node *const *)a, *y = *(struct node *const *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Reload the movie id: its entry and the people lists its credits touch,
+ * before and after. Those people are reread too: when a movie loses
+ * credits (a downgrade), what is left of each person's list comes from
+ * the person's own profile, which mvenrich may have changed after it
+ * announced the person. A few small files per update; the filter used to
+ * rescan the whole library after each downgrade instead.
+ */
 static int
 update_movie(struct mv_index *ix, const char *id)
 {
@@ -187,8 +220,13 @@ update_movie(struct mv_index *ix, const char *id)
 	was_compare(ix, m, &w);
 	/* A person's cached text still says what its links were before. */
 	n = movie_credits(ix, m, &p, &aff);
+	if (n)
+		qsort(aff, n, sizeof *aff, node_ptr_cmp);
 	for (i = 0; i < n; i++) {
+		if (i && aff[i] == aff[i - 1])
+			continue;
 		was_take(aff[i], &w);
+		person_reload(ix, aff[i]);
 		was_compare(ix, aff[i], &w);
 	}
 	free(aff);
@@ -200,20 +238,12 @@ static int
 update_person(struct mv_index *ix, const char *id)
 {
 	struct node *x = idx_node_get(ix, id);
-	struct prof p;
 	struct was w;
-	int r = idx_prof_load(id, &p);
+	int r;
 
 	was_take(x, &w);
-	if (r <= 0) {
-		idx_node_clear(ix, x);
-		person_links(ix, x, NULL);
-	} else {
-		node_fill(ix, x, &p);
-		person_links(ix, x, &p);
-	}
+	r = person_reload(ix, x);
 	was_compare(ix, x, &w);
-	idx_prof_free(&p);
 	return r < 0 ? -1 : 0;
 }
 

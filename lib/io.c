@@ -211,6 +211,19 @@ mv_write_json(const char *path, const cJSON *doc)
 }
 
 int
+mv_write_state(const char *rel, const void *p, size_t len)
+{
+	char *path = mv_path("%s", rel);
+	int r = mv_write_atomic(path, p, len), saved = errno;
+
+	if (r < 0)
+		mv_warn("write %s", rel);
+	free(path);
+	errno = saved;
+	return r;
+}
+
+int
 mv_mkdir_p(const char *path, mode_t mode)
 {
 	char *p, *s;

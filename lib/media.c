@@ -45,7 +45,10 @@ static const struct {
 	{"xz", MV_MEDIA_ARCHIVE}, {"zip", MV_MEDIA_ARCHIVE},
 	{"zipx", MV_MEDIA_ARCHIVE},
 
-	/* What release sites and downloaders leave beside a film. */
+	/* What release sites and downloaders leave beside a film
+	 * (RARBG.txt, WWW.SITE.URL, Thumbs.db, desktop.ini, .sfv): the one
+	 * list of known junk, with ".DS_Store" and "._name" below, and all
+	 * that `mvctl gc --incoming` ever removes. */
 	{"bat", MV_MEDIA_JUNK}, {"cmd", MV_MEDIA_JUNK}, {"db", MV_MEDIA_JUNK},
 	{"exe", MV_MEDIA_JUNK}, {"htm", MV_MEDIA_JUNK}, {"html", MV_MEDIA_JUNK},
 	{"ini", MV_MEDIA_JUNK}, {"lnk", MV_MEDIA_JUNK}, {"log", MV_MEDIA_JUNK},
@@ -94,15 +97,6 @@ mv_media_name(enum mv_media kind)
 	return (unsigned)kind < N(kind_names) ? kind_names[kind] : "other";
 }
 
-static int
-all_digits(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!isdigit((unsigned char)s[i]))
-			return 0;
-	return n > 0;
-}
-
 enum mv_media
 mv_media_ext(const char *ext)
 {
@@ -114,9 +108,9 @@ mv_media_ext(const char *ext)
 	/* Multi-volume archives: name.r00 to .r99 then .s00 (old RAR),
 	 * name.7z.001 or name.001 (split 7-Zip, HJSplit). */
 	if (n == 3 && (ext[0] == 'r' || ext[0] == 'R' || ext[0] == 's' ||
-	    ext[0] == 'S') && all_digits(ext + 1, 2))
+	    ext[0] == 'S') && mv_all_digits(ext + 1))
 		return MV_MEDIA_ARCHIVE;
-	if (n == 3 && all_digits(ext, 3))
+	if (n == 3 && mv_all_digits(ext))
 		return MV_MEDIA_ARCHIVE;
 	return MV_MEDIA_OTHER;
 }

@@ -28,7 +28,8 @@ static const struct {
 	{"genres", MV_BASIC}, {"overview", MV_BASIC},
 	{"posterPath", MV_BASIC}, {"backdropPath", MV_BASIC},
 	{"tagline", MV_BASIC}, {"voteAverage", MV_BASIC},
-	{"titles", MV_BASIC},
+	{"titles", MV_BASIC}, {"collection", MV_BASIC},
+	{"productionCompanies", MV_BASIC},
 	{"credits", MV_MEDIUM}, {"productionCountries", MV_MEDIUM},
 	{"images", MV_DEEP}, {"videos", MV_DEEP}, {"keywords", MV_DEEP},
 	{"releaseDates", MV_DEEP}, {"certification", MV_DEEP},
@@ -412,6 +413,35 @@ person_deepen(cJSON *p)
 
 /* ---- movie levels ------------------------------------------------------ */
 
+/*
+ * The collection (belongs_to_collection: {tmdb, name} or null) and the
+ * studios, both in every /movie reply: the NFO's set and studio, and
+ * the index's collections, need nothing above basic.
+ */
+static void
+apply_basic_more(cJSON *doc, const cJSON *tm)
+{
+	const cJSON *bc = cJSON_GetObjectItemCaseSensitive(tm, "belongs_to_collection"), *c;
+	cJSON *coll = cJSON_CreateNull(), *studios = cJSON_CreateArray();
+	long long cid = mv_json_int(bc, "id", 0);
+	const char *name = mv_json_str(bc, "name", "");
+
+	if (cid > 0 && *name) {
+		cJSON_Delete(coll);
+		coll = cJSON_CreateObject();
+		cJSON_AddNumberToObject(coll, "tmdb", (double)cid);
+		cJSON_AddStringToObject(coll, "name", name);
+	}
+	mv_json_set(doc, "collection", coll);
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(tm, "production_companies")) {
+		const char *s = mv_json_str(c, "name", "");
+
+		if (*s)
+			cJSON_AddItemToArray(studios, cJSON_CreateString(s));
+	}
+	mv_json_set(doc, "productionCompanies", studios);
+}
+
 static void
 apply_basic(cJSON *doc, const cJSON *tm)
 {
@@ -476,6 +506,7 @@ apply_basic(cJSON *doc, const cJSON *tm)
 			cJSON_AddStringToObject(titles, key, title);
 	}
 	mv_json_set(doc, "titles", titles);
+	apply_basic_more(doc, tm);
 	mv_json_set(ext, "tmdb", cJSON_CreateNumber((double)mv_json_int(tm, "id", 0)));
 	s = mv_json_str(tm, "imdb_id", NULL);
 	if (!s)

@@ -185,6 +185,11 @@ int mv_write_swap(const char *path, const void *p, size_t len, int sync,
     char **old);
 /* Same, with the document printed by cJSON (formatted) plus "\n". */
 int mv_write_json(const char *path, const cJSON *doc);
+/* mv_write_atomic of rel, a path relative to the data directory, with a
+ * failure said ("unable to write REL: reason"): the one way to save the
+ * state files a tool can do without for a while (stats/usage.json,
+ * stats/mv.prom, run/downgrade.json). Returns 0, or -1 with errno. */
+int mv_write_state(const char *rel, const void *p, size_t len);
 /* fsync the directory that contains path (or path itself if a dir). */
 int mv_fsync_dir(const char *path);
 /* mkdir -p with mode; 0 or -1 with errno. */
@@ -653,6 +658,10 @@ int mv_claims_follow(const char *id, const cJSON *before, const cJSON *after);
 #define MV_RESOLVE_PATH 1   /* accept video paths (a server must not) */
 #define MV_RESOLVE_INDEX 2  /* fall back on the index's byExternal */
 int mv_resolve(const char *token, char kind, int flags, char **id, const char **why);
+/* 1 if s is one or more ASCII digits and nothing else: the shape of a
+ * bare TMDB id, of the number in tt…; mvctl (years, journal suffixes)
+ * and media.c (archive volumes, .001) ask the same. */
+int mv_all_digits(const char *s);
 
 /* ---- json.c: small cJSON helpers ------------------------------------- */
 
@@ -1051,6 +1060,46 @@ struct mv_use *mv_usage_sorted(const struct mv_usage *u, size_t *n);
 int mv_usage_write(const struct mv_usage *u);
 void mv_usage_free(struct mv_usage *u);
 
+/* ---- nfo.c: the Kodi NFO and artwork beside a filed video ----------- */
+
+/*
+ * Beside the video "<dir>/<base>.<ext>" go "<base>.nfo",
+ * "<base>-poster.jpg" and "<base>-fanart.jpg": the names Kodi reads
+ * first, which Jellyfin and Plex's NFO agent read too, in a folder per
+ * movie as in a flat folder (see mvnfo(1)). The rule will move into
+ * "layout"'s lib/name.c with the other sidecars.
+ */
+/* 1 unless the config says nfo = off (or no, 0, false). */
+int mv_nfo_enabled(void);
+/* Append s to b as XML character data or an attribute value: & < > " '
+ * as entities, C0 controls but tab and newlines dropped (XML 1.0 has no
+ * way to write them), bytes that are not UTF-8 as U+FFFD. */
+void mv_xml_escape(struct mv_buf *b, const char *s);
+/* The NFO of a MovieProfile: what its level knows, fileinfo from
+ * video.media once probed. Reads the cast's PeopleProfiles for thumbs.
+ * Returns malloc'd. */
+char *mv_nfo_text(const cJSON *doc);
+/* The absolute path of doc's filed video (under assets/videos/), or NULL
+ * when it has none. Returns malloc'd. */
+char *mv_nfo_video(const cJSON *doc);
+/* video with its extension replaced by suffix (".nfo", "-poster.jpg").
+ * Returns malloc'd. */
+char *mv_nfo_sidecar(const char *video, const char *suffix);
+/* What mv_nfo_write did, in *what. */
+#define MV_NFO_NFO 1     /* the NFO was written (it changed) */
+#define MV_NFO_POSTER 2  /* the poster was placed */
+#define MV_NFO_FANART 4  /* the fanart was placed */
+#define MV_NFO_KEPT 8    /* below basic: the NFO there was left as it is */
+/*
+ * Bring the NFO and artwork of doc's filed video in step with doc, each
+ * file written atomically and only when it changes. Below basic an NFO
+ * already there is kept (a downgrade never strips it below what basic
+ * knew); artwork is placed when doc has images (deep) and otherwise
+ * left as it is. No filed video: nothing to do. Returns 0, or an exit
+ * code after a warning.
+ */
+int mv_nfo_write(const cJSON *doc, int *what);
+
 /* ---- index.c: index/movies.json, index/people.json ------------------- */
 
 /*
@@ -1078,7 +1127,8 @@ long mv_index_scan(struct mv_index *ix, int flags);
  * (EIO, EACCES: not one that read but was invalid), or 0. */
 int mv_index_read_errno(const struct mv_index *ix);
 /* Reload one profile by id ("m3", "p7"): its entry, and for a movie the
- * movie lists of the people it credits. A missing or invalid profile
+ * people it credits before and after, their profiles reread (a downgrade
+ * needs no scan). A missing or invalid profile
  * leaves the index. Returns 0, or -1 if it was reported as invalid. */
 int mv_index_update(struct mv_index *ix, const char *id);
 /* Reload lastRead from stats/usage.json: 1 if an entry changed, 0 if
@@ -1270,7 +1320,8 @@ char *mv_title_fold(const char *s);
 /*
  * The one answer to "what is this file?" that mvwatch (what it
  * announces), the name parser (which extension it strips), mvenrich
- * (what it files) and mvctl check (what is stuck in incoming/) share.
+ * (what it files), mvctl check (what is stuck in incoming/) and mvctl gc
+ * --incoming (what it removes: JUNK only) share.
  * Decided from the name and the parent folder only, never the content:
  */
 enum mv_media {

@@ -29,8 +29,8 @@ noun(char kind)
 	return kind == 'm' ? "movie" : "person";
 }
 
-static int
-all_digits(const char *s)
+int
+mv_all_digits(const char *s)
 {
 	if (!*s)
 		return 0;
@@ -68,14 +68,14 @@ external(const char *tok, char *src, const char **val)
 		*val = colon + 1;
 		if (!**val || strchr(*val, '/') || **val == '.')
 			return 0;
-		return strcmp(src, "tmdb") != 0 || all_digits(*val);
+		return strcmp(src, "tmdb") != 0 || mv_all_digits(*val);
 	}
 	*val = tok;
-	if (all_digits(tok) && strlen(tok) <= 15) {
+	if (mv_all_digits(tok) && strlen(tok) <= 15) {
 		strcpy(src, "tmdb");
 		return 1;
 	}
-	if ((!strncmp(tok, "tt", 2) || !strncmp(tok, "nm", 2)) && all_digits(tok + 2)) {
+	if ((!strncmp(tok, "tt", 2) || !strncmp(tok, "nm", 2)) && mv_all_digits(tok + 2)) {
 		strcpy(src, "imdb");
 		return 1;
 	}

@@ -131,7 +131,7 @@ mv_usage_write(const struct mv_usage *u)
 	struct mv_buf b = {0};
 	struct mv_use *v;
 	size_t n;
-	char f[32], l[32], *path;
+	char f[32], l[32];
 	int r, saved;
 
 	v = mv_usage_sorted(u, &n);
@@ -142,12 +142,8 @@ mv_usage_write(const struct mv_usage *u)
 		    mv_time_fmt(v[i].last, l));
 	mv_buf_adds(&b, n ? "\n}}\n" : "}}\n");
 	free(v);
-	path = mv_path("stats/usage.json");
-	r = mv_write_atomic(path, b.buf, b.len);
+	r = mv_write_state("stats/usage.json", b.buf, b.len);
 	saved = errno;
-	if (r < 0)
-		mv_warn("write stats/usage.json");
-	free(path);
 	mv_buf_free(&b);
 	errno = saved;
 	return r;

@@ -276,3 +276,24 @@ add_err() {
 	done
 	[ -z "$errs" ] || { printf '%s' "$errs"; false; }
 }
+
+@test "docs: the maps of the tree in README.md and mv(7) name every lib/*.c and tools/ folder" {
+	local f n errs=
+	for f in "$MV_TOP"/lib/*.c "$MV_TOP"/tools/*/; do
+		n=${f%/}
+		n=${n##*/}
+		case $f in */) n=$n/ ;; esac
+		grep -qE "^      $n( |\$)" "$MV_TOP/README.md" || add_err "README.md: $n is not in the layout"
+		grep -qx "\.It Pa $n" "$MV_TOP/man/mv.7" || add_err "mv.7: $n is not in The source tree"
+	done
+	# And nothing the tree no longer has.
+	for n in $(sed -n '/^\.Ss The source tree/,/^\.S[hs] [^T]/s/^\.It Pa //p' "$MV_TOP/man/mv.7"); do
+		[ -e "$MV_TOP/lib/$n" ] || [ -d "$MV_TOP/tools/$n" ] ||
+			add_err "mv.7: $n of The source tree is not in lib/ or tools/"
+	done
+	for n in $(sed -n '/^    lib\//,/^    scripts\//s/^      \([a-z_0-9]*\(\.c\|\/\)\) .*/\1/p' "$MV_TOP/README.md"); do
+		[ -e "$MV_TOP/lib/$n" ] || [ -d "$MV_TOP/tools/$n" ] ||
+			add_err "README.md: $n of the layout is not in lib/ or tools/"
+	done
+	[ -z "$errs" ] || { printf '%s' "$errs"; false; }
+}

@@ -246,6 +246,117 @@ check: 8 documents, 0 invalid; index consistent; 0 orphan videos; 1 missed in in
 	MV_TMDB_CACHE_MAX=lots run -78 mvctl gc
 }
 
+# A release folder as downloads leave it, plus a folder of junk only,
+# one empty already, an unknown name, a symlink named as junk, a hidden
+# name and a video being filed (a journal in run/filing/ names it).
+incoming_leftovers() {
+	local in=$MV_DATA/incoming r=$MV_DATA/incoming/Heat.1995.REMASTERED.1080p.BluRay.x264-GRP
+	mkdir -p "$r/Subs" "$r/Sample" "$r/Featurettes" "$in/Junk.Only/deeper" "$in/Empty"
+	printf v >"$r/heat.1995.remastered.1080p.bluray.x264-grp.mkv"
+	printf s >"$r/heat.1995.remastered.1080p.bluray.x264-grp.srt"
+	printf s >"$r/Subs/2_English.srt"
+	printf x >"$r/Sample/heat-sample.mkv"
+	printf e >"$r/Featurettes/Making of Heat.mkv"
+	printf n >"$r/grp.nfo"
+	printf p >"$r/poster.jpg"
+	printf rar >"$r/heat.rar"
+	printf 'RARBG junk' >"$r/RARBG.txt"
+	printf url >"$r/WWW.SITE.URL"
+	printf t >"$in/Junk.Only/Thumbs.db"
+	printf d >"$in/Junk.Only/.DS_Store"
+	printf m >"$in/Junk.Only/deeper/._heat.mkv"
+	printf q >"$in/notes.xyz"
+	printf k >"$in/.stfolder"
+	ln -s /etc/hostname "$in/link.txt"
+	printf v >"$in/Being.Filed.2001.mkv"
+	jq -n --arg src "$in/Being.Filed.2001.mkv" '{schemaVersion: 1, movie: "m9", src: $src}' \
+		>"$MV_DATA/run/filing/m9.json"
+}
+
+@test "gc --incoming --dry-run: lists what is left over in incoming/, by kind, and changes nothing" {
+	rm "$MV_DATA/incoming/.keep"
+	mkdir -p "$MV_DATA/run/filing"
+	incoming_leftovers
+	local before
+	before=$(tree_digest "$MV_DATA")
+	run -0 --separate-stderr mvctl gc --incoming --dry-run
+	assert_output 'incoming/Heat.1995.REMASTERED.1080p.BluRay.x264-GRP/Featurettes/Making of Heat.mkv: extra, kept
+incoming/Heat.1995.REMASTERED.1080p.BluRay.x264-GRP/RARBG.txt: junk, would remove
+incoming/Heat.1995.REMASTERED.1080p.BluRay.x264-GRP/Sample/heat-sample.mkv: sample, kept
+incoming/Heat.1995.REMASTERED.1080p.BluRay.x264-GRP/Subs/2_English.srt: subtitle, kept
+incoming/Heat.1995.REMASTERED.1080p.BluRay.x264-GRP/WWW.SITE.URL: junk, would remove
+incoming/Heat.1995.REMASTERED.1080p.BluRay.x264-GRP/grp.nfo: nfo, kept
+incoming/Heat.1995.REMASTERED.1080p.BluRay.x264-GRP/heat.1995.remastered.1080p.bluray.x264-grp.mkv: video, kept
+incoming/Heat.1995.REMASTERED.1080p.BluRay.x264-GRP/heat.1995.remastered.1080p.bluray.x264-grp.srt: subtitle, kept
+incoming/Heat.1995.REMASTERED.1080p.BluRay.x264-GRP/heat.rar: archive, kept
+incoming/Heat.1995.REMASTERED.1080p.BluRay.x264-GRP/poster.jpg: artwork, kept
+incoming/Junk.Only/.DS_Store: junk, would remove
+incoming/Junk.Only/Thumbs.db: junk, would remove
+incoming/Junk.Only/deeper/._heat.mkv: junk, would remove
+incoming/Junk.Only/deeper/: folder, would remove
+incoming/Junk.Only/: folder, would remove
+incoming/link.txt: junk, kept
+incoming/notes.xyz: other, kept
+incoming: 15 files left over: would remove 5 junk files, 16 bytes, and 2 empty folders'
+	[ -z "$stderr" ]
+	assert_equal "$(tree_digest "$MV_DATA")" "$before"
+	run -0 mvctl gc --incoming -n --json
+	assert_equal "$(jq -c 'select(.dir)' <<<"$output")" \
+		'{"dir":"incoming","files":15,"removed":5,"bytes":16,"folders":2,"dryRun":true}'
+	assert_equal "$(jq -r 'select(.removed == true) | .file' <<<"$output" | wc -l)" 7
+	assert_equal "$(tree_digest "$MV_DATA")" "$before"
+}
+
+@test "gc --incoming: removes known junk and the folders it empties, never anything else" {
+	rm "$MV_DATA/incoming/.keep"
+	mkdir -p "$MV_DATA/run/filing"
+	incoming_leftovers
+	local r=$MV_DATA/incoming/Heat.1995.REMASTERED.1080p.BluRay.x264-GRP
+	run -0 --separate-stderr mvctl gc --incoming
+	assert_equal "$(grep -c ', removed$' <<<"$output")" 7
+	assert_equal "${lines[-1]}" "incoming: 15 files left over: removed 5 junk files, 16 bytes, and 2 empty folders"
+	[ -z "$stderr" ]
+	[ ! -e "$r/RARBG.txt" ] && [ ! -e "$r/WWW.SITE.URL" ] && [ ! -e "$MV_DATA/incoming/Junk.Only" ]
+	# What is left: exactly the files that are not junk, the hidden name,
+	# the symlink (never removed), the video being filed, the empty folder.
+	run -0 bash -c 'cd "$MV_DATA/incoming" && find . -mindepth 1 | LC_ALL=C sort'
+	assert_output './.stfolder
+./Being.Filed.2001.mkv
+./Empty
+./Heat.1995.REMASTERED.1080p.BluRay.x264-GRP
+./Heat.1995.REMASTERED.1080p.BluRay.x264-GRP/Featurettes
+./Heat.1995.REMASTERED.1080p.BluRay.x264-GRP/Featurettes/Making of Heat.mkv
+./Heat.1995.REMASTERED.1080p.BluRay.x264-GRP/Sample
+./Heat.1995.REMASTERED.1080p.BluRay.x264-GRP/Sample/heat-sample.mkv
+./Heat.1995.REMASTERED.1080p.BluRay.x264-GRP/Subs
+./Heat.1995.REMASTERED.1080p.BluRay.x264-GRP/Subs/2_English.srt
+./Heat.1995.REMASTERED.1080p.BluRay.x264-GRP/grp.nfo
+./Heat.1995.REMASTERED.1080p.BluRay.x264-GRP/heat.1995.remastered.1080p.bluray.x264-grp.mkv
+./Heat.1995.REMASTERED.1080p.BluRay.x264-GRP/heat.1995.remastered.1080p.bluray.x264-grp.srt
+./Heat.1995.REMASTERED.1080p.BluRay.x264-GRP/heat.rar
+./Heat.1995.REMASTERED.1080p.BluRay.x264-GRP/poster.jpg
+./link.txt
+./notes.xyz'
+	[ "$(cat "$r/grp.nfo")" = n ]
+	# Again: nothing left to remove; the filing's source is never listed.
+	run -0 mvctl gc --incoming
+	assert_equal "${lines[-1]}" "incoming: 10 files left over: removed 0 junk files, 0 bytes, and 0 empty folders"
+	refute_output --partial Being.Filed
+}
+
+@test "gc --incoming: an empty or missing incoming/ is nothing left over; it takes no bounds" {
+	run -0 --separate-stderr mvctl gc --incoming
+	assert_output "incoming: 0 files left over: removed 0 junk files, 0 bytes, and 0 empty folders"
+	[ -e "$MV_DATA/incoming/.keep" ]
+	rm -r "$MV_DATA/incoming"
+	run -0 --separate-stderr mvctl gc --incoming
+	assert_output "incoming: 0 files left over: removed 0 junk files, 0 bytes, and 0 empty folders"
+	[ -z "$stderr" ]
+	run -64 --separate-stderr mvctl gc --incoming --cache-max 1M
+	assert_equal "${stderr_lines[0]}" "mvctl: --incoming takes no --cache-max or --images-max"
+	[ -z "$output" ]
+}
+
 @test "add: a TMDB id, tmdb:, an IMDb id, from the offline sample" {
 	need_tool mvindex
 	export MV_TMDB_URL=file://$MV_TOP/data/sample/tmdb

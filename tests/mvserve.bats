@@ -474,6 +474,120 @@ Twelve Monkeys"
 	assert_output 19
 }
 
+# ---- POST /hooks/jellyfin: a play in Jellyfin is a read ---------------------------
+
+# play [curl options...]: POST the body of the template mvserve(1)
+# documents, a PlaybackStart of Twelve Monkeys, to /hooks/jellyfin;
+# prints the status.
+play() {
+	get /hooks/jellyfin -X POST -H 'Content-Type: application/json' "$@"
+}
+PLAY63='{"NotificationType":"PlaybackStart","ItemType":"Movie","ItemId":"f1e2","Name":"Twelve Monkeys","Year":"1995","Provider_tmdb":"63","Provider_imdb":"tt0114746","NotificationUsername":"ann"}'
+
+@test "POST /hooks/jellyfin: with the token, a PlaybackStart of a movie is a user read that mvstat counts" {
+	lib=$BATS_TEST_TMPDIR/lib
+	cp -a "$LIB" "$lib"
+	MV_WEBHOOK_TOKEN=s3cret start_mvserve --data "$lib"
+	[ "$(play -H 'Authorization: Bearer s3cret' -d "$PLAY63")" = 204 ]
+	[ ! -s "$BODY" ]
+	[ "$(header Cache-Control)" = no-store ]
+	# The scheme's name is case-insensitive (RFC 9110 11.1).
+	[ "$(play -H 'Authorization: bearer s3cret' -d "$PLAY63")" = 204 ]
+	mvctl validate events/mv.movie.requested.json - <"$MVSERVE_OUT"
+	run jq -c '[.type, .source, .subject, .data]' "$MVSERVE_OUT"
+	assert_output "[\"mv.movie.requested\",\"mvserve\",\"$MOVIE63\",{\"id\":\"$MOVIE63\",\"reason\":\"user\"}]
+[\"mv.movie.requested\",\"mvserve\",\"$MOVIE63\",{\"id\":\"$MOVIE63\",\"reason\":\"user\"}]"
+	# What the pipeline's mvstat makes of them: two reads of the movie.
+	MV_DATA=$lib mvstat <"$MVSERVE_OUT" >/dev/null
+	[ "$(jq --arg id "$MOVIE63" '.movies[$id].count' "$lib/stats/usage.json")" = 2 ]
+}
+
+@test "POST /hooks/jellyfin: the token from the configuration file; an IMDb id alone is read too" {
+	printf 'webhook_token = "from file"\n' >"$BATS_TEST_TMPDIR/config"
+	MV_CONFIG=$BATS_TEST_TMPDIR/config start_mvserve
+	[ "$(play -H 'Authorization: Bearer from file' -d '{"NotificationType":"PlaybackStart","ItemType":"Movie","Provider_tmdb":"","Provider_imdb":"tt0114746"}')" = 204 ]
+	[ "$(jq -r .data.id "$MVSERVE_OUT")" = "$MOVIE63" ]
+}
+
+@test "POST /hooks/jellyfin: other notifications and item types are 204 and ignored; an unknown movie 404; a bad body 400" {
+	MV_WEBHOOK_TOKEN=s3cret start_mvserve
+	for b in '{"NotificationType":"PlaybackStop","ItemType":"Movie","Provider_tmdb":"63"}' \
+		'{"NotificationType":"ItemAdded","ItemType":"Movie","Provider_tmdb":"63"}' \
+		'{"NotificationType":"PlaybackStart","ItemType":"Episode","Provider_tmdb":"63"}'; do
+		[ "$(play -H 'Authorization: Bearer s3cret' -d "$b")" = 204 ]
+		[ ! -s "$BODY" ]
+	done
+	[ "$(play -H 'Authorization: Bearer s3cret' -d '{"NotificationType":"PlaybackStart","ItemType":"Movie","Provider_tmdb":"999999"}')" = 404 ]
+	is_error 404
+	[ "$(jq -r .error.message "$BODY")" = "no movie with tmdb:999999 in the library" ]
+	for b in 'not json' '[1]' '' '{"NotificationType":"PlaybackStart","ItemType":"Movie","Provider_tmdb":"x63"}' \
+		'{"NotificationType":"PlaybackStart","ItemType":"Movie"}'; do
+		[ "$(play -H 'Authorization: Bearer s3cret' -d "$b")" = 400 ]
+		is_error 400
+	done
+	[ ! -s "$MVSERVE_OUT" ]
+}
+
+@test "POST /hooks/jellyfin: no token, a wrong one, another scheme or ?token= are 401; nothing is read" {
+	MV_WEBHOOK_TOKEN=s3cret start_mvserve
+	for h in 'X-None: 1' 'Authorization: Bearer s3cre' 'Authorization: Bearer s3cret2' \
+		'Authorization: Bearer S3CRET' 'Authorization: Basic czNjcmV0' 'Authorization: s3cret' \
+		'X-Token: s3cret' 'Authorization: Bearer '; do
+		[ "$(play -H "$h" -d "$PLAY63")" = 401 ]
+		is_error 401
+		[ "$(header WWW-Authenticate)" = 'Bearer realm="mv"' ]
+	done
+	[ "$(get '/hooks/jellyfin?token=s3cret' -X POST -d "$PLAY63")" = 401 ]
+	[ ! -s "$MVSERVE_OUT" ]
+}
+
+@test "POST /hooks/jellyfin: a body over 64 KiB is 413, declared or chunked; nothing is read" {
+	MV_WEBHOOK_TOKEN=s3cret start_mvserve
+	big=$BATS_TEST_TMPDIR/big
+	{ printf '%s' "${PLAY63%\}}"; printf ',"Overview":"'; head -c 65536 /dev/zero | tr '\0' x; printf '"}'; } >"$big"
+	[ "$(play -H 'Authorization: Bearer s3cret' --data-binary "@$big")" = 413 ]
+	is_error 413
+	[ "$(jq -r .error.message "$BODY")" = "body over 65536 bytes" ]
+	[ "$(play -H 'Authorization: Bearer s3cret' -H 'Transfer-Encoding: chunked' --data-binary "@$big")" = 413 ]
+	is_error 413
+	# Exactly the bound is taken.
+	head -c 65536 "$big" >"$big.cut"
+	truncate -s 65534 "$big.cut"
+	printf '"}' >>"$big.cut"
+	[ "$(stat -c %s "$big.cut")" = 65536 ]
+	[ "$(play -H 'Authorization: Bearer s3cret' --data-binary "@$big.cut")" = 204 ]
+	[ "$(wc -l <"$MVSERVE_OUT")" -eq 1 ]
+}
+
+@test "/hooks/jellyfin: other methods are 405 with Allow: POST; other routes still refuse POST" {
+	MV_WEBHOOK_TOKEN=s3cret start_mvserve
+	for m in GET PUT DELETE PATCH; do
+		[ "$(get /hooks/jellyfin -X "$m" -H 'Authorization: Bearer s3cret')" = 405 ]
+		is_error 405
+		[ "$(header Allow)" = POST ]
+	done
+	[ "$(get /hooks/plex -X POST -H 'Authorization: Bearer s3cret' -d "$PLAY63")" = 404 ]
+	is_error 404
+	for p in /movies "/movies/$MOVIE63" /health /; do
+		[ "$(get "$p" -X POST -H 'Authorization: Bearer s3cret' -d "$PLAY63")" = 405 ]
+		[ "$(header Allow)" = "GET, HEAD" ]
+	done
+	[ ! -s "$MVSERVE_OUT" ]
+}
+
+@test "/hooks/jellyfin: off without webhook_token (or with an empty one), it is absent: 404" {
+	for tok in unset ''; do
+		if [ "$tok" = unset ]; then start_mvserve; else MV_WEBHOOK_TOKEN= start_mvserve; fi
+		for m in POST GET; do
+			[ "$(get /hooks/jellyfin -X "$m" -H 'Authorization: Bearer ' -d "$PLAY63")" = 404 ]
+			is_error 404
+			[ "$(jq -r .error.message "$BODY")" = "no such route" ]
+		done
+		stop_mvserve
+		[ ! -s "$MVSERVE_OUT" ]
+	done
+}
+
 # ---- the page in a real browser ---------------------------------------------------
 
 # chromium ARGS...: Debian's Chromium, headless, as root, with a fresh

@@ -162,18 +162,6 @@ ctl_load_index(const char *name, cJSON **items)
 	return doc;
 }
 
-/* 1 if s is all digits (a TMDB id). */
-int
-ctl_all_digits(const char *s)
-{
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return 0;
-	return 1;
-}
-
 /*
  * Resolve a token naming a movie (kind 'm') or person ('p') through
  * lib/resolve.c: "m42", "tmdb:603", "603", "tt0133093", a video path.
@@ -207,7 +195,7 @@ ctl_need_pipeline_stopped(void)
 }
 
 /*
- * Run events (an array, consumed) through "mvenrich | mvstat | mvindex"
+ * Run events (an array, consumed) through "mvenrich | mvstat | mvnfo | mvindex"
  * as children, as the pipeline would: mvindex last, so the index hears
  * of every event the others emit (mv.stats.updated: lastRead). Their
  * events go to our stdout in JSON mode, else nowhere. Returns the exit
@@ -217,8 +205,8 @@ static int
 run_stages(cJSON *events)
 {
 	static char *enrich[] = { "mvenrich", NULL }, *stat[] = { "mvstat", NULL },
-	    *index[] = { "mvindex", NULL };
-	char **stage[] = { enrich, stat, index };
+	    *nfo[] = { "mvnfo", NULL }, *index[] = { "mvindex", NULL };
+	char **stage[] = { enrich, stat, nfo, index };
 	enum { NSTAGE = sizeof stage / sizeof *stage };
 	pid_t pid[NSTAGE + 1];
 	int p[2], in, out, final, st[NSTAGE + 1];
@@ -325,7 +313,7 @@ ctl_publish(cJSON *evs)
 
 /*
  * Send requests (an array, consumed) to the running pipeline, or, when
- * none runs, through "mvenrich | mvstat | mvindex" run as children
+ * none runs, through "mvenrich | mvstat | mvnfo | mvindex" run as children
  * (deliver): a request is enriched, counted and indexed either way.
  * Returns an exit code.
  */
@@ -426,8 +414,8 @@ static const struct verb verbs[] = {
 	  "upgrade documents from an older schemaVersion", 0 },
 	{ "repair", v_repair, "[-n|--dry-run]",
 	  "fix what check found that can be fixed safely, and say what", 0 },
-	{ "gc", v_gc, "[--cache-max SIZE] [--images-max SIZE] [-n|--dry-run] [--json]",
-	  "trim cache/tmdb and assets/images to their bounds", 0 },
+	{ "gc", v_gc, "[--cache-max SIZE] [--images-max SIZE] [--incoming] [-n|--dry-run] [--json]",
+	  "trim cache/tmdb and assets/images to their bounds, or incoming/ of junk", 0 },
 	{ "add", v_add, "603|tmdb:603|tt0133093|TITLE YEAR|--person ID|FILE [--copy] [--tmdb ID]",
 	  "add a movie, a person or a video file by a minimal token", 0 },
 	{ "status", v_status, "[--json]",
@@ -445,6 +433,8 @@ static const struct verb verbs[] = {
 	{ "downgrade", v_downgrade,
 	  "--level minimal|light [--unread-since N] [--budget SIZE] [--dry-run]",
 	  "downgrade what nobody reads (runs mvdowngrade)", 0 },
+	{ "export", v_export, "-a|--all | ID...",
+	  "write the Kodi NFO, poster and fanart beside the videos now (runs mvnfo)", 0 },
 	{ "reindex", v_reindex, "", "rebuild the indexes (runs mvindex --rebuild)", 0 },
 	{ "stats", v_stats, "[--json]", "usage and pipeline statistics (runs mvstat --summary)", 0 },
 	{ "events", v_events, "[-f|--follow] [-t|--type PATTERN]... [--since DURATION] [--json]",

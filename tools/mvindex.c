@@ -59,26 +59,6 @@ check(void)
 
 static unsigned long pending;     /* updates since the last write */
 static uint64_t pending_since;    /* mv_mono_ns() of the first of them */
-static int rescan;                /* a downgrade was seen: scan again */
-static int filter_nosync;
-
-/*
- * A downgrade drops a movie's credits, and with them the links of its
- * people that came from the movie; what is left of each person's list
- * comes from its own profile, which mv_index_update does not reread, and
- * which mvenrich links back after it announced the person (so the entry
- * may lack those links). A fresh scan is right whatever was missed;
- * downgrades are rare and come in bursts, so one scan per write.
- */
-static void
-rescan_index(void)
-{
-	mv_index_free(ix);
-	ix = mv_index_new();
-	mv_index_nosync(ix, filter_nosync);
-	mv_index_scan(ix, 0);
-	rescan = 0;
-}
 
 /* Write what changed and tell the next stage; keep going on failure
  * (reported as an mv.error event too): the next burst retries. */
@@ -88,10 +68,6 @@ flush_index(int force)
 	cJSON *d;
 	int lock;
 
-	if (rescan) {
-		rescan_index();
-		force = 1;
-	}
 	if (force || mv_index_dirty(ix)) {
 		lock = lock_index();
 		if (mv_index_write(ix, force) < 0) {
@@ -163,9 +139,9 @@ on_event(void *ctx, struct mv_stage_event *e)
 	/* Only events about a record need their tree, for its id. */
 	if ((kind = record_kind(e->type)) && (ev = mv_stage_tree(e, &why))) {
 		if ((id = event_record(ev, kind))) {
+			/* A downgrade too: the update rereads the people the
+			 * movie credited (mv_index_update). */
 			mv_index_update(ix, id);
-			if (strcmp(e->type, "mv.movie.downgraded") == 0)
-				rescan = 1;
 			if (pending++ == 0)
 				pending_since = mv_mono_ns();
 		}
@@ -183,7 +159,7 @@ static void
 on_idle(void *ctx)
 {
 	(void)ctx;
-	if (rescan || mv_index_dirty(ix))
+	if (mv_index_dirty(ix))
 		flush_index(0);
 }
 
@@ -222,7 +198,6 @@ filter(unsigned long batch, unsigned long delay_ms, int nosync)
 	};
 	int code;
 
-	filter_nosync = nosync;
 	ix = mv_index_new();
 	mv_index_nosync(ix, nosync);
 	/* The files are the truth: scan them all once (cheaper than trusting

@@ -301,7 +301,6 @@ prom_write(void)
 	struct mv_buf b = {0};
 	struct library lib;
 	double cum = 0;
-	char *path;
 	size_t i;
 	int r, saved;
 
@@ -347,12 +346,8 @@ prom_write(void)
 	prom_gauge(&b, "mv_image_bytes", "Bytes in assets/images/.", lib.image_bytes);
 	prom_gauge(&b, "mv_stats_updated_timestamp_seconds", "When mvstat wrote this file.",
 	    (double)mv_now());
-	path = mv_path("stats/mv.prom");
-	r = mv_write_atomic(path, b.buf, b.len);
+	r = mv_write_state("stats/mv.prom", b.buf, b.len);
 	saved = errno;
-	if (r < 0)
-		mv_warn("write stats/mv.prom");
-	free(path);
 	mv_buf_free(&b);
 	errno = saved;
 	if (r == 0)

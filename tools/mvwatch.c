@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "mv.h"
+#include "mvwatch/mvwatch.h"
 
 static const char USAGE[] =
     "usage: mvwatch [--data DIR] [--settle SECONDS] [--rescan MINUTES] [--once]\n"
@@ -31,14 +32,13 @@ static const char USAGE[] =
 
 #define MASK (IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | \
 	IN_DELETE_SELF | IN_MOVE_SELF | IN_EXCL_UNLINK | IN_ONLYDIR)
-#define MAXDEPTH 64               /* deeper trees are not scanned */
 #define BACKOFF_MAX 8000000000ull /* longest wait between checks for DIR */
 
 /* ---- options and global state ------------------------------------------ */
 
 static char *root;        /* DIR, absolute, normalised; owned */
 static char *data_abs;    /* the data directory, absolute; owned */
-static uint64_t settle_ns;
+uint64_t settle_ns;
 static uint64_t rescan_ns; /* 0: no periodic rescan */
 static int once;          /* --once: scan, report, exit; no inotify */
 static int verbose;       /* --verbose: overflow notes and counts */
@@ -51,15 +51,15 @@ static int verbose;       /* --verbose: overflow notes and counts */
  */
 enum root_state { WATCHING, VANISHED };
 static enum root_state state = WATCHING;
-static int root_wd = -1;
+int root_wd = -1;
 static dev_t root_dev;    /* st_dev of DIR when last watched */
 static int root_mount;    /* 1: DIR was a mount point: on return it must be one again */
 static uint64_t retry_at, retry_delay;
 
-static int ifd = -1;      /* inotify; -1 with --once */
+int ifd = -1;             /* inotify; -1 with --once */
 static uint64_t next_rescan; /* monotonic ns; 0: none planned */
 static int rescan_asked;  /* 1: an overflow or SIGHUP asked for a full scan */
-static unsigned gen;      /* number of the current full scan */
+unsigned gen;             /* number of the current full scan */
 static int scan_errors;   /* errors in the scan in progress: then no sweep */
 
 static char *ready_path;  /* run/mvwatch.ready; owned */
@@ -70,318 +70,9 @@ static int sigpipe[2] = {-1, -1}; /* self-pipe: the handler writes signo */
 
 static unsigned long n_reported, n_scans, n_overflows, n_skipped;
 
-/* ---- files already reported: (dev, ino, size, mtime) ------------------- */
-
-struct fkey {
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	struct timespec mtime;
-};
-
-/* Both tables use mv_table, keyed by the numbers of a struct fkey
- * written out: a key is short and made once per lookup. */
-#define KEYMAX 96
-
-struct seen {
-	char key[KEYMAX]; /* seen_key's; the table's key */
-	unsigned gen;     /* last full scan that found the file unchanged */
-};
-
-static struct mv_table seen;
-
-static void
-key_of(const struct stat *st, struct fkey *k)
-{
-	memset(k, 0, sizeof *k);
-	k->dev = st->st_dev;
-	k->ino = st->st_ino;
-	k->size = st->st_size;
-	k->mtime = st->st_mtim;
-}
-
-/* The whole key, for the set of reported files. */
-static void
-seen_key(const struct fkey *k, char *out)
-{
-	snprintf(out, KEYMAX, "%jx:%jx:%jx:%jx.%lx", (uintmax_t)k->dev,
-	    (uintmax_t)k->ino, (uintmax_t)k->size, (uintmax_t)k->mtime.tv_sec,
-	    (unsigned long)k->mtime.tv_nsec);
-}
-
-static struct seen *
-seen_find(const struct fkey *k)
-{
-	char key[KEYMAX];
-
-	seen_key(k, key);
-	return mv_table_get(&seen, key);
-}
-
-static void
-seen_add(const struct fkey *k)
-{
-	struct seen *s = mv_xcalloc(1, sizeof *s);
-
-	seen_key(k, s->key);
-	s->gen = gen;
-	mv_table_put(&seen, s->key, s);
-}
-
-/*
- * After a complete full scan: forget files it did not find as they were
- * (deleted, moved away or changed), so memory follows what DIR holds.
- * With gone NULL, forget them all. The stale are gathered first: a
- * table may not change while it is walked.
- */
-static void
-seen_sweep(const unsigned *gone)
-{
-	struct seen **stale = mv_xcalloc(seen.n + 1, sizeof *stale);
-	size_t pos = 0, n = 0;
-	void *val;
-
-	while (mv_table_next(&seen, &pos, NULL, &val))
-		if (!gone || ((struct seen *)val)->gen != *gone)
-			stale[n++] = val;
-	for (size_t i = 0; i < n; i++) {
-		mv_table_del(&seen, stale[i]->key);
-		free(stale[i]);
-	}
-	free(stale);
-}
-
-/* ---- files waiting to settle: a table by (dev, ino) and a timer queue -- */
-
-/*
- * Every file waits the same settle time, so appending to the tail keeps
- * the queue sorted by deadline: the head is always the next one due.
- */
-struct pend {
-	char id[KEYMAX];          /* "dev:ino"; the table's key */
-	struct pend *prev, *next; /* timer queue */
-	struct fkey k;            /* as last seen */
-	uint64_t due;             /* monotonic ns */
-	char *path;               /* owned */
-};
-
-static struct mv_table pending;
-static struct pend *qhead, *qtail;
-
-static void
-pend_id(const struct fkey *k, char *out)
-{
-	snprintf(out, KEYMAX, "%jx:%jx", (uintmax_t)k->dev, (uintmax_t)k->ino);
-}
-
-/* Take p out of the timer queue. The ends are compared, not inferred
- * from NULL links, so a node that is not queued is left alone. */
-static void
-q_unlink(struct pend *p)
-{
-	if (p == qhead)
-		qhead = p->next;
-	else if (p->prev)
-		p->prev->next = p->next;
-	if (p == qtail)
-		qtail = p->prev;
-	else if (p->next)
-		p->next->prev = p->prev;
-	p->prev = p->next = NULL;
-}
-
-static void
-q_append(struct pend *p)
-{
-	p->prev = qtail;
-	p->next = NULL;
-	if (qtail)
-		qtail->next = p;
-	else
-		qhead = p;
-	qtail = p;
-}
-
-/* (Re)start the settle timer of the file at path, as stat'ed in st. */
-static void
-pend_arm(const char *path, const struct stat *st)
-{
-	struct fkey k;
-	struct pend *p;
-	char id[KEYMAX];
-
-	key_of(st, &k);
-	pend_id(&k, id);
-	if ((p = mv_table_get(&pending, id))) {
-		q_unlink(p);
-		if (strcmp(p->path, path) != 0) { /* renamed while settling */
-			free(p->path);
-			p->path = mv_xstrdup(path);
-		}
-	} else {
-		p = mv_xcalloc(1, sizeof *p);
-		memcpy(p->id, id, sizeof id);
-		p->path = mv_xstrdup(path);
-		mv_table_put(&pending, p->id, p);
-	}
-	p->k = k;
-	p->due = mv_mono_ns() + settle_ns;
-	q_append(p);
-}
-
-static void
-pend_free(struct pend *p)
-{
-	if (mv_table_get(&pending, p->id) == p)
-		mv_table_del(&pending, p->id);
-	q_unlink(p);
-	free(p->path);
-	free(p);
-}
-
-static void
-pend_clear(void)
-{
-	while (qhead)
-		pend_free(qhead);
-}
-
-/* ---- directories being watched ----------------------------------------- */
-
-/*
- * A watch knows its parent's wd and its own name, not its full path, so
- * renaming a directory inside the tree changes one entry, not all of its
- * descendants. The array is sorted by wd (the kernel hands them out in
- * increasing order), found by binary search.
- */
-struct watch {
-	int wd;
-	int parent;  /* wd of the parent, -1 for the root */
-	char *name;  /* owned; for the root, the root path */
-};
-
-static struct watch *watches;
-static size_t nwatch, capwatch;
-
-static struct watch *
-wfind(int wd)
-{
-	size_t lo = 0, hi = nwatch;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (watches[mid].wd == wd)
-			return &watches[mid];
-		if (watches[mid].wd < wd)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-static void
-wput(int wd, int parent, const char *name)
-{
-	struct watch *w = wfind(wd);
-	size_t i;
-
-	if (w) {
-		/* The same directory, reached under a new name. */
-		w->parent = parent;
-		if (strcmp(w->name, name) != 0) {
-			free(w->name);
-			w->name = mv_xstrdup(name);
-		}
-		return;
-	}
-	if (nwatch == capwatch) {
-		capwatch = capwatch ? capwatch * 2 : 16;
-		watches = mv_xrealloc(watches, capwatch * sizeof *watches);
-	}
-	for (i = nwatch; i > 0 && watches[i - 1].wd > wd; i--)
-		watches[i] = watches[i - 1];
-	watches[i].wd = wd;
-	watches[i].parent = parent;
-	watches[i].name = mv_xstrdup(name);
-	nwatch++;
-}
-
-static void
-wdel(int wd)
-{
-	struct watch *w = wfind(wd);
-	size_t i;
-
-	if (!w)
-		return;
-	i = (size_t)(w - watches);
-	free(w->name);
-	memmove(&watches[i], &watches[i + 1], (nwatch - i - 1) * sizeof *watches);
-	nwatch--;
-}
-
-/* Stop watching wd and every directory below it. */
-static void
-wdrop(int wd)
-{
-	for (size_t i = 0; i < nwatch;) {
-		if (watches[i].parent == wd) {
-			wdrop(watches[i].wd);
-			i = 0; /* the array moved */
-		} else
-			i++;
-	}
-	inotify_rm_watch(ifd, wd);
-	wdel(wd);
-}
-
-static void
-wclear(void)
-{
-	for (size_t i = 0; i < nwatch; i++) {
-		inotify_rm_watch(ifd, watches[i].wd);
-		free(watches[i].name);
-	}
-	nwatch = 0;
-	root_wd = -1;
-}
-
-/* Append the full path of wd to b. Returns 0, or -1 if its chain is broken. */
-static int
-wpath(int wd, struct mv_buf *b, int depth)
-{
-	struct watch *w = wfind(wd);
-
-	if (!w || depth > MAXDEPTH)
-		return -1;
-	if (w->parent < 0) {
-		mv_buf_adds(b, w->name);
-		return 0;
-	}
-	if (wpath(w->parent, b, depth + 1) < 0)
-		return -1;
-	mv_buf_adds(b, "/");
-	mv_buf_adds(b, w->name);
-	return 0;
-}
-
-/* 1 if wd is anc or lies below it. */
-static int
-below(int wd, int anc)
-{
-	for (int depth = 0; wd >= 0 && depth <= MAXDEPTH; depth++) {
-		struct watch *w;
-
-		if (wd == anc)
-			return 1;
-		if (!(w = wfind(wd)))
-			return 0;
-		wd = w->parent;
-	}
-	return 0;
-}
+/* The files already reported and those waiting to settle are
+ * tools/mvwatch/files.c's; the directories being watched,
+ * tools/mvwatch/watches.c's. */
 
 /* ---- names ------------------------------------------------------------- */
 

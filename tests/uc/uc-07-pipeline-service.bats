@@ -4,7 +4,7 @@
 # Trigger:      mvpipeline starts on a library; files land in incoming/
 # Preconditions: an empty data directory, the fake TMDB running
 # Main flow:    1. mvpipeline creates the library, checks it and starts
-#               mvwatch | mvenrich | mvstat | mvdowngrade | mvindex
+#               mvwatch | mvenrich | mvstat | mvdowngrade | mvnfo | mvindex
 #               2. it reports ready 3. dropped videos are filed
 #               4. mvctl request puts mv.movie.requested into the running
 #               pipeline (run/inject.fifo) and the movie deepens
@@ -66,9 +66,9 @@ stages_alive() {
 	# 5: every stage is up.
 	run -0 mvctl status --json
 	run jq -r '[.stages[] | select(.state == "running")] | length' "$MV_DATA/run/pipeline.status"
-	assert_output 5
+	assert_output 6
 	run jq -r '[.stages[].name] | join(" ")' "$MV_DATA/run/pipeline.status"
-	assert_output "mvwatch mvenrich mvstat mvdowngrade mvindex"
+	assert_output "mvwatch mvenrich mvstat mvdowngrade mvnfo mvindex"
 	# The journal saw the whole story (mvstat writes it).
 	wait_until 10 grep -q '"type":"mv.movie.enriched".*"level":"medium"' "$MV_DATA/events/journal.ndjson"
 	run jq -r .type "$MV_DATA/events/journal.ndjson"

@@ -324,6 +324,16 @@ test_ids(void)
 	is_str(a, "p1", "people count apart");
 	free(a);
 	free(data);
+	/* mv_write_state: the data-relative state file, or a failure said. */
+	ok(mv_write_state("stats/x.json", "{}\n", 3) == 0, "state file written");
+	p = mv_path("stats/x.json");
+	ok(mv_slurp(p, 64, &a, &(size_t){0}) == 0 && strcmp(a, "{}\n") == 0,
+	    "under the data directory, whole");
+	free(a);
+	free(p);
+	errno = 0;
+	ok(mv_write_state("no/such/dir/x.json", "{}\n", 3) < 0 && errno == ENOENT,
+	    "a failure is -1 with errno kept past its message");
 }
 
 static void

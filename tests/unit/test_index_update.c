@@ -250,6 +250,31 @@ written:
 	}
 	ok(bad == 0, "%d writes after 600 changes (%d broken profiles) all equal a rebuild's",
 	    writes, errors);
+	{
+		/* A downgrade: m1 credits p1; p1's own profile then gains a
+		 * link nobody announced (mvenrich links back after the person
+		 * event); m1 loses its credits. The update of m1 alone must
+		 * reread p1, as a scan would. */
+		static const char m1[] = "{\"schemaVersion\":1,\"id\":\"m1\",\"level\":\"medium\","
+		    "\"status\":\"ready\",\"title\":\"One\",\"year\":2001,%s}\n";
+		char *mp = profile_path('m', 1), *pp = profile_path('p', 1), *t;
+
+		t = mv_xasprintf(m1, "\"credits\":{\"cast\":[{\"person\":\"p1\",\"character\":\"A\"}],\"crew\":[]}");
+		mv_write_atomic(mp, t, strlen(t));
+		free(t);
+		mv_index_update(ix, "m1");
+		t = mv_xasprintf("{\"schemaVersion\":1,\"id\":\"p1\",\"level\":\"minimal\",\"name\":\"P\","
+		    "\"movies\":[{\"movie\":\"m2\",\"role\":\"crew\",\"job\":\"Editor\"}]}\n");
+		mv_write_atomic(pp, t, strlen(t));
+		free(t);
+		t = mv_xasprintf(m1, "\"credits\":null");
+		mv_write_atomic(mp, t, strlen(t));
+		free(t);
+		ok(mv_index_update(ix, "m1") == 0 && mv_index_write(ix, 0) == 0 && same_as_rebuild(),
+		    "a downgraded movie's update rereads the people it credited");
+		free(mp);
+		free(pp);
+	}
 	mv_index_free(ix);
 	{
 		char *cmd = mv_xasprintf("rm -rf '%s'", dir);

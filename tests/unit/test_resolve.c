@@ -142,6 +142,19 @@ test_paths(void)
 	    MV_EX_USAGE, "people have no paths");
 }
 
+/* mv_all_digits: the one digit check of resolve.c, mvctl and media.c. */
+static void
+test_all_digits(void)
+{
+	ok(mv_all_digits("603"), "digits");
+	ok(mv_all_digits("0"), "one digit");
+	ok(!mv_all_digits(""), "the empty string is no number");
+	ok(!mv_all_digits("60a"), "a letter after");
+	ok(!mv_all_digits("-1"), "a sign");
+	ok(!mv_all_digits(" 1"), "a blank");
+	ok(!mv_all_digits("\xd9\xa3"), "a non-ASCII digit (Arabic-Indic three)");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -158,6 +171,7 @@ main(int argc, char **argv)
 	test_tokens();
 	test_stale();
 	test_paths();
+	test_all_digits();
 	{
 		char *cmd = mv_xasprintf("rm -rf '%s'", tmpdir);
 

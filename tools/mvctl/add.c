@@ -362,7 +362,7 @@ v_add(int argc, char **argv)
 		case 'p': person = optarg; break;
 		case 'c': copy = 1; break;
 		case 't':
-			if (!ctl_all_digits(optarg) || strlen(optarg) > 15)
+			if (!mv_all_digits(optarg) || strlen(optarg) > 15)
 				ctl_usage_error("bad --tmdb \"%s\": expected a TMDB movie id", optarg);
 			tmdb = atoll(optarg);
 			break;
@@ -376,7 +376,7 @@ v_add(int argc, char **argv)
 	if (person) {
 		if (!strncmp(person, "tmdb:", 5))
 			person += 5;
-		if (!ctl_all_digits(person) || strlen(person) > 15)
+		if (!mv_all_digits(person) || strlen(person) > 15)
 			ctl_usage_error("bad --person \"%s\": expected a TMDB person id", person);
 		return add_person(atoll(person));
 	}
@@ -390,17 +390,17 @@ v_add(int argc, char **argv)
 	if (copy || tmdb)
 		ctl_usage_error("%s", "--copy and --tmdb go with a FILE");
 	if (n == 2) {
-		if (strlen(argv[optind + 1]) != 4 || !ctl_all_digits(argv[optind + 1]))
+		if (strlen(argv[optind + 1]) != 4 || !mv_all_digits(argv[optind + 1]))
 			ctl_usage_error("bad year \"%s\"", argv[optind + 1]);
 		return add_search(tok, atoi(argv[optind + 1]));
 	}
 	if (!strncmp(tok, "tmdb:", 5))
 		tok += 5;
-	if (ctl_all_digits(tok) && strlen(tok) <= 15)
+	if (mv_all_digits(tok) && strlen(tok) <= 15)
 		return add_movie(atoll(tok));
 	if (!strncmp(tok, "imdb:", 5))
 		tok += 5;
-	if (!strncmp(tok, "tt", 2) && ctl_all_digits(tok + 2) && strlen(tok) >= 9) {
+	if (!strncmp(tok, "tt", 2) && mv_all_digits(tok + 2) && strlen(tok) >= 9) {
 		cJSON *r = NULL, *res;
 		int code = mv_tmdb_find(tok, &r), cnt;
 

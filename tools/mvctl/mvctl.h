@@ -44,7 +44,6 @@ void ctl_put_json(const cJSON *v);
 void ctl_open_library(void);
 cJSON *ctl_load_rel(const char *rel, int loud);
 cJSON *ctl_load_index(const char *name, cJSON **items);
-int ctl_all_digits(const char *s);
 char *ctl_resolve_id(char kind, const char *tok);
 void ctl_need_pipeline_stopped(void);
 int ctl_deliver_files(cJSON *events);
@@ -106,5 +105,7 @@ int v_reindex(int argc, char **argv);
 int v_downgrade(int argc, char **argv);
 int v_request(int argc, char **argv);
 int v_enrich(int argc, char **argv);
+/* export.c */
+int v_export(int argc, char **argv);
 
 #endif

@@ -187,7 +187,7 @@ journal_files(size_t *n)
 	for (size_t i = m; i-- > 0;) {
 		const char *s = v[i];
 
-		if (strncmp(s, "journal.ndjson.", 15) || !ctl_all_digits(s + 15))
+		if (strncmp(s, "journal.ndjson.", 15) || !mv_all_digits(s + 15))
 			continue;
 		out[(*n)++] = mv_xasprintf("events/%s", s);
 	}

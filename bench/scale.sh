@@ -1,0 +1,135 @@
+#!/bin/bash
+# bench/scale.sh: the index and mvserve at the size of a large collection
+# (issue 19). Prints each figure beside its target, then PASS or FAIL.
+# Usage: bench/scale.sh [-s SIZE] [-r ROUNDS] [DIR]
+#   SIZE: 10k (10,000 movies, 50,000 people), 50k, 100k (default: 100,000
+#   movies, 500,000 people), 1mp (100,000 movies, 1,000,000 people).
+#   DIR: where the library is generated, kept and reused (default
+#   $TMPDIR/mv-bench-scale-SIZE). It is heavy at 100k: run it niced.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+B=${MV_BUILD:-$top/build}
+case $B in /*) ;; *) B=$top/$B ;; esac
+size=100k rounds=50
+while getopts s:r: opt; do
+	case $opt in
+	s) size=$OPTARG ;;
+	r) rounds=$OPTARG ;;
+	*) echo "usage: bench/scale.sh [-s 10k|50k|100k|1mp] [-r ROUNDS] [DIR]" >&2; exit 64 ;;
+	esac
+done
+shift $((OPTIND - 1))
+case $size in
+10k) M=10000 P=50000 ;;
+50k) M=50000 P=250000 ;;
+100k) M=100000 P=500000 ;;
+1mp) M=100000 P=1000000 ;;
+*) echo "scale.sh: unknown size $size" >&2; exit 64 ;;
+esac
+D=${1:-${TMPDIR:-/tmp}/mv-bench-scale-$size}
+make -C "$top" -s B="$B" "$B/bin/mvindex" "$B/bin/mvserve" "$B/bin/mvdowngrade" \
+	"$B/progs/gen-library" "$B/progs/index-latency" "$B/progs/httpload" >&2
+export LC_ALL=C.UTF-8 TZ=UTC MV_SCHEMAS=$top/schemas
+if [ ! -e "$D/Movies/m$M.json" ] || [ ! -e "$D/People/p$P.json" ]; then
+	echo "scale: generating $M movies and $P people in $D (once)" >&2
+	rm -rf "$D"
+	"$B/progs/gen-library" -m "$M" -p "$P" "$D" >&2
+fi
+mkdir -p "$D/index" "$D/run" "$D/stats"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/mv-scale.XXXXXX")
+pid=
+cleanup() {
+	if [ -n "$pid" ]; then
+		kill -TERM "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+fail=0
+# row FIGURE VALUE UNIT OP TARGET: one line of the table, judged.
+row() {
+	local ok=ok
+	awk -v v="$2" -v t="$5" -v op="$4" 'BEGIN { exit !(op == "<" ? v < t : v <= t) }' ||
+		{ ok=FAIL; fail=1; }
+	printf '%-44s %10s %-3s  target %s %s %s  %s\n' "$1" "$2" "$3" "$4" "$5" "$3" "$ok"
+}
+info() { printf '%-44s %10s %s\n' "$1" "$2" "$3"; }
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+echo "scale: $M movies, $P people in $D; $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+# Rebuild: one warm-up (page cache, claims in place), then one measured.
+"$B/bin/mvindex" --data "$D" --rebuild
+/usr/bin/time -f '%e %M' -o "$tmp/time" "$B/bin/mvindex" --data "$D" --rebuild
+read -r wall rss <"$tmp/time"
+row "mvindex --rebuild, warm: wall" "$wall" s "<" 5
+row "mvindex --rebuild, warm: max RSS" "$((rss / 1024))" MB "<" 300
+info "index/movies*: size" "$(($(du -sb "$D"/index/movies* | awk '{ s += $1 } END { print s }') / 1048576))" MB
+info "index/people*: size" "$(($(du -sb "$D"/index/people* | awk '{ s += $1 } END { print s }') / 1048576))" MB
+
+# Through the filter as mvpipeline runs it (fsync): event in,
+# mv.index.updated out. Fields: min median max p99.
+read -r _ med _ p99 < <("$B/progs/index-latency" -n "$rounds" "$D" "$B/bin/mvindex")
+row "one movie updated, filter, fsync: median" "$med" ms "<" 10
+row "one movie updated, filter, fsync: p99" "$p99" ms "<" 50
+read -r _ med _ p99 < <("$B/progs/index-latency" -n "$((rounds / 2))" -c "$D" "$B/bin/mvindex")
+row "one credits change, filter, fsync: median" "$med" ms "<" 20
+read -r _ med _ _ _ < <("$B/progs/index-latency" -n "$((rounds / 5))" -c -i "$D")
+row "one credits change, in process, fsync: median" "$med" ms "<" 20
+
+# mvserve: started until /health answers; the first request of each
+# route; then every route under load; its memory while serving.
+t0=$(now_ms)
+"$B/bin/mvserve" --data "$D" --listen 127.0.0.1:0 --port-file "$tmp/port" \
+	</dev/null >"$tmp/stdout" 2>"$tmp/stderr" &
+pid=$!
+until [ -s "$tmp/port" ] && curl -sf -o /dev/null "http://127.0.0.1:$(cat "$tmp/port")/health"; do
+	kill -0 "$pid" 2>/dev/null || { cat "$tmp/stderr" >&2; exit 70; }
+	sleep 0.01
+done
+row "mvserve ready (/health answers)" "$(($(now_ms) - t0))" ms "<" 500
+port=$(cat "$tmp/port")
+pm=$((M / 2)) pp=$((P / 2))
+cat >"$tmp/routes" <<EOF
+/movies?page=100
+/movies?page=100&sort=-year
+/movies?q=night+river
+/movies/m$pm
+/people?page=100
+/people/p$pp
+/people/p7/movies?sort=year
+/health
+/metrics
+EOF
+first=0
+while read -r r; do
+	t=$(curl -s -o /dev/null -w '%{time_total}' "http://127.0.0.1:$port$r")
+	t=$(awk -v t="$t" 'BEGIN { printf "%.1f", t * 1000 }')
+	info "  first $r" "$t" ms
+	first=$(awk -v a="$first" -v b="$t" 'BEGIN { print (b > a) ? b : a }')
+done <"$tmp/routes"
+row "every route, first request: worst" "$first" ms "<" 50
+for i in $(seq 1 20); do
+	echo "/movies?page=$((i * 37))&sort=title"
+	echo "/people?page=$((i * 91))"
+	echo "/movies/m$((i * M / 21))"
+	echo "/people/p$((i * P / 21))"
+	echo "/people/p$((i * 7))/movies?sort=year"
+done >>"$tmp/routes"
+out=$("$B/progs/httpload" -p "$port" -c 2 -n 5000 -t 30 "$tmp/routes")
+[ "$(jq -r .errors <<<"$out")" = 0 ] || { echo "httpload errors: $out" >&2; fail=1; }
+row "every route, after the first: p99" "$(jq -r .p99_ms <<<"$out")" ms "<" 5
+row "mvserve RSS while serving" "$(($(awk '/VmRSS/ { print $2 }' "/proc/$pid/status") / 1024))" MB "<" 150
+kill -TERM "$pid"
+wait "$pid" || true
+pid=
+
+# mvdowngrade's plan over the whole library (a dry run).
+t0=$(now_ms)
+MV_NOW=2026-12-01T00:00:00Z "$B/bin/mvdowngrade" --data "$D" --dry-run \
+	--level minimal --unread-since 90d >/dev/null
+row "mvdowngrade --dry-run plan" "$(($(now_ms) - t0))" ms "<" 2000
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+[ $fail -eq 0 ] && echo "PASS: scale targets met at $size" || echo "FAIL: scale targets not met at $size"
+exit $fail

@@ -1,0 +1,235 @@
+/* scan.c: mvdowngrade's fast profile reader: what a plan needs of every profile, without building a cJSON tree. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mv.h"
+#include "mvdowngrade.h"
+
+/*
+ * A plan reads every profile, and cJSON builds a tree of all of it: far
+ * too slow for 100,000 movies. libmv's pull scanner (scan.c) checks all
+ * of the JSON, and scan_profile notes only what the plan needs: a few
+ * members, and the bytes of each top-level member by the level it
+ * belongs to (mv_movie_field_level, the one table). The downgrade itself
+ * loads and strips with libmv.
+ */
+
+/*
+ * mv_movie_field_level, remembered per thread: profiles repeat the same
+ * few dozen member names a hundred thousand times.
+ */
+static enum mv_level
+field_level(const char *key)
+{
+	static __thread struct {
+		char key[64];
+		enum mv_level level;
+	} memo[128];
+	size_t len = strlen(key);
+	unsigned h = ((unsigned char)key[0] * 31u + (unsigned char)key[len - 1] * 7u +
+	    (unsigned)len) & 127u;
+
+	if (strcmp(memo[h].key, key) != 0) {
+		snprintf(memo[h].key, sizeof memo[h].key, "%s", key);
+		memo[h].level = mv_movie_field_level(key);
+	}
+	return memo[h].level;
+}
+
+/* A short string member's raw text (no escapes expected) into buf. */
+static int
+raw_string(const char *v, const char *ve, char *buf, size_t n)
+{
+	size_t len = (size_t)(ve - v);
+
+	if (len < 2 || v[0] != '"' || len - 2 >= n || memchr(v + 1, '\\', len - 2))
+		return -1;
+	memcpy(buf, v + 1, len - 2);
+	buf[len - 2] = '\0';
+	return 0;
+}
+
+/* Bytes of the image files a downgrade to target removes: libmv says
+ * which, from the images member (the text images..end) alone. */
+static long long
+image_bytes(const char *images, const char *end, enum mv_level target)
+{
+	cJSON *mini = cJSON_CreateObject(), *files, *f;
+	long long n = 0;
+
+	cJSON_AddItemToObject(mini, "images",
+	    cJSON_ParseWithLength(images, (size_t)(end - images)));
+	files = mv_movie_strip(mini, target < MV_DEEP ? target : MV_MEDIUM);
+	cJSON_ArrayForEach(f, files) {
+		char *path = mv_path("%s", f->valuestring);
+		struct stat st;
+
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			n += st.st_size;
+		free(path);
+	}
+	cJSON_Delete(files);
+	cJSON_Delete(mini);
+	return n;
+}
+
+/*
+ * Scan the profile text buf[0..len) of movie m for a downgrade to
+ * target. Sets m->bad (static reason) if it cannot be used.
+ */
+static void
+scan_profile(struct movie *m, const char *buf, size_t len, enum mv_level target)
+{
+	struct mv_js s;
+	long long above[MV_DEEP + 1] = {0};
+	char key[64], tmp[64];
+	const char *k, *ks = NULL, *v, *ve, *images = NULL, *images_end = NULL;
+	size_t klen;
+	int have_id = 0, have_level = 0, have_created = 0, first = 1, r;
+	enum mv_level klevel = MV_MINIMAL;
+
+	mv_js_init(&s, buf, len, 0);
+	mv_js_ws(&s);
+	if (s.p >= s.e || *s.p != '{') {
+		m->bad = "not a JSON object";
+		return;
+	}
+	mv_js_obj_begin(&s);
+	for (;;) {
+		r = mv_js_obj_next(&s, &first, &k, &klen);
+		/* The previous member, its separator and the blanks up to
+		 * this one (or the brace): what removing it takes off. */
+		if (ks && r >= 0)
+			above[klevel] += (r ? k - 1 : s.p - 1) - ks;
+		if (r <= 0)
+			break;
+		ks = NULL;
+		if (klen == (size_t)-1 || klen >= sizeof key)
+			key[0] = '\0';
+		else {
+			memcpy(key, k, klen);
+			key[klen] = '\0';
+		}
+		v = s.p;
+		if (mv_js_skip(&s) < 0)
+			break;
+		ve = s.p;
+		if (key[0]) {
+			ks = k - 1;
+			klevel = field_level(key);
+		}
+		if (!strcmp(key, "id")) {
+			have_id = raw_string(v, ve, tmp, sizeof tmp) == 0 &&
+			    !strcmp(tmp, m->id);
+		} else if (!strcmp(key, "level")) {
+			have_level = raw_string(v, ve, tmp, sizeof tmp) == 0 &&
+			    (m->level = mv_level_parse(tmp)) != MV_LEVEL_BAD;
+		} else if (!strcmp(key, "createdAt")) {
+			have_created = raw_string(v, ve, tmp, sizeof tmp) == 0 &&
+			    mv_time_parse(tmp, &m->created) == 0;
+		} else if (!strcmp(key, "title") && !m->title) {
+			cJSON *t = cJSON_ParseWithLength(v, (size_t)(ve - v));
+
+			if (cJSON_IsString(t) && *t->valuestring)
+				m->title = mv_xstrdup(t->valuestring);
+			cJSON_Delete(t);
+		} else if (!strcmp(key, "year")) {
+			m->year = *v >= '0' && *v <= '9' ? atoi(v) : 0;
+		} else if (!strcmp(key, "images")) {
+			images = v;
+			images_end = ve;
+		}
+	}
+	if (!s.err && mv_js_end(&s) < 0)
+		s.err = "invalid JSON (data after the object)";
+	if (s.err)
+		m->bad = s.err;
+	else if (!have_id)
+		m->bad = "not a profile of that id";
+	else if (!have_level)
+		m->bad = "no valid level";
+	else if (!have_created)
+		m->bad = "no valid createdAt";
+	else if (!m->title)
+		m->bad = "no title";
+	if (m->bad)
+		return;
+	if (images)
+		m->ibytes = image_bytes(images, images_end, target);
+	m->freed = 0;
+	if (m->level > target) {
+		for (int l = target + 1; l <= MV_DEEP; l++)
+			m->freed += above[l];
+		m->freed += m->ibytes;
+	}
+}
+
+/* The text of m's profile, or why there is none (mv_profiles_read's
+ * words), scanned into m. */
+static void
+movie_text(struct movie *m, enum mv_level target, const char *text, size_t len,
+    const char *why, int err)
+{
+	m->bad = NULL;
+	free(m->title);
+	m->title = NULL;
+	m->year = 0;
+	m->pbytes = m->ibytes = m->freed = 0;
+	if (!text) {
+		m->bad = err == ENOENT ? "removed while read" : why;
+		return;
+	}
+	m->pbytes = (long long)len;
+	scan_profile(m, text, len, target);
+}
+
+/* Read Movies/<m->id>.json into *buf (grown as needed) and scan it. */
+void
+read_movie(struct movie *m, enum mv_level target, char **buf, size_t *cap)
+{
+	struct mv_buf b = {*buf, 0, *cap};
+	const char *why;
+	int err = 0;
+
+	if (mv_profile_read(-1, m->id, MV_PROFILE_MAX, &b, &why) < 0)
+		err = errno;
+	*buf = b.buf;
+	*cap = b.cap;
+	movie_text(m, target, why ? NULL : b.buf, b.len, why, err);
+}
+
+struct scan {
+	struct movie *v;
+	enum mv_level target;
+};
+
+static void
+scan_one(void *ctx, size_t i, size_t slot, const char *text, size_t len,
+    const char *why, int err)
+{
+	struct scan *sc = ctx;
+
+	(void)i;
+	movie_text(&sc->v[slot], sc->target, text, len, why, err);
+}
+
+/* Read every movie on every CPU (the files are independent), two
+ * readers per CPU: a scan also waits on the stat of its images. Results
+ * land in their slots, so reports come in id order whatever the timing. */
+void
+scan_all(struct movie *v, size_t n, enum mv_level target)
+{
+	struct scan sc = {v, target};
+	const char **ids = mv_xcalloc(n + 1, sizeof *ids);
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	for (size_t i = 0; i < n; i++)
+		ids[i] = v[i].id;
+	mv_profiles_read(&(struct mv_profiles){
+		.ids = ids, .n = n, .max = MV_PROFILE_MAX, .scan = scan_one,
+		.ctx = &sc, .threads = cpus > 4 ? 8 : cpus < 1 ? 2 : (int)cpus * 2});
+	free(ids);
+}
