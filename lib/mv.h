@@ -1455,4 +1455,34 @@ enum mv_media mv_media_ext(const char *ext);
  * "junk", "partial", "other". Static string. */
 const char *mv_media_name(enum mv_media kind);
 
+/* ---- probe.c: what is inside a video (ffprobe in a child process) ---- */
+
+/*
+ * Ask ffprobe (key ffprobe, $MV_FFPROBE: "ffprobe" on PATH) what the
+ * file at path holds. It runs in its own process group with no
+ * descriptor of ours, is killed after timeout_ms, and its output is
+ * bounded: a hostile file can make it fail, never the caller. Returns:
+ *   0                  *media set (a tree the caller deletes):
+ *                      {"container","durationSec" (number|null),
+ *                      "video":{"codec","width","height","hdr",
+ *                      ["hdrFormat"]},"audio":[{"codec","language",
+ *                      "channels"}],"subtitles":[{"codec","language",
+ *                      "forced"}],"quality"}, codecs and languages
+ *                      null when absent or not a plain token;
+ *   MV_EX_DATAERR      not a video: no picture stream, a still image,
+ *                      ffprobe refused it, crashed, timed out or found
+ *                      it truncated;
+ *   MV_EX_UNAVAILABLE  ffprobe could not be run (not installed).
+ * Except for 0, *reason is a malloc'd sentence the caller frees and
+ * *media is NULL. Nothing is printed.
+ */
+int mv_probe(const char *path, int timeout_ms, cJSON **media, char **reason);
+/* mv_probe's reading of ffprobe's JSON output (len bytes): the media
+ * object (caller deletes), or NULL with *reason (malloc'd). */
+cJSON *mv_probe_parse(const char *json, size_t len, char **reason);
+/* The quality label of a picture: "2160p", "1080p", "720p", "480p" or
+ * "SD", by width or height, whichever says more; " HDR" appended when
+ * hdr. Static string. */
+const char *mv_quality_label(int width, int height, int hdr);
+
 #endif /* MV_H */

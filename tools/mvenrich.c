@@ -329,6 +329,84 @@ set_review(cJSON *m, const char *reason, cJSON *cands)
 	save(m);
 }
 
+/* ---- what is inside the file ------------------------------------------ */
+
+/*
+ * Look inside m's video before it is matched (key probe, on by default;
+ * probe_timeout bounds ffprobe): record what it holds as video.media, or
+ * send it to review with the reason it is not a video, unless a user
+ * chose its film. A missing ffprobe is reported once and the video filed
+ * without media: it must not block anybody's library. The one place that
+ * builds a video's media. Returns an outcome.
+ */
+static enum outcome
+inspect(cJSON *m)
+{
+	static int warned;
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(m, "video"), *media;
+	const char *on = mv_config_get("probe", "on");
+	const char *limit = mv_config_get("probe_timeout", "30s");
+	char *path, *reason, *why;
+	long long secs;
+	int r;
+
+	if (strcmp(on, "off") == 0 || cJSON_GetObjectItemCaseSensitive(v, "media"))
+		return OUT_DONE;
+	if (strcmp(on, "on") != 0 || mv_duration_parse(limit, &secs) < 0 ||
+	    secs < 1 || secs > 3600) {
+		mv_warnx("unable to use probe = \"%s\", probe_timeout = \"%s\": "
+		    "expected on or off, and a duration from 1s to 1h", on, limit);
+		fatal_code = MV_EX_CONFIG;
+		return OUT_FATAL;
+	}
+	path = open_path(mv_json_str(v, "path", ""));
+	r = mv_probe(path, (int)secs * 1000, &media, &reason);
+	free(path);
+	if (r == 0)
+		mv_json_set(v, "media", media);
+	else if (r == MV_EX_UNAVAILABLE) {
+		if (!warned++)
+			mv_warnx("unable to probe videos: %s; they are filed without media",
+			    reason);
+	} else if (!cJSON_GetObjectItemCaseSensitive(m, "choice")) {
+		why = mv_xasprintf("not a video: %s", reason);
+		set_review(m, why, NULL);
+		free(why);
+	}
+	free(reason);
+	return OUT_DONE;
+}
+
+/*
+ * A sample: a video much shorter than the film TMDB (tm) says it is
+ * matched to, and no part of a multi-part film. Sent to review with the
+ * film as its candidate, never filed as the film, unless a user chose
+ * it. Returns 1 if so (m saved), else 0.
+ */
+static int
+sample(cJSON *m, const cJSON *tm)
+{
+	const cJSON *media = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(m, "video"), "media");
+	double secs = mv_json_num(media, "durationSec", -1);
+	long long runtime = mv_json_int(tm, "runtime", 0);
+	cJSON *cands;
+	char *reason;
+
+	if (secs < 0 || runtime <= 0 || secs >= runtime * 60 * 0.25 ||
+	    mv_json_int(cJSON_GetObjectItemCaseSensitive(m, "parsed"), "part", 0) > 0 ||
+	    cJSON_GetObjectItemCaseSensitive(m, "choice"))
+		return 0;
+	cands = cJSON_CreateArray();
+	cJSON_AddItemToArray(cands, candidate(mv_json_int(tm, "id", 0),
+	    mv_json_str(tm, "title", ""), year_of(tm, "release_date")));
+	reason = mv_xasprintf("sample: %.0f s long, and TMDB says the film runs %lld min",
+	    secs, runtime);
+	set_review(m, reason, cands);
+	free(reason);
+	return 1;
+}
+
 /* ---- matching ---------------------------------------------------------- */
 
 /* An exit code from the TMDB client as an outcome for this movie. */
@@ -383,6 +461,11 @@ match(cJSON *m)
 	}
 	tm = mr.tm;
 	mr.tm = NULL;
+	if (sample(m, tm)) {
+		cJSON_Delete(tm);
+		mv_match_free(&mr);
+		return OUT_DONE;
+	}
 	tmdb = mv_json_int(tm, "id", 0);
 	snprintf(value, sizeof value, "%lld", tmdb);
 	/* The claim is what detects a second copy of one film; a claim left
@@ -630,6 +713,9 @@ advance(cJSON *m)
 {
 	enum outcome o;
 
+	if (strcmp(mv_json_str(m, "status", ""), "initial") == 0 &&
+	    (o = inspect(m)) != OUT_DONE)
+		return o;
 	if (strcmp(mv_json_str(m, "status", ""), "initial") == 0 &&
 	    (o = match(m)) != OUT_DONE)
 		return o;

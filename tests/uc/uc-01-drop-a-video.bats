@@ -4,9 +4,11 @@
 # Trigger:      mv.file.added from mvwatch for a complete video
 # Preconditions: a data directory, the fake TMDB running
 # Main flow:    1. mvwatch reports the file 2. mvenrich creates the minimal
-#               movie 3. searches TMDB with the title and year 4. picks the
-#               one clear match 5. writes the basic profile 6. files the
-#               video as "Title (Year) [tmdbid-N].ext" 7. removes the original
+#               movie 3. looks inside the file (ffprobe: UC-12) 4. searches
+#               TMDB with the title and year 5. picks the one clear match
+#               6. writes the basic profile, with what the file holds 7. files
+#               the video as "Title (Year) [tmdbid-N].ext" 8. removes the
+#               original
 # Events:       mv.file.added → mv.movie.created → mv.movie.matched →
 #               mv.movie.enriched{level:basic} → mv.video.added
 # Postconditions: Movies/m1.json valid, status ready, level basic; the video
@@ -17,9 +19,12 @@
 load ../test_helper
 load ../faketmdb
 load ../fixtures/mvenrich/helpers
+load ../media
 
 setup() {
 	mv_test_env
+	# A real video, looked inside as a user's would be.
+	export MV_PROBE=on
 	mkdir -p "$MV_DATA/incoming"
 	start_faketmdb
 }
@@ -29,10 +34,10 @@ teardown() {
 }
 
 @test "UC-01: a dropped video is matched, filed and announced" {
-	mkvideo "$MV_DATA/incoming/Heat.1995.1080p.BluRay.x264-GRP.mkv" 50000
+	mkmedia film "$MV_DATA/incoming/Heat.1995.1080p.BluRay.x264-GRP.mkv"
 	sum=$(sha "$MV_DATA/incoming/Heat.1995.1080p.BluRay.x264-GRP.mkv")
 	out=$BATS_TEST_TMPDIR/out
-	# 1-7: the head of the real pipeline, once.
+	# 1-8: the head of the real pipeline, once.
 	mvwatch --once --settle 0 | mvenrich >"$out"
 	run jq -r .type "$out"
 	assert_output "mv.file.added
@@ -49,6 +54,8 @@ mv.video.added"
 	[ -z "$(ls -A "$MV_DATA/incoming")" ]
 	run jq -c '[.status, .level, .externalIds.tmdb, .externalIds.imdb]' "$MV_DATA/Movies/m1.json"
 	assert_output '["ready","basic",949,"tt0113277"]'
+	run jq -c '.video.media | [.container, (.durationSec | floor), .video.codec, .quality]' "$MV_DATA/Movies/m1.json"
+	assert_output '["matroska",7200,"h264","SD"]'
 	profiles_valid
 	events_valid "$out"
 }

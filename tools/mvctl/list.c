@@ -168,7 +168,36 @@ put_names(const char *label, const cJSON *arr, const char *key,
 	putchar('\n');
 }
 
-/* Human summary of a MovieProfile. */
+/* The quality and the tracks of a video's media (lib/probe.c), if it
+ * was looked inside: "quality   1080p HDR" then "media     matroska,
+ * hevc 1920x1080 HDR10, 2h03m; audio eng 6ch, fra 2ch; subtitles eng
+ * forced". */
+static void
+put_media(const cJSON *media)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(media, "video"), *t;
+	double secs = mv_json_num(media, "durationSec", -1);
+	int n = 0;
+
+	if (!cJSON_IsObject(media))
+		return;
+	printf("%-10s%s\n", "quality", mv_json_str(media, "quality", "?"));
+	printf("%-10s%s, %s %lldx%lld", "media", mv_json_str(media, "container", "?"),
+	    mv_json_str(v, "codec", "?"), mv_json_int(v, "width", 0), mv_json_int(v, "height", 0));
+	if (mv_json_str(v, "hdrFormat", NULL))
+		printf(" %s", mv_json_str(v, "hdrFormat", ""));
+	if (secs >= 0)
+		printf(", %dh%02dm", (int)(secs / 3600), (int)secs % 3600 / 60);
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(media, "audio"))
+		printf("%s%s %lldch", n++ ? ", " : "; audio ", mv_json_str(t, "language", "und"),
+		    mv_json_int(t, "channels", 0));
+	n = 0;
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(media, "subtitles"))
+		printf("%s%s%s", n++ ? ", " : "; subtitles ", mv_json_str(t, "language", "und"),
+		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "forced")) ? " forced" : "");
+	putchar('\n');
+}
+
 /* How the movie was matched (its "match" evidence), on one line. */
 static void
 put_match(const cJSON *e)
@@ -196,6 +225,7 @@ put_match(const cJSON *e)
 	printf(", %lld request%s\n", req, req == 1 ? "" : "s");
 }
 
+/* Human summary of a MovieProfile. */
 static void
 show_movie(const cJSON *m)
 {
@@ -237,6 +267,7 @@ show_movie(const cJSON *m)
 		putchar('\n');
 	printf("%-10s%s\n", "video", cJSON_IsObject(video) ?
 	    mv_json_str(video, "path", "?") : "(none)");
+	put_media(cJSON_GetObjectItemCaseSensitive(video, "media"));
 	if (*mv_movie_overview_for(m, NULL))
 		printf("\n%s\n", mv_movie_overview_for(m, NULL));
 }
