@@ -76,7 +76,7 @@ body(char *s, size_t n, const char *type)
 }
 
 /* Send buf (taken) as JSON with status and a Cache-Control value. */
-static enum MHD_Result
+enum MHD_Result
 send_json(struct MHD_Connection *c, unsigned status, struct mv_buf *b,
     const char *cache)
 {
@@ -155,7 +155,7 @@ num_arg(struct MHD_Connection *c, const char *name, long def, long max, long *v)
 
 /* Read page, perPage, sort and q; on a bad one, send 400 and return -1
  * with *res set. */
-static int
+int
 listing_args(struct MHD_Connection *c, struct mv_listing *l, enum MHD_Result *res)
 {
 	const char *sort = arg(c, "sort");
@@ -179,17 +179,8 @@ listing_args(struct MHD_Connection *c, struct mv_listing *l, enum MHD_Result *re
 
 /* ---- handlers ----------------------------------------------------------------- */
 
-/* The entries of a page: ent[i] is the entry of t at position i; links,
- * when not NULL, holds for each a people-index movie link whose credit
- * members are added. */
-struct page {
-	struct table *t;
-	const size_t *ent;
-	const cJSON *const *links;
-};
-
 /* mv_list_write's item writer: an entry's kept JSON, plus the credit. */
-static void
+void
 put_entry(struct mv_buf *b, size_t i, void *ctx)
 {
 	const struct page *pg = ctx;
@@ -643,6 +634,8 @@ route(struct MHD_Connection *c, char *path, int head)
 			return profile(c, 'p', seg[1], 0);
 		if (n == 3 && strcmp(seg[2], "movies") == 0)
 			return person_movies_of(c, seg[1]);
+	} else if (strcmp(seg[0], "collections") == 0) {
+		return collections_route(c, seg, n);
 	} else if (n == 1 && strcmp(seg[0], "health") == 0) {
 		return health(c);
 	} else if (n == 1 && strcmp(seg[0], "metrics") == 0) {
