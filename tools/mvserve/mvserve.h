@@ -85,9 +85,6 @@ void request_event(const char *id, const char *level);
 /* Send b (taken) as JSON with status and a Cache-Control value. */
 enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, struct mv_buf *b,
     const char *cache);
-/* The one error shape: {"error":{"status":N,"message":"..."}}. */
-enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 /* Read page, perPage, sort and q; on a bad one, send 400 and return -1
  * with *res set. */
 int listing_args(struct MHD_Connection *c, struct mv_listing *l, enum MHD_Result *res);
