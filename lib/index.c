@@ -370,6 +370,7 @@ mv_index_free(struct mv_index *ix)
 			struct node *x = arr[i];
 
 			idx_node_clear(NULL, x);
+			idx_collof_free(&x->coll);
 			for (size_t j = 0; j < x->nlinks; j++)
 				free(x->links[j].detail);
 			free(x->links);
@@ -384,6 +385,7 @@ mv_index_free(struct mv_index *ix)
 	mv_table_free(&ix->people.big);
 	free(ix->movies.byn);
 	free(ix->people.byn);
+	idx_colls_free(&ix->colls);
 	refmap_free(&ix->mref);
 	refmap_free(&ix->pref);
 	mv_buf_free(&ix->text);
@@ -422,7 +424,8 @@ mv_index_count(const struct mv_index *ix, char kind)
 long
 mv_index_check(struct mv_index *ix, FILE *out)
 {
-	return idx_check_one(ix, 'm', out) + idx_check_one(ix, 'p', out) + idx_claims(ix, out);
+	return idx_check_one(ix, 'm', out) + idx_check_one(ix, 'p', out) + idx_claims(ix, out) +
+	    idx_colls_check(ix, out);
 }
 
 cJSON *

@@ -12,6 +12,7 @@
 static void
 node_fill(struct mv_index *ix, struct node *x, struct prof *p)
 {
+	idx_coll_set(ix, x, &p->coll, p->has_year ? (int)p->year : 0);
 	idx_node_clear(ix, x);
 	x->present = 1;
 	x->name = p->name;
@@ -219,6 +220,7 @@ update_movie(struct mv_index *ix, const char *id)
 	if (r <= 0) {
 		/* Gone or broken: out of the index, as a rebuild would do. */
 		idx_node_clear(ix, m);
+		idx_coll_set(ix, m, NULL, 0);
 		idx_prof_clear(&p);
 	} else
 		node_fill(ix, m, &p);
@@ -382,6 +384,7 @@ mv_index_scan(struct mv_index *ix, int flags)
 		ix->doc[k].nchanged = 0;
 		ix->doc[k].extchanged = 0;
 	}
+	ix->colls.dirty = 0;
 	return skipped;
 }
 

@@ -13,6 +13,28 @@
 
 struct node;
 
+/* A movie's collection as its profile says (collections.c): tmdb 0 for
+ * none. date is the release order's key: releaseDate, else the year. */
+struct collof {
+	long long tmdb;
+	char *name, *date;     /* owned */
+};
+
+/* A collection and its movies in release order (collections.c). */
+struct coll {
+	long long tmdb;
+	struct node **m;
+	size_t n, cap;
+};
+
+/* Every collection with a movie, by tmdb id; dirty when
+ * index/collections.json must be written again. */
+struct colls {
+	struct coll **v;
+	size_t n, cap;
+	int dirty;
+};
+
 struct link {
 	long long mnum;        /* movie->num, here to spare a cache miss */
 	struct node *movie;
@@ -49,6 +71,7 @@ struct node {
 	/* movies: the people linked to this movie, by any source */
 	struct node **linked;
 	size_t nlinked, caplinked;
+	struct collof coll;    /* movies: the collection, see collections.c */
 };
 
 /*
@@ -120,6 +143,7 @@ struct mv_index {
 	struct refmap mref, pref;         /* external ids of movies, people */
 	struct mv_buf text;               /* reused by every write */
 	struct idoc doc[2];               /* movies.json, people.json */
+	struct colls colls;               /* collections.json */
 };
 
 #define MV_IDBUF 24
@@ -145,6 +169,7 @@ struct prof {
 	size_t npend, cappend;
 	struct mv_buf strs;    /* the links' details, NUL-terminated: one
 	                        * buffer, not 1.6 million mallocs a rebuild */
+	struct collof coll;    /* collection and releaseDate (movies) */
 };
 
 /* An id found in a directory, its length beside it for sorting. */
@@ -233,5 +258,24 @@ void *idx_claims_ahead(void *arg);
 
 /* Compare index/<kind>.json with ix; print to out; the problems found. */
 long idx_check_one(struct mv_index *ix, char kind, FILE *out);
+
+/* ---- collections.c: index/collections.json ----------------------------- */
+
+/* 1 if member k (n bytes) of a movie profile is collections.c's to read. */
+int idx_coll_key(const char *k, size_t n);
+/* Read that member's value into p->coll. 0, or -1 on a scanner error. */
+int idx_coll_scan(struct mv_js *s, struct prof *p, const char *k, size_t n);
+void idx_collof_free(struct collof *c);
+/* Give movie x the collection c (consumed; NULL: none), year the
+ * release order's fallback; marks collections.json dirty if it moved. */
+void idx_coll_set(struct mv_index *ix, struct node *x, struct collof *c, int year);
+void idx_colls_free(struct colls *cs);
+/* Write index/collections.json if dirty (or force). 0, or -1 with errno
+ * after a warning. */
+int idx_colls_write(struct mv_index *ix, int force);
+/* 1 if index/collections.json does not exist. */
+int idx_colls_missing(void);
+/* Compare index/collections.json with ix; the problems found. */
+long idx_colls_check(struct mv_index *ix, FILE *out);
 
 #endif

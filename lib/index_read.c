@@ -138,6 +138,7 @@ idx_prof_clear(struct prof *p)
 	free(p->tjson);
 	free(p->ajson);
 	idx_strv_free(p->ext, p->next);
+	idx_collof_free(&p->coll);
 	memset(p, 0, sizeof *p);
 	p->pend = pend;
 	p->cappend = cappend;
@@ -521,6 +522,8 @@ scan_profile(struct mv_js *s, struct prof *p, char kind)
 			r = scan_titles(s, &p->tjson);
 		else if (kind == 'm' && mv_js_key_is(k, n, "alternativeTitles"))
 			r = scan_alts(s, &p->ajson);
+		else if (kind == 'm' && idx_coll_key(k, n))
+			r = idx_coll_scan(s, p, k, n);
 		else if (kind == 'p' && mv_js_key_is(k, n, "movies"))
 			r = scan_links(s, p, "movie", 0);
 		else

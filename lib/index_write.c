@@ -444,7 +444,7 @@ doc_dirty(const struct idoc *d)
 int
 mv_index_dirty(const struct mv_index *ix)
 {
-	return doc_dirty(&ix->doc[0]) || doc_dirty(&ix->doc[1]);
+	return doc_dirty(&ix->doc[0]) || doc_dirty(&ix->doc[1]) || ix->colls.dirty;
 }
 
 /* What an entry said before its node changes, to tell what changed. */
@@ -611,6 +611,8 @@ mv_index_write(struct mv_index *ix, int force)
 		}
 		free(path);
 	}
+	if (r == 0)
+		r = idx_colls_write(ix, force);
 	reap_start(ix);
 	return r;
 }
@@ -651,6 +653,8 @@ mv_index_stale(void)
 	struct timespec t = {0, 0}, oldest = {0, 0};
 	struct stat st;
 
+	if (idx_colls_missing())
+		return 1;
 	for (int k = 0; k < 2; k++) {
 		char *path = mv_path("index/%s", k ? "people.json" : "movies.json");
 		int r = stat(path, &st);

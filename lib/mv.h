@@ -1180,15 +1180,17 @@ int mv_index_update(struct mv_index *ix, const char *id);
 int mv_index_usage(struct mv_index *ix);
 /* 1 when an index file needs writing. */
 int mv_index_dirty(const struct mv_index *ix);
-/* Write the index files that changed (all if force), atomically.
+/* Write the index files that changed (all if force), atomically;
+ * index/collections.json too (collections.c), when a collection changed.
  * 0, or -1 with errno after a warning. The files replaced are unlinked
  * by a thread meanwhile; mv_index_reap waits for it. */
 int mv_index_write(struct mv_index *ix, int force);
 void mv_index_reap(struct mv_index *ix);
 /* Present entries of kind 'm' or 'p'. */
 size_t mv_index_count(const struct mv_index *ix, char kind);
-/* 1 if an index file is missing or older than the newest profile or
- * than stats/usage.json. */
+/* 1 if an index file is missing (index/collections.json included) or
+ * movies.json or people.json is older than the newest profile or than
+ * stats/usage.json. */
 int mv_index_stale(void);
 /* Recreate index/ext claims from the entries: drop the ones no profile
  * backs, add the missing. Returns the conflicts (each reported). */

@@ -1169,6 +1169,8 @@ mv_schema_for_path(const char *rel)
 		return "MovieIndex.json";
 	if (!strcmp(rel, "index/people.json"))
 		return "PeopleIndex.json";
+	if (!strcmp(rel, "index/collections.json"))
+		return "CollectionIndex.json";
 	return NULL;
 }
 

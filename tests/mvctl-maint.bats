@@ -33,10 +33,10 @@ fake_pipeline() {
 @test "check: a sound library passes with a one-line summary" {
 	need_tool mvindex
 	run -0 --separate-stderr mvctl check
-	assert_output "check: 8 documents, 0 invalid; index consistent; 0 orphan videos; 0 missed in incoming/; 0 half-done filings; 0 notes: ok"
+	assert_output "check: 9 documents, 0 invalid; index consistent; 0 orphan videos; 0 missed in incoming/; 0 half-done filings; 0 notes: ok"
 	run -0 mvctl check --json
 	assert_equal "$(jq -c .summary <<<"$output")" \
-		'{"documents":8,"invalid":0,"indexConsistent":true,"indexChecked":true,"orphanVideos":0,"missedIncoming":0,"halfDoneFilings":0,"notes":0,"ok":true,"bootOk":true}'
+		'{"documents":9,"invalid":0,"indexConsistent":true,"indexChecked":true,"orphanVideos":0,"missedIncoming":0,"halfDoneFilings":0,"notes":0,"ok":true,"bootOk":true}'
 	run -64 mvctl check extra
 }
 
@@ -59,7 +59,7 @@ fake_pipeline() {
 	assert_line "incoming/Old.Film.2001.mkv: not filed after 19d12h"
 	refute_line --partial "New.Film"
 	assert_line "run/filing/m9.json: half-done filing (mvctl repair finishes it)"
-	assert_line --index -1 --regexp "^check: 8 documents, 1 invalid; index .*; 1 orphan videos; 1 missed in incoming/; 1 half-done filings; 0 notes: FAILED$"
+	assert_line --index -1 --regexp "^check: 9 documents, 1 invalid; index .*; 1 orphan videos; 1 missed in incoming/; 1 half-done filings; 0 notes: FAILED$"
 	# check never changes anything.
 	assert_equal "$(tree_digest "$MV_DATA")" "$before"
 	MV_NOW=2026-01-20T12:00:00Z run -1 --separate-stderr mvctl check --json
@@ -93,7 +93,7 @@ note: incoming/Heat.1995/grp.nfo is not a video (nfo); it stays there (remove it
 note: incoming/Heat.1995/heat.r00 is not a video (archive); it stays there (extract its video into incoming/, then remove it)
 note: incoming/Heat.1995.mkv.part is not a video (partial); it stays there (a download not finished: it is filed once it has its final name; remove it if the download was abandoned)
 note: incoming/Heat.1995.srt is not a video (subtitle); it stays there (remove it or keep it beside its video)
-check: 8 documents, 0 invalid; index consistent; 0 orphan videos; 0 missed in incoming/; 0 half-done filings; 7 notes: ok"
+check: 9 documents, 0 invalid; index consistent; 0 orphan videos; 0 missed in incoming/; 0 half-done filings; 7 notes: ok"
 	[ -z "$stderr" ]
 	MV_NOW=2026-01-20T12:00:00Z run -0 --separate-stderr mvctl check --json
 	assert_equal "$(jq -s -c '[.[] | select(.severity == "note") | .media] | sort' <<<"$output")" \
@@ -103,7 +103,7 @@ check: 8 documents, 0 invalid; index consistent; 0 orphan videos; 0 missed in in
 		'[7,0,true,true]'
 	# Within the grace nothing is said at all.
 	MV_NOW=2026-01-17T12:30:00Z run -0 --separate-stderr mvctl check
-	assert_output "check: 8 documents, 0 invalid; index consistent; 0 orphan videos; 0 missed in incoming/; 0 half-done filings; 0 notes: ok"
+	assert_output "check: 9 documents, 0 invalid; index consistent; 0 orphan videos; 0 missed in incoming/; 0 half-done filings; 0 notes: ok"
 	assert_equal "$(tree_digest "$MV_DATA")" "$before"
 }
 
@@ -113,10 +113,10 @@ check: 8 documents, 0 invalid; index consistent; 0 orphan videos; 0 missed in in
 	touch -d 2026-01-17T12:00:00Z "$MV_DATA/incoming/Heat.1995.mkv"
 	MV_NOW=2026-01-20T12:00:00Z run -1 --separate-stderr mvctl check
 	assert_output "incoming/Heat.1995.mkv: not filed after 3d00h
-check: 8 documents, 0 invalid; index consistent; 0 orphan videos; 1 missed in incoming/; 0 half-done filings; 0 notes: FAILED"
+check: 9 documents, 0 invalid; index consistent; 0 orphan videos; 1 missed in incoming/; 0 half-done filings; 0 notes: FAILED"
 	MV_NOW=2026-01-20T12:00:00Z run -0 --separate-stderr mvctl check --boot
 	assert_output "incoming/Heat.1995.mkv: not filed after 3d00h
-check: 8 documents, 0 invalid; index consistent; 0 orphan videos; 1 missed in incoming/; 0 half-done filings; 0 notes: ok to start"
+check: 9 documents, 0 invalid; index consistent; 0 orphan videos; 1 missed in incoming/; 0 half-done filings; 0 notes: ok to start"
 	MV_NOW=2026-01-20T12:00:00Z run -0 mvctl check --boot --json
 	assert_equal "$(jq -s -c '.[-1].summary | [.missedIncoming, .ok, .bootOk]' <<<"$output")" '[1,false,true]'
 	run -64 mvctl check --boot extra
@@ -147,7 +147,7 @@ check: 8 documents, 0 invalid; index consistent; 0 orphan videos; 1 missed in in
 	assert_line "Movies/m1.json: /title: not UTF-8"
 	assert_line "Movies/m1.json: /titles/a~1b: not UTF-8"
 	assert_line "People/p1.json: (root): a member name is not UTF-8"
-	assert_line --index -1 --regexp '^check: 8 documents, 2 invalid; '
+	assert_line --index -1 --regexp '^check: 9 documents, 2 invalid; '
 }
 
 @test "migrate: a v0 document is upgraded atomically; --dry-run changes nothing" {
@@ -156,15 +156,15 @@ check: 8 documents, 0 invalid; index consistent; 0 orphan videos; 1 missed in in
 	before=$(tree_digest "$MV_DATA")
 	run -0 mvctl migrate --dry-run --text
 	assert_line --index 0 "Movies/m4.json: schemaVersion 0 -> 1 (dry run)"
-	assert_line --index 1 "migrate: 1 would be migrated, 8 already at version 1, 0 failed"
+	assert_line --index 1 "migrate: 1 would be migrated, 9 already at version 1, 0 failed"
 	assert_equal "$(tree_digest "$MV_DATA")" "$before"
 	run -0 mvctl migrate
-	assert_line --index 1 "migrate: 1 migrated, 8 already at version 1, 0 failed"
+	assert_line --index 1 "migrate: 1 migrated, 9 already at version 1, 0 failed"
 	mvctl validate MovieProfile.json "$MV_DATA/Movies/m4.json"
 	assert_equal "$(jq -c '[.schemaVersion, .level, .externalIds.tmdb, has("tmdbId")]' "$MV_DATA/Movies/m4.json")" '[1,"basic",68,false]'
 	assert_equal "$(find "$MV_DATA/Movies" -name '.*' | wc -l)" 0
 	run -0 mvctl migrate --json
-	assert_output '{"migrated":0,"current":9,"failed":0,"dryRun":false}'
+	assert_output '{"migrated":0,"current":10,"failed":0,"dryRun":false}'
 }
 
 @test "migrate: a person at basic (people are minimal or deep) becomes minimal" {
@@ -174,7 +174,7 @@ check: 8 documents, 0 invalid; index consistent; 0 orphan videos; 1 missed in in
 	run -1 mvctl validate PeopleProfile.json "$MV_DATA/People/p2.json"
 	run -0 mvctl migrate --text
 	assert_line --index 0 "People/p2.json: schemaVersion 1 -> 1"
-	assert_line --index 1 "migrate: 1 migrated, 7 already at version 1, 0 failed"
+	assert_line --index 1 "migrate: 1 migrated, 8 already at version 1, 0 failed"
 	mvctl validate PeopleProfile.json "$MV_DATA/People/p2.json"
 	assert_equal "$(jq -c '[.level, (.levels | keys)]' "$MV_DATA/People/p2.json")" '["minimal",["minimal"]]'
 }

@@ -682,3 +682,83 @@ chromium_headless() {
 		assert_equal "$got" "$want"
 	done
 }
+
+# ---- /collections ----------------------------------------------------------------
+
+@test "GET /collections: a PaginatedResponse of collections by name, pages, q, sort" {
+	start_mvserve
+	[ "$(get /collections)" = 200 ]
+	valid PaginatedResponse.json
+	jq -c '.items[]' "$BODY" | mvctl validate 'CollectionIndex.json#/properties/items/items' -
+	m=$(jq -r 'select(.type == "mv.video.added" and .data.tmdb == 603) | .data.id' "$LIB.events")
+	b=$(jq -r 'select(.type == "mv.video.added" and .data.tmdb == 335984) | .data.id' "$LIB.events")
+	run jq -c '[.totalItems, .totalPages, .next, .prev, [.items[] | [.tmdb, .name, .count, .movies]]]' "$BODY"
+	assert_output "[2,1,null,null,[[422837,\"Blade Runner Collection\",1,[\"$b\"]],[2344,\"The Matrix Collection\",1,[\"$m\"]]]]"
+	# Pages, with links that keep the sort.
+	[ "$(get '/collections?perPage=1&sort=-title')" = 200 ]
+	run jq -c '[.totalPages, .items[0].tmdb, .next, .prev]' "$BODY"
+	assert_output '[2,2344,"/collections?page=2&perPage=1&sort=-title",null]'
+	[ "$(get '/collections?page=2&perPage=1&sort=-title')" = 200 ]
+	run jq -c '[.items[0].tmdb, .next, .prev]' "$BODY"
+	assert_output '[422837,null,"/collections?page=1&perPage=1&sort=-title"]'
+	[ "$(get '/collections?q=matrix')" = 200 ]
+	run jq -c '[.totalItems, .items[0].tmdb]' "$BODY"
+	assert_output '[1,2344]'
+	# Only the name orders a collection.
+	for q in 'sort=year' 'sort=id' 'perPage=0' 'page=x'; do
+		[ "$(get "/collections?$q")" = 400 ]
+		is_error 400
+	done
+	[ ! -s "$MVSERVE_OUT" ]
+}
+
+@test "GET /collections/{id}/movies: the movies as /movies gives them, oldest first; unknown is 404" {
+	lib=$BATS_TEST_TMPDIR/lib
+	cp -a "$LIB" "$lib"
+	# The two Things, in one collection for the test (the sample has none).
+	t82=$(jq -r 'select(.type == "mv.video.added" and .data.tmdb == 1091) | .data.id' "$LIB.events")
+	t11=$(jq -r 'select(.type == "mv.video.added" and .data.tmdb == 60935) | .data.id' "$LIB.events")
+	for id in $t11 $t82; do
+		jq '.collection = {tmdb: 9, name: "The Thing, test set"}' "$lib/Movies/$id.json" >"$BATS_TEST_TMPDIR/p"
+		mv "$BATS_TEST_TMPDIR/p" "$lib/Movies/$id.json"
+	done
+	MV_DATA=$lib mvindex --rebuild
+	start_mvserve --data "$lib"
+	[ "$(get /collections/9/movies)" = 200 ]
+	valid PaginatedResponse.json
+	jq -c '.items[]' "$BODY" | mvctl validate 'MovieIndex.json#/properties/items/items' -
+	run jq -c '[.totalItems, [.items[] | [.id, .year, has("poster"), has("free")]], .next]' "$BODY"
+	assert_output "[2,[[\"$t82\",1982,true,true],[\"$t11\",2011,true,true]],null]"
+	# The same entries as /movies.
+	[ "$(get '/movies?q=thing&perPage=200')" = 200 ]
+	jq -c --arg a "$t82" '.items[] | select(.id == $a)' "$BODY" >"$BATS_TEST_TMPDIR/from-movies"
+	[ "$(get '/collections/9/movies?perPage=1&sort=-year')" = 200 ]
+	run jq -c '[.items[0].id, .totalPages, .next]' "$BODY"
+	assert_output "[\"$t11\",2,\"/collections/9/movies?page=2&perPage=1&sort=-year\"]"
+	[ "$(get '/collections/9/movies?page=2&perPage=1&sort=-year')" = 200 ]
+	jq -c '.items[0]' "$BODY" | cmp - "$BATS_TEST_TMPDIR/from-movies"
+	# Unknown and malformed ids, in the one error shape.
+	[ "$(get /collections/77/movies)" = 404 ]
+	is_error 404
+	[ "$(jq -r .error.message "$BODY")" = "no collection 77" ]
+	for p in /collections/x/movies /collections/0/movies /collections/-1/movies; do
+		[ "$(get "$p")" = 400 ]
+		is_error 400
+	done
+	for p in /collections/9 /collections/9/people /collections/9/movies/x; do
+		[ "$(get "$p")" = 404 ]
+		is_error 404
+	done
+	# collections.json is reloaded when it changes.
+	jq '.collection = null' "$lib/Movies/$t82.json" >"$BATS_TEST_TMPDIR/p"
+	mv "$BATS_TEST_TMPDIR/p" "$lib/Movies/$t82.json"
+	MV_DATA=$lib mvindex --rebuild
+	[ "$(get /collections/9/movies)" = 200 ]
+	run jq -c '[.totalItems, .items[0].id]' "$BODY"
+	assert_output "[1,\"$t11\"]"
+	rm "$lib/index/collections.json"
+	[ "$(get /collections)" = 200 ]
+	[ "$(jq -c '[.totalItems, .items]' "$BODY")" = '[0,[]]' ]
+	[ "$(get /collections/9/movies)" = 404 ]
+	[ ! -s "$MVSERVE_OUT" ]
+}

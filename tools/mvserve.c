@@ -21,11 +21,11 @@
 static const char USAGE[] =
     "usage: mvserve [--data DIR] [--listen ADDR:PORT] [--port-file FILE]\n"
     "               [--web DIR] [--verbose]\n"
-    "Serve the library over HTTP: a JSON API (/movies, /people, /images,\n"
-    "/health, /metrics) and a web page of poster cards at /. Opening a\n"
-    "movie, or playing it in Jellyfin (POST /hooks/jellyfin, with a\n"
-    "webhook_token), emits mv.movie.requested into the running pipeline,\n"
-    "or on standard output when none runs.\n"
+    "Serve the library over HTTP: a JSON API (/movies, /people,\n"
+    "/collections, /images, /health, /metrics) and a web page of poster\n"
+    "cards at /. Opening a movie, or playing it in Jellyfin (POST\n"
+    "/hooks/jellyfin, with a webhook_token), emits mv.movie.requested into\n"
+    "the running pipeline, or on standard output when none runs.\n"
     "  -d, --data DIR          data directory (default $MV_DATA)\n"
     "  -l, --listen ADDR:PORT  address to listen on (127.0.0.1:8080); port 0\n"
     "                          picks a free one; [::1]:PORT for IPv6\n"
@@ -76,7 +76,7 @@ body(char *s, size_t n, const char *type)
 }
 
 /* Send buf (taken) as JSON with status and a Cache-Control value. */
-static enum MHD_Result
+enum MHD_Result
 send_json(struct MHD_Connection *c, unsigned status, struct mv_buf *b,
     const char *cache)
 {
@@ -155,7 +155,7 @@ num_arg(struct MHD_Connection *c, const char *name, long def, long max, long *v)
 
 /* Read page, perPage, sort and q; on a bad one, send 400 and return -1
  * with *res set. */
-static int
+int
 listing_args(struct MHD_Connection *c, struct mv_listing *l, enum MHD_Result *res)
 {
 	const char *sort = arg(c, "sort");
@@ -181,7 +181,7 @@ listing_args(struct MHD_Connection *c, struct mv_listing *l, enum MHD_Result *re
  * The language of a request: ?lang=, else the browser's Accept-Language,
  * else the language setting. Into buf; returns it.
  */
-static const char *
+const char *
 req_lang(struct MHD_Connection *c, char buf[8])
 {
 	if (mv_lang_norm(arg(c, "lang"), buf) || mv_lang_accept(MHD_lookup_connection_value(c,
@@ -192,18 +192,8 @@ req_lang(struct MHD_Connection *c, char buf[8])
 
 /* ---- handlers ----------------------------------------------------------------- */
 
-/* The entries of a page: ent[i] is the entry of t at position i; links,
- * when not NULL, holds for each a people-index movie link whose credit
- * members are added. */
-struct page {
-	struct table *t;
-	const size_t *ent;
-	const cJSON *const *links;
-	const char *lang;       /* the request's, for displayTitle */
-};
-
 /* mv_list_write's item writer: an entry's kept JSON, plus the credit. */
-static void
+void
 put_entry(struct mv_buf *b, size_t i, void *ctx)
 {
 	const struct page *pg = ctx;
@@ -661,6 +651,8 @@ route(struct MHD_Connection *c, char *path, int head)
 			return profile(c, 'p', seg[1], 0);
 		if (n == 3 && strcmp(seg[2], "movies") == 0)
 			return person_movies_of(c, seg[1]);
+	} else if (strcmp(seg[0], "collections") == 0) {
+		return collections_route(c, seg, n);
 	} else if (n == 1 && strcmp(seg[0], "health") == 0) {
 		return health(c);
 	} else if (n == 1 && strcmp(seg[0], "metrics") == 0) {

@@ -61,7 +61,7 @@ start_pipeline() {
 	assert_line "note: incoming/Heat.1995.srt is not a video (subtitle); it stays there (remove it or keep it beside its video)"
 	assert_line "note: incoming/Heat.1995/grp.nfo is not a video (nfo); it stays there (remove it or keep it beside its video)"
 	assert_line "note: incoming/Heat.1995/Sample/heat-sample.mkv is not a video (sample); it stays there (remove it)"
-	assert_line --index -1 "check: 2 documents, 0 invalid; index consistent; 0 orphan videos; 0 missed in incoming/; 0 half-done filings; 3 notes: ok"
+	assert_line --index -1 "check: 3 documents, 0 invalid; index consistent; 0 orphan videos; 0 missed in incoming/; 0 half-done filings; 3 notes: ok"
 	run -0 mvctl check --json
 	assert_equal "$(jq -s -c '[.[] | select(.kind) | [.severity, .media]] | sort' <<<"$output")" \
 		'[["note","nfo"],["note","sample"],["note","subtitle"]]'
@@ -70,7 +70,7 @@ start_pipeline() {
 	run jq -r .state "$MV_DATA/run/pipeline.status"
 	assert_output running
 	assert_equal "$(tail -n 1 "$MV_DATA/run/boot-check.txt")" \
-		"check: 2 documents, 0 invalid; index consistent; 0 orphan videos; 0 missed in incoming/; 0 half-done filings; 3 notes: ok"
+		"check: 3 documents, 0 invalid; index consistent; 0 orphan videos; 0 missed in incoming/; 0 half-done filings; 3 notes: ok"
 	[ ! -s "$BATS_TEST_TMPDIR/sup.err" ]
 	# 1: a video dropped now is filed; the journal saw no file.added for
 	# the others, which are untouched.
@@ -90,13 +90,13 @@ start_pipeline() {
 	three_days_old "$IN/Heat.1995.1080p.BluRay.x264-GRP.srt"
 	run -1 --separate-stderr mvctl check
 	assert_line "incoming/Heat.1995.1080p.BluRay.x264-GRP.mkv: not filed after 3d00h"
-	assert_line --index -1 "check: 2 documents, 0 invalid; index consistent; 0 orphan videos; 1 missed in incoming/; 0 half-done filings; 1 notes: FAILED"
+	assert_line --index -1 "check: 3 documents, 0 invalid; index consistent; 0 orphan videos; 1 missed in incoming/; 0 half-done filings; 1 notes: FAILED"
 	# The pipeline is what files it: a stuck video does not keep it down.
 	start_pipeline
 	run cat "$BATS_TEST_TMPDIR/sup.err"
 	assert_line "mvpipeline: starting; mvctl check found what the pipeline fixes as it runs (see $MV_DATA/run/boot-check.txt)"
 	assert_equal "$(tail -n 1 "$MV_DATA/run/boot-check.txt")" \
-		"check: 2 documents, 0 invalid; index consistent; 0 orphan videos; 1 missed in incoming/; 0 half-done filings; 1 notes: ok to start"
+		"check: 3 documents, 0 invalid; index consistent; 0 orphan videos; 1 missed in incoming/; 0 half-done filings; 1 notes: ok to start"
 	wait_until 20 test -e "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949].mkv"
 	wait_until 10 jq -e '.count == 1' "$MV_DATA/index/movies.json"
 	# Filed: check passes again; the subtitle is only a note.

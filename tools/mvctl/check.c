@@ -331,9 +331,13 @@ ctl_all_docs(size_t *n)
 			out[(*n)++] = mv_xasprintf("%s/%s", dirs[d], v[i]);
 		mv_list_free(v, m);
 	}
-	out = mv_xrealloc(out, (*n + 2) * sizeof *out);
-	for (size_t i = 0; i < 2; i++) {
-		char *rel = mv_xstrdup(i ? "index/people.json" : "index/movies.json");
+	static const char *const ix[] = {
+		"index/movies.json", "index/people.json", "index/collections.json",
+	};
+
+	out = mv_xrealloc(out, (*n + 3) * sizeof *out);
+	for (size_t i = 0; i < 3; i++) {
+		char *rel = mv_xstrdup(ix[i]);
 		char *p = mv_path("%s", rel);
 
 		if (access(p, F_OK) == 0)

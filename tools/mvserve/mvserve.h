@@ -6,7 +6,13 @@
 #ifndef MVSERVE_H
 #define MVSERVE_H
 
+#include <stdarg.h>
+#include <stdint.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/types.h>
+
+#include <microhttpd.h>
 
 #include <microhttpd.h>
 
@@ -75,5 +81,33 @@ enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char
 /* Hand mv.movie.requested {id, level?, reason "user"} to the system, or
  * print it when no pipeline reads run/inject.fifo; never blocks. */
 void request_event(const char *id, const char *level);
+
+/* Send b (taken) as JSON with status and a Cache-Control value. */
+enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, struct mv_buf *b,
+    const char *cache);
+/* Read page, perPage, sort and q; on a bad one, send 400 and return -1
+ * with *res set. */
+int listing_args(struct MHD_Connection *c, struct mv_listing *l, enum MHD_Result *res);
+
+/* The entries of a page: ent[i] is the entry of t at position i; links,
+ * when not NULL, holds for each a people-index movie link whose credit
+ * members are added. */
+struct page {
+	struct table *t;
+	const size_t *ent;
+	const cJSON *const *links;
+	const char *lang;       /* the request's, for displayTitle */
+};
+
+/* The language of a request: ?lang=, else Accept-Language, else the
+ * setting. Written into buf, which it returns. */
+const char *req_lang(struct MHD_Connection *c, char buf[8]);
+
+/* mv_list_write's item writer for a struct page (ctx). */
+void put_entry(struct mv_buf *b, size_t i, void *ctx);
+
+/* collections.c: GET /collections, /collections/{id}/movies (seg[0] is
+ * "collections", n segments). */
+enum MHD_Result collections_route(struct MHD_Connection *c, char **seg, int n);
 
 #endif
