@@ -362,10 +362,36 @@ take(struct found *f, struct mv_sub *out, const struct lang *l,
 }
 
 /*
+ * 1 if, with no video base, token i of t (folded: w) is too common a
+ * word to be a language code: "Dr.No", "Let.It.Be", "Who.Am.I.He".
+ * It still is one in capitals ("Movie.IT") or with only numbers
+ * before it ("Subs/3_it.srt").
+ */
+static int
+common_word(const struct tok *t, size_t i, const char *w)
+{
+	static const char *const words[] = {
+		"am", "be", "el", "he", "hi", "id", "is", "it", "la", "my", "no",
+	};
+	size_t k;
+
+	for (k = 0; k < N(words) && strcmp(w, words[k]) != 0; k++)
+		;
+	if (k == N(words) || (isupper((unsigned char)t[i].s[0]) &&
+	    isupper((unsigned char)t[i].s[1])))
+		return 0;
+	for (k = 0; k < i; k++)
+		if (!isdigit((unsigned char)t[k].s[0]))
+			return 1;
+	return 0;
+}
+
+/*
  * Read the tokens right to left. With strict set (no video base to cut
  * the name at) the first word that is neither a language nor a flag
  * ends the reading, so a title's last word ("The.Italian.Job") is not
- * taken unless nothing follows it that we do not know.
+ * taken unless nothing follows it that we do not know, and a common
+ * word that is also a code needs capitals (common_word).
  */
 static void
 parse_tokens(struct tok *t, size_t c, int strict, struct mv_sub *out)
@@ -413,7 +439,8 @@ parse_tokens(struct tok *t, size_t c, int strict, struct mv_sub *out)
 		case F_NEUTRAL: continue;
 		case F_NONE: break;
 		}
-		if ((l = find(w, &region, &bycode))) {
+		if ((l = find(w, &region, &bycode)) &&
+		    !(strict && common_word(t, i, w))) {
 			take(&f, out, l, region, strcmp(w, "hi") == 0);
 			continue;
 		}
