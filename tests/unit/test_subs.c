@@ -53,6 +53,12 @@ static const struct {
 	{"movie.fr-CA.srt", "movie", "fr-CA", 0, 0, 0, "srt"},
 	{"movie.zh-Hant.srt", "movie", "zh-Hant", 0, 0, 0, "srt"},
 	{"movie.es-419.srt", "movie", "es-419", 0, 0, 0, "srt"},
+	{"movie.zh-CN.srt", "movie", "zh-CN", 0, 0, 0, "srt"},
+	{"movie.sr-Latn.srt", "movie", "sr-Latn", 0, 0, 0, "srt"},
+	{"movie.en_US.srt", "movie", "en-US", 0, 0, 0, "srt"},
+	{"Inception.2010.720p.BluRay.x264-SPARKS.en.srt",
+	    "Inception.2010.720p.BluRay.x264-SPARKS", "en", 0, 0, 0, "srt"},
+	{"Inception (2010).eng.SDH.srt", "Inception (2010)", "en", 0, 1, 0, "srt"},
 	{"Heat (1995) [tmdbid-949].fr.srt", "Heat (1995) [tmdbid-949]", "fr", 0, 0, 0, "srt"},
 	{"Heat (1995) [tmdbid-949].en.forced.srt", "Heat (1995) [tmdbid-949]", "en", 1, 0, 0, "srt"},
 	{"Heat (1995) [tmdbid-949].en.sdh.srt", "Heat (1995) [tmdbid-949]", "en", 0, 1, 0, "srt"},
@@ -169,6 +175,22 @@ main(void)
 	is_str(s.pair, "idx", "a sub wants its idx");
 	mv_sub_parse("x.mks", NULL, &s);
 	ok(s.codec == NULL, "mks is a container, no codec");
+
+	/* One rule: every extension media.c calls a subtitle reads here,
+	 * and nothing else does. */
+	{
+		static const char *const exts[] = {
+			"srt", "ass", "ssa", "vtt", "idx", "sub", "sup", "smi",
+			"sami", "mks", "SRT", "mkv", "nfo", "txt", "jpg",
+		};
+		char p[32];
+
+		for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+			snprintf(p, sizeof p, "m.%s", exts[i]);
+			is_int(mv_sub_parse(p, "m", &s) == 0,
+			    mv_media_ext(exts[i]) == MV_MEDIA_SUBTITLE, p);
+		}
+	}
 
 	/* Not subtitles. */
 	is_int(mv_sub_parse("movie.mkv", "movie", &s), -1, "a video is no subtitle");
