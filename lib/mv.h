@@ -1457,6 +1457,50 @@ enum mv_media mv_media_ext(const char *ext);
  * "junk", "partial", "other". Static string. */
 const char *mv_media_name(enum mv_media kind);
 
+/* ---- subs.c: a subtitle's language and flags, from its name ---------- */
+
+/*
+ * What a sidecar subtitle's name says, as Jellyfin reads it
+ * (Emby.Naming ExternalPathParser): tokens after the video's name,
+ * right to left, split at "._- ()[]"; the rightmost language wins.
+ */
+struct mv_sub {
+	char lang[4];      /* ISO 639-1 ("fr"), else 639-2/B ("fil"); "und" */
+	char region[5];    /* "BR" (pt-BR), "419", "Hans", or "" */
+	char tag[10];      /* lang[-region]: what a filed name carries */
+	char ext[5];       /* "srt" "ass" "ssa" "vtt" "idx" "sub" "sup" "smi"
+	                      "sami" "mks", lower case */
+	const char *codec; /* ffprobe's name for it ("subrip", "webvtt",
+	                      "dvd_subtitle", "hdmv_pgs_subtitle"...), static;
+	                      NULL for .mks (a container) */
+	const char *pair;  /* "sub" for an .idx, "idx" for a .sub: the other
+	                      half of a VobSub pair; else NULL */
+	int forced;        /* forced, foreign (not VOSTFR: full subtitles) */
+	int sdh;           /* sdh, cc, hoh, hi beside another language */
+	int dflt;          /* default */
+};
+/*
+ * Read relpath (a name, or a path: "Subs/2_English.srt"; only the last
+ * component is read) into *out. video_base is the video's name without
+ * extension, or NULL: when relpath's name starts with it, only what
+ * follows is read, all of it; otherwise reading stops at the first word
+ * from the right that is neither a language nor a flag ("2_English"
+ * gives en, "The.Italian.Job" gives und). Languages: 639-1, 639-2/B and
+ * /T, English and native names, "pt-BR", "Brazilian", "CHS", VOSTFR.
+ * A bare "hi" is Hindi alone, the SDH flag beside another language.
+ * Returns 0, or -1 if the extension is not a subtitle's (*out then says
+ * "und", ext ""). Strings borrowed.
+ */
+int mv_sub_parse(const char *relpath, const char *video_base, struct mv_sub *out);
+/* The ISO 639-1 (else 639-2/B) code of a language word: "eng", "fre",
+ * "fra", "French", "Français", "Русский" -> "ru"; regions dropped
+ * ("pob" -> "pt"). Static string, or NULL if unknown. For embedded
+ * tracks' tags as for names. */
+const char *mv_sub_lang(const char *word);
+/* 1 if paths a and b are an .idx and its .sub (same path but the
+ * extension, which may be in any case), else 0. */
+int mv_sub_pair(const char *a, const char *b);
+
 /* ---- probe.c: what is inside a video (ffprobe in a child process) ---- */
 
 /*
