@@ -448,7 +448,7 @@ release_nfo(const cJSON *m, struct mv_match_query *q, struct mv_nfoid *ids)
 		return NULL;
 	path = mv_path("incoming/%s", nfo);
 	if ((r = mv_nfoid_read(path, ids)) < 0)
-		mv_warn("unable to read %s", path);
+		mv_warn("read %s", path);
 	else if (r == MV_NFOID_FOUND) {
 		q->tmdb = ids->tmdb;
 		q->imdb = ids->imdb[0] ? ids->imdb : NULL;

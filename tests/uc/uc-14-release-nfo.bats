@@ -18,7 +18,10 @@
 #               incoming/, byte for byte, and not filed as the movie's NFO
 # Failure flows: an NFO naming two films of one kind is ambiguous and
 #               changes nothing (the name alone decides: review, UC-02);
-#               an id in the name wins over the NFO's
+#               an id in the name, or the user's choice, wins over the
+#               NFO's; a loose NFO at the top of incoming/ is only its
+#               namesake's; an NFO that cannot be read is a warning
+#               ("mvenrich: unable to read …") and the name alone decides
 
 load ../test_helper
 load ../faketmdb
@@ -140,4 +143,26 @@ mv.movie.needs-review"
 mv.movie.created
 mv.movie.needs-review"
 	[ "$(ls "$IN")" = "other.nfo" ]
+}
+
+@test "UC-14: the user's choice wins over the NFO's id" {
+	mkvideo "$IN/The.Thing.mkv" 20000
+	scene_nfo "$IN/The.Thing.nfo" "http://www.imdb.com/title/tt0084787/"
+	ev_added "$IN/The.Thing.mkv" | jq -c '.data.tmdb = 60935' >"$BATS_TEST_TMPDIR/ev"
+	faketmdb_reset
+	mvenrich <"$BATS_TEST_TMPDIR/ev" >"$OUT"
+	[ -f "$MV_DATA/assets/videos/The Thing (2011) [tmdbid-60935].mkv" ]
+	[ "$(faketmdb_count /3/find/tt0084787)" -eq 0 ]
+	run jq -c '.match | [.by, .tmdb, .from]' "$MV_DATA/Movies/m1.json"
+	assert_output '["id",60935,"chosen with --tmdb"]'
+	[ -f "$IN/The.Thing.nfo" ]
+}
+
+@test "UC-14: an NFO that cannot be read is a warning; the name alone decides" {
+	mkvideo "$IN/The.Thing.1982.mkv" 20000
+	mkdir "$IN/The.Thing.1982.nfo"
+	run -0 --separate-stderr mvenrich < <(ev_added "$IN/The.Thing.1982.mkv")
+	assert_equal "$stderr" "mvenrich: unable to read $IN/The.Thing.1982.nfo: Is a directory"
+	[ -f "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091].mkv" ]
+	[ -d "$IN/The.Thing.1982.nfo" ]
 }
