@@ -1500,6 +1500,43 @@ const char *mv_sub_lang(const char *word);
 /* 1 if paths a and b are an .idx and its .sub (same path but the
  * extension, which may be in any case), else 0. */
 int mv_sub_pair(const char *a, const char *b);
+/* ---- nfoid.c: the film's ids in a release NFO ----------------------- */
+
+/*
+ * A scene NFO (CP437 art, CRLF) or a Kodi/Jellyfin movie NFO names the
+ * film it came with; mvenrich takes its ids as it takes an id in the
+ * name. IMDb: "tt" and 7 to 10 digits as a whole token (a bare id, an
+ * imdb.com/title/tt... URL, <imdbid>, <uniqueid type="imdb">, <id>), or
+ * an old imdb.com/Title?N URL. TMDB: a themoviedb.org/movie/N URL,
+ * <tmdbid>, <uniqueid type="tmdb">, a numeric <id>.
+ */
+#define MV_NFOID_READ_MAX (256 * 1024) /* bytes read of an NFO; art comes first, ids soon after */
+
+enum mv_nfoid_result {
+	MV_NFOID_NONE,      /* no id */
+	MV_NFOID_FOUND,     /* one IMDb id and/or one TMDB id */
+	MV_NFOID_AMBIGUOUS, /* two different ids of one kind: none is taken */
+};
+
+struct mv_nfoid {
+	char imdb[16];      /* "tt0113277", or "" */
+	long long tmdb;     /* 0 = none */
+};
+
+/* The ids in the n bytes at buf (any bytes, NULs too). *out is zeroed
+ * unless FOUND. Returns an enum mv_nfoid_result. */
+enum mv_nfoid_result mv_nfoid_scan(const char *buf, size_t n, struct mv_nfoid *out);
+/* mv_nfoid_scan of the first MV_NFOID_READ_MAX bytes of the file at
+ * path. Returns its result, or -1 with errno set (nothing printed). */
+int mv_nfoid_read(const char *path, struct mv_nfoid *out);
+/*
+ * The release NFO of the video at rel (relative to the folder root,
+ * "Heat.1995-GRP/heat.mkv"): in the video's folder, the .nfo of the
+ * same base name, else, when the video lies inside a release folder,
+ * the only .nfo there (mv_media_kind decides what an NFO is). Returns
+ * its path relative to root (malloc'd, caller frees), or NULL.
+ */
+char *mv_nfoid_beside(const char *root, const char *rel);
 
 /* ---- probe.c: what is inside a video (ffprobe in a child process) ---- */
 

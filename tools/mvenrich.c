@@ -426,8 +426,42 @@ tmdb_failure(const cJSON *m, int code)
 }
 
 /*
+ * A release NFO beside m's video in incoming/ names its film as surely
+ * as an id in the name: put its ids in q when q has none (no id in the
+ * name, no choice). Returns q->id_from's text (malloc'd, caller frees)
+ * when it did, else NULL. The NFO stays where it is: it describes the
+ * release, not the film, and is never the movie's NFO.
+ */
+static char *
+release_nfo(const cJSON *m, struct mv_match_query *q, struct mv_nfoid *ids)
+{
+	const char *rel = mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "video"), "path", "");
+	char *root, *nfo, *path, *from = NULL;
+	int r;
+
+	if (q->tmdb > 0 || (q->imdb && *q->imdb) || strncmp(rel, "incoming/", 9) != 0)
+		return NULL;
+	root = mv_path("incoming");
+	nfo = mv_nfoid_beside(root, rel + 9);
+	free(root);
+	if (!nfo)
+		return NULL;
+	path = mv_path("incoming/%s", nfo);
+	if ((r = mv_nfoid_read(path, ids)) < 0)
+		mv_warn("read %s", path);
+	else if (r == MV_NFOID_FOUND) {
+		q->tmdb = ids->tmdb;
+		q->imdb = ids->imdb[0] ? ids->imdb : NULL;
+		q->id_from = from = mv_xasprintf("release NFO %s", base_name(nfo));
+	}
+	free(path);
+	free(nfo);
+	return from;
+}
+
+/*
  * Match an initial movie: a user's choice (choice.tmdb) wins, then an id
- * in its name, else a search. On a match: claim tmdb:<id> (a duplicate
+ * in its name, then an id in its release NFO, else a search. On a match: claim tmdb:<id> (a duplicate
  * goes to review), write the basic profile, emit matched and enriched.
  * Returns an outcome.
  */
@@ -446,12 +480,15 @@ match(cJSON *m)
 		.id_from = chosen > 0 ? "chosen with --tmdb" : NULL,
 	};
 	struct mv_match mr;
+	struct mv_nfoid ids;
 	long long tmdb;
 	cJSON *tm, *cands = NULL, *d;
-	char *reason, *owner = NULL, value[32];
+	char *reason, *owner = NULL, value[32], *nfo_from = release_nfo(m, &q, &ids);
 	int r;
 
-	if ((r = mv_match_run(&q, &mr)) != 0)
+	r = mv_match_run(&q, &mr);
+	free(nfo_from);
+	if (r != 0)
 		return tmdb_failure(m, r);
 	if (!mr.tm) {
 		set_review(m, mr.reason, mr.candidates);
