@@ -127,6 +127,7 @@ person_links(struct mv_index *ix, struct node *per, struct prof *p)
 
 struct was {
 	char *json, *ext;      /* its texts, taken from the node (or NULL) */
+	uint64_t hash;         /* a person's: the hash of its texts */
 	int present;
 };
 
@@ -137,6 +138,10 @@ was_take(struct node *x, struct was *w)
 	w->json = x->json;
 	w->ext = x->extjson;
 	x->json = x->extjson = NULL;
+	if (x->id[0] == 'p') {
+		idx_person_seal(x);
+		w->hash = x->hash;
+	}
 }
 
 /* Compare x with what it was (w, consumed): if its entry or its outside
@@ -148,7 +153,12 @@ was_compare(struct mv_index *ix, struct node *x, struct was *w)
 	struct idoc *d = &ix->doc[x->id[0] == 'p'];
 	int entry, ext;
 
-	if (x->present) {
+	if (x->present && x->id[0] == 'p') {
+		/* Either part changed: the person's shard is written. */
+		x->hash = idx_person_hash(x);
+		x->hashok = 1;
+		entry = ext = !w->present || w->hash != x->hash;
+	} else if (x->present) {
 		entry = !w->present || !w->json || strcmp(w->json, idx_node_json(x)) != 0;
 		ext = !w->present || !w->ext || strcmp(w->ext, idx_node_extjson(x)) != 0;
 	} else
@@ -218,7 +228,16 @@ update_movie(struct mv_index *ix, const char *id)
 	} else
 		node_fill(ix, m, &p);
 	was_compare(ix, m, &w);
-	/* A person's cached text still says what its links were before. */
+	/* What the people credited before and after say now, before their
+	 * links change (their texts are not kept: a hash of them). */
+	for (i = 0; i < m->nlinked; i++)
+		idx_person_seal(m->linked[i]);
+	for (i = 0; i < p.npend; i++) {
+		struct node *x = idx_map_get(&ix->people, p.pend[i].who);
+
+		if (x)
+			idx_person_seal(x);
+	}
 	n = movie_credits(ix, m, &p, &aff);
 	if (n)
 		qsort(aff, n, sizeof *aff, node_ptr_cmp);
@@ -369,10 +388,13 @@ mv_index_scan(struct mv_index *ix, int flags)
 	if (ix->np)
 		qsort(ix->psorted, ix->np, sizeof *ix->psorted, idx_node_num_cmp);
 	mv_index_usage(ix);
-	/* Every entry's text now, so that an update can tell whether it
-	 * changed an entry; a write after a scan reuses them. */
+	/* Every movie's text now, so that an update can tell whether it
+	 * changed an entry; a write after a scan reuses them. People's are
+	 * hashed when an update first touches them (idx_person_seal). */
 	idx_texts_build(ix->msorted, ix->nm);
-	idx_texts_build(ix->psorted, ix->np);
+	for (size_t i = 0; i < ix->np; i++)
+		ix->psorted[i]->hashok = 0;
+	ix->shards_ok = 0;
 	for (int k = 0; k < 2; k++) {
 		ix->doc[k].nchanged = 0;
 		ix->doc[k].extchanged = 0;
