@@ -252,8 +252,6 @@ int idx_people_write(struct mv_index *ix, int force);
 /* index/people.json put back together from its shards (caller deletes),
  * or NULL with *why. */
 cJSON *idx_people_load(const char **why);
-/* 1 if index/people.json is of the shards (schemaVersion 2). */
-int idx_people_current(void);
 /* The hash of person x's texts as a write would give them (x present). */
 uint64_t idx_person_hash(struct node *x);
 /* Note x's hash now, before something changes it (x present or not). */

@@ -303,7 +303,8 @@ idx_people_write(struct mv_index *ix, int force)
 		 * filesystem before the list: far cheaper than 500 pairs of
 		 * fsyncs, and just as safe since the list is written last. */
 		for (size_t i = 0; i < ix->nshards && r == 0; i++)
-			r = shard_write(ix, ix->shards[i].s, 0, b, &count);
+			if ((r = shard_write(ix, ix->shards[i].s, 0, b, &count)) == 0)
+				mv_crash_point("index-shard");
 		if (r == 0 && !ix->nosync && (fd = open(dir, O_RDONLY | O_DIRECTORY |
 		    O_CLOEXEC)) >= 0) {
 			if (syncfs(fd) < 0)
@@ -315,12 +316,15 @@ idx_people_write(struct mv_index *ix, int force)
 	} else {
 		dirty = dirty_shards(ix, &n);
 		for (size_t i = 0; i < n && r == 0; i++)
-			if ((r = shard_write(ix, dirty[i], !ix->nosync, b, &count)) == 0)
+			if ((r = shard_write(ix, dirty[i], !ix->nosync, b, &count)) == 0) {
 				shards_set(ix, dirty[i], count);
+				mv_crash_point("index-shard");
+			}
 	}
 	if (r == 0)
 		r = manifest_write(ix, b);
 	if (r == 0) {
+		mv_crash_point("index-list");
 		if (force)
 			strays_remove(ix);
 		else
@@ -372,7 +376,7 @@ shard_name_ok(const char *f)
 }
 
 int
-idx_people_current(void)
+mv_index_people_current(void)
 {
 	char *path = mv_path("index/people.json"), head[64];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -627,6 +627,7 @@ mv_index_write(struct mv_index *ix, int force)
 			d->ext_off = ext_off;
 			d->nchanged = 0;
 			d->extchanged = 0;
+			mv_crash_point("index-movies");
 		}
 		free(path);
 	}
@@ -694,7 +695,7 @@ mv_index_stale(void)
 	}
 	/* A people index of before the shards (schemaVersion 1) is
 	 * rebuilt, like a missing one. */
-	if (!idx_people_current())
+	if (!mv_index_people_current())
 		return 1;
 	/* A tie counts as stale: file times move in clock ticks, and a
 	 * profile written in the tick of the index write may be newer. */

@@ -478,3 +478,49 @@ retitle() { # ID TITLE
 	want=$(for f in $(seq 10 18); do jq -c .title "$MV_DATA/Movies/m$f.json"; done | jq -cs .)
 	assert_output "$want"
 }
+
+@test "mvindex: killed at any step of an index write, the index is whole or seen stale and rebuilt" {
+	# A person in a second shard: m2's new cast dirties two shards.
+	jq '.id = "p2000" | .name = "Ian Holm" | .externalIds = {}' \
+		"$MV_DATA/People/p3.json" >"$MV_DATA/People/p2000.json"
+	touch -d '2026-01-01 00:00:00' "$MV_DATA/People/p2000.json"
+	for step in index-movies index-shard index-list; do
+		cp "$(fixture mvindex lib)/Movies/m2.json" "$MV_DATA/Movies/m2.json"
+		touch -d '2026-01-01 00:00:00' "$MV_DATA/Movies/m2.json"
+		rm -rf "$IX/people" "$IX/people.json" "$IX/movies.json"
+		mvindex --rebuild
+		[ "$(ls "$IX/people")" = $'00000.json\n00001.json' ]
+		# Killed during a rebuild: what is there is what a rebuild says.
+		run -137 env MV_CRASH_AT=$step mvindex --rebuild
+		run --separate-stderr mvindex --check
+		assert_success
+		jq --arg s "$step" '.level = "medium" | .title = $s | .credits = {"cast":[
+			{"person":"p1","tmdb":62,"name":"Bruce Willis","character":"Sam"},
+			{"person":"p2000","name":"Ian Holm","character":"Kurtzmann"}],"crew":[]}' \
+			"$MV_DATA/Movies/m2.json" >"$BATS_TEST_TMPDIR/m2"
+		mv "$BATS_TEST_TMPDIR/m2" "$MV_DATA/Movies/m2.json"
+		# Killed during an update: the list is older than m2's profile.
+		run -137 env MV_CRASH_AT=$step mvindex --delay 0 \
+			< <(ev mv.movie.enriched '{"id":"m2","level":"medium","from":"basic"}')
+		if [ "$step" = index-shard ]; then
+			# Shard 0 written, shard 1 not: the check sees it.
+			run --separate-stderr mvindex --check
+			[ "$status" -eq 1 ]
+			assert_output "people: p2000: differs: movies"
+		fi
+		# The filter's next start (its supervisor's restart) repairs it.
+		run --separate-stderr mvindex </dev/null
+		assert_success
+		if [ "$step" = index-list ]; then
+			# Killed after the list: whole, not stale, left alone.
+			[ -z "$output" ] && [ -z "$stderr" ]
+		else
+			run jq -c '[.type, .data]' <<<"$output"
+			assert_output '["mv.index.updated",{"movies":3,"people":4}]'
+		fi
+		run --separate-stderr mvindex --check
+		assert_success
+		run jq -c '.items[] | select(.id == "p2000") | .movies' "$(people_index "$MV_DATA")"
+		assert_output '[{"movie":"m2","role":"cast","character":"Kurtzmann"}]'
+	done
+}

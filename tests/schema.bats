@@ -49,7 +49,7 @@ schema_of() {
 		[ "$output" = "http://json-schema.org/draft-07/schema# https://mv.invalid/schemas/$f" ]
 		n=$((n + 1))
 	done
-	[ "$n" -eq 22 ]
+	[ "$n" -eq 23 ]
 }
 
 @test "one schema per event type of the design" {
