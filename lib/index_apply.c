@@ -127,20 +127,31 @@ person_links(struct mv_index *ix, struct node *per, struct prof *p)
 
 struct was {
 	char *json, *ext;      /* its texts, taken from the node (or NULL) */
-	uint64_t hash;         /* a person's: the hash of its texts */
+	uint64_t hash, exthash;/* a person's: the hashes of its texts */
+	char **dups;           /* a person's outside ids others hold too */
+	size_t ndups;
 	int present;
 };
 
 static void
-was_take(struct node *x, struct was *w)
+was_take(struct mv_index *ix, struct node *x, struct was *w)
 {
 	w->present = x->present;
 	w->json = x->json;
 	w->ext = x->extjson;
 	x->json = x->extjson = NULL;
+	w->dups = NULL;
+	w->ndups = 0;
 	if (x->id[0] == 'p') {
 		idx_person_seal(x);
 		w->hash = x->hash;
+		w->exthash = x->exthash;
+		for (size_t i = 0; x->present && i < x->next; i++)
+			if (idx_refmap_count(&ix->pref, x->ext[i]) > 1) {
+				if (!w->dups)
+					w->dups = mv_xmalloc(x->next * sizeof *w->dups);
+				w->dups[w->ndups++] = mv_xstrdup(x->ext[i]);
+			}
 	}
 }
 
@@ -155,9 +166,10 @@ was_compare(struct mv_index *ix, struct node *x, struct was *w)
 
 	if (x->present && x->id[0] == 'p') {
 		/* Either part changed: the person's shard is written. */
-		x->hash = idx_person_hash(x);
+		x->hash = idx_person_hash(x, &x->exthash);
 		x->hashok = 1;
-		entry = ext = !w->present || w->hash != x->hash;
+		ext = !w->present || w->exthash != x->exthash;
+		entry = ext || w->hash != x->hash;
 	} else if (x->present) {
 		entry = !w->present || !w->json || strcmp(w->json, idx_node_json(x)) != 0;
 		ext = !w->present || !w->ext || strcmp(w->ext, idx_node_extjson(x)) != 0;
@@ -174,6 +186,9 @@ was_compare(struct mv_index *ix, struct node *x, struct was *w)
 	}
 	if (ext)
 		d->extchanged = 1;
+	if (ext && x->id[0] == 'p')
+		idx_person_dups(ix, x, w->dups, w->ndups);
+	idx_strv_free(w->dups, w->ndups);
 	return entry || ext;
 }
 
@@ -220,7 +235,7 @@ update_movie(struct mv_index *ix, const char *id)
 	size_t n, i;
 	int r = idx_prof_load(id, &p);
 
-	was_take(m, &w);
+	was_take(ix, m, &w);
 	if (r <= 0) {
 		/* Gone or broken: out of the index, as a rebuild would do. */
 		idx_node_clear(ix, m);
@@ -244,7 +259,7 @@ update_movie(struct mv_index *ix, const char *id)
 	for (i = 0; i < n; i++) {
 		if (i && aff[i] == aff[i - 1])
 			continue;
-		was_take(aff[i], &w);
+		was_take(ix, aff[i], &w);
 		person_reload(ix, aff[i]);
 		was_compare(ix, aff[i], &w);
 	}
@@ -260,7 +275,7 @@ update_person(struct mv_index *ix, const char *id)
 	struct was w;
 	int r;
 
-	was_take(x, &w);
+	was_take(ix, x, &w);
 	r = person_reload(ix, x);
 	was_compare(ix, x, &w);
 	return r < 0 ? -1 : 0;
@@ -303,7 +318,7 @@ mv_index_usage(struct mv_index *ix)
 
 		if (same_str(last, x->last_read))
 			continue;
-		was_take(x, &w);
+		was_take(ix, x, &w);
 		free(x->last_read);
 		x->last_read = last ? mv_xstrdup(last) : NULL;
 		if (was_compare(ix, x, &w))

@@ -39,8 +39,8 @@ struct node {
 	char **ext;            /* "source:value" keys, for byExternal, claims */
 	size_t next;
 	uint64_t claimed;      /* claims: bit j set if ext[j]'s claim is ours */
-	uint64_t hash;         /* people: hash of the entry and byExternal texts, */
-	int hashok;            /* if hashok (their texts are not kept) */
+	uint64_t hash, exthash;/* people: hashes of the entry and byExternal */
+	int hashok;            /* texts, if hashok (the texts are not kept) */
 	/* people: links to movies */
 	struct link *links;
 	size_t nlinks, caplinks;
@@ -240,9 +240,10 @@ void idx_doc_head(struct mv_buf *b, int version, size_t count);
 /* Append person x's entry after a separator (none after "["). */
 void idx_doc_person(struct mv_buf *b, struct node *x);
 /* byExternal of the entries [lo, hi) of kind's sorted array, then the
- * document's end. */
+ * document's end; seen (may be NULL) carries the keys of the entries
+ * before lo from one call to the next (see index_write.c). */
 void idx_doc_external(struct mv_index *ix, char kind, struct mv_buf *b, size_t lo,
-    size_t hi);
+    size_t hi, struct mv_table *seen);
 
 /* ---- index_shard.c: the people index in shards ------------------------- */
 
@@ -252,8 +253,13 @@ int idx_people_write(struct mv_index *ix, int force);
 /* index/people.json put back together from its shards (caller deletes),
  * or NULL with *why. */
 cJSON *idx_people_load(const char **why);
-/* The hash of person x's texts as a write would give them (x present). */
-uint64_t idx_person_hash(struct node *x);
+/* The hash of person x's entry text as a write would give it (x
+ * present); *ext gets that of its byExternal members. */
+uint64_t idx_person_hash(struct node *x, uint64_t *ext);
+/* Mark changed the people other than x that hold one of x's outside ids
+ * shared by two people or more, before (keys, n) or now: which shard
+ * lists such an id depends on the others. */
+void idx_person_dups(struct mv_index *ix, struct node *x, char **keys, size_t n);
 /* Note x's hash now, before something changes it (x present or not). */
 void idx_person_seal(struct node *x);
 /* The shard files against their list; the problems found. */

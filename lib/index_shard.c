@@ -52,7 +52,7 @@ fnv(uint64_t h, const char *p, size_t n)
 }
 
 uint64_t
-idx_person_hash(struct node *x)
+idx_person_hash(struct node *x, uint64_t *ext)
 {
 	static struct mv_buf b;    /* updates run on one thread */
 	uint64_t h;
@@ -62,19 +62,47 @@ idx_person_hash(struct node *x)
 	h = fnv(0xcbf29ce484222325ULL, b.buf, b.len);
 	b.len = 0;
 	idx_node_ext_text(x, &b);
-	/* A separator, so that text moving from one part to the other
-	 * still changes the hash. */
-	h = fnv(h, "\n", 1);
-	return b.len ? fnv(h, b.buf, b.len) : h;
+	*ext = fnv(0xcbf29ce484222325ULL, b.buf ? b.buf : "", b.len);
+	return h;
 }
 
 void
 idx_person_seal(struct node *x)
 {
 	if (x->present && !x->hashok) {
-		x->hash = idx_person_hash(x);
+		x->hash = idx_person_hash(x, &x->exthash);
 		x->hashok = 1;
 	}
+}
+
+void
+idx_person_dups(struct mv_index *ix, struct node *x, char **keys, size_t n)
+{
+	struct mv_table set = {0};
+	struct idoc *d = &ix->doc[1];
+	size_t i, j;
+
+	for (i = 0; i < n; i++)
+		mv_table_put(&set, keys[i], keys[i]);
+	for (i = 0; x->present && i < x->next; i++)
+		if (idx_refmap_count(&ix->pref, x->ext[i]) > 1)
+			mv_table_put(&set, x->ext[i], x->ext[i]);
+	/* Rare (two people with one outside id): a look at everyone. */
+	for (i = 0; set.n && i < ix->np; i++) {
+		struct node *y = ix->psorted[i];
+
+		for (j = 0; y != x && y->present && j < y->next; j++)
+			if (mv_table_get(&set, y->ext[j])) {
+				if (d->nchanged == d->capchanged) {
+					d->capchanged = d->capchanged ? d->capchanged * 2 : 64;
+					d->changed = mv_xrealloc(d->changed,
+					    d->capchanged * sizeof *d->changed);
+				}
+				d->changed[d->nchanged++] = y;
+				break;
+			}
+	}
+	mv_table_free(&set);
 }
 
 /* ---- the list of shards ------------------------------------------------ */
@@ -153,7 +181,8 @@ ll_cmp(const void *a, const void *b)
  * syncs the filesystem once). 0, or -1 with errno after a warning.
  */
 static int
-shard_write(struct mv_index *ix, long long s, int sync, struct mv_buf *b, size_t *count)
+shard_write(struct mv_index *ix, long long s, int sync, struct mv_buf *b, size_t *count,
+    struct mv_table *seen)
 {
 	size_t lo = pfind(ix, s * SHARD_IDS), hi = pfind(ix, (s + 1) * SHARD_IDS), i, n = 0;
 	char *path;
@@ -170,7 +199,7 @@ shard_write(struct mv_index *ix, long long s, int sync, struct mv_buf *b, size_t
 		if (ix->psorted[i]->present)
 			idx_doc_person(b, ix->psorted[i]);
 	mv_buf_adds(b, "\n],\"byExternal\":{");
-	idx_doc_external(ix, 'p', b, lo, hi);
+	idx_doc_external(ix, 'p', b, lo, hi, seen);
 	path = mv_path("index/people/%05lld.json", s);
 	r = sync ? mv_write_atomic(path, b->buf, b->len) :
 	    mv_write_atomic_nosync(path, b->buf, b->len);
@@ -289,6 +318,7 @@ idx_people_write(struct mv_index *ix, int force)
 	char *dir = mv_path("index/people");
 	long long *dirty = NULL;
 	size_t n = 0, count;
+	struct mv_table seen = {0};   /* byExternal keys of the shards written */
 	int r = 0, fd;
 
 	if (mv_mkdir_p(dir, 0755) < 0) {
@@ -303,7 +333,7 @@ idx_people_write(struct mv_index *ix, int force)
 		 * filesystem before the list: far cheaper than 500 pairs of
 		 * fsyncs, and just as safe since the list is written last. */
 		for (size_t i = 0; i < ix->nshards && r == 0; i++)
-			if ((r = shard_write(ix, ix->shards[i].s, 0, b, &count)) == 0)
+			if ((r = shard_write(ix, ix->shards[i].s, 0, b, &count, &seen)) == 0)
 				mv_crash_point("index-shard");
 		if (r == 0 && !ix->nosync && (fd = open(dir, O_RDONLY | O_DIRECTORY |
 		    O_CLOEXEC)) >= 0) {
@@ -316,7 +346,7 @@ idx_people_write(struct mv_index *ix, int force)
 	} else {
 		dirty = dirty_shards(ix, &n);
 		for (size_t i = 0; i < n && r == 0; i++)
-			if ((r = shard_write(ix, dirty[i], !ix->nosync, b, &count)) == 0) {
+			if ((r = shard_write(ix, dirty[i], !ix->nosync, b, &count, NULL)) == 0) {
 				shards_set(ix, dirty[i], count);
 				mv_crash_point("index-shard");
 			}
@@ -341,6 +371,7 @@ idx_people_write(struct mv_index *ix, int force)
 	} else
 		/* What was written is unknown: count again next time. */
 		ix->shards_ok = 0;
+	mv_table_free(&seen);
 	free(dirty);
 	free(dir);
 	return r;

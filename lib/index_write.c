@@ -273,16 +273,20 @@ idx_doc_person(struct mv_buf *b, struct node *x)
 /*
  * The byExternal members of the entries [lo, hi) of one index, then the
  * end of the document. De-duplicated (first record in id order wins,
- * over the whole index) only when some outside id has two holders.
+ * over the whole index) only when some outside id has two holders: seen
+ * (if not NULL) then holds the keys of the entries before lo, and gets
+ * those of [lo, hi); a write of every shard carries it from one to the
+ * next rather than look back over the index for each.
  */
 void
 idx_doc_external(struct mv_index *ix, char kind, struct mv_buf *b, size_t lo,
-    size_t hi)
+    size_t hi, struct mv_table *seen)
 {
 	struct node **arr = kind == 'm' ? ix->msorted : ix->psorted;
 	size_t i, j;
 	struct refmap *ref = kind == 'm' ? &ix->mref : &ix->pref;
-	struct mv_table set = {0}; /* byExternal keys written: first claimant in id order wins */
+	struct mv_table own = {0}; /* byExternal keys written: first claimant in id order wins */
+	struct mv_table *set = seen ? seen : &own;
 	int first = 1;
 
 	if (ref->dups == 0) {
@@ -300,15 +304,15 @@ idx_doc_external(struct mv_index *ix, char kind, struct mv_buf *b, size_t lo,
 		}
 	} else {
 		/* Keys an earlier shard holds are its own. */
-		for (i = 0; i < lo; i++)
+		for (i = 0; !seen && i < lo; i++)
 			for (j = 0; arr[i]->present && j < arr[i]->next; j++)
 				if (idx_refmap_count(ref, arr[i]->ext[j]) > 1)
-					mv_table_put(&set, arr[i]->ext[j], arr[i]->ext[j]);
+					mv_table_put(set, arr[i]->ext[j], arr[i]->ext[j]);
 		for (i = lo; i < hi; i++) {
 			if (!arr[i]->present)
 				continue;
 			for (j = 0; j < arr[i]->next; j++) {
-				if (mv_table_put(&set, arr[i]->ext[j], arr[i]->ext[j]))
+				if (mv_table_put(set, arr[i]->ext[j], arr[i]->ext[j]))
 					continue;
 				if (!first)
 					PUT_LIT(b, ",");
@@ -318,7 +322,7 @@ idx_doc_external(struct mv_index *ix, char kind, struct mv_buf *b, size_t lo,
 				jstr_n(b, arr[i]->id, arr[i]->idlen);
 			}
 		}
-		mv_table_free(&set);
+		mv_table_free(&own);
 	}
 	PUT_LIT(b, "}}\n");
 }
@@ -358,7 +362,7 @@ idx_index_text(struct mv_index *ix, char kind, struct mv_buf *b,
 	PUT_LIT(b, "\n],\"byExternal\":{");
 	if (ext_off)
 		*ext_off = b->len;
-	idx_doc_external(ix, kind, b, 0, n);
+	idx_doc_external(ix, kind, b, 0, n, NULL);
 }
 
 /* The first entry of d at or after from whose number is num or more. */
@@ -443,7 +447,7 @@ doc_splice(struct mv_index *ix, char kind, struct idoc *d, struct mv_buf *b,
 	PUT_LIT(b, "\n],\"byExternal\":{");
 	*ext_off = b->len;
 	if (d->extchanged)
-		idx_doc_external(ix, kind, b, 0, kind == 'm' ? ix->nm : ix->np);
+		idx_doc_external(ix, kind, b, 0, kind == 'm' ? ix->nm : ix->np, NULL);
 	else
 		put(b, d->text.buf + d->ext_off, d->text.len - d->ext_off);
 }
