@@ -178,6 +178,14 @@ idx_refmap_add(struct refmap *m, const char *key, int delta)
 		m->dups--;
 }
 
+unsigned
+idx_refmap_count(const struct refmap *m, const char *key)
+{
+	const struct ref *r = mv_table_get(&m->t, key);
+
+	return r ? r->n : 0;
+}
+
 static void
 refmap_free(struct refmap *m)
 {
@@ -216,6 +224,7 @@ idx_node_clear(struct mv_index *ix, struct node *x)
 	x->year = 0;
 	x->tmdb = 0;
 	x->present = 0;
+	x->hashok = 0;
 }
 
 /* Add person to the movie's list; the caller knows it is not there
@@ -381,6 +390,7 @@ mv_index_free(struct mv_index *ix)
 	}
 	free(ix->msorted);
 	free(ix->psorted);
+	free(ix->shards);
 	mv_table_free(&ix->movies.big);
 	mv_table_free(&ix->people.big);
 	free(ix->movies.byn);
@@ -431,9 +441,13 @@ mv_index_check(struct mv_index *ix, FILE *out)
 cJSON *
 mv_index_load(char kind, const char **why)
 {
-	char *path = mv_path("index/%s", kind == 'm' ? "movies.json" : "people.json");
-	cJSON *doc = mv_json_load(path, MV_INDEX_MAX, why);
+	char *path;
+	cJSON *doc;
 
+	if (kind == 'p')
+		return idx_people_load(why);
+	path = mv_path("index/movies.json");
+	doc = mv_json_load(path, MV_INDEX_MAX, why);
 	free(path);
 	if (doc && (!cJSON_IsObject(doc) ||
 	    !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(doc, "items")))) {

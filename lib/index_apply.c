@@ -133,16 +133,32 @@ person_links(struct mv_index *ix, struct node *per, struct prof *p)
 
 struct was {
 	char *json, *ext;      /* its texts, taken from the node (or NULL) */
+	uint64_t hash, exthash;/* a person's: the hashes of its texts */
+	char **dups;           /* a person's outside ids others hold too */
+	size_t ndups;
 	int present;
 };
 
 static void
-was_take(struct node *x, struct was *w)
+was_take(struct mv_index *ix, struct node *x, struct was *w)
 {
 	w->present = x->present;
 	w->json = x->json;
 	w->ext = x->extjson;
 	x->json = x->extjson = NULL;
+	w->dups = NULL;
+	w->ndups = 0;
+	if (x->id[0] == 'p') {
+		idx_person_seal(x);
+		w->hash = x->hash;
+		w->exthash = x->exthash;
+		for (size_t i = 0; x->present && i < x->next; i++)
+			if (idx_refmap_count(&ix->pref, x->ext[i]) > 1) {
+				if (!w->dups)
+					w->dups = mv_xmalloc(x->next * sizeof *w->dups);
+				w->dups[w->ndups++] = mv_xstrdup(x->ext[i]);
+			}
+	}
 }
 
 /* Compare x with what it was (w, consumed): if its entry or its outside
@@ -154,7 +170,13 @@ was_compare(struct mv_index *ix, struct node *x, struct was *w)
 	struct idoc *d = &ix->doc[x->id[0] == 'p'];
 	int entry, ext;
 
-	if (x->present) {
+	if (x->present && x->id[0] == 'p') {
+		/* Either part changed: the person's shard is written. */
+		x->hash = idx_person_hash(x, &x->exthash);
+		x->hashok = 1;
+		ext = !w->present || w->exthash != x->exthash;
+		entry = ext || w->hash != x->hash;
+	} else if (x->present) {
 		entry = !w->present || !w->json || strcmp(w->json, idx_node_json(x)) != 0;
 		ext = !w->present || !w->ext || strcmp(w->ext, idx_node_extjson(x)) != 0;
 	} else
@@ -170,6 +192,9 @@ was_compare(struct mv_index *ix, struct node *x, struct was *w)
 	}
 	if (ext)
 		d->extchanged = 1;
+	if (ext && x->id[0] == 'p')
+		idx_person_dups(ix, x, w->dups, w->ndups);
+	idx_strv_free(w->dups, w->ndups);
 	return entry || ext;
 }
 
@@ -216,7 +241,7 @@ update_movie(struct mv_index *ix, const char *id)
 	size_t n, i;
 	int r = idx_prof_load(id, &p);
 
-	was_take(m, &w);
+	was_take(ix, m, &w);
 	if (r <= 0) {
 		/* Gone or broken: out of the index, as a rebuild would do. */
 		idx_node_clear(ix, m);
@@ -225,14 +250,23 @@ update_movie(struct mv_index *ix, const char *id)
 	} else
 		node_fill(ix, m, &p);
 	was_compare(ix, m, &w);
-	/* A person's cached text still says what its links were before. */
+	/* What the people credited before and after say now, before their
+	 * links change (their texts are not kept: a hash of them). */
+	for (i = 0; i < m->nlinked; i++)
+		idx_person_seal(m->linked[i]);
+	for (i = 0; i < p.npend; i++) {
+		struct node *x = idx_map_get(&ix->people, p.pend[i].who);
+
+		if (x)
+			idx_person_seal(x);
+	}
 	n = movie_credits(ix, m, &p, &aff);
 	if (n)
 		qsort(aff, n, sizeof *aff, node_ptr_cmp);
 	for (i = 0; i < n; i++) {
 		if (i && aff[i] == aff[i - 1])
 			continue;
-		was_take(aff[i], &w);
+		was_take(ix, aff[i], &w);
 		person_reload(ix, aff[i]);
 		was_compare(ix, aff[i], &w);
 	}
@@ -248,7 +282,7 @@ update_person(struct mv_index *ix, const char *id)
 	struct was w;
 	int r;
 
-	was_take(x, &w);
+	was_take(ix, x, &w);
 	r = person_reload(ix, x);
 	was_compare(ix, x, &w);
 	return r < 0 ? -1 : 0;
@@ -291,7 +325,7 @@ mv_index_usage(struct mv_index *ix)
 
 		if (same_str(last, x->last_read))
 			continue;
-		was_take(x, &w);
+		was_take(ix, x, &w);
 		free(x->last_read);
 		x->last_read = last ? mv_xstrdup(last) : NULL;
 		if (was_compare(ix, x, &w))
@@ -376,10 +410,13 @@ mv_index_scan(struct mv_index *ix, int flags)
 	if (ix->np)
 		qsort(ix->psorted, ix->np, sizeof *ix->psorted, idx_node_num_cmp);
 	mv_index_usage(ix);
-	/* Every entry's text now, so that an update can tell whether it
-	 * changed an entry; a write after a scan reuses them. */
+	/* Every movie's text now, so that an update can tell whether it
+	 * changed an entry; a write after a scan reuses them. People's are
+	 * hashed when an update first touches them (idx_person_seal). */
 	idx_texts_build(ix->msorted, ix->nm);
-	idx_texts_build(ix->psorted, ix->np);
+	for (size_t i = 0; i < ix->np; i++)
+		ix->psorted[i]->hashok = 0;
+	ix->shards_ok = 0;
 	for (int k = 0; k < 2; k++) {
 		ix->doc[k].nchanged = 0;
 		ix->doc[k].extchanged = 0;

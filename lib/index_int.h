@@ -65,6 +65,8 @@ struct node {
 	char **ext;            /* "source:value" keys, for byExternal, claims */
 	size_t next;
 	uint64_t claimed;      /* claims: bit j set if ext[j]'s claim is ours */
+	uint64_t hash, exthash;/* people: hashes of the entry and byExternal */
+	int hashok;            /* texts, if hashok (the texts are not kept) */
 	/* people: links to movies */
 	struct link *links;
 	size_t nlinks, caplinks;
@@ -142,8 +144,19 @@ struct mv_index {
 	int read_errno;                   /* first profile not readable */
 	struct refmap mref, pref;         /* external ids of movies, people */
 	struct mv_buf text;               /* reused by every write */
-	struct idoc doc[2];               /* movies.json, people.json */
+	struct idoc doc[2];               /* movies.json, people shards */
 	struct colls colls;               /* collections.json */
+	struct shard *shards;             /* people shards on disk, by number */
+	size_t nshards, capshards;
+	int shards_ok;                    /* shards[] is known */
+};
+
+/* A people shard file, index/people/NNNNN.json: SHARD_IDS ids each. */
+#define SHARD_IDS 1024
+
+struct shard {
+	long long s;           /* its number: ids s*SHARD_IDS and up */
+	size_t count;          /* its entries */
 };
 
 #define MV_IDBUF 24
@@ -206,6 +219,8 @@ struct node *idx_node_get(struct mv_index *ix, const char *id);
 void idx_strv_free(char **v, size_t n);
 /* Count key once more (delta 1) or once less (-1) in m. */
 void idx_refmap_add(struct refmap *m, const char *key, int delta);
+/* How many present records hold key. */
+unsigned idx_refmap_count(const struct refmap *m, const char *key);
 /* Forget what the last profile said of x (ix NULL: the index is going). */
 void idx_node_clear(struct mv_index *ix, struct node *x);
 void idx_linked_append(struct node *movie, struct node *person);
@@ -246,6 +261,39 @@ void idx_texts_build(struct node **arr, size_t n);
  * where the entries and byExternal went. */
 void idx_index_text(struct mv_index *ix, char kind, struct mv_buf *b,
     struct entryrefs *refs, size_t *ext_off);
+
+/* Append the entry (byExternal members) text of a present node to b. */
+void idx_node_text(struct node *x, struct mv_buf *b);
+void idx_node_ext_text(struct node *x, struct mv_buf *b);
+/* "{...,"items":[" of schemaVersion version with count entries. */
+void idx_doc_head(struct mv_buf *b, int version, size_t count);
+/* Append person x's entry after a separator (none after "["). */
+void idx_doc_person(struct mv_buf *b, struct node *x);
+/* byExternal of the entries [lo, hi) of kind's sorted array, then the
+ * document's end; seen (may be NULL) carries the keys of the entries
+ * before lo from one call to the next (see index_write.c). */
+void idx_doc_external(struct mv_index *ix, char kind, struct mv_buf *b, size_t lo,
+    size_t hi, struct mv_table *seen);
+
+/* ---- index_shard.c: the people index in shards ------------------------- */
+
+/* Write the people shards that changed (all if force), then
+ * index/people.json. 0, or -1 with errno after a warning. */
+int idx_people_write(struct mv_index *ix, int force);
+/* index/people.json put back together from its shards (caller deletes),
+ * or NULL with *why. */
+cJSON *idx_people_load(const char **why);
+/* The hash of person x's entry text as a write would give it (x
+ * present); *ext gets that of its byExternal members. */
+uint64_t idx_person_hash(struct node *x, uint64_t *ext);
+/* Mark changed the people other than x that hold one of x's outside ids
+ * shared by two people or more, before (keys, n) or now: which shard
+ * lists such an id depends on the others. */
+void idx_person_dups(struct mv_index *ix, struct node *x, char **keys, size_t n);
+/* Note x's hash now, before something changes it (x present or not). */
+void idx_person_seal(struct node *x);
+/* The shard files against their list; the problems found. */
+long idx_people_check_files(FILE *out);
 
 /* ---- index_claims.c: claims --------------------------------------------- */
 

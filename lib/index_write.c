@@ -153,6 +153,69 @@ node_titles(struct mv_buf *b, const struct node *x)
 	}
 }
 
+/* Append the item text of a present node to b. */
+void
+idx_node_text(struct node *x, struct mv_buf *b)
+{
+	PUT_LIT(b, "{\"id\":");
+	jstr_n(b, x->id, x->idlen);
+	if (x->id[0] == 'm') {
+		PUT_LIT(b, ",\"title\":");
+		jstr(b, x->name);
+		if (x->year) {
+			PUT_LIT(b, ",\"year\":");
+			jnum(b, x->year);
+		} else
+			PUT_LIT(b, ",\"year\":null");
+		PUT_LIT(b, ",\"level\":");
+		jstr(b, x->level);
+		PUT_LIT(b, ",\"status\":");
+		jstr(b, x->status);
+		if (x->tmdb) {
+			PUT_LIT(b, ",\"tmdb\":");
+			jnum(b, x->tmdb);
+		} else
+			PUT_LIT(b, ",\"tmdb\":null");
+		PUT_LIT(b, ",\"imdb\":");
+		jstr_or_null(b, x->imdb);
+		PUT_LIT(b, ",\"addedAt\":");
+		jstr_or_null(b, x->added);
+		PUT_LIT(b, ",\"lastRead\":");
+		jstr_or_null(b, x->last_read);
+		PUT_LIT(b, ",\"video\":");
+		jstr_or_null(b, x->video);
+		node_titles(b, x);
+	} else {
+		PUT_LIT(b, ",\"name\":");
+		jstr(b, x->name);
+		if (x->tmdb) {
+			PUT_LIT(b, ",\"tmdb\":");
+			jnum(b, x->tmdb);
+		} else
+			PUT_LIT(b, ",\"tmdb\":null");
+		PUT_LIT(b, ",\"level\":");
+		jstr(b, x->level);
+		PUT_LIT(b, ",\"movies\":[");
+		for (size_t i = 0; i < x->nlinks; i++) {
+			struct link *l = &x->links[i];
+
+			if (i)
+				PUT_LIT(b, ",");
+			PUT_LIT(b, "{\"movie\":\"");
+			put(b, l->movie->id, l->movie->idlen);    /* [mp][0-9]+ */
+			PUT_LIT(b, "\"");
+			if (l->role == 'c')
+				PUT_LIT(b, ",\"role\":\"cast\",\"character\":");
+			else
+				PUT_LIT(b, ",\"role\":\"crew\",\"job\":");
+			jstr_n(b, l->detail ? l->detail : "", l->dlen);
+			PUT_LIT(b, "}");
+		}
+		PUT_LIT(b, "]");
+	}
+	PUT_LIT(b, "}");
+}
+
 /* The cached item text of a present node, built if stale. */
 const char *
 idx_node_json(struct node *x)
@@ -161,63 +224,7 @@ idx_node_json(struct node *x)
 
 	if (x->json)
 		return x->json;
-	PUT_LIT(&b, "{\"id\":");
-	jstr_n(&b, x->id, x->idlen);
-	if (x->id[0] == 'm') {
-		PUT_LIT(&b, ",\"title\":");
-		jstr(&b, x->name);
-		if (x->year) {
-			PUT_LIT(&b, ",\"year\":");
-			jnum(&b, x->year);
-		} else
-			PUT_LIT(&b, ",\"year\":null");
-		PUT_LIT(&b, ",\"level\":");
-		jstr(&b, x->level);
-		PUT_LIT(&b, ",\"status\":");
-		jstr(&b, x->status);
-		if (x->tmdb) {
-			PUT_LIT(&b, ",\"tmdb\":");
-			jnum(&b, x->tmdb);
-		} else
-			PUT_LIT(&b, ",\"tmdb\":null");
-		PUT_LIT(&b, ",\"imdb\":");
-		jstr_or_null(&b, x->imdb);
-		PUT_LIT(&b, ",\"addedAt\":");
-		jstr_or_null(&b, x->added);
-		PUT_LIT(&b, ",\"lastRead\":");
-		jstr_or_null(&b, x->last_read);
-		PUT_LIT(&b, ",\"video\":");
-		jstr_or_null(&b, x->video);
-		node_titles(&b, x);
-	} else {
-		PUT_LIT(&b, ",\"name\":");
-		jstr(&b, x->name);
-		if (x->tmdb) {
-			PUT_LIT(&b, ",\"tmdb\":");
-			jnum(&b, x->tmdb);
-		} else
-			PUT_LIT(&b, ",\"tmdb\":null");
-		PUT_LIT(&b, ",\"level\":");
-		jstr(&b, x->level);
-		PUT_LIT(&b, ",\"movies\":[");
-		for (size_t i = 0; i < x->nlinks; i++) {
-			struct link *l = &x->links[i];
-
-			if (i)
-				PUT_LIT(&b, ",");
-			PUT_LIT(&b, "{\"movie\":\"");
-			put(&b, l->movie->id, l->movie->idlen);    /* [mp][0-9]+ */
-			PUT_LIT(&b, "\"");
-			if (l->role == 'c')
-				PUT_LIT(&b, ",\"role\":\"cast\",\"character\":");
-			else
-				PUT_LIT(&b, ",\"role\":\"crew\",\"job\":");
-			jstr_n(&b, l->detail ? l->detail : "", l->dlen);
-			PUT_LIT(&b, "}");
-		}
-		PUT_LIT(&b, "]");
-	}
-	PUT_LIT(&b, "}");
+	idx_node_text(x, &b);
 	x->json = b.buf;
 	x->jlen = b.len;
 	return x->json;
@@ -225,6 +232,18 @@ idx_node_json(struct node *x)
 
 /* The cached byExternal members of a present node, without a leading
  * comma ("" if it has no outside id). */
+void
+idx_node_ext_text(struct node *x, struct mv_buf *b)
+{
+	for (size_t j = 0; j < x->next; j++) {
+		if (j)
+			PUT_LIT(b, ",");
+		jstr(b, x->ext[j]);
+		PUT_LIT(b, ":");
+		jstr_n(b, x->id, x->idlen);
+	}
+}
+
 const char *
 idx_node_extjson(struct node *x)
 {
@@ -232,26 +251,20 @@ idx_node_extjson(struct node *x)
 
 	if (x->extjson)
 		return x->extjson;
-	for (size_t j = 0; j < x->next; j++) {
-		if (j)
-			mv_buf_add(&b, ",", 1);
-		jstr(&b, x->ext[j]);
-		mv_buf_add(&b, ":", 1);
-		jstr(&b, x->id);
-	}
+	idx_node_ext_text(x, &b);
 	x->extjson = b.buf ? b.buf : mv_xstrdup("");
 	x->extlen = b.len;
 	return x->extjson;
 }
 
 /* "{...,"items":[" with count entries. */
-static void
-doc_head(struct mv_buf *b, size_t count)
+void
+idx_doc_head(struct mv_buf *b, int version, size_t count)
 {
 	char when[32];
 
-	mv_buf_printf(b, "{\"schemaVersion\":1,\"generatedAt\":\"%s\",\"count\":%zu,\"items\":[",
-	    mv_time_fmt(mv_now(), when), count);
+	mv_buf_printf(b, "{\"schemaVersion\":%d,\"generatedAt\":\"%s\",\"count\":%zu,\"items\":[",
+	    version, mv_time_fmt(mv_now(), when), count);
 }
 
 /* Append entry text e of num to b (after a separator unless first),
@@ -269,36 +282,61 @@ doc_entry(struct mv_buf *b, struct entryrefs *refs, long long num,
 	put(b, e, len);
 }
 
+/* A person's entry, built straight into b (people texts are not kept:
+ * at 500,000 people they would double the memory of a rebuild). */
+void
+idx_doc_person(struct mv_buf *b, struct node *x)
+{
+	if (b->len && b->buf[b->len - 1] == '[')
+		PUT_LIT(b, "\n");
+	else
+		PUT_LIT(b, ",\n");
+	idx_node_text(x, b);
+}
+
 /*
- * The byExternal members of one index, then the end of the document.
- * De-duplicated (first record in id order wins) only when some outside
- * id has two holders.
+ * The byExternal members of the entries [lo, hi) of one index, then the
+ * end of the document. De-duplicated (first record in id order wins,
+ * over the whole index) only when some outside id has two holders: seen
+ * (if not NULL) then holds the keys of the entries before lo, and gets
+ * those of [lo, hi); a write of every shard carries it from one to the
+ * next rather than look back over the index for each.
  */
-static void
-doc_external(struct mv_index *ix, char kind, struct mv_buf *b)
+void
+idx_doc_external(struct mv_index *ix, char kind, struct mv_buf *b, size_t lo,
+    size_t hi, struct mv_table *seen)
 {
 	struct node **arr = kind == 'm' ? ix->msorted : ix->psorted;
-	size_t n = kind == 'm' ? ix->nm : ix->np, i, j;
+	size_t i, j;
 	struct refmap *ref = kind == 'm' ? &ix->mref : &ix->pref;
-	struct mv_table set = {0}; /* byExternal keys written: first claimant in id order wins */
+	struct mv_table own = {0}; /* byExternal keys written: first claimant in id order wins */
+	struct mv_table *set = seen ? seen : &own;
 	int first = 1;
 
 	if (ref->dups == 0) {
-		for (i = 0; i < n; i++) {
+		for (i = lo; i < hi; i++) {
 			if (!arr[i]->present || !arr[i]->next)
 				continue;
-			idx_node_extjson(arr[i]);
 			if (!first)
 				PUT_LIT(b, ",");
-			put(b, arr[i]->extjson, arr[i]->extlen);
+			if (kind == 'm') {
+				idx_node_extjson(arr[i]);
+				put(b, arr[i]->extjson, arr[i]->extlen);
+			} else
+				idx_node_ext_text(arr[i], b);
 			first = 0;
 		}
 	} else {
-		for (i = 0; i < n; i++) {
+		/* Keys an earlier shard holds are its own. */
+		for (i = 0; !seen && i < lo; i++)
+			for (j = 0; arr[i]->present && j < arr[i]->next; j++)
+				if (idx_refmap_count(ref, arr[i]->ext[j]) > 1)
+					mv_table_put(set, arr[i]->ext[j], arr[i]->ext[j]);
+		for (i = lo; i < hi; i++) {
 			if (!arr[i]->present)
 				continue;
 			for (j = 0; j < arr[i]->next; j++) {
-				if (mv_table_put(&set, arr[i]->ext[j], arr[i]->ext[j]))
+				if (mv_table_put(set, arr[i]->ext[j], arr[i]->ext[j]))
 					continue;
 				if (!first)
 					PUT_LIT(b, ",");
@@ -308,7 +346,7 @@ doc_external(struct mv_index *ix, char kind, struct mv_buf *b)
 				jstr_n(b, arr[i]->id, arr[i]->idlen);
 			}
 		}
-		mv_table_free(&set);
+		mv_table_free(&own);
 	}
 	PUT_LIT(b, "}}\n");
 }
@@ -326,7 +364,9 @@ idx_index_text(struct mv_index *ix, char kind, struct mv_buf *b,
 	size_t n = kind == 'm' ? ix->nm : ix->np, count = 0, size = 0, i;
 
 	for (i = 0; i < n; i++)
-		if (arr[i]->present) {
+		if (arr[i]->present && kind == 'p')
+			count++;
+		else if (arr[i]->present) {
 			count++;
 			size += idx_node_json(arr[i]) ? arr[i]->jlen + 2 : 0;
 			size += idx_node_extjson(arr[i]) ? arr[i]->extlen + 1 : 0;
@@ -337,14 +377,16 @@ idx_index_text(struct mv_index *ix, char kind, struct mv_buf *b,
 		b->cap = b->len + size + 256;
 		b->buf = mv_xrealloc(b->buf, b->cap);
 	}
-	doc_head(b, count);
+	idx_doc_head(b, 1, count);
 	for (i = 0; i < n; i++)
-		if (arr[i]->present)
+		if (arr[i]->present && kind == 'p')
+			idx_doc_person(b, arr[i]);
+		else if (arr[i]->present)
 			doc_entry(b, refs, arr[i]->num, arr[i]->json, arr[i]->jlen);
 	PUT_LIT(b, "\n],\"byExternal\":{");
 	if (ext_off)
 		*ext_off = b->len;
-	doc_external(ix, kind, b);
+	idx_doc_external(ix, kind, b, 0, n, NULL);
 }
 
 /* The first entry of d at or after from whose number is num or more. */
@@ -411,7 +453,7 @@ doc_splice(struct mv_index *ix, char kind, struct idoc *d, struct mv_buf *b,
 		b->cap = d->text.len + d->text.len / 8 + 4096;
 		b->buf = mv_xrealloc(b->buf, b->cap);
 	}
-	doc_head(b, count);
+	idx_doc_head(b, 1, count);
 	for (i = 0; i < n; i++) {
 		struct node *c = d->changed[i];
 
@@ -429,7 +471,7 @@ doc_splice(struct mv_index *ix, char kind, struct idoc *d, struct mv_buf *b,
 	PUT_LIT(b, "\n],\"byExternal\":{");
 	*ext_off = b->len;
 	if (d->extchanged)
-		doc_external(ix, kind, b);
+		idx_doc_external(ix, kind, b, 0, kind == 'm' ? ix->nm : ix->np, NULL);
 	else
 		put(b, d->text.buf + d->ext_off, d->text.len - d->ext_off);
 }
@@ -571,6 +613,11 @@ mv_index_write(struct mv_index *ix, int force)
 
 		if (!force && !doc_dirty(d))
 			continue;
+		if (kind == 'p') {
+			/* Shards, each written alone (index_shard.c). */
+			r = idx_people_write(ix, force);
+			continue;
+		}
 		b->len = 0;
 		/* A few entries changed: splice them into the last text. */
 		if (!force && d->text.len && d->nchanged <= d->ref.n / 8 + 1)
@@ -608,6 +655,7 @@ mv_index_write(struct mv_index *ix, int force)
 			d->ext_off = ext_off;
 			d->nchanged = 0;
 			d->extchanged = 0;
+			mv_crash_point("index-movies");
 		}
 		free(path);
 	}
@@ -677,6 +725,10 @@ mv_index_stale(void)
 			t = st.st_mtim;
 		free(u);
 	}
+	/* A people index of before the shards (schemaVersion 1) is
+	 * rebuilt, like a missing one. */
+	if (!mv_index_people_current())
+		return 1;
 	/* A tie counts as stale: file times move in clock ticks, and a
 	 * profile written in the tick of the index write may be newer. */
 	return t.tv_sec > oldest.tv_sec ||

@@ -1180,10 +1180,13 @@ int mv_index_update(struct mv_index *ix, const char *id);
 int mv_index_usage(struct mv_index *ix);
 /* 1 when an index file needs writing. */
 int mv_index_dirty(const struct mv_index *ix);
-/* Write the index files that changed (all if force), atomically;
- * index/collections.json too (collections.c), when a collection changed.
+/* Write the index files that changed (all if force), atomically: of
+ * the people, the shards that changed, then their list; and
+ * index/collections.json (collections.c) when a collection changed.
  * 0, or -1 with errno after a warning. The files replaced are unlinked
- * by a thread meanwhile; mv_index_reap waits for it. */
+ * by a thread meanwhile; mv_index_reap waits for it. Env MV_CRASH_AT=
+ * index-movies, index-shard or index-list kills the process after that
+ * file (mv_crash_point), for crash tests. */
 int mv_index_write(struct mv_index *ix, int force);
 void mv_index_reap(struct mv_index *ix);
 /* Present entries of kind 'm' or 'p'. */
@@ -1198,10 +1201,15 @@ long mv_index_claims(struct mv_index *ix);
 /* Compare the index files and claims with ix (fresh from a scan); print
  * one line per difference to out. Returns the number of differences. */
 long mv_index_check(struct mv_index *ix, FILE *out);
-/* Parse index/movies.json (kind 'm') or index/people.json ('p'). Returns
- * the document (caller deletes) or NULL with *why (errno ENOENT if the
- * file is missing). */
+/* Parse index/movies.json (kind 'm'), or the people index ('p'): the
+ * shards index/people.json lists, put together as one PeopleIndex
+ * document (an index/people.json of schemaVersion 1 as it is). Returns
+ * the document (caller deletes) or NULL with *why (errno ENOENT if
+ * index/people.json is missing; *why names a shard that is not read). */
 cJSON *mv_index_load(char kind, const char **why);
+/* 1 if index/people.json is the list of the shards (schemaVersion 2);
+ * an older one counts as stale (mv_index_stale) and is rebuilt. */
+int mv_index_people_current(void);
 
 /* ---- listing.c: the order, filter and pages of every listing -------- */
 

@@ -1168,6 +1168,9 @@ mv_schema_for_path(const char *rel)
 	if (!strcmp(rel, "index/movies.json"))
 		return "MovieIndex.json";
 	if (!strcmp(rel, "index/people.json"))
+		return "PeopleIndexList.json";
+	if (!strncmp(rel, "index/people/", 13) && strspn(rel + 13, "0123456789") >= 5 &&
+	    !strcmp(rel + 13 + strspn(rel + 13, "0123456789"), ".json"))
 		return "PeopleIndex.json";
 	if (!strcmp(rel, "index/collections.json"))
 		return "CollectionIndex.json";

@@ -161,7 +161,7 @@ compare() {
 }
 
 @test "listing: a person's movies: mvctl people --movies and GET /people/{id}/movies agree, ties and two credits in one movie included" {
-	pix=$LIB/index/people.json
+	pix=$(people_index "$LIB")
 	# The person with the most credits that fit one page (200), some of
 	# them in one movie.
 	p=$(jq -r '.items | map(select((.movies | length) <= 200)) | max_by(.movies | length) | .id' "$pix")
@@ -192,7 +192,7 @@ compare() {
 }
 
 @test "listing: GET /people is in the documented order of names" {
-	items=$(jq -c .items "$LIB/index/people.json")
+	items=$(jq -c .items "$(people_index "$LIB")")
 	for s in title -title id; do
 		[ "$(get "/people?sort=$s&perPage=200")" = 200 ]
 		assert_equal "$s: $(jq -c '[.items[].id]' "$BODY")" "$s: $(order "$items" "$s")"

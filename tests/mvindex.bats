@@ -38,7 +38,11 @@ rebuilt_items() { # movies|people
 	cp -r "$MV_DATA" "$d"
 	rm -rf "$d/index"
 	mvindex --data "$d" --rebuild >/dev/null 2>&1 || true
-	jq -c '.items[], .byExternal' "$d/index/$1.json"
+	if [ "$1" = people ]; then
+		jq -c '.items[], .byExternal' "$(people_index "$d")"
+	else
+		jq -c '.items[], .byExternal' "$d/index/$1.json"
+	fi
 }
 
 @test "mvindex: --help prints the usage on stdout and exits 0" {
@@ -72,23 +76,29 @@ rebuilt_items() { # movies|people
 	assert_success
 	[ -z "$output" ] && [ -z "$stderr" ]
 	cmp "$IX/movies.json" "$(fixture mvindex expected-movies.json)"
+	# people.json lists the shards; three people fit in the first.
 	cmp "$IX/people.json" "$(fixture mvindex expected-people.json)"
+	cmp "$IX/people/00000.json" "$(fixture mvindex expected-people-00000.json)"
+	[ "$(ls "$IX/people")" = 00000.json ]
 	# Deterministic: a second run writes the same bytes.
-	cp "$IX/people.json" "$BATS_TEST_TMPDIR/first"
+	cp "$IX/people/00000.json" "$BATS_TEST_TMPDIR/first"
 	mvindex --rebuild
-	cmp "$IX/people.json" "$BATS_TEST_TMPDIR/first"
+	cmp "$IX/people/00000.json" "$BATS_TEST_TMPDIR/first"
+	cmp "$IX/people.json" "$(fixture mvindex expected-people.json)"
 }
 
 @test "mvindex --rebuild: people list their movie ids and roles from credits and profiles" {
 	mvindex --rebuild
 	# p2 is credited on m1 only; its own profile adds m2 twice (two jobs).
-	run jq -c '.items[] | select(.id == "p2") | .movies' "$IX/people.json"
+	run jq -c '.items[] | select(.id == "p2") | .movies' "$(people_index "$MV_DATA")"
 	assert_output '[{"movie":"m1","role":"crew","job":"Director"},{"movie":"m2","role":"crew","job":"Director"},{"movie":"m2","role":"crew","job":"Screenplay"}]'
 	# p3's profile lists nothing; m1's credits give it two roles.
-	run jq -c '.items[] | select(.id == "p3") | [.movies[] | [.movie, .role]]' "$IX/people.json"
+	run jq -c '.items[] | select(.id == "p3") | [.movies[] | [.movie, .role]]' "$(people_index "$MV_DATA")"
 	assert_output '[["m1","cast"],["m1","crew"]]'
-	run jq -r '.count, (.items | length)' "$IX/people.json"
+	run jq -r '.count, (.items | length)' "$(people_index "$MV_DATA")"
 	assert_output $'3\n3'
+	run jq -r .count "$(people_index "$MV_DATA")"
+	assert_output 3
 }
 
 @test "mvindex --rebuild: items are in id order, numerically" {
@@ -120,7 +130,7 @@ rebuilt_items() { # movies|people
 	# The rest is indexed all the same.
 	run jq -r '[.items[].id] | join(" ")' "$IX/movies.json"
 	assert_output "m1 m2 m3"
-	run jq -r '[.items[].id] | join(" ")' "$IX/people.json"
+	run jq -r '[.items[].id] | join(" ")' "$(people_index "$MV_DATA")"
 	assert_output "p1 p2"
 }
 
@@ -242,6 +252,7 @@ rebuilt_items() { # movies|people
 @test "mvindex: one changed movie updates its entry, once per burst" {
 	mvindex --rebuild
 	cp "$IX/people.json" "$BATS_TEST_TMPDIR/people.before"
+	cp "$IX/people/00000.json" "$BATS_TEST_TMPDIR/shard.before"
 	jq '.title = "Brazil (1985 cut)" | .level = "medium" | .status = "ready"' \
 		"$MV_DATA/Movies/m2.json" >"$BATS_TEST_TMPDIR/m2"
 	mv "$BATS_TEST_TMPDIR/m2" "$MV_DATA/Movies/m2.json"
@@ -259,6 +270,7 @@ rebuilt_items() { # movies|people
 	assert_output '["Brazil (1985 cut)","medium","ready"]'
 	# No credit changed: people.json was not rewritten.
 	cmp "$IX/people.json" "$BATS_TEST_TMPDIR/people.before"
+	cmp "$IX/people/00000.json" "$BATS_TEST_TMPDIR/shard.before"
 	[ "$(items "$IX/movies.json"; jq -c .byExternal "$IX/movies.json")" = "$(rebuilt_items movies)" ]
 }
 
@@ -274,11 +286,11 @@ rebuilt_items() { # movies|people
 		ev mv.movie.enriched '{"id":"m2","level":"medium","from":"basic"}'
 		ev mv.movie.enriched '{"id":"m1","level":"medium","from":"basic"}'
 	} | mvindex >"$BATS_TEST_TMPDIR/out"
-	run jq -c '.items[] | select(.id == "p1") | .movies' "$IX/people.json"
+	run jq -c '.items[] | select(.id == "p1") | .movies' "$(people_index "$MV_DATA")"
 	assert_output '[{"movie":"m1","role":"cast","character":"James Cole"},{"movie":"m2","role":"cast","character":"Sam"}]'
-	run jq -c '.items[] | select(.id == "p3") | .movies' "$IX/people.json"
+	run jq -c '.items[] | select(.id == "p3") | .movies' "$(people_index "$MV_DATA")"
 	assert_output '[{"movie":"m1","role":"cast","character":"Kathryn Railly"}]'
-	[ "$(items "$IX/people.json"; jq -c .byExternal "$IX/people.json")" = "$(rebuilt_items people)" ]
+	[ "$(items "$(people_index "$MV_DATA")"; jq -c .byExternal "$(people_index "$MV_DATA")")" = "$(rebuilt_items people)" ]
 	run mvindex --check
 	assert_success
 }
@@ -293,11 +305,11 @@ rebuilt_items() { # movies|people
 		ev mv.person.created '{"id":"p4","tmdb":378,"name":"Jonathan Pryce"}'
 		ev mv.movie.needs-review '{"id":null,"path":"incoming/x.mkv","reason":"ambiguous","candidates":[]}' m3
 	} | mvindex >"$BATS_TEST_TMPDIR/out"
-	run jq -r '[.items[].id] | join(" ")' "$IX/people.json"
+	run jq -r '[.items[].id] | join(" ")' "$(people_index "$MV_DATA")"
 	assert_output "p1 p2 p3 p4"
 	run jq -r '[.items[].id] | join(" ")' "$IX/movies.json"
 	assert_output "m1 m2"
-	run jq -r '.byExternal["tmdb:378"]' "$IX/people.json"
+	run jq -r '.byExternal["tmdb:378"]' "$(people_index "$MV_DATA")"
 	assert_output p4
 	run jq -c 'select(.type == "mv.index.updated") | .data' "$BATS_TEST_TMPDIR/out"
 	assert_output '{"movies":2,"people":4}'
@@ -573,4 +585,50 @@ colls() { jq -c '.items[]' "$IX/collections.json"; }
 	[ "${#lines[@]}" -eq 1 ]
 	run colls
 	assert_output $'{"tmdb":3,"name":"Monkeys","count":1,"movies":["m1"]}\n{"tmdb":8,"name":"Gilliam & Co","count":1,"movies":["m2"]}'
+}
+
+@test "mvindex: killed at any step of an index write, the index is whole or seen stale and rebuilt" {
+	# A person in a second shard: m2's new cast dirties two shards.
+	jq '.id = "p2000" | .name = "Ian Holm" | .externalIds = {}' \
+		"$MV_DATA/People/p3.json" >"$MV_DATA/People/p2000.json"
+	touch -d '2026-01-01 00:00:00' "$MV_DATA/People/p2000.json"
+	for step in index-movies index-shard index-list; do
+		cp "$(fixture mvindex lib)/Movies/m2.json" "$MV_DATA/Movies/m2.json"
+		touch -d '2026-01-01 00:00:00' "$MV_DATA/Movies/m2.json"
+		rm -rf "$IX/people" "$IX/people.json" "$IX/movies.json"
+		mvindex --rebuild
+		[ "$(ls "$IX/people")" = $'00000.json\n00001.json' ]
+		# Killed during a rebuild: what is there is what a rebuild says.
+		run -137 env MV_CRASH_AT=$step mvindex --rebuild
+		run --separate-stderr mvindex --check
+		assert_success
+		jq --arg s "$step" '.level = "medium" | .title = $s | .credits = {"cast":[
+			{"person":"p1","tmdb":62,"name":"Bruce Willis","character":"Sam"},
+			{"person":"p2000","name":"Ian Holm","character":"Kurtzmann"}],"crew":[]}' \
+			"$MV_DATA/Movies/m2.json" >"$BATS_TEST_TMPDIR/m2"
+		mv "$BATS_TEST_TMPDIR/m2" "$MV_DATA/Movies/m2.json"
+		# Killed during an update: the list is older than m2's profile.
+		run -137 env MV_CRASH_AT=$step mvindex --delay 0 \
+			< <(ev mv.movie.enriched '{"id":"m2","level":"medium","from":"basic"}')
+		if [ "$step" = index-shard ]; then
+			# Shard 0 written, shard 1 not: the check sees it.
+			run --separate-stderr mvindex --check
+			[ "$status" -eq 1 ]
+			assert_output "people: p2000: differs: movies"
+		fi
+		# The filter's next start (its supervisor's restart) repairs it.
+		run --separate-stderr mvindex </dev/null
+		assert_success
+		if [ "$step" = index-list ]; then
+			# Killed after the list: whole, not stale, left alone.
+			[ -z "$output" ] && [ -z "$stderr" ]
+		else
+			run jq -c '[.type, .data]' <<<"$output"
+			assert_output '["mv.index.updated",{"movies":3,"people":4}]'
+		fi
+		run --separate-stderr mvindex --check
+		assert_success
+		run jq -c '.items[] | select(.id == "p2000") | .movies' "$(people_index "$MV_DATA")"
+		assert_output '[{"movie":"m2","role":"cast","character":"Kurtzmann"}]'
+	done
 }

@@ -671,7 +671,7 @@ chromium_headless() {
 		done
 	done
 	# A person with several movies: their order is the global one, restricted.
-	p=$(jq -r '[.items[] | select((.movies | map(.movie) | unique | length) > 3)][0].id' "$lib/index/people.json")
+	p=$(jq -r '[.items[] | select((.movies | map(.movie) | unique | length) > 3)][0].id' "$(people_index "$lib")")
 	for s in year -title added; do
 		[ "$(get "/people/$p/movies?sort=$s&perPage=200")" = 200 ]
 		valid PaginatedResponse.json

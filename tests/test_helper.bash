@@ -79,6 +79,16 @@ stop_group() {
 
 # A digest of a directory tree (names, sizes, contents) to prove that a
 # refused command changed nothing.
+# The people index put together from its shards (index/people/NNNNN.json),
+# the way mv-profile(5) reads it with jq, into a file whose path is printed.
+people_index() { # DATA-DIR
+	local out
+	out=$(mktemp "$BATS_TEST_TMPDIR/people-index.XXXXXX")
+	jq -s '{count: (map(.count) | add), items: (map(.items) | add),
+		byExternal: (map(.byExternal) | add)}' "$1"/index/people/*.json >"$out"
+	echo "$out"
+}
+
 tree_digest() {
 	(cd "$1" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum) | sha256sum
 }

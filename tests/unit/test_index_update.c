@@ -27,6 +27,14 @@ rnd(unsigned n)
 	return (unsigned)(seed >> 33) % n;
 }
 
+/* People's ids, spread so that they fall in many shards of the people
+ * index (1,024 ids each), a few per shard, and deletions empty some. */
+static unsigned
+pnum(unsigned n)
+{
+	return n * 337;
+}
+
 static char *
 profile_path(char kind, unsigned num)
 {
@@ -72,7 +80,7 @@ write_movie(unsigned num)
 		cJSON *c = cJSON_CreateObject();
 		char who[16], what[32];
 
-		snprintf(who, sizeof who, "p%u", 1 + rnd(PEOPLE + 5));
+		snprintf(who, sizeof who, "p%u", pnum(1 + rnd(PEOPLE + 5)));
 		cJSON_AddStringToObject(c, "person", who);
 		snprintf(what, sizeof what, "Role %u", rnd(3));
 		cJSON_AddStringToObject(c, rnd(2) ? "character" : "job", what);
@@ -88,16 +96,19 @@ static void
 write_person(unsigned num)
 {
 	cJSON *d = cJSON_CreateObject(), *movies;
-	char id[16], name[32], *path = profile_path('p', num);
+	char id[16], name[32], *path = profile_path('p', pnum(num));
 	unsigned n = rnd(3);
 
-	snprintf(id, sizeof id, "p%u", num);
+	snprintf(id, sizeof id, "p%u", pnum(num));
 	snprintf(name, sizeof name, "Person %u.%u", num, rnd(3));
 	cJSON_AddNumberToObject(d, "schemaVersion", 1);
 	cJSON_AddStringToObject(d, "id", id);
 	cJSON_AddStringToObject(d, "level", "minimal");
 	cJSON_AddStringToObject(d, "name", name);
-	cJSON_AddNumberToObject(cJSON_AddObjectToObject(d, "externalIds"), "tmdb", 5000 + num);
+	/* Now and then a tmdb id another person (in another shard) holds:
+	 * byExternal keeps the first in id order, over every shard. */
+	cJSON_AddNumberToObject(cJSON_AddObjectToObject(d, "externalIds"), "tmdb",
+	    5000 + (rnd(6) ? num : num % 5));
 	movies = cJSON_AddArrayToObject(d, "movies");
 	for (unsigned i = 0; i < n; i++) {
 		cJSON *c = cJSON_CreateObject();
@@ -127,11 +138,36 @@ slurp_index(const char *name)
 	return text;
 }
 
+/* The people index: its list, then every shard file in name order. */
+static char *
+slurp_people(void)
+{
+	struct mv_buf b = {0};
+	char *t = slurp_index("people.json"), **v;
+	size_t n;
+
+	if (!t)
+		return NULL;
+	mv_buf_adds(&b, t);
+	free(t);
+	v = mv_dir_list("index/people", ".json", &n);
+	for (size_t i = 0; i < n; i++) {
+		char *rel = mv_xasprintf("people/%s", v[i]);
+
+		t = slurp_index(rel);
+		mv_buf_printf(&b, "\n== %s\n%s", v[i], t ? t : "(unreadable)");
+		free(t);
+		free(rel);
+	}
+	mv_list_free(v, n);
+	return b.buf;
+}
+
 /* The files ix wrote equal those of a fresh scan: 1 or 0. */
 static int
 same_as_rebuild(void)
 {
-	char *m = slurp_index("movies.json"), *p = slurp_index("people.json");
+	char *m = slurp_index("movies.json"), *p = slurp_people();
 	struct mv_index *fresh = mv_index_new();
 	int same;
 
@@ -139,7 +175,7 @@ same_as_rebuild(void)
 	mv_index_scan(fresh, 0);
 	mv_index_write(fresh, 1);
 	mv_index_free(fresh);
-	char *m2 = slurp_index("movies.json"), *p2 = slurp_index("people.json");
+	char *m2 = slurp_index("movies.json"), *p2 = slurp_people();
 
 	same = m && p && m2 && p2 && strcmp(m, m2) == 0 && strcmp(p, p2) == 0;
 	/* MV_TEST_KEEP=DIR keeps both versions there, to compare. */
@@ -192,8 +228,8 @@ main(void)
 		char *path;
 
 		num = 1 + rnd(kind == 'm' ? MOVIES + 5 : PEOPLE + 5);
-		snprintf(id, sizeof id, "%c%u", kind, num);
-		path = profile_path(kind, num);
+		snprintf(id, sizeof id, "%c%u", kind, kind == 'p' ? pnum(num) : num);
+		path = profile_path(kind, kind == 'p' ? pnum(num) : num);
 		switch (what) {
 		case 0: case 1: case 2: case 6: case 7:
 			/* Changed or new. */

@@ -300,7 +300,12 @@ test_real(void)
 
 	is_str(mv_schema_for_path("Movies/m1.json"), "MovieProfile.json", "schema for Movies/");
 	is_str(mv_schema_for_path("People/p3.json"), "PeopleProfile.json", "schema for People/");
-	is_str(mv_schema_for_path("index/people.json"), "PeopleIndex.json", "schema for an index");
+	is_str(mv_schema_for_path("index/people.json"), "PeopleIndexList.json",
+	    "schema for the list of the people shards");
+	is_str(mv_schema_for_path("index/people/00012.json"), "PeopleIndex.json",
+	    "schema for a people shard");
+	ok(mv_schema_for_path("index/people/12.json") == NULL, "no schema for a short shard name");
+	ok(mv_schema_for_path("index/people/00012.json.tmp") == NULL, "none for a temp file");
 	ok(mv_schema_for_path("Movies/x/m1.json") == NULL && mv_schema_for_path("stats/usage.json") == NULL,
 	    "no schema for other paths");
 
