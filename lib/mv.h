@@ -976,7 +976,8 @@ extern void (*mv_movie_notify)(const char *type, const char *subject, cJSON *dat
 /* ---- file.c: crash-safe filing of videos ---------------------------- */
 
 /*
- * Move the video src into the directory dstdir (absolute) as name, or
+ * Move the video src into the directory dstdir (absolute; made, with its
+ * parents, if missing, and removed again by a rollback) as name, or
  * "name (2).ext" and so on when taken: nothing is ever replaced. The move
  * is a hard link on one filesystem, and a copy (fsync'd, size verified)
  * across filesystems (EXDEV); the source goes only once the copy is in
@@ -1014,6 +1015,36 @@ int mv_file_recover(mv_file_recover_fn fn, void *ctx);
 char *mv_file_safe_name(const char *s, size_t max);
 /* Test hook: SIGKILL this process if $MV_CRASH_AT equals step. */
 void mv_crash_point(const char *step);
+
+/* ---- name.c: the name and place of every filed file ----------------- */
+
+/* What of a movie's files to name. */
+enum mv_name_what {
+	MV_NAME_VIDEO,     /* the video (a version or part by its labels) */
+	MV_NAME_FOLDER,    /* the movie's folder */
+	MV_NAME_SUBTITLE,  /* a sidecar subtitle of the video */
+	MV_NAME_EXTRA,     /* an extra, in its subfolder */
+};
+struct mv_name_of {
+	enum mv_name_what what;
+	const char *lang;    /* subtitle: "fr", "en" (NULL: none) */
+	int forced, sdh;     /* subtitle: its flags */
+	const char *extra;   /* extra: its kind or folder ("featurettes",
+	                        "trailer"); unknown kinds go to Extras/ */
+	const char *source;  /* subtitle, extra: its original name, which
+	                        gives the extension (and an extra's title) */
+};
+/*
+ * The one rule for where a filed file belongs, relative to the data
+ * directory: "assets/videos/Title (Year) [tmdbid-N]/Title (Year)
+ * [tmdbid-N][ - edition][ - quality][ - partN][.lang][.forced][.sdh].ext",
+ * or "…/Featurettes/<its name>.ext" for an extra. m is the MovieProfile
+ * (title, year, externalIds.tmdb); video (may be NULL for a folder or an
+ * extra) is its entry in m's videos[]: source (the extension), edition,
+ * quality, part. of NULL means the video. Filing, migrate, rename and
+ * check all ask it. Returns malloc'd.
+ */
+char *mv_name_path(const cJSON *m, const cJSON *video, const struct mv_name_of *of);
 
 /* ---- usage.c: stats/usage.json, accesses per movie ------------------ */
 
