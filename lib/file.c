@@ -413,9 +413,11 @@ unmake_dir(const cJSON *j)
 		mv_warn("remove %s", dir);
 }
 
-int
-mv_file_move(const char *movie, const char *src, const char *dstdir,
-    const char *name, char **final)
+/* mv_file_move, and mv_file_refile when refile is set: the journal then
+ * says so, and the recovery records a refile itself (mv_refile_recovered). */
+static int
+file_move(const char *movie, const char *src, const char *dstdir,
+    const char *name, char **final, int refile)
 {
 	struct stat st, ps, ds;
 	cJSON *j = NULL;
@@ -455,6 +457,8 @@ mv_file_move(const char *movie, const char *src, const char *dstdir,
 	 * then removes the folder it made, and only if it is still empty. */
 	if (lstat(dstdir, &ds) < 0)
 		cJSON_AddBoolToObject(j, "madeDir", 1);
+	if (refile)
+		cJSON_AddBoolToObject(j, "refile", 1);
 	if (mv_write_json(jpath, j) < 0)
 		goto fail;
 	mv_crash_point("journal");
@@ -523,6 +527,20 @@ fail:
 	release_lock();
 	errno = saved;
 	return -1;
+}
+
+int
+mv_file_move(const char *movie, const char *src, const char *dstdir,
+    const char *name, char **final)
+{
+	return file_move(movie, src, dstdir, name, final, 0);
+}
+
+int
+mv_file_refile(const char *movie, const char *src, const char *dstdir,
+    const char *name, char **final)
+{
+	return file_move(movie, src, dstdir, name, final, 1);
 }
 
 int
@@ -697,7 +715,10 @@ mv_file_recover(mv_file_recover_fn fn, void *ctx)
 		movie = mv_json_str(j, "movie", "");
 		src = mv_json_str(j, "src", "");
 		if (replay(j, &final) == 0) {
-			if (fn)
+			/* A refile is recorded the same way whoever recovers it. */
+			if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "refile")))
+				mv_refile_recovered(movie, final, src);
+			else if (fn)
 				fn(ctx, movie, final, src);
 			/* fn may have committed (removed) it already. */
 			if (unlink(path) < 0 && errno != ENOENT)

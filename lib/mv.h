@@ -991,6 +991,11 @@ extern void (*mv_movie_notify)(const char *type, const char *subject, cJSON *dat
  */
 int mv_file_move(const char *movie, const char *src, const char *dstdir,
     const char *name, char **final);
+/* mv_file_move for a video already filed, moved to another filed name
+ * (mvctl migrate, rename): its journal says so, and mv_file_recover
+ * records it with mv_refile_recovered instead of calling its fn. */
+int mv_file_refile(const char *movie, const char *src, const char *dstdir,
+    const char *name, char **final);
 /* Drop the journal of movie's filing, once its result is recorded. */
 int mv_file_commit(const char *movie);
 /* Called by mv_file_recover per journal: final (the placed path) when
@@ -1040,11 +1045,35 @@ struct mv_name_of {
  * [tmdbid-N][ - edition][ - quality][ - partN][.lang][.forced][.sdh].ext",
  * or "…/Featurettes/<its name>.ext" for an extra. m is the MovieProfile
  * (title, year, externalIds.tmdb); video (may be NULL for a folder or an
- * extra) is its entry in m's videos[]: source (the extension), edition,
+ * extra) is its entry in m's videos[]: path, else source (the
+ * extension), edition,
  * quality, part. of NULL means the video. Filing, migrate, rename and
  * check all ask it. Returns malloc'd.
  */
 char *mv_name_path(const cJSON *m, const cJSON *video, const struct mv_name_of *of);
+
+/* ---- refile.c: move what is filed to where mv_name_path says -------- */
+
+/* Told each move: from and to relative to the data directory. */
+typedef void (*mv_refile_fn)(void *ctx, const char *movie, const char *from,
+    const char *to);
+/*
+ * Move every file of movie m (its profile, updated and saved) that lies
+ * under assets/videos/ but not where mv_name_path says, one at a time with
+ * mv_file_refile: profile saved, then the journal dropped, so a kill -9 at
+ * any step leaves each video exactly once and mv_file_recover finishes
+ * it. A folder left empty goes. A file at a taken name's " (N)" variant
+ * of its place is in place. fn (may be NULL) is told each move, before
+ * it is made; dry only tells. Returns the number of moves (made or, when
+ * dry, to make), or -1 with errno after a failed move (that file stays).
+ */
+int mv_refile_movie(cJSON *m, int dry, mv_refile_fn fn, void *ctx);
+/* Record in movie's profile a refile that mv_file_recover finished
+ * (final, absolute) or rolled back (final NULL: nothing to record). */
+void mv_refile_recovered(const char *movie, const char *final, const char *src);
+/* Remove the empty folders directly under assets/videos/ (a crash
+ * between a move and its folder's removal leaves one). Returns how many. */
+int mv_refile_sweep(void);
 
 /* ---- usage.c: stats/usage.json, accesses per movie ------------------ */
 

@@ -187,8 +187,15 @@ mv_name_path(const cJSON *m, const cJSON *video, const struct mv_name_of *of)
 		if (of->sdh)
 			mv_buf_adds(&b, ".sdh");
 		ext = extension(of->source ? of->source : "");
-	} else
-		ext = extension(mv_json_str(video, "source", ""));
+	} else {
+		/* The file's own extension; before it is filed, that of its
+		 * source (the same but for case). */
+		ext = extension(mv_json_str(video, "path", ""));
+		if (!*ext) {
+			free(ext);
+			ext = extension(mv_json_str(video, "source", ""));
+		}
+	}
 	add_ext(&b, ext);
 	free(ext);
 done:

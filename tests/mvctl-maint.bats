@@ -164,7 +164,7 @@ check: 8 documents, 0 invalid; index consistent; 0 orphan videos; 1 missed in in
 	assert_equal "$(jq -c '[.schemaVersion, .level, .externalIds.tmdb, has("tmdbId")]' "$MV_DATA/Movies/m4.json")" '[1,"basic",68,false]'
 	assert_equal "$(find "$MV_DATA/Movies" -name '.*' | wc -l)" 0
 	run -0 mvctl migrate --json
-	assert_output '{"migrated":0,"current":9,"failed":0,"dryRun":false}'
+	assert_output '{"migrated":0,"current":9,"failed":0,"moved":0,"moveFailed":0,"dryRun":false}'
 }
 
 @test "migrate: a person at basic (people are minimal or deep) becomes minimal" {
