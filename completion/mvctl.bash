@@ -19,7 +19,7 @@ _mvctl_ids() {
 
 _mvctl() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local verbs="init check migrate repair gc add status ls show people request open
+	local verbs="init check migrate rename repair gc add status ls show people request open
 		enrich downgrade export reindex stats events review parse version help"
 	local common="--data --config --json --text --help" verb= i opts=
 
@@ -48,6 +48,7 @@ _mvctl() {
 	init) opts= ;;
 	check) opts="--boot" ;;
 	migrate|repair) opts="--dry-run" ;;
+	rename) opts="--dry-run --all" ;;
 	gc) opts="--cache-max --images-max --dry-run" ;;
 	add) opts="--person --copy --tmdb" ;;
 	ls) opts="--page --per-page --sort --query" ;;
@@ -64,7 +65,7 @@ _mvctl() {
 		return
 	fi
 	case $verb in
-	show|request|open|enrich) COMPREPLY=($(compgen -W "$(_mvctl_ids movies)" -- "$cur")) ;;
+	show|request|open|enrich|rename) COMPREPLY=($(compgen -W "$(_mvctl_ids movies)" -- "$cur")) ;;
 	people) COMPREPLY=($(compgen -W "$(_mvctl_ids people)" -- "$cur")) ;;
 	add) COMPREPLY=($(compgen -f -- "$cur")) ;;
 	parse) COMPREPLY=($(compgen -f -- "$cur")) ;;

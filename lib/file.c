@@ -15,7 +15,9 @@
  * The filing of one video, in order (each name is also an MV_CRASH_AT
  * step, reached right after the action it names):
  *
- *   journal         run/filing/<movie>.json records the intent
+ *   journal         run/filing/<movie>.json records the intent, and
+ *                   whether the target folder is new (it is made next,
+ *                   and a rollback removes it again if still empty)
  *   copy            the hidden partial exists (a hard link of the source
  *                   on one filesystem; on EXDEV a copy, cut after its
  *                   first block)
@@ -376,11 +378,48 @@ gone(const char *path)
 	return unlink(path) == 0 || errno == ENOENT;
 }
 
-int
-mv_file_move(const char *movie, const char *src, const char *dstdir,
-    const char *name, char **final)
+/* Make dir (a movie's folder) and its parents, and make its entry
+ * durable in its parent. Returns 0, or -1 with errno. */
+static int
+make_dir(const char *dir)
 {
-	struct stat st, ps;
+	struct stat st;
+	char *parent;
+	int r;
+
+	if (lstat(dir, &st) == 0)
+		return S_ISDIR(st.st_mode) ? 0 : (errno = ENOTDIR, -1);
+	if (mv_mkdir_p(dir, 0755) < 0)
+		return -1;
+	parent = mv_xstrdup(dir);
+	*strrchr(parent, '/') = '\0';
+	r = mv_fsync_dir(parent);
+	free(parent);
+	return r;
+}
+
+/* Roll back the folder a filing made (journal j says so), if it is still
+ * empty: another file in it is not ours to judge. */
+static void
+unmake_dir(const cJSON *j)
+{
+	const char *dir = mv_json_str(j, "dstdir", NULL);
+
+	if (!dir || !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "madeDir")))
+		return;
+	if (rmdir(dir) == 0)
+		mv_fsync_dir(dir);
+	else if (errno != ENOENT && errno != ENOTEMPTY && errno != EEXIST)
+		mv_warn("remove %s", dir);
+}
+
+/* mv_file_move, and mv_file_refile when refile is set: the journal then
+ * says so, and the recovery records a refile itself (mv_refile_recovered). */
+static int
+file_move(const char *movie, const char *src, const char *dstdir,
+    const char *name, char **final, int refile)
+{
+	struct stat st, ps, ds;
 	cJSON *j = NULL;
 	char *jpath = NULL, *jdir = NULL, *partial = NULL, *pname = NULL;
 	char *fname = NULL, *fpath = NULL;
@@ -407,16 +446,24 @@ mv_file_move(const char *movie, const char *src, const char *dstdir,
 		goto fail;
 	}
 	jdir = mv_path("run/filing");
-	if (mv_mkdir_p(jdir, 0755) < 0 || mv_mkdir_p(dstdir, 0755) < 0)
+	if (mv_mkdir_p(jdir, 0755) < 0)
 		goto fail;
 	jpath = journal_path(movie);
 	pname = mv_xasprintf(".mv-partial-%s-%s", movie, name);
 	partial = mv_xasprintf("%s/%s", dstdir, pname);
 
 	j = journal_new(movie, src, &st, dstdir, pname, name);
+	/* A movie's folder is made after the journal says so: a rollback
+	 * then removes the folder it made, and only if it is still empty. */
+	if (lstat(dstdir, &ds) < 0)
+		cJSON_AddBoolToObject(j, "madeDir", 1);
+	if (refile)
+		cJSON_AddBoolToObject(j, "refile", 1);
 	if (mv_write_json(jpath, j) < 0)
 		goto fail;
 	mv_crash_point("journal");
+	if (make_dir(dstdir) < 0)
+		goto fail;
 
 	if (stage_partial(src, in, &st, partial, &ps) < 0)
 		goto fail;
@@ -463,6 +510,8 @@ fail:
 		rolled = 0;
 	if (partial && !gone(partial))
 		rolled = 0;
+	if (rolled && j)
+		unmake_dir(j);
 	/* Rolled back (or the source vanished under us): nothing to replay. */
 	if (jpath && rolled)
 		remove_journal(movie);
@@ -478,6 +527,20 @@ fail:
 	release_lock();
 	errno = saved;
 	return -1;
+}
+
+int
+mv_file_move(const char *movie, const char *src, const char *dstdir,
+    const char *name, char **final)
+{
+	return file_move(movie, src, dstdir, name, final, 0);
+}
+
+int
+mv_file_refile(const char *movie, const char *src, const char *dstdir,
+    const char *name, char **final)
+{
+	return file_move(movie, src, dstdir, name, final, 1);
 }
 
 int
@@ -560,6 +623,7 @@ replay(const cJSON *j, char **final)
 		return -1;
 	}
 	mv_fsync_dir(dir);
+	unmake_dir(j);
 	free(partial);
 	return 0;
 }
@@ -651,7 +715,10 @@ mv_file_recover(mv_file_recover_fn fn, void *ctx)
 		movie = mv_json_str(j, "movie", "");
 		src = mv_json_str(j, "src", "");
 		if (replay(j, &final) == 0) {
-			if (fn)
+			/* A refile is recorded the same way whoever recovers it. */
+			if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "refile")))
+				mv_refile_recovered(movie, final, src);
+			else if (fn)
 				fn(ctx, movie, final, src);
 			/* fn may have committed (removed) it already. */
 			if (unlink(path) < 0 && errno != ENOENT)

@@ -1029,7 +1029,8 @@ extern void (*mv_movie_notify)(const char *type, const char *subject, cJSON *dat
 /* ---- file.c: crash-safe filing of videos ---------------------------- */
 
 /*
- * Move the video src into the directory dstdir (absolute) as name, or
+ * Move the video src into the directory dstdir (absolute; made, with its
+ * parents, if missing, and removed again by a rollback) as name, or
  * "name (2).ext" and so on when taken: nothing is ever replaced. The move
  * is a hard link on one filesystem, and a copy (fsync'd, size verified)
  * across filesystems (EXDEV); the source goes only once the copy is in
@@ -1042,6 +1043,11 @@ extern void (*mv_movie_notify)(const char *type, const char *subject, cJSON *dat
  * SIGKILL at that step (see mv_crash_point), for crash tests.
  */
 int mv_file_move(const char *movie, const char *src, const char *dstdir,
+    const char *name, char **final);
+/* mv_file_move for a video already filed, moved to another filed name
+ * (mvctl migrate, rename): its journal says so, and mv_file_recover
+ * records it with mv_refile_recovered instead of calling its fn. */
+int mv_file_refile(const char *movie, const char *src, const char *dstdir,
     const char *name, char **final);
 /* Drop the journal of movie's filing, once its result is recorded. */
 int mv_file_commit(const char *movie);
@@ -1067,6 +1073,60 @@ int mv_file_recover(mv_file_recover_fn fn, void *ctx);
 char *mv_file_safe_name(const char *s, size_t max);
 /* Test hook: SIGKILL this process if $MV_CRASH_AT equals step. */
 void mv_crash_point(const char *step);
+
+/* ---- name.c: the name and place of every filed file ----------------- */
+
+/* What of a movie's files to name. */
+enum mv_name_what {
+	MV_NAME_VIDEO,     /* the video (a version or part by its labels) */
+	MV_NAME_FOLDER,    /* the movie's folder */
+	MV_NAME_SUBTITLE,  /* a sidecar subtitle of the video */
+	MV_NAME_EXTRA,     /* an extra, in its subfolder */
+};
+struct mv_name_of {
+	enum mv_name_what what;
+	const char *lang;    /* subtitle: "fr", "en" (NULL: none) */
+	int forced, sdh;     /* subtitle: its flags */
+	const char *extra;   /* extra: its kind or folder ("featurettes",
+	                        "trailer"); unknown kinds go to Extras/ */
+	const char *source;  /* subtitle, extra: its original name, which
+	                        gives the extension (and an extra's title) */
+};
+/*
+ * The one rule for where a filed file belongs, relative to the data
+ * directory: "assets/videos/Title (Year) [tmdbid-N]/Title (Year)
+ * [tmdbid-N][ - edition][ - quality][ - partN][.lang][.forced][.sdh].ext",
+ * or "…/Featurettes/<its name>.ext" for an extra. m is the MovieProfile
+ * (title, year, externalIds.tmdb); video (may be NULL for a folder or an
+ * extra) is its entry in m's videos[]: path, else source (the
+ * extension), edition,
+ * quality, part. of NULL means the video. Filing, migrate, rename and
+ * check all ask it. Returns malloc'd.
+ */
+char *mv_name_path(const cJSON *m, const cJSON *video, const struct mv_name_of *of);
+
+/* ---- refile.c: move what is filed to where mv_name_path says -------- */
+
+/* Told each move: from and to relative to the data directory. */
+typedef void (*mv_refile_fn)(void *ctx, const char *movie, const char *from,
+    const char *to);
+/*
+ * Move every file of movie m (its profile, updated and saved) that lies
+ * under assets/videos/ but not where mv_name_path says, one at a time with
+ * mv_file_refile: profile saved, then the journal dropped, so a kill -9 at
+ * any step leaves each video exactly once and mv_file_recover finishes
+ * it. A folder left empty goes. A file at a taken name's " (N)" variant
+ * of its place is in place. fn (may be NULL) is told each move, before
+ * it is made; dry only tells. Returns the number of moves (made or, when
+ * dry, to make), or -1 with errno after a failed move (that file stays).
+ */
+int mv_refile_movie(cJSON *m, int dry, mv_refile_fn fn, void *ctx);
+/* Record in movie's profile a refile that mv_file_recover finished
+ * (final, absolute) or rolled back (final NULL: nothing to record). */
+void mv_refile_recovered(const char *movie, const char *final, const char *src);
+/* Remove the empty folders directly under assets/videos/ (a crash
+ * between a move and its folder's removal leaves one). Returns how many. */
+int mv_refile_sweep(void);
 
 /* ---- usage.c: stats/usage.json, accesses per movie ------------------ */
 

@@ -246,7 +246,7 @@ start_pipeline() {
 	run bash -c 'cd "$MV_DATA" && find assets quarantine -type f -print0 | iconv -f UTF-8 -t UTF-8 >/dev/null'
 	assert_success
 	[ -z "$(find "$MV_DATA/assets" "$MV_DATA/quarantine" -name $'*[\n\t]*')" ]
-	[ -f "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949].mkv" ]
+	[ -f "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv" ]
 	profiles_valid
 	mvindex --rebuild
 	MV_INCOMING_GRACE=100d run -0 mvctl check
@@ -274,11 +274,11 @@ start_pipeline() {
 				echo "key in argv of $p: $(tr '\0' ' ' <"/proc/$p/cmdline")"; return 1
 			fi
 		done
-		[ -f "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949].mkv" ] && [ $i -gt 20 ] && break
+		[ -f "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv" ] && [ $i -gt 20 ] && break
 		sleep 0.05
 	done
 	[ "$seen" -gt 0 ]
-	wait_until 20 test -f "$MV_DATA/assets/videos/Twelve Monkeys (1995) [tmdbid-63].mkv"
+	wait_until 20 test -f "$MV_DATA/assets/videos/Twelve Monkeys (1995) [tmdbid-63]/Twelve Monkeys (1995) [tmdbid-63].mkv"
 	# Deep levels (images, people), then failures: 401, 500, a timeout.
 	mvctl request m1 --level deep >/dev/null
 	wait_until 30 bash -c '[ "$(jq -r .level "$MV_DATA/Movies/m1.json")" = deep ]'

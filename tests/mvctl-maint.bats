@@ -125,11 +125,11 @@ check: 9 documents, 0 invalid; index consistent; 0 orphan videos; 1 missed in in
 @test "check: a profile whose id is not its file name, a missing video, broken JSON" {
 	need_tool mvindex
 	cp "$MV_DATA/Movies/m1.json" "$MV_DATA/Movies/m7.json"
-	rm "$MV_DATA/assets/videos/The Matrix (1999) [tmdbid-603].mkv"
+	rm "$MV_DATA/assets/videos/The Matrix (1999) [tmdbid-603]/The Matrix (1999) [tmdbid-603].mkv"
 	echo '{' >"$MV_DATA/People/p9.json"
 	run -1 --separate-stderr mvctl check
 	assert_line "Movies/m7.json: /id: id does not match the file name"
-	assert_line "Movies/m3.json: /video/path: video missing: assets/videos/The Matrix (1999) [tmdbid-603].mkv"
+	assert_line "Movies/m3.json: /video/path: video missing: assets/videos/The Matrix (1999) [tmdbid-603]/The Matrix (1999) [tmdbid-603].mkv"
 	assert_line --regexp "^People/p9.json: unable to read: "
 }
 
@@ -164,7 +164,7 @@ check: 9 documents, 0 invalid; index consistent; 0 orphan videos; 1 missed in in
 	assert_equal "$(jq -c '[.schemaVersion, .level, .externalIds.tmdb, has("tmdbId")]' "$MV_DATA/Movies/m4.json")" '[1,"basic",68,false]'
 	assert_equal "$(find "$MV_DATA/Movies" -name '.*' | wc -l)" 0
 	run -0 mvctl migrate --json
-	assert_output '{"migrated":0,"current":10,"failed":0,"dryRun":false}'
+	assert_output '{"migrated":0,"current":10,"failed":0,"moved":0,"moveFailed":0,"dryRun":false}'
 }
 
 @test "migrate: a person at basic (people are minimal or deep) becomes minimal" {

@@ -180,7 +180,7 @@ teardown() {
 }
 
 @test "show: tmdb:63, 63, tt0114746, imdb:tt…, m1 and the video's path all name m1" {
-	video="assets/videos/Twelve Monkeys (1995) [tmdbid-63].mkv"
+	video="assets/videos/Twelve Monkeys (1995) [tmdbid-63]/Twelve Monkeys (1995) [tmdbid-63].mkv"
 	run -0 mvctl show m1 --json
 	want=$output
 	# Relative to the data dir, to the current directory, and absolute.
@@ -188,7 +188,7 @@ teardown() {
 		run -0 --separate-stderr mvctl show "$tok" --json
 		assert_equal "$output" "$want"
 	done
-	cd "$MV_DATA/assets/videos"
+	cd "$MV_DATA/assets/videos/Twelve Monkeys (1995) [tmdbid-63]"
 	run -0 mvctl show "./Twelve Monkeys (1995) [tmdbid-63].mkv" --json
 	assert_equal "$output" "$want"
 	run -0 mvctl show "Twelve Monkeys (1995) [tmdbid-63].mkv" --json

@@ -16,12 +16,12 @@ setup() {
 	export MV_NOW=2026-06-01T00:00:00Z
 	unset MV_DOWNGRADE_HOOK MV_HOOK_TIMEOUT MV_DOWNGRADE_LEVEL \
 		MV_DOWNGRADE_UNREAD_SINCE MV_DOWNGRADE_BUDGET MV_DOWNGRADE_INTERVAL
-	VIDEOS=$(cd "$MV_DATA/assets/videos" && sha256sum -- *)
+	VIDEOS=$(cd "$MV_DATA/assets/videos" && sha256sum -- */*)
 }
 
 # The videos are exactly as they were.
 videos_intact() {
-	[ "$(cd "$MV_DATA/assets/videos" && sha256sum -- *)" = "$VIDEOS" ]
+	[ "$(cd "$MV_DATA/assets/videos" && sha256sum -- */*)" = "$VIDEOS" ]
 }
 
 profiles_valid() {
@@ -83,7 +83,7 @@ size() { stat -c %s "$1"; }
 	assert_success
 	[ -z "$stderr" ]
 	[ "${#lines[@]}" -eq 3 ]
-	assert_line --index 0 '{"id":"m1","from":"deep","to":"minimal","freedBytes":81164,"score":1532.803}'
+	assert_line --index 0 '{"id":"m1","from":"deep","to":"minimal","freedBytes":81164,"score":1532.944}'
 	run jq -r .id <<<"$output"
 	assert_output "m1
 m4
@@ -173,7 +173,7 @@ m3 medium basic"
 	done
 	[ "$(sha256sum <"$MV_DATA/Movies/m2.json")" = "$m2" ]
 	run jq -r '.video.path' "$MV_DATA/Movies/m1.json"
-	assert_output "assets/videos/Twelve Monkeys (1995) [tmdbid-63].mkv"
+	assert_output "assets/videos/Twelve Monkeys (1995) [tmdbid-63]/Twelve Monkeys (1995) [tmdbid-63].mkv"
 	videos_intact
 	profiles_valid
 }
@@ -223,7 +223,7 @@ m3 medium minimal"
 	run --separate-stderr mvdowngrade --level minimal --budget 2400 --unread-since 90d --dry-run
 	assert_success
 	[ "${#lines[@]}" -eq 2 ]
-	assert_equal "$stderr" "mvdowngrade: unable to fit the budget of 2400 bytes: 2411 bytes left after downgrading every candidate"
+	assert_equal "$stderr" "mvdowngrade: unable to fit the budget of 2400 bytes: 2476 bytes left after downgrading every candidate"
 	mvdowngrade --level minimal --budget 10k >/dev/null
 	run jq -r .level "$MV_DATA/Movies/m1.json" "$MV_DATA/Movies/m3.json" "$MV_DATA/Movies/m4.json"
 	assert_output "minimal
@@ -318,8 +318,8 @@ mvdowngrade: 3 documents skipped, 2 claim conflicts"
 	assert_output "m4 basic minimal
 m3 medium minimal"
 	run cat "$HOOK_SEEN"
-	assert_line --index 0 '{"id":"m1","title":"Twelve Monkeys","year":1995,"level":"deep","count":1,"lastRead":"2026-02-01T10:00:00Z","bytes":81817,"score":1532.803}'
-	assert_line --index 1 --regexp '^\{"id":"m3","title":"The Matrix","year":1999,"level":"medium","count":4,"lastRead":"2026-05-01T10:00:00Z","bytes":1167,"score":[0-9.]+\}$'
+	assert_line --index 0 '{"id":"m1","title":"Twelve Monkeys","year":1995,"level":"deep","count":1,"lastRead":"2026-02-01T10:00:00Z","bytes":81851,"score":1532.944}'
+	assert_line --index 1 --regexp '^\{"id":"m3","title":"The Matrix","year":1999,"level":"medium","count":4,"lastRead":"2026-05-01T10:00:00Z","bytes":1198,"score":[0-9.]+\}$'
 	assert_line --index 2 --regexp '^\{"id":"m4","title":"Heat","year":1995,"level":"basic","count":0,"lastRead":null,"bytes":590,"score":[0-9.]+\}$'
 	[ "${#lines[@]}" -eq 3 ]
 	mvdowngrade --level minimal >/dev/null
@@ -333,8 +333,8 @@ m3 medium minimal"
 	export MV_DOWNGRADE_HOOK=$FIX/hook-wishlist WISHLIST=$BATS_TEST_TMPDIR/wish WISH_WEIGHT=100
 	run --separate-stderr mvdowngrade --level minimal --dry-run
 	run jq -r '"\(.id) \(.score)"' <<<"$output"
-	assert_output "m3 3127.9
-m1 1532.803
+	assert_output "m3 3154.1
+m1 1532.944
 m4 381.126"
 	# With a budget, the boosted movie goes first and alone.
 	run plan --level minimal --budget 83500
@@ -347,7 +347,7 @@ m4 381.126"
 	run --separate-stderr mvdowngrade --level minimal --dry-run
 	run jq -r '"\(.id) \(.score)"' <<<"$output"
 	assert_output "m4 190.563
-m3 31.279"
+m3 31.541"
 	rm "$MV_WISHLIST"
 	run plan --level minimal
 	[ "${#lines[@]}" -eq 3 ]

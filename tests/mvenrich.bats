@@ -56,14 +56,14 @@ mv.movie.matched
 mv.movie.enriched
 mv.video.added"
 	run events_of mv.video.added "$OUT"
-	assert_output '{"id":"m1","path":"assets/videos/Heat (1995) [tmdbid-949].mkv","tmdb":949,"title":"Heat","year":1995}'
+	assert_output '{"id":"m1","path":"assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv","tmdb":949,"title":"Heat","year":1995}'
 	run events_of mv.movie.enriched "$OUT"
 	assert_output '{"id":"m1","level":"basic","from":"minimal"}'
 	[ "$(jq -r 'select(.type != "mv.file.added") | .subject' "$OUT" | sort -u)" = m1 ]
-	[ "$(sha "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949].mkv")" = "$sum" ]
+	[ "$(sha "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv")" = "$sum" ]
 	[ -z "$(ls -A "$IN")" ]
 	run jq -c '[.status, .level, .externalIds.tmdb, .video.path, .video.source, .video.size]' "$MV_DATA/Movies/m1.json"
-	assert_output '["ready","basic",949,"assets/videos/Heat (1995) [tmdbid-949].mkv","incoming/Heat.1995.1080p.BluRay.x264-GRP.mkv",100000]'
+	assert_output '["ready","basic",949,"assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv","incoming/Heat.1995.1080p.BluRay.x264-GRP.mkv",100000]'
 	[ -z "$(ls -A "$MV_DATA/run/filing" 2>/dev/null)" ]
 	profiles_valid
 	events_valid "$OUT"
@@ -98,8 +98,8 @@ mv.video.added"
 	run events_of mv.movie.matched "$OUT"
 	assert_output '{"id":"m1","tmdb":1091,"title":"The Thing","year":1982,"tmdbRequests":2}
 {"id":"m2","tmdb":60935,"title":"The Thing","year":2011,"tmdbRequests":2}'
-	[ -f "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091].mkv" ]
-	[ -f "$MV_DATA/assets/videos/The Thing (2011) [tmdbid-60935].avi" ]
+	[ -f "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091]/The Thing (1982) [tmdbid-1091].mkv" ]
+	[ -f "$MV_DATA/assets/videos/The Thing (2011) [tmdbid-60935]/The Thing (2011) [tmdbid-60935].avi" ]
 	[ -z "$(ls -A "$MV_DATA/quarantine")" ]
 }
 
@@ -110,7 +110,7 @@ mv.video.added"
 	enrich
 	assert_success
 	run events_of mv.video.added "$OUT"
-	assert_output '{"id":"m1","path":"assets/videos/Twelve Monkeys (1995) [tmdbid-63].mkv","tmdb":63,"title":"Twelve Monkeys","year":1995}'
+	assert_output '{"id":"m1","path":"assets/videos/Twelve Monkeys (1995) [tmdbid-63]/Twelve Monkeys (1995) [tmdbid-63].mkv","tmdb":63,"title":"Twelve Monkeys","year":1995}'
 	[ "$(jq -r '.titles["fr-FR"]' "$MV_DATA/Movies/m1.json")" = "L'Armée des 12 singes" ]
 }
 
@@ -165,7 +165,7 @@ mv.movie.needs-review"
 	assert_output '{"id":"m2","path":"quarantine/Heat.1995.REPACK.mkv","reason":"duplicate of m1","candidates":[{"tmdb":949,"title":"Heat","year":1995}]}'
 	[ "$(events_of mv.video.added "$OUT" | wc -l)" -eq 1 ]
 	[ "$(copies_of "$sum")" -eq 2 ]
-	[ -f "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949].mkv" ]
+	[ -f "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv" ]
 	[ "$(readlink "$MV_DATA/index/ext/m/tmdb:949")" = m1 ]
 	[ "$(jq -c .externalIds "$MV_DATA/Movies/m2.json")" = '{}' ]
 }
@@ -220,7 +220,7 @@ mv.file.added $IN/Heat (1995).mkv"
 	assert_output "mv.movie.matched
 mv.movie.enriched
 mv.video.added"
-	[ -f "$MV_DATA/assets/videos/Fight Club (1999) [tmdbid-550].mkv" ]
+	[ -f "$MV_DATA/assets/videos/Fight Club (1999) [tmdbid-550]/Fight Club (1999) [tmdbid-550].mkv" ]
 }
 
 @test "mvenrich: a refused key (401) is fatal: exit 78, the file stays" {
@@ -247,7 +247,7 @@ mv.video.added"
 	ev_added "$IN/Heat (1995).mkv" >"$EVENTS"
 	enrich
 	status_was=$status
-	filed="$MV_DATA/assets/videos/Heat (1995) [tmdbid-949].mkv"
+	filed="$MV_DATA/assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv"
 	left=$(ls -A "$shm")
 	rm -rf "$shm"
 	[ "$status_was" -eq 0 ]
@@ -257,18 +257,18 @@ mv.video.added"
 }
 
 @test "mvenrich: a taken name gets (2); nothing is overwritten" {
-	mkdir -p "$MV_DATA/assets/videos"
-	echo "someone else's" >"$MV_DATA/assets/videos/Heat (1995) [tmdbid-949].mkv"
+	mkdir -p "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949]"
+	echo "someone else's" >"$MV_DATA/assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv"
 	mkvideo "$IN/Heat (1995).mkv"
 	sum=$(sha "$IN/Heat (1995).mkv")
 	EVENTS=$BATS_TEST_TMPDIR/ev
 	ev_added "$IN/Heat (1995).mkv" >"$EVENTS"
 	enrich
 	assert_success
-	[ "$(cat "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949].mkv")" = "someone else's" ]
-	[ "$(sha "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949] (2).mkv")" = "$sum" ]
+	[ "$(cat "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv")" = "someone else's" ]
+	[ "$(sha "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949] (2).mkv")" = "$sum" ]
 	run events_of mv.video.added "$OUT"
-	assert_output --partial '"path":"assets/videos/Heat (1995) [tmdbid-949] (2).mkv"'
+	assert_output --partial '"path":"assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949] (2).mkv"'
 }
 
 @test "mvenrich: titles become safe file names" {
@@ -277,7 +277,7 @@ mv.video.added"
 	ev_added "$IN/2001.A.Space.Odyssey.1968.mkv" >"$EVENTS"
 	enrich
 	assert_success
-	[ -f "$MV_DATA/assets/videos/2001 A Space Odyssey (1968) [tmdbid-62].mkv" ]
+	[ -f "$MV_DATA/assets/videos/2001 A Space Odyssey (1968) [tmdbid-62]/2001 A Space Odyssey (1968) [tmdbid-62].mkv" ]
 	[ "$(jq -r .title "$MV_DATA/Movies/m1.json")" = "2001: A Space Odyssey" ]
 }
 
@@ -429,7 +429,7 @@ crash_at() {
 	# The restart announces the video once (the crashed run never did).
 	[ "$(jq -r .type "$OUT" | grep -c '^mv.video.added$')" -eq 1 ] || { echo "step $step: $(cat "$OUT")"; return 1; }
 	all_json_parse
-	[ -f "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949].mkv" ] || { echo "step $step: not filed"; return 1; }
+	[ -f "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv" ] || { echo "step $step: not filed"; return 1; }
 	[ "$(jq -r .status "$MV_DATA/Movies/m1.json")" = ready ] || { echo "step $step: $(jq -c . "$MV_DATA/Movies/m1.json")"; return 1; }
 	[ ! -e "$MV_DATA/Movies/m2.json" ] || { echo "step $step: a second movie"; return 1; }
 	[ -z "$(ls -A "$MV_DATA/run/filing")" ] || { echo "step $step: journal left"; return 1; }
@@ -465,7 +465,7 @@ crash_at() {
 		"mv.movie.matched mv.movie.enriched mv.video.added "
 	assert_equal "$(jq -r .status "$MV_DATA/Movies/m1.json")" ready
 	assert_equal "$(copies_of "$sum")" 1
-	[ -f "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949].mkv" ]
+	[ -f "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv" ]
 	run -0 mvindex --rebuild
 	run -0 mvctl check
 }
@@ -535,7 +535,7 @@ crash_at() {
 	ev_added "$IN/Heat (1995)/movie.mkv" >"$EVENTS"
 	enrich
 	assert_success
-	[ -f "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949].mkv" ]
+	[ -f "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv" ]
 	[ "$(jq -r .video.source "$MV_DATA/Movies/m1.json")" = "incoming/Heat (1995)/movie.mkv" ]
 }
 
@@ -575,7 +575,7 @@ ev_chosen() {
 	ev_chosen "$IN/Heat (1995) [tmdbid-949].mkv" 63 >"$EVENTS"
 	enrich
 	assert_success
-	[ -f "$MV_DATA/assets/videos/Twelve Monkeys (1995) [tmdbid-63].mkv" ]
+	[ -f "$MV_DATA/assets/videos/Twelve Monkeys (1995) [tmdbid-63]/Twelve Monkeys (1995) [tmdbid-63].mkv" ]
 	run jq -c '[.status, .externalIds.tmdb, .choice]' "$MV_DATA/Movies/m1.json"
 	assert_output '["ready",63,{"tmdb":63}]'
 	profiles_valid
@@ -602,7 +602,7 @@ ev_chosen() {
 mv.movie.matched
 mv.movie.enriched
 mv.video.added"
-	[ "$(sha "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091].mkv")" = "$sum" ]
+	[ "$(sha "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091]/The Thing (1982) [tmdbid-1091].mkv")" = "$sum" ]
 	[ -z "$(ls -A "$MV_DATA/quarantine")" ]
 	[ "$(jq -r .status "$MV_DATA/Movies/m1.json")" = ready ]
 	events_valid "$OUT"
@@ -642,13 +642,13 @@ The.Thing.mkv.why.json" ]
 		MV_CRASH_AT=$step enrich
 		[ "$status" -eq 137 ] || { echo "step $step: status $status"; return 1; }
 		# Never neither: the entry with its video, or the video filed.
-		[ -f "$Q.why.json" ] || [ -f "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091].mkv" ]
+		[ -f "$Q.why.json" ] || [ -f "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091]/The Thing (1982) [tmdbid-1091].mkv" ]
 		# The restart (recovery, then --retry) finishes the filing.
 		EVENTS=/dev/null
 		enrich --retry
 		[ "$status" -eq 0 ] || { echo "step $step: retry $status: $stderr"; return 1; }
 		[ "$(copies_of "$sum")" -eq 1 ] || { echo "step $step: copies"; return 1; }
-		[ -f "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091].mkv" ] || { echo "step $step: not filed"; return 1; }
+		[ -f "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091]/The Thing (1982) [tmdbid-1091].mkv" ] || { echo "step $step: not filed"; return 1; }
 		[ -z "$(ls -A "$MV_DATA/quarantine")" ] || { echo "step $step: $(ls "$MV_DATA/quarantine")"; return 1; }
 		[ "$(jq -r .status "$MV_DATA/Movies/m1.json")" = ready ]
 		all_json_parse

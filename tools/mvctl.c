@@ -419,6 +419,8 @@ static const struct verb verbs[] = {
 	  "validate every document; index, orphan videos, missed files, half-done filings", 0 },
 	{ "migrate", v_migrate, "[-n|--dry-run] [--json]",
 	  "upgrade documents from an older schemaVersion", 0 },
+	{ "rename", v_rename, "[-n|--dry-run] -a|--all|ID...",
+	  "move filed videos to the names the settings give them now", 0 },
 	{ "repair", v_repair, "[-n|--dry-run]",
 	  "fix what check found that can be fixed safely, and say what", 0 },
 	{ "gc", v_gc, "[--cache-max SIZE] [--images-max SIZE] [--incoming] [-n|--dry-run] [--json]",

@@ -551,42 +551,18 @@ match(cJSON *m)
 
 /* ---- filing ------------------------------------------------------------ */
 
-/* The video's extension, lower case and safe, or "" (malloc'd). */
-static char *
-extension(const cJSON *m)
+/* Where m's video is filed, by the one rule (mv_name_path): its folder
+ * (absolute) in *dir and its name in *name, both malloc'd. */
+static void
+video_place(const cJSON *m, char **dir, char **name)
 {
-	const char *src = mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "video"), "source", "");
-	const char *dot = strrchr(base_name(src), '.');
-	char *e, *safe;
+	char *rel = mv_name_path(m, cJSON_GetObjectItemCaseSensitive(m, "video"), NULL);
+	char *slash = strrchr(rel, '/');
 
-	if (!dot || dot == base_name(src) || strlen(dot + 1) > 16)
-		return mv_xstrdup("");
-	e = mv_xstrdup(dot + 1);
-	for (char *p = e; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p += 'a' - 'A';
-	safe = mv_file_safe_name(e, 16);
-	free(e);
-	return safe;
-}
-
-/* "Title (Year) [tmdbid-N].ext", safe everywhere. malloc'd. */
-static char *
-video_name(const cJSON *m)
-{
-	long long tmdb = mv_json_int(cJSON_GetObjectItemCaseSensitive(m, "externalIds"), "tmdb", 0);
-	int year = (int)mv_json_int(m, "year", 0);
-	char suffix[64], *title, *ext = extension(m), *name;
-
-	if (year)
-		snprintf(suffix, sizeof suffix, " (%d) [tmdbid-%lld]", year, tmdb);
-	else
-		snprintf(suffix, sizeof suffix, " [tmdbid-%lld]", tmdb);
-	title = mv_file_safe_name(mv_movie_name_title(m), NAME_MAX_BYTES - strlen(suffix));
-	name = mv_xasprintf("%s%s%s%s", title, suffix, *ext ? "." : "", ext);
-	free(title);
-	free(ext);
-	return name;
+	*slash = '\0';
+	*dir = mv_path("%s", rel);
+	*name = mv_xstrdup(slash + 1);
+	free(rel);
 }
 
 /* Path of the review note beside a quarantined video. malloc'd. */
@@ -715,8 +691,7 @@ file_video(cJSON *m, int quarantine)
 		dir = mv_path("quarantine");
 		name = mv_file_safe_name(base_name(srel), NAME_MAX_BYTES);
 	} else {
-		dir = mv_path("assets/videos");
-		name = video_name(m);
+		video_place(m, &dir, &name);
 	}
 	if (mv_file_move(id, src, dir, name, &final) < 0) {
 		if (errno == ENOENT) {

@@ -48,9 +48,9 @@ mv.video.added"
 	run events_of mv.movie.created "$out"
 	assert_output '{"id":"m1","path":"incoming/Heat.1995.1080p.BluRay.x264-GRP.mkv","title":"Heat","year":1995}'
 	run events_of mv.video.added "$out"
-	assert_output '{"id":"m1","path":"assets/videos/Heat (1995) [tmdbid-949].mkv","tmdb":949,"title":"Heat","year":1995}'
+	assert_output '{"id":"m1","path":"assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv","tmdb":949,"title":"Heat","year":1995}'
 	# Postconditions.
-	[ "$(sha "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949].mkv")" = "$sum" ]
+	[ "$(sha "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv")" = "$sum" ]
 	[ -z "$(ls -A "$MV_DATA/incoming")" ]
 	run jq -c '[.status, .level, .externalIds.tmdb, .externalIds.imdb]' "$MV_DATA/Movies/m1.json"
 	assert_output '["ready","basic",949,"tt0113277"]'

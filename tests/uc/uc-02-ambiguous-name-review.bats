@@ -54,7 +54,7 @@ mv.movie.needs-review"
 @test "UC-02: with its year the same title is clear" {
 	mkvideo "$MV_DATA/incoming/The.Thing.1982.mkv"
 	mvwatch --once --settle 0 | mvenrich >/dev/null
-	[ -f "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091].mkv" ]
+	[ -f "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091]/The Thing (1982) [tmdbid-1091].mkv" ]
 	[ -z "$(ls -A "$MV_DATA/quarantine")" ]
 }
 

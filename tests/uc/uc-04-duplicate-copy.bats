@@ -41,7 +41,7 @@ mv.movie.needs-review"
 	assert_output '{"id":"m2","path":"quarantine/Fight.Club.1999.REMUX.mkv","reason":"duplicate of m1","candidates":[{"tmdb":550,"title":"Fight Club","year":1999}]}'
 	[ "$(copies_of "$a")" -eq 1 ]
 	[ "$(copies_of "$b")" -eq 1 ]
-	[ "$(sha "$MV_DATA/assets/videos/Fight Club (1999) [tmdbid-550].mkv")" = "$a" ]
+	[ "$(sha "$MV_DATA/assets/videos/Fight Club (1999) [tmdbid-550]/Fight Club (1999) [tmdbid-550].mkv")" = "$a" ]
 	[ "$(sha "$MV_DATA/quarantine/Fight.Club.1999.REMUX.mkv")" = "$b" ]
 	run jq -r .reason "$MV_DATA/quarantine/Fight.Club.1999.REMUX.mkv.why.json"
 	assert_output "duplicate of m1"

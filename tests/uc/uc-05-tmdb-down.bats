@@ -53,7 +53,7 @@ mv.movie.enriched m1
 mv.video.added m1
 mv.file.added "
 	[ ! -e "$MV_DATA/Movies/m2.json" ]
-	[ "$(sha "$MV_DATA/assets/videos/La Haine (1995) [tmdbid-406].mkv")" = "$sum" ]
+	[ "$(sha "$MV_DATA/assets/videos/La Haine (1995) [tmdbid-406]/La Haine (1995) [tmdbid-406].mkv")" = "$sum" ]
 	profiles_valid
 }
 
@@ -66,5 +66,5 @@ mv.file.added "
 	faketmdb_faults clear=1 >/dev/null
 	run --separate-stderr mvenrich --retry
 	assert_success
-	[ -f "$MV_DATA/assets/videos/La Haine (1995) [tmdbid-406].mkv" ]
+	[ -f "$MV_DATA/assets/videos/La Haine (1995) [tmdbid-406]/La Haine (1995) [tmdbid-406].mkv" ]
 }

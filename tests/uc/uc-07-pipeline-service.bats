@@ -50,10 +50,10 @@ stages_alive() {
 	heat=$(sha "$BATS_TEST_TMPDIR/Heat.1995.1080p.BluRay.x264-GRP.mkv")
 	monkeys=$(sha "$BATS_TEST_TMPDIR/L.Armee.des.12.singes.1995.FRENCH.1080p.BluRay.x264-LOST.mkv")
 	mv "$BATS_TEST_TMPDIR"/*.mkv "$MV_DATA/incoming/"
-	wait_until 20 test -e "$MV_DATA/assets/videos/Twelve Monkeys (1995) [tmdbid-63].mkv"
-	wait_until 20 test -e "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949].mkv"
-	[ "$(sha "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949].mkv")" = "$heat" ]
-	[ "$(sha "$MV_DATA/assets/videos/Twelve Monkeys (1995) [tmdbid-63].mkv")" = "$monkeys" ]
+	wait_until 20 test -e "$MV_DATA/assets/videos/Twelve Monkeys (1995) [tmdbid-63]/Twelve Monkeys (1995) [tmdbid-63].mkv"
+	wait_until 20 test -e "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv"
+	[ "$(sha "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv")" = "$heat" ]
+	[ "$(sha "$MV_DATA/assets/videos/Twelve Monkeys (1995) [tmdbid-63]/Twelve Monkeys (1995) [tmdbid-63].mkv")" = "$monkeys" ]
 	[ -z "$(ls -A "$MV_DATA/incoming")" ]
 	# The index follows the events.
 	wait_until 10 jq -e '.count == 2' "$MV_DATA/index/movies.json"

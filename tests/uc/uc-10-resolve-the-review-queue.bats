@@ -86,9 +86,9 @@ check_ok() {
 	drop The.Thing.mkv
 	sum=$(sha "$MV_DATA/quarantine/The.Thing.mkv")
 	run_printed 0 "$(printed '--tmdb 1091 ')"
-	assert_equal "$(video_added)" "assets/videos/The Thing (1982) [tmdbid-1091].mkv"
+	assert_equal "$(video_added)" "assets/videos/The Thing (1982) [tmdbid-1091]/The Thing (1982) [tmdbid-1091].mkv"
 	assert_equal "$stderr" ""
-	[ "$(sha "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091].mkv")" = "$sum" ]
+	[ "$(sha "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091]/The Thing (1982) [tmdbid-1091].mkv")" = "$sum" ]
 	[ "$(copies_of "$sum")" -eq 1 ]
 	[ -z "$(ls -A "$MV_DATA/quarantine")" ]
 	run -0 mvctl review --text
@@ -104,7 +104,7 @@ check_ok() {
 @test "UC-10: any TMDB id resolves it, and an absolute path works too" {
 	drop The.Thing.mkv
 	run -0 --separate-stderr mvctl --text add "$MV_DATA/quarantine/The.Thing.mkv" --tmdb 63
-	assert_output "filed m1: Twelve Monkeys (1995), tmdb:63, as assets/videos/Twelve Monkeys (1995) [tmdbid-63].mkv"
+	assert_output "filed m1: Twelve Monkeys (1995), tmdb:63, as assets/videos/Twelve Monkeys (1995) [tmdbid-63]/Twelve Monkeys (1995) [tmdbid-63].mkv"
 	[ -z "$(ls -A "$MV_DATA/quarantine")" ]
 	check_ok
 }
@@ -119,7 +119,7 @@ check_ok() {
 	assert_line --index 1 "  # tmdb:1091 The Thing (1982) is m1 already"
 	run_printed 65 "mvctl add 'quarantine/The.Thing.mkv' --tmdb 1091"
 	assert_output ""
-	assert_equal "$stderr" "mvctl: duplicate of m1: The Thing (1982), tmdb:1091, is already filed as assets/videos/The Thing (1982) [tmdbid-1091].mkv
+	assert_equal "$stderr" "mvctl: duplicate of m1: The Thing (1982), tmdb:1091, is already filed as assets/videos/The Thing (1982) [tmdbid-1091]/The Thing (1982) [tmdbid-1091].mkv
 mvctl: quarantine/The.Thing.mkv stays in review; to set it aside: mvctl review --reject 'quarantine/The.Thing.mkv'"
 	[ "$(tree_digest "$MV_DATA/quarantine")" = "$before" ]
 	[ "$(cat "$MV_DATA/Movies/m2.json")" = "$movie" ]
@@ -160,7 +160,7 @@ mvctl: quarantine/The.Thing.mkv stays in review; to set it aside: mvctl review -
 	[ -f "$ELSEWHERE/Mine.mkv" ]
 	# Later, the user decides: the same add files it.
 	run -0 sh -c "cd '$ELSEWHERE' && mvctl --text add 'quarantine/rejected/The.Thing.mkv' --tmdb 60935"
-	assert_output "filed m1: The Thing (2011), tmdb:60935, as assets/videos/The Thing (2011) [tmdbid-60935].mkv"
+	assert_output "filed m1: The Thing (2011), tmdb:60935, as assets/videos/The Thing (2011) [tmdbid-60935]/The Thing (2011) [tmdbid-60935].mkv"
 	[ -z "$(ls -A "$MV_DATA/quarantine/rejected")" ]
 	[ "$(copies_of "$sum")" -eq 1 ]
 	check_ok
@@ -171,7 +171,7 @@ mvctl: quarantine/The.Thing.mkv stays in review; to set it aside: mvctl review -
 	line=$(mvctl --data "$MV_DATA" review --text | grep -F -- '--tmdb 10785 ' | sed 's/^ *//')
 	assert_equal "$line" "mvctl --data '$MV_DATA' add 'quarantine/The.Thing.mkv' --tmdb 10785    # The Thing from Another World (1951); no title agrees, year none, score 0"
 	run -0 env -u MV_DATA sh -c "cd '$ELSEWHERE' && $line"
-	assert_equal "$(video_added)" "assets/videos/The Thing from Another World (1951) [tmdbid-10785].mkv"
+	assert_equal "$(video_added)" "assets/videos/The Thing from Another World (1951) [tmdbid-10785]/The Thing from Another World (1951) [tmdbid-10785].mkv"
 	check_ok
 }
 
@@ -195,8 +195,8 @@ mvctl: quarantine/The.Thing.mkv stays in review; to set it aside: mvctl review -
 	line=$(printed '--tmdb 60935 ')
 	run_printed 0 "${line/mvctl /mvctl --text }"
 	assert_output "sent to the running pipeline
-filed m2: The Thing (2011), tmdb:60935, as assets/videos/The Thing (2011) [tmdbid-60935].mkv"
-	[ "$(sha "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091].mkv")" = "$sum" ]
+filed m2: The Thing (2011), tmdb:60935, as assets/videos/The Thing (2011) [tmdbid-60935]/The Thing (2011) [tmdbid-60935].mkv"
+	[ "$(sha "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091]/The Thing (1982) [tmdbid-1091].mkv")" = "$sum" ]
 	[ -z "$(ls -A "$MV_DATA/quarantine")" ]
 	wait_until 10 jq -e '.items[] | select(.id == "m1") | .status == "ready"' "$MV_DATA/index/movies.json"
 	stop_group "$sup"

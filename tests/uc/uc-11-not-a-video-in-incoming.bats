@@ -76,7 +76,7 @@ start_pipeline() {
 	# the others, which are untouched.
 	mkvideo "$BATS_TEST_TMPDIR/Heat.1995.1080p.BluRay.x264-GRP.mkv" 30000
 	mv "$BATS_TEST_TMPDIR/Heat.1995.1080p.BluRay.x264-GRP.mkv" "$IN/"
-	wait_until 20 test -e "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949].mkv"
+	wait_until 20 test -e "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv"
 	wait_until 10 grep -q '"type":"mv.video.added"' "$MV_DATA/events/journal.ndjson"
 	run jq -r 'select(.type == "mv.file.added") | .data.name' "$MV_DATA/events/journal.ndjson"
 	assert_output Heat.1995.1080p.BluRay.x264-GRP.mkv
@@ -97,7 +97,7 @@ start_pipeline() {
 	assert_line "mvpipeline: starting; mvctl check found what the pipeline fixes as it runs (see $MV_DATA/run/boot-check.txt)"
 	assert_equal "$(tail -n 1 "$MV_DATA/run/boot-check.txt")" \
 		"check: 3 documents, 0 invalid; index consistent; 0 orphan videos; 1 missed in incoming/; 0 half-done filings; 1 notes: ok to start"
-	wait_until 20 test -e "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949].mkv"
+	wait_until 20 test -e "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv"
 	wait_until 10 jq -e '.count == 1' "$MV_DATA/index/movies.json"
 	# Filed: check passes again; the subtitle is only a note.
 	run -0 --separate-stderr mvctl check

@@ -13,7 +13,7 @@
 #               mvserve's q= find it by any of its titles, folded
 # Events:       mv.file.added → mv.movie.created → mv.movie.matched →
 #               mv.movie.enriched{level:basic} → mv.video.added
-# Postconditions: assets/videos/L'Armée des 12 singes (1995) [tmdbid-63].mkv;
+# Postconditions: assets/videos/L'Armée des 12 singes (1995) [tmdbid-63]/L'Armée des 12 singes (1995) [tmdbid-63].mkv;
 #               with en-US the same drop gives "Twelve Monkeys (1995) [tmdbid-63].mkv"
 # Failure flows: no translation in the language → the original title if the
 #               language is the original one, else TMDB's default title
@@ -52,8 +52,8 @@ drop() {
 	export MV_LANGUAGE=fr-FR
 	drop
 	run events_of mv.video.added "$BATS_TEST_TMPDIR/out"
-	assert_output "{\"id\":\"m1\",\"path\":\"assets/videos/L'Armée des 12 singes (1995) [tmdbid-63].mkv\",\"tmdb\":63,\"title\":\"Twelve Monkeys\",\"year\":1995}"
-	[ -s "$MV_DATA/assets/videos/L'Armée des 12 singes (1995) [tmdbid-63].mkv" ]
+	assert_output "{\"id\":\"m1\",\"path\":\"assets/videos/L'Armée des 12 singes (1995) [tmdbid-63]/L'Armée des 12 singes (1995) [tmdbid-63].mkv\",\"tmdb\":63,\"title\":\"Twelve Monkeys\",\"year\":1995}"
+	[ -s "$MV_DATA/assets/videos/L'Armée des 12 singes (1995) [tmdbid-63]/L'Armée des 12 singes (1995) [tmdbid-63].mkv" ]
 	[ -z "$(ls -A "$MV_DATA/incoming")" ]
 	# Every title is kept: original, default, translations, alternative.
 	run jq -c '[.title, .originalTitle, .originalLanguage, .titles["fr-FR"], .titles["de-DE"],
@@ -88,8 +88,8 @@ drop() {
 @test "UC-12: with en-US the same drop gives Twelve Monkeys" {
 	export MV_LANGUAGE=en-US
 	drop
-	[ -s "$MV_DATA/assets/videos/Twelve Monkeys (1995) [tmdbid-63].mkv" ]
-	[ "$(ls "$MV_DATA/assets/videos")" = "Twelve Monkeys (1995) [tmdbid-63].mkv" ]
+	[ -s "$MV_DATA/assets/videos/Twelve Monkeys (1995) [tmdbid-63]/Twelve Monkeys (1995) [tmdbid-63].mkv" ]
+	[ "$(cd "$MV_DATA/assets/videos" && ls -d */*)" = "Twelve Monkeys (1995) [tmdbid-63]/Twelve Monkeys (1995) [tmdbid-63].mkv" ]
 	run --separate-stderr mvctl show --text m1
 	[ "${lines[0]}" = "Twelve Monkeys (1995)  [m1]" ]
 	run --separate-stderr mvctl ls --json --query singes
@@ -101,7 +101,7 @@ drop() {
 	export MV_NAME_TITLE=original
 	mkvideo "$MV_DATA/incoming/$NAME" 50000
 	mvwatch --once --settle 0 | env LC_ALL=fr_FR.UTF-8 mvenrich | mvindex >/dev/null
-	[ "$(ls "$MV_DATA/assets/videos")" = "Twelve Monkeys (1995) [tmdbid-63].mkv" ]
+	[ "$(cd "$MV_DATA/assets/videos" && ls -d */*)" = "Twelve Monkeys (1995) [tmdbid-63]/Twelve Monkeys (1995) [tmdbid-63].mkv" ]
 	run --separate-stderr env LC_ALL=fr_FR.UTF-8 mvctl show --text m1
 	[ "${lines[0]}" = "L'Armée des 12 singes (1995)  [m1]" ]
 	# The C locale reads en-US: the original, English title.
@@ -114,5 +114,5 @@ drop() {
 	mkvideo "$MV_DATA/incoming/$NAME" 50000
 	mvwatch --once --settle 0 | mvenrich 2>"$BATS_TEST_TMPDIR/err" >/dev/null
 	[ "$(cat "$BATS_TEST_TMPDIR/err")" = 'mvenrich: unable to use name_title "french": want local, original or default; using local' ]
-	[ "$(ls "$MV_DATA/assets/videos")" = "L'Armée des 12 singes (1995) [tmdbid-63].mkv" ]
+	[ "$(cd "$MV_DATA/assets/videos" && ls -d */*)" = "L'Armée des 12 singes (1995) [tmdbid-63]/L'Armée des 12 singes (1995) [tmdbid-63].mkv" ]
 }

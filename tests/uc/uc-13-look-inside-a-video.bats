@@ -67,7 +67,7 @@ mv.movie.matched
 mv.movie.enriched
 mv.video.added"
 	run jq -c '[.status, .video.path, .video.media.container, .video.media.video, .video.media.audio, .video.media.subtitles, .video.media.quality]' "$MV_DATA/Movies/m1.json"
-	assert_output '["ready","assets/videos/Heat (1995) [tmdbid-949].mkv","matroska",{"codec":"h264","width":64,"height":48,"hdr":false},[{"codec":"aac","language":null,"channels":1}],[],"SD"]'
+	assert_output '["ready","assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv","matroska",{"codec":"h264","width":64,"height":48,"hdr":false},[{"codec":"aac","language":null,"channels":1}],[],"SD"]'
 	profiles_valid
 	events_valid "$OUT"
 }
@@ -125,7 +125,7 @@ mv.video.added"
 	mkmedia film "$IN/Heat (1995).mkv"
 	enrich_files "$IN/Heat (1995).mkv"
 	run events_of mv.video.added "$OUT"
-	assert_output '{"id":"m2","path":"assets/videos/Heat (1995) [tmdbid-949].mkv","tmdb":949,"title":"Heat","year":1995}'
+	assert_output '{"id":"m2","path":"assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv","tmdb":949,"title":"Heat","year":1995}'
 	profiles_valid
 }
 
@@ -146,7 +146,7 @@ mv.video.added"
 		data:{path:$p, tmdb:949}}' >"$BATS_TEST_TMPDIR/events"
 	mvenrich <"$BATS_TEST_TMPDIR/events" >"$OUT"
 	run events_of mv.video.added "$OUT"
-	assert_output '{"id":"m1","path":"assets/videos/Heat (1995) [tmdbid-949].mkv","tmdb":949,"title":"Heat","year":1995}'
+	assert_output '{"id":"m1","path":"assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv","tmdb":949,"title":"Heat","year":1995}'
 	[ ! -e "$MV_DATA/quarantine/Heat.1995.mkv.why.json" ]
 }
 

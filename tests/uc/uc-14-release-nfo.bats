@@ -70,7 +70,7 @@ mv.movie.enriched
 mv.video.added"
 	run events_of mv.movie.matched "$OUT"
 	assert_output '{"id":"m1","tmdb":1091,"title":"The Thing","year":1982,"tmdbRequests":2}'
-	[ -f "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091].mkv" ]
+	[ -f "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091]/The Thing (1982) [tmdbid-1091].mkv" ]
 	# The id won over any search; the evidence says where it came from.
 	[ "$(faketmdb_count /3/find/tt0084787)" -eq 1 ]
 	[ "$(faketmdb_count /3/search/movie)" -eq 0 ]
@@ -92,7 +92,7 @@ mv.video.added"
 	mvwatch --once --settle 0 | mvenrich >"$OUT"
 	run events_of mv.movie.matched "$OUT"
 	assert_output '{"id":"m1","tmdb":60935,"title":"The Thing","year":2011,"tmdbRequests":1}'
-	[ -f "$MV_DATA/assets/videos/The Thing (2011) [tmdbid-60935].mkv" ]
+	[ -f "$MV_DATA/assets/videos/The Thing (2011) [tmdbid-60935]/The Thing (2011) [tmdbid-60935].mkv" ]
 	[ "$(faketmdb_count /3/search/movie)" -eq 0 ]
 	run jq -c '.match | [.by, .tmdb, .from]' "$MV_DATA/Movies/m1.json"
 	assert_output '["id",60935,"release NFO The.Thing.nfo"]'
@@ -151,7 +151,7 @@ mv.movie.needs-review"
 	ev_added "$IN/The.Thing.mkv" | jq -c '.data.tmdb = 60935' >"$BATS_TEST_TMPDIR/ev"
 	faketmdb_reset
 	mvenrich <"$BATS_TEST_TMPDIR/ev" >"$OUT"
-	[ -f "$MV_DATA/assets/videos/The Thing (2011) [tmdbid-60935].mkv" ]
+	[ -f "$MV_DATA/assets/videos/The Thing (2011) [tmdbid-60935]/The Thing (2011) [tmdbid-60935].mkv" ]
 	[ "$(faketmdb_count /3/find/tt0084787)" -eq 0 ]
 	run jq -c '.match | [.by, .tmdb, .from]' "$MV_DATA/Movies/m1.json"
 	assert_output '["id",60935,"chosen with --tmdb"]'
@@ -163,6 +163,6 @@ mv.movie.needs-review"
 	mkdir "$IN/The.Thing.1982.nfo"
 	run -0 --separate-stderr mvenrich < <(ev_added "$IN/The.Thing.1982.mkv")
 	assert_equal "$stderr" "mvenrich: unable to read $IN/The.Thing.1982.nfo: Is a directory"
-	[ -f "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091].mkv" ]
+	[ -f "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091]/The Thing (1982) [tmdbid-1091].mkv" ]
 	[ -d "$IN/The.Thing.1982.nfo" ]
 }

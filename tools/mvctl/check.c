@@ -536,8 +536,8 @@ v_migrate(int argc, char **argv)
 		{"dry-run", no_argument, NULL, 'n'},
 		COMMON_OPTS
 	};
-	long done, current, failed;
-	int c, dry = 0, io;
+	long done, current, failed, moved, mfailed;
+	int c, dry = 0, io, mio;
 
 	while ((c = getopt_long(argc, argv, "d:hn", lo, NULL)) != -1) {
 		if (c == 'n')
@@ -552,8 +552,14 @@ v_migrate(int argc, char **argv)
 	if (!dry)
 		ctl_need_pipeline_stopped();
 	io = ctl_migrate_all(dry, &done, &current, &failed);
+	/* Then the files: a flat library moves into a folder per movie.
+	 * Only from documents that migrated: an unknown version is not
+	 * ours to read. */
+	mio = failed ? 0 : ctl_refile(NULL, 0, dry, &moved, &mfailed);
+	if (failed)
+		moved = mfailed = 0;
 	/* Rewritten profiles: the index is built from them. */
-	if (!dry && done && mv_index_rebuild_locked(0) != 0)
+	if (!dry && (done || moved) && mv_index_rebuild_locked(0) != 0)
 		mv_warnx("the index is stale: run mvctl reindex");
 	if (ctl_want_json()) {
 		cJSON *o = cJSON_CreateObject();
@@ -561,11 +567,19 @@ v_migrate(int argc, char **argv)
 		cJSON_AddNumberToObject(o, "migrated", (double)done);
 		cJSON_AddNumberToObject(o, "current", (double)current);
 		cJSON_AddNumberToObject(o, "failed", (double)failed);
+		cJSON_AddNumberToObject(o, "moved", (double)moved);
+		cJSON_AddNumberToObject(o, "moveFailed", (double)mfailed);
 		cJSON_AddBoolToObject(o, "dryRun", dry);
 		ctl_put_json(o);
 		cJSON_Delete(o);
-	} else
+	} else {
 		printf("migrate: %ld %smigrated, %ld already at version %d, %ld failed\n",
 		    done, dry ? "would be " : "", current, MV_SCHEMA_VERSION, failed);
-	return io ? io : failed ? MV_EX_DATAERR : MV_EX_OK;
+		if (moved || mfailed)
+			printf("migrate: %ld videos %smoved into their folders, %ld failed\n",
+			    moved, dry ? "would be " : "", mfailed);
+	}
+	if (io || mio)
+		return io ? io : mio;
+	return failed || mfailed ? MV_EX_DATAERR : MV_EX_OK;
 }

@@ -65,6 +65,13 @@ char **ctl_all_docs(size_t *n);
 long ctl_run_checks(struct check *c);
 int ctl_migrate_all(int dry, long *done, long *current, long *failed);
 
+/* layout.c: filed videos moved to where mv_name_path says. */
+int ctl_refile(char **ids, size_t n, int dry, long *moved, long *failed);
+/* repair.c: records a finished filing in its profile (an
+ * mv_file_recover_fn; ctx NULL or a long * counting the journals). */
+void ctl_filing_recovered(void *ctx, const char *movie, const char *final,
+    const char *src);
+
 /* review.c: the quarantine queue, which add FILE resolves too. */
 char *ctl_user_file(const char *verb, const char *tok, char **rel);
 int ctl_in_quarantine(const char *rel);
@@ -102,6 +109,7 @@ int v_add(int argc, char **argv);
 int v_review(int argc, char **argv);
 /* repair.c */
 int v_repair(int argc, char **argv);
+int v_rename(int argc, char **argv);
 /* do.c */
 int v_init(int argc, char **argv);
 int v_reindex(int argc, char **argv);

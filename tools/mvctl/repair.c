@@ -9,15 +9,16 @@
 #include "mvctl.h"
 
 /* Record where a finished filing put the video, in the movie's profile. */
-static void
-recovered(void *ctx, const char *movie, const char *final, const char *src)
+void
+ctl_filing_recovered(void *ctx, const char *movie, const char *final, const char *src)
 {
 	const char *why;
 	cJSON *doc, *v;
 	size_t root = strlen(mv_data);
 
 	(void)src;
-	++*(long *)ctx;
+	if (ctx)
+		++*(long *)ctx;
 	if (!final || !(doc = mv_movie_load(movie, &why)))
 		return;
 	v = cJSON_GetObjectItemCaseSensitive(doc, "video");
@@ -109,7 +110,7 @@ v_repair(int argc, char **argv)
 		return MV_EX_OK;
 	}
 	if (c.halfdone) {
-		if (mv_file_recover(recovered, &nrec) < 0) {
+		if (mv_file_recover(ctl_filing_recovered, &nrec) < 0) {
 			mv_warn("finish the half-done filings");
 			code = MV_EX_TEMPFAIL;
 		}
