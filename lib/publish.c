@@ -47,8 +47,11 @@ mv_index_rebuild_locked(int flags)
 		code = mv_index_read_errno(ix) ?
 		    mv_exit_for_read_errno(mv_index_read_errno(ix)) : MV_EX_DATAERR;
 	}
-	/* exit() frees 60,000 nodes faster than free() does. */
+	/* exit() frees 60,000 nodes faster than free() does. A sanitizer
+	 * build frees them anyway, so that a real leak stands out. */
+#ifndef __SANITIZE_ADDRESS__
 	if (!(flags & MV_REBUILD_EXITING))
+#endif
 		mv_index_free(ix);
 	return code;
 }
