@@ -142,6 +142,10 @@ m2-card-w92.jpg" ]
 	run jq -c '[.title, .cardPoster, .level]' "$MV_DATA/Movies/m1.json"
 	assert_output '["Twelve Monkeys","assets/images/m1-card-w92.jpg","basic"]'
 	profiles_valid
+	# Below basic, the poster goes with the profile's basic members.
+	run -0 mvdowngrade --level minimal
+	[ -z "$(ls -A "$MV_DATA/assets/images")" ]
+	[ "$(jq -c '[.level, has("cardPoster")]' "$MV_DATA/Movies/m1.json")" = '["minimal",false]' ]
 }
 
 @test "mvenrich: the card poster is English in English, poster_path where TMDB has none in the language" {
