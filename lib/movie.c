@@ -9,6 +9,7 @@
 
 #define CAST_MAX 20          /* cast members kept at medium, by order */
 #define DEEP_PEOPLE_DEF 5    /* people made deep with a deep movie */
+#define CARD_PX 50           /* a listing card's poster: 50x50 CSS pixels */
 
 void (*mv_movie_notify)(const char *type, const char *subject, cJSON *data);
 
@@ -30,7 +31,7 @@ static const struct {
 	{"tagline", MV_BASIC}, {"voteAverage", MV_BASIC},
 	{"titles", MV_BASIC}, {"collection", MV_BASIC},
 	{"productionCompanies", MV_BASIC}, {"overviews", MV_BASIC},
-	{"alternativeTitles", MV_BASIC},
+	{"alternativeTitles", MV_BASIC}, {"cardPoster", MV_BASIC},
 	{"credits", MV_MEDIUM}, {"productionCountries", MV_MEDIUM},
 	{"images", MV_DEEP}, {"videos", MV_DEEP}, {"keywords", MV_DEEP},
 	{"releaseDates", MV_DEEP}, {"certification", MV_DEEP},
@@ -696,13 +697,12 @@ providers(const cJSON *reg, const char *kind)
 	return out;
 }
 
-/* Download a movie image; *rel gets "assets/images/..." or NULL when
- * TMDB has none. Returns an exit code. */
+/* Download TMDB image fp (NULL: none) at size; *rel gets
+ * "assets/images/<movie>-<kind>-<size>.jpg" or NULL. Returns an exit code. */
 static int
-movie_image(const char *movie, const cJSON *tm, const char *key,
-    const char *kind, const char *size, char **rel)
+image_at(const char *movie, const char *fp, const char *kind, const char *size,
+    char **rel)
 {
-	const char *fp = image_path(tm, key);
 	char *dest;
 	int r;
 
@@ -719,6 +719,60 @@ movie_image(const char *movie, const cJSON *tm, const char *key,
 		*rel = NULL;
 	}
 	return r == MV_EX_NOTFOUND ? 0 : r;
+}
+
+/* Download a movie image; *rel gets "assets/images/..." or NULL when
+ * TMDB has none. Returns an exit code. */
+static int
+movie_image(const char *movie, const cJSON *tm, const char *key,
+    const char *kind, const char *size, char **rel)
+{
+	return image_at(movie, image_path(tm, key), kind, size, rel);
+}
+
+/*
+ * The card's poster: the first TMDB lists (by votes) in the user's
+ * language, else the first without language (no text to misread), else
+ * poster_path, whatever its language.
+ */
+static const char *
+card_poster_path(const cJSON *tm)
+{
+	const char *lang = mv_language(), *mine = NULL, *neutral = NULL;
+	size_t n = strcspn(lang, "-_");
+	const cJSON *p;
+
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(tm, "images"), "posters")) {
+		const cJSON *l = cJSON_GetObjectItemCaseSensitive(p, "iso_639_1");
+		const char *fp = image_path(p, "file_path");
+
+		if (!fp)
+			continue;
+		if (cJSON_IsString(l) && strlen(l->valuestring) == n &&
+		    strncmp(l->valuestring, lang, n) == 0 && !mine)
+			mine = fp;
+		else if ((!l || cJSON_IsNull(l)) && !neutral)
+			neutral = fp;
+	}
+	return mine ? mine : neutral ? neutral : image_path(tm, "poster_path");
+}
+
+/*
+ * Download the card's poster at the smallest size that fills the card;
+ * *rel as image_at. A poster TMDB cannot give (none, refused as malformed
+ * or too big) leaves the card without one rather than the movie
+ * unmatched; an outage or a full disk fails the level, to be retried.
+ */
+static int
+card_poster(const char *movie, const cJSON *tm, char **rel)
+{
+	char size[8];
+	int r;
+
+	mv_tmdb_poster_size(CARD_PX, size);
+	r = image_at(movie, card_poster_path(tm), "card", size, rel);
+	return r == MV_EX_DATAERR || r == MV_EX_USAGE ? 0 : r;
 }
 
 /* Bound on deep people from $MV_DEEP_PEOPLE or the configuration's
@@ -915,11 +969,19 @@ mv_movie_apply(cJSON *doc, const cJSON *tm, enum mv_level level)
 	if (!cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, "externalIds")))
 		mv_json_set(doc, "externalIds", cJSON_CreateObject());
 	switch (level) {
-	case MV_BASIC:
+	case MV_BASIC: {
+		char *card;
+
 		if (mv_json_int(tm, "id", 0) <= 0)
 			return MV_EX_DATAERR;
+		/* The poster first: on failure the movie stays as it was. */
+		if ((r = card_poster(mv_json_str(doc, "id", ""), tm, &card)) != 0)
+			return r;
 		apply_basic(doc, tm);
+		mv_json_set(doc, "cardPoster", str_or_null(card));
+		free(card);
 		break;
+	}
 	case MV_MEDIUM:
 		r = apply_medium(doc, tm);
 		break;
@@ -966,16 +1028,14 @@ mv_movie_strip(cJSON *doc, enum mv_level target)
 	if (target < MV_MINIMAL || target > MV_DEEP)
 		return files;
 	images = cJSON_GetObjectItemCaseSensitive(doc, "images");
-	if (target < MV_DEEP && cJSON_IsObject(images)) {
-		const char *keys[] = {"poster", "backdrop"};
+	for (int i = 0; i < 3; i++) {
+		const char *keys[] = {"poster", "backdrop", "cardPoster"};
+		const char *p = i < 2 ? (target < MV_DEEP ? mv_json_str(images, keys[i], NULL) :
+		    NULL) : target < MV_BASIC ? mv_json_str(doc, keys[i], NULL) : NULL;
 
-		for (int i = 0; i < 2; i++) {
-			const char *p = mv_json_str(images, keys[i], NULL);
-
-			/* Only files of ours, in assets/images/, ever. */
-			if (p && strncmp(p, "assets/images/", 14) == 0 && !strstr(p, ".."))
-				cJSON_AddItemToArray(files, cJSON_CreateString(p));
-		}
+		/* Only files of ours, in assets/images/, ever. */
+		if (p && strncmp(p, "assets/images/", 14) == 0 && !strstr(p, ".."))
+			cJSON_AddItemToArray(files, cJSON_CreateString(p));
 	}
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
 		if (fields[i].level > target)

@@ -774,11 +774,13 @@ long long mv_tmdb_requests(void);
 /* GET path+query relative to the base URL, e.g. "/movie/63?language=fr". */
 int mv_tmdb_get(const char *path, cJSON **out);
 /* The append_to_response list a level needs (static string):
- * minimal, basic: external_ids,translations,alternative_titles;
+ * minimal, basic: external_ids,translations,alternative_titles,images;
  * medium: + credits; deep: credits,images,videos,keywords,release_dates,
  * external_ids,watch/providers,translations,alternative_titles. */
 const char *mv_tmdb_level_parts(enum mv_level level);
-/* /movie/{id} with that level's parts; language (may be NULL) "fr-FR". */
+/* /movie/{id} with that level's parts; language (may be NULL) "fr-FR".
+ * Images are asked in language's, English and no language; without
+ * language, in mv_language()'s and no language (include_image_language). */
 int mv_tmdb_movie(long long id, enum mv_level level, const char *language, cJSON **out);
 /* /movie/{id} with an explicit append_to_response list (NULL: none). */
 int mv_tmdb_movie_parts(long long id, const char *parts, const char *language,
@@ -790,6 +792,9 @@ int mv_tmdb_person(long long id, int deep, cJSON **out);
 int mv_tmdb_search(const char *title, int year, int page, cJSON **out);
 /* /find/{tt…}?external_source=imdb_id */
 int mv_tmdb_find(const char *imdb, cJSON **out);
+/* Into best, the smallest poster size of /configuration ("w92") at
+ * least width pixels wide; "w92" when TMDB names none. */
+void mv_tmdb_poster_size(int width, char best[8]);
 /* Download image file_path at size ("w342") to dest, atomically, using
  * /configuration (cached); at most $MV_IMAGE_MAX bytes. An existing dest
  * is kept unless MV_TMDB_REFRESH is set. */

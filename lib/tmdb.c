@@ -951,9 +951,10 @@ mv_tmdb_level_parts(enum mv_level level)
 		return "credits,images,videos,keywords,release_dates,external_ids,"
 		    "watch/providers,translations,alternative_titles";
 	case MV_MEDIUM:
-		return "external_ids,translations,alternative_titles,credits";
+		return "external_ids,translations,alternative_titles,images,credits";
 	default:
-		return "external_ids,translations,alternative_titles";
+		/* images: basic chooses its card's poster in the user's language. */
+		return "external_ids,translations,alternative_titles,images";
 	}
 }
 
@@ -974,6 +975,12 @@ mv_tmdb_movie_parts(long long id, const char *parts, const char *language, cJSON
 			mv_buf_printf(&p, "&include_image_language=%.2s,en,null", language);
 		if (parts && in_list(parts, "videos"))
 			mv_buf_printf(&p, "&include_video_language=%.2s,en,null", language);
+	} else if (parts && in_list(parts, "images")) {
+		/* No language= (it would change TMDB's default title): only the
+		 * images, in the user's language and language-neutral, so the
+		 * list stays short and holds the card's poster. */
+		mv_buf_printf(&p, "%cinclude_image_language=%.2s,null",
+		    strchr(p.buf, '?') ? '&' : '?', mv_language());
 	}
 	code = mv_tmdb_get(p.buf, out);
 	mv_buf_free(&p);
@@ -1027,6 +1034,31 @@ mv_tmdb_find(const char *imdb, cJSON **out)
 
 	snprintf(path, sizeof path, "/find/%.40s?external_source=imdb_id", imdb);
 	return mv_tmdb_get(path, out);
+}
+
+void
+mv_tmdb_poster_size(int width, char best[8])
+{
+	const cJSON *s;
+	cJSON *cfg = NULL;
+	long bw = 0;
+
+	/* The cached /configuration, which mv_tmdb_image reads anyway. */
+	snprintf(best, 8, "w92");
+	if (mv_tmdb_get("/configuration", &cfg) != 0)
+		return;
+	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(cfg, "images"), "poster_sizes")) {
+		const char *v = cJSON_IsString(s) ? s->valuestring : "";
+		char *end = NULL;
+		long w = *v == 'w' ? strtol(v + 1, &end, 10) : 0;
+
+		if (w >= width && w < 10000 && !*end && (bw == 0 || w < bw)) {
+			bw = w;
+			snprintf(best, 8, "%.7s", v);
+		}
+	}
+	cJSON_Delete(cfg);
 }
 
 /* 1 if s is an image size as TMDB names them: "w342", "h632", "original". */

@@ -151,6 +151,33 @@ m3 medium basic"
 	[ ! -s "$BATS_TEST_TMPDIR/again" ]
 }
 
+@test "the card poster stays at basic and goes below it, planned and freed exactly" {
+	# m4 (basic) with the card poster basic downloads, as mvenrich leaves it.
+	head -c 3000 /dev/zero >"$MV_DATA/assets/images/m4-card-w92.jpg"
+	jq -c '.cardPoster = "assets/images/m4-card-w92.jpg"' "$FIX/lib/Movies/m4.json" >"$MV_DATA/Movies/m4.json"
+	profiles_valid
+	run -0 mvdowngrade --level basic
+	[ -e "$MV_DATA/assets/images/m4-card-w92.jpg" ]
+	before=$(size "$MV_DATA/Movies/m4.json")
+	# The plan counts the poster's bytes (the profile's own are an
+	# estimate from its text, so compare with the file away).
+	planned=$(mvdowngrade --level minimal --dry-run | jq 'select(.id == "m4") | .freedBytes')
+	mv "$MV_DATA/assets/images/m4-card-w92.jpg" "$BATS_TEST_TMPDIR/card"
+	without=$(mvdowngrade --level minimal --dry-run | jq 'select(.id == "m4") | .freedBytes')
+	mv "$BATS_TEST_TMPDIR/card" "$MV_DATA/assets/images/m4-card-w92.jpg"
+	[ "$planned" -eq $((without + 3000)) ]
+	run --separate-stderr mvdowngrade --level minimal
+	assert_success
+	[ -z "$stderr" ]
+	[ ! -e "$MV_DATA/assets/images/m4-card-w92.jpg" ]
+	after=$(size "$MV_DATA/Movies/m4.json")
+	run jq -c 'select(.subject == "m4") | .data' <<<"$output"
+	assert_output "{\"id\":\"m4\",\"from\":\"basic\",\"to\":\"minimal\",\"freedBytes\":$((before - after + 3000))}"
+	[ "$(jq -c '[.level, has("cardPoster")]' "$MV_DATA/Movies/m4.json")" = '["minimal",false]' ]
+	profiles_valid
+	videos_intact
+}
+
 @test "the event is valid against its schema" {
 	mvdowngrade --level minimal >"$BATS_TEST_TMPDIR/out"
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" -eq 3 ]

@@ -96,8 +96,10 @@ mv.video.added"
 	enrich
 	assert_success
 	run events_of mv.movie.matched "$OUT"
-	assert_output '{"id":"m1","tmdb":1091,"title":"The Thing","year":1982,"tmdbRequests":2}
-{"id":"m2","tmdb":60935,"title":"The Thing","year":2011,"tmdbRequests":2}'
+	# search, details and the card's poster each; the first also reads
+	# /configuration, cached from then on.
+	assert_output '{"id":"m1","tmdb":1091,"title":"The Thing","year":1982,"tmdbRequests":4}
+{"id":"m2","tmdb":60935,"title":"The Thing","year":2011,"tmdbRequests":3}'
 	[ -f "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091]/The Thing (1982) [tmdbid-1091].mkv" ]
 	[ -f "$MV_DATA/assets/videos/The Thing (2011) [tmdbid-60935]/The Thing (2011) [tmdbid-60935].avi" ]
 	[ -z "$(ls -A "$MV_DATA/quarantine")" ]
@@ -114,6 +116,53 @@ mv.video.added"
 	[ "$(jq -r '.titles["fr-FR"]' "$MV_DATA/Movies/m1.json")" = "L'Armée des 12 singes" ]
 }
 
+@test "mvenrich: basic downloads one card poster, in the user's language, at w92" {
+	mkvideo "$IN/Twelve Monkeys (1995).mkv"
+	mkvideo "$IN/Heat (1995).mkv"
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	{ ev_added "$IN/Twelve Monkeys (1995).mkv"; ev_added "$IN/Heat (1995).mkv"; } >"$EVENTS"
+	MV_LANGUAGE=fr-FR enrich
+	assert_success
+	[ -z "$stderr" ]
+	# The French poster of each, not poster_path (English), at the
+	# smallest of /configuration's poster_sizes that fills a 50px card.
+	cmp "$MV_DATA/assets/images/m1-card-w92.jpg" "$MV_TOP/data/sample/tmdb/images/original/xNv8Y0FpPv0PNIG2hdrcnYzaoTI.jpg"
+	cmp "$MV_DATA/assets/images/m2-card-w92.jpg" "$MV_TOP/data/sample/tmdb/images/original/uZuyVwMTwSmTNjw1nLhxDv5bE75.jpg"
+	[ "$(ls "$MV_DATA/assets/images")" = "m1-card-w92.jpg
+m2-card-w92.jpg" ]
+	[ "$(faketmdb_count /t/p/w92/xNv8Y0FpPv0PNIG2hdrcnYzaoTI.jpg)" -eq 1 ]
+	[ "$(faketmdb_count /t/p/w92/uZuyVwMTwSmTNjw1nLhxDv5bE75.jpg)" -eq 1 ]
+	# One image request a movie: search, details, poster (and once
+	# /configuration, then cached).
+	run events_of mv.movie.matched "$OUT"
+	assert_output '{"id":"m1","tmdb":63,"title":"Twelve Monkeys","year":1995,"tmdbRequests":4}
+{"id":"m2","tmdb":949,"title":"Heat","year":1995,"tmdbRequests":3}'
+	[ "$(faketmdb_stats | jq .total)" -eq 7 ]
+	# The details were asked without language=: TMDB's default title stays.
+	run jq -c '[.title, .cardPoster, .level]' "$MV_DATA/Movies/m1.json"
+	assert_output '["Twelve Monkeys","assets/images/m1-card-w92.jpg","basic"]'
+	profiles_valid
+	# Below basic, the poster goes with the profile's basic members.
+	run -0 mvdowngrade --level minimal
+	[ -z "$(ls -A "$MV_DATA/assets/images")" ]
+	[ "$(jq -c '[.level, has("cardPoster")]' "$MV_DATA/Movies/m1.json")" = '["minimal",false]' ]
+}
+
+@test "mvenrich: the card poster is English in English, poster_path where TMDB has none in the language" {
+	mkvideo "$IN/Twelve Monkeys (1995).mkv"
+	mkvideo "$IN/Heat (1995).mkv"
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	ev_added "$IN/Twelve Monkeys (1995).mkv" >"$EVENTS"
+	MV_LANGUAGE=en-US enrich
+	assert_success
+	cmp "$MV_DATA/assets/images/m1-card-w92.jpg" "$MV_TOP/data/sample/tmdb/images/original/gt3iyguaCIw8DpQZI1LIN5TohM2.jpg"
+	# German: the sample has no German and no language-neutral poster.
+	ev_added "$IN/Heat (1995).mkv" >"$EVENTS"
+	MV_LANGUAGE=de-DE enrich
+	assert_success
+	cmp "$MV_DATA/assets/images/m2-card-w92.jpg" "$MV_TOP/data/sample/tmdb/images/original$(jq -r .poster_path "$MV_TOP/data/sample/tmdb/movie/949.json")"
+}
+
 @test "mvenrich: an id in the name wins over any search" {
 	mkvideo "$IN/Some Other Name (2001) [tmdbid-63].mkv"
 	mkvideo "$IN/fc.tt0137523.mkv"
@@ -123,8 +172,10 @@ mv.video.added"
 	enrich
 	assert_success
 	run events_of mv.movie.matched "$OUT"
-	assert_output '{"id":"m1","tmdb":63,"title":"Twelve Monkeys","year":1995,"tmdbRequests":1}
-{"id":"m2","tmdb":550,"title":"Fight Club","year":1999,"tmdbRequests":2}'
+	# details (find first for m2) and the card's poster; m1 also reads
+	# /configuration.
+	assert_output '{"id":"m1","tmdb":63,"title":"Twelve Monkeys","year":1995,"tmdbRequests":3}
+{"id":"m2","tmdb":550,"title":"Fight Club","year":1999,"tmdbRequests":3}'
 	[ "$(faketmdb_count /3/search/movie)" -eq 0 ]
 	[ "$(faketmdb_count /3/find/tt0137523)" -eq 1 ]
 }
@@ -345,7 +396,8 @@ mvenrich: stdin:3: mv.file.added without data.path" ]
 	MV_DEEP_PEOPLE=3 enrich
 	assert_success
 	run events_of mv.movie.enriched "$OUT"
-	assert_output '{"id":"m1","level":"deep","from":"medium","tmdbRequests":10}'
+	# /configuration was read (and cached) by basic's card poster.
+	assert_output '{"id":"m1","level":"deep","from":"medium","tmdbRequests":9}'
 	[ "$(events_of mv.person.enriched "$OUT" | wc -l)" -eq 3 ]
 	[ -s "$MV_DATA/assets/images/m1-poster-w342.jpg" ]
 	run jq -c '[.images.poster, .watchProviders.region, (.watchProviders.free | map(.name)), .certification, .externalIds.wikidata]' "$MV_DATA/Movies/m1.json"
@@ -371,7 +423,8 @@ mvenrich: stdin:3: mv.file.added without data.path" ]
 	MV_DEEP_PEOPLE=0 enrich
 	assert_success
 	run events_of mv.movie.enriched "$OUT"
-	assert_output '{"id":"m1","level":"deep","from":"basic","tmdbRequests":4}'
+	# details, poster and backdrop: basic's card poster cached /configuration.
+	assert_output '{"id":"m1","level":"deep","from":"basic","tmdbRequests":3}'
 	[ "$(faketmdb_count /3/movie/949)" -eq 1 ]
 	profiles_valid
 }

@@ -50,14 +50,18 @@ cached() {
 	[ ! -e "$MV_DATA" ]
 }
 
-@test "movie basic is one request with external_ids and translations" {
+@test "movie basic is one request with external_ids, translations and the images" {
 	start_faketmdb
 	run --separate-stderr mvfetch movie 63
 	assert_success
 	[ "${#lines[@]}" -eq 1 ]
 	[ "$(jq -r '.id, .external_ids.imdb_id' <<<"$output" | paste -sd' ')" = "63 tt0114746" ]
 	jq -e '.translations.translations | length > 0' <<<"$output"
-	jq -e 'has("credits") or has("images") | not' <<<"$output"
+	jq -e 'has("credits") | not' <<<"$output"
+	# Basic's images are the card poster's choice: in the language (en
+	# under the C locale) and language-neutral only.
+	run jq -c '[.images.posters[] | [.iso_639_1, .file_path]]' <<<"$output"
+	assert_output '[["en","/gt3iyguaCIw8DpQZI1LIN5TohM2.jpg"]]'
 	[ "$(faketmdb_count /3/movie/63)" -eq 1 ]
 	[ "$(total)" -eq 1 ]
 }
@@ -67,7 +71,7 @@ cached() {
 	run --separate-stderr mvfetch movie 63 --level medium
 	assert_success
 	jq -e '(.credits.cast | length > 0) and has("external_ids") and has("translations")' <<<"$output"
-	jq -e 'has("images") or has("videos") | not' <<<"$output"
+	jq -e 'has("images") and (has("videos") | not)' <<<"$output"
 	[ "$(total)" -eq 1 ]
 }
 
@@ -85,15 +89,25 @@ cached() {
 	run --separate-stderr mvfetch movie 63 --level light --append videos,keywords
 	assert_success
 	jq -e 'has("videos") and has("keywords") and has("external_ids")' <<<"$output"
-	jq -e 'has("credits") or has("images") or has("release_dates") | not' <<<"$output"
+	jq -e 'has("credits") or has("release_dates") | not' <<<"$output"
 	[ "$(total)" -eq 1 ]
-	# basic's 3 parts + 16 + credits = 20, TMDB's limit; one more is refused.
-	run --separate-stderr mvfetch movie 63 --append "$(printf 'x%s,' a b c d e f g h i j k l m n o p | tr -d '\n')credits"
+	# basic's 4 parts + 15 + credits = 20, TMDB's limit; one more is refused.
+	run --separate-stderr mvfetch movie 63 --append "$(printf 'x%s,' a b c d e f g h i j k l m n o | tr -d '\n')credits"
 	assert_success
 	jq -e 'has("credits")' <<<"$output"
-	run --separate-stderr mvfetch movie 63 --append "$(printf 'x%s,' a b c d e f g h i j k l m n o p q | tr -d '\n')credits"
+	run --separate-stderr mvfetch movie 63 --append "$(printf 'x%s,' a b c d e f g h i j k l m n o p | tr -d '\n')credits"
 	[ "$status" -eq 64 ]
 	[[ $stderr == *"at most 20 parts"* ]]
+}
+
+@test "MV_LANGUAGE picks basic's images, never the details' language=" {
+	start_faketmdb
+	MV_LANGUAGE=fr-FR run --separate-stderr mvfetch movie 63
+	assert_success
+	# TMDB's default title: the language setting changes only the images.
+	run jq -c '[.title, [.images.posters[] | [.iso_639_1, .file_path]]]' <<<"$output"
+	assert_output '["Twelve Monkeys",[["fr","/xNv8Y0FpPv0PNIG2hdrcnYzaoTI.jpg"]]]'
+	[ "$(total)" -eq 1 ]
 }
 
 @test "--language passes language= and TMDB localises the title" {

@@ -135,10 +135,13 @@ The Thing
 The Thing
 The Thing
 Twelve Monkeys"
-	# 63 is deep: its poster and Arte's free offer; the others have none.
+	# 63 is deep: its card poster (basic's, w92) and Arte's free offer;
+	# every matched movie has a card poster, none other a free offer.
 	run jq -c --arg id "$MOVIE63" '.items[] | select(.id == $id) | [.poster, .free]' "$BODY"
-	assert_output "[\"/images/$MOVIE63-poster-w342.jpg\",{\"provider\":\"Arte\",\"link\":\"https://www.themoviedb.org/movie/63-twelve-monkeys/watch?locale=FR\",\"offer\":\"free\"}]"
-	[ "$(jq '[.items[] | select(.poster == null and .free == null)] | length' "$BODY")" = 9 ]
+	assert_output "[\"/images/$MOVIE63-card-w92.jpg\",{\"provider\":\"Arte\",\"link\":\"https://www.themoviedb.org/movie/63-twelve-monkeys/watch?locale=FR\",\"offer\":\"free\"}]"
+	[ "$(jq '[.items[] | select(.free == null)] | length' "$BODY")" = 9 ]
+	# The one without a poster is the movie in review (never matched).
+	[ "$(jq -c '[.items[] | select(.poster == null) | .level]' "$BODY")" = '["minimal"]' ]
 	# The badge is for MV_REGION's providers only: 63 was deepened for FR.
 	stop_mvserve
 	MV_REGION=US start_mvserve

@@ -248,7 +248,8 @@ async function showMovie(id, params) {
 		el('a', { href: `#/movies/${m.id}?level=deep`, text: w.everything }),
 		w.reload) : null;
 	view.replaceChildren(el('article.detail' + (free ? '.free' : ''), { 'data-id': m.id },
-		poster(imageUrl(m.images && m.images.poster), title, true),
+		// Below deep, the card's small poster rather than initials.
+		poster(imageUrl((m.images && m.images.poster) || m.cardPoster), title, true),
 		body,
 		people.children.length ? el('section.cast', {}, el('h3', { text: w.people }), people) : null,
 		more));

@@ -91,7 +91,7 @@ try {
 	check(cards.filter((c) => c.cls.includes('free')).length === 1, 'no other card has a free badge');
 	const img = await page.$eval(`article.wrapper[data-id="${movie}"] img.poster`,
 		(i) => ({ w: i.naturalWidth, h: i.naturalHeight, src: i.getAttribute('src'), shown: i.getBoundingClientRect().width }));
-	check(img.w > 0 && img.shown === 50 && img.src === `/images/${movie}-poster-w342.jpg`,
+	check(img.w > 0 && img.shown === 50 && img.src === `/images/${movie}-card-w92.jpg`,
 		'the poster of 63 is loaded from /images/ and shown 50 wide', img);
 	const status = await until('the status panel', () =>
 		page.$eval('#status', (s) => s.textContent.includes('movies') && s.textContent.replace(/\s+/g, ' ').trim()));

@@ -84,7 +84,10 @@ teardown() {
 	# 6. Opened again, it climbs back through mvenrich.
 	mvctl request m1 2>/dev/null >"$BATS_TEST_TMPDIR/back"
 	run events_of mv.movie.enriched "$BATS_TEST_TMPDIR/back"
-	assert_output '{"id":"m1","level":"basic","from":"minimal","tmdbRequests":1}'
+	# details, /configuration (its cache aged with the clock) and the
+	# card poster downgrading removed.
+	assert_output '{"id":"m1","level":"basic","from":"minimal","tmdbRequests":3}'
+	[ "$(find "$MV_DATA/assets/images" -name 'm1-*' -printf '%f\n')" = m1-card-w92.jpg ]
 	profiles_valid
 }
 

@@ -53,15 +53,20 @@ raw_string(const char *v, const char *ve, char *buf, size_t n)
 }
 
 /* Bytes of the image files a downgrade to target removes: libmv says
- * which, from the images member (the text images..end) alone. */
+ * which, from the members naming files alone: images (the text
+ * im[0]..im[1]) and cardPoster (card[0]..card[1]), either may be NULL. */
 static long long
-image_bytes(const char *images, const char *end, enum mv_level target)
+image_bytes(const char *const im[2], const char *const card[2], enum mv_level target)
 {
 	cJSON *mini = cJSON_CreateObject(), *files, *f;
 	long long n = 0;
 
-	cJSON_AddItemToObject(mini, "images",
-	    cJSON_ParseWithLength(images, (size_t)(end - images)));
+	if (im[0])
+		cJSON_AddItemToObject(mini, "images",
+		    cJSON_ParseWithLength(im[0], (size_t)(im[1] - im[0])));
+	if (card[0])
+		cJSON_AddItemToObject(mini, "cardPoster",
+		    cJSON_ParseWithLength(card[0], (size_t)(card[1] - card[0])));
 	files = mv_movie_strip(mini, target < MV_DEEP ? target : MV_MEDIUM);
 	cJSON_ArrayForEach(f, files) {
 		char *path = mv_path("%s", f->valuestring);
@@ -86,7 +91,8 @@ scan_profile(struct movie *m, const char *buf, size_t len, enum mv_level target)
 	struct mv_js s;
 	long long above[MV_DEEP + 1] = {0};
 	char key[64], tmp[64];
-	const char *k, *ks = NULL, *v, *ve, *images = NULL, *images_end = NULL;
+	const char *k, *ks = NULL, *v, *ve, *images[2] = {NULL, NULL};
+	const char *card[2] = {NULL, NULL};
 	size_t klen;
 	int have_id = 0, have_level = 0, have_created = 0, first = 1, r;
 	enum mv_level klevel = MV_MINIMAL;
@@ -139,8 +145,11 @@ scan_profile(struct movie *m, const char *buf, size_t len, enum mv_level target)
 		} else if (!strcmp(key, "year")) {
 			m->year = *v >= '0' && *v <= '9' ? atoi(v) : 0;
 		} else if (!strcmp(key, "images")) {
-			images = v;
-			images_end = ve;
+			images[0] = v;
+			images[1] = ve;
+		} else if (!strcmp(key, "cardPoster")) {
+			card[0] = v;
+			card[1] = ve;
 		}
 	}
 	if (!s.err && mv_js_end(&s) < 0)
@@ -157,8 +166,8 @@ scan_profile(struct movie *m, const char *buf, size_t len, enum mv_level target)
 		m->bad = "no title";
 	if (m->bad)
 		return;
-	if (images)
-		m->ibytes = image_bytes(images, images_end, target);
+	if (images[0] || card[0])
+		m->ibytes = image_bytes(images, card, target);
 	m->freed = 0;
 	if (m->level > target) {
 		for (int l = target + 1; l <= MV_DEEP; l++)

@@ -236,24 +236,28 @@ free_offer(const cJSON *doc)
 
 /*
  * The card members of an entry, which the index does not hold: for a
- * movie "poster" (URL or null) and "free"; for a person "image". Only
- * deep profiles have images or providers, so only they are read.
+ * movie "poster" (URL or null) and "free"; for a person "image". A movie
+ * has its card poster from basic, a person an image at deep: only
+ * profiles at those levels are read.
  */
 static const cJSON *
 entry_extras(struct table *t, struct entry *e)
 {
 	const char *id = mv_json_str(e->item, "id", "");
-	int deep = strcmp(mv_json_str(e->item, "level", ""), "deep") == 0;
+	enum mv_level l = mv_level_parse(mv_json_str(e->item, "level", ""));
 	cJSON *doc = NULL, *x;
-	const char *why;
+	const char *why, *card;
 
 	if (e->extras)
 		return e->extras;
-	if (deep)
+	if (t->kind == 'm' ? l >= MV_BASIC : l == MV_DEEP)
 		doc = t->kind == 'm' ? mv_movie_load(id, &why) : mv_person_load(id, &why);
 	x = e->extras = cJSON_CreateObject();
 	if (t->kind == 'm') {
-		cJSON_AddItemToObject(x, "poster", image_url(mv_json_str(
+		/* The card's own small poster in the user's language; a deep
+		 * profile made before it has only the larger one. */
+		card = mv_json_str(doc, "cardPoster", NULL);
+		cJSON_AddItemToObject(x, "poster", image_url(card ? card : mv_json_str(
 		    cJSON_GetObjectItemCaseSensitive(doc, "images"), "poster", NULL)));
 		cJSON_AddItemToObject(x, "free", free_offer(doc));
 	} else
