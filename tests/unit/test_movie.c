@@ -48,6 +48,12 @@ main(void)
 		abort();
 	setenv("MV_DATA", tmpdir, 1);
 	setenv("MV_NOW", "2026-11-26T10:00:00Z", 1);
+	/* Basic downloads the card's poster: from the offline sample. */
+	path = mv_xasprintf("file://%s/data/sample/tmdb", getenv("MV_TOP") ? getenv("MV_TOP") : ".");
+	setenv("MV_TMDB_URL", path, 1);
+	free(path);
+	unsetenv("TMDB_TOKEN");
+	unsetenv("TMDB_API_KEY");
 	if (mv_data_open(NULL, 1) != 0)
 		abort();
 	mv_movie_notify = count_events;

@@ -655,12 +655,13 @@ test_levels(void)
 		"release_dates", "external_ids", "watch/providers", "translations",
 		"alternative_titles" };
 
-	is_str(mv_tmdb_level_parts(MV_BASIC), "external_ids,translations,alternative_titles",
+	/* images from basic up: the card's poster (issue 17). */
+	is_str(mv_tmdb_level_parts(MV_BASIC), "external_ids,translations,alternative_titles,images",
 	    "basic parts");
-	is_str(mv_tmdb_level_parts(MV_MINIMAL), "external_ids,translations,alternative_titles",
+	is_str(mv_tmdb_level_parts(MV_MINIMAL), "external_ids,translations,alternative_titles,images",
 	    "minimal = basic");
 	is_str(mv_tmdb_level_parts(MV_MEDIUM),
-	    "external_ids,translations,alternative_titles,credits", "medium parts");
+	    "external_ids,translations,alternative_titles,images,credits", "medium parts");
 	is_int(items(deep), 9, "deep has 9 parts, within TMDB's 20");
 	for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
 		ok(strstr(deep, need[i]) != NULL, "deep has %s", need[i]);
