@@ -41,7 +41,7 @@ main(void)
 {
 	cJSON *doc, *tm, *files, *again, *p;
 	const char *why;
-	char *owner, *path;
+	char *owner, *path, *top;
 
 	mv_init("test_movie");
 	if (!mkdtemp(tmpdir))
@@ -49,9 +49,11 @@ main(void)
 	setenv("MV_DATA", tmpdir, 1);
 	setenv("MV_NOW", "2026-11-26T10:00:00Z", 1);
 	/* Basic downloads the card's poster: from the offline sample. */
-	path = mv_xasprintf("file://%s/data/sample/tmdb", getenv("MV_TOP") ? getenv("MV_TOP") : ".");
+	top = realpath(getenv("MV_TOP") ? getenv("MV_TOP") : ".", NULL);
+	path = mv_xasprintf("file://%s/data/sample/tmdb", top ? top : ".");
 	setenv("MV_TMDB_URL", path, 1);
 	free(path);
+	free(top);
 	unsetenv("TMDB_TOKEN");
 	unsetenv("TMDB_API_KEY");
 	if (mv_data_open(NULL, 1) != 0)
