@@ -268,7 +268,10 @@ but_index() {
 	assert_equal "$(but_index)" \
 '["mv.movie.requested","mvctl","m1",{"id":"m1","level":"basic","reason":"user"}]
 ["mv.stats.updated","mvstat",null,{"accesses":1}]'
-	assert_equal "$(jq -r .type <<<"${lines[-1]}")" mv.index.updated
+	# mvindex updated the index after the request. Not necessarily last:
+	# when mvindex reads usage.json after mvstat wrote it, the later
+	# mv.stats.updated changes nothing and passes through after it.
+	[ "$(jq -r .type <<<"$output" | sed -n '/^mv.movie.requested$/,$p' | grep -c '^mv.index.updated$')" -ge 1 ]
 	assert_equal "$(jq -c '.movies.m1.count' "$MV_DATA/stats/usage.json")" 1
 	assert_equal "$(jq -r '.items[] | select(.id == "m1") | .lastRead' "$MV_DATA/index/movies.json")" \
 		"$(jq -r .movies.m1.last "$MV_DATA/stats/usage.json")"
