@@ -69,7 +69,8 @@ mv.movie.matched
 mv.movie.enriched
 mv.video.added"
 	run events_of mv.movie.matched "$OUT"
-	assert_output '{"id":"m1","tmdb":1091,"title":"The Thing","year":1982,"tmdbRequests":2}'
+	# find and details, then the card poster and /configuration (first movie)
+	assert_output '{"id":"m1","tmdb":1091,"title":"The Thing","year":1982,"tmdbRequests":4}'
 	[ -f "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091]/The Thing (1982) [tmdbid-1091].mkv" ]
 	# The id won over any search; the evidence says where it came from.
 	[ "$(faketmdb_count /3/find/tt0084787)" -eq 1 ]
@@ -91,7 +92,7 @@ mv.video.added"
 	faketmdb_reset
 	mvwatch --once --settle 0 | mvenrich >"$OUT"
 	run events_of mv.movie.matched "$OUT"
-	assert_output '{"id":"m1","tmdb":60935,"title":"The Thing","year":2011,"tmdbRequests":1}'
+	assert_output '{"id":"m1","tmdb":60935,"title":"The Thing","year":2011,"tmdbRequests":3}'
 	[ -f "$MV_DATA/assets/videos/The Thing (2011) [tmdbid-60935]/The Thing (2011) [tmdbid-60935].mkv" ]
 	[ "$(faketmdb_count /3/search/movie)" -eq 0 ]
 	run jq -c '.match | [.by, .tmdb, .from]' "$MV_DATA/Movies/m1.json"
@@ -127,7 +128,7 @@ mv.movie.needs-review"
 	faketmdb_reset
 	mvwatch --once --settle 0 | mvenrich >"$OUT"
 	run events_of mv.movie.matched "$OUT"
-	assert_output '{"id":"m1","tmdb":1091,"title":"The Thing","year":1982,"tmdbRequests":2}'
+	assert_output '{"id":"m1","tmdb":1091,"title":"The Thing","year":1982,"tmdbRequests":4}'
 	[ "$(faketmdb_count /3/movie/60935)" -eq 0 ]
 	run jq -c '.match | [.by, .imdb, .from]' "$MV_DATA/Movies/m1.json"
 	assert_output '["id","tt0084787","named in the file name"]'
