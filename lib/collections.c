@@ -27,25 +27,6 @@ idx_coll_key(const char *k, size_t n)
 	return mv_js_key_is(k, n, "collection") || mv_js_key_is(k, n, "releaseDate");
 }
 
-/* A string value into *out (replacing it); anything else skipped. */
-static int
-scan_str(struct mv_js *s, char **out)
-{
-	const char *t;
-	size_t n;
-	int esc;
-
-	mv_js_ws(s);
-	if (s->p < s->e && *s->p == '"') {
-		if (mv_js_str(s, &t, &n, &esc) < 0)
-			return -1;
-		free(*out);
-		*out = mv_js_decode(t, n, esc);
-		return 0;
-	}
-	return mv_js_skip(s);
-}
-
 /* {"tmdb": N, "name": "..."}; null or a malformed object is no
  * collection (mvctl check judges the document). */
 static int
@@ -70,7 +51,7 @@ scan_collection(struct mv_js *s, struct collof *c)
 			c->tmdb = v >= 1 && v < 9007199254740992.0 && v == (double)(long long)v ?
 			    (long long)v : 0;
 		} else if (mv_js_key_is(k, n, "name"))
-			r = scan_str(s, &c->name);
+			r = idx_get_str(s, &c->name);
 		else
 			r = mv_js_skip(s);
 		if (r < 0)
@@ -90,7 +71,7 @@ int
 idx_coll_scan(struct mv_js *s, struct prof *p, const char *k, size_t n)
 {
 	if (mv_js_key_is(k, n, "releaseDate"))
-		return scan_str(s, &p->coll.date);
+		return idx_get_str(s, &p->coll.date);
 	return scan_collection(s, &p->coll);
 }
 

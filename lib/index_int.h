@@ -326,4 +326,8 @@ int idx_colls_missing(void);
 /* Compare index/collections.json with ix; the problems found. */
 long idx_colls_check(struct mv_index *ix, FILE *out);
 
+/* A JSON string value at s into *out (malloc'd, replacing it); any
+ * other value skipped. 0, or -1 on a scan error. */
+int idx_get_str(struct mv_js *s, char **out);
+
 #endif

@@ -12,8 +12,8 @@
 
 /* Typed readers over the scanner (scan.c): a value of another type is skipped and leaves the
  * output unset (NULL / 0), so the caller decides if that is an error. */
-static int
-get_str(struct mv_js *s, char **out)
+int
+idx_get_str(struct mv_js *s, char **out)
 {
 	const char *t;
 	size_t n;
@@ -267,9 +267,9 @@ scan_video(struct mv_js *s, struct prof *p)
 		return -1;
 	while ((r = mv_js_obj_next(s, &first, &k, &n)) == 1) {
 		if (mv_js_key_is(k, n, "path"))
-			r = get_str(s, &p->vpath);
+			r = idx_get_str(s, &p->vpath);
 		else if (mv_js_key_is(k, n, "addedAt"))
-			r = get_str(s, &p->vadded);
+			r = idx_get_str(s, &p->vadded);
 		else
 			r = mv_js_skip(s);
 		if (r < 0)
@@ -496,15 +496,15 @@ scan_profile(struct mv_js *s, struct prof *p, char kind)
 			r = get_num(s, &p->schema, &isnum);
 			p->has_schema = isnum;
 		} else if (mv_js_key_is(k, n, "id"))
-			r = get_str(s, &p->id);
+			r = idx_get_str(s, &p->id);
 		else if (mv_js_key_is(k, n, kind == 'm' ? "title" : "name"))
-			r = get_str(s, &p->name);
+			r = idx_get_str(s, &p->name);
 		else if (mv_js_key_is(k, n, "level"))
-			r = get_str(s, &p->level);
+			r = idx_get_str(s, &p->level);
 		else if (kind == 'm' && mv_js_key_is(k, n, "status"))
-			r = get_str(s, &p->status);
+			r = idx_get_str(s, &p->status);
 		else if (mv_js_key_is(k, n, "createdAt"))
-			r = get_str(s, &p->created);
+			r = idx_get_str(s, &p->created);
 		else if (kind == 'm' && mv_js_key_is(k, n, "year")) {
 			p->year_null = is_null(s);
 			r = get_num(s, &p->year, &p->has_year);
@@ -515,9 +515,9 @@ scan_profile(struct mv_js *s, struct prof *p, char kind)
 		else if (kind == 'm' && mv_js_key_is(k, n, "credits"))
 			r = scan_credits(s, p);
 		else if (kind == 'm' && mv_js_key_is(k, n, "originalTitle"))
-			r = get_str(s, &p->otitle);
+			r = idx_get_str(s, &p->otitle);
 		else if (kind == 'm' && mv_js_key_is(k, n, "originalLanguage"))
-			r = get_str(s, &p->olang);
+			r = idx_get_str(s, &p->olang);
 		else if (kind == 'm' && mv_js_key_is(k, n, "titles"))
 			r = scan_titles(s, &p->tjson);
 		else if (kind == 'm' && mv_js_key_is(k, n, "alternativeTitles"))
