@@ -68,8 +68,10 @@ rename: 1 moved, 0 failed"
 	[ -f "$MV_DATA/$M1" ]
 }
 
-@test "migrate and rename: a kill -9 at any step leaves every video once, and check passes" {
+@test "migrate and rename (a title changed, the language switched fr-FR <-> en-US): a kill -9 at any step leaves every video once, and check passes" {
 	run -0 "$MV_TOP/tests/crash/migrate-crash"
 	refute_output --partial FAIL
-	[ "$(grep -c '^ok' <<<"$output")" -eq 20 ]
+	# 10 steps: migrate, rename, and the two language switches.
+	[ "$(grep -c '^ok' <<<"$output")" -eq 40 ]
+	[ "$(grep -c '^ok language-' <<<"$output")" -eq 20 ]
 }

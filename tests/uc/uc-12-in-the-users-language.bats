@@ -10,7 +10,9 @@
 #               translations, alternative titles) 3. files the video under
 #               the French title 4. mvindex indexes every title 5. mvctl
 #               show and ls show the French title 6. mvctl ls --query and
-#               mvserve's q= find it by any of its titles, folded
+#               mvserve's q= find it by any of its titles, folded 7. the
+#               web page (Chromium) shows its card in French: poster, class
+#               "wrapper free", the watch link titled in French
 # Events:       mv.file.added → mv.movie.created → mv.movie.matched →
 #               mv.movie.enriched{level:basic} → mv.video.added
 # Postconditions: assets/videos/L'Armée des 12 singes (1995) [tmdbid-63]/L'Armée des 12 singes (1995) [tmdbid-63].mkv;
@@ -115,4 +117,29 @@ drop() {
 	mvwatch --once --settle 0 | mvenrich 2>"$BATS_TEST_TMPDIR/err" >/dev/null
 	[ "$(cat "$BATS_TEST_TMPDIR/err")" = 'mvenrich: unable to use name_title "french": want local, original or default; using local' ]
 	[ "$(cd "$MV_DATA/assets/videos" && ls -d */*)" = "L'Armée des 12 singes (1995) [tmdbid-63]/L'Armée des 12 singes (1995) [tmdbid-63].mkv" ]
+}
+
+@test "UC-12: in Chromium, the card of 63 is French for a French user, English for an English one" {
+	[ -x /usr/bin/chromium ] ||
+		skip "chromium is not installed: scripts/bootstrap installs it (as root, with Debian's archive)"
+	[ -d "$MV_TOP/tests/node_modules/puppeteer-core" ] ||
+		skip "puppeteer-core is not installed: scripts/bootstrap-npm installs it"
+	export MV_LANGUAGE=fr-FR
+	lib=$BATS_TEST_TMPDIR/lib
+	id=$(mvserve_library "$lib")
+	t="L'Armée des 12 singes (1995) [tmdbid-63]"
+	[ "$(jq -r '.video.path // .videos[0].path' "$lib/Movies/$id.json")" = "assets/videos/$t/$t.mkv" ]
+	for lang in fr-FR en-US; do
+		case $lang in fr-FR) title="L'Armée des 12 singes" ;; *) title="Twelve Monkeys" ;; esac
+		MV_LANGUAGE=$lang start_mvserve --data "$lib" --web "$MV_TOP/web"
+		run node "$MV_TOP/tests/browser/lang.mjs" "$MVSERVE_URL/" "$id" "$lang" "$title" \
+			"$BATS_TEST_TMPDIR/$lang.png"
+		echo "$output"
+		assert_success
+		[ "$(grep -c '^ok ' <<<"$output")" -eq 9 ]
+		[ "$(head -c 8 "$BATS_TEST_TMPDIR/$lang.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]
+		# Looking and searching request nothing.
+		stop_mvserve
+		[ ! -s "$MVSERVE_OUT" ]
+	done
 }
