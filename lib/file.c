@@ -413,6 +413,30 @@ unmake_dir(const cJSON *j)
 		mv_warn("remove %s", dir);
 }
 
+/*
+ * Roll a failed filing back to "nothing happened": the source is still in
+ * place. placed (the filed name, if it was linked) and partial are
+ * removed; a removal that fails (EIO) is tried once more, and if it still
+ * fails the journal j stays, so the next recovery finishes the rollback
+ * instead of leaving a copy nothing would ever remove. Rolled back (or the
+ * source vanished under us): nothing to replay, the journal goes.
+ */
+static void
+rollback(const char *movie, const cJSON *j, const char *placed,
+    const char *partial)
+{
+	int rolled = 1;
+
+	if (placed && !gone(placed))
+		rolled = 0;
+	if (partial && !gone(partial))
+		rolled = 0;
+	if (!rolled || !j)
+		return;
+	unmake_dir(j);
+	remove_journal(movie);
+}
+
 /* mv_file_move, and mv_file_refile when refile is set: the journal then
  * says so, and the recovery records a refile itself (mv_refile_recovered). */
 static int
@@ -423,7 +447,7 @@ file_move(const char *movie, const char *src, const char *dstdir,
 	cJSON *j = NULL;
 	char *jpath = NULL, *jdir = NULL, *partial = NULL, *pname = NULL;
 	char *fname = NULL, *fpath = NULL;
-	int in = -1, saved, linked = 0, rolled = 1;
+	int in = -1, saved, linked = 0;
 
 	*final = NULL;
 	if (!mv_id_valid(movie, 0) || strchr(name, '/') || !*name ||
@@ -502,19 +526,7 @@ file_move(const char *movie, const char *src, const char *dstdir,
 	return 0;
 fail:
 	saved = errno;
-	/* Roll back to "nothing happened": the source is still in place.
-	 * A removal that fails (EIO) is tried once more; if it still fails,
-	 * the journal stays, so the next recovery finishes the rollback
-	 * instead of leaving a copy nothing would ever remove. */
-	if (linked && fpath && !gone(fpath))
-		rolled = 0;
-	if (partial && !gone(partial))
-		rolled = 0;
-	if (rolled && j)
-		unmake_dir(j);
-	/* Rolled back (or the source vanished under us): nothing to replay. */
-	if (jpath && rolled)
-		remove_journal(movie);
+	rollback(movie, j, linked ? fpath : NULL, partial);
 	if (in >= 0)
 		close(in);
 	cJSON_Delete(j);

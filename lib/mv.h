@@ -1429,6 +1429,13 @@ int mv_parse_name(const char *path, struct mv_name *out);
  * "imdb","tvdb" when found, "confidence"}: a tree the caller deletes. */
 cJSON *mv_name_json(const struct mv_name *n);
 void mv_name_free(struct mv_name *n);
+/* Length of an acronym at p ("U.N.C.L.E." or "a.k.a"): single ASCII
+ * letters joined by dots, at least two, ending at a non-letter; with a
+ * trailing dot. 0 if none. For the parser and the title fold alike. */
+size_t mv_acronym_len(const char *p, size_t n);
+
+/* ---- fold.c: titles folded for comparison --------------------------- */
+
 /*
  * A title for comparison: case-folded, accents stripped (Latin-1 and
  * Latin Extended-A; combining marks dropped), acronym dots joined

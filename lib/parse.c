@@ -1324,11 +1324,8 @@ read_comp(struct comp *c, struct reading *r)
 
 /* ---- text helpers ---------------------------------------------------- */
 
-/* Length of an acronym at p ("U.N.C.L.E." or "a.k.a"): single ASCII
- * letters joined by dots, at least two, ending at a non-letter. The
- * returned length includes a trailing dot. 0 if none. */
-static size_t
-acronym(const char *p, size_t n)
+size_t
+mv_acronym_len(const char *p, size_t n)
 {
 	size_t i = 0;
 	int letters = 0;
@@ -1372,7 +1369,7 @@ clean_title(const char *s, size_t n)
 		size_t k;
 
 		if (is_alpha(ch) && (i == 0 || !is_alpha((unsigned char)s[i - 1]))) {
-			size_t a = acronym(s + i, n - i);
+			size_t a = mv_acronym_len(s + i, n - i);
 
 			if (a) {
 				if (space && o)
@@ -1415,215 +1412,6 @@ clean_title(const char *s, size_t n)
 	}
 	if (i)
 		memmove(out, out + i, o - i + 1);
-	return out;
-}
-
-/* ---- folding --------------------------------------------------------- */
-
-/* Base letters of U+00C0..U+017F ("" for non-letters: ×, ÷). */
-static const char *const latin[] = {
-	/* C0 */ "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e",
-	"i", "i", "i", "i",
-	/* D0 */ "d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u", "u",
-	"y", "th", "ss",
-	/* E0 */ "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e",
-	"i", "i", "i", "i",
-	/* F0 */ "d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u", "u",
-	"y", "th", "y",
-	/* 100 */ "a", "a", "a", "a", "a", "a", "c", "c", "c", "c", "c", "c",
-	"c", "c", "d", "d",
-	/* 110 */ "d", "d", "e", "e", "e", "e", "e", "e", "e", "e", "e", "e",
-	"g", "g", "g", "g",
-	/* 120 */ "g", "g", "g", "g", "h", "h", "h", "h", "i", "i", "i", "i",
-	"i", "i", "i", "i",
-	/* 130 */ "i", "i", "ij", "ij", "j", "j", "k", "k", "k", "l", "l", "l",
-	"l", "l", "l", "l",
-	/* 140 */ "l", "l", "l", "n", "n", "n", "n", "n", "n", "n", "n", "n",
-	"o", "o", "o", "o",
-	/* 150 */ "o", "o", "oe", "oe", "r", "r", "r", "r", "r", "r", "s", "s",
-	"s", "s", "s", "s",
-	/* 160 */ "s", "s", "t", "t", "t", "t", "t", "t", "u", "u", "u", "u",
-	"u", "u", "u", "u",
-	/* 170 */ "u", "u", "u", "u", "w", "w", "y", "y", "y", "z", "z", "z",
-	"z", "z", "z", "s",
-};
-
-/* Words both sides of a comparison spell alike once folded: roman
- * numerals of sequels and episodes (II..XX; not I, V, X, which are also
- * words and initials) and "part" before a number go to digits, so "Part
- * II", "Part 2" and "2" agree. */
-static const char *const roman_word[] = {
-	"ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii", "xiii",
-	"xiv", "xv", "xvi", "xvii", "xviii", "xix", "xx",
-};
-static const char *const roman_val[] = {
-	"2", "3", "4", "6", "7", "8", "9", "11", "12", "13",
-	"14", "15", "16", "17", "18", "19", "20",
-};
-
-/* A leading article or elision, dropped when words follow: "The Matrix"
- * and "Matrix", "L'Armée" and "Armée" fold alike. */
-static const char *const article[] = {
-	"the", "a", "an", "l", "le", "la", "les", "der", "die", "das", "el",
-	"il", "lo",
-};
-
-static int
-word_in(const char *w, size_t len, const char *const *set, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strlen(set[i]) == len && memcmp(set[i], w, len) == 0)
-			return (int)i;
-	return -1;
-}
-
-/* Rewrite the folded words of s in place (it never grows: each numeral
- * is no longer than its roman spelling). */
-static void
-fold_words(char *s)
-{
-	char *r = s, *w = s;
-	int first = 1;
-
-	while (*r) {
-		char *e = strchr(r, ' ');
-		size_t len = e ? (size_t)(e - r) : strlen(r);
-		const char *put = r;
-		size_t plen = len;
-		int k;
-
-		if (first && e && word_in(r, len, article,
-		    sizeof article / sizeof *article) >= 0) {
-			r = e + 1;
-			first = 0;
-			continue;
-		}
-		first = 0;
-		if ((k = word_in(r, len, roman_word, sizeof roman_word / sizeof *roman_word)) >= 0) {
-			put = roman_val[k];
-			plen = strlen(put);
-		} else if (len == 4 && !memcmp(r, "part", 4) && e &&
-		    (is_digit((unsigned char)e[1]) || word_in(e + 1,
-		    strcspn(e + 1, " "), roman_word, sizeof roman_word / sizeof *roman_word) >= 0)) {
-			r = e + 1;
-			continue;
-		}
-		if (w != s)
-			*w++ = ' ';
-		memmove(w, put, plen);
-		w += plen;
-		r = e ? e + 1 : r + len;
-	}
-	*w = '\0';
-}
-
-char *
-mv_title_fold(const char *s)
-{
-	size_t n = strlen(s), i = 0, o = 0;
-	char *out = mv_xmalloc(n * 2 + 1);
-	int space = 0;
-
-#define PUT(str_) do { \
-	const char *q_ = (str_); \
-	if (*q_) { \
-		if (space && o) \
-			out[o++] = ' '; \
-		space = 0; \
-		while (*q_) \
-			out[o++] = *q_++; \
-	} else { \
-		space = 1; \
-	} \
-} while (0)
-
-	while (i < n) {
-		unsigned char ch = (unsigned char)s[i];
-		uint32_t cp;
-		size_t k;
-
-		if (is_alpha(ch) && (i == 0 || !is_alpha((unsigned char)s[i - 1]))) {
-			size_t a = acronym(s + i, n - i), j;
-
-			if (a) {
-				/* U.N.C.L.E. folds like UNCLE */
-				if (space && o)
-					out[o++] = ' ';
-				for (j = 0; j < a; j++)
-					if (s[i + j] != '.')
-						out[o++] = (char)lower((unsigned char)s[i + j]);
-				i += a;
-				space = 1;
-				continue;
-			}
-		}
-		if (ch == '&' || (ch == 0xc2 && i + 1 < n &&
-		    ((unsigned char)s[i + 1] == 0xb2 || (unsigned char)s[i + 1] == 0xb3 ||
-		    (unsigned char)s[i + 1] == 0xb9))) {
-			/* a word of its own: "Fast & Furious" reads "Fast and
-			 * Furious", Alien³ reads "Alien 3" */
-			unsigned char c2 = ch == '&' ? 0 : (unsigned char)s[i + 1];
-
-			space = 1;
-			PUT(c2 == 0 ? "and" : c2 == 0xb2 ? "2" : c2 == 0xb3 ? "3" : "1");
-			space = 1;
-			i += c2 ? 2 : 1;
-			continue;
-		}
-		if ((ch == '\'' || !strncmp(s + i, "\xe2\x80\x99", 3)) && i > 0 &&
-		    is_alpha((unsigned char)s[i - 1])) {
-			size_t k2 = ch == '\'' ? 1 : 3;
-
-			/* a possessive joins, as release names write it
-			 * ("Schindler's" and "Schindlers"); an elision does not */
-			if (lower((unsigned char)s[i + k2]) == 's' &&
-			    !is_alpha((unsigned char)s[i + k2 + 1]) &&
-			    (unsigned char)s[i + k2 + 1] < 0x80) {
-				i += k2;
-				continue;
-			}
-		}
-		if (ch < 0x80) {
-			char one[2] = {0, 0};
-
-			if (is_alpha(ch) || is_digit(ch))
-				one[0] = (char)lower(ch);
-			PUT(one);
-			i++;
-			continue;
-		}
-		k = mv_utf8_next(s + i, n - i, &cp);
-		if (k == 0) {
-			space = 1;
-			i++;
-			continue;
-		}
-		if (cp >= 0xc0 && cp <= 0x17f) {
-			PUT(latin[cp - 0xc0]);
-		} else if (cp >= 0x300 && cp <= 0x36f) {
-			/* combining accents: dropped, no space */
-		} else if (cp < 0xc0 || (cp >= 0x2000 && cp <= 0x2bff) ||
-		    (cp >= 0x3000 && cp <= 0x303f) || (cp >= 0xfe00 && cp <= 0xfe0f) ||
-		    (cp >= 0xff00 && cp <= 0xff0f) || cp == 0xfffd ||
-		    cp >= 0x1f000) {
-			space = 1; /* punctuation, symbols, emoji */
-		} else {
-			char buf[5];
-			uint32_t lc = cp;
-
-			/* Greek and Cyrillic capitals fold too */
-			if ((cp >= 0x391 && cp <= 0x3a9) || (cp >= 0x410 && cp <= 0x42f))
-				lc = cp + 0x20;
-			else if (cp >= 0x400 && cp <= 0x40f)
-				lc = cp + 0x50;
-			buf[mv_utf8_put(lc, buf)] = '\0';
-			PUT(buf);
-		}
-		i += k;
-	}
-#undef PUT
-	out[o] = '\0';
-	fold_words(out);
 	return out;
 }
 
