@@ -22,6 +22,11 @@ flatten() {
 
 @test "migrate: a flat library moves into a folder per movie; --dry-run changes nothing" {
 	flatten
+	# check asks mv_name_path too: a flat library is a note, not a failure.
+	run -0 --separate-stderr mvctl --text check
+	assert_line "note: assets/videos/Twelve Monkeys (1995) [tmdbid-63].mkv is filed as $M1 under the settings now (mvctl rename m1 moves it)"
+	assert_line "note: assets/videos/The Matrix (1999) [tmdbid-603].mkv is filed as $M3 under the settings now (mvctl rename m3 moves it)"
+	assert_line --regexp '; 2 notes: ok$'
 	before=$(cd "$MV_DATA" && find . | sort)
 	run -0 --separate-stderr mvctl migrate --dry-run
 	assert_output "m1: assets/videos/Twelve Monkeys (1995) [tmdbid-63].mkv -> $M1 (dry run)
@@ -35,7 +40,9 @@ migrate: 2 videos would be moved into their folders, 0 failed"
 	[ -f "$MV_DATA/$M1" ] && [ -f "$MV_DATA/$M3" ]
 	[ "$(find "$MV_DATA/assets/videos" -type f | wc -l)" -eq 2 ]
 	[ "$(jq -r .video.path "$MV_DATA/Movies/m1.json")" = "$M1" ]
-	run -0 mvctl check
+	run -0 --separate-stderr mvctl --text check
+	refute_line --partial 'under the settings now'
+	assert_line --regexp '; 0 notes: ok$'
 	run -0 mvctl migrate --json
 	assert_output '{"migrated":0,"current":9,"failed":0,"moved":0,"moveFailed":0,"dryRun":false}'
 }

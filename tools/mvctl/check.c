@@ -179,6 +179,9 @@ check_utf8(const char *rel, const cJSON *it, char *ptr, size_t len, size_t cap)
 }
 
 /* Validate one stored document; collect movie video paths. */
+static void misplaced(void *ctx, const char *movie, const char *from,
+    const char *to);
+
 static void
 check_doc(struct check *c, const char *rel)
 {
@@ -227,6 +230,10 @@ check_doc(struct check *c, const char *rel)
 		c->videos = mv_xrealloc(c->videos, (c->nvideos + 1) * sizeof *c->videos);
 		c->videos[c->nvideos++] = mv_xstrdup(path);
 	}
+	/* Where each filed file belongs is mv_name_path's to say, as for
+	 * filing and rename: asked here without moving anything. */
+	if (!strncmp(rel, "Movies/", 7) && n == 0)
+		mv_refile_movie(doc, 1, misplaced, c);
 	c->invalid += n > 0;
 	cJSON_Delete(doc);
 }
@@ -291,6 +298,22 @@ note(const char *kind, const char *file, const char *media, const char *msg)
 		return;
 	}
 	printf("note: %s %s\n", file, msg);
+}
+
+/* A filed video whose name is not the one the settings give now (a
+ * flat library of before the folders, a changed language or
+ * name_title): a note, since nothing is lost or inconsistent; rename
+ * and migrate move it. */
+static void
+misplaced(void *ctx, const char *movie, const char *from, const char *to)
+{
+	struct check *c = ctx;
+	char msg[2048];
+
+	snprintf(msg, sizeof msg, "is filed as %s under the settings now "
+	    "(mvctl rename %s moves it)", to, movie);
+	note("name", from, "video", msg);
+	c->notes++;
 }
 
 /* Only a video left in incoming/ past the grace is a problem: the
