@@ -46,6 +46,7 @@ struct source {
 struct table {
 	char kind;                /* 'm' or 'p' */
 	const char *rel;          /* "index/movies.json" */
+	struct stat bad;          /* the version last reported unreadable */
 	int loaded;               /* 1 once a version of the file was read */
 	int stale;                /* an entry's text was gone: reload */
 	char *indexed_at;         /* generatedAt (malloc'd), or NULL */
@@ -55,8 +56,10 @@ struct table {
 	size_t nsrc;
 	struct entry *e;
 	size_t n, cap;
-	struct mv_list_key *keys; /* keys[j]: e[j]'s sort values (strings owned) */
+	struct mv_list_key *keys; /* keys[j]: e[j]'s sort values, strings in blocks */
 	char **fold;              /* fold[j]: e[j]'s mv_list_fold, or NULL (keys' too) */
+	char **blocks;            /* the keys' strings (table.c's arena_dup) */
+	size_t nblocks, bused;
 	size_t *byid;             /* entry numbers sorted by id number */
 	size_t *order[MV_SORT_COUNT]; /* entry numbers in each sort's order, lazily */
 	struct stat st;           /* of the file when loaded (st_ino 0: none) */

@@ -43,12 +43,11 @@ src_free(struct source *v, size_t n)
 void
 table_clear(struct table *t)
 {
-	for (size_t i = 0; i < t->n; i++) {
-		free(t->fold[i]);
+	for (size_t i = 0; i < t->n; i++)
 		free(t->e[i].extras);
-		free((char *)t->keys[i].added);
-		free((char *)t->keys[i].last_read);
-	}
+	for (size_t i = 0; i < t->nblocks; i++)
+		free(t->blocks[i]);
+	free(t->blocks);
 	free(t->e);
 	free(t->keys);
 	free(t->fold);
@@ -79,6 +78,43 @@ id_num(const char *id, char kind)
 }
 
 /* ---- scanning ---------------------------------------------------------------- */
+
+/*
+ * A copy of s (n bytes and a NUL) in t's string blocks: the half a
+ * million folded names of a large library, one malloc each, cost more
+ * in headers and scattered holes than in bytes.
+ */
+static char *
+arena_dup(struct table *t, const char *s, size_t n)
+{
+	enum { BLOCK = 256 << 10 };
+	char *d;
+
+	if (n + 1 > BLOCK)
+		return mv_xstrdup(s);  /* never: a title of 256 KiB */
+	if (!t->nblocks || t->bused + n + 1 > BLOCK) {
+		t->blocks = mv_xrealloc(t->blocks, (t->nblocks + 1) * sizeof *t->blocks);
+		t->blocks[t->nblocks++] = mv_xmalloc(BLOCK);
+		t->bused = 0;
+	}
+	d = t->blocks[t->nblocks - 1] + t->bused;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	t->bused += n + 1;
+	return d;
+}
+
+/* Room for n more entries in t, in one step when the count is known. */
+static void
+reserve(struct table *t, size_t n)
+{
+	if (t->cap >= t->n + n)
+		return;
+	t->cap = t->n + n;
+	t->e = mv_xrealloc(t->e, t->cap * sizeof *t->e);
+	t->keys = mv_xrealloc(t->keys, t->cap * sizeof *t->keys);
+	t->fold = mv_xrealloc(t->fold, t->cap * sizeof *t->fold);
+}
 
 /* What an item says that the table keeps; strings malloc'd. */
 struct scanned {
@@ -205,10 +241,11 @@ scan_item(struct mv_js *s, struct scanned *x)
  * one line, so their order changes nothing.
  */
 static char *
-fold_of(const struct scanned *x)
+fold_of(struct table *t, const struct scanned *x)
 {
 	struct mv_buf b = { 0 };
 	const char *s = x->title ? x->title : x->name;
+	char *f;
 
 	if (!s)
 		return NULL;
@@ -216,7 +253,9 @@ fold_of(const struct scanned *x)
 	mv_list_fold_add(&b, x->orig, 0);
 	for (size_t i = 0; i < x->nother; i++)
 		mv_list_fold_add(&b, x->other[i], 0);
-	return b.buf ? b.buf : mv_xstrdup("");
+	f = arena_dup(t, b.buf ? b.buf : "", b.len);
+	mv_buf_free(&b);
+	return f;
 }
 
 /* Keep the item x of source src at [off, off + len) as an entry of t,
@@ -231,15 +270,11 @@ keep_item(struct table *t, struct scanned *x, uint32_t src, size_t off, size_t l
 
 	if (num < 0)
 		return;
-	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 1024;
-		t->e = mv_xrealloc(t->e, t->cap * sizeof *t->e);
-		t->keys = mv_xrealloc(t->keys, t->cap * sizeof *t->keys);
-		t->fold = mv_xrealloc(t->fold, t->cap * sizeof *t->fold);
-	}
+	if (t->n == t->cap)
+		reserve(t, t->cap ? t->cap : 1024);
 	e = &t->e[t->n];
 	k = &t->keys[t->n];
-	t->fold[t->n++] = (char *)(k->fold = fold_of(x));
+	t->fold[t->n++] = (char *)(k->fold = fold_of(t, x));
 	e->src = src;
 	e->off = off;
 	e->len = (uint32_t)len;
@@ -249,11 +284,10 @@ keep_item(struct table *t, struct scanned *x, uint32_t src, size_t off, size_t l
 	if (l != MV_LEVEL_BAD)
 		t->levels[l]++;
 	k->num = num;
-	k->added = x->added;
-	k->last_read = x->last;
+	k->added = x->added ? arena_dup(t, x->added, strlen(x->added)) : NULL;
+	k->last_read = x->last ? arena_dup(t, x->last, strlen(x->last)) : NULL;
 	k->year = x->year;
 	k->has_year = x->has_year;
-	x->added = x->last = NULL;  /* now the key's */
 }
 
 /*
@@ -278,6 +312,16 @@ scan_doc(struct table *t, const char *text, size_t len, uint32_t src, char **at,
 
 		if (at && mv_js_key_is(k, kl, "generatedAt")) {
 			r = str_val(&s, at);
+		} else if (mv_js_key_is(k, kl, "count") && !items) {
+			double c = 0;
+
+			/* The count before the items: their room in one step. */
+			mv_js_ws(&s);
+			if (s.p < s.e && *s.p >= '0' && *s.p <= '9') {
+				if ((r = mv_js_num(&s, &c)) == 0 && c < 1e8)
+					reserve(t, (size_t)c);
+			} else
+				r = mv_js_skip(&s);
 		} else if (mv_js_key_is(k, kl, "items") && !items) {
 			mv_js_ws(&s);
 			if (s.p >= s.e || *s.p != '[' || mv_js_arr_begin(&s) < 0)
@@ -417,6 +461,8 @@ load_people(struct table *t, const char **why)
 		goto out;
 	}
 	t->src = mv_xcalloc((size_t)cJSON_GetArraySize(shards) + 1, sizeof *t->src);
+	if (mv_json_int(list, "count", 0) > 0 && mv_json_int(list, "count", 0) < 100000000)
+		reserve(t, (size_t)mv_json_int(list, "count", 0));
 	cJSON_ArrayForEach(it, shards) {
 		const char *f = mv_json_str(it, "file", NULL), *w;
 		char *rel;
@@ -485,12 +531,11 @@ carry_extras(struct table *t, struct table *old)
 int
 table_fresh(struct table *t)
 {
-	static struct stat bad;
-	struct stat st;
+	struct stat st, *bad = &t->bad;
 	char *path = mv_path("%s", t->rel);
 	struct table old, nt = { .kind = t->kind, .rel = t->rel };
 	const char *why = NULL;
-	int rc;
+	int rc, unsorted = 0;
 
 	if (stat(path, &st) < 0) {
 		free(path);
@@ -507,10 +552,10 @@ table_fresh(struct table *t)
 	errno = 0;
 	rc = t->kind == 'm' ? load_movies(&nt, path, &why) : load_people(&nt, &why);
 	if (rc < 0) {
-		if (st.st_ino != bad.st_ino || st.st_mtim.tv_nsec != bad.st_mtim.tv_nsec ||
-		    st.st_mtim.tv_sec != bad.st_mtim.tv_sec)
+		if (st.st_ino != bad->st_ino || st.st_mtim.tv_nsec != bad->st_mtim.tv_nsec ||
+		    st.st_mtim.tv_sec != bad->st_mtim.tv_sec)
 			mv_warnx("unable to read %s: %s", path, why);
-		bad = st;
+		*bad = st;
 		free(path);
 		table_clear(&nt);
 		t->stale = 0;
@@ -519,10 +564,15 @@ table_fresh(struct table *t)
 	free(path);
 	nt.loaded = 1;
 	nt.byid = mv_xmalloc((nt.n + 1) * sizeof *nt.byid);
-	for (size_t i = 0; i < nt.n; i++)
+	for (size_t i = 0; i < nt.n; i++) {
 		nt.byid[i] = i;
-	qsort_r(nt.byid, nt.n, sizeof *nt.byid, cmp_byid, nt.keys);
+		unsorted |= i && nt.keys[i].num < nt.keys[i - 1].num;
+	}
+	/* mvindex writes by id: sort only an index written otherwise. */
+	if (unsorted)
+		qsort_r(nt.byid, nt.n, sizeof *nt.byid, cmp_byid, nt.keys);
 	old = *t;
+	nt.bad = t->bad;
 	*t = nt;
 	carry_extras(t, &old);
 	table_clear(&old);
