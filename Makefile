@@ -109,11 +109,12 @@ bench: bootstrap
 	@for b in bench/*.sh; do [ "$$b" = bench/scale.sh ] || { [ -x "$$b" ] && MV_BUILD=$(B) "$$b"; } || exit 1; done
 
 # The index and mvserve at 100,000 movies (issue 19; 1.2 GB of profiles,
-# generated once): apart from bench, it is heavy. SIZE=10k|50k|100k|1mp.
+# generated once): apart from bench, it is heavy. SIZE=10k|50k|100k|1mp;
+# PART=mvindex|mvserve|mvdowngrade for one part's figures only.
 SIZE ?= 100k
 bench-scale: bootstrap
 	@$(MAKE) -s all
-	@MV_BUILD=$(B) nice -n 10 bench/scale.sh -s $(SIZE)
+	@MV_BUILD=$(B) nice -n 10 bench/scale.sh -s $(SIZE) $(if $(PART),-o $(PART))
 
 demo: bootstrap
 	@$(MAKE) -s all

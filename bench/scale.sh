@@ -1,23 +1,33 @@
 #!/bin/bash
 # bench/scale.sh: the index and mvserve at the size of a large collection
 # (issue 19). Prints each figure beside its target, then PASS or FAIL.
-# Usage: bench/scale.sh [-s SIZE] [-r ROUNDS] [DIR]
+# Usage: bench/scale.sh [-s SIZE] [-r ROUNDS] [-o PART] [DIR]
 #   SIZE: 10k (10,000 movies, 50,000 people), 50k, 100k (default: 100,000
 #   movies, 500,000 people), 1mp (100,000 movies, 1,000,000 people).
 #   DIR: where the library is generated, kept and reused (default
 #   $TMPDIR/mv-bench-scale-SIZE). It is heavy at 100k: run it niced.
+#   PART: only one part's figures: mvindex (rebuild and updates, which
+#   write the library), mvserve (reads it, with the index as it is) or
+#   mvdowngrade (its plan, a dry run).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 B=${MV_BUILD:-$top/build}
 case $B in /*) ;; *) B=$top/$B ;; esac
-size=100k rounds=50
-while getopts s:r: opt; do
+size=100k rounds=50 only=
+while getopts s:r:o: opt; do
 	case $opt in
 	s) size=$OPTARG ;;
 	r) rounds=$OPTARG ;;
-	*) echo "usage: bench/scale.sh [-s 10k|50k|100k|1mp] [-r ROUNDS] [DIR]" >&2; exit 64 ;;
+	o) only=$OPTARG ;;
+	*) echo "usage: bench/scale.sh [-s 10k|50k|100k|1mp] [-r ROUNDS] [-o PART] [DIR]" >&2; exit 64 ;;
 	esac
 done
+case $only in
+'' | mvindex | mvserve | mvdowngrade) ;;
+*) echo "scale.sh: unknown part $only: mvindex, mvserve or mvdowngrade" >&2; exit 64 ;;
+esac
+# part NAME: 0 if NAME's figures are wanted.
+part() { [ -z "$only" ] || [ "$only" = "$1" ]; }
 shift $((OPTIND - 1))
 case $size in
 10k) M=10000 P=50000 ;;
@@ -60,6 +70,7 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 echo "scale: $M movies, $P people in $D; $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 # Rebuild: one warm-up (page cache, claims in place), then one measured.
+if part mvindex; then
 "$B/bin/mvindex" --data "$D" --rebuild
 /usr/bin/time -f '%e %M' -o "$tmp/time" "$B/bin/mvindex" --data "$D" --rebuild
 read -r wall rss <"$tmp/time"
@@ -77,9 +88,11 @@ read -r _ med _ p99 < <("$B/progs/index-latency" -n "$((rounds / 2))" -c "$D" "$
 row "one credits change, filter, fsync: median" "$med" ms "<" 20
 read -r _ med _ _ _ < <("$B/progs/index-latency" -n "$((rounds / 5))" -c -i "$D")
 row "one credits change, in process, fsync: median" "$med" ms "<" 20
+fi
 
 # mvserve: started until /health answers; the first request of each
 # route; then every route under load; its memory while serving.
+if part mvserve; then
 t0=$(now_ms)
 "$B/bin/mvserve" --data "$D" --listen 127.0.0.1:0 --port-file "$tmp/port" \
 	</dev/null >"$tmp/stdout" 2>"$tmp/stderr" &
@@ -124,12 +137,16 @@ row "mvserve RSS while serving" "$(($(awk '/VmRSS/ { print $2 }' "/proc/$pid/sta
 kill -TERM "$pid"
 wait "$pid" || true
 pid=
+fi
 
 # mvdowngrade's plan over the whole library (a dry run).
+if part mvdowngrade; then
 t0=$(now_ms)
 MV_NOW=2026-12-01T00:00:00Z "$B/bin/mvdowngrade" --data "$D" --dry-run \
 	--level minimal --unread-since 90d >/dev/null
 row "mvdowngrade --dry-run plan" "$(($(now_ms) - t0))" ms "<" 2000
+fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-[ $fail -eq 0 ] && echo "PASS: scale targets met at $size" || echo "FAIL: scale targets not met at $size"
+[ $fail -eq 0 ] && echo "PASS: scale targets met at $size${only:+ ($only)}" ||
+	echo "FAIL: scale targets not met at $size${only:+ ($only)}"
 exit $fail

@@ -38,7 +38,7 @@ mv_sort_name(int sort)
 struct key {
 	size_t pos;         /* place in the input: the last tie-break */
 	long long num;      /* id number: m42 -> 42 */
-	char *fold;         /* folded title or name (title sort); malloc'd */
+	const char *fold;   /* folded title or name (title sort) */
 	const char *s;      /* addedAt or lastRead; NULL if none */
 	double year;        /* -1 if none */
 	int missing;        /* the sort's value is absent or null */
@@ -94,16 +94,16 @@ id_number(const cJSON *it)
 	return id && id[0] && id[1] >= '0' && id[1] <= '9' ? atoll(id + 1) : -1;
 }
 
-/* Add "\n" and the fold of s to b unless s is empty. */
-static void
-fold_add(struct mv_buf *b, const char *s)
+void
+mv_list_fold_add(struct mv_buf *b, const char *s, int first)
 {
 	char *f;
 
-	if (!s || !*s)
+	if (!first && (!s || !*s))
 		return;
 	f = mv_title_fold(s);
-	mv_buf_add(b, "\n", 1);
+	if (!first)
+		mv_buf_add(b, "\n", 1);
 	mv_buf_adds(b, f);
 	free(f);
 }
@@ -130,12 +130,21 @@ mv_list_fold(const cJSON *item)
 		return mv_title_fold(s);
 	b.buf = mv_title_fold(s);
 	b.len = b.cap = strlen(b.buf);
-	fold_add(&b, mv_json_str(item, "originalTitle", NULL));
+	mv_list_fold_add(&b, mv_json_str(item, "originalTitle", NULL), 0);
 	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(item, "titles"))
-		fold_add(&b, cJSON_IsString(v) ? v->valuestring : NULL);
+		mv_list_fold_add(&b, cJSON_IsString(v) ? v->valuestring : NULL, 0);
 	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(item, "alternativeTitles"))
-		fold_add(&b, cJSON_IsString(v) ? v->valuestring : NULL);
+		mv_list_fold_add(&b, cJSON_IsString(v) ? v->valuestring : NULL, 0);
 	return b.buf;
+}
+
+/* Sort v[0..n) (pos filled) by sort and write the positions to order. */
+static void
+order_keys(struct key *v, size_t n, int sort, size_t *order)
+{
+	qsort_r(v, n, sizeof *v, cmp_key, &sort);
+	for (size_t i = 0; i < n; i++)
+		order[i] = v[i].pos;
 }
 
 void
@@ -144,6 +153,7 @@ mv_list_order(const cJSON *const *items, size_t n, int sort, size_t *order)
 	static const char *const dates[] = { "addedAt", "lastRead" };
 	int field = sort % 5;
 	struct key *v = mv_xcalloc(n + 1, sizeof *v);
+	char **folds = field == MV_SORT_TITLE ? mv_xcalloc(n + 1, sizeof *folds) : NULL;
 
 	for (size_t i = 0; i < n; i++) {
 		const cJSON *it = items[i];
@@ -151,7 +161,7 @@ mv_list_order(const cJSON *const *items, size_t n, int sort, size_t *order)
 		v[i].pos = i;
 		v[i].num = id_number(it);
 		if (field == MV_SORT_TITLE) {
-			v[i].fold = mv_list_fold(it);
+			v[i].fold = folds[i] = mv_list_fold(it);
 			v[i].missing = !v[i].fold;
 		} else if (field == MV_SORT_YEAR) {
 			const cJSON *y = cJSON_GetObjectItemCaseSensitive(it, "year");
@@ -163,11 +173,34 @@ mv_list_order(const cJSON *const *items, size_t n, int sort, size_t *order)
 			v[i].missing = !v[i].s;
 		}
 	}
-	qsort_r(v, n, sizeof *v, cmp_key, &sort);
+	order_keys(v, n, sort, order);
+	for (size_t i = 0; folds && i < n; i++)
+		free(folds[i]);
+	free(folds);
+	free(v);
+}
+
+void
+mv_list_order_keys(const struct mv_list_key *k, size_t n, int sort, size_t *order)
+{
+	int field = sort % 5;
+	struct key *v = mv_xcalloc(n + 1, sizeof *v);
+
 	for (size_t i = 0; i < n; i++) {
-		order[i] = v[i].pos;
-		free(v[i].fold);
+		v[i].pos = i;
+		v[i].num = k[i].num;
+		if (field == MV_SORT_TITLE) {
+			v[i].fold = k[i].fold;
+			v[i].missing = !v[i].fold;
+		} else if (field == MV_SORT_YEAR) {
+			v[i].missing = !k[i].has_year;
+			v[i].year = v[i].missing ? -1 : k[i].year;
+		} else if (field != MV_SORT_ID) {
+			v[i].s = field == MV_SORT_ADDED ? k[i].added : k[i].last_read;
+			v[i].missing = !v[i].s;
+		}
 	}
+	order_keys(v, n, sort, order);
 	free(v);
 }
 
@@ -190,7 +223,7 @@ mv_list_filter(const cJSON *const *items, size_t *sel, size_t n, const char *q,
 		size_t e = sel[i];
 		char *f = folds ? folds[e] : NULL;
 
-		if (!f)
+		if (!f && items)
 			f = mv_list_fold(items[e]);
 		if (f && strstr(f, fq))
 			sel[kept++] = e;

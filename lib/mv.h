@@ -1322,10 +1322,30 @@ void mv_list_order(const cJSON *const *items, size_t n, int sort, size_t *order)
  * on a line of its own; the title sort reads the first line only.
  * Returns malloc'd. */
 char *mv_list_fold(const cJSON *item);
+/* Append to b the fold of one title as mv_list_fold lays them out: the
+ * first (first = 1) as it is, each other one on a line of its own, and
+ * an other one that is NULL or empty not at all. */
+void mv_list_fold_add(struct mv_buf *b, const char *s, int first);
+/*
+ * What mv_list_order reads of an item, for a reader that keeps compact
+ * entries instead of cJSON items (mvserve): num the id's number (m42 ->
+ * 42); fold its mv_list_fold (NULL: none); added and last_read its
+ * addedAt and lastRead when they are strings, else NULL; year when
+ * has_year (the member is a number). Strings borrowed.
+ */
+struct mv_list_key {
+	long long num;
+	const char *fold, *added, *last_read;
+	double year;
+	int has_year;
+};
+/* mv_list_order over keys: the same order for the same items. */
+void mv_list_order_keys(const struct mv_list_key *k, size_t n, int sort, size_t *order);
 /* Keep, in place and in order, the positions sel[0..n) of the items that
  * match q; returns how many are kept. folds, when not NULL, caches
  * mv_list_fold of each item by position: NULL slots are filled, and the
- * caller frees them. */
+ * caller frees them. items may be NULL when folds holds every fold (a
+ * NULL one then matches nothing). */
 size_t mv_list_filter(const cJSON *const *items, size_t *sel, size_t n,
     const char *q, char **folds);
 /* The number of pages of total items (0 for none). */

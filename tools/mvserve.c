@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -192,32 +193,45 @@ req_lang(struct MHD_Connection *c, char buf[8])
 
 /* ---- handlers ----------------------------------------------------------------- */
 
-/* mv_list_write's item writer: an entry's kept JSON, plus the credit. */
+/* mv_list_write's item writer: an entry as the index holds it, its card
+ * members, and the credit. */
 void
 put_entry(struct mv_buf *b, size_t i, void *ctx)
 {
-	const struct page *pg = ctx;
-	size_t len;
-	const char *s = entry_json(pg->t, &pg->t->e[pg->ent[i]], &len);
+	struct page *pg = ctx;
+	size_t ent = pg->ent[i];
+	cJSON *item = table_item(pg->t, ent), *cr;
 	const cJSON *x, *link;
-	cJSON *cr = cJSON_CreateObject();
-	char *cs;
+	struct mv_buf e = { 0 };
+	char *s, *cs;
 
+	if (!item) {
+		pg->gone = 1;
+		mv_buf_adds(b, "null");
+		return;
+	}
+	cr = cJSON_CreateObject();
 	/* The title in the request's language: the index item has them all. */
 	if (pg->t->kind == 'm')
 		cJSON_AddStringToObject(cr, "displayTitle", mv_movie_title_for(
-		    pg->t->e[pg->ent[i]].item, pg->lang, MV_TITLE_LOCAL));
+		    item, pg->lang, MV_TITLE_LOCAL));
 	if ((link = pg->links ? pg->links[i] : NULL))
 		cJSON_AddStringToObject(cr, "role", mv_json_str(link, "role", ""));
 	if ((x = cJSON_GetObjectItemCaseSensitive(link, "character")))
 		cJSON_AddItemToObject(cr, "character", cJSON_Duplicate(x, 1));
 	if ((x = cJSON_GetObjectItemCaseSensitive(link, "job")))
 		cJSON_AddItemToObject(cr, "job", cJSON_Duplicate(x, 1));
-	if (!(cs = cJSON_PrintUnformatted(cr)))
+	s = cJSON_PrintUnformatted(item);
+	cs = cJSON_PrintUnformatted(cr);
+	if (!s || !cs)
 		mv_diex(MV_EX_SOFTWARE, "unable to allocate memory");
-	json_join(b, s, len, cs);
+	json_join(&e, s, strlen(s), entry_extras(pg->t, ent));
+	json_join(b, e.buf, e.len, cs);
+	mv_buf_free(&e);
+	free(s);
 	free(cs);
 	cJSON_Delete(cr);
+	cJSON_Delete(item);
 }
 
 /* GET /movies, GET /people: a PaginatedResponse over the whole index. */
@@ -226,26 +240,40 @@ list(struct MHD_Connection *c, struct table *t, const char *base)
 {
 	struct mv_listing l;
 	struct mv_buf b = { 0 };
-	struct page pg = { t, NULL, NULL, NULL };
+	struct page pg = { t, NULL, NULL, NULL, 0 };
 	enum MHD_Result res;
 	size_t *hits = NULL, total;
 	char lang[8];
 
 	if (listing_args(c, &l, &res) < 0)
 		return res;
-	if (table_fresh(t) < 0)
-		return send_error(c, 500, "unable to read %s", t->rel);
-	pg.ent = table_order(t, l.sort);
-	pg.lang = t->kind == 'm' ? req_lang(c, lang) : NULL;
-	total = t->n;
-	if (l.q && *l.q) {
-		hits = mv_xmalloc((t->n + 1) * sizeof *hits);
-		memcpy(hits, pg.ent, t->n * sizeof *hits);
-		total = mv_list_filter(t->items, hits, t->n, l.q, t->fold);
-		pg.ent = hits;
+	for (int tries = 0;; tries++) {
+		if (table_fresh(t) < 0)
+			return send_error(c, 500, "unable to read %s", t->rel);
+		pg.ent = table_order(t, l.sort);
+		pg.lang = t->kind == 'm' ? req_lang(c, lang) : NULL;
+		pg.gone = 0;
+		total = t->n;
+		if (l.q && *l.q) {
+			hits = mv_xmalloc((t->n + 1) * sizeof *hits);
+			memcpy(hits, pg.ent, t->n * sizeof *hits);
+			total = mv_list_filter(NULL, hits, t->n, l.q, t->fold);
+			pg.ent = hits;
+		}
+		mv_list_write(&b, &l, total, base, put_entry, &pg);
+		/* An entry's text gone under the page (a people shard rewritten,
+		 * its list not yet): reload and write it again, once. */
+		if (!pg.gone || tries == 1)
+			break;
+		free(hits);
+		hits = NULL;
+		mv_buf_free(&b);
 	}
-	mv_list_write(&b, &l, total, base, put_entry, &pg);
 	free(hits);
+	if (pg.gone) {
+		mv_buf_free(&b);
+		return send_error(c, 500, "unable to read %s: it changed while read", t->rel);
+	}
 	return send_json(c, 200, &b, "no-cache");
 }
 
@@ -363,9 +391,10 @@ person_movies(struct MHD_Connection *c, const char *id)
 {
 	struct mv_listing l;
 	struct mv_buf b = { 0 };
-	struct page pg = { &movies, NULL, NULL, NULL };
+	struct page pg = { &movies, NULL, NULL, NULL, 0 };
 	enum MHD_Result res;
-	const cJSON *link, *list, **items, **links, **ls;
+	const cJSON *link, *list, **links, **ls;
+	cJSON *person;
 	size_t n = 0, *ent, *ord, *es;
 	char *base, lang[8];
 	long i;
@@ -378,8 +407,12 @@ person_movies(struct MHD_Connection *c, const char *id)
 		return send_error(c, 500, "unable to read the indexes");
 	if ((i = table_find(&people, id)) < 0)
 		return send_error(c, 404, "no person %s", id);
-	list = cJSON_GetObjectItemCaseSensitive(people.e[i].item, "movies");
-	items = mv_xmalloc(((size_t)cJSON_GetArraySize(list) + 1) * sizeof *items);
+	/* A shard rewritten under us: its list follows, read it again. */
+	if (!(person = table_item(&people, (size_t)i)) && (table_fresh(&people) < 0 ||
+	    (i = table_find(&people, id)) < 0 || !(person = table_item(&people, (size_t)i))))
+		return i < 0 ? send_error(c, 404, "no person %s", id) :
+		    send_error(c, 500, "unable to read the indexes");
+	list = cJSON_GetObjectItemCaseSensitive(person, "movies");
 	links = mv_xmalloc(((size_t)cJSON_GetArraySize(list) + 1) * sizeof *links);
 	ent = mv_xmalloc(((size_t)cJSON_GetArraySize(list) + 1) * sizeof *ent);
 	cJSON_ArrayForEach(link, list) {
@@ -387,12 +420,11 @@ person_movies(struct MHD_Connection *c, const char *id)
 
 		if (m < 0)
 			continue;  /* the movie index lags behind; skip */
-		items[n] = movies.e[m].item;
 		links[n] = link;
 		ent[n++] = (size_t)m;
 	}
 	ord = mv_xmalloc((n + 1) * sizeof *ord);
-	mv_list_order(items, n, l.sort, ord);
+	table_order_some(&movies, ent, n, l.sort, ord);
 	es = mv_xmalloc((n + 1) * sizeof *es);
 	ls = mv_xmalloc((n + 1) * sizeof *ls);
 	for (size_t j = 0; j < n; j++) {
@@ -406,12 +438,12 @@ person_movies(struct MHD_Connection *c, const char *id)
 	l.q = NULL;
 	mv_list_write(&b, &l, n, base, put_entry, &pg);
 	free(base);
-	free(items);
 	free(links);
 	free(ent);
 	free(ord);
 	free(es);
 	free(ls);
+	cJSON_Delete(person);
 	return send_json(c, 200, &b, "no-cache");
 }
 
@@ -448,8 +480,8 @@ health(struct MHD_Connection *c)
 	/* People are minimal or deep (PeopleProfile.json). */
 	cJSON_AddNumberToObject(lv, "minimal", (double)people.levels[MV_MINIMAL]);
 	cJSON_AddNumberToObject(lv, "deep", (double)people.levels[MV_DEEP]);
-	if (movies.doc && mv_json_str(movies.doc, "generatedAt", NULL))
-		cJSON_AddStringToObject(doc, "indexedAt", mv_json_str(movies.doc, "generatedAt", ""));
+	if (movies.indexed_at)
+		cJSON_AddStringToObject(doc, "indexedAt", movies.indexed_at);
 	else
 		cJSON_AddNullToObject(doc, "indexedAt");
 	cJSON_AddStringToObject(doc, "version", MV_VERSION);
@@ -931,14 +963,24 @@ serve(const struct opts *o, int fd)
 	return d;
 }
 
+/* The people index, loaded beside the movie index at start. */
+static void *
+load_people(void *arg)
+{
+	(void)arg;
+	table_fresh(&people);
+	return NULL;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct opts o;
 	struct MHD_Daemon *d;
+	pthread_t loader;
 	sigset_t sigs;
 	char *web;
-	int fd, code, sig;
+	int fd, code, sig, threaded;
 
 	mv_init(argv[0]);
 	if ((code = parse_options(argc, argv, &o)) != 0)
@@ -957,8 +999,14 @@ main(int argc, char **argv)
 		mv_warnx("no web page found (--web DIR): serving the API only");
 	webdir = web;
 	started = time(NULL);
+	/* Two files, two CPUs: the start waits for the larger one only.
+	 * The tables share nothing; the server thread starts after both. */
+	threaded = pthread_create(&loader, NULL, load_people, NULL) == 0;
 	table_fresh(&movies);
-	table_fresh(&people);
+	if (threaded)
+		pthread_join(loader, NULL);
+	else
+		table_fresh(&people);
 	fd = listen_socket(&o);
 
 	/* SIGTERM and SIGINT are taken by sigwait below, never by a handler;

@@ -234,6 +234,39 @@ test_sorts(void)
 		is_int(mv_sort_parse(mv_sort_name(k)), k, mv_sort_name(k));
 }
 
+/* mv_list_order_keys, over the keys of the items (mvserve keeps only
+ * those), gives mv_list_order's order for every sort. */
+static void
+test_keys(const cJSON *items)
+{
+	struct mv_list_key k[64];
+	char *folds[64];
+	size_t n = 0, a[64], b[64];
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, items) {
+		const cJSON *y = cJSON_GetObjectItemCaseSensitive(it, "year");
+
+		cur[n] = it;
+		folds[n] = mv_list_fold(it);
+		k[n] = (struct mv_list_key){ atoll(mv_json_str(it, "id", "m-1") + 1), folds[n],
+		    mv_json_str(it, "addedAt", NULL), mv_json_str(it, "lastRead", NULL),
+		    cJSON_IsNumber(y) ? y->valuedouble : 0, cJSON_IsNumber(y) };
+		n++;
+	}
+	for (int sort = 0; sort < MV_SORT_COUNT; sort++) {
+		int same = 1;
+
+		mv_list_order(cur, n, sort, a);
+		mv_list_order_keys(k, n, sort, b);
+		for (size_t i = 0; i < n; i++)
+			same &= a[i] == b[i];
+		ok(same, "%s: the keys order as the items", mv_sort_name(sort));
+	}
+	for (size_t i = 0; i < n; i++)
+		free(folds[i]);
+}
+
 /* Write an empty file at dir/name. */
 static void
 touch(const char *dir, const char *name)
@@ -285,6 +318,7 @@ main(void)
 	test_paging(items);
 	test_order(items);
 	test_filter(items);
+	test_keys(items);
 	test_review();
 	cJSON_Delete(items);
 	mv_schemas_free(schemas);

@@ -152,9 +152,9 @@ movies_of(struct MHD_Connection *c, const char *tok)
 	struct mv_listing l;
 	struct mv_buf b = { 0 };
 	char lb[8];
-	struct page pg = { &movies, NULL, NULL, req_lang(c, lb) };
+	struct page pg = { &movies, NULL, NULL, req_lang(c, lb), 0 };
 	enum MHD_Result res;
-	const cJSON *coll, *list, *m, **items;
+	const cJSON *coll, *list, *m;
 	size_t n = 0, *ent, *ord, *es;
 	char *base;
 
@@ -169,18 +169,16 @@ movies_of(struct MHD_Connection *c, const char *tok)
 	if (!(coll = co_find(tok)))
 		return send_error(c, 404, "no collection %s", tok);
 	list = cJSON_GetObjectItemCaseSensitive(coll, "movies");
-	items = mv_xmalloc(((size_t)cJSON_GetArraySize(list) + 1) * sizeof *items);
 	ent = mv_xmalloc(((size_t)cJSON_GetArraySize(list) + 1) * sizeof *ent);
 	cJSON_ArrayForEach(m, list) {
 		long e = table_find(&movies, cJSON_GetStringValue(m));
 
 		if (e < 0)
 			continue;  /* the movie index lags behind; skip */
-		items[n] = movies.e[e].item;
 		ent[n++] = (size_t)e;
 	}
 	ord = mv_xmalloc((n + 1) * sizeof *ord);
-	mv_list_order(items, n, l.sort, ord);
+	table_order_some(&movies, ent, n, l.sort, ord);
 	es = mv_xmalloc((n + 1) * sizeof *es);
 	for (size_t j = 0; j < n; j++)
 		es[j] = ent[ord[j]];
@@ -189,7 +187,6 @@ movies_of(struct MHD_Connection *c, const char *tok)
 	l.q = NULL;
 	mv_list_write(&b, &l, n, base, put_entry, &pg);
 	free(base);
-	free(items);
 	free(ent);
 	free(ord);
 	free(es);

@@ -21,29 +21,45 @@
 /* table.c: the indexes in memory. */
 
 /*
- * One index file, parsed once and kept until its mtime, size or inode
- * changes (a cheap stat per request). Everything a request needs that is
- * costly is computed on first use and kept until the next reload: the
- * folded names for q, each entry's JSON text with its card members, and
- * the order of the entries for each sort key (lib/listing.c's order). Only the one server thread
- * touches these, so there are no locks.
+ * One index, scanned once and kept until its file's mtime, size or inode
+ * changes (a cheap stat per request): per entry where its text is and
+ * lib/listing.c's sort keys, not its tree (table.c says why). What a
+ * request needs that is costly is computed on first use and kept until
+ * the next reload: each sort's order, and the card members of the
+ * entries shown. Only the one server thread touches these, so there
+ * are no locks.
  */
 struct entry {
-	const cJSON *item;  /* borrowed from the table's doc */
-	long long num;      /* the number of the id: m42 -> 42 */
-	char *json;         /* compact text with card members (malloc'd), or NULL */
-	size_t jlen;
-	cJSON *extras;      /* the card members: poster/free or image; owned */
+	uint32_t src;        /* the table's source file holding its text */
+	uint32_t len;        /* of its text, at off */
+	size_t off;
+	signed char level;   /* enum mv_level, MV_LEVEL_BAD for none */
+	char *extras;        /* card members' object text (malloc'd), or NULL */
+};
+
+/* A file entries are read from, as it was when scanned. */
+struct source {
+	char *rel;           /* "index/people/00001.json"; malloc'd */
+	struct stat st;
 };
 
 struct table {
 	char kind;                /* 'm' or 'p' */
 	const char *rel;          /* "index/movies.json" */
-	cJSON *doc;               /* the parsed index, or NULL */
+	struct stat bad;          /* the version last reported unreadable */
+	int loaded;               /* 1 once a version of the file was read */
+	int stale;                /* an entry's text was gone: reload */
+	char *indexed_at;         /* generatedAt (malloc'd), or NULL */
+	char *map;                /* movies.json mapped (its entries' text), or NULL */
+	size_t maplen;
+	struct source *src;       /* the files entries come from */
+	size_t nsrc;
 	struct entry *e;
-	size_t n;
-	const cJSON **items;      /* items[j] is e[j].item: what listing.c takes */
-	char **fold;              /* fold[j]: e[j]'s folded title or name for q, lazily */
+	size_t n, cap;
+	struct mv_list_key *keys; /* keys[j]: e[j]'s sort values, strings in blocks */
+	char **fold;              /* fold[j]: e[j]'s mv_list_fold, or NULL (keys' too) */
+	char **blocks;            /* the keys' strings (table.c's arena_dup) */
+	size_t nblocks, bused;
 	size_t *byid;             /* entry numbers sorted by id number */
 	size_t *order[MV_SORT_COUNT]; /* entry numbers in each sort's order, lazily */
 	struct stat st;           /* of the file when loaded (st_ino 0: none) */
@@ -56,8 +72,14 @@ void table_clear(struct table *t);
 int table_fresh(struct table *t);
 long table_find(const struct table *t, const char *id);
 const size_t *table_order(struct table *t, int sort);
+/* The entries ent[0..n) of t ordered by sort: positions in ent into ord. */
+void table_order_some(const struct table *t, const size_t *ent, size_t n, int sort,
+    size_t *ord);
+/* Entry i parsed from the index text (caller deletes), or NULL (t stale). */
+cJSON *table_item(struct table *t, size_t i);
+/* Entry i's card members as object text; borrowed, kept by t. */
+const char *entry_extras(struct table *t, size_t i);
 void json_join(struct mv_buf *b, const char *s, size_t n, const char *x);
-const char *entry_json(struct table *t, struct entry *e, size_t *len);
 
 /* hooks.c: POST /hooks/jellyfin. A request to /hooks/... has a struct
  * hook as its libmicrohttpd state, from its headers to its end. */
@@ -97,6 +119,7 @@ struct page {
 	const size_t *ent;
 	const cJSON *const *links;
 	const char *lang;       /* the request's, for displayTitle */
+	int gone;               /* an entry's text was gone: the page is not whole */
 };
 
 /* The language of a request: ?lang=, else Accept-Language, else the

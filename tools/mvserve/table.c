@@ -1,38 +1,71 @@
-/* table.c: mvserve's indexes in memory: each index parsed once and kept, with its cards' JSON and sort orders, until the file changes. */
+/* table.c: mvserve's indexes in memory: compact entries with their sort keys, each entry's text read from the index file when a page shows it. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "mv.h"
 #include "mvserve.h"
 
+/*
+ * Design (issue 19): at 100,000 movies and 500,000 people the indexes
+ * are 295 MB of JSON; parsed into cJSON trees they took 2.5 GB and two
+ * minutes of malloc (perf: 70% in _int_malloc and its page faults). So
+ * no tree is kept. The pull scanner (lib/scan.c, no allocation) reads
+ * each index file once per version, and keeps per entry only where its
+ * text is (file, offset, length), its level and the sort keys
+ * lib/listing.c orders by (struct mv_list_key, with the folded titles
+ * for q). A page parses the 20 entries it shows. movies.json stays
+ * mapped (its pages are the page cache's); the people shards are read
+ * with pread when a page shows one of their entries, so the 267 MB of
+ * credits never stay in memory.
+ */
+
 struct table movies = { .kind = 'm', .rel = "index/movies.json" };
 struct table people = { .kind = 'p', .rel = "index/people.json" };
+
+/* The card members of an entry that needs no profile read. */
+static const char no_poster[] = "{\"poster\":null,\"free\":null}";
+static const char no_image[] = "{\"image\":null}";
+
+static void
+src_free(struct source *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].rel);
+	free(v);
+}
 
 void
 table_clear(struct table *t)
 {
-	for (size_t i = 0; i < t->n; i++) {
-		free(t->fold[i]);
-		free(t->e[i].json);
-		cJSON_Delete(t->e[i].extras);
-	}
+	for (size_t i = 0; i < t->n; i++)
+		free(t->e[i].extras);
+	for (size_t i = 0; i < t->nblocks; i++)
+		free(t->blocks[i]);
+	free(t->blocks);
 	free(t->e);
-	free(t->items);
+	free(t->keys);
 	free(t->fold);
 	free(t->byid);
 	for (int k = 0; k < MV_SORT_COUNT; k++)
 		free(t->order[k]);
-	cJSON_Delete(t->doc);
-	memset(&t->doc, 0, sizeof *t - offsetof(struct table, doc));
+	if (t->map)
+		munmap(t->map, t->maplen);
+	src_free(t->src, t->nsrc);
+	free(t->indexed_at);
+	memset(&t->loaded, 0, sizeof *t - offsetof(struct table, loaded));
 }
 
 static int
 cmp_byid(const void *a, const void *b, void *ctx)
 {
-	const struct entry *e = ctx;
-	long long x = e[*(const size_t *)a].num, y = e[*(const size_t *)b].num;
+	const struct mv_list_key *k = ctx;
+	long long x = k[*(const size_t *)a].num, y = k[*(const size_t *)b].num;
 
 	return x < y ? -1 : x > y;
 }
@@ -42,6 +75,422 @@ static long long
 id_num(const char *id, char kind)
 {
 	return id && mv_id_valid(id, kind) ? atoll(id + 1) : -1;
+}
+
+/* ---- scanning ---------------------------------------------------------------- */
+
+/*
+ * A copy of s (n bytes and a NUL) in t's string blocks: the half a
+ * million folded names of a large library, one malloc each, cost more
+ * in headers and scattered holes than in bytes.
+ */
+static char *
+arena_dup(struct table *t, const char *s, size_t n)
+{
+	enum { BLOCK = 256 << 10 };
+	char *d;
+
+	if (n + 1 > BLOCK)
+		return mv_xstrdup(s);  /* never: a title of 256 KiB */
+	if (!t->nblocks || t->bused + n + 1 > BLOCK) {
+		t->blocks = mv_xrealloc(t->blocks, (t->nblocks + 1) * sizeof *t->blocks);
+		t->blocks[t->nblocks++] = mv_xmalloc(BLOCK);
+		t->bused = 0;
+	}
+	d = t->blocks[t->nblocks - 1] + t->bused;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	t->bused += n + 1;
+	return d;
+}
+
+/* Room for n more entries in t, in one step when the count is known. */
+static void
+reserve(struct table *t, size_t n)
+{
+	if (t->cap >= t->n + n)
+		return;
+	t->cap = t->n + n;
+	t->e = mv_xrealloc(t->e, t->cap * sizeof *t->e);
+	t->keys = mv_xrealloc(t->keys, t->cap * sizeof *t->keys);
+	t->fold = mv_xrealloc(t->fold, t->cap * sizeof *t->fold);
+}
+
+/* What an item says that the table keeps; strings malloc'd. */
+struct scanned {
+	char *id, *title, *name, *orig, *added, *last, *level;
+	char **other;       /* titles' and alternativeTitles' strings, in order */
+	size_t nother, cap;
+	double year;
+	int has_year;
+};
+
+static void
+scanned_free(struct scanned *x)
+{
+	free(x->id);
+	free(x->title);
+	free(x->name);
+	free(x->orig);
+	free(x->added);
+	free(x->last);
+	free(x->level);
+	for (size_t i = 0; i < x->nother; i++)
+		free(x->other[i]);
+	free(x->other);
+}
+
+/* A string value into *out; any other value is skipped. */
+static int
+str_val(struct mv_js *s, char **out)
+{
+	const char *p;
+	size_t n;
+	int esc;
+
+	mv_js_ws(s);
+	if (s->p >= s->e || *s->p != '"')
+		return mv_js_skip(s);
+	if (mv_js_str(s, &p, &n, &esc) < 0)
+		return -1;
+	*out = mv_js_decode(p, n, esc);
+	return 0;
+}
+
+/* The string values of an array or object (what cJSON_ArrayForEach
+ * walks), appended to x->other; a value of another kind is skipped. */
+static int
+other_titles(struct mv_js *s, struct scanned *x)
+{
+	const char *k;
+	size_t kl;
+	int first = 1, r, obj;
+
+	mv_js_ws(s);
+	if (s->p >= s->e || (*s->p != '[' && *s->p != '{'))
+		return mv_js_skip(s);
+	obj = *s->p == '{';
+	if ((obj ? mv_js_obj_begin(s) : mv_js_arr_begin(s)) < 0)
+		return -1;
+	while ((r = obj ? mv_js_obj_next(s, &first, &k, &kl) : mv_js_arr_next(s, &first)) == 1) {
+		char *v = NULL;
+
+		if (str_val(s, &v) < 0)
+			return -1;
+		if (!v)
+			continue;
+		if (x->nother == x->cap) {
+			x->cap = x->cap ? x->cap * 2 : 8;
+			x->other = mv_xrealloc(x->other, x->cap * sizeof *x->other);
+		}
+		x->other[x->nother++] = v;
+	}
+	return r;
+}
+
+/* The members an item is scanned for: the first of each name counts,
+ * as cJSON's lookup takes the first. */
+static const char *const members[] = {
+	"id", "title", "name", "originalTitle", "addedAt", "lastRead", "level",
+	"titles", "alternativeTitles", "year",
+};
+
+/* One item of the items array into x; a value that is not an object
+ * is skipped (x->id stays NULL). */
+static int
+scan_item(struct mv_js *s, struct scanned *x)
+{
+	char **str[] = { &x->id, &x->title, &x->name, &x->orig, &x->added, &x->last,
+	    &x->level };
+	const char *k;
+	size_t kl, m;
+	unsigned seen = 0;
+	int first = 1, r;
+
+	mv_js_ws(s);
+	if (s->p >= s->e || *s->p != '{')
+		return mv_js_skip(s);
+	if (mv_js_obj_begin(s) < 0)
+		return -1;
+	while ((r = mv_js_obj_next(s, &first, &k, &kl)) == 1) {
+		for (m = 0; m < sizeof members / sizeof *members; m++)
+			if (strlen(members[m]) == kl && memcmp(k, members[m], kl) == 0)
+				break;
+		if (m == sizeof members / sizeof *members || (seen & 1U << m)) {
+			r = mv_js_skip(s);
+		} else if (m < 7) {
+			r = str_val(s, str[m]);
+		} else if (m < 9) {
+			r = other_titles(s, x);
+		} else {
+			mv_js_ws(s);
+			x->has_year = s->p < s->e && (*s->p == '-' || (*s->p >= '0' && *s->p <= '9'));
+			r = x->has_year ? mv_js_num(s, &x->year) : mv_js_skip(s);
+		}
+		seen |= 1U << (m < 32 ? m : 31);
+		if (r < 0)
+			return -1;
+	}
+	return r;
+}
+
+/*
+ * mv_list_fold of the item x was read from: its title (else name), then
+ * originalTitle and the other titles, one a line. The other lines are
+ * in the text's order: only the first line sorts, and q matches within
+ * one line, so their order changes nothing.
+ */
+static char *
+fold_of(struct table *t, const struct scanned *x)
+{
+	struct mv_buf b = { 0 };
+	const char *s = x->title ? x->title : x->name;
+	char *f;
+
+	if (!s)
+		return NULL;
+	mv_list_fold_add(&b, s, 1);
+	mv_list_fold_add(&b, x->orig, 0);
+	for (size_t i = 0; i < x->nother; i++)
+		mv_list_fold_add(&b, x->other[i], 0);
+	f = arena_dup(t, b.buf ? b.buf : "", b.len);
+	mv_buf_free(&b);
+	return f;
+}
+
+/* Keep the item x of source src at [off, off + len) as an entry of t,
+ * unless its id is not one of t's kind. */
+static void
+keep_item(struct table *t, struct scanned *x, uint32_t src, size_t off, size_t len)
+{
+	long long num = id_num(x->id, t->kind);
+	struct mv_list_key *k;
+	struct entry *e;
+	enum mv_level l;
+
+	if (num < 0)
+		return;
+	if (t->n == t->cap)
+		reserve(t, t->cap ? t->cap : 1024);
+	e = &t->e[t->n];
+	k = &t->keys[t->n];
+	t->fold[t->n++] = (char *)(k->fold = fold_of(t, x));
+	e->src = src;
+	e->off = off;
+	e->len = (uint32_t)len;
+	e->extras = NULL;
+	l = mv_level_parse(x->level ? x->level : "");
+	e->level = (signed char)l;
+	if (l != MV_LEVEL_BAD)
+		t->levels[l]++;
+	k->num = num;
+	k->added = x->added ? arena_dup(t, x->added, strlen(x->added)) : NULL;
+	k->last_read = x->last ? arena_dup(t, x->last, strlen(x->last)) : NULL;
+	k->year = x->year;
+	k->has_year = x->has_year;
+}
+
+/*
+ * Read one index document, text[0..len), into t: the entries of its
+ * items array (of source src) and, when at is not NULL, its generatedAt.
+ * Returns 0, or -1 with *why (static) when it is not an index.
+ */
+static int
+scan_doc(struct table *t, const char *text, size_t len, uint32_t src, char **at,
+    const char **why)
+{
+	struct mv_js s;
+	const char *k;
+	size_t kl;
+	int first = 1, r, items = 0;
+
+	mv_js_init(&s, text, len, 0);
+	if (mv_js_obj_begin(&s) < 0)
+		goto bad;
+	while ((r = mv_js_obj_next(&s, &first, &k, &kl)) == 1) {
+		int ifirst = 1;
+
+		if (at && mv_js_key_is(k, kl, "generatedAt")) {
+			r = str_val(&s, at);
+		} else if (mv_js_key_is(k, kl, "count") && !items) {
+			double c = 0;
+
+			/* The count before the items: their room in one step. */
+			mv_js_ws(&s);
+			if (s.p < s.e && *s.p >= '0' && *s.p <= '9') {
+				if ((r = mv_js_num(&s, &c)) == 0 && c < 1e8)
+					reserve(t, (size_t)c);
+			} else
+				r = mv_js_skip(&s);
+		} else if (mv_js_key_is(k, kl, "items") && !items) {
+			mv_js_ws(&s);
+			if (s.p >= s.e || *s.p != '[' || mv_js_arr_begin(&s) < 0)
+				goto bad;
+			items = 1;
+			while ((r = mv_js_arr_next(&s, &ifirst)) == 1) {
+				struct scanned x = { 0 };
+				size_t off;
+
+				mv_js_ws(&s);
+				off = (size_t)(s.p - text);
+				if ((r = scan_item(&s, &x)) == 0)
+					keep_item(t, &x, src, off, (size_t)(s.p - text) - off);
+				scanned_free(&x);
+				if (r < 0)
+					break;
+			}
+		} else
+			r = mv_js_skip(&s);
+		if (r < 0)
+			goto bad;
+	}
+	if (r < 0 || mv_js_end(&s) < 0)
+		goto bad;
+	if (!items) {
+		*why = "not an index (no items array)";
+		return -1;
+	}
+	return 0;
+bad:
+	*why = s.err ? s.err : "invalid JSON";
+	return -1;
+}
+
+/* Open rel and read it whole into *b (reused), with its stat.
+ * Returns 0, or -1 with errno. */
+static int
+read_file(const char *rel, struct mv_buf *b, struct stat *st)
+{
+	char *path = mv_path("%s", rel);
+	int fd = open(path, O_RDONLY | O_CLOEXEC), e;
+	ssize_t r = -1;
+
+	free(path);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, st) == 0 && (size_t)st->st_size <= MV_INDEX_MAX) {
+		if (b->cap < (size_t)st->st_size + 1) {
+			free(b->buf);
+			b->cap = (size_t)st->st_size + 1;
+			b->buf = mv_xmalloc(b->cap);
+		}
+		r = mv_read_full(fd, b->buf, (size_t)st->st_size);
+		b->len = r < 0 ? 0 : (size_t)r;
+	} else if (errno == 0 || (size_t)st->st_size > MV_INDEX_MAX)
+		errno = EFBIG;
+	e = errno;
+	close(fd);
+	errno = e;
+	return r < 0 ? -1 : 0;
+}
+
+/* 1 if f is "people/NNNNN.json", a shard's name in the list. */
+static int
+shard_name(const char *f)
+{
+	if (!f || strncmp(f, "people/", 7) != 0 || strcmp(f + 12, ".json") != 0)
+		return 0;
+	for (int i = 7; i < 12; i++)
+		if (f[i] < '0' || f[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* The movie index: mapped, scanned in place. */
+static int
+load_movies(struct table *t, const char *path, const char **why)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		*why = strerror(errno);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	t->st = st;
+	t->maplen = (size_t)st.st_size;
+	t->map = t->maplen ? mmap(NULL, t->maplen, PROT_READ, MAP_PRIVATE, fd, 0) : NULL;
+	close(fd);
+	if (t->map == MAP_FAILED) {
+		t->map = NULL;
+		*why = strerror(errno);
+		return -1;
+	}
+	t->nsrc = 1;
+	t->src = mv_xcalloc(1, sizeof *t->src);
+	t->src[0].rel = mv_xstrdup(t->rel);
+	t->src[0].st = st;
+	return scan_doc(t, t->map ? t->map : "", t->maplen, 0, &t->indexed_at, why);
+}
+
+/*
+ * The people index: index/people.json lists its shards (schemaVersion
+ * 2), each read and scanned once; an older people.json with its own
+ * items is its one source. A shard that cannot be read fails it all, as
+ * mv_index_load does.
+ */
+static int
+load_people(struct table *t, const char **why)
+{
+	static char msg[256];
+	struct mv_buf b = { 0 }, sb = { 0 };
+	struct stat st;
+	cJSON *list = NULL, *it;
+	const cJSON *shards;
+	int rc = -1;
+
+	if (read_file(t->rel, &b, &st) < 0) {
+		*why = strerror(errno);
+		goto out;
+	}
+	t->st = st;
+	if (!(list = cJSON_ParseWithLength(b.buf, b.len)) || !cJSON_IsObject(list)) {
+		*why = "invalid JSON";
+		goto out;
+	}
+	if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(list, "items"))) {
+		t->src = mv_xcalloc(1, sizeof *t->src);
+		t->src[t->nsrc++] = (struct source){ mv_xstrdup(t->rel), st };
+		rc = scan_doc(t, b.buf, b.len, 0, NULL, why);
+		goto out;
+	}
+	if (!cJSON_IsArray(shards = cJSON_GetObjectItemCaseSensitive(list, "shards"))) {
+		*why = "not an index (no items array)";
+		goto out;
+	}
+	t->src = mv_xcalloc((size_t)cJSON_GetArraySize(shards) + 1, sizeof *t->src);
+	if (mv_json_int(list, "count", 0) > 0 && mv_json_int(list, "count", 0) < 100000000)
+		reserve(t, (size_t)mv_json_int(list, "count", 0));
+	cJSON_ArrayForEach(it, shards) {
+		const char *f = mv_json_str(it, "file", NULL), *w;
+		char *rel;
+
+		if (!shard_name(f)) {
+			snprintf(msg, sizeof msg, "a shard is not people/NNNNN.json");
+			*why = msg;
+			goto out;
+		}
+		rel = mv_xasprintf("index/%s", f);
+		t->src[t->nsrc] = (struct source){ rel, { 0 } };
+		errno = 0;
+		if (read_file(rel, &sb, &t->src[t->nsrc].st) < 0 ||
+		    scan_doc(t, sb.buf, sb.len, (uint32_t)t->nsrc, NULL, &w) < 0) {
+			snprintf(msg, sizeof msg, "%s: %s", f, errno ? strerror(errno) : w);
+			t->nsrc++;
+			*why = msg;
+			goto out;
+		}
+		t->nsrc++;
+	}
+	t->indexed_at = mv_xstrdup(mv_json_str(list, "generatedAt", ""));
+	rc = 0;
+out:
+	cJSON_Delete(list);
+	mv_buf_free(&b);
+	mv_buf_free(&sb);
+	return rc;
 }
 
 /*
@@ -56,17 +505,16 @@ carry_extras(struct table *t, struct table *old)
 	size_t i = 0, j = 0;
 
 	while (i < t->n && j < old->n) {
-		struct entry *a = &t->e[t->byid[i]], *b = &old->e[old->byid[j]];
+		size_t a = t->byid[i], b = old->byid[j];
 
-		if (a->num < b->num) {
+		if (t->keys[a].num < old->keys[b].num) {
 			i++;
-		} else if (a->num > b->num) {
+		} else if (t->keys[a].num > old->keys[b].num) {
 			j++;
 		} else {
-			if (b->extras && strcmp(mv_json_str(a->item, "level", ""),
-			    mv_json_str(b->item, "level", "")) == 0) {
-				a->extras = b->extras;
-				b->extras = NULL;
+			if (old->e[b].extras && t->e[a].level == old->e[b].level) {
+				t->e[a].extras = old->e[b].extras;
+				old->e[b].extras = NULL;
 			}
 			i++;
 			j++;
@@ -83,13 +531,11 @@ carry_extras(struct table *t, struct table *old)
 int
 table_fresh(struct table *t)
 {
-	static struct stat bad;
-	struct stat st;
+	struct stat st, *bad = &t->bad;
 	char *path = mv_path("%s", t->rel);
-	struct table old;
-	const char *why;
-	cJSON *doc, *it;
-	size_t n = 0;
+	struct table old, nt = { .kind = t->kind, .rel = t->rel };
+	const char *why = NULL;
+	int rc, unsorted = 0;
 
 	if (stat(path, &st) < 0) {
 		free(path);
@@ -97,54 +543,43 @@ table_fresh(struct table *t)
 			table_clear(t);
 		return 0;
 	}
-	if (st.st_ino == t->st.st_ino && st.st_size == t->st.st_size &&
+	if (!t->stale && st.st_ino == t->st.st_ino && st.st_size == t->st.st_size &&
 	    st.st_mtim.tv_sec == t->st.st_mtim.tv_sec &&
 	    st.st_mtim.tv_nsec == t->st.st_mtim.tv_nsec) {
 		free(path);
 		return 0;
 	}
-	doc = mv_index_load(t->kind, &why);
-	if (!doc) {
-		if (st.st_ino != bad.st_ino || st.st_mtim.tv_nsec != bad.st_mtim.tv_nsec ||
-		    st.st_mtim.tv_sec != bad.st_mtim.tv_sec)
+	errno = 0;
+	rc = t->kind == 'm' ? load_movies(&nt, path, &why) : load_people(&nt, &why);
+	if (rc < 0) {
+		if (st.st_ino != bad->st_ino || st.st_mtim.tv_nsec != bad->st_mtim.tv_nsec ||
+		    st.st_mtim.tv_sec != bad->st_mtim.tv_sec)
 			mv_warnx("unable to read %s: %s", path, why);
-		bad = st;
+		*bad = st;
 		free(path);
+		table_clear(&nt);
+		t->stale = 0;
 		return t->st.st_ino ? 0 : -1;
 	}
 	free(path);
+	nt.loaded = 1;
+	nt.byid = mv_xmalloc((nt.n + 1) * sizeof *nt.byid);
+	for (size_t i = 0; i < nt.n; i++) {
+		nt.byid[i] = i;
+		unsorted |= i && nt.keys[i].num < nt.keys[i - 1].num;
+	}
+	/* mvindex writes by id: sort only an index written otherwise. */
+	if (unsorted)
+		qsort_r(nt.byid, nt.n, sizeof *nt.byid, cmp_byid, nt.keys);
 	old = *t;
-	memset(&t->doc, 0, sizeof *t - offsetof(struct table, doc));
-	t->doc = doc;
-	t->st = st;
-	t->e = mv_xcalloc((size_t)cJSON_GetArraySize(
-	    cJSON_GetObjectItemCaseSensitive(doc, "items")) + 1, sizeof *t->e);
-	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(doc, "items")) {
-		long long num = id_num(mv_json_str(it, "id", NULL), t->kind);
-		enum mv_level l;
-
-		if (num < 0 || !cJSON_IsObject(it))
-			continue;
-		t->e[n].item = it;
-		t->e[n].num = num;
-		l = mv_level_parse(mv_json_str(it, "level", ""));
-		if (l != MV_LEVEL_BAD)
-			t->levels[l]++;
-		n++;
-	}
-	t->n = n;
-	t->byid = mv_xmalloc((n + 1) * sizeof *t->byid);
-	t->items = mv_xmalloc((n + 1) * sizeof *t->items);
-	t->fold = mv_xcalloc(n + 1, sizeof *t->fold);
-	for (size_t i = 0; i < n; i++) {
-		t->byid[i] = i;
-		t->items[i] = t->e[i].item;
-	}
-	qsort_r(t->byid, n, sizeof *t->byid, cmp_byid, t->e);
+	nt.bad = t->bad;
+	*t = nt;
 	carry_extras(t, &old);
 	table_clear(&old);
+	/* The default order, so that the first page costs no sort. */
+	table_order(t, MV_SORT_TITLE);
 	if (verbose)
-		mv_warnx("loaded %s: %zu entries", t->rel, n);
+		mv_warnx("loaded %s: %zu entries", t->rel, t->n);
 	return 0;
 }
 
@@ -157,7 +592,7 @@ table_find(const struct table *t, const char *id)
 
 	while (num >= 0 && lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		long long x = t->e[t->byid[mid]].num;
+		long long x = t->keys[t->byid[mid]].num;
 
 		if (x == num)
 			return (long)t->byid[mid];
@@ -179,9 +614,56 @@ table_order(struct table *t, int sort)
 {
 	if (!t->order[sort]) {
 		t->order[sort] = mv_xmalloc((t->n + 1) * sizeof **t->order);
-		mv_list_order(t->items, t->n, sort, t->order[sort]);
+		mv_list_order_keys(t->keys, t->n, sort, t->order[sort]);
 	}
 	return t->order[sort];
+}
+
+/* The entries ent[0..n) of t in the order of sort, into ord (positions
+ * in ent), as mv_list_order orders their items. */
+void
+table_order_some(const struct table *t, const size_t *ent, size_t n, int sort, size_t *ord)
+{
+	struct mv_list_key *k = mv_xmalloc((n + 1) * sizeof *k);
+
+	for (size_t j = 0; j < n; j++)
+		k[j] = t->keys[ent[j]];
+	mv_list_order_keys(k, n, sort, ord);
+	free(k);
+}
+
+/*
+ * Entry i of t parsed from its text (caller deletes), or NULL when the
+ * text is no longer there (a shard rewritten since the load, its list
+ * not yet): t is then marked stale, for table_fresh to reload.
+ */
+cJSON *
+table_item(struct table *t, size_t i)
+{
+	const struct entry *e = &t->e[i];
+	const struct source *src = &t->src[e->src];
+	char *path, *text;
+	struct stat st;
+	cJSON *item = NULL;
+	int fd;
+
+	if (t->map)
+		return cJSON_ParseWithLength(t->map + e->off, e->len);
+	path = mv_path("%s", src->rel);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
+	text = mv_xmalloc((size_t)e->len + 1);
+	if (fd >= 0 && fstat(fd, &st) == 0 && st.st_ino == src->st.st_ino &&
+	    st.st_mtim.tv_sec == src->st.st_mtim.tv_sec &&
+	    st.st_mtim.tv_nsec == src->st.st_mtim.tv_nsec &&
+	    pread(fd, text, e->len, (off_t)e->off) == (ssize_t)e->len)
+		item = cJSON_ParseWithLength(text, e->len);
+	if (fd >= 0)
+		close(fd);
+	free(text);
+	if (!item)
+		t->stale = 1;
+	return item;
 }
 
 /* "assets/images/x.jpg" as the URL "/images/x.jpg", or NULL for anything
@@ -235,24 +717,28 @@ free_offer(const cJSON *doc)
 }
 
 /*
- * The card members of an entry, which the index does not hold: for a
- * movie "poster" (URL or null) and "free"; for a person "image". A movie
- * has its card poster from basic, a person an image at deep: only
- * profiles at those levels are read.
+ * The card members of entry i as compact object text, which the index
+ * does not hold: for a movie "poster" (URL or null) and "free"; for a
+ * person "image". A movie has its card poster from basic, a person an
+ * image at deep: only profiles at those levels are read, and only what
+ * was read is kept (a few dozen bytes an entry shown).
  */
-static const cJSON *
-entry_extras(struct table *t, struct entry *e)
+const char *
+entry_extras(struct table *t, size_t i)
 {
-	const char *id = mv_json_str(e->item, "id", "");
-	enum mv_level l = mv_level_parse(mv_json_str(e->item, "level", ""));
-	cJSON *doc = NULL, *x;
+	struct entry *e = &t->e[i];
+	enum mv_level l = (enum mv_level)e->level;
+	char id[32];
+	cJSON *doc, *x;
 	const char *why, *card;
 
 	if (e->extras)
 		return e->extras;
-	if (t->kind == 'm' ? l >= MV_BASIC : l == MV_DEEP)
-		doc = t->kind == 'm' ? mv_movie_load(id, &why) : mv_person_load(id, &why);
-	x = e->extras = cJSON_CreateObject();
+	if (t->kind == 'm' ? l < MV_BASIC || l == MV_LEVEL_BAD : l != MV_DEEP)
+		return t->kind == 'm' ? no_poster : no_image;
+	snprintf(id, sizeof id, "%c%lld", t->kind, t->keys[i].num);
+	doc = t->kind == 'm' ? mv_movie_load(id, &why) : mv_person_load(id, &why);
+	x = cJSON_CreateObject();
 	if (t->kind == 'm') {
 		/* The card's own small poster in the user's language; a deep
 		 * profile made before it has only the larger one. */
@@ -263,7 +749,9 @@ entry_extras(struct table *t, struct entry *e)
 	} else
 		cJSON_AddItemToObject(x, "image", image_url(mv_json_str(doc, "image", NULL)));
 	cJSON_Delete(doc);
-	return x;
+	e->extras = mv_json_compact(x);
+	cJSON_Delete(x);
+	return e->extras;
 }
 
 /* Append object text s (n bytes) with the members of object text x:
@@ -275,26 +763,4 @@ json_join(struct mv_buf *b, const char *s, size_t n, const char *x)
 	if (n > 2 && strlen(x) > 2)
 		mv_buf_adds(b, ",");
 	mv_buf_adds(b, x + 1);
-}
-
-/* The compact text of an entry with its card members, kept. */
-const char *
-entry_json(struct table *t, struct entry *e, size_t *len)
-{
-	struct mv_buf b = { 0 };
-	char *s, *x;
-
-	if (!e->json) {
-		s = cJSON_PrintUnformatted(e->item);
-		x = cJSON_PrintUnformatted(entry_extras(t, e));
-		if (!s || !x)
-			mv_diex(MV_EX_SOFTWARE, "unable to allocate memory");
-		json_join(&b, s, strlen(s), x);
-		free(s);
-		free(x);
-		e->json = b.buf;
-		e->jlen = b.len;
-	}
-	*len = e->jlen;
-	return e->json;
 }
