@@ -159,8 +159,18 @@ gen_movie(const char *dir, long id, long people, struct plinks *pl)
 		cJSON_AddStringToObject(m, "releaseDate", buf);
 		cJSON_AddNumberToObject(m, "runtime", (double)range(75, 190));
 		a = cJSON_AddArrayToObject(m, "genres");
-		for (long i = range(1, 3); i > 0; i--)
-			cJSON_AddItemToArray(a, cJSON_CreateString(genres[rnd() % 12]));
+		/* Distinct, as the schema wants (uniqueItems): a repeat takes
+		 * the next genre, so the generator draws as many numbers as
+		 * before and a library of a seed stays the same elsewhere. */
+		for (long i = range(1, 3), g[3], n = 0; i > 0; i--, n++) {
+			g[n] = (long)(rnd() % 12);
+			for (long k = 0; k < n; k++)
+				if (g[k] == g[n]) {
+					g[n] = (g[n] + 1) % 12;
+					k = -1;
+				}
+			cJSON_AddItemToArray(a, cJSON_CreateString(genres[g[n]]));
+		}
 		add_phrase(m, "overview", (int)range(25, 70));
 		snprintf(buf, sizeof buf, "/%016llx.jpg", (unsigned long long)rnd());
 		cJSON_AddStringToObject(m, "posterPath", buf);

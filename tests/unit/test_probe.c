@@ -202,7 +202,12 @@ main(void)
 	test_parse();
 	test_labels();
 	test_run();
-	if (!getenv("KEEP"))
-		system(mv_xasprintf("rm -rf '%s'", dir));
+	if (!getenv("KEEP")) {
+		char *rm = mv_xasprintf("rm -rf '%s'", dir);
+
+		if (system(rm) != 0)
+			fprintf(stderr, "# unable to remove %s\n", dir);
+		free(rm);
+	}
 	return tap_done();
 }

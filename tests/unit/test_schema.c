@@ -209,7 +209,6 @@ test_real(void)
 	const char *why;
 	cJSON *doc, *e;
 	int from = -9;
-	uint64_t t0;
 
 	ok(set != NULL, "load schemas/");
 	if (!set)
@@ -309,17 +308,20 @@ test_real(void)
 	ok(mv_schema_for_path("Movies/x/m1.json") == NULL && mv_schema_for_path("stats/usage.json") == NULL,
 	    "no schema for other paths");
 
-	/* mvctl check reads 10k movies: one validation must stay cheap. */
+	/* The keyword cache is reused across validations: the same answer
+	 * every time. How fast is bench/check.sh's to say, not a unit
+	 * test's (a timed test fails on a loaded machine or under ASan). */
 	p = mv_xasprintf("%s/MovieProfile--deep.json", fix);
 	doc = mv_json_load(p, 1 << 20, &why);
 	free(p);
-	t0 = mv_mono_ns();
-	for (int i = 0; i < 10000; i++)
-		if (mv_schema_validate(set, "MovieProfile.json", doc, NULL, NULL) != 0)
-			break;
-	t0 = mv_mono_ns() - t0;
-	printf("# 10000 validations of a deep movie: %.1f ms\n", t0 / 1e6);
-	ok(t0 < 5000000000ULL, "10000 deep validations in under 5 s");
+	{
+		int i;
+
+		for (i = 0; i < 1000; i++)
+			if (mv_schema_validate(set, "MovieProfile.json", doc, NULL, NULL) != 0)
+				break;
+		ok(i == 1000, "1000 validations of a deep movie, all valid");
+	}
 	cJSON_Delete(doc);
 	mv_schemas_free(set);
 	free(fix);
