@@ -88,6 +88,11 @@ import: 5 videos: 4 matched, 1 to review, 0 already in the library (dry run: not
 	[ "$(jq -c '[.items[] | [.id, .tmdb]]' "$MV_DATA/index/movies.json")" = '[["m1",949],["m2",603],["m3",63],["m4",550],["m5",null]]' ]
 	run -0 mvctl check
 	assert_output --partial "0 invalid; index consistent; 0 orphan videos"
+	# An absolute path is valid only for a video kept in place.
+	jq 'del(.video.importedFrom)' "$MV_DATA/Movies/m1.json" >"$BATS_TEST_TMPDIR/m1.json"
+	run -1 mvctl validate MovieProfile.json "$BATS_TEST_TMPDIR/m1.json"
+	jq '.video.importedFrom.inPlace = false' "$MV_DATA/Movies/m1.json" >"$BATS_TEST_TMPDIR/m1.json"
+	run -1 mvctl validate MovieProfile.json "$BATS_TEST_TMPDIR/m1.json"
 	# gc and a downgrade leave the root alone.
 	run -0 mvctl gc --incoming
 	run -0 mvctl downgrade --level minimal
