@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "mv.h"
 
@@ -67,12 +68,60 @@ key_valid(const char *k)
 	return 1;
 }
 
+/*
+ * Parse text (NUL-terminated, changed in place) of the file at path into
+ * *out, *n pairs (malloc'd, added to what is there). Returns 0, or 78
+ * after a message naming path:line.
+ */
+static int
+parse_text(const char *path, char *text, size_t len, struct pair **out, size_t *n)
+{
+	char *line, *next;
+	unsigned long lineno = 0;
+
+	if (memchr(text, '\0', len)) {
+		mv_warnx("%s: NUL byte in configuration", path);
+		return MV_EX_CONFIG;
+	}
+	for (line = text; line && *line; line = next) {
+		char *eq, *k, *v;
+
+		lineno++;
+		if ((next = strchr(line, '\n')))
+			*next++ = '\0';
+		k = trim(line);
+		if (*k == '#' || *k == '\0')
+			continue;
+		if (!(eq = strchr(k, '='))) {
+			mv_warnx("%s:%lu: expected \"key = value\"", path, lineno);
+			return MV_EX_CONFIG;
+		}
+		*eq = '\0';
+		k = trim(k);
+		v = trim(eq + 1);
+		if (!key_valid(k)) {
+			mv_warnx("%s:%lu: bad key \"%s\"", path, lineno, k);
+			return MV_EX_CONFIG;
+		}
+		/* A quoted value keeps its blanks and any '#'. */
+		if (v[0] == '"' && strlen(v) >= 2 && v[strlen(v) - 1] == '"') {
+			v[strlen(v) - 1] = '\0';
+			v++;
+		}
+		*out = mv_xrealloc(*out, (*n + 1) * sizeof **out);
+		(*out)[*n].key = mv_xstrdup(k);
+		(*out)[*n].val = mv_xstrdup(v);
+		(*n)++;
+	}
+	return 0;
+}
+
 int
 mv_config_load(void)
 {
-	char *path, *text, *line, *next;
+	char *path, *text;
 	size_t len;
-	unsigned long lineno = 0;
+	int code;
 
 	if (cfg_loaded)
 		return 0;
@@ -91,47 +140,10 @@ mv_config_load(void)
 		free(path);
 		return err == ENOENT ? MV_EX_NOINPUT : MV_EX_CONFIG;
 	}
-	if (memchr(text, '\0', len)) {
-		mv_warnx("%s: NUL byte in configuration", path);
-		goto bad;
-	}
-	for (line = text; line && *line; line = next) {
-		char *eq, *k, *v;
-
-		lineno++;
-		if ((next = strchr(line, '\n')))
-			*next++ = '\0';
-		k = trim(line);
-		if (*k == '#' || *k == '\0')
-			continue;
-		if (!(eq = strchr(k, '='))) {
-			mv_warnx("%s:%lu: expected \"key = value\"", path, lineno);
-			goto bad;
-		}
-		*eq = '\0';
-		k = trim(k);
-		v = trim(eq + 1);
-		if (!key_valid(k)) {
-			mv_warnx("%s:%lu: bad key \"%s\"", path, lineno, k);
-			goto bad;
-		}
-		/* A quoted value keeps its blanks and any '#'. */
-		if (v[0] == '"' && strlen(v) >= 2 && v[strlen(v) - 1] == '"') {
-			v[strlen(v) - 1] = '\0';
-			v++;
-		}
-		pairs = mv_xrealloc(pairs, (npairs + 1) * sizeof *pairs);
-		pairs[npairs].key = mv_xstrdup(k);
-		pairs[npairs].val = mv_xstrdup(v);
-		npairs++;
-	}
+	code = parse_text(path, text, len, &pairs, &npairs);
 	free(text);
 	free(path);
-	return 0;
-bad:
-	free(text);
-	free(path);
-	return MV_EX_CONFIG;
+	return code;
 }
 
 /* "tmdb_url" -> "MV_TMDB_URL" into buf of size n. */
@@ -222,6 +234,10 @@ mv_config_export(void)
 	char name[128];
 
 	for (size_t i = 0; i < npairs; i++) {
+		/* Roots are read from the file when it changes (mv_roots):
+		 * one exported now would hide a root added later. */
+		if (!strcmp(pairs[i].key, "root"))
+			continue;
 		env_name(pairs[i].key, name, sizeof name);
 		setenv(name, pairs[i].val, 0);
 	}
@@ -257,4 +273,157 @@ mv_size_parse(const char *s, long long *bytes)
 		return -1;
 	*bytes = (long long)(v * (double)mul);
 	return 0;
+}
+
+/* ---- library roots: folders whose files are the library's in place ---- */
+
+static char **roots;        /* normalised: absolute, no trailing '/' */
+static size_t nroots;
+static struct stat roots_st; /* of the file they were read from */
+static char *roots_env;     /* the $MV_ROOT they were split from */
+
+static void
+roots_clear(void)
+{
+	for (size_t i = 0; i < nroots; i++)
+		free(roots[i]);
+	free(roots);
+	roots = NULL;
+	nroots = 0;
+}
+
+/* Add dir to the roots unless it is relative, "/" or there already. */
+static void
+roots_add(const char *dir)
+{
+	size_t len = strlen(dir);
+
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	if (dir[0] != '/' || len < 2)
+		return;
+	for (size_t i = 0; i < nroots; i++)
+		if (strlen(roots[i]) == len && !strncmp(roots[i], dir, len))
+			return;
+	roots = mv_xrealloc(roots, (nroots + 1) * sizeof *roots);
+	roots[nroots++] = mv_xstrndup(dir, len);
+}
+
+/* Read the roots of the file at path (none if it is missing). */
+static void
+roots_read(const char *path)
+{
+	struct pair *p = NULL;
+	size_t n = 0, len;
+	char *text;
+
+	roots_clear();
+	if (mv_slurp(path, 1 << 20, &text, &len) < 0)
+		return;
+	if (parse_text(path, text, len, &p, &n) == 0)
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(p[i].key, "root"))
+				roots_add(p[i].val);
+	for (size_t i = 0; i < n; i++) {
+		free(p[i].key);
+		free(p[i].val);
+	}
+	free(p);
+	free(text);
+}
+
+const char *const *
+mv_roots(size_t *n)
+{
+	const char *e = getenv("MV_ROOT");
+	char *path, *copy, *tok, *save;
+	struct stat st;
+
+	if (e && *e) {
+		if (!roots_env || strcmp(roots_env, e)) {
+			roots_clear();
+			free(roots_env);
+			roots_env = mv_xstrdup(e);
+			copy = mv_xstrdup(e);
+			for (tok = strtok_r(copy, ":", &save); tok; tok = strtok_r(NULL, ":", &save))
+				roots_add(tok);
+			free(copy);
+		}
+	} else if ((path = config_path())) {
+		/* Read again whenever the file changes: a running pipeline
+		 * must see the root that mvctl import has just added. */
+		if (stat(path, &st) < 0)
+			memset(&st, 0, sizeof st);
+		if (roots_env || st.st_ino != roots_st.st_ino || st.st_size != roots_st.st_size ||
+		    st.st_mtim.tv_sec != roots_st.st_mtim.tv_sec ||
+		    st.st_mtim.tv_nsec != roots_st.st_mtim.tv_nsec || !roots_st.st_ino) {
+			free(roots_env);
+			roots_env = NULL;
+			roots_st = st;
+			roots_read(path);
+		}
+		free(path);
+	}
+	*n = nroots;
+	return (const char *const *)roots;
+}
+
+const char *
+mv_root_of(const char *path)
+{
+	size_t n, len;
+	const char *const *r = mv_roots(&n);
+
+	for (size_t i = 0; i < n; i++) {
+		len = strlen(r[i]);
+		if (!strncmp(path, r[i], len) && (path[len] == '/' || path[len] == '\0'))
+			return r[i];
+	}
+	return NULL;
+}
+
+int
+mv_config_add_root(const char *dir)
+{
+	char *path = config_path(), *text = NULL, *slash;
+	struct mv_buf b = {0};
+	size_t len = 0;
+	int r;
+
+	if (!path) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (strchr(dir, '\n') || dir[0] != '/') {
+		free(path);
+		errno = EINVAL;
+		return -1;
+	}
+	roots_read(path);
+	roots_st.st_ino = 0;    /* the next mv_roots reads the file again */
+	for (size_t i = 0; i < nroots; i++)
+		if (!strcmp(roots[i], dir)) {
+			free(path);
+			return 0;
+		}
+	if (mv_slurp(path, 1 << 20, &text, &len) < 0 && errno != ENOENT) {
+		free(path);
+		return -1;
+	}
+	if (len)
+		mv_buf_add(&b, text, len);
+	if (len && text[len - 1] != '\n')
+		mv_buf_adds(&b, "\n");
+	/* Quoted: a folder's name may end in a blank or hold a '#'. */
+	mv_buf_printf(&b, "root = \"%s\"\n", dir);
+	if ((slash = strrchr(path, '/')) && slash != path) {
+		*slash = '\0';
+		mv_mkdir_p(path, 0755);
+		*slash = '/';
+	}
+	r = mv_write_atomic(path, b.buf, b.len);
+	free(text);
+	free(path);
+	mv_buf_free(&b);
+	return r < 0 ? -1 : 1;
 }

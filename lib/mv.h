@@ -899,6 +899,25 @@ const char *mv_region(void);
  * locale's country is the region when none is set. Static string. */
 const char *mv_language(void);
 
+/*
+ * Library roots: folders of videos that are the library's where they
+ * lie (mvctl import --in-place). The key root, which may repeat, each
+ * an absolute folder ("root = /srv/films"); $MV_ROOT, colon-separated,
+ * wins over the file. The file is read again whenever it changes, so
+ * a running pipeline sees a root mvctl import has just added.
+ * mv_roots: the roots, normalised (absolute, no trailing '/'); *n set.
+ * Borrowed, valid until the next mv_roots, mv_root_of or
+ * mv_config_add_root call.
+ */
+const char *const *mv_roots(size_t *n);
+/* The root that holds path (absolute), or NULL. Borrowed, as mv_roots. */
+const char *mv_root_of(const char *path);
+/* Record dir (absolute, normalised) as a root: "root = \"dir\"" appended
+ * to the configuration file, which is written atomically (made if
+ * missing). Returns 1 if added, 0 if it was a root already, -1 with
+ * errno (EINVAL: not absolute or holds a newline; ENOENT: no file). */
+int mv_config_add_root(const char *dir);
+
 /* ---- lang.c: language tags -------------------------------------------- */
 
 /*

@@ -62,3 +62,12 @@ need_suites() {
 	run -66 --separate-stderr "$SCORER" "$BATS_TEST_TMPDIR/missing"
 	[[ $stderr == "parse-accuracy: unable to open $BATS_TEST_TMPDIR/missing: "* ]]
 }
+
+@test "parse: the ids of Jellyfin, Plex and Kodi names, in the file or its folder" {
+	run -0 mvctl parse --json 'Heat (1995) {tmdb-949}.mkv' 'Heat (1995) [imdbid-tt0113277].mkv' \
+		'Heat (1995) [tmdbid-949]/Heat (1995).mkv' 'Heat (1995) {imdb-tt0113277}/movie.mkv'
+	[ "$(printf '%s\n' "$output" | jq -c '[.title, .year, .tmdb, .imdb]')" = '["Heat",1995,949,null]
+["Heat",1995,null,"tt0113277"]
+["Heat",1995,949,null]
+["Heat",1995,null,"tt0113277"]' ]
+}

@@ -21,7 +21,7 @@ mv_test_env() {
 	export LC_ALL=C.UTF-8 TZ=UTC
 	unset TMDB_TOKEN TMDB_API_KEY CREDENTIALS_DIRECTORY MV_TMDB_URL MV_NOW \
 		XDG_DATA_HOME XDG_CONFIG_HOME MV_REGION MV_TMDB_RATE NO_COLOR \
-		MV_PIPELINE_STAGES MV_CONFIG MV_FFPROBE MV_PROBE_TIMEOUT
+		MV_PIPELINE_STAGES MV_CONFIG MV_FFPROBE MV_PROBE_TIMEOUT MV_ROOT
 	# Most tests drop random bytes named .mkv and assert their exact sizes
 	# and checksums: with the probe on they would go to review as "not a
 	# video". The probe's own tests (tests/probe.bats, uc-01, uc-12) turn

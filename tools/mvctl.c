@@ -427,6 +427,8 @@ static const struct verb verbs[] = {
 	  "trim cache/tmdb and assets/images to their bounds, or incoming/ of junk", 0 },
 	{ "add", v_add, "603|tmdb:603|tt0133093|TITLE YEAR|--person ID|FILE [--copy] [--tmdb ID]",
 	  "add a movie, a person or a video file by a minimal token", 0 },
+	{ "import", v_import, "DIR [-n|--dry-run] [--in-place|--move] [--json]",
+	  "import a Jellyfin, Plex or Kodi library: in place (a library root) or moved in", 0 },
 	{ "status", v_status, "[--json]",
 	  "is the pipeline up: stages, restarts, queue, last error; library counts", 0 },
 	{ "ls", v_ls, "[--page N] [--per-page M] [--sort [-]title|year|added|lastRead|id] [--query TEXT] [--json]",

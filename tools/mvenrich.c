@@ -176,6 +176,48 @@ media_kind(const char *rel)
 	return mv_media_kind(base_name(rel));
 }
 
+/* ---- videos kept in place under a library root ------------------------- */
+
+/* m's video entry: the one reading of it in the in-place code below, so
+ * that the profile's shape changes at one call site. Borrowed. */
+static cJSON *
+video_entry(const cJSON *m)
+{
+	return cJSON_GetObjectItemCaseSensitive(m, "video");
+}
+
+/* A new video entry for the file at path (as stored), of size bytes,
+ * imported from what imp (the event's importedFrom, may be NULL) says;
+ * root is the library root that holds it when it stays in place. */
+static cJSON *
+new_video(const char *path, off_t size, const cJSON *imp, const char *root)
+{
+	cJSON *v = cJSON_CreateObject(), *from;
+	char buf[32];
+
+	cJSON_AddStringToObject(v, "path", path);
+	cJSON_AddNumberToObject(v, "size", (double)size);
+	cJSON_AddStringToObject(v, "source", path);
+	cJSON_AddStringToObject(v, "addedAt", mv_time_fmt(mv_now(), buf));
+	if (!imp && !root)
+		return v;
+	from = cJSON_IsObject(imp) ? cJSON_Duplicate(imp, 1) : cJSON_CreateObject();
+	/* The root is the configuration's, whatever the sender said. */
+	if (root)
+		mv_json_set(from, "root", cJSON_CreateString(root));
+	mv_json_set(from, "inPlace", cJSON_CreateBool(root != NULL));
+	cJSON_AddItemToObject(v, "importedFrom", from);
+	return v;
+}
+
+/* 1 when m's video stays where it lies, under a library root. */
+static int
+in_place(const cJSON *m)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(video_entry(m), "importedFrom"), "inPlace"));
+}
+
 /* ---- pending movies ----------------------------------------------------- */
 
 static const char *
@@ -428,7 +470,8 @@ tmdb_failure(const cJSON *m, int code)
 /*
  * A release NFO beside m's video in incoming/ names its film as surely
  * as an id in the name: put its ids in q when q has none (no id in the
- * name, no choice). Returns q->id_from's text (malloc'd, caller frees)
+ * name, no choice); so do the ids mvctl import found in an NFO beside
+ * an imported video (importedFrom). Returns q->id_from's text (malloc'd, caller frees)
  * when it did, else NULL. The NFO stays where it is: it describes the
  * release, not the film, and is never the movie's NFO.
  */
@@ -436,10 +479,21 @@ static char *
 release_nfo(const cJSON *m, struct mv_match_query *q, struct mv_nfoid *ids)
 {
 	const char *rel = mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "video"), "path", "");
+	const cJSON *imp = cJSON_GetObjectItemCaseSensitive(video_entry(m), "importedFrom");
 	char *root, *nfo, *path, *from = NULL;
 	int r;
 
-	if (q->tmdb > 0 || (q->imdb && *q->imdb) || strncmp(rel, "incoming/", 9) != 0)
+	if (q->tmdb > 0 || (q->imdb && *q->imdb))
+		return NULL;
+	/* mvctl import read the NFO beside the video where it found it. */
+	if (mv_json_int(imp, "tmdb", 0) > 0 || mv_json_str(imp, "imdb", NULL)) {
+		q->tmdb = mv_json_int(imp, "tmdb", 0);
+		q->imdb = mv_json_str(imp, "imdb", NULL);
+		from = mv_xasprintf("NFO %s", mv_json_str(imp, "idFrom", "?"));
+		q->id_from = from;
+		return from;
+	}
+	if (strncmp(rel, "incoming/", 9) != 0)
 		return NULL;
 	root = mv_path("incoming");
 	nfo = mv_nfoid_beside(root, rel + 9);
@@ -720,11 +774,15 @@ file_video(cJSON *m, int quarantine)
  * Drive a pending movie as far as it goes: match, then file (or
  * quarantine). Returns an outcome.
  */
+static enum outcome advance_in_place(cJSON *m);
+
 static enum outcome
 advance(cJSON *m)
 {
 	enum outcome o;
 
+	if (in_place(m))
+		return advance_in_place(m);
 	if (strcmp(mv_json_str(m, "status", ""), "initial") == 0 &&
 	    (o = inspect(m)) != OUT_DONE)
 		return o;
@@ -735,6 +793,43 @@ advance(cJSON *m)
 		return file_video(m, 0);
 	if (strcmp(mv_json_str(m, "status", ""), "needs-review") == 0)
 		return file_video(m, 1);
+	return OUT_DONE;
+}
+
+/*
+ * A video in place is filed where it lies: matched, it is ready there;
+ * sent to review, it stays there too (not in quarantine/) and waits for
+ * a choice (mvctl add PATH --tmdb ID). Announced once, on the change.
+ */
+static void
+kept(cJSON *m)
+{
+	const char *path = mv_json_str(video_entry(m), "path", "");
+
+	if (strcmp(mv_json_str(m, "status", ""), "matched") == 0) {
+		mv_json_set(m, "status", cJSON_CreateString("ready"));
+		save(m);
+		pending_drop(mv_json_str(m, "id", ""));
+		announce(m, path, 0);
+	} else if (strcmp(mv_json_str(m, "status", ""), "needs-review") == 0)
+		announce(m, path, 1);
+}
+
+/* advance for a video in place: match, then keep it where it lies. */
+static enum outcome
+advance_in_place(cJSON *m)
+{
+	enum outcome o;
+
+	if (strcmp(mv_json_str(m, "status", ""), "initial") == 0) {
+		if ((o = inspect(m)) != OUT_DONE)
+			return o;
+		if (strcmp(mv_json_str(m, "status", ""), "initial") == 0 &&
+		    (o = match(m)) != OUT_DONE)
+			return o;
+		kept(m);
+	} else if (strcmp(mv_json_str(m, "status", ""), "matched") == 0)
+		kept(m);  /* a crash came between the match and now */
 	return OUT_DONE;
 }
 
@@ -829,12 +924,13 @@ on_file_added(const cJSON *ev, unsigned long lineno)
 {
 	const cJSON *data = mv_event_data(ev);
 	const char *path = mv_json_str(data, "path", NULL), *id, *why;
-	const char *base;
+	const char *base, *root;
+	const cJSON *imp = cJSON_GetObjectItemCaseSensitive(data, "importedFrom");
 	long long tmdb = mv_json_int(data, "tmdb", 0);
 	struct mv_name n;
 	struct stat st;
 	cJSON *m, *video, *d;
-	char *rel, *title, buf[32];
+	char *rel, *title;
 	enum outcome o;
 	int queued;
 	enum mv_media kind;
@@ -843,7 +939,18 @@ on_file_added(const cJSON *ev, unsigned long lineno)
 		mv_warnx("stdin:%lu: mv.file.added without data.path", lineno);
 		return OUT_DONE;
 	}
-	rel = rel_path(path);
+	/* Under a library root a video stays where it is, and its
+	 * absolute path is what the profile keeps. */
+	rel = abs_path(path);
+	if (!(root = mv_root_of(rel)) && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(imp, "inPlace"))) {
+		mv_warnx("unable to import %s in place: it is under no library root", rel);
+		free(rel);
+		return OUT_DONE;
+	}
+	if (!root) {
+		free(rel);
+		rel = rel_path(path);
+	}
 	base = base_name(rel);
 	queued = strncmp(rel, "quarantine/", 11) == 0;
 	/* Our own places and our own partial files are never new videos;
@@ -875,6 +982,13 @@ on_file_added(const cJSON *ev, unsigned long lineno)
 			mv_warnx("unable to read movie %s: %s", id, why);
 			return OUT_DONE;
 		}
+		if (tmdb > 0 && in_place(m) &&
+		    strcmp(mv_json_str(m, "status", ""), "needs-review") == 0) {
+			/* A choice for a video in review in place. */
+			o = resolve(m, tmdb);
+			cJSON_Delete(m);
+			return o;
+		}
 		if (tmdb > 0 && is_pending(m) &&
 		    strcmp(mv_json_str(m, "status", ""), "initial") == 0) {
 			mv_json_set(m, "choice", choice(tmdb));
@@ -891,11 +1005,7 @@ on_file_added(const cJSON *ev, unsigned long lineno)
 		title = mv_xstrdup(n.title);
 	else
 		title = mv_xstrdup(base);
-	video = cJSON_CreateObject();
-	cJSON_AddStringToObject(video, "path", rel);
-	cJSON_AddNumberToObject(video, "size", (double)st.st_size);
-	cJSON_AddStringToObject(video, "source", rel);
-	cJSON_AddStringToObject(video, "addedAt", mv_time_fmt(mv_now(), buf));
+	video = new_video(rel, st.st_size, imp, root);
 	m = mv_movie_create(title, n.year, mv_name_json(&n), video);
 	mv_name_free(&n);
 	free(title);

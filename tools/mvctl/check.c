@@ -1,4 +1,5 @@
 /* check.c: mvctl check, migrate and validate: documents against schemas. */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -178,10 +179,11 @@ check_utf8(const char *rel, const cJSON *it, char *ptr, size_t len, size_t cap)
 	return n;
 }
 
-/* Validate one stored document; collect movie video paths. */
+static int root_video(struct check *c, const char *rel, const char *path);
 static void misplaced(void *ctx, const char *movie, const char *from,
     const char *to);
 
+/* Validate one stored document; collect movie video paths. */
 static void
 check_doc(struct check *c, const char *rel)
 {
@@ -222,7 +224,9 @@ check_doc(struct check *c, const char *rel)
 	    (path = (char *)mv_json_str(cJSON_GetObjectItemCaseSensitive(doc, "video"), "path", NULL))) {
 		char *full = mv_path("%s", path);
 
-		if (access(full, F_OK) < 0) {
+		if (path[0] == '/')
+			n += root_video(c, rel, path);
+		else if (access(full, F_OK) < 0) {
 			problem("video", rel, "/video/path", NULL, "video missing: %s", path);
 			n++;
 		}
@@ -314,6 +318,107 @@ misplaced(void *ctx, const char *movie, const char *from, const char *to)
 	    "(mvctl rename %s moves it)", to, movie);
 	note("name", from, "video", msg);
 	c->notes++;
+}
+
+/*
+ * Library roots (mvctl import --in-place): a video kept in place is
+ * checked where it lies, unless its root has vanished: a NAS not
+ * mounted, a disk unplugged. Then the root is reported once, as a note,
+ * and none of its videos counts as missing: nothing was deleted, and
+ * nothing is to be repaired. A root has vanished when it cannot be
+ * stat'ed, is no folder, or is empty (an empty mount point).
+ */
+struct root_state {
+	char *root;
+	int vanished;
+	char why[128];
+	long videos;
+};
+static struct root_state *rstate;
+static size_t nrstate;
+
+/* The state of root (from mv_root_of), looked at on first use. */
+static struct root_state *
+root_state(const char *root)
+{
+	struct root_state *r;
+	struct stat st;
+	struct dirent *e;
+	DIR *d;
+
+	for (size_t i = 0; i < nrstate; i++)
+		if (!strcmp(rstate[i].root, root))
+			return &rstate[i];
+	rstate = mv_xrealloc(rstate, (nrstate + 1) * sizeof *rstate);
+	r = &rstate[nrstate++];
+	memset(r, 0, sizeof *r);
+	r->root = mv_xstrdup(root);
+	if (stat(root, &st) < 0) {
+		r->vanished = 1;
+		snprintf(r->why, sizeof r->why, "%s", strerror(errno));
+	} else if (!S_ISDIR(st.st_mode)) {
+		r->vanished = 1;
+		snprintf(r->why, sizeof r->why, "not a folder");
+	} else if ((d = opendir(root))) {
+		r->vanished = 1;
+		snprintf(r->why, sizeof r->why, "empty: not mounted?");
+		while ((e = readdir(d)))
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+				r->vanished = 0;
+				break;
+			}
+		closedir(d);
+	}
+	return r;
+}
+
+/* Check the video at path (absolute) of the movie in rel. Returns the
+ * problems found (0 or 1). */
+static int
+root_video(struct check *c, const char *rel, const char *path)
+{
+	const char *root = mv_root_of(path);
+	struct root_state *r;
+
+	(void)c;
+	if (!root) {
+		problem("video", rel, "/video/path", NULL,
+		    "video under no library root: %s (the configuration lost its root line?)", path);
+		return 1;
+	}
+	r = root_state(root);
+	r->videos++;
+	if (r->vanished || access(path, F_OK) == 0)
+		return 0;
+	problem("video", rel, "/video/path", NULL, "video missing: %s", path);
+	return 1;
+}
+
+/* Report each vanished root once, with the videos kept for it. */
+static void
+check_roots(struct check *c)
+{
+	size_t n;
+	const char *const *roots = mv_roots(&n);
+	char msg[512];
+
+	for (size_t i = 0; i < n; i++)
+		root_state(roots[i]);
+	for (size_t i = 0; i < nrstate; i++) {
+		struct root_state *r = &rstate[i];
+
+		if (r->vanished && (r->videos || strncmp(r->why, "empty", 5))) {
+			snprintf(msg, sizeof msg, "library root has vanished (%s): its %ld "
+			    "video%s kept as they are, nothing changed; mount it again",
+			    r->why, r->videos, r->videos == 1 ? " is" : "s are");
+			note("root", r->root, "root", msg);
+			c->notes++;
+		}
+		free(r->root);
+	}
+	free(rstate);
+	rstate = NULL;
+	nrstate = 0;
 }
 
 /* Only a video left in incoming/ past the grace is a problem: the
@@ -410,6 +515,7 @@ ctl_run_checks(struct check *c)
 	if (c->nvideos)
 		qsort(c->videos, c->nvideos, sizeof *c->videos, ctl_cmp_str);
 	mv_walk("assets/videos", check_orphan, c);
+	check_roots(c);
 	mv_walk("incoming", check_incoming, c);
 	half = mv_dir_list("run/filing", NULL, &nh);
 	for (size_t i = 0; i < nh; i++) {

@@ -118,5 +118,7 @@ int v_request(int argc, char **argv);
 int v_enrich(int argc, char **argv);
 /* export.c */
 int v_export(int argc, char **argv);
+/* import.c */
+int v_import(int argc, char **argv);
 
 #endif
