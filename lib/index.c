@@ -119,7 +119,7 @@ idx_node_get(struct mv_index *ix, const char *id)
 
 	if (x)
 		return x;
-	x = mv_xcalloc(1, sizeof *x);
+	x = mv_xcalloc(1, movie ? sizeof *x : PERSON_SIZE);
 	x->idlen = (unsigned char)strlen(id);
 	memcpy(x->id, id, x->idlen + 1u);
 	x->num = atoll(id + 1);
@@ -268,22 +268,25 @@ idx_node_clear(struct mv_index *ix, struct node *x)
 	free(x->json);
 	free(x->extjson);
 	free(x->name);
-	free(x->imdb);
-	free(x->added);
-	free(x->video);
-	free(x->otitle);
-	free(x->olang);
-	free(x->tjson);
-	free(x->ajson);
-	x->otitle = x->olang = x->tjson = x->ajson = NULL;
 	idx_strv_free(x->ext, x->next);
-	x->json = x->extjson = x->name = x->imdb = NULL;
-	x->level = x->status = NULL;
-	x->added = x->video = NULL;
+	x->json = x->extjson = x->name = NULL;
+	x->level = NULL;
 	x->ext = NULL;
 	x->next = 0;
-	x->year = 0;
 	x->tmdb = 0;
+	if (x->id[0] == 'm') {
+		free(x->imdb);
+		free(x->added);
+		free(x->video);
+		free(x->otitle);
+		free(x->olang);
+		free(x->tjson);
+		free(x->ajson);
+		x->otitle = x->olang = x->tjson = x->ajson = NULL;
+		x->imdb = x->added = x->video = NULL;
+		x->status = NULL;
+		x->year = 0;
+	}
 	x->present = 0;
 	x->hashok = 0;
 }
@@ -439,10 +442,12 @@ mv_index_free(struct mv_index *ix)
 			struct node *x = arr[i];
 
 			idx_node_clear(NULL, x);
-			idx_collof_free(&x->coll);
 			free(x->links);
-			free(x->linked);
-			free(x->last_read);
+			if (k == 0) {
+				idx_collof_free(&x->coll);
+				free(x->linked);
+				free(x->last_read);
+			}
 			free(x);
 		}
 	}

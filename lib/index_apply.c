@@ -9,37 +9,45 @@
 
 /* ---- applying profiles to nodes ------------------------------------- */
 
+/* The members of a movie profile a person's node has no room for. */
 static void
-node_fill(struct mv_index *ix, struct node *x, struct prof *p)
+movie_fill(struct mv_index *ix, struct node *x, struct prof *p)
 {
 	idx_coll_set(ix, x, &p->coll, p->has_year ? (int)p->year : 0);
-	idx_node_clear(ix, x);
-	x->present = 1;
-	x->name = p->name;
-	x->level = idx_intern(ix, p->level, p->level ? strlen(p->level) : 0);
 	x->status = idx_intern(ix, p->status, p->status ? strlen(p->status) : 0);
-	free(p->level);
-	free(p->status);
 	x->imdb = p->imdb;
 	x->video = p->vpath;
 	x->otitle = p->otitle;
 	x->olang = p->olang;
 	x->tjson = p->tjson;
 	x->ajson = p->ajson;
-	p->otitle = p->olang = p->tjson = p->ajson = NULL;
 	x->added = p->vadded ? p->vadded : p->created;
 	if (p->vadded)
 		free(p->created);
 	x->year = p->has_year ? (int)p->year : 0;
+	p->otitle = p->olang = p->tjson = p->ajson = NULL;
+	p->imdb = p->vpath = p->vadded = p->created = NULL;
+}
+
+static void
+node_fill(struct mv_index *ix, struct node *x, struct prof *p)
+{
+	idx_node_clear(ix, x);
+	if (x->id[0] == 'm')
+		movie_fill(ix, x, p);
+	x->present = 1;
+	x->name = p->name;
+	x->level = idx_intern(ix, p->level, p->level ? strlen(p->level) : 0);
 	x->tmdb = p->has_tmdb ? (long long)p->tmdb : 0;
 	x->ext = p->ext;
 	x->next = p->next;
 	for (size_t i = 0; i < x->next; i++)
 		idx_refmap_add(x->id[0] == 'm' ? &ix->mref : &ix->pref, x->ext[i], 1);
-	p->name = p->level = p->status = p->imdb = p->vpath = p->vadded = NULL;
-	p->created = NULL;
+	p->name = NULL;
 	p->ext = NULL;
 	p->next = p->capext = 0;
+	/* The rest (a person's, or what a movie did not take) goes with
+	 * p's next clear. */
 }
 
 /* Set a movie's credits to p's pending links (p may have none). Returns

@@ -3,6 +3,7 @@
 #define MV_INDEX_INT_H
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -54,14 +55,8 @@ struct node {
 	char *extjson;         /* cached byExternal members, NULL when stale */
 	size_t extlen;         /* its length */
 	char *name;            /* title (movie) or name (person) */
-	const char *level, *status; /* in ix->pool */
-	int year;              /* 0: null */
+	const char *level;     /* in ix->pool */
 	long long tmdb;        /* 0: none */
-	char *imdb, *added, *video, *last_read;
-	/* movies: the other titles, for the title shown and for search:
-	 * originalTitle, originalLanguage, and the compact JSON texts of
-	 * titles ({"fr-FR":…}) and alternativeTitles (["…"]); NULL: none */
-	char *otitle, *olang, *tjson, *ajson;
 	char **ext;            /* "source:value" keys, for byExternal, claims */
 	size_t next;
 	uint64_t claimed;      /* claims: bit j set if ext[j]'s claim is ours */
@@ -70,11 +65,23 @@ struct node {
 	/* people: links to movies */
 	struct link *links;
 	size_t nlinks, caplinks;
-	/* movies: the people linked to this movie, by any source */
+	/* Movies only from here: a person's node is allocated without them
+	 * (PERSON_SIZE), 500,000 times 120 bytes less. */
+	int year;              /* 0: null */
+	const char *status;    /* in ix->pool */
+	char *imdb, *added, *video, *last_read;
+	/* the other titles, for the title shown and for search:
+	 * originalTitle, originalLanguage, and the compact JSON texts of
+	 * titles ({"fr-FR":…}) and alternativeTitles (["…"]); NULL: none */
+	char *otitle, *olang, *tjson, *ajson;
+	/* the people linked to this movie, by any source */
 	struct node **linked;
 	size_t nlinked, caplinked;
-	struct collof coll;    /* movies: the collection, see collections.c */
+	struct collof coll;    /* the collection, see collections.c */
 };
+
+/* The size of a person's node: none of the movie members. */
+#define PERSON_SIZE offsetof(struct node, year)
 
 /*
  * Ids are dense counters ("m1".."m10000"), so a node is found by its
