@@ -46,7 +46,9 @@ all: $(TOOLS) $(UNITS) $(PROGS)
 $(B)/obj/%.o: lib/%.c lib/mv.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
-$(patsubst lib/%.c,$(B)/obj/%.o,$(wildcard lib/index*.c)): lib/index_int.h
+# Every file that includes index_int.h (collections.c too: a stale one
+# reads the nodes and the index at old offsets).
+$(patsubst lib/%.c,$(B)/obj/%.o,$(wildcard lib/index*.c) lib/collections.c): lib/index_int.h
 
 $(B)/libmv.a: $(LIBOBJ)
 	rm -f $@

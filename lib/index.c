@@ -119,7 +119,7 @@ idx_node_get(struct mv_index *ix, const char *id)
 
 	if (x)
 		return x;
-	x = mv_xcalloc(1, sizeof *x);
+	x = mv_xcalloc(1, movie ? sizeof *x : PERSON_SIZE);
 	x->idlen = (unsigned char)strlen(id);
 	memcpy(x->id, id, x->idlen + 1u);
 	x->num = atoll(id + 1);
@@ -152,6 +152,68 @@ idx_strv_free(char **v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
+}
+
+/* n bytes for a text of the pool: in the last chunk, or a new one. */
+static char *
+pool_space(struct pool *pl, size_t n)
+{
+	char *c;
+
+	if (n > pl->left) {
+		if (pl->nchunk == pl->capchunk) {
+			pl->capchunk = pl->capchunk ? pl->capchunk * 2 : 16;
+			pl->chunk = mv_xrealloc(pl->chunk, pl->capchunk * sizeof *pl->chunk);
+		}
+		/* A long text gets a chunk of its own, before the last one,
+		 * which keeps its room for the next short texts. */
+		if (n > POOL_CHUNK / 4 && pl->nchunk) {
+			c = mv_xmalloc(n);
+			pl->chunk[pl->nchunk] = pl->chunk[pl->nchunk - 1];
+			pl->chunk[pl->nchunk++ - 1] = c;
+			return c;
+		}
+		pl->chunk[pl->nchunk++] = mv_xmalloc(n > POOL_CHUNK ? n : POOL_CHUNK);
+		pl->used = 0;
+		pl->left = n > POOL_CHUNK ? n : POOL_CHUNK;
+	}
+	c = pl->chunk[pl->nchunk - 1] + pl->used;
+	pl->used += n;
+	pl->left -= n;
+	return c;
+}
+
+const char *
+idx_intern(struct mv_index *ix, const char *s, size_t n)
+{
+	struct pool *pl = &ix->pool;
+	const char *t;
+	char *c;
+	int keyed;
+
+	if (!s)
+		return NULL;
+	/* The table keys on NUL-terminated text: a text with a NUL inside
+	 * (\u0000) gets a copy of its own. */
+	keyed = s[n] == '\0' && strlen(s) == n;
+
+	if (keyed && (t = mv_table_get(&pl->t, s)))
+		return t;
+	c = pool_space(pl, n + 1);
+	memcpy(c, s, n);
+	c[n] = '\0';
+	if (keyed)
+		mv_table_put(&pl->t, c, c);
+	return c;
+}
+
+static void
+pool_free(struct pool *pl)
+{
+	for (size_t i = 0; i < pl->nchunk; i++)
+		free(pl->chunk[i]);
+	free(pl->chunk);
+	mv_table_free(&pl->t);
 }
 
 /* A refmap entry: the key lives in it, so one malloc holds both. */
@@ -206,23 +268,25 @@ idx_node_clear(struct mv_index *ix, struct node *x)
 	free(x->json);
 	free(x->extjson);
 	free(x->name);
-	free(x->level);
-	free(x->status);
-	free(x->imdb);
-	free(x->added);
-	free(x->video);
-	free(x->otitle);
-	free(x->olang);
-	free(x->tjson);
-	free(x->ajson);
-	x->otitle = x->olang = x->tjson = x->ajson = NULL;
 	idx_strv_free(x->ext, x->next);
-	x->json = x->extjson = x->name = x->level = x->status = x->imdb = NULL;
-	x->added = x->video = NULL;
+	x->json = x->extjson = x->name = NULL;
+	x->level = NULL;
 	x->ext = NULL;
 	x->next = 0;
-	x->year = 0;
 	x->tmdb = 0;
+	if (x->id[0] == 'm') {
+		free(x->imdb);
+		free(x->added);
+		free(x->video);
+		free(x->otitle);
+		free(x->olang);
+		free(x->tjson);
+		free(x->ajson);
+		x->otitle = x->olang = x->tjson = x->ajson = NULL;
+		x->imdb = x->added = x->video = NULL;
+		x->status = NULL;
+		x->year = 0;
+	}
 	x->present = 0;
 	x->hashok = 0;
 }
@@ -270,8 +334,8 @@ idx_link_key_cmp(const struct link *l, long long mnum, char role, const char *de
  * search: a much-credited person has hundreds of links.
  */
 void
-idx_link_add(struct node *person, struct node *movie, char role, const char *detail,
-    size_t dlen, unsigned char src)
+idx_link_add(struct mv_index *ix, struct node *person, struct node *movie, char role,
+    const char *detail, size_t dlen, unsigned char src)
 {
 	size_t lo = 0, hi = person->nlinks;
 	struct link *l;
@@ -310,7 +374,7 @@ idx_link_add(struct node *person, struct node *movie, char role, const char *det
 	l->mnum = movie->num;
 	l->movie = movie;
 	l->role = role;
-	l->detail = detail ? mv_xstrndup(detail, dlen) : NULL;
+	l->detail = idx_intern(ix, detail, dlen);
 	l->dlen = (unsigned)dlen;
 	l->src = src;
 	if (!known)
@@ -335,7 +399,6 @@ idx_links_drop(struct node *person, struct node *movie, unsigned char src)
 			person->links[j++] = *l;
 			continue;
 		}
-		free(l->detail);
 		if (!gone)
 			gone = mv_xmalloc(person->nlinks * sizeof *gone);
 		gone[ngone++] = l->movie;
@@ -379,12 +442,12 @@ mv_index_free(struct mv_index *ix)
 			struct node *x = arr[i];
 
 			idx_node_clear(NULL, x);
-			idx_collof_free(&x->coll);
-			for (size_t j = 0; j < x->nlinks; j++)
-				free(x->links[j].detail);
 			free(x->links);
-			free(x->linked);
-			free(x->last_read);
+			if (k == 0) {
+				idx_collof_free(&x->coll);
+				free(x->linked);
+				free(x->last_read);
+			}
 			free(x);
 		}
 	}
@@ -396,6 +459,7 @@ mv_index_free(struct mv_index *ix)
 	free(ix->movies.byn);
 	free(ix->people.byn);
 	idx_colls_free(&ix->colls);
+	pool_free(&ix->pool);
 	refmap_free(&ix->mref);
 	refmap_free(&ix->pref);
 	mv_buf_free(&ix->text);

@@ -3,6 +3,7 @@
 #define MV_INDEX_INT_H
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -38,7 +39,7 @@ struct colls {
 struct link {
 	long long mnum;        /* movie->num, here to spare a cache miss */
 	struct node *movie;
-	char *detail;          /* character (cast) or job (crew); owned */
+	const char *detail;    /* character (cast) or job (crew); in ix->pool */
 	unsigned dlen;         /* its length (the texts are built without strlen) */
 	char role;             /* 'c' cast, 'w' crew */
 	unsigned char src;     /* SRC_* bits */
@@ -54,14 +55,8 @@ struct node {
 	char *extjson;         /* cached byExternal members, NULL when stale */
 	size_t extlen;         /* its length */
 	char *name;            /* title (movie) or name (person) */
-	char *level, *status;
-	int year;              /* 0: null */
+	const char *level;     /* in ix->pool */
 	long long tmdb;        /* 0: none */
-	char *imdb, *added, *video, *last_read;
-	/* movies: the other titles, for the title shown and for search:
-	 * originalTitle, originalLanguage, and the compact JSON texts of
-	 * titles ({"fr-FR":…}) and alternativeTitles (["…"]); NULL: none */
-	char *otitle, *olang, *tjson, *ajson;
 	char **ext;            /* "source:value" keys, for byExternal, claims */
 	size_t next;
 	uint64_t claimed;      /* claims: bit j set if ext[j]'s claim is ours */
@@ -70,11 +65,23 @@ struct node {
 	/* people: links to movies */
 	struct link *links;
 	size_t nlinks, caplinks;
-	/* movies: the people linked to this movie, by any source */
+	/* Movies only from here: a person's node is allocated without them
+	 * (PERSON_SIZE), 500,000 times 120 bytes less. */
+	int year;              /* 0: null */
+	const char *status;    /* in ix->pool */
+	char *imdb, *added, *video, *last_read;
+	/* the other titles, for the title shown and for search:
+	 * originalTitle, originalLanguage, and the compact JSON texts of
+	 * titles ({"fr-FR":…}) and alternativeTitles (["…"]); NULL: none */
+	char *otitle, *olang, *tjson, *ajson;
+	/* the people linked to this movie, by any source */
 	struct node **linked;
 	size_t nlinked, caplinked;
-	struct collof coll;    /* movies: the collection, see collections.c */
+	struct collof coll;    /* the collection, see collections.c */
 };
+
+/* The size of a person's node: none of the movie members. */
+#define PERSON_SIZE offsetof(struct node, year)
 
 /*
  * Ids are dense counters ("m1".."m10000"), so a node is found by its
@@ -129,8 +136,26 @@ struct idoc {
 	int extchanged;        /* byExternal to build anew */
 };
 
+/*
+ * Strings that repeat across records (a link's character or job, a
+ * level, a status), each kept once: at 500,000 people a rebuild holds
+ * 3.7 million links, whose details were as many small mallocs (32 bytes
+ * each with malloc's overhead) of a few thousand distinct texts. Nothing
+ * is freed before the index: a text no longer used stays (the distinct
+ * texts ever seen bound it).
+ */
+struct pool {
+	struct mv_table t;     /* text -> itself, the text in a chunk */
+	char **chunk;          /* malloc'd, POOL_CHUNK bytes or one text */
+	size_t nchunk, capchunk;
+	size_t used, left;     /* of the last chunk */
+};
+
+#define POOL_CHUNK 65536
+
 struct mv_index {
 	struct map movies, people;
+	struct pool pool;                 /* shared texts, see struct pool */
 	struct node **msorted, **psorted; /* present or not, by num */
 	size_t nm, np, capm, capp;
 	int bulk;                         /* scanning: sorted arrays unsorted */
@@ -217,6 +242,8 @@ struct node *idx_map_get(const struct map *m, const char *id);
 /* The node of id (valid, of kind id[0]), created if new; owned by ix. */
 struct node *idx_node_get(struct mv_index *ix, const char *id);
 void idx_strv_free(char **v, size_t n);
+/* The pooled copy of s (n bytes; NULL for NULL); owned by ix. */
+const char *idx_intern(struct mv_index *ix, const char *s, size_t n);
 /* Count key once more (delta 1) or once less (-1) in m. */
 void idx_refmap_add(struct refmap *m, const char *key, int delta);
 /* How many present records hold key. */
@@ -225,7 +252,7 @@ unsigned idx_refmap_count(const struct refmap *m, const char *key);
 void idx_node_clear(struct mv_index *ix, struct node *x);
 void idx_linked_append(struct node *movie, struct node *person);
 int idx_link_key_cmp(const struct link *l, long long mnum, char role, const char *detail);
-void idx_link_add(struct node *person, struct node *movie, char role,
+void idx_link_add(struct mv_index *ix, struct node *person, struct node *movie, char role,
     const char *detail, size_t dlen, unsigned char src);
 void idx_links_drop(struct node *person, struct node *movie, unsigned char src);
 
