@@ -53,6 +53,13 @@ struct pending {
 static struct pending *pending;
 static size_t npending, cappending;
 
+/* The identities (mv_file_ident) of the downloads a copy or hardlink
+ * import left in place, sorted: a rescan reports them again, and they
+ * are in the library already. Built from the profiles, which record
+ * them in the save that records the filing. */
+static char **kept;
+static size_t nkept;
+
 static int fatal_code;    /* the exit code once OUT_FATAL happened */
 static int waiting;       /* movies left waiting on a temporary failure */
 
@@ -213,6 +220,34 @@ pending_drop(const char *id)
 		}
 }
 
+static int
+kept_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+kept_find(const char *ident)
+{
+	return nkept && bsearch(&ident, kept, nkept, sizeof *kept, kept_cmp);
+}
+
+/* Remember ident, keeping the table sorted. */
+static void
+kept_add(const char *ident)
+{
+	size_t i = 0;
+
+	if (kept_find(ident))
+		return;
+	while (i < nkept && strcmp(kept[i], ident) < 0)
+		i++;
+	kept = mv_xrealloc(kept, (nkept + 1) * sizeof *kept);
+	memmove(kept + i + 1, kept + i, (nkept - i) * sizeof *kept);
+	kept[i] = mv_xstrdup(ident);
+	nkept++;
+}
+
 /* 1 when a movie's video still waits at its source. */
 static int
 is_pending(const cJSON *m)
@@ -235,7 +270,7 @@ pending_scan(void)
 	char *dir = mv_path("Movies");
 	struct dirent *e;
 	DIR *d;
-	const char *why;
+	const char *why, *ks;
 
 	if (!(d = opendir(dir))) {
 		free(dir);
@@ -259,6 +294,9 @@ pending_scan(void)
 		if (is_pending(m))
 			pending_add(mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "video"),
 			    "path", ""), id);
+		if ((ks = mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "video"),
+		    "importedStat", NULL)))
+			kept_add(ks);
 		cJSON_Delete(m);
 	}
 	closedir(d);
@@ -639,6 +677,27 @@ announce(const cJSON *m, const char *rel, int quarantined)
 	}
 }
 
+/*
+ * Remember in video entry v the download that m's filing (its journal,
+ * not yet committed) left in place, copied or hard-linked: importedFrom
+ * its absolute path, importedStat its identity, which a rescan of it is
+ * matched against. The one writer of importedFrom.
+ */
+static void
+imported_from(cJSON *v, const char *id)
+{
+	char ident[MV_FILE_IDENT_MAX], *src, *abs;
+
+	if (!mv_file_kept(id, &src, ident))
+		return;
+	abs = abs_path(src);
+	mv_json_set(v, "importedFrom", cJSON_CreateString(abs));
+	mv_json_set(v, "importedStat", cJSON_CreateString(ident));
+	kept_add(ident);
+	free(abs);
+	free(src);
+}
+
 /* Record that m's video now lies at final, drop the filing's journal,
  * then announce it. Also the recovery's way of finishing a filing. */
 static void
@@ -649,6 +708,7 @@ filed(cJSON *m, const char *final, int quarantined)
 	char *rel = rel_path(final), *src = open_path(mv_json_str(v, "path", ""));
 	struct stat st;
 
+	imported_from(v, id);
 	mv_json_set(v, "path", cJSON_CreateString(rel));
 	if (stat(final, &st) == 0)
 		mv_json_set(v, "size", cJSON_CreateNumber((double)st.st_size));
@@ -693,7 +753,9 @@ file_video(cJSON *m, int quarantine)
 	} else {
 		video_place(m, &dir, &name);
 	}
-	if (mv_file_move(id, src, dir, name, &final) < 0) {
+	/* A video in quarantine/ is ours already: it moves on. */
+	if (mv_file_import(id, src, dir, name, strncmp(srel, "quarantine/", 11) == 0 ?
+	    MV_IMPORT_MOVE : mv_import_mode(), &final) < 0) {
 		if (errno == ENOENT) {
 			mv_warnx("%s: %s vanished before it could be filed", id, srel);
 			pending_drop(id);
@@ -834,7 +896,7 @@ on_file_added(const cJSON *ev, unsigned long lineno)
 	struct mv_name n;
 	struct stat st;
 	cJSON *m, *video, *d;
-	char *rel, *title, buf[32];
+	char *rel, *title, buf[32], ident[MV_FILE_IDENT_MAX];
 	enum outcome o;
 	int queued;
 	enum mv_media kind;
@@ -850,6 +912,12 @@ on_file_added(const cJSON *ev, unsigned long lineno)
 	 * a video in quarantine/ comes back only with a user's choice. */
 	if (strncmp(rel, "assets/", 7) == 0 || (queued && tmdb <= 0) ||
 	    base[0] == '.' || lstat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+		free(rel);
+		return OUT_DONE;
+	}
+	/* A download a copy or hardlink import left in place, reported
+	 * again by a rescan: in the library already, nothing to say. */
+	if (!queued && kept_find(mv_file_ident(&st, ident))) {
 		free(rel);
 		return OUT_DONE;
 	}
@@ -1105,5 +1173,6 @@ main(int argc, char **argv)
 		free(pending[i].id);
 	}
 	free(pending);
+	mv_list_free(kept, nkept);
 	return mv_finish(code);
 }
