@@ -731,6 +731,17 @@ filed(cJSON *m, const char *final, int quarantined)
 	free(rel);
 }
 
+/* How the video at srel (as stored) is filed: the import_mode setting,
+ * but a video in quarantine/, or in run/add/ (mvctl add --copy's own
+ * copy), is ours already and moves on: keeping it would strand it. */
+static enum mv_import_mode
+import_mode_for(const char *srel)
+{
+	if (strncmp(srel, "quarantine/", 11) == 0 || strncmp(srel, "run/", 4) == 0)
+		return MV_IMPORT_MOVE;
+	return mv_import_mode();
+}
+
 /* Move m's video from its source into assets/videos/ or quarantine/. */
 static enum outcome
 file_video(cJSON *m, int quarantine)
@@ -753,9 +764,7 @@ file_video(cJSON *m, int quarantine)
 	} else {
 		video_place(m, &dir, &name);
 	}
-	/* A video in quarantine/ is ours already: it moves on. */
-	if (mv_file_import(id, src, dir, name, strncmp(srel, "quarantine/", 11) == 0 ?
-	    MV_IMPORT_MOVE : mv_import_mode(), &final) < 0) {
+	if (mv_file_import(id, src, dir, name, import_mode_for(srel), &final) < 0) {
 		if (errno == ENOENT) {
 			mv_warnx("%s: %s vanished before it could be filed", id, srel);
 			pending_drop(id);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # UC-16  Keep the download for seeding: import_mode copy or hardlink
 # Actor:        a user whose torrent client seeds from incoming/
-# Trigger:      mv.file.added from mvwatch for a complete video, with
-#               import_mode = copy or hardlink (config file or MV_IMPORT_MODE)
+# Trigger:      mv.file.added from mvwatch for a complete video (or from
+#               mvctl add FILE), with import_mode = copy or hardlink (config
+#               file or MV_IMPORT_MODE)
 # Preconditions: a data directory, the fake TMDB running
 # Main flow:    1. mvwatch reports the file 2. mvenrich matches it as in
 #               UC-01 3. copies it (copy) or hard-links it (hardlink: the
@@ -17,7 +18,8 @@
 #               rescan, mv.file.added only
 # Postconditions: one movie, one copy in assets/videos/, the download
 #               untouched in incoming/; mvctl check passes, also days later
-#               (a kept download is not stuck); mvctl gc --incoming keeps it
+#               (a kept download is not stuck); mvctl gc --incoming keeps it;
+#               mvctl add --copy's own copy in run/add/ never stays behind
 # Failure flows: hardlink across filesystems → a copy, with a one-line
 #               notice (tests/unit/test_file.c); kill -9 at any filing step
 #               → the download still whole, the video once in the library
@@ -137,4 +139,21 @@ false" ]
 	[ "$(cat "$out.err")" = 'mvenrich: unable to use import_mode "symlink": want move, copy or hardlink; using move' ]
 	[ -f "$FILED" ]
 	[ -z "$(ls -A "$IN")" ]
+}
+
+@test "UC-16: mvctl add FILE keeps the user's file in copy mode; --copy's own copy never stays" {
+	export MV_IMPORT_MODE=copy
+	mvctl init >/dev/null
+	mkdir -p "$HOME/dl"
+	mkvideo "$HOME/dl/$NAME" 50000
+	sum=$(sha "$HOME/dl/$NAME")
+	run -0 --separate-stderr mvctl add "$HOME/dl/$NAME"
+	[ "$(sha "$FILED")" = "$sum" ]
+	[ "$(sha "$HOME/dl/$NAME")" = "$sum" ]
+	[ "$(jq -r .video.importedFrom "$MV_DATA/Movies/m1.json")" = "$HOME/dl/$NAME" ]
+	mkvideo "$HOME/dl/The.Thing.1982.mkv" 50000
+	run -0 --separate-stderr mvctl add "$HOME/dl/The.Thing.1982.mkv" --copy
+	[ -f "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091]/The Thing (1982) [tmdbid-1091].mkv" ]
+	[ -z "$(ls -A "$MV_DATA/run/add")" ]
+	[ "$(jq -r '.video | has("importedFrom")' "$MV_DATA/Movies/m2.json")" = false ]
 }
