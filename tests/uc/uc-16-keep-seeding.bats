@@ -20,8 +20,11 @@
 #               untouched in incoming/; mvctl check passes, also days later
 #               (a kept download is not stuck); mvctl gc --incoming keeps it;
 #               mvctl add --copy's own copy in run/add/ never stays behind
-# Failure flows: hardlink across filesystems → a copy, with a one-line
-#               notice (tests/unit/test_file.c); kill -9 at any filing step
+# Failure flows: no clear match → the copy waits in quarantine/, the
+#               download stays and a rescan adds no second review; the
+#               user's choice moves the copy on; hardlink across
+#               filesystems → a copy, with a one-line notice
+#               (tests/unit/test_file.c); kill -9 at any filing step
 #               → the download still whole, the video once in the library
 #               (tests/mvenrich.bats, tests/unit/test_file.c); an unknown
 #               import_mode → warned about once, read as move; move (the
@@ -156,4 +159,25 @@ false" ]
 	[ -f "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091]/The Thing (1982) [tmdbid-1091].mkv" ]
 	[ -z "$(ls -A "$MV_DATA/run/add")" ]
 	[ "$(jq -r '.video | has("importedFrom")' "$MV_DATA/Movies/m2.json")" = false ]
+}
+
+@test "UC-16: a kept download that goes to review: the copy waits in quarantine/, the choice moves it on" {
+	export MV_IMPORT_MODE=copy MV_INCOMING_GRACE=0
+	mvctl init >/dev/null
+	mkvideo "$IN/The.Thing.mkv" 50000
+	sum=$(sha "$IN/The.Thing.mkv")
+	pipeline_once
+	[ "$(sha "$MV_DATA/quarantine/The.Thing.mkv")" = "$sum" ]
+	[ "$(sha "$IN/The.Thing.mkv")" = "$sum" ]
+	# Rescanned while in review: no second movie, no second review.
+	pipeline_once
+	[ "$(jq -r .type "$out")" = mv.file.added ]
+	[ "$(ls "$MV_DATA/Movies")" = m1.json ]
+	run -0 --separate-stderr mvctl add quarantine/The.Thing.mkv --tmdb 1091
+	t="The Thing (1982) [tmdbid-1091]"
+	[ "$(sha "$MV_DATA/assets/videos/$t/$t.mkv")" = "$sum" ]
+	[ ! -e "$MV_DATA/quarantine/The.Thing.mkv" ]
+	[ "$(sha "$IN/The.Thing.mkv")" = "$sum" ]
+	[ "$(jq -r .video.importedFrom "$MV_DATA/Movies/m1.json")" = "$IN/The.Thing.mkv" ]
+	run -0 --separate-stderr mvctl check
 }
