@@ -228,6 +228,31 @@ mv_language(void)
 	return "en-US";
 }
 
+static const char *const import_modes[] = { "move", "copy", "hardlink" };
+
+const char *
+mv_import_mode_name(enum mv_import_mode m)
+{
+	return (unsigned)m <= MV_IMPORT_HARDLINK ? import_modes[m] : "move";
+}
+
+/* Read once per process, as name_title is: a typo must not stop the
+ * pipeline, and moving is what mv did before the setting existed. */
+enum mv_import_mode
+mv_import_mode(void)
+{
+	static int warned;
+	const char *s = mv_config_get("import_mode", "move");
+
+	for (int i = 0; i <= MV_IMPORT_HARDLINK; i++)
+		if (strcmp(s, import_modes[i]) == 0)
+			return (enum mv_import_mode)i;
+	if (!warned++)
+		mv_warnx("unable to use import_mode \"%s\": want move, copy or "
+		    "hardlink; using move", s);
+	return MV_IMPORT_MOVE;
+}
+
 void
 mv_config_export(void)
 {

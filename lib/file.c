@@ -28,8 +28,14 @@
  *   unlink-partial  the hidden name is gone
  *   fsync-dir       the target directory is synced
  *   recheck         the source is still the file we staged
- *   unlink-source   the source is gone
- *   fsync-srcdir    the source directory is synced
+ *   unlink-source   the source is gone (move only)
+ *   fsync-srcdir    the source directory is synced (move only)
+ *
+ * The import mode (mv_import_mode) changes the staging and the end: copy
+ * always copies, hardlink always links (copying across filesystems), and
+ * both stop after the recheck, leaving the source as it was. The journal
+ * records the mode, so that a recovery finishing a copy or a hardlink
+ * never removes the source either.
  *
  * The journal stays until the caller has recorded the result
  * (mv_file_commit), so a crash at any step, including after the last,
@@ -301,13 +307,16 @@ remove_journal(const char *movie)
  * it goes.  Returns a new object (caller deletes). */
 static cJSON *
 journal_new(const char *movie, const char *src, const struct stat *st,
-    const char *dstdir, const char *pname, const char *name)
+    const char *dstdir, const char *pname, const char *name,
+    enum mv_import_mode mode)
 {
 	cJSON *j = cJSON_CreateObject();
 
 	cJSON_AddNumberToObject(j, "schemaVersion", 1);
 	cJSON_AddStringToObject(j, "movie", movie);
 	cJSON_AddStringToObject(j, "src", src);
+	/* A journal without a mode (older ones) is a move. */
+	cJSON_AddStringToObject(j, "mode", mv_import_mode_name(mode));
 	put_u(j, "dev", (unsigned long long)st->st_dev);
 	put_u(j, "ino", (unsigned long long)st->st_ino);
 	put_u(j, "size", (unsigned long long)st->st_size);
@@ -319,24 +328,29 @@ journal_new(const char *movie, const char *src, const struct stat *st,
 	return j;
 }
 
-/* Stage src (open as in, stat st) as the partial and lstat it into ps.
+/* Stage src (open as in, stat st) as the partial and lstat it into ps,
+ * as mode says: a move links where it can (on one filesystem a hard link
+ * is the whole copy, atomic and free) and copies where it cannot (EXDEV,
+ * links refused); a hardlink does the same, saying so when it copies; a
+ * copy always copies, so the library owns bytes of its own.
  * Returns 0, or -1 with errno set (EAGAIN: the copy came out short). */
 static int
 stage_partial(const char *src, int in, const struct stat *st,
-    const char *partial, struct stat *ps)
+    const char *partial, struct stat *ps, enum mv_import_mode mode)
 {
 	/* A partial left by an older crash is ours and never complete. */
 	if (unlink(partial) < 0 && errno != ENOENT)
 		return -1;
-	/* Stage: on one filesystem a hard link is the whole copy, atomic
-	 * and free; across filesystems (EXDEV) or where links are refused,
-	 * copy, fsync and verify. */
-	if (link(src, partial) == 0) {
+	if (mode != MV_IMPORT_COPY && link(src, partial) == 0) {
 		mv_crash_point("copy");
 		if (lstat(partial, ps) < 0)
 			return -1;
-	} else if (errno == EXDEV || errno == EPERM || errno == ENOTSUP ||
-	    errno == EOPNOTSUPP || errno == EMLINK) {
+	} else if (mode == MV_IMPORT_COPY || errno == EXDEV || errno == EPERM ||
+	    errno == ENOTSUP || errno == EOPNOTSUPP || errno == EMLINK) {
+		if (mode == MV_IMPORT_HARDLINK)
+			mv_warnx("unable to hard-link %s into %.*s: %s; copying it instead",
+			    src, (int)(strrchr(partial, '/') - partial), partial,
+			    strerror(errno));
 		if (copy_file(in, st, partial) < 0 || lstat(partial, ps) < 0)
 			return -1;
 	} else
@@ -348,10 +362,11 @@ stage_partial(const char *src, int in, const struct stat *st,
 	return 0;
 }
 
-/* Unlink the source once the filed copy is durable.
+/* Unlink the source once the filed copy is durable; only check it when
+ * mode keeps it (a copy of a file rewritten meanwhile is stale too).
  * Returns 0, or -1 with errno set (ESTALE: it changed since journaled). */
 static int
-retire_source(const char *src, const cJSON *j)
+retire_source(const char *src, const cJSON *j, enum mv_import_mode mode)
 {
 	struct stat now;
 
@@ -362,6 +377,8 @@ retire_source(const char *src, const cJSON *j)
 		return -1;
 	}
 	mv_crash_point("recheck");
+	if (mode != MV_IMPORT_MOVE)
+		return 0;
 	if (unlink(src) < 0)
 		return -1;
 	mv_crash_point("unlink-source");
@@ -437,11 +454,12 @@ rollback(const char *movie, const cJSON *j, const char *placed,
 	remove_journal(movie);
 }
 
-/* mv_file_move, and mv_file_refile when refile is set: the journal then
- * says so, and the recovery records a refile itself (mv_refile_recovered). */
+/* mv_file_import, and mv_file_refile when refile is set: the journal
+ * then says so, and the recovery records a refile itself
+ * (mv_refile_recovered). */
 static int
 file_move(const char *movie, const char *src, const char *dstdir,
-    const char *name, char **final, int refile)
+    const char *name, char **final, int refile, enum mv_import_mode mode)
 {
 	struct stat st, ps, ds;
 	cJSON *j = NULL;
@@ -451,7 +469,7 @@ file_move(const char *movie, const char *src, const char *dstdir,
 
 	*final = NULL;
 	if (!mv_id_valid(movie, 0) || strchr(name, '/') || !*name ||
-	    name[0] == '.') {
+	    name[0] == '.' || (unsigned)mode > MV_IMPORT_HARDLINK) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -476,7 +494,7 @@ file_move(const char *movie, const char *src, const char *dstdir,
 	pname = mv_xasprintf(".mv-partial-%s-%s", movie, name);
 	partial = mv_xasprintf("%s/%s", dstdir, pname);
 
-	j = journal_new(movie, src, &st, dstdir, pname, name);
+	j = journal_new(movie, src, &st, dstdir, pname, name, mode);
 	/* A movie's folder is made after the journal says so: a rollback
 	 * then removes the folder it made, and only if it is still empty. */
 	if (lstat(dstdir, &ds) < 0)
@@ -489,7 +507,7 @@ file_move(const char *movie, const char *src, const char *dstdir,
 	if (make_dir(dstdir) < 0)
 		goto fail;
 
-	if (stage_partial(src, in, &st, partial, &ps) < 0)
+	if (stage_partial(src, in, &st, partial, &ps, mode) < 0)
 		goto fail;
 	put_u(j, "pdev", (unsigned long long)ps.st_dev);
 	put_u(j, "pino", (unsigned long long)ps.st_ino);
@@ -509,11 +527,13 @@ file_move(const char *movie, const char *src, const char *dstdir,
 		goto fail;
 	mv_crash_point("fsync-dir");
 
-	if (retire_source(src, j) < 0)
+	if (retire_source(src, j, mode) < 0)
 		goto fail;
-	if (mv_fsync_dir(src) < 0)
-		mv_warn("sync the directory of %s", src);
-	mv_crash_point("fsync-srcdir");
+	if (mode == MV_IMPORT_MOVE) {
+		if (mv_fsync_dir(src) < 0)
+			mv_warn("sync the directory of %s", src);
+		mv_crash_point("fsync-srcdir");
+	}
 
 	close(in);
 	cJSON_Delete(j);
@@ -542,17 +562,66 @@ fail:
 }
 
 int
+mv_file_import(const char *movie, const char *src, const char *dstdir,
+    const char *name, enum mv_import_mode mode, char **final)
+{
+	return file_move(movie, src, dstdir, name, final, 0, mode);
+}
+
+int
 mv_file_move(const char *movie, const char *src, const char *dstdir,
     const char *name, char **final)
 {
-	return file_move(movie, src, dstdir, name, final, 0);
+	return file_move(movie, src, dstdir, name, final, 0, MV_IMPORT_MOVE);
 }
 
 int
 mv_file_refile(const char *movie, const char *src, const char *dstdir,
     const char *name, char **final)
 {
-	return file_move(movie, src, dstdir, name, final, 1);
+	/* A filed video is ours: a refile never leaves a copy behind. */
+	return file_move(movie, src, dstdir, name, final, 1, MV_IMPORT_MOVE);
+}
+
+char *
+mv_file_ident(const struct stat *st, char buf[MV_FILE_IDENT_MAX])
+{
+	snprintf(buf, MV_FILE_IDENT_MAX, "%llu:%llu:%llu:%llu.%09ld",
+	    (unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
+	    (unsigned long long)st->st_size,
+	    (unsigned long long)st->st_mtim.tv_sec, (long)st->st_mtim.tv_nsec);
+	return buf;
+}
+
+/* 1 when journal j keeps its source in place (copy, hardlink). */
+static int
+keeps_source(const cJSON *j)
+{
+	return strcmp(mv_json_str(j, "mode", "move"), "move") != 0;
+}
+
+int
+mv_file_kept(const char *movie, char **src, char ident[MV_FILE_IDENT_MAX])
+{
+	char *jpath = journal_path(movie);
+	const char *why, *s;
+	cJSON *j = mv_json_load(jpath, 65536, &why);
+	struct stat st;
+	int r = 0;
+
+	*src = NULL;
+	free(jpath);
+	s = mv_json_str(j, "src", NULL);
+	/* Only the file the journal filed: a source rewritten since is
+	 * the user's new data, which a rescan must see. */
+	if (j && s && keeps_source(j) && lstat(s, &st) == 0 && S_ISREG(st.st_mode) &&
+	    same_source(j, &st)) {
+		*src = mv_xstrdup(s);
+		mv_file_ident(&st, ident);
+		r = 1;
+	}
+	cJSON_Delete(j);
+	return r;
 }
 
 int
@@ -610,7 +679,8 @@ replay(const cJSON *j, char **final)
 		if (have_part && (unsigned long long)ps.st_ino == pino)
 			unlink(partial);
 		mv_fsync_dir(dir);
-		if (have_src && same_source(j, &ss)) {
+		/* A copy or a hardlink leaves the source as it was. */
+		if (have_src && same_source(j, &ss) && !keeps_source(j)) {
 			if (unlink(src) < 0 && errno != ENOENT) {
 				mv_warn("remove %s", src);
 				free(fname);

@@ -898,6 +898,18 @@ const char *mv_region(void);
  * LANG: fr_FR.UTF-8 is fr-FR), else en-US (also for C and POSIX). A
  * locale's country is the region when none is set. Static string. */
 const char *mv_language(void);
+/* How a video is imported into the library: moved (its source goes),
+ * copied or hard-linked (its source stays, as a seeding download must). */
+enum mv_import_mode {
+	MV_IMPORT_MOVE,
+	MV_IMPORT_COPY,
+	MV_IMPORT_HARDLINK,
+};
+/* The key import_mode ($MV_IMPORT_MODE): move (the default), copy or
+ * hardlink; anything else is warned about once and read as move. */
+enum mv_import_mode mv_import_mode(void);
+/* "move", "copy" or "hardlink". Static string. */
+const char *mv_import_mode_name(enum mv_import_mode m);
 
 /*
  * Library roots: folders of videos that are the library's where they
@@ -1068,6 +1080,22 @@ extern void (*mv_movie_notify)(const char *type, const char *subject, cJSON *dat
  */
 int mv_file_move(const char *movie, const char *src, const char *dstdir,
     const char *name, char **final);
+/* mv_file_move as mode says: MV_IMPORT_MOVE is mv_file_move; with
+ * MV_IMPORT_COPY the video is copied (never linked) and with
+ * MV_IMPORT_HARDLINK hard-linked (copied across filesystems, with a
+ * one-line notice on stderr), and in both the source is left as it was,
+ * after the check that it did not change. The journal records the mode:
+ * mv_file_recover never removes a source a copy or hardlink kept. */
+int mv_file_import(const char *movie, const char *src, const char *dstdir,
+    const char *name, enum mv_import_mode mode, char **final);
+/* The identity of a file, "dev:ino:size:sec.nsec" of its mtime, into buf;
+ * returns buf. Equal identities: the same file, unchanged. */
+#define MV_FILE_IDENT_MAX 96
+char *mv_file_ident(const struct stat *st, char buf[MV_FILE_IDENT_MAX]);
+/* 1 when movie's filing (its journal, before mv_file_commit) kept its
+ * source in place, unchanged since: *src its path (malloc'd) and ident
+ * its identity; else 0 and *src NULL. */
+int mv_file_kept(const char *movie, char **src, char ident[MV_FILE_IDENT_MAX]);
 /* mv_file_move for a video already filed, moved to another filed name
  * (mvctl migrate, rename): its journal says so, and mv_file_recover
  * records it with mv_refile_recovered instead of calling its fn. */

@@ -498,6 +498,48 @@ crash_at() {
 	done
 }
 
+# Crash at STEP while filing one video in import_mode MODE (copy,
+# hardlink), then restart with the rescan mvwatch would send: the download
+# must stay whole and untouched, the library hold the video once, and the
+# rescan after that import nothing.
+crash_keep() {
+	local mode=$1 step=$2 name="Heat (1995).mkv" sum before
+	mkvideo "$IN/$name" 200000
+	sum=$(sha "$IN/$name")
+	before=$(stat -c '%i %s %y' "$IN/$name")
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	ev_added "$IN/$name" >"$EVENTS"
+	MV_IMPORT_MODE=$mode MV_CRASH_AT=$step enrich
+	[ "$status" -eq 137 ] || { echo "$mode $step: status $status"; return 1; }
+	MV_IMPORT_MODE=$mode enrich
+	[ "$status" -eq 0 ] && [ -z "$stderr" ] || { echo "$mode $step: rerun $status: $stderr"; return 1; }
+	[ "$(stat -c '%i %s %y' "$IN/$name")" = "$before" ] && [ "$(sha "$IN/$name")" = "$sum" ] ||
+		{ echo "$mode $step: the download changed"; return 1; }
+	[ "$(copies_of "$sum")" -eq 2 ] || { echo "$mode $step: $(copies_of "$sum") copies"; return 1; }
+	[ "$(jq -r .type "$OUT" | grep -c '^mv.video.added$')" -eq 1 ] || { echo "$mode $step: $(cat "$OUT")"; return 1; }
+	[ "$(jq -r '[.status, .video.keptFrom] | @tsv' "$MV_DATA/Movies/m1.json")" = "ready	$IN/$name" ] ||
+		{ echo "$mode $step: $(jq -c . "$MV_DATA/Movies/m1.json")"; return 1; }
+	[ -z "$(ls -A "$MV_DATA/run/filing")" ] && [ -z "$(find "$MV_DATA" -name '.mv-partial-*')" ] ||
+		{ echo "$mode $step: a journal or a partial left"; return 1; }
+	# Once more: the rescan of a filed download passes through.
+	MV_IMPORT_MODE=$mode enrich
+	[ "$status" -eq 0 ] && [ -z "$stderr" ] && [ "$(jq -r .type "$OUT")" = mv.file.added ] ||
+		{ echo "$mode $step: rescan $status $stderr $(cat "$OUT")"; return 1; }
+	[ ! -e "$MV_DATA/Movies/m2.json" ] || { echo "$mode $step: a second movie"; return 1; }
+	profiles_valid >/dev/null
+}
+
+@test "mvenrich: copy and hardlink: a kill -9 at any filing step keeps the download and files one copy" {
+	for mode in copy hardlink; do
+		for step in created matched journal copy staged link unlink-partial fsync-dir \
+			recheck saved; do
+			rm -rf "$MV_DATA"
+			mkdir -p "$IN"
+			crash_keep "$mode" "$step"
+		done
+	done
+}
+
 @test "mvenrich: killed between its claim and its match, restarted alone, it finishes the movie" {
 	local name="Heat (1995).mkv" sum
 	mkvideo "$IN/$name" 200000

@@ -53,6 +53,13 @@ struct pending {
 static struct pending *pending;
 static size_t npending, cappending;
 
+/* The identities (mv_file_ident) of the downloads a copy or hardlink
+ * import left in place, sorted: a rescan reports them again, and they
+ * are in the library already. Built from the profiles, which record
+ * them in the save that records the filing. */
+static char **kept;
+static size_t nkept;
+
 static int fatal_code;    /* the exit code once OUT_FATAL happened */
 static int waiting;       /* movies left waiting on a temporary failure */
 
@@ -255,6 +262,34 @@ pending_drop(const char *id)
 		}
 }
 
+static int
+kept_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+kept_find(const char *ident)
+{
+	return nkept && bsearch(&ident, kept, nkept, sizeof *kept, kept_cmp);
+}
+
+/* Remember ident, keeping the table sorted. */
+static void
+kept_add(const char *ident)
+{
+	size_t i = 0;
+
+	if (kept_find(ident))
+		return;
+	while (i < nkept && strcmp(kept[i], ident) < 0)
+		i++;
+	kept = mv_xrealloc(kept, (nkept + 1) * sizeof *kept);
+	memmove(kept + i + 1, kept + i, (nkept - i) * sizeof *kept);
+	kept[i] = mv_xstrdup(ident);
+	nkept++;
+}
+
 /* 1 when a movie's video still waits at its source. */
 static int
 is_pending(const cJSON *m)
@@ -277,7 +312,7 @@ pending_scan(void)
 	char *dir = mv_path("Movies");
 	struct dirent *e;
 	DIR *d;
-	const char *why;
+	const char *why, *ks;
 
 	if (!(d = opendir(dir))) {
 		free(dir);
@@ -301,6 +336,9 @@ pending_scan(void)
 		if (is_pending(m))
 			pending_add(mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "video"),
 			    "path", ""), id);
+		if ((ks = mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "video"),
+		    "keptStat", NULL)))
+			kept_add(ks);
 		cJSON_Delete(m);
 	}
 	closedir(d);
@@ -693,6 +731,28 @@ announce(const cJSON *m, const char *rel, int quarantined)
 	}
 }
 
+/*
+ * Remember in video entry v the download that m's filing (its journal,
+ * not yet committed) left in place, copied or hard-linked: keptFrom
+ * its absolute path, keptStat its identity, which a rescan of it is
+ * matched against. The one writer of both. (importedFrom is another
+ * thing: the library mvctl import took the video from.)
+ */
+static void
+imported_from(cJSON *v, const char *id)
+{
+	char ident[MV_FILE_IDENT_MAX], *src, *abs;
+
+	if (!mv_file_kept(id, &src, ident))
+		return;
+	abs = abs_path(src);
+	mv_json_set(v, "keptFrom", cJSON_CreateString(abs));
+	mv_json_set(v, "keptStat", cJSON_CreateString(ident));
+	kept_add(ident);
+	free(abs);
+	free(src);
+}
+
 /* Record that m's video now lies at final, drop the filing's journal,
  * then announce it. Also the recovery's way of finishing a filing. */
 static void
@@ -703,6 +763,7 @@ filed(cJSON *m, const char *final, int quarantined)
 	char *rel = rel_path(final), *src = open_path(mv_json_str(v, "path", ""));
 	struct stat st;
 
+	imported_from(v, id);
 	mv_json_set(v, "path", cJSON_CreateString(rel));
 	if (stat(final, &st) == 0)
 		mv_json_set(v, "size", cJSON_CreateNumber((double)st.st_size));
@@ -723,6 +784,17 @@ filed(cJSON *m, const char *final, int quarantined)
 	pending_drop(id);
 	announce(m, rel, quarantined);
 	free(rel);
+}
+
+/* How the video at srel (as stored) is filed: the import_mode setting,
+ * but a video in quarantine/, or in run/add/ (mvctl add --copy's own
+ * copy), is ours already and moves on: keeping it would strand it. */
+static enum mv_import_mode
+import_mode_for(const char *srel)
+{
+	if (strncmp(srel, "quarantine/", 11) == 0 || strncmp(srel, "run/", 4) == 0)
+		return MV_IMPORT_MOVE;
+	return mv_import_mode();
 }
 
 /* Move m's video from its source into assets/videos/ or quarantine/. */
@@ -747,7 +819,7 @@ file_video(cJSON *m, int quarantine)
 	} else {
 		video_place(m, &dir, &name);
 	}
-	if (mv_file_move(id, src, dir, name, &final) < 0) {
+	if (mv_file_import(id, src, dir, name, import_mode_for(srel), &final) < 0) {
 		if (errno == ENOENT) {
 			mv_warnx("%s: %s vanished before it could be filed", id, srel);
 			pending_drop(id);
@@ -802,7 +874,7 @@ advance(cJSON *m)
  * a choice (mvctl add PATH --tmdb ID). Announced once, on the change.
  */
 static void
-kept(cJSON *m)
+keep_in_place(cJSON *m)
 {
 	const char *path = mv_json_str(video_entry(m), "path", "");
 
@@ -827,9 +899,9 @@ advance_in_place(cJSON *m)
 		if (strcmp(mv_json_str(m, "status", ""), "initial") == 0 &&
 		    (o = match(m)) != OUT_DONE)
 			return o;
-		kept(m);
+		keep_in_place(m);
 	} else if (strcmp(mv_json_str(m, "status", ""), "matched") == 0)
-		kept(m);  /* a crash came between the match and now */
+		keep_in_place(m);  /* a crash came between the match and now */
 	return OUT_DONE;
 }
 
@@ -930,7 +1002,7 @@ on_file_added(const cJSON *ev, unsigned long lineno)
 	struct mv_name n;
 	struct stat st;
 	cJSON *m, *video, *d;
-	char *rel, *title;
+	char *rel, *title, ident[MV_FILE_IDENT_MAX];
 	enum outcome o;
 	int queued;
 	enum mv_media kind;
@@ -957,6 +1029,12 @@ on_file_added(const cJSON *ev, unsigned long lineno)
 	 * a video in quarantine/ comes back only with a user's choice. */
 	if (strncmp(rel, "assets/", 7) == 0 || (queued && tmdb <= 0) ||
 	    base[0] == '.' || lstat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+		free(rel);
+		return OUT_DONE;
+	}
+	/* A download a copy or hardlink import left in place, reported
+	 * again by a rescan: in the library already, nothing to say. */
+	if (!queued && kept_find(mv_file_ident(&st, ident))) {
 		free(rel);
 		return OUT_DONE;
 	}
@@ -1215,5 +1293,6 @@ main(int argc, char **argv)
 		free(pending[i].id);
 	}
 	free(pending);
+	mv_list_free(kept, nkept);
 	return mv_finish(code);
 }

@@ -238,6 +238,11 @@ check_doc(struct check *c, const char *rel)
 	 * filing and rename: asked here without moving anything. */
 	if (!strncmp(rel, "Movies/", 7) && n == 0)
 		mv_refile_movie(doc, 1, misplaced, c);
+	if (!strncmp(rel, "Movies/", 7) && (id = mv_json_str(
+	    cJSON_GetObjectItemCaseSensitive(doc, "video"), "keptStat", NULL))) {
+		c->kept = mv_xrealloc(c->kept, (c->nkept + 1) * sizeof *c->kept);
+		c->kept[c->nkept++] = mv_xstrdup(id);
+	}
 	c->invalid += n > 0;
 	cJSON_Delete(doc);
 }
@@ -430,9 +435,16 @@ check_incoming(void *ctx, const char *rel, const struct stat *st)
 	struct check *c = ctx;
 	long long age = (long long)(mv_now() - st->st_mtime);
 	enum mv_media kind = mv_media_kind(rel + strlen("incoming/"));
-	char b[32], msg[256];
+	char b[32], msg[256], ident[MV_FILE_IDENT_MAX];
+	const char *key;
 
 	if (age < incoming_grace)
+		return 0;
+	/* A download a copy or hardlink import left in place (for seeding)
+	 * is filed: nothing is stuck. */
+	key = mv_file_ident(st, ident);
+	if (kind == MV_MEDIA_VIDEO && c->nkept &&
+	    bsearch(&key, c->kept, c->nkept, sizeof *c->kept, ctl_cmp_str))
 		return 0;
 	if (kind == MV_MEDIA_VIDEO) {
 		problem("incoming", rel, NULL, NULL, "not filed after %s", mv_age_fmt(age, b));
@@ -514,9 +526,12 @@ ctl_run_checks(struct check *c)
 
 	if (c->nvideos)
 		qsort(c->videos, c->nvideos, sizeof *c->videos, ctl_cmp_str);
+	if (c->nkept)
+		qsort(c->kept, c->nkept, sizeof *c->kept, ctl_cmp_str);
 	mv_walk("assets/videos", check_orphan, c);
 	check_roots(c);
 	mv_walk("incoming", check_incoming, c);
+	mv_list_free(c->kept, c->nkept);
 	half = mv_dir_list("run/filing", NULL, &nh);
 	for (size_t i = 0; i < nh; i++) {
 		char *rel = mv_xasprintf("run/filing/%s", half[i]);

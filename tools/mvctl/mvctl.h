@@ -57,6 +57,8 @@ struct check {
 	long docs, invalid, orphans, missed, halfdone, index, notes;
 	char **videos;        /* video paths the profiles point at, sorted */
 	size_t nvideos;
+	char **kept;          /* keptStat of the downloads left in place, sorted */
+	size_t nkept;
 	struct mv_schemas *set;
 	const char *rel;      /* document being validated */
 };
