@@ -29,11 +29,14 @@ struct walk {
 	struct mv_download *d;
 	size_t cap;
 	size_t off;
+	size_t topoff;  /* where the download's own name starts in the path */
 };
 
 static void
-add_file(struct walk *w, const char *rel, const struct stat *st)
+add_file(struct walk *w, const char *path, const struct stat *st)
 {
+	const char *rel = path + w->off;
+
 	struct mv_dl_file *f;
 
 	if (w->d->n == MV_DOWNLOAD_FILES) {
@@ -48,7 +51,9 @@ add_file(struct walk *w, const char *rel, const struct stat *st)
 	memset(f, 0, sizeof *f);
 	f->rel = mv_xstrdup(rel);
 	f->size = (long long)st->st_size;
-	f->kind = mv_media_kind(rel);
+	/* The download's own name counts as a parent: a folder "Sample"
+	 * or "Featurettes" dropped alone holds samples or extras. */
+	f->kind = mv_media_kind(path + w->topoff);
 	f->role = MV_DL_OTHER;
 }
 
@@ -72,7 +77,7 @@ walk_dir(struct walk *w, struct mv_buf *b, int depth)
 		/* lstat: a symlink is nobody's download, never followed. */
 		if (lstat(b->buf, &st) == 0) {
 			if (S_ISREG(st.st_mode))
-				add_file(w, b->buf + w->off, &st);
+				add_file(w, b->buf, &st);
 			else if (S_ISDIR(st.st_mode) && depth >= MV_DOWNLOAD_DEPTH)
 				w->d->truncated = 1;
 			else if (S_ISDIR(st.st_mode) && walk_dir(w, b, depth + 1) < 0 &&
@@ -169,13 +174,11 @@ pick_main(struct mv_download *d, const char *top)
 			if (!listed)
 				d->files[i].role = MV_DL_OTHER; /* past 16 parts */
 		}
-	if (d->nparts == 1)
-		d->nparts = 0; /* a lone part: no siblings here */
 }
 
 /* The role of every file but the film's, subtitles read against base. */
 static void
-classify(struct mv_download *d, const char *base)
+classify(struct mv_download *d, const char *base, const char *top)
 {
 	static const enum mv_dl_role by_kind[] = {
 		[MV_MEDIA_OTHER] = MV_DL_OTHER, [MV_MEDIA_VIDEO] = MV_DL_OTHER,
@@ -193,8 +196,12 @@ classify(struct mv_download *d, const char *base)
 		f->role = by_kind[f->kind];
 		if (f->role == MV_DL_SUBTITLE)
 			mv_sub_parse(f->rel, base, &f->sub);
-		else if (f->role == MV_DL_EXTRA)
-			f->extra = mv_media_extra_kind(f->rel);
+		else if (f->role == MV_DL_EXTRA) {
+			char *p = mv_xasprintf("%s/%s", top, f->rel);
+
+			f->extra = mv_media_extra_kind(p);
+			free(p);
+		}
 	}
 	/* A VobSub pair is one subtitle: the .sub takes its .idx's reading,
 	 * so that both are filed under one name. */
@@ -228,6 +235,8 @@ mv_download_scan(const char *dir, struct mv_download *out)
 	while (b.len > 1 && b.buf[b.len - 1] == '/')
 		b.buf[--b.len] = '\0';
 	w.off = b.len + 1;
+	top = strrchr(b.buf, '/');
+	w.topoff = top ? (size_t)(top - b.buf) + 1 : 0;
 	r = walk_dir(&w, &b, 1);
 	out->main = out->n;
 	if (r < 0) {
@@ -239,9 +248,7 @@ mv_download_scan(const char *dir, struct mv_download *out)
 	}
 	if (out->n)
 		qsort(out->files, out->n, sizeof *out->files, by_rel);
-	top = strrchr(b.buf, '/');
-	top = top ? top + 1 : b.buf;
-	pick_main(out, top);
+	pick_main(out, b.buf + w.topoff);
 	if (out->main < out->n) {
 		const char *rel = out->files[out->main].rel, *s = strrchr(rel, '/');
 
@@ -249,7 +256,7 @@ mv_download_scan(const char *dir, struct mv_download *out)
 		if ((dot = strrchr(base, '.')) && dot != base)
 			*dot = '\0';
 	}
-	classify(out, base);
+	classify(out, base, b.buf + w.topoff);
 	free(base);
 	mv_buf_free(&b);
 	return 0;

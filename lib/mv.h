@@ -1620,16 +1620,17 @@ struct mv_download {
 	size_t main;              /* index of the MAIN file; n when none */
 	size_t parts[16];         /* MAIN then the PARTs in part order, when
 	                             the film is in parts */
-	size_t nparts;            /* 0 when it is not */
+	size_t nparts;            /* 0 when it is not; 1 for a lone part */
 	int truncated;            /* 1: deeper or more files than the bounds */
 };
 
 /*
  * List every regular file under dir (no symlink followed, at most
  * MV_DOWNLOAD_DEPTH folders deep and MV_DOWNLOAD_FILES files) and
- * classify each with mv_media_kind of its path below dir, so that
- * "Sample/" and "Featurettes/" count. The main video is the largest
- * VIDEO; when the parser (mv_parse_name) reads a part number in it, every
+ * classify each with mv_media_kind of its path from dir's own name, so
+ * that "Sample/" and "Featurettes/" count, and so does dir's name (a
+ * "Sample" folder dropped alone). The main video is the largest VIDEO;
+ * when the parser (mv_parse_name) reads a part number in it, every
  * VIDEO with a part number is a part, in order (one per number). Fills
  * *out (free it with mv_download_free, even on error). Returns 0, or -1
  * with errno when dir cannot be read.

@@ -36,7 +36,7 @@ static const char USAGE[] =
 
 /* ---- options and global state ------------------------------------------ */
 
-static char *root;        /* DIR, absolute, normalised; owned */
+char *root;               /* DIR, absolute, normalised; owned */
 static char *data_abs;    /* the data directory, absolute; owned */
 uint64_t settle_ns;
 static uint64_t rescan_ns; /* 0: no periodic rescan */
@@ -96,8 +96,10 @@ is_video(const char *path)
 
 /* ---- reporting --------------------------------------------------------- */
 
-static void
-report(const char *path, const struct stat *st)
+/* Announce the file at path, as stat'ed in st, unless it was already;
+ * more (consumed; may be NULL) adds its members to the event's data. */
+void
+report(const char *path, const struct stat *st, cJSON *more)
 {
 	struct fkey k;
 	const char *subject = path, *name = strrchr(path, '/');
@@ -105,8 +107,10 @@ report(const char *path, const struct stat *st)
 	cJSON *data;
 
 	key_of(st, &k);
-	if (seen_find(&k))
+	if (seen_find(&k)) {
+		cJSON_Delete(more);
 		return;
+	}
 	seen_add(&k);
 	if (strncmp(path, data_abs, dlen) == 0 && path[dlen] == '/')
 		subject = path + dlen + 1;
@@ -114,6 +118,7 @@ report(const char *path, const struct stat *st)
 	 * as invalid JSON without a word: say so once, leave the file. */
 	if (!mv_utf8_valid(path, strlen(path))) {
 		mv_warnx("unable to report %s: its name is not UTF-8 (rename it)", subject);
+		cJSON_Delete(more);
 		return;
 	}
 	data = cJSON_CreateObject();
@@ -128,6 +133,12 @@ report(const char *path, const struct stat *st)
 	cJSON_AddNumberToObject(data, "mtime", (double)st->st_mtim.tv_sec +
 	    st->st_mtim.tv_nsec / 1e9);
 	cJSON_AddStringToObject(data, "name", name ? name + 1 : path);
+	while (more && more->child) {
+		cJSON *it = cJSON_DetachItemViaPointer(more, more->child);
+
+		cJSON_AddItemToObject(data, it->string, it);
+	}
+	cJSON_Delete(more);
 	/* An event over the size bound (a very long path) is reported by
 	 * mv_emit and stays marked, so it is not retried on every scan. */
 	if (mv_emit("mv.file.added", subject, data) == 0)
@@ -170,7 +181,7 @@ consider(const char *path, enum how how)
 	if (watch_only)
 		return;
 	if (settle_ns == 0 || (how == FROM_SCAN && age_ns(&st) >= (int64_t)settle_ns)) {
-		report(path, &st);
+		report(path, &st, NULL);
 		return;
 	}
 	if (once) {
@@ -180,6 +191,32 @@ consider(const char *path, enum how how)
 		return;
 	}
 	pend_arm(path, &st);
+}
+
+/*
+ * A file in a folder below the root, which is a download
+ * (tools/mvwatch/download.c): any file, not only a video, restarts the
+ * download's settle time; one reported already changes nothing.
+ */
+static void
+consider_in_download(const char *path, enum how how)
+{
+	struct stat st;
+	struct fkey k;
+	struct seen *s;
+	char *dir;
+
+	if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return;
+	key_of(&st, &k);
+	if ((s = seen_find(&k))) {
+		s->gen = gen;
+		return;
+	}
+	if (watch_only || !(dir = dl_of(path)))
+		return;
+	dl_touch(dir, how == FROM_EVENT);
+	free(dir);
 }
 
 /* Timers due: report files that stayed still, re-arm the others. */
@@ -199,7 +236,7 @@ run_timers(uint64_t now)
 		if (st.st_size == p->k.size &&
 		    st.st_mtim.tv_sec == p->k.mtime.tv_sec &&
 		    st.st_mtim.tv_nsec == p->k.mtime.tv_nsec) {
-			report(p->path, &st);
+			report(p->path, &st, NULL);
 			pend_free(p);
 		} else
 			pend_arm(p->path, &st);
@@ -287,7 +324,9 @@ scan_dir(struct mv_buf *b, int parent, const char *name, int depth)
 				mv_warn("scan %s", b->buf);
 				scan_errors++;
 			}
-		} else if (type == DT_REG && is_video(b->buf))
+		} else if (type == DT_REG && depth > 0)
+			consider_in_download(b->buf, FROM_SCAN);
+		else if (type == DT_REG && is_video(b->buf))
 			consider(b->buf, FROM_SCAN);
 		b->len = len;
 		b->buf[len] = '\0';
@@ -394,6 +433,7 @@ vanish(void)
 {
 	wclear();
 	pend_clear();
+	dl_clear();
 	state = VANISHED;
 	retry_delay = 1000000000ull;
 	retry_at = mv_mono_ns() + retry_delay;
@@ -487,14 +527,23 @@ on_event(const struct inotify_event *ev)
 			/* A new directory, perhaps a whole folder moved
 			 * in: watch it and report what it already holds. */
 			int depth = 0;
+			char *dir;
 
 			for (int wd = ev->wd; wd >= 0 && wfind(wd); wd = wfind(wd)->parent)
 				depth++;
 			if (scan_dir(&b, ev->wd, ev->name, depth) < 0 &&
 			    errno != ENOENT && errno != ENOTDIR)
 				mv_warn("scan %s", b.buf);
+			/* A folder moved in whole, old times and all, still
+			 * waits its settle time, as a file moved in does. */
+			mv_buf_adds(&b, "/");
+			if ((dir = dl_of(b.buf)))
+				dl_touch(dir, 1);
+			free(dir);
 		}
-	} else if ((ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) && is_video(b.buf))
+	} else if ((ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) && ev->wd != root_wd)
+		consider_in_download(b.buf, FROM_EVENT);
+	else if ((ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) && is_video(b.buf))
 		consider(b.buf, FROM_EVENT);
 	mv_buf_free(&b);
 }
@@ -756,6 +805,8 @@ poll_timeout(void)
 
 	if (qhead)
 		wake = qhead->due;
+	if (dl_next() < wake)
+		wake = dl_next();
 	if (state == WATCHING && next_rescan && next_rescan < wake)
 		wake = next_rescan;
 	if (state == VANISHED && retry_at < wake)
@@ -788,6 +839,7 @@ watch_loop(void)
 			full_scan();
 		}
 		run_timers(mv_mono_ns());
+		dl_run(mv_mono_ns(), 0);
 		mv_out_flush();
 		timeout = poll_timeout();
 
@@ -851,6 +903,7 @@ teardown(void)
 	wclear();
 	free(watches);
 	pend_clear();
+	dl_clear();
 	mv_table_free(&pending);
 	seen_sweep(NULL);
 	mv_table_free(&seen);
@@ -902,6 +955,7 @@ main(int argc, char **argv)
 
 	if (once) {
 		code = full_scan() < 0 ? MV_EX_NOINPUT : MV_EX_OK;
+		n_skipped += dl_run(0, 1);
 	} else {
 		watch_start(&st);
 		watch_loop();
