@@ -194,15 +194,22 @@ classify(struct mv_download *d, const char *base, const char *top)
 		if (f->role == MV_DL_MAIN || f->role == MV_DL_PART)
 			continue;
 		f->role = by_kind[f->kind];
-		if (f->role == MV_DL_SUBTITLE)
-			mv_sub_parse(f->rel, base, &f->sub);
-		else if (f->role == MV_DL_EXTRA) {
+		if (f->role == MV_DL_EXTRA) {
 			char *p = mv_xasprintf("%s/%s", top, f->rel);
 
 			f->extra = mv_media_extra_kind(p);
 			free(p);
 		}
 	}
+	mv_download_read_subs(d, base);
+}
+
+void
+mv_download_read_subs(struct mv_download *d, const char *base)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->files[i].role == MV_DL_SUBTITLE)
+			mv_sub_parse(d->files[i].rel, base, &d->files[i].sub);
 	/* A VobSub pair is one subtitle: the .sub takes its .idx's reading,
 	 * so that both are filed under one name. */
 	for (size_t i = 0; i < d->n; i++)
@@ -269,4 +276,26 @@ mv_download_free(struct mv_download *d)
 		free(d->files[i].rel);
 	free(d->files);
 	memset(d, 0, sizeof *d);
+}
+
+void
+mv_video_add_sidecar(cJSON *video, const char *key, cJSON *entry)
+{
+	cJSON *list = cJSON_GetObjectItemCaseSensitive(video, key), *e;
+	const char *path = mv_json_str(entry, "path", "");
+	int i = 0;
+
+	if (!cJSON_IsArray(list)) {
+		list = cJSON_CreateArray();
+		mv_json_set(video, key, list);
+	}
+	/* A filing replayed after a crash records its file once. */
+	cJSON_ArrayForEach(e, list) {
+		if (!strcmp(mv_json_str(e, "path", ""), path)) {
+			cJSON_ReplaceItemInArray(list, i, entry);
+			return;
+		}
+		i++;
+	}
+	cJSON_AddItemToArray(list, entry);
 }

@@ -1637,6 +1637,18 @@ struct mv_download {
  */
 int mv_download_scan(const char *dir, struct mv_download *out);
 void mv_download_free(struct mv_download *d);
+/* Read d's subtitles again against the video name base (without its
+ * extension; NULL: none), as mv_download_scan does against its main
+ * video's: for a video filed from elsewhere (quarantine/). */
+void mv_download_read_subs(struct mv_download *d, const char *base);
+/*
+ * Record a sidecar filed beside video (a video entry of a MovieProfile):
+ * entry (consumed) goes into video's array key, "subtitles" ({path,
+ * lang, forced, sdh, source}) or "extras" ({path, kind, source}), made
+ * if missing; an entry of the same path is replaced, so a replayed
+ * filing records its file once. The one writer of both arrays.
+ */
+void mv_video_add_sidecar(cJSON *video, const char *key, cJSON *entry);
 /* "main", "part", "subtitle", "extra", "sample", "nfo", "artwork",
  * "archive", "junk", "other". Static string. */
 const char *mv_dl_role_name(enum mv_dl_role role);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "mv.h"
+#include "mvenrich/mvenrich.h"
 
 static const char USAGE[] =
 	"usage: mvenrich [--data DIR] [--retry]\n"
@@ -120,7 +121,7 @@ abs_path(const char *p)
 
 /* p relative to the data directory ("incoming/x.mkv", or "../x" when it
  * lies outside): the form stored in profiles. malloc'd. */
-static char *
+char *
 rel_path(const char *p)
 {
 	char *a = abs_path(p), *d = abs_path(mv_data), *r;
@@ -270,7 +271,7 @@ pending_scan(void)
 
 /* Save a movie or die: a library we cannot write to is no place to go on
  * moving videos into. */
-static void
+void
 save(cJSON *m)
 {
 	if (mv_movie_save(m) < 0)
@@ -731,8 +732,14 @@ advance(cJSON *m)
 	if (strcmp(mv_json_str(m, "status", ""), "initial") == 0 &&
 	    (o = match(m)) != OUT_DONE)
 		return o;
-	if (strcmp(mv_json_str(m, "status", ""), "matched") == 0)
+	if (strcmp(mv_json_str(m, "status", ""), "matched") == 0) {
+		/* A download's subtitles and extras first: tools/mvenrich/sidecars.c. */
+		if (sidecars_file(m)) {
+			waiting++;
+			return OUT_WAIT;
+		}
 		return file_video(m, 0);
+	}
 	if (strcmp(mv_json_str(m, "status", ""), "needs-review") == 0)
 		return file_video(m, 1);
 	return OUT_DONE;
@@ -752,6 +759,10 @@ recovered(void *ctx, const char *movie, const char *final, const char *src)
 		return;  /* rolled back: the movie is still pending */
 	if (!(m = mv_movie_load(movie, &why))) {
 		mv_warnx("unable to read movie %s after recovering %s: %s", movie, final, why);
+		return;
+	}
+	if (sidecars_recovered(m, final, src)) {
+		cJSON_Delete(m);
 		return;
 	}
 	rel = rel_path(final);
