@@ -123,3 +123,60 @@ mv.video.added"
 	assert_output --partial "$src/grp.nfo: nfo, kept"
 	[ -f "$R/RARBG.txt" ]
 }
+
+# The filed state the first test asserts, in short: every name, and the
+# profile's lists by path.
+filed_state() {
+	(cd "$V" && find . -type f | LC_ALL=C sort)
+	jq -c '[.status, [.video.subtitles[].path], [.video.extras[].path]]' "$MV_DATA/Movies/m1.json"
+}
+
+@test "UC-15: a kill -9 at any step of a download's filing leaves every file once, listed once" {
+	heat_release
+	mvwatch --once --settle 0 | mvenrich >/dev/null
+	want=$(filed_state)
+	sums=$(all_copies)
+	# Every step of the first sidecar's filing and of the film's.
+	for step in journal link fsync-srcdir sidecar-saved saved; do
+		export MV_DATA=$BATS_TEST_TMPDIR/crash-$step
+		mkdir -p "$MV_DATA/incoming"
+		IN=$MV_DATA/incoming R=$IN/Heat.1995.REMASTERED.1080p.BluRay.x264-GRP
+		V=$MV_DATA/assets/videos/$F
+		heat_release
+		mvwatch --once --settle 0 >"$BATS_TEST_TMPDIR/ev"
+		run -137 env MV_CRASH_AT=$step mvenrich <"$BATS_TEST_TMPDIR/ev"
+		run -0 mvenrich --retry
+		assert_equal "$(filed_state)" "$want"
+		assert_equal "$(all_copies)" "$sums"
+		[ ! -e "$MV_DATA/run/filing/m1.json" ]
+		profiles_valid
+	done
+}
+
+@test "UC-15: a download sent to review files no sidecar until it is resolved" {
+	R=$IN/The.Thing.1080p.BluRay.x264-GRP
+	mkdir -p "$R"
+	cp "$(media_video small)" "$R/the.thing.1080p.bluray.x264-grp.mkv"
+	srt "$R/the.thing.1080p.bluray.x264-grp.en.srt" 'English'
+	mkdir -p "$R/Trailers"
+	cp "$(media_video mp4)" "$R/Trailers/The Thing.mp4"
+	mvwatch --once --settle 0 | mvenrich >"$OUT"
+	assert_equal "$(jq -r .status "$MV_DATA/Movies/m1.json")" needs-review
+	# Ambiguous: the video waits in quarantine/, its sidecars in incoming/.
+	run bash -c "cd '$R' && find . -type f | LC_ALL=C sort"
+	assert_output "./Trailers/The Thing.mp4
+./the.thing.1080p.bluray.x264-grp.en.srt"
+	assert_equal "$(jq -c '.video | has("subtitles")' "$MV_DATA/Movies/m1.json")" false
+	# The user's choice files the film and then its download's sidecars.
+	ev_added "$MV_DATA/quarantine/the.thing.1080p.bluray.x264-grp.mkv" |
+		jq -c '.data.tmdb = 1091' | mvenrich >"$OUT"
+	T="The Thing (1982) [tmdbid-1091]"
+	run bash -c "cd '$MV_DATA/assets/videos/$T' && find . -type f | LC_ALL=C sort"
+	assert_output "./$T.en.srt
+./$T.mkv
+./Trailers/The Thing.mp4"
+	run jq -c '[.status, [.video.subtitles[].lang], [.video.extras[].kind]]' "$MV_DATA/Movies/m1.json"
+	assert_output '["ready",["en"],["trailers"]]'
+	[ -z "$(find "$R" -type f)" ]
+	profiles_valid
+}
