@@ -322,6 +322,45 @@ old_file() {
 	[ -z "$stderr" ]
 }
 
+@test "mvwatch: loose parts of one film wait for each other, then go out as one event" {
+	start --settle 0 --part-wait 1
+	printf 'one' >"$IN/Movie.1995.cd1.avi"
+	printf 'two' >"$IN/Movie.1995.CD2.avi"
+	printf 'x' >"$IN/Other.Film.2001.cd1.avi"
+	# Not a part: out at once, while the parts still wait.
+	printf 'l' >"$IN/latch.mkv"
+	wait_lines 3
+	run subjects
+	assert_line --index 0 incoming/latch.mkv
+	run sort <(subjects | tail -n +2)
+	assert_output "$(printf '%s\n' incoming/Movie.1995.cd1.avi incoming/Other.Film.2001.cd1.avi)"
+	run jq -c 'select(.subject == "incoming/Movie.1995.cd1.avi") | .data.parts' "$OUT"
+	assert_output "[\"$IN/Movie.1995.cd1.avi\",\"$IN/Movie.1995.CD2.avi\"]"
+	# A part alone is never the whole film: it says it is a part.
+	run jq -c 'select(.subject == "incoming/Other.Film.2001.cd1.avi") | .data.parts' "$OUT"
+	assert_output "[\"$IN/Other.Film.2001.cd1.avi\"]"
+	# cd2 is the film's, never announced alone, not even by a rescan.
+	kill -HUP "$WPID"
+	printf 'l2' >"$IN/latch2.mkv"
+	wait_lines 4
+	assert_equal "$(tail -1 "$OUT" | jq -r .subject)" incoming/latch2.mkv
+	[ ! -s "$ERR" ]
+}
+
+@test "mvwatch: --once reports loose parts as one event, with no wait" {
+	old_file "$IN/Movie.1995.cd2.avi" 'two'
+	old_file "$IN/Movie.1995.cd1.avi" 'one'
+	run -0 --separate-stderr mvwatch --once
+	[ "${#lines[@]}" -eq 1 ]
+	assert_equal "$(jq -r .data.path <<<"$output")" "$IN/Movie.1995.cd1.avi"
+	assert_equal "$(jq -c .data.parts <<<"$output")" "[\"$IN/Movie.1995.cd1.avi\",\"$IN/Movie.1995.cd2.avi\"]"
+	[ -z "$stderr" ]
+	run --separate-stderr -64 mvwatch --once --part-wait 5
+	assert_equal "${stderr_lines[0]}" "mvwatch: --once does not wait for parts: --part-wait"
+	run --separate-stderr -64 mvwatch --part-wait soon
+	assert_equal "${stderr_lines[0]}" "mvwatch: invalid --part-wait (seconds): soon"
+}
+
 @test "mvwatch: only videos are announced: no file.added for a subtitle, sample or extra" {
 	# Scan path (--once) and event path (running) ask the same rule.
 	for n in Heat.1995.srt Subs/2_English.srt grp.nfo RARBG.txt WWW.SITE.URL movie.part \

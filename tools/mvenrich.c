@@ -907,6 +907,11 @@ on_file_added(const cJSON *ev, unsigned long lineno)
 	cJSON_AddNumberToObject(video, "size", (double)st.st_size);
 	cJSON_AddStringToObject(video, "source", rel);
 	cJSON_AddStringToObject(video, "addedAt", mv_time_fmt(mv_now(), buf));
+	/* One of a film's parts (mvwatch's data.parts) is filed as that
+	 * part, " - partN", never as the whole film. Its other parts wait
+	 * in incoming/ for profiles that hold videos[]. */
+	if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(data, "parts")) && n.part > 0)
+		cJSON_AddNumberToObject(video, "part", n.part);
 	m = mv_movie_create(title, n.year, mv_name_json(&n), video);
 	mv_name_free(&n);
 	free(title);

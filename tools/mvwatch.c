@@ -18,12 +18,14 @@
 
 static const char USAGE[] =
     "usage: mvwatch [--data DIR] [--settle SECONDS] [--rescan MINUTES] [--once]\n"
-    "               [--inject FIFO] [--verbose] [DIR]\n"
+    "               [--part-wait SECONDS] [--inject FIFO] [--verbose] [DIR]\n"
     "Report complete video files under DIR (default: <data>/incoming) as\n"
     "mv.file.added events on standard output.\n"
     "  -d, --data DIR        data directory (default $MV_DATA)\n"
     "  -s, --settle SECONDS  quiet time before a file counts as complete (2)\n"
     "  -r, --rescan MINUTES  rescan the tree this often; 0 never (10)\n"
+    "  -p, --part-wait SECONDS  how long a loose part waits for the other\n"
+    "                        parts of its film (600)\n"
     "  -1, --once            scan once, report, exit (cron, network mounts)\n"
     "  -i, --inject FIFO     also pass valid event lines read from FIFO\n"
     "  -v, --verbose         report overflows and counts on standard error\n"
@@ -158,6 +160,19 @@ age_ns(const struct stat *st)
 
 enum how { FROM_EVENT, FROM_SCAN };
 
+/* A settled loose file: a part of a film waits for the others
+ * (tools/mvwatch/parts.c); anything else goes out now. */
+static void
+report_loose(const char *path, const struct stat *st)
+{
+	struct fkey k;
+
+	key_of(st, &k);
+	if (seen_find(&k) || part_hold(path))
+		return;
+	report(path, st, NULL);
+}
+
 /*
  * A regular file with a video name appeared or changed at path: report it
  * now, or once it has settled, unless it was reported as it is already.
@@ -181,7 +196,7 @@ consider(const char *path, enum how how)
 	if (watch_only)
 		return;
 	if (settle_ns == 0 || (how == FROM_SCAN && age_ns(&st) >= (int64_t)settle_ns)) {
-		report(path, &st, NULL);
+		report_loose(path, &st);
 		return;
 	}
 	if (once) {
@@ -236,7 +251,7 @@ run_timers(uint64_t now)
 		if (st.st_size == p->k.size &&
 		    st.st_mtim.tv_sec == p->k.mtime.tv_sec &&
 		    st.st_mtim.tv_nsec == p->k.mtime.tv_nsec) {
-			report(p->path, &st, NULL);
+			report_loose(p->path, &st);
 			pend_free(p);
 		} else
 			pend_arm(p->path, &st);
@@ -434,6 +449,7 @@ vanish(void)
 	wclear();
 	pend_clear();
 	dl_clear();
+	part_clear();
 	state = VANISHED;
 	retry_delay = 1000000000ull;
 	retry_at = mv_mono_ns() + retry_delay;
@@ -753,18 +769,19 @@ parse_options(int argc, char **argv, struct opts *o)
 	static const struct option longopts[] = {
 		{"settle", required_argument, NULL, 's'},
 		{"rescan", required_argument, NULL, 'r'},
+		{"part-wait", required_argument, NULL, 'p'},
 		{"once", no_argument, NULL, '1'},
 		{"inject", required_argument, NULL, 'i'},
 		{"verbose", no_argument, NULL, 'v'},
 		MV_OPT_LONG,
 		{NULL, 0, NULL, 0},
 	};
-	int c, rescan_set = 0;
+	int c, rescan_set = 0, part_wait_set = 0;
 
 	o->data = NULL;
 	settle_ns = 2000000000ull;
 	rescan_ns = 600000000000ull;
-	while ((c = getopt_long(argc, argv, "d:s:r:1i:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:s:r:p:1i:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (parse_span(optarg, 1e9, &settle_ns) < 0)
@@ -774,6 +791,11 @@ parse_options(int argc, char **argv, struct opts *o)
 			if (parse_span(optarg, 60e9, &rescan_ns) < 0)
 				usage_die("invalid --rescan (minutes)", optarg);
 			rescan_set = 1;
+			break;
+		case 'p':
+			if (parse_span(optarg, 1e9, &part_wait_ns) < 0)
+				usage_die("invalid --part-wait (seconds)", optarg);
+			part_wait_set = 1;
 			break;
 		case '1':
 			once = 1;
@@ -794,6 +816,8 @@ parse_options(int argc, char **argv, struct opts *o)
 		usage_die("--once reads no FIFO", "--inject");
 	if (once && rescan_set)
 		usage_die("--once does not rescan", "--rescan");
+	if (once && part_wait_set)
+		usage_die("--once does not wait for parts", "--part-wait");
 	o->dir = optind < argc ? argv[optind] : NULL;
 }
 
@@ -807,6 +831,8 @@ poll_timeout(void)
 		wake = qhead->due;
 	if (dl_next() < wake)
 		wake = dl_next();
+	if (part_next() < wake)
+		wake = part_next();
 	if (state == WATCHING && next_rescan && next_rescan < wake)
 		wake = next_rescan;
 	if (state == VANISHED && retry_at < wake)
@@ -840,6 +866,7 @@ watch_loop(void)
 		}
 		run_timers(mv_mono_ns());
 		dl_run(mv_mono_ns(), 0);
+		part_run(mv_mono_ns(), 0);
 		mv_out_flush();
 		timeout = poll_timeout();
 
@@ -904,6 +931,7 @@ teardown(void)
 	free(watches);
 	pend_clear();
 	dl_clear();
+	part_clear();
 	mv_table_free(&pending);
 	seen_sweep(NULL);
 	mv_table_free(&seen);
@@ -956,6 +984,7 @@ main(int argc, char **argv)
 	if (once) {
 		code = full_scan() < 0 ? MV_EX_NOINPUT : MV_EX_OK;
 		n_skipped += dl_run(0, 1);
+		part_run(0, 1); /* no one waits for a cron run */
 	} else {
 		watch_start(&st);
 		watch_loop();

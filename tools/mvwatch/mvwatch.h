@@ -85,6 +85,13 @@ unsigned long dl_run(uint64_t now, int once);
 uint64_t dl_next(void);
 void dl_clear(void);
 
+/* parts.c: loose parts of one film waiting for each other. */
+extern uint64_t part_wait_ns; /* --part-wait */
+int part_hold(const char *path);
+void part_run(uint64_t now, int once);
+uint64_t part_next(void);
+void part_clear(void);
+
 /* mvwatch.c: options and global state. */
 extern char *root;          /* DIR, absolute */
 void report(const char *path, const struct stat *st, cJSON *more);
