@@ -427,7 +427,8 @@ tmdb_failure(const cJSON *m, int code)
 }
 
 /*
- * A release NFO beside m's video in incoming/ names its film as surely
+ * A release NFO beside m's video in incoming/ (or at the top of its
+ * download, for a video in a subfolder) names its film as surely
  * as an id in the name: put its ids in q when q has none (no id in the
  * name, no choice). Returns q->id_from's text (malloc'd, caller frees)
  * when it did, else NULL. The NFO stays where it is: it describes the
@@ -437,6 +438,7 @@ static char *
 release_nfo(const cJSON *m, struct mv_match_query *q, struct mv_nfoid *ids)
 {
 	const char *rel = mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "video"), "path", "");
+	const char *top;
 	char *root, *nfo, *path, *from = NULL;
 	int r;
 
@@ -444,6 +446,16 @@ release_nfo(const cJSON *m, struct mv_match_query *q, struct mv_nfoid *ids)
 		return NULL;
 	root = mv_path("incoming");
 	nfo = mv_nfoid_beside(root, rel + 9);
+	top = strchr(rel + 9, '/');
+	if (!nfo && top && strchr(top + 1, '/')) {
+		/* A video in a subfolder of its download ("Top/Movie/x.mkv"):
+		 * the release NFO lies at the download's top. */
+		char *at_top = mv_xasprintf("%.*s/%s", (int)(top - (rel + 9)), rel + 9,
+		    base_name(rel));
+
+		nfo = mv_nfoid_beside(root, at_top);
+		free(at_top);
+	}
 	free(root);
 	if (!nfo)
 		return NULL;

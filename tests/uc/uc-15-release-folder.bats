@@ -180,3 +180,17 @@ filed_state() {
 	[ -z "$(find "$R" -type f)" ]
 	profiles_valid
 }
+
+@test "UC-15: the release NFO at the top of a download names the film of a video in a subfolder" {
+	mkvideo "$R/Movie/heat.mkv" 20000
+	printf 'GRP\r\nhttps://www.imdb.com/title/tt0113277/\r\n' >"$R/grp.nfo"
+	srt "$R/Movie/heat.en.srt" 'English'
+	mvwatch --once --settle 0 | mvenrich >"$OUT"
+	run jq -c '.match | [.by, .imdb, .from]' "$MV_DATA/Movies/m1.json"
+	assert_output '["id","tt0113277","release NFO grp.nfo"]'
+	run bash -c "cd '$V' && find . -type f | LC_ALL=C sort"
+	assert_output "./$F.en.srt
+./$F.mkv"
+	run bash -c "cd '$R' && find . -type f"
+	assert_output ./grp.nfo
+}
