@@ -61,9 +61,11 @@ look(struct mv_buf *b, struct sig *s, int depth)
 			continue;
 		mv_buf_add(b, "/", 1);
 		mv_buf_adds(b, e->d_name);
-		if (lstat(b->buf, &st) == 0 && S_ISDIR(st.st_mode))
+		if (lstat(b->buf, &st) < 0)
+			;   /* gone since readdir */
+		else if (S_ISDIR(st.st_mode))
 			look(b, s, depth + 1);
-		else if (lstat(b->buf, &st) == 0 && S_ISREG(st.st_mode)) {
+		else if (S_ISREG(st.st_mode)) {
 			s->n++;
 			s->bytes += (long long)st.st_size;
 			if (st.st_mtim.tv_sec > s->newest.tv_sec ||
