@@ -80,6 +80,12 @@ static const char *const extra_suffix[] = {
 	"-behindthescenes", "-deleted", "-deletedscene", "-interview",
 	"-scene", "-short", "-clip", "-extra", "-other",
 };
+/* The folder of each suffix's extras, by extra_suffix's order. */
+static const char *const extra_suffix_dir[] = {
+	"trailers", "trailers", "trailers", "trailers", "featurettes",
+	"behind the scenes", "deleted scenes", "deleted scenes", "interviews",
+	"scenes", "shorts", "clips", "extras", "other",
+};
 
 static const char *const kind_names[] = {
 	[MV_MEDIA_OTHER] = "other", [MV_MEDIA_VIDEO] = "video",
@@ -209,4 +215,31 @@ mv_media_kind(const char *path)
 	if (k == MV_MEDIA_VIDEO)
 		return video_role(base, (size_t)(dot - base), dir, dn);
 	return k;
+}
+
+const char *
+mv_media_extra_kind(const char *path)
+{
+	const char *base = strrchr(path, '/'), *dot;
+	size_t sn;
+
+	if (mv_media_kind(path) != MV_MEDIA_EXTRA)
+		return NULL;
+	base = base ? base + 1 : path;
+	if (base > path) {
+		const char *e = base - 1, *s = e;
+
+		while (s > path && s[-1] != '/')
+			s--;
+		for (size_t i = 0; i < N(extra_dirs); i++)
+			if (strlen(extra_dirs[i]) == (size_t)(e - s) &&
+			    strncasecmp(s, extra_dirs[i], (size_t)(e - s)) == 0)
+				return extra_dirs[i];
+	}
+	dot = strrchr(base, '.');
+	sn = (size_t)(dot - base);
+	for (size_t i = 0; i < N(extra_suffix); i++)
+		if (ends_with(base, sn, extra_suffix[i]))
+			return extra_suffix_dir[i];
+	return "trailers"; /* a bare "trailer.mkv" */
 }

@@ -1603,6 +1603,11 @@ enum mv_media mv_media_ext(const char *ext);
 /* "video", "subtitle", "nfo", "artwork", "sample", "extra", "archive",
  * "junk", "partial", "other". Static string. */
 const char *mv_media_name(enum mv_media kind);
+/* The extras folder of an EXTRA at path (as mv_media_kind reads it), in
+ * lower case: its folder's name ("featurettes", "behind the scenes"), or
+ * its suffix's ("-trailer" -> "trailers", "-deleted" -> "deleted
+ * scenes"). Static string, or NULL when path is no extra. */
+const char *mv_media_extra_kind(const char *path);
 
 /* ---- subs.c: a subtitle's language and flags, from its name ---------- */
 
@@ -1647,6 +1652,81 @@ const char *mv_sub_lang(const char *word);
 /* 1 if paths a and b are an .idx and its .sub (same path but the
  * extension, which may be in any case), else 0. */
 int mv_sub_pair(const char *a, const char *b);
+/* ---- download.c: what every file of a download is ------------------- */
+
+/*
+ * A release folder ("Heat.1995.1080p-GRP/") is one download: its main
+ * video (or its parts), and beside it sidecars, samples, extras and
+ * junk. The one reading of it for mvwatch (what to announce), mvenrich
+ * (what to file beside the video) and mvctl.
+ */
+#define MV_DOWNLOAD_DEPTH 6       /* folder levels read below the download */
+#define MV_DOWNLOAD_FILES 4096    /* files listed at most */
+
+enum mv_dl_role {
+	MV_DL_MAIN,      /* the film: the largest video, or its first part */
+	MV_DL_PART,      /* a later part of the film (cd2, part2...) */
+	MV_DL_SUBTITLE,  /* a sidecar subtitle: filed beside the film */
+	MV_DL_EXTRA,     /* an extra: filed into its extras folder */
+	MV_DL_SAMPLE,    /* a sample: left where it is */
+	MV_DL_NFO,       /* the release NFO: read for ids, left */
+	MV_DL_ARTWORK,   /* left */
+	MV_DL_ARCHIVE,   /* left, to extract */
+	MV_DL_JUNK,      /* left; mvctl gc --incoming removes it */
+	MV_DL_OTHER,     /* anything else, another video too: left */
+};
+
+struct mv_dl_file {
+	char *rel;            /* relative to the download folder; owned */
+	long long size;
+	enum mv_media kind;   /* mv_media_kind(rel) */
+	enum mv_dl_role role;
+	int part;             /* MAIN, PART: its part number (0: none) */
+	struct mv_sub sub;    /* SUBTITLE: its language and flags, read with
+	                         the main video's name; an .idx's .sub has
+	                         the .idx's */
+	const char *extra;    /* EXTRA: mv_media_extra_kind; static */
+};
+
+struct mv_download {
+	struct mv_dl_file *files; /* sorted by rel (bytes); owned */
+	size_t n;
+	size_t main;              /* index of the MAIN file; n when none */
+	size_t parts[16];         /* MAIN then the PARTs in part order, when
+	                             the film is in parts */
+	size_t nparts;            /* 0 when it is not; 1 for a lone part */
+	int truncated;            /* 1: deeper or more files than the bounds */
+};
+
+/*
+ * List every regular file under dir (no symlink followed, at most
+ * MV_DOWNLOAD_DEPTH folders deep and MV_DOWNLOAD_FILES files) and
+ * classify each with mv_media_kind of its path from dir's own name, so
+ * that "Sample/" and "Featurettes/" count, and so does dir's name (a
+ * "Sample" folder dropped alone). The main video is the largest VIDEO;
+ * when the parser (mv_parse_name) reads a part number in it, every
+ * VIDEO with a part number is a part, in order (one per number). Fills
+ * *out (free it with mv_download_free, even on error). Returns 0, or -1
+ * with errno when dir cannot be read.
+ */
+int mv_download_scan(const char *dir, struct mv_download *out);
+void mv_download_free(struct mv_download *d);
+/* Read d's subtitles again against the video name base (without its
+ * extension; NULL: none), as mv_download_scan does against its main
+ * video's: for a video filed from elsewhere (quarantine/). */
+void mv_download_read_subs(struct mv_download *d, const char *base);
+/*
+ * Record a sidecar filed beside video (a video entry of a MovieProfile):
+ * entry (consumed) goes into video's array key, "subtitles" ({path,
+ * lang, forced, sdh, source}) or "extras" ({path, kind, source}), made
+ * if missing; an entry of the same path is replaced, so a replayed
+ * filing records its file once. The one writer of both arrays.
+ */
+void mv_video_add_sidecar(cJSON *video, const char *key, cJSON *entry);
+/* "main", "part", "subtitle", "extra", "sample", "nfo", "artwork",
+ * "archive", "junk", "other". Static string. */
+const char *mv_dl_role_name(enum mv_dl_role role);
+
 /* ---- nfoid.c: the film's ids in a release NFO ----------------------- */
 
 /*

@@ -749,3 +749,19 @@ The.Thing.mkv.why.json" ]
 		all_json_parse
 	done
 }
+
+@test "mvenrich: a film's part (data.parts) is filed as that part, never as the whole film" {
+	mkvideo "$IN/Heat.1995.cd1.avi"
+	mkvideo "$IN/Heat.1995.cd2.avi"
+	mvwatch --once --settle 0 >"$BATS_TEST_TMPDIR/ev"
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	enrich
+	[ "$status" -eq 0 ]
+	F="Heat (1995) [tmdbid-949]"
+	[ -f "$MV_DATA/assets/videos/$F/$F - part1.avi" ]
+	assert_equal "$(jq -c '.video | [.part, .path]' "$MV_DATA/Movies/m1.json")" \
+		"[1,\"assets/videos/$F/$F - part1.avi\"]"
+	# The second part waits in incoming/ (profiles of one video today).
+	[ -f "$IN/Heat.1995.cd2.avi" ]
+	[ "$(jq -r .type "$OUT" | grep -c mv.movie.created)" -eq 1 ]
+}

@@ -225,35 +225,140 @@ old_file() {
 	printf 'x' >"$IN/a/b/c.mkv"
 	wait_lines 1
 	mkdir "$IN/a/b/d"
-	printf 'y' >"$IN/a/b/d/e.mkv"
+	# a/ is one download: a smaller video is not its film, a larger
+	# one is (seen in the new folder d/, so d/ is watched).
+	printf '' >"$IN/a/b/d/small.mkv"
+	printf 'yy' >"$IN/a/b/d/e.mkv"
 	wait_lines 2
 	run subjects
 	assert_output "$(printf '%s\n' incoming/a/b/c.mkv incoming/a/b/d/e.mkv)"
+	run jq -r .data.download "$OUT"
+	assert_output "$(printf '%s\n' "$IN/a" "$IN/a")"
 }
 
 @test "mvwatch: a folder moved in is reported whole, subfolders included" {
 	start --settle 0
 	src=$BATS_TEST_TMPDIR/Heat.1995.1080p
-	old_file "$src/Heat.1995.1080p.mkv" 'movie'
+	old_file "$src/Heat.1995.1080p.mkv" 'the movie'
 	old_file "$src/Heat.1995.1080p.nfo"
 	old_file "$src/Extras/Making of.mp4" 'extra'
 	old_file "$src/CD2/Heat.1995.1080p.CD2.mkv" 'part two'
 	mv "$src" "$IN/"
+	wait_lines 1
+	printf 'l' >"$IN/latch.mkv"
 	wait_lines 2
+	# One download, one event: its film, the largest video. Extras/
+	# holds an extra, the CD2 video is smaller: neither is announced
+	# (a lone part is not the film; mv_download_scan).
+	run subjects
+	assert_output "$(printf '%s\n' incoming/Heat.1995.1080p/Heat.1995.1080p.mkv incoming/latch.mkv)"
+	assert_equal "$(head -1 "$OUT" | jq -r .data.download)" "$IN/Heat.1995.1080p"
+	# The moved folder is watched too, subfolders included: a larger
+	# video written later is its film now.
+	printf 'y' >"$IN/Heat.1995.1080p/Extras/new.mkv"
+	printf 'a larger film' >"$IN/Heat.1995.1080p/CD2/new.mkv"
+	wait_lines 3
+	assert_equal "$(sed -n 3p "$OUT" | jq -r .subject)" incoming/Heat.1995.1080p/CD2/new.mkv
+	[ "$(wc -l <"$OUT")" -eq 3 ]
+}
+
+@test "mvwatch: a download settles as a whole: a file written later delays its one event" {
+	start --settle 2
+	dl=$IN/Heat.1995.1080p-GRP
+	mkdir "$dl"
+	printf 'the film' >"$dl/heat.mkv"
+	# A download client writes the rest in turn, each file well within
+	# the settle time of the one before: nothing may be out meanwhile.
+	for f in heat.srt Subs/2_English.srt Sample/heat-sample.mkv grp.nfo; do
+		sleep 0.3 # the writer's pace, not a wait for mvwatch
+		[ ! -s "$OUT" ]
+		mkdir -p "$(dirname "$dl/$f")"
+		printf 'x' >"$dl/$f"
+	done
+	wait_lines 1
+	printf 'l' >"$IN/latch.mkv"
+	wait_lines 2
+	run subjects
+	assert_output "$(printf '%s\n' incoming/Heat.1995.1080p-GRP/heat.mkv incoming/latch.mkv)"
+	run jq -c '.data | [.path, .download, .size, .name]' "$OUT"
+	assert_line --index 0 "[\"$dl/heat.mkv\",\"$dl\",8,\"heat.mkv\"]"
+	# The loose file keeps today's event: no download member.
+	assert_equal "$(sed -n 2p "$OUT" | jq -c '.data | has("download")')" false
+	[ ! -s "$ERR" ]
+}
+
+@test "mvwatch: in a download, a sample larger than the film and the extras are never announced" {
+	dl=$IN/Heat.1995.REMASTERED.1080p.BluRay.x264-GRP
+	old_file "$dl/heat.1995.remastered.1080p.bluray.x264-grp.mkv" 'the film'
+	old_file "$dl/Sample/heat-sample.mkv" 'a sample larger than the film'
+	old_file "$dl/Featurettes/Making of Heat.mkv" 'an extra larger than the film'
+	old_file "$dl/heat-trailer.mkv" 'a trailer larger than the film'
+	old_file "$dl/Subs/2_English.srt"
+	old_file "$dl/RARBG.txt"
+	old_file "$IN/Sample/lone-sample.mkv"
+	run -0 --separate-stderr mvwatch --once
+	[ "${#lines[@]}" -eq 1 ]
+	assert_equal "$(jq -r .subject <<<"$output")" \
+		incoming/Heat.1995.REMASTERED.1080p.BluRay.x264-GRP/heat.1995.remastered.1080p.bluray.x264-grp.mkv
+	assert_equal "$(jq -r .data.download <<<"$output")" "$dl"
+	[ -z "$stderr" ]
+	# --once skips a download with a young file, naming the folder.
+	printf 'new' >"$dl/Subs/3_French.srt"
+	rm -f "$dl"/*.mkv
+	old_file "$dl/other.mkv"
+	run -0 --separate-stderr mvwatch --once --settle 60
+	[ -z "$output" ]
+	assert_equal "$stderr" "mvwatch: unable to report $dl: modified less than 60 s ago; skipped"
+}
+
+@test "mvwatch: a download in parts is one event with its parts in order" {
+	dl=$IN/Movie.1995.DVDRip
+	old_file "$dl/Movie.1995.CD2.avi" 'part two, longer'
+	old_file "$dl/Movie.1995.CD1.avi" 'part one'
+	run -0 --separate-stderr mvwatch --once
+	[ "${#lines[@]}" -eq 1 ]
+	assert_equal "$(jq -r .data.path <<<"$output")" "$dl/Movie.1995.CD1.avi"
+	assert_equal "$(jq -c .data.parts <<<"$output")" "[\"$dl/Movie.1995.CD1.avi\",\"$dl/Movie.1995.CD2.avi\"]"
+	[ -z "$stderr" ]
+}
+
+@test "mvwatch: loose parts of one film wait for each other, then go out as one event" {
+	start --settle 0 --part-wait 1
+	printf 'one' >"$IN/Movie.1995.cd1.avi"
+	printf 'two' >"$IN/Movie.1995.CD2.avi"
+	printf 'x' >"$IN/Other.Film.2001.cd1.avi"
+	# Not a part: out at once, while the parts still wait.
 	printf 'l' >"$IN/latch.mkv"
 	wait_lines 3
 	run subjects
-	assert_line --index 2 incoming/latch.mkv
-	# Extras/ holds an extra, not a film: not announced (mv_media_kind).
-	run sort <(subjects)
-	assert_output "$(printf '%s\n' incoming/Heat.1995.1080p/CD2/Heat.1995.1080p.CD2.mkv \
-		incoming/Heat.1995.1080p/Heat.1995.1080p.mkv incoming/latch.mkv)"
-	# The moved folder is watched too, subfolders included.
-	printf 'y' >"$IN/Heat.1995.1080p/Extras/new.mkv"
-	printf 'z' >"$IN/Heat.1995.1080p/CD2/new.mkv"
+	assert_line --index 0 incoming/latch.mkv
+	run sort <(subjects | tail -n +2)
+	assert_output "$(printf '%s\n' incoming/Movie.1995.cd1.avi incoming/Other.Film.2001.cd1.avi)"
+	run jq -c 'select(.subject == "incoming/Movie.1995.cd1.avi") | .data.parts' "$OUT"
+	assert_output "[\"$IN/Movie.1995.cd1.avi\",\"$IN/Movie.1995.CD2.avi\"]"
+	# A part alone is never the whole film: it says it is a part.
+	run jq -c 'select(.subject == "incoming/Other.Film.2001.cd1.avi") | .data.parts' "$OUT"
+	assert_output "[\"$IN/Other.Film.2001.cd1.avi\"]"
+	# cd2 is the film's, never announced alone, not even by a rescan.
+	kill -HUP "$WPID"
+	printf 'l2' >"$IN/latch2.mkv"
 	wait_lines 4
-	assert_equal "$(sed -n 4p "$OUT" | jq -r .subject)" incoming/Heat.1995.1080p/CD2/new.mkv
-	[ "$(wc -l <"$OUT")" -eq 4 ]
+	assert_equal "$(tail -1 "$OUT" | jq -r .subject)" incoming/latch2.mkv
+	[ ! -s "$ERR" ]
+}
+
+@test "mvwatch: --once reports loose parts as one event, with no wait" {
+	old_file "$IN/Movie.1995.cd2.avi" 'two'
+	old_file "$IN/Movie.1995.cd1.avi" 'one'
+	run -0 --separate-stderr mvwatch --once
+	[ "${#lines[@]}" -eq 1 ]
+	assert_equal "$(jq -r .data.path <<<"$output")" "$IN/Movie.1995.cd1.avi"
+	assert_equal "$(jq -c .data.parts <<<"$output")" "[\"$IN/Movie.1995.cd1.avi\",\"$IN/Movie.1995.cd2.avi\"]"
+	[ -z "$stderr" ]
+	run --separate-stderr -64 mvwatch --once --part-wait 5
+	assert_equal "${stderr_lines[0]}" "mvwatch: --once does not wait for parts: --part-wait"
+	run --separate-stderr -64 mvwatch --part-wait soon
+	assert_equal "${stderr_lines[0]}" "mvwatch: invalid --part-wait (seconds): soon"
 }
 
 @test "mvwatch: only videos are announced: no file.added for a subtitle, sample or extra" {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "mv.h"
+#include "mvenrich/mvenrich.h"
 
 static const char USAGE[] =
 	"usage: mvenrich [--data DIR] [--retry]\n"
@@ -127,7 +128,7 @@ abs_path(const char *p)
 
 /* p relative to the data directory ("incoming/x.mkv", or "../x" when it
  * lies outside): the form stored in profiles. malloc'd. */
-static char *
+char *
 rel_path(const char *p)
 {
 	char *a = abs_path(p), *d = abs_path(mv_data), *r;
@@ -350,7 +351,7 @@ pending_scan(void)
 
 /* Save a movie or die: a library we cannot write to is no place to go on
  * moving videos into. */
-static void
+void
 save(cJSON *m)
 {
 	if (mv_movie_save(m) < 0)
@@ -506,7 +507,8 @@ tmdb_failure(const cJSON *m, int code)
 }
 
 /*
- * A release NFO beside m's video in incoming/ names its film as surely
+ * A release NFO beside m's video in incoming/ (or at the top of its
+ * download, for a video in a subfolder) names its film as surely
  * as an id in the name: put its ids in q when q has none (no id in the
  * name, no choice); so do the ids mvctl import found in an NFO beside
  * an imported video (importedFrom). Returns q->id_from's text (malloc'd, caller frees)
@@ -518,6 +520,7 @@ release_nfo(const cJSON *m, struct mv_match_query *q, struct mv_nfoid *ids)
 {
 	const char *rel = mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "video"), "path", "");
 	const cJSON *imp = cJSON_GetObjectItemCaseSensitive(video_entry(m), "importedFrom");
+	const char *top;
 	char *root, *nfo, *path, *from = NULL;
 	int r;
 
@@ -535,6 +538,16 @@ release_nfo(const cJSON *m, struct mv_match_query *q, struct mv_nfoid *ids)
 		return NULL;
 	root = mv_path("incoming");
 	nfo = mv_nfoid_beside(root, rel + 9);
+	top = strchr(rel + 9, '/');
+	if (!nfo && top && strchr(top + 1, '/')) {
+		/* A video in a subfolder of its download ("Top/Movie/x.mkv"):
+		 * the release NFO lies at the download's top. */
+		char *at_top = mv_xasprintf("%.*s/%s", (int)(top - (rel + 9)), rel + 9,
+		    base_name(rel));
+
+		nfo = mv_nfoid_beside(root, at_top);
+		free(at_top);
+	}
 	free(root);
 	if (!nfo)
 		return NULL;
@@ -861,8 +874,14 @@ advance(cJSON *m)
 	if (strcmp(mv_json_str(m, "status", ""), "initial") == 0 &&
 	    (o = match(m)) != OUT_DONE)
 		return o;
-	if (strcmp(mv_json_str(m, "status", ""), "matched") == 0)
+	if (strcmp(mv_json_str(m, "status", ""), "matched") == 0) {
+		/* A download's subtitles and extras first: tools/mvenrich/sidecars.c. */
+		if (sidecars_file(m)) {
+			waiting++;
+			return OUT_WAIT;
+		}
 		return file_video(m, 0);
+	}
 	if (strcmp(mv_json_str(m, "status", ""), "needs-review") == 0)
 		return file_video(m, 1);
 	return OUT_DONE;
@@ -919,6 +938,10 @@ recovered(void *ctx, const char *movie, const char *final, const char *src)
 		return;  /* rolled back: the movie is still pending */
 	if (!(m = mv_movie_load(movie, &why))) {
 		mv_warnx("unable to read movie %s after recovering %s: %s", movie, final, why);
+		return;
+	}
+	if (sidecars_recovered(m, final, src)) {
+		cJSON_Delete(m);
 		return;
 	}
 	rel = rel_path(final);
@@ -1084,6 +1107,11 @@ on_file_added(const cJSON *ev, unsigned long lineno)
 	else
 		title = mv_xstrdup(base);
 	video = new_video(rel, st.st_size, imp, root);
+	/* One of a film's parts (mvwatch's data.parts) is filed as that
+	 * part, " - partN", never as the whole film. Its other parts wait
+	 * in incoming/ for profiles that hold videos[]. */
+	if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(data, "parts")) && n.part > 0)
+		cJSON_AddNumberToObject(video, "part", n.part);
 	m = mv_movie_create(title, n.year, mv_name_json(&n), video);
 	mv_name_free(&n);
 	free(title);

@@ -18,12 +18,14 @@
 
 static const char USAGE[] =
     "usage: mvwatch [--data DIR] [--settle SECONDS] [--rescan MINUTES] [--once]\n"
-    "               [--inject FIFO] [--verbose] [DIR]\n"
+    "               [--part-wait SECONDS] [--inject FIFO] [--verbose] [DIR]\n"
     "Report complete video files under DIR (default: <data>/incoming) as\n"
     "mv.file.added events on standard output.\n"
     "  -d, --data DIR        data directory (default $MV_DATA)\n"
     "  -s, --settle SECONDS  quiet time before a file counts as complete (2)\n"
     "  -r, --rescan MINUTES  rescan the tree this often; 0 never (10)\n"
+    "  -p, --part-wait SECONDS  how long a loose part waits for the other\n"
+    "                        parts of its film (600)\n"
     "  -1, --once            scan once, report, exit (cron, network mounts)\n"
     "  -i, --inject FIFO     also pass valid event lines read from FIFO\n"
     "  -v, --verbose         report overflows and counts on standard error\n"
@@ -36,7 +38,7 @@ static const char USAGE[] =
 
 /* ---- options and global state ------------------------------------------ */
 
-static char *root;        /* DIR, absolute, normalised; owned */
+char *root;               /* DIR, absolute, normalised; owned */
 static char *data_abs;    /* the data directory, absolute; owned */
 uint64_t settle_ns;
 static uint64_t rescan_ns; /* 0: no periodic rescan */
@@ -96,8 +98,10 @@ is_video(const char *path)
 
 /* ---- reporting --------------------------------------------------------- */
 
-static void
-report(const char *path, const struct stat *st)
+/* Announce the file at path, as stat'ed in st, unless it was already;
+ * more (consumed; may be NULL) adds its members to the event's data. */
+void
+report(const char *path, const struct stat *st, cJSON *more)
 {
 	struct fkey k;
 	const char *subject = path, *name = strrchr(path, '/');
@@ -105,8 +109,10 @@ report(const char *path, const struct stat *st)
 	cJSON *data;
 
 	key_of(st, &k);
-	if (seen_find(&k))
+	if (seen_find(&k)) {
+		cJSON_Delete(more);
 		return;
+	}
 	seen_add(&k);
 	if (strncmp(path, data_abs, dlen) == 0 && path[dlen] == '/')
 		subject = path + dlen + 1;
@@ -114,6 +120,7 @@ report(const char *path, const struct stat *st)
 	 * as invalid JSON without a word: say so once, leave the file. */
 	if (!mv_utf8_valid(path, strlen(path))) {
 		mv_warnx("unable to report %s: its name is not UTF-8 (rename it)", subject);
+		cJSON_Delete(more);
 		return;
 	}
 	data = cJSON_CreateObject();
@@ -128,6 +135,12 @@ report(const char *path, const struct stat *st)
 	cJSON_AddNumberToObject(data, "mtime", (double)st->st_mtim.tv_sec +
 	    st->st_mtim.tv_nsec / 1e9);
 	cJSON_AddStringToObject(data, "name", name ? name + 1 : path);
+	while (more && more->child) {
+		cJSON *it = cJSON_DetachItemViaPointer(more, more->child);
+
+		cJSON_AddItemToObject(data, it->string, it);
+	}
+	cJSON_Delete(more);
 	/* An event over the size bound (a very long path) is reported by
 	 * mv_emit and stays marked, so it is not retried on every scan. */
 	if (mv_emit("mv.file.added", subject, data) == 0)
@@ -146,6 +159,19 @@ age_ns(const struct stat *st)
 }
 
 enum how { FROM_EVENT, FROM_SCAN };
+
+/* A settled loose file: a part of a film waits for the others
+ * (tools/mvwatch/parts.c); anything else goes out now. */
+static void
+report_loose(const char *path, const struct stat *st)
+{
+	struct fkey k;
+
+	key_of(st, &k);
+	if (seen_find(&k) || part_hold(path))
+		return;
+	report(path, st, NULL);
+}
 
 /*
  * A regular file with a video name appeared or changed at path: report it
@@ -170,7 +196,7 @@ consider(const char *path, enum how how)
 	if (watch_only)
 		return;
 	if (settle_ns == 0 || (how == FROM_SCAN && age_ns(&st) >= (int64_t)settle_ns)) {
-		report(path, &st);
+		report_loose(path, &st);
 		return;
 	}
 	if (once) {
@@ -180,6 +206,32 @@ consider(const char *path, enum how how)
 		return;
 	}
 	pend_arm(path, &st);
+}
+
+/*
+ * A file in a folder below the root, which is a download
+ * (tools/mvwatch/download.c): any file, not only a video, restarts the
+ * download's settle time; one reported already changes nothing.
+ */
+static void
+consider_in_download(const char *path, enum how how)
+{
+	struct stat st;
+	struct fkey k;
+	struct seen *s;
+	char *dir;
+
+	if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return;
+	key_of(&st, &k);
+	if ((s = seen_find(&k))) {
+		s->gen = gen;
+		return;
+	}
+	if (watch_only || !(dir = dl_of(path)))
+		return;
+	dl_touch(dir, how == FROM_EVENT);
+	free(dir);
 }
 
 /* Timers due: report files that stayed still, re-arm the others. */
@@ -199,7 +251,7 @@ run_timers(uint64_t now)
 		if (st.st_size == p->k.size &&
 		    st.st_mtim.tv_sec == p->k.mtime.tv_sec &&
 		    st.st_mtim.tv_nsec == p->k.mtime.tv_nsec) {
-			report(p->path, &st);
+			report_loose(p->path, &st);
 			pend_free(p);
 		} else
 			pend_arm(p->path, &st);
@@ -287,7 +339,9 @@ scan_dir(struct mv_buf *b, int parent, const char *name, int depth)
 				mv_warn("scan %s", b->buf);
 				scan_errors++;
 			}
-		} else if (type == DT_REG && is_video(b->buf))
+		} else if (type == DT_REG && depth > 0)
+			consider_in_download(b->buf, FROM_SCAN);
+		else if (type == DT_REG && is_video(b->buf))
 			consider(b->buf, FROM_SCAN);
 		b->len = len;
 		b->buf[len] = '\0';
@@ -394,6 +448,8 @@ vanish(void)
 {
 	wclear();
 	pend_clear();
+	dl_clear();
+	part_clear();
 	state = VANISHED;
 	retry_delay = 1000000000ull;
 	retry_at = mv_mono_ns() + retry_delay;
@@ -487,14 +543,23 @@ on_event(const struct inotify_event *ev)
 			/* A new directory, perhaps a whole folder moved
 			 * in: watch it and report what it already holds. */
 			int depth = 0;
+			char *dir;
 
 			for (int wd = ev->wd; wd >= 0 && wfind(wd); wd = wfind(wd)->parent)
 				depth++;
 			if (scan_dir(&b, ev->wd, ev->name, depth) < 0 &&
 			    errno != ENOENT && errno != ENOTDIR)
 				mv_warn("scan %s", b.buf);
+			/* A folder moved in whole, old times and all, still
+			 * waits its settle time, as a file moved in does. */
+			mv_buf_adds(&b, "/");
+			if ((dir = dl_of(b.buf)))
+				dl_touch(dir, 1);
+			free(dir);
 		}
-	} else if ((ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) && is_video(b.buf))
+	} else if ((ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) && ev->wd != root_wd)
+		consider_in_download(b.buf, FROM_EVENT);
+	else if ((ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) && is_video(b.buf))
 		consider(b.buf, FROM_EVENT);
 	mv_buf_free(&b);
 }
@@ -704,18 +769,19 @@ parse_options(int argc, char **argv, struct opts *o)
 	static const struct option longopts[] = {
 		{"settle", required_argument, NULL, 's'},
 		{"rescan", required_argument, NULL, 'r'},
+		{"part-wait", required_argument, NULL, 'p'},
 		{"once", no_argument, NULL, '1'},
 		{"inject", required_argument, NULL, 'i'},
 		{"verbose", no_argument, NULL, 'v'},
 		MV_OPT_LONG,
 		{NULL, 0, NULL, 0},
 	};
-	int c, rescan_set = 0;
+	int c, rescan_set = 0, part_wait_set = 0;
 
 	o->data = NULL;
 	settle_ns = 2000000000ull;
 	rescan_ns = 600000000000ull;
-	while ((c = getopt_long(argc, argv, "d:s:r:1i:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:s:r:p:1i:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (parse_span(optarg, 1e9, &settle_ns) < 0)
@@ -725,6 +791,11 @@ parse_options(int argc, char **argv, struct opts *o)
 			if (parse_span(optarg, 60e9, &rescan_ns) < 0)
 				usage_die("invalid --rescan (minutes)", optarg);
 			rescan_set = 1;
+			break;
+		case 'p':
+			if (parse_span(optarg, 1e9, &part_wait_ns) < 0)
+				usage_die("invalid --part-wait (seconds)", optarg);
+			part_wait_set = 1;
 			break;
 		case '1':
 			once = 1;
@@ -745,6 +816,8 @@ parse_options(int argc, char **argv, struct opts *o)
 		usage_die("--once reads no FIFO", "--inject");
 	if (once && rescan_set)
 		usage_die("--once does not rescan", "--rescan");
+	if (once && part_wait_set)
+		usage_die("--once does not wait for parts", "--part-wait");
 	o->dir = optind < argc ? argv[optind] : NULL;
 }
 
@@ -756,6 +829,10 @@ poll_timeout(void)
 
 	if (qhead)
 		wake = qhead->due;
+	if (dl_next() < wake)
+		wake = dl_next();
+	if (part_next() < wake)
+		wake = part_next();
 	if (state == WATCHING && next_rescan && next_rescan < wake)
 		wake = next_rescan;
 	if (state == VANISHED && retry_at < wake)
@@ -788,6 +865,8 @@ watch_loop(void)
 			full_scan();
 		}
 		run_timers(mv_mono_ns());
+		dl_run(mv_mono_ns(), 0);
+		part_run(mv_mono_ns(), 0);
 		mv_out_flush();
 		timeout = poll_timeout();
 
@@ -851,6 +930,8 @@ teardown(void)
 	wclear();
 	free(watches);
 	pend_clear();
+	dl_clear();
+	part_clear();
 	mv_table_free(&pending);
 	seen_sweep(NULL);
 	mv_table_free(&seen);
@@ -902,6 +983,8 @@ main(int argc, char **argv)
 
 	if (once) {
 		code = full_scan() < 0 ? MV_EX_NOINPUT : MV_EX_OK;
+		n_skipped += dl_run(0, 1);
+		part_run(0, 1); /* no one waits for a cron run */
 	} else {
 		watch_start(&st);
 		watch_loop();

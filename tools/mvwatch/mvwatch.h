@@ -78,7 +78,23 @@ void wclear(void);
 int wpath(int wd, struct mv_buf *b, int depth);
 int below(int wd, int anc);
 
+/* download.c: the folders below the root, each one download settling. */
+char *dl_of(const char *path);
+void dl_touch(const char *dir, int from_event);
+unsigned long dl_run(uint64_t now, int once);
+uint64_t dl_next(void);
+void dl_clear(void);
+
+/* parts.c: loose parts of one film waiting for each other. */
+extern uint64_t part_wait_ns; /* --part-wait */
+int part_hold(const char *path);
+void part_run(uint64_t now, int once);
+uint64_t part_next(void);
+void part_clear(void);
+
 /* mvwatch.c: options and global state. */
+extern char *root;          /* DIR, absolute */
+void report(const char *path, const struct stat *st, cJSON *more);
 extern uint64_t settle_ns;  /* --settle */
 extern unsigned gen;        /* number of the current full scan */
 extern int ifd;             /* inotify; -1 with --once */

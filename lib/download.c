@@ -1,0 +1,301 @@
+/* download.c: a release folder as one download: its film, parts, sidecars, samples, extras and junk. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "mv.h"
+
+#define NPARTS (sizeof ((struct mv_download *)0)->parts / sizeof (size_t))
+
+static const char *const role_names[] = {
+	[MV_DL_MAIN] = "main", [MV_DL_PART] = "part",
+	[MV_DL_SUBTITLE] = "subtitle", [MV_DL_EXTRA] = "extra",
+	[MV_DL_SAMPLE] = "sample", [MV_DL_NFO] = "nfo",
+	[MV_DL_ARTWORK] = "artwork", [MV_DL_ARCHIVE] = "archive",
+	[MV_DL_JUNK] = "junk", [MV_DL_OTHER] = "other",
+};
+
+const char *
+mv_dl_role_name(enum mv_dl_role role)
+{
+	return (unsigned)role < sizeof role_names / sizeof *role_names ?
+	    role_names[role] : "other";
+}
+
+/* The listing in progress: the download's path is b, rel starts at off. */
+struct walk {
+	struct mv_download *d;
+	size_t cap;
+	size_t off;
+	size_t topoff;  /* where the download's own name starts in the path */
+};
+
+static void
+add_file(struct walk *w, const char *path, const struct stat *st)
+{
+	const char *rel = path + w->off;
+
+	struct mv_dl_file *f;
+
+	if (w->d->n == MV_DOWNLOAD_FILES) {
+		w->d->truncated = 1;
+		return;
+	}
+	if (w->d->n == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 32;
+		w->d->files = mv_xrealloc(w->d->files, w->cap * sizeof *w->d->files);
+	}
+	f = &w->d->files[w->d->n++];
+	memset(f, 0, sizeof *f);
+	f->rel = mv_xstrdup(rel);
+	f->size = (long long)st->st_size;
+	/* The download's own name counts as a parent: a folder "Sample"
+	 * or "Featurettes" dropped alone holds samples or extras. */
+	f->kind = mv_media_kind(path + w->topoff);
+	f->role = MV_DL_OTHER;
+}
+
+/* List the folder b (its path), depth levels below the download.
+ * Returns 0, or -1 with errno if b cannot be opened. */
+static int
+walk_dir(struct walk *w, struct mv_buf *b, int depth)
+{
+	size_t len = b->len;
+	struct dirent *e;
+	struct stat st;
+	DIR *dir;
+
+	if (!(dir = opendir(b->buf)))
+		return -1;
+	while ((e = readdir(dir))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		mv_buf_add(b, "/", 1);
+		mv_buf_adds(b, e->d_name);
+		/* lstat: a symlink is nobody's download, never followed. */
+		if (lstat(b->buf, &st) == 0) {
+			if (S_ISREG(st.st_mode))
+				add_file(w, b->buf, &st);
+			else if (S_ISDIR(st.st_mode) && depth >= MV_DOWNLOAD_DEPTH)
+				w->d->truncated = 1;
+			else if (S_ISDIR(st.st_mode) && walk_dir(w, b, depth + 1) < 0 &&
+			    errno != ENOENT)
+				w->d->truncated = 1; /* unreadable: not all is known */
+		}
+		b->len = len;
+		b->buf[len] = '\0';
+	}
+	closedir(dir);
+	return 0;
+}
+
+static int
+by_rel(const void *a, const void *b)
+{
+	return strcmp(((const struct mv_dl_file *)a)->rel,
+	    ((const struct mv_dl_file *)b)->rel);
+}
+
+/* The part number the parser reads in a video of the download named
+ * top (its folder's name): the folder helps when the name is bare
+ * ("CD1/movie.avi"). */
+static int
+part_of(const char *top, const char *rel)
+{
+	char *p = mv_xasprintf("%s/%s", top, rel);
+	struct mv_name n;
+	int part;
+
+	mv_parse_name(p, &n);
+	part = n.part;
+	mv_name_free(&n);
+	free(p);
+	return part;
+}
+
+/* Pick the main video and the parts: see mv_download_scan. */
+static void
+pick_main(struct mv_download *d, const char *top)
+{
+	struct mv_dl_file *f;
+	size_t best = d->n;
+
+	for (size_t i = 0; i < d->n; i++)
+		if (d->files[i].kind == MV_MEDIA_VIDEO &&
+		    (best == d->n || d->files[i].size > d->files[best].size))
+			best = i;
+	d->main = best;
+	if (best == d->n)
+		return;
+	d->files[best].role = MV_DL_MAIN;
+	if (!(d->files[best].part = part_of(top, d->files[best].rel)))
+		return;
+	/* In parts: each number once (the largest copy), then in order. */
+	for (size_t i = 0; i < d->n; i++) {
+		f = &d->files[i];
+		if (f->kind != MV_MEDIA_VIDEO || i == best || (f->part = part_of(top, f->rel)) <= 0)
+			continue;
+		if (f->part == d->files[best].part)
+			continue;
+		f->role = MV_DL_PART;
+		for (size_t j = 0; j < i; j++)
+			if (d->files[j].role == MV_DL_PART && d->files[j].part == f->part) {
+				if (d->files[j].size >= f->size)
+					f->role = MV_DL_OTHER;
+				else
+					d->files[j].role = MV_DL_OTHER;
+			}
+	}
+	d->parts[d->nparts++] = best;
+	for (size_t i = 0; i < d->n && d->nparts < NPARTS; i++)
+		if (d->files[i].role == MV_DL_PART)
+			d->parts[d->nparts++] = i;
+	/* Insertion sort by part number: a handful of parts. */
+	for (size_t i = 1; i < d->nparts; i++)
+		for (size_t j = i; j > 0 &&
+		    d->files[d->parts[j]].part < d->files[d->parts[j - 1]].part; j--) {
+			size_t t = d->parts[j];
+
+			d->parts[j] = d->parts[j - 1];
+			d->parts[j - 1] = t;
+		}
+	/* The film starts with its first part, whichever is largest. */
+	d->files[d->main].role = MV_DL_PART;
+	d->main = d->parts[0];
+	d->files[d->main].role = MV_DL_MAIN;
+	for (size_t i = 0; i < d->n; i++)
+		if (d->files[i].role == MV_DL_PART && i != d->parts[0]) {
+			int listed = 0;
+
+			for (size_t k = 0; k < d->nparts; k++)
+				listed |= d->parts[k] == i;
+			if (!listed)
+				d->files[i].role = MV_DL_OTHER; /* past 16 parts */
+		}
+}
+
+/* The role of every file but the film's, subtitles read against base. */
+static void
+classify(struct mv_download *d, const char *base, const char *top)
+{
+	static const enum mv_dl_role by_kind[] = {
+		[MV_MEDIA_OTHER] = MV_DL_OTHER, [MV_MEDIA_VIDEO] = MV_DL_OTHER,
+		[MV_MEDIA_SUBTITLE] = MV_DL_SUBTITLE, [MV_MEDIA_NFO] = MV_DL_NFO,
+		[MV_MEDIA_ARTWORK] = MV_DL_ARTWORK, [MV_MEDIA_SAMPLE] = MV_DL_SAMPLE,
+		[MV_MEDIA_EXTRA] = MV_DL_EXTRA, [MV_MEDIA_ARCHIVE] = MV_DL_ARCHIVE,
+		[MV_MEDIA_JUNK] = MV_DL_JUNK, [MV_MEDIA_PARTIAL] = MV_DL_OTHER,
+	};
+
+	for (size_t i = 0; i < d->n; i++) {
+		struct mv_dl_file *f = &d->files[i];
+
+		if (f->role == MV_DL_MAIN || f->role == MV_DL_PART)
+			continue;
+		f->role = by_kind[f->kind];
+		if (f->role == MV_DL_EXTRA) {
+			char *p = mv_xasprintf("%s/%s", top, f->rel);
+
+			f->extra = mv_media_extra_kind(p);
+			free(p);
+		}
+	}
+	mv_download_read_subs(d, base);
+}
+
+void
+mv_download_read_subs(struct mv_download *d, const char *base)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->files[i].role == MV_DL_SUBTITLE)
+			mv_sub_parse(d->files[i].rel, base, &d->files[i].sub);
+	/* A VobSub pair is one subtitle: the .sub takes its .idx's reading,
+	 * so that both are filed under one name. */
+	for (size_t i = 0; i < d->n; i++)
+		if (d->files[i].role == MV_DL_SUBTITLE && d->files[i].sub.pair &&
+		    !strcmp(d->files[i].sub.ext, "sub"))
+			for (size_t j = 0; j < d->n; j++)
+				if (d->files[j].role == MV_DL_SUBTITLE &&
+				    mv_sub_pair(d->files[i].rel, d->files[j].rel) &&
+				    !strcmp(d->files[j].sub.ext, "idx")) {
+					char ext[sizeof d->files[i].sub.ext];
+
+					memcpy(ext, d->files[i].sub.ext, sizeof ext);
+					d->files[i].sub = d->files[j].sub;
+					memcpy(d->files[i].sub.ext, ext, sizeof ext);
+					d->files[i].sub.pair = "idx";
+				}
+}
+
+int
+mv_download_scan(const char *dir, struct mv_download *out)
+{
+	struct mv_buf b = {0};
+	struct walk w = { .d = out };
+	const char *top;
+	char *base = NULL, *dot;
+	int r;
+
+	memset(out, 0, sizeof *out);
+	mv_buf_adds(&b, dir);
+	while (b.len > 1 && b.buf[b.len - 1] == '/')
+		b.buf[--b.len] = '\0';
+	w.off = b.len + 1;
+	top = strrchr(b.buf, '/');
+	w.topoff = top ? (size_t)(top - b.buf) + 1 : 0;
+	r = walk_dir(&w, &b, 1);
+	out->main = out->n;
+	if (r < 0) {
+		int saved = errno;
+
+		mv_buf_free(&b);
+		errno = saved;
+		return -1;
+	}
+	if (out->n)
+		qsort(out->files, out->n, sizeof *out->files, by_rel);
+	pick_main(out, b.buf + w.topoff);
+	if (out->main < out->n) {
+		const char *rel = out->files[out->main].rel, *s = strrchr(rel, '/');
+
+		base = mv_xstrdup(s ? s + 1 : rel);
+		if ((dot = strrchr(base, '.')) && dot != base)
+			*dot = '\0';
+	}
+	classify(out, base, b.buf + w.topoff);
+	free(base);
+	mv_buf_free(&b);
+	return 0;
+}
+
+void
+mv_download_free(struct mv_download *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->files[i].rel);
+	free(d->files);
+	memset(d, 0, sizeof *d);
+}
+
+void
+mv_video_add_sidecar(cJSON *video, const char *key, cJSON *entry)
+{
+	cJSON *list = cJSON_GetObjectItemCaseSensitive(video, key), *e;
+	const char *path = mv_json_str(entry, "path", "");
+	int i = 0;
+
+	if (!cJSON_IsArray(list)) {
+		list = cJSON_CreateArray();
+		mv_json_set(video, key, list);
+	}
+	/* A filing replayed after a crash records its file once. */
+	cJSON_ArrayForEach(e, list) {
+		if (!strcmp(mv_json_str(e, "path", ""), path)) {
+			cJSON_ReplaceItemInArray(list, i, entry);
+			return;
+		}
+		i++;
+	}
+	cJSON_AddItemToArray(list, entry);
+}
