@@ -46,7 +46,7 @@ all: $(TOOLS) $(UNITS) $(PROGS)
 $(B)/obj/%.o: lib/%.c lib/mv.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
-$(patsubst lib/%.c,$(B)/obj/%.o,$(wildcard lib/index*.c)): lib/index_int.h
+$(patsubst lib/%.c,$(B)/obj/%.o,$(wildcard lib/index*.c) lib/collections.c): lib/index_int.h
 
 $(B)/libmv.a: $(LIBOBJ)
 	rm -f $@

@@ -217,7 +217,7 @@ pending_drop(const char *id)
 static int
 is_pending(const cJSON *m)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, "video");
+	const cJSON *v = mv_movie_video(m);
 	const char *st = mv_json_str(m, "status", "");
 	const char *path = mv_json_str(v, "path", NULL), *src = mv_json_str(v, "source", NULL);
 
@@ -257,7 +257,7 @@ pending_scan(void)
 			continue;
 		}
 		if (is_pending(m))
-			pending_add(mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "video"),
+			pending_add(mv_json_str(mv_movie_video(m),
 			    "path", ""), id);
 		cJSON_Delete(m);
 	}
@@ -343,7 +343,7 @@ static enum outcome
 inspect(cJSON *m)
 {
 	static int warned;
-	cJSON *v = cJSON_GetObjectItemCaseSensitive(m, "video"), *media;
+	cJSON *v = mv_movie_video(m), *media;
 	const char *on = mv_config_get("probe", "on");
 	const char *limit = mv_config_get("probe_timeout", "30s");
 	char *path, *reason, *why;
@@ -387,7 +387,7 @@ static int
 sample(cJSON *m, const cJSON *tm)
 {
 	const cJSON *media = cJSON_GetObjectItemCaseSensitive(
-	    cJSON_GetObjectItemCaseSensitive(m, "video"), "media");
+	    mv_movie_video(m), "media");
 	double secs = mv_json_num(media, "durationSec", -1);
 	long long runtime = mv_json_int(tm, "runtime", 0);
 	cJSON *cands;
@@ -435,7 +435,7 @@ tmdb_failure(const cJSON *m, int code)
 static char *
 release_nfo(const cJSON *m, struct mv_match_query *q, struct mv_nfoid *ids)
 {
-	const char *rel = mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "video"), "path", "");
+	const char *rel = mv_json_str(mv_movie_video(m), "path", "");
 	char *root, *nfo, *path, *from = NULL;
 	int r;
 
@@ -556,7 +556,7 @@ match(cJSON *m)
 static void
 video_place(const cJSON *m, char **dir, char **name)
 {
-	char *rel = mv_name_path(m, cJSON_GetObjectItemCaseSensitive(m, "video"), NULL);
+	char *rel = mv_name_path(m, mv_movie_video(m), NULL);
 	char *slash = strrchr(rel, '/');
 
 	*slash = '\0';
@@ -583,7 +583,7 @@ write_why(const cJSON *m, const char *final)
 	cJSON_AddStringToObject(w, "movie", mv_json_str(m, "id", ""));
 	cJSON_AddStringToObject(w, "file", rel);
 	cJSON_AddStringToObject(w, "source", mv_json_str(
-	    cJSON_GetObjectItemCaseSensitive(m, "video"), "source", ""));
+	    mv_movie_video(m), "source", ""));
 	cJSON_AddStringToObject(w, "reason", mv_json_str(rv, "reason", "needs review"));
 	cJSON_AddItemToObject(w, "candidates", cJSON_IsArray(cJSON_GetObjectItem(rv, "candidates")) ?
 	    cJSON_Duplicate(cJSON_GetObjectItem(rv, "candidates"), 1) : cJSON_CreateArray());
@@ -644,7 +644,7 @@ announce(const cJSON *m, const char *rel, int quarantined)
 static void
 filed(cJSON *m, const char *final, int quarantined)
 {
-	cJSON *v = cJSON_GetObjectItemCaseSensitive(m, "video");
+	cJSON *v = mv_movie_video(m);
 	const char *id = mv_json_str(m, "id", "");
 	char *rel = rel_path(final), *src = open_path(mv_json_str(v, "path", ""));
 	struct stat st;
@@ -676,7 +676,7 @@ static enum outcome
 file_video(cJSON *m, int quarantine)
 {
 	const char *id = mv_json_str(m, "id", "");
-	const char *srel = mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "video"), "path", "");
+	const char *srel = mv_json_str(mv_movie_video(m), "path", "");
 	char *src = open_path(srel), *dir, *name, *final = NULL;
 	enum outcome o = OUT_DONE;
 
@@ -757,7 +757,7 @@ recovered(void *ctx, const char *movie, const char *final, const char *src)
 	rel = rel_path(final);
 	qdir = mv_path("quarantine/");
 	quarantined = strncmp(final, qdir, strlen(qdir)) == 0;
-	if (strcmp(mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "video"), "path", ""), rel) != 0)
+	if (strcmp(mv_json_str(mv_movie_video(m), "path", ""), rel) != 0)
 		filed(m, final, quarantined);
 	else {
 		/* Recorded, but the journal was still there: the crash came
@@ -800,7 +800,7 @@ queued_movie(const char *path, const char *rel)
 	free(wp);
 	id = mv_json_str(w, "movie", NULL);
 	if (id && mv_id_valid(id, 'm') && (m = mv_movie_load(id, &why)) &&
-	    strcmp(mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "video"), "path", ""), rel)) {
+	    strcmp(mv_json_str(mv_movie_video(m), "path", ""), rel)) {
 		cJSON_Delete(m);
 		m = NULL;
 	}
@@ -1022,7 +1022,7 @@ retry_all(void)
 
 		if (!m)
 			continue;
-		src = open_path(mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "video"), "path", ""));
+		src = open_path(mv_json_str(mv_movie_video(m), "path", ""));
 		if (is_pending(m) && access(src, F_OK) == 0)
 			advance(m);
 		free(src);
