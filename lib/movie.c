@@ -382,7 +382,7 @@ person_get(long long tmdb, const char *name)
 	if (!(id = mv_id_new('p')))
 		return NULL;
 	doc = cJSON_CreateObject();
-	cJSON_AddNumberToObject(doc, "schemaVersion", MV_MOVIE_SCHEMA_VERSION);
+	cJSON_AddNumberToObject(doc, "schemaVersion", MV_SCHEMA_VERSION);
 	cJSON_AddStringToObject(doc, "id", id);
 	cJSON_AddStringToObject(doc, "level", "minimal");
 	cJSON_AddStringToObject(doc, "name", name && *name ? name : value);
