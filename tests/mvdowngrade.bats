@@ -346,8 +346,8 @@ mvdowngrade: 3 documents skipped, 2 claim conflicts"
 m3 medium minimal"
 	run cat "$HOOK_SEEN"
 	assert_line --index 0 '{"id":"m1","title":"Twelve Monkeys","year":1995,"level":"deep","count":1,"lastRead":"2026-02-01T10:00:00Z","bytes":81856,"score":1532.964}'
-	assert_line --index 1 --regexp '^\{"id":"m3","title":"The Matrix","year":1999,"level":"medium","count":4,"lastRead":"2026-05-01T10:00:00Z","bytes":1198,"score":[0-9.]+\}$'
-	assert_line --index 2 --regexp '^\{"id":"m4","title":"Heat","year":1995,"level":"basic","count":0,"lastRead":null,"bytes":590,"score":[0-9.]+\}$'
+	assert_line --index 1 --regexp '^\{"id":"m3","title":"The Matrix","year":1999,"level":"medium","count":4,"lastRead":"2026-05-01T10:00:00Z","bytes":1201,"score":[0-9.]+\}$'
+	assert_line --index 2 --regexp '^\{"id":"m4","title":"Heat","year":1995,"level":"basic","count":0,"lastRead":null,"bytes":589,"score":[0-9.]+\}$'
 	[ "${#lines[@]}" -eq 3 ]
 	mvdowngrade --level minimal >/dev/null
 	run jq -r .level "$MV_DATA/Movies/m1.json"
