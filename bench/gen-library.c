@@ -126,7 +126,7 @@ gen_movie(const char *dir, long id, long people, struct plinks *pl)
 	char when[32], *title = phrase((int)range(1, 4)), buf[64];
 	time_t t0 = 1767225600 + id * 60;
 
-	cJSON_AddNumberToObject(m, "schemaVersion", 1);
+	cJSON_AddNumberToObject(m, "schemaVersion", 2);
 	snprintf(buf, sizeof buf, "m%ld", id);
 	cJSON_AddStringToObject(m, "id", buf);
 	cJSON_AddStringToObject(m, "level", mv_level_name((enum mv_level)level));
@@ -145,7 +145,8 @@ gen_movie(const char *dir, long id, long people, struct plinks *pl)
 		snprintf(buf, sizeof buf, "tt%07ld", 100000 + id);
 		cJSON_AddStringToObject(o, "imdb", buf);
 	}
-	o = cJSON_AddObjectToObject(m, "video");
+	o = cJSON_CreateObject();
+	cJSON_AddItemToArray(cJSON_AddArrayToObject(m, "videos"), o);
 	snprintf(buf, sizeof buf, "assets/videos/%s (%ld) [tmdbid-%ld].mkv",
 	    title, year, 1000 + id * 7);
 	cJSON_AddStringToObject(o, "path", buf);
@@ -235,7 +236,7 @@ gen_movie(const char *dir, long id, long people, struct plinks *pl)
 		cJSON_AddStringToObject(o, "poster", buf);
 		snprintf(buf, sizeof buf, "assets/images/m%ld-backdrop.jpg", id);
 		cJSON_AddStringToObject(o, "backdrop", buf);
-		a = cJSON_AddArrayToObject(m, "videos");
+		a = cJSON_AddArrayToObject(m, "trailers");
 		for (long i = range(1, 6); i > 0; i--) {
 			cJSON *e = cJSON_CreateObject();
 

@@ -96,7 +96,7 @@ minimal(void)
 {
 	cJSON *doc = cJSON_CreateObject(), *lv;
 
-	cJSON_AddNumberToObject(doc, "schemaVersion", MV_SCHEMA_VERSION);
+	cJSON_AddNumberToObject(doc, "schemaVersion", MV_MOVIE_SCHEMA_VERSION);
 	cJSON_AddStringToObject(doc, "id", "m1");
 	cJSON_AddStringToObject(doc, "level", "minimal");
 	cJSON_AddStringToObject(doc, "status", "initial");
@@ -106,7 +106,7 @@ minimal(void)
 	cJSON_AddNullToObject(doc, "year");
 	cJSON_AddItemToObject(doc, "parsed", cJSON_CreateObject());
 	cJSON_AddItemToObject(doc, "externalIds", cJSON_CreateObject());
-	cJSON_AddNullToObject(doc, "video");
+	cJSON_AddArrayToObject(doc, "videos");
 	lv = cJSON_AddObjectToObject(doc, "levels");
 	cJSON_AddStringToObject(lv, "minimal", "2026-11-26T10:00:00Z");
 	return doc;

@@ -198,6 +198,9 @@ struct pend {
 
 struct prof {
 	char *id, *name, *level, *status, *imdb, *created, *vadded, *vpath;
+	char *mpath, *madded;  /* v2's main video, from videos[]: kept
+	                        * apart, as v1's "videos" are trailers */
+	int mrank;             /* its rank (scan_videos) */
 	char *otitle, *olang, *tjson, *ajson;  /* as in struct node */
 	double schema, year, tmdb;
 	int has_schema, has_year, has_tmdb, year_null;

@@ -133,6 +133,8 @@ idx_prof_clear(struct prof *p)
 	free(p->created);
 	free(p->vadded);
 	free(p->vpath);
+	free(p->mpath);
+	free(p->madded);
 	free(p->otitle);
 	free(p->olang);
 	free(p->tjson);
@@ -272,6 +274,65 @@ scan_video(struct mv_js *s, struct prof *p)
 			r = idx_get_str(s, &p->vadded);
 		else
 			r = mv_js_skip(s);
+		if (r < 0)
+			return -1;
+	}
+	return r;
+}
+
+/*
+ * videos[] of a v2 movie: the main video, as mv_movie_video picks it
+ * (the first without a part, else part 1, else the first), into
+ * p->mpath and p->madded.
+ */
+static int
+scan_videos(struct mv_js *s, struct prof *p)
+{
+	int first = 1, r;
+
+	mv_js_ws(s);
+	if (s->p >= s->e || *s->p != '[')
+		return mv_js_skip(s);
+	if (mv_js_arr_begin(s) < 0)
+		return -1;
+	while ((r = mv_js_arr_next(s, &first)) == 1) {
+		struct prof v = { 0 };
+		const char *k;
+		size_t n;
+		double part = 0;
+		int f2 = 1, isnum = 0, rank;
+
+		mv_js_ws(s);
+		if (s->p >= s->e || *s->p != '{') {
+			if (mv_js_skip(s) < 0)
+				return -1;
+			continue;
+		}
+		if (mv_js_obj_begin(s) < 0)
+			return -1;
+		while ((r = mv_js_obj_next(s, &f2, &k, &n)) == 1) {
+			if (mv_js_key_is(k, n, "path"))
+				r = idx_get_str(s, &v.vpath);
+			else if (mv_js_key_is(k, n, "addedAt"))
+				r = idx_get_str(s, &v.vadded);
+			else if (mv_js_key_is(k, n, "part"))
+				r = get_num(s, &part, &isnum);
+			else
+				r = mv_js_skip(s);
+			if (r < 0)
+				break;
+		}
+		rank = !isnum ? 1 : part == 1 ? 2 : 3;
+		if (r == 0 && (!p->mrank || rank < p->mrank)) {
+			free(p->mpath);
+			free(p->madded);
+			p->mpath = v.vpath;
+			p->madded = v.vadded;
+			p->mrank = rank;
+		} else {
+			free(v.vpath);
+			free(v.vadded);
+		}
 		if (r < 0)
 			return -1;
 	}
@@ -512,6 +573,8 @@ scan_profile(struct mv_js *s, struct prof *p, char kind)
 			r = scan_ext(s, p);
 		else if (kind == 'm' && mv_js_key_is(k, n, "video"))
 			r = scan_video(s, p);
+		else if (kind == 'm' && mv_js_key_is(k, n, "videos"))
+			r = scan_videos(s, p);
 		else if (kind == 'm' && mv_js_key_is(k, n, "credits"))
 			r = scan_credits(s, p);
 		else if (kind == 'm' && mv_js_key_is(k, n, "originalTitle"))
@@ -597,7 +660,8 @@ prof_check(const struct prof *p, char kind, const char *want_id)
 
 	if (!p->has_schema)
 		return "missing schemaVersion";
-	if (p->schema != MV_SCHEMA_VERSION)
+	if (p->schema != MV_SCHEMA_VERSION && (kind != 'm' ||
+	    p->schema != MV_MOVIE_SCHEMA_VERSION))
 		return "unsupported schemaVersion";
 	if (!p->id)
 		return "missing id";
@@ -638,6 +702,15 @@ prof_text(const char *id, struct prof *p, const char *text, size_t len,
 		*why = scan_why(s.err);
 	else if (!(*why = prof_check(p, id[0], id)))
 		pend_finish(p, id[0]);
+	/* A v1 movie, not migrated yet, has its one "video"; a v2 one its
+	 * videos[] (v1's "videos" are trailers: no path, never picked). */
+	if (!*why && id[0] == 'm' && p->schema == MV_MOVIE_SCHEMA_VERSION) {
+		free(p->vpath);
+		free(p->vadded);
+		p->vpath = p->mpath;
+		p->vadded = p->madded;
+		p->mpath = p->madded = NULL;
+	}
 	if (*why) {
 		idx_prof_clear(p);
 		return -1;

@@ -17,7 +17,7 @@ void (*mv_movie_notify)(const char *type, const char *subject, cJSON *data);
  * Which level each member of a MovieProfile belongs to. This table is the
  * one place that says so: mv_movie_apply fills a level's members and
  * mv_movie_strip removes them. Members not listed (id, title, year,
- * parsed, video, status, externalIds...) belong to the minimal record and
+ * parsed, videos, status, externalIds...) belong to the minimal record and
  * are never stripped; externalIds.wikidata is the one deep id.
  */
 static const struct {
@@ -33,7 +33,7 @@ static const struct {
 	{"productionCompanies", MV_BASIC}, {"overviews", MV_BASIC},
 	{"alternativeTitles", MV_BASIC}, {"cardPoster", MV_BASIC},
 	{"credits", MV_MEDIUM}, {"productionCountries", MV_MEDIUM},
-	{"images", MV_DEEP}, {"videos", MV_DEEP}, {"keywords", MV_DEEP},
+	{"images", MV_DEEP}, {"trailers", MV_DEEP}, {"keywords", MV_DEEP},
 	{"releaseDates", MV_DEEP}, {"certification", MV_DEEP},
 	{"watchProviders", MV_DEEP},
 };
@@ -155,6 +155,14 @@ load_doc(const char *dir, const char *id, char kind, const char **why)
 		errno = 0;
 		return NULL;
 	}
+	/* The one place movies are read whole: a library not yet migrated
+	 * reads as version 2, so no reader knows version 1. */
+	if (doc && kind == 'm' && mv_schema_migrate(doc, "MovieProfile", NULL) < 0) {
+		cJSON_Delete(doc);
+		*why = "unsupported schemaVersion";
+		errno = 0;
+		return NULL;
+	}
 	return doc;
 }
 
@@ -165,7 +173,8 @@ save_doc(const char *dir, cJSON *doc)
 	char *path;
 	int r;
 
-	if (!id || !mv_id_valid(id, dir[0] == 'M' ? 'm' : 'p')) {
+	if (!id || !mv_id_valid(id, dir[0] == 'M' ? 'm' : 'p') ||
+	    (dir[0] == 'M' && mv_schema_migrate(doc, "MovieProfile", NULL) < 0)) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -174,6 +183,69 @@ save_doc(const char *dir, cJSON *doc)
 	r = mv_write_json(path, doc);
 	free(path);
 	return r;
+}
+
+int
+mv_movie_upgrade(cJSON *doc)
+{
+	cJSON *sv = cJSON_GetObjectItemCaseSensitive(doc, "schemaVersion");
+	cJSON *v, *videos;
+
+	if (!cJSON_IsNumber(sv) || (sv->valuedouble != 1 &&
+	    sv->valuedouble != MV_MOVIE_SCHEMA_VERSION))
+		return -1;
+	if (sv->valuedouble == MV_MOVIE_SCHEMA_VERSION)
+		return 0;
+	/* Trailers first: v1's "videos" is TMDB's list, the name v2 gives
+	 * to the filed videos. */
+	if ((videos = cJSON_DetachItemFromObjectCaseSensitive(doc, "videos")))
+		mv_json_set(doc, "trailers", videos);
+	videos = cJSON_CreateArray();
+	videos->string = mv_xstrdup("videos");
+	if (!(v = cJSON_GetObjectItemCaseSensitive(doc, "video"))) {
+		cJSON_AddItemToArray(doc, videos);
+	} else {
+		/* The entry takes v's members, and videos takes v's place,
+		 * so a migrated file differs only where it must. */
+		if (cJSON_IsObject(v)) {
+			cJSON *e = cJSON_CreateObject();
+
+			e->child = v->child;
+			v->child = NULL;
+			cJSON_AddItemToArray(videos, e);
+		}
+		cJSON_ReplaceItemViaPointer(doc, v, videos);
+	}
+	cJSON_SetNumberValue(sv, MV_MOVIE_SCHEMA_VERSION);
+	return 1;
+}
+
+cJSON *
+mv_movie_videos(const cJSON *m)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(m, "videos");
+
+	return cJSON_IsArray(v) ? v : NULL;
+}
+
+cJSON *
+mv_movie_video(const cJSON *m)
+{
+	cJSON *v, *first = NULL, *one = NULL;
+
+	cJSON_ArrayForEach(v, mv_movie_videos(m)) {
+		cJSON *part = cJSON_GetObjectItemCaseSensitive(v, "part");
+
+		if (!cJSON_IsObject(v))
+			continue;
+		if (!cJSON_IsNumber(part))
+			return v;
+		if (!first)
+			first = v;
+		if (!one && part->valuedouble == 1)
+			one = v;
+	}
+	return one ? one : first;
 }
 
 cJSON *
@@ -204,7 +276,7 @@ cJSON *
 mv_movie_create(const char *title, int year, cJSON *parsed, cJSON *video)
 {
 	char *id = mv_id_new('m');
-	cJSON *doc;
+	cJSON *doc, *videos;
 	int saved;
 
 	if (!id) {
@@ -213,7 +285,7 @@ mv_movie_create(const char *title, int year, cJSON *parsed, cJSON *video)
 		return NULL;
 	}
 	doc = cJSON_CreateObject();
-	cJSON_AddNumberToObject(doc, "schemaVersion", MV_SCHEMA_VERSION);
+	cJSON_AddNumberToObject(doc, "schemaVersion", MV_MOVIE_SCHEMA_VERSION);
 	cJSON_AddStringToObject(doc, "id", id);
 	cJSON_AddStringToObject(doc, "level", "minimal");
 	cJSON_AddStringToObject(doc, "status", "initial");
@@ -226,7 +298,9 @@ mv_movie_create(const char *title, int year, cJSON *parsed, cJSON *video)
 		cJSON_AddNullToObject(doc, "year");
 	cJSON_AddItemToObject(doc, "parsed", parsed ? parsed : cJSON_CreateObject());
 	cJSON_AddItemToObject(doc, "externalIds", cJSON_CreateObject());
-	cJSON_AddItemToObject(doc, "video", video ? video : cJSON_CreateNull());
+	videos = cJSON_AddArrayToObject(doc, "videos");
+	if (video)
+		cJSON_AddItemToArray(videos, video);
 	reach(doc, MV_MINIMAL);
 	free(id);
 	if (mv_movie_save(doc) < 0) {
@@ -922,6 +996,7 @@ apply_deep(cJSON *doc, const cJSON *tm)
 	free(backdrop);
 	mv_json_set(doc, "images", images);
 
+	/* TMDB's videos are trailers and clips: "videos" names the files. */
 	videos = cJSON_CreateArray();
 	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(
 	    cJSON_GetObjectItemCaseSensitive(tm, "videos"), "results")) {
@@ -934,7 +1009,7 @@ apply_deep(cJSON *doc, const cJSON *tm)
 		cJSON_AddStringToObject(o, "name", mv_json_str(x, "name", ""));
 		cJSON_AddItemToArray(videos, o);
 	}
-	mv_json_set(doc, "videos", videos);
+	mv_json_set(doc, "trailers", videos);
 
 	keywords = cJSON_CreateArray();
 	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(

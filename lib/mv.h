@@ -812,7 +812,8 @@ cJSON *mv_tmdb_parse(const char *body, size_t len, const char **why);
  * $id, so ajv resolves the same refs. Nothing is ever fetched from it.
  */
 #define MV_SCHEMA_BASE "https://mv.invalid/schemas/"
-#define MV_SCHEMA_VERSION 1  /* the schemaVersion of every stored document */
+#define MV_SCHEMA_VERSION 1  /* the schemaVersion of every stored document... */
+#define MV_MOVIE_SCHEMA_VERSION 2  /* ...but a MovieProfile's: its videos[] */
 
 struct mv_schemas;  /* a set of schemas, with every regex and $ref cached */
 
@@ -859,7 +860,9 @@ void mv_schema_err_print(void *ctx, const char *pointer, const char *keyword,
     const char *message);
 /*
  * Upgrade doc, a stored document of kind "MovieProfile", "PeopleProfile",
- * "MovieIndex" or "PeopleIndex", in place to MV_SCHEMA_VERSION. *from (may
+ * "MovieIndex" or "PeopleIndex", in place to its current version
+ * (MV_MOVIE_SCHEMA_VERSION for a MovieProfile, through
+ * mv_movie_upgrade; MV_SCHEMA_VERSION for the others). *from (may
  * be NULL) gets the version found (0: none). A person (or people index
  * item) at "basic" or "light" becomes minimal, whatever its version:
  * people have no such level. Returns 1 if migrated, 0 if already
@@ -1002,9 +1005,29 @@ cJSON *mv_person_load(const char *id, const char **why);
 int mv_movie_save(cJSON *doc);
 int mv_person_save(cJSON *doc);
 /*
+ * Turn a MovieProfile of schemaVersion 1 into 2 in place: its "video"
+ * (an object, or null) becomes "videos" (that one entry, or []), and
+ * TMDB's trailer list, v1's "videos", becomes "trailers". mv_movie_load
+ * and mv_movie_save call it, so every reader sees version 2 and every
+ * write is version 2; a reader of raw profile text (mvserve, mvctl
+ * check) calls it itself. Returns 1 if doc changed, 0 if it was of
+ * version 2 already, -1 for any other version (doc untouched).
+ */
+int mv_movie_upgrade(cJSON *doc);
+/* The videos[] of a MovieProfile (an array, perhaps empty; NULL if the
+ * profile has none: not upgraded). Borrowed from m. */
+cJSON *mv_movie_videos(const cJSON *m);
+/*
+ * The main video of m: the first entry without a part, else the one of
+ * part 1, else the first; NULL when m has none. Borrowed from m (a
+ * writer may change its members in place).
+ */
+cJSON *mv_movie_video(const cJSON *m);
+/*
  * Create and save a minimal movie (status initial, a new id): title,
- * year (0: unknown), parsed and video (both consumed; NULL for {} and
- * null). Returns the tree (caller deletes), or NULL with errno.
+ * year (0: unknown), parsed and video (both consumed; NULL for {}, and
+ * for no video: videos [], else [video]). Returns the tree (caller
+ * deletes), or NULL with errno.
  */
 cJSON *mv_movie_create(const char *title, int year, cJSON *parsed, cJSON *video);
 /* A profile's level (minimal when missing or invalid). */

@@ -227,7 +227,7 @@ mv_nfo_text(const cJSON *doc)
 	put_crew(&b, credits);
 	put_actors(&b, credits);
 	put_streams(&b, cJSON_GetObjectItemCaseSensitive(
-	    cJSON_GetObjectItemCaseSensitive(doc, "video"), "media"));
+	    mv_movie_video(doc), "media"));
 	mv_buf_adds(&b, "</movie>\n");
 	return b.buf;
 }
@@ -235,13 +235,8 @@ mv_nfo_text(const cJSON *doc)
 char *
 mv_nfo_video(const cJSON *doc)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, "video");
-	const char *p = mv_json_str(v, "path", NULL);
+	const char *p = mv_json_str(mv_movie_video(doc), "path", NULL);
 
-	/* "layout"'s videos[] (schemaVersion 2): the first is the main one. */
-	if (!p)
-		p = mv_json_str(cJSON_GetArrayItem(
-		    cJSON_GetObjectItemCaseSensitive(doc, "videos"), 0), "path", NULL);
 	/* Filed videos only: one in incoming/ or quarantine/ is not ours yet. */
 	if (!p || strncmp(p, "assets/videos/", 14) != 0 || strstr(p, "/../"))
 		return NULL;

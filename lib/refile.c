@@ -12,14 +12,15 @@
 
 /*
  * The i-th filed file of m, or NULL past the last. The one seam between
- * moving and the profile's shape: schemaVersion 1 has one "video".
+ * moving and the profile's shape: every entry of videos[] (their
+ * subtitles and extras are the "dl" work's to add here).
  */
 static cJSON *
 file_at(cJSON *m, int i)
 {
-	cJSON *v = cJSON_GetObjectItemCaseSensitive(m, "video");
+	cJSON *v = cJSON_GetArrayItem(mv_movie_videos(m), i);
 
-	return i == 0 && cJSON_IsObject(v) ? v : NULL;
+	return cJSON_IsObject(v) ? v : NULL;
 }
 
 /* path relative to the data directory, or NULL if outside it. Borrowed. */

@@ -139,7 +139,7 @@ lists_video(const char *id, const char *rel)
 {
 	const char *why;
 	cJSON *doc = mv_movie_load(id, &why);
-	int r = strcmp(mv_json_str(cJSON_GetObjectItemCaseSensitive(doc, "video"),
+	int r = strcmp(mv_json_str(mv_movie_video(doc),
 	    "path", ""), rel) == 0;
 
 	cJSON_Delete(doc);

@@ -2110,12 +2110,13 @@ mv_schema_migrate(cJSON *doc, const char *kind, int *from)
 {
 	cJSON *sv = cJSON_GetObjectItemCaseSensitive(doc, "schemaVersion");
 	cJSON *items, *e;
+	int movie = !strcmp(kind, "MovieProfile");
+	int cur = movie ? MV_MOVIE_SCHEMA_VERSION : MV_SCHEMA_VERSION;
 
 	if (!cJSON_IsObject(doc))
 		return -1;
 	if (sv) {
-		if (!is_integer(sv) || sv->valuedouble < 1 ||
-		    sv->valuedouble > MV_SCHEMA_VERSION) {
+		if (!is_integer(sv) || sv->valuedouble < 1 || sv->valuedouble > cur) {
 			if (from)
 				*from = is_integer(sv) && fabs(sv->valuedouble) < 1e9 ?
 				    (int)sv->valuedouble : -1;
@@ -2123,12 +2124,15 @@ mv_schema_migrate(cJSON *doc, const char *kind, int *from)
 		}
 		if (from)
 			*from = (int)sv->valuedouble;
+		/* v1 -> v2 of a movie is the files' shape: movie.c owns it. */
+		if (movie)
+			return mv_movie_upgrade(doc);
 		/* v1 is current: only a person at basic to correct. */
 		return migrate_people(doc, kind);
 	}
 	if (from)
 		*from = 0;
-	if (!strcmp(kind, "MovieProfile") || !strcmp(kind, "PeopleProfile")) {
+	if (movie || !strcmp(kind, "PeopleProfile")) {
 		migrate_record(doc);
 	} else if (!strcmp(kind, "MovieIndex") || !strcmp(kind, "PeopleIndex")) {
 		/* v0 index items carried "tmdbId"; v1 items carry "tmdb". */
@@ -2154,5 +2158,8 @@ mv_schema_migrate(cJSON *doc, const char *kind, int *from)
 	e = cJSON_AddNumberToObject(doc, "schemaVersion", MV_SCHEMA_VERSION);
 	cJSON_DetachItemViaPointer(doc, e);
 	cJSON_InsertItemInArray(doc, 0, e);
+	/* A v0 movie is now of version 1: on to 2. */
+	if (movie)
+		mv_movie_upgrade(doc);
 	return 1;
 }

@@ -104,7 +104,7 @@ start_pipeline() {
 	assert_equal "$stderr" "mvctl: unable to write Movies/m4.json: Permission denied"
 	assert_equal "$(tree_digest "$MV_DATA")" "$before"
 	run -0 mvctl migrate --text
-	assert_line "migrate: 1 migrated, 3 already at version 1, 0 failed"
+	assert_line "migrate: 1 migrated, 3 already current, 0 failed"
 }
 
 @test "hardening: a profile that cannot be read is an I/O error (74), not bad data (65)" {
@@ -182,7 +182,7 @@ start_pipeline() {
 	assert_equal "$(grep -c '^mvindex: unable to read ' <<<"$stderr")" 9
 	assert_equal "$(tail -1 <<<"$stderr")" "mvindex: 9 documents skipped, 0 claim conflicts"
 	run -65 --separate-stderr mvctl migrate --text
-	assert_line --index 0 "migrate: 0 migrated, 13 already at version 1, 5 failed"
+	assert_line --index 0 "migrate: 0 migrated, 13 already current, 5 failed"
 	grep -q "^mvctl: unable to migrate Movies/m4.json: unknown schemaVersion 99$" <<<"$stderr"
 	assert_equal "$(tree_digest "$MV_DATA/Movies")" "$before"
 }

@@ -28,11 +28,11 @@ setup_file() {
 	edit m20 '.year = 1995'
 	edit m3 'del(.year)'
 	edit m12 'del(.year)'
-	edit m5 '.video.addedAt = "2026-01-01T05:00:00Z"'
-	edit m6 '.video.addedAt = "2026-01-01T05:00:00Z"'
-	edit m15 '.video.addedAt = "2026-01-01T05:00:00Z"'
+	edit m5 '.videos[0].addedAt = "2026-01-01T05:00:00Z"'
+	edit m6 '.videos[0].addedAt = "2026-01-01T05:00:00Z"'
+	edit m15 '.videos[0].addedAt = "2026-01-01T05:00:00Z"'
 	# addedAt falls back on createdAt: without both, no time at all.
-	edit m7 'del(.video.addedAt, .createdAt)'
+	edit m7 'del(.videos[0].addedAt, .createdAt)'
 	mkdir -p "$LIB/stats"
 	jq -n '{schemaVersion: 1, movies: {
 		m1: {count: 2, first: "2026-02-01T00:00:00Z", last: "2026-03-01T00:00:00Z"},

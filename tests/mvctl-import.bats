@@ -79,19 +79,19 @@ import: 5 videos: 4 matched, 1 to review, 0 already in the library (dry run: not
 	assert_line --index 6 "import: 5 videos: 4 matched, 1 to review, 0 already in the library"
 	[ "$(cd "$L" && find . -type f -print0 | sort -z | xargs -0 sha256sum)" = "$tree" ]
 	[ "$(cat "$CONFIG")" = "root = \"$L\"" ]
-	[ "$(jq -c .video.importedFrom "$MV_DATA/Movies/m1.json")" = "{\"root\":\"$L\",\"inPlace\":true}" ]
-	[ "$(jq -r .video.path "$MV_DATA/Movies/m1.json")" = "$L/$HEAT" ]
+	[ "$(jq -c .videos[0].importedFrom "$MV_DATA/Movies/m1.json")" = "{\"root\":\"$L\",\"inPlace\":true}" ]
+	[ "$(jq -r .videos[0].path "$MV_DATA/Movies/m1.json")" = "$L/$HEAT" ]
 	[ "$(jq -c '[.status, .match.from]' "$MV_DATA/Movies/m3.json")" = '["ready","NFO Twelve Monkeys (1995)/movie.nfo"]' ]
-	[ "$(jq -c .video.importedFrom.tmdb "$MV_DATA/Movies/m3.json")" = 63 ]
+	[ "$(jq -c .videos[0].importedFrom.tmdb "$MV_DATA/Movies/m3.json")" = 63 ]
 	[ "$(jq -r .status "$MV_DATA/Movies/m5.json")" = needs-review ]
 	[ -z "$(find "$MV_DATA/quarantine" "$MV_DATA/assets/videos" -mindepth 1)" ]
 	[ "$(jq -c '[.items[] | [.id, .tmdb]]' "$MV_DATA/index/movies.json")" = '[["m1",949],["m2",603],["m3",63],["m4",550],["m5",null]]' ]
 	run -0 mvctl check
 	assert_output --partial "0 invalid; index consistent; 0 orphan videos"
 	# An absolute path is valid only for a video kept in place.
-	jq 'del(.video.importedFrom)' "$MV_DATA/Movies/m1.json" >"$BATS_TEST_TMPDIR/m1.json"
+	jq 'del(.videos[0].importedFrom)' "$MV_DATA/Movies/m1.json" >"$BATS_TEST_TMPDIR/m1.json"
 	run -1 mvctl validate MovieProfile.json "$BATS_TEST_TMPDIR/m1.json"
-	jq '.video.importedFrom.inPlace = false' "$MV_DATA/Movies/m1.json" >"$BATS_TEST_TMPDIR/m1.json"
+	jq '.videos[0].importedFrom.inPlace = false' "$MV_DATA/Movies/m1.json" >"$BATS_TEST_TMPDIR/m1.json"
 	run -1 mvctl validate MovieProfile.json "$BATS_TEST_TMPDIR/m1.json"
 	# gc and a downgrade leave the root alone.
 	run -0 mvctl gc --incoming
@@ -131,13 +131,13 @@ import: 5 videos: 4 matched, 1 to review, 0 already in the library (dry run: not
 	# A video deleted from a root that is there is missing, as anywhere.
 	rm "$L/$FIGHT"
 	run -1 mvctl check
-	assert_line "Movies/m4.json: /video/path: video missing: $L/$FIGHT"
+	assert_line "Movies/m4.json: /videos/0/path: video missing: $L/$FIGHT"
 }
 
 @test "an in-place video in review takes a choice where it lies" {
 	run -0 mvctl import "$L"
 	run -0 mvctl add "$L/$THING" --tmdb 1091
-	[ "$(jq -c '[.status, .externalIds.tmdb, .video.path]' "$MV_DATA/Movies/m5.json")" = "[\"ready\",1091,\"$L/$THING\"]" ]
+	[ "$(jq -c '[.status, .externalIds.tmdb, .videos[0].path]' "$MV_DATA/Movies/m5.json")" = "[\"ready\",1091,\"$L/$THING\"]" ]
 	[ -f "$L/$THING" ]
 	run -0 mvctl check
 }
@@ -154,7 +154,7 @@ import: 5 videos: 4 matched, 1 to review, 0 already in the library (dry run: not
 	# What is not a movie stays, and so does the NFO.
 	[ -f "$L/Heat (1995) [tmdbid-949]/Featurettes/Making of.mkv" ]
 	[ -f "$L/Twelve Monkeys (1995)/movie.nfo" ]
-	[ "$(jq -c .video.importedFrom "$MV_DATA/Movies/m3.json")" = "{\"root\":\"$L\",\"inPlace\":false,\"tmdb\":63,\"idFrom\":\"Twelve Monkeys (1995)/movie.nfo\"}" ]
+	[ "$(jq -c .videos[0].importedFrom "$MV_DATA/Movies/m3.json")" = "{\"root\":\"$L\",\"inPlace\":false,\"tmdb\":63,\"idFrom\":\"Twelve Monkeys (1995)/movie.nfo\"}" ]
 	run -0 mvctl check
 	before=$(snapshot)
 	run -0 --separate-stderr mvctl import --move "$L"

@@ -31,15 +31,15 @@ flatten() {
 	run -0 --separate-stderr mvctl migrate --dry-run
 	assert_output "m1: assets/videos/Twelve Monkeys (1995) [tmdbid-63].mkv -> $M1 (dry run)
 m3: assets/videos/The Matrix (1999) [tmdbid-603].mkv -> $M3 (dry run)
-migrate: 0 would be migrated, 9 already at version 1, 0 failed
+migrate: 0 would be migrated, 9 already current, 0 failed
 migrate: 2 videos would be moved into their folders, 0 failed"
 	[ "$(cd "$MV_DATA" && find . | sort)" = "$before" ]
 	run -0 --separate-stderr mvctl migrate
-	assert_line --index 2 "migrate: 0 migrated, 9 already at version 1, 0 failed"
+	assert_line --index 2 "migrate: 0 migrated, 9 already current, 0 failed"
 	assert_line --index 3 "migrate: 2 videos moved into their folders, 0 failed"
 	[ -f "$MV_DATA/$M1" ] && [ -f "$MV_DATA/$M3" ]
 	[ "$(find "$MV_DATA/assets/videos" -type f | wc -l)" -eq 2 ]
-	[ "$(jq -r .video.path "$MV_DATA/Movies/m1.json")" = "$M1" ]
+	[ "$(jq -r .videos[0].path "$MV_DATA/Movies/m1.json")" = "$M1" ]
 	run -0 --separate-stderr mvctl --text check
 	refute_line --partial 'under the settings now'
 	assert_line --regexp '; 0 notes: ok$'
@@ -60,7 +60,7 @@ rename: 1 would be moved, 0 failed"
 rename: 1 moved, 0 failed"
 	[ -f "$MV_DATA/$new" ] && [ -f "$MV_DATA/$M3" ]
 	[ ! -e "$MV_DATA/assets/videos/Twelve Monkeys (1995) [tmdbid-63]" ]
-	[ "$(jq -r .video.path "$MV_DATA/Movies/m1.json")" = "$new" ]
+	[ "$(jq -r .videos[0].path "$MV_DATA/Movies/m1.json")" = "$new" ]
 	run -0 mvctl check
 	run -0 mvctl rename tmdb:63 --json
 	assert_output '{"moved":0,"failed":0,"dryRun":false}'
@@ -78,7 +78,8 @@ rename: 1 moved, 0 failed"
 @test "migrate and rename (a title changed, the language switched fr-FR <-> en-US): a kill -9 at any step leaves every video once, and check passes" {
 	run -0 "$MV_TOP/tests/crash/migrate-crash"
 	refute_output --partial FAIL
-	# 10 steps: migrate, rename, and the two language switches.
-	[ "$(grep -c '^ok' <<<"$output")" -eq 40 ]
+	# 11 steps of migrate and of rename, one kill between two profiles
+	# rewritten, and the 10 steps of a move for both language switches.
+	[ "$(grep -c '^ok' <<<"$output")" -eq 43 ]
 	[ "$(grep -c '^ok language-' <<<"$output")" -eq 20 ]
 }

@@ -129,7 +129,7 @@ check: 9 documents, 0 invalid; index consistent; 0 orphan videos; 1 missed in in
 	echo '{' >"$MV_DATA/People/p9.json"
 	run -1 --separate-stderr mvctl check
 	assert_line "Movies/m7.json: /id: id does not match the file name"
-	assert_line "Movies/m3.json: /video/path: video missing: assets/videos/The Matrix (1999) [tmdbid-603]/The Matrix (1999) [tmdbid-603].mkv"
+	assert_line "Movies/m3.json: /videos/0/path: video missing: assets/videos/The Matrix (1999) [tmdbid-603]/The Matrix (1999) [tmdbid-603].mkv"
 	assert_line --regexp "^People/p9.json: unable to read: "
 }
 
@@ -155,16 +155,60 @@ check: 9 documents, 0 invalid; index consistent; 0 orphan videos; 1 missed in in
 	local before
 	before=$(tree_digest "$MV_DATA")
 	run -0 mvctl migrate --dry-run --text
-	assert_line --index 0 "Movies/m4.json: schemaVersion 0 -> 1 (dry run)"
-	assert_line --index 1 "migrate: 1 would be migrated, 9 already at version 1, 0 failed"
+	assert_line --index 0 "Movies/m4.json: schemaVersion 0 -> 2 (dry run)"
+	assert_line --index 1 "migrate: 1 would be migrated, 9 already current, 0 failed"
 	assert_equal "$(tree_digest "$MV_DATA")" "$before"
 	run -0 mvctl migrate
-	assert_line --index 1 "migrate: 1 migrated, 9 already at version 1, 0 failed"
+	assert_line --index 1 "migrate: 1 migrated, 9 already current, 0 failed"
 	mvctl validate MovieProfile.json "$MV_DATA/Movies/m4.json"
-	assert_equal "$(jq -c '[.schemaVersion, .level, .externalIds.tmdb, has("tmdbId")]' "$MV_DATA/Movies/m4.json")" '[1,"basic",68,false]'
+	assert_equal "$(jq -c '[.schemaVersion, .level, .externalIds.tmdb, has("tmdbId")]' "$MV_DATA/Movies/m4.json")" '[2,"basic",68,false]'
 	assert_equal "$(find "$MV_DATA/Movies" -name '.*' | wc -l)" 0
 	run -0 mvctl migrate --json
 	assert_output '{"migrated":0,"current":10,"failed":0,"moved":0,"moveFailed":0,"dryRun":false}'
+}
+
+@test "migrate: a v1 library becomes v2 (video -> videos[], TMDB's videos -> trailers); check notes it until then" {
+	need_tool mvindex
+	cp "$(fixture mvctl v1/m1.json)" "$(fixture mvctl v1/m2.json)" "$(fixture mvctl v1/m3.json)" "$MV_DATA/Movies/"
+	jq '.videos = [{site: "YouTube", key: "k1", type: "Trailer", name: "T"}]' "$MV_DATA/Movies/m1.json" >"$BATS_TEST_TMPDIR/m1"
+	mv "$BATS_TEST_TMPDIR/m1" "$MV_DATA/Movies/m1.json"
+	mvindex --rebuild >/dev/null 2>&1
+	local items before
+	items=$(jq -c '[.items[] | [.id, .video, .added]]' "$MV_DATA/index/movies.json")
+	assert_equal "$(jq -c '[.[] | .[1] != null]' <<<"$items")" '[true,false,true]'
+	# Every tool reads v1: check passes with a note per movie.
+	run -0 --separate-stderr mvctl check --text
+	local i
+	for i in 1 2 3; do
+		assert_line "note: Movies/m$i.json is of schemaVersion 1: every tool reads it, run mvctl migrate to rewrite it as version 2"
+	done
+	assert_line --index -1 --regexp '; 3 notes: ok$'
+	run -0 mvctl check --json
+	assert_equal "$(jq -c 'select(.kind == "migrate") | [.severity, .file, has("media")]' <<<"$output" | head -1)" '["note","Movies/m1.json",false]'
+	before=$(tree_digest "$MV_DATA")
+	run -0 --separate-stderr mvctl migrate --dry-run --text
+	assert_output "Movies/m1.json: schemaVersion 1 -> 2 (dry run)
+Movies/m2.json: schemaVersion 1 -> 2 (dry run)
+Movies/m3.json: schemaVersion 1 -> 2 (dry run)
+migrate: 3 would be migrated, 6 already current, 0 failed"
+	assert_equal "$(tree_digest "$MV_DATA")" "$before"
+	run -0 --separate-stderr mvctl migrate --text
+	assert_line --index 3 "migrate: 3 migrated, 6 already current, 0 failed"
+	mvctl validate MovieProfile.json "$MV_DATA"/Movies/m*.json
+	assert_equal "$(jq -c '[.schemaVersion, .videos[0].path, has("video"), .trailers[0].key]' "$MV_DATA/Movies/m1.json")" \
+		'[2,"assets/videos/Twelve Monkeys (1995) [tmdbid-63]/Twelve Monkeys (1995) [tmdbid-63].mkv",false,"k1"]'
+	assert_equal "$(jq -c '[.schemaVersion, .videos, has("video"), has("trailers")]' "$MV_DATA/Movies/m2.json")" '[2,[],false,false]'
+	# Only the shape changed: the rest is as it was, the index too.
+	assert_equal "$(jq -S 'del(.schemaVersion, .videos, .trailers)' "$MV_DATA/Movies/m3.json")" \
+		"$(jq -S 'del(.schemaVersion, .video)' "$(fixture mvctl v1/m3.json)")"
+	assert_equal "$(jq -c '[.items[] | [.id, .video, .added]]' "$MV_DATA/index/movies.json")" "$items"
+	run -0 mvctl check --text
+	assert_line --index -1 --regexp '; 0 notes: ok$'
+	# Idempotent: a second migrate changes nothing.
+	before=$(tree_digest "$MV_DATA")
+	run -0 mvctl migrate --json
+	assert_output '{"migrated":0,"current":9,"failed":0,"moved":0,"moveFailed":0,"dryRun":false}'
+	assert_equal "$(tree_digest "$MV_DATA")" "$before"
 }
 
 @test "migrate: a person at basic (people are minimal or deep) becomes minimal" {
@@ -174,7 +218,7 @@ check: 9 documents, 0 invalid; index consistent; 0 orphan videos; 1 missed in in
 	run -1 mvctl validate PeopleProfile.json "$MV_DATA/People/p2.json"
 	run -0 mvctl migrate --text
 	assert_line --index 0 "People/p2.json: schemaVersion 1 -> 1"
-	assert_line --index 1 "migrate: 1 migrated, 8 already at version 1, 0 failed"
+	assert_line --index 1 "migrate: 1 migrated, 8 already current, 0 failed"
 	mvctl validate PeopleProfile.json "$MV_DATA/People/p2.json"
 	assert_equal "$(jq -c '[.level, (.levels | keys)]' "$MV_DATA/People/p2.json")" '["minimal",["minimal"]]'
 }

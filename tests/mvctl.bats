@@ -162,6 +162,37 @@ teardown() {
 	assert_line "director  Lana Wachowski"
 }
 
+@test "show: every video entry, with its part, edition, quality and sidecars; a v1 movie reads as v2" {
+	local d='assets/videos/The Matrix (1999) [tmdbid-603]'
+	jq --arg d "$d" '.videos = [
+		{path: "\($d)/The Matrix (1999) [tmdbid-603] - part1.mkv", size: 1, source: "incoming", addedAt: "2026-01-12T10:00:05Z", part: 1,
+		 subtitles: [{path: "\($d)/a.fr.srt", lang: "fr", forced: false, sdh: false, source: "incoming/a.srt"},
+			{path: "\($d)/a.en.srt", lang: "en", forced: false, sdh: false, source: "incoming/b.srt"}]},
+		{path: "\($d)/The Matrix (1999) [tmdbid-603] - part2.mkv", size: 1, source: "incoming", addedAt: "2026-01-12T10:00:05Z", part: 2},
+		{path: "\($d)/The Matrix (1999) [tmdbid-603] - Director'"'"'s Cut - 2160p.mkv", size: 1, source: "incoming", addedAt: "2026-01-12T10:00:05Z",
+		 edition: "Director'"'"'s Cut", quality: "2160p", extras: [{path: "\($d)/Featurettes/x.mkv", kind: "featurette", source: "incoming/x.mkv"}]}]' \
+		"$MV_DATA/Movies/m3.json" >"$BATS_TEST_TMPDIR/m3"
+	mv "$BATS_TEST_TMPDIR/m3" "$MV_DATA/Movies/m3.json"
+	mvctl validate MovieProfile.json "$MV_DATA/Movies/m3.json"
+	run -0 mvctl show --text m3
+	assert_equal "$(grep -A1 '^video ' <<<"$output")" "video     $d/The Matrix (1999) [tmdbid-603] - part1.mkv
+          part 1, 2 subtitles
+video     $d/The Matrix (1999) [tmdbid-603] - part2.mkv
+          part 2
+video     $d/The Matrix (1999) [tmdbid-603] - Director's Cut - 2160p.mkv
+          Director's Cut, 2160p, 1 extra"
+	# No video at all.
+	run -0 mvctl show --text m2
+	assert_line "video     (none)"
+	# A movie of version 1, not migrated yet: shown, and as JSON as v2.
+	cp "$(fixture mvctl v1/m1.json)" "$MV_DATA/Movies/m1.json"
+	run -0 mvctl show --text m1
+	assert_line "video     assets/videos/Twelve Monkeys (1995) [tmdbid-63]/Twelve Monkeys (1995) [tmdbid-63].mkv"
+	run -0 mvctl show --json m1
+	echo "$output" | mvctl validate MovieProfile.json -
+	assert_equal "$(jq -c '[.schemaVersion, (.videos | length), has("video")]' <<<"$output")" '[2,1,false]'
+}
+
 @test "show: an unknown id exits 1, a bad token 64" {
 	run -1 --separate-stderr mvctl show m99
 	assert_equal "$stderr" "mvctl: no movie m99 in the library"

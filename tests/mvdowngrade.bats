@@ -83,7 +83,7 @@ size() { stat -c %s "$1"; }
 	assert_success
 	[ -z "$stderr" ]
 	[ "${#lines[@]}" -eq 3 ]
-	assert_line --index 0 '{"id":"m1","from":"deep","to":"minimal","freedBytes":81164,"score":1532.944}'
+	assert_line --index 0 '{"id":"m1","from":"deep","to":"minimal","freedBytes":81166,"score":1532.964}'
 	run jq -r .id <<<"$output"
 	assert_output "m1
 m4
@@ -122,11 +122,11 @@ m3 medium basic"
 }
 
 @test "the score follows the documented formula" {
-	# m4: basic (rank 1), never read, created 2026-01-13T10:00Z, 590 bytes:
-	# (1 + 138.583333) * 2 * log2(2 + 590/1024) / 1 = 379.1...
+	# m4: basic (rank 1), never read, created 2026-01-13T10:00Z, 589 bytes:
+	# (1 + 138.583333) * 2 * log2(2 + 589/1024) / 1 = 379.1...
 	run bash -c 'mvdowngrade --level minimal --dry-run | jq -r "select(.id == \"m4\") | .score"'
 	expect=$(awk 'BEGIN { idle = (1780272000 - 1768298400) / 86400;
-		s = (1 + idle) * 2 * log(2 + 590 / 1024) / log(2); printf "%.3f\n", s }')
+		s = (1 + idle) * 2 * log(2 + 589 / 1024) / log(2); printf "%.3f\n", s }')
 	assert_output "$expect"
 }
 
@@ -194,12 +194,12 @@ m3 medium basic"
 	m2=$(sha256sum <"$MV_DATA/Movies/m2.json")
 	mvdowngrade --level minimal >/dev/null
 	for id in m1 m3 m4; do
-		run jq -c '[.id, .level, .status, .title, .year, .externalIds.tmdb, (.video | type), has("overview")]' \
+		run jq -c '[.id, .level, .status, .title, .year, .externalIds.tmdb, (.videos | type), has("overview")]' \
 			"$MV_DATA/Movies/$id.json"
-		assert_output --regexp "^\[\"$id\",\"minimal\",\"ready\",\"[^\"]+\",[0-9]{4},[0-9]+,\"(object|null)\",false\]$"
+		assert_output --regexp "^\[\"$id\",\"minimal\",\"ready\",\"[^\"]+\",[0-9]{4},[0-9]+,\"array\",false\]$"
 	done
 	[ "$(sha256sum <"$MV_DATA/Movies/m2.json")" = "$m2" ]
-	run jq -r '.video.path' "$MV_DATA/Movies/m1.json"
+	run jq -r '.videos[0].path' "$MV_DATA/Movies/m1.json"
 	assert_output "assets/videos/Twelve Monkeys (1995) [tmdbid-63]/Twelve Monkeys (1995) [tmdbid-63].mkv"
 	videos_intact
 	profiles_valid
@@ -250,7 +250,7 @@ m3 medium minimal"
 	run --separate-stderr mvdowngrade --level minimal --budget 2400 --unread-since 90d --dry-run
 	assert_success
 	[ "${#lines[@]}" -eq 2 ]
-	assert_equal "$stderr" "mvdowngrade: unable to fit the budget of 2400 bytes: 2476 bytes left after downgrading every candidate"
+	assert_equal "$stderr" "mvdowngrade: unable to fit the budget of 2400 bytes: 2480 bytes left after downgrading every candidate"
 	mvdowngrade --level minimal --budget 10k >/dev/null
 	run jq -r .level "$MV_DATA/Movies/m1.json" "$MV_DATA/Movies/m3.json" "$MV_DATA/Movies/m4.json"
 	assert_output "minimal
@@ -345,9 +345,9 @@ mvdowngrade: 3 documents skipped, 2 claim conflicts"
 	assert_output "m4 basic minimal
 m3 medium minimal"
 	run cat "$HOOK_SEEN"
-	assert_line --index 0 '{"id":"m1","title":"Twelve Monkeys","year":1995,"level":"deep","count":1,"lastRead":"2026-02-01T10:00:00Z","bytes":81851,"score":1532.944}'
-	assert_line --index 1 --regexp '^\{"id":"m3","title":"The Matrix","year":1999,"level":"medium","count":4,"lastRead":"2026-05-01T10:00:00Z","bytes":1198,"score":[0-9.]+\}$'
-	assert_line --index 2 --regexp '^\{"id":"m4","title":"Heat","year":1995,"level":"basic","count":0,"lastRead":null,"bytes":590,"score":[0-9.]+\}$'
+	assert_line --index 0 '{"id":"m1","title":"Twelve Monkeys","year":1995,"level":"deep","count":1,"lastRead":"2026-02-01T10:00:00Z","bytes":81856,"score":1532.964}'
+	assert_line --index 1 --regexp '^\{"id":"m3","title":"The Matrix","year":1999,"level":"medium","count":4,"lastRead":"2026-05-01T10:00:00Z","bytes":1201,"score":[0-9.]+\}$'
+	assert_line --index 2 --regexp '^\{"id":"m4","title":"Heat","year":1995,"level":"basic","count":0,"lastRead":null,"bytes":589,"score":[0-9.]+\}$'
 	[ "${#lines[@]}" -eq 3 ]
 	mvdowngrade --level minimal >/dev/null
 	run jq -r .level "$MV_DATA/Movies/m1.json"
@@ -360,9 +360,9 @@ m3 medium minimal"
 	export MV_DOWNGRADE_HOOK=$FIX/hook-wishlist WISHLIST=$BATS_TEST_TMPDIR/wish WISH_WEIGHT=100
 	run --separate-stderr mvdowngrade --level minimal --dry-run
 	run jq -r '"\(.id) \(.score)"' <<<"$output"
-	assert_output "m3 3154.1
-m1 1532.944
-m4 381.126"
+	assert_output "m3 3156.7
+m1 1532.964
+m4 380.974"
 	# With a budget, the boosted movie goes first and alone.
 	run plan --level minimal --budget 83500
 	assert_output "m3 medium minimal"
@@ -373,8 +373,8 @@ m4 381.126"
 	export MV_DOWNGRADE_HOOK=$MV_TOP/examples/hooks/wishlist MV_WISHLIST=$BATS_TEST_TMPDIR/wish
 	run --separate-stderr mvdowngrade --level minimal --dry-run
 	run jq -r '"\(.id) \(.score)"' <<<"$output"
-	assert_output "m4 190.563
-m3 31.541"
+	assert_output "m4 190.487
+m3 31.567"
 	rm "$MV_WISHLIST"
 	run plan --level minimal
 	[ "${#lines[@]}" -eq 3 ]

@@ -62,7 +62,7 @@ mv.video.added"
 	[ "$(jq -r 'select(.type != "mv.file.added") | .subject' "$OUT" | sort -u)" = m1 ]
 	[ "$(sha "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv")" = "$sum" ]
 	[ -z "$(ls -A "$IN")" ]
-	run jq -c '[.status, .level, .externalIds.tmdb, .video.path, .video.source, .video.size]' "$MV_DATA/Movies/m1.json"
+	run jq -c '[.status, .level, .externalIds.tmdb, .videos[0].path, .videos[0].source, .videos[0].size]' "$MV_DATA/Movies/m1.json"
 	assert_output '["ready","basic",949,"assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv","incoming/Heat.1995.1080p.BluRay.x264-GRP.mkv",100000]'
 	[ -z "$(ls -A "$MV_DATA/run/filing" 2>/dev/null)" ]
 	profiles_valid
@@ -196,7 +196,7 @@ mv.movie.needs-review"
 	assert_output '[1091,10785,60935]'
 	run jq -r .reason "$MV_DATA/quarantine/The.Thing.mkv.why.json"
 	assert_output --partial "ambiguous"
-	run jq -c '[.status, .level, .video.path]' "$MV_DATA/Movies/m1.json"
+	run jq -c '[.status, .level, .videos[0].path]' "$MV_DATA/Movies/m1.json"
 	assert_output '["needs-review","minimal","quarantine/The.Thing.mkv"]'
 	[ -z "$(ls -A "$MV_DATA/assets/videos")" ]
 	[ -z "$(ls -A "$IN")" ]
@@ -517,7 +517,7 @@ crash_keep() {
 		{ echo "$mode $step: the download changed"; return 1; }
 	[ "$(copies_of "$sum")" -eq 2 ] || { echo "$mode $step: $(copies_of "$sum") copies"; return 1; }
 	[ "$(jq -r .type "$OUT" | grep -c '^mv.video.added$')" -eq 1 ] || { echo "$mode $step: $(cat "$OUT")"; return 1; }
-	[ "$(jq -r '[.status, .video.keptFrom] | @tsv' "$MV_DATA/Movies/m1.json")" = "ready	$IN/$name" ] ||
+	[ "$(jq -r '[.status, .videos[0].keptFrom] | @tsv' "$MV_DATA/Movies/m1.json")" = "ready	$IN/$name" ] ||
 		{ echo "$mode $step: $(jq -c . "$MV_DATA/Movies/m1.json")"; return 1; }
 	[ -z "$(ls -A "$MV_DATA/run/filing")" ] && [ -z "$(find "$MV_DATA" -name '.mv-partial-*')" ] ||
 		{ echo "$mode $step: a journal or a partial left"; return 1; }
@@ -631,7 +631,7 @@ crash_keep() {
 	enrich
 	assert_success
 	[ -f "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv" ]
-	[ "$(jq -r .video.source "$MV_DATA/Movies/m1.json")" = "incoming/Heat (1995)/movie.mkv" ]
+	[ "$(jq -r .videos[0].source "$MV_DATA/Movies/m1.json")" = "incoming/Heat (1995)/movie.mkv" ]
 }
 
 @test "mvenrich: every option and crash step is in the man page, and the page lints" {
@@ -759,7 +759,7 @@ The.Thing.mkv.why.json" ]
 	[ "$status" -eq 0 ]
 	F="Heat (1995) [tmdbid-949]"
 	[ -f "$MV_DATA/assets/videos/$F/$F - part1.avi" ]
-	assert_equal "$(jq -c '.video | [.part, .path]' "$MV_DATA/Movies/m1.json")" \
+	assert_equal "$(jq -c '.videos[0] | [.part, .path]' "$MV_DATA/Movies/m1.json")" \
 		"[1,\"assets/videos/$F/$F - part1.avi\"]"
 	# The second part waits in incoming/ (profiles of one video today).
 	[ -f "$IN/Heat.1995.cd2.avi" ]

@@ -29,7 +29,7 @@ teardown() {
 # The profile of m1, and the NFO beside its video.
 nfo_of() {
 	local v
-	v=$(jq -r .video.path "$MV_DATA/Movies/$1.json")
+	v=$(jq -r .videos[0].path "$MV_DATA/Movies/$1.json")
 	echo "$MV_DATA/${v%.*}.nfo"
 }
 
@@ -197,7 +197,7 @@ basic_fields_match() {
 @test "mvnfo: fileinfo/streamdetails from the probe's video.media" {
 	mvwatch --once --settle 0 | mvenrich >/dev/null
 	p=$MV_DATA/Movies/m1.json
-	jq '.video.media = {duration: 7740.4, video: {codec: "h264", width: 1920, height: 1080, hdr: "HDR10"},
+	jq '.videos[0].media = {duration: 7740.4, video: {codec: "h264", width: 1920, height: 1080, hdr: "HDR10"},
 		audio: [{codec: "aac", channels: 6, language: "eng"}, {codec: "ac3", channels: 2, language: "fre"}],
 		subtitles: [{language: "fre"}]}' "$p" >"$p.new" && mv "$p.new" "$p"
 	run -0 mvctl export m1

@@ -269,6 +269,21 @@ Twelve Monkeys"
 	is_error 404
 }
 
+@test "GET /movies/{id}: a movie of version 1, not migrated yet, is served as the v2 it reads as" {
+	lib=$BATS_TEST_TMPDIR/lib
+	cp -a "$LIB" "$lib"
+	# Back to v1: one "video", TMDB's list as "videos".
+	jq '.schemaVersion = 1 | .video = .videos[0] | del(.videos) | .videos = .trailers | del(.trailers)' \
+		"$LIB/Movies/$MOVIE63.json" >"$lib/Movies/$MOVIE63.json"
+	start_mvserve --data "$lib"
+	[ "$(get "/movies/$MOVIE63")" = 200 ]
+	valid MovieProfile.json
+	assert_equal "$(jq -c '[.schemaVersion, .videos[0].path, has("video"), (.trailers | length > 0)]' "$BODY")" \
+		"$(jq -c '[.schemaVersion, .videos[0].path, false, true]' "$LIB/Movies/$MOVIE63.json")"
+	# Served as v2; the file stays as it was (mvctl migrate rewrites it).
+	assert_equal "$(jq .schemaVersion "$lib/Movies/$MOVIE63.json")" 1
+}
+
 @test "GET /movies/{id}: unknown is 404; a broken profile is 500" {
 	lib=$BATS_TEST_TMPDIR/lib
 	cp -a "$LIB" "$lib"

@@ -120,6 +120,18 @@ schema_of() {
 	assert_line --partial "$f: /level: enum: "
 }
 
+@test "a v1 movie (schemaVersion 1, one video) is not v2: readers upgrade it, the schema does not" {
+	f=$BATS_TEST_TMPDIR/v1.json
+	jq '.schemaVersion = 1 | .video = .videos[0] | del(.videos)' \
+		"$FIX/valid/MovieProfile--basic.json" >"$f"
+	run -1 schemacheck_ MovieProfile.json "$f"
+	assert_line "$f: /schemaVersion: const: differs from the constant"
+	assert_line "$f: /: required: missing member \"videos\""
+	assert_equal "${#lines[@]}" 3
+	# A v2 movie with versions, parts, subtitles and extras is valid.
+	run -0 schemacheck_ MovieProfile.json "$FIX/valid/MovieProfile--versions-parts.json"
+}
+
 @test "schemacheck: unknown schema is a usage error (64), bad JSON is bad data (65)" {
 	run -64 --separate-stderr schemacheck_ NoSuch.json "$FIX/valid/ExternalIds--all.json"
 	[ "$stderr" = "schemacheck: unable to validate: no schema NoSuch.json" ]

@@ -123,10 +123,10 @@ ctl_open_library(void)
 
 /* ---- reading the library -------------------------------------------- */
 
-/* Load data-dir-relative rel; NULL if missing (quietly) or broken (with a
- * message when loud is set). */
+/* Load data-dir-relative rel as stored; NULL if missing (quietly) or
+ * broken (with a message when loud is set). */
 cJSON *
-ctl_load_rel(const char *rel, int loud)
+ctl_load_raw(const char *rel, int loud)
 {
 	char *path = mv_path("%s", rel);
 	const char *why;
@@ -138,6 +138,21 @@ ctl_load_rel(const char *rel, int loud)
 		mv_warnx("unable to read %s: %s", rel, why);
 	free(path);
 	errno = e;      /* 0 for a document that read but did not parse */
+	return doc;
+}
+
+/* ctl_load_raw, but a movie of version 1 reads as version 2. */
+cJSON *
+ctl_load_rel(const char *rel, int loud)
+{
+	cJSON *doc = ctl_load_raw(rel, loud);
+	int e = errno;
+
+	/* A movie not migrated yet reads as version 2, as mv_movie_load
+	 * gives it. */
+	if (doc && !strncmp(rel, "Movies/", 7))
+		mv_movie_upgrade(doc);
+	errno = e;
 	return doc;
 }
 

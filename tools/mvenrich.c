@@ -191,7 +191,7 @@ media_kind(const char *rel)
 static cJSON *
 video_entry(const cJSON *m)
 {
-	return cJSON_GetObjectItemCaseSensitive(m, "video");
+	return mv_movie_video(m);
 }
 
 /* A new video entry for the file at path (as stored), of size bytes,
@@ -295,7 +295,7 @@ kept_add(const char *ident)
 static int
 is_pending(const cJSON *m)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, "video");
+	const cJSON *v = mv_movie_video(m);
 	const char *st = mv_json_str(m, "status", "");
 	const char *path = mv_json_str(v, "path", NULL), *src = mv_json_str(v, "source", NULL);
 
@@ -322,7 +322,7 @@ pending_scan(void)
 	while ((e = readdir(d))) {
 		size_t len = strlen(e->d_name);
 		char id[64];
-		cJSON *m;
+		cJSON *m, *v;
 
 		if (len < 7 || len >= sizeof id || strcmp(e->d_name + len - 5, ".json"))
 			continue;
@@ -335,11 +335,11 @@ pending_scan(void)
 			continue;
 		}
 		if (is_pending(m))
-			pending_add(mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "video"),
+			pending_add(mv_json_str(mv_movie_video(m),
 			    "path", ""), id);
-		if ((ks = mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "video"),
-		    "keptStat", NULL)))
-			kept_add(ks);
+		cJSON_ArrayForEach(v, mv_movie_videos(m))
+			if ((ks = mv_json_str(v, "keptStat", NULL)))
+				kept_add(ks);
 		cJSON_Delete(m);
 	}
 	closedir(d);
@@ -424,7 +424,7 @@ static enum outcome
 inspect(cJSON *m)
 {
 	static int warned;
-	cJSON *v = cJSON_GetObjectItemCaseSensitive(m, "video"), *media;
+	cJSON *v = mv_movie_video(m), *media;
 	const char *on = mv_config_get("probe", "on");
 	const char *limit = mv_config_get("probe_timeout", "30s");
 	char *path, *reason, *why;
@@ -468,7 +468,7 @@ static int
 sample(cJSON *m, const cJSON *tm)
 {
 	const cJSON *media = cJSON_GetObjectItemCaseSensitive(
-	    cJSON_GetObjectItemCaseSensitive(m, "video"), "media");
+	    mv_movie_video(m), "media");
 	double secs = mv_json_num(media, "durationSec", -1);
 	long long runtime = mv_json_int(tm, "runtime", 0);
 	cJSON *cands;
@@ -518,7 +518,7 @@ tmdb_failure(const cJSON *m, int code)
 static char *
 release_nfo(const cJSON *m, struct mv_match_query *q, struct mv_nfoid *ids)
 {
-	const char *rel = mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "video"), "path", "");
+	const char *rel = mv_json_str(mv_movie_video(m), "path", "");
 	const cJSON *imp = cJSON_GetObjectItemCaseSensitive(video_entry(m), "importedFrom");
 	const char *top;
 	char *root, *nfo, *path, *from = NULL;
@@ -661,7 +661,7 @@ match(cJSON *m)
 static void
 video_place(const cJSON *m, char **dir, char **name)
 {
-	char *rel = mv_name_path(m, cJSON_GetObjectItemCaseSensitive(m, "video"), NULL);
+	char *rel = mv_name_path(m, mv_movie_video(m), NULL);
 	char *slash = strrchr(rel, '/');
 
 	*slash = '\0';
@@ -688,7 +688,7 @@ write_why(const cJSON *m, const char *final)
 	cJSON_AddStringToObject(w, "movie", mv_json_str(m, "id", ""));
 	cJSON_AddStringToObject(w, "file", rel);
 	cJSON_AddStringToObject(w, "source", mv_json_str(
-	    cJSON_GetObjectItemCaseSensitive(m, "video"), "source", ""));
+	    mv_movie_video(m), "source", ""));
 	cJSON_AddStringToObject(w, "reason", mv_json_str(rv, "reason", "needs review"));
 	cJSON_AddItemToObject(w, "candidates", cJSON_IsArray(cJSON_GetObjectItem(rv, "candidates")) ?
 	    cJSON_Duplicate(cJSON_GetObjectItem(rv, "candidates"), 1) : cJSON_CreateArray());
@@ -771,7 +771,7 @@ imported_from(cJSON *v, const char *id)
 static void
 filed(cJSON *m, const char *final, int quarantined)
 {
-	cJSON *v = cJSON_GetObjectItemCaseSensitive(m, "video");
+	cJSON *v = mv_movie_video(m);
 	const char *id = mv_json_str(m, "id", "");
 	char *rel = rel_path(final), *src = open_path(mv_json_str(v, "path", ""));
 	struct stat st;
@@ -815,7 +815,7 @@ static enum outcome
 file_video(cJSON *m, int quarantine)
 {
 	const char *id = mv_json_str(m, "id", "");
-	const char *srel = mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "video"), "path", "");
+	const char *srel = mv_json_str(mv_movie_video(m), "path", "");
 	char *src = open_path(srel), *dir, *name, *final = NULL;
 	enum outcome o = OUT_DONE;
 
@@ -947,7 +947,7 @@ recovered(void *ctx, const char *movie, const char *final, const char *src)
 	rel = rel_path(final);
 	qdir = mv_path("quarantine/");
 	quarantined = strncmp(final, qdir, strlen(qdir)) == 0;
-	if (strcmp(mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "video"), "path", ""), rel) != 0)
+	if (strcmp(mv_json_str(mv_movie_video(m), "path", ""), rel) != 0)
 		filed(m, final, quarantined);
 	else {
 		/* Recorded, but the journal was still there: the crash came
@@ -990,7 +990,7 @@ queued_movie(const char *path, const char *rel)
 	free(wp);
 	id = mv_json_str(w, "movie", NULL);
 	if (id && mv_id_valid(id, 'm') && (m = mv_movie_load(id, &why)) &&
-	    strcmp(mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "video"), "path", ""), rel)) {
+	    strcmp(mv_json_str(mv_movie_video(m), "path", ""), rel)) {
 		cJSON_Delete(m);
 		m = NULL;
 	}
@@ -1238,7 +1238,7 @@ retry_all(void)
 
 		if (!m)
 			continue;
-		src = open_path(mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "video"), "path", ""));
+		src = open_path(mv_json_str(mv_movie_video(m), "path", ""));
 		if (is_pending(m) && access(src, F_OK) == 0)
 			advance(m);
 		free(src);

@@ -310,7 +310,8 @@ request_event(const char *id, const char *level)
 }
 
 /* GET /movies/{id}, GET /people/{id} for a resolved id: the profile as
- * stored. lv is the level asked for (NULL: the next). */
+ * stored (a movie as version 2). lv is the level asked for (NULL: the
+ * next). */
 static enum MHD_Result
 profile_of(struct MHD_Connection *c, char kind, const char *id, const char *lv,
     int head)
@@ -335,6 +336,13 @@ profile_of(struct MHD_Connection *c, char kind, const char *id, const char *lv,
 		cJSON_Delete(doc);
 		free(text);
 		return send_error(c, 500, "unable to read %s: not a valid profile", id);
+	}
+	/* A movie not migrated yet is served as the version 2 it reads as,
+	 * so the page knows one shape. */
+	if (kind == 'm' && mv_movie_upgrade(doc) == 1) {
+		free(text);
+		text = mv_json_compact(doc);
+		len = strlen(text);
 	}
 	cJSON_Delete(doc);
 	if (kind == 'm' && !head)

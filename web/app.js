@@ -224,7 +224,9 @@ async function showMovie(id, params) {
 	fact(dl, w.certification, m.certification);
 	fact(dl, w.countries, m.productionCountries);
 	fact(dl, w.level, `${m.level} (${m.status})`);
-	fact(dl, w.file, m.video ? m.video.path : null);
+	// Every filed video (videos[], schemaVersion 2): parts and versions
+	// by their names, which carry the part and the label.
+	fact(dl, w.file, (m.videos || []).map((v) => v.path));
 	if (wp) {
 		for (const k of ['free', 'ads', 'flatrate', 'rent', 'buy'])
 			fact(dl, w.watchIn(k, wp.region), (wp[k] || []).map((p) => p.name));

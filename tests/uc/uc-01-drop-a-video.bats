@@ -54,7 +54,7 @@ mv.video.added"
 	[ -z "$(ls -A "$MV_DATA/incoming")" ]
 	run jq -c '[.status, .level, .externalIds.tmdb, .externalIds.imdb]' "$MV_DATA/Movies/m1.json"
 	assert_output '["ready","basic",949,"tt0113277"]'
-	run jq -c '.video.media | [.container, (.durationSec | floor), .video.codec, .quality]' "$MV_DATA/Movies/m1.json"
+	run jq -c '.videos[0].media | [.container, (.durationSec | floor), .video.codec, .quality]' "$MV_DATA/Movies/m1.json"
 	assert_output '["matroska",7200,"h264","SD"]'
 	profiles_valid
 	events_valid "$out"

@@ -49,7 +49,7 @@ teardown() {
 	run jq -c '.movies.m1 | [.count, .last]' "$MV_DATA/stats/usage.json"
 	assert_output '[2,"2026-03-01T12:00:00Z"]'
 	grep -q '"mv.stats.updated"' "$BATS_TEST_TMPDIR/up"
-	video=$(jq -r .video.path "$MV_DATA/Movies/m1.json")
+	video=$(jq -r .videos[0].path "$MV_DATA/Movies/m1.json")
 
 	# 4. 30 days later: read recently enough.
 	MV_NOW=2026-03-31T12:00:00Z run -0 --separate-stderr mvdowngrade --level minimal --unread-since 90d
@@ -70,7 +70,7 @@ teardown() {
 	run jq -c '[.type, .data.id, .data.from, .data.to, .data.freedBytes > '"$images"']' <<<"$output"
 	assert_output '["mv.movie.downgraded","m1","deep","minimal",true]'
 	# Postconditions.
-	run jq -c '[.level, .status, .title, .year, .externalIds.tmdb, .video.path, has("credits"), has("overview")]' \
+	run jq -c '[.level, .status, .title, .year, .externalIds.tmdb, .videos[0].path, has("credits"), has("overview")]' \
 		"$MV_DATA/Movies/m1.json"
 	assert_output "[\"minimal\",\"ready\",\"Twelve Monkeys\",1995,63,\"$video\",false,false]"
 	[ "$(sha "$MV_DATA/$video")" = "$SUM" ]

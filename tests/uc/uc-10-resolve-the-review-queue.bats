@@ -147,7 +147,7 @@ mvctl: quarantine/The.Thing.mkv stays in review; to set it aside: mvctl review -
 	assert_output '["quarantine/rejected/The.Thing.mkv","m1",3,"string"]'
 	run -0 mvctl review --text
 	assert_output ""
-	run jq -c '[.status, .video.path]' "$MV_DATA/Movies/m1.json"
+	run jq -c '[.status, .videos[0].path]' "$MV_DATA/Movies/m1.json"
 	assert_output '["needs-review","quarantine/rejected/The.Thing.mkv"]'
 	check_ok
 	# Not in the queue any more: a second reject says so.

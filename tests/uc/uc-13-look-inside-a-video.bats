@@ -66,7 +66,7 @@ mv.movie.created
 mv.movie.matched
 mv.movie.enriched
 mv.video.added"
-	run jq -c '[.status, .video.path, .video.media.container, .video.media.video, .video.media.audio, .video.media.subtitles, .video.media.quality]' "$MV_DATA/Movies/m1.json"
+	run jq -c '[.status, .videos[0].path, .videos[0].media.container, .videos[0].media.video, .videos[0].media.audio, .videos[0].media.subtitles, .videos[0].media.quality]' "$MV_DATA/Movies/m1.json"
 	assert_output '["ready","assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv","matroska",{"codec":"h264","width":64,"height":48,"hdr":false},[{"codec":"aac","language":null,"channels":1}],[],"SD"]'
 	profiles_valid
 	events_valid "$OUT"
@@ -78,9 +78,9 @@ mv.video.added"
 	# No runtime check without a match: a name TMDB cannot match.
 	mv "$IN/Heat.1995.2nd.mkv" "$IN/Qwxzy.Unknown.mkv"
 	enrich_files "$IN/Qwxzy.Unknown.mkv" "$IN/Fight.Club.1999.mkv"
-	run jq -c '.video.media | [.audio, .subtitles]' "$MV_DATA/Movies/m1.json"
+	run jq -c '.videos[0].media | [.audio, .subtitles]' "$MV_DATA/Movies/m1.json"
 	assert_output '[[{"codec":"aac","language":"fra","channels":1}],[{"codec":"subrip","language":"eng","forced":true}]]'
-	run jq -c '.video.media | [.video.hdrFormat, .quality]' "$MV_DATA/Movies/m2.json"
+	run jq -c '.videos[0].media | [.video.hdrFormat, .quality]' "$MV_DATA/Movies/m2.json"
 	assert_output '["HDR10","1080p HDR"]'
 	# mvctl show gives the quality, then the tracks.
 	run -0 --separate-stderr mvctl show --text m2
@@ -109,7 +109,7 @@ mv.video.added"
 	assert_output "not a video: truncated: the file ends before its data does"
 	[ -z "$(ls -A "$IN")" ]
 	[ -z "$(ls -A "$MV_DATA/assets/videos")" ]
-	run jq -c '[.status, .level, .video.media]' "$MV_DATA/Movies/m1.json"
+	run jq -c '[.status, .level, .videos[0].media]' "$MV_DATA/Movies/m1.json"
 	assert_output '["needs-review","minimal",null]'
 	profiles_valid
 }
@@ -133,7 +133,7 @@ mv.video.added"
 	mkmedia small "$IN/Heat.1995.cd1.mkv"
 	enrich_files "$IN/Heat.1995.cd1.mkv"
 	[ "$status" -eq 0 ]
-	run jq -c '[.status, .video.media.durationSec]' "$MV_DATA/Movies/m1.json"
+	run jq -c '[.status, .videos[0].media.durationSec]' "$MV_DATA/Movies/m1.json"
 	assert_output '["ready",2.128]'
 }
 
@@ -171,7 +171,7 @@ mv.video.added"
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "mvenrich: unable to probe videos: unable to run $BATS_TEST_TMPDIR/none: No such file or directory; they are filed without media" ]
 	[ "$(events_of mv.video.added "$OUT" | wc -l)" -eq 2 ]
-	run jq -c '[.status, .video.media]' "$MV_DATA/Movies/m1.json" "$MV_DATA/Movies/m2.json"
+	run jq -c '[.status, .videos[0].media]' "$MV_DATA/Movies/m1.json" "$MV_DATA/Movies/m2.json"
 	assert_output '["ready",null]
 ["ready",null]'
 }
@@ -180,7 +180,7 @@ mv.video.added"
 	printf 'hello\n' >"$IN/Heat.1995.mkv"
 	MV_PROBE=off enrich_files "$IN/Heat.1995.mkv"
 	[ "$status" -eq 0 ]
-	run jq -c '[.status, .video.media]' "$MV_DATA/Movies/m1.json"
+	run jq -c '[.status, .videos[0].media]' "$MV_DATA/Movies/m1.json"
 	assert_output '["ready",null]'
 	printf 'hello\n' >"$IN/Fight.Club.1999.mkv"
 	MV_PROBE=maybe enrich_files "$IN/Fight.Club.1999.mkv"

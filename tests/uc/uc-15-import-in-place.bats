@@ -62,8 +62,8 @@ tree() {
 ["imported","m3",63]' ]
 	grep -qx "root = \"$L\"" "$HOME/.config/mv/config"
 	[ "$(tree)" = "$before" ]
-	[ "$(jq -r .video.path "$MV_DATA/Movies/m3.json")" = "$L/Twelve Monkeys (1995)/Twelve Monkeys (1995).mkv" ]
-	[ "$(jq -c .video.importedFrom "$MV_DATA/Movies/m3.json")" = "{\"root\":\"$L\",\"inPlace\":true,\"imdb\":\"tt0114746\",\"idFrom\":\"Twelve Monkeys (1995)/movie.nfo\"}" ]
+	[ "$(jq -r .videos[0].path "$MV_DATA/Movies/m3.json")" = "$L/Twelve Monkeys (1995)/Twelve Monkeys (1995).mkv" ]
+	[ "$(jq -c .videos[0].importedFrom "$MV_DATA/Movies/m3.json")" = "{\"root\":\"$L\",\"inPlace\":true,\"imdb\":\"tt0114746\",\"idFrom\":\"Twelve Monkeys (1995)/movie.nfo\"}" ]
 	[ "$(jq -r .status "$MV_DATA/Movies/m2.json")" = needs-review ]
 	[ -f "$L/The Thing/The Thing.mkv" ]
 	[ "$(jq -r .match.by "$MV_DATA/Movies/m1.json")" = id ]

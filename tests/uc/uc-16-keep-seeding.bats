@@ -69,9 +69,9 @@ keep_case() {
 	[ "$(sha "$FILED")" = "$sum" ]
 	[ "$(sha "$IN/$NAME")" = "$sum" ]
 	[ "$(stat -c '%i %s %Y %y' "$IN/$NAME")" = "$before" ]
-	run -0 jq -c '[.status, .video.path, .video.source, .video.keptFrom]' "$MV_DATA/Movies/m1.json"
+	run -0 jq -c '[.status, .videos[0].path, .videos[0].source, .videos[0].keptFrom]' "$MV_DATA/Movies/m1.json"
 	assert_output "[\"ready\",\"assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv\",\"incoming/$NAME\",\"$IN/$NAME\"]"
-	[ "$(jq -r .video.keptStat "$MV_DATA/Movies/m1.json")" = \
+	[ "$(jq -r .videos[0].keptStat "$MV_DATA/Movies/m1.json")" = \
 		"$(stat -c '%d:%i:%s' "$IN/$NAME"):$(stat -c '%.9Y' "$IN/$NAME")" ]
 	profiles_valid
 	# 6: a rescan (cron's next run, a restart) reports it again.
@@ -130,7 +130,7 @@ keep_case() {
 	pipeline_once
 	[ "$(sha "$FILED")" = "$sum" ]
 	[ ! -e "$IN/$NAME" ]
-	[ "$(jq -r '.video | has("keptFrom"), has("keptStat")' "$MV_DATA/Movies/m1.json")" = "false
+	[ "$(jq -r '.videos[0] | has("keptFrom"), has("keptStat")' "$MV_DATA/Movies/m1.json")" = "false
 false" ]
 }
 
@@ -153,12 +153,12 @@ false" ]
 	run -0 --separate-stderr mvctl add "$HOME/dl/$NAME"
 	[ "$(sha "$FILED")" = "$sum" ]
 	[ "$(sha "$HOME/dl/$NAME")" = "$sum" ]
-	[ "$(jq -r .video.keptFrom "$MV_DATA/Movies/m1.json")" = "$HOME/dl/$NAME" ]
+	[ "$(jq -r .videos[0].keptFrom "$MV_DATA/Movies/m1.json")" = "$HOME/dl/$NAME" ]
 	mkvideo "$HOME/dl/The.Thing.1982.mkv" 50000
 	run -0 --separate-stderr mvctl add "$HOME/dl/The.Thing.1982.mkv" --copy
 	[ -f "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091]/The Thing (1982) [tmdbid-1091].mkv" ]
 	[ -z "$(ls -A "$MV_DATA/run/add")" ]
-	[ "$(jq -r '.video | has("keptFrom")' "$MV_DATA/Movies/m2.json")" = false ]
+	[ "$(jq -r '.videos[0] | has("keptFrom")' "$MV_DATA/Movies/m2.json")" = false ]
 }
 
 @test "UC-16: a kept download that goes to review: the copy waits in quarantine/, the choice moves it on" {
@@ -178,6 +178,6 @@ false" ]
 	[ "$(sha "$MV_DATA/assets/videos/$t/$t.mkv")" = "$sum" ]
 	[ ! -e "$MV_DATA/quarantine/The.Thing.mkv" ]
 	[ "$(sha "$IN/The.Thing.mkv")" = "$sum" ]
-	[ "$(jq -r .video.keptFrom "$MV_DATA/Movies/m1.json")" = "$IN/The.Thing.mkv" ]
+	[ "$(jq -r .videos[0].keptFrom "$MV_DATA/Movies/m1.json")" = "$IN/The.Thing.mkv" ]
 	run -0 --separate-stderr mvctl check
 }

@@ -96,14 +96,14 @@ mv.video.added"
 	# their paths in the download.
 	src=incoming/Heat.1995.REMASTERED.1080p.BluRay.x264-GRP
 	dst="assets/videos/$F"
-	run jq -c '.video.subtitles[]' "$MV_DATA/Movies/m1.json"
+	run jq -c '.videos[0].subtitles[]' "$MV_DATA/Movies/m1.json"
 	assert_output "{\"path\":\"$dst/$F.en.srt\",\"lang\":\"en\",\"forced\":false,\"sdh\":false,\"source\":\"$src/Subs/2_English.srt\"}
 {\"path\":\"$dst/$F.fr.srt\",\"lang\":\"fr\",\"forced\":false,\"sdh\":false,\"source\":\"$src/Subs/3_French.srt\"}
 {\"path\":\"$dst/$F.fr.forced.srt\",\"lang\":\"fr\",\"forced\":true,\"sdh\":false,\"source\":\"$src/Subs/4_French.forced.srt\"}
 {\"path\":\"$dst/$F.srt\",\"lang\":\"und\",\"forced\":false,\"sdh\":false,\"source\":\"$src/heat.1995.remastered.1080p.bluray.x264-grp.srt\"}"
-	run jq -c '.video.extras' "$MV_DATA/Movies/m1.json"
+	run jq -c '.videos[0].extras' "$MV_DATA/Movies/m1.json"
 	assert_output "[{\"path\":\"$dst/Featurettes/Making of Heat.mp4\",\"kind\":\"featurettes\",\"source\":\"$src/Featurettes/Making of Heat.mp4\"}]"
-	assert_equal "$(jq -r .video.path "$MV_DATA/Movies/m1.json")" "$dst/$F.mkv"
+	assert_equal "$(jq -r .videos[0].path "$MV_DATA/Movies/m1.json")" "$dst/$F.mkv"
 	# The sample, the release NFO and the junk stay, never deleted.
 	run bash -c "cd '$IN' && find . -type f | LC_ALL=C sort"
 	assert_output "./Heat.1995.REMASTERED.1080p.BluRay.x264-GRP/RARBG.txt
@@ -128,7 +128,7 @@ mv.video.added"
 # profile's lists by path.
 filed_state() {
 	(cd "$V" && find . -type f | LC_ALL=C sort)
-	jq -c '[.status, [.video.subtitles[].path], [.video.extras[].path]]' "$MV_DATA/Movies/m1.json"
+	jq -c '[.status, [.videos[0].subtitles[].path], [.videos[0].extras[].path]]' "$MV_DATA/Movies/m1.json"
 }
 
 @test "UC-17: a kill -9 at any step of a download's filing leaves every file once, listed once" {
@@ -166,7 +166,7 @@ filed_state() {
 	run bash -c "cd '$R' && find . -type f | LC_ALL=C sort"
 	assert_output "./Trailers/The Thing.mp4
 ./the.thing.1080p.bluray.x264-grp.en.srt"
-	assert_equal "$(jq -c '.video | has("subtitles")' "$MV_DATA/Movies/m1.json")" false
+	assert_equal "$(jq -c '.videos[0] | has("subtitles")' "$MV_DATA/Movies/m1.json")" false
 	# The user's choice files the film and then its download's sidecars.
 	ev_added "$MV_DATA/quarantine/the.thing.1080p.bluray.x264-grp.mkv" |
 		jq -c '.data.tmdb = 1091' | mvenrich >"$OUT"
@@ -175,7 +175,7 @@ filed_state() {
 	assert_output "./$T.en.srt
 ./$T.mkv
 ./Trailers/The Thing.mp4"
-	run jq -c '[.status, [.video.subtitles[].lang], [.video.extras[].kind]]' "$MV_DATA/Movies/m1.json"
+	run jq -c '[.status, [.videos[0].subtitles[].lang], [.videos[0].extras[].kind]]' "$MV_DATA/Movies/m1.json"
 	assert_output '["ready",["en"],["trailers"]]'
 	[ -z "$(find "$R" -type f)" ]
 	profiles_valid

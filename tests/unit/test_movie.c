@@ -36,6 +36,46 @@ sample(const char *rel)
 	return doc;
 }
 
+/* schemaVersion 1 -> 2 in memory, and the main video of videos[]. */
+static void
+test_videos(void)
+{
+	cJSON *m = cJSON_Parse("{\"schemaVersion\": 1, \"id\": \"m9\", \"video\": null,"
+	    " \"videos\": [{\"site\": \"YouTube\", \"key\": \"k\"}], \"level\": \"deep\"}");
+	char *s;
+
+	is_int(mv_movie_upgrade(m), 1, "v1 upgrades");
+	s = cJSON_PrintUnformatted(m);
+	is_str(s, "{\"schemaVersion\":2,\"id\":\"m9\",\"videos\":[],\"level\":\"deep\","
+	    "\"trailers\":[{\"site\":\"YouTube\",\"key\":\"k\"}]}",
+	    "null video: videos [] in its place; TMDB's videos are trailers");
+	free(s);
+	ok(mv_movie_video(m) == NULL, "no main video");
+	is_int(mv_movie_upgrade(m), 0, "v2 is left alone");
+	cJSON_Delete(m);
+	m = cJSON_Parse("{\"schemaVersion\": 1, \"id\": \"m9\", \"video\": {\"path\": \"a.mkv\"}, \"x\": 1}");
+	is_int(mv_movie_upgrade(m), 1, "v1 with a video upgrades");
+	s = cJSON_PrintUnformatted(m);
+	is_str(s, "{\"schemaVersion\":2,\"id\":\"m9\",\"videos\":[{\"path\":\"a.mkv\"}],\"x\":1}",
+	    "the video is videos[0], in its place");
+	free(s);
+	is_str(mv_json_str(mv_movie_video(m), "path", ""), "a.mkv", "it is the main video");
+	cJSON_Delete(m);
+	m = cJSON_Parse("{\"schemaVersion\": 7, \"video\": null}");
+	is_int(mv_movie_upgrade(m), -1, "another version is refused");
+	ok(cJSON_GetObjectItem(m, "video") && !cJSON_GetObjectItem(m, "videos"), "and left untouched");
+	cJSON_Delete(m);
+	m = cJSON_Parse("{\"schemaVersion\": 2, \"videos\": [{\"path\": \"p2\", \"part\": 2},"
+	    " {\"path\": \"p1\", \"part\": 1}, {\"path\": \"dc\", \"edition\": \"Director's Cut\"}]}");
+	is_str(mv_json_str(mv_movie_video(m), "path", ""), "dc", "the main video: the first without a part");
+	cJSON_DeleteItemFromArray(cJSON_GetObjectItem(m, "videos"), 2);
+	is_str(mv_json_str(mv_movie_video(m), "path", ""), "p1", "else part 1");
+	cJSON_DeleteItemFromArray(cJSON_GetObjectItem(m, "videos"), 1);
+	is_str(mv_json_str(mv_movie_video(m), "path", ""), "p2", "else the first");
+	is_int(cJSON_GetArraySize(mv_movie_videos(m)), 1, "mv_movie_videos is the array");
+	cJSON_Delete(m);
+}
+
 int
 main(void)
 {
@@ -58,6 +98,7 @@ main(void)
 	unsetenv("TMDB_API_KEY");
 	if (mv_data_open(NULL, 1) != 0)
 		abort();
+	test_videos();
 	mv_movie_notify = count_events;
 
 	doc = mv_movie_create("12 Monkeys", 1995, NULL, NULL);
@@ -119,10 +160,11 @@ main(void)
 	files = mv_movie_strip(doc, MV_MINIMAL);
 	cJSON_Delete(files);
 	ok(!cJSON_GetObjectItem(doc, "overview") && mv_json_int(cJSON_GetObjectItem(doc, "externalIds"), "tmdb", 0) == 63 &&
-	    cJSON_GetObjectItem(doc, "video") && *mv_json_str(doc, "title", ""), "minimal keeps the record and its identity");
+	    cJSON_GetObjectItem(doc, "videos") && *mv_json_str(doc, "title", ""), "minimal keeps the record and its identity");
 	is_int(mv_movie_field_level("credits"), MV_MEDIUM, "credits is medium");
 	is_int(mv_movie_field_level("watchProviders"), MV_DEEP, "watchProviders is deep");
-	is_int(mv_movie_field_level("video"), MV_MINIMAL, "video is minimal");
+	is_int(mv_movie_field_level("videos"), MV_MINIMAL, "videos is minimal");
+	is_int(mv_movie_field_level("trailers"), MV_DEEP, "trailers (TMDB's videos) are deep");
 	ok(mv_movie_save(doc) == 0, "save");
 	cJSON_Delete(doc);
 	cJSON_Delete(tm);

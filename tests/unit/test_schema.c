@@ -236,26 +236,50 @@ test_real(void)
 		return;
 	is_int(mv_schema_validate(set, "MovieProfile.json", doc, NULL, NULL), 0, "basic movie is valid");
 
-	/* Turn it into a v0 document, then migrate it back. */
+	/* Turn it into a v0 document (one "video"), then migrate it back. */
 	e = cJSON_GetObjectItem(doc, "externalIds");
 	cJSON_DeleteItemFromObject(e, "tmdb");
 	cJSON_DeleteItemFromObject(doc, "schemaVersion");
 	cJSON_AddNumberToObject(doc, "tmdbId", 63);
 	mv_json_set(doc, "level", cJSON_CreateString("light"));
+	cJSON_AddItemToObject(doc, "video", cJSON_DetachItemFromArray(
+	    cJSON_GetObjectItem(doc, "videos"), 0));
+	cJSON_DeleteItemFromObject(doc, "videos");
 	ok(mv_schema_validate(set, "MovieProfile.json", doc, NULL, NULL) > 0, "the v0 form is invalid");
 	is_int(mv_schema_migrate(doc, "MovieProfile", &from), 1, "v0 migrates");
 	is_int(from, 0, "found version 0");
 	is_str(doc->child->string, "schemaVersion", "schemaVersion is the first member");
-	is_int(mv_json_int(doc, "schemaVersion", -1), 1, "schemaVersion 1");
+	is_int(mv_json_int(doc, "schemaVersion", -1), 2, "schemaVersion 2, through 1");
 	is_int(mv_json_int(e, "tmdb", -1), 63, "tmdbId moved to externalIds.tmdb");
 	ok(!cJSON_GetObjectItem(doc, "tmdbId"), "tmdbId is gone");
 	is_str(mv_json_str(doc, "level", NULL), "basic", "level light became basic");
+	ok(!cJSON_GetObjectItem(doc, "video") && cJSON_GetArraySize(cJSON_GetObjectItem(doc, "videos")) == 1,
+	    "video became videos[0]");
 	is_int(mv_schema_validate(set, "MovieProfile.json", doc, NULL, NULL), 0, "migrated doc is valid");
-	is_int(mv_schema_migrate(doc, "MovieProfile", &from), 0, "v1 is left alone");
-	is_int(from, 1, "found version 1");
-	mv_json_set(doc, "schemaVersion", cJSON_CreateNumber(2));
-	is_int(mv_schema_migrate(doc, "MovieProfile", &from), -1, "a newer version is refused");
+	is_int(mv_schema_migrate(doc, "MovieProfile", &from), 0, "v2 is left alone");
 	is_int(from, 2, "found version 2");
+
+	/* v1: "video" and TMDB's trailers as "videos". */
+	mv_json_set(doc, "schemaVersion", cJSON_CreateNumber(1));
+	{
+		cJSON *vs = cJSON_DetachItemFromObject(doc, "videos");
+
+		cJSON_AddItemToObject(doc, "video", cJSON_DetachItemFromArray(vs, 0));
+		cJSON_Delete(vs);
+		vs = cJSON_Parse("[{\"site\": \"YouTube\", \"key\": \"k\", \"type\": \"Trailer\", \"name\": \"T\"}]");
+		cJSON_AddItemToObject(doc, "videos", vs);
+	}
+	ok(mv_schema_validate(set, "MovieProfile.json", doc, NULL, NULL) > 0, "the v1 form is not v2");
+	is_int(mv_schema_migrate(doc, "MovieProfile", &from), 1, "v1 migrates");
+	is_int(from, 1, "found version 1");
+	is_str(mv_json_str(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "videos"), 0), "path", ""),
+	    "assets/videos/Twelve Monkeys (1995) [tmdbid-63].mkv", "its video is videos[0]");
+	is_str(mv_json_str(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "trailers"), 0), "key", ""),
+	    "k", "its TMDB videos are trailers");
+	is_int(mv_schema_validate(set, "MovieProfile.json", doc, NULL, NULL), 0, "and it is valid");
+	mv_json_set(doc, "schemaVersion", cJSON_CreateNumber(3));
+	is_int(mv_schema_migrate(doc, "MovieProfile", &from), -1, "a newer version is refused");
+	is_int(from, 3, "found version 3");
 	cJSON_DeleteItemFromObject(doc, "schemaVersion");
 	is_int(mv_schema_migrate(doc, "Weird", &from), -1, "an unknown kind is refused");
 	ok(!cJSON_GetObjectItem(doc, "schemaVersion"), "a refused doc is untouched");
@@ -286,7 +310,11 @@ test_real(void)
 	is_str(mv_json_str(doc, "level", NULL), "minimal", "to minimal");
 	is_int(mv_schema_migrate(doc, "PeopleProfile", &from), 0, "then is left alone");
 	mv_json_set(doc, "level", cJSON_CreateString("basic"));
-	is_int(mv_schema_migrate(doc, "MovieProfile", &from), 0, "a movie at basic is left alone");
+	/* Only people lose basic; a v1 movie goes to v2 (no video: []). */
+	is_int(mv_schema_migrate(doc, "MovieProfile", &from), 1, "a v1 movie at basic migrates");
+	ok(!strcmp(mv_json_str(doc, "level", ""), "basic") &&
+	    cJSON_IsArray(cJSON_GetObjectItem(doc, "videos")) &&
+	    !cJSON_GetArraySize(cJSON_GetObjectItem(doc, "videos")), "and keeps its level, with videos []");
 	cJSON_Delete(doc);
 	doc = cJSON_Parse("{\"schemaVersion\": 1, \"items\": [{\"id\": \"p1\", \"level\": \"basic\"},"
 	    "{\"id\": \"p2\", \"level\": \"deep\"}]}");

@@ -179,17 +179,73 @@ check_utf8(const char *rel, const cJSON *it, char *ptr, size_t len, size_t cap)
 	return n;
 }
 
-static int root_video(struct check *c, const char *rel, const char *path);
+static int root_video(struct check *c, const char *rel, const char *ptr,
+    const char *path);
 static void misplaced(void *ctx, const char *movie, const char *from,
     const char *to);
+static void note(const char *kind, const char *file, const char *media,
+    const char *msg);
+
+/*
+ * A movie of version 1 is a note, not a problem: every tool reads it as
+ * version 2 (mv_movie_upgrade), and each write turns it into one, so it
+ * is safe to run on; mvctl migrate rewrites them all. It is validated
+ * as the version 2 it reads as. As a flat library or a people index of
+ * before the shards, it is what migrate is for, not damage.
+ */
+static void
+check_version(struct check *c, const char *rel, cJSON *doc)
+{
+	if (strncmp(rel, "Movies/", 7) || mv_json_int(doc, "schemaVersion", 0) != 1 ||
+	    mv_movie_upgrade(doc) != 1)
+		return;
+	note("migrate", rel, NULL, "is of schemaVersion 1: every tool reads it, "
+	    "run mvctl migrate to rewrite it as version 2");
+	c->notes++;
+}
+
+/* Check that every video of movie doc exists, and collect their paths
+ * for the orphan check. Returns the number missing. */
+static int
+check_videos(struct check *c, const char *rel, const cJSON *doc)
+{
+	const cJSON *v;
+	int i = 0, n = 0;
+
+	cJSON_ArrayForEach(v, mv_movie_videos(doc)) {
+		const char *path = mv_json_str(v, "path", NULL), *kept;
+		char *full, ptr[48];
+
+		snprintf(ptr, sizeof ptr, "/videos/%d/path", i++);
+		if (!path)
+			continue;
+		if (path[0] == '/') {
+			/* kept in place under a library root */
+			n += root_video(c, rel, ptr, path);
+		} else {
+			full = mv_path("%s", path);
+			if (access(full, F_OK) < 0) {
+				problem("video", rel, ptr, NULL, "video missing: %s", path);
+				n++;
+			}
+			free(full);
+		}
+		c->videos = mv_xrealloc(c->videos, (c->nvideos + 1) * sizeof *c->videos);
+		c->videos[c->nvideos++] = mv_xstrdup(path);
+		if ((kept = mv_json_str(v, "keptStat", NULL))) {
+			c->kept = mv_xrealloc(c->kept, (c->nkept + 1) * sizeof *c->kept);
+			c->kept[c->nkept++] = mv_xstrdup(kept);
+		}
+	}
+	return n;
+}
 
 /* Validate one stored document; collect movie video paths. */
 static void
 check_doc(struct check *c, const char *rel)
 {
 	const char *name = mv_schema_for_path(rel), *slash, *id;
-	cJSON *doc = ctl_load_rel(rel, 0);
-	char *path;
+	cJSON *doc = ctl_load_raw(rel, 0);
 	size_t len;
 	int n;
 
@@ -201,6 +257,7 @@ check_doc(struct check *c, const char *rel)
 		return;
 	}
 	c->rel = rel;
+	check_version(c, rel, doc);
 	/* A people index of before the shards is stale, not invalid: the
 	 * index check says so, and mvindex rebuilds it. */
 	if (!strcmp(rel, "index/people.json") && !mv_index_people_current())
@@ -220,29 +277,12 @@ check_doc(struct check *c, const char *rel)
 		problem("schema", rel, "/id", NULL, "id does not match the file name");
 		n++;
 	}
-	if (!strncmp(rel, "Movies/", 7) &&
-	    (path = (char *)mv_json_str(cJSON_GetObjectItemCaseSensitive(doc, "video"), "path", NULL))) {
-		char *full = mv_path("%s", path);
-
-		if (path[0] == '/')
-			n += root_video(c, rel, path);
-		else if (access(full, F_OK) < 0) {
-			problem("video", rel, "/video/path", NULL, "video missing: %s", path);
-			n++;
-		}
-		free(full);
-		c->videos = mv_xrealloc(c->videos, (c->nvideos + 1) * sizeof *c->videos);
-		c->videos[c->nvideos++] = mv_xstrdup(path);
-	}
+	if (!strncmp(rel, "Movies/", 7))
+		n += check_videos(c, rel, doc);
 	/* Where each filed file belongs is mv_name_path's to say, as for
 	 * filing and rename: asked here without moving anything. */
 	if (!strncmp(rel, "Movies/", 7) && n == 0)
 		mv_refile_movie(doc, 1, misplaced, c);
-	if (!strncmp(rel, "Movies/", 7) && (id = mv_json_str(
-	    cJSON_GetObjectItemCaseSensitive(doc, "video"), "keptStat", NULL))) {
-		c->kept = mv_xrealloc(c->kept, (c->nkept + 1) * sizeof *c->kept);
-		c->kept[c->nkept++] = mv_xstrdup(id);
-	}
 	c->invalid += n > 0;
 	cJSON_Delete(doc);
 }
@@ -290,7 +330,7 @@ static const char *const incoming_advice[] = {
 };
 
 /* Something to look at that is not a problem: "note: file message" as
- * text, or {kind, severity:"note", file, media, message}. */
+ * text, or {kind, severity:"note", file, media (if not NULL), message}. */
 static void
 note(const char *kind, const char *file, const char *media, const char *msg)
 {
@@ -300,7 +340,8 @@ note(const char *kind, const char *file, const char *media, const char *msg)
 		cJSON_AddStringToObject(o, "kind", kind);
 		cJSON_AddStringToObject(o, "severity", "note");
 		cJSON_AddStringToObject(o, "file", file);
-		cJSON_AddStringToObject(o, "media", media);
+		if (media)
+			cJSON_AddStringToObject(o, "media", media);
 		cJSON_AddStringToObject(o, "message", msg);
 		ctl_put_json(o);
 		cJSON_Delete(o);
@@ -380,14 +421,14 @@ root_state(const char *root)
 /* Check the video at path (absolute) of the movie in rel. Returns the
  * problems found (0 or 1). */
 static int
-root_video(struct check *c, const char *rel, const char *path)
+root_video(struct check *c, const char *rel, const char *ptr, const char *path)
 {
 	const char *root = mv_root_of(path);
 	struct root_state *r;
 
 	(void)c;
 	if (!root) {
-		problem("video", rel, "/video/path", NULL,
+		problem("video", rel, ptr, NULL,
 		    "video under no library root: %s (the configuration lost its root line?)", path);
 		return 1;
 	}
@@ -395,7 +436,7 @@ root_video(struct check *c, const char *rel, const char *path)
 	r->videos++;
 	if (r->vanished || access(path, F_OK) == 0)
 		return 0;
-	problem("video", rel, "/video/path", NULL, "video missing: %s", path);
+	problem("video", rel, ptr, NULL, "video missing: %s", path);
 	return 1;
 }
 
@@ -601,7 +642,9 @@ v_check(int argc, char **argv)
 }
 
 /*
- * Migrate every stored document to MV_SCHEMA_VERSION, each atomically.
+ * Migrate every stored document to its current version (movies to
+ * MV_MOVIE_SCHEMA_VERSION, the rest to MV_SCHEMA_VERSION), each atomically:
+ * a kill leaves each one old or new, and both read.
  * Counts go to *done, *current, *failed. Prints one line per change.
  * Returns 0, or the exit code of the first document that could not be
  * written (74 full disk, 73 no permission): the disk's fault, not the data's.
@@ -617,7 +660,7 @@ ctl_migrate_all(int dry, long *done, long *current, long *failed)
 	for (size_t i = 0; i < n; i++) {
 		const char *name = mv_schema_for_path(docs[i]);
 		char kind[32], *path;
-		cJSON *doc = ctl_load_rel(docs[i], 1);
+		cJSON *doc = ctl_load_raw(docs[i], 1);
 		int from = 0, r, e = errno;
 
 		progress("migrated", (long)i + 1, (long)n, 0);
@@ -659,9 +702,14 @@ ctl_migrate_all(int dry, long *done, long *current, long *failed)
 					io = mv_exit_for_errno(errno);
 				++*failed;
 			} else {
+				/* For the crash tests: killed between two
+				 * documents, each is old or new, and both read. */
+				if (!dry)
+					mv_crash_point("migrated");
 				if (!ctl_want_json())
 					printf("%s: schemaVersion %d -> %d%s\n", docs[i], from,
-					    MV_SCHEMA_VERSION, dry ? " (dry run)" : "");
+					    strcmp(kind, "MovieProfile") ? MV_SCHEMA_VERSION :
+					    MV_MOVIE_SCHEMA_VERSION, dry ? " (dry run)" : "");
 				++*done;
 			}
 			free(path);
@@ -717,8 +765,8 @@ v_migrate(int argc, char **argv)
 		ctl_put_json(o);
 		cJSON_Delete(o);
 	} else {
-		printf("migrate: %ld %smigrated, %ld already at version %d, %ld failed\n",
-		    done, dry ? "would be " : "", current, MV_SCHEMA_VERSION, failed);
+		printf("migrate: %ld %smigrated, %ld already current, %ld failed\n",
+		    done, dry ? "would be " : "", current, failed);
 		if (moved || mfailed)
 			printf("migrate: %ld videos %smoved into their folders, %ld failed\n",
 			    moved, dry ? "would be " : "", mfailed);

@@ -157,7 +157,7 @@ load_known(struct import *im)
 		ids[i][strlen(ids[i]) - 5] = '\0';
 		if (!mv_id_valid(ids[i], 'm') || !(m = mv_movie_load(ids[i], &why)))
 			continue;
-		v = cJSON_GetObjectItemCaseSensitive(m, "video");
+		cJSON_ArrayForEach(v, mv_movie_videos(m))
 		for (int k = 0; k < 2; k++) {
 			const char *p = mv_json_str(v, k ? "source" : "path", NULL);
 			char *key;
@@ -388,7 +388,7 @@ report(struct import *im)
 			say(it, "imported", id, mv_json_int(cJSON_GetObjectItemCaseSensitive(m,
 			    "externalIds"), "tmdb", 0), mv_json_str(m, "title", ""),
 			    (int)mv_json_int(m, "year", 0), NULL, mv_json_str(
-			    cJSON_GetObjectItemCaseSensitive(m, "video"), "path", ""));
+			    mv_movie_video(m), "path", ""));
 			im->matched++;
 		} else {
 			say(it, "pending", id, 0, NULL, 0, "TMDB failed: mvenrich --retry resumes it", NULL);

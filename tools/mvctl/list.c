@@ -198,6 +198,49 @@ put_media(const cJSON *media)
 	putchar('\n');
 }
 
+/* Every filed video of m, the main one first as stored: its path, then
+ * what tells it from the others (part, edition, quality) and its
+ * sidecars, then its media. One plain video prints as before videos[]. */
+static void
+put_videos(const cJSON *m)
+{
+	const cJSON *v;
+
+	if (!cJSON_GetArraySize(mv_movie_videos(m)))
+		printf("%-10s%s\n", "video", "(none)");
+	cJSON_ArrayForEach(v, mv_movie_videos(m)) {
+		int ns = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(v, "subtitles"));
+		int nx = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(v, "extras"));
+		const char *sep = "";
+
+		printf("%-10s%s\n", "video", mv_json_str(v, "path", "?"));
+		if (mv_json_int(v, "part", 0) > 0 || mv_json_str(v, "edition", NULL) ||
+		    mv_json_str(v, "quality", NULL) || ns || nx) {
+			printf("%-10s", "");
+			if (mv_json_int(v, "part", 0) > 0) {
+				printf("part %lld", mv_json_int(v, "part", 0));
+				sep = ", ";
+			}
+			if (mv_json_str(v, "edition", NULL)) {
+				printf("%s%s", sep, mv_json_str(v, "edition", ""));
+				sep = ", ";
+			}
+			if (mv_json_str(v, "quality", NULL)) {
+				printf("%s%s", sep, mv_json_str(v, "quality", ""));
+				sep = ", ";
+			}
+			if (ns) {
+				printf("%s%d subtitle%s", sep, ns, ns == 1 ? "" : "s");
+				sep = ", ";
+			}
+			if (nx)
+				printf("%s%d extra%s", sep, nx, nx == 1 ? "" : "s");
+			putchar('\n');
+		}
+		put_media(cJSON_GetObjectItemCaseSensitive(v, "media"));
+	}
+}
+
 /* How the movie was matched (its "match" evidence), on one line. */
 static void
 put_match(const cJSON *e)
@@ -230,7 +273,6 @@ static void
 show_movie(const cJSON *m)
 {
 	const cJSON *ext = cJSON_GetObjectItemCaseSensitive(m, "externalIds");
-	const cJSON *video = cJSON_GetObjectItemCaseSensitive(m, "video");
 	const cJSON *credits = cJSON_GetObjectItemCaseSensitive(m, "credits");
 	const cJSON *e, *crew;
 	long long y = mv_json_int(m, "year", 0), rt = mv_json_int(m, "runtime", 0);
@@ -265,9 +307,7 @@ show_movie(const cJSON *m)
 			printf("%s%s", n++ ? ", " : "director  ", mv_json_str(e, "name", "?"));
 	if (n)
 		putchar('\n');
-	printf("%-10s%s\n", "video", cJSON_IsObject(video) ?
-	    mv_json_str(video, "path", "?") : "(none)");
-	put_media(cJSON_GetObjectItemCaseSensitive(video, "media"));
+	put_videos(m);
 	if (*mv_movie_overview_for(m, NULL))
 		printf("\n%s\n", mv_movie_overview_for(m, NULL));
 }

@@ -42,6 +42,7 @@ int ctl_want_json(void);
 void ctl_report_text(void);
 void ctl_put_json(const cJSON *v);
 void ctl_open_library(void);
+cJSON *ctl_load_raw(const char *rel, int loud);
 cJSON *ctl_load_rel(const char *rel, int loud);
 cJSON *ctl_load_index(const char *name, cJSON **items);
 char *ctl_resolve_id(char kind, const char *tok);

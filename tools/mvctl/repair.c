@@ -21,7 +21,7 @@ ctl_filing_recovered(void *ctx, const char *movie, const char *final, const char
 		++*(long *)ctx;
 	if (!final || !(doc = mv_movie_load(movie, &why)))
 		return;
-	v = cJSON_GetObjectItemCaseSensitive(doc, "video");
+	v = mv_movie_video(doc);
 	if (cJSON_IsObject(v) && !strncmp(final, mv_data, root) && final[root] == '/') {
 		mv_json_set(v, "path", cJSON_CreateString(final + root + 1));
 		if (mv_movie_save(doc) < 0)

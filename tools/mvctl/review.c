@@ -127,7 +127,7 @@ ctl_queue_movie(const char *rel, cJSON **movie)
 
 		m = ctl_load_rel(mrel, 1);
 		free(mrel);
-		if (m && !strcmp(mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "video"),
+		if (m && !strcmp(mv_json_str(mv_movie_video(m),
 		    "path", ""), rel))
 			id = mv_xstrdup(mid);
 	}
@@ -203,7 +203,7 @@ ctl_review_precheck(const char *rel, const char *movie, long long tmdb)
 	if (owner) {
 		char *mrel = mv_xasprintf("Movies/%s.json", owner);
 		cJSON *o = ctl_load_rel(mrel, 1);
-		const char *vp = mv_json_str(cJSON_GetObjectItemCaseSensitive(o, "video"),
+		const char *vp = mv_json_str(mv_movie_video(o),
 		    "path", NULL);
 
 		if (vp)
@@ -282,7 +282,7 @@ ctl_review_outcome(const char *rel, const char *id, const char *before, int code
 	mrel = mv_xasprintf("Movies/%s.json", id);
 	m = ctl_load_rel(mrel, 1);
 	free(mrel);
-	v = cJSON_GetObjectItemCaseSensitive(m, "video");
+	v = mv_movie_video(m);
 	st = mv_json_str(m, "status", "");
 	reason = mv_json_str(cJSON_GetObjectItemCaseSensitive(m, "review"), "reason", "");
 	if (!strcmp(st, "ready") && !ctl_in_quarantine(mv_json_str(v, "path", NULL))) {
@@ -408,7 +408,7 @@ review_reject(const char *tok)
 			mv_die(mv_exit_for_errno(errno), "write %s.why.json", to);
 		free(p);
 		if (m) {
-			mv_json_set(cJSON_GetObjectItemCaseSensitive(m, "video"), "path",
+			mv_json_set(mv_movie_video(m), "path",
 			    cJSON_CreateString(to));
 			if (mv_movie_save(m) < 0)
 				mv_die(mv_exit_for_errno(errno), "write movie %s", id);

@@ -17,12 +17,12 @@
  * the release NFO, junk and whatever is unknown stay in incoming/.
  */
 
-/* The video entry of m, where its sidecars are recorded (the one call
- * site to change when profiles hold videos[]). Borrowed. */
+/* The video entry of m where its sidecars are recorded: the main one
+ * (mv_movie_video). Borrowed. */
 static cJSON *
 video_of(cJSON *m)
 {
-	return cJSON_GetObjectItemCaseSensitive(m, "video");
+	return mv_movie_video(m);
 }
 
 /* The download v's video came in, "incoming/<folder>" (malloc'd), or
