@@ -1186,7 +1186,8 @@ char *mv_name_path(const cJSON *m, const cJSON *video, const struct mv_name_of *
 typedef void (*mv_refile_fn)(void *ctx, const char *movie, const char *from,
     const char *to);
 /*
- * Move every file of movie m (its profile, updated and saved) that lies
+ * Move every file of movie m (its videos, then each one's subtitles and
+ * extras; its profile updated and saved) that lies
  * under assets/videos/ but not where mv_name_path says, one at a time with
  * mv_file_refile: profile saved, then the journal dropped, so a kill -9 at
  * any step leaves each video exactly once and mv_file_recover finishes

@@ -11,16 +11,47 @@
 #define VIDEOS "assets/videos/"
 
 /*
- * The i-th filed file of m, or NULL past the last. The one seam between
- * moving and the profile's shape: every entry of videos[] (their
- * subtitles and extras are the "dl" work's to add here).
+ * The i-th filed file of m, or NULL past the last: every entry of
+ * videos[], each followed by its subtitles and its extras. *video is
+ * the video entry it belongs to; *of says what it is for mv_name_path
+ * (of->what MV_NAME_VIDEO for a video). The one seam between moving and
+ * the profile's shape. Borrowed.
  */
 static cJSON *
-file_at(cJSON *m, int i)
+file_at(cJSON *m, int i, cJSON **video, struct mv_name_of *of)
 {
-	cJSON *v = cJSON_GetArrayItem(mv_movie_videos(m), i);
+	static const char *const lists[] = {"subtitles", "extras"};
+	cJSON *v, *e;
+	int k = 0;
 
-	return cJSON_IsObject(v) ? v : NULL;
+	cJSON_ArrayForEach(v, mv_movie_videos(m)) {
+		if (!cJSON_IsObject(v))
+			continue;
+		*video = v;
+		memset(of, 0, sizeof *of);
+		if (k++ == i)
+			return v;
+		for (size_t l = 0; l < 2; l++)
+			cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(v, lists[l])) {
+				if (!cJSON_IsObject(e) || k++ != i)
+					continue;
+				of->source = mv_json_str(e, "source", mv_json_str(e, "path", ""));
+				if (l == 0) {
+					const char *lang = mv_json_str(e, "lang", "und");
+
+					/* as filing named it: "und" names no language */
+					of->what = MV_NAME_SUBTITLE;
+					of->lang = strcmp(lang, "und") ? lang : NULL;
+					of->forced = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "forced"));
+					of->sdh = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "sdh"));
+				} else {
+					of->what = MV_NAME_EXTRA;
+					of->extra = mv_json_str(e, "kind", NULL);
+				}
+				return e;
+			}
+	}
+	return NULL;
 }
 
 /* path relative to the data directory, or NULL if outside it. Borrowed. */
@@ -104,11 +135,13 @@ int
 mv_refile_movie(cJSON *m, int dry, mv_refile_fn fn, void *ctx)
 {
 	const char *id = mv_json_str(m, "id", "");
-	cJSON *v;
+	struct mv_name_of of;
+	cJSON *v, *video;
 	char *want, *have;
 	int n = 0;
 
-	for (int i = 0; (v = file_at(m, i)); i++) {
+	/* A video first, then its sidecars: they are named after it. */
+	for (int i = 0; (v = file_at(m, i, &video, &of)); i++) {
 		have = mv_xstrdup(mv_json_str(v, "path", ""));
 		/* Only what is filed: a video in incoming/ or quarantine/ is
 		 * filing's or the review's to move. */
@@ -116,7 +149,7 @@ mv_refile_movie(cJSON *m, int dry, mv_refile_fn fn, void *ctx)
 			free(have);
 			continue;
 		}
-		want = mv_name_path(m, v, NULL);
+		want = mv_name_path(m, video, v == video ? NULL : &of);
 		if (!in_place(have, want)) {
 			if (fn)
 				fn(ctx, id, have, want);
@@ -137,7 +170,8 @@ void
 mv_refile_recovered(const char *movie, const char *final, const char *src)
 {
 	const char *why, *rf, *rs = rel_of(src);
-	cJSON *m, *v;
+	struct mv_name_of of;
+	cJSON *m, *v, *video;
 
 	if (!final || !rs || !(rf = rel_of(final)))
 		return;  /* rolled back: the profile still says src */
@@ -145,7 +179,7 @@ mv_refile_recovered(const char *movie, const char *final, const char *src)
 		mv_warnx("unable to read movie %s after recovering %s: %s", movie, final, why);
 		return;
 	}
-	for (int i = 0; (v = file_at(m, i)); i++)
+	for (int i = 0; (v = file_at(m, i, &video, &of)); i++)
 		if (!strcmp(mv_json_str(v, "path", ""), rs)) {
 			mv_json_set(v, "path", cJSON_CreateString(rf));
 			if (mv_movie_save(m) < 0)

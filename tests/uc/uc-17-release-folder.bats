@@ -124,6 +124,43 @@ mv.video.added"
 	[ -f "$R/RARBG.txt" ]
 }
 
+@test "UC-17: rename and check know the sidecars: a new title moves the film, its subtitles and extras" {
+	heat_release
+	mvwatch --once --settle 0 | mvenrich >"$OUT"
+	mvindex --rebuild >/dev/null
+	# The film's name changes (here its year: its titles come from TMDB
+	# in the language, so a title edit alone would not show).
+	jq '.year = 1996' "$MV_DATA/Movies/m1.json" >"$BATS_TEST_TMPDIR/m1"
+	mv "$BATS_TEST_TMPDIR/m1" "$MV_DATA/Movies/m1.json"
+	mvindex --rebuild >/dev/null
+	G="Heat (1996) [tmdbid-949]"
+	# check asks the same rule: every sidecar is noted, not only the film.
+	run -0 --separate-stderr mvctl --text check
+	assert_line --regexp '; 6 notes: ok$'
+	assert_line "note: assets/videos/$F/Featurettes/Making of Heat.mp4 is filed as assets/videos/$G/Featurettes/Making of Heat.mp4 under the settings now (mvctl rename m1 moves it)"
+	run -0 --separate-stderr mvctl rename --all
+	assert_line 'rename: 6 moved, 0 failed'
+	run bash -c "cd '$MV_DATA/assets/videos' && find . | LC_ALL=C sort"
+	assert_output ".
+./$G
+./$G/Featurettes
+./$G/Featurettes/Making of Heat.mp4
+./$G/$G.en.srt
+./$G/$G.fr.forced.srt
+./$G/$G.fr.srt
+./$G/$G.mkv
+./$G/$G.srt"
+	run jq -r '.videos[0] | .path, .subtitles[].path, .extras[].path' "$MV_DATA/Movies/m1.json"
+	assert_output "assets/videos/$G/$G.mkv
+assets/videos/$G/$G.en.srt
+assets/videos/$G/$G.fr.srt
+assets/videos/$G/$G.fr.forced.srt
+assets/videos/$G/$G.srt
+assets/videos/$G/Featurettes/Making of Heat.mp4"
+	run -0 --separate-stderr mvctl --text check
+	assert_line --regexp '; 0 notes: ok$'
+}
+
 # The filed state the first test asserts, in short: every name, and the
 # profile's lists by path.
 filed_state() {
