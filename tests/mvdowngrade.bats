@@ -109,6 +109,18 @@ cached_all() {
 	assert_success
 	[ -z "$stderr" ]
 	assert_output "$cold"
+	# The hook hears the same of each movie (title and year come from
+	# the cache too).
+	: >"$BATS_TEST_TMPDIR/wish"
+	export MV_DOWNGRADE_HOOK=$FIX/hook-wishlist WISHLIST=$BATS_TEST_TMPDIR/wish
+	HOOK_SEEN=$BATS_TEST_TMPDIR/warm mvdowngrade --level minimal --dry-run >/dev/null
+	mv "$MV_DATA/cache/downgrade.scan" "$BATS_TEST_TMPDIR/kept"
+	HOOK_SEEN=$BATS_TEST_TMPDIR/cold mvdowngrade --level minimal --dry-run >/dev/null
+	cmp "$BATS_TEST_TMPDIR/cold" "$BATS_TEST_TMPDIR/warm"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/warm")" -eq 3 ]
+	grep -q '"title":"Twelve Monkeys","year":1995,' "$BATS_TEST_TMPDIR/warm"
+	unset MV_DOWNGRADE_HOOK
+	mv "$BATS_TEST_TMPDIR/kept" "$MV_DATA/cache/downgrade.scan"
 	# The plan reads the cache: a record made to lie, its profile
 	# untouched, is believed (m1's deep members 1000 bytes larger).
 	awk '$1 == "m1" && NF == 15 { $12 += 1000 } 1' "$MV_DATA/cache/downgrade.scan" \
