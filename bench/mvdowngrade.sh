@@ -4,7 +4,10 @@
 # movies, 2,000 people, the schema's shape and sizes; ~700 MB) and kept in
 # $MV_BENCH_DOWNGRADE (default $TMPDIR/mv-bench-downgrade) for later runs;
 # a third of the movies get an entry in stats/usage.json. It has no image
-# files: their stat() calls are made, they find nothing.
+# files: their stat() calls are made, they find nothing. The first plan of
+# each policy runs without cache/downgrade.scan: every profile is read
+# (printed, not held to the goal). The best of the next ones, which read
+# only the profiles changed since, is held to the goal.
 # Usage: bench/mvdowngrade.sh [runs]   (default 5; the best run counts)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -39,8 +42,12 @@ timed() {
 }
 status=0
 for args in "--level minimal --unread-since 90d" "--level basic --budget 300M"; do
+	rm -f "$lib/cache/downgrade.scan"
 	# shellcheck disable=SC2086
 	timed $args >/dev/null   # warm the page cache
+	rm -f "$lib/cache/downgrade.scan"
+	# shellcheck disable=SC2086
+	cold=$(timed $args)
 	best=
 	i=0
 	while [ $i -lt "$runs" ]; do
@@ -53,8 +60,9 @@ for args in "--level minimal --unread-since 90d" "--level basic --budget 300M"; 
 	plan=$("$B/bin/mvdowngrade" --data "$lib" --dry-run $args | wc -l)
 	verdict=ok
 	[ "$best" -lt 2000 ] || { verdict="OVER THE 2 s GOAL"; status=1; }
-	printf 'mvdowngrade %s --dry-run: %d movies, %d in the plan, best of %d: %d.%03d s (%s)\n' \
-		"$args" $N "$plan" "$runs" $((best / 1000)) $((best % 1000)) "$verdict"
+	printf 'mvdowngrade %s --dry-run: %d movies, %d in the plan, best of %d: %d.%03d s (%s); without the scan cache: %d.%03d s\n' \
+		"$args" $N "$plan" "$runs" $((best / 1000)) $((best % 1000)) "$verdict" \
+		$((cold / 1000)) $((cold % 1000))
 done
 printf 'load average: %s; CPUs: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" "$(nproc)"
 exit $status

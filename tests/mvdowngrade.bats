@@ -88,7 +88,73 @@ size() { stat -c %s "$1"; }
 	assert_output "m1
 m4
 m3"
+	# Nothing but the scan cache (below), if the profiles were old enough.
+	rm -f "$MV_DATA/cache/downgrade.scan"
 	[ "$(tree_digest "$MV_DATA")" = "$before" ]
+}
+
+# ---- the scan cache ------------------------------------------------------------
+
+# A plan, then 0 once cache/downgrade.scan holds all four movies (a
+# profile is kept once its ctime is 2 s old).
+cached_all() {
+	mvdowngrade --level minimal --dry-run >/dev/null &&
+		[ "$(grep -sc '^m[1-4] [0-9]' "$MV_DATA/cache/downgrade.scan")" = 4 ]
+}
+
+@test "the scan cache: the same plan from it; a record is trusted while its profile's stat holds" {
+	cold=$(mvdowngrade --level minimal --dry-run)
+	wait_until 10 cached_all
+	run --separate-stderr mvdowngrade --level minimal --dry-run
+	assert_success
+	[ -z "$stderr" ]
+	assert_output "$cold"
+	# The hook hears the same of each movie (title and year come from
+	# the cache too).
+	: >"$BATS_TEST_TMPDIR/wish"
+	export MV_DOWNGRADE_HOOK=$FIX/hook-wishlist WISHLIST=$BATS_TEST_TMPDIR/wish
+	HOOK_SEEN=$BATS_TEST_TMPDIR/warm mvdowngrade --level minimal --dry-run >/dev/null
+	mv "$MV_DATA/cache/downgrade.scan" "$BATS_TEST_TMPDIR/kept"
+	HOOK_SEEN=$BATS_TEST_TMPDIR/cold mvdowngrade --level minimal --dry-run >/dev/null
+	cmp "$BATS_TEST_TMPDIR/cold" "$BATS_TEST_TMPDIR/warm"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/warm")" -eq 3 ]
+	grep -q '"title":"Twelve Monkeys","year":1995,' "$BATS_TEST_TMPDIR/warm"
+	unset MV_DOWNGRADE_HOOK
+	mv "$BATS_TEST_TMPDIR/kept" "$MV_DATA/cache/downgrade.scan"
+	# The plan reads the cache: a record made to lie, its profile
+	# untouched, is believed (m1's deep members 1000 bytes larger).
+	awk '$1 == "m1" && NF == 15 { $12 += 1000 } 1' "$MV_DATA/cache/downgrade.scan" \
+		>"$BATS_TEST_TMPDIR/scan"
+	cp "$BATS_TEST_TMPDIR/scan" "$MV_DATA/cache/downgrade.scan"
+	was=$(jq 'select(.id == "m1") | .freedBytes' <<<"$cold")
+	run -0 bash -c 'mvdowngrade --level minimal --dry-run | jq "select(.id == \"m1\") | .freedBytes"'
+	assert_output "$((was + 1000))"
+	# The profile rewritten in place (same inode), a minimal member
+	# longer: read again, its deep members as they are.
+	sed '0,/"title": "Twelve Monkeys"/s//"title": "Twelve Monkeys II"/' \
+		"$MV_DATA/Movies/m1.json" >"$BATS_TEST_TMPDIR/m1"
+	cat "$BATS_TEST_TMPDIR/m1" >"$MV_DATA/Movies/m1.json"
+	warm=$(mvdowngrade --level minimal --dry-run)
+	rm "$MV_DATA/cache/downgrade.scan"
+	run -0 mvdowngrade --level minimal --dry-run
+	assert_output "$warm"
+	run -0 jq 'select(.id == "m1") | .freedBytes' <<<"$output"
+	assert_output "$was"
+}
+
+@test "the scan cache: one that cannot be read costs a full scan, nothing else" {
+	cold=$(mvdowngrade --level minimal --dry-run)
+	wait_until 10 cached_all
+	head -c 300 "$MV_DATA/cache/downgrade.scan" >"$BATS_TEST_TMPDIR/cut"
+	for bad in "$BATS_TEST_TMPDIR/cut" /dev/null "$FIX/lib/Movies/m1.json"; do
+		cp "$bad" "$MV_DATA/cache/downgrade.scan"
+		run --separate-stderr mvdowngrade --level minimal --dry-run
+		assert_success
+		[ -z "$stderr" ]
+		assert_output "$cold"
+		# And it is written whole again.
+		[ "$(grep -c '^m[1-4] [0-9]' "$MV_DATA/cache/downgrade.scan")" -eq 4 ]
+	done
 }
 
 @test "--unread-since takes only what was not read for that long (never read: since created)" {

@@ -109,7 +109,7 @@ static void
 library_free(struct library *l)
 {
 	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i].title);
+		movie_clear(&l->v[i]);
 	free(l->v);
 	mv_list_free(l->names, l->nnames);
 	memset(l, 0, sizeof *l);
@@ -472,7 +472,7 @@ regrow(enum mv_level target)
 				m->level = tmp.level;
 		}
 		lib.total += (tmp.bad ? 0 : tmp.pbytes + tmp.ibytes) - was;
-		free(tmp.title);
+		movie_clear(&tmp);
 		free(grown[i]);
 	}
 	ngrown = 0;

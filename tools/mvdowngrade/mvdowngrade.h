@@ -27,11 +27,24 @@ struct movie {
 	double score;           /* disuse times weight: higher goes first */
 	double weight;          /* from the hook; 1 without one, 0 protects */
 	int cand;               /* a candidate of this run */
+	/* What the scan keeps to price any target without the profile
+	 * (cache.c remembers it): */
+	long long above[MV_DEEP + 1]; /* profile bytes of each level's members */
+	char *im, *card;        /* images, cardPoster member text; malloc'd or NULL */
+	size_t imlen, cardlen;
+	long long key[4];       /* the profile's inode, size, mtime, ctime (ns) */
+	int stated;             /* key holds a stat of the profile */
 };
 
 /* scan.c: reading profiles fast. */
 void read_movie(struct movie *m, enum mv_level target, char **buf, size_t *cap);
 void scan_all(struct movie *v, size_t n, enum mv_level target);
+void movie_bytes(struct movie *m, enum mv_level target);
+void movie_clear(struct movie *m);
+
+/* cache.c: what the last scan read, by the profile's stat. */
+void cache_load(struct movie *v, size_t n);
+void cache_save(const struct movie *v, size_t n, long long horizon);
 
 /* hook.c: the user's hook weighs the candidates. */
 int hook_apply(struct movie **c, size_t n);

@@ -1,5 +1,7 @@
 /* scan.c: mvdowngrade's fast profile reader: what a plan needs of every profile, without building a cJSON tree. */
 #include <errno.h>
+#include <fcntl.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -53,20 +55,19 @@ raw_string(const char *v, const char *ve, char *buf, size_t n)
 }
 
 /* Bytes of the image files a downgrade to target removes: libmv says
- * which, from the members naming files alone: images (the text
- * im[0]..im[1]) and cardPoster (card[0]..card[1]), either may be NULL. */
+ * which, from the members naming files alone (m->im: images, m->card:
+ * cardPoster, either may be NULL). */
 static long long
-image_bytes(const char *const im[2], const char *const card[2], enum mv_level target)
+image_bytes(const struct movie *m, enum mv_level target)
 {
 	cJSON *mini = cJSON_CreateObject(), *files, *f;
 	long long n = 0;
 
-	if (im[0])
-		cJSON_AddItemToObject(mini, "images",
-		    cJSON_ParseWithLength(im[0], (size_t)(im[1] - im[0])));
-	if (card[0])
+	if (m->im)
+		cJSON_AddItemToObject(mini, "images", cJSON_ParseWithLength(m->im, m->imlen));
+	if (m->card)
 		cJSON_AddItemToObject(mini, "cardPoster",
-		    cJSON_ParseWithLength(card[0], (size_t)(card[1] - card[0])));
+		    cJSON_ParseWithLength(m->card, m->cardlen));
 	files = mv_movie_strip(mini, target < MV_DEEP ? target : MV_MEDIUM);
 	cJSON_ArrayForEach(f, files) {
 		char *path = mv_path("%s", f->valuestring);
@@ -81,6 +82,36 @@ image_bytes(const char *const im[2], const char *const card[2], enum mv_level ta
 	return n;
 }
 
+/* The image bytes of usable movie m and what a downgrade to target
+ * frees, from what its scan kept. */
+void
+movie_bytes(struct movie *m, enum mv_level target)
+{
+	m->ibytes = m->im || m->card ? image_bytes(m, target) : 0;
+	m->freed = 0;
+	if (m->level > target) {
+		for (int l = target + 1; l <= MV_DEEP; l++)
+			m->freed += m->above[l];
+		m->freed += m->ibytes;
+	}
+}
+
+/* Forget what a scan found of m (not its id nor its stat). */
+void
+movie_clear(struct movie *m)
+{
+	m->bad = NULL;
+	free(m->title);
+	m->title = NULL;
+	m->year = 0;
+	m->pbytes = m->ibytes = m->freed = 0;
+	memset(m->above, 0, sizeof m->above);
+	free(m->im);
+	free(m->card);
+	m->im = m->card = NULL;
+	m->imlen = m->cardlen = 0;
+}
+
 /*
  * Scan the profile text buf[0..len) of movie m for a downgrade to
  * target. Sets m->bad (static reason) if it cannot be used.
@@ -89,7 +120,7 @@ static void
 scan_profile(struct movie *m, const char *buf, size_t len, enum mv_level target)
 {
 	struct mv_js s;
-	long long above[MV_DEEP + 1] = {0};
+	long long *above = m->above;
 	char key[64], tmp[64];
 	const char *k, *ks = NULL, *v, *ve, *images[2] = {NULL, NULL};
 	const char *card[2] = {NULL, NULL};
@@ -166,14 +197,15 @@ scan_profile(struct movie *m, const char *buf, size_t len, enum mv_level target)
 		m->bad = "no title";
 	if (m->bad)
 		return;
-	if (images[0] || card[0])
-		m->ibytes = image_bytes(images, card, target);
-	m->freed = 0;
-	if (m->level > target) {
-		for (int l = target + 1; l <= MV_DEEP; l++)
-			m->freed += above[l];
-		m->freed += m->ibytes;
+	if (images[0]) {
+		m->imlen = (size_t)(images[1] - images[0]);
+		m->im = mv_xstrndup(images[0], m->imlen);
 	}
+	if (card[0]) {
+		m->cardlen = (size_t)(card[1] - card[0]);
+		m->card = mv_xstrndup(card[0], m->cardlen);
+	}
+	movie_bytes(m, target);
 }
 
 /* The text of m's profile, or why there is none (mv_profiles_read's
@@ -182,11 +214,7 @@ static void
 movie_text(struct movie *m, enum mv_level target, const char *text, size_t len,
     const char *why, int err)
 {
-	m->bad = NULL;
-	free(m->title);
-	m->title = NULL;
-	m->year = 0;
-	m->pbytes = m->ibytes = m->freed = 0;
+	movie_clear(m);
 	if (!text) {
 		m->bad = err == ENOENT ? "removed while read" : why;
 		return;
@@ -212,6 +240,7 @@ read_movie(struct movie *m, enum mv_level target, char **buf, size_t *cap)
 
 struct scan {
 	struct movie *v;
+	size_t *miss;           /* slot i of the read: v[miss[i]] */
 	enum mv_level target;
 };
 
@@ -222,23 +251,72 @@ scan_one(void *ctx, size_t i, size_t slot, const char *text, size_t len,
 	struct scan *sc = ctx;
 
 	(void)i;
-	movie_text(&sc->v[slot], sc->target, text, len, why, err);
+	movie_text(&sc->v[sc->miss[slot]], sc->target, text, len, why, err);
 }
 
-/* Read every movie on every CPU (the files are independent), two
- * readers per CPU: a scan also waits on the stat of its images. Results
- * land in their slots, so reports come in id order whatever the timing. */
+/* The stat of every profile, before it is read: a change after the stat
+ * makes the next scan's stat differ, and read again. */
+static void
+stat_all(struct movie *v, size_t n)
+{
+	char *dir = mv_path("Movies"), name[80];
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct stat st;
+
+	free(dir);
+	for (size_t i = 0; i < n && dfd >= 0; i++) {
+		snprintf(name, sizeof name, "%s.json", v[i].id);
+		v[i].stated = fstatat(dfd, name, &st, 0) == 0 && S_ISREG(st.st_mode);
+		if (!v[i].stated)
+			continue;
+		v[i].key[0] = (long long)st.st_ino;
+		v[i].key[1] = (long long)st.st_size;
+		v[i].key[2] = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+		v[i].key[3] = st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
+	}
+	if (dfd >= 0)
+		close(dfd);
+}
+
+/*
+ * Scan every movie: a profile unchanged since the last scan (same
+ * inode, size, mtime and ctime) is taken from the cache, the others are
+ * read on every CPU (the files are independent), two readers per CPU: a
+ * scan also waits on the stat of its images. Results land in their
+ * slots, so reports come in id order whatever the timing. A profile
+ * changed in the clock tick of its stat could keep its stat: the cache
+ * keeps only those changed a few seconds before the scan.
+ */
 void
 scan_all(struct movie *v, size_t n, enum mv_level target)
 {
-	struct scan sc = {v, target};
+	struct timespec t0;
+	struct scan sc = {v, mv_xcalloc(n + 1, sizeof *sc.miss), target};
 	const char **ids = mv_xcalloc(n + 1, sizeof *ids);
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t k = 0;
+	long long horizon;
+	int dirty = 0;
 
-	for (size_t i = 0; i < n; i++)
-		ids[i] = v[i].id;
+	clock_gettime(CLOCK_REALTIME, &t0);
+	stat_all(v, n);
+	cache_load(v, n);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].title) {       /* from the cache */
+			movie_bytes(&v[i], target);
+			continue;
+		}
+		sc.miss[k] = i;
+		ids[k++] = v[i].id;
+	}
 	mv_profiles_read(&(struct mv_profiles){
-		.ids = ids, .n = n, .max = MV_PROFILE_MAX, .scan = scan_one,
+		.ids = ids, .n = k, .max = MV_PROFILE_MAX, .scan = scan_one,
 		.ctx = &sc, .threads = cpus > 4 ? 8 : cpus < 1 ? 2 : (int)cpus * 2});
+	horizon = (t0.tv_sec - 2) * 1000000000LL + t0.tv_nsec;
+	for (size_t i = 0; i < k && !dirty; i++)
+		dirty = !v[sc.miss[i]].bad && v[sc.miss[i]].key[3] < horizon;
+	if (dirty)
+		cache_save(v, n, horizon);
 	free(ids);
+	free(sc.miss);
 }
