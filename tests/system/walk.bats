@@ -9,7 +9,10 @@ load ../test_helper
 @test "system walk: 200 random operations (WALK_STEPS), every invariant after each" {
 	# The walk bounds every wait itself; timeout(1) only keeps a hang of
 	# the walk's own from holding make check (its trap still cleans up).
-	run -0 timeout -s TERM 900 "$MV_TOP/tests/system/walk" \
+	run timeout -s TERM 900 "$MV_TOP/tests/system/walk" \
 		--seed "${WALK_SEED:-14}" --steps "${WALK_STEPS:-200}"
+	# On a failure, the walk's report (the broken invariant, the
+	# operation log, the replay command) is the test's output.
+	[ "$status" -eq 0 ] || { printf '%s\n' "$output" | tail -80; false; }
 	assert_line --regexp '^walk: seed [0-9]+: [0-9]+ steps in .*, 0 broken invariants$'
 }

@@ -39,7 +39,12 @@ v_export(int argc, char **argv)
 			bad = 1;
 		else
 			n++;
-	if (bad)
+	if (bad) {
+		/* av[0] and "--all" are static; the resolved ids are ours. */
+		for (int i = all ? 2 : 1; i < n; i++)
+			free(av[i]);
+		free(av);
 		return MV_EX_NOTFOUND;
+	}
 	return mv_tool_exec(av);
 }
