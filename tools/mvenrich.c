@@ -194,30 +194,6 @@ video_entry(const cJSON *m)
 	return mv_movie_video(m);
 }
 
-/* A new video entry for the file at path (as stored), of size bytes,
- * imported from what imp (the event's importedFrom, may be NULL) says;
- * root is the library root that holds it when it stays in place. */
-static cJSON *
-new_video(const char *path, off_t size, const cJSON *imp, const char *root)
-{
-	cJSON *v = cJSON_CreateObject(), *from;
-	char buf[32];
-
-	cJSON_AddStringToObject(v, "path", path);
-	cJSON_AddNumberToObject(v, "size", (double)size);
-	cJSON_AddStringToObject(v, "source", path);
-	cJSON_AddStringToObject(v, "addedAt", mv_time_fmt(mv_now(), buf));
-	if (!imp && !root)
-		return v;
-	from = cJSON_IsObject(imp) ? cJSON_Duplicate(imp, 1) : cJSON_CreateObject();
-	/* The root is the configuration's, whatever the sender said. */
-	if (root)
-		mv_json_set(from, "root", cJSON_CreateString(root));
-	mv_json_set(from, "inPlace", cJSON_CreateBool(root != NULL));
-	cJSON_AddItemToObject(v, "importedFrom", from);
-	return v;
-}
-
 /* 1 when m's video stays where it lies, under a library root. */
 static int
 in_place(const cJSON *m)
@@ -240,8 +216,12 @@ pending_find(const char *path)
 static void
 pending_add(const char *path, const char *id)
 {
-	if (pending_find(path))
-		return;
+	/* A path may be pending for two movies after a crash in a join
+	 * (pending_scan removes the leftover); an id for several paths
+	 * (its parts). */
+	for (size_t i = 0; i < npending; i++)
+		if (!strcmp(pending[i].path, path) && !strcmp(pending[i].id, id))
+			return;
 	if (npending == cappending) {
 		cappending = cappending ? 2 * cappending : 64;
 		pending = mv_xrealloc(pending, cappending * sizeof *pending);
@@ -254,13 +234,13 @@ pending_add(const char *path, const char *id)
 static void
 pending_drop(const char *id)
 {
-	for (size_t i = 0; i < npending; i++)
+	for (size_t i = 0; i < npending; )
 		if (strcmp(pending[i].id, id) == 0) {
 			free(pending[i].path);
 			free(pending[i].id);
 			pending[i] = pending[--npending];
-			return;
-		}
+		} else
+			i++;
 }
 
 static int
@@ -291,19 +271,88 @@ kept_add(const char *ident)
 	nkept++;
 }
 
-/* 1 when a movie's video still waits at its source. */
+/* 1 when the video entry v still lies at its source, not filed. */
+static int
+at_source(const cJSON *v)
+{
+	const char *path = mv_json_str(v, "path", NULL), *src = mv_json_str(v, "source", NULL);
+
+	return path && src && !strcmp(path, src) && strncmp(path, "assets/", 7);
+}
+
+/* The first video of m that a filing of status st has yet to move: one
+ * at its source; for a match (matched), also one in quarantine/ (a
+ * choice a crash interrupted) or one whose copy it replaces is still
+ * there (an upgrade). NULL if none. */
+static cJSON *
+unfiled(const cJSON *m)
+{
+	const char *st = mv_json_str(m, "status", "");
+	cJSON *v;
+
+	cJSON_ArrayForEach(v, mv_movie_videos(m)) {
+		const char *path = mv_json_str(v, "path", "");
+
+		if (!strcmp(st, "matched") && (!strncmp(path, "quarantine/", 11) ||
+		    cJSON_GetObjectItemCaseSensitive(v, "replaces")))
+			return v;
+		if (at_source(v))
+			return v;
+	}
+	return NULL;
+}
+
+/* 1 when a movie's videos, or one of them, still wait to be filed. */
 static int
 is_pending(const cJSON *m)
 {
-	const cJSON *v = mv_movie_video(m);
 	const char *st = mv_json_str(m, "status", "");
-	const char *path = mv_json_str(v, "path", NULL), *src = mv_json_str(v, "source", NULL);
 
-	if (path && strcmp(st, "matched") == 0 && strncmp(path, "quarantine/", 11) == 0)
-		return 1;
-	return path && src && strcmp(path, src) == 0 &&
-	    (strcmp(st, "initial") == 0 || strcmp(st, "matched") == 0 ||
-	    strcmp(st, "needs-review") == 0);
+	return (!strcmp(st, "initial") || !strcmp(st, "matched") ||
+	    !strcmp(st, "needs-review")) && unfiled(m);
+}
+
+/* The video entry of m at path rel, or NULL. Borrowed. */
+static cJSON *
+entry_at(const cJSON *m, const char *rel)
+{
+	cJSON *v;
+
+	cJSON_ArrayForEach(v, mv_movie_videos(m))
+		if (!strcmp(mv_json_str(v, "path", ""), rel))
+			return v;
+	return NULL;
+}
+
+/* Remove movie id's profile: a record whose videos joined another
+ * movie (join), or the leftover of a join a crash cut short. */
+static void
+drop_movie(const char *id)
+{
+	char *p = mv_path("Movies/%s.json", id);
+
+	if (unlink(p) == 0)
+		mv_fsync_dir(p);
+	else if (errno != ENOENT)
+		mv_die(mv_exit_for_errno(errno), "remove movie %s", id);
+	free(p);
+	pending_drop(id);
+}
+
+/* Collect the joinedFrom ids of m's videos in *ids (grown). */
+static void
+joined_from(const cJSON *m, char ***ids, size_t *n)
+{
+	const cJSON *v;
+
+	cJSON_ArrayForEach(v, mv_movie_videos(m)) {
+		const char *id = mv_json_str(v, "joinedFrom", NULL);
+
+		if (id && mv_id_valid(id, 'm')) {
+			*ids = mv_xrealloc(*ids, (*n + 1) * sizeof **ids);
+			(*ids)[(*n)++] = mv_xstrdup(id);
+		}
+	}
 }
 
 /* Every pending movie in Movies/, by path. Returns how many. */
@@ -314,6 +363,8 @@ pending_scan(void)
 	struct dirent *e;
 	DIR *d;
 	const char *why, *ks;
+	char **joined = NULL;
+	size_t njoined = 0;
 
 	if (!(d = opendir(dir))) {
 		free(dir);
@@ -334,16 +385,33 @@ pending_scan(void)
 			mv_warnx("unable to read movie %s: %s", id, why);
 			continue;
 		}
-		if (is_pending(m))
-			pending_add(mv_json_str(mv_movie_video(m),
-			    "path", ""), id);
+		if (is_pending(m)) {
+			pending_add(mv_json_str(mv_movie_video(m), "path", ""), id);
+			cJSON_ArrayForEach(v, mv_movie_videos(m))
+				if (at_source(v))
+					pending_add(mv_json_str(v, "path", ""), id);
+		}
 		cJSON_ArrayForEach(v, mv_movie_videos(m))
 			if ((ks = mv_json_str(v, "keptStat", NULL)))
 				kept_add(ks);
+		joined_from(m, &joined, &njoined);
 		cJSON_Delete(m);
 	}
 	closedir(d);
 	free(dir);
+	/* A record whose videos another movie holds is what a crash left
+	 * of a join: it goes, as the join would have removed it. */
+	for (size_t i = 0; i < njoined; i++) {
+		char *p = mv_path("Movies/%s.json", joined[i]);
+
+		if (access(p, F_OK) == 0) {
+			mv_warnx("%s joined another movie: its record goes", joined[i]);
+			drop_movie(joined[i]);
+		}
+		free(p);
+		free(joined[i]);
+	}
+	free(joined);
 	return npending;
 }
 
@@ -413,25 +481,26 @@ set_review(cJSON *m, const char *reason, cJSON *cands)
 /* ---- what is inside the file ------------------------------------------ */
 
 /*
- * Look inside m's video before it is matched (key probe, on by default;
- * probe_timeout bounds ffprobe): record what it holds as video.media, or
- * send it to review with the reason it is not a video, unless a user
- * chose its film. A missing ffprobe is reported once and the video filed
- * without media: it must not block anybody's library. The one place that
- * builds a video's media. Returns an outcome.
+ * Look inside m's videos (every part) before they are matched (key
+ * probe, on by default; probe_timeout bounds ffprobe): record what each
+ * holds as its media, or send the movie to review with the reason one is
+ * not a video, unless a user chose its film. A missing ffprobe is
+ * reported once and the videos filed without media: it must not block
+ * anybody's library. The one place that builds a video's media. Returns
+ * an outcome.
  */
 static enum outcome
 inspect(cJSON *m)
 {
 	static int warned;
-	cJSON *v = mv_movie_video(m), *media;
+	cJSON *v, *media;
 	const char *on = mv_config_get("probe", "on");
 	const char *limit = mv_config_get("probe_timeout", "30s");
 	char *path, *reason, *why;
 	long long secs;
 	int r;
 
-	if (strcmp(on, "off") == 0 || cJSON_GetObjectItemCaseSensitive(v, "media"))
+	if (strcmp(on, "off") == 0)
 		return OUT_DONE;
 	if (strcmp(on, "on") != 0 || mv_duration_parse(limit, &secs) < 0 ||
 	    secs < 1 || secs > 3600) {
@@ -440,22 +509,41 @@ inspect(cJSON *m)
 		fatal_code = MV_EX_CONFIG;
 		return OUT_FATAL;
 	}
-	path = open_path(mv_json_str(v, "path", ""));
-	r = mv_probe(path, (int)secs * 1000, &media, &reason);
-	free(path);
-	if (r == 0)
-		mv_json_set(v, "media", media);
-	else if (r == MV_EX_UNAVAILABLE) {
-		if (!warned++)
-			mv_warnx("unable to probe videos: %s; they are filed without media",
-			    reason);
-	} else if (!cJSON_GetObjectItemCaseSensitive(m, "choice")) {
-		why = mv_xasprintf("not a video: %s", reason);
-		set_review(m, why, NULL);
-		free(why);
+	cJSON_ArrayForEach(v, mv_movie_videos(m)) {
+		if (cJSON_GetObjectItemCaseSensitive(v, "media"))
+			continue;
+		path = open_path(mv_json_str(v, "path", ""));
+		r = mv_probe(path, (int)secs * 1000, &media, &reason);
+		free(path);
+		if (r == 0)
+			mv_json_set(v, "media", media);
+		else if (r == MV_EX_UNAVAILABLE) {
+			if (!warned++)
+				mv_warnx("unable to probe videos: %s; they are filed "
+				    "without media", reason);
+		} else if (!cJSON_GetObjectItemCaseSensitive(m, "choice")) {
+			why = mv_xasprintf("not a video: %s", reason);
+			set_review(m, why, NULL);
+			free(why);
+			free(reason);
+			break;
+		}
+		free(reason);
 	}
-	free(reason);
 	return OUT_DONE;
+}
+
+/* 1 when m is a film in parts, or a part of one: each is shorter than
+ * the film, as a sample is, and none is a sample. */
+static int
+in_parts(const cJSON *m)
+{
+	const cJSON *v;
+
+	cJSON_ArrayForEach(v, mv_movie_videos(m))
+		if (mv_json_int(v, "part", 0) > 0)
+			return 1;
+	return mv_json_int(cJSON_GetObjectItemCaseSensitive(m, "parsed"), "part", 0) > 0;
 }
 
 /*
@@ -474,8 +562,7 @@ sample(cJSON *m, const cJSON *tm)
 	cJSON *cands;
 	char *reason;
 
-	if (secs < 0 || runtime <= 0 || secs >= runtime * 60 * 0.25 ||
-	    mv_json_int(cJSON_GetObjectItemCaseSensitive(m, "parsed"), "part", 0) > 0 ||
+	if (secs < 0 || runtime <= 0 || secs >= runtime * 60 * 0.25 || in_parts(m) ||
 	    cJSON_GetObjectItemCaseSensitive(m, "choice"))
 		return 0;
 	cands = cJSON_CreateArray();
@@ -489,6 +576,8 @@ sample(cJSON *m, const cJSON *tm)
 }
 
 /* ---- matching ---------------------------------------------------------- */
+
+static int join(cJSON *m, const char *owner, char **reason);
 
 /* An exit code from the TMDB client as an outcome for this movie. */
 static enum outcome
@@ -614,11 +703,18 @@ match(cJSON *m)
 	 * by a movie since deleted is stale and mv_claim takes it over. */
 	mv_claim("tmdb", value, id, &owner);
 	mv_crash_point("claimed");
+	/* Another version or part of a film already filed joins it; a
+	 * true duplicate goes to review, as the duplicates setting says. */
+	if (owner && join(m, owner, &reason)) {
+		free(owner);
+		cJSON_Delete(tm);
+		mv_match_free(&mr);
+		return OUT_DONE;
+	}
 	if (owner) {
 		cands = cJSON_CreateArray();
 		cJSON_AddItemToArray(cands, candidate(tmdb, mv_json_str(tm, "title", ""),
 		    year_of(tm, "release_date")));
-		reason = mv_xasprintf("duplicate of %s", owner);
 		set_review(m, reason, cands);
 		free(reason);
 		free(owner);
@@ -656,12 +752,12 @@ match(cJSON *m)
 
 /* ---- filing ------------------------------------------------------------ */
 
-/* Where m's video is filed, by the one rule (mv_name_path): its folder
+/* Where m's video v is filed, by the one rule (mv_name_path): its folder
  * (absolute) in *dir and its name in *name, both malloc'd. */
 static void
-video_place(const cJSON *m, char **dir, char **name)
+video_place(const cJSON *m, const cJSON *v, char **dir, char **name)
 {
-	char *rel = mv_name_path(m, mv_movie_video(m), NULL);
+	char *rel = mv_name_path(m, v, NULL);
 	char *slash = strrchr(rel, '/');
 
 	*slash = '\0';
@@ -677,22 +773,26 @@ why_path(const char *final)
 	return mv_xasprintf("%s.why.json", final);
 }
 
+/* Write the .why.json beside final, m's video v in quarantine/: reason
+ * (NULL: m's review reason) and candidates (m's review's). */
 static void
-write_why(const cJSON *m, const char *final)
+write_why(const cJSON *m, const cJSON *v, const char *final, const char *reason)
 {
 	const cJSON *rv = cJSON_GetObjectItemCaseSensitive(m, "review");
 	cJSON *w = cJSON_CreateObject();
-	char *path = why_path(final), *rel = rel_path(final);
+	char *path = why_path(final), *rel = rel_path(final), buf[32];
 
 	cJSON_AddNumberToObject(w, "schemaVersion", 1);
 	cJSON_AddStringToObject(w, "movie", mv_json_str(m, "id", ""));
 	cJSON_AddStringToObject(w, "file", rel);
-	cJSON_AddStringToObject(w, "source", mv_json_str(
-	    mv_movie_video(m), "source", ""));
-	cJSON_AddStringToObject(w, "reason", mv_json_str(rv, "reason", "needs review"));
-	cJSON_AddItemToObject(w, "candidates", cJSON_IsArray(cJSON_GetObjectItem(rv, "candidates")) ?
+	cJSON_AddStringToObject(w, "source", mv_json_str(v, "source", ""));
+	cJSON_AddStringToObject(w, "reason", reason ? reason :
+	    mv_json_str(rv, "reason", "needs review"));
+	cJSON_AddItemToObject(w, "candidates", !reason && cJSON_IsArray(
+	    cJSON_GetObjectItem(rv, "candidates")) ?
 	    cJSON_Duplicate(cJSON_GetObjectItem(rv, "candidates"), 1) : cJSON_CreateArray());
-	cJSON_AddStringToObject(w, "at", mv_json_str(rv, "at", ""));
+	cJSON_AddStringToObject(w, "at", reason ? mv_time_fmt(mv_now(), buf) :
+	    mv_json_str(rv, "at", ""));
 	if (mv_write_json(path, w) < 0)
 		mv_die(mv_exit_for_errno(errno), "write %s", path);
 	cJSON_Delete(w);
@@ -718,12 +818,14 @@ drop_why(const char *src)
 	free(qdir);
 }
 
-/* Announce where m's video lies now (rel): mv.video.added for
- * assets/videos/, mv.movie.needs-review for quarantine/. */
+/* Announce where m's video v lies now (rel): mv.video.added for
+ * assets/videos/ (with the record it joined from, gone now),
+ * mv.movie.needs-review for quarantine/. */
 static void
-announce(const cJSON *m, const char *rel, int quarantined)
+announce(const cJSON *m, const cJSON *v, const char *rel, int quarantined)
 {
 	const char *id = mv_json_str(m, "id", "");
+	const char *from = mv_json_str(v, "joinedFrom", NULL);
 	cJSON *d = cJSON_CreateObject();
 
 	cJSON_AddStringToObject(d, "id", id);
@@ -740,6 +842,11 @@ announce(const cJSON *m, const char *rel, int quarantined)
 		    cJSON_GetObjectItemCaseSensitive(m, "externalIds"), "tmdb", 0));
 		cJSON_AddStringToObject(d, "title", mv_json_str(m, "title", ""));
 		cJSON_AddItemToObject(d, "year", cJSON_Duplicate(cJSON_GetObjectItem(m, "year"), 1));
+		if (mv_json_int(v, "part", 0) > 0)
+			cJSON_AddNumberToObject(d, "part", (double)mv_json_int(v, "part", 0));
+		/* The index drops the record the video came as. */
+		if (from && strcmp(from, id))
+			cJSON_AddStringToObject(d, "merged", from);
 		emit("mv.video.added", id, d);
 	}
 }
@@ -766,13 +873,16 @@ imported_from(cJSON *v, const char *id)
 	free(src);
 }
 
-/* Record that m's video now lies at final, drop the filing's journal,
- * then announce it. Also the recovery's way of finishing a filing. */
+/*
+ * Record that m's video v now lies at final, drop the filing's journal,
+ * then announce it. m's status says so once none of its videos is left
+ * to file. Also the recovery's way of finishing a filing.
+ */
 static void
-filed(cJSON *m, const char *final, int quarantined)
+filed(cJSON *m, cJSON *v, const char *final, int quarantined)
 {
-	cJSON *v = mv_movie_video(m);
 	const char *id = mv_json_str(m, "id", "");
+	const char *from = mv_json_str(v, "joinedFrom", NULL);
 	char *rel = rel_path(final), *src = open_path(mv_json_str(v, "path", ""));
 	struct stat st;
 
@@ -780,22 +890,34 @@ filed(cJSON *m, const char *final, int quarantined)
 	mv_json_set(v, "path", cJSON_CreateString(rel));
 	if (stat(final, &st) == 0)
 		mv_json_set(v, "size", cJSON_CreateNumber((double)st.st_size));
-	mv_json_set(m, "status", cJSON_CreateString(quarantined ? "needs-review" : "ready"));
+	if (!unfiled(m) || quarantined)
+		mv_json_set(m, "status", cJSON_CreateString(quarantined ?
+		    "needs-review" : "ready"));
 	save(m);
 	mv_crash_point("saved");
+	/* The record a joined video came as goes once the video is ours:
+	 * before the journal, so that its replay finds it still to do. */
+	if (from && strcmp(from, id)) {
+		char *p = mv_path("Movies/%s.json", from);
+
+		if (access(p, F_OK) == 0)
+			drop_movie(from);
+		free(p);
+	}
 	/* The queue entry goes after the profile and before the journal:
 	 * a crash leaves the entry or the filed video, and the replay of
 	 * the journal removes the entry. */
 	if (quarantined)
-		write_why(m, final);
+		write_why(m, v, final, NULL);
 	else
 		drop_why(src);
 	free(src);
 	/* The event goes after the journal: a crash before it replays the
 	 * filing, and the replay announces it, so it is never lost. */
 	mv_file_commit(id);
-	pending_drop(id);
-	announce(m, rel, quarantined);
+	if (!is_pending(m))
+		pending_drop(id);
+	announce(m, v, rel, quarantined);
 	free(rel);
 }
 
@@ -810,32 +932,86 @@ import_mode_for(const char *srel)
 	return mv_import_mode();
 }
 
-/* Move m's video from its source into assets/videos/ or quarantine/. */
+/* Record that e, the copy m's video v replaces, lies at final now
+ * (NULL: gone), with a .why.json beside it: e leaves m's videos. */
+static void
+replaced(cJSON *m, cJSON *v, cJSON *e, const char *final)
+{
+	char *why;
+
+	if (final && e) {
+		why = mv_xasprintf("replaced by %s (%s, of a higher quality)",
+		    mv_json_str(v, "path", ""), mv_json_str(v, "quality", "?"));
+		write_why(m, e, final, why);
+		free(why);
+	}
+	if (e)
+		cJSON_Delete(cJSON_DetachItemViaPointer(mv_movie_videos(m), e));
+	cJSON_DeleteItemFromObjectCaseSensitive(v, "replaces");
+	if (!unfiled(m))
+		mv_json_set(m, "status", cJSON_CreateString("ready"));
+	save(m);
+	mv_crash_point("replaced");
+}
+
+/*
+ * Set aside the copy that m's video v replaces (an upgrade; v is filed):
+ * the old file moves to quarantine/replaced/ with a .why.json, then its
+ * entry leaves m. Never deleted. Returns an outcome.
+ */
 static enum outcome
-file_video(cJSON *m, int quarantine)
+replace_old(cJSON *m, cJSON *v)
 {
 	const char *id = mv_json_str(m, "id", "");
-	const char *srel = mv_json_str(mv_movie_video(m), "path", "");
+	const char *old = mv_json_str(v, "replaces", "");
+	cJSON *e = entry_at(m, old);
+	char *src = open_path(old), *dir = mv_path("quarantine/replaced"), *final = NULL;
+	char *name = mv_file_safe_name(base_name(old), NAME_MAX_BYTES);
+
+	if (!e || mv_file_move(id, src, dir, name, &final) < 0) {
+		if (e && errno != ENOENT) {
+			mv_warn("set aside %s", old);
+			waiting++;
+			free(src);
+			free(dir);
+			free(name);
+			return OUT_WAIT;
+		}
+		/* Gone already: only the record is left to change. */
+		if (e)
+			mv_warnx("%s: %s, replaced by %s, is gone already", id, old,
+			    mv_json_str(v, "path", ""));
+	}
+	replaced(m, v, e, final);
+	if (final)
+		mv_file_commit(id);
+	free(final);
+	free(src);
+	free(dir);
+	free(name);
+	return OUT_DONE;
+}
+
+/* Move m's video v from its source into assets/videos/ or quarantine/. */
+static enum outcome
+file_one(cJSON *m, cJSON *v, int quarantine)
+{
+	const char *id = mv_json_str(m, "id", "");
+	const char *srel = mv_json_str(v, "path", "");
 	char *src = open_path(srel), *dir, *name, *final = NULL;
 	enum outcome o = OUT_DONE;
 
-	if (quarantine && strncmp(srel, "quarantine/", 11) == 0) {
-		/* A choice that failed: the video is in the queue already,
-		 * only its .why.json changes. */
-		filed(m, src, 1);
-		free(src);
-		return OUT_DONE;
-	}
 	if (quarantine) {
 		dir = mv_path("quarantine");
 		name = mv_file_safe_name(base_name(srel), NAME_MAX_BYTES);
 	} else {
-		video_place(m, &dir, &name);
+		video_place(m, v, &dir, &name);
 	}
 	if (mv_file_import(id, src, dir, name, import_mode_for(srel), &final) < 0) {
 		if (errno == ENOENT) {
 			mv_warnx("%s: %s vanished before it could be filed", id, srel);
 			pending_drop(id);
+			o = OUT_WAIT;
 		} else if (errno == ESTALE || errno == EAGAIN) {
 			mv_warnx("%s: %s changed while being filed; it will be retried",
 			    id, srel);
@@ -847,12 +1023,135 @@ file_video(cJSON *m, int quarantine)
 			o = OUT_WAIT;
 		}
 	} else
-		filed(m, final, quarantine);
+		filed(m, v, final, quarantine);
 	free(final);
 	free(src);
 	free(dir);
 	free(name);
 	return o;
+}
+
+/*
+ * Move m's videos into assets/videos/ or quarantine/, one at a time,
+ * each recorded before the next moves (parts in their order): a kill
+ * leaves each where it was or filed and recorded, and a rerun files the
+ * rest. Then set aside the copies an upgrade replaces.
+ */
+static enum outcome
+file_video(cJSON *m, int quarantine)
+{
+	enum outcome o = OUT_DONE;
+	cJSON *v;
+	int left = 1;
+
+	if (quarantine) {
+		/* A choice that failed: a video in the queue already only
+		 * gets its .why.json anew. */
+		cJSON_ArrayForEach(v, mv_movie_videos(m))
+			if (!strncmp(mv_json_str(v, "path", ""), "quarantine/", 11)) {
+				char *src = open_path(mv_json_str(v, "path", ""));
+
+				filed(m, v, src, 1);
+				free(src);
+			}
+	}
+	while (o == OUT_DONE && left) {
+		left = 0;
+		cJSON_ArrayForEach(v, mv_movie_videos(m))
+			if (at_source(v) || (!quarantine &&
+			    !strncmp(mv_json_str(v, "path", ""), "quarantine/", 11))) {
+				left = 1;
+				o = file_one(m, v, quarantine);
+				break;
+			}
+	}
+	while (o == OUT_DONE && !quarantine) {
+		cJSON *r = NULL;
+
+		cJSON_ArrayForEach(v, mv_movie_videos(m))
+			if (cJSON_GetObjectItemCaseSensitive(v, "replaces"))
+				r = v;
+		if (!r)
+			break;
+		o = replace_old(m, r);
+	}
+	return o;
+}
+
+/* ---- versions and parts of a film already filed ------------------------ */
+
+/*
+ * m, a new record (initial), matched the film that movie owner holds.
+ * Unless its videos are true duplicates (same edition, quality and
+ * part) that the duplicates setting sends to review, they join owner's
+ * videos as versions or parts: owner gets them (at their sources, each
+ * with joinedFrom, status matched) and is saved, m's record goes, then
+ * owner files them. A kill at any point: the restart finds owner
+ * pending and m's record a leftover (pending_scan). Returns 1 if they
+ * joined (m is gone: do not save it), else 0 with *reason (malloc'd).
+ */
+static int
+join(cJSON *m, const char *owner, char **reason)
+{
+	const char *why, *id = mv_json_str(m, "id", "");
+	enum mv_duplicates mode = mv_duplicates();
+	cJSON *o = mv_movie_load(owner, &why), *v, *twin = NULL, *nv;
+	char *oldq = NULL, *newq = NULL;
+	int better = 0;
+
+	if (!o || strcmp(mv_json_str(o, "status", ""), "ready") ||
+	    !mv_movie_video(o)) {
+		/* Not filed itself: nothing to join yet. */
+		*reason = mv_xasprintf("duplicate of %s", owner);
+		cJSON_Delete(o);
+		return 0;
+	}
+	/* Under upgrade, a copy of the same edition is a duplicate whatever
+	 * its quality: the better one stays. */
+	cJSON_ArrayForEach(v, mv_movie_videos(m))
+		if (!twin)
+			twin = mv_version_twin(o, v, mode == MV_DUPS_UPGRADE);
+	if (twin && mode == MV_DUPS_UPGRADE) {
+		oldq = mv_video_quality(twin);
+		newq = mv_video_quality(mv_movie_video(m));
+		better = cJSON_GetArraySize(mv_movie_videos(m)) == 1 &&
+		    mv_json_int(twin, "part", 0) == 0 && mv_quality_rank(oldq) > 0 &&
+		    mv_quality_rank(newq) > mv_quality_rank(oldq);
+	}
+	if (twin && (mode == MV_DUPS_REVIEW || (mode == MV_DUPS_UPGRADE && !better))) {
+		if (mode == MV_DUPS_UPGRADE)
+			*reason = mv_xasprintf("duplicate of %s: not of a higher quality "
+			    "(%s) than its copy (%s)", owner, newq ? newq : "unknown",
+			    oldq ? oldq : "unknown");
+		else
+			*reason = mv_xasprintf("duplicate of %s", owner);
+		free(oldq);
+		free(newq);
+		cJSON_Delete(o);
+		return 0;
+	}
+	cJSON_ArrayForEach(v, mv_movie_videos(m)) {
+		nv = cJSON_Duplicate(v, 1);
+		mv_version_label(o, nv, twin != NULL);
+		mv_json_set(nv, "joinedFrom", cJSON_CreateString(id));
+		if (twin && better)
+			mv_json_set(nv, "replaces", cJSON_CreateString(
+			    mv_json_str(twin, "path", "")));
+		cJSON_AddItemToArray(mv_movie_videos(o), nv);
+	}
+	mv_json_set(o, "status", cJSON_CreateString("matched"));
+	save(o);
+	mv_crash_point("joined");
+	drop_movie(id);
+	mv_crash_point("merged");
+	cJSON_ArrayForEach(v, mv_movie_videos(o))
+		if (at_source(v))
+			pending_add(mv_json_str(v, "path", ""), owner);
+	file_video(o, 0);
+	free(oldq);
+	free(newq);
+	cJSON_Delete(o);
+	return 1;
 }
 
 /*
@@ -895,15 +1194,16 @@ advance(cJSON *m)
 static void
 keep_in_place(cJSON *m)
 {
-	const char *path = mv_json_str(video_entry(m), "path", "");
+	const cJSON *v = video_entry(m);
+	const char *path = mv_json_str(v, "path", "");
 
 	if (strcmp(mv_json_str(m, "status", ""), "matched") == 0) {
 		mv_json_set(m, "status", cJSON_CreateString("ready"));
 		save(m);
 		pending_drop(mv_json_str(m, "id", ""));
-		announce(m, path, 0);
+		announce(m, v, path, 0);
 	} else if (strcmp(mv_json_str(m, "status", ""), "needs-review") == 0)
-		announce(m, path, 1);
+		announce(m, v, path, 1);
 }
 
 /* advance for a video in place: match, then keep it where it lies. */
@@ -929,8 +1229,8 @@ static void
 recovered(void *ctx, const char *movie, const char *final, const char *src)
 {
 	const char *why;
-	cJSON *m;
-	char *rel, *qdir;
+	cJSON *m, *v, *by;
+	char *rel, *srel, *qdir;
 	int quarantined;
 
 	(void)ctx;
@@ -945,20 +1245,30 @@ recovered(void *ctx, const char *movie, const char *final, const char *src)
 		return;
 	}
 	rel = rel_path(final);
+	srel = rel_path(src);
 	qdir = mv_path("quarantine/");
 	quarantined = strncmp(final, qdir, strlen(qdir)) == 0;
-	if (strcmp(mv_json_str(mv_movie_video(m), "path", ""), rel) != 0)
-		filed(m, final, quarantined);
-	else {
+	if ((v = entry_at(m, srel))) {
+		/* Moved, not recorded: a replaced copy set aside, or a video
+		 * filed. */
+		cJSON_ArrayForEach(by, mv_movie_videos(m))
+			if (!strcmp(mv_json_str(by, "replaces", ""), srel))
+				break;
+		if (by && !strncmp(rel, "quarantine/replaced/", 20))
+			replaced(m, by, v, final);
+		else
+			filed(m, v, final, quarantined);
+	} else if ((v = entry_at(m, rel))) {
 		/* Recorded, but the journal was still there: the crash came
 		 * before the announcement. */
 		if (quarantined)
-			write_why(m, final);
+			write_why(m, v, final, NULL);
 		else
 			drop_why(src);
-		announce(m, rel, quarantined);
+		announce(m, v, rel, quarantined);
 	}
 	free(rel);
+	free(srel);
 	free(qdir);
 	cJSON_Delete(m);
 }
@@ -990,7 +1300,7 @@ queued_movie(const char *path, const char *rel)
 	free(wp);
 	id = mv_json_str(w, "movie", NULL);
 	if (id && mv_id_valid(id, 'm') && (m = mv_movie_load(id, &why)) &&
-	    strcmp(mv_json_str(mv_movie_video(m), "path", ""), rel)) {
+	    !entry_at(m, rel)) {
 		cJSON_Delete(m);
 		m = NULL;
 	}
@@ -1012,6 +1322,74 @@ resolve(cJSON *m, long long tmdb)
 	if (strcmp(mv_json_str(m, "status", ""), "needs-review") == 0)
 		mv_json_set(m, "status", cJSON_CreateString("initial"));
 	return advance(m);
+}
+
+/*
+ * A video entry for the file at rel (as stored; st its stat): its part
+ * (0: none) and edition (NULL: none), imported from what imp (the
+ * event's importedFrom, may be NULL) says; root is the library root
+ * that holds it when it stays in place. Returns the tree.
+ */
+static cJSON *
+new_video(const char *rel, const struct stat *st, int part, const char *edition,
+    const cJSON *imp, const char *root)
+{
+	cJSON *v = cJSON_CreateObject(), *from;
+	char buf[32];
+
+	cJSON_AddStringToObject(v, "path", rel);
+	cJSON_AddNumberToObject(v, "size", (double)st->st_size);
+	cJSON_AddStringToObject(v, "source", rel);
+	cJSON_AddStringToObject(v, "addedAt", mv_time_fmt(mv_now(), buf));
+	if (part > 0)
+		cJSON_AddNumberToObject(v, "part", part);
+	if (edition && *edition)
+		cJSON_AddStringToObject(v, "edition", edition);
+	if (!imp && !root)
+		return v;
+	from = cJSON_IsObject(imp) ? cJSON_Duplicate(imp, 1) : cJSON_CreateObject();
+	/* The root is the configuration's, whatever the sender said. */
+	if (root)
+		mv_json_set(from, "root", cJSON_CreateString(root));
+	mv_json_set(from, "inPlace", cJSON_CreateBool(root != NULL));
+	cJSON_AddItemToObject(v, "importedFrom", from);
+	return v;
+}
+
+/*
+ * The videos of a film in parts (data.parts: every part, data.path
+ * first, in order), numbered from 1 by their place: an array of
+ * entries. rel and st are data.path's. A part that is not a file any
+ * more is said and left out; its number stays its own.
+ */
+static cJSON *
+parts_of(const cJSON *data, const char *rel, const struct stat *st, const char *edition)
+{
+	const cJSON *p;
+	cJSON *a = cJSON_CreateArray();
+	struct stat ps;
+	int i = 0;
+
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(data, "parts")) {
+		char *prel;
+
+		i++;
+		if (!cJSON_IsString(p) || !*p->valuestring)
+			continue;
+		prel = rel_path(p->valuestring);
+		if (!strcmp(prel, rel))
+			cJSON_AddItemToArray(a, new_video(rel, st, i, edition, NULL, NULL));
+		else if (strncmp(prel, "incoming/", 9) || lstat(p->valuestring, &ps) < 0 ||
+		    !S_ISREG(ps.st_mode))
+			mv_warnx("unable to file part %d of %s, %s: not a file in incoming/",
+			    i, rel, prel);
+		else
+			cJSON_AddItemToArray(a, new_video(prel, &ps, i, edition, NULL, NULL));
+		free(prel);
+	}
+	if (!cJSON_GetArraySize(a))
+		cJSON_AddItemToArray(a, new_video(rel, st, 0, edition, NULL, NULL));
+	return a;
 }
 
 static enum outcome
@@ -1106,12 +1484,13 @@ on_file_added(const cJSON *ev, unsigned long lineno)
 		title = mv_xstrdup(n.title);
 	else
 		title = mv_xstrdup(base);
-	video = new_video(rel, st.st_size, imp, root);
-	/* One of a film's parts (mvwatch's data.parts) is filed as that
-	 * part, " - partN", never as the whole film. Its other parts wait
-	 * in incoming/ for profiles that hold videos[]. */
-	if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(data, "parts")) && n.part > 0)
-		cJSON_AddNumberToObject(video, "part", n.part);
+	/* A film in parts is one movie, its parts in order (this replaces
+	 * dl's filing of the first part alone); a part alone keeps its
+	 * number, and is never filed as the whole film. */
+	if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(data, "parts")))
+		video = parts_of(data, rel, &st, n.edition);
+	else
+		video = new_video(rel, &st, n.part, n.edition, imp, root);
 	m = mv_movie_create(title, n.year, mv_name_json(&n), video);
 	mv_name_free(&n);
 	free(title);
@@ -1122,7 +1501,8 @@ on_file_added(const cJSON *ev, unsigned long lineno)
 		save(m);
 	}
 	id = mv_json_str(m, "id", "");
-	pending_add(rel, id);
+	cJSON_ArrayForEach(video, mv_movie_videos(m))
+		pending_add(mv_json_str(video, "path", ""), id);
 	mv_crash_point("created");
 	d = cJSON_CreateObject();
 	cJSON_AddStringToObject(d, "id", id);
@@ -1238,7 +1618,7 @@ retry_all(void)
 
 		if (!m)
 			continue;
-		src = open_path(mv_json_str(mv_movie_video(m), "path", ""));
+		src = open_path(mv_json_str(unfiled(m), "path", ""));
 		if (is_pending(m) && access(src, F_OK) == 0)
 			advance(m);
 		free(src);
