@@ -53,9 +53,17 @@ static int filing_lock = -1;
 void
 mv_crash_point(const char *step)
 {
-	const char *want = getenv("MV_CRASH_AT");
+	static int hits;
+	const char *want = getenv("MV_CRASH_AT"), *colon;
+	size_t n;
 
-	if (want && strcmp(want, step) == 0) {
+	if (!want)
+		return;
+	/* "step:N": the Nth time at step (the second part of a film...). */
+	colon = strchr(want, ':');
+	n = colon ? (size_t)(colon - want) : strlen(want);
+	if (strlen(step) == n && !strncmp(want, step, n) &&
+	    ++hits >= (colon ? atoi(colon + 1) : 1)) {
 		/* SIGKILL: no handler, no atexit, no stdio flush, as a real
 		 * power cut or OOM kill would do it. */
 		kill(getpid(), SIGKILL);

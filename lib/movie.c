@@ -298,9 +298,14 @@ mv_movie_create(const char *title, int year, cJSON *parsed, cJSON *video)
 		cJSON_AddNullToObject(doc, "year");
 	cJSON_AddItemToObject(doc, "parsed", parsed ? parsed : cJSON_CreateObject());
 	cJSON_AddItemToObject(doc, "externalIds", cJSON_CreateObject());
-	videos = cJSON_AddArrayToObject(doc, "videos");
-	if (video)
-		cJSON_AddItemToArray(videos, video);
+	if (cJSON_IsArray(video)) {
+		/* A film in parts: its videos, in order. */
+		cJSON_AddItemToObject(doc, "videos", video);
+	} else {
+		videos = cJSON_AddArrayToObject(doc, "videos");
+		if (video)
+			cJSON_AddItemToArray(videos, video);
+	}
 	reach(doc, MV_MINIMAL);
 	free(id);
 	if (mv_movie_save(doc) < 0) {

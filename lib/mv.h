@@ -1026,8 +1026,9 @@ cJSON *mv_movie_video(const cJSON *m);
 /*
  * Create and save a minimal movie (status initial, a new id): title,
  * year (0: unknown), parsed and video (both consumed; NULL for {}, and
- * for no video: videos [], else [video]). Returns the tree (caller
- * deletes), or NULL with errno.
+ * for no video: videos [], else [video], or video itself when it is an
+ * array: a film in parts). Returns the tree (caller deletes), or NULL
+ * with errno.
  */
 cJSON *mv_movie_create(const char *title, int year, cJSON *parsed, cJSON *video);
 /* A profile's level (minimal when missing or invalid). */
@@ -1146,7 +1147,8 @@ int mv_file_recover(mv_file_recover_fn fn, void *ctx);
  * on a UTF-8 boundary; never empty.
  * Returns malloc'd. */
 char *mv_file_safe_name(const char *s, size_t max);
-/* Test hook: SIGKILL this process if $MV_CRASH_AT equals step. */
+/* Test hook: SIGKILL this process if $MV_CRASH_AT equals step, or, for
+ * "step:N", the Nth time it reaches step. */
 void mv_crash_point(const char *step);
 
 /* ---- name.c: the name and place of every filed file ----------------- */
@@ -1179,6 +1181,43 @@ struct mv_name_of {
  * check all ask it. Returns malloc'd.
  */
 char *mv_name_path(const cJSON *m, const cJSON *video, const struct mv_name_of *of);
+
+/* ---- version.c: the parts and versions of one film ------------------ */
+
+/* The rank of a quality label: 2160p (4K, UHD) 4 > 1080p 3 > 720p 2 >
+ * 576p, 480p, SD 1; 0 unknown (NULL too). HDR does not count. The one
+ * order of qualities. */
+int mv_quality_rank(const char *label);
+/* The quality of video entry v: its label ("quality"), else what the
+ * probe saw (media.quality), else the resolution in its source's name;
+ * NULL if none says. malloc'd. */
+char *mv_video_quality(const cJSON *v);
+/* The edition of v: its label, else the one in its source's name; NULL
+ * for none. malloc'd. */
+char *mv_video_edition(const cJSON *v);
+/*
+ * The entry of movie m that the video entry v would duplicate: one of
+ * the same edition (labels compared without case or punctuation),
+ * quality rank (unknown on either side counts as the same; any, when
+ * any_quality: what an upgrade replaces) and part (a whole film holds
+ * every part). NULL if v would be a new version or part. Borrowed from m.
+ */
+cJSON *mv_version_twin(const cJSON *m, const cJSON *v, int any_quality);
+/*
+ * Label v, about to join m's videos, for its name (mv_name_path): its
+ * edition always; its quality when m has a copy of that edition, or
+ * when keep (a duplicate kept, whose name must not collide); the labels
+ * of its sibling parts when it is a part of a copy m holds in part.
+ */
+void mv_version_label(const cJSON *m, cJSON *v, int keep);
+/* What a true duplicate becomes (key duplicates, $MV_DUPLICATES). An
+ * unknown value is warned about once and read as review. */
+enum mv_duplicates {
+	MV_DUPS_REVIEW,   /* to review, as a duplicate (the default) */
+	MV_DUPS_KEEP,     /* kept as another version */
+	MV_DUPS_UPGRADE,  /* replaces a copy of a lower quality */
+};
+enum mv_duplicates mv_duplicates(void);
 
 /* ---- refile.c: move what is filed to where mv_name_path says -------- */
 

@@ -266,6 +266,7 @@ static struct tag tags[] = {
 	{"collectors", C_NONE, S_PLAIN, F_EDADJ, NULL},
 	{"director", C_NONE, S_PLAIN, F_EDADJ, NULL},
 	{"directors", C_NONE, S_PLAIN, F_EDADJ, NULL},
+	{"final", C_NONE, S_PLAIN, F_EDADJ, NULL},
 	{"anniversary", C_NONE, S_PLAIN, F_EDADJ, NULL},
 	{"deluxe", C_NONE, S_PLAIN, F_EDADJ, NULL},
 	{"definitive", C_NONE, S_PLAIN, F_EDADJ | F_FRADJ, NULL},
@@ -702,9 +703,11 @@ classify_pattern(const char *key, size_t kl, struct tok *t)
 			return 1;
 		}
 	}
-	/* CD1, CD1of2, disc2: at most 99 parts */
+	/* CD1, CD1of2, disc2, part1, pt2: at most 99 parts (the stacking
+	 * words of Jellyfin, Plex and Kodi) */
 	if (prefix_digits(key, "cd", NULL) || prefix_digits(key, "disc", NULL) ||
-	    prefix_digits(key, "disk", NULL) || (strncmp(key, "cd", 2) == 0 &&
+	    prefix_digits(key, "disk", NULL) || prefix_digits(key, "part", NULL) ||
+	    prefix_digits(key, "pt", NULL) || (strncmp(key, "cd", 2) == 0 &&
 	    is_digit(key[2]) && strstr(key, "of"))) {
 		int v;
 
@@ -851,7 +854,10 @@ classify_words(struct comp *c)
 			/* never glue a year to a tag: "720p 2016" */
 			if (k2 && !(k2 == 4 && all_digits(key + kl, 4)) && classify_key(key, kl + k2, TXT(c, i),
 			    c->t[i + 1].off + c->t[i + 1].len - t->off, c->ymax,
-			    &tmp) && tmp.year == 0) {
+			    &tmp) && tmp.year == 0 &&
+			    /* "Part 2" apart is the phrase rule's (not
+			     * after " - ", where it is a subtitle's) */
+			    !(tmp.cls == C_PART && key[0] == 'p')) {
 				tmp.off = t->off, tmp.len = t->len;
 				tmp.kind = K_WORD, tmp.hyph = t->hyph;
 				tmp.span = 2, tmp.match = 0;
@@ -1086,6 +1092,11 @@ ends_title(const struct comp *c, int i, int ts)
 		return i > ts && c->t[i - 1].kind == K_DASH && weak_ends(c, i, ts);
 	if (t->str == S_STRONG)
 		return 1;
+	/* A title is more than an article: "The Final Cut (2004)" is a
+	 * film, not "The" in its Final Cut. */
+	if (t->str == S_WEAK && i == ts + 1 && (word_is(c, ts, "the") ||
+	    word_is(c, ts, "a") || word_is(c, ts, "an")))
+		return 0;
 	if (t->str == S_WEAK)
 		return weak_ends(c, i, ts);
 	return 0;
@@ -1716,6 +1727,13 @@ phrase_text(const struct comp *c, int i)
 		*p = (char)(start ? (*p >= 'a' && *p <= 'z' ? *p - 32 : *p) :
 		    lower((unsigned char)*p));
 		start = 0;
+	}
+	/* "Directors.Cut" is the Director's Cut: one label, so that two
+	 * copies of it compare as the same edition. */
+	if (!strncmp(s, "Directors ", 10)) {
+		p = mv_xasprintf("Director's %s", s + 10);
+		free(s);
+		s = p;
 	}
 	return s;
 }

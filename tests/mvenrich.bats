@@ -750,7 +750,7 @@ The.Thing.mkv.why.json" ]
 	done
 }
 
-@test "mvenrich: a film's part (data.parts) is filed as that part, never as the whole film" {
+@test "mvenrich: a film's parts (data.parts) are filed as its parts, never as the whole film" {
 	mkvideo "$IN/Heat.1995.cd1.avi"
 	mkvideo "$IN/Heat.1995.cd2.avi"
 	mvwatch --once --settle 0 >"$BATS_TEST_TMPDIR/ev"
@@ -759,9 +759,12 @@ The.Thing.mkv.why.json" ]
 	[ "$status" -eq 0 ]
 	F="Heat (1995) [tmdbid-949]"
 	[ -f "$MV_DATA/assets/videos/$F/$F - part1.avi" ]
-	assert_equal "$(jq -c '.videos[0] | [.part, .path]' "$MV_DATA/Movies/m1.json")" \
-		"[1,\"assets/videos/$F/$F - part1.avi\"]"
-	# The second part waits in incoming/ (profiles of one video today).
-	[ -f "$IN/Heat.1995.cd2.avi" ]
+	[ -f "$MV_DATA/assets/videos/$F/$F - part2.avi" ]
+	# Both parts are one movie's videos, in order (versions' parts_of).
+	assert_equal "$(jq -c '[.videos[] | [.part, .path]]' "$MV_DATA/Movies/m1.json")" \
+		"[[1,\"assets/videos/$F/$F - part1.avi\"],[2,\"assets/videos/$F/$F - part2.avi\"]]"
+	[ ! -e "$IN/Heat.1995.cd1.avi" ]
+	[ ! -e "$IN/Heat.1995.cd2.avi" ]
 	[ "$(jq -r .type "$OUT" | grep -c mv.movie.created)" -eq 1 ]
+	[ ! -e "$MV_DATA/Movies/m2.json" ]
 }

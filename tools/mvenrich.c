@@ -19,7 +19,6 @@ static const char USAGE[] =
 	"  --version       print the version\n";
 
 #define CANDIDATES_MAX 10   /* candidates listed for a review */
-#define NAME_MAX_BYTES 200  /* longest stem of a filed video's name */
 
 /*
  * The life of a movie, by its status (stored in its profile, so a restart
@@ -39,12 +38,8 @@ static const char USAGE[] =
  * resumes it from its status, and so does the filter when it starts: a
  * stage killed mid-match and restarted alone (no rescan comes then) must
  * not leave a movie half matched, its claim made and not yet recorded.
+ * (enum outcome, a step's result: mvenrich/mvenrich.h.)
  */
-enum outcome {
-	OUT_DONE,     /* this step finished; go on */
-	OUT_WAIT,     /* a temporary failure: the movie stays as it is */
-	OUT_FATAL,    /* a permanent failure of the whole tool (code set) */
-};
 
 /* Pending movies by the relative path of their video. */
 struct pending {
@@ -62,13 +57,13 @@ static char **kept;
 static size_t nkept;
 
 static int fatal_code;    /* the exit code once OUT_FATAL happened */
-static int waiting;       /* movies left waiting on a temporary failure */
+int waiting;              /* movies left waiting on a temporary failure */
 
 /* Requests already reported: each event carries only those made since
  * the previous one, so mvstat's sum counts every request once. */
 static long long tmdb_reported;
 
-static void
+void
 emit(const char *type, const char *id, cJSON *data)
 {
 	long long n = mv_tmdb_requests();
@@ -159,13 +154,13 @@ rel_path(const char *p)
 }
 
 /* A stored relative path as a path to open. malloc'd. */
-static char *
+char *
 open_path(const char *rel)
 {
 	return rel[0] == '/' ? mv_xstrdup(rel) : mv_path("%s", rel);
 }
 
-static const char *
+const char *
 base_name(const char *p)
 {
 	const char *s = strrchr(p, '/');
@@ -194,30 +189,6 @@ video_entry(const cJSON *m)
 	return mv_movie_video(m);
 }
 
-/* A new video entry for the file at path (as stored), of size bytes,
- * imported from what imp (the event's importedFrom, may be NULL) says;
- * root is the library root that holds it when it stays in place. */
-static cJSON *
-new_video(const char *path, off_t size, const cJSON *imp, const char *root)
-{
-	cJSON *v = cJSON_CreateObject(), *from;
-	char buf[32];
-
-	cJSON_AddStringToObject(v, "path", path);
-	cJSON_AddNumberToObject(v, "size", (double)size);
-	cJSON_AddStringToObject(v, "source", path);
-	cJSON_AddStringToObject(v, "addedAt", mv_time_fmt(mv_now(), buf));
-	if (!imp && !root)
-		return v;
-	from = cJSON_IsObject(imp) ? cJSON_Duplicate(imp, 1) : cJSON_CreateObject();
-	/* The root is the configuration's, whatever the sender said. */
-	if (root)
-		mv_json_set(from, "root", cJSON_CreateString(root));
-	mv_json_set(from, "inPlace", cJSON_CreateBool(root != NULL));
-	cJSON_AddItemToObject(v, "importedFrom", from);
-	return v;
-}
-
 /* 1 when m's video stays where it lies, under a library root. */
 static int
 in_place(const cJSON *m)
@@ -237,11 +208,15 @@ pending_find(const char *path)
 	return NULL;
 }
 
-static void
+void
 pending_add(const char *path, const char *id)
 {
-	if (pending_find(path))
-		return;
+	/* A path may be pending for two movies after a crash in a join
+	 * (pending_scan removes the leftover); an id for several paths
+	 * (its parts). */
+	for (size_t i = 0; i < npending; i++)
+		if (!strcmp(pending[i].path, path) && !strcmp(pending[i].id, id))
+			return;
 	if (npending == cappending) {
 		cappending = cappending ? 2 * cappending : 64;
 		pending = mv_xrealloc(pending, cappending * sizeof *pending);
@@ -251,16 +226,16 @@ pending_add(const char *path, const char *id)
 	npending++;
 }
 
-static void
+void
 pending_drop(const char *id)
 {
-	for (size_t i = 0; i < npending; i++)
+	for (size_t i = 0; i < npending; )
 		if (strcmp(pending[i].id, id) == 0) {
 			free(pending[i].path);
 			free(pending[i].id);
 			pending[i] = pending[--npending];
-			return;
-		}
+		} else
+			i++;
 }
 
 static int
@@ -291,19 +266,14 @@ kept_add(const char *ident)
 	nkept++;
 }
 
-/* 1 when a movie's video still waits at its source. */
-static int
+/* 1 when a movie's videos, or one of them, still wait to be filed. */
+int
 is_pending(const cJSON *m)
 {
-	const cJSON *v = mv_movie_video(m);
 	const char *st = mv_json_str(m, "status", "");
-	const char *path = mv_json_str(v, "path", NULL), *src = mv_json_str(v, "source", NULL);
 
-	if (path && strcmp(st, "matched") == 0 && strncmp(path, "quarantine/", 11) == 0)
-		return 1;
-	return path && src && strcmp(path, src) == 0 &&
-	    (strcmp(st, "initial") == 0 || strcmp(st, "matched") == 0 ||
-	    strcmp(st, "needs-review") == 0);
+	return (!strcmp(st, "initial") || !strcmp(st, "matched") ||
+	    !strcmp(st, "needs-review")) && unfiled(m);
 }
 
 /* Every pending movie in Movies/, by path. Returns how many. */
@@ -314,6 +284,8 @@ pending_scan(void)
 	struct dirent *e;
 	DIR *d;
 	const char *why, *ks;
+	char **joined = NULL;
+	size_t njoined = 0;
 
 	if (!(d = opendir(dir))) {
 		free(dir);
@@ -334,16 +306,33 @@ pending_scan(void)
 			mv_warnx("unable to read movie %s: %s", id, why);
 			continue;
 		}
-		if (is_pending(m))
-			pending_add(mv_json_str(mv_movie_video(m),
-			    "path", ""), id);
+		if (is_pending(m)) {
+			pending_add(mv_json_str(mv_movie_video(m), "path", ""), id);
+			cJSON_ArrayForEach(v, mv_movie_videos(m))
+				if (at_source(v))
+					pending_add(mv_json_str(v, "path", ""), id);
+		}
 		cJSON_ArrayForEach(v, mv_movie_videos(m))
 			if ((ks = mv_json_str(v, "keptStat", NULL)))
 				kept_add(ks);
+		joined_from(m, &joined, &njoined);
 		cJSON_Delete(m);
 	}
 	closedir(d);
 	free(dir);
+	/* A record whose videos another movie holds is what a crash left
+	 * of a join: it goes, as the join would have removed it. */
+	for (size_t i = 0; i < njoined; i++) {
+		char *p = mv_path("Movies/%s.json", joined[i]);
+
+		if (access(p, F_OK) == 0) {
+			mv_warnx("%s joined another movie: its record goes", joined[i]);
+			drop_movie(joined[i]);
+		}
+		free(p);
+		free(joined[i]);
+	}
+	free(joined);
 	return npending;
 }
 
@@ -413,25 +402,26 @@ set_review(cJSON *m, const char *reason, cJSON *cands)
 /* ---- what is inside the file ------------------------------------------ */
 
 /*
- * Look inside m's video before it is matched (key probe, on by default;
- * probe_timeout bounds ffprobe): record what it holds as video.media, or
- * send it to review with the reason it is not a video, unless a user
- * chose its film. A missing ffprobe is reported once and the video filed
- * without media: it must not block anybody's library. The one place that
- * builds a video's media. Returns an outcome.
+ * Look inside m's videos (every part) before they are matched (key
+ * probe, on by default; probe_timeout bounds ffprobe): record what each
+ * holds as its media, or send the movie to review with the reason one is
+ * not a video, unless a user chose its film. A missing ffprobe is
+ * reported once and the videos filed without media: it must not block
+ * anybody's library. The one place that builds a video's media. Returns
+ * an outcome.
  */
 static enum outcome
 inspect(cJSON *m)
 {
 	static int warned;
-	cJSON *v = mv_movie_video(m), *media;
+	cJSON *v, *media;
 	const char *on = mv_config_get("probe", "on");
 	const char *limit = mv_config_get("probe_timeout", "30s");
 	char *path, *reason, *why;
 	long long secs;
 	int r;
 
-	if (strcmp(on, "off") == 0 || cJSON_GetObjectItemCaseSensitive(v, "media"))
+	if (strcmp(on, "off") == 0)
 		return OUT_DONE;
 	if (strcmp(on, "on") != 0 || mv_duration_parse(limit, &secs) < 0 ||
 	    secs < 1 || secs > 3600) {
@@ -440,21 +430,27 @@ inspect(cJSON *m)
 		fatal_code = MV_EX_CONFIG;
 		return OUT_FATAL;
 	}
-	path = open_path(mv_json_str(v, "path", ""));
-	r = mv_probe(path, (int)secs * 1000, &media, &reason);
-	free(path);
-	if (r == 0)
-		mv_json_set(v, "media", media);
-	else if (r == MV_EX_UNAVAILABLE) {
-		if (!warned++)
-			mv_warnx("unable to probe videos: %s; they are filed without media",
-			    reason);
-	} else if (!cJSON_GetObjectItemCaseSensitive(m, "choice")) {
-		why = mv_xasprintf("not a video: %s", reason);
-		set_review(m, why, NULL);
-		free(why);
+	cJSON_ArrayForEach(v, mv_movie_videos(m)) {
+		if (cJSON_GetObjectItemCaseSensitive(v, "media"))
+			continue;
+		path = open_path(mv_json_str(v, "path", ""));
+		r = mv_probe(path, (int)secs * 1000, &media, &reason);
+		free(path);
+		if (r == 0)
+			mv_json_set(v, "media", media);
+		else if (r == MV_EX_UNAVAILABLE) {
+			if (!warned++)
+				mv_warnx("unable to probe videos: %s; they are filed "
+				    "without media", reason);
+		} else if (!cJSON_GetObjectItemCaseSensitive(m, "choice")) {
+			why = mv_xasprintf("not a video: %s", reason);
+			set_review(m, why, NULL);
+			free(why);
+			free(reason);
+			break;
+		}
+		free(reason);
 	}
-	free(reason);
 	return OUT_DONE;
 }
 
@@ -474,8 +470,7 @@ sample(cJSON *m, const cJSON *tm)
 	cJSON *cands;
 	char *reason;
 
-	if (secs < 0 || runtime <= 0 || secs >= runtime * 60 * 0.25 ||
-	    mv_json_int(cJSON_GetObjectItemCaseSensitive(m, "parsed"), "part", 0) > 0 ||
+	if (secs < 0 || runtime <= 0 || secs >= runtime * 60 * 0.25 || in_parts(m) ||
 	    cJSON_GetObjectItemCaseSensitive(m, "choice"))
 		return 0;
 	cands = cJSON_CreateArray();
@@ -614,11 +609,18 @@ match(cJSON *m)
 	 * by a movie since deleted is stale and mv_claim takes it over. */
 	mv_claim("tmdb", value, id, &owner);
 	mv_crash_point("claimed");
+	/* Another version or part of a film already filed joins it; a
+	 * true duplicate goes to review, as the duplicates setting says. */
+	if (owner && join(m, owner, &reason)) {
+		free(owner);
+		cJSON_Delete(tm);
+		mv_match_free(&mr);
+		return OUT_DONE;
+	}
 	if (owner) {
 		cands = cJSON_CreateArray();
 		cJSON_AddItemToArray(cands, candidate(tmdb, mv_json_str(tm, "title", ""),
 		    year_of(tm, "release_date")));
-		reason = mv_xasprintf("duplicate of %s", owner);
 		set_review(m, reason, cands);
 		free(reason);
 		free(owner);
@@ -656,53 +658,16 @@ match(cJSON *m)
 
 /* ---- filing ------------------------------------------------------------ */
 
-/* Where m's video is filed, by the one rule (mv_name_path): its folder
- * (absolute) in *dir and its name in *name, both malloc'd. */
-static void
-video_place(const cJSON *m, char **dir, char **name)
-{
-	char *rel = mv_name_path(m, mv_movie_video(m), NULL);
-	char *slash = strrchr(rel, '/');
-
-	*slash = '\0';
-	*dir = mv_path("%s", rel);
-	*name = mv_xstrdup(slash + 1);
-	free(rel);
-}
-
 /* Path of the review note beside a quarantined video. malloc'd. */
-static char *
+char *
 why_path(const char *final)
 {
 	return mv_xasprintf("%s.why.json", final);
 }
 
-static void
-write_why(const cJSON *m, const char *final)
-{
-	const cJSON *rv = cJSON_GetObjectItemCaseSensitive(m, "review");
-	cJSON *w = cJSON_CreateObject();
-	char *path = why_path(final), *rel = rel_path(final);
-
-	cJSON_AddNumberToObject(w, "schemaVersion", 1);
-	cJSON_AddStringToObject(w, "movie", mv_json_str(m, "id", ""));
-	cJSON_AddStringToObject(w, "file", rel);
-	cJSON_AddStringToObject(w, "source", mv_json_str(
-	    mv_movie_video(m), "source", ""));
-	cJSON_AddStringToObject(w, "reason", mv_json_str(rv, "reason", "needs review"));
-	cJSON_AddItemToObject(w, "candidates", cJSON_IsArray(cJSON_GetObjectItem(rv, "candidates")) ?
-	    cJSON_Duplicate(cJSON_GetObjectItem(rv, "candidates"), 1) : cJSON_CreateArray());
-	cJSON_AddStringToObject(w, "at", mv_json_str(rv, "at", ""));
-	if (mv_write_json(path, w) < 0)
-		mv_die(mv_exit_for_errno(errno), "write %s", path);
-	cJSON_Delete(w);
-	free(path);
-	free(rel);
-}
-
 /* A video filed out of the review queue leaves it: remove the .why.json
  * beside src (absolute), its place in quarantine/ before the filing. */
-static void
+void
 drop_why(const char *src)
 {
 	char *qdir = mv_path("quarantine/"), *why;
@@ -718,32 +683,6 @@ drop_why(const char *src)
 	free(qdir);
 }
 
-/* Announce where m's video lies now (rel): mv.video.added for
- * assets/videos/, mv.movie.needs-review for quarantine/. */
-static void
-announce(const cJSON *m, const char *rel, int quarantined)
-{
-	const char *id = mv_json_str(m, "id", "");
-	cJSON *d = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(d, "id", id);
-	cJSON_AddStringToObject(d, "path", rel);
-	if (quarantined) {
-		const cJSON *rv = cJSON_GetObjectItemCaseSensitive(m, "review");
-
-		cJSON_AddStringToObject(d, "reason", mv_json_str(rv, "reason", "needs review"));
-		cJSON_AddItemToObject(d, "candidates", cJSON_IsArray(cJSON_GetObjectItem(rv, "candidates")) ?
-		    cJSON_Duplicate(cJSON_GetObjectItem(rv, "candidates"), 1) : cJSON_CreateArray());
-		emit("mv.movie.needs-review", id, d);
-	} else {
-		cJSON_AddNumberToObject(d, "tmdb", (double)mv_json_int(
-		    cJSON_GetObjectItemCaseSensitive(m, "externalIds"), "tmdb", 0));
-		cJSON_AddStringToObject(d, "title", mv_json_str(m, "title", ""));
-		cJSON_AddItemToObject(d, "year", cJSON_Duplicate(cJSON_GetObjectItem(m, "year"), 1));
-		emit("mv.video.added", id, d);
-	}
-}
-
 /*
  * Remember in video entry v the download that m's filing (its journal,
  * not yet committed) left in place, copied or hard-linked: keptFrom
@@ -751,7 +690,7 @@ announce(const cJSON *m, const char *rel, int quarantined)
  * matched against. The one writer of both. (importedFrom is another
  * thing: the library mvctl import took the video from.)
  */
-static void
+void
 imported_from(cJSON *v, const char *id)
 {
 	char ident[MV_FILE_IDENT_MAX], *src, *abs;
@@ -764,95 +703,6 @@ imported_from(cJSON *v, const char *id)
 	kept_add(ident);
 	free(abs);
 	free(src);
-}
-
-/* Record that m's video now lies at final, drop the filing's journal,
- * then announce it. Also the recovery's way of finishing a filing. */
-static void
-filed(cJSON *m, const char *final, int quarantined)
-{
-	cJSON *v = mv_movie_video(m);
-	const char *id = mv_json_str(m, "id", "");
-	char *rel = rel_path(final), *src = open_path(mv_json_str(v, "path", ""));
-	struct stat st;
-
-	imported_from(v, id);
-	mv_json_set(v, "path", cJSON_CreateString(rel));
-	if (stat(final, &st) == 0)
-		mv_json_set(v, "size", cJSON_CreateNumber((double)st.st_size));
-	mv_json_set(m, "status", cJSON_CreateString(quarantined ? "needs-review" : "ready"));
-	save(m);
-	mv_crash_point("saved");
-	/* The queue entry goes after the profile and before the journal:
-	 * a crash leaves the entry or the filed video, and the replay of
-	 * the journal removes the entry. */
-	if (quarantined)
-		write_why(m, final);
-	else
-		drop_why(src);
-	free(src);
-	/* The event goes after the journal: a crash before it replays the
-	 * filing, and the replay announces it, so it is never lost. */
-	mv_file_commit(id);
-	pending_drop(id);
-	announce(m, rel, quarantined);
-	free(rel);
-}
-
-/* How the video at srel (as stored) is filed: the import_mode setting,
- * but a video in quarantine/, or in run/add/ (mvctl add --copy's own
- * copy), is ours already and moves on: keeping it would strand it. */
-static enum mv_import_mode
-import_mode_for(const char *srel)
-{
-	if (strncmp(srel, "quarantine/", 11) == 0 || strncmp(srel, "run/", 4) == 0)
-		return MV_IMPORT_MOVE;
-	return mv_import_mode();
-}
-
-/* Move m's video from its source into assets/videos/ or quarantine/. */
-static enum outcome
-file_video(cJSON *m, int quarantine)
-{
-	const char *id = mv_json_str(m, "id", "");
-	const char *srel = mv_json_str(mv_movie_video(m), "path", "");
-	char *src = open_path(srel), *dir, *name, *final = NULL;
-	enum outcome o = OUT_DONE;
-
-	if (quarantine && strncmp(srel, "quarantine/", 11) == 0) {
-		/* A choice that failed: the video is in the queue already,
-		 * only its .why.json changes. */
-		filed(m, src, 1);
-		free(src);
-		return OUT_DONE;
-	}
-	if (quarantine) {
-		dir = mv_path("quarantine");
-		name = mv_file_safe_name(base_name(srel), NAME_MAX_BYTES);
-	} else {
-		video_place(m, &dir, &name);
-	}
-	if (mv_file_import(id, src, dir, name, import_mode_for(srel), &final) < 0) {
-		if (errno == ENOENT) {
-			mv_warnx("%s: %s vanished before it could be filed", id, srel);
-			pending_drop(id);
-		} else if (errno == ESTALE || errno == EAGAIN) {
-			mv_warnx("%s: %s changed while being filed; it will be retried",
-			    id, srel);
-			waiting++;
-			o = OUT_WAIT;
-		} else {
-			mv_warn("file %s", srel);
-			waiting++;
-			o = OUT_WAIT;
-		}
-	} else
-		filed(m, final, quarantine);
-	free(final);
-	free(src);
-	free(dir);
-	free(name);
-	return o;
 }
 
 /*
@@ -895,15 +745,16 @@ advance(cJSON *m)
 static void
 keep_in_place(cJSON *m)
 {
-	const char *path = mv_json_str(video_entry(m), "path", "");
+	const cJSON *v = video_entry(m);
+	const char *path = mv_json_str(v, "path", "");
 
 	if (strcmp(mv_json_str(m, "status", ""), "matched") == 0) {
 		mv_json_set(m, "status", cJSON_CreateString("ready"));
 		save(m);
 		pending_drop(mv_json_str(m, "id", ""));
-		announce(m, path, 0);
+		announce(m, v, path, 0);
 	} else if (strcmp(mv_json_str(m, "status", ""), "needs-review") == 0)
-		announce(m, path, 1);
+		announce(m, v, path, 1);
 }
 
 /* advance for a video in place: match, then keep it where it lies. */
@@ -929,8 +780,8 @@ static void
 recovered(void *ctx, const char *movie, const char *final, const char *src)
 {
 	const char *why;
-	cJSON *m;
-	char *rel, *qdir;
+	cJSON *m, *v, *by;
+	char *rel, *srel, *qdir;
 	int quarantined;
 
 	(void)ctx;
@@ -945,20 +796,30 @@ recovered(void *ctx, const char *movie, const char *final, const char *src)
 		return;
 	}
 	rel = rel_path(final);
+	srel = rel_path(src);
 	qdir = mv_path("quarantine/");
 	quarantined = strncmp(final, qdir, strlen(qdir)) == 0;
-	if (strcmp(mv_json_str(mv_movie_video(m), "path", ""), rel) != 0)
-		filed(m, final, quarantined);
-	else {
+	if ((v = entry_at(m, srel))) {
+		/* Moved, not recorded: a replaced copy set aside, or a video
+		 * filed. */
+		cJSON_ArrayForEach(by, mv_movie_videos(m))
+			if (!strcmp(mv_json_str(by, "replaces", ""), srel))
+				break;
+		if (by && !strncmp(rel, "quarantine/replaced/", 20))
+			replaced(m, by, v, final);
+		else
+			filed(m, v, final, quarantined);
+	} else if ((v = entry_at(m, rel))) {
 		/* Recorded, but the journal was still there: the crash came
 		 * before the announcement. */
 		if (quarantined)
-			write_why(m, final);
+			write_why(m, v, final, NULL);
 		else
 			drop_why(src);
-		announce(m, rel, quarantined);
+		announce(m, v, rel, quarantined);
 	}
 	free(rel);
+	free(srel);
 	free(qdir);
 	cJSON_Delete(m);
 }
@@ -990,7 +851,7 @@ queued_movie(const char *path, const char *rel)
 	free(wp);
 	id = mv_json_str(w, "movie", NULL);
 	if (id && mv_id_valid(id, 'm') && (m = mv_movie_load(id, &why)) &&
-	    strcmp(mv_json_str(mv_movie_video(m), "path", ""), rel)) {
+	    !entry_at(m, rel)) {
 		cJSON_Delete(m);
 		m = NULL;
 	}
@@ -1014,11 +875,41 @@ resolve(cJSON *m, long long tmdb)
 	return advance(m);
 }
 
+/* A video of pending movie id, seen before and not done, reported
+ * again (tmdb: a choice, or 0): the same movie is retried. */
+static enum outcome
+rescanned(const char *id, long long tmdb)
+{
+	const char *why;
+	enum outcome o;
+	cJSON *m = mv_movie_load(id, &why);
+
+	if (!m) {
+		mv_warnx("unable to read movie %s: %s", id, why);
+		return OUT_DONE;
+	}
+	if (tmdb > 0 && in_place(m) &&
+	    strcmp(mv_json_str(m, "status", ""), "needs-review") == 0) {
+		/* A choice for a video in review in place. */
+		o = resolve(m, tmdb);
+		cJSON_Delete(m);
+		return o;
+	}
+	if (tmdb > 0 && is_pending(m) &&
+	    strcmp(mv_json_str(m, "status", ""), "initial") == 0) {
+		mv_json_set(m, "choice", choice(tmdb));
+		save(m);
+	}
+	o = is_pending(m) ? advance(m) : OUT_DONE;
+	cJSON_Delete(m);
+	return o;
+}
+
 static enum outcome
 on_file_added(const cJSON *ev, unsigned long lineno)
 {
 	const cJSON *data = mv_event_data(ev);
-	const char *path = mv_json_str(data, "path", NULL), *id, *why;
+	const char *path = mv_json_str(data, "path", NULL), *id;
 	const char *base, *root;
 	const cJSON *imp = cJSON_GetObjectItemCaseSensitive(data, "importedFrom");
 	long long tmdb = mv_json_int(data, "tmdb", 0);
@@ -1076,28 +967,8 @@ on_file_added(const cJSON *ev, unsigned long lineno)
 		return OUT_DONE;
 	}
 	if ((id = pending_find(rel))) {
-		/* Seen before and not done: a rescan retries the same movie. */
-		m = mv_movie_load(id, &why);
 		free(rel);
-		if (!m) {
-			mv_warnx("unable to read movie %s: %s", id, why);
-			return OUT_DONE;
-		}
-		if (tmdb > 0 && in_place(m) &&
-		    strcmp(mv_json_str(m, "status", ""), "needs-review") == 0) {
-			/* A choice for a video in review in place. */
-			o = resolve(m, tmdb);
-			cJSON_Delete(m);
-			return o;
-		}
-		if (tmdb > 0 && is_pending(m) &&
-		    strcmp(mv_json_str(m, "status", ""), "initial") == 0) {
-			mv_json_set(m, "choice", choice(tmdb));
-			save(m);
-		}
-		o = is_pending(m) ? advance(m) : OUT_DONE;
-		cJSON_Delete(m);
-		return o;
+		return rescanned(id, tmdb);
 	}
 	/* The parser reads the parent folders when the name says little
 	 * ("Heat (1995)/movie.mkv"). */
@@ -1106,12 +977,13 @@ on_file_added(const cJSON *ev, unsigned long lineno)
 		title = mv_xstrdup(n.title);
 	else
 		title = mv_xstrdup(base);
-	video = new_video(rel, st.st_size, imp, root);
-	/* One of a film's parts (mvwatch's data.parts) is filed as that
-	 * part, " - partN", never as the whole film. Its other parts wait
-	 * in incoming/ for profiles that hold videos[]. */
-	if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(data, "parts")) && n.part > 0)
-		cJSON_AddNumberToObject(video, "part", n.part);
+	/* A film in parts is one movie, its parts in order (this replaces
+	 * dl's filing of the first part alone); a part alone keeps its
+	 * number, and is never filed as the whole film. */
+	if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(data, "parts")))
+		video = parts_of(data, rel, &st, n.edition);
+	else
+		video = new_video(rel, &st, n.part, n.edition, imp, root);
 	m = mv_movie_create(title, n.year, mv_name_json(&n), video);
 	mv_name_free(&n);
 	free(title);
@@ -1122,7 +994,8 @@ on_file_added(const cJSON *ev, unsigned long lineno)
 		save(m);
 	}
 	id = mv_json_str(m, "id", "");
-	pending_add(rel, id);
+	cJSON_ArrayForEach(video, mv_movie_videos(m))
+		pending_add(mv_json_str(video, "path", ""), id);
 	mv_crash_point("created");
 	d = cJSON_CreateObject();
 	cJSON_AddStringToObject(d, "id", id);
@@ -1238,7 +1111,7 @@ retry_all(void)
 
 		if (!m)
 			continue;
-		src = open_path(mv_json_str(mv_movie_video(m), "path", ""));
+		src = open_path(mv_json_str(unfiled(m), "path", ""));
 		if (is_pending(m) && access(src, F_OK) == 0)
 			advance(m);
 		free(src);

@@ -145,6 +145,11 @@ on_event(void *ctx, struct mv_stage_event *e)
 			if (pending++ == 0)
 				pending_since = mv_mono_ns();
 		}
+		/* A video that joined a movie already filed: the record it
+		 * came as is gone, and leaves the index. */
+		if (kind == 'm' && mv_id_valid(id = mv_json_str(mv_event_data(ev),
+		    "merged", NULL), 'm'))
+			mv_index_update(ix, id);
 	} else if (strcmp(e->type, "mv.stats.updated") == 0) {
 		if (mv_index_usage(ix) > 0 && pending++ == 0)
 			pending_since = mv_mono_ns();

@@ -68,6 +68,8 @@ heat_release() {
 }
 
 @test "UC-17: the Heat release folder: film, subtitles and extras filed, the rest left" {
+	# The release is REMASTERED: the parser's edition labels every name.
+	N="$F - Remastered"
 	heat_release
 	for f in "$R"/*.srt "$R"/Subs/*.srt "$R/Featurettes/Making of Heat.mp4" "$R"/*.mkv; do
 		sums+=("$(sha "$f")")
@@ -85,11 +87,11 @@ mv.video.added"
 	# Exactly these files, under these names.
 	run bash -c "cd '$V' && find . -type f | LC_ALL=C sort"
 	assert_output "./Featurettes/Making of Heat.mp4
-./$F.en.srt
-./$F.fr.forced.srt
-./$F.fr.srt
-./$F.mkv
-./$F.srt"
+./$N.en.srt
+./$N.fr.forced.srt
+./$N.fr.srt
+./$N.mkv
+./$N.srt"
 	# Each moved whole, not copied: the same bytes, once.
 	for s in "${sums[@]}"; do [ "$(copies_of "$s")" -eq 1 ]; done
 	# The profile lists every sidecar with its origin, in the order of
@@ -97,13 +99,13 @@ mv.video.added"
 	src=incoming/Heat.1995.REMASTERED.1080p.BluRay.x264-GRP
 	dst="assets/videos/$F"
 	run jq -c '.videos[0].subtitles[]' "$MV_DATA/Movies/m1.json"
-	assert_output "{\"path\":\"$dst/$F.en.srt\",\"lang\":\"en\",\"forced\":false,\"sdh\":false,\"source\":\"$src/Subs/2_English.srt\"}
-{\"path\":\"$dst/$F.fr.srt\",\"lang\":\"fr\",\"forced\":false,\"sdh\":false,\"source\":\"$src/Subs/3_French.srt\"}
-{\"path\":\"$dst/$F.fr.forced.srt\",\"lang\":\"fr\",\"forced\":true,\"sdh\":false,\"source\":\"$src/Subs/4_French.forced.srt\"}
-{\"path\":\"$dst/$F.srt\",\"lang\":\"und\",\"forced\":false,\"sdh\":false,\"source\":\"$src/heat.1995.remastered.1080p.bluray.x264-grp.srt\"}"
+	assert_output "{\"path\":\"$dst/$N.en.srt\",\"lang\":\"en\",\"forced\":false,\"sdh\":false,\"source\":\"$src/Subs/2_English.srt\"}
+{\"path\":\"$dst/$N.fr.srt\",\"lang\":\"fr\",\"forced\":false,\"sdh\":false,\"source\":\"$src/Subs/3_French.srt\"}
+{\"path\":\"$dst/$N.fr.forced.srt\",\"lang\":\"fr\",\"forced\":true,\"sdh\":false,\"source\":\"$src/Subs/4_French.forced.srt\"}
+{\"path\":\"$dst/$N.srt\",\"lang\":\"und\",\"forced\":false,\"sdh\":false,\"source\":\"$src/heat.1995.remastered.1080p.bluray.x264-grp.srt\"}"
 	run jq -c '.videos[0].extras' "$MV_DATA/Movies/m1.json"
 	assert_output "[{\"path\":\"$dst/Featurettes/Making of Heat.mp4\",\"kind\":\"featurettes\",\"source\":\"$src/Featurettes/Making of Heat.mp4\"}]"
-	assert_equal "$(jq -r .videos[0].path "$MV_DATA/Movies/m1.json")" "$dst/$F.mkv"
+	assert_equal "$(jq -r .videos[0].path "$MV_DATA/Movies/m1.json")" "$dst/$N.mkv"
 	# The sample, the release NFO and the junk stay, never deleted.
 	run bash -c "cd '$IN' && find . -type f | LC_ALL=C sort"
 	assert_output "./Heat.1995.REMASTERED.1080p.BluRay.x264-GRP/RARBG.txt
@@ -219,6 +221,8 @@ filed_state() {
 }
 
 @test "UC-17: the release NFO at the top of a download names the film of a video in a subfolder" {
+	# The release is REMASTERED: the parser's edition labels every name.
+	N="$F - Remastered"
 	mkvideo "$R/Movie/heat.mkv" 20000
 	printf 'GRP\r\nhttps://www.imdb.com/title/tt0113277/\r\n' >"$R/grp.nfo"
 	srt "$R/Movie/heat.en.srt" 'English'
@@ -226,8 +230,8 @@ filed_state() {
 	run jq -c '.match | [.by, .imdb, .from]' "$MV_DATA/Movies/m1.json"
 	assert_output '["id","tt0113277","release NFO grp.nfo"]'
 	run bash -c "cd '$V' && find . -type f | LC_ALL=C sort"
-	assert_output "./$F.en.srt
-./$F.mkv"
+	assert_output "./$N.en.srt
+./$N.mkv"
 	run bash -c "cd '$R' && find . -type f"
 	assert_output ./grp.nfo
 }

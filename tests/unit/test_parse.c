@@ -142,6 +142,33 @@ test_titles(void)
 	n = check("Riddick Unrated Director's Cut French 1080p DTS.mkv", "Riddick", 0);
 	ok(n.edition && strstr(n.edition, "Director's Cut"), "edition phrase");
 	mv_name_free(&n);
+	/* every edition of issue 16, one label each */
+	n = check("Heat.1995.Directors.Cut.1080p.mkv", "Heat", 1995);
+	is_str(n.edition, "Director's Cut", "Directors.Cut is the Director's Cut");
+	mv_name_free(&n);
+	n = check("Blade.Runner.1982.Final.Cut.mkv", "Blade Runner", 1982);
+	is_str(n.edition, "Final Cut", "Final Cut");
+	mv_name_free(&n);
+	n = check("Heat.1995.IMAX.2160p.mkv", "Heat", 1995);
+	is_str(n.edition, "IMAX", "IMAX");
+	mv_name_free(&n);
+	n = check("Heat (1995) {edition-Theatrical}.mkv", "Heat", 1995);
+	is_str(n.edition, "Theatrical", "{edition-...}");
+	mv_name_free(&n);
+	n = check("The Final Cut (2004).mkv", "The Final Cut", 2004);
+	ok(!n.edition, "a title is more than an article");
+	mv_name_free(&n);
+	/* the stacking words of Jellyfin, Plex and Kodi */
+	n = check("Movie.1995.pt1.avi", "Movie", 1995);
+	is_int(n.part, 1, "pt1");
+	mv_name_free(&n);
+	n = check("Heat (1995) [tmdbid-949] - part2.mkv", "Heat", 1995);
+	is_int(n.part, 2, "our own \" - part2\"");
+	mv_name_free(&n);
+	n = check("The Twilight Saga Breaking Dawn - Part 2 (2012).mkv",
+	    "The Twilight Saga Breaking Dawn - Part 2", 2012);
+	is_int(n.part, 0, "\"- Part 2\" apart stays the title's");
+	mv_name_free(&n);
 
 	/* UTF-8 kept, invalid bytes replaced */
 	n = check("Amélie (2001).mkv", "Amélie", 2001);

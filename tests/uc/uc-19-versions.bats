@@ -1,0 +1,170 @@
+#!/usr/bin/env bats
+# UC-19  Another edition or quality of a film is kept as a version
+# Actor:        a user (drops a Director's Cut, or a 2160p copy, of a film
+#               the library holds)
+# Trigger:      mv.file.added for a video that matches a movie already filed
+# Preconditions: a library with that film filed, the fake TMDB running
+# Main flow:    1. mvenrich creates a minimal record for the file 2. matches
+#               it; the claim on tmdb:<id> is held by the movie filed
+#               3. its edition (the parser's) or quality (the probe's label,
+#               else the parser's resolution) differs from every copy held:
+#               it joins that movie's videos[] as a version, named by
+#               mv_name_path with Jellyfin's " - label": "… - Director's
+#               Cut.mkv", "… - 2160p.mkv" 4. the record it came as goes
+# Events:       mv.file.added → mv.movie.created → mv.video.added{merged}
+# Postconditions: one movie with every version; the index lists it alone;
+#               mvctl check passes
+# Failure flows: a true duplicate (same edition and quality) goes to
+#               review (duplicates = review, the default; UC-04); keep
+#               files it as another version, labelled so that no name
+#               collides; upgrade files a copy of a higher quality first,
+#               then sets the lower one aside in quarantine/replaced/ with
+#               a .why.json (never deleted), and sends a copy of the same
+#               or a lower quality to review; an unknown duplicates value
+#               is warned about once and read as review
+
+load ../test_helper
+load ../faketmdb
+load ../fixtures/mvenrich/helpers
+
+setup() {
+	mv_test_env
+	mkdir -p "$MV_DATA/incoming"
+	start_faketmdb
+	IN=$MV_DATA/incoming
+	OUT=$BATS_TEST_TMPDIR/out
+	DIR="$MV_DATA/assets/videos/Fight Club (1999) [tmdbid-550]"
+	FC="Fight Club (1999) [tmdbid-550]"
+}
+
+teardown() {
+	stop_faketmdb
+}
+
+# Drop NAME (random bytes of SIZE) into incoming/ and run mvenrich and
+# mvindex on its announcement, into $OUT; stderr into $BATS_TEST_TMPDIR/err.
+drop() {
+	mkvideo "$IN/$1" "${2:-20000}"
+	ev_added "$IN/$1" | mvenrich 2>"$BATS_TEST_TMPDIR/err" | mvindex >"$OUT"
+}
+
+@test "UC-19: a Director's Cut and a 2160p copy are kept as versions, exactly named" {
+	drop Fight.Club.1999.1080p.BluRay.mkv
+	a=$(sha "$IN/../assets/videos/$FC/$FC.mkv")
+	drop Fight.Club.1999.Directors.Cut.mkv
+	run events_of mv.video.added "$OUT"
+	assert_output "{\"id\":\"m1\",\"path\":\"assets/videos/$FC/$FC - Director's Cut.mkv\",\"tmdb\":550,\"title\":\"Fight Club\",\"year\":1999,\"merged\":\"m2\"}"
+	drop Fight.Club.1999.2160p.WEB-DL.mkv
+	run events_of mv.video.added "$OUT"
+	assert_output "{\"id\":\"m1\",\"path\":\"assets/videos/$FC/$FC - 2160p.mkv\",\"tmdb\":550,\"title\":\"Fight Club\",\"year\":1999,\"merged\":\"m3\"}"
+	[ -z "$(cat "$BATS_TEST_TMPDIR/err")" ]
+	run ls "$DIR"
+	assert_output "$FC - 2160p.mkv
+$FC - Director's Cut.mkv
+$FC.mkv"
+	[ "$(sha "$DIR/$FC.mkv")" = "$a" ]
+	[ -z "$(ls "$IN")" ]
+	[ "$(ls "$MV_DATA/Movies")" = m1.json ]
+	run jq -c '[.status, [.videos[] | [.edition, .quality, .joinedFrom]]]' "$MV_DATA/Movies/m1.json"
+	assert_output '["ready",[[null,null,null],["Director'"'"'s Cut",null,"m2"],[null,"2160p","m3"]]]'
+	run jq -c '[.items[].id]' "$MV_DATA/index/movies.json"
+	assert_output '["m1"]'
+	profiles_valid
+	events_valid "$OUT"
+	run -0 mvctl check
+	run -0 mvctl show --text m1
+	[[ $output == *"video     assets/videos/$FC/$FC - Director's Cut.mkv
+          Director's Cut
+video     assets/videos/$FC/$FC - 2160p.mkv
+          2160p"* ]]
+}
+
+@test "UC-19: a true duplicate (same edition and quality) goes to review" {
+	drop Fight.Club.1999.1080p.BluRay.mkv
+	drop Fight.Club.1999.1080p.WEB-DL.mkv
+	run jq -r 'select(.type != "mv.index.updated") | .type' "$OUT"
+	assert_output "mv.file.added
+mv.movie.created
+mv.movie.needs-review"
+	run jq -r .reason "$MV_DATA/quarantine/Fight.Club.1999.1080p.WEB-DL.mkv.why.json"
+	assert_output "duplicate of m1"
+	[ "$(ls "$DIR")" = "$FC.mkv" ]
+	run -0 mvctl check
+}
+
+@test "UC-19: duplicates = keep files a true duplicate as another version" {
+	export MV_DUPLICATES=keep
+	drop Fight.Club.1999.1080p.BluRay.mkv
+	drop Fight.Club.1999.1080p.WEB-DL.mkv
+	drop Fight.Club.1999.1080p.REMUX.mkv
+	run ls "$DIR"
+	assert_output "$FC - 1080p (2).mkv
+$FC - 1080p.mkv
+$FC.mkv"
+	run jq -c '[.videos[] | .quality]' "$MV_DATA/Movies/m1.json"
+	assert_output '[null,"1080p","1080p"]'
+	[ "$(ls "$MV_DATA/Movies")" = m1.json ]
+	[ ! -e "$MV_DATA/quarantine" ] || [ -z "$(ls "$MV_DATA/quarantine")" ]
+	profiles_valid
+	run -0 mvctl check
+}
+
+@test "UC-19: duplicates = upgrade replaces a 720p by a 1080p, the 720p set aside" {
+	export MV_DUPLICATES=upgrade
+	drop Fight.Club.1999.720p.mkv 10000
+	old=$(sha "$DIR/$FC.mkv")
+	drop Fight.Club.1999.1080p.mkv 30000
+	new=$(sha "$DIR/$FC - 1080p.mkv")
+	run events_of mv.video.added "$OUT"
+	assert_output "{\"id\":\"m1\",\"path\":\"assets/videos/$FC/$FC - 1080p.mkv\",\"tmdb\":550,\"title\":\"Fight Club\",\"year\":1999,\"merged\":\"m2\"}"
+	[ "$(ls "$DIR")" = "$FC - 1080p.mkv" ]
+	[ "$(sha "$MV_DATA/quarantine/replaced/$FC.mkv")" = "$old" ]
+	run jq -c '[.movie, .file, .source, .reason]' "$MV_DATA/quarantine/replaced/$FC.mkv.why.json"
+	assert_output "[\"m1\",\"quarantine/replaced/$FC.mkv\",\"incoming/Fight.Club.1999.720p.mkv\",\"replaced by assets/videos/$FC/$FC - 1080p.mkv (1080p, of a higher quality)\"]"
+	run jq -c '[.status, [.videos[] | [.path, .quality, .replaces]]]' "$MV_DATA/Movies/m1.json"
+	assert_output "[\"ready\",[[\"assets/videos/$FC/$FC - 1080p.mkv\",\"1080p\",null]]]"
+	# Not better: a 720p (or another 1080p) goes to review.
+	drop Fight.Club.1999.720p.WEB.mkv
+	run jq -r .reason "$MV_DATA/quarantine/Fight.Club.1999.720p.WEB.mkv.why.json"
+	assert_output "duplicate of m1: not of a higher quality (720p) than its copy (1080p)"
+	[ "$(copies_of "$old")" -eq 1 ]
+	[ "$(copies_of "$new")" -eq 1 ]
+	profiles_valid
+	run -0 mvctl check
+}
+
+@test "UC-19: kill -9 at every step of an upgrade loses no copy; a rerun finishes" {
+	export MV_DUPLICATES=upgrade
+	local step
+	for step in claimed joined merged journal link saved replaced; do
+		rm -rf "$MV_DATA"
+		mkdir -p "$IN"
+		drop Fight.Club.1999.720p.mkv 10000
+		old=$(sha "$DIR/$FC.mkv")
+		mkvideo "$IN/Fight.Club.1999.1080p.mkv" 30000
+		new=$(sha "$IN/Fight.Club.1999.1080p.mkv")
+		ev_added "$IN/Fight.Club.1999.1080p.mkv" >"$BATS_TEST_TMPDIR/ev"
+		run -137 env MV_CRASH_AT=$step mvenrich <"$BATS_TEST_TMPDIR/ev"
+		# A staged copy may be there too, until the restart's recovery.
+		[ "$(copies_of "$old")" -ge 1 ] || { echo "$step: old lost"; false; }
+		[ "$(copies_of "$new")" -ge 1 ] || { echo "$step: new lost"; false; }
+		run -0 mvenrich <"$BATS_TEST_TMPDIR/ev"
+		[ "$(copies_of "$old")" -eq 1 ] && [ "$(copies_of "$new")" -eq 1 ]
+		[ "$(sha "$DIR/$FC - 1080p.mkv")" = "$new" ] || { echo "$step: new not filed"; false; }
+		[ "$(sha "$MV_DATA/quarantine/replaced/$FC.mkv")" = "$old" ] ||
+			{ echo "$step: old not set aside"; false; }
+		[ -e "$MV_DATA/quarantine/replaced/$FC.mkv.why.json" ]
+		[ "$(ls "$MV_DATA/Movies")" = m1.json ] || { echo "$step: $(ls "$MV_DATA/Movies")"; false; }
+		mvindex --rebuild >/dev/null
+		run -0 mvctl check
+	done
+}
+
+@test "UC-19: an unknown duplicates value is warned about once and read as review" {
+	export MV_DUPLICATES=sometimes
+	drop Fight.Club.1999.mkv
+	drop Fight.Club.1999.REMUX.mkv
+	[ "$(cat "$BATS_TEST_TMPDIR/err")" = 'mvenrich: unable to use duplicates "sometimes": want review, keep or upgrade; using review' ]
+	run jq -r .reason "$MV_DATA/quarantine/Fight.Club.1999.REMUX.mkv.why.json"
+	assert_output "duplicate of m1"
+}

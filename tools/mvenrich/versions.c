@@ -1,0 +1,536 @@
+/* versions.c: a movie's videos: a film in parts, versions, duplicates, and their filing. */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mv.h"
+#include "mvenrich.h"
+
+/* 1 when the video entry v still lies at its source, not filed. */
+int
+at_source(const cJSON *v)
+{
+	const char *path = mv_json_str(v, "path", NULL), *src = mv_json_str(v, "source", NULL);
+
+	return path && src && !strcmp(path, src) && strncmp(path, "assets/", 7);
+}
+
+
+/* The first video of m that a filing of status st has yet to move: one
+ * at its source; for a match (matched), also one in quarantine/ (a
+ * choice a crash interrupted) or one whose copy it replaces is still
+ * there (an upgrade). NULL if none. */
+cJSON *
+unfiled(const cJSON *m)
+{
+	const char *st = mv_json_str(m, "status", "");
+	cJSON *v;
+
+	cJSON_ArrayForEach(v, mv_movie_videos(m)) {
+		const char *path = mv_json_str(v, "path", "");
+
+		if (!strcmp(st, "matched") && (!strncmp(path, "quarantine/", 11) ||
+		    cJSON_GetObjectItemCaseSensitive(v, "replaces")))
+			return v;
+		if (at_source(v))
+			return v;
+	}
+	return NULL;
+}
+
+
+/* The video entry of m at path rel, or NULL. Borrowed. */
+cJSON *
+entry_at(const cJSON *m, const char *rel)
+{
+	cJSON *v;
+
+	cJSON_ArrayForEach(v, mv_movie_videos(m))
+		if (!strcmp(mv_json_str(v, "path", ""), rel))
+			return v;
+	return NULL;
+}
+
+
+/* Remove movie id's profile: a record whose videos joined another
+ * movie (join), or the leftover of a join a crash cut short. */
+void
+drop_movie(const char *id)
+{
+	char *p = mv_path("Movies/%s.json", id);
+
+	if (unlink(p) == 0)
+		mv_fsync_dir(p);
+	else if (errno != ENOENT)
+		mv_die(mv_exit_for_errno(errno), "remove movie %s", id);
+	free(p);
+	pending_drop(id);
+}
+
+
+/* Collect the joinedFrom ids of m's videos in *ids (grown). */
+void
+joined_from(const cJSON *m, char ***ids, size_t *n)
+{
+	const cJSON *v;
+
+	cJSON_ArrayForEach(v, mv_movie_videos(m)) {
+		const char *id = mv_json_str(v, "joinedFrom", NULL);
+
+		if (id && mv_id_valid(id, 'm')) {
+			*ids = mv_xrealloc(*ids, (*n + 1) * sizeof **ids);
+			(*ids)[(*n)++] = mv_xstrdup(id);
+		}
+	}
+}
+
+
+/* 1 when m is a film in parts, or a part of one: each is shorter than
+ * the film, as a sample is, and none is a sample. */
+int
+in_parts(const cJSON *m)
+{
+	const cJSON *v;
+
+	cJSON_ArrayForEach(v, mv_movie_videos(m))
+		if (mv_json_int(v, "part", 0) > 0)
+			return 1;
+	return mv_json_int(cJSON_GetObjectItemCaseSensitive(m, "parsed"), "part", 0) > 0;
+}
+
+
+/* Where m's video v is filed, by the one rule (mv_name_path): its folder
+ * (absolute) in *dir and its name in *name, both malloc'd. */
+static void
+video_place(const cJSON *m, const cJSON *v, char **dir, char **name)
+{
+	char *rel = mv_name_path(m, v, NULL);
+	char *slash = strrchr(rel, '/');
+
+	*slash = '\0';
+	*dir = mv_path("%s", rel);
+	*name = mv_xstrdup(slash + 1);
+	free(rel);
+}
+
+
+/* How the video at srel (as stored) is filed: the import_mode setting,
+ * but a video in quarantine/, or in run/add/ (mvctl add --copy's own
+ * copy), is ours already and moves on: keeping it would strand it. */
+static enum mv_import_mode
+import_mode_for(const char *srel)
+{
+	if (strncmp(srel, "quarantine/", 11) == 0 || strncmp(srel, "run/", 4) == 0)
+		return MV_IMPORT_MOVE;
+	return mv_import_mode();
+}
+
+
+/* Write the .why.json beside final, m's video v in quarantine/: reason
+ * (NULL: m's review reason) and candidates (m's review's). */
+void
+write_why(const cJSON *m, const cJSON *v, const char *final, const char *reason)
+{
+	const cJSON *rv = cJSON_GetObjectItemCaseSensitive(m, "review");
+	cJSON *w = cJSON_CreateObject();
+	char *path = why_path(final), *rel = rel_path(final), buf[32];
+
+	cJSON_AddNumberToObject(w, "schemaVersion", 1);
+	cJSON_AddStringToObject(w, "movie", mv_json_str(m, "id", ""));
+	cJSON_AddStringToObject(w, "file", rel);
+	cJSON_AddStringToObject(w, "source", mv_json_str(v, "source", ""));
+	cJSON_AddStringToObject(w, "reason", reason ? reason :
+	    mv_json_str(rv, "reason", "needs review"));
+	cJSON_AddItemToObject(w, "candidates", !reason && cJSON_IsArray(
+	    cJSON_GetObjectItem(rv, "candidates")) ?
+	    cJSON_Duplicate(cJSON_GetObjectItem(rv, "candidates"), 1) : cJSON_CreateArray());
+	cJSON_AddStringToObject(w, "at", reason ? mv_time_fmt(mv_now(), buf) :
+	    mv_json_str(rv, "at", ""));
+	if (mv_write_json(path, w) < 0)
+		mv_die(mv_exit_for_errno(errno), "write %s", path);
+	cJSON_Delete(w);
+	free(path);
+	free(rel);
+}
+
+
+/* Announce where m's video v lies now (rel): mv.video.added for
+ * assets/videos/ (with the record it joined from, gone now),
+ * mv.movie.needs-review for quarantine/. */
+void
+announce(const cJSON *m, const cJSON *v, const char *rel, int quarantined)
+{
+	const char *id = mv_json_str(m, "id", "");
+	const char *from = mv_json_str(v, "joinedFrom", NULL);
+	cJSON *d = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(d, "id", id);
+	cJSON_AddStringToObject(d, "path", rel);
+	if (quarantined) {
+		const cJSON *rv = cJSON_GetObjectItemCaseSensitive(m, "review");
+
+		cJSON_AddStringToObject(d, "reason", mv_json_str(rv, "reason", "needs review"));
+		cJSON_AddItemToObject(d, "candidates", cJSON_IsArray(cJSON_GetObjectItem(rv, "candidates")) ?
+		    cJSON_Duplicate(cJSON_GetObjectItem(rv, "candidates"), 1) : cJSON_CreateArray());
+		emit("mv.movie.needs-review", id, d);
+	} else {
+		cJSON_AddNumberToObject(d, "tmdb", (double)mv_json_int(
+		    cJSON_GetObjectItemCaseSensitive(m, "externalIds"), "tmdb", 0));
+		cJSON_AddStringToObject(d, "title", mv_json_str(m, "title", ""));
+		cJSON_AddItemToObject(d, "year", cJSON_Duplicate(cJSON_GetObjectItem(m, "year"), 1));
+		if (mv_json_int(v, "part", 0) > 0)
+			cJSON_AddNumberToObject(d, "part", (double)mv_json_int(v, "part", 0));
+		/* The index drops the record the video came as. */
+		if (from && strcmp(from, id))
+			cJSON_AddStringToObject(d, "merged", from);
+		emit("mv.video.added", id, d);
+	}
+}
+
+
+/*
+ * Record that m's video v now lies at final, drop the filing's journal,
+ * then announce it. m's status says so once none of its videos is left
+ * to file. Also the recovery's way of finishing a filing.
+ */
+void
+filed(cJSON *m, cJSON *v, const char *final, int quarantined)
+{
+	const char *id = mv_json_str(m, "id", "");
+	const char *from = mv_json_str(v, "joinedFrom", NULL);
+	char *rel = rel_path(final), *src = open_path(mv_json_str(v, "path", ""));
+	struct stat st;
+
+	imported_from(v, id);
+	mv_json_set(v, "path", cJSON_CreateString(rel));
+	if (stat(final, &st) == 0)
+		mv_json_set(v, "size", cJSON_CreateNumber((double)st.st_size));
+	if (!unfiled(m) || quarantined)
+		mv_json_set(m, "status", cJSON_CreateString(quarantined ?
+		    "needs-review" : "ready"));
+	save(m);
+	mv_crash_point("saved");
+	/* The record a joined video came as goes once the video is ours:
+	 * before the journal, so that its replay finds it still to do. */
+	if (from && strcmp(from, id)) {
+		char *p = mv_path("Movies/%s.json", from);
+
+		if (access(p, F_OK) == 0)
+			drop_movie(from);
+		free(p);
+	}
+	/* The queue entry goes after the profile and before the journal:
+	 * a crash leaves the entry or the filed video, and the replay of
+	 * the journal removes the entry. */
+	if (quarantined)
+		write_why(m, v, final, NULL);
+	else
+		drop_why(src);
+	free(src);
+	/* The event goes after the journal: a crash before it replays the
+	 * filing, and the replay announces it, so it is never lost. */
+	mv_file_commit(id);
+	if (!is_pending(m))
+		pending_drop(id);
+	announce(m, v, rel, quarantined);
+	free(rel);
+}
+
+
+/* Record that e, the copy m's video v replaces, lies at final now
+ * (NULL: gone), with a .why.json beside it: e leaves m's videos. */
+void
+replaced(cJSON *m, cJSON *v, cJSON *e, const char *final)
+{
+	char *why;
+
+	if (final && e) {
+		why = mv_xasprintf("replaced by %s (%s, of a higher quality)",
+		    mv_json_str(v, "path", ""), mv_json_str(v, "quality", "?"));
+		write_why(m, e, final, why);
+		free(why);
+	}
+	if (e)
+		cJSON_Delete(cJSON_DetachItemViaPointer(mv_movie_videos(m), e));
+	cJSON_DeleteItemFromObjectCaseSensitive(v, "replaces");
+	if (!unfiled(m))
+		mv_json_set(m, "status", cJSON_CreateString("ready"));
+	save(m);
+	mv_crash_point("replaced");
+}
+
+
+/*
+ * Set aside the copy that m's video v replaces (an upgrade; v is filed):
+ * the old file moves to quarantine/replaced/ with a .why.json, then its
+ * entry leaves m. Never deleted. Returns an outcome.
+ */
+static enum outcome
+replace_old(cJSON *m, cJSON *v)
+{
+	const char *id = mv_json_str(m, "id", "");
+	const char *old = mv_json_str(v, "replaces", "");
+	cJSON *e = entry_at(m, old);
+	char *src = open_path(old), *dir = mv_path("quarantine/replaced"), *final = NULL;
+	char *name = mv_file_safe_name(base_name(old), NAME_MAX_BYTES);
+
+	if (!e || mv_file_move(id, src, dir, name, &final) < 0) {
+		if (e && errno != ENOENT) {
+			mv_warn("set aside %s", old);
+			waiting++;
+			free(src);
+			free(dir);
+			free(name);
+			return OUT_WAIT;
+		}
+		/* Gone already: only the record is left to change. */
+		if (e)
+			mv_warnx("%s: %s, replaced by %s, is gone already", id, old,
+			    mv_json_str(v, "path", ""));
+	}
+	replaced(m, v, e, final);
+	if (final)
+		mv_file_commit(id);
+	free(final);
+	free(src);
+	free(dir);
+	free(name);
+	return OUT_DONE;
+}
+
+
+/* Move m's video v from its source into assets/videos/ or quarantine/. */
+static enum outcome
+file_one(cJSON *m, cJSON *v, int quarantine)
+{
+	const char *id = mv_json_str(m, "id", "");
+	const char *srel = mv_json_str(v, "path", "");
+	char *src = open_path(srel), *dir, *name, *final = NULL;
+	enum outcome o = OUT_DONE;
+
+	if (quarantine) {
+		dir = mv_path("quarantine");
+		name = mv_file_safe_name(base_name(srel), NAME_MAX_BYTES);
+	} else {
+		video_place(m, v, &dir, &name);
+	}
+	if (mv_file_import(id, src, dir, name, import_mode_for(srel), &final) < 0) {
+		if (errno == ENOENT) {
+			mv_warnx("%s: %s vanished before it could be filed", id, srel);
+			pending_drop(id);
+			o = OUT_WAIT;
+		} else if (errno == ESTALE || errno == EAGAIN) {
+			mv_warnx("%s: %s changed while being filed; it will be retried",
+			    id, srel);
+			waiting++;
+			o = OUT_WAIT;
+		} else {
+			mv_warn("file %s", srel);
+			waiting++;
+			o = OUT_WAIT;
+		}
+	} else
+		filed(m, v, final, quarantine);
+	free(final);
+	free(src);
+	free(dir);
+	free(name);
+	return o;
+}
+
+
+/*
+ * Move m's videos into assets/videos/ or quarantine/, one at a time,
+ * each recorded before the next moves (parts in their order): a kill
+ * leaves each where it was or filed and recorded, and a rerun files the
+ * rest. Then set aside the copies an upgrade replaces.
+ */
+enum outcome
+file_video(cJSON *m, int quarantine)
+{
+	enum outcome o = OUT_DONE;
+	cJSON *v;
+	int left = 1;
+
+	if (quarantine) {
+		/* A choice that failed: a video in the queue already only
+		 * gets its .why.json anew. */
+		cJSON_ArrayForEach(v, mv_movie_videos(m))
+			if (!strncmp(mv_json_str(v, "path", ""), "quarantine/", 11)) {
+				char *src = open_path(mv_json_str(v, "path", ""));
+
+				filed(m, v, src, 1);
+				free(src);
+			}
+	}
+	while (o == OUT_DONE && left) {
+		left = 0;
+		cJSON_ArrayForEach(v, mv_movie_videos(m))
+			if (at_source(v) || (!quarantine &&
+			    !strncmp(mv_json_str(v, "path", ""), "quarantine/", 11))) {
+				left = 1;
+				o = file_one(m, v, quarantine);
+				break;
+			}
+	}
+	while (o == OUT_DONE && !quarantine) {
+		cJSON *r = NULL;
+
+		cJSON_ArrayForEach(v, mv_movie_videos(m))
+			if (cJSON_GetObjectItemCaseSensitive(v, "replaces"))
+				r = v;
+		if (!r)
+			break;
+		o = replace_old(m, r);
+	}
+	return o;
+}
+
+
+/*
+ * m, a new record (initial), matched the film that movie owner holds.
+ * Unless its videos are true duplicates (same edition, quality and
+ * part) that the duplicates setting sends to review, they join owner's
+ * videos as versions or parts: owner gets them (at their sources, each
+ * with joinedFrom, status matched) and is saved, m's record goes, then
+ * owner files them. A kill at any point: the restart finds owner
+ * pending and m's record a leftover (pending_scan). Returns 1 if they
+ * joined (m is gone: do not save it), else 0 with *reason (malloc'd).
+ */
+int
+join(cJSON *m, const char *owner, char **reason)
+{
+	const char *why, *id = mv_json_str(m, "id", "");
+	enum mv_duplicates mode = mv_duplicates();
+	cJSON *o = mv_movie_load(owner, &why), *v, *twin = NULL, *nv;
+	char *oldq = NULL, *newq = NULL;
+	int better = 0;
+
+	if (!o || strcmp(mv_json_str(o, "status", ""), "ready") ||
+	    !mv_movie_video(o)) {
+		/* Not filed itself: nothing to join yet. */
+		*reason = mv_xasprintf("duplicate of %s", owner);
+		cJSON_Delete(o);
+		return 0;
+	}
+	/* Under upgrade, a copy of the same edition is a duplicate whatever
+	 * its quality: the better one stays. */
+	cJSON_ArrayForEach(v, mv_movie_videos(m))
+		if (!twin)
+			twin = mv_version_twin(o, v, mode == MV_DUPS_UPGRADE);
+	if (twin && mode == MV_DUPS_UPGRADE) {
+		oldq = mv_video_quality(twin);
+		newq = mv_video_quality(mv_movie_video(m));
+		better = cJSON_GetArraySize(mv_movie_videos(m)) == 1 &&
+		    mv_json_int(twin, "part", 0) == 0 && mv_quality_rank(oldq) > 0 &&
+		    mv_quality_rank(newq) > mv_quality_rank(oldq);
+	}
+	if (twin && (mode == MV_DUPS_REVIEW || (mode == MV_DUPS_UPGRADE && !better))) {
+		if (mode == MV_DUPS_UPGRADE)
+			*reason = mv_xasprintf("duplicate of %s: not of a higher quality "
+			    "(%s) than its copy (%s)", owner, newq ? newq : "unknown",
+			    oldq ? oldq : "unknown");
+		else
+			*reason = mv_xasprintf("duplicate of %s", owner);
+		free(oldq);
+		free(newq);
+		cJSON_Delete(o);
+		return 0;
+	}
+	cJSON_ArrayForEach(v, mv_movie_videos(m)) {
+		nv = cJSON_Duplicate(v, 1);
+		mv_version_label(o, nv, twin != NULL);
+		mv_json_set(nv, "joinedFrom", cJSON_CreateString(id));
+		if (twin && better)
+			mv_json_set(nv, "replaces", cJSON_CreateString(
+			    mv_json_str(twin, "path", "")));
+		cJSON_AddItemToArray(mv_movie_videos(o), nv);
+	}
+	mv_json_set(o, "status", cJSON_CreateString("matched"));
+	save(o);
+	mv_crash_point("joined");
+	drop_movie(id);
+	mv_crash_point("merged");
+	cJSON_ArrayForEach(v, mv_movie_videos(o))
+		if (at_source(v))
+			pending_add(mv_json_str(v, "path", ""), owner);
+	file_video(o, 0);
+	free(oldq);
+	free(newq);
+	cJSON_Delete(o);
+	return 1;
+}
+
+
+/*
+ * A video entry for the file at rel (as stored; st its stat): its part
+ * (0: none) and edition (NULL: none), imported from what imp (the
+ * event's importedFrom, may be NULL) says; root is the library root
+ * that holds it when it stays in place. Returns the tree.
+ */
+cJSON *
+new_video(const char *rel, const struct stat *st, int part, const char *edition,
+    const cJSON *imp, const char *root)
+{
+	cJSON *v = cJSON_CreateObject(), *from;
+	char buf[32];
+
+	cJSON_AddStringToObject(v, "path", rel);
+	cJSON_AddNumberToObject(v, "size", (double)st->st_size);
+	cJSON_AddStringToObject(v, "source", rel);
+	cJSON_AddStringToObject(v, "addedAt", mv_time_fmt(mv_now(), buf));
+	if (part > 0)
+		cJSON_AddNumberToObject(v, "part", part);
+	if (edition && *edition)
+		cJSON_AddStringToObject(v, "edition", edition);
+	if (!imp && !root)
+		return v;
+	from = cJSON_IsObject(imp) ? cJSON_Duplicate(imp, 1) : cJSON_CreateObject();
+	/* The root is the configuration's, whatever the sender said. */
+	if (root)
+		mv_json_set(from, "root", cJSON_CreateString(root));
+	mv_json_set(from, "inPlace", cJSON_CreateBool(root != NULL));
+	cJSON_AddItemToObject(v, "importedFrom", from);
+	return v;
+}
+
+
+/*
+ * The videos of a film in parts (data.parts: every part, data.path
+ * first, in order), numbered from 1 by their place: an array of
+ * entries. rel and st are data.path's. A part that is not a file any
+ * more is said and left out; its number stays its own.
+ */
+cJSON *
+parts_of(const cJSON *data, const char *rel, const struct stat *st, const char *edition)
+{
+	const cJSON *p;
+	cJSON *a = cJSON_CreateArray();
+	struct stat ps;
+	int i = 0;
+
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(data, "parts")) {
+		char *prel;
+
+		i++;
+		if (!cJSON_IsString(p) || !*p->valuestring)
+			continue;
+		prel = rel_path(p->valuestring);
+		if (!strcmp(prel, rel))
+			cJSON_AddItemToArray(a, new_video(rel, st, i, edition, NULL, NULL));
+		else if (strncmp(prel, "incoming/", 9) || lstat(p->valuestring, &ps) < 0 ||
+		    !S_ISREG(ps.st_mode))
+			mv_warnx("unable to file part %d of %s, %s: not a file in incoming/",
+			    i, rel, prel);
+		else
+			cJSON_AddItemToArray(a, new_video(prel, &ps, i, edition, NULL, NULL));
+		free(prel);
+	}
+	if (!cJSON_GetArraySize(a))
+		cJSON_AddItemToArray(a, new_video(rel, st, 0, edition, NULL, NULL));
+	return a;
+}
+
