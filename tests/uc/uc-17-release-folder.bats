@@ -136,6 +136,8 @@ mv.video.added"
 	mv "$BATS_TEST_TMPDIR/m1" "$MV_DATA/Movies/m1.json"
 	mvindex --rebuild >/dev/null
 	G="Heat (1996) [tmdbid-949]"
+	# The release is a REMASTERED one: its files carry the edition.
+	E="$G - Remastered"
 	# check asks the same rule: every sidecar is noted, not only the film.
 	run -0 --separate-stderr mvctl --text check
 	assert_line --regexp '; 6 notes: ok$'
@@ -147,17 +149,17 @@ mv.video.added"
 ./$G
 ./$G/Featurettes
 ./$G/Featurettes/Making of Heat.mp4
-./$G/$G.en.srt
-./$G/$G.fr.forced.srt
-./$G/$G.fr.srt
-./$G/$G.mkv
-./$G/$G.srt"
+./$G/$E.en.srt
+./$G/$E.fr.forced.srt
+./$G/$E.fr.srt
+./$G/$E.mkv
+./$G/$E.srt"
 	run jq -r '.videos[0] | .path, .subtitles[].path, .extras[].path' "$MV_DATA/Movies/m1.json"
-	assert_output "assets/videos/$G/$G.mkv
-assets/videos/$G/$G.en.srt
-assets/videos/$G/$G.fr.srt
-assets/videos/$G/$G.fr.forced.srt
-assets/videos/$G/$G.srt
+	assert_output "assets/videos/$G/$E.mkv
+assets/videos/$G/$E.en.srt
+assets/videos/$G/$E.fr.srt
+assets/videos/$G/$E.fr.forced.srt
+assets/videos/$G/$E.srt
 assets/videos/$G/Featurettes/Making of Heat.mp4"
 	run -0 --separate-stderr mvctl --text check
 	assert_line --regexp '; 0 notes: ok$'
