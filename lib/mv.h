@@ -1078,6 +1078,10 @@ const char *mv_movie_title_for(const cJSON *profile, const char *lang,
  * (local, the default; original; default) in mv_language(). An unknown
  * setting is warned about once and read as local. Borrowed from m. */
 const char *mv_movie_name_title(const cJSON *m);
+/* Set doc's basic members (titles, year, externalIds...) from TMDB's
+ * details tm in memory only: no poster fetched, no id claimed, no level
+ * reached. What mvctl plan and import --dry-run name files by. */
+void mv_movie_preview(cJSON *doc, const cJSON *tm);
 /* The overview in lang likewise (overviews[lang], else TMDB's default
  * overview, else ""). Borrowed from profile. */
 const char *mv_movie_overview_for(const cJSON *profile, const char *lang);
@@ -1787,6 +1791,10 @@ int mv_nfoid_read(const char *path, struct mv_nfoid *out);
  * its path relative to root (malloc'd, caller frees), or NULL.
  */
 char *mv_nfoid_beside(const char *root, const char *rel);
+/* mv_nfoid_beside, else, for a video in a subfolder of its download
+ * ("Top/Movie/x.mkv"), the NFO at the download's top: the release NFO
+ * mvenrich and mvctl plan read. Returns malloc'd (caller frees), or NULL. */
+char *mv_nfoid_release(const char *root, const char *rel);
 
 /* ---- probe.c: what is inside a video (ffprobe in a child process) ---- */
 

@@ -520,7 +520,6 @@ release_nfo(const cJSON *m, struct mv_match_query *q, struct mv_nfoid *ids)
 {
 	const char *rel = mv_json_str(mv_movie_video(m), "path", "");
 	const cJSON *imp = cJSON_GetObjectItemCaseSensitive(video_entry(m), "importedFrom");
-	const char *top;
 	char *root, *nfo, *path, *from = NULL;
 	int r;
 
@@ -537,17 +536,7 @@ release_nfo(const cJSON *m, struct mv_match_query *q, struct mv_nfoid *ids)
 	if (strncmp(rel, "incoming/", 9) != 0)
 		return NULL;
 	root = mv_path("incoming");
-	nfo = mv_nfoid_beside(root, rel + 9);
-	top = strchr(rel + 9, '/');
-	if (!nfo && top && strchr(top + 1, '/')) {
-		/* A video in a subfolder of its download ("Top/Movie/x.mkv"):
-		 * the release NFO lies at the download's top. */
-		char *at_top = mv_xasprintf("%.*s/%s", (int)(top - (rel + 9)), rel + 9,
-		    base_name(rel));
-
-		nfo = mv_nfoid_beside(root, at_top);
-		free(at_top);
-	}
+	nfo = mv_nfoid_release(root, rel + 9);
 	free(root);
 	if (!nfo)
 		return NULL;
