@@ -216,14 +216,25 @@ show(const struct plan *p, const struct line *l)
 		cJSON_Delete(o);
 		return;
 	}
-	printf("%s\n  kind     %s%s%s%s\n", l->rel, l->kind, l->role ? " (" : "",
-	    l->role ? l->role : "", l->role ? ")" : "");
+	/* The role only where it adds to the kind: "video (main)". */
+	if (l->role && strcmp(l->role, l->kind))
+		printf("%s\n  kind     %s (%s)\n", l->rel, l->kind, l->role);
+	else
+		printf("%s\n  kind     %s\n", l->rel, l->kind);
 	if (*l->lang)
 		printf("  subtitle %s\n", l->lang);
 	if (f) {
 		printf("  parsed   %s", f->nm.title ? f->nm.title : "(no title)");
 		if (f->nm.year)
 			printf(" (%d)", f->nm.year);
+		if (f->nm.edition)
+			printf(", %s", f->nm.edition);
+		if (f->nm.resolution)
+			printf(", %s", f->nm.resolution);
+		if (f->nm.source)
+			printf(", %s", f->nm.source);
+		if (f->nm.group)
+			printf(", group %s", f->nm.group);
 		if (f->nm.part)
 			printf(", part %d", f->nm.part);
 		if (f->nm.tmdb)
@@ -332,9 +343,13 @@ plan_dir(const struct plan *p)
 		free(rel);
 		have = r == 0;
 	}
-	for (size_t i = 0; r == 0 && i < d.n; i++) {
+	/* The film first, then the rest in name order. */
+	for (size_t k = 0; r == 0 && k <= d.n; k++) {
+		size_t i = k == 0 ? d.main : k - 1;
 		struct line l = {0};
 
+		if (i == d.n || (k > 0 && i == d.main))
+			continue;
 		rel = mv_xasprintf("%s/%s", p->top, d.files[i].rel);
 		l.rel = rel;
 		l.kind = mv_media_name(d.files[i].kind);
