@@ -265,7 +265,7 @@ show(const struct plan *p, const struct line *l)
 
 /* The film's own line: filed, sent to review, or kept where it lies. */
 static void
-judge_film(const struct plan *p, const char *rel, const struct film *f, struct line *l)
+judge_film(const char *rel, const struct film *f, struct line *l)
 {
 	const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
 	char *name;
@@ -280,7 +280,6 @@ judge_film(const struct plan *p, const char *rel, const struct film *f, struct l
 		free(name);
 	} else
 		l->target = mv_name_path(f->m, f->video, NULL);
-	(void)p;
 }
 
 /* A download's other file: a sidecar filed beside the film, or left. */
@@ -310,8 +309,12 @@ judge_other(const struct film *f, const struct mv_dl_file *d, struct line *l)
 	case MV_DL_ARCHIVE: l->stays = "an archive: left, to extract"; return;
 	default: l->stays = "left where it is"; return;
 	}
-	if (!f || f->in_place) {
+	if (!f) {
 		l->stays = "no film in this folder is filed: left where it is";
+		return;
+	}
+	if (f->in_place) {
+		l->stays = "in place, under a library root: left where it is";
 		return;
 	}
 	if (f->review) {
@@ -355,7 +358,7 @@ plan_dir(const struct plan *p)
 		l.kind = mv_media_name(d.files[i].kind);
 		l.role = mv_dl_role_name(d.files[i].role);
 		if (i == d.main)
-			judge_film(p, rel, &f, &l);
+			judge_film(rel, &f, &l);
 		else
 			judge_other(have ? &f : NULL, &d.files[i], &l);
 		show(p, &l);
@@ -382,7 +385,7 @@ plan_file(const struct plan *p)
 	if (kind != MV_MEDIA_VIDEO)
 		l.stays = "not a video: mvenrich files no such file alone; it stays where it is";
 	else if ((r = decide(p, p->top, 0, &f)) == 0)
-		judge_film(p, p->top, &f, &l);
+		judge_film(p->top, &f, &l);
 	if (r == 0)
 		show(p, &l);
 	free(l.target);
