@@ -1825,5 +1825,13 @@ cJSON *mv_probe_parse(const char *json, size_t len, char **reason);
  * "SD", by width or height, whichever says more; " HDR" appended when
  * hdr. Static string. */
 const char *mv_quality_label(int width, int height, int hdr);
+/* The settings probe (on, off) and probe_timeout (1s to 1h): 1 with
+ * *timeout_ms set when mvenrich looks inside videos, 0 when it does
+ * not, -1 when they are not valid. */
+int mv_probe_setting(int *timeout_ms);
+/* Why a video whose media (mv_probe's, may be NULL) is matched to the
+ * film tm (TMDB's details, with runtime) is a sample, not the film: it
+ * is under a quarter of the runtime. Returns malloc'd, or NULL if not. */
+char *mv_probe_sample(const cJSON *media, const cJSON *tm);
 
 #endif /* MV_H */

@@ -6,6 +6,7 @@
 load test_helper
 load faketmdb
 load fixtures/mvenrich/helpers
+load media
 
 setup() {
 	mv_test_env
@@ -241,4 +242,30 @@ usage: mvctl plan FILE|DIR [--json]"
 	assert_equal "$stderr" "mvctl: unable to fetch /search/movie: HTTP 500 (retries exhausted)
 mvctl: unable to plan $IN/The.Matrix.1999.mkv: TMDB failed (tempfail)"
 	[ "$(snapshot)" = "$before" ]
+}
+
+@test "plan with the probe on: a file that is no video goes to review, as filing sends it" {
+	export MV_PROBE=on
+	mkvideo "$IN/Heat.1995.mkv"
+	before=$(snapshot)
+	mvctl plan --json "$IN/Heat.1995.mkv" >"$PLAN"
+	[ "$(snapshot)" = "$before" ]
+	run jq -c '[.match, (.review.reason | startswith("not a video: ")), .target]' "$PLAN"
+	assert_output '[null,true,"quarantine/Heat.1995.mkv"]'
+	file_incoming
+	run jq -c '[.status, .review.reason, .videos[0].path]' "$MV_DATA/Movies/m1.json"
+	assert_output "$(jq -c '["needs-review", .review.reason, .target]' "$PLAN")"
+}
+
+@test "plan with the probe on: a sample matched to the film goes to review, as filing sends it" {
+	export MV_PROBE=on
+	cp "$(media_video small)" "$IN/Heat.1995.mkv"
+	before=$(snapshot)
+	mvctl plan --json "$IN/Heat.1995.mkv" >"$PLAN"
+	[ "$(snapshot)" = "$before" ]
+	run jq -c '[.match.tmdb, .review.reason, .target]' "$PLAN"
+	assert_output '[949,"sample: 2 s long, and TMDB says the film runs 170 min","quarantine/Heat.1995.mkv"]'
+	file_incoming
+	run jq -c '[.status, .review.reason, .videos[0].path]' "$MV_DATA/Movies/m1.json"
+	assert_output "$(jq -c '["needs-review", .review.reason, .target]' "$PLAN")"
 }

@@ -425,23 +425,20 @@ inspect(cJSON *m)
 {
 	static int warned;
 	cJSON *v = mv_movie_video(m), *media;
-	const char *on = mv_config_get("probe", "on");
-	const char *limit = mv_config_get("probe_timeout", "30s");
 	char *path, *reason, *why;
-	long long secs;
-	int r;
+	int r, ms, on = mv_probe_setting(&ms);
 
-	if (strcmp(on, "off") == 0 || cJSON_GetObjectItemCaseSensitive(v, "media"))
+	if (on == 0 || cJSON_GetObjectItemCaseSensitive(v, "media"))
 		return OUT_DONE;
-	if (strcmp(on, "on") != 0 || mv_duration_parse(limit, &secs) < 0 ||
-	    secs < 1 || secs > 3600) {
+	if (on < 0) {
 		mv_warnx("unable to use probe = \"%s\", probe_timeout = \"%s\": "
-		    "expected on or off, and a duration from 1s to 1h", on, limit);
+		    "expected on or off, and a duration from 1s to 1h",
+		    mv_config_get("probe", "on"), mv_config_get("probe_timeout", "30s"));
 		fatal_code = MV_EX_CONFIG;
 		return OUT_FATAL;
 	}
 	path = open_path(mv_json_str(v, "path", ""));
-	r = mv_probe(path, (int)secs * 1000, &media, &reason);
+	r = mv_probe(path, ms, &media, &reason);
 	free(path);
 	if (r == 0)
 		mv_json_set(v, "media", media);
@@ -469,20 +466,16 @@ sample(cJSON *m, const cJSON *tm)
 {
 	const cJSON *media = cJSON_GetObjectItemCaseSensitive(
 	    mv_movie_video(m), "media");
-	double secs = mv_json_num(media, "durationSec", -1);
-	long long runtime = mv_json_int(tm, "runtime", 0);
 	cJSON *cands;
 	char *reason;
 
-	if (secs < 0 || runtime <= 0 || secs >= runtime * 60 * 0.25 ||
-	    mv_json_int(cJSON_GetObjectItemCaseSensitive(m, "parsed"), "part", 0) > 0 ||
-	    cJSON_GetObjectItemCaseSensitive(m, "choice"))
+	if (mv_json_int(cJSON_GetObjectItemCaseSensitive(m, "parsed"), "part", 0) > 0 ||
+	    cJSON_GetObjectItemCaseSensitive(m, "choice") ||
+	    !(reason = mv_probe_sample(media, tm)))
 		return 0;
 	cands = cJSON_CreateArray();
 	cJSON_AddItemToArray(cands, candidate(mv_json_int(tm, "id", 0),
 	    mv_json_str(tm, "title", ""), year_of(tm, "release_date")));
-	reason = mv_xasprintf("sample: %.0f s long, and TMDB says the film runs %lld min",
-	    secs, runtime);
 	set_review(m, reason, cands);
 	free(reason);
 	return 1;

@@ -93,6 +93,38 @@ struct plan {
 };
 
 /*
+ * Look inside the video at path as mvenrich does when the probe is on.
+ * Returns the reason it is no video (malloc'd), or NULL with *media set
+ * (NULL when the probe is off or cannot run).
+ */
+static char *
+look_inside(const char *path, cJSON **media)
+{
+	int ms, on = mv_probe_setting(&ms);
+	char *reason = NULL, *why = NULL;
+
+	*media = NULL;
+	if (on < 0)
+		mv_diex(MV_EX_CONFIG, "unable to use probe = \"%s\", probe_timeout = \"%s\": "
+		    "expected on or off, and a duration from 1s to 1h",
+		    mv_config_get("probe", "on"), mv_config_get("probe_timeout", "30s"));
+	if (on == 0)
+		return NULL;
+	switch (mv_probe(path, ms, media, &reason)) {
+	case 0:
+		break;
+	case MV_EX_UNAVAILABLE:
+		mv_warnx("unable to probe videos: %s; a sample or a non-video is not "
+		    "told apart", reason);
+		break;
+	default:
+		why = mv_xasprintf("not a video: %s", reason);
+	}
+	free(reason);
+	return why;
+}
+
+/*
  * Decide the film at rel (relative to p->root): parse, read the release
  * NFO, match, check the claims, and name its video. Returns 0, or the
  * TMDB client's exit code.
@@ -103,6 +135,7 @@ decide(const struct plan *p, const char *rel, int parts, struct film *f)
 	char *path = mv_xasprintf("%s/%s", p->root, rel), *from = NULL, *owner, *npath;
 	const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
 	struct mv_nfoid ids = {0};
+	cJSON *media;
 	char value[32];
 	int r;
 
@@ -124,15 +157,29 @@ decide(const struct plan *p, const char *rel, int parts, struct film *f)
 	/* mvenrich files a film in parts as its part (data.parts). */
 	if (parts && f->nm.part > 0)
 		cJSON_AddNumberToObject(f->video, "part", f->nm.part);
+	/* mvenrich looks inside first: a non-video is never matched. */
+	if ((f->review = look_inside(path, &media))) {
+		free(from);
+		free(path);
+		return 0;
+	}
 	r = ctl_match(&f->nm, base, &ids, from, &f->mr);
 	free(from);
 	free(path);
-	if (r != 0)
+	if (r != 0) {
+		cJSON_Delete(media);
 		return r;
+	}
 	if (!f->mr.tm) {
+		cJSON_Delete(media);
 		f->review = mv_xstrdup(f->mr.reason ? f->mr.reason : "needs review");
 		return 0;
 	}
+	if (f->nm.part <= 0)
+		f->review = mv_probe_sample(media, f->mr.tm);
+	cJSON_Delete(media);
+	if (f->review)
+		return 0;
 	snprintf(value, sizeof value, "%lld", mv_json_int(f->mr.tm, "id", 0));
 	if ((owner = mv_claim_owner('m', "tmdb", value))) {
 		f->review = mv_xasprintf("duplicate of %s", owner);
