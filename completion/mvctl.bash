@@ -19,7 +19,7 @@ _mvctl_ids() {
 
 _mvctl() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local verbs="init check migrate rename repair gc add import status ls show people request open
+	local verbs="init check migrate rename repair gc add import plan status ls show people request open
 		enrich downgrade export reindex stats events review parse version help"
 	local common="--data --config --json --text --help" verb= i opts=
 
@@ -52,6 +52,7 @@ _mvctl() {
 	gc) opts="--cache-max --images-max --dry-run" ;;
 	add) opts="--person --copy --tmdb" ;;
 	import) opts="--dry-run --in-place --move" ;;
+	plan) opts= ;;
 	ls) opts="--page --per-page --sort --query" ;;
 	people) opts="--movies --page --per-page --sort" ;;
 	request) opts="--level" ;;
@@ -68,7 +69,7 @@ _mvctl() {
 	case $verb in
 	show|request|open|enrich|rename) COMPREPLY=($(compgen -W "$(_mvctl_ids movies)" -- "$cur")) ;;
 	people) COMPREPLY=($(compgen -W "$(_mvctl_ids people)" -- "$cur")) ;;
-	add) COMPREPLY=($(compgen -f -- "$cur")) ;;
+	add|plan) COMPREPLY=($(compgen -f -- "$cur")) ;;
 	import) COMPREPLY=($(compgen -d -- "$cur")) ;;
 	parse) COMPREPLY=($(compgen -f -- "$cur")) ;;
 	esac

@@ -636,6 +636,14 @@ apply_basic(cJSON *doc, const cJSON *tm)
 		mv_json_set(ext, "imdb", cJSON_CreateString(s));
 }
 
+void
+mv_movie_preview(cJSON *doc, const cJSON *tm)
+{
+	if (!cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, "externalIds")))
+		mv_json_set(doc, "externalIds", cJSON_CreateObject());
+	apply_basic(doc, tm);
+}
+
 static int
 is_kept_job(const char *job)
 {

@@ -1079,6 +1079,10 @@ const char *mv_movie_title_for(const cJSON *profile, const char *lang,
  * (local, the default; original; default) in mv_language(). An unknown
  * setting is warned about once and read as local. Borrowed from m. */
 const char *mv_movie_name_title(const cJSON *m);
+/* Set doc's basic members (titles, year, externalIds...) from TMDB's
+ * details tm in memory only: no poster fetched, no id claimed, no level
+ * reached. What mvctl plan and import --dry-run name files by. */
+void mv_movie_preview(cJSON *doc, const cJSON *tm);
 /* The overview in lang likewise (overviews[lang], else TMDB's default
  * overview, else ""). Borrowed from profile. */
 const char *mv_movie_overview_for(const cJSON *profile, const char *lang);
@@ -1827,6 +1831,10 @@ int mv_nfoid_read(const char *path, struct mv_nfoid *out);
  * its path relative to root (malloc'd, caller frees), or NULL.
  */
 char *mv_nfoid_beside(const char *root, const char *rel);
+/* mv_nfoid_beside, else, for a video in a subfolder of its download
+ * ("Top/Movie/x.mkv"), the NFO at the download's top: the release NFO
+ * mvenrich and mvctl plan read. Returns malloc'd (caller frees), or NULL. */
+char *mv_nfoid_release(const char *root, const char *rel);
 
 /* ---- probe.c: what is inside a video (ffprobe in a child process) ---- */
 
@@ -1857,5 +1865,13 @@ cJSON *mv_probe_parse(const char *json, size_t len, char **reason);
  * "SD", by width or height, whichever says more; " HDR" appended when
  * hdr. Static string. */
 const char *mv_quality_label(int width, int height, int hdr);
+/* The settings probe (on, off) and probe_timeout (1s to 1h): 1 with
+ * *timeout_ms set when mvenrich looks inside videos, 0 when it does
+ * not, -1 when they are not valid. */
+int mv_probe_setting(int *timeout_ms);
+/* Why a video whose media (mv_probe's, may be NULL) is matched to the
+ * film tm (TMDB's details, with runtime) is a sample, not the film: it
+ * is under a quarter of the runtime. Returns malloc'd, or NULL if not. */
+char *mv_probe_sample(const cJSON *media, const cJSON *tm);
 
 #endif /* MV_H */

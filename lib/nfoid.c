@@ -265,3 +265,19 @@ mv_nfoid_beside(const char *root, const char *rel)
 	free(only);
 	return NULL;
 }
+
+char *
+mv_nfoid_release(const char *root, const char *rel)
+{
+	const char *top = strchr(rel, '/'), *base = strrchr(rel, '/');
+	char *nfo = mv_nfoid_beside(root, rel), *at_top;
+
+	if (nfo || !top || !strchr(top + 1, '/'))
+		return nfo;
+	/* A video in a subfolder of its download ("Top/Movie/x.mkv"): the
+	 * release NFO lies at the download's top. */
+	at_top = mv_xasprintf("%.*s/%s", (int)(top - rel), rel, base + 1);
+	nfo = mv_nfoid_beside(root, at_top);
+	free(at_top);
+	return nfo;
+}

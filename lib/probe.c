@@ -414,3 +414,33 @@ mv_probe(const char *path, int timeout_ms, cJSON **media, char **reason)
 	mv_buf_free(&err);
 	return code;
 }
+
+int
+mv_probe_setting(int *timeout_ms)
+{
+	const char *on = mv_config_get("probe", "on");
+	const char *limit = mv_config_get("probe_timeout", "30s");
+	long long secs;
+
+	if (strcmp(on, "off") == 0)
+		return 0;
+	if (strcmp(on, "on") != 0 || mv_duration_parse(limit, &secs) < 0 ||
+	    secs < 1 || secs > 3600)
+		return -1;
+	*timeout_ms = (int)secs * 1000;
+	return 1;
+}
+
+char *
+mv_probe_sample(const cJSON *media, const cJSON *tm)
+{
+	double secs = mv_json_num(media, "durationSec", -1);
+	long long runtime = mv_json_int(tm, "runtime", 0);
+
+	/* A quarter of the film: no cut of a film is that short, and a
+	 * sample is rarely longer than a few minutes. */
+	if (secs < 0 || runtime <= 0 || secs >= runtime * 60 * 0.25)
+		return NULL;
+	return mv_xasprintf("sample: %.0f s long, and TMDB says the film runs %lld min",
+	    secs, runtime);
+}

@@ -1,7 +1,7 @@
 /* mvctl.c: the admin console, a front end to every mv tool, in git's style:
  * the verb table, main and the helpers every verb shares; the verbs live
  * in tools/mvctl/, one file per group (list, status, check, gc, add,
- * review, repair, do). */
+ * review, repair, do, import, plan). */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -444,6 +444,8 @@ static const struct verb verbs[] = {
 	  "add a movie, a person or a video file by a minimal token", 0 },
 	{ "import", v_import, "DIR [-n|--dry-run] [--in-place|--move] [--json]",
 	  "import a Jellyfin, Plex or Kodi library: in place (a library root) or moved in", 0 },
+	{ "plan", v_plan, "FILE|DIR [--json]",
+	  "what filing a file or a download would do: match, evidence, every target; changes nothing", 0 },
 	{ "status", v_status, "[--json]",
 	  "is the pipeline up: stages, restarts, queue, last error; library counts", 0 },
 	{ "ls", v_ls, "[--page N] [--per-page M] [--sort [-]title|year|added|lastRead|id] [--query TEXT] [--json]",

@@ -415,18 +415,15 @@ inspect(cJSON *m)
 {
 	static int warned;
 	cJSON *v, *media;
-	const char *on = mv_config_get("probe", "on");
-	const char *limit = mv_config_get("probe_timeout", "30s");
 	char *path, *reason, *why;
-	long long secs;
-	int r;
+	int r, ms, on = mv_probe_setting(&ms);
 
-	if (strcmp(on, "off") == 0)
+	if (on == 0)
 		return OUT_DONE;
-	if (strcmp(on, "on") != 0 || mv_duration_parse(limit, &secs) < 0 ||
-	    secs < 1 || secs > 3600) {
+	if (on < 0) {
 		mv_warnx("unable to use probe = \"%s\", probe_timeout = \"%s\": "
-		    "expected on or off, and a duration from 1s to 1h", on, limit);
+		    "expected on or off, and a duration from 1s to 1h",
+		    mv_config_get("probe", "on"), mv_config_get("probe_timeout", "30s"));
 		fatal_code = MV_EX_CONFIG;
 		return OUT_FATAL;
 	}
@@ -434,7 +431,7 @@ inspect(cJSON *m)
 		if (cJSON_GetObjectItemCaseSensitive(v, "media"))
 			continue;
 		path = open_path(mv_json_str(v, "path", ""));
-		r = mv_probe(path, (int)secs * 1000, &media, &reason);
+		r = mv_probe(path, ms, &media, &reason);
 		free(path);
 		if (r == 0)
 			mv_json_set(v, "media", media);
@@ -465,19 +462,15 @@ sample(cJSON *m, const cJSON *tm)
 {
 	const cJSON *media = cJSON_GetObjectItemCaseSensitive(
 	    mv_movie_video(m), "media");
-	double secs = mv_json_num(media, "durationSec", -1);
-	long long runtime = mv_json_int(tm, "runtime", 0);
 	cJSON *cands;
 	char *reason;
 
-	if (secs < 0 || runtime <= 0 || secs >= runtime * 60 * 0.25 || in_parts(m) ||
-	    cJSON_GetObjectItemCaseSensitive(m, "choice"))
+	if (in_parts(m) || cJSON_GetObjectItemCaseSensitive(m, "choice") ||
+	    !(reason = mv_probe_sample(media, tm)))
 		return 0;
 	cands = cJSON_CreateArray();
 	cJSON_AddItemToArray(cands, candidate(mv_json_int(tm, "id", 0),
 	    mv_json_str(tm, "title", ""), year_of(tm, "release_date")));
-	reason = mv_xasprintf("sample: %.0f s long, and TMDB says the film runs %lld min",
-	    secs, runtime);
 	set_review(m, reason, cands);
 	free(reason);
 	return 1;
@@ -515,7 +508,6 @@ release_nfo(const cJSON *m, struct mv_match_query *q, struct mv_nfoid *ids)
 {
 	const char *rel = mv_json_str(mv_movie_video(m), "path", "");
 	const cJSON *imp = cJSON_GetObjectItemCaseSensitive(video_entry(m), "importedFrom");
-	const char *top;
 	char *root, *nfo, *path, *from = NULL;
 	int r;
 
@@ -532,17 +524,7 @@ release_nfo(const cJSON *m, struct mv_match_query *q, struct mv_nfoid *ids)
 	if (strncmp(rel, "incoming/", 9) != 0)
 		return NULL;
 	root = mv_path("incoming");
-	nfo = mv_nfoid_beside(root, rel + 9);
-	top = strchr(rel + 9, '/');
-	if (!nfo && top && strchr(top + 1, '/')) {
-		/* A video in a subfolder of its download ("Top/Movie/x.mkv"):
-		 * the release NFO lies at the download's top. */
-		char *at_top = mv_xasprintf("%.*s/%s", (int)(top - (rel + 9)), rel + 9,
-		    base_name(rel));
-
-		nfo = mv_nfoid_beside(root, at_top);
-		free(at_top);
-	}
+	nfo = mv_nfoid_release(root, rel + 9);
 	free(root);
 	if (!nfo)
 		return NULL;

@@ -115,6 +115,15 @@ main(void)
 	ok(tm != NULL, "sample movie 63 loads");
 	if (!tm)
 		return tap_done();
+	/* A preview names files as the applied profile does, in memory. */
+	p = cJSON_CreateObject();
+	mv_movie_preview(p, tm);
+	is_str(mv_json_str(p, "title", ""), "Twelve Monkeys", "preview: the title");
+	is_int(mv_json_int(cJSON_GetObjectItem(p, "externalIds"), "tmdb", 0), 63,
+	    "preview: the tmdb id");
+	ok(!cJSON_GetObjectItem(p, "cardPoster") && !cJSON_GetObjectItem(p, "level"),
+	    "preview: no poster fetched, no level reached");
+	cJSON_Delete(p);
 	is_int(mv_movie_apply(doc, tm, MV_BASIC), 0, "apply basic");
 	is_str(mv_json_str(doc, "title", ""), "Twelve Monkeys", "title from TMDB");
 	is_int(mv_json_int(cJSON_GetObjectItem(doc, "externalIds"), "tmdb", 0), 63, "externalIds.tmdb");

@@ -1,4 +1,4 @@
-/* test_nfoid.c: unit tests for the ids in a release NFO (mv_nfoid_scan, _read, _beside). */
+/* test_nfoid.c: unit tests for the ids in a release NFO (mv_nfoid_scan, _read, _beside, _release). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,6 +173,27 @@ test_beside(const char *dir)
 	free(d);
 }
 
+/* mv_nfoid_release: beside, else at the top of the download. */
+static void
+test_release(const char *dir)
+{
+	char *d = mv_xasprintf("%s/in", dir), *got;
+
+	got = mv_nfoid_release(d, "Heat.1995-GRP/Movie/heat.mkv");
+	is_str(got, "Heat.1995-GRP/grp.nfo", "a video in a subfolder: the NFO at the top");
+	free(got);
+	got = mv_nfoid_release(d, "Heat.1995-GRP/heat.mkv");
+	is_str(got, "Heat.1995-GRP/grp.nfo", "a video at the top: the one beside it");
+	free(got);
+	got = mv_nfoid_release(d, "Other.mkv");
+	is_str(got, NULL, "a loose video: only its namesake, none here");
+	free(got);
+	got = mv_nfoid_release(d, "Pack/Sub/c.mkv");
+	is_str(got, NULL, "several NFOs at the top and none named after it");
+	free(got);
+	free(d);
+}
+
 int
 main(void)
 {
@@ -183,6 +204,7 @@ main(void)
 	test_scan();
 	test_read(dir);
 	test_beside(dir);
+	test_release(dir);
 	cmd = mv_xasprintf("rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		ok(0, "remove %s", dir);

@@ -241,34 +241,14 @@ say(const struct item *it, const char *action, const char *movie, long long tmdb
 	putchar('\n');
 }
 
-/* The matcher's evidence in words. Returns malloc'd. */
-static char *
-evidence_text(const cJSON *ev)
-{
-	if (!strcmp(mv_json_str(ev, "by", ""), "id"))
-		return mv_xasprintf("by id, %s", mv_json_str(ev, "from", "named in the file name"));
-	return mv_xasprintf("by search: \"%s\" (%s), score %lld, margin %lld",
-	    mv_json_str(ev, "matchedTitle", "?"),
-	    ctl_title_kind(mv_json_str(ev, "matchedBy", "title")),
-	    mv_json_int(ev, "score", 0), mv_json_int(ev, "margin", 0));
-}
-
 /* Where a video matched to tm would be filed (--move), by the one rule
- * (mv_name_path) on the members of the profile it would have. */
+ * (mv_name_path) on the profile it would have. */
 static char *
 move_target(const cJSON *tm, const char *abs)
 {
-	cJSON *m = cJSON_CreateObject(), *v = cJSON_CreateObject(), *ext;
-	const char *date = mv_json_str(tm, "release_date", "");
+	cJSON *m = ctl_profile_of(tm), *v = cJSON_CreateObject();
 	char *target;
 
-	cJSON_AddStringToObject(m, "title", mv_json_str(tm, "title", ""));
-	cJSON_AddStringToObject(m, "originalTitle", mv_json_str(tm, "original_title", ""));
-	cJSON_AddStringToObject(m, "originalLanguage", mv_json_str(tm, "original_language", ""));
-	if (strlen(date) >= 4)
-		cJSON_AddNumberToObject(m, "year", atoi(date));
-	ext = cJSON_AddObjectToObject(m, "externalIds");
-	cJSON_AddNumberToObject(ext, "tmdb", (double)mv_json_int(tm, "id", 0));
 	cJSON_AddStringToObject(v, "source", abs);
 	target = mv_name_path(m, v, NULL);
 	cJSON_Delete(m);
@@ -288,22 +268,14 @@ plan_one(struct import *im, struct item *it)
 	struct mv_name nm;
 	struct mv_match mr;
 	char *from = NULL, *why, *owner, *target = NULL, value[32];
-	struct mv_match_query q = {0};
+	const char *base = strrchr(it->rel, '/') ? strrchr(it->rel, '/') + 1 : it->rel;
 	long long tmdb;
 	int r, year;
 
 	mv_parse_name(it->rel, &nm);
-	q.title = nm.title ? nm.title : "";
-	q.year = nm.year;
-	q.part = nm.part;
-	q.tmdb = nm.tmdb;
-	q.imdb = nm.imdb;
-	if (!q.tmdb && !q.imdb && (it->ids.tmdb || it->ids.imdb[0])) {
-		q.tmdb = it->ids.tmdb;
-		q.imdb = it->ids.imdb[0] ? it->ids.imdb : NULL;
-		q.id_from = from = mv_xasprintf("NFO %s", it->nfo);
-	}
-	if ((r = mv_match_run(&q, &mr)) != 0) {
+	if (it->nfo)
+		from = mv_xasprintf("NFO %s", it->nfo);
+	if ((r = ctl_match(&nm, base, &it->ids, from, &mr)) != 0) {
 		free(from);
 		mv_name_free(&nm);
 		return r;
@@ -324,7 +296,7 @@ plan_one(struct import *im, struct item *it)
 		free(owner);
 		goto out;
 	}
-	why = evidence_text(mr.evidence);
+	why = ctl_evidence_text(mr.evidence);
 	if (!im->in_place)
 		target = move_target(mr.tm, it->abs);
 	say(it, "match", NULL, tmdb, mv_json_str(mr.tm, "title", ""), year, why,

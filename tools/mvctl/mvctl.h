@@ -87,6 +87,15 @@ char *ctl_profile_text(const char *id);
 int ctl_review_outcome(const char *rel, const char *id, const char *before,
     int code);
 
+/* plan.c: what filing would do, asked as mvenrich asks; import
+ * --dry-run asks the same. ctl_match: 0 with *mr filled (mv_match_free
+ * it), or TMDB's exit code; ctl_evidence_text: malloc'd words;
+ * ctl_profile_of: the profile a match gives, a tree the caller deletes. */
+int ctl_match(const struct mv_name *nm, const char *base, const struct mv_nfoid *ids,
+    const char *from, struct mv_match *mr);
+char *ctl_evidence_text(const cJSON *ev);
+cJSON *ctl_profile_of(const cJSON *tm);
+
 /* add.c: an mv.file.added event, which repair sends too. */
 cJSON *ctl_file_event(const char *path, long long tmdb);
 
@@ -123,5 +132,7 @@ int v_enrich(int argc, char **argv);
 int v_export(int argc, char **argv);
 /* import.c */
 int v_import(int argc, char **argv);
+/* plan.c */
+int v_plan(int argc, char **argv);
 
 #endif
