@@ -321,13 +321,17 @@ pending_scan(void)
 	closedir(d);
 	free(dir);
 	/* A record whose videos another movie holds is what a crash left
-	 * of a join: it goes, as the join would have removed it. */
+	 * of a join: it goes, as the join would have removed it, and the
+	 * index is told as the join would have told it (announce's
+	 * "merged"), once the video is filed; a video still to file is
+	 * announced so when it is. */
 	for (size_t i = 0; i < njoined; i++) {
 		char *p = mv_path("Movies/%s.json", joined[i]);
 
 		if (access(p, F_OK) == 0) {
 			mv_warnx("%s joined another movie: its record goes", joined[i]);
 			drop_movie(joined[i]);
+			announce_joined(joined[i]);
 		}
 		free(p);
 		free(joined[i]);

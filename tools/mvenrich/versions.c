@@ -88,6 +88,35 @@ joined_from(const cJSON *m, char ***ids, size_t *n)
 }
 
 
+/* Tell the index that the record id, which a crash left after its video
+ * joined another movie, is gone: announce that movie's filed video that
+ * came from it (mv.video.added with "merged"). A video not filed yet is
+ * announced when it is. */
+void
+announce_joined(const char *id)
+{
+	size_t n;
+	char **ids = mv_dir_list("Movies", ".json", &n);
+	const char *why;
+
+	for (size_t i = 0; i < n; i++) {
+		cJSON *m, *v;
+
+		ids[i][strlen(ids[i]) - 5] = '\0';
+		if (!mv_id_valid(ids[i], 'm') || !(m = mv_movie_load(ids[i], &why)))
+			continue;
+		cJSON_ArrayForEach(v, mv_movie_videos(m)) {
+			const char *path = mv_json_str(v, "path", "");
+
+			if (!strcmp(mv_json_str(v, "joinedFrom", ""), id) &&
+			    !strncmp(path, "assets/videos/", 14))
+				announce(m, v, path, 0);
+		}
+		cJSON_Delete(m);
+	}
+	mv_list_free(ids, n);
+}
+
 /* 1 when m is a film in parts, or a part of one: each is shorter than
  * the film, as a sample is, and none is a sample. */
 int
