@@ -325,16 +325,17 @@ pending_scan(void)
 	 * index is told as the join would have told it (announce's
 	 * "merged"), once the video is filed; a video still to file is
 	 * announced so when it is. */
-	for (size_t i = 0; i < njoined; i++) {
+	for (size_t i = 0; i + 1 < njoined; i += 2) {
 		char *p = mv_path("Movies/%s.json", joined[i]);
 
 		if (access(p, F_OK) == 0) {
 			mv_warnx("%s joined another movie: its record goes", joined[i]);
 			drop_movie(joined[i]);
-			announce_joined(joined[i]);
+			announce_joined(joined[i], joined[i + 1]);
 		}
 		free(p);
 		free(joined[i]);
+		free(joined[i + 1]);
 	}
 	free(joined);
 	return npending;

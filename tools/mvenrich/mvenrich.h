@@ -44,7 +44,7 @@ cJSON *unfiled(const cJSON *m);
 cJSON *entry_at(const cJSON *m, const char *rel);
 void drop_movie(const char *id);
 void joined_from(const cJSON *m, char ***ids, size_t *n);
-void announce_joined(const char *id);
+void announce_joined(const char *id, const char *holder);
 int in_parts(const cJSON *m);
 void write_why(const cJSON *m, const cJSON *v, const char *final, const char *reason);
 void announce(const cJSON *m, const cJSON *v, const char *rel, int quarantined);

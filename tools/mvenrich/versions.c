@@ -71,7 +71,8 @@ drop_movie(const char *id)
 }
 
 
-/* Collect the joinedFrom ids of m's videos in *ids (grown). */
+/* Collect the joinedFrom ids of m's videos in *ids (grown), each
+ * followed by m's own id: pairs (joined, holder). */
 void
 joined_from(const cJSON *m, char ***ids, size_t *n)
 {
@@ -81,40 +82,34 @@ joined_from(const cJSON *m, char ***ids, size_t *n)
 		const char *id = mv_json_str(v, "joinedFrom", NULL);
 
 		if (id && mv_id_valid(id, 'm')) {
-			*ids = mv_xrealloc(*ids, (*n + 1) * sizeof **ids);
+			*ids = mv_xrealloc(*ids, (*n + 2) * sizeof **ids);
 			(*ids)[(*n)++] = mv_xstrdup(id);
+			(*ids)[(*n)++] = mv_xstrdup(mv_json_str(m, "id", ""));
 		}
 	}
 }
 
 
 /* Tell the index that the record id, which a crash left after its video
- * joined another movie, is gone: announce that movie's filed video that
- * came from it (mv.video.added with "merged"). A video not filed yet is
+ * joined movie holder, is gone: announce holder's filed video that came
+ * from it (mv.video.added with "merged"). A video not filed yet is
  * announced when it is. */
 void
-announce_joined(const char *id)
+announce_joined(const char *id, const char *holder)
 {
-	size_t n;
-	char **ids = mv_dir_list("Movies", ".json", &n);
 	const char *why;
+	cJSON *m, *v;
 
-	for (size_t i = 0; i < n; i++) {
-		cJSON *m, *v;
+	if (!(m = mv_movie_load(holder, &why)))
+		return;
+	cJSON_ArrayForEach(v, mv_movie_videos(m)) {
+		const char *path = mv_json_str(v, "path", "");
 
-		ids[i][strlen(ids[i]) - 5] = '\0';
-		if (!mv_id_valid(ids[i], 'm') || !(m = mv_movie_load(ids[i], &why)))
-			continue;
-		cJSON_ArrayForEach(v, mv_movie_videos(m)) {
-			const char *path = mv_json_str(v, "path", "");
-
-			if (!strcmp(mv_json_str(v, "joinedFrom", ""), id) &&
-			    !strncmp(path, "assets/videos/", 14))
-				announce(m, v, path, 0);
-		}
-		cJSON_Delete(m);
+		if (!strcmp(mv_json_str(v, "joinedFrom", ""), id) &&
+		    !strncmp(path, "assets/videos/", 14))
+			announce(m, v, path, 0);
 	}
-	mv_list_free(ids, n);
+	cJSON_Delete(m);
 }
 
 /* 1 when m is a film in parts, or a part of one: each is shorter than
