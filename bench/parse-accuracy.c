@@ -13,7 +13,7 @@
 static const char USAGE[] =
     "usage: parse-accuracy [-qv] [-f floors] [-s seconds] [dir]\n"
     "  Score the file-name parser on every *.tsv suite in dir (default:\n"
-    "  ../shared/peers/filenames from the repository root). A case is right\n"
+    "  tests/fixtures/peers/filenames from the repository root). A case is right\n"
     "  when the folded title matches and, where the suite gives one, the\n"
     "  year matches exactly.\n"
     "  -v          list every failing case\n"
@@ -114,7 +114,7 @@ cpu_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Default suite directory: ../shared/peers/filenames next to the
+/* Default suite directory: tests/fixtures/peers/filenames in the
  * repository that holds this program (build/progs/parse-accuracy). */
 static char *
 default_dir(void)
@@ -125,18 +125,18 @@ default_dir(void)
 	int up;
 
 	if (top && *top)
-		return mv_xasprintf("%s/../shared/peers/filenames", top);
+		return mv_xasprintf("%s/tests/fixtures/peers/filenames", top);
 	if (n <= 0)
-		return mv_xstrdup("../shared/peers/filenames");
+		return mv_xstrdup("tests/fixtures/peers/filenames");
 	exe[n] = '\0';
 	for (up = 0; up < 3; up++) {
 		char *slash = strrchr(exe, '/');
 
 		if (!slash)
-			return mv_xstrdup("../shared/peers/filenames");
+			return mv_xstrdup("tests/fixtures/peers/filenames");
 		*slash = '\0';
 	}
-	return mv_xasprintf("%s/../shared/peers/filenames", exe);
+	return mv_xasprintf("%s/tests/fixtures/peers/filenames", exe);
 }
 
 int
