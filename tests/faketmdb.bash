@@ -45,7 +45,7 @@ stop_faketmdb() {
 			kill -KILL "$FAKETMDB_PID" 2>/dev/null
 			break
 		fi
-		sleep 0.02
+		nap 0.02
 	done
 	wait "$FAKETMDB_PID" 2>/dev/null
 	FAKETMDB_STATUS=$?

@@ -275,7 +275,7 @@ start_pipeline() {
 			fi
 		done
 		[ -f "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv" ] && [ $i -gt 20 ] && break
-		sleep 0.05
+		nap 0.05
 	done
 	[ "$seen" -gt 0 ]
 	wait_until 20 test -f "$MV_DATA/assets/videos/Twelve Monkeys (1995) [tmdbid-63]/Twelve Monkeys (1995) [tmdbid-63].mkv"

@@ -38,7 +38,7 @@ stop_with() {
 			echo "mvwatch ignored SIG$1" >&2
 			return 1
 		fi
-		sleep 0.02
+		nap 0.02
 	done
 	ST=0
 	wait "$WPID" || ST=$?

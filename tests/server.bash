@@ -1,6 +1,8 @@
 # server.bash: wait for a test server (faketmdb, mvserve) to be ready.
 # Sourced by tests/faketmdb.bash and tests/fixtures/mvserve/helpers.bash.
 
+. "$(dirname "${BASH_SOURCE[0]}")/nap.bash"
+
 # wait_for_server NAME PID PORTFILE ERRLOG: poll (bounded, 10 s) until the
 # server writes its port file. Returns 0 then; if it dies or times out
 # first, prints why with its stderr, kills and reaps it, and returns 1.
@@ -15,6 +17,6 @@ wait_for_server() {
 			return 1
 		fi
 		i=$((i + 1))
-		sleep 0.02
+		nap 0.02
 	done
 }

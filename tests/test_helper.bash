@@ -10,6 +10,7 @@ bats_require_minimum_version 1.5.0
 
 load /usr/lib/bats/bats-support/load
 load /usr/lib/bats/bats-assert/load
+. "$MV_TOP/tests/nap.bash"
 
 # A fresh HOME and data dir, the build first on PATH, and nothing from the
 # developer's own environment that mv reads.
@@ -46,7 +47,7 @@ wait_for_file() {
 	while [ ! -e "$file" ]; do
 		i=$((i + 1))
 		[ $i -le $((limit * 50)) ] || { echo "timed out waiting for $file" >&2; return 1; }
-		sleep 0.02
+		nap 0.02
 	done
 }
 
@@ -57,7 +58,7 @@ wait_until() {
 	until "$@"; do
 		i=$((i + 1))
 		[ $i -le $((limit * 50)) ] || { echo "timed out waiting for: $*" >&2; return 1; }
-		sleep 0.02
+		nap 0.02
 	done
 }
 
@@ -72,7 +73,7 @@ stop_group() {
 			kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
 			break
 		fi
-		sleep 0.02
+		nap 0.02
 	done
 	wait "$pid" 2>/dev/null || true
 }
