@@ -282,7 +282,8 @@ idx_node_clear(struct mv_index *ix, struct node *x)
 		free(x->olang);
 		free(x->tjson);
 		free(x->ajson);
-		x->otitle = x->olang = x->tjson = x->ajson = NULL;
+		free(x->vjson);
+		x->otitle = x->olang = x->tjson = x->ajson = x->vjson = NULL;
 		x->imdb = x->added = x->video = NULL;
 		x->status = NULL;
 		x->year = 0;

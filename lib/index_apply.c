@@ -21,11 +21,12 @@ movie_fill(struct mv_index *ix, struct node *x, struct prof *p)
 	x->olang = p->olang;
 	x->tjson = p->tjson;
 	x->ajson = p->ajson;
+	x->vjson = p->vjson;
 	x->added = p->vadded ? p->vadded : p->created;
 	if (p->vadded)
 		free(p->created);
 	x->year = p->has_year ? (int)p->year : 0;
-	p->otitle = p->olang = p->tjson = p->ajson = NULL;
+	p->otitle = p->olang = p->tjson = p->ajson = p->vjson = NULL;
 	p->imdb = p->vpath = p->vadded = p->created = NULL;
 }
 

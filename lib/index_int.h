@@ -74,6 +74,9 @@ struct node {
 	 * originalTitle, originalLanguage, and the compact JSON texts of
 	 * titles ({"fr-FR":…}) and alternativeTitles (["…"]); NULL: none */
 	char *otitle, *olang, *tjson, *ajson;
+	/* the compact JSON text of the item's "videos" (index_read.c
+	 * scan_videos); NULL when "video" says it all */
+	char *vjson;
 	/* the people linked to this movie, by any source */
 	struct node **linked;
 	size_t nlinked, caplinked;
@@ -201,7 +204,7 @@ struct prof {
 	char *mpath, *madded;  /* v2's main video, from videos[]: kept
 	                        * apart, as v1's "videos" are trailers */
 	int mrank;             /* its rank (scan_videos) */
-	char *otitle, *olang, *tjson, *ajson;  /* as in struct node */
+	char *otitle, *olang, *tjson, *ajson, *vjson;  /* as in struct node */
 	double schema, year, tmdb;
 	int has_schema, has_year, has_tmdb, year_null;
 	char **ext;

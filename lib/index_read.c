@@ -139,6 +139,7 @@ idx_prof_clear(struct prof *p)
 	free(p->olang);
 	free(p->tjson);
 	free(p->ajson);
+	free(p->vjson);
 	idx_strv_free(p->ext, p->next);
 	idx_collof_free(&p->coll);
 	memset(p, 0, sizeof *p);
@@ -280,13 +281,41 @@ scan_video(struct mv_js *s, struct prof *p)
 	return r;
 }
 
+/* The raw bytes of a non-empty string at s (*t, *n: between the quotes,
+ * escapes kept, so they are JSON as they are); 1 for one, 0 for any
+ * other value (skipped), -1 on error. */
+static int
+raw_ref(struct mv_js *s, const char **t, size_t *n)
+{
+	int esc;
+
+	mv_js_ws(s);
+	if (s->p >= s->e || *s->p != '"')
+		return mv_js_skip(s) < 0 ? -1 : 0;
+	if (mv_js_str(s, t, n, &esc) < 0)
+		return -1;
+	return *n > 0;
+}
+
+/* true at s: 1, anything else (skipped): 0, -1 on error. */
+static int
+is_true(struct mv_js *s)
+{
+	mv_js_ws(s);
+	if (s->p < s->e && *s->p == 't')
+		return mv_js_literal(s) < 0 ? -1 : 1;
+	return mv_js_skip(s) < 0 ? -1 : 0;
+}
+
 /*
- * videos[] of a v2 movie: the main video, as mv_movie_video picks it
- * (the first without a part, else part 1, else the first), into
- * p->mpath and p->madded.
+ * A video's subtitles [{lang, forced, sdh, ...}] as the tags of their
+ * filed names, appended to b as JSON strings: "en", "fr.forced",
+ * "en.sdh" ("und" for no language). Tags, not objects: a listing
+ * shows the languages, the profile has the rest (paths, origins), and
+ * the index stays small at 100,000 movies.
  */
 static int
-scan_videos(struct mv_js *s, struct prof *p)
+scan_subs(struct mv_js *s, struct mv_buf *b)
 {
 	int first = 1, r;
 
@@ -296,11 +325,9 @@ scan_videos(struct mv_js *s, struct prof *p)
 	if (mv_js_arr_begin(s) < 0)
 		return -1;
 	while ((r = mv_js_arr_next(s, &first)) == 1) {
-		struct prof v = { 0 };
-		const char *k;
-		size_t n;
-		double part = 0;
-		int f2 = 1, isnum = 0, rank;
+		const char *k, *lang = "und";
+		size_t n, ln = 3;
+		int f2 = 1, forced = 0, sdh = 0;
 
 		mv_js_ws(s);
 		if (s->p >= s->e || *s->p != '{') {
@@ -311,18 +338,149 @@ scan_videos(struct mv_js *s, struct prof *p)
 		if (mv_js_obj_begin(s) < 0)
 			return -1;
 		while ((r = mv_js_obj_next(s, &f2, &k, &n)) == 1) {
-			if (mv_js_key_is(k, n, "path"))
-				r = idx_get_str(s, &v.vpath);
-			else if (mv_js_key_is(k, n, "addedAt"))
-				r = idx_get_str(s, &v.vadded);
-			else if (mv_js_key_is(k, n, "part"))
-				r = get_num(s, &part, &isnum);
+			if (mv_js_key_is(k, n, "lang"))
+				r = raw_ref(s, &lang, &ln);
+			else if (mv_js_key_is(k, n, "forced"))
+				r = forced = is_true(s);
+			else if (mv_js_key_is(k, n, "sdh"))
+				r = sdh = is_true(s);
 			else
 				r = mv_js_skip(s);
 			if (r < 0)
-				break;
+				return -1;
 		}
-		rank = !isnum ? 1 : part == 1 ? 2 : 3;
+		if (r < 0)
+			return -1;
+		mv_buf_adds(b, b->len ? ",\"" : "\"");
+		mv_buf_add(b, lang, ln);
+		if (forced)
+			mv_buf_adds(b, ".forced");
+		if (sdh)
+			mv_buf_adds(b, ".sdh");
+		mv_buf_add(b, "\"", 1);
+	}
+	return r;
+}
+
+/* What the index item says of one entry of videos[]: raw string bytes
+ * (borrowed from the profile's text) and the subtitles' tags. */
+struct vitem {
+	const char *path, *edition, *quality;
+	size_t pn, en, qn;
+	double part;
+	int has_part;
+	struct mv_buf subs;
+};
+
+/* The compact item text of v appended to b: {"path", "part", "edition",
+ * "quality", "subtitles"}, absent members left out. 1 if it says more
+ * than its path. */
+static int
+vitem_text(struct mv_buf *b, const struct vitem *v)
+{
+	int more = 0;
+
+	mv_buf_adds(b, b->len > 1 ? ",{\"path\":\"" : "{\"path\":\"");
+	mv_buf_add(b, v->path, v->pn);
+	mv_buf_add(b, "\"", 1);
+	if (v->has_part && v->part == floor(v->part) && v->part >= 1 && v->part < 1e9) {
+		mv_buf_printf(b, ",\"part\":%d", (int)v->part);
+		more = 1;
+	}
+	if (v->edition) {
+		mv_buf_adds(b, ",\"edition\":\"");
+		mv_buf_add(b, v->edition, v->en);
+		mv_buf_add(b, "\"", 1);
+		more = 1;
+	}
+	if (v->quality) {
+		mv_buf_adds(b, ",\"quality\":\"");
+		mv_buf_add(b, v->quality, v->qn);
+		mv_buf_add(b, "\"", 1);
+		more = 1;
+	}
+	if (v->subs.len) {
+		mv_buf_adds(b, ",\"subtitles\":[");
+		mv_buf_add(b, v->subs.buf, v->subs.len);
+		mv_buf_add(b, "]", 1);
+		more = 1;
+	}
+	mv_buf_add(b, "}", 1);
+	return more;
+}
+
+/* One entry of videos[] into v and its main-video candidate m (path,
+ * addedAt: malloc'd). 0, or -1 on error. */
+static int
+scan_vitem(struct mv_js *s, struct vitem *v, struct prof *m)
+{
+	const char *k;
+	size_t n;
+	int f2 = 1, r;
+
+	if (mv_js_obj_begin(s) < 0)
+		return -1;
+	while ((r = mv_js_obj_next(s, &f2, &k, &n)) == 1) {
+		if (mv_js_key_is(k, n, "path")) {
+			struct mv_js at = *s;
+
+			if ((r = raw_ref(&at, &v->path, &v->pn)) == 0)
+				v->path = NULL;
+			if (r >= 0)
+				r = idx_get_str(s, &m->vpath);
+		} else if (mv_js_key_is(k, n, "addedAt"))
+			r = idx_get_str(s, &m->vadded);
+		else if (mv_js_key_is(k, n, "part"))
+			r = get_num(s, &v->part, &v->has_part);
+		else if (mv_js_key_is(k, n, "edition")) {
+			if ((r = raw_ref(s, &v->edition, &v->en)) == 0)
+				v->edition = NULL;
+		} else if (mv_js_key_is(k, n, "quality")) {
+			if ((r = raw_ref(s, &v->quality, &v->qn)) == 0)
+				v->quality = NULL;
+		} else if (mv_js_key_is(k, n, "subtitles"))
+			r = scan_subs(s, &v->subs);
+		else
+			r = mv_js_skip(s);
+		if (r < 0)
+			return -1;
+	}
+	return r;
+}
+
+/*
+ * videos[] of a v2 movie: the main video, as mv_movie_video picks it
+ * (the first without a part, else part 1, else the first), into
+ * p->mpath and p->madded; and the item's "videos" text into p->vjson,
+ * unless the movie has one video that says no more than its path
+ * (the item's "video" says it all: most movies, and no bytes spent).
+ */
+static int
+scan_videos(struct mv_js *s, struct prof *p)
+{
+	struct mv_buf b = {0};
+	int first = 1, r, more = 0;
+	size_t nv = 0;
+
+	mv_js_ws(s);
+	if (s->p >= s->e || *s->p != '[')
+		return mv_js_skip(s);
+	if (mv_js_arr_begin(s) < 0)
+		return -1;
+	mv_buf_add(&b, "[", 1);
+	while ((r = mv_js_arr_next(s, &first)) == 1) {
+		struct prof v = { 0 };
+		struct vitem vi = { 0 };
+		int rank;
+
+		mv_js_ws(s);
+		if (s->p >= s->e || *s->p != '{') {
+			if ((r = mv_js_skip(s)) < 0)
+				break;
+			continue;
+		}
+		r = scan_vitem(s, &vi, &v);
+		rank = !vi.has_part ? 1 : vi.part == 1 ? 2 : 3;
 		if (r == 0 && (!p->mrank || rank < p->mrank)) {
 			free(p->mpath);
 			free(p->madded);
@@ -333,9 +491,21 @@ scan_videos(struct mv_js *s, struct prof *p)
 			free(v.vpath);
 			free(v.vadded);
 		}
+		if (r == 0 && vi.path) {
+			more |= vitem_text(&b, &vi);
+			nv++;
+		}
+		mv_buf_free(&vi.subs);
 		if (r < 0)
-			return -1;
+			break;
 	}
+	mv_buf_add(&b, "]", 1);
+	free(p->vjson);
+	p->vjson = NULL;
+	if (r == 0 && (nv > 1 || more))
+		p->vjson = b.buf;
+	else
+		mv_buf_free(&b);
 	return r;
 }
 
@@ -710,6 +880,9 @@ prof_text(const char *id, struct prof *p, const char *text, size_t len,
 		p->vpath = p->mpath;
 		p->vadded = p->madded;
 		p->mpath = p->madded = NULL;
+	} else if (!*why && id[0] == 'm') {
+		free(p->vjson);
+		p->vjson = NULL;
 	}
 	if (*why) {
 		idx_prof_clear(p);

@@ -184,6 +184,10 @@ idx_node_text(struct node *x, struct mv_buf *b)
 		jstr_or_null(b, x->last_read);
 		PUT_LIT(b, ",\"video\":");
 		jstr_or_null(b, x->video);
+		if (x->vjson) {
+			PUT_LIT(b, ",\"videos\":");
+			mv_buf_adds(b, x->vjson);
+		}
 		node_titles(b, x);
 	} else {
 		PUT_LIT(b, ",\"name\":");

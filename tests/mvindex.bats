@@ -274,6 +274,82 @@ rebuilt_items() { # movies|people
 	[ "$(items "$IX/movies.json"; jq -c .byExternal "$IX/movies.json")" = "$(rebuilt_items movies)" ]
 }
 
+# Give m1 subtitles and two versions, and m2 two parts, as mvenrich files
+# them (UC-17, UC-18, UC-19).
+versions_and_parts() {
+	local a="assets/videos/Twelve Monkeys (1995) [tmdbid-63]/Twelve Monkeys (1995) [tmdbid-63]"
+	local b="assets/videos/Brazil (1985) [tmdbid-68]/Brazil (1985) [tmdbid-68]"
+	jq --arg a "$a" '.videos[0].subtitles = [
+		{path: ($a + ".en.srt"), lang: "en", forced: false, sdh: false, source: "incoming/r/en.srt"},
+		{path: ($a + ".fr.forced.srt"), lang: "fr", forced: true, sdh: false, source: "incoming/r/fr.srt"},
+		{path: ($a + ".srt"), lang: "und", forced: false, sdh: true, source: "incoming/r/r.srt"}]
+	| .videos += [
+		{path: ($a + " - Director'"'"'s Cut.mkv"), size: 1, source: "incoming/dc.mkv",
+		 addedAt: "2026-11-02T10:00:00Z", edition: "Director'"'"'s Cut"},
+		{path: ($a + " - 2160p.mkv"), size: 1, source: "incoming/uhd.mkv",
+		 addedAt: "2026-11-02T11:00:00Z", quality: "2160p"}]' \
+		"$MV_DATA/Movies/m1.json" >"$BATS_TEST_TMPDIR/m1"
+	mv "$BATS_TEST_TMPDIR/m1" "$MV_DATA/Movies/m1.json"
+	jq --arg b "$b" '.videos = [
+		{path: ($b + " - part1.mkv"), size: 1, source: "incoming/cd1.mkv",
+		 addedAt: "2026-11-03T09:00:00Z", part: 1},
+		{path: ($b + " - part2.mkv"), size: 1, source: "incoming/cd2.mkv",
+		 addedAt: "2026-11-03T09:00:00Z", part: 2,
+		 subtitles: [{path: ($b + " - part2.pt-BR.srt"), lang: "pt-BR", forced: false,
+		   sdh: false, source: "incoming/cd2.srt"}]}]' \
+		"$MV_DATA/Movies/m2.json" >"$BATS_TEST_TMPDIR/m2"
+	mv "$BATS_TEST_TMPDIR/m2" "$MV_DATA/Movies/m2.json"
+}
+
+@test "mvindex: an item lists the versions, parts and subtitles; a plain video is only video" {
+	mvindex --rebuild
+	versions_and_parts
+	{
+		ev mv.video.added '{"id":"m1","path":"x"}'
+		ev mv.video.added '{"id":"m2","path":"x"}'
+	} >"$BATS_TEST_TMPDIR/in"
+	run -0 --separate-stderr mvindex <"$BATS_TEST_TMPDIR/in"
+	[ -z "$stderr" ]
+	A="assets/videos/Twelve Monkeys (1995) [tmdbid-63]/Twelve Monkeys (1995) [tmdbid-63]"
+	B="assets/videos/Brazil (1985) [tmdbid-68]/Brazil (1985) [tmdbid-68]"
+	run jq -c '.items[] | [.id, .video, .videos]' "$IX/movies.json"
+	assert_output "[\"m1\",\"$A.mkv\",[{\"path\":\"$A.mkv\",\"subtitles\":[\"en\",\"fr.forced\",\"und.sdh\"]},{\"path\":\"$A - Director's Cut.mkv\",\"edition\":\"Director's Cut\"},{\"path\":\"$A - 2160p.mkv\",\"quality\":\"2160p\"}]]
+[\"m2\",\"$B - part1.mkv\",[{\"path\":\"$B - part1.mkv\",\"part\":1},{\"path\":\"$B - part2.mkv\",\"part\":2,\"subtitles\":[\"pt-BR\"]}]]
+[\"m3\",null,null]"
+	# m3 has no video: no videos member at all, not an empty list.
+	assert_equal "$(jq -c '.items[2] | has("videos")' "$IX/movies.json")" false
+	# The incremental entries are what a rebuild writes.
+	[ "$(items "$IX/movies.json"; jq -c .byExternal "$IX/movies.json")" = "$(rebuilt_items movies)" ]
+	run -0 mvctl validate MovieIndex.json "$IX/movies.json"
+	run -0 --separate-stderr mvindex --check
+	[ -z "$output" ] && [ -z "$stderr" ]
+	# Back to one plain video: the item loses videos again.
+	jq '.videos |= [.[0] | del(.part, .subtitles)]' "$MV_DATA/Movies/m2.json" >"$BATS_TEST_TMPDIR/m2"
+	mv "$BATS_TEST_TMPDIR/m2" "$MV_DATA/Movies/m2.json"
+	ev mv.video.added '{"id":"m2","path":"x"}' | mvindex >/dev/null
+	run jq -c '.items[1] | [.video, has("videos")]' "$IX/movies.json"
+	assert_output "[\"$B - part1.mkv\",false]"
+}
+
+@test "mvindex --check: an index written before videos existed is valid but behind; --rebuild repairs it" {
+	versions_and_parts
+	mvindex --rebuild
+	jq 'del(.items[].videos)' "$IX/movies.json" >"$BATS_TEST_TMPDIR/old"
+	mv "$BATS_TEST_TMPDIR/old" "$IX/movies.json"
+	run -0 mvctl validate MovieIndex.json "$IX/movies.json"
+	run -1 --separate-stderr mvindex --check
+	[ -z "$stderr" ]
+	assert_output "movies: m1: differs: videos
+movies: m2: differs: videos"
+	run -1 --separate-stderr mvctl --text check
+	assert_line "index/: inconsistent with Movies/ and People/ (mvindex --check exit 1): mvindex --rebuild repairs it"
+	# Valid: no schema line names the index.
+	refute_line --partial "index/movies.json"
+	mvindex --rebuild
+	run -0 --separate-stderr mvindex --check
+	[ -z "$output" ]
+}
+
 @test "mvindex: new credits update the people they name, as a rebuild would" {
 	mvindex --rebuild
 	# m2 gains a cast: p1 joins it; p3 leaves m1's crew.

@@ -223,6 +223,55 @@ Twelve Monkeys"
 	[ "$(jq -r .id "$MVSERVE_OUT" | sort -u | wc -l)" -eq 3 ]
 }
 
+# versioned DIR: a copy of the library in DIR where 63 has subtitles and
+# a Director's Cut, and Heat two parts (profiles edited as mvenrich files
+# them, UC-17 to UC-19), the index rebuilt. Prints Heat's id.
+versioned() {
+	local d=$1 heat
+	cp -a "$LIB" "$d"
+	heat=$(jq -r 'select(.title == "Heat") | .id' "$d"/Movies/*.json)
+	jq '.videos[0].path as $p | ($p | rtrimstr(".mkv")) as $b
+	| .videos[0].subtitles = [
+		{path: ($b + ".en.srt"), lang: "en", forced: false, sdh: false, source: "incoming/en.srt"},
+		{path: ($b + ".fr.forced.srt"), lang: "fr", forced: true, sdh: false, source: "incoming/fr.srt"}]
+	| .videos += [{path: ($b + " - Director'"'"'s Cut.mkv"), size: 1, source: "incoming/dc.mkv",
+		addedAt: "2026-11-27T10:00:00Z", edition: "Director'"'"'s Cut",
+		subtitles: [{path: ($b + " - Director'"'"'s Cut.de.sdh.srt"), lang: "de", forced: false,
+		  sdh: true, source: "incoming/de.srt"}]}]' \
+		"$d/Movies/$MOVIE63.json" >"$d/m" && mv "$d/m" "$d/Movies/$MOVIE63.json"
+	jq '.videos[0].path as $p | ($p | rtrimstr(".mkv")) as $b
+	| .videos = [.videos[0] + {path: ($b + " - part1.mkv"), part: 1},
+		.videos[0] + {path: ($b + " - part2.mkv"), part: 2}]' \
+		"$d/Movies/$heat.json" >"$d/m" && mv "$d/m" "$d/Movies/$heat.json"
+	MV_DATA=$d mvindex --rebuild >/dev/null
+	echo "$heat"
+}
+
+@test "GET /movies, /movies/{id}, mvctl ls: a movie's versions, parts and subtitles, the same item" {
+	lib=$BATS_TEST_TMPDIR/lib
+	heat=$(versioned "$lib")
+	start_mvserve --data "$lib"
+	[ "$(get "/movies?perPage=100&sort=id")" = 200 ]
+	valid PaginatedResponse.json
+	jq -c '.items[]' "$BODY" | mvctl validate 'MovieIndex.json#/properties/items/items' -
+	B=$(jq -r '.videos[0].path | rtrimstr(".mkv")' "$LIB/Movies/$MOVIE63.json")
+	H=$(jq -r '.videos[0].path | rtrimstr(".mkv")' "$LIB/Movies/$heat.json")
+	run jq -c '.items[] | select(.videos) | [.id, .videos]' "$BODY"
+	assert_output "[\"$MOVIE63\",[{\"path\":\"$B.mkv\",\"subtitles\":[\"en\",\"fr.forced\"]},{\"path\":\"$B - Director's Cut.mkv\",\"edition\":\"Director's Cut\",\"subtitles\":[\"de.sdh\"]}]]
+[\"$heat\",[{\"path\":\"$H - part1.mkv\",\"part\":1},{\"path\":\"$H - part2.mkv\",\"part\":2}]]"
+	# Every other movie has one plain video: video alone says it.
+	assert_equal "$(jq '[.items[] | select(.videos == null and .video != null)] | length' "$BODY")" 8
+	# mvctl ls --json gives the same items, without the card members
+	# (poster, free, displayTitle) that mvserve adds.
+	mine=$(MV_DATA=$lib mvctl ls --json --per-page 100 --sort id)
+	assert_equal "$(jq -c '[.items[] | del(.poster, .free, .displayTitle)]' "$BODY")" "$(jq -c .items <<<"$mine")"
+	# The profile has every detail: paths and origins of each subtitle.
+	[ "$(get "/movies/$MOVIE63")" = 200 ]
+	valid MovieProfile.json
+	run jq -c '[.videos[] | [.edition, [.subtitles[] | [.lang, .forced, .sdh]]]]' "$BODY"
+	assert_output '[[null,[["en",false,false],["fr",true,false]]],["Director'"'"'s Cut",[["de",false,true]]]]'
+}
+
 @test "GET /movies/{id}: with a pipeline reading run/inject.fifo, the event goes there" {
 	lib=$BATS_TEST_TMPDIR/lib
 	cp -a "$LIB" "$lib"
@@ -649,6 +698,22 @@ chromium_headless() {
 	[ "$(jq -r .data.id "$MVSERVE_OUT")" = "$MOVIE63" ]
 	# MV_SHOTS=DIR keeps the screenshots for a person to look at.
 	[ -z "${MV_SHOTS:-}" ] || cp "$shots"/*.png "$MV_SHOTS"/
+}
+
+@test "browser: the page lists a movie's versions and parts with their labels and subtitle languages" {
+	[ -x /usr/bin/chromium ] ||
+		skip "chromium is not installed: scripts/bootstrap installs it (as root, with Debian's archive)"
+	[ -d "$MV_TOP/tests/node_modules/puppeteer-core" ] ||
+		skip "puppeteer-core is not installed: scripts/bootstrap-npm"
+	lib=$BATS_TEST_TMPDIR/lib
+	heat=$(versioned "$lib")
+	start_mvserve --data "$lib" --web "$MV_TOP/web"
+	run node "$MV_TOP/tests/browser/videos.mjs" "$MVSERVE_URL/" "$MOVIE63" "$heat" "$BATS_TEST_TMPDIR/videos.png"
+	echo "$output"
+	assert_success
+	[ "$(grep -c '^ok ' <<<"$output")" -eq 11 ]
+	[ "$(head -c 8 "$BATS_TEST_TMPDIR/videos.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]
+	[ -z "${MV_SHOTS:-}" ] || cp "$BATS_TEST_TMPDIR/videos.png" "$MV_SHOTS"/
 }
 
 @test "mvserve: every sort, forward and reversed, orders as lib/listing.c documents; a person's movies keep that order" {

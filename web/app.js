@@ -21,6 +21,8 @@ const WORDS = {
 		originalTitle: 'Original title', released: 'Released', runtime: 'Runtime', minutes: 'min',
 		genres: 'Genres', certification: 'Certification', countries: 'Countries', level: 'Level',
 		file: 'File', watchIn: (k, r) => `Watch (${k}, ${r})`, people: 'People',
+		videos: 'Videos', part: (n) => `Part ${n}`, subtitles: 'Subtitles', forced: 'forced', sdh: 'SDH',
+		parts: (n) => `${n} parts`, versions: (n) => `${n} versions`,
 		more: 'Opening a movie asks for its next level. ', everything: 'Ask for everything (deep)',
 		reload: '; reload in a moment to see it.', knownFor: 'Known for', born: 'Born', died: 'Died',
 		inLibrary: 'In the library', noneInLibrary: 'None of their movies is in the library.',
@@ -40,6 +42,8 @@ const WORDS = {
 		originalTitle: 'Titre original', released: 'Sortie', runtime: 'Durée', minutes: 'min',
 		genres: 'Genres', certification: 'Classification', countries: 'Pays', level: 'Niveau',
 		file: 'Fichier', watchIn: (k, r) => `Regarder (${k}, ${r})`, people: 'Équipe',
+		videos: 'Vidéos', part: (n) => `Partie ${n}`, subtitles: 'Sous-titres', forced: 'forcés', sdh: 'SME',
+		parts: (n) => `${n} parties`, versions: (n) => `${n} versions`,
 		more: 'Ouvrir un film demande son niveau suivant. ', everything: 'Tout demander (deep)',
 		reload: ' ; rechargez dans un instant pour le voir.', knownFor: 'Connu pour', born: 'Naissance', died: 'Décès',
 		inLibrary: 'Dans la bibliothèque', noneInLibrary: 'Aucun de ses films n’est dans la bibliothèque.',
@@ -144,6 +148,36 @@ function badge(free, title) {
 	return a;
 }
 
+// A subtitle's tag as the index gives it ("fr.forced") or a profile's
+// {lang, forced, sdh}: its language in the page's words, its flags after.
+function subtitleName(sub) {
+	const w = words();
+	const [code, ...flags] = typeof sub === 'string' ? sub.split('.') :
+		[sub.lang, sub.forced ? 'forced' : null, sub.sdh ? 'sdh' : null].filter(Boolean);
+	let name = code;
+	try {
+		if (code !== 'und') name = new Intl.DisplayNames([lang], { type: 'language' }).of(code) || code;
+	} catch (_) { /* not a language tag Intl knows: the code itself */ }
+	return flags.length ? `${name} (${flags.map((f) => w[f] || f).join(', ')})` : name;
+}
+function subtitleTag(sub) {
+	return typeof sub === 'string' ? sub :
+		[sub.lang, sub.forced ? 'forced' : null, sub.sdh ? 'sdh' : null].filter(Boolean).join('.');
+}
+
+// A card's one line about its files, from the index item's videos (absent
+// for one plain video): "2 parts", "3 versions", and the subtitles'
+// languages.
+function cardVideos(m) {
+	const vs = m.videos || [];
+	const w = words();
+	const parts = vs.filter((v) => v.part).length;
+	const count = parts > 1 && parts === vs.length ? w.parts(parts) : vs.length > 1 ? w.versions(vs.length) : null;
+	const langs = [...new Set(vs.flatMap((v) => v.subtitles || []).map((t) => t.split('.')[0]))];
+	const text = [count, langs.length ? `${w.subtitles}: ${langs.join(', ')}` : null].filter(Boolean).join(' · ');
+	return text ? el('span.videos', { text }) : null;
+}
+
 // One card in the seed's style: poster, title, year; class "wrapper free"
 // when the movie can be watched for free.
 function card(m) {
@@ -154,6 +188,8 @@ function card(m) {
 		el('span.title', { text: title }),
 		el('span.year', { text: m.year == null ? '—' : String(m.year) }));
 	c.append(link);
+	const files = cardVideos(m);
+	if (files) c.append(files);
 	if (m.role) c.append(el('span.role', { text: m.role === 'cast' ? (m.character || 'cast') : (m.job || m.role) }));
 	const b = badge(m.free, title);
 	if (b) c.append(b);
@@ -204,6 +240,31 @@ function imageUrl(rel) {
 	return rel && rel.startsWith('assets/images/') ? '/images/' + rel.slice('assets/images/'.length) : null;
 }
 
+// A movie's videos, one item each: its label (part, edition, quality),
+// its file name, then its subtitles by language.
+function videoList(videos) {
+	if (!videos.length) return null;
+	const w = words();
+	const ul = el('ul.videos');
+	for (const v of videos) {
+		const label = [v.part ? w.part(v.part) : null, v.edition, v.quality].filter(Boolean).join(' · ');
+		const li = el('li.video', { 'data-part': v.part || null },
+			label ? el('span.label', { text: label }) : null,
+			el('span.file', { text: v.path.split('/').pop(), title: v.path }));
+		const subs = v.subtitles || [];
+		if (subs.length) {
+			const list = el('span.subs', { text: `${w.subtitles}: ` });
+			subs.forEach((sub, i) => {
+				if (i) list.append(', ');
+				list.append(el('span.sub', { 'data-tag': subtitleTag(sub), text: subtitleName(sub) }));
+			});
+			li.append(list);
+		}
+		ul.append(li);
+	}
+	return ul;
+}
+
 // The movie view. Fetching /movies/{id} is what counts as opening it.
 async function showMovie(id, params) {
 	const level = params.get('level');
@@ -225,8 +286,9 @@ async function showMovie(id, params) {
 	fact(dl, w.countries, m.productionCountries);
 	fact(dl, w.level, `${m.level} (${m.status})`);
 	// Every filed video (videos[], schemaVersion 2): parts and versions
-	// by their names, which carry the part and the label.
-	fact(dl, w.file, (m.videos || []).map((v) => v.path));
+	// with their labels, and the languages of their subtitles.
+	const vids = videoList(m.videos || []);
+	if (vids) dl.append(el('dt', { text: vids.children.length > 1 ? w.videos : w.file }), el('dd', {}, vids));
 	if (wp) {
 		for (const k of ['free', 'ads', 'flatrate', 'rent', 'buy'])
 			fact(dl, w.watchIn(k, wp.region), (wp[k] || []).map((p) => p.name));

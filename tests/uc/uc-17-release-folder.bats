@@ -19,8 +19,9 @@
 #               mv.movie.matched → mv.movie.enriched → mv.video.added
 # Postconditions: exact filed names; the sample, the release NFO and the
 #               junk left in incoming/, never deleted (mvctl gc
-#               --incoming lists them, removes only the junk); mvctl
-#               check passes
+#               --incoming lists them, removes only the junk); the index
+#               item and GET /movies tag its subtitles ("fr.forced");
+#               mvctl check passes
 # Failure flows: a kill -9 between a sidecar's move and its record is
 #               finished by the next start (each file exactly once, the
 #               profile lists it once); a sample larger than the film is
@@ -31,6 +32,7 @@ load ../test_helper
 load ../faketmdb
 load ../media
 load ../fixtures/mvenrich/helpers
+load ../fixtures/mvserve/helpers
 
 setup() {
 	mv_test_env
@@ -44,6 +46,7 @@ setup() {
 }
 
 teardown() {
+	stop_mvserve
 	stop_faketmdb
 }
 
@@ -117,6 +120,11 @@ mv.video.added"
 	events_valid "$OUT"
 	mvindex --rebuild >/dev/null
 	run -0 mvctl check
+	# The index item and GET /movies tag each subtitle as its name does.
+	want="[{\"path\":\"$dst/$N.mkv\",\"edition\":\"Remastered\",\"subtitles\":[\"en\",\"fr\",\"fr.forced\",\"und\"]}]"
+	run index_and_api_videos m1
+	assert_output "$want
+$want"
 	# gc --incoming lists the left-overs of the filed download, and
 	# --dry-run removes nothing.
 	run -0 mvctl gc --incoming --dry-run

@@ -14,7 +14,8 @@
 #               mv.movie.enriched → mv.video.added{part:1} →
 #               mv.video.added{part:2}
 # Postconditions: one movie, ready, with both parts filed; mvctl check
-#               passes; mvctl show lists each part
+#               passes; mvctl show, the index item and GET /movies list
+#               each part
 # Failure flows: a part alone keeps its number and is never filed as the
 #               whole film; its sibling, arriving later alone, joins it as
 #               the next part; a part much shorter than the film is no
@@ -26,6 +27,7 @@ load ../test_helper
 load ../faketmdb
 load ../fixtures/mvenrich/helpers
 load ../media
+load ../fixtures/mvserve/helpers
 
 setup() {
 	mv_test_env
@@ -37,6 +39,7 @@ setup() {
 }
 
 teardown() {
+	stop_mvserve
 	stop_faketmdb
 }
 
@@ -82,6 +85,13 @@ mv.video.added"
 	events_valid "$OUT"
 	mvindex --rebuild >/dev/null
 	run -0 mvctl check
+	# The index item and GET /movies list both parts, in order.
+	P="assets/videos/Fight Club (1999) [tmdbid-550]/Fight Club (1999) [tmdbid-550]"
+	want="[{\"path\":\"$P - part1.avi\",\"part\":1},{\"path\":\"$P - part2.avi\",\"part\":2}]"
+	run index_and_api_videos m1
+	assert_output "$want
+$want"
+	assert_equal "$(jq -r '.items[0].video' "$MV_DATA/index/movies.json")" "$P - part1.avi"
 	run -0 mvctl show --text m1
 	[[ $output == *"video     assets/videos/Fight Club (1999) [tmdbid-550]/Fight Club (1999) [tmdbid-550] - part1.avi
           part 1

@@ -12,7 +12,8 @@
 #               mv_name_path with Jellyfin's " - label": "… - Director's
 #               Cut.mkv", "… - 2160p.mkv" 4. the record it came as goes
 # Events:       mv.file.added → mv.movie.created → mv.video.added{merged}
-# Postconditions: one movie with every version; the index lists it alone;
+# Postconditions: one movie with every version; the index lists it alone,
+#               its item and GET /movies with every version and its label;
 #               mvctl check passes
 # Failure flows: a true duplicate (same edition and quality) goes to
 #               review (duplicates = review, the default; UC-04); keep
@@ -26,6 +27,7 @@
 load ../test_helper
 load ../faketmdb
 load ../fixtures/mvenrich/helpers
+load ../fixtures/mvserve/helpers
 
 setup() {
 	mv_test_env
@@ -38,6 +40,7 @@ setup() {
 }
 
 teardown() {
+	stop_mvserve
 	stop_faketmdb
 }
 
@@ -69,6 +72,12 @@ $FC.mkv"
 	assert_output '["ready",[[null,null,null],["Director'"'"'s Cut",null,"m2"],[null,"2160p","m3"]]]'
 	run jq -c '[.items[].id]' "$MV_DATA/index/movies.json"
 	assert_output '["m1"]'
+	# The index item (kept up to date by mvindex, event by event) and
+	# GET /movies list every version with its label.
+	want="[{\"path\":\"assets/videos/$FC/$FC.mkv\"},{\"path\":\"assets/videos/$FC/$FC - Director's Cut.mkv\",\"edition\":\"Director's Cut\"},{\"path\":\"assets/videos/$FC/$FC - 2160p.mkv\",\"quality\":\"2160p\"}]"
+	run index_and_api_videos m1
+	assert_output "$want
+$want"
 	profiles_valid
 	events_valid "$OUT"
 	run -0 mvctl check

@@ -41,15 +41,58 @@ profile_path(char kind, unsigned num)
 	return mv_path("%s/%c%u.json", kind == 'm' ? "Movies" : "People", kind, num);
 }
 
+/* A v2 movie's videos[]: none to three, with parts, labels (one needing
+ * escapes) and subtitles, so the items' "videos" text (index_read.c
+ * scan_videos) is rebuilt and spliced like the rest. */
+static void
+add_videos(cJSON *d, unsigned num)
+{
+	static const char *const langs[] = { "en", "fr", "pt-BR", "und" };
+	cJSON *vs = cJSON_AddArrayToObject(d, "videos");
+	unsigned nv = rnd(4);
+
+	for (unsigned i = 0; i < nv; i++) {
+		cJSON *v = cJSON_CreateObject(), *subs;
+		char p[64];
+		unsigned ns = rnd(3);
+
+		snprintf(p, sizeof p, "assets/videos/M%u/M%u - %u.mkv", num, num, i);
+		cJSON_AddStringToObject(v, "path", p);
+		cJSON_AddNumberToObject(v, "size", 1);
+		cJSON_AddStringToObject(v, "source", "incoming");
+		cJSON_AddStringToObject(v, "addedAt", "2026-01-02T00:00:00Z");
+		if (!rnd(3))
+			cJSON_AddNumberToObject(v, "part", 1 + rnd(3));
+		if (!rnd(3))
+			cJSON_AddStringToObject(v, "edition", rnd(2) ? "Director's Cut" : "\"Final\" \\ Cut");
+		if (!rnd(3))
+			cJSON_AddStringToObject(v, "quality", "2160p");
+		subs = ns ? cJSON_AddArrayToObject(v, "subtitles") : NULL;
+		for (unsigned j = 0; j < ns; j++) {
+			cJSON *sub = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(sub, "path", p);
+			cJSON_AddStringToObject(sub, "lang", langs[rnd(4)]);
+			cJSON_AddBoolToObject(sub, "forced", !rnd(3));
+			cJSON_AddBoolToObject(sub, "sdh", !rnd(3));
+			cJSON_AddStringToObject(sub, "source", "incoming/x.srt");
+			cJSON_AddItemToArray(subs, sub);
+		}
+		cJSON_AddItemToArray(vs, v);
+	}
+}
+
 static void
 write_movie(unsigned num)
 {
 	cJSON *d = cJSON_CreateObject(), *ext, *credits, *cast, *crew;
 	char id[16], *path = profile_path('m', num);
-	unsigned n = rnd(6);
+	unsigned n = rnd(6), v2 = rnd(2);
 
 	snprintf(id, sizeof id, "m%u", num);
-	cJSON_AddNumberToObject(d, "schemaVersion", 1);
+	cJSON_AddNumberToObject(d, "schemaVersion", v2 ? 2 : 1);
+	if (v2)
+		add_videos(d, num);
 	cJSON_AddStringToObject(d, "id", id);
 	cJSON_AddStringToObject(d, "level", rnd(2) ? "medium" : "basic");
 	cJSON_AddStringToObject(d, "status", "ready");
@@ -221,6 +264,14 @@ main(void)
 	ok(mv_index_scan(ix, 0) == 0, "the library scans clean");
 	ok(mv_index_write(ix, 1) == 0, "first write");
 	ok(same_as_rebuild(), "the first write is a rebuild's");
+	{
+		char *t = slurp_index("movies.json");
+
+		ok(t && strstr(t, "\"edition\":\"\\\"Final\\\" \\\\ Cut\"") &&
+		    strstr(t, "\"subtitles\":[\"") && strstr(t, "\"part\":"),
+		    "items carry videos: parts, escaped labels, subtitles");
+		free(t);
+	}
 
 	for (int step = 0; step < 600; step++) {
 		unsigned what = rnd(10), num;

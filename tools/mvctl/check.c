@@ -562,7 +562,7 @@ ctl_run_checks(struct check *c)
 		problem("index", "index/", NULL, NULL, "unable to run mvindex --check");
 	else if (st != 0)
 		problem("index", "index/", NULL, NULL, "inconsistent with Movies/ and People/ "
-		    "(mvindex --check exit %d)", st);
+		    "(mvindex --check exit %d): mvindex --rebuild repairs it", st);
 	c->index = st == 127 ? 2 : st != 0;
 
 	if (c->nvideos)
