@@ -383,7 +383,8 @@ mv_list_order_keys(const struct mv_list_key *k, size_t n, int sort, size_t *orde
 {
 	struct sorter x = { k, sort % 5, sort % 5 == MV_SORT_TITLE ? '\n' : '\0',
 		sort % 5 == MV_SORT_ADDED || sort % 5 == MV_SORT_LASTREAD ? ~0ULL : 0 };
-	struct rk *a = mv_xmalloc((n + 1) * sizeof *a), *tmp = mv_xmalloc((n + 1) * sizeof *tmp);
+	struct rk *a = mv_xmalloc_big((n + 1) * sizeof *a);
+	struct rk *tmp = mv_xmalloc_big((n + 1) * sizeof *tmp);
 	size_t have = 0, miss = n;
 
 	/* The entries with a value from the front, those without from the
