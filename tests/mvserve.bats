@@ -458,6 +458,36 @@ Twelve Monkeys"
 	grep -q "unable to read $lib/index/people.json: " "$MVSERVE_ERR"
 }
 
+@test "mvserve: a people shard missing, empty or cut short is named; the people are a 500, the movies still served" {
+	lib=$BATS_TEST_TMPDIR/lib
+	cp -a "$LIB" "$lib"
+	shard=$(jq -r '.shards[0].file' "$lib/index/people.json")
+	[ -s "$lib/index/$shard" ]
+	head -c 40 "$lib/index/$shard" >"$BATS_TEST_TMPDIR/cut"
+	for how in cut empty missing; do
+		case $how in
+		cut) cp "$BATS_TEST_TMPDIR/cut" "$lib/index/$shard" ;;
+		empty) : >"$lib/index/$shard" ;;
+		missing) rm "$lib/index/$shard" ;;
+		esac
+		start_mvserve --data "$lib"
+		[ "$(get /people)" = 500 ]
+		is_error 500
+		[ "$(get /movies)" = 200 ]
+		[ "$(jq .totalItems "$BODY")" = 10 ]
+		stop_mvserve
+		case $how in
+		missing) grep -qx "mvserve: unable to read $lib/index/people.json: $shard: No such file or directory" "$MVSERVE_ERR" ;;
+		*) grep -q "^mvserve: unable to read $lib/index/people.json: $shard: ." "$MVSERVE_ERR" ;;
+		esac
+	done
+	# The shards put back: the same people as the library's.
+	cp "$LIB/index/$shard" "$lib/index/$shard"
+	start_mvserve --data "$lib"
+	[ "$(get /people)" = 200 ]
+	[ "$(jq .totalItems "$BODY")" = "$(jq .count "$LIB/index/people.json")" ]
+}
+
 @test "mvserve: the page and its files, with their types" {
 	start_mvserve --web "$MV_TOP/web"
 	[ "$(get /)" = 200 ]
