@@ -126,6 +126,11 @@ rsort(struct rk *a, struct rk *tmp, size_t n)
 	size_t (*cnt)[256], sum, t;
 	struct rk *src = a, *dst = tmp, *sw;
 
+	/* Already in order, as the entries of an index written by id. */
+	for (t = 1; t < n && src[t - 1].c <= src[t].c; t++)
+		;
+	if (t >= n)
+		return;
 	if (n < SMALL) {
 		for (size_t j = 1; j < n; j++) {
 			struct rk v = a[j];
