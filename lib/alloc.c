@@ -1,6 +1,8 @@
 /* alloc.c: allocation that exits loudly instead of returning NULL. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "mv.h"
 
@@ -16,6 +18,26 @@ void *
 mv_xmalloc(size_t n)
 {
 	return check(malloc(n ? n : 1));
+}
+
+/*
+ * Measured on the VMs this runs on (issue 19): a first touch of a 4 KiB
+ * page costs 5 to 14 us, so 64 MiB of fresh memory costs 230 ms in
+ * faults, and 23 ms in 2 MiB pages. Only for what is filled at once
+ * (whole tables): a page half used is RSS for nothing.
+ */
+void *
+mv_xmalloc_big(size_t n)
+{
+	enum { HUGE = 2 << 20 };
+	void *p = check(malloc(n ? n : 1));
+	uintptr_t a = ((uintptr_t)p + HUGE - 1) & ~(uintptr_t)(HUGE - 1);
+
+	/* Only the whole 2 MiB pages within: the kernel's advice is per page. */
+	if (n >= 2 * HUGE && a + HUGE <= (uintptr_t)p + n)
+		(void)madvise((void *)a, ((uintptr_t)p + n - a) & ~(uintptr_t)(HUGE - 1),
+		    MADV_HUGEPAGE);
+	return p;
 }
 
 void *

@@ -126,6 +126,9 @@ void mv_opt_common(int c, const char *usage, const char **data);
 
 void *mv_xmalloc(size_t n);               /* returns malloc'd */
 void *mv_xcalloc(size_t n, size_t size);  /* returns malloc'd */
+/* mv_xmalloc for a large array filled soon after: asks for 2 MiB pages,
+ * whose one fault costs what one 4 KiB page's does. Returns malloc'd. */
+void *mv_xmalloc_big(size_t n);
 /* Returns the resized block (p is no longer valid); never NULL. */
 void *mv_xrealloc(void *p, size_t n);
 char *mv_xstrdup(const char *s);          /* returns malloc'd */

@@ -507,6 +507,88 @@ versioned() {
 	grep -q "unable to read $lib/index/people.json: " "$MVSERVE_ERR"
 }
 
+@test "mvserve: a people shard missing, empty or cut short is named; the people are a 500, the movies still served" {
+	lib=$BATS_TEST_TMPDIR/lib
+	cp -a "$LIB" "$lib"
+	shard=$(jq -r '.shards[0].file' "$lib/index/people.json")
+	[ -s "$lib/index/$shard" ]
+	head -c 40 "$lib/index/$shard" >"$BATS_TEST_TMPDIR/cut"
+	for how in cut empty missing; do
+		case $how in
+		cut) cp "$BATS_TEST_TMPDIR/cut" "$lib/index/$shard" ;;
+		empty) : >"$lib/index/$shard" ;;
+		missing) rm "$lib/index/$shard" ;;
+		esac
+		start_mvserve --data "$lib"
+		[ "$(get /people)" = 500 ]
+		is_error 500
+		[ "$(get /movies)" = 200 ]
+		[ "$(jq .totalItems "$BODY")" = 10 ]
+		stop_mvserve
+		case $how in
+		missing) grep -qx "mvserve: unable to read $lib/index/people.json: $shard: No such file or directory" "$MVSERVE_ERR" ;;
+		*) grep -q "^mvserve: unable to read $lib/index/people.json: $shard: ." "$MVSERVE_ERR" ;;
+		esac
+	done
+	# The shards put back: the same people as the library's.
+	cp "$LIB/index/$shard" "$lib/index/$shard"
+	start_mvserve --data "$lib"
+	[ "$(get /people)" = 200 ]
+	[ "$(jq .totalItems "$BODY")" = "$(jq .count "$LIB/index/people.json")" ]
+}
+
+# people_shards DIR: an index of five people in three shards, their
+# names in another order than their ids.
+people_shards() {
+	mkdir -p "$1/index/people"
+	rm -f "$1/index/people/"*.json
+	cat >"$1/index/people.json" <<-'EOF'
+	{"schemaVersion":2,"generatedAt":"2026-01-01T00:00:00Z","count":5,"shardIds":1024,"shards":[
+	{"file":"people/00000.json","count":2},
+	{"file":"people/00001.json","count":1},
+	{"file":"people/00002.json","count":2}]}
+	EOF
+	printf '%s\n' '{"schemaVersion":2,"count":2,"items":[' \
+		'{"id":"p1","name":"Eve","level":"minimal","movies":[]},' \
+		'{"id":"p2","name":"Bob","level":"minimal","movies":[]}]}' >"$1/index/people/00000.json"
+	printf '%s\n' '{"schemaVersion":2,"count":1,"items":[' \
+		'{"id":"p1025","name":"Dan","level":"minimal","movies":[]}]}' >"$1/index/people/00001.json"
+	printf '%s\n' '{"schemaVersion":2,"count":2,"items":[' \
+		'{"id":"p2049","name":"Ann","level":"basic","movies":[]},' \
+		'{"id":"p2050","name":"Cy","level":"minimal","movies":[]}]}' >"$1/index/people/00002.json"
+}
+
+@test "mvserve: people in several shards, read two halves at once, list as one index; the first bad shard is named" {
+	lib=$BATS_TEST_TMPDIR/lib
+	cp -a "$LIB" "$lib"
+	people_shards "$lib"
+	start_mvserve --data "$lib"
+	[ "$(get /people)" = 200 ]
+	valid PaginatedResponse.json
+	[ "$(jq -c '[.totalItems, [.items[].id]]' "$BODY")" = '[5,["p2049","p2","p2050","p1025","p1"]]' ]
+	[ "$(get '/people?sort=-title')" = 200 ]
+	[ "$(jq -c '[.items[].id]' "$BODY")" = '["p1","p1025","p2050","p2","p2049"]' ]
+	[ "$(get '/people?sort=-id')" = 200 ]
+	[ "$(jq -c '[.items[].id]' "$BODY")" = '["p2050","p2049","p1025","p2","p1"]' ]
+	[ "$(get '/people?q=an')" = 200 ]
+	[ "$(jq -c '[.items[].id]' "$BODY")" = '["p2049","p1025"]' ]
+	[ "$(get /health)" = 200 ]
+	[ "$(jq -c '[.people, .peopleLevels.minimal]' "$BODY")" = '[5,4]' ]
+	stop_mvserve
+	# A bad shard in each half: the first in the list is the one named.
+	echo '{' >"$lib/index/people/00002.json"
+	start_mvserve --data "$lib"
+	[ "$(get /people)" = 500 ]
+	stop_mvserve
+	grep -q "unable to read $lib/index/people.json: people/00002.json: " "$MVSERVE_ERR"
+	echo '{' >"$lib/index/people/00000.json"
+	start_mvserve --data "$lib"
+	[ "$(get /people)" = 500 ]
+	stop_mvserve
+	grep -q "unable to read $lib/index/people.json: people/00000.json: " "$MVSERVE_ERR"
+	! grep -q "00002" "$MVSERVE_ERR"
+}
+
 @test "mvserve: the page and its files, with their types" {
 	start_mvserve --web "$MV_TOP/web"
 	[ "$(get /)" = 200 ]

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -991,6 +992,11 @@ main(int argc, char **argv)
 	int fd, code, sig, threaded;
 
 	mv_init(argv[0]);
+	/* The tables' arrays and sort buffers are large and freed at every
+	 * reload: mapped, they go back to the system. glibc's own threshold
+	 * rises to the size of a freed block, after which they stayed in
+	 * the heap (17 MB of RSS at 500,000 people). */
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 	if ((code = parse_options(argc, argv, &o)) != 0)
 		return code;
 	if ((code = mv_data_open(o.data, 0)) != 0 || (code = mv_config_load()) != 0)

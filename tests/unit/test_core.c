@@ -402,6 +402,27 @@ test_json(void)
 	cJSON_Delete(o);
 }
 
+/* A large block asked for in 2 MiB pages is memory like any other: all
+ * of it written, read back, freed; a small one too. */
+static void
+test_big(void)
+{
+	size_t sizes[] = { 0, 100, (4 << 20) + 123, 9 << 20 };
+
+	for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+		size_t n = sizes[k];
+		unsigned char *p = mv_xmalloc_big(n);
+		int good = 1;
+
+		for (size_t i = 0; i < n; i++)
+			p[i] = (unsigned char)(i * 7);
+		for (size_t i = 0; i < n; i++)
+			good &= p[i] == (unsigned char)(i * 7);
+		ok(p && good, "mv_xmalloc_big of %zu bytes holds them", n);
+		free(p);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -420,6 +441,7 @@ main(int argc, char **argv)
 	test_hash();
 	test_levels();
 	test_json();
+	test_big();
 	{
 		char *cmd = mv_xasprintf("rm -rf '%s'", tmpdir);
 

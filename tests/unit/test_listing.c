@@ -267,6 +267,48 @@ test_keys(const cJSON *items)
 		free(folds[i]);
 }
 
+/* fold_cmp's rule, written plainly: strcmp of the first lines. */
+static int
+first_line_cmp(const char *a, const char *b)
+{
+	size_t x = strcspn(a, "\n"), y = strcspn(b, "\n");
+	int r = memcmp(a, b, x < y ? x : y);
+
+	return r ? r : (x > y) - (x < y);
+}
+
+/*
+ * The title sort compares eight bytes at once: titles that share those
+ * eight, end within them, end at the eighth, or go on past a newline
+ * (other titles) still order as strcmp of the first lines, then by id.
+ */
+static void
+test_title_prefix(void)
+{
+	static const char *const t[] = {
+		"person number 1024", "person number 102", "person n", "person",
+		"person number 1024\nzzz", "person n\naaa", "", "\nb", "person number 1023",
+		"\xc3\xa9t\xc3\xa9", "person number 10240", "abcdefgh", "abcdefghi",
+		"abcdefg", "person number 1024",
+	};
+	enum { N = sizeof t / sizeof *t };
+	struct mv_list_key k[N];
+	size_t o[N], rev[N];
+	int good = 1;
+
+	for (size_t i = 0; i < N; i++)
+		k[i] = (struct mv_list_key){ .num = (long long)(N - i), .fold = t[i] };
+	mv_list_order_keys(k, N, MV_SORT_TITLE, o);
+	mv_list_order_keys(k, N, 5 + MV_SORT_TITLE, rev);
+	for (size_t i = 1; i < N; i++) {
+		int r = first_line_cmp(t[o[i - 1]], t[o[i]]);
+
+		good &= r < 0 || (r == 0 && k[o[i - 1]].num < k[o[i]].num);
+		good &= rev[i - 1] == o[N - i] && rev[i] == o[N - 1 - i];
+	}
+	ok(good, "titles sharing their first eight bytes order as strcmp, then by id");
+}
+
 /* Write an empty file at dir/name. */
 static void
 touch(const char *dir, const char *name)
@@ -319,6 +361,7 @@ main(void)
 	test_order(items);
 	test_filter(items);
 	test_keys(items);
+	test_title_prefix();
 	test_review();
 	cJSON_Delete(items);
 	mv_schemas_free(schemas);

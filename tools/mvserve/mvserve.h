@@ -62,6 +62,7 @@ struct table {
 	size_t nblocks, bused;
 	size_t *byid;             /* entry numbers sorted by id number */
 	size_t *order[MV_SORT_COUNT]; /* entry numbers in each sort's order, lazily */
+	int unique;               /* no id twice: a "-" order is its order reversed */
 	struct stat st;           /* of the file when loaded (st_ino 0: none) */
 	long levels[4];           /* entries per level, for /health */
 };
