@@ -993,6 +993,8 @@ const char *mv_age_fmt(long long seconds, char *buf);
 int mv_pid_alive(long long pid);
 
 /* ---- movie.c: MovieProfile and PeopleProfile documents ---------------- */
+/* (mv_movie_upgrade is in movie_v1.c; the title and overview in the user's
+ * language, mv_*_title*, mv_movie_overview_for, in movie_title.c) */
 
 /*
  * Profiles live in Movies/<id>.json and People/<id>.json (schemas/README.md).
