@@ -510,6 +510,29 @@ int mv_utf8_valid(const char *s, size_t n);
 /* U+FFFD REPLACEMENT CHARACTER, what readers show for bytes not UTF-8. */
 #define MV_UTF8_FFFD "\xef\xbf\xbd"
 
+/* ---- ASCII byte classes, whatever the locale (inline) --------------- */
+
+/* File names and titles are read byte by byte with these, never with
+ * <ctype.h>, whose answers change with the locale and which are undefined
+ * for negative chars. */
+static inline int
+mv_ascii_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+static inline int
+mv_ascii_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static inline int
+mv_ascii_alpha(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 /* ---- profiles.c: reading many profiles on all CPUs ------------------ */
 /*
  * Read Movies/<id>.json or People/<id>.json (by id[0]; dfd an open
