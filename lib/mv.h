@@ -703,6 +703,10 @@ char *mv_json_compact(const cJSON *v);
 /* FNV-1a, 64 bits, of the NUL-terminated s: for hash tables and for the
  * TMDB cache's file names (so it must not change). */
 uint64_t mv_hash(const char *s);
+/* FNV-1a of the n bytes at p, going on from h: MV_HASH_BASIS to start,
+ * so mv_hash_bytes(MV_HASH_BASIS, s, strlen(s)) == mv_hash(s). */
+#define MV_HASH_BASIS 0xcbf29ce484222325ULL
+uint64_t mv_hash_bytes(uint64_t h, const void *p, size_t n);
 
 /* ---- table.c: one hash table keyed by string ------------------------- */
 

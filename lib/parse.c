@@ -376,12 +376,7 @@ static pthread_once_t tags_once = PTHREAD_ONCE_INIT;
 static unsigned
 hash_key(const char *k, size_t n)
 {
-	unsigned h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)k[i]) * 16777619u;
-	return h;
+	return (unsigned)mv_hash_bytes(MV_HASH_BASIS, k, n);
 }
 
 static void

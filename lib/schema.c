@@ -182,27 +182,16 @@ hexn(const char *s, int n)
 	return v;
 }
 
-/* Decode one UTF-8 sequence at s; sets *cp, returns its length (1 on junk). */
+/* Decode one UTF-8 sequence at s (NUL-terminated); sets *cp, returns its
+ * length: 1, with the byte itself, where s holds no valid sequence. */
 static size_t
 utf8_get(const char *s, long *cp)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n;
+	uint32_t c;
+	size_t n = mv_utf8_next(s, strnlen(s, 4), &c);
 
-	if (u[0] < 0xc0) {
-		*cp = u[0];
-		return 1;
-	}
-	n = u[0] >= 0xf0 ? 4 : u[0] >= 0xe0 ? 3 : 2;
-	*cp = u[0] & (0x3f >> (n - 1));
-	for (size_t i = 1; i < n; i++) {
-		if ((u[i] & 0xc0) != 0x80) {
-			*cp = u[0];
-			return 1;
-		}
-		*cp = (*cp << 6) | (u[i] & 0x3f);
-	}
-	return n;
+	*cp = n ? (long)c : (unsigned char)*s;
+	return n ? n : 1;
 }
 
 #define ERE_SPECIAL ".[]()*+?{}|^$\\"
