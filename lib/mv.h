@@ -132,6 +132,8 @@ char *mv_xstrdup(const char *s);          /* returns malloc'd */
 char *mv_xstrndup(const char *s, size_t n); /* returns malloc'd */
 char *mv_xasprintf(const char *fmt, ...)  /* returns malloc'd */
 	__attribute__((format(printf, 1, 2)));
+char *mv_xvasprintf(const char *fmt, va_list ap) /* returns malloc'd */
+	__attribute__((format(printf, 1, 0)));
 
 /* A growable byte buffer; buf is always NUL-terminated when len > 0. */
 struct mv_buf {
