@@ -13,6 +13,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <regex.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -535,6 +536,19 @@ mv_ascii_alpha(int c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* The value of hex digit c, or -1. */
+static inline int
+mv_ascii_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* ---- profiles.c: reading many profiles on all CPUs ------------------ */
 /*
  * Read Movies/<id>.json or People/<id>.json (by id[0]; dfd an open
@@ -832,6 +846,29 @@ int mv_tmdb_image(const char *file_path, const char *size, const char *dest);
  * caller deletes, or NULL with a static reason in *why. */
 cJSON *mv_tmdb_parse(const char *body, size_t len, const char **why);
 
+/* ---- regex.c: JSON Schema patterns (ECMA-262) as POSIX ERE --------- */
+
+/*
+ * One pattern, compiled once: zero it to start, mv_regex_free to end.
+ * Patterns run in C.UTF-8 when the system has it, so "." and classes
+ * match code points as in ECMA-262; what ERE cannot say (lookaround,
+ * backreferences, \b) is refused, never approximated.
+ */
+struct mv_regex {
+	regex_t re;
+	signed char state;      /* 0 not compiled yet, 1 re usable, -1 failed */
+	signed char wide;       /* compiled in C.UTF-8: run it there */
+	char *why;              /* owned: why the pattern failed to compile */
+};
+/* Compile ECMA-262 pattern src into r, the first time only: later calls
+ * give the first answer. 1 if usable, 0 if not (r->why says why). */
+int mv_regex_compile(struct mv_regex *r, const char *src);
+/* 1 if r (compiled and usable) matches s. */
+int mv_regex_match(const struct mv_regex *r, const char *s);
+void mv_regex_free(struct mv_regex *r);  /* zeroes r again */
+/* 1 if src compiles: the schema format "regex". */
+int mv_regex_ok(const char *src);
+
 /* ---- schema.c: JSON Schema draft-07 validator ------------------------ */
 
 /*
@@ -887,6 +924,7 @@ int mv_schema_validate(struct mv_schemas *set, const char *name,
  * to stderr; ctx is a const char * label such as the file name. */
 void mv_schema_err_print(void *ctx, const char *pointer, const char *keyword,
     const char *message);
+/* (migrate.c) */
 /*
  * Upgrade doc, a stored document of kind "MovieProfile", "PeopleProfile",
  * "MovieIndex" or "PeopleIndex", in place to its current version
@@ -1022,7 +1060,7 @@ const char *mv_age_fmt(long long seconds, char *buf);
 int mv_pid_alive(long long pid);
 
 /* ---- movie.c: MovieProfile and PeopleProfile documents ---------------- */
-/* (mv_movie_upgrade is in movie_v1.c; the title and overview in the user's
+/* (mv_movie_upgrade is in migrate.c; the title and overview in the user's
  * language, mv_*_title*, mv_movie_overview_for, in movie_title.c) */
 
 /*
