@@ -11,9 +11,9 @@
  * exit 70.
  */
 
+#include <regex.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <regex.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
