@@ -65,17 +65,24 @@ mv_xstrndup(const char *s, size_t n)
 }
 
 char *
+mv_xvasprintf(const char *fmt, va_list ap)
+{
+	char *s;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		mv_die(MV_EX_SOFTWARE, "allocate memory");
+	return s;
+}
+
+char *
 mv_xasprintf(const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
-	int r;
 
 	va_start(ap, fmt);
-	r = vasprintf(&s, fmt, ap);
+	s = mv_xvasprintf(fmt, ap);
 	va_end(ap);
-	if (r < 0)
-		mv_die(MV_EX_SOFTWARE, "allocate memory");
 	return s;
 }
 

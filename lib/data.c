@@ -71,13 +71,10 @@ mv_path(const char *fmt, ...)
 {
 	va_list ap;
 	char *rel, *full;
-	int r;
 
 	va_start(ap, fmt);
-	r = vasprintf(&rel, fmt, ap);
+	rel = mv_xvasprintf(fmt, ap);
 	va_end(ap);
-	if (r < 0)
-		mv_die(MV_EX_SOFTWARE, "allocate memory");
 	full = mv_xasprintf("%s/%s", mv_data ? mv_data : ".", rel);
 	free(rel);
 	return full;

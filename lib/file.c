@@ -462,6 +462,26 @@ rollback(const char *movie, const cJSON *j, const char *placed,
 	remove_journal(movie);
 }
 
+/* Check a filing's arguments and take the filing lock. Returns 0, or -1
+ * with errno (EINVAL, EBUSY, or the lock's). */
+static int
+filing_begin(const char *movie, const char *name, enum mv_import_mode mode)
+{
+	if (!mv_id_valid(movie, 0) || strchr(name, '/') || !*name ||
+	    name[0] == '.' || (unsigned)mode > MV_IMPORT_HARDLINK) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (filing_lock >= 0) {
+		/* One filing at a time per process: commit the last first. */
+		errno = EBUSY;
+		return -1;
+	}
+	if ((filing_lock = mv_lock("filing", 1)) < 0)
+		return -1;
+	return 0;
+}
+
 /* mv_file_import, and mv_file_refile when refile is set: the journal
  * then says so, and the recovery records a refile itself
  * (mv_refile_recovered). */
@@ -476,17 +496,7 @@ file_move(const char *movie, const char *src, const char *dstdir,
 	int in = -1, saved, linked = 0;
 
 	*final = NULL;
-	if (!mv_id_valid(movie, 0) || strchr(name, '/') || !*name ||
-	    name[0] == '.' || (unsigned)mode > MV_IMPORT_HARDLINK) {
-		errno = EINVAL;
-		return -1;
-	}
-	if (filing_lock >= 0) {
-		/* One filing at a time per process: commit the last first. */
-		errno = EBUSY;
-		return -1;
-	}
-	if ((filing_lock = mv_lock("filing", 1)) < 0)
+	if (filing_begin(movie, name, mode) < 0)
 		return -1;
 	in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (in < 0 || fstat(in, &st) < 0)

@@ -5,24 +5,6 @@
 
 #include "mv.h"
 
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
-static int
-is_digit(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int
-is_alpha(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 /* Base letters of U+00C0..U+017F ("" for non-letters: ×, ÷). */
 static const char *const latin[] = {
 	/* C0 */ "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e",
@@ -106,7 +88,7 @@ fold_words(char *s)
 			put = roman_val[k];
 			plen = strlen(put);
 		} else if (len == 4 && !memcmp(r, "part", 4) && e &&
-		    (is_digit((unsigned char)e[1]) || word_in(e + 1,
+		    (mv_ascii_digit((unsigned char)e[1]) || word_in(e + 1,
 		    strcspn(e + 1, " "), roman_word, sizeof roman_word / sizeof *roman_word) >= 0)) {
 			r = e + 1;
 			continue;
@@ -175,7 +157,7 @@ possessive(const char *s, size_t i)
 {
 	size_t k;
 
-	if (i == 0 || !is_alpha((unsigned char)s[i - 1]))
+	if (i == 0 || !mv_ascii_alpha((unsigned char)s[i - 1]))
 		return 0;
 	if (s[i] == '\'')
 		k = 1;
@@ -183,8 +165,8 @@ possessive(const char *s, size_t i)
 		k = 3;
 	else
 		return 0;
-	if (lower((unsigned char)s[i + k]) == 's' &&
-	    !is_alpha((unsigned char)s[i + k + 1]) &&
+	if (mv_ascii_lower((unsigned char)s[i + k]) == 's' &&
+	    !mv_ascii_alpha((unsigned char)s[i + k + 1]) &&
 	    (unsigned char)s[i + k + 1] < 0x80)
 		return k;
 	return 0;
@@ -226,14 +208,16 @@ mv_title_fold(const char *s)
 		unsigned char ch = (unsigned char)s[i];
 		uint32_t cp;
 
-		if (is_alpha(ch) && (i == 0 || !is_alpha((unsigned char)s[i - 1])) &&
+		if (mv_ascii_alpha(ch) &&
+		    (i == 0 || !mv_ascii_alpha((unsigned char)s[i - 1])) &&
 		    (k = mv_acronym_len(s + i, n - i)) != 0) {
 			/* U.N.C.L.E. folds like UNCLE */
 			if (w.space && w.o)
 				w.s[w.o++] = ' ';
 			for (size_t j = 0; j < k; j++)
 				if (s[i + j] != '.')
-					w.s[w.o++] = (char)lower((unsigned char)s[i + j]);
+					w.s[w.o++] =
+					    (char)mv_ascii_lower((unsigned char)s[i + j]);
 			i += k;
 			w.space = 1;
 		} else if ((k = fold_symbol(s + i, n - i, &w)) != 0) {
@@ -243,8 +227,8 @@ mv_title_fold(const char *s)
 		} else if (ch < 0x80) {
 			char one[2] = {0, 0};
 
-			if (is_alpha(ch) || is_digit(ch))
-				one[0] = (char)lower(ch);
+			if (mv_ascii_alpha(ch) || mv_ascii_digit(ch))
+				one[0] = (char)mv_ascii_lower(ch);
 			put(&w, one);
 			i++;
 		} else if ((k = mv_utf8_next(s + i, n - i, &cp)) == 0) {

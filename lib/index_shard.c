@@ -42,15 +42,6 @@ pfind(const struct mv_index *ix, long long num)
 	return lo;
 }
 
-/* FNV-1a of n bytes, going on from h. */
-static uint64_t
-fnv(uint64_t h, const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 0x100000001b3ULL;
-	return h;
-}
-
 uint64_t
 idx_person_hash(struct node *x, uint64_t *ext)
 {
@@ -59,10 +50,10 @@ idx_person_hash(struct node *x, uint64_t *ext)
 
 	b.len = 0;
 	idx_node_text(x, &b);
-	h = fnv(0xcbf29ce484222325ULL, b.buf, b.len);
+	h = mv_hash_bytes(MV_HASH_BASIS, b.buf, b.len);
 	b.len = 0;
 	idx_node_ext_text(x, &b);
-	*ext = fnv(0xcbf29ce484222325ULL, b.buf ? b.buf : "", b.len);
+	*ext = mv_hash_bytes(MV_HASH_BASIS, b.buf ? b.buf : "", b.len);
 	return h;
 }
 

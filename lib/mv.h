@@ -11,6 +11,7 @@
  * exit 70.
  */
 
+#include <regex.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -135,6 +136,8 @@ char *mv_xstrdup(const char *s);          /* returns malloc'd */
 char *mv_xstrndup(const char *s, size_t n); /* returns malloc'd */
 char *mv_xasprintf(const char *fmt, ...)  /* returns malloc'd */
 	__attribute__((format(printf, 1, 2)));
+char *mv_xvasprintf(const char *fmt, va_list ap) /* returns malloc'd */
+	__attribute__((format(printf, 1, 0)));
 
 /* A growable byte buffer; buf is always NUL-terminated when len > 0. */
 struct mv_buf {
@@ -513,6 +516,42 @@ int mv_utf8_valid(const char *s, size_t n);
 /* U+FFFD REPLACEMENT CHARACTER, what readers show for bytes not UTF-8. */
 #define MV_UTF8_FFFD "\xef\xbf\xbd"
 
+/* ---- ASCII byte classes, whatever the locale (inline) --------------- */
+
+/* File names and titles are read byte by byte with these, never with
+ * <ctype.h>, whose answers change with the locale and which are undefined
+ * for negative chars. */
+static inline int
+mv_ascii_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+static inline int
+mv_ascii_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static inline int
+mv_ascii_alpha(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* The value of hex digit c, or -1. */
+static inline int
+mv_ascii_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* ---- profiles.c: reading many profiles on all CPUs ------------------ */
 /*
  * Read Movies/<id>.json or People/<id>.json (by id[0]; dfd an open
@@ -683,6 +722,10 @@ char *mv_json_compact(const cJSON *v);
 /* FNV-1a, 64 bits, of the NUL-terminated s: for hash tables and for the
  * TMDB cache's file names (so it must not change). */
 uint64_t mv_hash(const char *s);
+/* FNV-1a of the n bytes at p, going on from h: MV_HASH_BASIS to start,
+ * so mv_hash_bytes(MV_HASH_BASIS, s, strlen(s)) == mv_hash(s). */
+#define MV_HASH_BASIS 0xcbf29ce484222325ULL
+uint64_t mv_hash_bytes(uint64_t h, const void *p, size_t n);
 
 /* ---- table.c: one hash table keyed by string ------------------------- */
 
@@ -806,6 +849,29 @@ int mv_tmdb_image(const char *file_path, const char *size, const char *dest);
  * caller deletes, or NULL with a static reason in *why. */
 cJSON *mv_tmdb_parse(const char *body, size_t len, const char **why);
 
+/* ---- regex.c: JSON Schema patterns (ECMA-262) as POSIX ERE --------- */
+
+/*
+ * One pattern, compiled once: zero it to start, mv_regex_free to end.
+ * Patterns run in C.UTF-8 when the system has it, so "." and classes
+ * match code points as in ECMA-262; what ERE cannot say (lookaround,
+ * backreferences, \b) is refused, never approximated.
+ */
+struct mv_regex {
+	regex_t re;
+	signed char state;      /* 0 not compiled yet, 1 re usable, -1 failed */
+	signed char wide;       /* compiled in C.UTF-8: run it there */
+	char *why;              /* owned: why the pattern failed to compile */
+};
+/* Compile ECMA-262 pattern src into r, the first time only: later calls
+ * give the first answer. 1 if usable, 0 if not (r->why says why). */
+int mv_regex_compile(struct mv_regex *r, const char *src);
+/* 1 if r (compiled and usable) matches s. */
+int mv_regex_match(const struct mv_regex *r, const char *s);
+void mv_regex_free(struct mv_regex *r);  /* zeroes r again */
+/* 1 if src compiles: the schema format "regex". */
+int mv_regex_ok(const char *src);
+
 /* ---- schema.c: JSON Schema draft-07 validator ------------------------ */
 
 /*
@@ -861,6 +927,7 @@ int mv_schema_validate(struct mv_schemas *set, const char *name,
  * to stderr; ctx is a const char * label such as the file name. */
 void mv_schema_err_print(void *ctx, const char *pointer, const char *keyword,
     const char *message);
+/* (migrate.c) */
 /*
  * Upgrade doc, a stored document of kind "MovieProfile", "PeopleProfile",
  * "MovieIndex" or "PeopleIndex", in place to its current version
@@ -996,6 +1063,8 @@ const char *mv_age_fmt(long long seconds, char *buf);
 int mv_pid_alive(long long pid);
 
 /* ---- movie.c: MovieProfile and PeopleProfile documents ---------------- */
+/* (mv_movie_upgrade is in migrate.c; the title and overview in the user's
+ * language, mv_*_title*, mv_movie_overview_for, in movie_title.c) */
 
 /*
  * Profiles live in Movies/<id>.json and People/<id>.json (schemas/README.md).

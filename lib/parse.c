@@ -376,12 +376,7 @@ static pthread_once_t tags_once = PTHREAD_ONCE_INIT;
 static unsigned
 hash_key(const char *k, size_t n)
 {
-	unsigned h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)k[i]) * 16777619u;
-	return h;
+	return (unsigned)mv_hash_bytes(MV_HASH_BASIS, k, n);
 }
 
 static void
@@ -464,24 +459,6 @@ static int
 is_word_char(unsigned char c)
 {
 	return !is_sep(c) && !is_open(c) && !is_close(c) && c != '-';
-}
-
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
-static int
-is_digit(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int
-is_alpha(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
 /* Cut a component into tokens. */
@@ -573,7 +550,7 @@ make_key(const char *p, size_t len, char *key)
 		}
 		if (k + 1 >= KEY_MAX)
 			return 0;
-		key[k++] = (char)lower(ch);
+		key[k++] = (char)mv_ascii_lower(ch);
 	}
 	key[k] = '\0';
 	return k;
@@ -596,7 +573,7 @@ has_letter(const char *p, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (is_alpha((unsigned char)p[i]))
+		if (mv_ascii_alpha((unsigned char)p[i]))
 			return 1;
 	return 0;
 }
@@ -609,7 +586,7 @@ all_digits(const char *k, size_t n)
 	if (n == 0)
 		return 0;
 	for (i = 0; i < n; i++)
-		if (!is_digit(k[i]))
+		if (!mv_ascii_digit(k[i]))
 			return 0;
 	return 1;
 }
@@ -618,11 +595,11 @@ all_digits(const char *k, size_t n)
 static int
 small_num(const char *p)
 {
-	if (!is_digit(p[0]))
+	if (!mv_ascii_digit(p[0]))
 		return -1;
-	if (!is_digit(p[1]))
+	if (!mv_ascii_digit(p[1]))
 		return p[0] - '0';
-	if (!is_digit(p[2]))
+	if (!mv_ascii_digit(p[2]))
 		return (p[0] - '0') * 10 + (p[1] - '0');
 	return -1;
 }
@@ -634,9 +611,9 @@ prefix_digits(const char *k, const char *p, const char *sfx)
 {
 	size_t lp = strlen(p), i;
 
-	if (strncmp(k, p, lp) != 0 || !is_digit(k[lp]))
+	if (strncmp(k, p, lp) != 0 || !mv_ascii_digit(k[lp]))
 		return 0;
-	for (i = lp; is_digit(k[i]); i++)
+	for (i = lp; mv_ascii_digit(k[i]); i++)
 		;
 	if (k[i] == '\0')
 		return 1;
@@ -656,8 +633,8 @@ classify_pattern(const char *key, size_t kl, struct tok *t)
 	size_t i;
 
 	/* 1080p, 720i, 1080p24, 1920x1080 */
-	if (kl >= 4 && is_digit(key[0])) {
-		for (i = 0; is_digit(key[i]); i++)
+	if (kl >= 4 && mv_ascii_digit(key[0])) {
+		for (i = 0; mv_ascii_digit(key[i]); i++)
 			;
 		if ((i == 3 || i == 4) && (key[i] == 'p' || key[i] == 'i') &&
 		    (key[i + 1] == '\0' || (kl - i - 1 <= 3 &&
@@ -688,8 +665,8 @@ classify_pattern(const char *key, size_t kl, struct tok *t)
 			t->cls = C_AUDIO, t->str = S_STRONG, t->flags = F_TECH;
 			return 1;
 		}
-	if (is_digit(key[0])) {
-		for (i = 0; is_digit(key[i]); i++)
+	if (mv_ascii_digit(key[0])) {
+		for (i = 0; mv_ascii_digit(key[i]); i++)
 			;
 		if (!strcmp(key + i, "bit") || !strcmp(key + i, "fps") ||
 		    !strcmp(key + i, "ch") || !strcmp(key + i, "cd") ||
@@ -708,10 +685,10 @@ classify_pattern(const char *key, size_t kl, struct tok *t)
 	if (prefix_digits(key, "cd", NULL) || prefix_digits(key, "disc", NULL) ||
 	    prefix_digits(key, "disk", NULL) || prefix_digits(key, "part", NULL) ||
 	    prefix_digits(key, "pt", NULL) || (strncmp(key, "cd", 2) == 0 &&
-	    is_digit(key[2]) && strstr(key, "of"))) {
+	    mv_ascii_digit(key[2]) && strstr(key, "of"))) {
 		int v;
 
-		for (i = 0; !is_digit(key[i]); i++)
+		for (i = 0; !mv_ascii_digit(key[i]); i++)
 			;
 		if ((v = small_num(key + i)) > 0) {
 			t->cls = C_PART, t->str = S_STRONG, t->flags = F_TECH;
@@ -769,7 +746,7 @@ classify_key(const char *key, size_t kl, const char *raw, size_t rl,
 		return g->cls != C_NONE && g->str != S_PLAIN;
 	}
 	/* Every pattern below holds a digit; most title words do not. */
-	for (i = 0; i < kl && !is_digit(key[i]); i++)
+	for (i = 0; i < kl && !mv_ascii_digit(key[i]); i++)
 		;
 	if (i == kl)
 		return 0;
@@ -787,7 +764,7 @@ word_is(const struct comp *c, int i, const char *w)
 	if (i < 0 || i >= c->n || c->t[i].kind != K_WORD || c->t[i].len != n)
 		return 0;
 	for (k = 0; k < n; k++)
-		if (lower((unsigned char)TXT(c, i)[k]) != w[k])
+		if (mv_ascii_lower((unsigned char)TXT(c, i)[k]) != w[k])
 			return 0;
 	return 1;
 }
@@ -817,7 +794,7 @@ roman(const char *p, size_t n)
 	if (n == 0 || n >= sizeof k)
 		return 0;
 	for (i = 0; i < n; i++)
-		k[i] = (char)lower((unsigned char)p[i]);
+		k[i] = (char)mv_ascii_lower((unsigned char)p[i]);
 	k[n] = '\0';
 	for (i = 0; r[i]; i++)
 		if (!strcmp(k, r[i]))
@@ -1004,7 +981,7 @@ group_has_digit(const struct comp *c, int i)
 	a = c->t[i].off;
 	b = c->t[end].off + c->t[end].len;
 	for (k = a; k < b; k++)
-		if (is_digit((unsigned char)c->s[k]))
+		if (mv_ascii_digit((unsigned char)c->s[k]))
 			return 1;
 	return 0;
 }
@@ -1111,8 +1088,8 @@ numbered(const struct comp *c, int i, char letter)
 	const char *p = TXT(c, i);
 
 	return t->kind == K_WORD && t->hyph && t->len >= 2 && t->len <= 4 &&
-	    lower((unsigned char)p[0]) == letter && all_digits(p + 1, t->len - 1u) &&
-	    i + 1 < c->n && c->t[i + 1].hyph;
+	    mv_ascii_lower((unsigned char)p[0]) == letter &&
+	    all_digits(p + 1, t->len - 1u) && i + 1 < c->n && c->t[i + 1].hyph;
 }
 
 /* Result of reading one component. */
@@ -1341,15 +1318,15 @@ mv_acronym_len(const char *p, size_t n)
 	size_t i = 0;
 	int letters = 0;
 
-	while (i < n && is_alpha((unsigned char)p[i]) &&
-	    (i + 1 == n || !is_alpha((unsigned char)p[i + 1]))) {
+	while (i < n && mv_ascii_alpha((unsigned char)p[i]) &&
+	    (i + 1 == n || !mv_ascii_alpha((unsigned char)p[i + 1]))) {
 		letters++;
 		i++;
 		if (i < n && p[i] == '.' && (i + 1 == n ||
-		    !is_alpha((unsigned char)p[i + 1]) || i + 2 == n ||
-		    !is_alpha((unsigned char)p[i + 2]) || p[i + 2] == '.')) {
+		    !mv_ascii_alpha((unsigned char)p[i + 1]) || i + 2 == n ||
+		    !mv_ascii_alpha((unsigned char)p[i + 2]) || p[i + 2] == '.')) {
 			i++;
-			if (i < n && is_alpha((unsigned char)p[i]))
+			if (i < n && mv_ascii_alpha((unsigned char)p[i]))
 				continue;
 			break;
 		}
@@ -1379,7 +1356,8 @@ clean_title(const char *s, size_t n)
 		uint32_t cp;
 		size_t k;
 
-		if (is_alpha(ch) && (i == 0 || !is_alpha((unsigned char)s[i - 1]))) {
+		if (mv_ascii_alpha(ch) &&
+		    (i == 0 || !mv_ascii_alpha((unsigned char)s[i - 1]))) {
 			size_t a = mv_acronym_len(s + i, n - i);
 
 			if (a) {
@@ -1443,7 +1421,7 @@ ext_len(const char *name, size_t n)
 	if (i <= 1 || name[i - 1] != '.' || n - i == 0 || n - i >= sizeof k)
 		return 0;
 	for (e = 0; e < n - i; e++)
-		k[e] = (char)lower((unsigned char)name[i + e]);
+		k[e] = (char)mv_ascii_lower((unsigned char)name[i + e]);
 	k[e] = '\0';
 	switch (mv_media_ext(k)) {
 	case MV_MEDIA_VIDEO: case MV_MEDIA_SUBTITLE: case MV_MEDIA_NFO:
@@ -1494,9 +1472,9 @@ prefix_skip(const char *s, size_t n)
 {
 	size_t i;
 
-	if (n > 4 && lower((unsigned char)s[0]) == 'w' &&
-	    lower((unsigned char)s[1]) == 'w' && lower((unsigned char)s[2]) == 'w' &&
-	    s[3] == '.') {
+	if (n > 4 && mv_ascii_lower((unsigned char)s[0]) == 'w' &&
+	    mv_ascii_lower((unsigned char)s[1]) == 'w' &&
+	    mv_ascii_lower((unsigned char)s[2]) == 'w' && s[3] == '.') {
 		for (i = 4; i + 2 < n; i++)
 			if (s[i] == ' ' && s[i + 1] == '-')
 				return i + 2;
@@ -1511,11 +1489,12 @@ prefix_skip(const char *s, size_t n)
 		for (k = 0; k < n; k++)
 			if (s[k] >= 'A' && s[k] <= 'Z')
 				return 0;
-		for (i = 0; i < n && i < 7 && (is_alpha((unsigned char)s[i]) ||
-		    is_digit((unsigned char)s[i])); i++)
+		for (i = 0; i < n && i < 7 && (mv_ascii_alpha((unsigned char)s[i]) ||
+		    mv_ascii_digit((unsigned char)s[i])); i++)
 			;
 		if (i >= 2 && i <= 6 && i < n && s[i] == '-' && i + 1 < n &&
-		    is_alpha((unsigned char)s[i + 1]) && memchr(s + i, '.', n - i))
+		    mv_ascii_alpha((unsigned char)s[i + 1]) &&
+		    memchr(s + i, '.', n - i))
 			return i + 1;
 	}
 	return 0;
@@ -1537,7 +1516,7 @@ raw_generic(const char *s, size_t n)
 	if (n >= sizeof k)
 		return 0;
 	for (i = 0; i < n; i++)
-		k[i] = (char)lower((unsigned char)s[i]);
+		k[i] = (char)mv_ascii_lower((unsigned char)s[i]);
 	k[n] = '\0';
 	for (i = 0; names[i]; i++)
 		if (!strcmp(k, names[i]))
@@ -1576,7 +1555,8 @@ part_read(struct part *p, const char *s, size_t n, int ymax, int need_fold)
 
 		/* keep the last dot of an acronym: "U.N.C.L.E." */
 		if (end + 1 <= p->c.len && end >= 3 && p->c.s[end] == '.' &&
-		    p->c.s[end - 2] == '.' && is_alpha((unsigned char)p->c.s[end - 1]))
+		    p->c.s[end - 2] == '.' &&
+		    mv_ascii_alpha((unsigned char)p->c.s[end - 1]))
 			end++;
 		p->title = clean_title(p->c.s + a->off, end - a->off);
 	}
@@ -1651,16 +1631,16 @@ res_canon(const struct comp *c, int i)
 
 	if (t->canon)
 		return t->canon;
-	while (k < t->len && is_digit((unsigned char)p[k]))
+	while (k < t->len && mv_ascii_digit((unsigned char)p[k]))
 		h = h * 10 + (p[k++] - '0');
 	if (k < t->len && (p[k] == 'x' || p[k] == 'X')) {
 		h = 0;
-		for (k++; k < t->len && is_digit((unsigned char)p[k]); k++)
+		for (k++; k < t->len && mv_ascii_digit((unsigned char)p[k]); k++)
 			h = h * 10 + (p[k] - '0');
 		return h >= 1600 ? "2160p" : h >= 800 ? "1080p" : h >= 600 ? "720p" :
 		    h >= 500 ? "576p" : "480p";
 	}
-	if (k < t->len && lower((unsigned char)p[k]) == 'i')
+	if (k < t->len && mv_ascii_lower((unsigned char)p[k]) == 'i')
 		return h == 1080 ? "1080i" : h == 576 ? "576i" : "480i";
 	switch (h) {
 	case 2160: return "2160p";
@@ -1687,8 +1667,9 @@ codec_canon(const struct comp *c, int i)
 	if (t->canon)
 		return t->canon;
 	for (j = 0; j < t->len && n < sizeof k - 1; j++)
-		if (is_alpha((unsigned char)p[j]) || is_digit((unsigned char)p[j]))
-			k[n++] = (char)lower((unsigned char)p[j]);
+		if (mv_ascii_alpha((unsigned char)p[j]) ||
+		    mv_ascii_digit((unsigned char)p[j]))
+			k[n++] = (char)mv_ascii_lower((unsigned char)p[j]);
 	k[n] = '\0';
 	if (t->span == 2 && n == 1 && i + 1 < c->n) {
 		/* H.264 */
@@ -1725,7 +1706,7 @@ phrase_text(const struct comp *c, int i)
 			continue;
 		}
 		*p = (char)(start ? (*p >= 'a' && *p <= 'z' ? *p - 32 : *p) :
-		    lower((unsigned char)*p));
+		    mv_ascii_lower((unsigned char)*p));
 		start = 0;
 	}
 	/* "Directors.Cut" is the Director's Cut: one label, so that two
@@ -1794,8 +1775,8 @@ collect(const struct part *p, struct mv_name *out, struct mv_buf *langs,
 			break;
 		case C_ID:
 			if (!strcmp(t->canon, "imdb") && t->len > 2 &&
-			    lower((unsigned char)TXT(c, i)[0]) == 't' &&
-			    lower((unsigned char)TXT(c, i)[1]) == 't') {
+			    mv_ascii_lower((unsigned char)TXT(c, i)[0]) == 't' &&
+			    mv_ascii_lower((unsigned char)TXT(c, i)[1]) == 't') {
 				if (!out->imdb)
 					out->imdb = mv_xstrndup(TXT(c, i), t->len);
 			} else if (i + 1 < c->n && c->t[i + 1].kind == K_WORD) {
@@ -1917,7 +1898,7 @@ mv_parse_name(const char *path, struct mv_name *out)
 	if (ext) {
 		out->ext = mv_xstrndup(comp[0] + clen[0] - ext + 1, ext - 1);
 		for (i = 0; out->ext[i]; i++)
-			out->ext[i] = (char)lower((unsigned char)out->ext[i]);
+			out->ext[i] = (char)mv_ascii_lower((unsigned char)out->ext[i]);
 	}
 	part_read(&parts[0], comp[0], clen[0] - ext, ymax, nc > 1);
 	for (i = 1; i < nc; i++)

@@ -1,11 +1,10 @@
-/* schema.c: a JSON Schema draft-07 validator over cJSON trees, and migration. */
+/* schema.c: a JSON Schema draft-07 validator over cJSON trees. */
 #include "mv.h"
 
 #include <dirent.h>
 #include <limits.h>
 #include <stddef.h>
 #include <errno.h>
-#include <locale.h>
 #include <math.h>
 #include <regex.h>
 #include <stdlib.h>
@@ -109,10 +108,7 @@ struct ninfo {
 	char *ref;              /* owned: absolute URI of $ref, or NULL */
 	const cJSON *target;    /* resolved $ref target */
 	signed char tstate;     /* 0 unresolved yet, 1 target set, -1 failed */
-	signed char rstate;     /* 0 not compiled yet, 1 re usable, -1 failed */
-	signed char wide;       /* re was compiled in C.UTF-8, run it there */
-	regex_t re;
-	char *rewhy;            /* owned: why the pattern failed to compile */
+	struct mv_regex rx;     /* owned: the pattern's, once compiled */
 	struct kw *kw;          /* owned: keywords of a schema object, or NULL */
 };
 
@@ -132,512 +128,6 @@ struct mv_schemas {
 	void *loaderctx;
 	int badpatterns;        /* patterns that failed to compile while adding */
 };
-
-/* ---- regular expressions: ECMA-262 subset to POSIX ERE --------------- */
-
-/*
- * Patterns are compiled and run in the C.UTF-8 locale when the system has
- * it, so "." and bracket expressions match code points, not bytes, as in
- * ECMA-262. The switch is per thread (uselocale) and cheap.
- */
-static locale_t
-utf8_locale(void)
-{
-	static int tried;
-	static locale_t loc;
-
-	if (!tried) {
-		tried = 1;
-		loc = newlocale(LC_ALL_MASK, "C.UTF-8", (locale_t)0);
-		if (!loc)
-			loc = newlocale(LC_ALL_MASK, "C.utf8", (locale_t)0);
-	}
-	return loc;
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Read n hex digits at s; returns the value or -1. */
-static long
-hexn(const char *s, int n)
-{
-	long v = 0;
-
-	for (int i = 0; i < n; i++) {
-		int h = hexval((unsigned char)s[i]);
-		if (h < 0)
-			return -1;
-		v = v * 16 + h;
-	}
-	return v;
-}
-
-/* Decode one UTF-8 sequence at s; sets *cp, returns its length (1 on junk). */
-static size_t
-utf8_get(const char *s, long *cp)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n;
-
-	if (u[0] < 0xc0) {
-		*cp = u[0];
-		return 1;
-	}
-	n = u[0] >= 0xf0 ? 4 : u[0] >= 0xe0 ? 3 : 2;
-	*cp = u[0] & (0x3f >> (n - 1));
-	for (size_t i = 1; i < n; i++) {
-		if ((u[i] & 0xc0) != 0x80) {
-			*cp = u[0];
-			return 1;
-		}
-		*cp = (*cp << 6) | (u[i] & 0x3f);
-	}
-	return n;
-}
-
-#define ERE_SPECIAL ".[]()*+?{}|^$\\"
-#define SPACES " \t\n\r\f\v"
-#define WORDS "A-Za-z0-9_"
-
-/*
- * One atom of an ECMA character class: a code point (*lo == *hi), a range,
- * or a class escape (\d \w \s) expanded into the ASCII bitmap. Returns the
- * number of pattern bytes used, or 0 with *why set.
- */
-static size_t
-class_atom(const char *p, long *cp, int *isset, unsigned char *map,
-    const char **why)
-{
-	*isset = 0;
-	if (*p != '\\')
-		return utf8_get(p, cp);
-	switch (p[1]) {
-	case 'd':
-		for (int c = '0'; c <= '9'; c++)
-			map[c] = 1;
-		*isset = 1;
-		return 2;
-	case 'w':
-		for (int c = 0; c < 128; c++)
-			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			    (c >= '0' && c <= '9') || c == '_')
-				map[c] = 1;
-		*isset = 1;
-		return 2;
-	case 's':
-		for (const char *s = SPACES; *s; s++)
-			map[(unsigned char)*s] = 1;
-		*isset = 1;
-		return 2;
-	case 'D': case 'W': case 'S':
-		*why = "negated class escape inside [...]";
-		return 0;
-	case 'n': *cp = '\n'; return 2;
-	case 't': *cp = '\t'; return 2;
-	case 'r': *cp = '\r'; return 2;
-	case 'f': *cp = '\f'; return 2;
-	case 'v': *cp = '\v'; return 2;
-	case 'b': *cp = '\b'; return 2;
-	case 'x':
-		if ((*cp = hexn(p + 2, 2)) < 0)
-			break;
-		return 4;
-	case 'u':
-		if ((*cp = hexn(p + 2, 4)) < 0 || (*cp >= 0xd800 && *cp < 0xe000))
-			break;
-		return 6;
-	case '\0':
-		break;
-	default:
-		if ((p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z') ||
-		    (p[1] >= '0' && p[1] <= '9'))
-			break;
-		return 1 + utf8_get(p + 1, cp);
-	}
-	*why = "unsupported escape inside [...]";
-	return 0;
-}
-
-/*
- * Append the POSIX bracket expression for the ASCII members in map and
- * the non-ASCII ones in wide (neg: negated), with "]", "^", "-" and "["
- * where POSIX reads them literally.
- */
-static void
-ere_bracket(struct mv_buf *b, const unsigned char *map, int neg,
-    const struct mv_buf *wide)
-{
-	char u[2];
-
-	/* Only "^" in a positive class: POSIX would read "[^]" as negation. */
-	{
-		int others = wide->len > 0;
-		for (int c = 1; c < 128; c++)
-			if (map[c] && c != '^')
-				others = 1;
-		if (!others && !neg) {
-			mv_buf_adds(b, "\\^");
-			return;
-		}
-	}
-	mv_buf_adds(b, neg ? "[^" : "[");
-	if (map[']'])
-		mv_buf_adds(b, "]");
-	for (int c = 1; c < 128; c++) {
-		int e;
-		if (!map[c] || c == ']' || c == '^' || c == '-' || c == '[')
-			continue;
-		/* A run of three or more becomes a range; stop at the specials. */
-		for (e = c; e + 1 < 128 && map[e + 1] && e + 1 != ']' &&
-		     e + 1 != '^' && e + 1 != '-' && e + 1 != '['; e++)
-			;
-		u[0] = (char)c;
-		mv_buf_add(b, u, 1);
-		if (e - c >= 2) {
-			u[0] = '-';
-			u[1] = (char)e;
-			mv_buf_add(b, u, 2);
-			c = e;
-		}
-	}
-	if (wide->len)
-		mv_buf_add(b, wide->buf, wide->len);
-	if (map['^'])
-		mv_buf_adds(b, "^");
-	if (map['['])
-		mv_buf_adds(b, "[");
-	if (map['-'])
-		mv_buf_adds(b, "-");
-	mv_buf_adds(b, "]");
-}
-
-/*
- * Translate the ECMA class starting after "[" at p into a POSIX bracket
- * expression appended to b. ASCII members go through a bitmap so that
- * "]", "^", "-" and "[" can be placed where POSIX reads them literally.
- * Returns bytes consumed including the closing "]", or 0 with *why.
- */
-static size_t
-ere_class(struct mv_buf *b, const char *p, int utf8, const char **why)
-{
-	unsigned char map[128] = {0};
-	struct mv_buf wide = {0};   /* non-ASCII members, as raw UTF-8 */
-	const char *s = p;
-	int neg = 0, any = 0;
-	char u[8];
-
-	if (*s == '^') {
-		neg = 1;
-		s++;
-	}
-	while (*s && *s != ']') {
-		long lo, hi;
-		int isset, hiset;
-		size_t n = class_atom(s, &lo, &isset, map, why);
-
-		if (!n)
-			goto fail;
-		s += n;
-		any = 1;
-		if (isset)
-			continue;
-		hi = lo;
-		if (s[0] == '-' && s[1] && s[1] != ']') {
-			n = class_atom(s + 1, &hi, &hiset, map, why);
-			if (!n)
-				goto fail;
-			if (hiset) {    /* "a-\d": "-" is literal in ECMA */
-				map['-'] = 1;
-				hi = lo;
-			} else if (hi < lo) {
-				*why = "range out of order in [...]";
-				goto fail;
-			}
-			s += 1 + n;
-		}
-		if (lo == 0) {
-			*why = "NUL in [...]";
-			goto fail;
-		}
-		for (long c = lo; c <= hi && c < 128; c++)
-			map[c] = 1;
-		if (hi >= 128) {
-			if (!utf8) {
-				*why = "non-ASCII in [...] without a UTF-8 locale";
-				goto fail;
-			}
-			if (lo < 128)
-				lo = 128;
-			mv_buf_add(&wide, u, mv_utf8_put((uint32_t)lo, u));
-			if (hi > lo) {
-				mv_buf_adds(&wide, "-");
-				mv_buf_add(&wide, u, mv_utf8_put((uint32_t)hi, u));
-			}
-		}
-	}
-	if (*s != ']') {
-		*why = "unterminated [...]";
-		goto fail;
-	}
-	if (!any) {
-		*why = "empty class [] or [^]";
-		goto fail;
-	}
-	ere_bracket(b, map, neg, &wide);
-	mv_buf_free(&wide);
-	return (size_t)(s - p) + 1;
-fail:
-	mv_buf_free(&wide);
-	return 0;
-}
-
-/* Append code point cp as a literal, escaped or grouped as ERE needs. */
-static void
-ere_literal(struct mv_buf *b, long cp)
-{
-	char u[8];
-	size_t n = mv_utf8_put((uint32_t)cp, u);
-
-	if (n == 1 && strchr(ERE_SPECIAL, u[0]))
-		mv_buf_adds(b, "\\");
-	if (n > 1)  /* a following quantifier applies to the whole char */
-		mv_buf_adds(b, "(");
-	mv_buf_add(b, u, n);
-	if (n > 1)
-		mv_buf_adds(b, ")");
-}
-
-/*
- * Translate the ECMA escape at p (its backslash) into ERE appended to b.
- * Returns bytes consumed, or 0 with *why for an unsupported one.
- */
-static size_t
-ere_escape(struct mv_buf *b, const char *p, int utf8, const char **why)
-{
-	long cp;
-	size_t n;
-
-	switch (p[1]) {
-	case 'd': mv_buf_adds(b, "[0-9]"); return 2;
-	case 'D': mv_buf_adds(b, "[^0-9]"); return 2;
-	case 'w': mv_buf_adds(b, "[" WORDS "]"); return 2;
-	case 'W': mv_buf_adds(b, "[^" WORDS "]"); return 2;
-	case 's': mv_buf_adds(b, "[" SPACES "]"); return 2;
-	case 'S': mv_buf_adds(b, "[^" SPACES "]"); return 2;
-	case 'n': ere_literal(b, '\n'); return 2;
-	case 't': ere_literal(b, '\t'); return 2;
-	case 'r': ere_literal(b, '\r'); return 2;
-	case 'f': ere_literal(b, '\f'); return 2;
-	case 'v': ere_literal(b, '\v'); return 2;
-	case 'x':
-	case 'u':
-		n = p[1] == 'x' ? 2 : 4;
-		cp = hexn(p + 2, (int)n);
-		if (cp <= 0 || (cp >= 0xd800 && cp < 0xe000) ||
-		    (cp >= 128 && !utf8)) {
-			*why = "unsupported \\x or \\u escape";
-			return 0;
-		}
-		ere_literal(b, cp);
-		return 2 + n;
-	case 'b': case 'B':
-		*why = "word boundary \\b or \\B";
-		return 0;
-	case '\0':
-		*why = "trailing backslash";
-		return 0;
-	default:
-		if ((p[1] >= '0' && p[1] <= '9')) {
-			*why = "backreference or \\0";
-			return 0;
-		}
-		if ((p[1] >= 'a' && p[1] <= 'z') ||
-		    (p[1] >= 'A' && p[1] <= 'Z')) {
-			*why = "unknown escape";
-			return 0;
-		}
-		n = utf8_get(p + 1, &cp);
-		ere_literal(b, cp);
-		return 1 + n;
-	}
-}
-
-/*
- * Translate an ECMA-262 pattern (the JSON Schema dialect) into a POSIX
- * extended regular expression. Supported: literals, ., [...] classes,
- * \d \D \w \W \s \S (ASCII sets), \n \t \r \f \v \xHH \uHHHH, escaped
- * punctuation, groups, (?:...), alternation, ^ $, the quantifiers
- * * + ? {n} {n,} {n,m} and their lazy forms (laziness cannot change
- * whether a match exists). Not supported (returns NULL with *why):
- * lookaround, backreferences, \b \B, named groups, \c, \0, \p{...}.
- * Returns malloc'd ERE.
- */
-static char *
-ecma_to_ere(const char *p, int utf8, const char **why)
-{
-	struct mv_buf b = {0};
-	int quant = 0;      /* the last thing emitted was a quantifier */
-
-	mv_buf_adds(&b, "");
-	while (*p) {
-		int q = 0;
-		long cp;
-		size_t n;
-
-		switch (*p) {
-		case '\\':
-			if (!(n = ere_escape(&b, p, utf8, why)))
-				goto fail;
-			p += n;
-			break;
-		case '[':
-			n = ere_class(&b, p + 1, utf8, why);
-			if (!n)
-				goto fail;
-			p += 1 + n;
-			break;
-		case '(':
-			if (p[1] == '?') {
-				if (p[2] != ':') {
-					*why = "lookaround or named group (?...)";
-					goto fail;
-				}
-				p += 2;
-			}
-			mv_buf_adds(&b, "(");
-			p++;
-			break;
-		case '.':
-			/* ECMA's dot excludes line terminators; POSIX's does not. */
-			mv_buf_adds(&b, "[^\n\r]");
-			p++;
-			break;
-		case '*': case '+': case '?':
-			if (quant && *p == '?') {   /* lazy: same match/no match */
-				p++;
-				quant = 0;
-				continue;
-			}
-			mv_buf_add(&b, p, 1);
-			p++;
-			q = 1;
-			break;
-		case '{':
-			n = 1;
-			while (p[n] >= '0' && p[n] <= '9')
-				n++;
-			if (n > 1 && p[n] == ',')
-				for (n++; p[n] >= '0' && p[n] <= '9'; n++)
-					;
-			if (n > 1 && p[n] == '}') {
-				mv_buf_add(&b, p, n + 1);
-				p += n + 1;
-				q = 1;
-			} else {    /* not a quantifier: a literal brace */
-				mv_buf_adds(&b, "\\{");
-				p++;
-			}
-			break;
-		case '}':
-			mv_buf_adds(&b, "\\}");
-			p++;
-			break;
-		case ']':
-			mv_buf_adds(&b, "\\]");
-			p++;
-			break;
-		default:
-			n = utf8_get(p, &cp);
-			if (n > 1)
-				ere_literal(&b, cp);
-			else
-				mv_buf_add(&b, p, 1);
-			p += n;
-		}
-		quant = q;
-	}
-	return b.buf;
-fail:
-	mv_buf_free(&b);
-	return NULL;
-}
-
-/*
- * Compile pattern src into ni->re once. Returns 1 if usable, 0 if not
- * (ni->rewhy says why).
- */
-static int
-has_high(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s >= 0x80)
-			return 1;
-	return 0;
-}
-
-static int
-ninfo_regex(struct ninfo *ni, const char *src)
-{
-	locale_t loc, old = (locale_t)0;
-	const char *why = NULL;
-	char *ere;
-	int rc;
-
-	if (ni->rstate)
-		return ni->rstate > 0;
-	loc = utf8_locale();
-	ere = ecma_to_ere(src, loc != (locale_t)0, &why);
-	if (!ere) {
-		ni->rstate = -1;
-		ni->rewhy = mv_xasprintf("unsupported regular expression %s: %s", src, why);
-		return 0;
-	}
-	/*
-	 * Only a negated class (which "." became) or a non-ASCII byte can
-	 * match differently on bytes than on code points; other patterns run
-	 * in the caller's locale, which is cheaper than decoding UTF-8.
-	 */
-	ni->wide = loc && (strstr(ere, "[^") || has_high(ere));
-	if (ni->wide)
-		old = uselocale(loc);
-	rc = regcomp(&ni->re, ere, REG_EXTENDED | REG_NOSUB);
-	if (ni->wide)
-		uselocale(old);
-	if (rc) {
-		char msg[128];
-		regerror(rc, &ni->re, msg, sizeof msg);
-		ni->rstate = -1;
-		ni->rewhy = mv_xasprintf("invalid regular expression %s: %s", src, msg);
-	} else {
-		ni->rstate = 1;
-	}
-	free(ere);
-	return ni->rstate > 0;
-}
-
-static int
-regex_match(struct ninfo *ni, const char *s)
-{
-	locale_t old = (locale_t)0;
-	int rc;
-
-	if (ni->wide)
-		old = uselocale(utf8_locale());
-	rc = regexec(&ni->re, s, 0, NULL, 0);
-	if (ni->wide)
-		uselocale(old);
-	return rc == 0;
-}
 
 /* ---- the node cache -------------------------------------------------- */
 
@@ -956,16 +446,16 @@ walk(struct mv_schemas *set, const cJSON *s, const char *base,
 			continue;
 		if (!strcmp(m->string, "pattern") && cJSON_IsString(m)) {
 			struct ninfo *ni = ninfo_get(set, m);
-			if (!ninfo_regex(ni, m->valuestring)) {
-				mv_warnx("%s: %s", where, ni->rewhy);
+			if (!mv_regex_compile(&ni->rx, m->valuestring)) {
+				mv_warnx("%s: %s", where, ni->rx.why);
 				set->badpatterns++;
 			}
 		} else if (is_schema_map(m->string) && cJSON_IsObject(m)) {
 			cJSON_ArrayForEach(e, m) {
 				if (!strcmp(m->string, "patternProperties")) {
 					struct ninfo *ni = ninfo_get(set, e);
-					if (!ninfo_regex(ni, e->string)) {
-						mv_warnx("%s: %s", where, ni->rewhy);
+					if (!mv_regex_compile(&ni->rx, e->string)) {
+						mv_warnx("%s: %s", where, ni->rx.why);
 						set->badpatterns++;
 					}
 				}
@@ -1030,9 +520,7 @@ mv_schemas_free(struct mv_schemas *set)
 		struct ninfo *ni = set->slots[i];
 		if (!ni)
 			continue;
-		if (ni->rstate > 0)
-			regfree(&ni->re);
-		free(ni->rewhy);
+		mv_regex_free(&ni->rx);
 		free(ni->ref);
 		free(ni->kw);
 		free(ni);
@@ -1241,9 +729,9 @@ resolve_uri(struct mv_schemas *set, const char *uri)
 		return doc;
 	frag = mv_xstrdup(h + 1);
 	for (w = frag, h = frag; *h; h++) {
-		if (h[0] == '%' && hexval((unsigned char)h[1]) >= 0 &&
-		    hexval((unsigned char)h[2]) >= 0) {
-			*w++ = (char)hexn(h + 1, 2);
+		if (h[0] == '%' && mv_ascii_hexval(h[1]) >= 0 &&
+		    mv_ascii_hexval(h[2]) >= 0) {
+			*w++ = (char)(mv_ascii_hexval(h[1]) * 16 + mv_ascii_hexval(h[2]));
 			h += 2;
 		} else {
 			*w++ = *h;
@@ -1490,7 +978,7 @@ static int
 uri_char(const char *p)
 {
 	if (*p == '%')
-		return hexval((unsigned char)p[1]) >= 0 && hexval((unsigned char)p[2]) >= 0;
+		return mv_ascii_hexval(p[1]) >= 0 && mv_ascii_hexval(p[2]) >= 0;
 	return *p && strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "0123456789-._~!$&'()*+,;=:@/?", *p) != NULL;
 }
@@ -1552,16 +1040,8 @@ mv_format_ok(const char *f, const char *s)
 		return full_date(s) && !s[10];
 	if (!strcmp(f, "uri"))
 		return is_uri(s);
-	if (!strcmp(f, "regex")) {
-		const char *why;
-		char *ere = ecma_to_ere(s, utf8_locale() != (locale_t)0, &why);
-		regex_t re;
-		int ok = ere && regcomp(&re, ere, REG_EXTENDED | REG_NOSUB) == 0;
-		if (ok)
-			regfree(&re);
-		free(ere);
-		return ok;
-	}
+	if (!strcmp(f, "regex"))
+		return mv_regex_ok(s);
 	return 1;
 }
 
@@ -1661,13 +1141,13 @@ v_object(struct vctx *v, const struct kw *K, const cJSON *x)
 		if (cJSON_IsObject(pats)) {
 			cJSON_ArrayForEach(e, pats) {
 				struct ninfo *ni = ninfo_get(v->set, e);
-				if (!ninfo_regex(ni, e->string)) {
-					n += fail(v, "patternProperties", "%s", ni->rewhy);
+				if (!mv_regex_compile(&ni->rx, e->string)) {
+					n += fail(v, "patternProperties", "%s", ni->rx.why);
 					if (v->silent)
 						return n;
 					continue;
 				}
-				if (!regex_match(ni, m->string))
+				if (!mv_regex_match(&ni->rx, m->string))
 					continue;
 				matched = 1;
 				old = push_key(v, m->string);
@@ -1807,9 +1287,9 @@ v_string(struct vctx *v, const struct kw *K, const cJSON *x)
 	}
 	if ((k = K->pattern) && cJSON_IsString(k)) {
 		struct ninfo *ni = ninfo_get(v->set, k);
-		if (!ninfo_regex(ni, k->valuestring))
-			n += fail(v, "pattern", "%s", ni->rewhy);
-		else if (!regex_match(ni, x->valuestring))
+		if (!mv_regex_compile(&ni->rx, k->valuestring))
+			n += fail(v, "pattern", "%s", ni->rx.why);
+		else if (!mv_regex_match(&ni->rx, x->valuestring))
 			n += fail(v, "pattern", "does not match %s", k->valuestring);
 	}
 	if ((k = K->format) && cJSON_IsString(k) &&
@@ -2035,131 +1515,4 @@ mv_schema_err_print(void *ctx, const char *pointer, const char *keyword,
 {
 	mv_warnx("%s: %s: %s: %s", ctx ? (const char *)ctx : "-",
 	    *pointer ? pointer : "/", keyword, message);
-}
-
-/* ---- migration ------------------------------------------------------- */
-
-/* v0 -> v1 for one profile-like object: tmdbId and level "light". */
-static void
-migrate_record(cJSON *o)
-{
-	cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "tmdbId");
-	cJSON *l = cJSON_GetObjectItemCaseSensitive(o, "level");
-
-	if (t) {
-		cJSON *x = cJSON_GetObjectItemCaseSensitive(o, "externalIds");
-		cJSON_DetachItemViaPointer(o, t);
-		if (!cJSON_IsObject(x)) {
-			x = cJSON_CreateObject();
-			mv_json_set(o, "externalIds", x);
-		}
-		if (cJSON_IsNumber(t) && !cJSON_GetObjectItemCaseSensitive(x, "tmdb"))
-			mv_json_set(x, "tmdb", t);
-		else
-			cJSON_Delete(t);
-	}
-	if (cJSON_IsString(l) && !strcmp(l->valuestring, "light"))
-		mv_json_set(o, "level", cJSON_CreateString("basic"));
-}
-
-/*
- * People are minimal or deep. v0's "light" became "basic" for every
- * record; for a person that is a level the schema no longer has (no
- * tool ever wrote one), so such a person, v0 or v1, is minimal, and its
- * levels lose "basic" and "light". Returns 1 if o changed.
- */
-static int
-migrate_person_level(cJSON *o)
-{
-	static const char *const gone[] = { "basic", "light" };
-	cJSON *l = cJSON_GetObjectItemCaseSensitive(o, "level");
-	cJSON *lv = cJSON_GetObjectItemCaseSensitive(o, "levels");
-	int changed = 0;
-
-	if (cJSON_IsString(l) && (!strcmp(l->valuestring, "basic") ||
-	    !strcmp(l->valuestring, "light"))) {
-		mv_json_set(o, "level", cJSON_CreateString("minimal"));
-		changed = 1;
-	}
-	for (size_t i = 0; i < sizeof gone / sizeof *gone; i++)
-		if (cJSON_IsObject(lv) && cJSON_GetObjectItemCaseSensitive(lv, gone[i])) {
-			cJSON_DeleteItemFromObjectCaseSensitive(lv, gone[i]);
-			changed = 1;
-		}
-	return changed;
-}
-
-/* migrate_person_level for a PeopleProfile or each PeopleIndex item. */
-static int
-migrate_people(cJSON *doc, const char *kind)
-{
-	cJSON *e;
-	int changed = 0;
-
-	if (!strcmp(kind, "PeopleProfile"))
-		return migrate_person_level(doc);
-	if (strcmp(kind, "PeopleIndex"))
-		return 0;
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(doc, "items"))
-		changed |= migrate_person_level(e);
-	return changed;
-}
-
-int
-mv_schema_migrate(cJSON *doc, const char *kind, int *from)
-{
-	cJSON *sv = cJSON_GetObjectItemCaseSensitive(doc, "schemaVersion");
-	cJSON *items, *e;
-	int movie = !strcmp(kind, "MovieProfile");
-	int cur = movie ? MV_MOVIE_SCHEMA_VERSION : MV_SCHEMA_VERSION;
-
-	if (!cJSON_IsObject(doc))
-		return -1;
-	if (sv) {
-		if (!is_integer(sv) || sv->valuedouble < 1 || sv->valuedouble > cur) {
-			if (from)
-				*from = is_integer(sv) && fabs(sv->valuedouble) < 1e9 ?
-				    (int)sv->valuedouble : -1;
-			return -1;
-		}
-		if (from)
-			*from = (int)sv->valuedouble;
-		/* v1 -> v2 of a movie is the files' shape: movie.c owns it. */
-		if (movie)
-			return mv_movie_upgrade(doc);
-		/* v1 is current: only a person at basic to correct. */
-		return migrate_people(doc, kind);
-	}
-	if (from)
-		*from = 0;
-	if (movie || !strcmp(kind, "PeopleProfile")) {
-		migrate_record(doc);
-	} else if (!strcmp(kind, "MovieIndex") || !strcmp(kind, "PeopleIndex")) {
-		/* v0 index items carried "tmdbId"; v1 items carry "tmdb". */
-		items = cJSON_GetObjectItemCaseSensitive(doc, "items");
-		cJSON_ArrayForEach(e, items) {
-			cJSON *t = cJSON_GetObjectItemCaseSensitive(e, "tmdbId");
-			cJSON *l = cJSON_GetObjectItemCaseSensitive(e, "level");
-			if (t) {
-				cJSON_DetachItemViaPointer(e, t);
-				if (!cJSON_GetObjectItemCaseSensitive(e, "tmdb"))
-					mv_json_set(e, "tmdb", t);
-				else
-					cJSON_Delete(t);
-			}
-			if (cJSON_IsString(l) && !strcmp(l->valuestring, "light"))
-				mv_json_set(e, "level", cJSON_CreateString("basic"));
-		}
-	} else {
-		return -1;
-	}
-	migrate_people(doc, kind);
-	/* schemaVersion goes first, where a reader looks for it. */
-	e = cJSON_AddNumberToObject(doc, "schemaVersion", MV_SCHEMA_VERSION);
-	cJSON_DetachItemViaPointer(doc, e);
-	cJSON_InsertItemInArray(doc, 0, e);
-	/* A v0 movie is now of version 1: on to 2. */
-	if (movie)
-		mv_movie_upgrade(doc);
-	return 1;
 }

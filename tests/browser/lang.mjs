@@ -9,10 +9,7 @@
 // watch link titled in LANG), and that searching "singes" finds it; saves
 // the grid to SHOT. One "ok - ..." line per check; exits 1 at the first
 // failure.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import puppeteer from 'puppeteer-core';
+import { browse, check } from './chromium.mjs';
 
 const [url, movie, lang, title, shot] = process.argv.slice(2);
 if (!shot) {
@@ -23,44 +20,13 @@ const fr = lang.startsWith('fr');
 // TMDB's watch page for the region: TMDB gives no deeper link.
 const WATCH = 'https://www.themoviedb.org/movie/63-twelve-monkeys/watch?locale=FR';
 
-let n = 0, reported = false;
-function check(cond, what, detail) {
-	n++;
-	if (!cond) {
-		reported = true;
-		console.log(`not ok ${n} - ${what}${detail === undefined ? '' : ': ' + JSON.stringify(detail)}`);
-		throw new Error(what);
-	}
-	console.log(`ok ${n} - ${what}`);
-}
-
-const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'mv-chromium-'));
-const browser = await puppeteer.launch({
-	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-	headless: true,
-	userDataDir: profile,
-	args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-		'--disable-background-networking', '--disable-component-update', '--disable-sync',
-		'--disable-dev-shm-usage', `--lang=${lang}`],
-});
-let code = 0;
-try {
-	const page = await browser.newPage();
-	await page.setViewport({ width: 1100, height: 760 });
-	// A browser set to LANG: both what the page reads and what it sends.
+// A browser set to LANG: both what the page reads and what it sends.
+await browse(url, [`--lang=${lang}`], async (page, problems) => {
 	await page.setExtraHTTPHeaders({ 'Accept-Language': `${lang},${lang.split('-')[0]};q=0.9` });
 	await page.evaluateOnNewDocument((l) => {
 		Object.defineProperty(navigator, 'language', { get: () => l });
 		Object.defineProperty(navigator, 'languages', { get: () => [l] });
 	}, lang);
-	const problems = [];
-	page.on('pageerror', (e) => problems.push(String(e)));
-	page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-	await page.setRequestInterception(true);
-	page.on('request', (r) => {
-		if (new URL(r.url()).origin === new URL(url).origin) r.continue();
-		else { problems.push(`request outside mvserve: ${r.url()}`); r.abort(); }
-	});
 
 	await page.goto(url, { waitUntil: 'networkidle0' });
 	await page.waitForSelector('body[data-ready="true"] .grid');
@@ -102,11 +68,4 @@ try {
 	const found = await page.$eval('article.wrapper', (c) => [c.dataset.id, c.querySelector('.title').textContent]);
 	check(found[0] === movie && found[1] === title, 'searching "singes" finds only 63, under the same title', found);
 	check(problems.length === 0, 'no script error, CSP violation or outside request', problems);
-} catch (e) {
-	if (!reported) console.log(`not ok ${n + 1} - ${e.message}`);
-	code = 1;
-} finally {
-	await browser.close();
-	fs.rmSync(profile, { recursive: true, force: true });
-}
-process.exit(code);
+});

@@ -9,25 +9,13 @@
 // a person, searches; saves SHOT_DIR/grid.png, detail.png, person.png.
 // Prints one "ok - ..." line per check; exits 1 at the first failure.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import puppeteer from 'puppeteer-core';
+import { browse, check } from './chromium.mjs';
 
 const [url, movie, eventsFile, shots] = process.argv.slice(2);
 if (!shots) {
 	console.error('usage: page.mjs URL MOVIE_ID EVENTS_FILE SHOT_DIR');
 	process.exit(64);
-}
-
-let n = 0, reported = false;
-function check(cond, what, detail) {
-	n++;
-	if (!cond) {
-		reported = true;
-		console.log(`not ok ${n} - ${what}${detail === undefined ? '' : ': ' + JSON.stringify(detail)}`);
-		throw new Error(what);
-	}
-	console.log(`ok ${n} - ${what}`);
 }
 
 // The mv.movie.requested lines mvserve printed so far.
@@ -47,30 +35,8 @@ async function until(what, fn, ms = 5000) {
 	}
 }
 
-const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'mv-chromium-'));
-const browser = await puppeteer.launch({
-	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-	headless: true,
-	userDataDir: profile,
-	args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-		'--disable-background-networking', '--disable-component-update', '--disable-sync',
-		'--disable-dev-shm-usage'],
-});
-let code = 0;
-try {
-	const page = await browser.newPage();
-	await page.setViewport({ width: 1100, height: 760 });
-	const problems = [];
-	page.on('pageerror', (e) => problems.push(String(e)));
-	page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-	// Nothing but mvserve is ever contacted.
-	await page.setRequestInterception(true);
-	page.on('request', (r) => {
-		const u = new URL(r.url());
-		if (u.origin === new URL(url).origin) r.continue();
-		else { problems.push(`request outside mvserve: ${r.url()}`); r.abort(); }
-	});
-
+// Nothing but mvserve is ever contacted: browse aborts the rest and lists it in problems.
+await browse(url, [], async (page, problems) => {
 	await page.goto(url, { waitUntil: 'networkidle0' });
 	await page.waitForSelector('body[data-ready="true"] .grid');
 	const cards = await page.$$eval('article.wrapper', (cs) => cs.map((c) => ({
@@ -129,11 +95,4 @@ try {
 	check(await page.$eval('article.wrapper', (c) => c.dataset.id) === movie, 'searching "MONKEYS" finds only 63');
 	check(events().length === 1, 'browsing and searching requested nothing more', events().length);
 	check(problems.length === 0, 'no script error, CSP violation or outside request', problems);
-} catch (e) {
-	if (!reported) console.log(`not ok ${n + 1} - ${e.message}`);
-	code = 1;
-} finally {
-	await browser.close();
-	fs.rmSync(profile, { recursive: true, force: true });
-}
-process.exit(code);
+});
