@@ -135,6 +135,11 @@ idx_claims(struct mv_index *ix, FILE *report)
 			ix->ahead_running = 0;
 		} else if (!l->n)
 			claimlist_read(kind, l);
+		/* Streamed people have no nodes left, only their outside ids. */
+		if (k && ix->stream && !report) {
+			bad += idx_stream_claims(ix, l);
+			continue;
+		}
 		for (size_t i = 0; i < n; i++)
 			arr[i]->claimed = 0;
 		stale = read_claims(ix, kind, l, report);
