@@ -455,7 +455,8 @@ mv_index_scan(struct mv_index *ix, int flags)
 	/* Every movie's text now, so that an update can tell whether it
 	 * changed an entry; a write after a scan reuses them. People's are
 	 * hashed when an update first touches them (idx_person_seal). */
-	idx_texts_build(ix->msorted, ix->nm);
+	if (!ix->stream)
+		idx_texts_build(ix->msorted, ix->nm);
 	for (size_t i = 0; i < ix->np; i++)
 		ix->psorted[i]->hashok = 0;
 	ix->shards_ok = 0;

@@ -52,7 +52,10 @@ idx_claims_ahead(void *arg)
 	struct mv_index *ix = arg;
 
 	claimlist_read('m', &ix->ahead[0]);
-	claimlist_read('p', &ix->ahead[1]);
+	/* A streamed rebuild reads the people's when it needs them, after
+	 * the credits are freed: its peak is the people stream's. */
+	if (!ix->stream)
+		claimlist_read('p', &ix->ahead[1]);
 	return NULL;
 }
 

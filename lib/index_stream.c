@@ -448,6 +448,19 @@ stream_take(void *ctx, size_t i, size_t slot)
 	idx_prof_clear(p);
 }
 
+/* Free what of movie x only its entry of movies.json used. */
+static void
+movie_thin(struct node *x)
+{
+	char **s[] = {&x->json, &x->extjson, &x->name, &x->imdb, &x->added, &x->video,
+	    &x->last_read, &x->otitle, &x->olang, &x->tjson, &x->ajson};
+
+	for (size_t i = 0; i < sizeof s / sizeof *s; i++) {
+		free(*s[i]);
+		*s[i] = NULL;
+	}
+}
+
 int
 idx_stream_people(struct mv_index *ix)
 {
@@ -456,6 +469,14 @@ idx_stream_people(struct mv_index *ix)
 	size_t n;
 	struct fileid *v = idx_list_ids("People", 'p', &n);
 
+	/* movies.json is written and nothing splices into it: its text and
+	 * what only its entries need (some 100 MB at 100,000 movies) make
+	 * room for the people. What is left: ids, collections, outside ids. */
+	mv_buf_free(&ix->doc[0].text);
+	free(ix->doc[0].ref.v);
+	memset(&ix->doc[0].ref, 0, sizeof ix->doc[0].ref);
+	for (size_t i = 0; i < ix->nm; i++)
+		movie_thin(ix->msorted[i]);
 	bt->ix = ix;
 	bt->ids = mv_xmalloc((n + 1) * sizeof *bt->ids);
 	for (size_t i = 0; i < n; i++)
