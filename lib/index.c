@@ -460,6 +460,7 @@ mv_index_free(struct mv_index *ix)
 	free(ix->movies.byn);
 	free(ix->people.byn);
 	idx_colls_free(&ix->colls);
+	idx_stream_free(ix->stream);
 	pool_free(&ix->pool);
 	refmap_free(&ix->mref);
 	refmap_free(&ix->pref);

@@ -359,6 +359,8 @@ scan_take(void *ctx, size_t i, size_t slot)
 		node_fill(ix, x, p);
 		if (x->id[0] == 'p')
 			person_links(ix, x, p);
+		else if (ix->stream)
+			idx_stream_credits(ix, x, p);
 		else {
 			movie_credits(ix, x, p, &aff);
 			free(aff);
@@ -409,7 +411,12 @@ scan_profiles(struct mv_index *ix)
 	/* One reading pass over both folders, movies first: the readers
 	 * go on into People/ while the last movies are applied. */
 	v[0] = idx_list_ids("Movies", 'm', &n[0]);
-	v[1] = idx_list_ids("People", 'p', &n[1]);
+	/* A streamed rebuild reads the people as it writes them. */
+	if (ix->stream) {
+		v[1] = NULL;
+		n[1] = 0;
+	} else
+		v[1] = idx_list_ids("People", 'p', &n[1]);
 	b->ids = mv_xmalloc((n[0] + n[1] + 1) * sizeof *b->ids);
 	for (int k = 0; k < 2; k++)
 		for (size_t i = 0; i < n[k]; i++)
@@ -449,7 +456,8 @@ mv_index_scan(struct mv_index *ix, int flags)
 	/* Every movie's text now, so that an update can tell whether it
 	 * changed an entry; a write after a scan reuses them. People's are
 	 * hashed when an update first touches them (idx_person_seal). */
-	idx_texts_build(ix->msorted, ix->nm);
+	if (!ix->stream)
+		idx_texts_build(ix->msorted, ix->nm);
 	for (size_t i = 0; i < ix->np; i++)
 		ix->psorted[i]->hashok = 0;
 	ix->shards_ok = 0;

@@ -52,7 +52,10 @@ idx_claims_ahead(void *arg)
 	struct mv_index *ix = arg;
 
 	claimlist_read('m', &ix->ahead[0]);
-	claimlist_read('p', &ix->ahead[1]);
+	/* A streamed rebuild reads the people's when it needs them, after
+	 * the credits are freed: its peak is the people stream's. */
+	if (!ix->stream)
+		claimlist_read('p', &ix->ahead[1]);
 	return NULL;
 }
 
@@ -135,6 +138,11 @@ idx_claims(struct mv_index *ix, FILE *report)
 			ix->ahead_running = 0;
 		} else if (!l->n)
 			claimlist_read(kind, l);
+		/* Streamed people have no nodes left, only their outside ids. */
+		if (k && ix->stream && !report) {
+			bad += idx_stream_claims(ix, l);
+			continue;
+		}
 		for (size_t i = 0; i < n; i++)
 			arr[i]->claimed = 0;
 		stale = read_claims(ix, kind, l, report);

@@ -177,6 +177,8 @@ struct mv_index {
 	struct shard *shards;             /* people shards on disk, by number */
 	size_t nshards, capshards;
 	int shards_ok;                    /* shards[] is known */
+	struct stream *stream;            /* a rebuild that streams the people
+	                                   * (index_stream.c), or NULL */
 };
 
 /* A people shard file, index/people/NNNNN.json: SHARD_IDS ids each. */
@@ -327,6 +329,18 @@ void idx_person_dups(struct mv_index *ix, struct node *x, char **keys, size_t n)
 void idx_person_seal(struct node *x);
 /* The shard files against their list; the problems found. */
 long idx_people_check_files(FILE *out);
+
+/* ---- index_stream.c: a rebuild that streams the people ------------------ */
+
+/* File movie m's credits (p's pending links) by their people's shards. */
+void idx_stream_credits(struct mv_index *ix, struct node *m, struct prof *p);
+/* Read the people and write their shards one by one into ix->shards
+ * (from none), with no fsync. 0, or -1 with errno after a warning. */
+int idx_stream_people(struct mv_index *ix);
+/* Claim the outside ids of the people written, l the claims of index/ext/p
+ * (emptied); the conflicts found (each reported). */
+long idx_stream_claims(struct mv_index *ix, struct claimlist *l);
+void idx_stream_free(struct stream *st);
 
 /* ---- index_claims.c: claims --------------------------------------------- */
 

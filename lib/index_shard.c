@@ -324,7 +324,9 @@ idx_people_write(struct mv_index *ix, int force)
 		 * of the directory before the list: the kernel writes the
 		 * shards back meanwhile, rather than 500 rounds of write,
 		 * fsync, rename, fsync. As safe: the list is written last. */
-		for (size_t i = 0; i < ix->nshards && r == 0; i++)
+		if (ix->stream)
+			r = idx_stream_people(ix);
+		for (size_t i = 0; i < ix->nshards && r == 0 && !ix->stream; i++)
 			if ((r = shard_write(ix, ix->shards[i].s, 0, b, &count, &seen)) == 0)
 				mv_crash_point("index-shard");
 		for (size_t i = 0; i < ix->nshards && r == 0 && !ix->nosync; i++) {

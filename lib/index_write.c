@@ -368,7 +368,7 @@ idx_index_text(struct mv_index *ix, char kind, struct mv_buf *b,
 	size_t n = kind == 'm' ? ix->nm : ix->np, count = 0, size = 0, i;
 
 	for (i = 0; i < n; i++)
-		if (arr[i]->present && kind == 'p')
+		if (arr[i]->present && (kind == 'p' || ix->stream))
 			count++;
 		else if (arr[i]->present) {
 			count++;
@@ -383,7 +383,9 @@ idx_index_text(struct mv_index *ix, char kind, struct mv_buf *b,
 	}
 	idx_doc_head(b, 1, count);
 	for (i = 0; i < n; i++)
-		if (arr[i]->present && kind == 'p')
+		/* A streamed rebuild keeps no entry's text, nor splices
+		 * into this one later (issue 19). */
+		if (arr[i]->present && (kind == 'p' || ix->stream))
 			idx_doc_person(b, arr[i]);
 		else if (arr[i]->present)
 			doc_entry(b, refs, arr[i]->num, arr[i]->json, arr[i]->jlen);

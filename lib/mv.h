@@ -1440,6 +1440,17 @@ int mv_index_dirty(const struct mv_index *ix);
  * file (mv_crash_point), for crash tests. */
 int mv_index_write(struct mv_index *ix, int force);
 void mv_index_reap(struct mv_index *ix);
+/*
+ * Make ix a rebuild that streams the people (index_stream.c), for a
+ * memory that does not grow with them: mv_index_scan then reads the
+ * movies only, mv_index_write with force reads the people and writes
+ * their shards one at a time, and mv_index_claims claims from what it
+ * kept. Such an ix is for that sequence only: no update, check nor count
+ * of the people. mv_index_stream_skipped: the people profiles the write
+ * skipped (each reported), which the scan's count leaves out.
+ */
+void mv_index_stream(struct mv_index *ix);
+long mv_index_stream_skipped(const struct mv_index *ix);
 /* Present entries of kind 'm' or 'p'. */
 size_t mv_index_count(const struct mv_index *ix, char kind);
 /* 1 if an index file is missing (index/collections.json included) or

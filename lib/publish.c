@@ -29,12 +29,15 @@ mv_index_rebuild_locked(int flags)
 		mv_warn("lock run/index.lock");
 	ix = mv_index_new();
 	mv_index_nosync(ix, flags & MV_REBUILD_NOSYNC);
+	/* 500,000 people need not be in memory at once (issue 19). */
+	mv_index_stream(ix);
 	skipped = mv_index_scan(ix, MV_INDEX_CLAIMS);
 	/* Claims live under index/ too: no use trying if it is not writable. */
 	if (mv_index_write(ix, 1) < 0)
 		code = mv_exit_for_errno(errno);
 	else
 		conflicts = mv_index_claims(ix);
+	skipped += mv_index_stream_skipped(ix);
 	/* The old index files, unlinked meanwhile (see mv_index_write). */
 	mv_index_reap(ix);
 	if (lock >= 0)
