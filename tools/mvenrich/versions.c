@@ -420,9 +420,10 @@ file_video(cJSON *m, int quarantine)
  * part) that the duplicates setting sends to review, they join owner's
  * videos as versions or parts: owner gets them (at their sources, each
  * with joinedFrom, status matched) and is saved, m's record goes, then
- * owner files them. A kill at any point: the restart finds owner
- * pending and m's record a leftover (pending_scan). Returns 1 if they
- * joined (m is gone: do not save it), else 0 with *reason (malloc'd).
+ * owner files their downloads' sidecars, then them. A kill at any
+ * point: the restart finds owner pending and m's record a leftover
+ * (pending_scan). Returns 1 if they joined (m is gone: do not save
+ * it), else 0 with *reason (malloc'd).
  */
 int
 join(cJSON *m, const char *owner, char **reason)
@@ -481,7 +482,12 @@ join(cJSON *m, const char *owner, char **reason)
 	cJSON_ArrayForEach(v, mv_movie_videos(o))
 		if (at_source(v))
 			pending_add(mv_json_str(v, "path", ""), owner);
-	file_video(o, 0);
+	/* Their downloads' subtitles and extras first, as for a first copy
+	 * (advance): a restart finds owner pending and does the same. */
+	if (sidecars_file(o))
+		waiting++;
+	else
+		file_video(o, 0);
 	free(oldq);
 	free(newq);
 	cJSON_Delete(o);
