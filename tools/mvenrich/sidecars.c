@@ -8,9 +8,10 @@
 
 /*
  * A film that came in a folder (incoming/<folder>/…, mvwatch's
- * data.download) brings its subtitles and extras: they are filed where
- * mv_name_path says, one at a time with mv_file_move and its journal,
- * each recorded in the entry of the video they came with
+ * data.download) brings its subtitles and extras, and one dropped loose
+ * in incoming/ the subtitles whose names start with its own
+ * (mv_download_loose): they are filed where mv_name_path says, one at a
+ * time with mv_file_move and its journal, each recorded in the entry of the video they came with
  * (mv_video_add_sidecar) before the journal goes. They go before the
  * film itself: the movie stays pending until its video is filed, so a
  * kill -9 anywhere in between resumes from the pending movie, and
@@ -20,15 +21,22 @@
  * whatever is unknown stay in incoming/.
  */
 
-/* The download v's video came in, "incoming/<folder>" (malloc'd), or
- * NULL for a video dropped alone or chosen elsewhere (mvctl add). */
+/* The download v's video came in: "incoming/<folder>" (malloc'd) with
+ * *loose 0, or "incoming" with *loose 1 for a video dropped loose there
+ * (it and its subtitles beside it are its download: mv_download_loose);
+ * NULL for a video chosen elsewhere (mvctl add, a library root). */
 static char *
-download_of(const cJSON *v)
+download_of(const cJSON *v, int *loose)
 {
 	const char *src = mv_json_str(v, "source", ""), *s;
 
-	if (strncmp(src, "incoming/", 9) != 0 || !(s = strchr(src + 9, '/')))
+	*loose = 0;
+	if (strncmp(src, "incoming/", 9) != 0)
 		return NULL;
+	if (!(s = strchr(src + 9, '/'))) {
+		*loose = 1;
+		return mv_xstrdup("incoming");
+	}
 	return mv_xasprintf("%.*s", (int)(s - src), src);
 }
 
@@ -136,18 +144,19 @@ file_one(cJSON *m, cJSON *v, const char *dl, const struct mv_dl_file *f)
 static int
 file_of(cJSON *m, cJSON *v)
 {
-	char *dl = download_of(v), *abs, *base;
+	const char *src = mv_json_str(v, "source", "");
+	int loose, wait = 0, r;
+	char *dl = download_of(v, &loose), *abs, *base;
 	struct mv_download d;
-	int wait = 0;
 
 	if (!dl)
 		return 0;
-	abs = mv_path("%s", dl);
-	if (mv_download_scan(abs, &d) < 0) {
+	abs = mv_path("%s", loose ? src : dl);
+	r = loose ? mv_download_loose(abs, &d) : mv_download_scan(abs, &d);
+	if (r < 0) {
 		if (errno != ENOENT)
 			mv_warn("read %s", dl);
-	} else if (d.main == d.n || !strcmp(d.files[d.main].rel,
-	    mv_json_str(v, "source", "") + strlen(dl) + 1)) {
+	} else if (d.main == d.n || !strcmp(d.files[d.main].rel, src + strlen(dl) + 1)) {
 		base = video_base(v);
 		mv_download_read_subs(&d, base);
 		free(base);
@@ -187,13 +196,16 @@ static cJSON *
 holder_of(const cJSON *m, const char *srel)
 {
 	cJSON *v, *found = NULL;
+	int loose;
 
 	cJSON_ArrayForEach(v, mv_movie_videos(m)) {
-		char *dl = download_of(v);
+		const char *src = mv_json_str(v, "source", "");
+		char *dl = download_of(v, &loose);
 		size_t n = dl ? strlen(dl) : 0;
 
-		if (dl && !strncmp(srel, dl, n) && srel[n] == '/' &&
-		    strcmp(srel, mv_json_str(v, "source", "")) &&
+		if (dl && !strncmp(srel, dl, n) && srel[n] == '/' && strcmp(srel, src) &&
+		    (!loose || (!strchr(srel + n + 1, '/') &&
+		    mv_download_stem_of(srel + n + 1, base_name(src)))) &&
 		    (!found || strncmp(mv_json_str(v, "path", ""), "assets/", 7)))
 			found = v;
 		free(dl);
@@ -212,11 +224,11 @@ sidecars_recovered(cJSON *m, const char *final, const char *src)
 	char *srel = rel_path(src), *dl, *base, *idx;
 	cJSON *v = holder_of(m, srel);
 	struct mv_dl_file f = {0};
-	int r = 0;
+	int r = 0, loose;
 
 	if (!v || entry_at(m, srel))
 		goto out;
-	dl = download_of(v);
+	dl = download_of(v, &loose);
 	f.rel = srel + strlen(dl) + 1;
 	free(dl);
 	f.kind = mv_media_kind(srel + 9);
@@ -231,7 +243,7 @@ sidecars_recovered(cJSON *m, const char *final, const char *src)
 			free(idx);
 		}
 		free(base);
-	} else if (f.kind == MV_MEDIA_EXTRA) {
+	} else if (f.kind == MV_MEDIA_EXTRA && !loose) {
 		f.role = MV_DL_EXTRA;
 		f.extra = mv_media_extra_kind(srel + 9);
 	} else
