@@ -1,8 +1,9 @@
-/* download.c: a release folder as one download: its film, parts, sidecars, samples, extras and junk. */
+/* download.c: a release folder, or a loose video and its subtitles, as one download. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "mv.h"
@@ -89,6 +90,12 @@ walk_dir(struct walk *w, struct mv_buf *b, int depth)
 	}
 	closedir(dir);
 	return 0;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static int
@@ -266,6 +273,127 @@ mv_download_scan(const char *dir, struct mv_download *out)
 	classify(out, base, b.buf + w.topoff);
 	free(base);
 	mv_buf_free(&b);
+	return 0;
+}
+
+int
+mv_download_stem_of(const char *name, const char *video)
+{
+	const char *dot = strrchr(video, '.');
+	size_t n = dot && dot != video ? (size_t)(dot - video) : strlen(video);
+
+	/* Jellyfin's rule (MediaInfoResolver): the video's name without its
+	 * extension, in any case, then a flag delimiter, its only one '.'. */
+	return strncasecmp(name, video, n) == 0 && name[n] == '.';
+}
+
+/* The videos among the n names, by a loose_add's kind: 1 when another
+ * video than skip (its stem) claims name with a longer stem. */
+static int
+claimed_elsewhere(char **names, const enum mv_media *kinds, size_t n,
+    const char *name, const char *skip)
+{
+	const char *d = strrchr(skip, '.');
+	size_t mine = d && d != skip ? (size_t)(d - skip) : strlen(skip);
+
+	for (size_t i = 0; i < n; i++) {
+		const char *e = strrchr(names[i], '.');
+		size_t len = e && e != names[i] ? (size_t)(e - names[i]) : strlen(names[i]);
+
+		if (kinds[i] == MV_MEDIA_VIDEO && strcmp(names[i], skip) && len > mine &&
+		    mv_download_stem_of(name, names[i]))
+			return 1;
+	}
+	return 0;
+}
+
+/* The names in the folder dir (no . or ..), sorted by bytes, and each
+ * one's kind; count in *n. Returns NULL with errno when dir cannot be
+ * read. */
+static char **
+list_dir(const char *dir, enum mv_media **kinds, size_t *n)
+{
+	char **names = NULL;
+	struct dirent *e;
+	DIR *d;
+
+	*n = 0;
+	if (!(d = opendir(dir)))
+		return NULL;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			names = mv_xrealloc(names, (*n + 1) * sizeof *names);
+			names[(*n)++] = mv_xstrdup(e->d_name);
+		}
+	closedir(d);
+	if (*n)
+		qsort(names, *n, sizeof *names, by_name);
+	*kinds = mv_xcalloc(*n ? *n : 1, sizeof **kinds);
+	for (size_t i = 0; i < *n; i++)
+		(*kinds)[i] = mv_media_kind(names[i]);
+	return names ? names : mv_xcalloc(1, sizeof *names);
+}
+
+/* Add the file dir/name of kind and role to d, if it is a regular file. */
+static void
+loose_add(struct mv_download *d, const char *dir, const char *name, enum mv_media kind,
+    enum mv_dl_role role)
+{
+	char *p = mv_xasprintf("%s/%s", dir, name);
+	struct stat st;
+
+	/* lstat: a symlink is nobody's download, as in a folder. */
+	if (lstat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+		d->files = mv_xrealloc(d->files, (d->n + 1) * sizeof *d->files);
+		memset(&d->files[d->n], 0, sizeof *d->files);
+		d->files[d->n].rel = mv_xstrdup(name);
+		d->files[d->n].size = (long long)st.st_size;
+		d->files[d->n].kind = kind;
+		d->files[d->n].role = role;
+		d->n++;
+	}
+	free(p);
+}
+
+int
+mv_download_loose(const char *video, struct mv_download *out)
+{
+	const char *slash = strrchr(video, '/'), *base = slash ? slash + 1 : video;
+	char *dir = !slash ? mv_xstrdup(".") : slash == video ? mv_xstrdup("/") :
+	    mv_xasprintf("%.*s", (int)(slash - video), video), *stem, *dot;
+	enum mv_media *kinds = NULL;
+	size_t n;
+	char **names = list_dir(dir, &kinds, &n);
+
+	memset(out, 0, sizeof *out);
+	if (!names) {
+		int saved = errno;
+
+		free(dir);
+		errno = saved;
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(names[i], base))
+			loose_add(out, dir, names[i], kinds[i], MV_DL_MAIN);
+		else if (kinds[i] == MV_MEDIA_SUBTITLE && mv_download_stem_of(names[i], base) &&
+		    !claimed_elsewhere(names, kinds, n, names[i], base))
+			loose_add(out, dir, names[i], kinds[i], MV_DL_SUBTITLE);
+	}
+	out->main = out->n;
+	for (size_t i = 0; i < out->n; i++)
+		if (out->files[i].role == MV_DL_MAIN)
+			out->main = i;
+	stem = mv_xstrdup(base);
+	if ((dot = strrchr(stem, '.')) && dot != stem)
+		*dot = '\0';
+	mv_download_read_subs(out, stem);
+	free(stem);
+	free(kinds);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(dir);
 	return 0;
 }
 

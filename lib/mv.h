@@ -1866,6 +1866,25 @@ void mv_download_free(struct mv_download *d);
  * video's: for a video filed from elsewhere (quarantine/). */
 void mv_download_read_subs(struct mv_download *d, const char *base);
 /*
+ * The download a loose video makes (one not in a folder of its own,
+ * "incoming/Movie.2001.1080p.mkv"): the video at path video (its folder
+ * is read; the video itself need not be there any more) and its
+ * subtitles, by Jellyfin's rule (mv_download_stem_of), each one's only
+ * when no other video beside it has a longer stem that claims it too
+ * ("Movie.Extended.en.srt" is Movie.Extended.mkv's, not Movie.mkv's).
+ * rel is each file's bare name; the video is MAIN when it is there (else
+ * main is n), every other file a SUBTITLE read against its stem; no
+ * parts. mvwatch (settling), mvenrich (filing), mvctl plan and mvctl gc
+ * --incoming all ask it. Fills *out (free it with mv_download_free).
+ * Returns 0, or -1 with errno when the folder cannot be read.
+ */
+int mv_download_loose(const char *video, struct mv_download *out);
+/* 1 when the file name name belongs to the video named video by
+ * Jellyfin's rule: it starts with video's name without its extension,
+ * in any case, followed by a '.' ("Movie.2001.en.srt" of
+ * "Movie.2001.mkv"); else 0. Bare names, no folder. */
+int mv_download_stem_of(const char *name, const char *video);
+/*
  * Record a sidecar filed beside video (a video entry of a MovieProfile):
  * entry (consumed) goes into video's array key, "subtitles" ({path,
  * lang, forced, sdh, source}) or "extras" ({path, kind, source}), made

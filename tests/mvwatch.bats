@@ -385,6 +385,20 @@ old_file() {
 	refute_output --partial srt
 }
 
+@test "mvwatch: a loose video waits for its subtitle to settle, then is reported once" {
+	old_file "$IN/Movie.2001.mkv"
+	printf 'sub' >"$IN/Movie.2001.en.srt"
+	# The scan finds the video complete, its subtitle not: it waits one
+	# settle time more, then goes out (not skipped, not twice).
+	start --settle 0.3
+	wait_lines 1
+	printf 'l' >"$IN/latch.mkv"
+	wait_lines 2
+	run subjects
+	assert_output "$(printf '%s\n' incoming/Movie.2001.mkv incoming/latch.mkv)"
+	[ -z "$(cat "$ERR")" ]
+}
+
 @test "mvwatch: the same file is not reported twice (reopen, rename, rescan)" {
 	start --settle 0
 	f=$IN/a.mkv

@@ -160,17 +160,60 @@ age_ns(const struct stat *st)
 
 enum how { FROM_EVENT, FROM_SCAN };
 
-/* A settled loose file: a part of a film waits for the others
- * (tools/mvwatch/parts.c); anything else goes out now. */
-static void
+/* The subtitle of the loose video at path that was written less than
+ * the settle time ago (malloc'd bare name), or NULL: its subtitles
+ * (mv_download_loose, the rule mvenrich files them by) are written in
+ * turn beside it, and they must be there when it is filed. */
+static char *
+young_sidecar(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	struct mv_download d = {0};
+	struct stat st;
+	char *young = NULL;
+
+	if (settle_ns == 0 || mv_download_loose(path, &d) < 0) {
+		mv_download_free(&d);
+		return NULL;
+	}
+	for (size_t i = 0; i < d.n && !young; i++) {
+		char *p = mv_xasprintf("%.*s/%s", (int)(slash ? slash - path : 0), path,
+		    d.files[i].rel);
+
+		if (i != d.main && lstat(p, &st) == 0 && age_ns(&st) < (int64_t)settle_ns)
+			young = mv_xstrdup(d.files[i].rel);
+		free(p);
+	}
+	mv_download_free(&d);
+	return young;
+}
+
+/* A settled loose file: one whose subtitles are still being written
+ * waits for them (again the settle time; --once skips it); a part of a
+ * film waits for the others (tools/mvwatch/parts.c); anything else goes
+ * out now. Returns 1 when it waits again (its timer re-armed). */
+static int
 report_loose(const char *path, const struct stat *st)
 {
 	struct fkey k;
+	char *young;
 
 	key_of(st, &k);
-	if (seen_find(&k) || part_hold(path))
-		return;
-	report(path, st, NULL);
+	if (seen_find(&k))
+		return 0;
+	if ((young = young_sidecar(path))) {
+		if (once) {
+			mv_warnx("unable to report %s: its subtitle %s was modified less "
+			    "than %g s ago; skipped", path, young, (double)settle_ns / 1e9);
+			n_skipped++;
+		} else
+			pend_arm(path, st);
+		free(young);
+		return !once;
+	}
+	if (!part_hold(path))
+		report(path, st, NULL);
+	return 0;
 }
 
 /*
@@ -251,8 +294,8 @@ run_timers(uint64_t now)
 		if (st.st_size == p->k.size &&
 		    st.st_mtim.tv_sec == p->k.mtime.tv_sec &&
 		    st.st_mtim.tv_nsec == p->k.mtime.tv_nsec) {
-			report_loose(p->path, &st);
-			pend_free(p);
+			if (!report_loose(p->path, &st))
+				pend_free(p);
 		} else
 			pend_arm(p->path, &st);
 	}

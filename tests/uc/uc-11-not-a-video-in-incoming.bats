@@ -99,8 +99,10 @@ start_pipeline() {
 		"check: 3 documents, 0 invalid; index consistent; 0 orphan videos; 1 missed in incoming/; 0 half-done filings; 1 notes: ok to start"
 	wait_until 20 test -e "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv"
 	wait_until 10 jq -e '.count == 1' "$MV_DATA/index/movies.json"
-	# Filed: check passes again; the subtitle is only a note.
+	# Filed: check passes again. The subtitle is the video's (its name
+	# starts with the video's, UC-20): filed with it, no note left.
 	run -0 --separate-stderr mvctl check
-	assert_line --index -1 --regexp '^check: .*; 0 missed in incoming/; 0 half-done filings; 1 notes: ok$'
-	[ -e "$IN/Heat.1995.1080p.BluRay.x264-GRP.srt" ]
+	assert_line --index -1 --regexp '^check: .*; 0 missed in incoming/; 0 half-done filings; 0 notes: ok$'
+	[ ! -e "$IN/Heat.1995.1080p.BluRay.x264-GRP.srt" ]
+	[ -f "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].srt" ]
 }

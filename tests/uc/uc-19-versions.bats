@@ -11,6 +11,12 @@
 #               it joins that movie's videos[] as a version, named by
 #               mv_name_path with Jellyfin's " - label": "… - Director's
 #               Cut.mkv", "… - 2160p.mkv" 4. the record it came as goes
+#               5. a version that came in a release folder brings its
+#               subtitles, filed beside it under its own name ("… -
+#               2160p.fr.srt") and listed in its entry's subtitles[], and
+#               its extras, filed into the film's extras folders (a name
+#               taken there: "name (2).ext", never over it), each with
+#               the filing journal before the version itself
 # Events:       mv.file.added → mv.movie.created → mv.video.added{merged}
 # Postconditions: one movie with every version; the index lists it alone,
 #               its item and GET /movies with every version and its label;
@@ -22,7 +28,9 @@
 #               then sets the lower one aside in quarantine/replaced/ with
 #               a .why.json (never deleted), and sends a copy of the same
 #               or a lower quality to review; an unknown duplicates value
-#               is warned about once and read as review
+#               is warned about once and read as review; a kill -9 at
+#               any step of a version's filing, sidecars included, leaves
+#               every file exactly once and the restart finishes it
 
 load ../test_helper
 load ../faketmdb
@@ -86,6 +94,92 @@ $want"
           Director's Cut
 video     assets/videos/$FC/$FC - 2160p.mkv
           2160p"* ]]
+}
+
+# A release folder NAME with its film (random bytes of SIZE), a subtitle
+# beside it, Subs/French.forced.srt and Featurettes/Making of.mkv.
+release() {
+	local r=$IN/$1 f
+	f=$(tr 'A-Z' 'a-z' <<<"$1")
+	mkvideo "$r/$f.mkv" "${2:-20000}"
+	mkdir -p "$r/Subs"
+	printf '1\n00:00:01,000 --> 00:00:02,000\n%s\n' "$1 en" >"$r/$f.en.srt"
+	printf '1\n00:00:01,000 --> 00:00:02,000\n%s\n' "$1 fr" >"$r/Subs/French.forced.srt"
+	mkvideo "$r/Featurettes/Making of.mkv" 3000
+	echo "$r/$f.mkv"
+}
+
+# The names under the film's folder, and m1's videos with their sidecars.
+version_state() {
+	(cd "$DIR" && find . -type f | LC_ALL=C sort)
+	jq -c '[.status, [.videos[] | [.path, [.subtitles[]?.path], [.extras[]?.path]]]]' \
+		"$MV_DATA/Movies/m1.json"
+}
+
+@test "UC-19: a version from a release folder brings its subtitles and extras" {
+	v=$(release Fight.Club.1999.1080p.BluRay.x264-GRP)
+	ev_added "$v" | mvenrich >/dev/null
+	v=$(release Fight.Club.1999.2160p.UHD.BluRay.x265-GRP 30000)
+	mk=$(sha "$(dirname "$v")/Featurettes/Making of.mkv")
+	ev_added "$v" | mvenrich 2>"$BATS_TEST_TMPDIR/err" | mvindex >"$OUT"
+	[ -z "$(cat "$BATS_TEST_TMPDIR/err")" ]
+	run events_of mv.video.added "$OUT"
+	assert_output "{\"id\":\"m1\",\"path\":\"assets/videos/$FC/$FC - 2160p.mkv\",\"tmdb\":550,\"title\":\"Fight Club\",\"year\":1999,\"merged\":\"m2\"}"
+	run bash -c "cd '$DIR' && find . -type f | LC_ALL=C sort"
+	assert_output "./Featurettes/Making of (2).mkv
+./Featurettes/Making of.mkv
+./$FC - 2160p.en.srt
+./$FC - 2160p.fr.forced.srt
+./$FC - 2160p.mkv
+./$FC.en.srt
+./$FC.fr.forced.srt
+./$FC.mkv"
+	# The version's own extra, never over the film's.
+	[ "$(sha "$DIR/Featurettes/Making of (2).mkv")" = "$mk" ]
+	src=incoming/Fight.Club.1999.2160p.UHD.BluRay.x265-GRP
+	run jq -c '.videos[1] | .subtitles[], .extras[]' "$MV_DATA/Movies/m1.json"
+	assert_output "{\"path\":\"assets/videos/$FC/$FC - 2160p.fr.forced.srt\",\"lang\":\"fr\",\"forced\":true,\"sdh\":false,\"source\":\"$src/Subs/French.forced.srt\"}
+{\"path\":\"assets/videos/$FC/$FC - 2160p.en.srt\",\"lang\":\"en\",\"forced\":false,\"sdh\":false,\"source\":\"$src/fight.club.1999.2160p.uhd.bluray.x265-grp.en.srt\"}
+{\"path\":\"assets/videos/$FC/Featurettes/Making of (2).mkv\",\"kind\":\"featurettes\",\"source\":\"$src/Featurettes/Making of.mkv\"}"
+	# The first copy's lists are its own still.
+	run jq -c '.videos[0] | [(.subtitles | length), .extras[0].path]' "$MV_DATA/Movies/m1.json"
+	assert_output "[2,\"assets/videos/$FC/Featurettes/Making of.mkv\"]"
+	[ -z "$(find "$IN" -type f)" ]
+	[ "$(ls "$MV_DATA/Movies")" = m1.json ]
+	profiles_valid
+	events_valid "$OUT"
+	run -0 mvctl check
+}
+
+@test "UC-19: kill -9 at every step of a version's filing with its sidecars: every file once" {
+	v=$(release Fight.Club.1999.1080p.BluRay.x264-GRP)
+	ev_added "$v" | mvenrich >/dev/null
+	v=$(release Fight.Club.1999.2160p.UHD.BluRay.x265-GRP 30000)
+	ev_added "$v" | mvenrich >/dev/null
+	want=$(version_state)
+	sums=$(all_copies)
+	local step
+	for step in claimed joined merged journal link fsync-srcdir sidecar-saved sidecar-saved:3 \
+	    saved; do
+		export MV_DATA=$BATS_TEST_TMPDIR/crash-${step/:/-}
+		mkdir -p "$MV_DATA/incoming"
+		IN=$MV_DATA/incoming DIR="$MV_DATA/assets/videos/$FC"
+		v=$(release Fight.Club.1999.1080p.BluRay.x264-GRP)
+		ev_added "$v" | mvenrich >/dev/null
+		v=$(release Fight.Club.1999.2160p.UHD.BluRay.x265-GRP 30000)
+		ev_added "$v" >"$BATS_TEST_TMPDIR/ev"
+		run -137 env MV_CRASH_AT=$step mvenrich <"$BATS_TEST_TMPDIR/ev"
+		run -0 mvenrich --retry
+		assert_equal "$(version_state)" "$want"
+		# Random bytes differ from run to run: count the files instead.
+		assert_equal "$(all_copies | wc -l)" "$(wc -l <<<"$sums")"
+		assert_equal "$(all_copies | awk '$1 != 1')" ""
+		[ ! -e "$MV_DATA/run/filing/m1.json" ]
+		[ "$(ls "$MV_DATA/Movies")" = m1.json ] || { echo "$step: $(ls "$MV_DATA/Movies")"; false; }
+		profiles_valid
+		mvindex --rebuild >/dev/null
+		run -0 mvctl check
+	done
 }
 
 @test "UC-19: a true duplicate (same edition and quality) goes to review" {

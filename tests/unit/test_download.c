@@ -1,4 +1,4 @@
-/* test_download.c: unit tests for mv_download_scan, a release folder read as one download. */
+/* test_download.c: unit tests for mv_download_scan and mv_download_loose: what one download is. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -158,6 +158,61 @@ test_edges(void)
 	free(p);
 }
 
+/* A loose video and its subtitles, by Jellyfin's rule. */
+static void
+test_loose(void)
+{
+	struct mv_download d;
+	const struct mv_dl_file *f;
+	char *p;
+
+	strcat(root, "/incoming");
+	mkdir(root, 0755);
+	put("Movie.2001.1080p.mkv", 9000);
+	put("Movie.2001.1080p.en.srt", 10);
+	put("movie.2001.1080P.fr.forced.srt", 10);   /* any case */
+	put("Movie.2001.1080p.srt", 10);
+	put("Movie.2001.1080pX.en.srt", 10);         /* no '.' after the stem */
+	put("Movie.2001.1080p.Extended.mkv", 9000);
+	put("Movie.2001.1080p.Extended.de.srt", 10); /* the longer stem's */
+	put("Movie.2001.1080p.nfo", 10);             /* not a subtitle */
+	put("Other.srt", 10);
+	p = mv_xasprintf("%s/Movie.2001.1080p.mkv", root);
+	ok(mv_download_loose(p, &d) == 0, "a loose video's folder is read");
+	is_int((long long)d.n, 4, "the video and its three subtitles");
+	is_str(d.main < d.n ? d.files[d.main].rel : NULL, "Movie.2001.1080p.mkv", "the video is main");
+	is_str(role(&d, "Movie.2001.1080p.en.srt"), "subtitle", ".en.srt is its");
+	is_str(role(&d, "Movie.2001.1080p.srt"), "subtitle", ".srt is its");
+	is_str(role(&d, "Movie.2001.1080pX.en.srt"), "(missing)", "a longer name is not");
+	is_str(role(&d, "Movie.2001.1080p.Extended.de.srt"), "(missing)",
+	    "a subtitle of a video with a longer stem is that video's");
+	f = find(&d, "movie.2001.1080P.fr.forced.srt");
+	is_str(f ? f->sub.lang : NULL, "fr", "read against the stem: French");
+	is_int(f ? f->sub.forced : -1, 1, "and forced");
+	ok(d.nparts == 0, "no parts");
+	mv_download_free(&d);
+	free(p);
+	p = mv_xasprintf("%s/Movie.2001.1080p.Extended.mkv", root);
+	ok(mv_download_loose(p, &d) == 0 && d.n == 2 &&
+	    find(&d, "Movie.2001.1080p.Extended.de.srt"), "the longer stem has its own");
+	mv_download_free(&d);
+	free(p);
+	/* Filed away already: the subtitles are found by its name alone. */
+	p = mv_xasprintf("%s/Gone.2001.mkv", root);
+	put("Gone.2001.en.srt", 10);
+	ok(mv_download_loose(p, &d) == 0 && d.n == 1 && d.main == d.n,
+	    "a video gone: its subtitles, no main");
+	mv_download_free(&d);
+	free(p);
+	ok(mv_download_stem_of("a.b.en.srt", "a.b.mkv") && !mv_download_stem_of("a.bc.srt", "a.b.mkv"),
+	    "mv_download_stem_of: the stem then a '.'");
+	*strrchr(root, '/') = '\0';
+	p = mv_xasprintf("%s/none/x.mkv", root);
+	ok(mv_download_loose(p, &d) == -1 && errno == ENOENT, "a missing folder: -1, ENOENT");
+	mv_download_free(&d);
+	free(p);
+}
+
 int
 main(void)
 {
@@ -170,6 +225,7 @@ main(void)
 	test_heat();
 	test_parts();
 	test_edges();
+	test_loose();
 	char *cmd = mv_xasprintf("rm -rf '%s'", tmpl);
 
 	if (system(cmd) != 0)

@@ -102,7 +102,45 @@ struct gcin {
 	long files, junk, folders;
 	long long bytes;
 	int code;         /* MV_EX_OK, or the first failure's */
+	char **subs;      /* loose subtitles of a loose video beside them, */
+	char **videos;    /* and that video's (both data-relative) */
+	size_t nsubs;
 };
+
+/* Note the subtitles of every loose video in incoming/ (names, its n
+ * entries): they are filed with it (mv_download_loose), so each is
+ * listed as its video's. */
+static void
+loose_subs(struct gcin *g, char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *abs = mv_path("incoming/%s", names[i]);
+		struct mv_download d = {0};
+
+		if (mv_media_kind(names[i]) == MV_MEDIA_VIDEO && mv_download_loose(abs, &d) == 0 &&
+		    d.main < d.n)
+			for (size_t j = 0; j < d.n; j++)
+				if (j != d.main) {
+					g->subs = mv_xrealloc(g->subs, (g->nsubs + 1) * sizeof *g->subs);
+					g->videos = mv_xrealloc(g->videos, (g->nsubs + 1) *
+					    sizeof *g->videos);
+					g->subs[g->nsubs] = mv_xasprintf("incoming/%s", d.files[j].rel);
+					g->videos[g->nsubs++] = mv_xasprintf("incoming/%s", names[i]);
+				}
+		mv_download_free(&d);
+		free(abs);
+	}
+}
+
+/* The loose video the file rel is a subtitle of, or NULL. */
+static const char *
+video_of(const struct gcin *g, const char *rel)
+{
+	for (size_t i = 0; i < g->nsubs; i++)
+		if (!strcmp(g->subs[i], rel))
+			return g->videos[i];
+	return NULL;
+}
 
 /* The sources of the filings under way (run/filing/, lib/file.c):
  * being handled, so not left over. */
@@ -129,20 +167,27 @@ filings_busy(struct gcin *g)
 		qsort(g->busy, g->nbusy, sizeof *g->busy, ctl_cmp_str);
 }
 
-/* Report one file or folder: "rel: media, removed|would remove|kept". */
+/* Report one file or folder: "rel: media, removed|would remove|kept",
+ * and the loose video a subtitle is filed with. */
 static void
 gc_in_put(const struct gcin *g, const char *rel, const char *media, int gone)
 {
+	const char *video = video_of(g, rel);
+
 	if (ctl_want_json()) {
 		cJSON *o = cJSON_CreateObject();
 
 		cJSON_AddStringToObject(o, "file", rel);
 		cJSON_AddStringToObject(o, "media", media);
+		if (video)
+			cJSON_AddStringToObject(o, "video", video);
 		cJSON_AddBoolToObject(o, "removed", gone);
 		cJSON_AddBoolToObject(o, "dryRun", g->dry);
 		ctl_put_json(o);
 		cJSON_Delete(o);
-	} else
+	} else if (video)
+		printf("%s: %s, kept (filed with %s)\n", rel, media, video);
+	else
 		printf("%s: %s, %s\n", rel, media, !gone ? "kept" : g->dry ?
 		    "would remove" : "removed");
 }
@@ -210,6 +255,8 @@ gc_in_dir(struct gcin *g, const char *rel, int top)
 	closedir(d);
 	if (n)
 		qsort(names, n, sizeof *names, ctl_cmp_str);
+	if (top)
+		loose_subs(g, names, n);
 	for (size_t i = 0; i < n; i++) {
 		char *crel = mv_xasprintf("%s/%s", rel, names[i]);
 		char *abs = mv_xasprintf("%s/%s", dir, names[i]);
@@ -271,6 +318,8 @@ gc_incoming(int dry)
 		    "and %ld empty folders\n", g.files, dry ? "would remove " : "removed ",
 		    g.junk, g.bytes, g.folders);
 	mv_list_free(g.busy, g.nbusy);
+	mv_list_free(g.subs, g.nsubs);
+	mv_list_free(g.videos, g.nsubs);
 	return g.code;
 }
 

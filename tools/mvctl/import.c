@@ -333,6 +333,25 @@ event_of(const struct import *im, const struct item *it)
 	return ev;
 }
 
+/* Where m holds the video that was at abs: the path of its entry (a
+ * version that joined a filed film is not m's main video). Borrowed. */
+static const char *
+held_at(const cJSON *m, const char *abs)
+{
+	const cJSON *v;
+
+	cJSON_ArrayForEach(v, mv_movie_videos(m))
+		for (int k = 0; k < 2; k++) {
+			char *key = norm_path(mv_data, mv_json_str(v, k ? "source" : "path", ""));
+			int same = !strcmp(key, abs);
+
+			free(key);
+			if (same)
+				return mv_json_str(v, "path", "");
+		}
+	return mv_json_str(mv_movie_video(m), "path", "");
+}
+
 /* After the stages ran: what became of each video sent. */
 static void
 report(struct import *im)
@@ -359,8 +378,7 @@ report(struct import *im)
 		} else if (!strcmp(mv_json_str(m, "status", ""), "ready")) {
 			say(it, "imported", id, mv_json_int(cJSON_GetObjectItemCaseSensitive(m,
 			    "externalIds"), "tmdb", 0), mv_json_str(m, "title", ""),
-			    (int)mv_json_int(m, "year", 0), NULL, mv_json_str(
-			    mv_movie_video(m), "path", ""));
+			    (int)mv_json_int(m, "year", 0), NULL, held_at(m, it->abs));
 			im->matched++;
 		} else {
 			say(it, "pending", id, 0, NULL, 0, "TMDB failed: mvenrich --retry resumes it", NULL);

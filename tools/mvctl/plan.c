@@ -424,13 +424,17 @@ plan_dir(const struct plan *p)
 	return r;
 }
 
-/* Plan the file p alone. Returns 0, or the TMDB client's exit code. */
+/* Plan the file p alone: a video with the subtitles beside it that
+ * are its (mv_download_loose), as mvenrich files them. Returns 0, or
+ * the TMDB client's exit code. */
 static int
 plan_file(const struct plan *p)
 {
 	enum mv_media kind = mv_media_kind(p->top);
 	struct line l = { .rel = p->top, .kind = mv_media_name(kind) };
+	struct mv_download d = {0};
 	struct film f = {0};
+	char *abs;
 	int r = 0;
 
 	if (kind != MV_MEDIA_VIDEO)
@@ -440,6 +444,22 @@ plan_file(const struct plan *p)
 	if (r == 0)
 		show(p, &l);
 	free(l.target);
+	abs = mv_xasprintf("%s/%s", p->root, p->top);
+	if (r == 0 && kind == MV_MEDIA_VIDEO && mv_download_loose(abs, &d) < 0)
+		mv_die(mv_exit_for_read_errno(errno), "read %s", p->root);
+	for (size_t i = 0; i < d.n; i++) {
+		struct line s = { .rel = d.files[i].rel,
+		    .kind = mv_media_name(d.files[i].kind),
+		    .role = mv_dl_role_name(d.files[i].role) };
+
+		if (i == d.main)
+			continue;
+		judge_other(&f, &d.files[i], &s);
+		show(p, &s);
+		free(s.target);
+	}
+	mv_download_free(&d);
+	free(abs);
 	film_free(&f);
 	return r;
 }

@@ -9,6 +9,15 @@
 #include "mv.h"
 #include "mvenrich.h"
 
+/* 1 when the video entry v stays where it lies, under a library root
+ * (mvctl import --in-place): it is never moved, so never unfiled. */
+static int
+stays_in_place(const cJSON *v)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(v, "importedFrom"), "inPlace"));
+}
+
 /* 1 when the video entry v still lies at its source, not filed. */
 int
 at_source(const cJSON *v)
@@ -16,6 +25,28 @@ at_source(const cJSON *v)
 	const char *path = mv_json_str(v, "path", NULL), *src = mv_json_str(v, "source", NULL);
 
 	return path && src && !strcmp(path, src) && strncmp(path, "assets/", 7);
+}
+
+/* 1 when the video entry v is yet to be moved: at its source, and not
+ * kept in place under a library root (filed where it lies). */
+static int
+to_file(const cJSON *v)
+{
+	return at_source(v) && !stays_in_place(v);
+}
+
+/* 1 when m holds a video that is not kept in place: a film filed, or
+ * filing, whose copies in place (joined, or joined by) are filed where
+ * they lie; a movie all in place waits on its own match instead. */
+static int
+mixed(const cJSON *m)
+{
+	const cJSON *v;
+
+	cJSON_ArrayForEach(v, mv_movie_videos(m))
+		if (!stays_in_place(v))
+			return 1;
+	return 0;
 }
 
 
@@ -35,7 +66,7 @@ unfiled(const cJSON *m)
 		if (!strcmp(st, "matched") && (!strncmp(path, "quarantine/", 11) ||
 		    cJSON_GetObjectItemCaseSensitive(v, "replaces")))
 			return v;
-		if (at_source(v))
+		if (at_source(v) && !(stays_in_place(v) && mixed(m)))
 			return v;
 	}
 	return NULL;
@@ -106,7 +137,7 @@ announce_joined(const char *id, const char *holder)
 		const char *path = mv_json_str(v, "path", "");
 
 		if (!strcmp(mv_json_str(v, "joinedFrom", ""), id) &&
-		    !strncmp(path, "assets/videos/", 14))
+		    (!strncmp(path, "assets/videos/", 14) || stays_in_place(v)))
 			announce(m, v, path, 0);
 	}
 	cJSON_Delete(m);
@@ -393,7 +424,7 @@ file_video(cJSON *m, int quarantine)
 	while (o == OUT_DONE && left) {
 		left = 0;
 		cJSON_ArrayForEach(v, mv_movie_videos(m))
-			if (at_source(v) || (!quarantine &&
+			if (to_file(v) || (!quarantine &&
 			    !strncmp(mv_json_str(v, "path", ""), "quarantine/", 11))) {
 				left = 1;
 				o = file_one(m, v, quarantine);
@@ -415,14 +446,49 @@ file_video(cJSON *m, int quarantine)
 
 
 /*
+ * The end of a join: o, the movie filed, holds the videos of record id
+ * now. Saved, matched when one of them is to file; id's record goes;
+ * then the sidecars and the videos are filed. A video kept in place
+ * under a library root is filed where it lies: o stays ready with it,
+ * and it is announced once id's record is gone (pending_scan announces
+ * it after a crash, announce_joined).
+ */
+static void
+join_finish(cJSON *o, const char *id)
+{
+	const char *owner = mv_json_str(o, "id", "");
+	cJSON *v;
+
+	if (unfiled(o))
+		mv_json_set(o, "status", cJSON_CreateString("matched"));
+	save(o);
+	mv_crash_point("joined");
+	drop_movie(id);
+	mv_crash_point("merged");
+	cJSON_ArrayForEach(v, mv_movie_videos(o))
+		if (to_file(v))
+			pending_add(mv_json_str(v, "path", ""), owner);
+		else if (stays_in_place(v) && !strcmp(mv_json_str(v, "joinedFrom", ""), id))
+			announce(o, v, mv_json_str(v, "path", ""), 0);
+	/* Their downloads' subtitles and extras first, as for a first copy
+	 * (advance): a restart finds owner pending and does the same. */
+	if (sidecars_file(o))
+		waiting++;
+	else
+		file_video(o, 0);
+}
+
+
+/*
  * m, a new record (initial), matched the film that movie owner holds.
  * Unless its videos are true duplicates (same edition, quality and
  * part) that the duplicates setting sends to review, they join owner's
  * videos as versions or parts: owner gets them (at their sources, each
  * with joinedFrom, status matched) and is saved, m's record goes, then
- * owner files them. A kill at any point: the restart finds owner
- * pending and m's record a leftover (pending_scan). Returns 1 if they
- * joined (m is gone: do not save it), else 0 with *reason (malloc'd).
+ * owner files their downloads' sidecars, then them. A kill at any
+ * point: the restart finds owner pending and m's record a leftover
+ * (pending_scan). Returns 1 if they joined (m is gone: do not save
+ * it), else 0 with *reason (malloc'd).
  */
 int
 join(cJSON *m, const char *owner, char **reason)
@@ -451,6 +517,11 @@ join(cJSON *m, const char *owner, char **reason)
 		better = cJSON_GetArraySize(mv_movie_videos(m)) == 1 &&
 		    mv_json_int(twin, "part", 0) == 0 && mv_quality_rank(oldq) > 0 &&
 		    mv_quality_rank(newq) > mv_quality_rank(oldq);
+		/* A file under a library root kept in place is never moved
+		 * nor set aside: a better copy on either side joins as a
+		 * version, the lower one stays, for the user to remove. */
+		if (better && (stays_in_place(twin) || stays_in_place(mv_movie_video(m))))
+			better = -1;
 	}
 	if (twin && (mode == MV_DUPS_REVIEW || (mode == MV_DUPS_UPGRADE && !better))) {
 		if (mode == MV_DUPS_UPGRADE)
@@ -468,22 +539,14 @@ join(cJSON *m, const char *owner, char **reason)
 		nv = cJSON_Duplicate(v, 1);
 		mv_version_label(o, nv, twin != NULL);
 		mv_json_set(nv, "joinedFrom", cJSON_CreateString(id));
-		if (twin && better)
+		if (twin && better > 0)
 			mv_json_set(nv, "replaces", cJSON_CreateString(
 			    mv_json_str(twin, "path", "")));
 		cJSON_AddItemToArray(mv_movie_videos(o), nv);
 	}
-	mv_json_set(o, "status", cJSON_CreateString("matched"));
-	save(o);
-	mv_crash_point("joined");
-	drop_movie(id);
-	mv_crash_point("merged");
-	cJSON_ArrayForEach(v, mv_movie_videos(o))
-		if (at_source(v))
-			pending_add(mv_json_str(v, "path", ""), owner);
-	file_video(o, 0);
 	free(oldq);
 	free(newq);
+	join_finish(o, id);
 	cJSON_Delete(o);
 	return 1;
 }
