@@ -1073,6 +1073,50 @@ mv_movie_enrich(cJSON *doc, enum mv_level target)
 	return r;
 }
 
+int
+mv_movie_refetch_images(cJSON *doc, int *fetched)
+{
+	static const struct { const char *key, *tmdb, *size; } art[] = {
+		{"poster", "poster_path", "w342"}, {"backdrop", "backdrop_path", "w780"},
+	};
+	const cJSON *images = cJSON_GetObjectItemCaseSensitive(doc, "images");
+	const char *movie = mv_json_str(doc, "id", "");
+	long long tmdb = mv_json_int(cJSON_GetObjectItemCaseSensitive(doc,
+	    "externalIds"), "tmdb", 0);
+	cJSON *tm = NULL;
+	int r = 0, missing = 0;
+
+	*fetched = 0;
+	for (size_t i = 0; i < sizeof art / sizeof art[0]; i++) {
+		const char *rel = mv_json_str(images, art[i].key, NULL);
+		char *p;
+
+		if (!rel || strncmp(rel, "assets/images/", 14) != 0 || strstr(rel, ".."))
+			continue;
+		p = mv_path("%s", rel);
+		missing |= access(p, F_OK) < 0 ? 1 << i : 0;
+		free(p);
+	}
+	if (!missing || tmdb <= 0 || mv_profile_level(doc) < MV_DEEP)
+		return 0;
+	/* The same request and the same names as apply_deep: the profile's
+	 * paths stay right, only the files come back. */
+	if ((r = mv_tmdb_movie(tmdb, MV_DEEP, NULL, &tm)) != 0)
+		return r;
+	for (size_t i = 0; i < sizeof art / sizeof art[0] && r == 0; i++) {
+		char *rel = NULL;
+
+		if (!(missing & 1 << i))
+			continue;
+		r = movie_image(movie, tm, art[i].tmdb, art[i].key, art[i].size, &rel);
+		if (rel && !strcmp(rel, mv_json_str(images, art[i].key, "")))
+			++*fetched;
+		free(rel);
+	}
+	cJSON_Delete(tm);
+	return r;
+}
+
 cJSON *
 mv_movie_strip(cJSON *doc, enum mv_level target)
 {

@@ -1123,6 +1123,11 @@ int mv_movie_apply(cJSON *doc, const cJSON *tm, enum mv_level level);
  * applying each level in turn. Returns an exit code; doc is not saved and
  * may have reached a level between on failure. */
 int mv_movie_enrich(cJSON *doc, enum mv_level target);
+/* Download again the poster and backdrop of a deep doc that its profile
+ * names but assets/images/ no longer holds (mvctl gc trims that cache),
+ * under the same names; *fetched counts them. doc is not changed.
+ * Returns an exit code (mv_tmdb_*'s on a TMDB failure). */
+int mv_movie_refetch_images(cJSON *doc, int *fetched);
 /*
  * Remove every member above target (and externalIds.wikidata below deep);
  * never the minimal record, never the video. Returns an array (caller

@@ -270,7 +270,9 @@ same_content(const char *path, const char *p, size_t len)
 /*
  * Put the image rel (data-relative) at dst: a hard link renamed over dst
  * (atomic, and no second copy), else a copy written atomically. Returns
- * 1 if dst changed, 0 if it was already that image, -1 with errno.
+ * 1 if dst changed, 0 if it was already that image, -2 if rel is not
+ * there (assets/images/ is a bounded cache: mvctl gc may have trimmed
+ * it), -1 with errno.
  */
 static int
 place_image(const char *rel, const char *dst)
@@ -281,8 +283,9 @@ place_image(const char *rel, const char *dst)
 	int r;
 
 	if (stat(src, &s) < 0) {
+		r = errno == ENOENT ? -2 : -1;
 		free(src);
-		return -1;
+		return r;
 	}
 	if (stat(dst, &d) == 0 && d.st_dev == s.st_dev && d.st_ino == s.st_ino) {
 		free(src);
@@ -330,6 +333,17 @@ write_art(const cJSON *doc, const char *video, int *what)
 			continue;
 		dst = mv_nfo_sidecar(video, art[i].suffix);
 		r = place_image(rel, dst);
+		if (r == -2) {
+			/* A trimmed cache is no failure of the export: the NFO
+			 * and the other image are written, what is there stays,
+			 * and the user learns how to get the image back. */
+			mv_warnx("%s: %s is no longer in the image cache (trimmed by "
+			    "mvctl gc); kept %s as it is; mvctl enrich %s --level %s fetches it again",
+			    mv_json_str(doc, "id", "?"), rel, dst, mv_json_str(doc, "id", "?"),
+			    mv_json_str(doc, "level", "deep"));
+			free(dst);
+			continue;
+		}
 		if (r < 0) {
 			mv_warn("write %s", dst);
 			free(dst);

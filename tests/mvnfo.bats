@@ -212,3 +212,29 @@ basic_fields_match() {
 		/movie/fileinfo/streamdetails/subtitle/language)'
 	assert_output "fre 6 fre"
 }
+
+@test "mvctl export after gc trimmed the images: the NFO is written, the art is said missing, enrich fetches it again" {
+	mvwatch --once --settle 0 | mvenrich | mvnfo >/dev/null
+	ev_requested m1 deep | mvenrich | mvnfo >/dev/null
+	p=$MV_DATA/Movies/m1.json
+	v=$(nfo_of m1)
+	poster=$(jq -r .images.poster "$p")
+	[ -f "$MV_DATA/$poster" ]
+	# The posters and backdrops leave the cache; the NFO and the art
+	# beside the video were placed before, so remove them too.
+	run -0 mvctl gc --images-max 1K
+	[ ! -e "$MV_DATA/$poster" ]
+	rm "$v" "${v%.nfo}-poster.jpg" "${v%.nfo}-fanart.jpg"
+	run -0 --separate-stderr mvctl export m1
+	assert_output "m1: wrote nfo"
+	assert_equal "${stderr_lines[0]}" "mvnfo: m1: $poster is no longer in the image cache (trimmed by mvctl gc); kept ${v%.nfo}-poster.jpg as it is; mvctl enrich m1 --level deep fetches it again"
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	basic_fields_match
+	[ ! -e "${v%.nfo}-poster.jpg" ]
+	# What the message says brings the image back, and export places it.
+	run -0 mvctl enrich m1 --level deep
+	[ -f "$MV_DATA/$poster" ]
+	run -0 --separate-stderr mvctl export m1
+	[ -z "$stderr" ]
+	[ "${v%.nfo}-poster.jpg" -ef "$MV_DATA/$poster" ]
+}

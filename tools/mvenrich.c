@@ -1030,8 +1030,15 @@ on_requested(const cJSON *ev, unsigned long lineno)
 	if (target > MV_DEEP)
 		target = MV_DEEP;
 	if (target <= cur) {
+		/* Already there: a request for its own level still brings back
+		 * the images that mvctl gc trimmed from the cache. */
+		enum outcome o = OUT_DONE;
+		int fetched;
+
+		if (lv && (r = mv_movie_refetch_images(m, &fetched)) != 0)
+			o = tmdb_failure(m, r);
 		cJSON_Delete(m);
-		return OUT_DONE;
+		return o;
 	}
 	r = mv_movie_enrich(m, target);
 	if (mv_profile_level(m) > cur) {
