@@ -23,7 +23,8 @@ gc_in_use(void *ctx, const char *rel)
 {
 	struct gcused *used = ctx;
 
-	return bsearch(&rel, used->v, used->n, sizeof *used->v, ctl_cmp_str) != NULL;
+	return used->n &&
+	    bsearch(&rel, used->v, used->n, sizeof *used->v, ctl_cmp_str) != NULL;
 }
 
 /* Image paths the profiles point at (images.poster/backdrop, image). */
@@ -200,7 +201,9 @@ gc_in_file(struct gcin *g, const char *rel, const char *abs, const struct stat *
 {
 	enum mv_media kind = mv_media_kind(rel + strlen("incoming/"));
 	char *real = realpath(abs, NULL);
-	int busy = real && bsearch(&real, g->busy, g->nbusy, sizeof *g->busy, ctl_cmp_str);
+	/* bsearch's array may not be NULL, even empty (UBSan). */
+	int busy = real && g->nbusy &&
+	    bsearch(&real, g->busy, g->nbusy, sizeof *g->busy, ctl_cmp_str);
 
 	free(real);
 	if (busy)

@@ -37,7 +37,9 @@ struct import {
 	int in_place, dry;
 	struct item *v;
 	size_t n, cap;
-	struct mv_table known; /* absolute video path or source -> movie id */
+	struct mv_table known; /* absolute video path or source -> movie id;
+	                        * each value is one block "id\0path", the key
+	                        * points into it: freeing the value frees both */
 	long matched, review, skipped, failed;
 };
 
@@ -152,22 +154,28 @@ load_known(struct import *im)
 
 	for (size_t i = 0; i < n; i++) {
 		cJSON *m, *v;
-		char *id;
+		size_t il;
 
 		ids[i][strlen(ids[i]) - 5] = '\0';
+		il = strlen(ids[i]);
 		if (!mv_id_valid(ids[i], 'm') || !(m = mv_movie_load(ids[i], &why)))
 			continue;
 		cJSON_ArrayForEach(v, mv_movie_videos(m))
 		for (int k = 0; k < 2; k++) {
 			const char *p = mv_json_str(v, k ? "source" : "path", NULL);
-			char *key;
+			char *key, *val;
+			size_t kl;
 
 			if (!p)
 				continue;
 			key = norm_path(mv_data, p);
-			id = mv_xstrdup(ids[i]);
-			if ((id = mv_table_put(&im->known, key, id)))
-				free(id);  /* the key of the entry is the new one */
+			kl = strlen(key);
+			val = mv_xmalloc(il + kl + 2);
+			memcpy(val, ids[i], il + 1);
+			memcpy(val + il + 1, key, kl + 1);
+			free(key);
+			/* A replaced value is the old block, its key with it. */
+			free(mv_table_put(&im->known, val + il + 1, val));
 		}
 		cJSON_Delete(m);
 	}
@@ -352,12 +360,40 @@ held_at(const cJSON *m, const char *abs)
 	return mv_json_str(mv_movie_video(m), "path", "");
 }
 
+/* Free the known table, its blocks included, and leave it empty. */
+static void
+known_free(struct import *im)
+{
+	size_t pos = 0;
+	const char *key;
+	void *val;
+
+	while (mv_table_next(&im->known, &pos, &key, &val))
+		free(val);
+	mv_table_free(&im->known);
+	memset(&im->known, 0, sizeof im->known);
+}
+
+/* Free all that im holds. */
+static void
+import_free(struct import *im)
+{
+	for (size_t i = 0; i < im->n; i++) {
+		free(im->v[i].rel);
+		free(im->v[i].abs);
+		free(im->v[i].movie);
+		free(im->v[i].nfo);
+	}
+	free(im->v);
+	free((char *)im->dir);
+	known_free(im);
+}
+
 /* After the stages ran: what became of each video sent. */
 static void
 report(struct import *im)
 {
-	mv_table_free(&im->known);
-	memset(&im->known, 0, sizeof im->known);
+	known_free(im);
 	load_known(im);
 	for (size_t i = 0; i < im->n; i++) {
 		struct item *it = &im->v[i];
@@ -495,6 +531,7 @@ v_import(int argc, char **argv)
 			mv_warnx("%s: %s names two films; the name alone decides", it->rel, it->nfo);
 		if (im.dry && (r = plan_one(&im, it)) != 0) {
 			mv_warnx("unable to plan %s: TMDB failed (%s)", it->rel, mv_exit_name(r));
+			import_free(&im);
 			return r;
 		}
 	}
@@ -508,5 +545,7 @@ v_import(int argc, char **argv)
 		    "library%s%s\n", im.n, im.matched, im.review, im.skipped,
 		    im.failed ? ", some not imported" : "",
 		    im.dry ? " (dry run: nothing changed)" : "");
-	return code ? code : im.failed ? MV_EX_TEMPFAIL : MV_EX_OK;
+	code = code ? code : im.failed ? MV_EX_TEMPFAIL : MV_EX_OK;
+	import_free(&im);
+	return code;
 }

@@ -541,7 +541,8 @@ table_append(struct table *t, struct table *h)
 	}
 	t->n += h->n;
 	t->blocks = mv_xrealloc(t->blocks, (t->nblocks + h->nblocks + 1) * sizeof *t->blocks);
-	memcpy(t->blocks + t->nblocks, h->blocks, h->nblocks * sizeof *h->blocks);
+	if (h->nblocks)         /* memcpy's source may not be NULL, even empty */
+		memcpy(t->blocks + t->nblocks, h->blocks, h->nblocks * sizeof *h->blocks);
 	t->nblocks += h->nblocks;
 	if (h->nblocks)
 		t->bused = h->bused;
