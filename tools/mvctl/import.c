@@ -80,7 +80,8 @@ walk(struct import *im, const char *rel)
 		names[nn++] = mv_xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, nn, sizeof *names, cmp_name);
+	if (nn)                 /* qsort of a NULL array: UB, even empty */
+		qsort(names, nn, sizeof *names, cmp_name);
 	for (size_t i = 0; i < nn; i++) {
 		char *sub = *rel ? mv_xasprintf("%s/%s", rel, names[i]) : mv_xstrdup(names[i]);
 		char *full = mv_xasprintf("%s/%s", im->dir, sub);
