@@ -290,7 +290,10 @@ filed(cJSON *m, cJSON *v, const char *final, int quarantined)
 	mv_file_commit(id);
 	if (!is_pending(m))
 		pending_drop(id);
-	announce(m, v, rel, quarantined);
+	/* An upgrade is announced once the old copy is set aside
+	 * (replace_old): the index then reads the profile as it ends. */
+	if (quarantined || !cJSON_GetObjectItemCaseSensitive(v, "replaces"))
+		announce(m, v, rel, quarantined);
 	free(rel);
 }
 
@@ -349,6 +352,10 @@ replace_old(cJSON *m, cJSON *v)
 	replaced(m, v, e, final);
 	if (final)
 		mv_file_commit(id);
+	/* The better copy's announcement, held back by filed(): after
+	 * the last change to the profile, so the index is not left with
+	 * the copy set aside. */
+	announce(m, v, mv_json_str(v, "path", ""), 0);
 	free(final);
 	free(src);
 	free(dir);
