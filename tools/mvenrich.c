@@ -892,6 +892,61 @@ rescanned(const char *id, long long tmdb)
 	return o;
 }
 
+/*
+ * A new movie for the video at rel (path as the event gave it; st its
+ * lstat; data the event's data; root its library root or NULL), its
+ * creation announced, then matched as far as it goes. Returns the
+ * outcome of that.
+ */
+static enum outcome
+create_movie(const char *path, const char *rel, const struct stat *st,
+    const cJSON *data, const char *root, long long tmdb)
+{
+	const cJSON *imp = cJSON_GetObjectItemCaseSensitive(data, "importedFrom");
+	const char *id;
+	struct mv_name n;
+	cJSON *m, *video, *d;
+	char *title;
+	enum outcome o;
+
+	/* The parser reads the parent folders when the name says little
+	 * ("Heat (1995)/movie.mkv"). */
+	mv_parse_name(path, &n);
+	if (n.title && *n.title)
+		title = mv_xstrdup(n.title);
+	else
+		title = mv_xstrdup(base_name(rel));
+	/* A film in parts is one movie, its parts in order (this replaces
+	 * dl's filing of the first part alone); a part alone keeps its
+	 * number, and is never filed as the whole film. */
+	if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(data, "parts")))
+		video = parts_of(data, rel, st, n.edition);
+	else
+		video = new_video(rel, st, n.part, n.edition, imp, root);
+	m = mv_movie_create(title, n.year, mv_name_json(&n), video);
+	mv_name_free(&n);
+	free(title);
+	if (!m)
+		mv_die(mv_exit_for_errno(errno), "create a movie for %s", rel);
+	if (tmdb > 0) {
+		mv_json_set(m, "choice", choice(tmdb));
+		save(m);
+	}
+	id = mv_json_str(m, "id", "");
+	cJSON_ArrayForEach(video, mv_movie_videos(m))
+		pending_add(mv_json_str(video, "path", ""), id);
+	mv_crash_point("created");
+	d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "id", id);
+	cJSON_AddStringToObject(d, "path", rel);
+	cJSON_AddStringToObject(d, "title", mv_json_str(m, "title", ""));
+	cJSON_AddItemToObject(d, "year", cJSON_Duplicate(cJSON_GetObjectItem(m, "year"), 1));
+	emit("mv.movie.created", id, d);
+	o = advance(m);
+	cJSON_Delete(m);
+	return o;
+}
+
 static enum outcome
 on_file_added(const cJSON *ev, unsigned long lineno)
 {
@@ -900,10 +955,9 @@ on_file_added(const cJSON *ev, unsigned long lineno)
 	const char *base, *root;
 	const cJSON *imp = cJSON_GetObjectItemCaseSensitive(data, "importedFrom");
 	long long tmdb = mv_json_int(data, "tmdb", 0);
-	struct mv_name n;
 	struct stat st;
-	cJSON *m, *video, *d;
-	char *rel, *title, ident[MV_FILE_IDENT_MAX];
+	cJSON *m;
+	char *rel, ident[MV_FILE_IDENT_MAX];
 	enum outcome o;
 	int queued;
 	enum mv_media kind;
@@ -957,42 +1011,8 @@ on_file_added(const cJSON *ev, unsigned long lineno)
 		free(rel);
 		return rescanned(id, tmdb);
 	}
-	/* The parser reads the parent folders when the name says little
-	 * ("Heat (1995)/movie.mkv"). */
-	mv_parse_name(path, &n);
-	if (n.title && *n.title)
-		title = mv_xstrdup(n.title);
-	else
-		title = mv_xstrdup(base);
-	/* A film in parts is one movie, its parts in order (this replaces
-	 * dl's filing of the first part alone); a part alone keeps its
-	 * number, and is never filed as the whole film. */
-	if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(data, "parts")))
-		video = parts_of(data, rel, &st, n.edition);
-	else
-		video = new_video(rel, &st, n.part, n.edition, imp, root);
-	m = mv_movie_create(title, n.year, mv_name_json(&n), video);
-	mv_name_free(&n);
-	free(title);
-	if (!m)
-		mv_die(mv_exit_for_errno(errno), "create a movie for %s", rel);
-	if (tmdb > 0) {
-		mv_json_set(m, "choice", choice(tmdb));
-		save(m);
-	}
-	id = mv_json_str(m, "id", "");
-	cJSON_ArrayForEach(video, mv_movie_videos(m))
-		pending_add(mv_json_str(video, "path", ""), id);
-	mv_crash_point("created");
-	d = cJSON_CreateObject();
-	cJSON_AddStringToObject(d, "id", id);
-	cJSON_AddStringToObject(d, "path", rel);
-	cJSON_AddStringToObject(d, "title", mv_json_str(m, "title", ""));
-	cJSON_AddItemToObject(d, "year", cJSON_Duplicate(cJSON_GetObjectItem(m, "year"), 1));
-	emit("mv.movie.created", id, d);
+	o = create_movie(path, rel, &st, data, root, tmdb);
 	free(rel);
-	o = advance(m);
-	cJSON_Delete(m);
 	return o;
 }
 
