@@ -817,6 +817,8 @@ int mv_tmdb_init(void);
 /* HTTP requests this process has sent to TMDB (each retry counts; cache
  * hits and file:// reads do not). */
 long long mv_tmdb_requests(void);
+/* Of those, the retries (after a 429, a 5xx or a transport error). */
+long long mv_tmdb_retries(void);
 /* GET path+query relative to the base URL, e.g. "/movie/63?language=fr". */
 int mv_tmdb_get(const char *path, cJSON **out);
 /* The append_to_response list a level needs (static string):

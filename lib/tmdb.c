@@ -48,6 +48,7 @@ static struct {
 	CURL *curl;
 	uint64_t rng;
 	long long requests;     /* HTTP requests sent, retries included */
+	long long retried;      /* of those, the ones that were a retry */
 } T;
 
 /* What one HTTP exchange brought back. */
@@ -306,6 +307,12 @@ long long
 mv_tmdb_requests(void)
 {
 	return T.requests;
+}
+
+long long
+mv_tmdb_retries(void)
+{
+	return T.retried;
 }
 
 int
@@ -638,6 +645,7 @@ http_get(const char *name, const char *label, const char *url, int auth, size_t 
 		if (ceiling > T.cap_ms)
 			ceiling = T.cap_ms;
 		delay = rnd(ceiling);
+		T.retried++;
 		if (r->retry_after >= 0) {
 			long long ra = r->retry_after * 1000;
 

@@ -88,6 +88,26 @@ mv.video.added"
 	[ -z "$(jq -c 'select(.data.tmdbRequests)' "$OUT")" ]
 }
 
+@test "mvenrich: data.tmdbRetries counts the retries among them; mvstat sums them" {
+	mkvideo "$IN/The.Thing.1982.mkv" 1000
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	ev_added "$IN/The.Thing.1982.mkv" >"$EVENTS"
+	faketmdb_reset
+	# The first two requests get a 500: each is tried again.
+	faketmdb_faults 'fail_first=2&fail_status=500' >/dev/null
+	OUT=$BATS_TEST_TMPDIR/out
+	MV_TMDB_RETRIES=3 MV_TMDB_BACKOFF_MS=1 mvenrich <"$EVENTS" >"$OUT"
+	total=$(faketmdb_stats | jq .total)
+	run jq -s -c '[.[] | .data.tmdbRetries // empty] | add' "$OUT"
+	assert_output 2
+	run jq -s -c '[.[] | .data.tmdbRequests // empty] | add' "$OUT"
+	assert_output "$total"
+	events_valid "$OUT"
+	mvstat <"$OUT" >/dev/null
+	grep -qx "mv_tmdb_retries_total 2" "$MV_DATA/stats/mv.prom"
+	grep -qx "mv_tmdb_requests_total $total" "$MV_DATA/stats/mv.prom"
+}
+
 @test "mvenrich: the year tells two films of one title apart" {
 	mkvideo "$IN/The Thing (1982).mkv"
 	mkvideo "$IN/The.Thing.2011.720p.avi"
@@ -386,7 +406,7 @@ mvenrich: stdin:3: mv.file.added without data.path" ]
 	ev_requested m1 >"$EVENTS"
 	enrich
 	assert_success
-	run events_of mv.movie.enriched "$OUT"
+	run -0 enriched_of "$OUT"
 	assert_output '{"id":"m1","level":"medium","from":"basic","tmdbRequests":1}'
 	[ "$(events_of mv.person.created "$OUT" | wc -l)" -eq 8 ]
 	[ "$(jq -r .level "$MV_DATA/Movies/m1.json")" = medium ]
@@ -395,7 +415,7 @@ mvenrich: stdin:3: mv.file.added without data.path" ]
 
 	MV_DEEP_PEOPLE=3 enrich
 	assert_success
-	run events_of mv.movie.enriched "$OUT"
+	run -0 enriched_of "$OUT"
 	# /configuration was read (and cached) by basic's card poster.
 	assert_output '{"id":"m1","level":"deep","from":"medium","tmdbRequests":9}'
 	[ "$(events_of mv.person.enriched "$OUT" | wc -l)" -eq 3 ]
@@ -422,7 +442,7 @@ mvenrich: stdin:3: mv.file.added without data.path" ]
 	ev_requested m1 deep >"$EVENTS"
 	MV_DEEP_PEOPLE=0 enrich
 	assert_success
-	run events_of mv.movie.enriched "$OUT"
+	run -0 enriched_of "$OUT"
 	# details, poster and backdrop: basic's card poster cached /configuration.
 	assert_output '{"id":"m1","level":"deep","from":"basic","tmdbRequests":3}'
 	[ "$(faketmdb_count /3/movie/949)" -eq 1 ]

@@ -59,19 +59,22 @@ static size_t nkept;
 static int fatal_code;    /* the exit code once OUT_FATAL happened */
 int waiting;              /* movies left waiting on a temporary failure */
 
-/* Requests already reported: each event carries only those made since
- * the previous one, so mvstat's sum counts every request once. */
-static long long tmdb_reported;
+/* Requests and retries already reported: each event carries only those
+ * made since the previous one, so mvstat's sums count each once. */
+static long long tmdb_reported, retries_reported;
 
 void
 emit(const char *type, const char *id, cJSON *data)
 {
-	long long n = mv_tmdb_requests();
+	long long n = mv_tmdb_requests(), r = mv_tmdb_retries();
 
 	if (n > tmdb_reported && data && (!strcmp(type, "mv.movie.matched") ||
 	    !strcmp(type, "mv.movie.enriched") || !strcmp(type, "mv.movie.needs-review"))) {
 		cJSON_AddNumberToObject(data, "tmdbRequests", (double)(n - tmdb_reported));
 		tmdb_reported = n;
+		if (r > retries_reported)
+			cJSON_AddNumberToObject(data, "tmdbRetries", (double)(r - retries_reported));
+		retries_reported = r;
 	}
 	mv_emit(type, id, data);
 }
@@ -1024,6 +1027,7 @@ on_requested(const cJSON *ev, unsigned long lineno)
 	const char *lv = mv_json_str(data, "level", NULL), *why;
 	enum mv_level cur, target, want = MV_LEVEL_BAD;
 	cJSON *m, *d;
+	uint64_t t0;
 	int r;
 
 	if (!id || !mv_id_valid(id, 'm')) {
@@ -1060,6 +1064,7 @@ on_requested(const cJSON *ev, unsigned long lineno)
 		cJSON_Delete(m);
 		return o;
 	}
+	t0 = mv_mono_ns();
 	r = mv_movie_enrich(m, target);
 	if (mv_profile_level(m) > cur) {
 		/* Save what was reached, even when a later level failed. */
@@ -1068,6 +1073,10 @@ on_requested(const cJSON *ev, unsigned long lineno)
 		cJSON_AddStringToObject(d, "id", id);
 		cJSON_AddStringToObject(d, "level", mv_level_name(mv_profile_level(m)));
 		cJSON_AddStringToObject(d, "from", mv_level_name(cur));
+		/* What the request cost, TMDB and images included (mvstat's
+		 * mv_enrich_duration_seconds). */
+		cJSON_AddNumberToObject(d, "durationMs",
+		    (double)((mv_mono_ns() - t0) / 1000000));
 		emit("mv.movie.enriched", id, d);
 	}
 	if (r != 0) {

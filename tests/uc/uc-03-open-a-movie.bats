@@ -35,7 +35,7 @@ teardown() {
 	out=$BATS_TEST_TMPDIR/out
 	faketmdb_reset
 	ev_requested m1 | mvenrich >"$out"
-	run events_of mv.movie.enriched "$out"
+	run -0 enriched_of "$out"
 	assert_output '{"id":"m1","level":"medium","from":"basic","tmdbRequests":1}'
 	[ "$(faketmdb_count /3/movie/63)" -eq 1 ]
 	[ "$(events_of mv.person.created "$out" | wc -l)" -gt 0 ]
@@ -44,7 +44,7 @@ teardown() {
 	events_valid "$out"
 
 	ev_requested m1 | mvenrich >"$out"
-	run events_of mv.movie.enriched "$out"
+	run -0 enriched_of "$out"
 	# /configuration is cached since basic's card poster.
 	assert_output '{"id":"m1","level":"deep","from":"medium","tmdbRequests":13}'
 	[ "$(events_of mv.person.enriched "$out" | wc -l)" -eq 5 ]

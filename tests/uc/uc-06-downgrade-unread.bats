@@ -83,7 +83,7 @@ teardown() {
 
 	# 6. Opened again, it climbs back through mvenrich.
 	mvctl request m1 2>/dev/null >"$BATS_TEST_TMPDIR/back"
-	run events_of mv.movie.enriched "$BATS_TEST_TMPDIR/back"
+	run -0 enriched_of "$BATS_TEST_TMPDIR/back"
 	# details, /configuration (its cache aged with the clock) and the
 	# card poster downgrading removed.
 	assert_output '{"id":"m1","level":"basic","from":"minimal","tmdbRequests":3}'

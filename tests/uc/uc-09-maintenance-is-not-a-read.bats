@@ -52,7 +52,7 @@ teardown() {
 	mvctl enrich --all --level medium 2>/dev/null >"$out"
 	run jq -c 'select(.type == "mv.movie.requested") | .data' "$out"
 	assert_output '{"id":"m1","level":"medium","reason":"maintenance"}'
-	run events_of mv.movie.enriched "$out"
+	run -0 enriched_of "$out"
 	assert_output '{"id":"m1","level":"medium","from":"basic","tmdbRequests":1}'
 	[ "$(jq -r .level "$MV_DATA/Movies/m1.json")" = medium ]
 	run grep -c mv.stats.updated "$out"
