@@ -9,26 +9,12 @@
 // movie's view: one item per video with its label, its file name and its
 // subtitles by language; saves the first view to SHOT. One "ok - ..."
 // line per check; exits 1 at the first failure.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import puppeteer from 'puppeteer-core';
+import { browse, check } from './chromium.mjs';
 
 const [url, movie, parts, shot] = process.argv.slice(2);
 if (!shot) {
 	console.error('usage: videos.mjs URL MOVIE_ID PARTS_ID SHOT');
 	process.exit(64);
-}
-
-let n = 0, reported = false;
-function check(cond, what, detail) {
-	n++;
-	if (!cond) {
-		reported = true;
-		console.log(`not ok ${n} - ${what}${detail === undefined ? '' : ': ' + JSON.stringify(detail)}`);
-		throw new Error(what);
-	}
-	console.log(`ok ${n} - ${what}`);
 }
 
 // What the movie view shows of each video.
@@ -41,28 +27,7 @@ function videosOf(page) {
 	})));
 }
 
-const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'mv-chromium-'));
-const browser = await puppeteer.launch({
-	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-	headless: true,
-	userDataDir: profile,
-	args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-		'--disable-background-networking', '--disable-component-update', '--disable-sync',
-		'--disable-dev-shm-usage', '--lang=en-US'],
-});
-let code = 0;
-try {
-	const page = await browser.newPage();
-	await page.setViewport({ width: 1100, height: 760 });
-	const problems = [];
-	page.on('pageerror', (e) => problems.push(String(e)));
-	page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-	await page.setRequestInterception(true);
-	page.on('request', (r) => {
-		const u = new URL(r.url());
-		if (u.origin === new URL(url).origin) r.continue();
-		else { problems.push(`request outside mvserve: ${r.url()}`); r.abort(); }
-	});
+await browse(url, ['--lang=en-US'], async (page, problems) => {
 	const root = url + '?lang=en-US';
 
 	// The cards: from the index items' videos, without opening anything.
@@ -98,11 +63,4 @@ try {
 	check(p.map((x) => x.label).join() === 'Part 1,Part 2' && p[1].file.endsWith(' - part2.mkv') &&
 		p.every((x) => x.subs === null), 'the parts are listed in order, by number', p);
 	check(problems.length === 0, 'no script error, CSP violation or outside request', problems);
-} catch (e) {
-	if (!reported) console.log(`not ok ${n + 1} - ${e.message}`);
-	code = 1;
-} finally {
-	await browser.close();
-	fs.rmSync(profile, { recursive: true, force: true });
-}
-process.exit(code);
+});
