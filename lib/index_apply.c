@@ -365,12 +365,8 @@ scan_take(void *ctx, size_t i, size_t slot)
 			movie_credits(ix, x, p, &aff);
 			free(aff);
 		}
-	} else if (b->res[slot] < 0) {
-		idx_prof_warn(b->ids[i], b->why[slot]);
-		if (b->err[slot] && !ix->read_errno)
-			ix->read_errno = b->err[slot];
-		b->skipped++;
-	}
+	} else if (b->res[slot] < 0)
+		idx_batch_skip(b, i, slot);
 	idx_prof_clear(p);
 }
 

@@ -118,6 +118,35 @@ claim_owner(struct claimlist *l, struct mv_table *c, const char *key)
 	return mv_table_get(c, key);
 }
 
+int
+idx_claim_one(const char *ext, const char *id)
+{
+	char *key = mv_xstrdup(ext), *colon = strchr(key, ':'), *owner = NULL;
+	int r;
+
+	*colon = '\0';
+	if ((r = mv_claim(key, colon + 1, id, &owner)) < 0) {
+		if (errno == EEXIST)
+			mv_warnx("unable to claim %s:%s for %s: owned by %s",
+			    key, colon + 1, id, owner);
+		else
+			mv_warn("claim %s:%s for %s", key, colon + 1, id);
+	}
+	free(owner);
+	free(key);
+	return r < 0 ? -1 : 0;
+}
+
+void
+idx_claimlist_release(struct claimlist *l, struct mv_table *c)
+{
+	/* The set borrowed l's strings. */
+	mv_table_free(c);
+	idx_strv_free(l->name, l->n);
+	idx_strv_free(l->target, l->n);
+	memset(l, 0, sizeof *l);
+}
+
 /* Claim or check every external id of the present nodes. report: print
  * what is wrong instead of repairing. Returns the problems found. */
 long
@@ -155,7 +184,6 @@ idx_claims(struct mv_index *ix, FILE *report)
 
 			for (size_t j = 0; x->present && j < x->next; j++) {
 				const char *have;
-				char *key, *colon, *owner = NULL;
 
 				if (j < 64 && (x->claimed >> j & 1))
 					continue;
@@ -169,26 +197,11 @@ idx_claims(struct mv_index *ix, FILE *report)
 					    have ? have : "", x->id);
 					continue;
 				}
-				key = mv_xstrdup(x->ext[j]);
-				colon = strchr(key, ':');
-				*colon = '\0';
-				if (mv_claim(key, colon + 1, x->id, &owner) < 0) {
+				if (idx_claim_one(x->ext[j], x->id) < 0)
 					bad++;
-					if (errno == EEXIST)
-						mv_warnx("unable to claim %s:%s for %s: owned by %s",
-						    key, colon + 1, x->id, owner);
-					else
-						mv_warn("claim %s:%s for %s", key, colon + 1, x->id);
-				}
-				free(owner);
-				free(key);
 			}
 		}
-		/* The set borrowed l's strings. */
-		mv_table_free(&c);
-		idx_strv_free(l->name, l->n);
-		idx_strv_free(l->target, l->n);
-		memset(l, 0, sizeof *l);
+		idx_claimlist_release(l, &c);
 	}
 	return bad;
 }

@@ -274,6 +274,9 @@ void idx_prof_free(struct prof *p);
  * saying what is wrong. 1, 0 if there is no file, -1 if unusable. */
 int idx_prof_load(const char *id, struct prof *p);
 void idx_prof_warn(const char *id, const char *why);
+/* A batch's unusable profile (res < 0) at slot, the i-th id: said, its
+ * errno kept as the run's first read error, counted as skipped. */
+void idx_batch_skip(struct batch *b, size_t i, size_t slot);
 int idx_pend_cmp(const void *a, const void *b);
 /* Free the calling thread's read buffer. */
 void idx_read_free(void);
@@ -346,6 +349,11 @@ void idx_stream_free(struct stream *st);
 
 /* Claim (report NULL) or check every external id; the problems found. */
 long idx_claims(struct mv_index *ix, FILE *report);
+/* Claim outside id ext ("tmdb:63") for id, saying why when it cannot
+ * (owned by another, an I/O error). 0, or -1. */
+int idx_claim_one(const char *ext, const char *id);
+/* Free l's strings and the set c that borrowed them; l left empty. */
+void idx_claimlist_release(struct claimlist *l, struct mv_table *c);
 /* Thread body: read index/ext/ into ix->ahead. */
 void *idx_claims_ahead(void *arg);
 

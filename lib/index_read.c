@@ -910,6 +910,15 @@ idx_prof_warn(const char *id, const char *why)
 	    id, why);
 }
 
+void
+idx_batch_skip(struct batch *b, size_t i, size_t slot)
+{
+	idx_prof_warn(b->ids[i], b->why[slot]);
+	if (b->err[slot] && !b->ix->read_errno)
+		b->ix->read_errno = b->err[slot];
+	b->skipped++;
+}
+
 /* The read buffer of updates, reused: the filter makes thousands. */
 static _Thread_local struct mv_buf rbuf;
 

@@ -439,12 +439,8 @@ stream_take(void *ctx, size_t i, size_t slot)
 		}
 		st->cur = s;
 		person_add(ix, bt->ids[i], p);
-	} else if (bt->res[slot] < 0) {
-		idx_prof_warn(bt->ids[i], bt->why[slot]);
-		if (bt->err[slot] && !ix->read_errno)
-			ix->read_errno = bt->err[slot];
-		bt->skipped++;
-	}
+	} else if (bt->res[slot] < 0)
+		idx_batch_skip(bt, i, slot);
 	idx_prof_clear(p);
 }
 
@@ -546,29 +542,15 @@ idx_stream_claims(struct mv_index *ix, struct claimlist *l)
 		mv_table_put(&c, l->name[i], l->target[i]);
 	while ((h = holder_next(st, h, &chunk))) {
 		const char *have = mv_table_get(&c, h->key);
-		char id[MV_IDBUF], *key, *colon, *owner = NULL;
+		char id[MV_IDBUF];
 
 		snprintf(id, sizeof id, "p%lld", h->num);
 		if (have && strcmp(have, id) == 0)
 			continue;
-		key = mv_xstrdup(h->key);
-		colon = strchr(key, ':');
-		*colon = '\0';
-		if (mv_claim(key, colon + 1, id, &owner) < 0) {
+		if (idx_claim_one(h->key, id) < 0)
 			bad++;
-			if (errno == EEXIST)
-				mv_warnx("unable to claim %s:%s for %s: owned by %s",
-				    key, colon + 1, id, owner);
-			else
-				mv_warn("claim %s:%s for %s", key, colon + 1, id);
-		}
-		free(owner);
-		free(key);
 	}
-	mv_table_free(&c);
-	idx_strv_free(l->name, l->n);
-	idx_strv_free(l->target, l->n);
-	memset(l, 0, sizeof *l);
+	idx_claimlist_release(l, &c);
 	return bad;
 }
 
