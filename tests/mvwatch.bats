@@ -361,6 +361,21 @@ old_file() {
 	assert_equal "${stderr_lines[0]}" "mvwatch: invalid --part-wait (seconds): soon"
 }
 
+@test "mvwatch: a 17th loose part of one film is reported alone, never left unseen" {
+	for i in $(seq 1 17); do old_file "$IN/Movie.1995.part$i.avi" "$i"; done
+	run -0 --separate-stderr mvwatch --once
+	[ "${#lines[@]}" -eq 2 ]
+	events=$output
+	# One event holds 16 parts, the other the one left over, alone.
+	run jq -s -c 'map(.data.parts | length) | sort' <<<"$events"
+	assert_output '[1,16]'
+	one=$(jq -r 'select((.data.parts | length) == 1) | .data.path' <<<"$events")
+	run jq -r '.data.parts[]' <<<"$events"
+	[ "${#lines[@]}" -eq 17 ]
+	assert_equal "$(sort -u <<<"$output" | wc -l)" 17
+	assert_equal "$stderr" "mvwatch: unable to group $one: more than 16 parts of one film; reported alone"
+}
+
 @test "mvwatch: only videos are announced: no file.added for a subtitle, sample or extra" {
 	# Scan path (--once) and event path (running) ask the same rule.
 	for n in Heat.1995.srt Subs/2_English.srt grp.nfo RARBG.txt WWW.SITE.URL movie.part \

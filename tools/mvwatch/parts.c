@@ -26,6 +26,8 @@ struct group {
 static struct group *groups;
 uint64_t part_wait_ns = 600000000000ull;
 
+static void announce(struct group *g);
+
 /* The key and part of the loose video at path: its part number, 0 for
  * none (then *key is NULL). */
 static int
@@ -72,7 +74,13 @@ part_hold(const char *path)
 		if (!strcmp(g->p[i].path, path))
 			return 1;
 	if (g->n == sizeof g->p / sizeof *g->p) {
-		mv_warnx("unable to report %s: more than %zu parts of one film", path, g->n);
+		/* Never leave it unseen in DIR: it goes on as a part alone,
+		 * which mvenrich never files as the whole film. */
+		struct group one = { .n = 1, .p = { { (char *)path, part } } };
+
+		mv_warnx("unable to group %s: more than %zu parts of one film; "
+		    "reported alone", path, g->n);
+		announce(&one);
 		return 1;
 	}
 	g->p[g->n].path = mv_xstrdup(path);
