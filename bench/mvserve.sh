@@ -54,8 +54,9 @@ for q in night river city ghost summer machine monkeys twelve dark star; do
 	echo "/movies?q=$q&page=2&perPage=20&sort=year"
 done >>"$paths"
 shuf --random-source=<(yes) "$paths" -o "$paths"
+# The people index is in shards (mv-profile(5)).
 jq -r '.items[] | select(.movies | length > 0) | "/people/\(.id)/movies?perPage=20&sort=year"' \
-	"$lib/index/people.json" | shuf --random-source=<(yes) | awk 'NR <= 5000' >"$ppaths"
+	"$lib"/index/people/*.json | shuf --random-source=<(yes) | awk 'NR <= 5000' >"$ppaths"
 cat "$paths" "$ppaths" | shuf --random-source=<(yes) >"$tmp/mixed.txt"
 
 t0=$(date +%s.%N)
