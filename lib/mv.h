@@ -539,6 +539,22 @@ mv_ascii_alpha(int c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* 1 if s is one or more ASCII digits and nothing else: the shape of a
+ * bare TMDB id, of the number in tt…; mvctl (years, journal suffixes)
+ * and media.c (archive volumes, .001) ask the same. Inline, so that a
+ * tool that only classifies files (mvwatch) does not link the resolver,
+ * and through it the index and libcurl. */
+static inline int
+mv_all_digits(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!mv_ascii_digit(*s))
+			return 0;
+	return 1;
+}
+
 /* The value of hex digit c, or -1. */
 static inline int
 mv_ascii_hexval(int c)
@@ -700,10 +716,6 @@ int mv_claims_follow(const char *id, const cJSON *before, const cJSON *after);
 #define MV_RESOLVE_PATH 1   /* accept video paths (a server must not) */
 #define MV_RESOLVE_INDEX 2  /* fall back on the index's byExternal */
 int mv_resolve(const char *token, char kind, int flags, char **id, const char **why);
-/* 1 if s is one or more ASCII digits and nothing else: the shape of a
- * bare TMDB id, of the number in tt…; mvctl (years, journal suffixes)
- * and media.c (archive volumes, .001) ask the same. */
-int mv_all_digits(const char *s);
 
 /* ---- json.c: small cJSON helpers ------------------------------------- */
 

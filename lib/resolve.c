@@ -29,17 +29,6 @@ noun(char kind)
 	return kind == 'm' ? "movie" : "person";
 }
 
-int
-mv_all_digits(const char *s)
-{
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return 0;
-	return 1;
-}
-
 /* 1 if s is a source name as externalIds spells them: "tmdb", "imdb". */
 static int
 source_name(const char *s, size_t n)
