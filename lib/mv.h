@@ -1078,7 +1078,10 @@ int mv_pid_alive(long long pid);
 
 /* ---- movie.c: MovieProfile and PeopleProfile documents ---------------- */
 /* (mv_movie_upgrade is in migrate.c; the title and overview in the user's
- * language, mv_*_title*, mv_movie_overview_for, in movie_title.c) */
+ * language, mv_*_title*, mv_movie_overview_for, in movie_title.c; what
+ * reads TMDB, mv_movie_apply, _enrich, _refetch_images, _preview and
+ * mv_movie_notify, in movie_enrich.c, so that a tool that only reads and
+ * writes profiles does not link libcurl) */
 
 /*
  * Profiles live in Movies/<id>.json and People/<id>.json (schemas/README.md).

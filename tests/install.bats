@@ -41,3 +41,18 @@ setup() {
 	grep -q '^ExecStart=/opt/mv/bin/mvctl check$' "$DEST/opt/mv/lib/systemd/system/mv-check.service"
 	[ -f "$DEST/opt/mv/bin/mvctl" ]
 }
+
+@test "the tools that never talk to TMDB link neither libcurl nor its TLS stack" {
+	# Each library costs resident pages in every long-running stage: mvwatch
+	# went from 2 MB to 8 MB when one helper call pulled tmdb.o in.
+	local t
+	for t in mvwatch mvstat mvindex mvdowngrade mvnfo mvserve; do
+		run -0 ldd "$MV_BUILD/bin/$t"
+		refute_output --partial libcurl
+		# libmicrohttpd brings gnutls into mvserve, for HTTPS it may serve.
+		[ "$t" = mvserve ] || refute_output --partial libgnutls
+	done
+	# The TMDB clients do link it (the check above can fail).
+	run -0 ldd "$MV_BUILD/bin/mvenrich"
+	assert_output --partial libcurl
+}
