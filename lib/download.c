@@ -397,6 +397,32 @@ mv_download_loose(const char *video, struct mv_download *out)
 	return 0;
 }
 
+char *
+mv_download_owner(const char *path)
+{
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	char *dir = !slash ? mv_xstrdup(".") : slash == path ? mv_xstrdup("/") :
+	    mv_xasprintf("%.*s", (int)(slash - path), path), *owner = NULL;
+	enum mv_media *kinds = NULL;
+	size_t n;
+	char **names = list_dir(dir, &kinds, &n);
+
+	/* The same rule as mv_download_loose, asked from the other side: the
+	 * video whose stem claims the name, the longest stem winning. */
+	for (size_t i = 0; names && i < n; i++)
+		if (kinds[i] == MV_MEDIA_VIDEO && mv_download_stem_of(base, names[i]) &&
+		    !claimed_elsewhere(names, kinds, n, base, names[i])) {
+			owner = mv_xstrdup(names[i]);
+			break;
+		}
+	for (size_t i = 0; names && i < n; i++)
+		free(names[i]);
+	free(names);
+	free(kinds);
+	free(dir);
+	return owner;
+}
+
 void
 mv_download_free(struct mv_download *d)
 {

@@ -1901,6 +1901,11 @@ void mv_download_read_subs(struct mv_download *d, const char *base);
  * Returns 0, or -1 with errno when the folder cannot be read.
  */
 int mv_download_loose(const char *video, struct mv_download *out);
+/* The bare name of the loose video beside path that path belongs to by
+ * the same rule (the longest stem that claims it), or NULL when none does
+ * or the folder cannot be read. malloc'd: the caller frees it. What mvctl
+ * plan names for a subtitle that is filed with its video, never alone. */
+char *mv_download_owner(const char *path);
 /* 1 when the file name name belongs to the video named video by
  * Jellyfin's rule: it starts with video's name without its extension,
  * in any case, followed by a '.' ("Movie.2001.en.srt" of

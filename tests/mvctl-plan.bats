@@ -270,3 +270,33 @@ mvctl: unable to plan $IN/The.Matrix.1999.mkv: TMDB failed (tempfail)"
 	run jq -c '[.status, .review.reason, .videos[0].path]' "$MV_DATA/Movies/m1.json"
 	assert_output "$(jq -c '["needs-review", .review.reason, .target]' "$PLAN")"
 }
+
+@test "plan of a loose subtitle names the video it is filed with, by the longest stem" {
+	printf 'v' >"$IN/Heat.1995.mkv"
+	printf 'e' >"$IN/Heat.1995.Extended.mkv"
+	srt "$IN/Heat.1995.en.srt" 'Heat'
+	srt "$IN/Heat.1995.Extended.fr.srt" 'Heat'
+	srt "$IN/Other.en.srt" 'Other'
+	before=$(snapshot)
+	run -0 --separate-stderr mvctl plan "$IN/Heat.1995.en.srt"
+	assert_output "Heat.1995.en.srt
+  kind     subtitle
+  stays    a subtitle of Heat.1995.mkv beside it: filed with that video, never alone (mvctl plan $IN/Heat.1995.mkv)"
+	[ -z "$stderr" ]
+	# Both videos' stems start this one's name: the longer one owns it,
+	# as filing decides (mv_download_loose).
+	run -0 --separate-stderr mvctl plan "$IN/Heat.1995.Extended.fr.srt"
+	assert_line --index 2 "  stays    a subtitle of Heat.1995.Extended.mkv beside it: filed with that video, never alone (mvctl plan $IN/Heat.1995.Extended.mkv)"
+	# No video claims it: it stays, as before.
+	run -0 --separate-stderr mvctl plan "$IN/Other.en.srt"
+	assert_line --index 2 "  stays    not a video: mvenrich files no such file alone; it stays where it is"
+	run -0 --separate-stderr mvctl plan --json "$IN/Heat.1995.en.srt"
+	assert_equal "$(jq -r .stays <<<"$output")" "a subtitle of Heat.1995.mkv beside it: filed with that video, never alone (mvctl plan $IN/Heat.1995.mkv)"
+	# Plan changes nothing.
+	assert_equal "$(snapshot)" "$before"
+	# And filing agrees: the Extended video takes the fr subtitle.
+	file_incoming
+	run jq -r '.videos[] | "\(.path) \([.subtitles[]?.lang] | join(","))"' "$MV_DATA"/Movies/*.json
+	assert_output "assets/videos/$F/$F.mkv en
+assets/videos/$F/$F - Extended.mkv fr"
+}

@@ -434,17 +434,21 @@ plan_file(const struct plan *p)
 	struct line l = { .rel = p->top, .kind = mv_media_name(kind) };
 	struct mv_download d = {0};
 	struct film f = {0};
-	char *abs;
+	char *abs = mv_xasprintf("%s/%s", p->root, p->top), *owner = NULL, *why = NULL;
 	int r = 0;
 
-	if (kind != MV_MEDIA_VIDEO)
+	if (kind == MV_MEDIA_SUBTITLE && (owner = mv_download_owner(abs)))
+		l.stays = why = mv_xasprintf("a subtitle of %s beside it: filed with that "
+		    "video, never alone (mvctl plan %s/%s)", owner, p->root, owner);
+	else if (kind != MV_MEDIA_VIDEO)
 		l.stays = "not a video: mvenrich files no such file alone; it stays where it is";
 	else if ((r = decide(p, p->top, 0, &f)) == 0)
 		judge_film(p->top, &f, &l);
 	if (r == 0)
 		show(p, &l);
 	free(l.target);
-	abs = mv_xasprintf("%s/%s", p->root, p->top);
+	free(why);
+	free(owner);
 	if (r == 0 && kind == MV_MEDIA_VIDEO && mv_download_loose(abs, &d) < 0)
 		mv_die(mv_exit_for_read_errno(errno), "read %s", p->root);
 	for (size_t i = 0; i < d.n; i++) {
