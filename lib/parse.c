@@ -25,7 +25,6 @@
  * the tags. parse_int.h is what they share (parse_* names).
  */
 
-
 /* ---- putting it together --------------------------------------------- */
 
 /* Length of the extension at the end of name (with its dot), or 0: that

@@ -377,6 +377,7 @@ tag_find(const char *key, size_t n)
 	return NULL;
 }
 
+/* Whichever thread parses first builds the hash; the others wait for it. */
 void
 parse_tags_init(void)
 {
