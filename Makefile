@@ -49,6 +49,8 @@ $(B)/obj/%.o: lib/%.c lib/mv.h
 # Every file that includes index_int.h (collections.c too: a stale one
 # reads the nodes and the index at old offsets).
 $(patsubst lib/%.c,$(B)/obj/%.o,$(wildcard lib/index*.c) lib/collections.c): lib/index_int.h
+# The parts of the name parser share parse_int.h.
+$(patsubst lib/%.c,$(B)/obj/%.o,$(wildcard lib/parse*.c)): lib/parse_int.h
 
 $(B)/libmv.a: $(LIBOBJ)
 	rm -f $@

@@ -21,6 +21,7 @@ enum outcome {
 
 /* mvenrich.c */
 extern int waiting;       /* movies left waiting on a temporary failure */
+extern int fatal_code;    /* the exit code once OUT_FATAL happened */
 void save(cJSON *m);
 char *rel_path(const char *p);
 char *open_path(const char *rel);
@@ -32,6 +33,13 @@ int is_pending(const cJSON *m);
 char *why_path(const char *final);
 void drop_why(const char *src);
 void imported_from(cJSON *v, const char *id);
+cJSON *video_entry(const cJSON *m);
+
+/* match.c: a new movie matched on TMDB, what is inside its file, and
+ * its review. */
+enum outcome inspect(cJSON *m);
+enum outcome match(cJSON *m);
+enum outcome tmdb_failure(const cJSON *m, int code);
 
 /* sidecars.c: a download's subtitles and extras, filed beside its film. */
 int sidecars_file(cJSON *m);
