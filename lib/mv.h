@@ -1634,6 +1634,9 @@ int mv_index_rebuild_locked(int flags);
 int mv_journal_append(const cJSON *events);
 
 /* ---- parse.c: title, year, ids and tags from a file name ------------ */
+/* (its parts: parse_tags.c, the tag vocabulary and the classifier, and
+ * parse_title.c, a component's title and mv_acronym_len, share
+ * parse_int.h) */
 
 /*
  * What a file path says about a movie. Every string is malloc'd (or

@@ -121,8 +121,6 @@ prefix_skip(const char *s, size_t n)
 	return 0;
 }
 
-/* Read one component; need_fold: compute the folded title even when
- * only folder comparisons need it. */
 /* Disc-structure names: VIDEO_TS, BDMV, VTS_01_1. */
 static int
 raw_generic(const char *s, size_t n)
@@ -145,6 +143,8 @@ raw_generic(const char *s, size_t n)
 	return !strncmp(k, "vts_", 4) || !strncmp(k, "video_ts", 8);
 }
 
+/* Read one component; need_fold: compute the folded title even when
+ * only folder comparisons need it. */
 static void
 part_read(struct part *p, const char *s, size_t n, int ymax, int need_fold)
 {
