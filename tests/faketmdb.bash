@@ -36,19 +36,9 @@ start_faketmdb() {
 # Stop the server with SIGTERM (SIGKILL after 5 s) and reap it. Sets
 # FAKETMDB_STATUS to its exit status. Safe to call when none is running.
 stop_faketmdb() {
-	local i=0
 	[ -n "${FAKETMDB_PID:-}" ] || return 0
-	kill -TERM "$FAKETMDB_PID" 2>/dev/null
-	while kill -0 "$FAKETMDB_PID" 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -gt 250 ]; then
-			kill -KILL "$FAKETMDB_PID" 2>/dev/null
-			break
-		fi
-		nap 0.02
-	done
-	wait "$FAKETMDB_PID" 2>/dev/null
-	FAKETMDB_STATUS=$?
+	stop_server "$FAKETMDB_PID"
+	FAKETMDB_STATUS=$SERVER_STATUS
 	unset FAKETMDB_PID
 	return 0
 }

@@ -46,6 +46,13 @@ get() {
 	cat "$BATS_TEST_TMPDIR/body"
 }
 
+# GET PATH; the jq -c FILTER of its body is exactly WANT.
+get_is() { # PATH FILTER WANT
+	run get "$1"
+	run jq -c "$2" <<<"$output"
+	assert_output "$3"
+}
+
 status_of() {
 	cat "$BATS_TEST_TMPDIR/status"
 }
@@ -98,9 +105,9 @@ status_of() {
 
 @test "movie sub-resources start with the id; watch/providers shows Arte free in FR" {
 	shared_faketmdb
-	run get movie/63/credits
-	run jq -c '[keys_unsorted[0], .id, (.cast | length >= 3), (.crew | length >= 2)]' <<<"$output"
-	assert_output '["id",63,true,true]'
+	get_is movie/63/credits \
+		'[keys_unsorted[0], .id, (.cast | length >= 3), (.crew | length >= 2)]' \
+		'["id",63,true,true]'
 	run get movie/63/watch/providers
 	[ "$(status_of)" = 200 ]
 	run jq -c '[.id, .results.FR.free[0].provider_id, .results.FR.free[0].provider_name, (.results.FR.link | startswith("https://"))]' <<<"$output"
@@ -180,14 +187,14 @@ status_of() {
 
 @test "search: a title shared by several films, sorted by popularity, with paging fields" {
 	shared_faketmdb
-	run get 'search/movie?query=the%20thing&include_adult=false'
-	run jq -c '[.page, .total_results, .total_pages, [.results[].id]]' <<<"$output"
-	assert_output '[1,3,1,[1091,60935,10785]]'
+	get_is 'search/movie?query=the%20thing&include_adult=false' \
+		'[.page, .total_results, .total_pages, [.results[].id]]' \
+		'[1,3,1,[1091,60935,10785]]'
 	run jq -c '.results[0] | keys' "$BATS_TEST_TMPDIR/body"
 	assert_output '["adult","backdrop_path","genre_ids","id","original_language","original_title","overview","popularity","poster_path","release_date","softcore","title","video","vote_average","vote_count"]'
-	run get 'search/movie?query=the%20thing&page=2'
-	run jq -c '[.page, .total_results, .total_pages, (.results | length)]' <<<"$output"
-	assert_output '[2,3,1,0]'
+	get_is 'search/movie?query=the%20thing&page=2' \
+		'[.page, .total_results, .total_pages, (.results | length)]' \
+		'[2,3,1,0]'
 	run get 'search/movie?query=the%20thing&page=0'
 	[ "$(status_of)" = 400 ]
 	run jq -c .status_code <<<"$output"
@@ -196,31 +203,21 @@ status_of() {
 
 @test "search: year and primary_release_year tell same-title films apart" {
 	shared_faketmdb
-	run get 'search/movie?query=The+Thing&year=1982'
-	run jq -c '[.total_results, [.results[].id]]' <<<"$output"
-	assert_output '[1,[1091]]'
-	run get 'search/movie?query=The+Thing&primary_release_year=2011'
-	run jq -c '[.results[].id]' <<<"$output"
-	assert_output '[60935]'
-	run get 'search/movie?query=The+Thing&year=1990'
-	run jq -c '[.page, .total_results, .results]' <<<"$output"
-	assert_output '[1,0,[]]'
+	get_is 'search/movie?query=The+Thing&year=1982' '[.total_results, [.results[].id]]' \
+		'[1,[1091]]'
+	get_is 'search/movie?query=The+Thing&primary_release_year=2011' '[.results[].id]' '[60935]'
+	get_is 'search/movie?query=The+Thing&year=1990' '[.page, .total_results, .results]' \
+		'[1,0,[]]'
 }
 
 @test "search: case and accents do not matter; translated titles match" {
 	shared_faketmdb
-	run get "search/movie?query=L%27ARMEE%20des%2012%20singes&year=1995"
-	run jq -c '[.results[].id]' <<<"$output"
-	assert_output '[63]'
-	run get 'search/movie?query=amelie'
-	run jq -c '[.results[].id]' <<<"$output"
-	assert_output '[194]'
-	run get 'search/movie?query=Le%20Fabuleux%20Destin%20d%20Amelie%20Poulain'
-	run jq -c '[.results[].id]' <<<"$output"
-	assert_output '[194]'
-	run get 'search/movie?query=1917'
-	run jq -c '[.results[].id]' <<<"$output"
-	assert_output '[530915]'
+	get_is "search/movie?query=L%27ARMEE%20des%2012%20singes&year=1995" '[.results[].id]' '[63]'
+	get_is 'search/movie?query=amelie' '[.results[].id]' '[194]'
+	get_is 'search/movie?query=Le%20Fabuleux%20Destin%20d%20Amelie%20Poulain' \
+		'[.results[].id]' \
+		'[194]'
+	get_is 'search/movie?query=1917' '[.results[].id]' '[530915]'
 }
 
 @test "search paginates 20 per page" {
@@ -229,40 +226,35 @@ status_of() {
 	jq -c 'range(1; 46) as $i | .id = $i | .imdb_id = null | .popularity = $i' \
 		"$SAMPLE/movie/1091.json" | split -l 1 --additional-suffix=.json - "$root/movie/m"
 	start_faketmdb --root "$root"
-	run get 'search/movie?query=thing&page=3'
-	run jq -c '[.page, .total_results, .total_pages, (.results | length), .results[0].id]' <<<"$output"
-	assert_output '[3,45,3,5,5]'
-	run get 'search/movie?query=thing'
-	run jq -c '[(.results | length), .results[0].id, .results[19].id]' <<<"$output"
-	assert_output '[20,45,26]'
+	get_is 'search/movie?query=thing&page=3' \
+		'[.page, .total_results, .total_pages, (.results | length), .results[0].id]' \
+		'[3,45,3,5,5]'
+	get_is 'search/movie?query=thing' '[(.results | length), .results[0].id, .results[19].id]' \
+		'[20,45,26]'
 }
 
 @test "find: IMDb ids of a movie and a person; an unknown id finds nothing" {
 	shared_faketmdb
-	run get 'find/tt0114746?external_source=imdb_id'
-	run jq -c '[[.movie_results[] | .id, .media_type], .person_results, .tv_results]' <<<"$output"
-	assert_output '[[63,"movie"],[],[]]'
-	run get 'find/nm0000246?external_source=imdb_id'
-	run jq -c '[.person_results[0].id, .person_results[0].name, .person_results[0].known_for[0].id, .movie_results]' <<<"$output"
-	assert_output '[62,"Bruce Willis",63,[]]'
-	run get 'find/tt0000000?external_source=imdb_id'
-	run jq -c '[.movie_results, .person_results]' <<<"$output"
-	assert_output '[[],[]]'
+	get_is 'find/tt0114746?external_source=imdb_id' \
+		'[[.movie_results[] | .id, .media_type], .person_results, .tv_results]' \
+		'[[63,"movie"],[],[]]'
+	get_is 'find/nm0000246?external_source=imdb_id' \
+		'[.person_results[0].id, .person_results[0].name, .person_results[0].known_for[0].id, .movie_results]' \
+		'[62,"Bruce Willis",63,[]]'
+	get_is 'find/tt0000000?external_source=imdb_id' '[.movie_results, .person_results]' \
+		'[[],[]]'
 	run get 'find/tt0114746'
 	[ "$(status_of)" = 400 ]
 }
 
 @test "person: append movie_credits and external_ids" {
 	shared_faketmdb
-	run get person/2406
-	run jq -c '[.name, has("movie_credits"), has("external_ids")]' <<<"$output"
-	assert_output '["Mathieu Kassovitz",false,false]'
-	run get 'person/2406?append_to_response=movie_credits,external_ids'
-	run jq -c '[[.movie_credits.cast[].id], [.movie_credits.crew[] | [.id, .job]], .external_ids.imdb_id]' <<<"$output"
-	assert_output '[[194],[[406,"Director"],[406,"Writer"]],"nm0440913"]'
-	run get person/62/movie_credits
-	run jq -c '[.id, [.cast[] | .id, .character]]' <<<"$output"
-	assert_output '[62,[63,"James Cole"]]'
+	get_is person/2406 '[.name, has("movie_credits"), has("external_ids")]' \
+		'["Mathieu Kassovitz",false,false]'
+	get_is 'person/2406?append_to_response=movie_credits,external_ids' \
+		'[[.movie_credits.cast[].id], [.movie_credits.crew[] | [.id, .job]], .external_ids.imdb_id]' \
+		'[[194],[[406,"Director"],[406,"Writer"]],"nm0440913"]'
+	get_is person/62/movie_credits '[.id, [.cast[] | .id, .character]]' '[62,[63,"James Cole"]]'
 }
 
 @test "configuration points images at the server, which serves them" {

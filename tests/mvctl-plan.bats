@@ -59,16 +59,36 @@ file_incoming() {
 	mvwatch --once --settle 0 | mvenrich >/dev/null
 }
 
+# mvctl plan FILE prints exactly TEXT, exits 0 and says nothing on stderr.
+plan_prints() {
+	run -0 --separate-stderr mvctl plan "$1"
+	assert_output "$2"
+	[ -z "$stderr" ]
+}
+
+# mvctl plan --json FILE into $PLAN, and the data dir and config are still
+# what the caller's $before snapshot holds.
+plan_json() {
+	mvctl plan --json "$1" >"$PLAN"
+	[ "$(snapshot)" = "$before" ]
+}
+
+# Filing what incoming/ holds sends m1 to review for the reason the plan in
+# $PLAN gave, at the plan's target.
+filed_to_review_as_planned() {
+	file_incoming
+	run jq -c '[.status, .review.reason, .videos[0].path]' "$MV_DATA/Movies/m1.json"
+	assert_output "$(jq -c '["needs-review", .review.reason, .target]' "$PLAN")"
+}
+
 @test "plan of a clear single file: parsed name, match, evidence, target" {
 	mkvideo "$IN/The.Matrix.1999.1080p.BluRay.x264-GRP.mkv"
 	before=$(snapshot)
-	run -0 --separate-stderr mvctl plan "$IN/The.Matrix.1999.1080p.BluRay.x264-GRP.mkv"
-	assert_output "The.Matrix.1999.1080p.BluRay.x264-GRP.mkv
+	plan_prints "$IN/The.Matrix.1999.1080p.BluRay.x264-GRP.mkv" "The.Matrix.1999.1080p.BluRay.x264-GRP.mkv
   kind     video
   parsed   The Matrix (1999), 1080p, BluRay, group GRP
   match    tmdb:603 The Matrix (1999), by search: \"The Matrix\" (title), score 90, margin 90
   target   assets/videos/The Matrix (1999) [tmdbid-603]/The Matrix (1999) [tmdbid-603].mkv"
-	[ -z "$stderr" ]
 	[ "$(snapshot)" = "$before" ]
 	run -0 --separate-stderr mvctl plan --json "$IN/The.Matrix.1999.1080p.BluRay.x264-GRP.mkv"
 	[ "${#lines[@]}" -eq 1 ]
@@ -86,31 +106,24 @@ file_incoming() {
 @test "plan of an ambiguous name: review, with the matcher's reason and candidates" {
 	mkvideo "$IN/The.Thing.mkv"
 	before=$(snapshot)
-	run -0 --separate-stderr mvctl plan "$IN/The.Thing.mkv"
-	assert_output "The.Thing.mkv
+	plan_prints "$IN/The.Thing.mkv" "The.Thing.mkv
   kind     video
   parsed   The Thing
   review   ambiguous: 2 candidates match \"The Thing\" and the name gives no year
   target   quarantine/The.Thing.mkv"
-	[ -z "$stderr" ]
-	mvctl plan --json "$IN/The.Thing.mkv" >"$PLAN"
-	[ "$(snapshot)" = "$before" ]
+	plan_json "$IN/The.Thing.mkv"
 	run jq -c '[.match, .review.reason, [.review.candidates[].tmdb]]' "$PLAN"
 	assert_output '[null,"ambiguous: 2 candidates match \"The Thing\" and the name gives no year",[1091,60935,10785]]'
 	# Filing sends it to review for that very reason, at that target.
-	file_incoming
-	run jq -c '[.status, .review.reason, .videos[0].path]' "$MV_DATA/Movies/m1.json"
-	assert_output "$(jq -c '["needs-review", .review.reason, .target]' "$PLAN")"
+	filed_to_review_as_planned
 	[ -f "$MV_DATA/quarantine/The.Thing.mkv" ]
 }
 
 @test "plan of a release folder: every file's target or why it stays, and filing agrees" {
 	heat_release
 	before=$(snapshot)
-	run -0 --separate-stderr mvctl plan "$R"
-	[ -z "$stderr" ]
 	d=Heat.1995.REMASTERED.1080p.BluRay.x264-GRP
-	assert_output "$d/heat.1995.remastered.1080p.bluray.x264-grp.mkv
+	plan_prints "$R" "$d/heat.1995.remastered.1080p.bluray.x264-grp.mkv
   kind     video (main)
   parsed   heat (1995), Remastered, 1080p, BluRay, group grp
   match    tmdb:949 Heat (1995), by id, release NFO grp.nfo
@@ -156,8 +169,7 @@ $d/heat.1995.remastered.1080p.bluray.x264-grp.srt
   subtitle und
   target   assets/videos/$F/$F - Remastered.srt"
 	[ "$(snapshot)" = "$before" ]
-	mvctl plan --json "$R" >"$PLAN"
-	[ "$(snapshot)" = "$before" ]
+	plan_json "$R"
 	# One document per file of the download.
 	assert_equal "$(wc -l <"$PLAN")" 10
 	run jq -c 'select(.role == "main") | [.match.tmdb, .match.evidence.by,
@@ -217,11 +229,9 @@ $d/heat.1995.remastered.1080p.bluray.x264-grp.srt
 
 @test "plan of a file that is no video: it stays, with its kind" {
 	srt "$IN/heat.en.srt" 'Heat'
-	run -0 --separate-stderr mvctl plan "$IN/heat.en.srt"
-	assert_output "heat.en.srt
+	plan_prints "$IN/heat.en.srt" "heat.en.srt
   kind     subtitle
   stays    not a video: mvenrich files no such file alone; it stays where it is"
-	[ -z "$stderr" ]
 }
 
 @test "plan: usage and a missing file" {
@@ -249,26 +259,20 @@ mvctl: unable to plan $IN/The.Matrix.1999.mkv: TMDB failed (tempfail)"
 	# Text, not random bytes: ffprobe's answer to it never varies.
 	printf 'hello\n' >"$IN/Heat.1995.mkv"
 	before=$(snapshot)
-	mvctl plan --json "$IN/Heat.1995.mkv" >"$PLAN"
-	[ "$(snapshot)" = "$before" ]
+	plan_json "$IN/Heat.1995.mkv"
 	run jq -c '[.match, .review.reason, .target]' "$PLAN"
 	assert_output '[null,"not a video: ffprobe failed: Invalid data found when processing input","quarantine/Heat.1995.mkv"]'
-	file_incoming
-	run jq -c '[.status, .review.reason, .videos[0].path]' "$MV_DATA/Movies/m1.json"
-	assert_output "$(jq -c '["needs-review", .review.reason, .target]' "$PLAN")"
+	filed_to_review_as_planned
 }
 
 @test "plan with the probe on: a sample matched to the film goes to review, as filing sends it" {
 	export MV_PROBE=on
 	cp "$(media_video small)" "$IN/Heat.1995.mkv"
 	before=$(snapshot)
-	mvctl plan --json "$IN/Heat.1995.mkv" >"$PLAN"
-	[ "$(snapshot)" = "$before" ]
+	plan_json "$IN/Heat.1995.mkv"
 	run jq -c '[.match.tmdb, .review.reason, .target]' "$PLAN"
 	assert_output '[949,"sample: 2 s long, and TMDB says the film runs 170 min","quarantine/Heat.1995.mkv"]'
-	file_incoming
-	run jq -c '[.status, .review.reason, .videos[0].path]' "$MV_DATA/Movies/m1.json"
-	assert_output "$(jq -c '["needs-review", .review.reason, .target]' "$PLAN")"
+	filed_to_review_as_planned
 }
 
 @test "plan of a loose subtitle names the video it is filed with, by the longest stem" {
@@ -278,11 +282,9 @@ mvctl: unable to plan $IN/The.Matrix.1999.mkv: TMDB failed (tempfail)"
 	srt "$IN/Heat.1995.Extended.fr.srt" 'Heat'
 	srt "$IN/Other.en.srt" 'Other'
 	before=$(snapshot)
-	run -0 --separate-stderr mvctl plan "$IN/Heat.1995.en.srt"
-	assert_output "Heat.1995.en.srt
+	plan_prints "$IN/Heat.1995.en.srt" "Heat.1995.en.srt
   kind     subtitle
   stays    a subtitle of Heat.1995.mkv beside it: filed with that video, never alone (mvctl plan $IN/Heat.1995.mkv)"
-	[ -z "$stderr" ]
 	# Both videos' stems start this one's name: the longer one owns it,
 	# as filing decides (mv_download_loose).
 	run -0 --separate-stderr mvctl plan "$IN/Heat.1995.Extended.fr.srt"

@@ -28,6 +28,24 @@ enrich() {
 	output=$stderr
 }
 
+# Drop NAME (SIZE random bytes, default 4096) into incoming/, its sha256
+# in $sum, and write its mv.file.added to the file $EVENTS.
+drop_video() {
+	mkvideo "$IN/$1" "${2:-}"
+	sum=$(sha "$IN/$1")
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	ev_added "$IN/$1" >"$EVENTS"
+}
+
+# Drop each NAME (4096 random bytes) into incoming/ and write their
+# mv.file.added, in that order, to the file $EVENTS.
+drop_videos() {
+	local name
+	for name in "$@"; do mkvideo "$IN/$name"; done
+	EVENTS=$BATS_TEST_TMPDIR/ev
+	for name in "$@"; do ev_added "$IN/$name"; done >"$EVENTS"
+}
+
 @test "mvenrich: -h prints usage on stdout; bad options exit 64" {
 	run --separate-stderr mvenrich -h
 	assert_success
@@ -40,21 +58,13 @@ enrich() {
 }
 
 @test "mvenrich: a clear match is created, matched, filed, and the original removed" {
-	mkvideo "$IN/Heat.1995.1080p.BluRay.x264-GRP.mkv" 100000
-	sum=$(sha "$IN/Heat.1995.1080p.BluRay.x264-GRP.mkv")
-	EVENTS=$BATS_TEST_TMPDIR/ev
-	ev_added "$IN/Heat.1995.1080p.BluRay.x264-GRP.mkv" >"$EVENTS"
+	drop_video "Heat.1995.1080p.BluRay.x264-GRP.mkv" 100000
 	enrich
 	assert_success
 	[ -z "$stderr" ]
 	# The input event passes first, unchanged; ours follow in order.
 	[ "$(head -n 1 "$OUT")" = "$(cat "$EVENTS")" ]
-	run jq -r .type "$OUT"
-	assert_output "mv.file.added
-mv.movie.created
-mv.movie.matched
-mv.movie.enriched
-mv.video.added"
+	assert_event_types "$OUT" mv.file.added mv.movie.created mv.movie.matched mv.movie.enriched mv.video.added
 	run events_of mv.video.added "$OUT"
 	assert_output '{"id":"m1","path":"assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv","tmdb":949,"title":"Heat","year":1995}'
 	run events_of mv.movie.enriched "$OUT"
@@ -89,9 +99,7 @@ mv.video.added"
 }
 
 @test "mvenrich: data.tmdbRetries counts the retries among them; mvstat sums them" {
-	mkvideo "$IN/The.Thing.1982.mkv" 1000
-	EVENTS=$BATS_TEST_TMPDIR/ev
-	ev_added "$IN/The.Thing.1982.mkv" >"$EVENTS"
+	drop_video "The.Thing.1982.mkv" 1000
 	faketmdb_reset
 	# The first two requests get a 500: each is tried again.
 	faketmdb_faults 'fail_first=2&fail_status=500' >/dev/null
@@ -109,10 +117,7 @@ mv.video.added"
 }
 
 @test "mvenrich: the year tells two films of one title apart" {
-	mkvideo "$IN/The Thing (1982).mkv"
-	mkvideo "$IN/The.Thing.2011.720p.avi"
-	EVENTS=$BATS_TEST_TMPDIR/ev
-	{ ev_added "$IN/The Thing (1982).mkv"; ev_added "$IN/The.Thing.2011.720p.avi"; } >"$EVENTS"
+	drop_videos "The Thing (1982).mkv" "The.Thing.2011.720p.avi"
 	enrich
 	assert_success
 	run events_of mv.movie.matched "$OUT"
@@ -126,9 +131,7 @@ mv.video.added"
 }
 
 @test "mvenrich: a translated title matches (French release of Twelve Monkeys)" {
-	mkvideo "$IN/L'Armée des 12 singes (1995) FRENCH.mkv"
-	EVENTS=$BATS_TEST_TMPDIR/ev
-	ev_added "$IN/L'Armée des 12 singes (1995) FRENCH.mkv" >"$EVENTS"
+	drop_video "L'Armée des 12 singes (1995) FRENCH.mkv"
 	enrich
 	assert_success
 	run events_of mv.video.added "$OUT"
@@ -137,10 +140,7 @@ mv.video.added"
 }
 
 @test "mvenrich: basic downloads one card poster, in the user's language, at w92" {
-	mkvideo "$IN/Twelve Monkeys (1995).mkv"
-	mkvideo "$IN/Heat (1995).mkv"
-	EVENTS=$BATS_TEST_TMPDIR/ev
-	{ ev_added "$IN/Twelve Monkeys (1995).mkv"; ev_added "$IN/Heat (1995).mkv"; } >"$EVENTS"
+	drop_videos "Twelve Monkeys (1995).mkv" "Heat (1995).mkv"
 	MV_LANGUAGE=fr-FR enrich
 	assert_success
 	[ -z "$stderr" ]
@@ -184,10 +184,7 @@ m2-card-w92.jpg" ]
 }
 
 @test "mvenrich: an id in the name wins over any search" {
-	mkvideo "$IN/Some Other Name (2001) [tmdbid-63].mkv"
-	mkvideo "$IN/fc.tt0137523.mkv"
-	EVENTS=$BATS_TEST_TMPDIR/ev
-	{ ev_added "$IN/Some Other Name (2001) [tmdbid-63].mkv"; ev_added "$IN/fc.tt0137523.mkv"; } >"$EVENTS"
+	drop_videos "Some Other Name (2001) [tmdbid-63].mkv" "fc.tt0137523.mkv"
 	faketmdb_reset
 	enrich
 	assert_success
@@ -201,16 +198,10 @@ m2-card-w92.jpg" ]
 }
 
 @test "mvenrich: an ambiguous name goes to quarantine with its candidates" {
-	mkvideo "$IN/The.Thing.mkv" 5000
-	sum=$(sha "$IN/The.Thing.mkv")
-	EVENTS=$BATS_TEST_TMPDIR/ev
-	ev_added "$IN/The.Thing.mkv" >"$EVENTS"
+	drop_video "The.Thing.mkv" 5000
 	enrich
 	assert_success
-	run jq -r .type "$OUT"
-	assert_output "mv.file.added
-mv.movie.created
-mv.movie.needs-review"
+	assert_event_types "$OUT" mv.file.added mv.movie.created mv.movie.needs-review
 	[ "$(sha "$MV_DATA/quarantine/The.Thing.mkv")" = "$sum" ]
 	run jq -c '[.candidates[].tmdb] | sort' "$MV_DATA/quarantine/The.Thing.mkv.why.json"
 	assert_output '[1091,10785,60935]'
@@ -242,16 +233,12 @@ mv.movie.needs-review"
 }
 
 @test "mvenrich: TMDB down leaves the movie initial in incoming; a restart resumes it, a rescan reuses it" {
-	mkvideo "$IN/Heat (1995).mkv"
-	EVENTS=$BATS_TEST_TMPDIR/ev
-	ev_added "$IN/Heat (1995).mkv" >"$EVENTS"
+	drop_video "Heat (1995).mkv"
 	faketmdb_faults 'error_rate=1&error_status=503' >/dev/null
 	enrich
 	assert_success
 	[[ "$stderr" == *"m1 stays initial"* ]]
-	run jq -r .type "$OUT"
-	assert_output "mv.file.added
-mv.movie.created"
+	assert_event_types "$OUT" mv.file.added mv.movie.created
 	run jq -c '[.status, .level]' "$MV_DATA/Movies/m1.json"
 	assert_output '["initial","minimal"]'
 	[ -f "$IN/Heat (1995).mkv" ]
@@ -278,9 +265,7 @@ mv.file.added $IN/Heat (1995).mkv"
 }
 
 @test "mvenrich: --retry files what waited for TMDB, then exits 0" {
-	mkvideo "$IN/Fight Club (1999).mkv"
-	EVENTS=$BATS_TEST_TMPDIR/ev
-	ev_added "$IN/Fight Club (1999).mkv" >"$EVENTS"
+	drop_video "Fight Club (1999).mkv"
 	faketmdb_faults 'error_rate=1&error_status=500' >/dev/null
 	enrich
 	assert_success
@@ -312,10 +297,7 @@ mv.video.added"
 	[ "$(stat -c %d "$shm")" != "$(stat -c %d "$MV_DATA")" ] || { rm -rf "$shm"; skip "/dev/shm on the data filesystem"; }
 	rmdir "$IN"
 	ln -s "$shm" "$IN"
-	mkvideo "$IN/Heat (1995).mkv" 3000000
-	sum=$(sha "$IN/Heat (1995).mkv")
-	EVENTS=$BATS_TEST_TMPDIR/ev
-	ev_added "$IN/Heat (1995).mkv" >"$EVENTS"
+	drop_video "Heat (1995).mkv" 3000000
 	enrich
 	status_was=$status
 	filed="$MV_DATA/assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv"
@@ -330,10 +312,7 @@ mv.video.added"
 @test "mvenrich: a taken name gets (2); nothing is overwritten" {
 	mkdir -p "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949]"
 	echo "someone else's" >"$MV_DATA/assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv"
-	mkvideo "$IN/Heat (1995).mkv"
-	sum=$(sha "$IN/Heat (1995).mkv")
-	EVENTS=$BATS_TEST_TMPDIR/ev
-	ev_added "$IN/Heat (1995).mkv" >"$EVENTS"
+	drop_video "Heat (1995).mkv"
 	enrich
 	assert_success
 	[ "$(cat "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv")" = "someone else's" ]
@@ -343,9 +322,7 @@ mv.video.added"
 }
 
 @test "mvenrich: titles become safe file names" {
-	mkvideo "$IN/2001.A.Space.Odyssey.1968.mkv"
-	EVENTS=$BATS_TEST_TMPDIR/ev
-	ev_added "$IN/2001.A.Space.Odyssey.1968.mkv" >"$EVENTS"
+	drop_video "2001.A.Space.Odyssey.1968.mkv"
 	enrich
 	assert_success
 	[ -f "$MV_DATA/assets/videos/2001 A Space Odyssey (1968) [tmdbid-62]/2001 A Space Odyssey (1968) [tmdbid-62].mkv" ]
@@ -398,9 +375,7 @@ mvenrich: stdin:3: mv.file.added without data.path" ]
 }
 
 @test "mvenrich: a request deepens one level at a time, then to an asked level" {
-	mkvideo "$IN/Twelve Monkeys (1995).mkv"
-	EVENTS=$BATS_TEST_TMPDIR/ev
-	ev_added "$IN/Twelve Monkeys (1995).mkv" >"$EVENTS"
+	drop_video "Twelve Monkeys (1995).mkv"
 	enrich
 	assert_success
 	ev_requested m1 >"$EVENTS"
@@ -434,9 +409,7 @@ mvenrich: stdin:3: mv.file.added without data.path" ]
 }
 
 @test "mvenrich: a request for a level raises straight to it in one movie request" {
-	mkvideo "$IN/Heat (1995).mkv"
-	EVENTS=$BATS_TEST_TMPDIR/ev
-	ev_added "$IN/Heat (1995).mkv" >"$EVENTS"
+	drop_video "Heat (1995).mkv"
 	enrich
 	faketmdb_reset
 	ev_requested m1 deep >"$EVENTS"
@@ -450,9 +423,7 @@ mvenrich: stdin:3: mv.file.added without data.path" ]
 }
 
 @test "mvenrich: a profile changes only under the library lock (mvdowngrade's too)" {
-	mkvideo "$IN/Heat (1995).mkv"
-	EVENTS=$BATS_TEST_TMPDIR/ev
-	ev_added "$IN/Heat (1995).mkv" >"$EVENTS"
+	drop_video "Heat (1995).mkv"
 	enrich
 	assert_success
 	ev_requested m1 >"$EVENTS"
@@ -487,10 +458,7 @@ mvenrich: unable to read movie m42: No such file or directory" ]
 # up once, whole, and every document must parse.
 crash_at() {
 	local step=$1 name="Heat (1995).mkv" sum
-	mkvideo "$IN/$name" 200000
-	sum=$(sha "$IN/$name")
-	EVENTS=$BATS_TEST_TMPDIR/ev
-	ev_added "$IN/$name" >"$EVENTS"
+	drop_video "$name" 200000
 	MV_CRASH_AT=$step enrich
 	[ "$status" -eq 137 ] || { echo "step $step: status $status"; return 1; }
 	# Restart: recovery, then the rescan mvwatch would send.
@@ -562,10 +530,7 @@ crash_keep() {
 
 @test "mvenrich: killed between its claim and its match, restarted alone, it finishes the movie" {
 	local name="Heat (1995).mkv" sum
-	mkvideo "$IN/$name" 200000
-	sum=$(sha "$IN/$name")
-	EVENTS=$BATS_TEST_TMPDIR/ev
-	ev_added "$IN/$name" >"$EVENTS"
+	drop_video "$name" 200000
 	MV_CRASH_AT=claimed enrich
 	assert_equal "$status" 137
 	# The claim is made, the profile does not record it yet.
@@ -589,10 +554,7 @@ crash_keep() {
 	for step in journal copy link unlink-source saved; do
 		rm -rf "$MV_DATA"
 		mkdir -p "$IN"
-		mkvideo "$IN/The.Thing.mkv" 100000
-		sum=$(sha "$IN/The.Thing.mkv")
-		EVENTS=$BATS_TEST_TMPDIR/ev
-		ev_added "$IN/The.Thing.mkv" >"$EVENTS"
+		drop_video "The.Thing.mkv" 100000
 		MV_CRASH_AT=$step enrich
 		[ "$status" -eq 137 ]
 		if [ -e "$IN/The.Thing.mkv" ]; then ev_added "$IN/The.Thing.mkv"; fi >"$EVENTS"
@@ -645,9 +607,7 @@ crash_keep() {
 }
 
 @test "mvenrich: a name that says little is read from its folder" {
-	mkvideo "$IN/Heat (1995)/movie.mkv"
-	EVENTS=$BATS_TEST_TMPDIR/ev
-	ev_added "$IN/Heat (1995)/movie.mkv" >"$EVENTS"
+	drop_video "Heat (1995)/movie.mkv"
 	enrich
 	assert_success
 	[ -f "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv" ]
@@ -698,10 +658,7 @@ ev_chosen() {
 }
 
 @test "mvenrich: a quarantined video comes back only with a choice, which files it" {
-	mkvideo "$IN/The.Thing.mkv"
-	sum=$(sha "$IN/The.Thing.mkv")
-	EVENTS=$BATS_TEST_TMPDIR/ev
-	ev_added "$IN/The.Thing.mkv" >"$EVENTS"
+	drop_video "The.Thing.mkv"
 	enrich
 	Q=$MV_DATA/quarantine/The.Thing.mkv
 	# Without a choice: dropped, as mvwatch's events of our own places are.
@@ -712,11 +669,7 @@ ev_chosen() {
 	ev_chosen "$Q" 1091 >"$EVENTS"
 	enrich
 	assert_success
-	run jq -r .type "$OUT"
-	assert_output "mv.file.added
-mv.movie.matched
-mv.movie.enriched
-mv.video.added"
+	assert_event_types "$OUT" mv.file.added mv.movie.matched mv.movie.enriched mv.video.added
 	[ "$(sha "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091]/The Thing (1982) [tmdbid-1091].mkv")" = "$sum" ]
 	[ -z "$(ls -A "$MV_DATA/quarantine")" ]
 	[ "$(jq -r .status "$MV_DATA/Movies/m1.json")" = ready ]
@@ -724,10 +677,7 @@ mv.video.added"
 }
 
 @test "mvenrich: a choice that is a duplicate leaves the video in review, candidates kept" {
-	mkvideo "$IN/The Thing (1982).mkv"
-	mkvideo "$IN/The.Thing.mkv"
-	EVENTS=$BATS_TEST_TMPDIR/ev
-	{ ev_added "$IN/The Thing (1982).mkv"; ev_added "$IN/The.Thing.mkv"; } >"$EVENTS"
+	drop_videos "The Thing (1982).mkv" "The.Thing.mkv"
 	enrich
 	Q=$MV_DATA/quarantine/The.Thing.mkv
 	sum=$(sha "$Q")
@@ -747,10 +697,7 @@ The.Thing.mkv.why.json" ]
 	for step in matched journal link unlink-source saved; do
 		rm -rf "$MV_DATA"
 		mkdir -p "$IN"
-		mkvideo "$IN/The.Thing.mkv" 100000
-		sum=$(sha "$IN/The.Thing.mkv")
-		EVENTS=$BATS_TEST_TMPDIR/ev
-		ev_added "$IN/The.Thing.mkv" >"$EVENTS"
+		drop_video "The.Thing.mkv" 100000
 		enrich
 		Q=$MV_DATA/quarantine/The.Thing.mkv
 		ev_chosen "$Q" 1091 >"$EVENTS"

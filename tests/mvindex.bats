@@ -53,15 +53,8 @@ rebuilt_items() { # movies|people
 }
 
 @test "mvindex: bad usage exits 64 and changes nothing" {
-	before=$(tree_digest "$MV_DATA")
-	for args in "--bogus" "--rebuild --check" "--rebuild extra" "--batch 0" \
-		"--batch x" "--delay -1" "--rebuild --batch 5" "--check --no-sync"; do
-		run --separate-stderr mvindex $args
-		[ "$status" -eq 64 ] || { echo "mvindex $args exited $status"; false; }
-		[[ $stderr == *"usage: mvindex"* ]]
-		[ -z "$output" ]
-	done
-	[ "$(tree_digest "$MV_DATA")" = "$before" ]
+	usage_errors_change_nothing mvindex "--bogus" "--rebuild --check" "--rebuild extra" \
+		"--batch 0" "--batch x" "--delay -1" "--rebuild --batch 5" "--check --no-sync"
 }
 
 @test "mvindex: a missing data directory exits 66" {

@@ -44,6 +44,13 @@ get() {
 	curl -sS --path-as-is -o "$BODY" -D "$HEAD" -w '%{http_code}' "$@" "$MVSERVE_URL$path"
 }
 
+# GET PATH answers 200, and the jq -c FILTER of its body is exactly WANT.
+get_ok_is() { # PATH FILTER WANT
+	[ "$(get "$1")" = 200 ]
+	run jq -c "$2" "$BODY"
+	assert_output "$3"
+}
+
 # header NAME: the value of that header in $HEAD (last one), CR dropped.
 header() {
 	grep -i "^$1:" "$HEAD" | tail -n 1 | cut -d' ' -f2- | tr -d '\r'
@@ -145,9 +152,7 @@ Twelve Monkeys"
 	# The badge is for MV_REGION's providers only: 63 was deepened for FR.
 	stop_mvserve
 	MV_REGION=US start_mvserve
-	[ "$(get "/movies?q=monkeys")" = 200 ]
-	run jq -c '[.items[0].poster != null, .items[0].free]' "$BODY"
-	assert_output '[true,null]'
+	get_ok_is "/movies?q=monkeys" '[.items[0].poster != null, .items[0].free]' '[true,null]'
 }
 
 @test "GET /movies: pages, links that lead to the next page, sorts, q" {
@@ -165,19 +170,14 @@ Twelve Monkeys"
 	done
 	assert_equal "$years" " 2017 2011 2001 1999 1999 1995 1995 1982 1968 null"
 	# A page past the end is empty, and prev leads back to the last one.
-	[ "$(get '/movies?page=9&perPage=4')" = 200 ]
-	run jq -c '[.items, .totalPages, .next, .prev]' "$BODY"
-	assert_output '[[],3,null,"/movies?page=3&perPage=4&sort=title"]'
+	get_ok_is '/movies?page=9&perPage=4' '[.items, .totalPages, .next, .prev]' \
+		'[[],3,null,"/movies?page=3&perPage=4&sort=title"]'
 	# q matches the folded title: case and accents do not count.
-	[ "$(get '/movies?q=AMELIE')" = 200 ]
-	run jq -c '[.totalItems, [.items[].title]]' "$BODY"
-	assert_output '[1,["Amélie"]]'
-	[ "$(get '/movies?q=the%20thing&perPage=1&sort=-year')" = 200 ]
-	run jq -c '[.totalItems, .items[0].year, .next]' "$BODY"
-	assert_output '[3,2011,"/movies?page=2&perPage=1&sort=-year&q=the%20thing"]'
-	[ "$(get '/movies?q=nothing%20like%20it')" = 200 ]
-	run jq -c '[.totalItems, .totalPages, .items]' "$BODY"
-	assert_output '[0,0,[]]'
+	get_ok_is '/movies?q=AMELIE' '[.totalItems, [.items[].title]]' '[1,["Amélie"]]'
+	get_ok_is '/movies?q=the%20thing&perPage=1&sort=-year' \
+		'[.totalItems, .items[0].year, .next]' \
+		'[3,2011,"/movies?page=2&perPage=1&sort=-year&q=the%20thing"]'
+	get_ok_is '/movies?q=nothing%20like%20it' '[.totalItems, .totalPages, .items]' '[0,0,[]]'
 	valid PaginatedResponse.json
 }
 
@@ -860,15 +860,12 @@ chromium_headless() {
 	run jq -c '[.totalItems, .totalPages, .next, .prev, [.items[] | [.tmdb, .name, .count, .movies]]]' "$BODY"
 	assert_output "[2,1,null,null,[[422837,\"Blade Runner Collection\",1,[\"$b\"]],[2344,\"The Matrix Collection\",1,[\"$m\"]]]]"
 	# Pages, with links that keep the sort.
-	[ "$(get '/collections?perPage=1&sort=-title')" = 200 ]
-	run jq -c '[.totalPages, .items[0].tmdb, .next, .prev]' "$BODY"
-	assert_output '[2,2344,"/collections?page=2&perPage=1&sort=-title",null]'
-	[ "$(get '/collections?page=2&perPage=1&sort=-title')" = 200 ]
-	run jq -c '[.items[0].tmdb, .next, .prev]' "$BODY"
-	assert_output '[422837,null,"/collections?page=1&perPage=1&sort=-title"]'
-	[ "$(get '/collections?q=matrix')" = 200 ]
-	run jq -c '[.totalItems, .items[0].tmdb]' "$BODY"
-	assert_output '[1,2344]'
+	get_ok_is '/collections?perPage=1&sort=-title' \
+		'[.totalPages, .items[0].tmdb, .next, .prev]' \
+		'[2,2344,"/collections?page=2&perPage=1&sort=-title",null]'
+	get_ok_is '/collections?page=2&perPage=1&sort=-title' '[.items[0].tmdb, .next, .prev]' \
+		'[422837,null,"/collections?page=1&perPage=1&sort=-title"]'
+	get_ok_is '/collections?q=matrix' '[.totalItems, .items[0].tmdb]' '[1,2344]'
 	# Only the name orders a collection.
 	for q in 'sort=year' 'sort=id' 'perPage=0' 'page=x'; do
 		[ "$(get "/collections?$q")" = 400 ]
@@ -897,9 +894,9 @@ chromium_headless() {
 	# The same entries as /movies.
 	[ "$(get '/movies?q=thing&perPage=200')" = 200 ]
 	jq -c --arg a "$t82" '.items[] | select(.id == $a)' "$BODY" >"$BATS_TEST_TMPDIR/from-movies"
-	[ "$(get '/collections/9/movies?perPage=1&sort=-year')" = 200 ]
-	run jq -c '[.items[0].id, .totalPages, .next]' "$BODY"
-	assert_output "[\"$t11\",2,\"/collections/9/movies?page=2&perPage=1&sort=-year\"]"
+	get_ok_is '/collections/9/movies?perPage=1&sort=-year' \
+		'[.items[0].id, .totalPages, .next]' \
+		"[\"$t11\",2,\"/collections/9/movies?page=2&perPage=1&sort=-year\"]"
 	[ "$(get '/collections/9/movies?page=2&perPage=1&sort=-year')" = 200 ]
 	jq -c '.items[0]' "$BODY" | cmp - "$BATS_TEST_TMPDIR/from-movies"
 	# Unknown and malformed ids, in the one error shape.
@@ -918,9 +915,7 @@ chromium_headless() {
 	jq '.collection = null' "$lib/Movies/$t82.json" >"$BATS_TEST_TMPDIR/p"
 	mv "$BATS_TEST_TMPDIR/p" "$lib/Movies/$t82.json"
 	MV_DATA=$lib mvindex --rebuild
-	[ "$(get /collections/9/movies)" = 200 ]
-	run jq -c '[.totalItems, .items[0].id]' "$BODY"
-	assert_output "[1,\"$t11\"]"
+	get_ok_is /collections/9/movies '[.totalItems, .items[0].id]' "[1,\"$t11\"]"
 	rm "$lib/index/collections.json"
 	[ "$(get /collections)" = 200 ]
 	[ "$(jq -c '[.totalItems, .items]' "$BODY")" = '[0,[]]' ]

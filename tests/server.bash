@@ -1,4 +1,5 @@
-# server.bash: wait for a test server (faketmdb, mvserve) to be ready.
+# server.bash: wait for a test server (faketmdb, mvserve) to be ready, and
+# stop it.
 # Sourced by tests/faketmdb.bash and tests/fixtures/mvserve/helpers.bash.
 
 . "$(dirname "${BASH_SOURCE[0]}")/nap.bash"
@@ -19,4 +20,21 @@ wait_for_server() {
 		i=$((i + 1))
 		nap 0.02
 	done
+}
+
+# stop_server PID [SIGNAL]: send SIGNAL (default TERM), SIGKILL after 5 s,
+# and reap it; its exit status in SERVER_STATUS.
+stop_server() {
+	local pid=$1 i=0
+	kill "-${2:-TERM}" "$pid" 2>/dev/null
+	while kill -0 "$pid" 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt 250 ]; then
+			kill -KILL "$pid" 2>/dev/null
+			break
+		fi
+		nap 0.02
+	done
+	wait "$pid" 2>/dev/null
+	SERVER_STATUS=$?
 }

@@ -93,3 +93,18 @@ people_index() { # DATA-DIR
 tree_digest() {
 	(cd "$1" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum) | sha256sum
 }
+
+# TOOL run with each ARGS (a string split on blanks) exits 64 with its usage
+# on stderr and nothing on stdout, and the data dir is left as it was.
+usage_errors_change_nothing() { # TOOL ARGS...
+	local tool=$1 args before
+	shift
+	before=$(tree_digest "$MV_DATA")
+	for args in "$@"; do
+		run --separate-stderr "$tool" $args
+		[ "$status" -eq 64 ] || { echo "$tool $args exited $status"; false; }
+		[[ $stderr == *"usage: $tool"* ]]
+		[ -z "$output" ]
+	done
+	[ "$(tree_digest "$MV_DATA")" = "$before" ]
+}

@@ -16,17 +16,13 @@
 # Failure flows: no clear match → UC-02; already in the library → UC-04;
 #               TMDB down → UC-05
 
-load ../test_helper
-load ../faketmdb
-load ../fixtures/mvenrich/helpers
+load helpers
 load ../media
 
 setup() {
-	mv_test_env
+	setup_incoming
 	# A real video, looked inside as a user's would be.
 	export MV_PROBE=on
-	mkdir -p "$MV_DATA/incoming"
-	start_faketmdb
 }
 
 teardown() {
@@ -39,12 +35,7 @@ teardown() {
 	out=$BATS_TEST_TMPDIR/out
 	# 1-8: the head of the real pipeline, once.
 	mvwatch --once --settle 0 | mvenrich >"$out"
-	run jq -r .type "$out"
-	assert_output "mv.file.added
-mv.movie.created
-mv.movie.matched
-mv.movie.enriched
-mv.video.added"
+	assert_event_types "$out" mv.file.added mv.movie.created mv.movie.matched mv.movie.enriched mv.video.added
 	run events_of mv.movie.created "$out"
 	assert_output '{"id":"m1","path":"incoming/Heat.1995.1080p.BluRay.x264-GRP.mkv","title":"Heat","year":1995}'
 	run events_of mv.video.added "$out"

@@ -15,14 +15,10 @@
 #               UC-01; the review is resolved by the commands mvctl review
 #               prints (UC-10)
 
-load ../test_helper
-load ../faketmdb
-load ../fixtures/mvenrich/helpers
+load helpers
 
 setup() {
-	mv_test_env
-	mkdir -p "$MV_DATA/incoming"
-	start_faketmdb
+	setup_incoming
 }
 
 teardown() {
@@ -34,10 +30,7 @@ teardown() {
 	sum=$(sha "$MV_DATA/incoming/The.Thing.mkv")
 	out=$BATS_TEST_TMPDIR/out
 	mvwatch --once --settle 0 | mvenrich >"$out"
-	run jq -r .type "$out"
-	assert_output "mv.file.added
-mv.movie.created
-mv.movie.needs-review"
+	assert_event_types "$out" mv.file.added mv.movie.created mv.movie.needs-review
 	run events_of mv.movie.needs-review "$out"
 	assert_output --partial '"id":"m1","path":"quarantine/The.Thing.mkv","reason":"ambiguous'
 	[ "$(sha "$MV_DATA/quarantine/The.Thing.mkv")" = "$sum" ]

@@ -13,15 +13,11 @@
 # Postconditions: Movies/<id>.json valid at medium, then deep; People/ valid
 # Failure flows: TMDB down → stays basic, exit 0, retried on the next request
 
-load ../test_helper
-load ../faketmdb
-load ../fixtures/mvenrich/helpers
+load helpers
 
 setup() {
-	mv_test_env
+	setup_incoming
 	export MV_TMDB_RETRIES=0
-	mkdir -p "$MV_DATA/incoming"
-	start_faketmdb
 	mkvideo "$MV_DATA/incoming/Twelve.Monkeys.1995.mkv"
 	mvwatch --once --settle 0 | mvenrich >/dev/null
 	[ "$(jq -r .level "$MV_DATA/Movies/m1.json")" = basic ]

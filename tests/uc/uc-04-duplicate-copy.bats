@@ -11,14 +11,10 @@
 #               quarantine/; one video.added in all
 # Failure flows: TMDB down → UC-05
 
-load ../test_helper
-load ../faketmdb
-load ../fixtures/mvenrich/helpers
+load helpers
 
 setup() {
-	mv_test_env
-	mkdir -p "$MV_DATA/incoming"
-	start_faketmdb
+	setup_incoming
 }
 
 teardown() {
@@ -33,10 +29,7 @@ teardown() {
 	b=$(sha "$MV_DATA/incoming/Fight.Club.1999.REMUX.mkv")
 	out=$BATS_TEST_TMPDIR/out
 	mvwatch --once --settle 0 | mvenrich >"$out"
-	run jq -r .type "$out"
-	assert_output "mv.file.added
-mv.movie.created
-mv.movie.needs-review"
+	assert_event_types "$out" mv.file.added mv.movie.created mv.movie.needs-review
 	run events_of mv.movie.needs-review "$out"
 	assert_output '{"id":"m2","path":"quarantine/Fight.Club.1999.REMUX.mkv","reason":"duplicate of m1","candidates":[{"tmdb":550,"title":"Fight Club","year":1999}]}'
 	[ "$(copies_of "$a")" -eq 1 ]

@@ -14,15 +14,11 @@
 # Postconditions: one movie, m1, ready; the video whole in assets/videos/
 # Failure flows: a refused key (401) is not temporary: mvenrich exits 78
 
-load ../test_helper
-load ../faketmdb
-load ../fixtures/mvenrich/helpers
+load helpers
 
 setup() {
-	mv_test_env
+	setup_incoming
 	export MV_TMDB_RETRIES=0
-	mkdir -p "$MV_DATA/incoming"
-	start_faketmdb
 }
 
 teardown() {
@@ -37,9 +33,7 @@ teardown() {
 	run --separate-stderr bash -c 'mvwatch --once --settle 0 | mvenrich >"$1"' _ "$out"
 	assert_success
 	[[ "$stderr" == *"mvenrich: m1 stays initial: TMDB failed (tempfail); it will be retried"* ]]
-	run jq -r .type "$out"
-	assert_output "mv.file.added
-mv.movie.created"
+	assert_event_types "$out" mv.file.added mv.movie.created
 	run jq -c '[.status, .level]' "$MV_DATA/Movies/m1.json"
 	assert_output '["initial","minimal"]'
 	[ "$(sha "$MV_DATA/incoming/La.Haine.1995.mkv")" = "$sum" ]

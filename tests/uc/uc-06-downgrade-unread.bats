@@ -20,15 +20,11 @@
 #               fails → exit 69, nothing changed; a hook that protects the
 #               movie (weight 0) → it stays deep
 
-load ../test_helper
-load ../faketmdb
-load ../fixtures/mvenrich/helpers
+load helpers
 
 setup() {
-	mv_test_env
+	setup_incoming
 	export MV_TMDB_RETRIES=0
-	mkdir -p "$MV_DATA/incoming"
-	start_faketmdb
 	# 1-3, on 2026-03-01: drop, open twice, count.
 	export MV_NOW=2026-03-01T12:00:00Z
 	mkvideo "$MV_DATA/incoming/Twelve.Monkeys.1995.mkv" 20000

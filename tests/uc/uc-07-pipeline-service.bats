@@ -16,20 +16,14 @@
 # Failure flows: a stage exits 75 → restarted with a growing delay; 64/65/78
 #               → the pipeline stops with that code (tests/mvpipeline.bats)
 
-load ../test_helper
-load ../faketmdb
-load ../fixtures/mvenrich/helpers
+load helpers
 
 setup() {
-	mv_test_env
-	start_faketmdb
-	export MV_ARGS_mvwatch="--settle 0.2"
-	sup=
+	setup_pipeline
 }
 
 teardown() {
-	[ -z "$sup" ] || stop_group "$sup"
-	stop_faketmdb
+	teardown_pipeline
 }
 
 # Every process of ours that still runs, by name.
@@ -39,9 +33,7 @@ stages_alive() {
 
 @test "UC-07: the supervised pipeline files, deepens on request and stops cleanly" {
 	# 1-2: start on an empty directory; wait for readiness, never sleep.
-	setsid mvpipeline 2>"$BATS_TEST_TMPDIR/sup.err" &
-	sup=$!
-	wait_for_file "$MV_DATA/run/pipeline.ready" 20
+	start_pipeline
 	run -0 mvctl status --json
 	run jq -r '.pipeline.up // .up' <<<"$output"
 	# 3: drop two videos, as finished downloads appear (rename into place).

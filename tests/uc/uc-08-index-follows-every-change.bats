@@ -20,20 +20,15 @@
 # Failure flows: mvctl repair under a running pipeline → exit 75, nothing
 #               changed, the check still passes
 
-load ../test_helper
-load ../faketmdb
-load ../fixtures/mvenrich/helpers
+load helpers
 
 BASE=1772366400   # 2026-03-01T12:00:00Z
 DAY=86400
 
 setup() {
-	mv_test_env
+	setup_pipeline
 	export MV_TMDB_RETRIES=0
 	mkdir -p "$MV_DATA/incoming"
-	start_faketmdb
-	export MV_ARGS_mvwatch="--settle 0.2"
-	sup=
 	export MV_NOW=$BASE
 	mvctl init
 	mkvideo "$MV_DATA/incoming/Twelve.Monkeys.1995.mkv" 20000
@@ -42,8 +37,7 @@ setup() {
 }
 
 teardown() {
-	[ -z "$sup" ] || stop_group "$sup"
-	stop_faketmdb
+	teardown_pipeline
 }
 
 # The crontab lines of a man page, without their five time fields, as a
@@ -81,12 +75,6 @@ index_level() {
 heat_filed() {
 	jq -e '.items[] | select(.tmdb == 949 and .video != null)' "$MV_DATA/index/movies.json" \
 		>/dev/null && [ -z "$(ls -A "$MV_DATA/run/filing" 2>/dev/null)" ]
-}
-
-start_pipeline() {
-	setsid mvpipeline 2>"$BATS_TEST_TMPDIR/sup.err" &
-	sup=$!
-	wait_for_file "$MV_DATA/run/pipeline.ready" 20
 }
 
 stop_pipeline() {

@@ -19,15 +19,11 @@
 # Failure flows: an event without a reason (an old journal) → counted as a
 #               user's read
 
-load ../test_helper
-load ../faketmdb
-load ../fixtures/mvenrich/helpers
+load helpers
 
 setup() {
-	mv_test_env
+	setup_incoming
 	export MV_TMDB_RETRIES=0
-	mkdir -p "$MV_DATA/incoming"
-	start_faketmdb
 	# Filed and read once on 2026-03-01.
 	export MV_NOW=2026-03-01T12:00:00Z
 	mkvideo "$MV_DATA/incoming/Twelve.Monkeys.1995.mkv"

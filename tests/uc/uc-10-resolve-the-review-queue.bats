@@ -19,22 +19,17 @@
 #               quarantine/rejected/ (never deleted), the movie stays
 #               needs-review and can be filed later the same way
 
-load ../test_helper
-load ../faketmdb
-load ../fixtures/mvenrich/helpers
+load helpers
 
 setup() {
-	mv_test_env
-	start_faketmdb
+	setup_pipeline
 	mvctl init >/dev/null
-	sup=
 	ELSEWHERE=$BATS_TEST_TMPDIR/elsewhere
 	mkdir -p "$ELSEWHERE"
 }
 
 teardown() {
-	[ -z "$sup" ] || stop_group "$sup"
-	stop_faketmdb
+	teardown_pipeline
 }
 
 # Drop FILE (a name in incoming/) and run the cron form of the pipeline.
@@ -176,10 +171,7 @@ mvctl: quarantine/The.Thing.mkv stays in review; to set it aside: mvctl review -
 }
 
 @test "UC-10: with the pipeline running, the printed command files through it" {
-	export MV_ARGS_mvwatch="--settle 0.2"
-	setsid mvpipeline 2>"$BATS_TEST_TMPDIR/sup.err" &
-	sup=$!
-	wait_for_file "$MV_DATA/run/pipeline.ready" 20
+	start_pipeline
 	mkvideo "$BATS_TEST_TMPDIR/The.Thing.mkv" 20000
 	sum=$(sha "$BATS_TEST_TMPDIR/The.Thing.mkv")
 	mv "$BATS_TEST_TMPDIR/The.Thing.mkv" "$MV_DATA/incoming/"

@@ -19,22 +19,16 @@
 #               again; an invalid document → the supervisor refuses (65,
 #               tests/mvpipeline.bats)
 
-load ../test_helper
-load ../faketmdb
-load ../fixtures/mvenrich/helpers
+load helpers
 
 setup() {
-	mv_test_env
-	start_faketmdb
-	export MV_ARGS_mvwatch="--settle 0.2"
-	sup=
+	setup_pipeline
 	mvctl init >/dev/null
 	IN=$MV_DATA/incoming
 }
 
 teardown() {
-	[ -z "$sup" ] || stop_group "$sup"
-	stop_faketmdb
+	teardown_pipeline
 }
 
 # A file of a few bytes at PATH, last written three days ago.
@@ -42,12 +36,6 @@ three_days_old() {
 	mkdir -p "$(dirname "$1")"
 	echo "${2:-x}" >"$1"
 	touch -d '3 days ago' "$1"
-}
-
-start_pipeline() {
-	setsid mvpipeline 2>"$BATS_TEST_TMPDIR/sup.err" &
-	sup=$!
-	wait_for_file "$MV_DATA/run/pipeline.ready" 20
 }
 
 @test "UC-11: a subtitle, an NFO and a sample left three days are notes; the supervisor starts" {

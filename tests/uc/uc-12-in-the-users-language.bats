@@ -20,18 +20,14 @@
 # Failure flows: no translation in the language → the original title if the
 #               language is the original one, else TMDB's default title
 
-load ../test_helper
-load ../faketmdb
-load ../fixtures/mvenrich/helpers
+load helpers
 load ../fixtures/mvserve/helpers
 
 NAME=L.Armee.des.12.singes.1995.FRENCH.1080p.BluRay.x264.mkv
 
 setup() {
-	mv_test_env
-	mkdir -p "$MV_DATA/incoming"
+	setup_incoming
 	BODY=$BATS_TEST_TMPDIR/body
-	start_faketmdb
 }
 
 teardown() {

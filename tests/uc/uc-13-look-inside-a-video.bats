@@ -22,18 +22,12 @@
 #               media; a user's choice files a quarantined file anyway;
 #               a bad probe setting → exit 78
 
-load ../test_helper
-load ../faketmdb
-load ../fixtures/mvenrich/helpers
+load helpers
 load ../media
 
 setup() {
-	mv_test_env
+	setup_incoming
 	export MV_PROBE=on MV_TMDB_RETRIES=0
-	mkdir -p "$MV_DATA/incoming"
-	start_faketmdb
-	IN=$MV_DATA/incoming
-	OUT=$BATS_TEST_TMPDIR/out
 }
 
 teardown() {
@@ -60,12 +54,7 @@ tmdb_requests() {
 	enrich_files "$IN/Heat.1995.mkv"
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
-	run jq -r .type "$OUT"
-	assert_output "mv.file.added
-mv.movie.created
-mv.movie.matched
-mv.movie.enriched
-mv.video.added"
+	assert_event_types "$OUT" mv.file.added mv.movie.created mv.movie.matched mv.movie.enriched mv.video.added
 	run jq -c '[.status, .videos[0].path, .videos[0].media.container, .videos[0].media.video, .videos[0].media.audio, .videos[0].media.subtitles, .videos[0].media.quality]' "$MV_DATA/Movies/m1.json"
 	assert_output '["ready","assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv","matroska",{"codec":"h264","width":64,"height":48,"hdr":false},[{"codec":"aac","language":null,"channels":1}],[],"SD"]'
 	profiles_valid

@@ -23,16 +23,10 @@
 #               namesake's; an NFO that cannot be read is a warning
 #               ("mvenrich: unable to read …") and the name alone decides
 
-load ../test_helper
-load ../faketmdb
-load ../fixtures/mvenrich/helpers
+load helpers
 
 setup() {
-	mv_test_env
-	mkdir -p "$MV_DATA/incoming"
-	start_faketmdb
-	IN=$MV_DATA/incoming
-	OUT=$BATS_TEST_TMPDIR/out
+	setup_incoming
 }
 
 teardown() {
@@ -62,12 +56,7 @@ scene_nfo() {
 	nfo=$(sha "$R/grp.nfo")
 	faketmdb_reset
 	mvwatch --once --settle 0 | mvenrich >"$OUT"
-	run jq -r .type "$OUT"
-	assert_output "mv.file.added
-mv.movie.created
-mv.movie.matched
-mv.movie.enriched
-mv.video.added"
+	assert_event_types "$OUT" mv.file.added mv.movie.created mv.movie.matched mv.movie.enriched mv.video.added
 	run events_of mv.movie.matched "$OUT"
 	# find and details, then the card poster and /configuration (first movie)
 	assert_output '{"id":"m1","tmdb":1091,"title":"The Thing","year":1982,"tmdbRequests":4}'
@@ -109,10 +98,7 @@ mv.video.added"
 	nfo=$(sha "$R/grp.nfo")
 	faketmdb_reset
 	mvwatch --once --settle 0 | mvenrich >"$OUT"
-	run jq -r .type "$OUT"
-	assert_output "mv.file.added
-mv.movie.created
-mv.movie.needs-review"
+	assert_event_types "$OUT" mv.file.added mv.movie.created mv.movie.needs-review
 	run events_of mv.movie.needs-review "$OUT"
 	assert_output --partial '"id":"m1","path":"quarantine/the.thing.720p.bluray-grp.mkv","reason":"ambiguous'
 	[ "$(faketmdb_count /3/find/tt0084787)" -eq 0 ]
@@ -139,10 +125,7 @@ mv.movie.needs-review"
 	mkvideo "$IN/The.Thing.mkv" 20000
 	scene_nfo "$IN/other.nfo" "http://www.imdb.com/title/tt0084787/"
 	mvwatch --once --settle 0 | mvenrich >"$OUT"
-	run jq -r .type "$OUT"
-	assert_output "mv.file.added
-mv.movie.created
-mv.movie.needs-review"
+	assert_event_types "$OUT" mv.file.added mv.movie.created mv.movie.needs-review
 	[ "$(ls "$IN")" = "other.nfo" ]
 }
 

@@ -30,15 +30,10 @@
 #               import_mode → warned about once, read as move; move (the
 #               default) → the download goes, as in UC-01
 
-load ../test_helper
-load ../faketmdb
-load ../fixtures/mvenrich/helpers
+load helpers
 
 setup() {
-	mv_test_env
-	mkdir -p "$MV_DATA/incoming"
-	start_faketmdb
-	IN=$MV_DATA/incoming
+	setup_incoming
 	NAME=Heat.1995.1080p.BluRay.x264-GRP.mkv
 	FILED="$MV_DATA/assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv"
 }

@@ -28,18 +28,12 @@
 #               never announced; a movie sent to review files no sidecar
 #               (they wait in incoming/ for its resolution)
 
-load ../test_helper
-load ../faketmdb
+load helpers
 load ../media
-load ../fixtures/mvenrich/helpers
 load ../fixtures/mvserve/helpers
 
 setup() {
-	mv_test_env
-	mkdir -p "$MV_DATA/incoming"
-	start_faketmdb
-	IN=$MV_DATA/incoming
-	OUT=$BATS_TEST_TMPDIR/out
+	setup_incoming
 	R=$IN/Heat.1995.REMASTERED.1080p.BluRay.x264-GRP
 	F="Heat (1995) [tmdbid-949]"
 	V=$MV_DATA/assets/videos/$F
@@ -78,12 +72,7 @@ heat_release() {
 		sums+=("$(sha "$f")")
 	done
 	mvwatch --once --settle 0 | mvenrich >"$OUT"
-	run jq -r .type "$OUT"
-	assert_output "mv.file.added
-mv.movie.created
-mv.movie.matched
-mv.movie.enriched
-mv.video.added"
+	assert_event_types "$OUT" mv.file.added mv.movie.created mv.movie.matched mv.movie.enriched mv.video.added
 	assert_equal "$(head -1 "$OUT" | jq -r .data.download)" "$R"
 	run jq -c '.match | [.by, .imdb, .from]' "$MV_DATA/Movies/m1.json"
 	assert_output '["id","tt0113277","release NFO grp.nfo"]'
@@ -187,14 +176,12 @@ filed_state() {
 	sums=$(all_copies)
 	# Every step of the first sidecar's filing and of the film's.
 	for step in journal link fsync-srcdir sidecar-saved saved; do
-		export MV_DATA=$BATS_TEST_TMPDIR/crash-$step
-		mkdir -p "$MV_DATA/incoming"
-		IN=$MV_DATA/incoming R=$IN/Heat.1995.REMASTERED.1080p.BluRay.x264-GRP
+		setup_crash_dir $step
+		R=$IN/Heat.1995.REMASTERED.1080p.BluRay.x264-GRP
 		V=$MV_DATA/assets/videos/$F
 		heat_release
 		mvwatch --once --settle 0 >"$BATS_TEST_TMPDIR/ev"
-		run -137 env MV_CRASH_AT=$step mvenrich <"$BATS_TEST_TMPDIR/ev"
-		run -0 mvenrich --retry
+		crash_then_retry $step
 		assert_equal "$(filed_state)" "$want"
 		assert_equal "$(all_copies)" "$sums"
 		[ ! -e "$MV_DATA/run/filing/m1.json" ]

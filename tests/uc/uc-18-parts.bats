@@ -23,18 +23,12 @@
 #               part exactly once (in incoming/, or filed and recorded)
 #               and a rerun finishes
 
-load ../test_helper
-load ../faketmdb
-load ../fixtures/mvenrich/helpers
+load helpers
 load ../media
 load ../fixtures/mvserve/helpers
 
 setup() {
-	mv_test_env
-	mkdir -p "$MV_DATA/incoming"
-	start_faketmdb
-	IN=$MV_DATA/incoming
-	OUT=$BATS_TEST_TMPDIR/out
+	setup_incoming
 	DIR="$MV_DATA/assets/videos/Fight Club (1999) [tmdbid-550]"
 }
 
@@ -64,13 +58,7 @@ ev_parts() {
 	run -0 --separate-stderr mvenrich <"$BATS_TEST_TMPDIR/ev"
 	[ -z "$stderr" ]
 	printf '%s\n' "$output" >"$OUT"
-	run jq -r .type "$OUT"
-	assert_output "mv.file.added
-mv.movie.created
-mv.movie.matched
-mv.movie.enriched
-mv.video.added
-mv.video.added"
+	assert_event_types "$OUT" mv.file.added mv.movie.created mv.movie.matched mv.movie.enriched mv.video.added mv.video.added
 	run events_of mv.video.added "$OUT"
 	assert_output '{"id":"m1","path":"assets/videos/Fight Club (1999) [tmdbid-550]/Fight Club (1999) [tmdbid-550] - part1.avi","tmdb":550,"title":"Fight Club","year":1999,"part":1}
 {"id":"m1","path":"assets/videos/Fight Club (1999) [tmdbid-550]/Fight Club (1999) [tmdbid-550] - part2.avi","tmdb":550,"title":"Fight Club","year":1999,"part":2}'
@@ -130,13 +118,7 @@ mv.video.added"
 	cp "$(media_video small)" "$IN/Fight.Club.1999.cd2.mkv"
 	ev_parts "$IN/Fight.Club.1999.cd1.mkv" "$IN/Fight.Club.1999.cd2.mkv" |
 		MV_PROBE=on mvenrich >"$OUT"
-	run jq -r .type "$OUT"
-	assert_output "mv.file.added
-mv.movie.created
-mv.movie.matched
-mv.movie.enriched
-mv.video.added
-mv.video.added"
+	assert_event_types "$OUT" mv.file.added mv.movie.created mv.movie.matched mv.movie.enriched mv.video.added mv.video.added
 	run jq -c '[.status, [.videos[] | .media.durationSec > 0]]' "$MV_DATA/Movies/m1.json"
 	assert_output '["ready",[true,true]]'
 }

@@ -32,17 +32,11 @@
 #               any step of a version's filing, sidecars included, leaves
 #               every file exactly once and the restart finishes it
 
-load ../test_helper
-load ../faketmdb
-load ../fixtures/mvenrich/helpers
+load helpers
 load ../fixtures/mvserve/helpers
 
 setup() {
-	mv_test_env
-	mkdir -p "$MV_DATA/incoming"
-	start_faketmdb
-	IN=$MV_DATA/incoming
-	OUT=$BATS_TEST_TMPDIR/out
+	setup_incoming
 	DIR="$MV_DATA/assets/videos/Fight Club (1999) [tmdbid-550]"
 	FC="Fight Club (1999) [tmdbid-550]"
 }
@@ -161,15 +155,13 @@ version_state() {
 	local step
 	for step in claimed joined merged journal link fsync-srcdir sidecar-saved sidecar-saved:3 \
 	    saved; do
-		export MV_DATA=$BATS_TEST_TMPDIR/crash-${step/:/-}
-		mkdir -p "$MV_DATA/incoming"
-		IN=$MV_DATA/incoming DIR="$MV_DATA/assets/videos/$FC"
+		setup_crash_dir $step
+		DIR="$MV_DATA/assets/videos/$FC"
 		v=$(release Fight.Club.1999.1080p.BluRay.x264-GRP)
 		ev_added "$v" | mvenrich >/dev/null
 		v=$(release Fight.Club.1999.2160p.UHD.BluRay.x265-GRP 30000)
 		ev_added "$v" >"$BATS_TEST_TMPDIR/ev"
-		run -137 env MV_CRASH_AT=$step mvenrich <"$BATS_TEST_TMPDIR/ev"
-		run -0 mvenrich --retry
+		crash_then_retry $step
 		assert_equal "$(version_state)" "$want"
 		# Random bytes differ from run to run: count the files instead.
 		assert_equal "$(all_copies | wc -l)" "$(wc -l <<<"$sums")"

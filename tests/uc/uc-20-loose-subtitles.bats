@@ -23,16 +23,10 @@
 #               its video back (mvwatch --once skips it, says so); a kill
 #               -9 at any step of the filing leaves every file once
 
-load ../test_helper
-load ../faketmdb
-load ../fixtures/mvenrich/helpers
+load helpers
 
 setup() {
-	mv_test_env
-	mkdir -p "$MV_DATA/incoming"
-	start_faketmdb
-	IN=$MV_DATA/incoming
-	OUT=$BATS_TEST_TMPDIR/out
+	setup_incoming
 	M=The.Matrix.1999.1080p.BluRay.x264-GRP
 	F="The Matrix (1999) [tmdbid-603]"
 	V=$MV_DATA/assets/videos/$F
@@ -92,12 +86,7 @@ incoming: 4 files left over: would remove 0 junk files, 0 bytes, and 0 empty fol
 [\"incoming/$M.mkv\",null]"
 	mvwatch --once --settle 0 | mvenrich 2>"$BATS_TEST_TMPDIR/err" >"$OUT"
 	[ -z "$(cat "$BATS_TEST_TMPDIR/err")" ]
-	run jq -r .type "$OUT"
-	assert_output "mv.file.added
-mv.movie.created
-mv.movie.matched
-mv.movie.enriched
-mv.video.added"
+	assert_event_types "$OUT" mv.file.added mv.movie.created mv.movie.matched mv.movie.enriched mv.video.added
 	run bash -c "cd '$V' && find . -type f | LC_ALL=C sort"
 	assert_output "./$F.en.srt
 ./$F.fr.forced.srt
@@ -144,14 +133,11 @@ loose_state() {
 	want=$(loose_state)
 	for step in created claimed matched journal link fsync-srcdir sidecar-saved \
 	    sidecar-saved:2 saved; do
-		export MV_DATA=$BATS_TEST_TMPDIR/crash-${step/:/-}
-		mkdir -p "$MV_DATA/incoming"
-		IN=$MV_DATA/incoming
+		setup_crash_dir $step
 		drop_loose
 		sums=$(all_copies)
 		mvwatch --once --settle 0 >"$BATS_TEST_TMPDIR/ev"
-		run -137 env MV_CRASH_AT=$step mvenrich <"$BATS_TEST_TMPDIR/ev"
-		run -0 mvenrich --retry
+		crash_then_retry $step
 		assert_equal "$(loose_state)" "$want"
 		assert_equal "$(all_copies)" "$sums"
 		[ ! -e "$MV_DATA/run/filing/m1.json" ]
