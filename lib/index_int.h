@@ -337,6 +337,8 @@ long idx_people_check_files(FILE *out);
 
 /* File movie m's credits (p's pending links) by their people's shards. */
 void idx_stream_credits(struct mv_index *ix, struct node *m, struct prof *p);
+/* Free the strings of movie x that only its movies.json entry uses. */
+void idx_stream_thin(struct mv_index *ix, struct node *x);
 /* Read the people and write their shards one by one into ix->shards
  * (from none), with no fsync. 0, or -1 with errno after a warning. */
 int idx_stream_people(struct mv_index *ix);

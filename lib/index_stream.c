@@ -1,8 +1,10 @@
 /* index_stream.c: a rebuild that reads the people shard by shard, never all of them at once. */
 #include <errno.h>
+#include <malloc.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "mv.h"
 #include "index_int.h"
@@ -13,38 +15,41 @@
  * the movies' lists of people, a table of every outside id. Measured with
  * massif and /usr/bin/time: 704 MB at its peak, while a shard needs only
  * its 1,024 ids. Here the scan reads the movies alone and keeps each
- * credit in 16 bytes (struct credit), filed by the shard of its person.
+ * credit in 12 bytes (struct credit), filed by the shard of its person.
  * The write then reads the people in id order, one shard's people in
  * memory at a time: when the next id is past the shard, the shard's
  * credits are merged into its people's own links and the shard is
  * written and freed. What outlives a shard is each person's outside ids
  * (struct holder), which the byExternal of later shards and the claims
  * need. Sorting credits in memory was chosen over spilling them to a
- * temporary file: at 16 bytes, 100,000 movies' credits are about 60 MB,
+ * temporary file: at 12 bytes, 100,000 movies' credits are about 50 MB,
  * less than the people they replace, and no file needs cleaning after a
  * crash. The files are the same bytes as a rebuild in memory writes.
  */
 
-/* A movie's credit, filed by its person's shard: both numbers below
- * DIRECT_MAX, the detail without a NUL inside (its length is strlen). */
+/* A movie's credit, filed by its person's shard (which says the rest of
+ * the person's number): the movie's number below CREDIT_MOVIES, the
+ * detail without a NUL inside (its length is strlen). Packed: 12 bytes,
+ * not 16, is 15 MB less at 100,000 movies, at the rebuild's peak. */
 struct credit {
 	const char *detail;    /* in ix->pool, or NULL */
-	uint32_t pnum;
-	uint32_t mr;           /* movie number, cast if bit 31 set */
-};
+	uint32_t pm;           /* person % SHARD_IDS, movie << 10, cast bit 31 */
+} __attribute__((packed));
 
 #define CREDIT_CAST 0x80000000u
-#define CBLOCK 1023
+#define CREDIT_SHIFT 10        /* SHARD_IDS is 1 << 10 */
+#define CREDIT_MOVIES (1u << 21)
+_Static_assert(SHARD_IDS == 1 << CREDIT_SHIFT, "a credit keeps a person's number in its shard");
 
-struct cblock {
-	struct cblock *next;
-	size_t n;
-	struct credit c[CBLOCK];
-};
-
-/* The credits of one shard, in the order the movies gave them. */
+/* The credits of one shard, in the order the movies gave them: an array
+ * mapped on its own, grown by mremap, unmapped when the shard is
+ * written. Blocks from malloc (16 KB each) left the heap full of holes
+ * as the shards freed them, resident: 60 MB at 100,000 movies that the
+ * people then grew the heap beside. A mapping goes back whole. */
 struct bucket {
-	struct cblock *head, *tail;
+	struct credit *c;
+	size_t n, cap;
+	size_t len;            /* of the mapping, in bytes */
 };
 
 /* A link as a merge sees it: the credits of the odd list are kept so. */
@@ -55,11 +60,21 @@ struct clink {
 };
 
 /* One outside id of a present person, in id order; holders of the same
- * key are chained from the first, the one the table knows. */
+ * key are chained from the first, the one the set knows. */
 struct holder {
 	struct holder *next;
 	long long num;
+	uint32_t h;            /* mv_hash(key), its low bits */
+	unsigned char claimed; /* index/ext/p names it for num */
 	char key[];
+};
+
+/* The first holder of each key: open addressing, at most half full, of
+ * bare pointers. An mv_table slot is 24 bytes and, at 500,000 people,
+ * was a 25 MB array (36 MB while it grew) beside 14 MB of holders. */
+struct hset {
+	struct holder **slot;
+	size_t cap, n;
 };
 
 #define HCHUNK 65536
@@ -74,7 +89,8 @@ struct stream {
 	long long cur;
 	int r;                 /* a shard write failed: the rest not written */
 	long skipped;
-	struct mv_table first; /* key -> its first struct holder */
+	size_t thinned;        /* movies thinned, for malloc_trim */
+	struct hset first;     /* key -> its first struct holder */
 	char **hchunk;         /* the holders, chunks in order */
 	size_t *hused, nh, caph, hleft;
 };
@@ -106,6 +122,21 @@ odd_add(struct stream *st, long long pnum, struct node *m, char role, const char
 	    {m->num, m, detail, (unsigned)dlen, role, SRC_MOVIE}};
 }
 
+/* Room for twice the credits of bk (a page at first). */
+static void
+bucket_grow(struct bucket *bk)
+{
+	size_t old = bk->len, len = old ? old * 2 : 4096;
+	void *p = old ? mremap(bk->c, old, len, MREMAP_MAYMOVE) :
+	    mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		mv_die(MV_EX_SOFTWARE, "allocate memory");
+	bk->c = p;
+	bk->len = len;
+	bk->cap = len / sizeof *bk->c;
+}
+
 void
 idx_stream_credits(struct mv_index *ix, struct node *m, struct prof *p)
 {
@@ -118,7 +149,7 @@ idx_stream_credits(struct mv_index *ix, struct node *m, struct prof *p)
 		size_t s = (size_t)pnum / SHARD_IDS;
 		struct bucket *bk;
 
-		if (pnum >= DIRECT_MAX || m->num >= DIRECT_MAX || (d && strlen(d) != e->dlen)) {
+		if (pnum >= DIRECT_MAX || m->num >= CREDIT_MOVIES || (d && strlen(d) != e->dlen)) {
 			odd_add(st, pnum, m, e->role, d, e->dlen);
 			continue;
 		}
@@ -130,32 +161,19 @@ idx_stream_credits(struct mv_index *ix, struct node *m, struct prof *p)
 			st->nbk = nn;
 		}
 		bk = &st->bk[s];
-		if (!bk->tail || bk->tail->n == CBLOCK) {
-			struct cblock *c = mv_xmalloc(sizeof *c);
-
-			c->next = NULL;
-			c->n = 0;
-			if (bk->tail)
-				bk->tail->next = c;
-			else
-				bk->head = c;
-			bk->tail = c;
-		}
-		bk->tail->c[bk->tail->n++] = (struct credit){d, (uint32_t)pnum,
-		    (uint32_t)m->num | (e->role == 'c' ? CREDIT_CAST : 0)};
+		if (bk->n == bk->cap)
+			bucket_grow(bk);
+		bk->c[bk->n++] = (struct credit){d, (uint32_t)(pnum % SHARD_IDS) |
+		    (uint32_t)m->num << CREDIT_SHIFT | (e->role == 'c' ? CREDIT_CAST : 0)};
 	}
 }
 
 static void
 bucket_free(struct bucket *bk)
 {
-	struct cblock *c, *next;
-
-	for (c = bk->head; c; c = next) {
-		next = c->next;
-		free(c);
-	}
-	bk->head = bk->tail = NULL;
+	if (bk->len)
+		munmap(bk->c, bk->len);
+	memset(bk, 0, sizeof *bk);
 }
 
 static int
@@ -178,24 +196,22 @@ shard_credits(struct mv_index *ix, long long s, size_t *n)
 	struct stream *st = ix->stream;
 	struct bucket *bk = s >= 0 && (size_t)s < st->nbk ? &st->bk[s] : NULL;
 	struct clink *v;
-	struct cblock *c;
-	size_t k = 0, cap = 0, i;
+	size_t k = 0, cap = bk ? bk->n : 0, i;
 
-	for (c = bk ? bk->head : NULL; c; c = c->next)
-		cap += c->n;
 	for (i = 0; i < st->nodd; i++)
 		cap += st->odd[i].pnum / SHARD_IDS == s;
 	v = mv_xmalloc((cap + 1) * sizeof *v);
-	for (c = bk ? bk->head : NULL; c; c = c->next)
-		for (i = 0; i < c->n; i++) {
-			const struct credit *e = &c->c[i];
-			struct node *m = ix->movies.byn[e->mr & ~CREDIT_CAST];
+	for (i = 0; bk && i < bk->n; i++) {
+		const struct credit *e = &bk->c[i];
+		const char *d = e->detail;
+		uint32_t pm = e->pm;
+		struct node *m = ix->movies.byn[(pm & ~CREDIT_CAST) >> CREDIT_SHIFT];
 
-			v[k] = (struct clink){e->pnum, k, {m->num, m, e->detail,
-			    e->detail ? (unsigned)strlen(e->detail) : 0,
-			    e->mr & CREDIT_CAST ? 'c' : 'w', SRC_MOVIE}};
-			k++;
-		}
+		v[k] = (struct clink){s * SHARD_IDS + (pm & (SHARD_IDS - 1)), k,
+		    {m->num, m, d, d ? (unsigned)strlen(d) : 0,
+		    pm & CREDIT_CAST ? 'c' : 'w', SRC_MOVIE}};
+		k++;
+	}
 	/* The odd ones after: of a later sequence than the bucket's only
 	 * in the order of equal links, which their NULs set apart anyway. */
 	for (i = 0; i < st->nodd; i++)
@@ -240,6 +256,44 @@ links_merge(struct node *x, const struct clink *c, size_t nc)
 
 /* ---- the holders of outside ids ----------------------------------------- */
 
+/* The slot of key (hash h) in set t (not empty), or the empty one where
+ * it would go. */
+static struct holder **
+hset_probe(const struct hset *t, const char *key, uint32_t h)
+{
+	size_t mask = t->cap - 1, i;
+
+	for (i = h & mask; t->slot[i]; i = (i + 1) & mask)
+		if (t->slot[i]->h == h && strcmp(t->slot[i]->key, key) == 0)
+			break;
+	return &t->slot[i];
+}
+
+static struct holder *
+hset_get(const struct hset *t, const char *key)
+{
+	return t->cap ? *hset_probe(t, key, (uint32_t)mv_hash(key)) : NULL;
+}
+
+/* Add h, whose key the set does not hold. */
+static void
+hset_add(struct hset *t, struct holder *h)
+{
+	if ((t->n + 1) * 2 > t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 1024;
+		struct hset g = {mv_xcalloc(cap, sizeof *g.slot), cap, 0};
+
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->slot[i])
+				*hset_probe(&g, t->slot[i]->key, t->slot[i]->h) = t->slot[i];
+		free(t->slot);
+		t->slot = g.slot;
+		t->cap = cap;
+	}
+	*hset_probe(t, h->key, h->h) = h;
+	t->n++;
+}
+
 /* Note that person num holds key; 1 if no one before did. */
 static int
 holder_add(struct stream *st, const char *key, long long num)
@@ -262,9 +316,11 @@ holder_add(struct stream *st, const char *key, long long num)
 	st->hleft -= sz;
 	h->next = NULL;
 	h->num = num;
+	h->h = (uint32_t)mv_hash(key);
+	h->claimed = 0;
 	memcpy(h->key, key, len + 1);
-	if (!(f = mv_table_get(&st->first, h->key))) {
-		mv_table_put(&st->first, h->key, h);
+	if (!st->first.cap || !(f = *hset_probe(&st->first, h->key, h->h))) {
+		hset_add(&st->first, h);
 		return 1;
 	}
 	/* Two people with one outside id: rare, a short chain. */
@@ -444,9 +500,11 @@ stream_take(void *ctx, size_t i, size_t slot)
 	idx_prof_clear(p);
 }
 
-/* Free what of movie x only its entry of movies.json used. */
-static void
-movie_thin(struct node *x)
+/* Free what of movie x only its entry of movies.json uses: as each
+ * entry is written, rather than after, for the text (43 MB at 100,000
+ * movies) not to grow on top of all of them (60 MB). */
+void
+idx_stream_thin(struct mv_index *ix, struct node *x)
 {
 	char **s[] = {&x->json, &x->extjson, &x->name, &x->imdb, &x->added, &x->video,
 	    &x->last_read, &x->otitle, &x->olang, &x->tjson, &x->ajson};
@@ -455,6 +513,10 @@ movie_thin(struct node *x)
 		free(*s[i]);
 		*s[i] = NULL;
 	}
+	/* Mapped, the text does not reuse the heap's holes: give their
+	 * pages back now and then (12 MB less at the peak, at 100,000). */
+	if (++ix->stream->thinned % 8192 == 0)
+		malloc_trim(0);
 }
 
 int
@@ -463,16 +525,23 @@ idx_stream_people(struct mv_index *ix)
 	struct stream *st = ix->stream;
 	struct batch *bt = mv_xcalloc(1, sizeof *bt);
 	size_t n;
-	struct fileid *v = idx_list_ids("People", 'p', &n);
+	struct fileid *v;
 
-	/* movies.json is written and nothing splices into it: its text and
-	 * what only its entries need (some 100 MB at 100,000 movies) make
-	 * room for the people. What is left: ids, collections, outside ids. */
+	/* movies.json is written and nothing splices into it: its text
+	 * (43 MB at 100,000 movies) and the byExternal members its write
+	 * cached make room for the people. What is left of the movies: ids,
+	 * collections, outside ids. */
 	mv_buf_free(&ix->doc[0].text);
 	free(ix->doc[0].ref.v);
 	memset(&ix->doc[0].ref, 0, sizeof ix->doc[0].ref);
 	for (size_t i = 0; i < ix->nm; i++)
-		movie_thin(ix->msorted[i]);
+		idx_stream_thin(ix, ix->msorted[i]);
+	/* glibc keeps what is freed in the holes between the movies' nodes
+	 * and the credits, resident: give their pages back (80 MB at
+	 * 100,000 movies, measured with mallinfo2), or the people grow the
+	 * heap on top of them. */
+	malloc_trim(0);
+	v = idx_list_ids("People", 'p', &n);
 	bt->ix = ix;
 	bt->ids = mv_xmalloc((n + 1) * sizeof *bt->ids);
 	for (size_t i = 0; i < n; i++)
@@ -496,61 +565,53 @@ idx_stream_people(struct mv_index *ix)
 	free(v);
 	free(bt->ids);
 	free(bt);
+	/* The same for the credits and the shards', before the claims. */
+	malloc_trim(0);
 	return st->r;
 }
 
 /* ---- claims ------------------------------------------------------------- */
 
-/* Drop the claims of l no present person holds, as read_claims does. */
+/* Mark the holder each claim of l names; drop the claims no present
+ * person holds, as read_claims does. A mark stands for the table of
+ * claims by name that read_claims builds (24 MB at 500,000 people). */
 static void
-claims_stale(struct stream *st, struct claimlist *l)
+claims_mark(struct stream *st, struct claimlist *l)
 {
-	size_t kept = 0;
-
 	for (size_t i = 0; i < l->n; i++) {
-		char *name = l->name[i], *target = l->target[i];
-		const struct holder *h = idx_id_ok(target, 'p') ?
-		    mv_table_get(&st->first, name) : NULL;
+		const char *name = l->name[i], *target = l->target[i];
+		struct holder *h = idx_id_ok(target, 'p') ? hset_get(&st->first, name) : NULL;
 		long long num = h ? atoll(target + 1) : 0;
 
 		while (h && h->num != num)
 			h = h->next;
-		if (h) {
-			l->name[kept] = name;
-			l->target[kept++] = target;
-			continue;
-		}
-		if (mv_claim_drop('p', name, target) < 0 && errno != EPERM)
+		if (h)
+			h->claimed = 1;
+		else if (mv_claim_drop('p', name, target) < 0 && errno != EPERM)
 			mv_warn("remove claim index/ext/p/%s", name);
-		free(name);
-		free(target);
 	}
-	l->n = kept;
 }
 
 long
 idx_stream_claims(struct mv_index *ix, struct claimlist *l)
 {
 	struct stream *st = ix->stream;
-	struct mv_table c = {0};
+	struct mv_table none = {0};
 	struct holder *h = NULL;
 	size_t chunk = 0;
 	long bad = 0;
 
-	claims_stale(st, l);
-	for (size_t i = 0; i < l->n; i++)
-		mv_table_put(&c, l->name[i], l->target[i]);
+	claims_mark(st, l);
+	idx_claimlist_release(l, &none);
 	while ((h = holder_next(st, h, &chunk))) {
-		const char *have = mv_table_get(&c, h->key);
 		char id[MV_IDBUF];
 
-		snprintf(id, sizeof id, "p%lld", h->num);
-		if (have && strcmp(have, id) == 0)
+		if (h->claimed)
 			continue;
+		snprintf(id, sizeof id, "p%lld", h->num);
 		if (idx_claim_one(h->key, id) < 0)
 			bad++;
 	}
-	idx_claimlist_release(l, &c);
 	return bad;
 }
 
@@ -569,6 +630,6 @@ idx_stream_free(struct stream *st)
 		free(st->hchunk[i]);
 	free(st->hchunk);
 	free(st->hused);
-	mv_table_free(&st->first);
+	free(st->first.slot);
 	free(st);
 }

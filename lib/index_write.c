@@ -31,15 +31,12 @@ put(struct mv_buf *b, const char *p, size_t n)
 	if (b->len + n + 1 > b->cap) {
 		/* Small start: 60,000 cached entries live in such buffers. */
 		size_t cap = b->cap ? b->cap : 128;
-		char *nb;
 
 		while (b->len + n + 1 > cap)
 			cap *= 2;
-		nb = mv_xmalloc(cap);
-		if (b->len)
-			memcpy(nb, b->buf, b->len);
-		free(b->buf);
-		b->buf = nb;
+		/* Not malloc and copy: a mapped document (43 MB of movies.json
+		 * at 100,000 movies) grows by mremap, never twice resident. */
+		b->buf = mv_xrealloc(b->buf, cap);
 		b->cap = cap;
 	}
 	memcpy(b->buf + b->len, p, n);
@@ -385,9 +382,11 @@ idx_index_text(struct mv_index *ix, char kind, struct mv_buf *b,
 	for (i = 0; i < n; i++)
 		/* A streamed rebuild keeps no entry's text, nor splices
 		 * into this one later (issue 19). */
-		if (arr[i]->present && (kind == 'p' || ix->stream))
+		if (arr[i]->present && (kind == 'p' || ix->stream)) {
 			idx_doc_person(b, arr[i]);
-		else if (arr[i]->present)
+			if (ix->stream)
+				idx_stream_thin(ix, arr[i]);
+		} else if (arr[i]->present)
 			doc_entry(b, refs, arr[i]->num, arr[i]->json, arr[i]->jlen);
 	PUT_LIT(b, "\n],\"byExternal\":{");
 	if (ext_off)
