@@ -340,6 +340,9 @@ long idx_people_check_files(FILE *out);
  * write). 0, or -1 with errno after a warning. */
 int idx_shard_put(long long s, const struct mv_buf *b, struct node *const *x, size_t n,
     int sync);
+/* 1 if a shard in index/people/ has no key file (a write killed between
+ * the two, or an mvindex of before them): the index is then stale. */
+int idx_keys_missing(void);
 /* Unlink shard s's key file, if there is one. */
 void idx_keys_remove(long long s);
 /* Shard s's key file against the shard (listed with count entries), one

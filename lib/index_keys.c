@@ -128,6 +128,23 @@ keys_records(struct mv_buf *b, const char *t, size_t n, struct node *const *x, s
 	return count;
 }
 
+int
+idx_keys_missing(void)
+{
+	size_t n;
+	char **v = mv_dir_list("index/people", ".json", &n);
+	int missing = 0;
+
+	for (size_t i = 0; i < n && !missing; i++) {
+		char *path = mv_path("index/people/%.*s.keys", (int)strlen(v[i]) - 5, v[i]);
+
+		missing = access(path, F_OK) < 0 && errno == ENOENT;
+		free(path);
+	}
+	mv_list_free(v, n);
+	return missing;
+}
+
 void
 idx_keys_remove(long long s)
 {

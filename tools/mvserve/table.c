@@ -612,11 +612,12 @@ keyless_say(size_t n, size_t nsrc, const char *first)
 		return;
 	snprintf(said, sizeof said, "%s", now);
 	if (n == 1)
-		mv_warnx("unable to use %s: scanning its shard (mvindex --rebuild writes it "
-		    "anew)", first);
+		mv_warnx("unable to use %s/%s: scanning its shard (mvindex --rebuild writes "
+		    "it anew)", mv_data, first);
 	else if (n)
-		mv_warnx("unable to use the key files of %zu of %zu people shards (%s): "
-		    "scanning their shards (mvindex --rebuild writes them anew)", n, nsrc, first);
+		mv_warnx("unable to use the key files of %zu of %zu people shards (%s/%s): "
+		    "scanning their shards (mvindex --rebuild writes them anew)", n, nsrc,
+		    mv_data, first);
 }
 
 /*
