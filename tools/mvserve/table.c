@@ -23,7 +23,9 @@
  * for q). A page parses the 20 entries it shows. movies.json stays
  * mapped (its pages are the page cache's); the people shards are read
  * with pread when a page shows one of their entries, so the 267 MB of
- * credits never stay in memory.
+ * credits never stay in memory. The people's places and keys come from
+ * each shard's key file (lib/index_keys.c), 21 MB instead of 257 MB to
+ * scan: a shard is scanned only when its key file cannot be used.
  */
 
 struct table movies = { .kind = 'm', .rel = "index/movies.json" };
