@@ -333,6 +333,22 @@ void idx_person_seal(struct node *x);
 /* The shard files against their list; the problems found. */
 long idx_people_check_files(FILE *out);
 
+/* ---- index_keys.c: the key file beside each shard ---------------------- */
+
+/* Write shard s's text b, whose entries are the present nodes of x[0..n)
+ * in order (fsynced if sync), then its key file (which never fails the
+ * write). 0, or -1 with errno after a warning. */
+int idx_shard_put(long long s, const struct mv_buf *b, struct node *const *x, size_t n,
+    int sync);
+/* 1 if a shard in index/people/ has no key file (a write killed between
+ * the two, or an mvindex of before them): the index is then stale. */
+int idx_keys_missing(void);
+/* Unlink shard s's key file, if there is one. */
+void idx_keys_remove(long long s);
+/* Shard s's key file against the shard (listed with count entries), one
+ * line to out per problem; the problems found. */
+long idx_keys_check(long long s, long long count, FILE *out);
+
 /* ---- index_stream.c: a rebuild that streams the people ------------------ */
 
 /* File movie m's credits (p's pending links) by their people's shards. */

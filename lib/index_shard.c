@@ -176,8 +176,6 @@ shard_write(struct mv_index *ix, long long s, int sync, struct mv_buf *b, size_t
     struct mv_table *seen)
 {
 	size_t lo = pfind(ix, s * SHARD_IDS), hi = pfind(ix, (s + 1) * SHARD_IDS), i, n = 0;
-	char *path;
-	int r;
 
 	for (i = lo; i < hi; i++)
 		n += ix->psorted[i]->present != 0;
@@ -191,13 +189,7 @@ shard_write(struct mv_index *ix, long long s, int sync, struct mv_buf *b, size_t
 			idx_doc_person(b, ix->psorted[i]);
 	mv_buf_adds(b, "\n],\"byExternal\":{");
 	idx_doc_external(ix, 'p', b, lo, hi, seen);
-	path = mv_path("index/people/%05lld.json", s);
-	r = sync ? mv_write_atomic(path, b->buf, b->len) :
-	    mv_write_atomic_nosync(path, b->buf, b->len);
-	if (r < 0)
-		mv_warn("write index/people/%05lld.json", s);
-	free(path);
-	return r;
+	return idx_shard_put(s, b, ix->psorted + lo, hi - lo, sync);
 }
 
 /* index/people.json: the shards in order, with their counts. */
@@ -244,14 +236,15 @@ shard_listed(const struct mv_index *ix, long long s)
 	return 0;
 }
 
-/* The number of a shard file name ("00012.json"), or -1. */
+/* The number of a shard file name ("00012.json", ext ".json"), or of its
+ * key file's (".keys"), or -1. */
 static long long
-shard_num(const char *name)
+shard_num(const char *name, const char *ext)
 {
 	size_t n = strlen(name);
 	long long s = 0;
 
-	if (n < 6 || n > 24 || strcmp(name + n - 5, ".json"))
+	if (n < 6 || n > 24 || strcmp(name + n - 5, ext))
 		return -1;
 	for (size_t i = 0; i < n - 5; i++) {
 		if (name[i] < '0' || name[i] > '9')
@@ -261,26 +254,31 @@ shard_num(const char *name)
 	return s;
 }
 
-/* Unlink the shard files no longer listed: after the list is written,
- * so that a reader never finds a listed file missing. */
+/* Unlink the shard files no longer listed, and their key files: after
+ * the list is written, so that a reader never finds a listed file
+ * missing. */
 static void
 strays_remove(struct mv_index *ix)
 {
-	size_t n;
-	char **v = mv_dir_list("index/people", ".json", &n);
+	static const char *const ext[] = { ".json", ".keys" };
 
-	for (size_t i = 0; i < n; i++) {
-		long long s = shard_num(v[i]);
-		char *path;
+	for (int j = 0; j < 2; j++) {
+		size_t n;
+		char **v = mv_dir_list("index/people", ext[j], &n);
 
-		if (s < 0 || shard_listed(ix, s))
-			continue;
-		path = mv_path("index/people/%s", v[i]);
-		if (unlink(path) < 0 && errno != ENOENT)
-			mv_warn("remove index/people/%s", v[i]);
-		free(path);
+		for (size_t i = 0; i < n; i++) {
+			long long s = shard_num(v[i], ext[j]);
+			char *path;
+
+			if (s < 0 || shard_listed(ix, s))
+				continue;
+			path = mv_path("index/people/%s", v[i]);
+			if (unlink(path) < 0 && errno != ENOENT)
+				mv_warn("remove index/people/%s", v[i]);
+			free(path);
+		}
+		mv_list_free(v, n);
 	}
-	mv_list_free(v, n);
 }
 
 /* The shards to write: of every node that changed, in order, once. */
@@ -366,6 +364,7 @@ idx_people_write(struct mv_index *ix, int force)
 					if (unlink(path) < 0 && errno != ENOENT)
 						mv_warn("remove index/people/%05lld.json", dirty[i]);
 					free(path);
+					idx_keys_remove(dirty[i]);
 				}
 		ix->doc[1].nchanged = 0;
 		ix->doc[1].extchanged = 0;
@@ -404,7 +403,7 @@ members_move(cJSON *to, cJSON *from)
 static int
 shard_name_ok(const char *f)
 {
-	return f && strncmp(f, "people/", 7) == 0 && shard_num(f + 7) >= 0;
+	return f && strncmp(f, "people/", 7) == 0 && shard_num(f + 7, ".json") >= 0;
 }
 
 int
@@ -491,7 +490,7 @@ check_shard(const char *f, long long count, FILE *out)
 	char *path = mv_path("index/%s", f);
 	const char *why;
 	cJSON *sh = mv_json_load(path, MV_INDEX_MAX, &why), *it;
-	long long s = shard_num(f + 7), num;
+	long long s = shard_num(f + 7, ".json"), num;
 	long bad = 0;
 
 	free(path);
@@ -549,15 +548,23 @@ idx_people_check_files(FILE *out)
 			continue;
 		}
 		bad += check_shard(f, mv_json_int(it, "count", -1), out);
+		bad += idx_keys_check(shard_num(f + 7, ".json"), mv_json_int(it, "count", -1), out);
 	}
-	v = mv_dir_list("index/people", ".json", &n);
-	for (size_t i = 0; i < n; i++)
-		if (!mv_table_get(&listed, v[i])) {
-			fprintf(out, "people: index/people/%s: not listed in index/people.json\n",
-			    v[i]);
-			bad++;
+	for (int j = 0; j < 2; j++) {
+		v = mv_dir_list("index/people", j ? ".keys" : ".json", &n);
+		for (size_t i = 0; i < n; i++) {
+			char name[32];
+
+			/* A key file counts as listed with its shard. */
+			snprintf(name, sizeof name, "%.*s.json", (int)strlen(v[i]) - 5, v[i]);
+			if (!mv_table_get(&listed, name)) {
+				fprintf(out, "people: index/people/%s: not listed in "
+				    "index/people.json\n", v[i]);
+				bad++;
+			}
 		}
-	mv_list_free(v, n);
+		mv_list_free(v, n);
+	}
 	mv_table_free(&listed);
 	cJSON_Delete(list);
 	return bad;

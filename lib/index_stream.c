@@ -400,7 +400,6 @@ shard_flush(struct mv_index *ix, struct mv_buf *b)
 	struct stream *st = ix->stream;
 	size_t nc, i, k = 0;
 	struct clink *c = shard_credits(ix, st->cur, &nc);
-	char *path;
 	int r;
 
 	for (i = 0; i < st->nx; i++) {
@@ -420,11 +419,7 @@ shard_flush(struct mv_index *ix, struct mv_buf *b)
 		idx_doc_person(b, st->x[i]);
 	mv_buf_adds(b, "\n],\"byExternal\":{");
 	shard_external(st, b);
-	path = mv_path("index/people/%05lld.json", st->cur);
-	if ((r = mv_write_atomic_nosync(path, b->buf, b->len)) < 0)
-		mv_warn("write index/people/%05lld.json", st->cur);
-	free(path);
-	if (r == 0) {
+	if ((r = idx_shard_put(st->cur, b, st->x, st->nx, 0)) == 0) {
 		if (ix->nshards == ix->capshards) {
 			ix->capshards = ix->capshards ? ix->capshards * 2 : 64;
 			ix->shards = mv_xrealloc(ix->shards, ix->capshards * sizeof *ix->shards);

@@ -732,7 +732,7 @@ mv_index_stale(void)
 	}
 	/* A people index of before the shards (schemaVersion 1) is
 	 * rebuilt, like a missing one. */
-	if (!mv_index_people_current())
+	if (!mv_index_people_current() || idx_keys_missing())
 		return 1;
 	/* A tie counts as stale: file times move in clock ticks, and a
 	 * profile written in the tick of the index write may be newer. */

@@ -1495,6 +1495,45 @@ cJSON *mv_index_load(char kind, const char **why);
  * an older one counts as stale (mv_index_stale) and is rebuilt. */
 int mv_index_people_current(void);
 
+/* ---- index_keys.c: a people shard's key file ------------------------ */
+
+/*
+ * What a reader keeps of a people index entry, from its shard's key file
+ * index/people/NNNNN.keys instead of a scan of the shard: num the id's
+ * number, off and len its text in the shard, level an enum mv_level
+ * (MV_LEVEL_BAD for none), and struct mv_list_key's strings with their
+ * lengths (NULL: none; not NUL-terminated, borrowed from the open file).
+ */
+struct mv_key {
+	long long num;
+	size_t off;
+	uint32_t len;
+	signed char level;
+	const char *fold, *added, *last_read;
+	size_t foldlen, addedlen, lastlen;
+	double year;
+	int has_year;
+};
+struct mv_keys {                 /* an open key file; see mv_keys_open */
+	const unsigned char *map;
+	size_t len, pos, left;
+};
+struct stat;
+/*
+ * Open the key file of shard number s, which must have been made from
+ * the shard as st (its stat) finds it and hold count entries (count < 0:
+ * any). The whole file is checked here, so mv_keys_next cannot fail.
+ * The file is read into a buffer of the calling thread's, reused by its
+ * next mv_keys_open: one open key file a thread.
+ * Returns 0 (mv_keys_close it), or -1 with *why (static): "missing",
+ * "stale", "corrupt", "of another version" or strerror.
+ */
+int mv_keys_open(struct mv_keys *k, long long s, const struct stat *st, long long count,
+    const char **why);
+/* The next entry into *e (strings borrowed from k): 1, or 0 at the end. */
+int mv_keys_next(struct mv_keys *k, struct mv_key *e);
+void mv_keys_close(struct mv_keys *k);
+
 /* ---- listing.c: the order, filter and pages of every listing -------- */
 
 /*

@@ -72,7 +72,8 @@ rebuilt_items() { # movies|people
 	# people.json lists the shards; three people fit in the first.
 	cmp "$IX/people.json" "$(fixture mvindex expected-people.json)"
 	cmp "$IX/people/00000.json" "$(fixture mvindex expected-people-00000.json)"
-	[ "$(ls "$IX/people")" = 00000.json ]
+	# With its key file, for mvserve (mv-profile(5)).
+	[ "$(ls "$IX/people")" = $'00000.json\n00000.keys' ]
 	# Deterministic: a second run writes the same bytes.
 	cp "$IX/people/00000.json" "$BATS_TEST_TMPDIR/first"
 	mvindex --rebuild
@@ -386,6 +387,45 @@ movies: m2: differs: videos"
 	assert_success
 }
 
+@test "mvindex: each shard's key file is written with it; a stale, damaged or stray one fails the check, --rebuild repairs it" {
+	mvindex --rebuild
+	keys=$IX/people/00000.keys
+	[ "$(head -c 6 "$keys")" = MVKEYS ]
+	cp -p "$keys" "$BATS_TEST_TMPDIR/keys"
+	# A person renamed: the update rewrites shard 0 and its key file.
+	jq '.name = "Bruno Willis"' "$MV_DATA/People/p1.json" >"$BATS_TEST_TMPDIR/p1"
+	mv "$BATS_TEST_TMPDIR/p1" "$MV_DATA/People/p1.json"
+	run --separate-stderr mvindex --delay 0 < <(ev mv.person.enriched '{"id":"p1","level":"minimal"}')
+	assert_success
+	[ -z "$stderr" ]
+	! cmp -s "$keys" "$BATS_TEST_TMPDIR/keys"
+	run --separate-stderr mvindex --check
+	assert_success
+	[ -z "$output" ]
+	# The old key file put back: stale (it names the shard before).
+	cp -p "$BATS_TEST_TMPDIR/keys" "$keys"
+	before=$(tree_digest "$MV_DATA")
+	run --separate-stderr mvindex --check
+	[ "$status" -eq 1 ]
+	[ -z "$stderr" ]
+	assert_output "people: index/people/00000.keys: stale (mvindex --rebuild writes it anew)"
+	[ "$(tree_digest "$MV_DATA")" = "$before" ]
+	# Damaged; and one of a shard that is not listed.
+	printf 'MVKEYS\2\0' | dd of="$keys" conv=notrunc 2>/dev/null
+	cp "$keys" "$IX/people/00007.keys"
+	run --separate-stderr mvindex --check
+	[ "$status" -eq 1 ]
+	assert_line --index 0 "people: index/people/00000.keys: of another version (mvindex --rebuild writes it anew)"
+	assert_line --index 1 "people: index/people/00007.keys: not listed in index/people.json"
+	[ "${#lines[@]}" -eq 2 ]
+	run --separate-stderr mvindex --rebuild
+	assert_success
+	[ "$(ls "$IX/people")" = $'00000.json\n00000.keys' ]
+	run --separate-stderr mvindex --check
+	assert_success
+	[ -z "$output" ]
+}
+
 @test "mvindex: an invalid profile named by an event leaves the index with a message" {
 	mvindex --rebuild
 	echo '{' >"$MV_DATA/Movies/m2.json"
@@ -661,15 +701,26 @@ colls() { jq -c '.items[]' "$IX/collections.json"; }
 	jq '.id = "p2000" | .name = "Ian Holm" | .externalIds = {}' \
 		"$MV_DATA/People/p3.json" >"$MV_DATA/People/p2000.json"
 	touch -d '2026-01-01 00:00:00' "$MV_DATA/People/p2000.json"
-	for step in index-movies index-shard index-list; do
+	for step in index-movies index-keys index-shard index-list; do
 		cp "$(fixture mvindex lib)/Movies/m2.json" "$MV_DATA/Movies/m2.json"
 		touch -d '2026-01-01 00:00:00' "$MV_DATA/Movies/m2.json"
 		rm -rf "$IX/people" "$IX/people.json" "$IX/movies.json"
 		mvindex --rebuild
-		[ "$(ls "$IX/people")" = $'00000.json\n00001.json' ]
-		# Killed during a rebuild: what is there is what a rebuild says.
+		[ "$(ls "$IX/people")" = $'00000.json\n00000.keys\n00001.json\n00001.keys' ]
+		# Killed during a rebuild: what is there is what a rebuild says,
+		# but for the key file of the shard just written: removed first.
 		run -137 env MV_CRASH_AT=$step mvindex --rebuild
 		run --separate-stderr mvindex --check
+		if [ "$step" = index-keys ]; then
+			[ "$status" -eq 1 ]
+			assert_output "people: index/people/00000.keys: missing (mvindex --rebuild writes it anew)"
+			# A shard without its key file: the filter's start rebuilds.
+			run --separate-stderr mvindex </dev/null
+			assert_success
+			run jq -c '[.type, .data]' <<<"$output"
+			assert_output '["mv.index.updated",{"movies":3,"people":4}]'
+			run --separate-stderr mvindex --check
+		fi
 		assert_success
 		jq --arg s "$step" '.level = "medium" | .title = $s | .credits = {"cast":[
 			{"person":"p1","tmdb":62,"name":"Bruce Willis","character":"Sam"},
@@ -679,6 +730,14 @@ colls() { jq -c '.items[]' "$IX/collections.json"; }
 		# Killed during an update: the list is older than m2's profile.
 		run -137 env MV_CRASH_AT=$step mvindex --delay 0 \
 			< <(ev mv.movie.enriched '{"id":"m2","level":"medium","from":"basic"}')
+		if [ "$step" = index-keys ]; then
+			# Shard 0 written, its key file not, shard 1 not either.
+			run --separate-stderr mvindex --check
+			[ "$status" -eq 1 ]
+			assert_line --index 0 "people: index/people/00000.keys: missing (mvindex --rebuild writes it anew)"
+			assert_line --index 1 "people: p2000: differs: movies"
+			[ "${#lines[@]}" -eq 2 ]
+		fi
 		if [ "$step" = index-shard ]; then
 			# Shard 0 written, shard 1 not: the check sees it.
 			run --separate-stderr mvindex --check

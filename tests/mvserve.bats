@@ -589,6 +589,80 @@ people_shards() {
 	! grep -q "00002" "$MVSERVE_ERR"
 }
 
+# people_answers DIR: the people routes' answers into DIR, one file each.
+people_answers() {
+	local i=0 r
+	mkdir -p "$1"
+	for r in /people '/people?sort=-title' '/people?sort=id&perPage=2&page=2' \
+		'/people?q=willis' '/people?sort=-added' "/people/$PERSON" \
+		"/people/$PERSON/movies?sort=year" "/movies/$MOVIE63"; do
+		i=$((i + 1))
+		[ "$(get "$r")" = 200 ] || return 1
+		cp "$BODY" "$1/$i"
+	done
+	get /health >/dev/null
+	jq -c 'del(.uptime, .indexedAt)' "$BODY" >"$1/health"
+}
+
+@test "mvserve: a people shard's key file missing, stale or damaged: the shard is scanned, the same answers, said once" {
+	lib=$BATS_TEST_TMPDIR/lib
+	cp -a "$LIB" "$lib"
+	shard=$(jq -r '.shards[0].file' "$lib/index/people.json")
+	keys=$lib/index/${shard%.json}.keys
+	[ -s "$keys" ]
+	start_mvserve --data "$lib"
+	people_answers "$BATS_TEST_TMPDIR/want"
+	stop_mvserve
+	[ ! -s "$MVSERVE_ERR" ]
+	cp -p "$keys" "$BATS_TEST_TMPDIR/keys"
+	cp -p "$lib/index/$shard" "$BATS_TEST_TMPDIR/shard"
+	for how in missing stale corrupt; do
+		cp -p "$BATS_TEST_TMPDIR/keys" "$keys"
+		cp -p "$BATS_TEST_TMPDIR/shard" "$lib/index/$shard"
+		case $how in
+		missing) rm "$keys" ;;
+		stale) touch -d '2026-02-03 04:05:06' "$lib/index/$shard" ;;
+		# A byte of the records changed: the hash of them differs.
+		corrupt) printf 'X' | dd of="$keys" bs=1 seek=90 conv=notrunc 2>/dev/null ;;
+		esac
+		start_mvserve --data "$lib"
+		people_answers "$BATS_TEST_TMPDIR/$how"
+		# A reload of the index (people.json changed) says nothing new.
+		touch "$lib/index/people.json"
+		people_answers "$BATS_TEST_TMPDIR/$how-again"
+		stop_mvserve
+		diff -r "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/$how"
+		diff -r "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/$how-again"
+		run cat "$MVSERVE_ERR"
+		assert_output "mvserve: unable to use $keys: $how: scanning its shard (mvindex --rebuild writes it anew)"
+	done
+	# mvctl check reports it; mvindex --rebuild writes it anew: used
+	# again, nothing said.
+	run --separate-stderr mvindex --data "$lib" --check
+	[ "$status" -eq 1 ]
+	assert_output "people: index/${shard%.json}.keys: corrupt (mvindex --rebuild writes it anew)"
+	mvindex --data "$lib" --rebuild
+	mvindex --data "$lib" --check
+	start_mvserve --data "$lib"
+	people_answers "$BATS_TEST_TMPDIR/rebuilt"
+	stop_mvserve
+	diff -r "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/rebuilt"
+	[ ! -s "$MVSERVE_ERR" ]
+}
+
+@test "mvserve: shards without key files (an index by an older mvindex) are scanned, said in one line" {
+	lib=$BATS_TEST_TMPDIR/lib
+	cp -a "$LIB" "$lib"
+	people_shards "$lib"
+	rm -f "$lib/index/people/"*.keys
+	start_mvserve --data "$lib"
+	[ "$(get '/people?sort=-title')" = 200 ]
+	[ "$(jq -c '[.items[].id]' "$BODY")" = '["p1","p1025","p2050","p2","p2049"]' ]
+	stop_mvserve
+	run cat "$MVSERVE_ERR"
+	assert_output "mvserve: unable to use the key files of 3 of 3 people shards ($lib/index/people/00000.keys: missing): scanning their shards (mvindex --rebuild writes them anew)"
+}
+
 @test "mvserve: the page and its files, with their types" {
 	start_mvserve --web "$MV_TOP/web"
 	[ "$(get /)" = 200 ]

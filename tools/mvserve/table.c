@@ -23,7 +23,9 @@
  * for q). A page parses the 20 entries it shows. movies.json stays
  * mapped (its pages are the page cache's); the people shards are read
  * with pread when a page shows one of their entries, so the 267 MB of
- * credits never stay in memory.
+ * credits never stay in memory. The people's places and keys come from
+ * each shard's key file (lib/index_keys.c), 21 MB instead of 257 MB to
+ * scan: a shard is scanned only when its key file cannot be used.
  */
 
 struct table movies = { .kind = 'm', .rel = "index/movies.json" };
@@ -301,6 +303,29 @@ keep_item(struct table *t, struct scanned *x, uint32_t src, size_t off, size_t l
 	k->has_year = x->has_year;
 }
 
+/* Keep the entry e of a key file, of source src, as an entry of t:
+ * what keep_item keeps of the item the entry is the key of. */
+static void
+keep_key(struct table *t, const struct mv_key *e, uint32_t src)
+{
+	struct mv_list_key *k;
+	struct entry *x;
+
+	if (t->n == t->cap)
+		reserve(t, t->cap ? t->cap : 1024);
+	x = &t->e[t->n];
+	k = &t->keys[t->n];
+	t->fold[t->n++] = (char *)(k->fold = e->fold ? arena_dup(t, e->fold, e->foldlen) : NULL);
+	*x = (struct entry){ .src = src, .off = e->off, .len = e->len, .level = e->level };
+	if (e->level != MV_LEVEL_BAD)
+		t->levels[e->level]++;
+	k->num = e->num;
+	k->added = e->added ? arena_dup(t, e->added, e->addedlen) : NULL;
+	k->last_read = e->last_read ? arena_dup(t, e->last_read, e->lastlen) : NULL;
+	k->year = e->year;
+	k->has_year = e->has_year;
+}
+
 /*
  * Read one index document, text[0..len), into t: the entries of its
  * items array (of source src) and, when at is not NULL, its generatedAt.
@@ -396,25 +421,39 @@ read_file(const char *rel, struct mv_buf *b, struct stat *st)
 }
 
 /*
- * Scan the shard rel as source src of t, mapped for the scan only: a
- * read copied its 257 MB (at 500,000 people) into a buffer that faulted
- * in again each time it grew; a mapping filled in one call copies
- * nothing and faults nothing. Returns 0, or -1 with *why, or with errno
- * set and *why NULL.
+ * Shard number s, rel, as source src of t (listed with count entries):
+ * from its key file (lib/index_keys.c), which mvindex writes for a
+ * reader to map 20 MB rather than scan 257 MB (at 500,000 people); else
+ * scanned, *keyless then saying why the key file was not used. The
+ * shard is mapped for the scan only: a read copied it into a buffer
+ * that faulted in again each time it grew; a mapping filled in one call
+ * copies nothing and faults nothing. Returns 0, or -1 with *why, or with
+ * errno set and *why NULL.
  */
 static int
-scan_shard(struct table *t, struct source *sv, const char *rel, uint32_t src,
-    const char **why)
+scan_shard(struct table *t, struct source *sv, long long s, long long count, uint32_t src,
+    const char **why, const char **keyless)
 {
-	char *path = mv_path("%s", rel), *map = NULL;
+	char *path = mv_path("%s", sv[src].rel), *map = NULL;
 	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = -1, e;
 	size_t len = 0;
+	struct mv_keys k;
+	struct mv_key x;
 
 	free(path);
-	*why = NULL;
+	*why = *keyless = NULL;
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &sv[src].st) == 0) {
+	if (fstat(fd, &sv[src].st) == 0 && mv_keys_open(&k, s, &sv[src].st, count,
+	    keyless) == 0) {
+		reserve(t, k.left);
+		while (mv_keys_next(&k, &x) == 1)
+			keep_key(t, &x, src);
+		mv_keys_close(&k);
+		close(fd);
+		return 0;
+	}
+	if (sv[src].st.st_ino) {
 		len = (size_t)sv[src].st.st_size;
 		if (len > MV_INDEX_MAX)
 			errno = EFBIG;
@@ -479,6 +518,8 @@ struct half {
 	size_t from, to;
 	int all;                  /* room for every shard's entries: t takes them */
 	char msg[256];            /* why it failed, "" if it did not */
+	size_t keyless;           /* shards scanned for want of a key file */
+	char first[128];          /* the first of them and why */
 };
 
 /* Scan h's shards in order; stops at the first that fails. */
@@ -498,7 +539,7 @@ scan_half(void *arg)
 		reserve(&h->t, want);
 	k = 0;
 	cJSON_ArrayForEach(it, h->shards) {
-		const char *f = mv_json_str(it, "file", NULL), *w;
+		const char *f = mv_json_str(it, "file", NULL), *w, *kw;
 
 		if (k < h->from || k >= h->to) {
 			k++;
@@ -509,10 +550,13 @@ scan_half(void *arg)
 			break;
 		}
 		h->src[k].rel = mv_xasprintf("index/%s", f);
-		if (scan_shard(&h->t, h->src, h->src[k].rel, (uint32_t)k, &w) < 0) {
+		if (scan_shard(&h->t, h->src, atoll(f + 7), mv_json_int(it, "count", -1),
+		    (uint32_t)k, &w, &kw) < 0) {
 			snprintf(h->msg, sizeof h->msg, "%s: %s", f, w ? w : strerror(errno));
 			break;
 		}
+		if (kw && !h->keyless++)
+			snprintf(h->first, sizeof h->first, "index/%.12s.keys: %s", f, kw);
 		k++;
 	}
 	return NULL;
@@ -555,6 +599,30 @@ table_append(struct table *t, struct table *h)
 }
 
 /*
+ * Say that n of the nsrc shards were scanned for want of their key
+ * files, first the first of them and why: once, not at each reload of
+ * an index whose key files are still what they were.
+ */
+static void
+keyless_say(size_t n, size_t nsrc, const char *first)
+{
+	static char said[192];
+	char now[192];
+
+	snprintf(now, sizeof now, "%zu %s", n, n ? first : "");
+	if (strcmp(now, said) == 0 || (!n && !said[0]))
+		return;
+	snprintf(said, sizeof said, "%s", now);
+	if (n == 1)
+		mv_warnx("unable to use %s/%s: scanning its shard (mvindex --rebuild writes "
+		    "it anew)", mv_data, first);
+	else if (n)
+		mv_warnx("unable to use the key files of %zu of %zu people shards (%s/%s): "
+		    "scanning their shards (mvindex --rebuild writes them anew)", n, nsrc,
+		    mv_data, first);
+}
+
+/*
  * The shards of the list into t (its src slots ready), the second half
  * on a thread of its own: the people's 257 MB of text (at 500,000
  * people) were 84% of the start, on one CPU while the movies took the
@@ -579,6 +647,8 @@ scan_halves(struct table *t, const cJSON *shards, char *msg, size_t len)
 	table_append(t, &a.t);
 	table_append(t, &b.t);
 	snprintf(msg, len, "%s", a.msg[0] ? a.msg : b.msg);
+	if (!*msg)
+		keyless_say(a.keyless + b.keyless, t->nsrc, a.keyless ? a.first : b.first);
 	return *msg ? -1 : 0;
 }
 
