@@ -40,8 +40,7 @@ size() { stat -c %s "$1"; }
 # under ASan say, writes it where a quick one does not); "nothing changed"
 # is about the profiles, the index, the journal and the videos.
 library_digest() {
-	(cd "$MV_DATA" && find . -type f ! -path ./cache/downgrade.scan -print0 |
-		sort -z | xargs -0 -r sha256sum) | sha256sum
+	tree_digest "$MV_DATA"
 }
 
 # ---- usage ------------------------------------------------------------------
