@@ -1523,13 +1523,14 @@ struct stat;
  * Open the key file of shard number s, which must have been made from
  * the shard as st (its stat) finds it and hold count entries (count < 0:
  * any). The whole file is checked here, so mv_keys_next cannot fail.
- * The file is read into a buffer of the calling thread's, reused by its
- * next mv_keys_open: one open key file a thread.
+ * The file is read into buf (the caller's: grown, never shrunk, reused
+ * from file to file; the caller frees it with mv_buf_free), which k
+ * borrows until the next mv_keys_open with it.
  * Returns 0 (mv_keys_close it), or -1 with *why (static): "missing",
  * "stale", "corrupt", "of another version" or strerror.
  */
-int mv_keys_open(struct mv_keys *k, long long s, const struct stat *st, long long count,
-    const char **why);
+int mv_keys_open(struct mv_keys *k, struct mv_buf *buf, long long s, const struct stat *st,
+    long long count, const char **why);
 /* The next entry into *e (strings borrowed from k): 1, or 0 at the end. */
 int mv_keys_next(struct mv_keys *k, struct mv_key *e);
 void mv_keys_close(struct mv_keys *k);

@@ -431,8 +431,8 @@ read_file(const char *rel, struct mv_buf *b, struct stat *st)
  * errno set and *why NULL.
  */
 static int
-scan_shard(struct table *t, struct source *sv, long long s, long long count, uint32_t src,
-    const char **why, const char **keyless)
+scan_shard(struct table *t, struct mv_buf *kb, struct source *sv, long long s, long long count,
+    uint32_t src, const char **why, const char **keyless)
 {
 	char *path = mv_path("%s", sv[src].rel), *map = NULL;
 	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = -1, e;
@@ -444,8 +444,8 @@ scan_shard(struct table *t, struct source *sv, long long s, long long count, uin
 	*why = *keyless = NULL;
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &sv[src].st) == 0 && mv_keys_open(&k, s, &sv[src].st, count,
-	    keyless) == 0) {
+	if (fstat(fd, &sv[src].st) == 0 && mv_keys_open(&k, kb, s, &sv[src].st,
+	    count, keyless) == 0) {
 		reserve(t, k.left);
 		while (mv_keys_next(&k, &x) == 1)
 			keep_key(t, &x, src);
@@ -527,6 +527,7 @@ static void *
 scan_half(void *arg)
 {
 	struct half *h = arg;
+	struct mv_buf kb = {0};   /* the key files', one after the other */
 	size_t k = 0, want = 0;
 	const cJSON *it;
 
@@ -550,7 +551,7 @@ scan_half(void *arg)
 			break;
 		}
 		h->src[k].rel = mv_xasprintf("index/%s", f);
-		if (scan_shard(&h->t, h->src, atoll(f + 7), mv_json_int(it, "count", -1),
+		if (scan_shard(&h->t, &kb, h->src, atoll(f + 7), mv_json_int(it, "count", -1),
 		    (uint32_t)k, &w, &kw) < 0) {
 			snprintf(h->msg, sizeof h->msg, "%s: %s", f, w ? w : strerror(errno));
 			break;
@@ -559,6 +560,7 @@ scan_half(void *arg)
 			snprintf(h->first, sizeof h->first, "index/%.12s.keys: %s", f, kw);
 		k++;
 	}
+	mv_buf_free(&kb);
 	return NULL;
 }
 
