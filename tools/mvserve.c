@@ -120,8 +120,7 @@ send_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...)
 	char *msg;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		mv_diex(MV_EX_SOFTWARE, "unable to allocate memory");
+	msg = mv_xvasprintf(fmt, ap);
 	va_end(ap);
 	cJSON_AddNumberToObject(e, "status", status);
 	cJSON_AddStringToObject(e, "message", msg);
