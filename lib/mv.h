@@ -1607,6 +1607,18 @@ void mv_list_order_keys(const struct mv_list_key *k, size_t n, int sort, size_t 
  * NULL one then matches nothing). */
 size_t mv_list_filter(const cJSON *const *items, size_t *sel, size_t n,
     const char *q, char **folds);
+/* The pairs of adjacent bytes of a fold, as bits: a fold that holds q
+ * has every bit of q's signature (mv_list_match). NULL: none. */
+struct mv_list_sig {
+	uint64_t w[2];
+};
+void mv_list_sig(const char *fold, struct mv_list_sig *sig);
+/* hit[e] = 1 if entry e of folds[0..n) (NULL: matches nothing), whose
+ * signatures are sig[0..n), matches q as mv_list_filter matches, else
+ * 0; returns how many match. Entries are tried in their own order, the
+ * order they lie in memory, whatever the listing's sort. */
+size_t mv_list_match(char *const *folds, const struct mv_list_sig *sig, size_t n,
+    const char *q, unsigned char *hit);
 /* The number of pages of total items (0 for none). */
 long mv_list_pages(const struct mv_listing *l, size_t total);
 /* The selection positions [*from, *to) on l's page; empty past the end. */

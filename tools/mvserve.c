@@ -255,9 +255,17 @@ list(struct MHD_Connection *c, struct table *t, const char *base)
 		pg.gone = 0;
 		total = t->n;
 		if (l.q && *l.q) {
-			hits = mv_xmalloc((t->n + 1) * sizeof *hits);
-			memcpy(hits, pg.ent, t->n * sizeof *hits);
-			total = mv_list_filter(NULL, hits, t->n, l.q, t->fold);
+			/* Matched in the entries' own order, the order their
+			 * folds lie in memory, then picked in the sort's. */
+			unsigned char *hit = mv_xmalloc(t->n + 1);
+			size_t k = 0;
+
+			total = mv_list_match(t->fold, table_sigs(t), t->n, l.q, hit);
+			hits = mv_xmalloc((total + 1) * sizeof *hits);
+			for (size_t i = 0; i < t->n && k < total; i++)
+				if (hit[pg.ent[i]])
+					hits[k++] = pg.ent[i];
+			free(hit);
 			pg.ent = hits;
 		}
 		mv_list_write(&b, &l, total, base, put_entry, &pg);

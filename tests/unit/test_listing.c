@@ -221,6 +221,74 @@ test_filter(const cJSON *items)
 	free(s);
 }
 
+/* mv_list_match (signatures, then strstr) keeps what mv_list_filter
+ * keeps, for every piece of every fold and for pieces of none. */
+static void
+test_match(const cJSON *items)
+{
+	size_t n = (size_t)cJSON_GetArraySize(items), bad = 0, tried = 0;
+	char **folds = mv_xcalloc(n + 1, sizeof *folds);
+	struct mv_list_sig *sig = mv_xcalloc(n + 1, sizeof *sig);
+	unsigned char *hit = mv_xmalloc(n + 1);
+	size_t *sel = mv_xmalloc((n + 1) * sizeof *sel);
+	const cJSON *const *v = (const cJSON *const *)mv_xmalloc((n + 1) * sizeof *v);
+	const char *extra[] = { "zz", "b\nc", "twelve monkeys brazil", "e", "", "?!" };
+	size_t k = 0;
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, items)
+		((const cJSON **)v)[k++] = it;
+	for (size_t i = 0; i < n; i++) {
+		folds[i] = mv_list_fold(v[i]);
+		mv_list_sig(folds[i], &sig[i]);
+	}
+	for (size_t i = 0; i <= n; i++) {
+		const char *f = i < n ? folds[i] : NULL;
+		size_t len = f ? strlen(f) : 0;
+
+		for (size_t a = 0; a <= len; a++)
+			for (size_t b = a; b <= len && b <= a + 12; b++) {
+				char q[16];
+				size_t want, got;
+
+				if (i == n && (a || b))
+					break;
+				if (f)
+					snprintf(q, sizeof q, "%.*s", (int)(b - a), f + a);
+				else
+					snprintf(q, sizeof q, "%s", extra[0]);
+				for (size_t j = 0; j < n; j++)
+					sel[j] = j;
+				want = mv_list_filter(v, sel, n, q, NULL);
+				got = mv_list_match(folds, sig, n, q, hit);
+				tried++;
+				if (got != want)
+					bad++;
+				for (size_t j = 0, w = 0; j < n; j++)
+					if (hit[j] && (w >= want || sel[w++] != j))
+						bad++;
+			}
+	}
+	for (size_t e = 0; e < sizeof extra / sizeof *extra; e++) {
+		for (size_t j = 0; j < n; j++)
+			sel[j] = j;
+		if (mv_list_match(folds, sig, n, extra[e], hit) != mv_list_filter(v, sel, n, extra[e], NULL))
+			bad++;
+		tried++;
+	}
+	ok(tried > 100, "match: pieces of every fold tried");
+	is_int((long)bad, 0, "match: the signatures keep what the filter keeps");
+	free(folds[0]);
+	folds[0] = NULL;
+	mv_list_sig(NULL, &sig[0]);
+	ok(mv_list_match(folds, sig, 1, "e", hit) == 0 && hit[0] == 0, "match: no fold, no match");
+	mv_list_free(folds, n);
+	free((void *)v);
+	free(sel);
+	free(hit);
+	free(sig);
+}
+
 static void
 test_sorts(void)
 {
@@ -360,6 +428,7 @@ main(void)
 	test_paging(items);
 	test_order(items);
 	test_filter(items);
+	test_match(items);
 	test_keys(items);
 	test_title_prefix();
 	test_review();

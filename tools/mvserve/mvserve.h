@@ -61,6 +61,7 @@ struct table {
 	char **blocks;            /* the keys' strings (table.c's arena_dup) */
 	size_t nblocks, bused;
 	size_t *byid;             /* entry numbers sorted by id number */
+	struct mv_list_sig *sig;  /* sig[j]: fold[j]'s, lazily (table_sigs) */
 	size_t *order[MV_SORT_COUNT]; /* entry numbers in each sort's order, lazily */
 	int unique;               /* no id twice: a "-" order is its order reversed */
 	struct stat st;           /* of the file when loaded (st_ino 0: none) */
@@ -73,6 +74,7 @@ void table_clear(struct table *t);
 int table_fresh(struct table *t);
 long table_find(const struct table *t, const char *id);
 const size_t *table_order(struct table *t, int sort);
+const struct mv_list_sig *table_sigs(struct table *t);
 /* The entries ent[0..n) of t ordered by sort: positions in ent into ord. */
 void table_order_some(const struct table *t, const size_t *ent, size_t n, int sort,
     size_t *ord);

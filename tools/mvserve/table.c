@@ -55,6 +55,7 @@ table_clear(struct table *t)
 	free(t->keys);
 	free(t->fold);
 	free(t->byid);
+	free(t->sig);
 	for (int k = 0; k < MV_SORT_COUNT; k++)
 		free(t->order[k]);
 	if (t->map)
@@ -872,6 +873,19 @@ table_order(struct table *t, int sort)
 			mv_list_order_keys(t->keys, t->n, sort, t->order[sort]);
 	}
 	return t->order[sort];
+}
+
+/* The signatures of t's folds for q (mv_list_sig), computed once per
+ * load, on the first q: a load that no search follows pays nothing. */
+const struct mv_list_sig *
+table_sigs(struct table *t)
+{
+	if (!t->sig) {
+		t->sig = mv_xmalloc_big((t->n + 1) * sizeof *t->sig);
+		for (size_t i = 0; i < t->n; i++)
+			mv_list_sig(t->fold[i], &t->sig[i]);
+	}
+	return t->sig;
 }
 
 /* The entries ent[0..n) of t in the order of sort, into ord (positions
