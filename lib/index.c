@@ -431,10 +431,8 @@ mv_index_free(struct mv_index *ix)
 	mv_index_reap(ix);
 	if (ix->ahead_running)
 		pthread_join(ix->ahead_th, NULL);
-	for (int k = 0; k < 2; k++) {
-		idx_strv_free(ix->ahead[k].name, ix->ahead[k].n);
-		idx_strv_free(ix->ahead[k].target, ix->ahead[k].n);
-	}
+	for (int k = 0; k < 2; k++)
+		idx_claimlist_release(&ix->ahead[k], NULL);
 	for (int k = 0; k < 2; k++) {
 		struct node **arr = k ? ix->psorted : ix->msorted;
 		size_t n = k ? ix->np : ix->nm;

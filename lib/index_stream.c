@@ -89,7 +89,6 @@ struct stream {
 	long long cur;
 	int r;                 /* a shard write failed: the rest not written */
 	long skipped;
-	size_t thinned;        /* movies thinned, for malloc_trim */
 	struct hset first;     /* key -> its first struct holder */
 	char **hchunk;         /* the holders, chunks in order */
 	size_t *hused, nh, caph, hleft;
@@ -499,7 +498,7 @@ stream_take(void *ctx, size_t i, size_t slot)
  * entry is written, rather than after, for the text (43 MB at 100,000
  * movies) not to grow on top of all of them (60 MB). */
 void
-idx_stream_thin(struct mv_index *ix, struct node *x)
+idx_stream_thin(struct node *x)
 {
 	char **s[] = {&x->json, &x->extjson, &x->name, &x->imdb, &x->added, &x->video,
 	    &x->last_read, &x->otitle, &x->olang, &x->tjson, &x->ajson};
@@ -508,10 +507,6 @@ idx_stream_thin(struct mv_index *ix, struct node *x)
 		free(*s[i]);
 		*s[i] = NULL;
 	}
-	/* Mapped, the text does not reuse the heap's holes: give their
-	 * pages back now and then (12 MB less at the peak, at 100,000). */
-	if (++ix->stream->thinned % 8192 == 0)
-		malloc_trim(0);
 }
 
 int
@@ -530,7 +525,7 @@ idx_stream_people(struct mv_index *ix)
 	free(ix->doc[0].ref.v);
 	memset(&ix->doc[0].ref, 0, sizeof ix->doc[0].ref);
 	for (size_t i = 0; i < ix->nm; i++)
-		idx_stream_thin(ix, ix->msorted[i]);
+		idx_stream_thin(ix->msorted[i]);
 	/* glibc keeps what is freed in the holes between the movies' nodes
 	 * and the credits, resident: give their pages back (80 MB at
 	 * 100,000 movies, measured with mallinfo2), or the people grow the

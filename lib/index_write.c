@@ -385,7 +385,7 @@ idx_index_text(struct mv_index *ix, char kind, struct mv_buf *b,
 		if (arr[i]->present && (kind == 'p' || ix->stream)) {
 			idx_doc_person(b, arr[i]);
 			if (ix->stream)
-				idx_stream_thin(ix, arr[i]);
+				idx_stream_thin(arr[i]);
 		} else if (arr[i]->present)
 			doc_entry(b, refs, arr[i]->num, arr[i]->json, arr[i]->jlen);
 	PUT_LIT(b, "\n],\"byExternal\":{");
