@@ -489,7 +489,7 @@ recovered(void *ctx, const char *movie, const char *final, const char *src)
 		mv_warnx("unable to read movie %s after recovering %s: %s", movie, final, why);
 		return;
 	}
-	if (sidecars_recovered(m, final, src)) {
+	if (sidecars_recovered(m, final, src) || set_aside_recovered(m, final, src)) {
 		cJSON_Delete(m);
 		return;
 	}

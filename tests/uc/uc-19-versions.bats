@@ -25,8 +25,10 @@
 #               review (duplicates = review, the default; UC-04); keep
 #               files it as another version, labelled so that no name
 #               collides; upgrade files a copy of a higher quality first,
-#               then sets the lower one aside in quarantine/replaced/ with
-#               a .why.json (never deleted), and sends a copy of the same
+#               then sets the lower one aside in quarantine/replaced/,
+#               its subtitles first under names that pair with it, with
+#               a .why.json that lists them (never deleted), nothing of
+#               it left beside the better copy, and sends a copy of the same
 #               or a lower quality to review; an unknown duplicates value
 #               is warned about once and read as review; a kill -9 at
 #               any step of a version's filing, sidecars included, leaves
@@ -250,6 +252,105 @@ $FC.mkv"
 			{ echo "$step: old not set aside"; false; }
 		[ -e "$MV_DATA/quarantine/replaced/$FC.mkv.why.json" ]
 		[ "$(ls "$MV_DATA/Movies")" = m1.json ] || { echo "$step: $(ls "$MV_DATA/Movies")"; false; }
+		mvindex --rebuild >/dev/null
+		run -0 mvctl check
+	done
+}
+
+# The 720p copy dropped loose with its English subtitle, filed; then the
+# 1080p copy, with no subtitle, into incoming/: its event in
+# $BATS_TEST_TMPDIR/ev.
+upgrade_with_sub() {
+	printf '1\n00:00:01,000 --> 00:00:02,000\nEnglish\n' >"$IN/Fight.Club.1999.720p.en.srt"
+	drop Fight.Club.1999.720p.mkv 10000
+	mkvideo "$IN/Fight.Club.1999.1080p.mkv" 30000
+	ev_added "$IN/Fight.Club.1999.1080p.mkv" >"$BATS_TEST_TMPDIR/ev"
+}
+
+# Where upgrade_with_sub's files end (the set-aside names under STEM),
+# what m1 and the .why.json record: the replaced copy's subtitle beside
+# it in quarantine/replaced/, none left in the film's folder.
+upgraded_state() {
+	local q=$MV_DATA/quarantine/replaced
+	ls "$DIR" "$q"
+	jq -c '[.status, [.videos[] | [.path, .subtitles, .replaces]]]' "$MV_DATA/Movies/m1.json"
+	jq -c '[.file, .subtitles]' "$q/$1.mkv.why.json"
+}
+
+@test "UC-19: an upgrade sets the replaced copy's subtitles aside with it" {
+	export MV_DUPLICATES=upgrade
+	upgrade_with_sub
+	old=$(sha "$DIR/$FC.mkv")
+	en=$(sha "$DIR/$FC.en.srt")
+	ev_added "$IN/Fight.Club.1999.1080p.mkv" | mvenrich 2>"$BATS_TEST_TMPDIR/err" | mvindex >"$OUT"
+	[ -z "$(cat "$BATS_TEST_TMPDIR/err")" ]
+	run upgraded_state "$FC"
+	assert_output "$DIR:
+$FC - 1080p.mkv
+
+$MV_DATA/quarantine/replaced:
+$FC.en.srt
+$FC.mkv
+$FC.mkv.why.json
+[\"ready\",[[\"assets/videos/$FC/$FC - 1080p.mkv\",null,null]]]
+[\"quarantine/replaced/$FC.mkv\",[{\"path\":\"quarantine/replaced/$FC.en.srt\",\"lang\":\"en\",\"forced\":false,\"sdh\":false,\"source\":\"incoming/Fight.Club.1999.720p.en.srt\"}]]"
+	[ "$(sha "$MV_DATA/quarantine/replaced/$FC.mkv")" = "$old" ]
+	[ "$(sha "$MV_DATA/quarantine/replaced/$FC.en.srt")" = "$en" ]
+	[ "$(copies_of "$en")" -eq 1 ]
+	[ -z "$(ls -A "$IN")" ]
+	run events_of mv.video.added "$OUT"
+	assert_output "{\"id\":\"m1\",\"path\":\"assets/videos/$FC/$FC - 1080p.mkv\",\"tmdb\":550,\"title\":\"Fight Club\",\"year\":1999,\"merged\":\"m2\"}"
+	profiles_valid
+	events_valid "$OUT"
+	run -0 mvctl check
+}
+
+@test "UC-19: a replaced copy whose subtitle's name is taken in quarantine/replaced/ goes under a name that pairs" {
+	export MV_DUPLICATES=upgrade
+	upgrade_with_sub
+	# Set aside earlier: the subtitle's name is taken, the video's not.
+	mkdir -p "$MV_DATA/quarantine/replaced"
+	echo earlier >"$MV_DATA/quarantine/replaced/$FC.en.srt"
+	mvenrich <"$BATS_TEST_TMPDIR/ev" | mvindex >/dev/null
+	run upgraded_state "$FC (2)"
+	assert_output "$DIR:
+$FC - 1080p.mkv
+
+$MV_DATA/quarantine/replaced:
+$FC (2).en.srt
+$FC (2).mkv
+$FC (2).mkv.why.json
+$FC.en.srt
+[\"ready\",[[\"assets/videos/$FC/$FC - 1080p.mkv\",null,null]]]
+[\"quarantine/replaced/$FC (2).mkv\",[{\"path\":\"quarantine/replaced/$FC (2).en.srt\",\"lang\":\"en\",\"forced\":false,\"sdh\":false,\"source\":\"incoming/Fight.Club.1999.720p.en.srt\"}]]"
+	[ "$(cat "$MV_DATA/quarantine/replaced/$FC.en.srt")" = earlier ]
+	run -0 mvctl check
+}
+
+@test "UC-19: kill -9 at every step of setting a replaced copy's subtitle aside: every file once" {
+	export MV_DUPLICATES=upgrade
+	local step
+	# The second filing's steps are the subtitle's, the third the video's.
+	for step in journal:2 link:2 unlink-source:2 sidecar-saved journal:3 link:3 replaced; do
+		setup_crash_dir $step
+		DIR="$MV_DATA/assets/videos/$FC"
+		upgrade_with_sub
+		sums=$(all_copies)
+		crash_then_retry $step
+		run upgraded_state "$FC"
+		assert_output "$DIR:
+$FC - 1080p.mkv
+
+$MV_DATA/quarantine/replaced:
+$FC.en.srt
+$FC.mkv
+$FC.mkv.why.json
+[\"ready\",[[\"assets/videos/$FC/$FC - 1080p.mkv\",null,null]]]
+[\"quarantine/replaced/$FC.mkv\",[{\"path\":\"quarantine/replaced/$FC.en.srt\",\"lang\":\"en\",\"forced\":false,\"sdh\":false,\"source\":\"incoming/Fight.Club.1999.720p.en.srt\"}]]"
+		assert_equal "$(all_copies)" "$sums"
+		[ ! -e "$MV_DATA/run/filing/m1.json" ]
+		[ "$(ls "$MV_DATA/Movies")" = m1.json ] || { echo "$step: $(ls "$MV_DATA/Movies")"; false; }
+		profiles_valid
 		mvindex --rebuild >/dev/null
 		run -0 mvctl check
 	done

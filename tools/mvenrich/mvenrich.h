@@ -58,6 +58,7 @@ void write_why(const cJSON *m, const cJSON *v, const char *final, const char *re
 void announce(const cJSON *m, const cJSON *v, const char *rel, int quarantined);
 void filed(cJSON *m, cJSON *v, const char *final, int quarantined);
 void replaced(cJSON *m, cJSON *v, cJSON *e, const char *final);
+int set_aside_recovered(cJSON *m, const char *final, const char *src);
 enum outcome file_video(cJSON *m, int quarantine);
 int join(cJSON *m, const char *owner, char **reason);
 cJSON *new_video(const char *rel, const struct stat *st, int part, const char *edition,

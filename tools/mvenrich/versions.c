@@ -204,6 +204,11 @@ write_why(const cJSON *m, const cJSON *v, const char *final, const char *reason)
 	    cJSON_Duplicate(cJSON_GetObjectItem(rv, "candidates"), 1) : cJSON_CreateArray());
 	cJSON_AddStringToObject(w, "at", reason ? mv_time_fmt(mv_now(), buf) :
 	    mv_json_str(rv, "at", ""));
+	/* A copy set aside took its subtitles along (set_aside_subs): once
+	 * its entry leaves the profile, this is where they are recorded. */
+	if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(v, "subtitles")) > 0)
+		cJSON_AddItemToObject(w, "subtitles", cJSON_Duplicate(
+		    cJSON_GetObjectItemCaseSensitive(v, "subtitles"), 1));
 	if (mv_write_json(path, w) < 0)
 		mv_die(mv_exit_for_errno(errno), "write %s", path);
 	cJSON_Delete(w);
@@ -321,28 +326,192 @@ replaced(cJSON *m, cJSON *v, cJSON *e, const char *final)
 }
 
 
+/* What follows the stem of the video at path video (as stored) in the
+ * name of its subtitle at path (".en.srt"); a name that does not start
+ * with it is kept whole after a '.', so that it still pairs with the
+ * video by Jellyfin's rule. malloc'd. */
+static char *
+sub_suffix(const char *video, const char *path)
+{
+	const char *vb = base_name(video), *sb = base_name(path), *dot = strrchr(vb, '.');
+	size_t n = dot && dot != vb ? (size_t)(dot - vb) : strlen(vb);
+
+	if (!strncmp(sb, vb, n) && sb[n] == '.')
+		return mv_xstrdup(sb + n);
+	return mv_xasprintf(".%s", sb);
+}
+
+
+/* 1 when stem followed by suffix names nothing in quarantine/replaced/
+ * but, maybe, a subtitle of e moved there already. */
+static int
+free_for(const cJSON *e, const char *stem, const char *suffix)
+{
+	char *rel = mv_xasprintf("quarantine/replaced/%s%s", stem, suffix);
+	char *p = mv_path("%s", rel);
+	const cJSON *s;
+	struct stat st;
+	int r = lstat(p, &st) < 0 && errno == ENOENT;
+
+	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(e, "subtitles"))
+		if (!strcmp(mv_json_str(s, "path", ""), rel))
+			r = 1;
+	free(p);
+	free(rel);
+	return r;
+}
+
+
+/*
+ * The stem (name without its extension ext) that e, the copy at old set
+ * aside as name, takes in quarantine/replaced/: name's own, else with
+ * " (2)", " (3)"... as mv_file_move would pick for the video alone, but
+ * the first under which the video and every subtitle of e still in the
+ * library are free, so that each subtitle pairs with its video. e's
+ * subtitles moved already count as free: a retry after a kill between
+ * two of them picks the same stem. malloc'd.
+ */
+static char *
+set_aside_stem(const cJSON *e, const char *old, const char *name, const char *ext)
+{
+	const cJSON *s;
+	char *base = mv_xasprintf("%.*s", (int)(ext - name), name), *stem, *suffix;
+	int ok;
+
+	for (int k = 1; k <= 999; k++) {
+		stem = k == 1 ? mv_xstrdup(base) : mv_xasprintf("%s (%d)", base, k);
+		ok = free_for(e, stem, ext);
+		cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(e, "subtitles")) {
+			const char *path = mv_json_str(s, "path", "");
+
+			if (!ok || !strncmp(path, "quarantine/replaced/", 20))
+				continue;
+			suffix = sub_suffix(old, path);
+			ok = free_for(e, stem, suffix);
+			free(suffix);
+		}
+		if (ok) {
+			free(base);
+			return stem;
+		}
+		free(stem);
+	}
+	/* All taken: mv_file_move numbers each file on its own. */
+	return base;
+}
+
+
+/*
+ * Move the subtitles of e, the copy at old that m sets aside, from the
+ * library to quarantine/replaced/ under stem (set_aside_stem), before e
+ * itself: one at a time with mv_file_move and its journal, each one's
+ * new path recorded in e (m saved) before the journal goes, as a
+ * download's sidecar is filed (sidecars.c). A kill -9 at any step
+ * leaves each subtitle recorded where it lies, or the recovery records
+ * it (set_aside_recovered). One gone already leaves e's list, said.
+ * Returns 0, or -1 when one could not move (said; it stays).
+ */
+static int
+set_aside_subs(cJSON *m, cJSON *e, const char *old, const char *stem)
+{
+	const char *id = mv_json_str(m, "id", "");
+	cJSON *subs = cJSON_GetObjectItemCaseSensitive(e, "subtitles"), *s, *next;
+	char *dir = mv_path("quarantine/replaced"), *suffix, *name, *src, *final, *rel;
+	int r = 0;
+
+	for (s = cJSON_IsArray(subs) ? subs->child : NULL; s && !r; s = next) {
+		const char *path = mv_json_str(s, "path", "");
+
+		next = s->next;
+		if (!strncmp(path, "quarantine/replaced/", 20))
+			continue;
+		suffix = sub_suffix(old, path);
+		name = mv_xasprintf("%s%s", stem, suffix);
+		src = open_path(path);
+		final = NULL;
+		if (mv_file_move(id, src, dir, name, &final) == 0) {
+			rel = rel_path(final);
+			mv_json_set(s, "path", cJSON_CreateString(rel));
+			free(rel);
+			save(m);
+			mv_crash_point("sidecar-saved");
+			mv_file_commit(id);
+		} else if (errno == ENOENT) {
+			mv_warnx("%s: %s, a subtitle of %s, is gone already", id, path, old);
+			cJSON_Delete(cJSON_DetachItemViaPointer(subs, s));
+		} else {
+			mv_warn("set aside %s", path);
+			r = -1;
+		}
+		free(final);
+		free(src);
+		free(name);
+		free(suffix);
+	}
+	free(dir);
+	return r;
+}
+
+
+/*
+ * A subtitle's move to quarantine/replaced/ (set_aside_subs) that
+ * mv_file_recover finished (final, src absolute): record its new path
+ * in the entry of m that lists src (m saved). Returns 1 when it was one
+ * (recorded now, or already), else 0.
+ */
+int
+set_aside_recovered(cJSON *m, const char *final, const char *src)
+{
+	char *rel = rel_path(final), *srel = rel_path(src);
+	cJSON *v, *s;
+	int r = 0;
+
+	if (strncmp(rel, "quarantine/replaced/", 20))
+		goto out;
+	cJSON_ArrayForEach(v, mv_movie_videos(m))
+		cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(v, "subtitles")) {
+			const char *path = mv_json_str(s, "path", "");
+
+			if (!r && !strcmp(path, srel)) {
+				mv_json_set(s, "path", cJSON_CreateString(rel));
+				save(m);
+				r = 1;
+			} else if (!strcmp(path, rel))
+				r = 1;
+		}
+out:
+	free(rel);
+	free(srel);
+	return r;
+}
+
+
 /*
  * Set aside the copy that m's video v replaces (an upgrade; v is filed):
- * the old file moves to quarantine/replaced/ with a .why.json, then its
- * entry leaves m. Never deleted. Returns an outcome.
+ * its subtitles, then the old file, move to quarantine/replaced/ under
+ * names that pair, with a .why.json that lists them, then its entry
+ * leaves m. Never deleted. Returns an outcome.
  */
 static enum outcome
 replace_old(cJSON *m, cJSON *v)
 {
 	const char *id = mv_json_str(m, "id", "");
-	const char *old = mv_json_str(v, "replaces", "");
+	const char *old = mv_json_str(v, "replaces", ""), *ext;
 	cJSON *e = entry_at(m, old);
 	char *src = open_path(old), *dir = mv_path("quarantine/replaced"), *final = NULL;
-	char *name = mv_file_safe_name(base_name(old), NAME_MAX_BYTES);
+	char *name = mv_file_safe_name(base_name(old), NAME_MAX_BYTES), *stem, *vname;
 
-	if (!e || mv_file_move(id, src, dir, name, &final) < 0) {
+	ext = strrchr(name, '.');
+	if (!ext || ext == name)
+		ext = name + strlen(name);
+	stem = set_aside_stem(e, old, name, ext);
+	vname = mv_xasprintf("%s%s", stem, ext);
+	if (e && set_aside_subs(m, e, old, stem) < 0)
+		goto wait;
+	if (!e || mv_file_move(id, src, dir, vname, &final) < 0) {
 		if (e && errno != ENOENT) {
 			mv_warn("set aside %s", old);
-			waiting++;
-			free(src);
-			free(dir);
-			free(name);
-			return OUT_WAIT;
+			goto wait;
 		}
 		/* Gone already: only the record is left to change. */
 		if (e)
@@ -360,7 +529,17 @@ replace_old(cJSON *m, cJSON *v)
 	free(src);
 	free(dir);
 	free(name);
+	free(stem);
+	free(vname);
 	return OUT_DONE;
+wait:
+	waiting++;
+	free(src);
+	free(dir);
+	free(name);
+	free(stem);
+	free(vname);
+	return OUT_WAIT;
 }
 
 
