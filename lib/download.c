@@ -355,71 +355,94 @@ loose_add(struct mv_download *d, const char *dir, const char *name, enum mv_medi
 	free(p);
 }
 
-int
-mv_download_loose(const char *video, struct mv_download *out)
-{
-	const char *slash = strrchr(video, '/'), *base = slash ? slash + 1 : video;
-	char *dir = !slash ? mv_xstrdup(".") : slash == video ? mv_xstrdup("/") :
-	    mv_xasprintf("%.*s", (int)(slash - video), video), *stem, *dot;
-	enum mv_media *kinds = NULL;
+/* A file's folder and the names in it: what mv_download_loose and
+ * mv_download_owner both read. */
+struct siblings {
+	char *dir;              /* "." or "/" or the path up to its last '/' */
+	const char *base;       /* the file's own name, in the path */
+	char **names;           /* list_dir's */
+	enum mv_media *kinds;
 	size_t n;
-	char **names = list_dir(dir, &kinds, &n);
+};
 
-	memset(out, 0, sizeof *out);
-	if (!names) {
+/* List the folder of path into s (free it with siblings_free).
+ * Returns 0, or -1 with errno (nothing to free) when it cannot be read. */
+static int
+siblings_list(struct siblings *s, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	s->base = slash ? slash + 1 : path;
+	s->dir = !slash ? mv_xstrdup(".") : slash == path ? mv_xstrdup("/") :
+	    mv_xasprintf("%.*s", (int)(slash - path), path);
+	s->kinds = NULL;
+	if (!(s->names = list_dir(s->dir, &s->kinds, &s->n))) {
 		int saved = errno;
 
-		free(dir);
+		free(s->dir);
 		errno = saved;
 		return -1;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (!strcmp(names[i], base))
-			loose_add(out, dir, names[i], kinds[i], MV_DL_MAIN);
-		else if (kinds[i] == MV_MEDIA_SUBTITLE && mv_download_stem_of(names[i], base) &&
-		    !claimed_elsewhere(names, kinds, n, names[i], base))
-			loose_add(out, dir, names[i], kinds[i], MV_DL_SUBTITLE);
+	return 0;
+}
+
+static void
+siblings_free(struct siblings *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->names[i]);
+	free(s->names);
+	free(s->kinds);
+	free(s->dir);
+}
+
+int
+mv_download_loose(const char *video, struct mv_download *out)
+{
+	struct siblings s;
+	char *stem, *dot;
+
+	memset(out, 0, sizeof *out);
+	if (siblings_list(&s, video) < 0)
+		return -1;
+	for (size_t i = 0; i < s.n; i++) {
+		if (!strcmp(s.names[i], s.base))
+			loose_add(out, s.dir, s.names[i], s.kinds[i], MV_DL_MAIN);
+		else if (s.kinds[i] == MV_MEDIA_SUBTITLE &&
+		    mv_download_stem_of(s.names[i], s.base) &&
+		    !claimed_elsewhere(s.names, s.kinds, s.n, s.names[i], s.base))
+			loose_add(out, s.dir, s.names[i], s.kinds[i], MV_DL_SUBTITLE);
 	}
 	out->main = out->n;
 	for (size_t i = 0; i < out->n; i++)
 		if (out->files[i].role == MV_DL_MAIN)
 			out->main = i;
-	stem = mv_xstrdup(base);
+	stem = mv_xstrdup(s.base);
 	if ((dot = strrchr(stem, '.')) && dot != stem)
 		*dot = '\0';
 	mv_download_read_subs(out, stem);
 	free(stem);
-	free(kinds);
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	free(dir);
+	siblings_free(&s);
 	return 0;
 }
 
 char *
 mv_download_owner(const char *path)
 {
-	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
-	char *dir = !slash ? mv_xstrdup(".") : slash == path ? mv_xstrdup("/") :
-	    mv_xasprintf("%.*s", (int)(slash - path), path), *owner = NULL;
-	enum mv_media *kinds = NULL;
-	size_t n;
-	char **names = list_dir(dir, &kinds, &n);
+	struct siblings s;
+	char *owner = NULL;
 
+	if (siblings_list(&s, path) < 0)
+		return NULL;
 	/* The same rule as mv_download_loose, asked from the other side: the
 	 * video whose stem claims the name, the longest stem winning. */
-	for (size_t i = 0; names && i < n; i++)
-		if (kinds[i] == MV_MEDIA_VIDEO && mv_download_stem_of(base, names[i]) &&
-		    !claimed_elsewhere(names, kinds, n, base, names[i])) {
-			owner = mv_xstrdup(names[i]);
+	for (size_t i = 0; i < s.n; i++)
+		if (s.kinds[i] == MV_MEDIA_VIDEO && mv_download_stem_of(s.base, s.names[i]) &&
+		    !claimed_elsewhere(s.names, s.kinds, s.n, s.base, s.names[i])) {
+			owner = mv_xstrdup(s.names[i]);
 			break;
 		}
-	for (size_t i = 0; names && i < n; i++)
-		free(names[i]);
-	free(names);
-	free(kinds);
-	free(dir);
+	siblings_free(&s);
 	return owner;
 }
 

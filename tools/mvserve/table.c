@@ -248,64 +248,8 @@ scan_item(struct mv_js *s, struct scanned *x)
 	return r;
 }
 
-/*
- * mv_list_fold of the item x was read from: its title (else name), then
- * originalTitle and the other titles, one a line. The other lines are
- * in the text's order: only the first line sorts, and q matches within
- * one line, so their order changes nothing.
- */
-static char *
-fold_of(struct table *t, const struct scanned *x)
-{
-	struct mv_buf b = { 0 };
-	const char *s = x->title ? x->title : x->name;
-	char *f;
-
-	if (!s)
-		return NULL;
-	mv_list_fold_add(&b, s, 1);
-	mv_list_fold_add(&b, x->orig, 0);
-	for (size_t i = 0; i < x->nother; i++)
-		mv_list_fold_add(&b, x->other[i], 0);
-	f = arena_dup(t, b.buf ? b.buf : "", b.len);
-	mv_buf_free(&b);
-	return f;
-}
-
-/* Keep the item x of source src at [off, off + len) as an entry of t,
- * unless its id is not one of t's kind. */
-static void
-keep_item(struct table *t, struct scanned *x, uint32_t src, size_t off, size_t len)
-{
-	long long num = id_num(x->id, t->kind);
-	struct mv_list_key *k;
-	struct entry *e;
-	enum mv_level l;
-
-	if (num < 0)
-		return;
-	if (t->n == t->cap)
-		reserve(t, t->cap ? t->cap : 1024);
-	e = &t->e[t->n];
-	k = &t->keys[t->n];
-	t->fold[t->n++] = (char *)(k->fold = fold_of(t, x));
-	e->src = src;
-	e->off = off;
-	e->len = (uint32_t)len;
-	e->extras = NULL;
-	l = mv_level_parse(x->level ? x->level : "");
-	e->level = (signed char)l;
-	if (l != MV_LEVEL_BAD)
-		t->levels[l]++;
-	k->num = num;
-	k->added = x->added ? arena_dup(t, x->added, strlen(x->added)) : NULL;
-	k->last_read = x->last ? arena_dup(t, x->last, strlen(x->last)) : NULL;
-	k->year = x->year;
-	k->has_year = x->has_year;
-}
-
-/* Keep the entry e of a key file, of source src, as an entry of t:
- * what keep_item keeps of the item the entry is the key of. */
+/* Keep the entry e of a key file (or of a scanned item, keep_item), of
+ * source src, as an entry of t; its strings are copied into t's arena. */
 static void
 keep_key(struct table *t, const struct mv_key *e, uint32_t src)
 {
@@ -325,6 +269,52 @@ keep_key(struct table *t, const struct mv_key *e, uint32_t src)
 	k->last_read = e->last_read ? arena_dup(t, e->last_read, e->lastlen) : NULL;
 	k->year = e->year;
 	k->has_year = e->has_year;
+}
+
+/*
+ * mv_list_fold of the item x was read from: its title (else name), then
+ * originalTitle and the other titles, one a line. The other lines are
+ * in the text's order: only the first line sorts, and q matches within
+ * one line, so their order changes nothing. Built in b (the caller
+ * frees it) and lent to k->fold, NULL when x has neither title nor
+ * name: keep_key copies it into the arena, once.
+ */
+static void
+fold_of(const struct scanned *x, struct mv_buf *b, struct mv_key *k)
+{
+	const char *s = x->title ? x->title : x->name;
+
+	if (!s)
+		return;
+	mv_list_fold_add(b, s, 1);
+	mv_list_fold_add(b, x->orig, 0);
+	for (size_t i = 0; i < x->nother; i++)
+		mv_list_fold_add(b, x->other[i], 0);
+	k->fold = b->buf ? b->buf : "";
+	k->foldlen = b->len;
+}
+
+/* Keep the item x of source src at [off, off + len) as an entry of t,
+ * unless its id is not one of t's kind: as the key a key file would
+ * hold for it, so that one function appends entries. */
+static void
+keep_item(struct table *t, struct scanned *x, uint32_t src, size_t off, size_t len)
+{
+	struct mv_key k = { .num = id_num(x->id, t->kind), .off = off, .len = (uint32_t)len };
+	struct mv_buf b = { 0 };
+
+	if (k.num < 0)
+		return;
+	k.level = (signed char)mv_level_parse(x->level ? x->level : "");
+	fold_of(x, &b, &k);
+	k.added = x->added;
+	k.addedlen = x->added ? strlen(x->added) : 0;
+	k.last_read = x->last;
+	k.lastlen = x->last ? strlen(x->last) : 0;
+	k.year = x->year;
+	k.has_year = x->has_year;
+	keep_key(t, &k, src);
+	mv_buf_free(&b);
 }
 
 /*
