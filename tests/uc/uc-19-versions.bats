@@ -26,9 +26,11 @@
 #               files it as another version, labelled so that no name
 #               collides; upgrade files a copy of a higher quality first,
 #               then sets the lower one aside in quarantine/replaced/,
-#               its subtitles first under names that pair with it, with
-#               a .why.json that lists them (never deleted), nothing of
-#               it left beside the better copy, and sends a copy of the same
+#               its subtitles first under names that pair with it, its
+#               extras in a folder of its name (one the better copy lists
+#               too stays), with a .why.json that lists them (never
+#               deleted), nothing of it left beside the better copy, an
+#               extras folder it leaves empty removed, and sends a copy of the same
 #               or a lower quality to review; an unknown duplicates value
 #               is warned about once and read as review; a kill -9 at
 #               any step of a version's filing, sidecars included, leaves
@@ -347,6 +349,134 @@ $FC.mkv
 $FC.mkv.why.json
 [\"ready\",[[\"assets/videos/$FC/$FC - 1080p.mkv\",null,null]]]
 [\"quarantine/replaced/$FC.mkv\",[{\"path\":\"quarantine/replaced/$FC.en.srt\",\"lang\":\"en\",\"forced\":false,\"sdh\":false,\"source\":\"incoming/Fight.Club.1999.720p.en.srt\"}]]"
+		assert_equal "$(all_copies)" "$sums"
+		[ ! -e "$MV_DATA/run/filing/m1.json" ]
+		[ "$(ls "$MV_DATA/Movies")" = m1.json ] || { echo "$step: $(ls "$MV_DATA/Movies")"; false; }
+		profiles_valid
+		mvindex --rebuild >/dev/null
+		run -0 mvctl check
+	done
+}
+
+# The 720p copy from a release folder (release: two subtitles and
+# Featurettes/Making of.mkv), filed; then the 1080p copy from one too:
+# its event in $BATS_TEST_TMPDIR/ev.
+upgrade_with_extras() {
+	local v
+	v=$(release Fight.Club.1999.720p.BluRay.x264-GRP 10000)
+	ev_added "$v" | mvenrich >/dev/null
+	v=$(release Fight.Club.1999.1080p.BluRay.x264-GRP 30000)
+	ev_added "$v" >"$BATS_TEST_TMPDIR/ev"
+}
+
+# Every file under the film's folder and under quarantine/replaced/,
+# m1's videos with their sidecars, and what the .why.json of the copy
+# set aside as STEM records of them.
+extras_state() {
+	local q=$MV_DATA/quarantine/replaced
+	(cd "$DIR" && find . -type f | LC_ALL=C sort)
+	(cd "$q" && find . | LC_ALL=C sort)
+	jq -c '[.status, [.videos[] | [.path, [.subtitles[]?.path], .extras, .replaces]]]' \
+		"$MV_DATA/Movies/m1.json"
+	jq -c '[.file, [.subtitles[]?.path], .extras]' "$q/$1.mkv.why.json"
+}
+
+# What extras_state says once upgrade_with_extras's upgrade is done.
+extras_upgraded() {
+	local s7=incoming/Fight.Club.1999.720p.BluRay.x264-GRP s10=incoming/Fight.Club.1999.1080p.BluRay.x264-GRP
+	echo "./Featurettes/Making of (2).mkv
+./$FC - 1080p.en.srt
+./$FC - 1080p.fr.forced.srt
+./$FC - 1080p.mkv
+.
+./$FC
+./$FC.en.srt
+./$FC.fr.forced.srt
+./$FC.mkv
+./$FC.mkv.why.json
+./$FC/Featurettes
+./$FC/Featurettes/Making of.mkv
+[\"ready\",[[\"assets/videos/$FC/$FC - 1080p.mkv\",[\"assets/videos/$FC/$FC - 1080p.fr.forced.srt\",\"assets/videos/$FC/$FC - 1080p.en.srt\"],[{\"path\":\"assets/videos/$FC/Featurettes/Making of (2).mkv\",\"kind\":\"featurettes\",\"source\":\"$s10/Featurettes/Making of.mkv\"}],null]]]
+[\"quarantine/replaced/$FC.mkv\",[\"quarantine/replaced/$FC.fr.forced.srt\",\"quarantine/replaced/$FC.en.srt\"],[{\"path\":\"quarantine/replaced/$FC/Featurettes/Making of.mkv\",\"kind\":\"featurettes\",\"source\":\"$s7/Featurettes/Making of.mkv\"}]]"
+}
+
+@test "UC-19: an upgrade sets the replaced copy's extras aside with it, in a folder of its name" {
+	export MV_DUPLICATES=upgrade
+	upgrade_with_extras
+	old=$(sha "$DIR/Featurettes/Making of.mkv")
+	new=$(sha "$IN/Fight.Club.1999.1080p.BluRay.x264-GRP/Featurettes/Making of.mkv")
+	mvenrich <"$BATS_TEST_TMPDIR/ev" 2>"$BATS_TEST_TMPDIR/err" | mvindex >"$OUT"
+	[ -z "$(cat "$BATS_TEST_TMPDIR/err")" ]
+	run extras_state "$FC"
+	assert_output "$(extras_upgraded)"
+	# Each extra once: the replaced copy's set aside, the better one's
+	# filed beside it as it came (its name was taken then).
+	[ "$(sha "$MV_DATA/quarantine/replaced/$FC/Featurettes/Making of.mkv")" = "$old" ]
+	[ "$(sha "$DIR/Featurettes/Making of (2).mkv")" = "$new" ]
+	[ "$(copies_of "$old")" -eq 1 ] && [ "$(copies_of "$new")" -eq 1 ]
+	[ -z "$(find "$IN" -type f)" ]
+	run events_of mv.video.added "$OUT"
+	assert_output "{\"id\":\"m1\",\"path\":\"assets/videos/$FC/$FC - 1080p.mkv\",\"tmdb\":550,\"title\":\"Fight Club\",\"year\":1999,\"merged\":\"m2\"}"
+	profiles_valid
+	events_valid "$OUT"
+	run -0 mvctl check
+}
+
+@test "UC-19: a replaced copy's extra that the better copy lists too stays where it is" {
+	export MV_DUPLICATES=upgrade
+	upgrade_with_extras
+	mk=$(sha "$DIR/Featurettes/Making of.mkv")
+	# Stopped once the better copy is filed, before the lower one is set
+	# aside; then its entry is made to list the lower copy's extra too.
+	run -137 env MV_CRASH_AT=saved mvenrich <"$BATS_TEST_TMPDIR/ev"
+	jq '.videos[1].extras += [.videos[0].extras[0]]' "$MV_DATA/Movies/m1.json" >"$BATS_TEST_TMPDIR/m1"
+	mv "$BATS_TEST_TMPDIR/m1" "$MV_DATA/Movies/m1.json"
+	run -0 mvenrich --retry
+	[ "$(sha "$DIR/Featurettes/Making of.mkv")" = "$mk" ]
+	[ "$(copies_of "$mk")" -eq 1 ]
+	run jq -c '[.videos[] | [.path, [.extras[].path]]]' "$MV_DATA/Movies/m1.json"
+	assert_output "[[\"assets/videos/$FC/$FC - 1080p.mkv\",[\"assets/videos/$FC/Featurettes/Making of (2).mkv\",\"assets/videos/$FC/Featurettes/Making of.mkv\"]]]"
+	# Not the copy set aside's: its .why.json lists no extra.
+	run jq -c '[.file, .extras]' "$MV_DATA/quarantine/replaced/$FC.mkv.why.json"
+	assert_output "[\"quarantine/replaced/$FC.mkv\",null]"
+	[ ! -e "$MV_DATA/quarantine/replaced/$FC" ]
+	profiles_valid
+	mvindex --rebuild >/dev/null
+	run -0 mvctl check
+}
+
+@test "UC-19: an extras folder the replaced copy's extras leave empty goes" {
+	export MV_DUPLICATES=upgrade
+	v=$(release Fight.Club.1999.720p.BluRay.x264-GRP 10000)
+	ev_added "$v" | mvenrich >/dev/null
+	# The better copy, dropped loose, brings no extra.
+	drop Fight.Club.1999.1080p.mkv 30000
+	[ -z "$(cat "$BATS_TEST_TMPDIR/err")" ]
+	run bash -c "cd '$DIR' && find . | LC_ALL=C sort"
+	assert_output ".
+./$FC - 1080p.mkv"
+	run jq -r '.extras[].path' "$MV_DATA/quarantine/replaced/$FC.mkv.why.json"
+	assert_output "quarantine/replaced/$FC/Featurettes/Making of.mkv"
+	[ -f "$MV_DATA/quarantine/replaced/$FC/Featurettes/Making of.mkv" ]
+	profiles_valid
+	run -0 mvctl check
+}
+
+@test "UC-19: kill -9 at every step of setting a replaced copy's extra aside: every file once" {
+	export MV_DUPLICATES=upgrade
+	local step
+	# The better copy's sidecars are filings 1 to 3, itself the 4th; the
+	# replaced copy's subtitles the 5th and 6th, its extra the 7th (its
+	# profile saved at the 6th sidecar-saved), itself the 8th.
+	for step in journal:7 link:7 unlink-source:7 fsync-srcdir:7 sidecar-saved:6 journal:8 \
+	    replaced; do
+		setup_crash_dir $step
+		DIR="$MV_DATA/assets/videos/$FC"
+		upgrade_with_extras
+		sums=$(all_copies)
+		crash_then_retry $step
+		run extras_state "$FC"
+		assert_output "$(extras_upgraded)"
 		assert_equal "$(all_copies)" "$sums"
 		[ ! -e "$MV_DATA/run/filing/m1.json" ]
 		[ "$(ls "$MV_DATA/Movies")" = m1.json ] || { echo "$step: $(ls "$MV_DATA/Movies")"; false; }

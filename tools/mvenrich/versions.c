@@ -9,6 +9,11 @@
 #include "mv.h"
 #include "mvenrich.h"
 
+/* The lists of a video entry whose files are set aside with it: its
+ * subtitles and its extras (sidecars.c files them). */
+static const char *const aside_lists[] = {"subtitles", "extras"};
+#define NASIDE (sizeof aside_lists / sizeof *aside_lists)
+
 /* 1 when the video entry v stays where it lies, under a library root
  * (mvctl import --in-place): it is never moved, so never unfiled. */
 static int
@@ -204,11 +209,13 @@ write_why(const cJSON *m, const cJSON *v, const char *final, const char *reason)
 	    cJSON_Duplicate(cJSON_GetObjectItem(rv, "candidates"), 1) : cJSON_CreateArray());
 	cJSON_AddStringToObject(w, "at", reason ? mv_time_fmt(mv_now(), buf) :
 	    mv_json_str(rv, "at", ""));
-	/* A copy set aside took its subtitles along (set_aside_subs): once
-	 * its entry leaves the profile, this is where they are recorded. */
-	if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(v, "subtitles")) > 0)
-		cJSON_AddItemToObject(w, "subtitles", cJSON_Duplicate(
-		    cJSON_GetObjectItemCaseSensitive(v, "subtitles"), 1));
+	/* A copy set aside took its subtitles and extras along
+	 * (set_aside_files): once its entry leaves the profile, this is
+	 * where they are recorded. */
+	for (size_t l = 0; l < NASIDE; l++)
+		if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(v, aside_lists[l])) > 0)
+			cJSON_AddItemToObject(w, aside_lists[l], cJSON_Duplicate(
+			    cJSON_GetObjectItemCaseSensitive(v, aside_lists[l]), 1));
 	if (mv_write_json(path, w) < 0)
 		mv_die(mv_exit_for_errno(errno), "write %s", path);
 	cJSON_Delete(w);
@@ -326,24 +333,66 @@ replaced(cJSON *m, cJSON *v, cJSON *e, const char *final)
 }
 
 
-/* What follows the stem of the video at path video (as stored) in the
- * name of its subtitle at path (".en.srt"); a name that does not start
+/*
+ * What follows the stem in the set-aside name of the file at path (as
+ * stored) of list l of the video at old: for a subtitle, what follows
+ * the video's stem in its name (".en.srt"; a name that does not start
  * with it is kept whole after a '.', so that it still pairs with the
- * video by Jellyfin's rule. malloc'd. */
+ * video by Jellyfin's rule); for an extra, its place under the video's
+ * folder after a '/' ("/Featurettes/Making of.mkv"; one elsewhere, its
+ * own name): a folder named as the video holds them, so that the extras
+ * of two copies set aside never mix. malloc'd.
+ */
 static char *
-sub_suffix(const char *video, const char *path)
+aside_suffix(const char *old, size_t l, const char *path)
 {
-	const char *vb = base_name(video), *sb = base_name(path), *dot = strrchr(vb, '.');
+	const char *vb = base_name(old), *sb = base_name(path), *dot = strrchr(vb, '.');
 	size_t n = dot && dot != vb ? (size_t)(dot - vb) : strlen(vb);
 
+	if (l == 1) {
+		n = (size_t)(vb - old);
+		if (n > 0 && !strncmp(path, old, n) && path[n])
+			return mv_xasprintf("/%s", path + n);
+		return mv_xasprintf("/%s", sb);
+	}
 	if (!strncmp(sb, vb, n) && sb[n] == '.')
 		return mv_xstrdup(sb + n);
 	return mv_xasprintf(".%s", sb);
 }
 
 
+/* 1 when a video of m other than e is at path or lists it: a file both
+ * copies claim is the better one's too, and stays. */
+static int
+shared(const cJSON *m, const cJSON *e, const char *path)
+{
+	const cJSON *v, *s;
+
+	cJSON_ArrayForEach(v, mv_movie_videos(m)) {
+		if (v == e)
+			continue;
+		if (!strcmp(mv_json_str(v, "path", ""), path))
+			return 1;
+		for (size_t l = 0; l < NASIDE; l++)
+			cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(v, aside_lists[l]))
+				if (!strcmp(mv_json_str(s, "path", ""), path))
+					return 1;
+	}
+	return 0;
+}
+
+
+/* 1 when the file at path, of e's list, moves with e: not set aside
+ * already, nor another copy's too. */
+static int
+to_set_aside(const cJSON *m, const cJSON *e, const char *path)
+{
+	return strncmp(path, "quarantine/replaced/", 20) && !shared(m, e, path);
+}
+
+
 /* 1 when stem followed by suffix names nothing in quarantine/replaced/
- * but, maybe, a subtitle of e moved there already. */
+ * but, maybe, a subtitle or an extra of e moved there already. */
 static int
 free_for(const cJSON *e, const char *stem, const char *suffix)
 {
@@ -353,9 +402,10 @@ free_for(const cJSON *e, const char *stem, const char *suffix)
 	struct stat st;
 	int r = lstat(p, &st) < 0 && errno == ENOENT;
 
-	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(e, "subtitles"))
-		if (!strcmp(mv_json_str(s, "path", ""), rel))
-			r = 1;
+	for (size_t l = 0; l < NASIDE; l++)
+		cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(e, aside_lists[l]))
+			if (!strcmp(mv_json_str(s, "path", ""), rel))
+				r = 1;
 	free(p);
 	free(rel);
 	return r;
@@ -363,16 +413,17 @@ free_for(const cJSON *e, const char *stem, const char *suffix)
 
 
 /*
- * The stem (name without its extension ext) that e, the copy at old set
+ * The stem (name without its extension ext) that e, m's copy at old set
  * aside as name, takes in quarantine/replaced/: name's own, else with
  * " (2)", " (3)"... as mv_file_move would pick for the video alone, but
- * the first under which the video and every subtitle of e still in the
- * library are free, so that each subtitle pairs with its video. e's
- * subtitles moved already count as free: a retry after a kill between
- * two of them picks the same stem. malloc'd.
+ * the first under which the video and every subtitle and extra of e
+ * still to set aside are free, so that each pairs with its video. e's
+ * files moved already count as free: a retry after a kill between two
+ * of them picks the same stem. malloc'd.
  */
 static char *
-set_aside_stem(const cJSON *e, const char *old, const char *name, const char *ext)
+set_aside_stem(const cJSON *m, const cJSON *e, const char *old, const char *name,
+    const char *ext)
 {
 	const cJSON *s;
 	char *base = mv_xasprintf("%.*s", (int)(ext - name), name), *stem, *suffix;
@@ -381,15 +432,16 @@ set_aside_stem(const cJSON *e, const char *old, const char *name, const char *ex
 	for (int k = 1; k <= 999; k++) {
 		stem = k == 1 ? mv_xstrdup(base) : mv_xasprintf("%s (%d)", base, k);
 		ok = free_for(e, stem, ext);
-		cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(e, "subtitles")) {
-			const char *path = mv_json_str(s, "path", "");
+		for (size_t l = 0; l < NASIDE; l++)
+			cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(e, aside_lists[l])) {
+				const char *path = mv_json_str(s, "path", "");
 
-			if (!ok || !strncmp(path, "quarantine/replaced/", 20))
-				continue;
-			suffix = sub_suffix(old, path);
-			ok = free_for(e, stem, suffix);
-			free(suffix);
-		}
+				if (!ok || !to_set_aside(m, e, path))
+					continue;
+				suffix = aside_suffix(old, l, path);
+				ok = free_for(e, stem, suffix);
+				free(suffix);
+			}
 		if (ok) {
 			free(base);
 			return stem;
@@ -401,63 +453,111 @@ set_aside_stem(const cJSON *e, const char *old, const char *name, const char *ex
 }
 
 
+/* Remove the extras folder (assets/videos/<film>/<Extras>) that held
+ * srel if it is empty now: the better copy may have none. */
+static void
+drop_extras_dir(const char *srel)
+{
+	const char *f = strncmp(srel, "assets/videos/", 14) ? NULL : strchr(srel + 14, '/');
+	const char *slash = strrchr(srel, '/');
+	char *dir;
+
+	if (!f || f == slash)
+		return;
+	dir = mv_path("%.*s", (int)(slash - srel), srel);
+	if (rmdir(dir) == 0)
+		mv_fsync_dir(dir);
+	free(dir);
+}
+
+
 /*
- * Move the subtitles of e, the copy at old that m sets aside, from the
- * library to quarantine/replaced/ under stem (set_aside_stem), before e
- * itself: one at a time with mv_file_move and its journal, each one's
- * new path recorded in e (m saved) before the journal goes, as a
- * download's sidecar is filed (sidecars.c). A kill -9 at any step
- * leaves each subtitle recorded where it lies, or the recovery records
- * it (set_aside_recovered). One gone already leaves e's list, said.
- * Returns 0, or -1 when one could not move (said; it stays).
+ * Move the file of s, an entry of list l of e (the copy at old that m
+ * sets aside), to quarantine/replaced/ under stem, with mv_file_move and
+ * its journal: its new path recorded in s (m saved) before the journal
+ * goes, as a download's sidecar is filed (sidecars.c). Returns 0 when
+ * moved, 1 when gone already (said), -1 when it could not (said).
  */
 static int
-set_aside_subs(cJSON *m, cJSON *e, const char *old, const char *stem)
+set_aside_one(cJSON *m, const char *old, size_t l, cJSON *s, const char *stem)
 {
 	const char *id = mv_json_str(m, "id", "");
-	cJSON *subs = cJSON_GetObjectItemCaseSensitive(e, "subtitles"), *s, *next;
-	char *dir = mv_path("quarantine/replaced"), *suffix, *name, *src, *final, *rel;
+	char *path = mv_xstrdup(mv_json_str(s, "path", "")), *suffix = aside_suffix(old, l, path);
+	char *rel = mv_xasprintf("quarantine/replaced/%s%s", stem, suffix);
+	char *slash = strrchr(rel, '/'), *dir, *src = open_path(path), *final = NULL;
 	int r = 0;
 
-	for (s = cJSON_IsArray(subs) ? subs->child : NULL; s && !r; s = next) {
-		const char *path = mv_json_str(s, "path", "");
-
-		next = s->next;
-		if (!strncmp(path, "quarantine/replaced/", 20))
-			continue;
-		suffix = sub_suffix(old, path);
-		name = mv_xasprintf("%s%s", stem, suffix);
-		src = open_path(path);
-		final = NULL;
-		if (mv_file_move(id, src, dir, name, &final) == 0) {
-			rel = rel_path(final);
-			mv_json_set(s, "path", cJSON_CreateString(rel));
-			free(rel);
-			save(m);
-			mv_crash_point("sidecar-saved");
-			mv_file_commit(id);
-		} else if (errno == ENOENT) {
-			mv_warnx("%s: %s, a subtitle of %s, is gone already", id, path, old);
-			cJSON_Delete(cJSON_DetachItemViaPointer(subs, s));
-		} else {
-			mv_warn("set aside %s", path);
-			r = -1;
-		}
-		free(final);
-		free(src);
-		free(name);
-		free(suffix);
+	*slash = '\0';
+	dir = mv_path("%s", rel);
+	if (mv_file_move(id, src, dir, slash + 1, &final) == 0) {
+		free(rel);
+		rel = rel_path(final);
+		mv_json_set(s, "path", cJSON_CreateString(rel));
+		save(m);
+		mv_crash_point("sidecar-saved");
+		mv_file_commit(id);
+		drop_extras_dir(path);
+	} else if (errno == ENOENT) {
+		mv_warnx("%s: %s, %s of %s, is gone already", id, path,
+		    l == 1 ? "an extra" : "a subtitle", old);
+		r = 1;
+	} else {
+		mv_warn("set aside %s", path);
+		r = -1;
 	}
+	free(final);
+	free(src);
 	free(dir);
+	free(rel);
+	free(suffix);
+	free(path);
 	return r;
 }
 
 
 /*
- * A subtitle's move to quarantine/replaced/ (set_aside_subs) that
- * mv_file_recover finished (final, src absolute): record its new path
- * in the entry of m that lists src (m saved). Returns 1 when it was one
- * (recorded now, or already), else 0.
+ * Move the subtitles and extras of e, the copy at old that m sets
+ * aside, from the library to quarantine/replaced/ under stem
+ * (set_aside_stem), before e itself, one at a time (set_aside_one): a
+ * kill -9 at any step leaves each recorded where it lies, or the
+ * recovery records it (set_aside_recovered). One gone already leaves
+ * e's list; one another copy lists too stays, and leaves e's list (m
+ * saved) so that the .why.json does not claim it. Returns 0, or -1
+ * when one could not move (said; it stays).
+ */
+static int
+set_aside_files(cJSON *m, cJSON *e, const char *old, const char *stem)
+{
+	cJSON *list, *s, *next;
+	int r = 0, k;
+
+	for (size_t l = 0; l < NASIDE && !r; l++) {
+		list = cJSON_GetObjectItemCaseSensitive(e, aside_lists[l]);
+		for (s = cJSON_IsArray(list) ? list->child : NULL; s && !r; s = next) {
+			const char *path = mv_json_str(s, "path", "");
+
+			next = s->next;
+			if (!strncmp(path, "quarantine/replaced/", 20))
+				continue;
+			if (shared(m, e, path)) {
+				cJSON_Delete(cJSON_DetachItemViaPointer(list, s));
+				save(m);
+				continue;
+			}
+			if ((k = set_aside_one(m, old, l, s, stem)) > 0)
+				cJSON_Delete(cJSON_DetachItemViaPointer(list, s));
+			r = k < 0 ? -1 : 0;
+		}
+	}
+	return r;
+}
+
+
+/*
+ * A subtitle's or an extra's move to quarantine/replaced/
+ * (set_aside_one) that mv_file_recover finished (final, src absolute):
+ * record its new path in the entry of m that lists src (m saved).
+ * Returns 1 when it was one (recorded now, or already), else 0.
  */
 int
 set_aside_recovered(cJSON *m, const char *final, const char *src)
@@ -469,16 +569,18 @@ set_aside_recovered(cJSON *m, const char *final, const char *src)
 	if (strncmp(rel, "quarantine/replaced/", 20))
 		goto out;
 	cJSON_ArrayForEach(v, mv_movie_videos(m))
-		cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(v, "subtitles")) {
-			const char *path = mv_json_str(s, "path", "");
+		for (size_t l = 0; l < NASIDE; l++)
+			cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(v, aside_lists[l])) {
+				const char *path = mv_json_str(s, "path", "");
 
-			if (!r && !strcmp(path, srel)) {
-				mv_json_set(s, "path", cJSON_CreateString(rel));
-				save(m);
-				r = 1;
-			} else if (!strcmp(path, rel))
-				r = 1;
-		}
+				if (!r && !strcmp(path, srel)) {
+					mv_json_set(s, "path", cJSON_CreateString(rel));
+					save(m);
+					drop_extras_dir(srel);
+					r = 1;
+				} else if (!strcmp(path, rel))
+					r = 1;
+			}
 out:
 	free(rel);
 	free(srel);
@@ -488,8 +590,9 @@ out:
 
 /*
  * Set aside the copy that m's video v replaces (an upgrade; v is filed):
- * its subtitles, then the old file, move to quarantine/replaced/ under
- * names that pair, with a .why.json that lists them, then its entry
+ * its subtitles and extras, then the old file, move to
+ * quarantine/replaced/ under names that pair (the extras in a folder of
+ * the video's name), with a .why.json that lists them, then its entry
  * leaves m. Never deleted. Returns an outcome.
  */
 static enum outcome
@@ -504,9 +607,9 @@ replace_old(cJSON *m, cJSON *v)
 	ext = strrchr(name, '.');
 	if (!ext || ext == name)
 		ext = name + strlen(name);
-	stem = set_aside_stem(e, old, name, ext);
+	stem = set_aside_stem(m, e, old, name, ext);
 	vname = mv_xasprintf("%s%s", stem, ext);
-	if (e && set_aside_subs(m, e, old, stem) < 0)
+	if (e && set_aside_files(m, e, old, stem) < 0)
 		goto wait;
 	if (!e || mv_file_move(id, src, dir, vname, &final) < 0) {
 		if (e && errno != ENOENT) {
