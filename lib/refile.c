@@ -66,21 +66,31 @@ rel_of(const char *path)
 }
 
 /* 1 if have is want, or want's " (N)" variant (a taken name's, as
- * mv_file_move picks it): moving it again would only pick another. */
+ * mv_file_move picks it) while want is still taken: moving it then
+ * would only pick another. Once want is free, the variant moves to it. */
 static int
 in_place(const char *have, const char *want)
 {
 	const char *dot = strrchr(want, '.'), *hs = strrchr(have, '/');
 	size_t stem = dot && dot > strrchr(want, '/') ? (size_t)(dot - want) : strlen(want);
 	const char *p = have + stem;
+	struct stat st;
+	char *path;
+	int taken;
 
 	if (!strcmp(have, want))
 		return 1;
-	if (strncmp(have, want, stem) != 0 || strncmp(p, " (", 2) != 0 || hs < p)
+	/* The " (N)" is the file name's, not a folder's. */
+	if (strncmp(have, want, stem) != 0 || strncmp(p, " (", 2) != 0 || (hs && hs > p))
 		return 0;
 	for (p += 2; *p >= '0' && *p <= '9'; p++)
 		;
-	return *p == ')' && !strcmp(p + 1, want + stem);
+	if (p == have + stem + 2 || *p != ')' || strcmp(p + 1, want + stem) != 0)
+		return 0;
+	path = mv_path("%s", want);
+	taken = lstat(path, &st) == 0;
+	free(path);
+	return taken;
 }
 
 /* Remove the folder of rel (a path under assets/videos/) if it is a

@@ -147,6 +147,12 @@ version_state() {
 	profiles_valid
 	events_valid "$OUT"
 	run -0 mvctl check
+	# "Making of (2)" is in place while "Making of" is the film's: a
+	# rename would only number it again.
+	refute_output --partial "under the settings now"
+	before=$(tree_digest "$MV_DATA")
+	run -0 mvctl rename m1
+	[ "$(tree_digest "$MV_DATA")" = "$before" ]
 }
 
 @test "UC-19: kill -9 at every step of a version's filing with its sidecars: every file once" {
@@ -420,6 +426,17 @@ extras_upgraded() {
 	profiles_valid
 	events_valid "$OUT"
 	run -0 mvctl check
+	# The name the better copy's extra could not have is free now: check
+	# says so, and rename gives it.
+	assert_output --partial "note: assets/videos/$FC/Featurettes/Making of (2).mkv is filed as assets/videos/$FC/Featurettes/Making of.mkv under the settings now (mvctl rename m1 moves it)"
+	run -0 mvctl rename m1
+	[ "$(sha "$DIR/Featurettes/Making of.mkv")" = "$new" ]
+	[ ! -e "$DIR/Featurettes/Making of (2).mkv" ]
+	run -0 jq -r '.videos[0].extras[0].path' "$MV_DATA/Movies/m1.json"
+	assert_output "assets/videos/$FC/Featurettes/Making of.mkv"
+	run -0 mvctl check
+	refute_output --partial "under the settings now"
+	profiles_valid
 }
 
 @test "UC-19: a replaced copy's extra that the better copy lists too stays where it is" {
