@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "mv.h"
 
@@ -599,6 +600,18 @@ mv_list_write(struct mv_buf *b, const struct mv_listing *l, size_t total,
 
 /* ---- the review queue --------------------------------------------------- */
 
+/* 1 if name in dir (under the data directory) is a folder. */
+static int
+is_dir_in(const char *dir, const char *name)
+{
+	char *p = mv_path("%s/%s", dir, name);
+	struct stat st;
+	int r = stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+
+	free(p);
+	return r;
+}
+
 long
 mv_review_count(void)
 {
@@ -615,6 +628,10 @@ mv_review_count(void)
 			continue;
 		/* A note's temp file ("x.mkv.why.json.tmp.<pid>") is no video. */
 		if ((t = strstr(v[i], ".why.json.tmp.")) && !strchr(t + 14, '.'))
+			continue;
+		/* Nor are the folders of what is decided: replaced/ (copies an
+		 * upgrade set aside) and rejected/ (mvctl review --reject). */
+		if (is_dir_in("quarantine", v[i]))
 			continue;
 		c++;
 	}

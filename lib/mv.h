@@ -1637,7 +1637,8 @@ void mv_list_write(struct mv_buf *b, const struct mv_listing *l, size_t total,
     const char *base, mv_list_put_fn put, void *ctx);
 /* The review queue's length: the files in quarantine/ (each a video
  * waiting for a decision), not their .why.json notes nor the notes'
- * temp files. mvctl status and mvstat both count with it. */
+ * temp files, nor the folders of decided ones (replaced/, rejected/).
+ * mvctl status and mvstat both count with it. */
 long mv_review_count(void);
 
 /* ---- publish.c: events from outside the pipeline's stages ----------- */

@@ -142,6 +142,12 @@ mvctl: quarantine/The.Thing.mkv stays in review; to set it aside: mvctl review -
 	assert_output '["quarantine/rejected/The.Thing.mkv","m1",3,"string"]'
 	run -0 mvctl review --text
 	assert_output ""
+	# The queue is empty for status and stats too: quarantine/rejected/
+	# is a folder of what is decided, not an item.
+	run -0 mvctl status --json
+	assert_equal "$(jq -c .queue <<<"$output")" '{"incoming":0,"review":0}'
+	run -0 mvctl stats --json
+	assert_equal "$(jq .inReview <<<"$output")" 0
 	run jq -c '[.status, .videos[0].path]' "$MV_DATA/Movies/m1.json"
 	assert_output '["needs-review","quarantine/rejected/The.Thing.mkv"]'
 	check_ok
