@@ -261,12 +261,16 @@ list(struct MHD_Connection *c, struct table *t, const char *base)
 			size_t k = 0;
 
 			total = mv_list_match(t->fold, table_sigs(t), t->n, l.q, hit);
-			hits = mv_xmalloc((total + 1) * sizeof *hits);
-			for (size_t i = 0; i < t->n && k < total; i++)
-				if (hit[pg.ent[i]])
-					hits[k++] = pg.ent[i];
+			/* Every entry (a q of punctuation, or one every name
+			 * holds): the order as it is, not a copy of it. */
+			if (total < t->n) {
+				hits = mv_xmalloc((total + 1) * sizeof *hits);
+				for (size_t i = 0; i < t->n && k < total; i++)
+					if (hit[pg.ent[i]])
+						hits[k++] = pg.ent[i];
+				pg.ent = hits;
+			}
 			free(hit);
-			pg.ent = hits;
 		}
 		mv_list_write(&b, &l, total, base, put_entry, &pg);
 		/* An entry's text gone under the page (a people shard rewritten,
