@@ -142,3 +142,48 @@ mv_buf_free(struct mv_buf *b)
 	b->buf = NULL;
 	b->len = b->cap = 0;
 }
+
+char *
+mv_strs_dup(struct mv_strs *a, const char *s, size_t len)
+{
+	char *d;
+
+	if (len + 1 > a->left) {
+		size_t bs = a->block ? a->block : 64 << 10;
+
+		if (bs < len + 1)
+			bs = len + 1;
+		a->v = mv_xrealloc(a->v, (a->n + 1) * sizeof *a->v);
+		a->v[a->n++] = a->next = mv_xmalloc_big(bs);
+		a->left = bs;
+	}
+	d = a->next;
+	memcpy(d, s, len);
+	d[len] = '\0';
+	a->next += len + 1;
+	a->left -= len + 1;
+	return d;
+}
+
+void
+mv_strs_move(struct mv_strs *to, struct mv_strs *from)
+{
+	if (!from->n)
+		return;
+	to->v = mv_xrealloc(to->v, (to->n + from->n) * sizeof *to->v);
+	memcpy(to->v + to->n, from->v, from->n * sizeof *from->v);
+	to->n += from->n;
+	to->next = from->next;
+	to->left = from->left;
+	free(from->v);
+	*from = (struct mv_strs){ .block = from->block };
+}
+
+void
+mv_strs_free(struct mv_strs *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		free(a->v[i]);
+	free(a->v);
+	*a = (struct mv_strs){ .block = a->block };
+}

@@ -113,12 +113,10 @@ struct refmap {
 /* The claims in index/ext/<kind>/ as found on disk: link name
  * ("tmdb:603") and target ("m1"), both malloc'd. */
 struct claimlist {
-	char **name, **target;  /* into blocks */
+	char **name, **target;  /* into strs */
 	size_t n, cap;
-	char **blocks;          /* the strings, CLAIM_BLOCK bytes each: at
-	                         * 500,000 claims, 9 MB rather than a
+	struct mv_strs strs;    /* at 500,000 claims, 9 MB rather than a
 	                         * million mallocs of 32 bytes */
-	size_t nblocks, bused;
 };
 
 /* Where an entry is in an index file's text. */

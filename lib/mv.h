@@ -138,6 +138,26 @@ char *mv_xasprintf(const char *fmt, ...)  /* returns malloc'd */
 	__attribute__((format(printf, 1, 2)));
 char *mv_xvasprintf(const char *fmt, va_list ap) /* returns malloc'd */
 	__attribute__((format(printf, 1, 0)));
+/*
+ * Strings copied into blocks of block bytes (0: 64 KiB), all freed at
+ * once: hundreds of thousands of short strings, one malloc each, cost
+ * more in headers and scattered holes than in bytes. A zeroed struct is
+ * empty. The strings are the set's until mv_strs_free.
+ */
+struct mv_strs {
+	size_t block;
+	char **v;              /* the blocks, malloc'd */
+	size_t n;
+	char *next;            /* the room left in the last block */
+	size_t left;
+};
+/* A copy of s[0..len) and a NUL in a (a string longer than a block gets
+ * a block of its own). Returns it, borrowed from a. */
+char *mv_strs_dup(struct mv_strs *a, const char *s, size_t len);
+/* Append from's blocks to to's (from left empty); the copies go on in
+ * from's last block. */
+void mv_strs_move(struct mv_strs *to, struct mv_strs *from);
+void mv_strs_free(struct mv_strs *a);
 
 /* A growable byte buffer; buf is always NUL-terminated when len > 0. */
 struct mv_buf {

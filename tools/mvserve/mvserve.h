@@ -58,8 +58,7 @@ struct table {
 	size_t n, cap;
 	struct mv_list_key *keys; /* keys[j]: e[j]'s sort values, strings in blocks */
 	char **fold;              /* fold[j]: e[j]'s mv_list_fold, or NULL (keys' too) */
-	char **blocks;            /* the keys' strings (table.c's arena_dup) */
-	size_t nblocks, bused;
+	struct mv_strs strs;      /* the keys' strings (table.c's arena_dup) */
 	size_t *byid;             /* entry numbers sorted by id number */
 	struct mv_list_sig *sig;  /* sig[j]: fold[j]'s, lazily (table_sigs) */
 	size_t *order[MV_SORT_COUNT]; /* entry numbers in each sort's order, lazily */

@@ -48,9 +48,7 @@ table_clear(struct table *t)
 {
 	for (size_t i = 0; i < t->n; i++)
 		free(t->e[i].extras);
-	for (size_t i = 0; i < t->nblocks; i++)
-		free(t->blocks[i]);
-	free(t->blocks);
+	mv_strs_free(&t->strs);
 	free(t->e);
 	free(t->keys);
 	free(t->fold);
@@ -83,29 +81,13 @@ id_num(const char *id, char kind)
 
 /* ---- scanning ---------------------------------------------------------------- */
 
-/*
- * A copy of s (n bytes and a NUL) in t's string blocks: the half a
- * million folded names of a large library, one malloc each, cost more
- * in headers and scattered holes than in bytes.
- */
+/* A copy of s (n bytes and a NUL) in t's strings: the half a million
+ * folded names of a large library, in blocks of 8 MiB. */
 static char *
 arena_dup(struct table *t, const char *s, size_t n)
 {
-	enum { BLOCK = 8 << 20 };
-	char *d;
-
-	if (n + 1 > BLOCK)
-		return mv_xstrdup(s);  /* never: a title of 256 KiB */
-	if (!t->nblocks || t->bused + n + 1 > BLOCK) {
-		t->blocks = mv_xrealloc(t->blocks, (t->nblocks + 1) * sizeof *t->blocks);
-		t->blocks[t->nblocks++] = mv_xmalloc_big(BLOCK);
-		t->bused = 0;
-	}
-	d = t->blocks[t->nblocks - 1] + t->bused;
-	memcpy(d, s, n);
-	d[n] = '\0';
-	t->bused += n + 1;
-	return d;
+	t->strs.block = 8 << 20;
+	return mv_strs_dup(&t->strs, s, n);
 }
 
 /* Room for n more entries in t, in one step when the count is known. */
@@ -577,18 +559,12 @@ table_append(struct table *t, struct table *h)
 		memcpy(t->fold + t->n, h->fold, h->n * sizeof *h->fold);
 	}
 	t->n += h->n;
-	t->blocks = mv_xrealloc(t->blocks, (t->nblocks + h->nblocks + 1) * sizeof *t->blocks);
-	if (h->nblocks)         /* memcpy's source may not be NULL, even empty */
-		memcpy(t->blocks + t->nblocks, h->blocks, h->nblocks * sizeof *h->blocks);
-	t->nblocks += h->nblocks;
-	if (h->nblocks)
-		t->bused = h->bused;
+	mv_strs_move(&t->strs, &h->strs);
 	for (int l = 0; l < 4; l++)
 		t->levels[l] += h->levels[l];
 	free(h->e);
 	free(h->keys);
 	free(h->fold);
-	free(h->blocks);
 }
 
 /*
