@@ -285,15 +285,9 @@ upgraded_state() {
 	jq -c '[.file, .subtitles]' "$q/$1.mkv.why.json"
 }
 
-@test "UC-19: an upgrade sets the replaced copy's subtitles aside with it" {
-	export MV_DUPLICATES=upgrade
-	upgrade_with_sub
-	old=$(sha "$DIR/$FC.mkv")
-	en=$(sha "$DIR/$FC.en.srt")
-	ev_added "$IN/Fight.Club.1999.1080p.mkv" | mvenrich 2>"$BATS_TEST_TMPDIR/err" | mvindex >"$OUT"
-	[ -z "$(cat "$BATS_TEST_TMPDIR/err")" ]
-	run upgraded_state "$FC"
-	assert_output "$DIR:
+# What upgraded_state says once upgrade_with_sub's upgrade is done.
+sub_upgraded() {
+	echo "$DIR:
 $FC - 1080p.mkv
 
 $MV_DATA/quarantine/replaced:
@@ -302,6 +296,17 @@ $FC.mkv
 $FC.mkv.why.json
 [\"ready\",[[\"assets/videos/$FC/$FC - 1080p.mkv\",null,null]]]
 [\"quarantine/replaced/$FC.mkv\",[{\"path\":\"quarantine/replaced/$FC.en.srt\",\"lang\":\"en\",\"forced\":false,\"sdh\":false,\"source\":\"incoming/Fight.Club.1999.720p.en.srt\"}]]"
+}
+
+@test "UC-19: an upgrade sets the replaced copy's subtitles aside with it" {
+	export MV_DUPLICATES=upgrade
+	upgrade_with_sub
+	old=$(sha "$DIR/$FC.mkv")
+	en=$(sha "$DIR/$FC.en.srt")
+	ev_added "$IN/Fight.Club.1999.1080p.mkv" | mvenrich 2>"$BATS_TEST_TMPDIR/err" | mvindex >"$OUT"
+	[ -z "$(cat "$BATS_TEST_TMPDIR/err")" ]
+	run upgraded_state "$FC"
+	assert_output "$(sub_upgraded)"
 	[ "$(sha "$MV_DATA/quarantine/replaced/$FC.mkv")" = "$old" ]
 	[ "$(sha "$MV_DATA/quarantine/replaced/$FC.en.srt")" = "$en" ]
 	[ "$(copies_of "$en")" -eq 1 ]
@@ -346,15 +351,7 @@ $FC.en.srt
 		sums=$(all_copies)
 		crash_then_retry $step
 		run upgraded_state "$FC"
-		assert_output "$DIR:
-$FC - 1080p.mkv
-
-$MV_DATA/quarantine/replaced:
-$FC.en.srt
-$FC.mkv
-$FC.mkv.why.json
-[\"ready\",[[\"assets/videos/$FC/$FC - 1080p.mkv\",null,null]]]
-[\"quarantine/replaced/$FC.mkv\",[{\"path\":\"quarantine/replaced/$FC.en.srt\",\"lang\":\"en\",\"forced\":false,\"sdh\":false,\"source\":\"incoming/Fight.Club.1999.720p.en.srt\"}]]"
+		assert_output "$(sub_upgraded)"
 		assert_equal "$(all_copies)" "$sums"
 		[ ! -e "$MV_DATA/run/filing/m1.json" ]
 		[ "$(ls "$MV_DATA/Movies")" = m1.json ] || { echo "$step: $(ls "$MV_DATA/Movies")"; false; }
