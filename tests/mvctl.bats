@@ -305,7 +305,7 @@ but_index() {
 	# usage.json already written, and the request then changes nothing.
 	jq -r .type <<<"$output" | grep -qx mv.index.updated
 	assert_equal "$(jq -c '.movies.m1.count' "$MV_DATA/stats/usage.json")" 1
-	assert_equal "$(jq -r '.items[] | select(.id == "m1") | .lastRead' "$MV_DATA/index/movies.json")" \
+	assert_equal "$(jq -r '.items[] | select(.id == "m1") | .lastRead' "$(movies_index "$MV_DATA")")" \
 		"$(jq -r .movies.m1.last "$MV_DATA/stats/usage.json")"
 	run -0 mvctl open m2
 	assert_equal "$(jq -c 'select(.type == "mv.movie.requested") | .data' <<<"$output")" '{"id":"m2","reason":"user"}'
