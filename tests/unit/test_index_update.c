@@ -35,13 +35,6 @@ pnum(unsigned n)
 	return n * 337;
 }
 
-/* Movies' ids, spread the same way over the movie index's shards. */
-static unsigned
-mnum(unsigned n)
-{
-	return n * 211;
-}
-
 static char *
 profile_path(char kind, unsigned num)
 {
@@ -93,10 +86,10 @@ static void
 write_movie(unsigned num)
 {
 	cJSON *d = cJSON_CreateObject(), *ext, *credits, *cast, *crew;
-	char id[16], *path = profile_path('m', mnum(num));
+	char id[16], *path = profile_path('m', num);
 	unsigned n = rnd(6), v2 = rnd(2);
 
-	snprintf(id, sizeof id, "m%u", mnum(num));
+	snprintf(id, sizeof id, "m%u", num);
 	cJSON_AddNumberToObject(d, "schemaVersion", v2 ? 2 : 1);
 	if (v2)
 		add_videos(d, num);
@@ -120,7 +113,7 @@ write_movie(unsigned num)
 	if (rnd(2)) {
 		char imdb[16];
 
-		snprintf(imdb, sizeof imdb, "tt%07u", mnum(num));
+		snprintf(imdb, sizeof imdb, "tt%07u", num);
 		cJSON_AddStringToObject(ext, "imdb", imdb);
 	}
 	credits = cJSON_AddObjectToObject(d, "credits");
@@ -164,7 +157,7 @@ write_person(unsigned num)
 		cJSON *c = cJSON_CreateObject();
 		char m[16];
 
-		snprintf(m, sizeof m, "m%u", mnum(1 + rnd(MOVIES + 5)));
+		snprintf(m, sizeof m, "m%u", 1 + rnd(MOVIES + 5));
 		cJSON_AddStringToObject(c, "movie", m);
 		cJSON_AddStringToObject(c, "role", "cast");
 		cJSON_AddStringToObject(c, "character", "Role 1");
@@ -188,25 +181,21 @@ slurp_index(const char *name)
 	return text;
 }
 
-/* The index of kind ("movies" or "people"): its list, then every shard
- * file in name order. */
+/* The people index: its list, then every shard file in name order. */
 static char *
-slurp_shards(const char *kind)
+slurp_people(void)
 {
 	struct mv_buf b = {0};
-	char *name = mv_xasprintf("%s.json", kind), *t = slurp_index(name), **v;
+	char *t = slurp_index("people.json"), **v;
 	size_t n;
 
-	free(name);
 	if (!t)
 		return NULL;
 	mv_buf_adds(&b, t);
 	free(t);
-	name = mv_xasprintf("index/%s", kind);
-	v = mv_dir_list(name, ".json", &n);
-	free(name);
+	v = mv_dir_list("index/people", ".json", &n);
 	for (size_t i = 0; i < n; i++) {
-		char *rel = mv_xasprintf("%s/%s", kind, v[i]);
+		char *rel = mv_xasprintf("people/%s", v[i]);
 
 		t = slurp_index(rel);
 		mv_buf_printf(&b, "\n== %s\n%s", v[i], t ? t : "(unreadable)");
@@ -221,7 +210,7 @@ slurp_shards(const char *kind)
 static int
 same_as_rebuild(void)
 {
-	char *m = slurp_shards("movies"), *p = slurp_shards("people");
+	char *m = slurp_index("movies.json"), *p = slurp_people();
 	struct mv_index *fresh = mv_index_new();
 	int same;
 
@@ -229,7 +218,7 @@ same_as_rebuild(void)
 	mv_index_scan(fresh, 0);
 	mv_index_write(fresh, 1);
 	mv_index_free(fresh);
-	char *m2 = slurp_shards("movies"), *p2 = slurp_shards("people");
+	char *m2 = slurp_index("movies.json"), *p2 = slurp_people();
 
 	same = m && p && m2 && p2 && strcmp(m, m2) == 0 && strcmp(p, p2) == 0;
 	/* MV_TEST_KEEP=DIR keeps both versions there, to compare. */
@@ -276,7 +265,7 @@ main(void)
 	ok(mv_index_write(ix, 1) == 0, "first write");
 	ok(same_as_rebuild(), "the first write is a rebuild's");
 	{
-		char *t = slurp_shards("movies");
+		char *t = slurp_index("movies.json");
 
 		ok(t && strstr(t, "\"edition\":\"\\\"Final\\\" \\\\ Cut\"") &&
 		    strstr(t, "\"subtitles\":[\"") && strstr(t, "\"part\":"),
@@ -290,8 +279,8 @@ main(void)
 		char *path;
 
 		num = 1 + rnd(kind == 'm' ? MOVIES + 5 : PEOPLE + 5);
-		snprintf(id, sizeof id, "%c%u", kind, kind == 'p' ? pnum(num) : mnum(num));
-		path = profile_path(kind, kind == 'p' ? pnum(num) : mnum(num));
+		snprintf(id, sizeof id, "%c%u", kind, kind == 'p' ? pnum(num) : num);
+		path = profile_path(kind, kind == 'p' ? pnum(num) : num);
 		switch (what) {
 		case 0: case 1: case 2: case 6: case 7:
 			/* Changed or new. */
@@ -319,7 +308,7 @@ main(void)
 
 			text = mv_xasprintf("{\"schemaVersion\":1,\"movies\":{\"m%u\":"
 			    "{\"count\":1,\"first\":\"2026-11-0%uT00:00:00Z\",\"last\":\"2026-11-0%uT00:00:00Z\"}}}\n",
-			    mnum(1 + rnd(MOVIES)), 1 + rnd(9), 1 + rnd(9));
+			    1 + rnd(MOVIES), 1 + rnd(9), 1 + rnd(9));
 			mv_write_atomic(u, text, strlen(text));
 			free(text);
 			free(u);
