@@ -603,7 +603,9 @@ scan_halves(struct table *t, const cJSON *shards, char *msg, size_t len)
 	table_append(t, &a.t);
 	table_append(t, &b.t);
 	snprintf(msg, len, "%s", a.msg[0] ? a.msg : b.msg);
-	if (!*msg)
+	/* Only people shards have key files: a movie table's none says
+	 * nothing, nor forgets what the people's said. */
+	if (!*msg && t->kind == 'p')
 		keyless_say(a.keyless + b.keyless, t->nsrc, a.keyless ? a.first : b.first);
 	return *msg ? -1 : 0;
 }
