@@ -27,11 +27,10 @@
  * exactly what that profile said. A movie node knows the people linked to
  * it, so reloading a movie touches only those people.
  *
- * Each present node caches its compact item text. The first write of a
- * file concatenates them; later writes splice the entries that changed
- * into the text written last (doc_splice), so an update costs those
- * entries plus one copy of the file in memory order, not a visit to
- * every node. The file replaced is unlinked by a thread of its own.
+ * Each present movie node caches its compact item text. Each index is
+ * written as shards of 1,024 ids (index_shard.c), and an update rewrites
+ * only the shards of the entries that changed, then the list of shards.
+ * The list replaced is unlinked by a thread of its own.
  *
  * A rebuild reads 60,000 files: reader threads open and scan them while
  * this thread applies them in id order (struct batch); claims are read
@@ -41,7 +40,8 @@
  *
  * The parts: this file keeps the nodes, the maps and the links, and the
  * small public calls; index_read.c reads profiles, index_apply.c applies
- * them (and usage) to the nodes, index_write.c serialises and splices,
+ * them (and usage) to the nodes, index_write.c serialises, index_shard.c writes
+ * and reads the shards,
  * index_claims.c reconciles index/ext/, index_check.c compares the files
  * on disk with a scan. index_int.h is what they share (idx_* names).
  */
@@ -452,7 +452,6 @@ mv_index_free(struct mv_index *ix)
 	}
 	free(ix->msorted);
 	free(ix->psorted);
-	free(ix->shards);
 	mv_table_free(&ix->movies.big);
 	mv_table_free(&ix->people.big);
 	free(ix->movies.byn);
@@ -464,9 +463,8 @@ mv_index_free(struct mv_index *ix)
 	refmap_free(&ix->pref);
 	mv_buf_free(&ix->text);
 	for (int k = 0; k < 2; k++) {
-		mv_buf_free(&ix->doc[k].text);
-		free(ix->doc[k].ref.v);
 		free(ix->doc[k].changed);
+		free(ix->doc[k].shards);
 	}
 	free(ix);
 	idx_read_free();
@@ -505,20 +503,5 @@ mv_index_check(struct mv_index *ix, FILE *out)
 cJSON *
 mv_index_load(char kind, const char **why)
 {
-	char *path;
-	cJSON *doc;
-
-	if (kind == 'p')
-		return idx_people_load(why);
-	path = mv_path("index/movies.json");
-	doc = mv_json_load(path, MV_INDEX_MAX, why);
-	free(path);
-	if (doc && (!cJSON_IsObject(doc) ||
-	    !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(doc, "items")))) {
-		cJSON_Delete(doc);
-		errno = 0;
-		*why = "not an index (no items array)";
-		return NULL;
-	}
-	return doc;
+	return idx_shards_load(kind, why);
 }

@@ -145,7 +145,7 @@ person_links(struct mv_index *ix, struct node *per, struct prof *p)
 struct was {
 	char *json, *ext;      /* its texts, taken from the node (or NULL) */
 	uint64_t hash, exthash;/* a person's: the hashes of its texts */
-	char **dups;           /* a person's outside ids others hold too */
+	char **dups;           /* its outside ids others hold too */
 	size_t ndups;
 	int present;
 };
@@ -163,13 +163,13 @@ was_take(struct mv_index *ix, struct node *x, struct was *w)
 		idx_person_seal(x);
 		w->hash = x->hash;
 		w->exthash = x->exthash;
-		for (size_t i = 0; x->present && i < x->next; i++)
-			if (idx_refmap_count(&ix->pref, x->ext[i]) > 1) {
-				if (!w->dups)
-					w->dups = mv_xmalloc(x->next * sizeof *w->dups);
-				w->dups[w->ndups++] = mv_xstrdup(x->ext[i]);
-			}
 	}
+	for (size_t i = 0; x->present && i < x->next; i++)
+		if (idx_refmap_count(x->id[0] == 'p' ? &ix->pref : &ix->mref, x->ext[i]) > 1) {
+			if (!w->dups)
+				w->dups = mv_xmalloc(x->next * sizeof *w->dups);
+			w->dups[w->ndups++] = mv_xstrdup(x->ext[i]);
+		}
 }
 
 /* Compare x with what it was (w, consumed): if its entry or its outside
@@ -188,8 +188,9 @@ was_compare(struct mv_index *ix, struct node *x, struct was *w)
 		ext = !w->present || w->exthash != x->exthash;
 		entry = ext || w->hash != x->hash;
 	} else if (x->present) {
-		entry = !w->present || !w->json || strcmp(w->json, idx_node_json(x)) != 0;
+		/* Either part changed: the movie's shard is written. */
 		ext = !w->present || !w->ext || strcmp(w->ext, idx_node_extjson(x)) != 0;
+		entry = ext || !w->json || strcmp(w->json, idx_node_json(x)) != 0;
 	} else
 		entry = ext = w->present;
 	free(w->json);
@@ -203,8 +204,8 @@ was_compare(struct mv_index *ix, struct node *x, struct was *w)
 	}
 	if (ext)
 		d->extchanged = 1;
-	if (ext && x->id[0] == 'p')
-		idx_person_dups(ix, x, w->dups, w->ndups);
+	if (ext)
+		idx_node_dups(ix, x, w->dups, w->ndups);
 	idx_strv_free(w->dups, w->ndups);
 	return entry || ext;
 }
@@ -456,8 +457,8 @@ mv_index_scan(struct mv_index *ix, int flags)
 		idx_texts_build(ix->msorted, ix->nm);
 	for (size_t i = 0; i < ix->np; i++)
 		ix->psorted[i]->hashok = 0;
-	ix->shards_ok = 0;
 	for (int k = 0; k < 2; k++) {
+		ix->doc[k].shards_ok = 0;
 		ix->doc[k].nchanged = 0;
 		ix->doc[k].extchanged = 0;
 	}

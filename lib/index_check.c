@@ -103,7 +103,7 @@ check_external(struct mv_index *ix, char kind, const cJSON *doc, FILE *out)
 		fprintf(out, "%s: byExternal missing\n", name);
 		return 1;
 	}
-	idx_index_text(ix, kind, &b, NULL, NULL);
+	idx_index_text(ix, kind, &b);
 	fresh = cJSON_Parse(b.buf);
 	mv_buf_free(&b);
 	fx = cJSON_GetObjectItemCaseSensitive(fresh, "byExternal");
@@ -140,8 +140,7 @@ idx_check_one(struct mv_index *ix, char kind, FILE *out)
 	cJSON *doc = mv_index_load(kind, &why), *items;
 	long bad = 0;
 
-	if (kind == 'p')
-		bad += idx_people_check_files(out);
+	bad += idx_shards_check_files(kind, out);
 	if (!doc) {
 		fprintf(out, "%s: unable to read index/%s.json: %s\n", name, name, why);
 		return bad + 1;

@@ -119,26 +119,24 @@ struct claimlist {
 	                         * million mallocs of 32 bytes */
 };
 
-/* Where an entry is in an index file's text. */
-struct entryref {
-	long long num;         /* the node's number */
-	size_t off, len;
+/* A shard file, index/movies/NNNNN.json or index/people/NNNNN.json:
+ * SHARD_IDS ids each. */
+#define SHARD_IDS 1024
+
+struct shard {
+	long long s;           /* its number: ids s*SHARD_IDS and up */
+	size_t count;          /* its entries */
 };
 
-struct entryrefs {
-	struct entryref *v;
-	size_t n, cap;
-};
-
-/* The index file of one kind as last written, and what changed since:
- * the next write copies the rest from it (doc_splice). */
+/* The index of one kind: its shards on disk, and the entries changed
+ * since they were written (index_shard.c). */
 struct idoc {
-	struct mv_buf text;    /* empty before the first write */
-	struct entryrefs ref;  /* its entries, in order */
-	size_t ext_off;        /* where the byExternal members start */
 	struct node **changed; /* entries to write anew (may repeat) */
 	size_t nchanged, capchanged;
-	int extchanged;        /* byExternal to build anew */
+	int extchanged;        /* an entry's outside ids changed */
+	struct shard *shards;  /* the shards on disk, by number */
+	size_t nshards, capshards;
+	int shards_ok;         /* shards[] is known */
 };
 
 /*
@@ -174,21 +172,10 @@ struct mv_index {
 	int read_errno;                   /* first profile not readable */
 	struct refmap mref, pref;         /* external ids of movies, people */
 	struct mv_buf text;               /* reused by every write */
-	struct idoc doc[2];               /* movies.json, people shards */
+	struct idoc doc[2];               /* the movies', the people's */
 	struct colls colls;               /* collections.json */
-	struct shard *shards;             /* people shards on disk, by number */
-	size_t nshards, capshards;
-	int shards_ok;                    /* shards[] is known */
 	struct stream *stream;            /* a rebuild that streams the people
 	                                   * (index_stream.c), or NULL */
-};
-
-/* A people shard file, index/people/NNNNN.json: SHARD_IDS ids each. */
-#define SHARD_IDS 1024
-
-struct shard {
-	long long s;           /* its number: ids s*SHARD_IDS and up */
-	size_t count;          /* its entries */
 };
 
 #define MV_IDBUF 24
@@ -297,43 +284,46 @@ const char *idx_node_extjson(struct node *x);
 int idx_node_num_cmp(const void *a, const void *b);
 /* Build the texts of arr's present nodes on all CPUs. */
 void idx_texts_build(struct node **arr, size_t n);
-/* The whole document of kind into b; refs and ext_off (if not NULL) get
- * where the entries and byExternal went. */
-void idx_index_text(struct mv_index *ix, char kind, struct mv_buf *b,
-    struct entryrefs *refs, size_t *ext_off);
+/* The whole document of kind into b, as one shard holding every entry
+ * would be (for the check). */
+void idx_index_text(struct mv_index *ix, char kind, struct mv_buf *b);
 
 /* Append the entry (byExternal members) text of a present node to b. */
 void idx_node_text(struct node *x, struct mv_buf *b);
 void idx_node_ext_text(struct node *x, struct mv_buf *b);
 /* "{...,"items":[" of schemaVersion version with count entries. */
 void idx_doc_head(struct mv_buf *b, int version, size_t count);
-/* Append person x's entry after a separator (none after "["). */
-void idx_doc_person(struct mv_buf *b, struct node *x);
+/* Append present x's entry after a separator (none after "["): a
+ * movie's cached text unless ix streams, else built from the node. */
+void idx_doc_item(struct mv_index *ix, struct mv_buf *b, struct node *x);
 /* byExternal of the entries [lo, hi) of kind's sorted array, then the
  * document's end; seen (may be NULL) carries the keys of the entries
  * before lo from one call to the next (see index_write.c). */
 void idx_doc_external(struct mv_index *ix, char kind, struct mv_buf *b, size_t lo,
     size_t hi, struct mv_table *seen);
 
-/* ---- index_shard.c: the people index in shards ------------------------- */
+/* ---- index_shard.c: each index in shards ---------------------------------- */
 
-/* Write the people shards that changed (all if force), then
- * index/people.json. 0, or -1 with errno after a warning. */
-int idx_people_write(struct mv_index *ix, int force);
-/* index/people.json put back together from its shards (caller deletes),
+/* Write the shards of kind ('m', 'p') that changed (all if force), then
+ * their list, index/movies.json or index/people.json. 0, or -1 with
+ * errno after a warning. */
+int idx_shards_write(struct mv_index *ix, char kind, int force);
+/* The list of kind put back together from its shards (caller deletes),
  * or NULL with *why. */
-cJSON *idx_people_load(const char **why);
+cJSON *idx_shards_load(char kind, const char **why);
 /* The hash of person x's entry text as a write would give it (x
  * present); *ext gets that of its byExternal members. */
 uint64_t idx_person_hash(struct node *x, uint64_t *ext);
-/* Mark changed the people other than x that hold one of x's outside ids
- * shared by two people or more, before (keys, n) or now: which shard
- * lists such an id depends on the others. */
-void idx_person_dups(struct mv_index *ix, struct node *x, char **keys, size_t n);
+/* Mark changed the records of x's kind other than x that hold one of
+ * x's outside ids shared by two or more, before (keys, n) or now: which
+ * shard lists such an id depends on the others. */
+void idx_node_dups(struct mv_index *ix, struct node *x, char **keys, size_t n);
 /* Note x's hash now, before something changes it (x present or not). */
 void idx_person_seal(struct node *x);
-/* The shard files against their list; the problems found. */
-long idx_people_check_files(FILE *out);
+/* Append shard s with count entries to d's list (in order). */
+void idx_shard_add(struct idoc *d, long long s, size_t count);
+/* The shard files of kind against their list; the problems found. */
+long idx_shards_check_files(char kind, FILE *out);
 
 /* ---- index_keys.c: the key file beside each shard ---------------------- */
 
@@ -355,9 +345,9 @@ long idx_keys_check(long long s, long long count, FILE *out);
 
 /* File movie m's credits (p's pending links) by their people's shards. */
 void idx_stream_credits(struct mv_index *ix, struct node *m, struct prof *p);
-/* Free the strings of movie x that only its movies.json entry uses. */
+/* Free the strings of movie x that only its index entry uses. */
 void idx_stream_thin(struct node *x);
-/* Read the people and write their shards one by one into ix->shards
+/* Read the people and write their shards one by one into doc[1].shards
  * (from none), with no fsync. 0, or -1 with errno after a warning. */
 int idx_stream_people(struct mv_index *ix);
 /* Claim the outside ids of the people written, l the claims of index/ext/p

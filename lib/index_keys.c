@@ -84,7 +84,7 @@ put_u64(struct mv_buf *b, uint64_t v)
 /*
  * The records of shard text t[0..n) whose entries are the present nodes
  * of x[0..nx), into b. Each entry is a line of its own after the head
- * line (idx_doc_person), so its place is found with memchr, and checked
+ * line (idx_doc_item), so its place is found with memchr, and checked
  * against the node's id. Returns how many, or -1 if the text is not
  * laid out so (never: no key file then).
  */

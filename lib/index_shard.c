@@ -1,4 +1,4 @@
-/* index_shard.c: the people index as shards of 1,024 ids, each rewritten alone, and their list. */
+/* index_shard.c: each index as shards of 1,024 ids, each rewritten alone, and their list. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -23,18 +23,42 @@
  * next mvindex rebuilds. The texts of the people entries are not kept in
  * memory (a hash of them tells an update whether an entry changed): a
  * rebuild writes each shard straight from the nodes.
+ *
+ * The movies followed: at 100,000 movies, index/movies.json was 43 MB,
+ * and one movie updated through the filter cost 56 ms (median, fsync),
+ * nearly all of it the copy and the write of that file. The same shards
+ * (index/movies/NNNNN.json, MovieIndex schemaVersion 2, listed by
+ * index/movies.json) make it one shard of about 0.4 MB. Movies keep
+ * their entries' texts (an update compares them) and have no key files:
+ * mvserve scans 100 movie shards as fast as it did the one file.
  */
 
-/* The first of psorted whose number is num or more. */
-static size_t
-pfind(const struct mv_index *ix, long long num)
+/* The folder of kind's shards, under index/. */
+static const char *
+kdir(char kind)
 {
-	size_t lo = 0, hi = ix->np;
+	return kind == 'm' ? "movies" : "people";
+}
+
+/* kind's nodes in id order, present or not, and how many. */
+static struct node **
+ksorted(const struct mv_index *ix, char kind, size_t *n)
+{
+	*n = kind == 'm' ? ix->nm : ix->np;
+	return kind == 'm' ? ix->msorted : ix->psorted;
+}
+
+/* The first of kind's sorted nodes whose number is num or more. */
+static size_t
+kfind(const struct mv_index *ix, char kind, long long num)
+{
+	size_t hi, lo = 0;
+	struct node **arr = ksorted(ix, kind, &hi);
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (ix->psorted[mid]->num < num)
+		if (arr[mid]->num < num)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -67,20 +91,23 @@ idx_person_seal(struct node *x)
 }
 
 void
-idx_person_dups(struct mv_index *ix, struct node *x, char **keys, size_t n)
+idx_node_dups(struct mv_index *ix, struct node *x, char **keys, size_t n)
 {
 	struct mv_table set = {0};
-	struct idoc *d = &ix->doc[1];
-	size_t i, j;
+	char kind = x->id[0];
+	struct idoc *d = &ix->doc[kind == 'p'];
+	struct node **arr;
+	size_t i, j, nx;
 
+	arr = ksorted(ix, kind, &nx);
 	for (i = 0; i < n; i++)
 		mv_table_put(&set, keys[i], keys[i]);
 	for (i = 0; x->present && i < x->next; i++)
-		if (idx_refmap_count(&ix->pref, x->ext[i]) > 1)
+		if (idx_refmap_count(kind == 'm' ? &ix->mref : &ix->pref, x->ext[i]) > 1)
 			mv_table_put(&set, x->ext[i], x->ext[i]);
-	/* Rare (two people with one outside id): a look at everyone. */
-	for (i = 0; set.n && i < ix->np; i++) {
-		struct node *y = ix->psorted[i];
+	/* Rare (two records with one outside id): a look at everyone. */
+	for (i = 0; set.n && i < nx; i++) {
+		struct node *y = arr[i];
 
 		for (j = 0; y != x && y->present && j < y->next; j++)
 			if (mv_table_get(&set, y->ext[j])) {
@@ -98,62 +125,68 @@ idx_person_dups(struct mv_index *ix, struct node *x, char **keys, size_t n)
 
 /* ---- the list of shards ------------------------------------------------ */
 
-/* The shards as the nodes say: how many present people each holds. */
+/* The shards as kind's nodes say: how many present entries each holds. */
 static void
-shards_count(struct mv_index *ix)
+shards_count(struct mv_index *ix, char kind)
 {
-	ix->nshards = 0;
-	for (size_t i = 0; i < ix->np; i++) {
-		long long s = ix->psorted[i]->num / SHARD_IDS;
+	struct idoc *d = &ix->doc[kind == 'p'];
+	size_t n;
+	struct node **arr = ksorted(ix, kind, &n);
 
-		if (!ix->psorted[i]->present)
+	d->nshards = 0;
+	for (size_t i = 0; i < n; i++) {
+		long long s = arr[i]->num / SHARD_IDS;
+
+		if (!arr[i]->present)
 			continue;
-		if (ix->nshards && ix->shards[ix->nshards - 1].s == s) {
-			ix->shards[ix->nshards - 1].count++;
+		if (d->nshards && d->shards[d->nshards - 1].s == s) {
+			d->shards[d->nshards - 1].count++;
 			continue;
 		}
-		if (ix->nshards == ix->capshards) {
-			ix->capshards = ix->capshards ? ix->capshards * 2 : 64;
-			ix->shards = mv_xrealloc(ix->shards, ix->capshards * sizeof *ix->shards);
-		}
-		ix->shards[ix->nshards++] = (struct shard){s, 1};
+		idx_shard_add(d, s, 1);
 	}
-	ix->shards_ok = 1;
+	d->shards_ok = 1;
+}
+
+void
+idx_shard_add(struct idoc *d, long long s, size_t count)
+{
+	if (d->nshards == d->capshards) {
+		d->capshards = d->capshards ? d->capshards * 2 : 64;
+		d->shards = mv_xrealloc(d->shards, d->capshards * sizeof *d->shards);
+	}
+	d->shards[d->nshards++] = (struct shard){s, count};
 }
 
 /* Set shard s's count (0: no shard). */
 static void
-shards_set(struct mv_index *ix, long long s, size_t count)
+shards_set(struct idoc *d, long long s, size_t count)
 {
-	size_t lo = 0, hi = ix->nshards;
+	size_t lo = 0, hi = d->nshards;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (ix->shards[mid].s < s)
+		if (d->shards[mid].s < s)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo < ix->nshards && ix->shards[lo].s == s) {
+	if (lo < d->nshards && d->shards[lo].s == s) {
 		if (count) {
-			ix->shards[lo].count = count;
+			d->shards[lo].count = count;
 			return;
 		}
-		memmove(ix->shards + lo, ix->shards + lo + 1,
-		    (ix->nshards - lo - 1) * sizeof *ix->shards);
-		ix->nshards--;
+		memmove(d->shards + lo, d->shards + lo + 1,
+		    (d->nshards - lo - 1) * sizeof *d->shards);
+		d->nshards--;
 		return;
 	}
 	if (!count)
 		return;
-	if (ix->nshards == ix->capshards) {
-		ix->capshards = ix->capshards ? ix->capshards * 2 : 64;
-		ix->shards = mv_xrealloc(ix->shards, ix->capshards * sizeof *ix->shards);
-	}
-	memmove(ix->shards + lo + 1, ix->shards + lo, (ix->nshards - lo) * sizeof *ix->shards);
-	ix->shards[lo] = (struct shard){s, count};
-	ix->nshards++;
+	idx_shard_add(d, s, count);
+	memmove(d->shards + lo + 1, d->shards + lo, (d->nshards - 1 - lo) * sizeof *d->shards);
+	d->shards[lo] = (struct shard){s, count};
 }
 
 static int
@@ -167,68 +200,103 @@ ll_cmp(const void *a, const void *b)
 /* ---- writing ------------------------------------------------------------ */
 
 /*
- * Write shard s from the nodes (unless it has no present entry); *count
- * gets its entries. sync 0 leaves the fsync to the caller (a rebuild
- * syncs the filesystem once). 0, or -1 with errno after a warning.
+ * Shard s of kind's text in b, from the nodes; *count gets its entries
+ * (0: nothing written). A streamed rebuild frees what of each movie only
+ * its entry used once the shard is written (the people's stream does
+ * that itself, index_stream.c).
  */
-static int
-shard_write(struct mv_index *ix, long long s, int sync, struct mv_buf *b, size_t *count,
-    struct mv_table *seen)
+static void
+shard_text(struct mv_index *ix, char kind, long long s, struct mv_buf *b, size_t *count,
+    struct mv_table *seen, size_t *lo, size_t *hi)
 {
-	size_t lo = pfind(ix, s * SHARD_IDS), hi = pfind(ix, (s + 1) * SHARD_IDS), i, n = 0;
+	size_t i, n = 0;
+	struct node **arr = ksorted(ix, kind, &i);
 
-	for (i = lo; i < hi; i++)
-		n += ix->psorted[i]->present != 0;
+	*lo = kfind(ix, kind, s * SHARD_IDS);
+	*hi = kfind(ix, kind, (s + 1) * SHARD_IDS);
+	for (i = *lo; i < *hi; i++)
+		n += arr[i]->present != 0;
 	*count = n;
 	if (!n)
-		return 0;
+		return;
 	b->len = 0;
 	idx_doc_head(b, 2, n);
-	for (i = lo; i < hi; i++)
-		if (ix->psorted[i]->present)
-			idx_doc_person(b, ix->psorted[i]);
+	for (i = *lo; i < *hi; i++)
+		if (arr[i]->present)
+			idx_doc_item(ix, b, arr[i]);
 	mv_buf_adds(b, "\n],\"byExternal\":{");
-	idx_doc_external(ix, 'p', b, lo, hi, seen);
-	return idx_shard_put(s, b, ix->psorted + lo, hi - lo, sync);
+	idx_doc_external(ix, kind, b, *lo, *hi, seen);
 }
 
-/* index/people.json: the shards in order, with their counts. */
+/*
+ * Write shard s of kind from the nodes (unless it has no present entry);
+ * *count gets its entries. sync 0 leaves the fsync to the caller (a
+ * rebuild syncs them all at the end). 0, or -1 with errno after a
+ * warning.
+ */
 static int
-manifest_write(struct mv_index *ix, struct mv_buf *b)
+shard_write(struct mv_index *ix, char kind, long long s, int sync, struct mv_buf *b,
+    size_t *count, struct mv_table *seen)
 {
+	size_t lo, hi, n;
+	struct node **arr = ksorted(ix, kind, &n);
+	char *path;
+	int r;
+
+	shard_text(ix, kind, s, b, count, seen, &lo, &hi);
+	if (!*count)
+		return 0;
+	if (kind == 'p')
+		return idx_shard_put(s, b, arr + lo, hi - lo, sync);
+	path = mv_path("index/movies/%05lld.json", s);
+	r = sync ? mv_write_atomic(path, b->buf, b->len) :
+	    mv_write_atomic_nosync(path, b->buf, b->len);
+	free(path);
+	if (r < 0)
+		mv_warn("write index/movies/%05lld.json", s);
+	for (size_t i = lo; ix->stream && i < hi; i++)
+		idx_stream_thin(arr[i]);
+	return r;
+}
+
+/* The list of kind's shards in order, with their counts. */
+static int
+list_write(struct mv_index *ix, char kind, struct mv_buf *b)
+{
+	struct idoc *d = &ix->doc[kind == 'p'];
 	char when[32], *path;
 	size_t total = 0;
 	int r;
 
-	for (size_t i = 0; i < ix->nshards; i++)
-		total += ix->shards[i].count;
+	for (size_t i = 0; i < d->nshards; i++)
+		total += d->shards[i].count;
 	b->len = 0;
 	mv_buf_printf(b, "{\"schemaVersion\":2,\"generatedAt\":\"%s\",\"count\":%zu,"
 	    "\"shardIds\":%d,\"shards\":[", mv_time_fmt(mv_now(), when), total, SHARD_IDS);
-	for (size_t i = 0; i < ix->nshards; i++)
-		mv_buf_printf(b, "%s\n{\"file\":\"people/%05lld.json\",\"count\":%zu}",
-		    i ? "," : "", ix->shards[i].s, ix->shards[i].count);
+	for (size_t i = 0; i < d->nshards; i++)
+		mv_buf_printf(b, "%s\n{\"file\":\"%s/%05lld.json\",\"count\":%zu}",
+		    i ? "," : "", kdir(kind), d->shards[i].s, d->shards[i].count);
 	mv_buf_adds(b, "\n]}\n");
-	path = mv_path("index/people.json");
-	r = mv_write_swap(path, b->buf, b->len, !ix->nosync, &ix->old[1]);
+	path = mv_path("index/%s.json", kdir(kind));
+	r = mv_write_swap(path, b->buf, b->len, !ix->nosync, &ix->old[kind == 'p']);
 	if (r < 0)
-		mv_warn("write index/people.json");
+		mv_warn("write index/%s.json", kdir(kind));
 	free(path);
 	return r;
 }
 
 /* Shard s is listed (shards sorted). */
 static int
-shard_listed(const struct mv_index *ix, long long s)
+shard_listed(const struct idoc *d, long long s)
 {
-	size_t lo = 0, hi = ix->nshards;
+	size_t lo = 0, hi = d->nshards;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (ix->shards[mid].s == s)
+		if (d->shards[mid].s == s)
 			return 1;
-		if (ix->shards[mid].s < s)
+		if (d->shards[mid].s < s)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -254,38 +322,38 @@ shard_num(const char *name, const char *ext)
 	return s;
 }
 
-/* Unlink the shard files no longer listed, and their key files: after
- * the list is written, so that a reader never finds a listed file
+/* Unlink the shard files of kind no longer listed, and their key files:
+ * after the list is written, so that a reader never finds a listed file
  * missing. */
 static void
-strays_remove(struct mv_index *ix)
+strays_remove(struct mv_index *ix, char kind)
 {
 	static const char *const ext[] = { ".json", ".keys" };
+	const struct idoc *d = &ix->doc[kind == 'p'];
 
-	for (int j = 0; j < 2; j++) {
+	for (int j = 0; j < (kind == 'p' ? 2 : 1); j++) {
 		size_t n;
-		char **v = mv_dir_list("index/people", ext[j], &n);
+		char **v = mv_dir_list(kind == 'p' ? "index/people" : "index/movies", ext[j], &n);
 
 		for (size_t i = 0; i < n; i++) {
 			long long s = shard_num(v[i], ext[j]);
 			char *path;
 
-			if (s < 0 || shard_listed(ix, s))
+			if (s < 0 || shard_listed(d, s))
 				continue;
-			path = mv_path("index/people/%s", v[i]);
+			path = mv_path("index/%s/%s", kdir(kind), v[i]);
 			if (unlink(path) < 0 && errno != ENOENT)
-				mv_warn("remove index/people/%s", v[i]);
+				mv_warn("remove index/%s/%s", kdir(kind), v[i]);
 			free(path);
 		}
 		mv_list_free(v, n);
 	}
 }
 
-/* The shards to write: of every node that changed, in order, once. */
+/* The shards to write: of every node of d that changed, in order, once. */
 static long long *
-dirty_shards(struct mv_index *ix, size_t *n)
+dirty_shards(struct idoc *d, size_t *n)
 {
-	struct idoc *d = &ix->doc[1];
 	long long *v = mv_xmalloc((d->nchanged + 1) * sizeof *v);
 	size_t k = 0;
 
@@ -300,78 +368,93 @@ dirty_shards(struct mv_index *ix, size_t *n)
 	return v;
 }
 
-int
-idx_people_write(struct mv_index *ix, int force)
+/*
+ * Every shard of kind with no fsync, then each file's fsync and one of
+ * the folder before the list: the kernel writes the shards back
+ * meanwhile, rather than 500 rounds of write, fsync, rename, fsync. As
+ * safe: the list is written last.
+ */
+static int
+shards_write_all(struct mv_index *ix, char kind, const char *dir)
 {
-	struct mv_buf *b = &ix->text;
-	char *dir = mv_path("index/people");
-	long long *dirty = NULL;
-	size_t n = 0, count;
+	struct idoc *d = &ix->doc[kind == 'p'];
 	struct mv_table seen = {0};   /* byExternal keys of the shards written */
+	size_t count;
 	int r = 0, fd;
 
+	if (kind == 'p' && ix->stream)
+		r = idx_stream_people(ix);
+	for (size_t i = 0; i < d->nshards && r == 0 && !(kind == 'p' && ix->stream); i++)
+		if ((r = shard_write(ix, kind, d->shards[i].s, 0, &ix->text, &count, &seen)) == 0)
+			mv_crash_point(kind == 'p' ? "index-shard" : "index-movie-shard");
+	mv_table_free(&seen);
+	for (size_t i = 0; i < d->nshards && r == 0 && !ix->nosync; i++) {
+		char *path = mv_path("index/%s/%05lld.json", kdir(kind), d->shards[i].s);
+
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fsync(fd) < 0) {
+			mv_warn("sync index/%s/%05lld.json", kdir(kind), d->shards[i].s);
+			r = -1;
+		}
+		if (fd >= 0)
+			close(fd);
+		free(path);
+	}
+	if (r == 0 && !ix->nosync && mv_fsync_dir(dir) < 0) {
+		mv_warn("sync index/%s", kdir(kind));
+		r = -1;
+	}
+	return r;
+}
+
+int
+idx_shards_write(struct mv_index *ix, char kind, int force)
+{
+	struct idoc *d = &ix->doc[kind == 'p'];
+	struct mv_buf *b = &ix->text;
+	char *dir = mv_path("index/%s", kdir(kind));
+	long long *dirty = NULL;
+	size_t n = 0, count;
+	int r = 0;
+
 	if (mv_mkdir_p(dir, 0755) < 0) {
-		mv_warn("create index/people");
+		mv_warn("create index/%s", kdir(kind));
 		free(dir);
 		return -1;
 	}
-	if (force || !ix->shards_ok)
-		shards_count(ix);
-	if (force) {
-		/* Every shard with no fsync, then each file's fsync and one
-		 * of the directory before the list: the kernel writes the
-		 * shards back meanwhile, rather than 500 rounds of write,
-		 * fsync, rename, fsync. As safe: the list is written last. */
-		if (ix->stream)
-			r = idx_stream_people(ix);
-		for (size_t i = 0; i < ix->nshards && r == 0 && !ix->stream; i++)
-			if ((r = shard_write(ix, ix->shards[i].s, 0, b, &count, &seen)) == 0)
-				mv_crash_point("index-shard");
-		for (size_t i = 0; i < ix->nshards && r == 0 && !ix->nosync; i++) {
-			char *path = mv_path("index/people/%05lld.json", ix->shards[i].s);
-
-			if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fsync(fd) < 0) {
-				mv_warn("sync index/people/%05lld.json", ix->shards[i].s);
-				r = -1;
-			}
-			if (fd >= 0)
-				close(fd);
-			free(path);
-		}
-		if (r == 0 && !ix->nosync && mv_fsync_dir(dir) < 0) {
-			mv_warn("sync index/people");
-			r = -1;
-		}
-	} else {
-		dirty = dirty_shards(ix, &n);
+	if (force || !d->shards_ok)
+		shards_count(ix, kind);
+	if (force)
+		r = shards_write_all(ix, kind, dir);
+	else {
+		dirty = dirty_shards(d, &n);
 		for (size_t i = 0; i < n && r == 0; i++)
-			if ((r = shard_write(ix, dirty[i], !ix->nosync, b, &count, NULL)) == 0) {
-				shards_set(ix, dirty[i], count);
-				mv_crash_point("index-shard");
+			if ((r = shard_write(ix, kind, dirty[i], !ix->nosync, b, &count, NULL)) == 0) {
+				shards_set(d, dirty[i], count);
+				mv_crash_point(kind == 'p' ? "index-shard" : "index-movie-shard");
 			}
 	}
 	if (r == 0)
-		r = manifest_write(ix, b);
+		r = list_write(ix, kind, b);
 	if (r == 0) {
-		mv_crash_point("index-list");
+		mv_crash_point(kind == 'p' ? "index-list" : "index-movies");
 		if (force)
-			strays_remove(ix);
+			strays_remove(ix, kind);
 		else
 			for (size_t i = 0; i < n; i++)
-				if (!shard_listed(ix, dirty[i])) {
-					char *path = mv_path("index/people/%05lld.json", dirty[i]);
+				if (!shard_listed(d, dirty[i])) {
+					char *path = mv_path("index/%s/%05lld.json", kdir(kind), dirty[i]);
 
 					if (unlink(path) < 0 && errno != ENOENT)
-						mv_warn("remove index/people/%05lld.json", dirty[i]);
+						mv_warn("remove index/%s/%05lld.json", kdir(kind), dirty[i]);
 					free(path);
-					idx_keys_remove(dirty[i]);
+					if (kind == 'p')
+						idx_keys_remove(dirty[i]);
 				}
-		ix->doc[1].nchanged = 0;
-		ix->doc[1].extchanged = 0;
+		d->nchanged = 0;
+		d->extchanged = 0;
 	} else
 		/* What was written is unknown: count again next time. */
-		ix->shards_ok = 0;
-	mv_table_free(&seen);
+		d->shards_ok = 0;
 	free(dirty);
 	free(dir);
 	return r;
@@ -399,17 +482,20 @@ members_move(cJSON *to, cJSON *from)
 	first->prev = last;
 }
 
-/* A listed file name: "people/" digits ".json", nothing else. */
+/* A listed file name of kind: "people/" digits ".json", nothing else. */
 static int
-shard_name_ok(const char *f)
+shard_name_ok(char kind, const char *f)
 {
-	return f && strncmp(f, "people/", 7) == 0 && shard_num(f + 7, ".json") >= 0;
+	size_t n = strlen(kdir(kind));
+
+	return f && strncmp(f, kdir(kind), n) == 0 && f[n] == '/' &&
+	    shard_num(f + n + 1, ".json") >= 0;
 }
 
 int
-mv_index_people_current(void)
+mv_index_current(char kind)
 {
-	char *path = mv_path("index/people.json"), head[64];
+	char *path = mv_path("index/%s.json", kdir(kind)), head[64];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n = fd >= 0 ? read(fd, head, sizeof head - 1) : -1;
 
@@ -423,18 +509,18 @@ mv_index_people_current(void)
 }
 
 cJSON *
-idx_people_load(const char **why)
+idx_shards_load(char kind, const char **why)
 {
 	static char msg[256];
-	char *path = mv_path("index/people.json");
+	char *path = mv_path("index/%s.json", kdir(kind));
 	cJSON *list = mv_json_load(path, MV_INDEX_MAX, why), *doc, *items, *bx, *it;
 	const cJSON *shards;
 
 	free(path);
 	if (!list)
 		return NULL;
-	/* A people.json of before the shards reads as it is, until the
-	 * next mvindex rebuilds it. */
+	/* A list of before the shards reads as it is, until the next
+	 * mvindex rebuilds it. */
 	if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(list, "items")))
 		return list;
 	shards = cJSON_GetObjectItemCaseSensitive(list, "shards");
@@ -454,8 +540,8 @@ idx_people_load(const char **why)
 		const char *f = mv_json_str(it, "file", NULL), *w;
 		cJSON *sh;
 
-		if (!shard_name_ok(f)) {
-			snprintf(msg, sizeof msg, "a shard is not people/NNNNN.json");
+		if (!shard_name_ok(kind, f)) {
+			snprintf(msg, sizeof msg, "a shard is not %s/NNNNN.json", kdir(kind));
 			goto bad;
 		}
 		path = mv_path("index/%s", f);
@@ -482,35 +568,35 @@ bad:
 
 /* ---- checking ----------------------------------------------------------- */
 
-/* Shard f (listed as holding count) holds that many entries, each of its
- * range. Returns the problems found. */
+/* Shard f of kind (listed as holding count) holds that many entries,
+ * each of its range. Returns the problems found. */
 static long
-check_shard(const char *f, long long count, FILE *out)
+check_shard(char kind, const char *f, long long count, FILE *out)
 {
 	char *path = mv_path("index/%s", f);
 	const char *why;
 	cJSON *sh = mv_json_load(path, MV_INDEX_MAX, &why), *it;
-	long long s = shard_num(f + 7, ".json"), num;
+	long long s = shard_num(f + strlen(kdir(kind)) + 1, ".json"), num;
 	long bad = 0;
 
 	free(path);
 	if (!sh) {
-		fprintf(out, "people: unable to read index/%s: %s\n", f, why);
+		fprintf(out, "%s: unable to read index/%s: %s\n", kdir(kind), f, why);
 		return 1;
 	}
 	if (mv_json_int(sh, "schemaVersion", 0) != 2 ||
 	    mv_json_int(sh, "count", -1) != count ||
 	    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(sh, "items")) != count) {
-		fprintf(out, "people: index/%s: count is not the %lld of index/people.json\n",
-		    f, count);
+		fprintf(out, "%s: index/%s: count is not the %lld of index/%s.json\n",
+		    kdir(kind), f, count, kdir(kind));
 		bad++;
 	}
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(sh, "items")) {
 		const char *id = mv_json_str(it, "id", "");
 
-		num = mv_id_valid(id, 'p') ? atoll(id + 1) : -1;
+		num = mv_id_valid(id, kind) ? atoll(id + 1) : -1;
 		if (num / SHARD_IDS != s) {
-			fprintf(out, "people: %s: in index/%s, not its shard\n", id, f);
+			fprintf(out, "%s: %s: in index/%s, not its shard\n", kdir(kind), id, f);
 			bad++;
 		}
 	}
@@ -519,13 +605,13 @@ check_shard(const char *f, long long count, FILE *out)
 }
 
 long
-idx_people_check_files(FILE *out)
+idx_shards_check_files(char kind, FILE *out)
 {
-	char *path = mv_path("index/people.json");
-	const char *why;
+	const char *name = kdir(kind), *why;
+	char *path = mv_path("index/%s.json", name), *dir;
 	cJSON *list = mv_json_load(path, MV_INDEX_MAX, &why), *it;
 	struct mv_table listed = {0};
-	size_t n;
+	size_t n, skip = strlen(name) + 1;
 	char **v;
 	long bad = 0;
 
@@ -533,38 +619,42 @@ idx_people_check_files(FILE *out)
 	if (!list)
 		return 0;      /* said by the check of the items */
 	if (mv_json_int(list, "schemaVersion", 0) != 2) {
-		fprintf(out, "people: index/people.json is of schemaVersion %lld, not 2 "
-		    "(mvindex rebuilds it)\n", mv_json_int(list, "schemaVersion", 0));
+		fprintf(out, "%s: index/%s.json is of schemaVersion %lld, not 2 "
+		    "(mvindex rebuilds it)\n", name, name, mv_json_int(list, "schemaVersion", 0));
 		cJSON_Delete(list);
 		return 1;
 	}
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(list, "shards")) {
 		const char *f = mv_json_str(it, "file", NULL);
 
-		if (!shard_name_ok(f) || mv_table_put(&listed, f + 7, it)) {
-			fprintf(out, "people: index/people.json: bad or repeated shard %s\n",
+		if (!shard_name_ok(kind, f) || mv_table_put(&listed, f + skip, it)) {
+			fprintf(out, "%s: index/%s.json: bad or repeated shard %s\n", name, name,
 			    f ? f : "(none)");
 			bad++;
 			continue;
 		}
-		bad += check_shard(f, mv_json_int(it, "count", -1), out);
-		bad += idx_keys_check(shard_num(f + 7, ".json"), mv_json_int(it, "count", -1), out);
+		bad += check_shard(kind, f, mv_json_int(it, "count", -1), out);
+		if (kind == 'p')
+			bad += idx_keys_check(shard_num(f + skip, ".json"),
+			    mv_json_int(it, "count", -1), out);
 	}
+	dir = mv_xasprintf("index/%s", name);
 	for (int j = 0; j < 2; j++) {
-		v = mv_dir_list("index/people", j ? ".keys" : ".json", &n);
+		v = mv_dir_list(dir, j ? ".keys" : ".json", &n);
 		for (size_t i = 0; i < n; i++) {
-			char name[32];
+			char f[32];
 
 			/* A key file counts as listed with its shard. */
-			snprintf(name, sizeof name, "%.*s.json", (int)strlen(v[i]) - 5, v[i]);
-			if (!mv_table_get(&listed, name)) {
-				fprintf(out, "people: index/people/%s: not listed in "
-				    "index/people.json\n", v[i]);
+			snprintf(f, sizeof f, "%.*s.json", (int)strlen(v[i]) - 5, v[i]);
+			if (!mv_table_get(&listed, f)) {
+				fprintf(out, "%s: index/%s/%s: not listed in index/%s.json\n",
+				    name, name, v[i], name);
 				bad++;
 			}
 		}
 		mv_list_free(v, n);
 	}
+	free(dir);
 	mv_table_free(&listed);
 	cJSON_Delete(list);
 	return bad;

@@ -415,15 +415,11 @@ shard_flush(struct mv_index *ix, struct mv_buf *b)
 	b->len = 0;
 	idx_doc_head(b, 2, st->nx);
 	for (i = 0; i < st->nx; i++)
-		idx_doc_person(b, st->x[i]);
+		idx_doc_item(ix, b, st->x[i]);
 	mv_buf_adds(b, "\n],\"byExternal\":{");
 	shard_external(st, b);
 	if ((r = idx_shard_put(st->cur, b, st->x, st->nx, 0)) == 0) {
-		if (ix->nshards == ix->capshards) {
-			ix->capshards = ix->capshards ? ix->capshards * 2 : 64;
-			ix->shards = mv_xrealloc(ix->shards, ix->capshards * sizeof *ix->shards);
-		}
-		ix->shards[ix->nshards++] = (struct shard){st->cur, st->nx};
+		idx_shard_add(&ix->doc[1], st->cur, st->nx);
 		mv_crash_point("index-shard");
 	}
 	nodes_free(st);
@@ -517,13 +513,10 @@ idx_stream_people(struct mv_index *ix)
 	size_t n;
 	struct fileid *v;
 
-	/* movies.json is written and nothing splices into it: its text
-	 * (43 MB at 100,000 movies) and the byExternal members its write
-	 * cached make room for the people. What is left of the movies: ids,
-	 * collections, outside ids. */
-	mv_buf_free(&ix->doc[0].text);
-	free(ix->doc[0].ref.v);
-	memset(&ix->doc[0].ref, 0, sizeof ix->doc[0].ref);
+	/* The movie shards are written: what of the movies only their
+	 * entries used went with each (index_shard.c), and what byExternal
+	 * cached goes now, to make room for the people. What is left of the
+	 * movies: ids, collections, outside ids. */
 	for (size_t i = 0; i < ix->nm; i++)
 		idx_stream_thin(ix->msorted[i]);
 	/* glibc keeps what is freed in the holes between the movies' nodes
@@ -536,7 +529,7 @@ idx_stream_people(struct mv_index *ix)
 	bt->ids = mv_xmalloc((n + 1) * sizeof *bt->ids);
 	for (size_t i = 0; i < n; i++)
 		bt->ids[bt->n++] = v[i].id;
-	ix->nshards = 0;
+	ix->doc[1].nshards = 0;
 	mv_profiles_read(&(struct mv_profiles){
 		.ids = bt->ids, .n = bt->n, .max = MV_PROFILE_MAX, .window = WINDOW,
 		.scan = idx_batch_scan, .take = stream_take, .ctx = bt});

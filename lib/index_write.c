@@ -1,4 +1,4 @@
-/* index_write.c: serialising the index files, splicing changes into the last text. */
+/* index_write.c: serialising the index entries, and writing what changed. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -13,17 +13,6 @@
 
 /* ---- serialising ----------------------------------------------------- */
 
-/* Note that the entry of num is at off, len bytes long. */
-static void
-refs_add(struct entryrefs *r, long long num, size_t off, size_t len)
-{
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 1024;
-		r->v = mv_xrealloc(r->v, r->cap * sizeof *r->v);
-	}
-	r->v[r->n++] = (struct entryref){num, off, len};
-}
-
 /* Append n bytes; like mv_buf_add, inlined: a write makes millions. */
 static inline void
 put(struct mv_buf *b, const char *p, size_t n)
@@ -34,8 +23,8 @@ put(struct mv_buf *b, const char *p, size_t n)
 
 		while (b->len + n + 1 > cap)
 			cap *= 2;
-		/* Not malloc and copy: a mapped document (43 MB of movies.json
-		 * at 100,000 movies) grows by mremap, never twice resident. */
+		/* Not malloc and copy: a document of tens of megabytes (the
+		 * check's whole index) grows by mremap, never twice resident. */
 		b->buf = mv_xrealloc(b->buf, cap);
 		b->cap = cap;
 	}
@@ -268,31 +257,24 @@ idx_doc_head(struct mv_buf *b, int version, size_t count)
 	    version, mv_time_fmt(mv_now(), when), count);
 }
 
-/* Append entry text e of num to b (after a separator unless first),
- * noting where it went in refs (if not NULL). */
-static void
-doc_entry(struct mv_buf *b, struct entryrefs *refs, long long num,
-    const char *e, size_t len)
-{
-	if (b->len && b->buf[b->len - 1] == '[')
-		PUT_LIT(b, "\n");
-	else
-		PUT_LIT(b, ",\n");
-	if (refs)
-		refs_add(refs, num, b->len, len);
-	put(b, e, len);
-}
-
-/* A person's entry, built straight into b (people texts are not kept:
- * at 500,000 people they would double the memory of a rebuild). */
+/*
+ * A present entry's text after its separator. A movie's is cached (an
+ * update compares it, index_apply.c); a person's is not (at 500,000
+ * people the texts would double the memory of a rebuild), nor a
+ * movie's in a streamed rebuild, which keeps none.
+ */
 void
-idx_doc_person(struct mv_buf *b, struct node *x)
+idx_doc_item(struct mv_index *ix, struct mv_buf *b, struct node *x)
 {
 	if (b->len && b->buf[b->len - 1] == '[')
 		PUT_LIT(b, "\n");
 	else
 		PUT_LIT(b, ",\n");
-	idx_node_text(x, b);
+	if (x->id[0] == 'm' && !ix->stream) {
+		idx_node_json(x);
+		put(b, x->json, x->jlen);
+	} else
+		idx_node_text(x, b);
 }
 
 /*
@@ -352,133 +334,20 @@ idx_doc_external(struct mv_index *ix, char kind, struct mv_buf *b, size_t lo,
 	PUT_LIT(b, "}}\n");
 }
 
-/*
- * The whole document text of one index (kind 'm' or 'p') into b, made
- * of the cached texts of the entries; refs (if not NULL) gets where
- * each entry went.
- */
 void
-idx_index_text(struct mv_index *ix, char kind, struct mv_buf *b,
-    struct entryrefs *refs, size_t *ext_off)
+idx_index_text(struct mv_index *ix, char kind, struct mv_buf *b)
 {
 	struct node **arr = kind == 'm' ? ix->msorted : ix->psorted;
-	size_t n = kind == 'm' ? ix->nm : ix->np, count = 0, size = 0, i;
+	size_t n = kind == 'm' ? ix->nm : ix->np, count = 0, i;
 
 	for (i = 0; i < n; i++)
-		if (arr[i]->present && (kind == 'p' || ix->stream))
-			count++;
-		else if (arr[i]->present) {
-			count++;
-			size += idx_node_json(arr[i]) ? arr[i]->jlen + 2 : 0;
-			size += idx_node_extjson(arr[i]) ? arr[i]->extlen + 1 : 0;
-		}
-	/* One allocation for a document of tens of megabytes, not a
-	 * doubling series of copies. */
-	if (b->cap < b->len + size + 256) {
-		b->cap = b->len + size + 256;
-		b->buf = mv_xrealloc(b->buf, b->cap);
-	}
-	idx_doc_head(b, 1, count);
+		count += arr[i]->present != 0;
+	idx_doc_head(b, 2, count);
 	for (i = 0; i < n; i++)
-		/* A streamed rebuild keeps no entry's text, nor splices
-		 * into this one later (issue 19). */
-		if (arr[i]->present && (kind == 'p' || ix->stream)) {
-			idx_doc_person(b, arr[i]);
-			if (ix->stream)
-				idx_stream_thin(arr[i]);
-		} else if (arr[i]->present)
-			doc_entry(b, refs, arr[i]->num, arr[i]->json, arr[i]->jlen);
+		if (arr[i]->present)
+			idx_doc_item(ix, b, arr[i]);
 	PUT_LIT(b, "\n],\"byExternal\":{");
-	if (ext_off)
-		*ext_off = b->len;
 	idx_doc_external(ix, kind, b, 0, n, NULL);
-}
-
-/* The first entry of d at or after from whose number is num or more. */
-static size_t
-refs_find(const struct entryrefs *d, size_t from, long long num)
-{
-	size_t lo = from, hi = d->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (d->v[mid].num < num)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* Entries [from, to) of the last document, copied in one piece (their
- * separators with them). */
-static void
-doc_run(struct mv_buf *b, const struct idoc *d, size_t from, size_t to,
-    struct entryrefs *refs)
-{
-	size_t start, end, delta;
-
-	if (from >= to)
-		return;
-	start = d->ref.v[from].off;
-	end = d->ref.v[to - 1].off + d->ref.v[to - 1].len;
-	doc_entry(b, NULL, 0, d->text.buf + start, end - start);
-	delta = b->len - end;
-	for (size_t i = from; i < to; i++)
-		refs_add(refs, d->ref.v[i].num, d->ref.v[i].off + delta, d->ref.v[i].len);
-}
-
-/*
- * The document of kind from the last one written, d, and the entries
- * changed since: unchanged runs of entries are copied whole from d, so
- * rewriting a 10,000-entry index after one change copies memory in
- * order instead of visiting 10,000 nodes. byExternal is copied too
- * unless an outside id changed.
- */
-static void
-doc_splice(struct mv_index *ix, char kind, struct idoc *d, struct mv_buf *b,
-    struct entryrefs *refs, size_t *ext_off)
-{
-	size_t i, j, n = 0, cur = 0, count = d->ref.n;
-
-	/* In id order, each once. */
-	if (d->nchanged)
-		qsort(d->changed, d->nchanged, sizeof *d->changed, idx_node_num_cmp);
-	for (i = 0; i < d->nchanged; i++)
-		if (!n || d->changed[n - 1] != d->changed[i])
-			d->changed[n++] = d->changed[i];
-	d->nchanged = n;
-	for (i = 0; i < n; i++) {
-		j = refs_find(&d->ref, 0, d->changed[i]->num);
-		count -= j < d->ref.n && d->ref.v[j].num == d->changed[i]->num;
-		count += d->changed[i]->present;
-	}
-	if (b->cap < d->text.len + 4096) {
-		b->cap = d->text.len + d->text.len / 8 + 4096;
-		b->buf = mv_xrealloc(b->buf, b->cap);
-	}
-	idx_doc_head(b, 1, count);
-	for (i = 0; i < n; i++) {
-		struct node *c = d->changed[i];
-
-		j = refs_find(&d->ref, cur, c->num);
-		doc_run(b, d, cur, j, refs);
-		if (j < d->ref.n && d->ref.v[j].num == c->num)
-			j++;
-		if (c->present) {
-			idx_node_json(c);   /* before reading jlen */
-			doc_entry(b, refs, c->num, c->json, c->jlen);
-		}
-		cur = j;
-	}
-	doc_run(b, d, cur, d->ref.n, refs);
-	PUT_LIT(b, "\n],\"byExternal\":{");
-	*ext_off = b->len;
-	if (d->extchanged)
-		idx_doc_external(ix, kind, b, 0, kind == 'm' ? ix->nm : ix->np, NULL);
-	else
-		put(b, d->text.buf + d->ext_off, d->text.len - d->ext_off);
 }
 
 /* The file of d needs writing: an entry or byExternal changed. */
@@ -494,7 +363,6 @@ mv_index_dirty(const struct mv_index *ix)
 	return doc_dirty(&ix->doc[0]) || doc_dirty(&ix->doc[1]) || ix->colls.dirty;
 }
 
-/* What an entry said before its node changes, to tell what changed. */
 /* How many threads build texts: one per CPU, at most 8. */
 static int
 nthreads(void)
@@ -550,15 +418,6 @@ idx_texts_build(struct node **arr, size_t n)
 		pthread_join(th[nth], NULL);
 }
 
-/* Write path atomically (without fsync when the index says nosync),
- * keeping the replaced file in *old for the reaper. */
-static int
-write_file(struct mv_index *ix, const char *path, const struct mv_buf *b,
-    char **old)
-{
-	return mv_write_swap(path, b->buf, b->len, !ix->nosync, old);
-}
-
 /* Unlink the replaced files; a file that will not go is tried once
  * more, then left to the temp file sweep of the next recovery (it is a
  * whole old copy, harmless) with a warning. */
@@ -605,65 +464,14 @@ mv_index_reap(struct mv_index *ix)
 int
 mv_index_write(struct mv_index *ix, int force)
 {
-	struct mv_buf *b = &ix->text;
-	char *path;
 	int r = 0;
 
 	mv_index_reap(ix);
-	for (int k = 0; k < 2 && r == 0; k++) {
-		char kind = k ? 'p' : 'm';
-		struct idoc *d = &ix->doc[k];
-		struct entryrefs refs = {0};
-		size_t ext_off;
-
-		if (!force && !doc_dirty(d))
-			continue;
-		if (kind == 'p') {
-			/* Shards, each written alone (index_shard.c). */
-			r = idx_people_write(ix, force);
-			continue;
-		}
-		b->len = 0;
-		/* A few entries changed: splice them into the last text. */
-		if (!force && d->text.len && d->nchanged <= d->ref.n / 8 + 1)
-			doc_splice(ix, kind, d, b, &refs, &ext_off);
-		else
-			idx_index_text(ix, kind, b, &refs, &ext_off);
-		path = mv_path("index/%s", k ? "people.json" : "movies.json");
-		r = write_file(ix, path, b, &ix->old[k]);
-		if (r < 0 && errno == ENOENT) {
-			char *dir = mv_path("index");
-
-			/* A swap that went through before a later step failed
-			 * handed back the old file: the retry must not lose it. */
-			if (ix->old[k]) {
-				if (unlink(ix->old[k]) < 0 && errno != ENOENT)
-					unlink(ix->old[k]);
-				free(ix->old[k]);
-				ix->old[k] = NULL;
-			}
-			if (mv_mkdir_p(dir, 0755) == 0)
-				r = write_file(ix, path, b, &ix->old[k]);
-			free(dir);
-		}
-		if (r < 0) {
-			mv_warn("write index/%s", k ? "people.json" : "movies.json");
-			free(refs.v);
-		} else {
-			/* This text is the one to splice into next time. */
-			struct mv_buf t = d->text;
-
-			d->text = *b;
-			*b = t;
-			free(d->ref.v);
-			d->ref = refs;
-			d->ext_off = ext_off;
-			d->nchanged = 0;
-			d->extchanged = 0;
-			mv_crash_point("index-movies");
-		}
-		free(path);
-	}
+	/* The movies first: a streamed rebuild frees what of them only
+	 * their entries use before it reads the people. */
+	for (int k = 0; k < 2 && r == 0; k++)
+		if (force || doc_dirty(&ix->doc[k]))
+			r = idx_shards_write(ix, k ? 'p' : 'm', force);
 	if (r == 0)
 		r = idx_colls_write(ix, force);
 	reap_start(ix);
@@ -732,7 +540,7 @@ mv_index_stale(void)
 	}
 	/* A people index of before the shards (schemaVersion 1) is
 	 * rebuilt, like a missing one. */
-	if (!mv_index_people_current() || idx_keys_missing())
+	if (!mv_index_current('m') || !mv_index_current('p') || idx_keys_missing())
 		return 1;
 	/* A tie counts as stale: file times move in clock ticks, and a
 	 * profile written in the tick of the index write may be newer. */

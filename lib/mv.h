@@ -1474,11 +1474,12 @@ int mv_index_usage(struct mv_index *ix);
 /* 1 when an index file needs writing. */
 int mv_index_dirty(const struct mv_index *ix);
 /* Write the index files that changed (all if force), atomically: of
- * the people, the shards that changed, then their list; and
- * index/collections.json (collections.c) when a collection changed.
- * 0, or -1 with errno after a warning. The files replaced are unlinked
- * by a thread meanwhile; mv_index_reap waits for it. Env MV_CRASH_AT=
- * index-movies, index-shard or index-list kills the process after that
+ * the movies, then of the people, the shards that changed, then their
+ * list; and index/collections.json (collections.c) when a collection
+ * changed. 0, or -1 with errno after a warning. The lists replaced are
+ * unlinked by a thread meanwhile; mv_index_reap waits for it. Env
+ * MV_CRASH_AT= index-movie-shard, index-movies (the movies' list),
+ * index-shard or index-list (the people's) kills the process after that
  * file (mv_crash_point), for crash tests. */
 int mv_index_write(struct mv_index *ix, int force);
 void mv_index_reap(struct mv_index *ix);
@@ -1505,15 +1506,16 @@ long mv_index_claims(struct mv_index *ix);
 /* Compare the index files and claims with ix (fresh from a scan); print
  * one line per difference to out. Returns the number of differences. */
 long mv_index_check(struct mv_index *ix, FILE *out);
-/* Parse index/movies.json (kind 'm'), or the people index ('p'): the
- * shards index/people.json lists, put together as one PeopleIndex
- * document (an index/people.json of schemaVersion 1 as it is). Returns
- * the document (caller deletes) or NULL with *why (errno ENOENT if
- * index/people.json is missing; *why names a shard that is not read). */
+/* The movie index (kind 'm') or the people index ('p'): the shards
+ * index/movies.json or index/people.json lists, put together as one
+ * document of their items and byExternal (a list of schemaVersion 1,
+ * of before the shards, as it is). Returns the document (caller
+ * deletes) or NULL with *why (errno ENOENT if the list is missing;
+ * *why names a shard that is not read). */
 cJSON *mv_index_load(char kind, const char **why);
-/* 1 if index/people.json is the list of the shards (schemaVersion 2);
- * an older one counts as stale (mv_index_stale) and is rebuilt. */
-int mv_index_people_current(void);
+/* 1 if the list of kind ('m', 'p') is a list of shards (schemaVersion
+ * 2); an older one counts as stale (mv_index_stale) and is rebuilt. */
+int mv_index_current(char kind);
 
 /* ---- index_keys.c: a people shard's key file ------------------------ */
 

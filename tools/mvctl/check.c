@@ -193,6 +193,13 @@ static void note(const char *kind, const char *file, const char *media,
  * as the version 2 it reads as. As a flat library or a people index of
  * before the shards, it is what migrate is for, not damage.
  */
+/* The kind of the index whose list rel is ('m', 'p'), or 0. */
+static char
+index_list(const char *rel)
+{
+	return !strcmp(rel, "index/movies.json") ? 'm' : !strcmp(rel, "index/people.json") ? 'p' : 0;
+}
+
 static void
 check_version(struct check *c, const char *rel, cJSON *doc)
 {
@@ -258,9 +265,9 @@ check_doc(struct check *c, const char *rel)
 	}
 	c->rel = rel;
 	check_version(c, rel, doc);
-	/* A people index of before the shards is stale, not invalid: the
-	 * index check says so, and mvindex rebuilds it. */
-	if (!strcmp(rel, "index/people.json") && !mv_index_people_current())
+	/* An index of before the shards is stale, not invalid: the index
+	 * check says so, and mvindex rebuilds it. */
+	if (index_list(rel) && !mv_index_current(index_list(rel)))
 		name = NULL;
 	n = name ? mv_schema_validate(c->set, name, doc, schema_err, c) : 0;
 	{
@@ -673,10 +680,10 @@ ctl_migrate_all(int dry, long *done, long *current, long *failed)
 			continue;
 		}
 		snprintf(kind, sizeof kind, "%.*s", (int)(strlen(name) - 5), name);
-		/* The people index is derived: one of before the shards is
+		/* The indexes are derived: one of before the shards is
 		 * rebuilt (below, as after any migration), not rewritten. */
-		if (!strcmp(docs[i], "index/people.json")) {
-			int cur = mv_index_people_current();
+		if (index_list(docs[i])) {
+			int cur = mv_index_current(index_list(docs[i]));
 
 			if (cur)
 				++*current;
