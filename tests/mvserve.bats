@@ -507,6 +507,54 @@ versioned() {
 	grep -q "unable to read $lib/index/people.json: " "$MVSERVE_ERR"
 }
 
+@test "mvserve: movies in two shards list as one index; a shard rewritten by mvindex is reloaded" {
+	lib=$BATS_TEST_TMPDIR/gen
+	# m1 and m1100: one movie in shard 0, one in shard 1.
+	"$MV_BUILD/progs/gen-library" -m 1100 -p 20 "$lib" >/dev/null
+	find "$lib/Movies" -name 'm*.json' ! -name m1.json ! -name m1100.json -delete
+	mvindex --data "$lib" --rebuild --no-sync
+	[ "$(jq -c '[.count, .shards]' "$lib/index/movies.json")" = \
+		'[2,[{"file":"movies/00000.json","count":1},{"file":"movies/00001.json","count":1}]]' ]
+	t1=$(jq -r .title "$lib/Movies/m1.json")
+	start_mvserve --data "$lib"
+	[ "$(get '/movies?sort=id')" = 200 ]
+	valid PaginatedResponse.json
+	[ "$(jq -c '[.totalItems, [.items[] | del(.poster, .free, .displayTitle)]]' "$BODY")" = \
+		"$(jq -sc '[2, map(.items[])]' "$lib"/index/movies/00000.json "$lib"/index/movies/00001.json)" ]
+	[ "$(get '/movies?sort=-id')" = 200 ]
+	[ "$(jq -c '[.items[].id]' "$BODY")" = '["m1100","m1"]' ]
+	[ "$(get /health)" = 200 ]
+	[ "$(jq -c '[.movies, .indexedAt]' "$BODY")" = \
+		"$(jq -c '[.count, .generatedAt]' "$lib/index/movies.json")" ]
+	# m1100 renamed while the pipeline's mvindex runs (it reads the
+	# profiles at its start): it rewrites that shard and the list only.
+	cp "$lib/index/movies/00000.json" "$BATS_TEST_TMPDIR/shard0"
+	out=$BATS_TEST_TMPDIR/mvindex.out
+	ev() { # TYPE
+		jq -nc --arg t "$1" '{specversion:"1.0", id:"e1", source:"test", type:$t,
+			time:"2026-11-26T10:00:00Z", data:{id:"m1100", level:"medium", from:"medium"}}'
+	}
+	{
+		ev mv.movie.requested
+		wait_until 10 grep -q mv.movie.requested "$out"
+		jq '.title = "Zebra crossing"' "$lib/Movies/m1100.json" >"$BATS_TEST_TMPDIR/m" &&
+			mv "$BATS_TEST_TMPDIR/m" "$lib/Movies/m1100.json"
+		ev mv.movie.enriched
+	} | MV_DATA=$lib mvindex --no-sync >"$out"
+	[ "$(jq -r .type "$out" | grep -c mv.index.updated)" = 1 ]
+	cmp "$BATS_TEST_TMPDIR/shard0" "$lib/index/movies/00000.json"
+	[ "$(jq -r '.items[0].title' "$lib/index/movies/00001.json")" = "Zebra crossing" ]
+	[ "$(get '/movies?q=zebra')" = 200 ]
+	[ "$(jq -c '[.totalItems, [.items[] | [.id, .title]]]' "$BODY")" = '[1,[["m1100","Zebra crossing"]]]' ]
+	[ "$(get '/movies?sort=-title')" = 200 ]
+	[ "$(jq -c '[.items[] | [.id, .title]]' "$BODY")" = \
+		"$(jq -nc --arg t "$t1" '[["m1100","Zebra crossing"],["m1",$t]]')" ]
+	stop_mvserve
+	# Movie shards have no key files: nothing to say about them.
+	[ ! -s "$MVSERVE_ERR" ]
+	[ -z "$(find "$lib/index/movies" -name '*.keys')" ]
+}
+
 @test "mvserve: a people shard missing, empty or cut short is named; the people are a 500, the movies still served" {
 	lib=$BATS_TEST_TMPDIR/lib
 	cp -a "$LIB" "$lib"
@@ -878,7 +926,10 @@ chromium_headless() {
 	mvindex --data "$lib" --rebuild --no-sync
 	# Some movies without a year, never read, or read, to test "missing last".
 	start_mvserve --data "$lib"
-	ix=$lib/index/movies.json
+	# The movie index is its shards: their items put together.
+	ix=$BATS_TEST_TMPDIR/movies-index.json
+	jq -s '{count: (map(.count) | add), items: (map(.items) | add),
+		byExternal: (map(.byExternal) | add)}' "$lib"/index/movies/*.json >"$ix"
 	# The order in jq: missing values last in both directions, ties by id
 	# (reversed with the sort); added and lastRead newest first.
 	order() {

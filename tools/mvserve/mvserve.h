@@ -39,19 +39,17 @@ struct entry {
 
 /* A file entries are read from, as it was when scanned. */
 struct source {
-	char *rel;           /* "index/people/00001.json"; malloc'd */
+	char *rel;           /* "index/movies/00001.json"; malloc'd */
 	struct stat st;
 };
 
 struct table {
 	char kind;                /* 'm' or 'p' */
-	const char *rel;          /* "index/movies.json" */
+	const char *rel;          /* "index/movies.json": the list of shards */
 	struct stat bad;          /* the version last reported unreadable */
 	int loaded;               /* 1 once a version of the file was read */
 	int stale;                /* an entry's text was gone: reload */
-	char *indexed_at;         /* generatedAt (malloc'd), or NULL */
-	char *map;                /* movies.json mapped (its entries' text), or NULL */
-	size_t maplen;
+	char *indexed_at;         /* rel's generatedAt (malloc'd), or NULL */
 	struct source *src;       /* the files entries come from */
 	size_t nsrc;
 	struct entry *e;
@@ -63,7 +61,7 @@ struct table {
 	struct mv_list_sig *sig;  /* sig[j]: fold[j]'s, lazily (table_sigs) */
 	size_t *order[MV_SORT_COUNT]; /* entry numbers in each sort's order, lazily */
 	int unique;               /* no id twice: a "-" order is its order reversed */
-	struct stat st;           /* of the file when loaded (st_ino 0: none) */
+	struct stat st;           /* of rel when loaded (st_ino 0: none) */
 	long levels[4];           /* entries per level, for /health */
 };
 

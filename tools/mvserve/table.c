@@ -20,12 +20,14 @@
  * each index file once per version, and keeps per entry only where its
  * text is (file, offset, length), its level and the sort keys
  * lib/listing.c orders by (struct mv_list_key, with the folded titles
- * for q). A page parses the 20 entries it shows. movies.json stays
- * mapped (its pages are the page cache's); the people shards are read
- * with pread when a page shows one of their entries, so the 267 MB of
- * credits never stay in memory. The people's places and keys come from
- * each shard's key file (lib/index_keys.c), 21 MB instead of 257 MB to
- * scan: a shard is scanned only when its key file cannot be used.
+ * for q). A page parses the 20 entries it shows. Both indexes are in
+ * shards listed by index/movies.json and index/people.json (one rule,
+ * load_table, for both); a shard is read with pread when a page shows
+ * one of its entries, so neither the 43 MB of movies nor the 267 MB of
+ * credits stay in memory. The people's places and keys come from each
+ * shard's key file (lib/index_keys.c), 21 MB instead of 257 MB to scan:
+ * a people shard is scanned only when its key file cannot be used. The
+ * movie shards have no key files and are always scanned.
  */
 
 struct table movies = { .kind = 'm', .rel = "index/movies.json" };
@@ -56,8 +58,6 @@ table_clear(struct table *t)
 	free(t->sig);
 	for (int k = 0; k < MV_SORT_COUNT; k++)
 		free(t->order[k]);
-	if (t->map)
-		munmap(t->map, t->maplen);
 	src_free(t->src, t->nsrc);
 	free(t->indexed_at);
 	memset(&t->loaded, 0, sizeof *t - offsetof(struct table, loaded));
@@ -302,7 +302,8 @@ keep_item(struct table *t, struct scanned *x, uint32_t src, size_t off, size_t l
 /*
  * Read one index document, text[0..len), into t: the entries of its
  * items array (of source src) and, when at is not NULL, its generatedAt.
- * Returns 0, or -1 with *why (static) when it is not an index.
+ * Returns 0; 1 with *why when it has no items array (a list of shards
+ * has none); -1 with *why (static) when it is not JSON.
  */
 static int
 scan_doc(struct table *t, const char *text, size_t len, uint32_t src, char **at,
@@ -310,7 +311,7 @@ scan_doc(struct table *t, const char *text, size_t len, uint32_t src, char **at,
 {
 	struct mv_js s;
 	const char *k;
-	size_t kl;
+	size_t kl, want = 0;
 	int first = 1, r, items = 0;
 
 	mv_js_init(&s, text, len, 0);
@@ -324,11 +325,12 @@ scan_doc(struct table *t, const char *text, size_t len, uint32_t src, char **at,
 		} else if (mv_js_key_is(k, kl, "count") && !items) {
 			double c = 0;
 
-			/* The count before the items: their room in one step. */
+			/* The count before the items: their room in one step,
+			 * taken at the items (a list's count is not its own). */
 			mv_js_ws(&s);
 			if (s.p < s.e && *s.p >= '0' && *s.p <= '9') {
 				if ((r = mv_js_num(&s, &c)) == 0 && c < 1e8)
-					reserve(t, (size_t)c);
+					want = (size_t)c;
 			} else
 				r = mv_js_skip(&s);
 		} else if (mv_js_key_is(k, kl, "items") && !items) {
@@ -336,6 +338,7 @@ scan_doc(struct table *t, const char *text, size_t len, uint32_t src, char **at,
 			if (s.p >= s.e || *s.p != '[' || mv_js_arr_begin(&s) < 0)
 				goto bad;
 			items = 1;
+			reserve(t, want);
 			while ((r = mv_js_arr_next(&s, &ifirst)) == 1) {
 				struct scanned x = { 0 };
 				size_t off;
@@ -357,7 +360,7 @@ scan_doc(struct table *t, const char *text, size_t len, uint32_t src, char **at,
 		goto bad;
 	if (!items) {
 		*why = "not an index (no items array)";
-		return -1;
+		return 1;
 	}
 	return 0;
 bad:
@@ -395,10 +398,12 @@ read_file(const char *rel, struct mv_buf *b, struct stat *st)
 
 /*
  * Shard number s, rel, as source src of t (listed with count entries):
- * from its key file (lib/index_keys.c), which mvindex writes for a
- * reader to map 20 MB rather than scan 257 MB (at 500,000 people); else
- * scanned, *keyless then saying why the key file was not used. The
- * shard is mapped for the scan only: a read copied it into a buffer
+ * a people shard from its key file (lib/index_keys.c), which mvindex
+ * writes for a reader to map 20 MB rather than scan 257 MB (at 500,000
+ * people); else scanned, *keyless then saying why the key file was not
+ * used. A movie shard has no key file (the movies' 43 MB at 100,000 are
+ * a sixth of the people's to scan): it is scanned, *keyless left NULL.
+ * The shard is mapped for the scan only: a read copied it into a buffer
  * that faulted in again each time it grew; a mapping filled in one call
  * copies nothing and faults nothing. Returns 0, or -1 with *why, or with
  * errno set and *why NULL.
@@ -417,8 +422,8 @@ scan_shard(struct table *t, struct mv_buf *kb, struct source *sv, long long s, l
 	*why = *keyless = NULL;
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &sv[src].st) == 0 && mv_keys_open(&k, kb, s, &sv[src].st,
-	    count, keyless) == 0) {
+	if (fstat(fd, &sv[src].st) == 0 && t->kind == 'p' && mv_keys_open(&k, kb, s,
+	    &sv[src].st, count, keyless) == 0) {
 		reserve(t, k.left);
 		while (mv_keys_next(&k, &x) == 1)
 			keep_key(t, &x, src);
@@ -432,7 +437,7 @@ scan_shard(struct table *t, struct mv_buf *kb, struct source *sv, long long s, l
 			errno = EFBIG;
 		else if (!len || (map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
 		    fd, 0)) != MAP_FAILED)
-			rc = scan_doc(t, len ? map : "", len, src, NULL, why);
+			rc = scan_doc(t, len ? map : "", len, src, NULL, why) ? -1 : 0;
 	}
 	e = errno;
 	if (map && map != MAP_FAILED && len)
@@ -442,45 +447,26 @@ scan_shard(struct table *t, struct mv_buf *kb, struct source *sv, long long s, l
 	return rc;
 }
 
-/* 1 if f is "people/NNNNN.json", a shard's name in the list. */
-static int
-shard_name(const char *f)
+/* The folder of t's shards in index/, as the list names them. */
+static const char *
+shard_dir(const struct table *t)
 {
-	if (!f || strncmp(f, "people/", 7) != 0 || strcmp(f + 12, ".json") != 0)
+	return t->kind == 'm' ? "movies/" : "people/";
+}
+
+/* 1 if f is dir followed by "NNNNN.json", a shard's name in the list. */
+static int
+shard_name(const char *f, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (!f || strncmp(f, dir, n) != 0 || strlen(f + n) != 10 ||
+	    strcmp(f + n + 5, ".json") != 0)
 		return 0;
-	for (int i = 7; i < 12; i++)
+	for (size_t i = n; i < n + 5; i++)
 		if (f[i] < '0' || f[i] > '9')
 			return 0;
 	return 1;
-}
-
-/* The movie index: mapped, scanned in place. */
-static int
-load_movies(struct table *t, const char *path, const char **why)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		*why = strerror(errno);
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	t->st = st;
-	t->maplen = (size_t)st.st_size;
-	t->map = t->maplen ? mmap(NULL, t->maplen, PROT_READ, MAP_PRIVATE, fd, 0) : NULL;
-	close(fd);
-	if (t->map == MAP_FAILED) {
-		t->map = NULL;
-		*why = strerror(errno);
-		return -1;
-	}
-	t->nsrc = 1;
-	t->src = mv_xcalloc(1, sizeof *t->src);
-	t->src[0].rel = mv_xstrdup(t->rel);
-	t->src[0].st = st;
-	return scan_doc(t, t->map ? t->map : "", t->maplen, 0, &t->indexed_at, why);
 }
 
 /* Shards [from, to) of the list, scanned into the table t. */
@@ -503,6 +489,8 @@ scan_half(void *arg)
 	struct mv_buf kb = {0};   /* the key files', one after the other */
 	size_t k = 0, want = 0;
 	const cJSON *it;
+	const char *dir = shard_dir(&h->t);
+	size_t dl = strlen(dir);
 
 	cJSON_ArrayForEach(it, h->shards) {
 		if ((h->all || (k >= h->from && k < h->to)) && mv_json_int(it, "count", 0) > 0)
@@ -519,12 +507,12 @@ scan_half(void *arg)
 			k++;
 			continue;
 		}
-		if (!shard_name(f)) {
-			snprintf(h->msg, sizeof h->msg, "a shard is not people/NNNNN.json");
+		if (!shard_name(f, dir)) {
+			snprintf(h->msg, sizeof h->msg, "a shard is not %sNNNNN.json", dir);
 			break;
 		}
 		h->src[k].rel = mv_xasprintf("index/%s", f);
-		if (scan_shard(&h->t, &kb, h->src, atoll(f + 7), mv_json_int(it, "count", -1),
+		if (scan_shard(&h->t, &kb, h->src, atoll(f + dl), mv_json_int(it, "count", -1),
 		    (uint32_t)k, &w, &kw) < 0) {
 			snprintf(h->msg, sizeof h->msg, "%s: %s", f, w ? w : strerror(errno));
 			break;
@@ -595,7 +583,8 @@ keyless_say(size_t n, size_t nsrc, const char *first)
  * The shards of the list into t (its src slots ready), the second half
  * on a thread of its own: the people's 257 MB of text (at 500,000
  * people) were 84% of the start, on one CPU while the movies took the
- * other one a sixth of the time. Entries stay in the list's order.
+ * other one a sixth of the time; the movies, in shards too, now halve
+ * theirs as well. Entries stay in the list's order.
  * Returns 0, or -1 with msg: the first shard in the list that failed.
  */
 static int
@@ -616,19 +605,23 @@ scan_halves(struct table *t, const cJSON *shards, char *msg, size_t len)
 	table_append(t, &a.t);
 	table_append(t, &b.t);
 	snprintf(msg, len, "%s", a.msg[0] ? a.msg : b.msg);
-	if (!*msg)
+	/* Only people shards have key files: a movie table's none says
+	 * nothing, nor forgets what the people's said. */
+	if (!*msg && t->kind == 'p')
 		keyless_say(a.keyless + b.keyless, t->nsrc, a.keyless ? a.first : b.first);
 	return *msg ? -1 : 0;
 }
 
 /*
- * The people index: index/people.json lists its shards (schemaVersion
- * 2), each read and scanned once; an older people.json with its own
- * items is its one source. A shard that cannot be read fails it all, as
- * mv_index_load does.
+ * An index, movies or people: its file (t->rel) lists its shards
+ * (schemaVersion 2), each read and scanned once; an older file with its
+ * own items (schemaVersion 1) is its one source, read as it is until the
+ * next mvindex writes the list. Either way an entry's text is read back
+ * from its file when shown (table_item), so no file stays mapped. A
+ * shard that cannot be read fails it all, as mv_index_load does.
  */
 static int
-load_people(struct table *t, const char **why)
+load_table(struct table *t, const char **why)
 {
 	static char msg[256];
 	struct mv_buf b = { 0 };
@@ -642,27 +635,28 @@ load_people(struct table *t, const char **why)
 		goto out;
 	}
 	t->st = st;
-	if (!(list = cJSON_ParseWithLength(b.buf, b.len)) || !cJSON_IsObject(list)) {
+	/* Scanned, not parsed: an old file is the whole index (43 MB at
+	 * 100,000 movies), its tree ten times that. */
+	t->src = mv_xcalloc(1, sizeof *t->src);
+	t->src[t->nsrc++] = (struct source){ mv_xstrdup(t->rel), st };
+	if ((rc = scan_doc(t, b.buf ? b.buf : "", b.len, 0, &t->indexed_at, why)) <= 0)
+		goto out;
+	rc = -1;
+	src_free(t->src, t->nsrc);
+	t->src = NULL;
+	t->nsrc = 0;
+	if (!(list = cJSON_ParseWithLength(b.buf, b.len))) {
 		*why = "invalid JSON";
 		goto out;
 	}
-	if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(list, "items"))) {
-		t->src = mv_xcalloc(1, sizeof *t->src);
-		t->src[t->nsrc++] = (struct source){ mv_xstrdup(t->rel), st };
-		rc = scan_doc(t, b.buf, b.len, 0, NULL, why);
+	if (!cJSON_IsArray(shards = cJSON_GetObjectItemCaseSensitive(list, "shards")))
 		goto out;
-	}
-	if (!cJSON_IsArray(shards = cJSON_GetObjectItemCaseSensitive(list, "shards"))) {
-		*why = "not an index (no items array)";
-		goto out;
-	}
 	t->nsrc = (size_t)cJSON_GetArraySize(shards);
 	t->src = mv_xcalloc(t->nsrc + 1, sizeof *t->src);
 	if (scan_halves(t, shards, msg, sizeof msg) < 0) {
 		*why = msg;
 		goto out;
 	}
-	t->indexed_at = mv_xstrdup(mv_json_str(list, "generatedAt", ""));
 	rc = 0;
 out:
 	cJSON_Delete(list);
@@ -727,7 +721,7 @@ table_fresh(struct table *t)
 		return 0;
 	}
 	errno = 0;
-	rc = t->kind == 'm' ? load_movies(&nt, path, &why) : load_people(&nt, &why);
+	rc = load_table(&nt, &why);
 	if (rc < 0) {
 		if (st.st_ino != bad->st_ino || st.st_mtim.tv_nsec != bad->st_mtim.tv_nsec ||
 		    st.st_mtim.tv_sec != bad->st_mtim.tv_sec)
@@ -882,8 +876,6 @@ table_item(struct table *t, size_t i)
 	cJSON *item = NULL;
 	int fd;
 
-	if (t->map)
-		return cJSON_ParseWithLength(t->map + e->off, e->len);
 	path = mv_path("%s", src->rel);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	free(path);
