@@ -654,9 +654,12 @@ mv_schema_for_path(const char *rel)
 	if (!strncmp(rel, "People/", 7) && !strchr(rel + 7, '/'))
 		return "PeopleProfile.json";
 	if (!strcmp(rel, "index/movies.json"))
-		return "MovieIndex.json";
+		return "MovieIndexList.json";
 	if (!strcmp(rel, "index/people.json"))
 		return "PeopleIndexList.json";
+	if (!strncmp(rel, "index/movies/", 13) && strspn(rel + 13, "0123456789") >= 5 &&
+	    !strcmp(rel + 13 + strspn(rel + 13, "0123456789"), ".json"))
+		return "MovieIndex.json";
 	if (!strncmp(rel, "index/people/", 13) && strspn(rel + 13, "0123456789") >= 5 &&
 	    !strcmp(rel + 13 + strspn(rel + 13, "0123456789"), ".json"))
 		return "PeopleIndex.json";

@@ -123,10 +123,10 @@ start_pipeline() {
 		with_fault read EIO mvindex --rebuild
 	assert_equal "${stderr_lines[0]}" "mvindex: unable to read Movies/m4.json: Input/output error"
 	assert_equal "${stderr_lines[1]}" "mvindex: 1 document skipped, 0 claim conflicts"
-	run -0 jq -r '[.items[].id] | join(" ")' "$MV_DATA/index/movies.json"
+	run -0 jq -r '[.items[].id] | join(" ")' "$(movies_index "$MV_DATA")"
 	refute_output --partial m4
 	run -0 mvindex --rebuild
-	run -0 jq -r '[.items[].id] | join(" ")' "$MV_DATA/index/movies.json"
+	run -0 jq -r '[.items[].id] | join(" ")' "$(movies_index "$MV_DATA")"
 	assert_output --partial m4
 }
 

@@ -85,7 +85,7 @@ import: 5 videos: 4 matched, 1 to review, 0 already in the library (dry run: not
 	[ "$(jq -c .videos[0].importedFrom.tmdb "$MV_DATA/Movies/m3.json")" = 63 ]
 	[ "$(jq -r .status "$MV_DATA/Movies/m5.json")" = needs-review ]
 	[ -z "$(find "$MV_DATA/quarantine" "$MV_DATA/assets/videos" -mindepth 1)" ]
-	[ "$(jq -c '[.items[] | [.id, .tmdb]]' "$MV_DATA/index/movies.json")" = '[["m1",949],["m2",603],["m3",63],["m4",550],["m5",null]]' ]
+	[ "$(jq -c '[.items[] | [.id, .tmdb]]' "$(movies_index "$MV_DATA")")" = '[["m1",949],["m2",603],["m3",63],["m4",550],["m5",null]]' ]
 	run -0 mvctl check
 	assert_output --partial "0 invalid; index consistent; 0 orphan videos"
 	# An absolute path is valid only for a video kept in place.
@@ -112,7 +112,7 @@ import: 5 videos: 4 matched, 1 to review, 0 already in the library (dry run: not
 
 @test "a vanished root is reported by check, and no profile changes" {
 	run -0 mvctl import "$L"
-	profiles=$(cd "$MV_DATA" && sha256sum Movies/*.json index/movies.json)
+	profiles=$(cd "$MV_DATA" && sha256sum Movies/*.json index/movies.json index/movies/*.json)
 	mv "$L" "$L.away"
 	run -0 --separate-stderr mvctl check
 	assert_line "note: $L library root has vanished (No such file or directory): its 5 videos are kept as they are, nothing changed; mount it again"
@@ -123,7 +123,7 @@ import: 5 videos: 4 matched, 1 to review, 0 already in the library (dry run: not
 	assert_line "note: $L library root has vanished (empty: not mounted?): its 5 videos are kept as they are, nothing changed; mount it again"
 	run -0 mvctl repair
 	run -0 mvctl gc
-	[ "$(cd "$MV_DATA" && sha256sum Movies/*.json index/movies.json)" = "$profiles" ]
+	[ "$(cd "$MV_DATA" && sha256sum Movies/*.json index/movies.json index/movies/*.json)" = "$profiles" ]
 	rmdir "$L"
 	mv "$L.away" "$L"
 	run -0 mvctl check

@@ -174,7 +174,7 @@ check: 9 documents, 0 invalid; index consistent; 0 orphan videos; 1 missed in in
 	mv "$BATS_TEST_TMPDIR/m1" "$MV_DATA/Movies/m1.json"
 	mvindex --rebuild >/dev/null 2>&1
 	local items before
-	items=$(jq -c '[.items[] | [.id, .video, .added]]' "$MV_DATA/index/movies.json")
+	items=$(jq -c '[.items[] | [.id, .video, .added]]' "$(movies_index "$MV_DATA")")
 	assert_equal "$(jq -c '[.[] | .[1] != null]' <<<"$items")" '[true,false,true]'
 	# Every tool reads v1: check passes with a note per movie.
 	run -0 --separate-stderr mvctl check --text
@@ -201,7 +201,7 @@ migrate: 3 would be migrated, 6 already current, 0 failed"
 	# Only the shape changed: the rest is as it was, the index too.
 	assert_equal "$(jq -S 'del(.schemaVersion, .videos, .trailers)' "$MV_DATA/Movies/m3.json")" \
 		"$(jq -S 'del(.schemaVersion, .video)' "$(fixture mvctl v1/m3.json)")"
-	assert_equal "$(jq -c '[.items[] | [.id, .video, .added]]' "$MV_DATA/index/movies.json")" "$items"
+	assert_equal "$(jq -c '[.items[] | [.id, .video, .added]]' "$(movies_index "$MV_DATA")")" "$items"
 	run -0 mvctl check --text
 	assert_line --index -1 --regexp '; 0 notes: ok$'
 	# Idempotent: a second migrate changes nothing.
@@ -261,7 +261,7 @@ migrate: 3 would be migrated, 6 already current, 0 failed"
 	assert_line "migrated 1 documents"
 	assert_line "rebuilt the indexes"
 	assert_line "left alone: 0 invalid documents, 1 orphan videos (see mvctl check; mvctl add FILE files an orphan)"
-	assert_equal "$(jq .count "$MV_DATA/index/movies.json")" 4
+	assert_equal "$(jq .count "$(movies_index "$MV_DATA")")" 4
 }
 
 @test "gc: trims the cache to its bound, oldest first; images in use go last" {
@@ -408,7 +408,7 @@ incoming: 15 files left over: would remove 5 junk files, 16 bytes, and 2 empty f
 	assert_output "added m4: Fight Club (1999), tmdb:550"
 	mvctl validate MovieProfile.json "$MV_DATA/Movies/m4.json"
 	assert_equal "$(jq -r '[.level, .status] | join(" ")' "$MV_DATA/Movies/m4.json")" "basic ready"
-	assert_equal "$(jq -r '.byExternal["tmdb:550"]' "$MV_DATA/index/movies.json")" m4
+	assert_equal "$(jq -r '.byExternal["tmdb:550"]' "$(movies_index "$MV_DATA")")" m4
 	run -0 mvctl add tmdb:550 --text
 	assert_output "tmdb:550 is already in the library as m4"
 	run -0 mvctl add 603 --text
@@ -437,7 +437,7 @@ incoming: 15 files left over: would remove 5 junk files, 16 bytes, and 2 empty f
 	[ -z "$stderr" ]
 	[ "$(readlink "$MV_DATA/index/ext/m/tmdb:63")" = m4 ]
 	assert_equal "$(jq -r '[.level, .status, .externalIds.tmdb] | join(" ")' "$MV_DATA/Movies/m4.json")" "basic ready 63"
-	assert_equal "$(jq -r '.byExternal["tmdb:63"]' "$MV_DATA/index/movies.json")" m4
+	assert_equal "$(jq -r '.byExternal["tmdb:63"]' "$(movies_index "$MV_DATA")")" m4
 	# The imdb claim m1 left was stale too: now m4's, through the same rule.
 	[ "$(readlink "$MV_DATA/index/ext/m/imdb:tt0114746")" = m4 ]
 	run -0 mvctl add 63 --text

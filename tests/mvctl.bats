@@ -146,6 +146,23 @@ teardown() {
 	assert_equal "$stderr" "mvctl: no index/movies.json yet: run mvctl reindex"
 }
 
+@test "ls, status, people --movies: the movie index in shards reads as the document of before them" {
+	# The fixture's index is one document of schemaVersion 1, read as it is.
+	before=$(mvctl ls --json --sort title | jq -c '[.items[] | [.id, .level, .title, .video]]')
+	status=$(mvctl status --json | jq -c .library)
+	credits=$(mvctl people --movies p2 --json | jq -c '[.items[] | [.movie, .title, .role]]')
+	assert_equal "$(jq -r .schemaVersion "$MV_DATA/index/movies.json")" 1
+	# Rebuilt: a list of shards; every reader puts the shards together.
+	mvindex --rebuild
+	assert_equal "$(jq -c '[.schemaVersion, .shards]' "$MV_DATA/index/movies.json")" \
+		'[2,[{"file":"movies/00000.json","count":3}]]'
+	assert_equal "$(mvctl ls --json --sort title | jq -c '[.items[] | [.id, .level, .title, .video]]')" "$before"
+	assert_equal "$(jq length <<<"$before")" 3
+	assert_equal "$(mvctl status --json | jq -c .library)" "$status"
+	assert_equal "$(mvctl people --movies p2 --json | jq -c '[.items[] | [.movie, .title, .role]]')" "$credits"
+	assert_equal "$(jq length <<<"$credits")" 1
+}
+
 @test "show: by id, TMDB id, tmdb: and IMDb id; JSON is a valid MovieProfile" {
 	run -0 mvctl show m1
 	echo "$output" | mvctl validate MovieProfile.json -
@@ -305,7 +322,7 @@ but_index() {
 	# usage.json already written, and the request then changes nothing.
 	jq -r .type <<<"$output" | grep -qx mv.index.updated
 	assert_equal "$(jq -c '.movies.m1.count' "$MV_DATA/stats/usage.json")" 1
-	assert_equal "$(jq -r '.items[] | select(.id == "m1") | .lastRead' "$MV_DATA/index/movies.json")" \
+	assert_equal "$(jq -r '.items[] | select(.id == "m1") | .lastRead' "$(movies_index "$MV_DATA")")" \
 		"$(jq -r .movies.m1.last "$MV_DATA/stats/usage.json")"
 	run -0 mvctl open m2
 	assert_equal "$(jq -c 'select(.type == "mv.movie.requested") | .data' <<<"$output")" '{"id":"m2","reason":"user"}'

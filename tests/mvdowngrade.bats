@@ -387,7 +387,7 @@ mvdowngrade: unable to claim imdb:tt0133093 for m6: owned by m3
 mvdowngrade: 3 documents skipped, 2 claim conflicts"
 	[ "${#lines[@]}" -eq 3 ]
 	# The index is rebuilt from what could be read (no pipeline runs).
-	run jq -r '.items[] | select(.id == "m1") | .level' "$MV_DATA/index/movies.json"
+	run jq -r '.items[] | select(.id == "m1") | .level' "$(movies_index "$MV_DATA")"
 	assert_output minimal
 	run jq -r .level "$MV_DATA/Movies/m1.json"
 	assert_output minimal

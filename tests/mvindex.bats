@@ -38,11 +38,7 @@ rebuilt_items() { # movies|people
 	cp -r "$MV_DATA" "$d"
 	rm -rf "$d/index"
 	mvindex --data "$d" --rebuild >/dev/null 2>&1 || true
-	if [ "$1" = people ]; then
-		jq -c '.items[], .byExternal' "$(people_index "$d")"
-	else
-		jq -c '.items[], .byExternal' "$d/index/$1.json"
-	fi
+	jq -c '.items[], .byExternal' "$(index_from_shards "$d" "$1")"
 }
 
 @test "mvindex: --help prints the usage on stdout and exits 0" {
@@ -68,7 +64,11 @@ rebuilt_items() { # movies|people
 	run --separate-stderr mvindex --rebuild
 	assert_success
 	[ -z "$output" ] && [ -z "$stderr" ]
+	# movies.json lists the shards; three movies fit in the first.
 	cmp "$IX/movies.json" "$(fixture mvindex expected-movies.json)"
+	cmp "$IX/movies/00000.json" "$(fixture mvindex expected-movies-00000.json)"
+	# Movies have no key file (mv-profile(5)).
+	[ "$(ls "$IX/movies")" = 00000.json ]
 	# people.json lists the shards; three people fit in the first.
 	cmp "$IX/people.json" "$(fixture mvindex expected-people.json)"
 	cmp "$IX/people/00000.json" "$(fixture mvindex expected-people-00000.json)"
@@ -76,9 +76,12 @@ rebuilt_items() { # movies|people
 	[ "$(ls "$IX/people")" = $'00000.json\n00000.keys' ]
 	# Deterministic: a second run writes the same bytes.
 	cp "$IX/people/00000.json" "$BATS_TEST_TMPDIR/first"
+	cp "$IX/movies/00000.json" "$BATS_TEST_TMPDIR/first-movies"
 	mvindex --rebuild
 	cmp "$IX/people/00000.json" "$BATS_TEST_TMPDIR/first"
 	cmp "$IX/people.json" "$(fixture mvindex expected-people.json)"
+	cmp "$IX/movies/00000.json" "$BATS_TEST_TMPDIR/first-movies"
+	cmp "$IX/movies.json" "$(fixture mvindex expected-movies.json)"
 }
 
 @test "mvindex --rebuild: people list their movie ids and roles from credits and profiles" {
@@ -96,12 +99,16 @@ rebuilt_items() { # movies|people
 }
 
 @test "mvindex --rebuild: items are in id order, numerically" {
-	for n in 10 9 100; do
+	for n in 10 9 100 2000; do
 		jq --arg id "m$n" '.id = $id | .externalIds = {}' "$MV_DATA/Movies/m3.json" >"$MV_DATA/Movies/m$n.json"
 	done
 	mvindex --rebuild
-	run jq -r '[.items[].id] | join(" ")' "$IX/movies.json"
-	assert_output "m1 m2 m3 m9 m10 m100"
+	run jq -r '[.items[].id] | join(" ")' "$(movies_index "$MV_DATA")"
+	assert_output "m1 m2 m3 m9 m10 m100 m2000"
+	# m2000 is in shard 1 (2000 / 1024): two shards, listed in order.
+	[ "$(ls "$IX/movies")" = $'00000.json\n00001.json' ]
+	run jq -c '[.count, .shardIds, .shards]' "$IX/movies.json"
+	assert_output '[7,1024,[{"file":"movies/00000.json","count":6},{"file":"movies/00001.json","count":1}]]'
 }
 
 @test "mvindex --rebuild: broken and invalid profiles are skipped with their path, exit 65" {
@@ -122,7 +129,7 @@ rebuilt_items() { # movies|people
 	[ "${stderr_lines[5]}" = "mvindex: 5 documents skipped, 0 claim conflicts" ]
 	[ "${#stderr_lines[@]}" -eq 6 ]
 	# The rest is indexed all the same.
-	run jq -r '[.items[].id] | join(" ")' "$IX/movies.json"
+	run jq -r '[.items[].id] | join(" ")' "$(movies_index "$MV_DATA")"
 	assert_output "m1 m2 m3"
 	run jq -r '[.items[].id] | join(" ")' "$(people_index "$MV_DATA")"
 	assert_output "p1 p2"
@@ -147,7 +154,7 @@ rebuilt_items() { # movies|people
 	[ "${stderr_lines[0]}" = "mvindex: unable to claim tmdb:63 for m4: owned by m1" ]
 	[ "${stderr_lines[1]}" = "mvindex: unable to claim imdb:tt0114746 for m4: owned by m1" ]
 	[ "$(readlink "$IX/ext/m/tmdb:63")" = m1 ]
-	run jq -r '.byExternal["tmdb:63"]' "$IX/movies.json"
+	run jq -r '.byExternal["tmdb:63"]' "$(movies_index "$MV_DATA")"
 	assert_output m1
 }
 
@@ -158,7 +165,8 @@ rebuilt_items() { # movies|people
 	before=$(tree_digest "$MV_DATA/Movies")$(tree_digest "$MV_DATA/People")
 	run --separate-stderr mvindex --rebuild
 	[ "$status" -eq 73 ]
-	[ "$stderr" = "mvindex: unable to write index/movies.json: Not a directory" ]
+	# The movie shards are written first, into index/movies/.
+	[ "$stderr" = "mvindex: unable to create index/movies: Not a directory" ]
 	[ "$(tree_digest "$MV_DATA/Movies")$(tree_digest "$MV_DATA/People")" = "$before" ]
 	[ "$(cat "$IX")" = x ]
 	# The filter reports it as an mv.error event and goes on.
@@ -260,12 +268,13 @@ rebuilt_items() { # movies|people
 	[ "${#lines[@]}" -eq 4 ]
 	run jq -c 'select(.type == "mv.index.updated") | [.source, .data]' <<<"$output"
 	assert_output '["mvindex",{"movies":3,"people":3}]'
-	run jq -c '.items[] | select(.id == "m2") | [.title, .level, .status]' "$IX/movies.json"
+	mix=$(movies_index "$MV_DATA")
+	run jq -c '.items[] | select(.id == "m2") | [.title, .level, .status]' "$mix"
 	assert_output '["Brazil (1985 cut)","medium","ready"]'
 	# No credit changed: people.json was not rewritten.
 	cmp "$IX/people.json" "$BATS_TEST_TMPDIR/people.before"
 	cmp "$IX/people/00000.json" "$BATS_TEST_TMPDIR/shard.before"
-	[ "$(items "$IX/movies.json"; jq -c .byExternal "$IX/movies.json")" = "$(rebuilt_items movies)" ]
+	[ "$(items "$mix"; jq -c .byExternal "$mix")" = "$(rebuilt_items movies)" ]
 }
 
 # Give m1 subtitles and two versions, and m2 two parts, as mvenrich files
@@ -306,39 +315,41 @@ versions_and_parts() {
 	[ -z "$stderr" ]
 	A="assets/videos/Twelve Monkeys (1995) [tmdbid-63]/Twelve Monkeys (1995) [tmdbid-63]"
 	B="assets/videos/Brazil (1985) [tmdbid-68]/Brazil (1985) [tmdbid-68]"
-	run jq -c '.items[] | [.id, .video, .videos]' "$IX/movies.json"
+	mix=$(movies_index "$MV_DATA")
+	run jq -c '.items[] | [.id, .video, .videos]' "$mix"
 	assert_output "[\"m1\",\"$A.mkv\",[{\"path\":\"$A.mkv\",\"subtitles\":[\"en\",\"fr.forced\",\"und.sdh\"]},{\"path\":\"$A - Director's Cut.mkv\",\"edition\":\"Director's Cut\"},{\"path\":\"$A - 2160p.mkv\",\"quality\":\"2160p\"}]]
 [\"m2\",\"$B - part1.mkv\",[{\"path\":\"$B - part1.mkv\",\"part\":1},{\"path\":\"$B - part2.mkv\",\"part\":2,\"subtitles\":[\"pt-BR\"]}]]
 [\"m3\",null,null]"
 	# m3 has no video: no videos member at all, not an empty list.
-	assert_equal "$(jq -c '.items[2] | has("videos")' "$IX/movies.json")" false
+	assert_equal "$(jq -c '.items[2] | has("videos")' "$mix")" false
 	# The incremental entries are what a rebuild writes.
-	[ "$(items "$IX/movies.json"; jq -c .byExternal "$IX/movies.json")" = "$(rebuilt_items movies)" ]
-	run -0 mvctl validate MovieIndex.json "$IX/movies.json"
+	[ "$(items "$mix"; jq -c .byExternal "$mix")" = "$(rebuilt_items movies)" ]
+	run -0 mvctl validate MovieIndex.json "$IX/movies/00000.json"
+	run -0 mvctl validate MovieIndexList.json "$IX/movies.json"
 	run -0 --separate-stderr mvindex --check
 	[ -z "$output" ] && [ -z "$stderr" ]
 	# Back to one plain video: the item loses videos again.
 	jq '.videos |= [.[0] | del(.part, .subtitles)]' "$MV_DATA/Movies/m2.json" >"$BATS_TEST_TMPDIR/m2"
 	mv "$BATS_TEST_TMPDIR/m2" "$MV_DATA/Movies/m2.json"
 	ev mv.video.added '{"id":"m2","path":"x"}' | mvindex >/dev/null
-	run jq -c '.items[1] | [.video, has("videos")]' "$IX/movies.json"
+	run jq -c '.items[1] | [.video, has("videos")]' "$(movies_index "$MV_DATA")"
 	assert_output "[\"$B - part1.mkv\",false]"
 }
 
 @test "mvindex --check: an index written before videos existed is valid but behind; --rebuild repairs it" {
 	versions_and_parts
 	mvindex --rebuild
-	jq 'del(.items[].videos)' "$IX/movies.json" >"$BATS_TEST_TMPDIR/old"
-	mv "$BATS_TEST_TMPDIR/old" "$IX/movies.json"
-	run -0 mvctl validate MovieIndex.json "$IX/movies.json"
+	jq 'del(.items[].videos)' "$IX/movies/00000.json" >"$BATS_TEST_TMPDIR/old"
+	mv "$BATS_TEST_TMPDIR/old" "$IX/movies/00000.json"
+	run -0 mvctl validate MovieIndex.json "$IX/movies/00000.json"
 	run -1 --separate-stderr mvindex --check
 	[ -z "$stderr" ]
 	assert_output "movies: m1: differs: videos
 movies: m2: differs: videos"
 	run -1 --separate-stderr mvctl --text check
 	assert_line "index/: inconsistent with Movies/ and People/ (mvindex --check exit 1): mvindex --rebuild repairs it"
-	# Valid: no schema line names the index.
-	refute_line --partial "index/movies.json"
+	# Valid: no schema line names the index, its list or its shard.
+	refute_line --partial "index/movies"
 	mvindex --rebuild
 	run -0 --separate-stderr mvindex --check
 	[ -z "$output" ]
@@ -377,7 +388,7 @@ movies: m2: differs: videos"
 	} | mvindex >"$BATS_TEST_TMPDIR/out"
 	run jq -r '[.items[].id] | join(" ")' "$(people_index "$MV_DATA")"
 	assert_output "p1 p2 p3 p4"
-	run jq -r '[.items[].id] | join(" ")' "$IX/movies.json"
+	run jq -r '[.items[].id] | join(" ")' "$(movies_index "$MV_DATA")"
 	assert_output "m1 m2"
 	run jq -r '.byExternal["tmdb:378"]' "$(people_index "$MV_DATA")"
 	assert_output p4
@@ -435,22 +446,22 @@ movies: m2: differs: videos"
 	[ "${stderr_lines[0]}" = "mvindex: unable to read Movies/m2.json: invalid JSON" ]
 	[ "${stderr_lines[1]}" = "mvindex: unable to read Movies/m2.json: invalid JSON" ]
 	[ "${#stderr_lines[@]}" -eq 2 ]
-	run jq -r '[.items[].id] | join(" ")' "$IX/movies.json"
+	run jq -r '[.items[].id] | join(" ")' "$(movies_index "$MV_DATA")"
 	assert_output "m1 m3"
 }
 
 @test "mvindex: events that change nothing write nothing and emit nothing" {
 	mvindex --rebuild
-	touch -d '1 hour ago' "$IX/movies.json" "$IX/people.json"
+	touch -d '1 hour ago' "$IX/movies.json" "$IX/people.json" "$IX/movies/00000.json" "$IX/people/00000.json"
 	find "$MV_DATA/Movies" "$MV_DATA/People" -name '*.json' -exec touch -d '2 hours ago' {} +
-	before=$(stat -c %Y "$IX/movies.json" "$IX/people.json")
+	before=$(stat -c %Y "$IX/movies.json" "$IX/people.json" "$IX/movies/00000.json" "$IX/people/00000.json")
 	{
 		ev mv.movie.requested '{"id":"m1"}'
 		ev mv.movie.enriched '{"id":"m1","level":"medium","from":"basic"}'
 	} | mvindex >"$BATS_TEST_TMPDIR/out"
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" -eq 2 ]
 	! grep -q mv.index.updated "$BATS_TEST_TMPDIR/out"
-	[ "$(stat -c %Y "$IX/movies.json" "$IX/people.json")" = "$before" ]
+	[ "$(stat -c %Y "$IX/movies.json" "$IX/people.json" "$IX/movies/00000.json" "$IX/people/00000.json")" = "$before" ]
 }
 
 @test "mvindex: at start, a missing or stale index is rebuilt; a fresh one is left alone" {
@@ -460,6 +471,7 @@ movies: m2: differs: videos"
 	run jq -c '[.type, .data]' <<<"$output"
 	assert_output '["mv.index.updated",{"movies":3,"people":3}]'
 	cmp "$IX/movies.json" "$(fixture mvindex expected-movies.json)"
+	cmp "$IX/movies/00000.json" "$(fixture mvindex expected-movies-00000.json)"
 	# Fresh: untouched.
 	touch -d '1 hour ago' "$IX/movies.json" "$IX/people.json"
 	find "$MV_DATA/Movies" "$MV_DATA/People" -name '*.json' -exec touch -d '2 hours ago' {} +
@@ -472,7 +484,7 @@ movies: m2: differs: videos"
 	run mvindex </dev/null
 	assert_success
 	[ "${#lines[@]}" -eq 1 ]
-	run jq -r '.items[] | select(.id == "m2") | .title' "$IX/movies.json"
+	run jq -r '.items[] | select(.id == "m2") | .title' "$(movies_index "$MV_DATA")"
 	assert_output "Brazil!"
 }
 
@@ -481,7 +493,7 @@ movies: m2: differs: videos"
 	echo '{"schemaVersion":1,"movies":{"m2":{"count":2,"first":"2026-11-20T10:00:00Z","last":"2026-11-25T10:00:00Z"}}}' \
 		>"$MV_DATA/stats/usage.json"
 	ev mv.stats.updated '{"accesses":2}' | mvindex >"$BATS_TEST_TMPDIR/out"
-	run jq -c '[.items[] | [.id, .lastRead]]' "$IX/movies.json"
+	run jq -c '[.items[] | [.id, .lastRead]]' "$(movies_index "$MV_DATA")"
 	assert_output '[["m1",null],["m2","2026-11-25T10:00:00Z"],["m3",null]]'
 	[ "$(grep -c mv.index.updated "$BATS_TEST_TMPDIR/out")" -eq 1 ]
 }
@@ -521,7 +533,7 @@ retitle() { # ID TITLE
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" -eq 6 ]
 	# The update follows the events it covers.
 	[ "$(tail -n 1 "$BATS_TEST_TMPDIR/out" | jq -r .type)" = mv.index.updated ]
-	run jq -r '[.items[].title] | join(",")' "$IX/movies.json"
+	run jq -r '[.items[].title] | join(",")' "$(movies_index "$MV_DATA")"
 	assert_output "One,Two,Three"
 }
 
@@ -542,7 +554,7 @@ retitle() { # ID TITLE
 	run jq -r .type "$BATS_TEST_TMPDIR/out"
 	assert_output "$(printf '%s\n' mv.movie.requested mv.movie.enriched mv.movie.enriched \
 		mv.index.updated mv.movie.enriched mv.index.updated)"
-	run jq -r '[.items[].title] | join(",")' "$IX/movies.json"
+	run jq -r '[.items[].title] | join(",")' "$(movies_index "$MV_DATA")"
 	assert_output "One,Two,Three"
 }
 
@@ -554,7 +566,7 @@ retitle() { # ID TITLE
 		ev mv.movie.enriched '{"id":"m2","level":"basic","from":"minimal"}' >&7
 		wait_until 10 have_updates "$i"
 		[ "$(updates)" -eq "$i" ]
-		run jq -r '.items[] | select(.id == "m2") | .title' "$IX/movies.json"
+		run jq -r '.items[] | select(.id == "m2") | .title' "$(movies_index "$MV_DATA")"
 		assert_output "Slow $i"
 	done
 	exec 7>&-
@@ -583,7 +595,7 @@ retitle() { # ID TITLE
 		i=$((i + 1))
 	done
 	mvindex --rebuild
-	run jq -c '[.items[] | select(.id | ltrimstr("m") | tonumber >= 10) | .title]' "$IX/movies.json"
+	run jq -c '[.items[] | select(.id | ltrimstr("m") | tonumber >= 10) | .title]' "$(movies_index "$MV_DATA")"
 	want=$(for f in $(seq 10 18); do jq -c .title "$MV_DATA/Movies/m$f.json"; done | jq -cs .)
 	assert_output "$want"
 }
@@ -645,7 +657,7 @@ colls() { jq -c '.items[]' "$IX/collections.json"; }
 	wait_until 10 have_updates 1
 	run colls
 	assert_output '{"tmdb":8,"name":"Gilliam & Co.","count":2,"movies":["m2","m1"]}'
-	# A new title changes movies.json only: collections.json is the same file.
+	# A new title changes the movie index only: collections.json is the same file.
 	ino=$(stat -c %i "$IX/collections.json")
 	retitle m2 "Brazil (1985 cut)"
 	ev mv.movie.enriched '{"id":"m2","level":"basic","from":"minimal"}' >&7
@@ -701,10 +713,10 @@ colls() { jq -c '.items[]' "$IX/collections.json"; }
 	jq '.id = "p2000" | .name = "Ian Holm" | .externalIds = {}' \
 		"$MV_DATA/People/p3.json" >"$MV_DATA/People/p2000.json"
 	touch -d '2026-01-01 00:00:00' "$MV_DATA/People/p2000.json"
-	for step in index-movies index-keys index-shard index-list; do
+	for step in index-movie-shard index-movies index-keys index-shard index-list; do
 		cp "$(fixture mvindex lib)/Movies/m2.json" "$MV_DATA/Movies/m2.json"
 		touch -d '2026-01-01 00:00:00' "$MV_DATA/Movies/m2.json"
-		rm -rf "$IX/people" "$IX/people.json" "$IX/movies.json"
+		rm -rf "$IX/people" "$IX/people.json" "$IX/movies" "$IX/movies.json"
 		mvindex --rebuild
 		[ "$(ls "$IX/people")" = $'00000.json\n00000.keys\n00001.json\n00001.keys' ]
 		# Killed during a rebuild: what is there is what a rebuild says,

@@ -80,14 +80,29 @@ stop_group() {
 
 # A digest of a directory tree (names, sizes, contents) to prove that a
 # refused command changed nothing.
-# The people index put together from its shards (index/people/NNNNN.json),
-# the way mv-profile(5) reads it with jq, into a file whose path is printed.
-people_index() { # DATA-DIR
-	local out
-	out=$(mktemp "$BATS_TEST_TMPDIR/people-index.XXXXXX")
-	jq -s '{count: (map(.count) | add), items: (map(.items) | add),
-		byExternal: (map(.byExternal) | add)}' "$1"/index/people/*.json >"$out"
+# The index of KIND (movies or people) put together from its shards
+# (index/KIND/NNNNN.json), the way mv-profile(5) reads it with jq, into a
+# file whose path is printed: {count, items, byExternal}. The shards' names
+# sort by id, so the items come out in id order. An empty library has no
+# shard: count 0, no items.
+index_from_shards() { # DATA-DIR KIND
+	local out shards=("$1/index/$2"/*.json)
+	[ -e "${shards[0]}" ] || shards=()
+	out=$(mktemp "$BATS_TEST_TMPDIR/$2-index.XXXXXX")
+	jq -n '[inputs] | {count: (map(.count) | add // 0), items: (map(.items) | add // []),
+		byExternal: (map(.byExternal) | add // {})}' "${shards[@]}" </dev/null >"$out"
 	echo "$out"
+}
+people_index() { index_from_shards "$1" people; } # DATA-DIR
+movies_index() { index_from_shards "$1" movies; } # DATA-DIR
+
+# jq ARGS... on the movie index of DATA-DIR put together anew, for
+# wait_until: each try reads the shards as they are then.
+movies_jq() { # DATA-DIR ARGS...
+	local ix
+	ix=$(movies_index "$1") || return
+	shift
+	jq "$@" "$ix"
 }
 
 # A digest of every file under DIR, to show that a command changed nothing.

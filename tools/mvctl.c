@@ -165,11 +165,12 @@ ctl_load_index(const char *name, cJSON **items)
 	cJSON *doc;
 
 	snprintf(rel, sizeof rel, "index/%s.json", name);
-	/* The people index is its shards, put together by libmv. */
-	if (!strcmp(name, "people")) {
+	/* Either index is its shards, put together by libmv (a list of
+	 * before the shards reads as it is). */
+	if (!strcmp(name, "people") || !strcmp(name, "movies")) {
 		const char *why;
 
-		if (!(doc = mv_index_load('p', &why)) && errno != ENOENT)
+		if (!(doc = mv_index_load(name[0] == 'p' ? 'p' : 'm', &why)) && errno != ENOENT)
 			mv_warnx("unable to read %s: %s", rel, why);
 	} else
 		doc = ctl_load_rel(rel, 1);

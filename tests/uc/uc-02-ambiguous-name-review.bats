@@ -58,7 +58,7 @@ teardown() {
 	# one item, not one per file nor one more for the movie.
 	[ "$(ls "$MV_DATA/quarantine")" = "The.Thing.mkv
 The.Thing.mkv.why.json" ]
-	[ "$(jq -r '.items[] | .status' "$MV_DATA/index/movies.json")" = needs-review ]
+	[ "$(jq -r '.items[] | .status' "$(movies_index "$MV_DATA")")" = needs-review ]
 	run -0 mvctl status --json
 	assert_equal "$(jq -c .queue <<<"$output")" '{"incoming":0,"review":1}'
 	run -0 mvctl stats --json

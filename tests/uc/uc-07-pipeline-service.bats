@@ -48,8 +48,8 @@ stages_alive() {
 	[ "$(sha "$MV_DATA/assets/videos/Twelve Monkeys (1995) [tmdbid-63]/Twelve Monkeys (1995) [tmdbid-63].mkv")" = "$monkeys" ]
 	[ -z "$(ls -A "$MV_DATA/incoming")" ]
 	# The index follows the events.
-	wait_until 10 jq -e '.count == 2' "$MV_DATA/index/movies.json"
-	id=$(jq -r '.byExternal["tmdb:63"]' "$MV_DATA/index/movies.json")
+	wait_until 10 movies_jq "$MV_DATA" -e '.count == 2'
+	id=$(jq -r '.byExternal["tmdb:63"]' "$(movies_index "$MV_DATA")")
 	[[ $id =~ ^m[12]$ ]]
 	# 4: a request goes into the running pipeline, not to stdout.
 	run -0 mvctl request "$id"

@@ -15,7 +15,7 @@
 # Events:       mv.movie.requested → mv.movie.enriched → mv.stats.updated →
 #               mv.index.updated; mv.movie.downgraded → mv.index.updated
 # Postconditions: after each step mvctl check exits 0; every movie's level in
-#               index/movies.json is its profile's, its lastRead is the last
+#               the movie index is its profile's, its lastRead is the last
 #               access in stats/usage.json; the journal holds the downgrade
 # Failure flows: mvctl repair under a running pipeline → exit 75, nothing
 #               changed, the check still passes
@@ -50,30 +50,29 @@ cron_lines() {
 # Every movie's level in the index is its profile's, and its lastRead the
 # last access usage.json holds (null if none).
 index_follows() {
-	local f id want got
+	local f id want got ix
+	ix=$(movies_index "$MV_DATA")
 	for f in "$MV_DATA"/Movies/*.json; do
 		id=$(basename "$f" .json)
 		want=$(jq -c '[.level]' "$f")
-		got=$(jq -c --arg id "$id" '[.items[] | select(.id == $id) | .level]' \
-			"$MV_DATA/index/movies.json")
+		got=$(jq -c --arg id "$id" '[.items[] | select(.id == $id) | .level]' "$ix")
 		[ "$got" = "$want" ] || { echo "$id: index $got, profile $want" >&2; return 1; }
 		want=$(jq -c --arg id "$id" '.movies[$id].last' "$MV_DATA/stats/usage.json" 2>/dev/null ||
 			echo null)
-		got=$(jq -c --arg id "$id" '.items[] | select(.id == $id) | .lastRead' \
-			"$MV_DATA/index/movies.json")
+		got=$(jq -c --arg id "$id" '.items[] | select(.id == $id) | .lastRead' "$ix")
 		[ "$got" = "$want" ] || { echo "$id: lastRead $got, usage $want" >&2; return 1; }
 	done
 }
 
 # The index lists MOVIE at LEVEL.
 index_level() {
-	jq -e --arg id "$1" --arg l "$2" '.items[] | select(.id == $id and .level == $l)' \
-		"$MV_DATA/index/movies.json" >/dev/null
+	movies_jq "$MV_DATA" -e --arg id "$1" --arg l "$2" \
+		'.items[] | select(.id == $id and .level == $l)' >/dev/null
 }
 
 # Heat's video is filed: the index shows where, no filing is half done.
 heat_filed() {
-	jq -e '.items[] | select(.tmdb == 949 and .video != null)' "$MV_DATA/index/movies.json" \
+	movies_jq "$MV_DATA" -e '.items[] | select(.tmdb == 949 and .video != null)' \
 		>/dev/null && [ -z "$(ls -A "$MV_DATA/run/filing" 2>/dev/null)" ]
 }
 
@@ -97,7 +96,7 @@ stop_pipeline() {
 			mkvideo "$MV_DATA/incoming/Movie $i (1999) [tmdbid-$(sed -n "${i}p" <<<$'550\n603\n949\n194\n335984\n62')].mkv" 30000
 			touch -d '-1 hour' "$MV_DATA"/incoming/*.mkv
 		fi
-		before=$(jq .count "$MV_DATA/index/movies.json")
+		before=$(jq .count "$(movies_index "$MV_DATA")")
 		export MV_NOW=$((t + 100 * DAY))
 		for line in "${cmds[@]}"; do
 			line=${line//\/srv\/videos\/incoming/\"\$MV_DATA/incoming\"}
@@ -112,7 +111,7 @@ stop_pipeline() {
 		fi
 		if printf '%s\n' "${cmds[@]}" | grep -q '^mvwatch'; then
 			[ -z "$(ls -A "$MV_DATA/incoming")" ]
-			[ "$(jq .count "$MV_DATA/index/movies.json")" -eq $((before + 1)) ]
+			[ "$(jq .count "$(movies_index "$MV_DATA")")" -eq $((before + 1)) ]
 		fi
 	done
 }
@@ -138,7 +137,7 @@ stop_pipeline() {
 	run -0 mvctl request m1
 	run jq -c '.movies.m1 | [.count, .last]' "$MV_DATA/stats/usage.json"
 	assert_output '[1,"2026-03-01T12:00:00Z"]'
-	[ "$(jq -r '.items[] | select(.id == "m1") | .lastRead' "$MV_DATA/index/movies.json")" = 2026-03-01T12:00:00Z ]
+	[ "$(jq -r '.items[] | select(.id == "m1") | .lastRead' "$(movies_index "$MV_DATA")")" = 2026-03-01T12:00:00Z ]
 	index_follows
 	run -0 mvctl check
 
@@ -147,8 +146,8 @@ stop_pipeline() {
 	run -0 mvctl request m1
 	assert_output ''
 	wait_until 20 jq -e '.movies.m1.count == 2' "$MV_DATA/stats/usage.json"
-	wait_until 20 jq -e '.items[] | select(.id == "m1") | .lastRead == "2026-03-02T12:00:00Z"' \
-		"$MV_DATA/index/movies.json"
+	wait_until 20 movies_jq "$MV_DATA" -e \
+		'.items[] | select(.id == "m1") | .lastRead == "2026-03-02T12:00:00Z"'
 	index_follows
 	run -0 mvctl check
 }
@@ -175,9 +174,9 @@ verbs_then_check() {
 	wait_until 20 index_level m1 basic
 	check_passes "$piped"
 
-	n=$(jq .count "$MV_DATA/index/movies.json")
+	n=$(jq .count "$(movies_index "$MV_DATA")")
 	run -0 mvctl add 603
-	wait_until 20 jq -e --argjson n $((n + 1)) '.count == $n' "$MV_DATA/index/movies.json"
+	wait_until 20 movies_jq "$MV_DATA" -e --argjson n $((n + 1)) '.count == $n'
 	check_passes "$piped"
 
 	n=$(jq .count "$MV_DATA/index/people.json")
@@ -185,12 +184,12 @@ verbs_then_check() {
 	wait_until 20 jq -e --argjson n $((n + 1)) '.count == $n' "$MV_DATA/index/people.json"
 	check_passes "$piped"
 
-	n=$(jq .count "$MV_DATA/index/movies.json")
+	n=$(jq .count "$(movies_index "$MV_DATA")")
 	mkvideo "$BATS_TEST_TMPDIR/Heat.1995.1080p.BluRay.x264-GRP.mkv" 30000
 	run -0 mvctl add "$BATS_TEST_TMPDIR/Heat.1995.1080p.BluRay.x264-GRP.mkv"
 	# The whole change: the movie, and its filing finished.
 	wait_until 20 heat_filed
-	[ "$(jq .count "$MV_DATA/index/movies.json")" -eq $((n + 1)) ]
+	[ "$(jq .count "$(movies_index "$MV_DATA")")" -eq $((n + 1)) ]
 	check_passes "$piped"
 
 	run -0 mvctl enrich m1 --level deep

@@ -90,7 +90,7 @@ check_ok() {
 	assert_output ""
 	run jq -c '[.status, .level, .externalIds.tmdb, .choice]' "$MV_DATA/Movies/m1.json"
 	assert_output '["ready","basic",1091,{"tmdb":1091}]'
-	run jq -r '.byExternal["tmdb:1091"]' "$MV_DATA/index/movies.json"
+	run jq -r '.byExternal["tmdb:1091"]' "$(movies_index "$MV_DATA")"
 	assert_output m1
 	profiles_valid
 	check_ok
@@ -196,7 +196,7 @@ mvctl: quarantine/The.Thing.mkv stays in review; to set it aside: mvctl review -
 filed m2: The Thing (2011), tmdb:60935, as assets/videos/The Thing (2011) [tmdbid-60935]/The Thing (2011) [tmdbid-60935].mkv"
 	[ "$(sha "$MV_DATA/assets/videos/The Thing (1982) [tmdbid-1091]/The Thing (1982) [tmdbid-1091].mkv")" = "$sum" ]
 	[ -z "$(ls -A "$MV_DATA/quarantine")" ]
-	wait_until 10 jq -e '.items[] | select(.id == "m1") | .status == "ready"' "$MV_DATA/index/movies.json"
+	wait_until 10 movies_jq "$MV_DATA" -e '.items[] | select(.id == "m1") | .status == "ready"'
 	stop_group "$sup"
 	sup=
 	check_ok

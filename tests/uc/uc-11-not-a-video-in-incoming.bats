@@ -86,7 +86,7 @@ three_days_old() {
 	assert_equal "$(tail -n 1 "$MV_DATA/run/boot-check.txt")" \
 		"check: 3 documents, 0 invalid; index consistent; 0 orphan videos; 1 missed in incoming/; 0 half-done filings; 1 notes: ok to start"
 	wait_until 20 test -e "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv"
-	wait_until 10 jq -e '.count == 1' "$MV_DATA/index/movies.json"
+	wait_until 10 movies_jq "$MV_DATA" -e '.count == 1'
 	# Filed: check passes again. The subtitle is the video's (its name
 	# starts with the video's, UC-20): filed with it, no note left.
 	run -0 --separate-stderr mvctl check

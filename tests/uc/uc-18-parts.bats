@@ -79,7 +79,7 @@ ev_parts() {
 	run index_and_api_videos m1
 	assert_output "$want
 $want"
-	assert_equal "$(jq -r '.items[0].video' "$MV_DATA/index/movies.json")" "$P - part1.avi"
+	assert_equal "$(jq -r '.items[0].video' "$(movies_index "$MV_DATA")")" "$P - part1.avi"
 	run -0 mvctl show --text m1
 	[[ $output == *"video     assets/videos/Fight Club (1999) [tmdbid-550]/Fight Club (1999) [tmdbid-550] - part1.avi
           part 1
@@ -107,7 +107,7 @@ mv.video.added"
 	[ "$(ls "$MV_DATA/Movies")" = m1.json ]
 	run jq -c '[.status, [.videos[] | [.part, .joinedFrom]]]' "$MV_DATA/Movies/m1.json"
 	assert_output '["ready",[[2,null],[1,"m2"]]]'
-	run jq -c '[.items[].id]' "$MV_DATA/index/movies.json"
+	run jq -c '[.items[].id]' "$(movies_index "$MV_DATA")"
 	assert_output '["m1"]'
 	profiles_valid
 	run -0 mvctl check

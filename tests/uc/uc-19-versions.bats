@@ -76,7 +76,7 @@ $FC.mkv"
 	[ "$(ls "$MV_DATA/Movies")" = m1.json ]
 	run jq -c '[.status, [.videos[] | [.edition, .quality, .joinedFrom]]]' "$MV_DATA/Movies/m1.json"
 	assert_output '["ready",[[null,null,null],["Director'"'"'s Cut",null,"m2"],[null,"2160p","m3"]]]'
-	run jq -c '[.items[].id]' "$MV_DATA/index/movies.json"
+	run jq -c '[.items[].id]' "$(movies_index "$MV_DATA")"
 	assert_output '["m1"]'
 	# The index item (kept up to date by mvindex, event by event) and
 	# GET /movies list every version with its label.

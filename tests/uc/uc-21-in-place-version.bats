@@ -62,7 +62,7 @@ tree() {
 		"$MV_DATA/Movies/m1.json"
 	assert_output "[\"ready\",[[\"assets/videos/$F/$F.mkv\",null,null,null],[\"$L/$F/$F - 2160p.mkv\",\"2160p\",\"m2\",true]]]"
 	[ "$(ls "$MV_DATA/Movies")" = m1.json ]
-	run jq -c '[.items[].id]' "$MV_DATA/index/movies.json"
+	run jq -c '[.items[].id]' "$(movies_index "$MV_DATA")"
 	assert_output '["m1"]'
 	profiles_valid
 	run -0 mvctl check
@@ -106,7 +106,7 @@ tree() {
 	# The event-fed index follows the set-aside too: the film's first
 	# video is the one in place now.
 	run -0 mvctl check
-	run jq -r '.items[] | select(.id == "m1") | .video' "$MV_DATA/index/movies.json"
+	run jq -r '.items[] | select(.id == "m1") | .video' "$(movies_index "$MV_DATA")"
 	assert_output "$L/Heat.1995.1080p.mkv"
 }
 

@@ -53,9 +53,13 @@ main(void)
 	ok(doc != NULL, "a movie on disk, the index not told");
 	cJSON_Delete(doc);
 	is_int(mv_publish(one_request("m1"), 0), MV_EX_OK, "no pipeline: 0, the index rebuilt");
+	text = slurp_rel("index/movies/00000.json");
+	ok(text && (strstr(text, "\"id\": \"m1\"") || strstr(text, "\"id\":\"m1\"")),
+	    "index/movies/00000.json lists the movie");
+	free(text);
 	text = slurp_rel("index/movies.json");
-	ok(strstr(text, "\"id\": \"m1\"") || strstr(text, "\"id\":\"m1\""),
-	    "index/movies.json lists the movie");
+	ok(text && strstr(text, "\"file\":\"movies/00000.json\",\"count\":1"),
+	    "index/movies.json lists its shard");
 	free(text);
 	is_int(mv_publish(one_request("m1"), MV_PUBLISH_NOINDEX), MV_EX_UNAVAILABLE,
 	    "no pipeline, NOINDEX: 69, nothing done");

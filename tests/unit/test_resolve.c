@@ -21,6 +21,32 @@ put(const char *rel, const char *text)
 	free(p);
 }
 
+/* The movie index as mvindex writes it (mv-profile(5)): shard 0 with
+ * items and byExternal, and the list naming it; no items, no shard. */
+static void
+put_movies(int count, const char *items, const char *by)
+{
+	char *dir = mv_path("index/movies"), *text;
+
+	mv_mkdir_p(dir, 0755);
+	free(dir);
+	if (count) {
+		text = mv_xasprintf("{\"schemaVersion\":2,\"generatedAt\":\"2026-11-26T10:00:00Z\","
+		    "\"count\":%d,\"items\":[%s],\"byExternal\":{%s}}", count, items, by);
+		put("index/movies/00000.json", text);
+		free(text);
+	} else {
+		dir = mv_path("index/movies/00000.json");
+		unlink(dir);
+		free(dir);
+	}
+	text = mv_xasprintf("{\"schemaVersion\":2,\"generatedAt\":\"2026-11-26T10:00:00Z\","
+	    "\"count\":%d,\"shardIds\":1024,\"shards\":[%s%.0d%s]}", count,
+	    count ? "{\"file\":\"movies/00000.json\",\"count\":" : "", count, count ? "}" : "");
+	put("index/movies.json", text);
+	free(text);
+}
+
 /* Resolve tok; returns the code, the id in got (or "" and the message). */
 static int
 res(const char *tok, char kind, int flags, char *got, size_t n)
@@ -50,8 +76,8 @@ setup(void)
 	mv_claim("imdb", "tt0114746", "m1", NULL);
 	mv_claim("tmdb", "62", "p1", NULL);
 	/* m2 has no claim yet: only the index knows it. */
-	put("index/movies.json", "{\"items\":[{\"id\":\"m1\",\"video\":\"" VIDEO "\"}],"
-	    "\"byExternal\":{\"tmdb:603\":\"m2\",\"tmdb:550\":\"m9\"}}");
+	put_movies(1, "{\"id\":\"m1\",\"video\":\"" VIDEO "\"}",
+	    "\"tmdb:603\":\"m2\",\"tmdb:550\":\"m9\"");
 }
 
 static void
@@ -128,7 +154,7 @@ test_paths(void)
 	free(abs);
 	/* The index lags (no entry): the [tmdbid-N] and its claim, checked
 	 * against the profile. */
-	put("index/movies.json", "{\"items\":[]}");
+	put_movies(0, "", "");
 	is_int(res(VIDEO, 'm', MV_RESOLVE_PATH, got, sizeof got), 0,
 	    "without an index entry");
 	is_str(got, "m1", "the filed name's tmdbid finds it");

@@ -289,7 +289,15 @@ test_real(void)
 	    "\"items\": [{\"id\": \"m1\", \"title\": \"T\", \"year\": null, \"level\": \"light\","
 	    " \"status\": \"ready\", \"tmdbId\": 63}]}");
 	is_int(mv_schema_migrate(doc, "MovieIndex", &from), 1, "a v0 index migrates");
-	is_int(mv_schema_validate(set, "MovieIndex.json", doc, collect, NULL), 0, "and is valid");
+	/* To version 1, one document: the movie index of before the shards
+	 * (schemaVersion 2), which mvindex rebuilds. Its items are a shard's. */
+	is_int(mv_json_int(doc, "schemaVersion", 0), 1, "to version 1");
+	ok(mv_schema_validate(set, "MovieIndex.json", doc, NULL, NULL) > 0, "which is not a shard");
+	is_int(mv_schema_validate(set, "MovieIndex.json#/properties/items/items",
+	    cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "items"), 0), collect, NULL), 0,
+	    "and its item is a valid entry");
+	is_int(mv_json_int(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "items"), 0), "tmdb", 0), 63,
+	    "with tmdb");
 	cJSON_Delete(doc);
 
 	/* People are minimal or deep: a person at basic, v0 "light" or a
@@ -333,6 +341,16 @@ test_real(void)
 	    "schema for a people shard");
 	ok(mv_schema_for_path("index/people/12.json") == NULL, "no schema for a short shard name");
 	ok(mv_schema_for_path("index/people/00012.json.tmp") == NULL, "none for a temp file");
+	is_str(mv_schema_for_path("index/movies.json"), "MovieIndexList.json",
+	    "schema for the list of the movie shards");
+	is_str(mv_schema_for_path("index/movies/00000.json"), "MovieIndex.json",
+	    "schema for a movie shard");
+	is_str(mv_schema_for_path("index/movies/123456.json"), "MovieIndex.json",
+	    "and for one past 99999");
+	ok(mv_schema_for_path("index/movies/1.json") == NULL, "no schema for a short movie shard name");
+	ok(mv_schema_for_path("index/movies/0000x.json") == NULL, "nor for one not all digits");
+	ok(mv_schema_for_path("index/movies/00000.keys") == NULL &&
+	    mv_schema_for_path("index/movies/00000.json.tmp.42") == NULL, "none for other files there");
 	ok(mv_schema_for_path("Movies/x/m1.json") == NULL && mv_schema_for_path("stats/usage.json") == NULL,
 	    "no schema for other paths");
 
