@@ -786,6 +786,8 @@ mv_file_recover(mv_file_recover_fn fn, void *ctx)
 	sweep_tmp("Movies", NULL);
 	sweep_tmp("People", NULL);
 	sweep_tmp("index", NULL);
+	sweep_tmp("index/movies", NULL);
+	sweep_tmp("index/people", NULL);
 	sweep_tmp("quarantine", ".why.json");
 	sweep_tmp("assets/images", NULL);
 	sweep_tmp("cache/tmdb", NULL);

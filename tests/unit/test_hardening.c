@@ -70,6 +70,7 @@ stale_tmp(void)
 	char *rel;
 	const char *dead[] = {"run/filing/m3.json.tmp.%ld", "Movies/m3.json.tmp.%ld",
 	    "People/p1.json.tmp.%ld", "index/movies.json.tmp.%ld",
+	    "index/movies/00000.json.tmp.%ld", "index/people/00003.json.tmp.%ld",
 	    "cache/tmdb/7d73d34d17ad7a97.json.tmp.%ld", "stats/usage.json.tmp.%ld",
 	    "quarantine/The Thing.mkv.why.json.tmp.%ld"};
 	/* Bug: any "*.tmp.<digits>" went, in quarantine/ too, where the
@@ -81,6 +82,14 @@ stale_tmp(void)
 	if ((pid = fork()) == 0)
 		_exit(0);
 	waitpid(pid, NULL, 0);   /* reaped: a pid of no process */
+	/* Bug: the shards' folders were not swept: a kill during a shard
+	 * write left its temp file for good. */
+	rel = mv_path("index/movies");
+	mv_mkdir_p(rel, 0755);
+	free(rel);
+	rel = mv_path("index/people");
+	mv_mkdir_p(rel, 0755);
+	free(rel);
 	for (size_t i = 0; i < sizeof dead / sizeof dead[0]; i++) {
 		rel = mv_xasprintf(dead[i], (long)pid);
 		touch(rel);
