@@ -487,7 +487,17 @@ mv_index_count(const struct mv_index *ix, char kind)
 {
 	struct node **arr = kind == 'm' ? ix->msorted : ix->psorted;
 	size_t n = kind == 'm' ? ix->nm : ix->np, c = 0;
+	const struct idoc *d = &ix->doc[kind == 'p'];
 
+	/* Written since the last change: the shards' counts say it. A walk
+	 * over 600,000 nodes, each a cache miss, was 76% of a one-movie
+	 * update through the filter at 100,000 movies (perf), which counts
+	 * after each write. */
+	if (d->shards_ok && !d->nchanged && !d->extchanged) {
+		for (size_t i = 0; i < d->nshards; i++)
+			c += d->shards[i].count;
+		return c;
+	}
 	for (size_t i = 0; i < n; i++)
 		c += arr[i]->present;
 	return c;

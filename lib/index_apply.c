@@ -457,8 +457,10 @@ mv_index_scan(struct mv_index *ix, int flags)
 		idx_texts_build(ix->msorted, ix->nm);
 	for (size_t i = 0; i < ix->np; i++)
 		ix->psorted[i]->hashok = 0;
+	/* The shards as the scan found the entries: those on disk, unless
+	 * the index is stale, which a forced write then counts again. */
 	for (int k = 0; k < 2; k++) {
-		ix->doc[k].shards_ok = 0;
+		idx_shards_count(ix, k ? 'p' : 'm');
 		ix->doc[k].nchanged = 0;
 		ix->doc[k].extchanged = 0;
 	}

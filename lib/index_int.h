@@ -320,6 +320,9 @@ uint64_t idx_person_hash(struct node *x, uint64_t *ext);
 void idx_node_dups(struct mv_index *ix, struct node *x, char **keys, size_t n);
 /* Note x's hash now, before something changes it (x present or not). */
 void idx_person_seal(struct node *x);
+/* Set kind's shards to what its nodes say: how many present entries
+ * each holds. */
+void idx_shards_count(struct mv_index *ix, char kind);
 /* Append shard s with count entries to d's list (in order). */
 void idx_shard_add(struct idoc *d, long long s, size_t count);
 /* The shard files of kind against their list; the problems found. */

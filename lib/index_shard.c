@@ -125,9 +125,8 @@ idx_node_dups(struct mv_index *ix, struct node *x, char **keys, size_t n)
 
 /* ---- the list of shards ------------------------------------------------ */
 
-/* The shards as kind's nodes say: how many present entries each holds. */
-static void
-shards_count(struct mv_index *ix, char kind)
+void
+idx_shards_count(struct mv_index *ix, char kind)
 {
 	struct idoc *d = &ix->doc[kind == 'p'];
 	size_t n;
@@ -422,7 +421,7 @@ idx_shards_write(struct mv_index *ix, char kind, int force)
 		return -1;
 	}
 	if (force || !d->shards_ok)
-		shards_count(ix, kind);
+		idx_shards_count(ix, kind);
 	if (force)
 		r = shards_write_all(ix, kind, dir);
 	else {
