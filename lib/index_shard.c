@@ -304,14 +304,15 @@ shard_listed(const struct idoc *d, long long s)
 }
 
 /* The number of a shard file name ("00012.json", ext ".json"), or of its
- * key file's (".keys"), or -1. */
+ * key file's (".keys"): five digits or more, as list_write names them;
+ * or -1. */
 static long long
 shard_num(const char *name, const char *ext)
 {
 	size_t n = strlen(name);
 	long long s = 0;
 
-	if (n < 6 || n > 24 || strcmp(name + n - 5, ext))
+	if (n < 10 || n > 24 || strcmp(name + n - 5, ext))
 		return -1;
 	for (size_t i = 0; i < n - 5; i++) {
 		if (name[i] < '0' || name[i] > '9')
@@ -481,14 +482,14 @@ members_move(cJSON *to, cJSON *from)
 	first->prev = last;
 }
 
-/* A listed file name of kind: "people/" digits ".json", nothing else. */
-static int
-shard_name_ok(char kind, const char *f)
+long long
+mv_index_shard(const char *f, char kind)
 {
 	size_t n = strlen(kdir(kind));
 
-	return f && strncmp(f, kdir(kind), n) == 0 && f[n] == '/' &&
-	    shard_num(f + n + 1, ".json") >= 0;
+	if (!f || strncmp(f, kdir(kind), n) != 0 || f[n] != '/')
+		return -1;
+	return shard_num(f + n + 1, ".json");
 }
 
 int
@@ -539,7 +540,8 @@ idx_shards_load(char kind, const char **why)
 		const char *f = mv_json_str(it, "file", NULL), *w;
 		cJSON *sh;
 
-		if (!shard_name_ok(kind, f)) {
+		if (mv_index_shard(f, kind) < 0) {
+			errno = 0;
 			snprintf(msg, sizeof msg, "a shard is not %s/NNNNN.json", kdir(kind));
 			goto bad;
 		}
@@ -548,6 +550,8 @@ idx_shards_load(char kind, const char **why)
 		free(path);
 		if (!sh || !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(sh, "items"))) {
 			snprintf(msg, sizeof msg, "%s: %s", f, sh ? "no items array" : w);
+			if (sh)
+				errno = 0;
 			cJSON_Delete(sh);
 			goto bad;
 		}
@@ -561,6 +565,10 @@ idx_shards_load(char kind, const char **why)
 bad:
 	cJSON_Delete(list);
 	cJSON_Delete(doc);
+	/* ENOENT says the list is missing (no index yet): a listed shard
+	 * that is missing, or a name that is not one, is a broken index. */
+	if (errno == ENOENT)
+		errno = 0;
 	*why = msg;
 	return NULL;
 }
@@ -575,7 +583,7 @@ check_shard(char kind, const char *f, long long count, FILE *out)
 	char *path = mv_path("index/%s", f);
 	const char *why;
 	cJSON *sh = mv_json_load(path, MV_INDEX_MAX, &why), *it;
-	long long s = shard_num(f + strlen(kdir(kind)) + 1, ".json"), num;
+	long long s = mv_index_shard(f, kind), num;
 	long bad = 0;
 
 	free(path);
@@ -626,7 +634,7 @@ idx_shards_check_files(char kind, FILE *out)
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(list, "shards")) {
 		const char *f = mv_json_str(it, "file", NULL);
 
-		if (!shard_name_ok(kind, f) || mv_table_put(&listed, f + skip, it)) {
+		if (mv_index_shard(f, kind) < 0 || mv_table_put(&listed, f + skip, it)) {
 			fprintf(out, "%s: index/%s.json: bad or repeated shard %s\n", name, name,
 			    f ? f : "(none)");
 			bad++;
@@ -634,7 +642,7 @@ idx_shards_check_files(char kind, FILE *out)
 		}
 		bad += check_shard(kind, f, mv_json_int(it, "count", -1), out);
 		if (kind == 'p')
-			bad += idx_keys_check(shard_num(f + skip, ".json"),
+			bad += idx_keys_check(mv_index_shard(f, kind),
 			    mv_json_int(it, "count", -1), out);
 	}
 	dir = mv_xasprintf("index/%s", name);

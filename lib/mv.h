@@ -1513,6 +1513,10 @@ long mv_index_check(struct mv_index *ix, FILE *out);
  * deletes) or NULL with *why (errno ENOENT if the list is missing;
  * *why names a shard that is not read). */
 cJSON *mv_index_load(char kind, const char **why);
+/* The number of the shard of kind ('m', 'p') a list names f
+ * ("movies/00012.json": 12), or -1 if f is not such a name: the one rule
+ * for the writer, the readers and the schemas. */
+long long mv_index_shard(const char *f, char kind);
 /* 1 if the list of kind ('m', 'p') is a list of shards (schemaVersion
  * 2); an older one counts as stale (mv_index_stale) and is rebuilt. */
 int mv_index_current(char kind);

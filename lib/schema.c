@@ -657,11 +657,9 @@ mv_schema_for_path(const char *rel)
 		return "MovieIndexList.json";
 	if (!strcmp(rel, "index/people.json"))
 		return "PeopleIndexList.json";
-	if (!strncmp(rel, "index/movies/", 13) && strspn(rel + 13, "0123456789") >= 5 &&
-	    !strcmp(rel + 13 + strspn(rel + 13, "0123456789"), ".json"))
+	if (!strncmp(rel, "index/", 6) && mv_index_shard(rel + 6, 'm') >= 0)
 		return "MovieIndex.json";
-	if (!strncmp(rel, "index/people/", 13) && strspn(rel + 13, "0123456789") >= 5 &&
-	    !strcmp(rel + 13 + strspn(rel + 13, "0123456789"), ".json"))
+	if (!strncmp(rel, "index/", 6) && mv_index_shard(rel + 6, 'p') >= 0)
 		return "PeopleIndex.json";
 	if (!strcmp(rel, "index/collections.json"))
 		return "CollectionIndex.json";

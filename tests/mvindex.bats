@@ -221,6 +221,31 @@ rebuilt_items() { # movies|people
 	assert_output "people: unable to read index/people.json: invalid JSON"
 }
 
+@test "mvindex --check: a list naming a file that is not a shard of its own is refused, and repaired" {
+	mvindex --rebuild
+	cp "$IX/movies.json" "$BATS_TEST_TMPDIR/list"
+	# Shorter than the five digits the writer gives, outside the folder,
+	# the other index's: each is a name no shard has.
+	for f in movies/0.json ../movies/00000.json people/00000.json; do
+		jq -c --arg f "$f" '.shards[0].file = $f' "$BATS_TEST_TMPDIR/list" >"$IX/movies.json"
+		run --separate-stderr mvindex --check
+		[ "$status" -eq 1 ]
+		assert_output "movies: index/movies.json: bad or repeated shard $f
+movies: index/movies/00000.json: not listed in index/movies.json
+movies: unable to read index/movies.json: a shard is not movies/NNNNN.json"
+		run --separate-stderr mvctl ls --json
+		[ "$stderr" = "mvctl: unable to read index/movies.json: a shard is not movies/NNNNN.json" ]
+	done
+	# A listed shard that is gone: a broken index, not "no index yet".
+	cp "$BATS_TEST_TMPDIR/list" "$IX/movies.json"
+	rm "$IX/movies/00000.json"
+	run --separate-stderr mvctl ls --json
+	[ "$stderr" = "mvctl: unable to read index/movies.json: movies/00000.json: No such file or directory" ]
+	mvindex --rebuild
+	run --separate-stderr mvindex --check
+	assert_success
+}
+
 @test "mvindex: the filter passes every valid line through byte for byte" {
 	mvindex --rebuild
 	{

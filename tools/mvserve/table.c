@@ -447,28 +447,6 @@ scan_shard(struct table *t, struct mv_buf *kb, struct source *sv, long long s, l
 	return rc;
 }
 
-/* The folder of t's shards in index/, as the list names them. */
-static const char *
-shard_dir(const struct table *t)
-{
-	return t->kind == 'm' ? "movies/" : "people/";
-}
-
-/* 1 if f is dir followed by "NNNNN.json", a shard's name in the list. */
-static int
-shard_name(const char *f, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	if (!f || strncmp(f, dir, n) != 0 || strlen(f + n) != 10 ||
-	    strcmp(f + n + 5, ".json") != 0)
-		return 0;
-	for (size_t i = n; i < n + 5; i++)
-		if (f[i] < '0' || f[i] > '9')
-			return 0;
-	return 1;
-}
-
 /* Shards [from, to) of the list, scanned into the table t. */
 struct half {
 	struct table t;
@@ -489,8 +467,6 @@ scan_half(void *arg)
 	struct mv_buf kb = {0};   /* the key files', one after the other */
 	size_t k = 0, want = 0;
 	const cJSON *it;
-	const char *dir = shard_dir(&h->t);
-	size_t dl = strlen(dir);
 
 	cJSON_ArrayForEach(it, h->shards) {
 		if ((h->all || (k >= h->from && k < h->to)) && mv_json_int(it, "count", 0) > 0)
@@ -502,17 +478,19 @@ scan_half(void *arg)
 	k = 0;
 	cJSON_ArrayForEach(it, h->shards) {
 		const char *f = mv_json_str(it, "file", NULL), *w, *kw;
+		long long s;
 
 		if (k < h->from || k >= h->to) {
 			k++;
 			continue;
 		}
-		if (!shard_name(f, dir)) {
-			snprintf(h->msg, sizeof h->msg, "a shard is not %sNNNNN.json", dir);
+		if ((s = mv_index_shard(f, h->t.kind)) < 0) {
+			snprintf(h->msg, sizeof h->msg, "a shard is not %s/NNNNN.json",
+			    h->t.kind == 'm' ? "movies" : "people");
 			break;
 		}
 		h->src[k].rel = mv_xasprintf("index/%s", f);
-		if (scan_shard(&h->t, &kb, h->src, atoll(f + dl), mv_json_int(it, "count", -1),
+		if (scan_shard(&h->t, &kb, h->src, s, mv_json_int(it, "count", -1),
 		    (uint32_t)k, &w, &kw) < 0) {
 			snprintf(h->msg, sizeof h->msg, "%s: %s", f, w ? w : strerror(errno));
 			break;
