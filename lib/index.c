@@ -40,10 +40,10 @@
  *
  * The parts: this file keeps the nodes, the maps and the links, and the
  * small public calls; index_read.c reads profiles, index_apply.c applies
- * them (and usage) to the nodes, index_write.c serialises, index_shard.c writes
- * and reads the shards,
- * index_claims.c reconciles index/ext/, index_check.c compares the files
- * on disk with a scan. index_int.h is what they share (idx_* names).
+ * them (and usage) to the nodes, index_write.c serialises the entries,
+ * index_shard.c writes, reads and checks the shards, index_claims.c
+ * reconciles index/ext/, index_check.c compares the files on disk with a
+ * scan. index_int.h is what they share (idx_* names).
  */
 
 /* A valid id short enough for the inline buffers (20 digits and more

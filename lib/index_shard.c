@@ -198,12 +198,8 @@ ll_cmp(const void *a, const void *b)
 
 /* ---- writing ------------------------------------------------------------ */
 
-/*
- * Shard s of kind's text in b, from the nodes; *count gets its entries
- * (0: nothing written). A streamed rebuild frees what of each movie only
- * its entry used once the shard is written (the people's stream does
- * that itself, index_stream.c).
- */
+/* Shard s of kind's text in b, from the nodes [*lo, *hi) of kind's
+ * sorted array; *count gets its entries (0: b left as it was). */
 static void
 shard_text(struct mv_index *ix, char kind, long long s, struct mv_buf *b, size_t *count,
     struct mv_table *seen, size_t *lo, size_t *hi)
@@ -230,8 +226,10 @@ shard_text(struct mv_index *ix, char kind, long long s, struct mv_buf *b, size_t
 /*
  * Write shard s of kind from the nodes (unless it has no present entry);
  * *count gets its entries. sync 0 leaves the fsync to the caller (a
- * rebuild syncs them all at the end). 0, or -1 with errno after a
- * warning.
+ * rebuild syncs them all at the end). A streamed rebuild frees what of
+ * each movie only its entry used once its shard is written (the
+ * people's stream does that itself, index_stream.c). 0, or -1 with
+ * errno after a warning.
  */
 static int
 shard_write(struct mv_index *ix, char kind, long long s, int sync, struct mv_buf *b,

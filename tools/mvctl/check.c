@@ -186,13 +186,6 @@ static void misplaced(void *ctx, const char *movie, const char *from,
 static void note(const char *kind, const char *file, const char *media,
     const char *msg);
 
-/*
- * A movie of version 1 is a note, not a problem: every tool reads it as
- * version 2 (mv_movie_upgrade), and each write turns it into one, so it
- * is safe to run on; mvctl migrate rewrites them all. It is validated
- * as the version 2 it reads as. As a flat library or a people index of
- * before the shards, it is what migrate is for, not damage.
- */
 /* The kind of the index whose list rel is ('m', 'p'), or 0. */
 static char
 index_list(const char *rel)
@@ -200,6 +193,13 @@ index_list(const char *rel)
 	return !strcmp(rel, "index/movies.json") ? 'm' : !strcmp(rel, "index/people.json") ? 'p' : 0;
 }
 
+/*
+ * A movie of version 1 is a note, not a problem: every tool reads it as
+ * version 2 (mv_movie_upgrade), and each write turns it into one, so it
+ * is safe to run on; mvctl migrate rewrites them all. It is validated
+ * as the version 2 it reads as. As a flat library or an index of before
+ * the shards, it is what migrate is for, not damage.
+ */
 static void
 check_version(struct check *c, const char *rel, cJSON *doc)
 {
