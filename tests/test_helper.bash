@@ -78,8 +78,6 @@ stop_group() {
 	wait "$pid" 2>/dev/null || true
 }
 
-# A digest of a directory tree (names, sizes, contents) to prove that a
-# refused command changed nothing.
 # The index of KIND (movies or people) put together from its shards
 # (index/KIND/NNNNN.json), the way mv-profile(5) reads it with jq, into a
 # file whose path is printed: {count, items, byExternal}. The shards' names
