@@ -333,26 +333,37 @@ test_real(void)
 	    "deep", "deep stays");
 	cJSON_Delete(doc);
 
-	is_str(mv_schema_for_path("Movies/m1.json"), "MovieProfile.json", "schema for Movies/");
-	is_str(mv_schema_for_path("People/p3.json"), "PeopleProfile.json", "schema for People/");
-	is_str(mv_schema_for_path("index/people.json"), "PeopleIndexList.json",
-	    "schema for the list of the people shards");
-	is_str(mv_schema_for_path("index/people/00012.json"), "PeopleIndex.json",
-	    "schema for a people shard");
-	ok(mv_schema_for_path("index/people/12.json") == NULL, "no schema for a short shard name");
-	ok(mv_schema_for_path("index/people/00012.json.tmp") == NULL, "none for a temp file");
-	is_str(mv_schema_for_path("index/movies.json"), "MovieIndexList.json",
-	    "schema for the list of the movie shards");
-	is_str(mv_schema_for_path("index/movies/00000.json"), "MovieIndex.json",
-	    "schema for a movie shard");
-	is_str(mv_schema_for_path("index/movies/123456.json"), "MovieIndex.json",
-	    "and for one past 99999");
-	ok(mv_schema_for_path("index/movies/1.json") == NULL, "no schema for a short movie shard name");
-	ok(mv_schema_for_path("index/movies/0000x.json") == NULL, "nor for one not all digits");
-	ok(mv_schema_for_path("index/movies/00000.keys") == NULL &&
-	    mv_schema_for_path("index/movies/00000.json.tmp.42") == NULL, "none for other files there");
-	ok(mv_schema_for_path("Movies/x/m1.json") == NULL && mv_schema_for_path("stats/usage.json") == NULL,
-	    "no schema for other paths");
+	{
+		/* Each path and its schema, or NULL for none. A shard's name is
+		 * five digits or more (mv_index_shard), in its own kind's folder. */
+		static const char *const paths[][2] = {
+			{"Movies/m1.json", "MovieProfile.json"},
+			{"People/p3.json", "PeopleProfile.json"},
+			{"index/people.json", "PeopleIndexList.json"},
+			{"index/people/00012.json", "PeopleIndex.json"},
+			{"index/people/12.json", NULL},
+			{"index/people/00012.json.tmp", NULL},
+			{"index/movies.json", "MovieIndexList.json"},
+			{"index/movies/00000.json", "MovieIndex.json"},
+			{"index/movies/123456.json", "MovieIndex.json"},
+			{"index/movies/1.json", NULL},
+			{"index/movies/0000x.json", NULL},
+			{"index/movies/00000.keys", NULL},
+			{"index/movies/00000.json.tmp.42", NULL},
+			{"index/movies/../people/00000.json", NULL},
+			{"Movies/x/m1.json", NULL},
+			{"stats/usage.json", NULL},
+		};
+
+		for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+			const char *got = mv_schema_for_path(paths[i][0]);
+
+			if (paths[i][1])
+				is_str(got, paths[i][1], paths[i][0]);
+			else
+				ok(got == NULL, "no schema for %s", paths[i][0]);
+		}
+	}
 
 	/* The keyword cache is reused across validations: the same answer
 	 * every time. How fast is bench/check.sh's to say, not a unit
