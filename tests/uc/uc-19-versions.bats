@@ -50,6 +50,13 @@ teardown() {
 	stop_faketmdb
 }
 
+# The one mv.video.added of $OUT: Fight Club filed as m1 at PATH, the
+# record it came as (MERGED, m2 unless given) merged into it.
+added_as() { # PATH [MERGED]
+	run events_of mv.video.added "$OUT"
+	assert_output "{\"id\":\"m1\",\"path\":\"$1\",\"tmdb\":550,\"title\":\"Fight Club\",\"year\":1999,\"merged\":\"${2:-m2}\"}"
+}
+
 # Drop NAME (random bytes of SIZE) into incoming/ and run mvenrich and
 # mvindex on its announcement, into $OUT; stderr into $BATS_TEST_TMPDIR/err.
 drop() {
@@ -61,11 +68,9 @@ drop() {
 	drop Fight.Club.1999.1080p.BluRay.mkv
 	a=$(sha "$IN/../assets/videos/$FC/$FC.mkv")
 	drop Fight.Club.1999.Directors.Cut.mkv
-	run events_of mv.video.added "$OUT"
-	assert_output "{\"id\":\"m1\",\"path\":\"assets/videos/$FC/$FC - Director's Cut.mkv\",\"tmdb\":550,\"title\":\"Fight Club\",\"year\":1999,\"merged\":\"m2\"}"
+	added_as "assets/videos/$FC/$FC - Director's Cut.mkv"
 	drop Fight.Club.1999.2160p.WEB-DL.mkv
-	run events_of mv.video.added "$OUT"
-	assert_output "{\"id\":\"m1\",\"path\":\"assets/videos/$FC/$FC - 2160p.mkv\",\"tmdb\":550,\"title\":\"Fight Club\",\"year\":1999,\"merged\":\"m3\"}"
+	added_as "assets/videos/$FC/$FC - 2160p.mkv" m3
 	[ -z "$(cat "$BATS_TEST_TMPDIR/err")" ]
 	run ls "$DIR"
 	assert_output "$FC - 2160p.mkv
@@ -121,8 +126,7 @@ version_state() {
 	mk=$(sha "$(dirname "$v")/Featurettes/Making of.mkv")
 	ev_added "$v" | mvenrich 2>"$BATS_TEST_TMPDIR/err" | mvindex >"$OUT"
 	[ -z "$(cat "$BATS_TEST_TMPDIR/err")" ]
-	run events_of mv.video.added "$OUT"
-	assert_output "{\"id\":\"m1\",\"path\":\"assets/videos/$FC/$FC - 2160p.mkv\",\"tmdb\":550,\"title\":\"Fight Club\",\"year\":1999,\"merged\":\"m2\"}"
+	added_as "assets/videos/$FC/$FC - 2160p.mkv"
 	run bash -c "cd '$DIR' && find . -type f | LC_ALL=C sort"
 	assert_output "./Featurettes/Making of (2).mkv
 ./Featurettes/Making of.mkv
@@ -220,8 +224,7 @@ $FC.mkv"
 	old=$(sha "$DIR/$FC.mkv")
 	drop Fight.Club.1999.1080p.mkv 30000
 	new=$(sha "$DIR/$FC - 1080p.mkv")
-	run events_of mv.video.added "$OUT"
-	assert_output "{\"id\":\"m1\",\"path\":\"assets/videos/$FC/$FC - 1080p.mkv\",\"tmdb\":550,\"title\":\"Fight Club\",\"year\":1999,\"merged\":\"m2\"}"
+	added_as "assets/videos/$FC/$FC - 1080p.mkv"
 	[ "$(ls "$DIR")" = "$FC - 1080p.mkv" ]
 	[ "$(sha "$MV_DATA/quarantine/replaced/$FC.mkv")" = "$old" ]
 	run jq -c '[.movie, .file, .source, .reason]' "$MV_DATA/quarantine/replaced/$FC.mkv.why.json"
@@ -311,8 +314,7 @@ $FC.mkv.why.json
 	[ "$(sha "$MV_DATA/quarantine/replaced/$FC.en.srt")" = "$en" ]
 	[ "$(copies_of "$en")" -eq 1 ]
 	[ -z "$(ls -A "$IN")" ]
-	run events_of mv.video.added "$OUT"
-	assert_output "{\"id\":\"m1\",\"path\":\"assets/videos/$FC/$FC - 1080p.mkv\",\"tmdb\":550,\"title\":\"Fight Club\",\"year\":1999,\"merged\":\"m2\"}"
+	added_as "assets/videos/$FC/$FC - 1080p.mkv"
 	profiles_valid
 	events_valid "$OUT"
 	run -0 mvctl check
@@ -418,8 +420,7 @@ extras_upgraded() {
 	[ "$(sha "$DIR/Featurettes/Making of (2).mkv")" = "$new" ]
 	[ "$(copies_of "$old")" -eq 1 ] && [ "$(copies_of "$new")" -eq 1 ]
 	[ -z "$(find "$IN" -type f)" ]
-	run events_of mv.video.added "$OUT"
-	assert_output "{\"id\":\"m1\",\"path\":\"assets/videos/$FC/$FC - 1080p.mkv\",\"tmdb\":550,\"title\":\"Fight Club\",\"year\":1999,\"merged\":\"m2\"}"
+	added_as "assets/videos/$FC/$FC - 1080p.mkv"
 	profiles_valid
 	events_valid "$OUT"
 	run -0 mvctl check
