@@ -209,6 +209,44 @@ pipeline_exit_with() {
 	flock -n "$run_dir/pipeline.lock" true
 }
 
+@test "mvpipeline: SIGTERM does not wait out MV_STOP_GRACE when the stages exit at once" {
+	# The grace is a bound, not a wait: stages that exit on SIGTERM end
+	# the stop at once, and none is killed.
+	export MV_STOP_GRACE=60
+	start_pipeline --stages "mvwatch stagecat sink"
+	wait_until 5 test -s "$MV_DATA/stagecat.starts"
+	t0=${EPOCHREALTIME/[.,]/}
+	kill -TERM "$sup"
+	wait "$sup"
+	sup=
+	ms=$(( (${EPOCHREALTIME/[.,]/} - t0) / 1000 ))
+	echo "the stop took $ms ms"
+	[ "$ms" -lt 20000 ]
+	# Each stage exited by itself: none was killed (128 + 9).
+	run jq -r '[.stages[].lastExit] | map(select(. == 137)) | length' "$run_dir/pipeline.status"
+	assert_output 0
+	no_orphans
+}
+
+@test "mvpipeline: a stage that ignores SIGTERM is killed after MV_STOP_GRACE" {
+	export MV_STOP_GRACE=1
+	start_pipeline --stages "mvwatch stubborn sink"
+	wait_until 5 test -s "$MV_DATA/stubborn.starts"
+	t0=${EPOCHREALTIME/[.,]/}
+	kill -TERM "$sup"
+	status=0
+	wait "$sup" || status=$?
+	sup=
+	ms=$(( (${EPOCHREALTIME/[.,]/} - t0) / 1000 ))
+	[ "$status" -eq 0 ]
+	# It had its grace, then the KILL; the status it records is the
+	# stage's own (137), not that of the loop's interrupted wait (143).
+	[ "$ms" -ge 1000 ]
+	run jq -r '.stages[] | select(.name == "stubborn") | .lastExit, .state' "$run_dir/pipeline.status"
+	assert_output $'137\nstopped'
+	no_orphans
+}
+
 @test "mvpipeline: a kill -9 of the supervisor alone stops its stages and frees the lock" {
 	# Regression: the stage loops went on running without it, holding
 	# the lock, and a new supervisor exited 75 until someone killed them.
