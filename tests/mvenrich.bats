@@ -583,7 +583,7 @@ crash_keep() {
 	while :; do
 		rounds=$((rounds + 1))
 		[ $rounds -le 200 ] || { echo "no clean run in 200 rounds"; return 1; }
-		find "$IN" -type f -print0 | while IFS= read -r -d '' f; do ev_added "$f"; done >"$EVENTS"
+		ev_added_all "$IN" >"$EVENTS"
 		mvenrich <"$EVENTS" >/dev/null 2>&1 &
 		pid=$!
 		# A growing bound, so that a run finally gets through.
