@@ -265,13 +265,21 @@ start_pipeline() {
 	[ ! -x "$MV_BUILD/bin/mvstat" ] || stages="$stages mvstat"
 	MV_PIPELINE_STAGES=$stages start_pipeline
 	# Every process of the pipeline, sampled while it works: not in argv.
+	# The stage files and argv are read with builtins: a sample costs two
+	# processes (ps, pgrep), not thirty, so the samples are close.
+	local line args stage_pids
 	for i in $(seq 1 200); do
-		for p in $(ps -o pid= --ppid "$SUP") $(pgrep -s 0 -x 'mv[a-z]*' 2>/dev/null) \
-			$(for s in $stages; do jq -r '.pid // empty' "$MV_DATA/run/stage.$s.json" 2>/dev/null; done); do
-			[ -r "/proc/$p/cmdline" ] || continue
+		stage_pids=
+		for s in $stages; do
+			{ read -r line <"$MV_DATA/run/stage.$s.json"; } 2>/dev/null || continue
+			[[ $line =~ \"pid\":([0-9]+) ]] && stage_pids="$stage_pids ${BASH_REMATCH[1]}"
+		done
+		for p in $(ps -o pid= --ppid "$SUP") $(pgrep -s 0 -x 'mv[a-z]*' 2>/dev/null) $stage_pids; do
+			{ mapfile -d '' args <"/proc/$p/cmdline"; } 2>/dev/null || continue
+			[ ${#args[@]} -gt 0 ] || continue
 			seen=$((seen + 1))
-			if tr '\0' ' ' <"/proc/$p/cmdline" | grep -q "$key"; then
-				echo "key in argv of $p: $(tr '\0' ' ' <"/proc/$p/cmdline")"; return 1
+			if [[ "${args[*]}" == *"$key"* ]]; then
+				echo "key in argv of $p: ${args[*]}"; return 1
 			fi
 		done
 		[ -f "$MV_DATA/assets/videos/Heat (1995) [tmdbid-949]/Heat (1995) [tmdbid-949].mkv" ] && [ $i -gt 20 ] && break
