@@ -146,6 +146,28 @@ teardown() {
 	assert_equal "$stderr" "mvctl: no index/movies.json yet: run mvctl reindex"
 }
 
+@test "ls, people, status, enrich --all: an index that is there but broken is 65, never an empty list" {
+	# A script reading `mvctl ls --json` must not take a broken index for
+	# an empty library.
+	cp "$MV_DATA/index/people.json" "$BATS_TEST_TMPDIR/people.json"
+	echo '{' >"$MV_DATA/index/movies.json"
+	for cmd in "ls --json" "ls" "status --json" "people --movies p2 --json" "enrich --all --level deep"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr mvctl $cmd
+		[ "$status" -eq 65 ] || { echo "mvctl $cmd exited $status"; false; }
+		assert_output ''
+		assert_equal "$stderr" "mvctl: unable to read index/movies.json: invalid JSON"
+	done
+	mvindex --rebuild
+	echo '[' >"$MV_DATA/index/people.json"
+	run -65 --separate-stderr mvctl people --movies p2 --json
+	assert_equal "$stderr" "mvctl: unable to read index/people.json: invalid JSON"
+	# What the message points at mends it.
+	run -0 mvctl reindex
+	run -0 mvctl ls --json
+	assert_equal "$(jq -r .totalItems <<<"$output")" 3
+}
+
 @test "ls, status, people --movies: the movie index in shards reads as the document of before them" {
 	# The fixture's index is one document of schemaVersion 1, read as it is.
 	before=$(mvctl ls --json --sort title | jq -c '[.items[] | [.id, .level, .title, .video]]')

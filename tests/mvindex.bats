@@ -233,13 +233,17 @@ rebuilt_items() { # movies|people
 		assert_output "movies: index/movies.json: bad or repeated shard $f
 movies: index/movies/00000.json: not listed in index/movies.json
 movies: unable to read index/movies.json: a shard is not movies/NNNNN.json"
+		# A broken index is bad data (65), not an empty library.
 		run --separate-stderr mvctl ls --json
+		[ "$status" -eq 65 ]
 		[ "$stderr" = "mvctl: unable to read index/movies.json: a shard is not movies/NNNNN.json" ]
+		assert_output ''
 	done
 	# A listed shard that is gone: a broken index, not "no index yet".
 	cp "$BATS_TEST_TMPDIR/list" "$IX/movies.json"
 	rm "$IX/movies/00000.json"
 	run --separate-stderr mvctl ls --json
+	[ "$status" -eq 65 ]
 	[ "$stderr" = "mvctl: unable to read index/movies.json: movies/00000.json: No such file or directory" ]
 	mvindex --rebuild
 	run --separate-stderr mvindex --check
