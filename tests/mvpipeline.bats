@@ -37,6 +37,17 @@ lines_are() {
 	[ "$(wc -l <"$2" 2>/dev/null)" = "$1" ]
 }
 
+# SIGTERM the supervisor and wait for it: its exit status in $status,
+# how long the stop took in $ms.
+term_and_time() {
+	local t0=${EPOCHREALTIME/[.,]/}
+	kill -TERM "$sup"
+	status=0
+	wait "$sup" || status=$?
+	sup=
+	ms=$(( (${EPOCHREALTIME/[.,]/} - t0) / 1000 ))
+}
+
 # True when no stub stage of this test is alive any more.
 no_orphans() {
 	! pgrep -f "$MV_TOP/tests/fixtures/mvpipeline/bin/" >/dev/null
@@ -215,12 +226,9 @@ pipeline_exit_with() {
 	export MV_STOP_GRACE=60
 	start_pipeline --stages "mvwatch stagecat sink"
 	wait_until 5 test -s "$MV_DATA/stagecat.starts"
-	t0=${EPOCHREALTIME/[.,]/}
-	kill -TERM "$sup"
-	wait "$sup"
-	sup=
-	ms=$(( (${EPOCHREALTIME/[.,]/} - t0) / 1000 ))
+	term_and_time
 	echo "the stop took $ms ms"
+	[ "$status" -eq 0 ]
 	[ "$ms" -lt 20000 ]
 	# Each stage exited by itself: none was killed (128 + 9).
 	run jq -r '[.stages[].lastExit] | map(select(. == 137)) | length' "$run_dir/pipeline.status"
@@ -232,12 +240,7 @@ pipeline_exit_with() {
 	export MV_STOP_GRACE=1
 	start_pipeline --stages "mvwatch stubborn sink"
 	wait_until 5 test -s "$MV_DATA/stubborn.starts"
-	t0=${EPOCHREALTIME/[.,]/}
-	kill -TERM "$sup"
-	status=0
-	wait "$sup" || status=$?
-	sup=
-	ms=$(( (${EPOCHREALTIME/[.,]/} - t0) / 1000 ))
+	term_and_time
 	[ "$status" -eq 0 ]
 	# It had its grace, then the KILL; the status it records is the
 	# stage's own (137), not that of the loop's interrupted wait (143).
