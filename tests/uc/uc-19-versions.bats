@@ -477,6 +477,29 @@ extras_upgraded() {
 	run -0 mvctl check
 }
 
+@test "UC-19: a kill -9 between setting the last extra aside and removing its folder: the rerun removes it" {
+	export MV_DUPLICATES=upgrade
+	v=$(release Fight.Club.1999.720p.BluRay.x264-GRP 10000)
+	ev_added "$v" | mvenrich >/dev/null
+	# The better copy, loose, brings no extra. Its two subtitles are set
+	# aside first: the extra's move is the 3rd aside-committed.
+	mkvideo "$IN/Fight.Club.1999.1080p.mkv" 30000
+	ev_added "$IN/Fight.Club.1999.1080p.mkv" >"$BATS_TEST_TMPDIR/ev"
+	run -137 env MV_CRASH_AT=aside-committed:3 mvenrich <"$BATS_TEST_TMPDIR/ev"
+	# Killed there: the extra is moved, its emptied folder not removed.
+	[ -f "$MV_DATA/quarantine/replaced/$FC/Featurettes/Making of.mkv" ]
+	[ -d "$DIR/Featurettes" ]
+	run -0 mvenrich --retry
+	run bash -c "cd '$DIR' && find . | LC_ALL=C sort"
+	assert_output ".
+./$FC - 1080p.mkv"
+	run jq -r '.extras[].path' "$MV_DATA/quarantine/replaced/$FC.mkv.why.json"
+	assert_output "quarantine/replaced/$FC/Featurettes/Making of.mkv"
+	profiles_valid
+	mvindex --rebuild >/dev/null
+	run -0 mvctl check
+}
+
 @test "UC-19: kill -9 at every step of setting a replaced copy's extra aside: every file once" {
 	export MV_DUPLICATES=upgrade
 	local step

@@ -471,6 +471,25 @@ drop_extras_dir(const char *srel)
 }
 
 
+/* The extras folder that the extra at path (set aside already, under
+ * quarantine/replaced/<stem>/) left in old's folder, removed if empty:
+ * a kill between its move and that rmdir left it, and the rerun, which
+ * finds the extra moved, is the one left to do it. */
+static void
+drop_left_dir(const char *old, const char *stem, const char *path)
+{
+	size_t n = strlen(stem);
+	const char *rest = path + 20, *vb = base_name(old);
+	char *orig;
+
+	if (strncmp(rest, stem, n) || rest[n] != '/')
+		return;
+	orig = mv_xasprintf("%.*s%s", (int)(vb - old), old, rest + n + 1);
+	drop_extras_dir(orig);
+	free(orig);
+}
+
+
 /*
  * Move the file of s, an entry of list l of e (the copy at old that m
  * sets aside), to quarantine/replaced/ under stem, with mv_file_move and
@@ -496,6 +515,7 @@ set_aside_one(cJSON *m, const char *old, size_t l, cJSON *s, const char *stem)
 		save(m);
 		mv_crash_point("sidecar-saved");
 		mv_file_commit(id);
+		mv_crash_point("aside-committed");
 		drop_extras_dir(path);
 	} else if (errno == ENOENT) {
 		mv_warnx("%s: %s, %s of %s, is gone already", id, path,
@@ -537,8 +557,11 @@ set_aside_files(cJSON *m, cJSON *e, const char *old, const char *stem)
 			const char *path = mv_json_str(s, "path", "");
 
 			next = s->next;
-			if (!strncmp(path, "quarantine/replaced/", 20))
+			if (!strncmp(path, "quarantine/replaced/", 20)) {
+				if (l == 1)
+					drop_left_dir(old, stem, path);
 				continue;
+			}
 			if (shared(m, e, path)) {
 				cJSON_Delete(cJSON_DetachItemViaPointer(list, s));
 				save(m);
