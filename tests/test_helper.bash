@@ -19,6 +19,7 @@ mv_bats_lib() { # DIR FUNCTION-IT-DEFINES
 		case $line in
 		'source "$(dirname "${BASH_SOURCE[0]}")/'*'"')
 			line=${line#*)/}
+			# shellcheck source=/dev/null
 			. "$1/${line%\"}" ;;
 		esac
 	done <"$1/load.bash"
