@@ -11,8 +11,14 @@ load ../test_helper
 	# the walk's own from holding make check (its trap still cleans up).
 	run timeout -s TERM 900 "$MV_TOP/tests/system/walk" \
 		--seed "${WALK_SEED:-14}" --steps "${WALK_STEPS:-200}"
-	# On a failure, the walk's report (the broken invariant, the
-	# operation log, the replay command) is the test's output.
-	[ "$status" -eq 0 ] || { printf '%s\n' "$output" | tail -80; false; }
+	# On a failure, the walk's report is the test's output: what broke
+	# (each FAIL line with what the invariant said), then the end of the
+	# operation log and the replay command. The log alone is hundreds of
+	# lines, and its tail hid the FAIL above it.
+	[ "$status" -eq 0 ] || {
+		printf '%s\n' "$output" | sed -n '/^walk: FAIL/,/^walk: operation log/p' | head -60
+		printf '%s\n' "$output" | tail -40
+		false
+	}
 	assert_line --regexp '^walk: seed [0-9]+: [0-9]+ steps in .*, 0 broken invariants$'
 }
