@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mv.h"
@@ -513,5 +514,16 @@ mv_index_check(struct mv_index *ix, FILE *out)
 cJSON *
 mv_index_load(char kind, const char **why)
 {
-	return idx_shards_load(kind, why);
+	const struct timespec pause = { 0, 50 * 1000 * 1000 };
+	cJSON *doc;
+
+	/* mvindex replaces the shards, then the list: a reader (mvctl,
+	 * mvstat beside it in the pipeline, a token's resolution) whose read
+	 * falls between two of its renames may miss a shard it has just
+	 * removed. Twice more, 50 ms apart, before calling the index broken;
+	 * no index at all (ENOENT) is said at once. */
+	for (int tries = 0; !(doc = idx_shards_load(kind, why)) && errno != ENOENT &&
+	    tries < 2; tries++)
+		nanosleep(&pause, NULL);
+	return doc;
 }

@@ -1511,7 +1511,9 @@ long mv_index_check(struct mv_index *ix, FILE *out);
  * document of their items and byExternal (a list of schemaVersion 1,
  * of before the shards, as it is). Returns the document (caller
  * deletes) or NULL with *why (errno ENOENT if the list is missing;
- * *why names a shard that is not read). */
+ * *why names a shard that is not read). A read that fails otherwise is
+ * tried twice more, 50 ms apart: it may have fallen between two renames
+ * of a writer. */
 cJSON *mv_index_load(char kind, const char **why);
 /* The number of the shard of kind ('m', 'p') a list names f
  * ("movies/00012.json": 12), or -1 if f is not such a name: the one rule

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "mv.h"
@@ -159,8 +158,8 @@ ctl_load_rel(const char *rel, int loud)
 
 /* The index's items, or an empty array when there is no index yet
  * (said on stderr). An index that is there but cannot be read exits 65
- * (74 for an I/O error): an empty listing would be a lie a script
- * believes. Returns the whole document; *items is borrowed. */
+ * (66 or 74 when the read itself fails): an empty listing would be a
+ * lie a script believes. Returns the whole document; *items is borrowed. */
 cJSON *
 ctl_load_index(const char *name, cJSON **items)
 {
@@ -172,15 +171,8 @@ ctl_load_index(const char *name, cJSON **items)
 	 * before the shards reads as it is). */
 	if (!strcmp(name, "people") || !strcmp(name, "movies")) {
 		const char *why;
-		const struct timespec pause = { 0, 50 * 1000 * 1000 };
 
-		/* mvindex replaces the shards, then the list: a read between
-		 * two of its renames may miss a shard it has just removed.
-		 * Twice more, 50 ms apart, before calling the index broken. */
-		for (int tries = 0; !(doc = mv_index_load(name[0] == 'p' ? 'p' : 'm', &why)) &&
-		    errno != ENOENT && tries < 2; tries++)
-			nanosleep(&pause, NULL);
-		if (!doc && errno != ENOENT)
+		if (!(doc = mv_index_load(name[0] == 'p' ? 'p' : 'm', &why)) && errno != ENOENT)
 			mv_diex(errno ? mv_exit_for_read_errno(errno) : MV_EX_DATAERR,
 			    "unable to read %s: %s", rel, why);
 	} else
