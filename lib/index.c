@@ -504,13 +504,6 @@ mv_index_count(const struct mv_index *ix, char kind)
 	return c;
 }
 
-long
-mv_index_check(struct mv_index *ix, FILE *out)
-{
-	return idx_check_one(ix, 'm', out) + idx_check_one(ix, 'p', out) + idx_claims(ix, out) +
-	    idx_colls_check(ix, out);
-}
-
 cJSON *
 mv_index_load(char kind, const char **why)
 {

@@ -167,8 +167,8 @@ idx_claims(struct mv_index *ix, FILE *report)
 		} else if (!l->n)
 			claimlist_read(kind, l);
 		/* Streamed people have no nodes left, only their outside ids. */
-		if (k && ix->stream && !report) {
-			bad += idx_stream_claims(ix, l);
+		if (k && ix->stream) {
+			bad += idx_stream_claims(ix, l, report);
 			continue;
 		}
 		for (size_t i = 0; i < n; i++)

@@ -13,6 +13,7 @@
 #define SRC_MOVIE 2
 
 struct node;
+struct check;
 
 /* A movie's collection as its profile says (collections.c): tmdb 0 for
  * none. date is the release order's key: releaseDate, else the year. */
@@ -176,6 +177,9 @@ struct mv_index {
 	struct colls colls;               /* collections.json */
 	struct stream *stream;            /* a rebuild that streams the people
 	                                   * (index_stream.c), or NULL */
+	struct check *check;              /* a streamed rebuild that compares
+	                                   * rather than writes (index_check.c),
+	                                   * or NULL */
 };
 
 #define MV_IDBUF 24
@@ -284,9 +288,6 @@ const char *idx_node_extjson(struct node *x);
 int idx_node_num_cmp(const void *a, const void *b);
 /* Build the texts of arr's present nodes on all CPUs. */
 void idx_texts_build(struct node **arr, size_t n);
-/* The whole document of kind into b, as one shard holding every entry
- * would be (for the check). */
-void idx_index_text(struct mv_index *ix, char kind, struct mv_buf *b);
 
 /* Append the entry (byExternal members) text of a present node to b. */
 void idx_node_text(struct node *x, struct mv_buf *b);
@@ -325,8 +326,9 @@ void idx_person_seal(struct node *x);
 void idx_shards_count(struct mv_index *ix, char kind);
 /* Append shard s with count entries to d's list (in order). */
 void idx_shard_add(struct idoc *d, long long s, size_t count);
-/* The shard files of kind against their list; the problems found. */
-long idx_shards_check_files(char kind, FILE *out);
+/* Compare each movie shard a forced write would give with its file
+ * (index_check.c), thinning the movies as a streamed write does. */
+void idx_shards_check_movies(struct mv_index *ix);
 
 /* ---- index_keys.c: the key file beside each shard ---------------------- */
 
@@ -354,8 +356,10 @@ void idx_stream_thin(struct node *x);
  * (from none), with no fsync. 0, or -1 with errno after a warning. */
 int idx_stream_people(struct mv_index *ix);
 /* Claim the outside ids of the people written, l the claims of index/ext/p
- * (emptied); the conflicts found (each reported). */
-long idx_stream_claims(struct mv_index *ix, struct claimlist *l);
+ * (emptied); the conflicts found (each reported). With report, claim
+ * nothing: print each claim that is stale, missing or another's; the
+ * problems found. */
+long idx_stream_claims(struct mv_index *ix, struct claimlist *l, FILE *report);
 void idx_stream_free(struct stream *st);
 
 /* ---- index_claims.c: claims --------------------------------------------- */
@@ -373,8 +377,10 @@ void *idx_claims_ahead(void *arg);
 
 /* ---- index_check.c: check ---------------------------------------------- */
 
-/* Compare index/<kind>.json with ix; print to out; the problems found. */
-long idx_check_one(struct mv_index *ix, char kind, FILE *out);
+/* The fresh shard s of kind (text b, count entries) against its file,
+ * for ix->check. */
+void idx_check_shard(struct mv_index *ix, char kind, long long s, const struct mv_buf *b,
+    size_t count);
 
 /* ---- collections.c: index/collections.json ----------------------------- */
 

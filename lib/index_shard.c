@@ -573,94 +573,22 @@ bad:
 
 /* ---- checking ----------------------------------------------------------- */
 
-/* Shard f of kind (listed as holding count) holds that many entries,
- * each of its range. Returns the problems found. */
-static long
-check_shard(char kind, const char *f, long long count, FILE *out)
+void
+idx_shards_check_movies(struct mv_index *ix)
 {
-	char *path = mv_path("index/%s", f);
-	const char *why;
-	cJSON *sh = mv_json_load(path, MV_INDEX_MAX, &why), *it;
-	long long s = mv_index_shard(f, kind), num;
-	long bad = 0;
+	struct idoc *d = &ix->doc[0];
+	struct mv_table seen = {0};   /* byExternal keys of the shards before */
+	size_t lo, hi, count;
+	struct node **arr = ix->msorted;
 
-	free(path);
-	if (!sh) {
-		fprintf(out, "%s: unable to read index/%s: %s\n", kdir(kind), f, why);
-		return 1;
+	idx_shards_count(ix, 'm');
+	for (size_t i = 0; i < d->nshards; i++) {
+		shard_text(ix, 'm', d->shards[i].s, &ix->text, &count, &seen, &lo, &hi);
+		if (count)
+			idx_check_shard(ix, 'm', d->shards[i].s, &ix->text, count);
+		/* As a streamed write does, for the people to come. */
+		for (size_t j = lo; ix->stream && j < hi; j++)
+			idx_stream_thin(arr[j]);
 	}
-	if (mv_json_int(sh, "schemaVersion", 0) != 2 ||
-	    mv_json_int(sh, "count", -1) != count ||
-	    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(sh, "items")) != count) {
-		fprintf(out, "%s: index/%s: count is not the %lld of index/%s.json\n",
-		    kdir(kind), f, count, kdir(kind));
-		bad++;
-	}
-	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(sh, "items")) {
-		const char *id = mv_json_str(it, "id", "");
-
-		num = mv_id_valid(id, kind) ? atoll(id + 1) : -1;
-		if (num / SHARD_IDS != s) {
-			fprintf(out, "%s: %s: in index/%s, not its shard\n", kdir(kind), id, f);
-			bad++;
-		}
-	}
-	cJSON_Delete(sh);
-	return bad;
-}
-
-long
-idx_shards_check_files(char kind, FILE *out)
-{
-	const char *name = kdir(kind), *why;
-	char *path = mv_path("index/%s.json", name), *dir;
-	cJSON *list = mv_json_load(path, MV_INDEX_MAX, &why), *it;
-	struct mv_table listed = {0};
-	size_t n, skip = strlen(name) + 1;
-	char **v;
-	long bad = 0;
-
-	free(path);
-	if (!list)
-		return 0;      /* said by the check of the items */
-	if (mv_json_int(list, "schemaVersion", 0) != 2) {
-		fprintf(out, "%s: index/%s.json is of schemaVersion %lld, not 2 "
-		    "(mvindex rebuilds it)\n", name, name, mv_json_int(list, "schemaVersion", 0));
-		cJSON_Delete(list);
-		return 1;
-	}
-	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(list, "shards")) {
-		const char *f = mv_json_str(it, "file", NULL);
-
-		if (mv_index_shard(f, kind) < 0 || mv_table_put(&listed, f + skip, it)) {
-			fprintf(out, "%s: index/%s.json: bad or repeated shard %s\n", name, name,
-			    f ? f : "(none)");
-			bad++;
-			continue;
-		}
-		bad += check_shard(kind, f, mv_json_int(it, "count", -1), out);
-		if (kind == 'p')
-			bad += idx_keys_check(mv_index_shard(f, kind),
-			    mv_json_int(it, "count", -1), out);
-	}
-	dir = mv_xasprintf("index/%s", name);
-	for (int j = 0; j < 2; j++) {
-		v = mv_dir_list(dir, j ? ".keys" : ".json", &n);
-		for (size_t i = 0; i < n; i++) {
-			char f[32];
-
-			/* A key file counts as listed with its shard. */
-			snprintf(f, sizeof f, "%.*s.json", (int)strlen(v[i]) - 5, v[i]);
-			if (!mv_table_get(&listed, f)) {
-				fprintf(out, "%s: index/%s/%s: not listed in index/%s.json\n",
-				    name, name, v[i], name);
-				bad++;
-			}
-		}
-		mv_list_free(v, n);
-	}
-	free(dir);
-	mv_table_free(&listed);
-	cJSON_Delete(list);
-	return bad;
+	mv_table_free(&seen);
 }

@@ -418,7 +418,11 @@ shard_flush(struct mv_index *ix, struct mv_buf *b)
 		idx_doc_item(ix, b, st->x[i]);
 	mv_buf_adds(b, "\n],\"byExternal\":{");
 	shard_external(st, b);
-	if ((r = idx_shard_put(st->cur, b, st->x, st->nx, 0)) == 0) {
+	/* A check compares the shard with its file instead (index_check.c). */
+	if (ix->check) {
+		idx_check_shard(ix, 'p', st->cur, b, st->nx);
+		r = 0;
+	} else if ((r = idx_shard_put(st->cur, b, st->x, st->nx, 0)) == 0) {
 		idx_shard_add(&ix->doc[1], st->cur, st->nx);
 		mv_crash_point("index-shard");
 	}
@@ -555,12 +559,15 @@ idx_stream_people(struct mv_index *ix)
 
 /* ---- claims ------------------------------------------------------------- */
 
-/* Mark the holder each claim of l names; drop the claims no present
- * person holds, as read_claims does. A mark stands for the table of
- * claims by name that read_claims builds (24 MB at 500,000 people). */
-static void
-claims_mark(struct stream *st, struct claimlist *l)
+/* Mark the holder each claim of l names; drop (with report, say) the
+ * claims no present person holds, as read_claims does. A mark stands for
+ * the table of claims by name that read_claims builds (24 MB at 500,000
+ * people). Returns the stale claims. */
+static long
+claims_mark(struct stream *st, struct claimlist *l, FILE *report)
 {
+	long stale = 0;
+
 	for (size_t i = 0; i < l->n; i++) {
 		const char *name = l->name[i], *target = l->target[i];
 		struct holder *h = idx_id_ok(target, 'p') ? hset_get(&st->first, name) : NULL;
@@ -570,21 +577,24 @@ claims_mark(struct stream *st, struct claimlist *l)
 			h = h->next;
 		if (h)
 			h->claimed = 1;
-		else if (mv_claim_drop('p', name, target) < 0 && errno != EPERM)
+		else if (report) {
+			fprintf(report, "claims: p/%s: stale: %s has no %s\n", name, target, name);
+			stale++;
+		} else if (mv_claim_drop('p', name, target) < 0 && errno != EPERM)
 			mv_warn("remove claim index/ext/p/%s", name);
 	}
+	return stale;
 }
 
 long
-idx_stream_claims(struct mv_index *ix, struct claimlist *l)
+idx_stream_claims(struct mv_index *ix, struct claimlist *l, FILE *report)
 {
 	struct stream *st = ix->stream;
 	struct mv_table none = {0};
-	struct holder *h = NULL;
+	struct holder *h = NULL, *o;
 	size_t chunk = 0;
-	long bad = 0;
+	long bad = claims_mark(st, l, report);
 
-	claims_mark(st, l);
 	idx_claimlist_release(l, &none);
 	while ((h = holder_next(st, h, &chunk))) {
 		char id[MV_IDBUF];
@@ -592,7 +602,17 @@ idx_stream_claims(struct mv_index *ix, struct claimlist *l)
 		if (h->claimed)
 			continue;
 		snprintf(id, sizeof id, "p%lld", h->num);
-		if (idx_claim_one(h->key, id) < 0)
+		if (report) {
+			/* Another holder of the key may have the claim. */
+			for (o = hset_get(&st->first, h->key); o && !o->claimed; o = o->next)
+				;
+			if (o)
+				fprintf(report, "claims: p/%s: owned by p%lld, %s has it\n", h->key,
+				    o->num, id);
+			else
+				fprintf(report, "claims: p/%s: missing, %s has it\n", h->key, id);
+			bad++;
+		} else if (idx_claim_one(h->key, id) < 0)
 			bad++;
 	}
 	return bad;

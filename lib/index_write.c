@@ -334,22 +334,6 @@ idx_doc_external(struct mv_index *ix, char kind, struct mv_buf *b, size_t lo,
 	PUT_LIT(b, "}}\n");
 }
 
-void
-idx_index_text(struct mv_index *ix, char kind, struct mv_buf *b)
-{
-	struct node **arr = kind == 'm' ? ix->msorted : ix->psorted;
-	size_t n = kind == 'm' ? ix->nm : ix->np, count = 0, i;
-
-	for (i = 0; i < n; i++)
-		count += arr[i]->present != 0;
-	idx_doc_head(b, 2, count);
-	for (i = 0; i < n; i++)
-		if (arr[i]->present)
-			idx_doc_item(ix, b, arr[i]);
-	PUT_LIT(b, "\n],\"byExternal\":{");
-	idx_doc_external(ix, kind, b, 0, n, NULL);
-}
-
 /* The file of d needs writing: an entry or byExternal changed. */
 static int
 doc_dirty(const struct idoc *d)

@@ -1457,7 +1457,7 @@ void mv_index_nosync(struct mv_index *ix, int nosync);
 /* Read every profile; returns how many were skipped (each reported).
  * Nothing is marked dirty: write with force after a scan. flags:
  * MV_INDEX_CLAIMS to read index/ext/ meanwhile, for a mv_index_claims
- * or mv_index_check to follow. */
+ * to follow. */
 #define MV_INDEX_CLAIMS 1
 long mv_index_scan(struct mv_index *ix, int flags);
 /* The errno of the first profile the last scan could not read at all
@@ -1503,9 +1503,11 @@ int mv_index_stale(void);
 /* Recreate index/ext claims from the entries: drop the ones no profile
  * backs, add the missing. Returns the conflicts (each reported). */
 long mv_index_claims(struct mv_index *ix);
-/* Compare the index files and claims with ix (fresh from a scan); print
- * one line per difference to out. Returns the number of differences. */
-long mv_index_check(struct mv_index *ix, FILE *out);
+/* Compare the index files and claims with what a rebuild would write,
+ * reading the profiles as a streamed rebuild does (its memory, not the
+ * library's); print one line per difference to out. Writes nothing.
+ * Returns the number of differences. */
+long mv_index_check(FILE *out);
 /* The movie index (kind 'm') or the people index ('p'): the shards
  * index/movies.json or index/people.json lists, put together as one
  * document of their items and byExternal (a list of schemaVersion 1,

@@ -210,6 +210,61 @@ rebuilt_items() { # movies|people
 	[ -z "$output" ]
 }
 
+@test "mvindex --check: compares shard by shard: the same entries laid out anew pass; a wrong count, a shard no profile backs, an unlisted one and a shared id are each said" {
+	mvindex --rebuild
+	# Another tool's layout of the same entries (jq's): only the text
+	# differs, and the check reads what it says.
+	jq . "$IX/movies/00000.json" >"$BATS_TEST_TMPDIR/shard"
+	mv "$BATS_TEST_TMPDIR/shard" "$IX/movies/00000.json"
+	run --separate-stderr mvindex --check
+	assert_success
+	[ -z "$output" ] && [ -z "$stderr" ]
+	# The list's count of a shard that is right.
+	jq -c '.shards[0].count = 9' "$IX/movies.json" >"$BATS_TEST_TMPDIR/list"
+	mv "$BATS_TEST_TMPDIR/list" "$IX/movies.json"
+	run --separate-stderr mvindex --check
+	[ "$status" -eq 1 ]
+	assert_output "movies: index/movies/00000.json: count is not the 9 of index/movies.json"
+	# A person alone in shard 4, then gone: the whole shard is stale.
+	jq '.id = "p5000" | .externalIds = {"tmdb": 5000}' "$MV_DATA/People/p3.json" \
+		>"$MV_DATA/People/p5000.json"
+	mvindex --rebuild
+	rm "$MV_DATA/People/p5000.json"
+	run --separate-stderr mvindex --check
+	[ "$status" -eq 1 ]
+	assert_output "people: p5000: in the index, but no valid People/p5000.json
+people: byExternal tmdb:5000: stale
+claims: p/tmdb:5000: stale: p5000 has no tmdb:5000"
+	# Back, and its shard left out of the list.
+	jq '.id = "p5000" | .externalIds = {"tmdb": 5000}' "$MV_DATA/People/p3.json" \
+		>"$MV_DATA/People/p5000.json"
+	mvindex --rebuild
+	jq -c 'del(.shards[] | select(.file == "people/00004.json"))' "$IX/people.json" \
+		>"$BATS_TEST_TMPDIR/list"
+	mv "$BATS_TEST_TMPDIR/list" "$IX/people.json"
+	run --separate-stderr mvindex --check
+	[ "$status" -eq 1 ]
+	assert_output "people: p5000: missing from the index
+people: byExternal tmdb:5000: missing, expected p5000
+people: index/people/00004.json: not listed in index/people.json
+people: index/people/00004.keys: not listed in index/people.json
+people: count is 4, items has 3"
+	# Two people with one TMDB id: the first holds the claim.
+	jq '.id = "p6000"' "$MV_DATA/People/p1.json" >"$MV_DATA/People/p6000.json"
+	run --separate-stderr mvindex --rebuild
+	[ "$status" -eq 65 ]
+	run --separate-stderr mvindex --check
+	[ "$status" -eq 1 ]
+	assert_output "claims: p/tmdb:62: owned by p1, p6000 has it
+claims: p/imdb:nm0000246: owned by p1, p6000 has it"
+	# --check wrote nothing; a rebuild without the double passes.
+	rm "$MV_DATA/People/p6000.json"
+	mvindex --rebuild
+	run --separate-stderr mvindex --check
+	assert_success
+	[ -z "$output" ]
+}
+
 @test "mvindex --check: a missing or corrupt index is a failed check" {
 	run --separate-stderr mvindex --check
 	[ "$status" -eq 1 ]

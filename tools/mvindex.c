@@ -40,19 +40,13 @@ lock_index(void)
 	return fd;
 }
 
-/* The indexes of --check and the filter; --check leaves them to exit(),
- * which frees 60,000 nodes faster than free() does. */
+/* The index of the filter. */
 static struct mv_index *ix;
 
 static int
 check(void)
 {
-	long diffs;
-
-	ix = mv_index_new();
-	mv_index_scan(ix, MV_INDEX_CLAIMS);
-	diffs = mv_index_check(ix, stdout);
-	return diffs ? MV_EX_NOTFOUND : MV_EX_OK;
+	return mv_index_check(stdout) ? MV_EX_NOTFOUND : MV_EX_OK;
 }
 
 /* ---- filter mode --------------------------------------------------------- */
