@@ -284,6 +284,8 @@ idx_node_clear(struct mv_index *ix, struct node *x)
 		free(x->tjson);
 		free(x->ajson);
 		free(x->vjson);
+		free(x->keyrec);
+		x->keyrec = NULL;
 		x->otitle = x->olang = x->tjson = x->ajson = x->vjson = NULL;
 		x->imdb = x->added = x->video = NULL;
 		x->status = NULL;

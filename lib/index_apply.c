@@ -157,6 +157,10 @@ was_take(struct mv_index *ix, struct node *x, struct was *w)
 	w->json = x->json;
 	w->ext = x->extjson;
 	x->json = x->extjson = NULL;
+	if (x->id[0] == 'm') {
+		free(x->keyrec);   /* made again with the entry's text */
+		x->keyrec = NULL;
+	}
 	w->dups = NULL;
 	w->ndups = 0;
 	if (x->id[0] == 'p') {

@@ -309,8 +309,7 @@ shard_compare(struct check *c, char kind, long long s, const char *text, size_t 
 
 	if (l) {
 		l->seen = 1;
-		if (kind == 'p')
-			c->bad += idx_keys_check(s, l->count, c->out);
+		c->bad += idx_keys_check(kind, s, l->count, c->out);
 		path = mv_path("index/%s/%05lld.json", name, s);
 		if (mv_slurp(path, MV_INDEX_MAX, &disk, &dlen) < 0) {
 			fprintf(c->out, "%s: unable to read index/%s/%05lld.json: %s\n", name, name, s,

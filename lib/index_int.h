@@ -78,6 +78,10 @@ struct node {
 	/* the compact JSON text of the item's "videos" (index_read.c
 	 * scan_videos); NULL when "video" says it all */
 	char *vjson;
+	/* its key file record but its place (index_keys.c), NULL until
+	 * made and whenever json is */
+	char *keyrec;
+	size_t keylen;
 	/* the people linked to this movie, by any source */
 	struct node **linked;
 	size_t nlinked, caplinked;
@@ -332,19 +336,23 @@ void idx_shards_check_movies(struct mv_index *ix);
 
 /* ---- index_keys.c: the key file beside each shard ---------------------- */
 
-/* Write shard s's text b, whose entries are the present nodes of x[0..n)
- * in order (fsynced if sync), then its key file (which never fails the
- * write). 0, or -1 with errno after a warning. */
-int idx_shard_put(long long s, const struct mv_buf *b, struct node *const *x, size_t n,
-    int sync);
-/* 1 if a shard in index/people/ has no key file (a write killed between
- * the two, or an mvindex of before them): the index is then stale. */
+/* Write shard s of kind, text b, whose entries are the present nodes of
+ * x[0..n) in order (fsynced if sync), then its key file (which never
+ * fails the write). 0, or -1 with errno after a warning. */
+int idx_shard_put(char kind, long long s, const struct mv_buf *b, struct node *const *x,
+    size_t n, int sync);
+/* 1 if a shard in index/movies/ or index/people/ has no key file (a
+ * write killed between the two, or an mvindex of before them): the
+ * index is then stale. */
 int idx_keys_missing(void);
-/* Unlink shard s's key file, if there is one. */
-void idx_keys_remove(long long s);
+/* Make movie x's key file record (x->keyrec) from its entry's text, if
+ * it has none; x present. */
+void idx_node_keyrec(struct node *x);
+/* Unlink the key file of shard s of kind, if there is one. */
+void idx_keys_remove(char kind, long long s);
 /* Shard s's key file against the shard (listed with count entries), one
  * line to out per problem; the problems found. */
-long idx_keys_check(long long s, long long count, FILE *out);
+long idx_keys_check(char kind, long long s, long long count, FILE *out);
 
 /* ---- index_stream.c: a rebuild that streams the people ------------------ */
 

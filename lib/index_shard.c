@@ -29,8 +29,8 @@
  * nearly all of it the copy and the write of that file. The same shards
  * (index/movies/NNNNN.json, MovieIndex schemaVersion 2, listed by
  * index/movies.json) make it one shard of about 0.4 MB. Movies keep
- * their entries' texts (an update compares them) and have no key files:
- * mvserve scans 100 movie shards as fast as it did the one file.
+ * their entries' texts (an update compares them). Each shard of either
+ * kind has its key file for mvserve (index_keys.c).
  */
 
 /* The folder of kind's shards, under index/. */
@@ -237,21 +237,13 @@ shard_write(struct mv_index *ix, char kind, long long s, int sync, struct mv_buf
 {
 	size_t lo, hi, n;
 	struct node **arr = ksorted(ix, kind, &n);
-	char *path;
 	int r;
 
 	shard_text(ix, kind, s, b, count, seen, &lo, &hi);
 	if (!*count)
 		return 0;
-	if (kind == 'p')
-		return idx_shard_put(s, b, arr + lo, hi - lo, sync);
-	path = mv_path("index/movies/%05lld.json", s);
-	r = sync ? mv_write_atomic(path, b->buf, b->len) :
-	    mv_write_atomic_nosync(path, b->buf, b->len);
-	free(path);
-	if (r < 0)
-		mv_warn("write index/movies/%05lld.json", s);
-	for (size_t i = lo; ix->stream && i < hi; i++)
+	r = idx_shard_put(kind, s, b, arr + lo, hi - lo, sync);
+	for (size_t i = lo; kind == 'm' && ix->stream && i < hi; i++)
 		idx_stream_thin(arr[i]);
 	return r;
 }
@@ -329,7 +321,7 @@ strays_remove(struct mv_index *ix, char kind)
 	static const char *const ext[] = { ".json", ".keys" };
 	const struct idoc *d = &ix->doc[kind == 'p'];
 
-	for (int j = 0; j < (kind == 'p' ? 2 : 1); j++) {
+	for (int j = 0; j < 2; j++) {
 		size_t n;
 		char **v = mv_dir_list(kind == 'p' ? "index/people" : "index/movies", ext[j], &n);
 
@@ -445,8 +437,7 @@ idx_shards_write(struct mv_index *ix, char kind, int force)
 					if (unlink(path) < 0 && errno != ENOENT)
 						mv_warn("remove index/%s/%05lld.json", kdir(kind), dirty[i]);
 					free(path);
-					if (kind == 'p')
-						idx_keys_remove(dirty[i]);
+					idx_keys_remove(kind, dirty[i]);
 				}
 		d->nchanged = 0;
 		d->extchanged = 0;

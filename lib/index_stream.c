@@ -422,7 +422,7 @@ shard_flush(struct mv_index *ix, struct mv_buf *b)
 	if (ix->check) {
 		idx_check_shard(ix, 'p', st->cur, b, st->nx);
 		r = 0;
-	} else if ((r = idx_shard_put(st->cur, b, st->x, st->nx, 0)) == 0) {
+	} else if ((r = idx_shard_put('p', st->cur, b, st->x, st->nx, 0)) == 0) {
 		idx_shard_add(&ix->doc[1], st->cur, st->nx);
 		mv_crash_point("index-shard");
 	}
@@ -501,7 +501,7 @@ void
 idx_stream_thin(struct node *x)
 {
 	char **s[] = {&x->json, &x->extjson, &x->name, &x->imdb, &x->added, &x->video,
-	    &x->last_read, &x->otitle, &x->olang, &x->tjson, &x->ajson};
+	    &x->last_read, &x->otitle, &x->olang, &x->tjson, &x->ajson, &x->keyrec};
 
 	for (size_t i = 0; i < sizeof s / sizeof *s; i++) {
 		free(*s[i]);

@@ -384,6 +384,9 @@ texts_worker(void *arg)
 			if (t->arr[i]->present) {
 				idx_node_json(t->arr[i]);
 				idx_node_extjson(t->arr[i]);
+				/* Its key file record too: an update's write of
+				 * a shard makes only its changed movies'. */
+				idx_node_keyrec(t->arr[i]);
 			}
 	}
 }

@@ -1478,9 +1478,10 @@ int mv_index_dirty(const struct mv_index *ix);
  * list; and index/collections.json (collections.c) when a collection
  * changed. 0, or -1 with errno after a warning. The lists replaced are
  * unlinked by a thread meanwhile; mv_index_reap waits for it. Env
- * MV_CRASH_AT= index-movie-shard, index-movies (the movies' list),
- * index-shard or index-list (the people's) kills the process after that
- * file (mv_crash_point), for crash tests. */
+ * MV_CRASH_AT= index-movie-shard, index-movie-keys (a movie shard
+ * written, its key file not), index-movies (the movies' list),
+ * index-keys, index-shard or index-list (the people's) kills the process
+ * after that file (mv_crash_point), for crash tests. */
 int mv_index_write(struct mv_index *ix, int force);
 void mv_index_reap(struct mv_index *ix);
 /*
@@ -1525,11 +1526,12 @@ long long mv_index_shard(const char *f, char kind);
  * 2); an older one counts as stale (mv_index_stale) and is rebuilt. */
 int mv_index_current(char kind);
 
-/* ---- index_keys.c: a people shard's key file ------------------------ */
+/* ---- index_keys.c: a shard's key file ------------------------------- */
 
 /*
- * What a reader keeps of a people index entry, from its shard's key file
- * index/people/NNNNN.keys instead of a scan of the shard: num the id's
+ * What a reader keeps of an index entry, from its shard's key file
+ * index/movies/NNNNN.keys or index/people/NNNNN.keys instead of a scan
+ * of the shard: num the id's
  * number, off and len its text in the shard, level an enum mv_level
  * (MV_LEVEL_BAD for none), and struct mv_list_key's strings with their
  * lengths (NULL: none; not NUL-terminated, borrowed from the open file).
@@ -1550,17 +1552,17 @@ struct mv_keys {                 /* an open key file; see mv_keys_open */
 };
 struct stat;
 /*
- * Open the key file of shard number s, which must have been made from
- * the shard as st (its stat) finds it and hold count entries (count < 0:
- * any). The whole file is checked here, so mv_keys_next cannot fail.
+ * Open the key file of shard number s of kind ('m', 'p'), which must
+ * have been made from the shard as st (its stat) finds it and hold count
+ * entries (count < 0: any). The whole file is checked here, so mv_keys_next cannot fail.
  * The file is read into buf (the caller's: grown, never shrunk, reused
  * from file to file; the caller frees it with mv_buf_free), which k
  * borrows until the next mv_keys_open with it.
  * Returns 0 (mv_keys_close it), or -1 with *why (static): "missing",
  * "stale", "corrupt", "of another version" or strerror.
  */
-int mv_keys_open(struct mv_keys *k, struct mv_buf *buf, long long s, const struct stat *st,
-    long long count, const char **why);
+int mv_keys_open(struct mv_keys *k, struct mv_buf *buf, char kind, long long s,
+    const struct stat *st, long long count, const char **why);
 /* The next entry into *e (strings borrowed from k): 1, or 0 at the end. */
 int mv_keys_next(struct mv_keys *k, struct mv_key *e);
 void mv_keys_close(struct mv_keys *k);

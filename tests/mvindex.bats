@@ -67,8 +67,8 @@ rebuilt_items() { # movies|people
 	# movies.json lists the shards; three movies fit in the first.
 	cmp "$IX/movies.json" "$(fixture mvindex expected-movies.json)"
 	cmp "$IX/movies/00000.json" "$(fixture mvindex expected-movies-00000.json)"
-	# Movies have no key file (mv-profile(5)).
-	[ "$(ls "$IX/movies")" = 00000.json ]
+	# With its key file, for mvserve (mv-profile(5)).
+	[ "$(ls "$IX/movies")" = $'00000.json\n00000.keys' ]
 	# people.json lists the shards; three people fit in the first.
 	cmp "$IX/people.json" "$(fixture mvindex expected-people.json)"
 	cmp "$IX/people/00000.json" "$(fixture mvindex expected-people-00000.json)"
@@ -106,7 +106,7 @@ rebuilt_items() { # movies|people
 	run jq -r '[.items[].id] | join(" ")' "$(movies_index "$MV_DATA")"
 	assert_output "m1 m2 m3 m9 m10 m100 m2000"
 	# m2000 is in shard 1 (2000 / 1024): two shards, listed in order.
-	[ "$(ls "$IX/movies")" = $'00000.json\n00001.json' ]
+	[ "$(ls "$IX/movies")" = $'00000.json\n00000.keys\n00001.json\n00001.keys' ]
 	run jq -c '[.count, .shardIds, .shards]' "$IX/movies.json"
 	assert_output '[7,1024,[{"file":"movies/00000.json","count":6},{"file":"movies/00001.json","count":1}]]'
 }
@@ -212,19 +212,24 @@ rebuilt_items() { # movies|people
 
 @test "mvindex --check: compares shard by shard: the same entries laid out anew pass; a wrong count, a shard no profile backs, an unlisted one and a shared id are each said" {
 	mvindex --rebuild
-	# Another tool's layout of the same entries (jq's): only the text
-	# differs, and the check reads what it says.
+	# Another tool's layout of the same entries (jq's): the check reads
+	# what the text says, and finds the entries right; only the key
+	# file no longer matches the shard.
 	jq . "$IX/movies/00000.json" >"$BATS_TEST_TMPDIR/shard"
 	mv "$BATS_TEST_TMPDIR/shard" "$IX/movies/00000.json"
 	run --separate-stderr mvindex --check
-	assert_success
-	[ -z "$output" ] && [ -z "$stderr" ]
+	[ "$status" -eq 1 ]
+	[ -z "$stderr" ]
+	assert_output "movies: index/movies/00000.keys: stale (mvindex --rebuild writes it anew)"
+	mvindex --rebuild
 	# The list's count of a shard that is right.
 	jq -c '.shards[0].count = 9' "$IX/movies.json" >"$BATS_TEST_TMPDIR/list"
 	mv "$BATS_TEST_TMPDIR/list" "$IX/movies.json"
 	run --separate-stderr mvindex --check
 	[ "$status" -eq 1 ]
-	assert_output "movies: index/movies/00000.json: count is not the 9 of index/movies.json"
+	# (The key file says 3 entries, the list 9: stale too.)
+	assert_output "movies: index/movies/00000.keys: stale (mvindex --rebuild writes it anew)
+movies: index/movies/00000.json: count is not the 9 of index/movies.json"
 	# A person alone in shard 4, then gone: the whole shard is stale.
 	jq '.id = "p5000" | .externalIds = {"tmdb": 5000}' "$MV_DATA/People/p3.json" \
 		>"$MV_DATA/People/p5000.json"
@@ -287,6 +292,7 @@ claims: p/imdb:nm0000246: owned by p1, p6000 has it"
 		[ "$status" -eq 1 ]
 		assert_output "movies: index/movies.json: bad or repeated shard $f
 movies: index/movies/00000.json: not listed in index/movies.json
+movies: index/movies/00000.keys: not listed in index/movies.json
 movies: unable to read index/movies.json: a shard is not movies/NNNNN.json"
 		# A broken index is bad data (65), not an empty library.
 		run --separate-stderr mvctl ls --json
@@ -425,15 +431,19 @@ versions_and_parts() {
 	mvindex --rebuild
 	jq 'del(.items[].videos)' "$IX/movies/00000.json" >"$BATS_TEST_TMPDIR/old"
 	mv "$BATS_TEST_TMPDIR/old" "$IX/movies/00000.json"
+	# Nor did movie shards have key files then.
+	rm "$IX/movies/00000.keys"
 	run -0 mvctl validate MovieIndex.json "$IX/movies/00000.json"
 	run -1 --separate-stderr mvindex --check
 	[ -z "$stderr" ]
-	assert_output "movies: m1: differs: videos
+	assert_output "movies: index/movies/00000.keys: missing (mvindex --rebuild writes it anew)
+movies: m1: differs: videos
 movies: m2: differs: videos"
 	run -1 --separate-stderr mvctl --text check
 	assert_line "index/: inconsistent with Movies/ and People/ (mvindex --check exit 1): mvindex --rebuild repairs it"
-	# Valid: no schema line names the index, its list or its shard.
-	refute_line --partial "index/movies"
+	# Valid: no schema line names the index, its list or its shard (the
+	# lines of mvindex --check above do).
+	refute_line --regexp "^index/movies"
 	mvindex --rebuild
 	run -0 --separate-stderr mvindex --check
 	[ -z "$output" ]
@@ -797,7 +807,8 @@ colls() { jq -c '.items[]' "$IX/collections.json"; }
 	jq '.id = "p2000" | .name = "Ian Holm" | .externalIds = {}' \
 		"$MV_DATA/People/p3.json" >"$MV_DATA/People/p2000.json"
 	touch -d '2026-01-01 00:00:00' "$MV_DATA/People/p2000.json"
-	for step in index-movie-shard index-movies index-keys index-shard index-list; do
+	for step in index-movie-shard index-movie-keys index-movies index-keys index-shard \
+		index-list; do
 		cp "$(fixture mvindex lib)/Movies/m2.json" "$MV_DATA/Movies/m2.json"
 		touch -d '2026-01-01 00:00:00' "$MV_DATA/Movies/m2.json"
 		rm -rf "$IX/people" "$IX/people.json" "$IX/movies" "$IX/movies.json"
@@ -807,9 +818,11 @@ colls() { jq -c '.items[]' "$IX/collections.json"; }
 		# but for the key file of the shard just written: removed first.
 		run -137 env MV_CRASH_AT=$step mvindex --rebuild
 		run --separate-stderr mvindex --check
-		if [ "$step" = index-keys ]; then
+		if [ "$step" = index-keys ] || [ "$step" = index-movie-keys ]; then
+			kind=people
+			[ "$step" = index-keys ] || kind=movies
 			[ "$status" -eq 1 ]
-			assert_output "people: index/people/00000.keys: missing (mvindex --rebuild writes it anew)"
+			assert_output "$kind: index/$kind/00000.keys: missing (mvindex --rebuild writes it anew)"
 			# A shard without its key file: the filter's start rebuilds.
 			run --separate-stderr mvindex </dev/null
 			assert_success
@@ -833,6 +846,13 @@ colls() { jq -c '.items[]' "$IX/collections.json"; }
 			assert_line --index 0 "people: index/people/00000.keys: missing (mvindex --rebuild writes it anew)"
 			assert_line --index 1 "people: p2000: differs: movies"
 			[ "${#lines[@]}" -eq 2 ]
+		fi
+		if [ "$step" = index-movie-keys ]; then
+			# The movie shard written, its key file not, no people's.
+			run --separate-stderr mvindex --check
+			[ "$status" -eq 1 ]
+			assert_line --index 0 "movies: index/movies/00000.keys: missing (mvindex --rebuild writes it anew)"
+			assert_line "people: p2000: differs: movies"
 		fi
 		if [ "$step" = index-shard ]; then
 			# Shard 0 written, shard 1 not: the check sees it.

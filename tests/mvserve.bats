@@ -550,9 +550,9 @@ versioned() {
 	[ "$(jq -c '[.items[] | [.id, .title]]' "$BODY")" = \
 		"$(jq -nc --arg t "$t1" '[["m1100","Zebra crossing"],["m1",$t]]')" ]
 	stop_mvserve
-	# Movie shards have no key files: nothing to say about them.
+	# Each shard with its key file, written with it: nothing to say.
 	[ ! -s "$MVSERVE_ERR" ]
-	[ -z "$(find "$lib/index/movies" -name '*.keys')" ]
+	[ "$(ls "$lib/index/movies")" = $'00000.json\n00000.keys\n00001.json\n00001.keys' ]
 }
 
 @test "mvserve: a people shard missing, empty or cut short is named; the people are a 500, the movies still served" {
@@ -637,31 +637,34 @@ people_shards() {
 	! grep -q "00002" "$MVSERVE_ERR"
 }
 
-# people_answers DIR: the people routes' answers into DIR, one file each.
-people_answers() {
-	local i=0 r
-	mkdir -p "$1"
-	for r in /people '/people?sort=-title' '/people?sort=id&perPage=2&page=2' \
-		'/people?q=willis' '/people?sort=-added' "/people/$PERSON" \
-		"/people/$PERSON/movies?sort=year" "/movies/$MOVIE63"; do
+# answers DIR ROUTE...: each route's answer into DIR, one file each, and
+# /health's but for its times.
+answers() {
+	local dir=$1 i=0 r
+	shift
+	mkdir -p "$dir"
+	for r; do
 		i=$((i + 1))
 		[ "$(get "$r")" = 200 ] || return 1
-		cp "$BODY" "$1/$i"
+		cp "$BODY" "$dir/$i"
 	done
 	get /health >/dev/null
-	jq -c 'del(.uptime, .indexedAt)' "$BODY" >"$1/health"
+	jq -c 'del(.uptime, .indexedAt)' "$BODY" >"$dir/health"
 }
 
-@test "mvserve: a people shard's key file missing, stale or damaged: the shard is scanned, the same answers, said once" {
-	lib=$BATS_TEST_TMPDIR/lib
-	cp -a "$LIB" "$lib"
-	shard=$(jq -r '.shards[0].file' "$lib/index/people.json")
-	keys=$lib/index/${shard%.json}.keys
-	[ -s "$keys" ]
-	start_mvserve --data "$lib"
-	people_answers "$BATS_TEST_TMPDIR/want"
-	stop_mvserve
-	[ ! -s "$MVSERVE_ERR" ]
+# people_answers DIR: the people routes' answers into DIR.
+people_answers() {
+	answers "$1" /people '/people?sort=-title' '/people?sort=id&perPage=2&page=2' \
+		'/people?q=willis' '/people?sort=-added' "/people/$PERSON" \
+		"/people/$PERSON/movies?sort=year" "/movies/$MOVIE63"
+}
+
+# damaged_keys_same_answers DIR SHARD ANSWERS: with the key file of
+# SHARD (people/00000.json) missing, then stale, then damaged, mvserve on
+# DIR gives what the function ANSWERS gave into $BATS_TEST_TMPDIR/want,
+# before and after a reload of the index, and says so once.
+damaged_keys_same_answers() {
+	local lib=$1 shard=$2 answers=$3 how keys=$1/index/${2%.json}.keys
 	cp -p "$keys" "$BATS_TEST_TMPDIR/keys"
 	cp -p "$lib/index/$shard" "$BATS_TEST_TMPDIR/shard"
 	for how in missing stale corrupt; do
@@ -674,16 +677,29 @@ people_answers() {
 		corrupt) printf 'X' | dd of="$keys" bs=1 seek=90 conv=notrunc 2>/dev/null ;;
 		esac
 		start_mvserve --data "$lib"
-		people_answers "$BATS_TEST_TMPDIR/$how"
-		# A reload of the index (people.json changed) says nothing new.
-		touch "$lib/index/people.json"
-		people_answers "$BATS_TEST_TMPDIR/$how-again"
+		"$answers" "$BATS_TEST_TMPDIR/$how"
+		# A reload of the index (its list changed) says nothing new.
+		touch "$lib/index/${shard%%/*}.json"
+		"$answers" "$BATS_TEST_TMPDIR/$how-again"
 		stop_mvserve
 		diff -r "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/$how"
 		diff -r "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/$how-again"
 		run cat "$MVSERVE_ERR"
 		assert_output "mvserve: unable to use $keys: $how: scanning its shard (mvindex --rebuild writes it anew)"
 	done
+}
+
+@test "mvserve: a people shard's key file missing, stale or damaged: the shard is scanned, the same answers, said once" {
+	lib=$BATS_TEST_TMPDIR/lib
+	cp -a "$LIB" "$lib"
+	shard=$(jq -r '.shards[0].file' "$lib/index/people.json")
+	keys=$lib/index/${shard%.json}.keys
+	[ -s "$keys" ]
+	start_mvserve --data "$lib"
+	people_answers "$BATS_TEST_TMPDIR/want"
+	stop_mvserve
+	[ ! -s "$MVSERVE_ERR" ]
+	damaged_keys_same_answers "$lib" "$shard" people_answers
 	# mvctl check reports it; mvindex --rebuild writes it anew: used
 	# again, nothing said.
 	run --separate-stderr mvindex --data "$lib" --check
@@ -696,6 +712,53 @@ people_answers() {
 	stop_mvserve
 	diff -r "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/rebuilt"
 	[ ! -s "$MVSERVE_ERR" ]
+}
+
+# movie_answers DIR: the movie routes' answers into DIR: every order, and
+# a search that matches a title in another language.
+movie_answers() {
+	answers "$1" /movies '/movies?sort=-title' '/movies?sort=year' '/movies?sort=-year' \
+		'/movies?sort=-added' '/movies?sort=lastRead' '/movies?sort=-lastRead' \
+		'/movies?sort=id&perPage=7&page=3' "/movies?q=$ALT" "/movies/m1100"
+}
+
+@test "mvserve: a movie shard's key file missing, stale or damaged: the shard is scanned, the same answers, said once" {
+	lib=$BATS_TEST_TMPDIR/gen
+	# 1,100 movies in two shards, with titles in four languages; some
+	# read (lastRead), some without a year.
+	"$MV_BUILD/progs/gen-library" -m 1100 -p 50 "$lib" >/dev/null
+	for n in 3 5 1100; do
+		jq 'del(.year)' "$lib/Movies/m$n.json" >"$BATS_TEST_TMPDIR/m" &&
+			mv "$BATS_TEST_TMPDIR/m" "$lib/Movies/m$n.json"
+	done
+	for n in 7 11 1099; do
+		jq -nc --arg id "m$n" --arg t "2026-11-2${n: -1}T10:00:00Z" '{specversion:"1.0",
+			id:"r\($id)", source:"test", type:"mv.movie.requested", time:$t,
+			subject:$id, data:{id:$id}}'
+	done | MV_DATA=$lib MV_NOW=2026-11-30T00:00:00Z mvstat >/dev/null
+	mvindex --data "$lib" --rebuild --no-sync
+	[ "$(jq -r '[.items[] | select(.lastRead != null)] | length' "$lib/index/movies/00000.json")" = 2 ]
+	ALT=$(jq -r '.items[] | select(.id == "m1100") | .titles | to_entries[0].value' \
+		"$lib/index/movies/00001.json" | jq -sRr @uri)
+	start_mvserve --data "$lib"
+	movie_answers "$BATS_TEST_TMPDIR/want"
+	stop_mvserve
+	[ ! -s "$MVSERVE_ERR" ]
+	[ "$(jq '.items[0].id' "$BATS_TEST_TMPDIR/want/9")" = '"m1100"' ]
+	damaged_keys_same_answers "$lib" movies/00000.json movie_answers
+	run --separate-stderr mvindex --data "$lib" --check
+	[ "$status" -eq 1 ]
+	assert_output "movies: index/movies/00000.keys: corrupt (mvindex --rebuild writes it anew)"
+	# Both shards without: one line for the movies.
+	rm "$lib/index/movies/"*.keys
+	start_mvserve --data "$lib"
+	movie_answers "$BATS_TEST_TMPDIR/keyless"
+	stop_mvserve
+	diff -r "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/keyless"
+	run cat "$MVSERVE_ERR"
+	assert_output "mvserve: unable to use the key files of 2 of 2 movie shards ($lib/index/movies/00000.keys: missing): scanning their shards (mvindex --rebuild writes them anew)"
+	mvindex --data "$lib" --rebuild --no-sync
+	mvindex --data "$lib" --check
 }
 
 @test "mvserve: shards without key files (an index by an older mvindex) are scanned, said in one line" {

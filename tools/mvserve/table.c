@@ -24,10 +24,10 @@
  * shards listed by index/movies.json and index/people.json (one rule,
  * load_table, for both); a shard is read with pread when a page shows
  * one of its entries, so neither the 43 MB of movies nor the 267 MB of
- * credits stay in memory. The people's places and keys come from each
- * shard's key file (lib/index_keys.c), 21 MB instead of 257 MB to scan:
- * a people shard is scanned only when its key file cannot be used. The
- * movie shards have no key files and are always scanned.
+ * credits stay in memory. The places and keys come from each shard's
+ * key file (lib/index_keys.c), 21 MB instead of 257 MB of people to
+ * scan, and no title of 100,000 movies to fold: a shard is scanned only
+ * when its key file cannot be used.
  */
 
 struct table movies = { .kind = 'm', .rel = "index/movies.json" };
@@ -398,12 +398,10 @@ read_file(const char *rel, struct mv_buf *b, struct stat *st)
 
 /*
  * Shard number s, rel, as source src of t (listed with count entries):
- * a people shard from its key file (lib/index_keys.c), which mvindex
- * writes for a reader to map 20 MB rather than scan 257 MB (at 500,000
- * people); else scanned, *keyless then saying why the key file was not
- * used. A movie shard has no key file (the movies' 43 MB at 100,000 are
- * a sixth of the people's to scan): it is scanned, *keyless left NULL.
- * The shard is mapped for the scan only: a read copied it into a buffer
+ * from its key file (lib/index_keys.c), which mvindex writes for a
+ * reader to read 20 MB rather than scan 257 MB of people and fold no
+ * title; else scanned, *keyless then saying why the key file was not
+ * used. The shard is mapped for the scan only: a read copied it into a buffer
  * that faulted in again each time it grew; a mapping filled in one call
  * copies nothing and faults nothing. Returns 0, or -1 with *why, or with
  * errno set and *why NULL.
@@ -422,7 +420,7 @@ scan_shard(struct table *t, struct mv_buf *kb, struct source *sv, long long s, l
 	*why = *keyless = NULL;
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &sv[src].st) == 0 && t->kind == 'p' && mv_keys_open(&k, kb, s,
+	if (fstat(fd, &sv[src].st) == 0 && mv_keys_open(&k, kb, t->kind, s,
 	    &sv[src].st, count, keyless) == 0) {
 		reserve(t, k.left);
 		while (mv_keys_next(&k, &x) == 1)
@@ -534,27 +532,27 @@ table_append(struct table *t, struct table *h)
 }
 
 /*
- * Say that n of the nsrc shards were scanned for want of their key
- * files, first the first of them and why: once, not at each reload of
- * an index whose key files are still what they were.
+ * Say that n of the nsrc shards of kind were scanned for want of their
+ * key files, first the first of them and why: once, not at each reload
+ * of an index whose key files are still what they were.
  */
 static void
-keyless_say(size_t n, size_t nsrc, const char *first)
+keyless_say(char kind, size_t n, size_t nsrc, const char *first)
 {
-	static char said[192];
-	char now[192];
+	static char said[2][192];  /* each index's own */
+	char now[192], *was = said[kind == 'p'];
 
 	snprintf(now, sizeof now, "%zu %s", n, n ? first : "");
-	if (strcmp(now, said) == 0 || (!n && !said[0]))
+	if (strcmp(now, was) == 0 || (!n && !was[0]))
 		return;
-	snprintf(said, sizeof said, "%s", now);
+	snprintf(was, sizeof said[0], "%s", now);
 	if (n == 1)
 		mv_warnx("unable to use %s/%s: scanning its shard (mvindex --rebuild writes "
 		    "it anew)", mv_data, first);
 	else if (n)
-		mv_warnx("unable to use the key files of %zu of %zu people shards (%s/%s): "
+		mv_warnx("unable to use the key files of %zu of %zu %s shards (%s/%s): "
 		    "scanning their shards (mvindex --rebuild writes them anew)", n, nsrc,
-		    mv_data, first);
+		    kind == 'm' ? "movie" : "people", mv_data, first);
 }
 
 /*
@@ -583,10 +581,8 @@ scan_halves(struct table *t, const cJSON *shards, char *msg, size_t len)
 	table_append(t, &a.t);
 	table_append(t, &b.t);
 	snprintf(msg, len, "%s", a.msg[0] ? a.msg : b.msg);
-	/* Only people shards have key files: a movie table's none says
-	 * nothing, nor forgets what the people's said. */
-	if (!*msg && t->kind == 'p')
-		keyless_say(a.keyless + b.keyless, t->nsrc, a.keyless ? a.first : b.first);
+	if (!*msg)
+		keyless_say(t->kind, a.keyless + b.keyless, t->nsrc, a.keyless ? a.first : b.first);
 	return *msg ? -1 : 0;
 }
 
