@@ -46,17 +46,11 @@ mv_tool_exec(char **argv)
 	return errno == ENOENT ? 127 : 126;
 }
 
-/*
- * Run a tool as a child with stdin from in_fd (-1: /dev/null) and stdout
- * to out_fd (-1: ours). Returns its exit status, 128+signo if killed,
- * 127 if it could not be run.
- */
-int
-mv_tool_run(char **argv, int in_fd, int out_fd)
+pid_t
+mv_tool_start(char **argv, int in_fd, int out_fd, int err_fd)
 {
 	char *path = mv_tool_path(argv[0]);
 	pid_t pid;
-	int st;
 
 	fflush(stdout);
 	if ((pid = fork()) < 0)
@@ -75,16 +69,34 @@ mv_tool_run(char **argv, int in_fd, int out_fd)
 			if (out_fd > 2)
 				close(out_fd);
 		}
+		if (err_fd > 2) {
+			dup2(err_fd, 2);
+			close(err_fd);
+		}
 		signal(SIGPIPE, SIG_DFL);
 		execvp(path, argv);
 		mv_warn("run %s", argv[0]);
 		_exit(errno == ENOENT ? 127 : 126);
 	}
 	free(path);
+	return pid;
+}
+
+int
+mv_tool_wait(pid_t pid, const char *name)
+{
+	int st;
+
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
-			mv_die(MV_EX_SOFTWARE, "wait for %s", argv[0]);
+			mv_die(MV_EX_SOFTWARE, "wait for %s", name);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+int
+mv_tool_run(char **argv, int in_fd, int out_fd)
+{
+	return mv_tool_wait(mv_tool_start(argv, in_fd, out_fd, -1), argv[0]);
 }
 
 /* Natural order, so m2 sorts before m10. */

@@ -1068,6 +1068,11 @@ int mv_tool_exec(char **argv);
  * out_fd (-1: ours); wait. Returns its exit status, 128+signo if it was
  * killed, 127 if it could not be run. */
 int mv_tool_run(char **argv, int in_fd, int out_fd);
+/* mv_tool_run in two steps: start the child (its pid), its stderr to
+ * err_fd (a descriptor above 2; -1: ours), then wait for it (name for a
+ * message): the caller works meanwhile. */
+pid_t mv_tool_start(char **argv, int in_fd, int out_fd, int err_fd);
+int mv_tool_wait(pid_t pid, const char *name);
 /* Names in rel (relative to the data dir) ending in suffix (NULL: any),
  * hidden ones skipped, in natural order (m2 < m10); count in *n. Returns
  * malloc'd array of malloc'd strings (NULL if none); free with

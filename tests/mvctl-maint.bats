@@ -133,6 +133,28 @@ check: 9 documents, 0 invalid; index consistent; 0 orphan videos; 1 missed in in
 	assert_line --regexp "^People/p9.json: unable to read: "
 }
 
+@test "check: mvindex checks the index beside the documents, and its lines still come after theirs" {
+	need_tool mvindex
+	echo '{' >"$MV_DATA/People/p9.json"
+	jq '.title = "Matrix"' "$MV_DATA/Movies/m3.json" >"$BATS_TEST_TMPDIR/m3"
+	mv "$BATS_TEST_TMPDIR/m3" "$MV_DATA/Movies/m3.json"
+	# stdout and stderr as one stream: the documents' problem, then
+	# mvindex's message on the profile it skips, then its report (on
+	# stdout as ever), then what check makes of it.
+	run -1 mvctl --text check
+	[ "${#lines[@]}" -eq 5 ]
+	assert_line --index 0 --regexp "^People/p9.json: unable to read: "
+	assert_line --index 1 --regexp "^mvindex: unable to read People/p9.json: "
+	assert_line --index 2 "movies: m3: differs: title"
+	assert_line --index 3 --partial "index/: inconsistent with Movies/ and People/ (mvindex --check exit 1)"
+	assert_line --index 4 --regexp "^check: .* index inconsistent; .*: FAILED$"
+	# JSON: mvindex's lines on stderr, stdout NDJSON only.
+	want=$(printf '%s\n' "${lines[1]}" "${lines[2]}")
+	run -1 --separate-stderr mvctl check --json
+	jq -e . <<<"$output" >/dev/null
+	assert_equal "$stderr" "$want"
+}
+
 @test "check: strings that are not UTF-8 are problems, by JSON pointer" {
 	need_tool mvindex
 	# Latin-1 bytes in a value and in a member name: cJSON reads them,

@@ -541,6 +541,22 @@ ctl_all_docs(size_t *n)
 	return out;
 }
 
+/* Copy what a child wrote to from (from its start) to to, after all
+ * that is ours so far, as if it had run now. */
+static void
+replay(FILE *from, FILE *to)
+{
+	char buf[65536];
+	size_t n;
+
+	fflush(stdout);
+	fflush(to);
+	rewind(from);
+	while ((n = fread(buf, 1, sizeof buf, from)) > 0)
+		fwrite(buf, 1, n, to);
+	fflush(to);
+}
+
 /* Run every check; prints problems, returns the number found. */
 long
 ctl_run_checks(struct check *c)
@@ -549,10 +565,20 @@ ctl_run_checks(struct check *c)
 	const char *g = mv_config_get("incoming_grace", "1h");
 	size_t n, nh;
 	char **docs = ctl_all_docs(&n), **half;
+	FILE *out = NULL, *err = NULL;
+	pid_t pid = -1;
 	int st;
 
 	if (mv_duration_parse(g, &incoming_grace) < 0)
 		mv_diex(MV_EX_CONFIG, "bad incoming_grace \"%s\": expected 1h, 30m", g);
+	/* mvindex owns what "consistent" means. It checks the index on its
+	 * CPUs while this one validates the documents (at 100,000 movies,
+	 * 15 s of an 80 s check). Its report and its messages wait in
+	 * temporary files, to come after the documents' as they did when it
+	 * ran after them: stdout stays in one order. Without a temporary
+	 * file it runs after them, as before. */
+	if ((out = tmpfile()) && (err = tmpfile()))
+		pid = mv_tool_start(av, -1, fileno(out), fileno(err));
 	c->set = load_schemas();
 	for (size_t i = 0; i < n; i++) {
 		check_doc(c, docs[i]);
@@ -562,9 +588,17 @@ ctl_run_checks(struct check *c)
 	mv_list_free(docs, n);
 	mv_schemas_free(c->set);
 
-	/* mvindex owns what "consistent" means; its report goes to stderr
-	 * in JSON mode so stdout stays NDJSON. */
-	st = mv_tool_run(av, -1, ctl_want_json() ? 2 : -1);
+	/* Its report goes to stderr in JSON mode, so stdout stays NDJSON. */
+	if (pid > 0) {
+		st = mv_tool_wait(pid, av[0]);
+		replay(err, stderr);
+		replay(out, ctl_want_json() ? stderr : stdout);
+	} else
+		st = mv_tool_run(av, -1, ctl_want_json() ? 2 : -1);
+	if (out)
+		fclose(out);
+	if (err)
+		fclose(err);
 	if (st == 127)
 		problem("index", "index/", NULL, NULL, "unable to run mvindex --check");
 	else if (st != 0)
