@@ -38,7 +38,8 @@ case $size in
 esac
 D=${1:-${TMPDIR:-/tmp}/mv-bench-scale-$size}
 make -C "$top" -s B="$B" "$B/bin/mvindex" "$B/bin/mvserve" "$B/bin/mvdowngrade" \
-	"$B/progs/gen-library" "$B/progs/index-latency" "$B/progs/httpload" >&2
+	"$B/progs/gen-library" "$B/progs/index-latency" "$B/progs/httpload" \
+	"$B/progs/read-floor" >&2
 export LC_ALL=C.UTF-8 TZ=UTC MV_SCHEMAS=$top/schemas
 if [ ! -e "$D/Movies/m$M.json" ] || [ ! -e "$D/People/p$P.json" ]; then
 	echo "scale: generating $M movies and $P people in $D (once)" >&2
@@ -76,6 +77,20 @@ if part mvindex; then
 read -r wall rss <"$tmp/time"
 row "mvindex --rebuild, warm: wall" "$wall" s "<" 5
 row "mvindex --rebuild, warm: max RSS" "$((rss / 1024))" MB "<" 300
+# Baselines in the same run: what reading every profile costs, which a
+# rebuild must do while the profiles are the truth, one file each.
+# read-floor reads them as the rebuild does (mv_profiles_read, every
+# CPU) and makes nothing of them; cat and readlink (the claims) are the
+# tools' way, with a process per 5,000 files.
+read -r _ _ _ _ floor _ < <("$B/progs/read-floor" "$D")
+info "  baseline: read-floor, every profile read" "$floor" s
+t0=$(now_ms)
+(cd "$D" && find Movies People -name '*.json' -print0 |
+	xargs -0 -P "$(nproc)" -n 5000 cat >/dev/null)
+info "  baseline: cat of every profile, $(nproc) procs" "$(awk -v t="$(($(now_ms) - t0))" 'BEGIN { printf "%.2f", t / 1000 }')" s
+t0=$(now_ms)
+(cd "$D" && find index/ext -type l -print0 | xargs -0 -P "$(nproc)" -n 5000 readlink >/dev/null)
+info "  baseline: readlink of every claim, $(nproc) procs" "$(awk -v t="$(($(now_ms) - t0))" 'BEGIN { printf "%.2f", t / 1000 }')" s
 info "index/movies*: size" "$(($(du -sb "$D"/index/movies* | awk '{ s += $1 } END { print s }') / 1048576))" MB
 info "index/people*: size" "$(($(du -sb "$D"/index/people* | awk '{ s += $1 } END { print s }') / 1048576))" MB
 # The check that mvctl check runs. The issue sets its time no target,
