@@ -210,7 +210,7 @@ rebuilt_items() { # movies|people
 	[ -z "$output" ]
 }
 
-@test "mvindex --check: compares shard by shard: the same entries laid out anew pass; a wrong count, a shard no profile backs, an unlisted one and a shared id are each said" {
+@test "mvindex --check: compares shard by shard: the same entries laid out anew differ only in their key file; a wrong count, a shard no profile backs, an unlisted one and a shared id are each said" {
 	mvindex --rebuild
 	# Another tool's layout of the same entries (jq's): the check reads
 	# what the text says, and finds the entries right; only the key
