@@ -270,6 +270,29 @@ claims: p/imdb:nm0000246: owned by p1, p6000 has it"
 	[ -z "$output" ]
 }
 
+@test "mvindex --check: a shard changed in place, its size and mtime kept, has key records that are not its entries" {
+	mvindex --rebuild
+	# The same length, the old mtime to the nanosecond: the key file's
+	# header still names the shard, only its records can tell.
+	for f in movies/00000.json:'s/"title":"Twelve Monkeys"/"title":"Twelve Monkeyz"/' \
+		people/00000.json:'s/"name":"Bruce Willis"/"name":"Bruce Willix"/'; do
+		cp -p "$IX/${f%%:*}" "$BATS_TEST_TMPDIR/ref"
+		sed -i "${f#*:}" "$IX/${f%%:*}"
+		touch -r "$BATS_TEST_TMPDIR/ref" "$IX/${f%%:*}"
+		! cmp -s "$BATS_TEST_TMPDIR/ref" "$IX/${f%%:*}"
+	done
+	run --separate-stderr mvindex --check
+	[ "$status" -eq 1 ]
+	[ -z "$stderr" ]
+	assert_output "movies: index/movies/00000.keys: m1: not its entry (mvindex --rebuild writes it anew)
+movies: m1: differs: title
+people: index/people/00000.keys: p1: not its entry (mvindex --rebuild writes it anew)
+people: p1: differs: name"
+	mvindex --rebuild
+	run -0 --separate-stderr mvindex --check
+	[ -z "$output" ]
+}
+
 @test "mvindex --check: a missing or corrupt index is a failed check" {
 	run --separate-stderr mvindex --check
 	[ "$status" -eq 1 ]
