@@ -204,10 +204,12 @@ shard_credits(struct mv_index *ix, long long s, size_t *n)
 		const struct credit *e = &bk->c[i];
 		const char *d = e->detail;
 		uint32_t pm = e->pm;
-		struct node *m = ix->movies.byn[(pm & ~CREDIT_CAST) >> CREDIT_SHIFT];
+		uint32_t mnum = (pm & ~CREDIT_CAST) >> CREDIT_SHIFT;
 
+		/* The movie's number from the credit, not its node: one
+		 * cache miss less for each of millions of credits. */
 		v[k] = (struct clink){s * SHARD_IDS + (pm & (SHARD_IDS - 1)), k,
-		    {m->num, m, d, d ? (unsigned)strlen(d) : 0,
+		    {mnum, ix->movies.byn[mnum], d, d ? (unsigned)strlen(d) : 0,
 		    pm & CREDIT_CAST ? 'c' : 'w', SRC_MOVIE}};
 		k++;
 	}
@@ -459,7 +461,9 @@ person_add(struct mv_index *ix, const char *id, struct prof *p)
 		if (j && idx_pend_cmp(e - 1, e) == 0)
 			continue;
 		m = idx_node_get(ix, e->who);
-		x->links[k++] = (struct link){m->num, m, idx_intern(ix, e->detail, e->dlen),
+		/* e->mnum is m->num (pend_finish), read without a cache miss
+		 * on the movie's node. */
+		x->links[k++] = (struct link){e->mnum, m, idx_intern(ix, e->detail, e->dlen),
 		    (unsigned)e->dlen, e->role, SRC_PERSON};
 	}
 	x->nlinks = x->caplinks = k;

@@ -191,8 +191,11 @@ idx_node_text(struct node *x, struct mv_buf *b)
 
 			if (i)
 				PUT_LIT(b, ",");
-			PUT_LIT(b, "{\"movie\":\"");
-			put(b, l->movie->id, l->movie->idlen);    /* [mp][0-9]+ */
+			/* "m" and its number, the one spelling of a movie's id,
+			 * from the link: the movie's node is a cache miss, 3.7
+			 * million times in a rebuild of 500,000 people. */
+			PUT_LIT(b, "{\"movie\":\"m");
+			jnum(b, l->mnum);
 			PUT_LIT(b, "\"");
 			if (l->role == 'c')
 				PUT_LIT(b, ",\"role\":\"cast\",\"character\":");
