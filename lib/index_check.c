@@ -29,7 +29,8 @@ struct listed {
 
 /* The check of one kind's files. */
 struct kcheck {
-	int ok;                /* the list was read and names only shards */
+	int read;              /* the list was read, a list of shards */
+	int ok;                /* and names only shards */
 	int badname;           /* it names a file that is not a shard */
 	long long count;       /* the list's count */
 	long long items;       /* the entries found in the listed shards */
@@ -91,6 +92,7 @@ list_read(struct check *c, char kind)
 		cJSON_Delete(list);
 		return;
 	}
+	k->read = 1;
 	k->count = mv_json_int(list, "count", -1);
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(list, "shards")) {
 		const char *f = mv_json_str(it, "file", NULL);
@@ -306,19 +308,22 @@ shard_compare(struct check *c, char kind, long long s, const char *text, size_t 
 	cJSON *fresh = NULL, *sh = NULL;
 	size_t dlen = 0;
 	long long items = 0;
+	int rd, e;
 
 	if (l) {
 		l->seen = 1;
-		c->bad += idx_keys_check(kind, s, l->count, c->out);
+		/* Read once, for the key file's check and for the entries'. */
 		path = mv_path("index/%s/%05lld.json", name, s);
-		if (mv_slurp(path, MV_INDEX_MAX, &disk, &dlen) < 0) {
+		rd = mv_slurp(path, MV_INDEX_MAX, &disk, &dlen);
+		e = errno;
+		free(path);
+		c->bad += idx_keys_check(kind, s, l->count, rd == 0 ? disk : NULL, dlen, c->out);
+		if (rd < 0) {
 			fprintf(c->out, "%s: unable to read index/%s/%05lld.json: %s\n", name, name, s,
-			    strerror(errno));
+			    strerror(e));
 			c->bad++;
-			free(path);
 			return;
 		}
-		free(path);
 		if (text && same_text(text, len, disk, dlen)) {
 			k->items += (long long)count;
 			if ((long long)count != l->count) {
@@ -367,7 +372,7 @@ kind_end(struct check *c, char kind)
 	for (size_t i = 0; k->ok && i < k->n; i++)
 		if (!k->v[i].seen)
 			shard_compare(c, kind, k->v[i].s, NULL, 0, 0, &k->v[i]);
-	for (int j = 0; j < (k->n || k->ok || k->badname ? 2 : 0); j++) {
+	for (int j = 0; k->read && j < 2; j++) {
 		size_t n;
 		char **v = mv_dir_list(dir, j ? ".keys" : ".json", &n);
 

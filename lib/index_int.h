@@ -331,7 +331,7 @@ void idx_shards_count(struct mv_index *ix, char kind);
 /* Append shard s with count entries to d's list (in order). */
 void idx_shard_add(struct idoc *d, long long s, size_t count);
 /* Compare each movie shard a forced write would give with its file
- * (index_check.c), thinning the movies as a streamed write does. */
+ * (ix->check), thinning the movies as a streamed write does. */
 void idx_shards_check_movies(struct mv_index *ix);
 
 /* ---- index_keys.c: the key file beside each shard ---------------------- */
@@ -350,9 +350,11 @@ int idx_keys_missing(void);
 void idx_node_keyrec(struct node *x);
 /* Unlink the key file of shard s of kind, if there is one. */
 void idx_keys_remove(char kind, long long s);
-/* Shard s's key file against the shard (listed with count entries), one
- * line to out per problem; the problems found. */
-long idx_keys_check(char kind, long long s, long long count, FILE *out);
+/* Shard s's key file against the shard (listed with count entries), its
+ * text[0..len) as the caller read it (NULL: unreadable, the records not
+ * checked), one line to out per problem; the problems found. */
+long idx_keys_check(char kind, long long s, long long count, const char *text, size_t len,
+    FILE *out);
 
 /* ---- index_stream.c: a rebuild that streams the people ------------------ */
 

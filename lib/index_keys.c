@@ -513,15 +513,15 @@ record_right(char kind, const char *text, const struct mv_key *e)
 }
 
 long
-idx_keys_check(char kind, long long s, long long count, FILE *out)
+idx_keys_check(char kind, long long s, long long count, const char *text, size_t len,
+    FILE *out)
 {
-	char *path = mv_path("index/%s/%05lld.json", kdir(kind), s), *text = NULL;
+	char *path = mv_path("index/%s/%05lld.json", kdir(kind), s);
 	struct mv_buf buf = {0};
 	const char *why;
 	struct mv_keys k;
 	struct mv_key e;
 	struct stat st;
-	size_t len = 0;
 	long bad = 0;
 
 	if (stat(path, &st) < 0) {
@@ -535,8 +535,10 @@ idx_keys_check(char kind, long long s, long long count, FILE *out)
 		free(path);
 		return 1;
 	}
-	/* Fresh, whole and in bounds: now that each record is its entry's. */
-	if (mv_slurp(path, MV_INDEX_MAX, &text, &len) == 0 && len == (size_t)st.st_size)
+	/* Fresh, whole and in bounds: now that each record is its entry's
+	 * (in the shard as the caller read it, if that is the file the key
+	 * file names). */
+	if (text && len == (size_t)st.st_size)
 		while (!bad && mv_keys_next(&k, &e) == 1)
 			if (record_right(kind, text, &e) < 0) {
 				fprintf(out, "%s: index/%s/%05lld.keys: %c%lld: not its entry"
@@ -544,7 +546,6 @@ idx_keys_check(char kind, long long s, long long count, FILE *out)
 				    s, kind, e.num);
 				bad++;
 			}
-	free(text);
 	free(path);
 	mv_keys_close(&k);
 	mv_buf_free(&buf);

@@ -226,10 +226,11 @@ shard_text(struct mv_index *ix, char kind, long long s, struct mv_buf *b, size_t
 /*
  * Write shard s of kind from the nodes (unless it has no present entry);
  * *count gets its entries. sync 0 leaves the fsync to the caller (a
- * rebuild syncs them all at the end). A streamed rebuild frees what of
- * each movie only its entry used once its shard is written (the
- * people's stream does that itself, index_stream.c). 0, or -1 with
- * errno after a warning.
+ * rebuild syncs them all at the end). A check compares the text with
+ * the file instead (index_check.c), as the people's stream does. A
+ * streamed rebuild frees what of each movie only its entry used once its
+ * shard is written (the people's stream does that itself,
+ * index_stream.c). 0, or -1 with errno after a warning.
  */
 static int
 shard_write(struct mv_index *ix, char kind, long long s, int sync, struct mv_buf *b,
@@ -242,7 +243,11 @@ shard_write(struct mv_index *ix, char kind, long long s, int sync, struct mv_buf
 	shard_text(ix, kind, s, b, count, seen, &lo, &hi);
 	if (!*count)
 		return 0;
-	r = idx_shard_put(kind, s, b, arr + lo, hi - lo, sync);
+	if (ix->check) {
+		idx_check_shard(ix, kind, s, b, *count);
+		r = 0;
+	} else
+		r = idx_shard_put(kind, s, b, arr + lo, hi - lo, sync);
 	for (size_t i = lo; kind == 'm' && ix->stream && i < hi; i++)
 		idx_stream_thin(arr[i]);
 	return r;
@@ -569,17 +574,12 @@ idx_shards_check_movies(struct mv_index *ix)
 {
 	struct idoc *d = &ix->doc[0];
 	struct mv_table seen = {0};   /* byExternal keys of the shards before */
-	size_t lo, hi, count;
-	struct node **arr = ix->msorted;
+	size_t count;
 
+	/* shard_write, which compares in a check, as a forced write of
+	 * every shard calls it. */
 	idx_shards_count(ix, 'm');
-	for (size_t i = 0; i < d->nshards; i++) {
-		shard_text(ix, 'm', d->shards[i].s, &ix->text, &count, &seen, &lo, &hi);
-		if (count)
-			idx_check_shard(ix, 'm', d->shards[i].s, &ix->text, count);
-		/* As a streamed write does, for the people to come. */
-		for (size_t j = lo; ix->stream && j < hi; j++)
-			idx_stream_thin(arr[j]);
-	}
+	for (size_t i = 0; i < d->nshards; i++)
+		(void)shard_write(ix, 'm', d->shards[i].s, 0, &ix->text, &count, &seen);
 	mv_table_free(&seen);
 }
