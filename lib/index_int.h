@@ -14,6 +14,7 @@
 
 struct node;
 struct check;
+struct putter;
 
 /* A movie's collection as its profile says (collections.c): tmdb 0 for
  * none. date is the release order's key: releaseDate, else the year. */
@@ -181,6 +182,8 @@ struct mv_index {
 	struct colls colls;               /* collections.json */
 	struct stream *stream;            /* a rebuild that streams the people
 	                                   * (index_stream.c), or NULL */
+	struct putter *put;               /* a rebuild's shard writer
+	                                   * (index_keys.c), or NULL */
 	struct check *check;              /* a streamed rebuild that compares
 	                                   * rather than writes (index_check.c),
 	                                   * or NULL */
@@ -336,11 +339,21 @@ void idx_shards_check_movies(struct mv_index *ix);
 
 /* ---- index_keys.c: the key file beside each shard ---------------------- */
 
-/* Write shard s of kind, text b, whose entries are the present nodes of
+/*
+ * Write shard s of kind, text b, whose entries are the present nodes of
  * x[0..n) in order (fsynced if sync), then its key file (which never
- * fails the write). 0, or -1 with errno after a warning. */
-int idx_shard_put(char kind, long long s, const struct mv_buf *b, struct node *const *x,
-    size_t n, int sync);
+ * fails the write). 0, or -1 with errno after a warning. With a writer
+ * started (idx_put_start) and not sync, the shard is handed to it and
+ * b gets another buffer (empty); -1 then says an earlier shard failed.
+ */
+int idx_shard_put(struct mv_index *ix, char kind, long long s, struct mv_buf *b,
+    struct node *const *x, size_t n, int sync);
+/* Start a thread that writes the shards handed to idx_shard_put, in
+ * order (if it cannot start, idx_shard_put writes them itself). */
+void idx_put_start(struct mv_index *ix);
+/* Wait for the writer to write what it was given, and stop it: 0, or -1
+ * with errno if a shard failed (said, and those after it not written). */
+int idx_put_finish(struct mv_index *ix);
 /* 1 if a shard in index/movies/ or index/people/ has no key file (a
  * write killed between the two, or an mvindex of before them): the
  * index is then stale. */

@@ -247,7 +247,7 @@ shard_write(struct mv_index *ix, char kind, long long s, int sync, struct mv_buf
 		idx_check_shard(ix, kind, s, b, *count);
 		r = 0;
 	} else
-		r = idx_shard_put(kind, s, b, arr + lo, hi - lo, sync);
+		r = idx_shard_put(ix, kind, s, b, arr + lo, hi - lo, sync);
 	for (size_t i = lo; kind == 'm' && ix->stream && i < hi; i++)
 		idx_stream_thin(arr[i]);
 	return r;
@@ -377,12 +377,16 @@ shards_write_all(struct mv_index *ix, char kind, const char *dir)
 	size_t count;
 	int r = 0, fd;
 
+	/* The shards are built here and written on a thread (index_keys.c). */
+	if (!ix->check)
+		idx_put_start(ix);
 	if (kind == 'p' && ix->stream)
 		r = idx_stream_people(ix);
 	for (size_t i = 0; i < d->nshards && r == 0 && !(kind == 'p' && ix->stream); i++)
-		if ((r = shard_write(ix, kind, d->shards[i].s, 0, &ix->text, &count, &seen)) == 0)
-			mv_crash_point(kind == 'p' ? "index-shard" : "index-movie-shard");
+		r = shard_write(ix, kind, d->shards[i].s, 0, &ix->text, &count, &seen);
 	mv_table_free(&seen);
+	if (idx_put_finish(ix) < 0)
+		r = -1;
 	for (size_t i = 0; i < d->nshards && r == 0 && !ix->nosync; i++) {
 		char *path = mv_path("index/%s/%05lld.json", kdir(kind), d->shards[i].s);
 
@@ -423,10 +427,8 @@ idx_shards_write(struct mv_index *ix, char kind, int force)
 	else {
 		dirty = dirty_shards(d, &n);
 		for (size_t i = 0; i < n && r == 0; i++)
-			if ((r = shard_write(ix, kind, dirty[i], !ix->nosync, b, &count, NULL)) == 0) {
+			if ((r = shard_write(ix, kind, dirty[i], !ix->nosync, b, &count, NULL)) == 0)
 				shards_set(d, dirty[i], count);
-				mv_crash_point(kind == 'p' ? "index-shard" : "index-movie-shard");
-			}
 	}
 	if (r == 0)
 		r = list_write(ix, kind, b);

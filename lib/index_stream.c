@@ -424,10 +424,8 @@ shard_flush(struct mv_index *ix, struct mv_buf *b)
 	if (ix->check) {
 		idx_check_shard(ix, 'p', st->cur, b, st->nx);
 		r = 0;
-	} else if ((r = idx_shard_put('p', st->cur, b, st->x, st->nx, 0)) == 0) {
+	} else if ((r = idx_shard_put(ix, 'p', st->cur, b, st->x, st->nx, 0)) == 0)
 		idx_shard_add(&ix->doc[1], st->cur, st->nx);
-		mv_crash_point("index-shard");
-	}
 	nodes_free(st);
 	return r;
 }
