@@ -412,8 +412,10 @@ scan_profiles(struct mv_index *ix)
 	/* One reading pass over both folders, movies first: the readers
 	 * go on into People/ while the last movies are applied. */
 	v[0] = idx_list_ids("Movies", 'm', &n[0]);
-	/* A streamed rebuild reads the people as it writes them. */
+	/* A streamed rebuild reads the people as it writes them; it lists
+	 * them now, while the movies are read. */
 	if (ix->stream) {
+		idx_stream_list_start(ix);
 		v[1] = NULL;
 		n[1] = 0;
 	} else

@@ -375,6 +375,8 @@ long idx_keys_check(char kind, long long s, long long count, const char *text, s
 void idx_stream_credits(struct mv_index *ix, struct node *m, struct prof *p);
 /* Free the strings of movie x that only its index entry uses. */
 void idx_stream_thin(struct node *x);
+/* Start listing People/ on a thread, for idx_stream_people. */
+void idx_stream_list_start(struct mv_index *ix);
 /* Read the people and write their shards one by one into doc[1].shards
  * (from none), with no fsync. 0, or -1 with errno after a warning. */
 int idx_stream_people(struct mv_index *ix);

@@ -1,6 +1,7 @@
 /* index_stream.c: a rebuild that reads the people shard by shard, never all of them at once. */
 #include <errno.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,10 @@ struct stream {
 	struct hset first;     /* key -> its first struct holder */
 	char **hchunk;         /* the holders, chunks in order */
 	size_t *hused, nh, caph, hleft;
+	pthread_t lister;      /* listing People/ during the movies' scan */
+	int listing;
+	struct fileid *pv;     /* what it found, pn of them */
+	size_t pn;
 };
 
 void
@@ -99,6 +104,45 @@ mv_index_stream(struct mv_index *ix)
 {
 	if (!ix->stream)
 		ix->stream = mv_xcalloc(1, sizeof *ix->stream);
+}
+
+/* Listing People/ is 500,000 names read and sorted: 0.45 s that a
+ * rebuild spent alone between the movies and the people. It needs
+ * nothing of the movies, so it is done while they are read. */
+static void *
+list_people(void *arg)
+{
+	struct stream *st = arg;
+
+	st->pv = idx_list_ids("People", 'p', &st->pn);
+	return NULL;
+}
+
+void
+idx_stream_list_start(struct mv_index *ix)
+{
+	struct stream *st = ix->stream;
+
+	if (!st->listing && pthread_create(&st->lister, NULL, list_people, st) == 0)
+		st->listing = 1;
+}
+
+/* The sorted ids of People/, *n of them; the caller frees them. */
+static struct fileid *
+list_take(struct stream *st, size_t *n)
+{
+	struct fileid *v;
+
+	if (st->listing) {
+		pthread_join(st->lister, NULL);
+		st->listing = 0;
+	} else
+		st->pv = idx_list_ids("People", 'p', &st->pn);
+	v = st->pv;
+	*n = st->pn;
+	st->pv = NULL;
+	st->pn = 0;
+	return v;
 }
 
 long
@@ -530,7 +574,7 @@ idx_stream_people(struct mv_index *ix)
 	 * 100,000 movies, measured with mallinfo2), or the people grow the
 	 * heap on top of them. */
 	malloc_trim(0);
-	v = idx_list_ids("People", 'p', &n);
+	v = list_take(st, &n);
 	bt->ix = ix;
 	bt->ids = mv_xmalloc((n + 1) * sizeof *bt->ids);
 	for (size_t i = 0; i < n; i++)
@@ -625,6 +669,9 @@ idx_stream_free(struct stream *st)
 {
 	if (!st)
 		return;
+	if (st->listing)
+		pthread_join(st->lister, NULL);
+	free(st->pv);
 	nodes_free(st);
 	for (size_t i = 0; i < st->nbk; i++)
 		bucket_free(&st->bk[i]);
