@@ -98,6 +98,36 @@ rebuilt_items() { # movies|people
 	assert_output 3
 }
 
+@test "mvindex --rebuild: a person's credits in link order, however the movies list them" {
+	# A movie lists its people in its own order: two characters and two
+	# jobs of p3 given backwards, then a person past the numbers a credit
+	# is packed in (the rebuild files those apart, and sorts them alone).
+	jq '.credits.cast += [{person:"p3",name:"Madeleine Stowe",character:"Zed"},
+	                      {person:"p3",name:"Madeleine Stowe",character:"Amy"},
+	                      {person:"p16777216",name:"Odd",character:"Ghost"}]
+	  | .credits.crew += [{person:"p3",name:"Madeleine Stowe",job:"Writer"},
+	                      {person:"p3",name:"Madeleine Stowe",job:"Actor Double"},
+	                      {person:"p16777216",name:"Odd",job:"Writer"},
+	                      {person:"p16777216",name:"Odd",job:"Editor"}]' \
+		"$MV_DATA/Movies/m1.json" >"$BATS_TEST_TMPDIR/m1"
+	mv "$BATS_TEST_TMPDIR/m1" "$MV_DATA/Movies/m1.json"
+	jq '.credits = {cast:[{person:"p3",name:"Madeleine Stowe",character:"Bob"}],
+	                crew:[{person:"p16777216",name:"Odd",job:"Director"}]}' \
+		"$MV_DATA/Movies/m2.json" >"$BATS_TEST_TMPDIR/m2"
+	mv "$BATS_TEST_TMPDIR/m2" "$MV_DATA/Movies/m2.json"
+	jq '.id = "p16777216" | .name = "Odd" | .externalIds = {}' \
+		"$MV_DATA/People/p3.json" >"$MV_DATA/People/p16777216.json"
+	run -0 --separate-stderr mvindex --rebuild
+	run jq -c '.items[] | select(.id == "p3") | [.movies[] | [.movie, .role, .character // .job]]' \
+		"$(people_index "$MV_DATA")"
+	assert_output '[["m1","cast","Amy"],["m1","cast","Kathryn Railly"],["m1","cast","Zed"],["m1","crew","Actor Double"],["m1","crew","Thanks"],["m1","crew","Writer"],["m2","cast","Bob"]]'
+	run jq -c '.items[] | select(.id == "p16777216") | [.movies[] | [.movie, .role, .character // .job]]' \
+		"$(people_index "$MV_DATA")"
+	assert_output '[["m1","cast","Ghost"],["m1","crew","Editor"],["m1","crew","Writer"],["m2","crew","Director"]]'
+	# And the check finds the index whole, its key files too.
+	run -0 mvindex --check
+}
+
 @test "mvindex --rebuild: items are in id order, numerically" {
 	for n in 10 9 100 2000; do
 		jq --arg id "m$n" '.id = $id | .externalIds = {}' "$MV_DATA/Movies/m3.json" >"$MV_DATA/Movies/m$n.json"
