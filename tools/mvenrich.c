@@ -503,15 +503,21 @@ recovered(void *ctx, const char *movie, const char *final, const char *src)
 		cJSON_ArrayForEach(by, mv_movie_videos(m))
 			if (!strcmp(mv_json_str(by, "replaces", ""), srel))
 				break;
-		if (by && !strncmp(rel, "quarantine/replaced/", 20))
+		if (by && !strncmp(rel, "quarantine/replaced/", 20)) {
+			/* Then the better copy's announcement, as
+			 * replace_old makes it. */
 			replaced(m, by, v, final);
-		else
+			announce(m, by, mv_json_str(by, "path", ""), 0);
+		} else
 			filed(m, v, final, quarantined);
+	} else if (!strncmp(rel, "quarantine/replaced/", 20)) {
+		/* Set aside and recorded: the announcement may not be. */
+		announce_replacer(m, final);
 	} else if ((v = entry_at(m, rel))) {
 		/* Recorded, but the journal was still there: the crash came
 		 * before the announcement. */
 		if (quarantined)
-			write_why(m, v, final, NULL);
+			write_why(m, v, final, NULL, NULL);
 		else
 			drop_why(src);
 		announce(m, v, rel, quarantined);

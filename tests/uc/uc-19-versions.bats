@@ -268,6 +268,36 @@ $FC.mkv"
 	done
 }
 
+@test "UC-19: kill -9 at every step of an upgrade: the index the events keep agrees, no rebuild" {
+	# As under the supervisor: one index filter reads what the killed
+	# run emitted, then what its restart does with no event to replay.
+	# A kill while the replaced copy was set aside left that filter's
+	# index with the joined record and without the better copy: the
+	# restart finished the set-aside and told nobody.
+	export MV_DUPLICATES=upgrade
+	local step rc q=$BATS_TEST_TMPDIR/q
+	for step in claimed joined merged journal link fsync-dir saved \
+	    journal:2 staged:2 link:2 fsync-dir:2 replaced; do
+		rm -rf "$MV_DATA" "$q"
+		mkdir -p "$IN"
+		drop Fight.Club.1999.720p.mkv 10000
+		mkvideo "$IN/Fight.Club.1999.1080p.mkv" 30000
+		ev_added "$IN/Fight.Club.1999.1080p.mkv" >"$BATS_TEST_TMPDIR/ev"
+		mkfifo "$q"
+		mvindex <"$q" >/dev/null 2>&1 &
+		exec 7>"$q"
+		rc=0
+		MV_CRASH_AT=$step mvenrich <"$BATS_TEST_TMPDIR/ev" >&7 2>/dev/null || rc=$?
+		[ $rc -eq 137 ] || { echo "$step: exit $rc, not killed"; false; }
+		mvenrich </dev/null >&7 2>/dev/null
+		exec 7>&-
+		wait $!
+		[ -e "$MV_DATA/quarantine/replaced/$FC.mkv" ] || { echo "$step: old not set aside"; false; }
+		run mvctl check
+		[ "$status" -eq 0 ] || { echo "$step: $output"; false; }
+	done
+}
+
 # The 720p copy dropped loose with its English subtitle, filed; then the
 # 1080p copy, with no subtitle, into incoming/: its event in
 # $BATS_TEST_TMPDIR/ev.

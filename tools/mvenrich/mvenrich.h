@@ -54,10 +54,12 @@ void drop_movie(const char *id);
 void joined_from(const cJSON *m, char ***ids, size_t *n);
 void announce_joined(const char *id, const char *holder);
 int in_parts(const cJSON *m);
-void write_why(const cJSON *m, const cJSON *v, const char *final, const char *reason);
+void write_why(const cJSON *m, const cJSON *v, const char *final, const char *reason,
+    const char *by);
 void announce(const cJSON *m, const cJSON *v, const char *rel, int quarantined);
 void filed(cJSON *m, cJSON *v, const char *final, int quarantined);
 void replaced(cJSON *m, cJSON *v, cJSON *e, const char *final);
+void announce_replacer(const cJSON *m, const char *final);
 int set_aside_recovered(cJSON *m, const char *final, const char *src);
 enum outcome file_video(cJSON *m, int quarantine);
 int join(cJSON *m, const char *owner, char **reason);

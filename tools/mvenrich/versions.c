@@ -190,9 +190,11 @@ import_mode_for(const char *srel)
 
 
 /* Write the .why.json beside final, m's video v in quarantine/: reason
- * (NULL: m's review reason) and candidates (m's review's). */
+ * (NULL: m's review reason) and candidates (m's review's); by, the path
+ * of the copy that replaced v (NULL: none). */
 void
-write_why(const cJSON *m, const cJSON *v, const char *final, const char *reason)
+write_why(const cJSON *m, const cJSON *v, const char *final, const char *reason,
+    const char *by)
 {
 	const cJSON *rv = cJSON_GetObjectItemCaseSensitive(m, "review");
 	cJSON *w = cJSON_CreateObject();
@@ -209,6 +211,10 @@ write_why(const cJSON *m, const cJSON *v, const char *final, const char *reason)
 	    cJSON_Duplicate(cJSON_GetObjectItem(rv, "candidates"), 1) : cJSON_CreateArray());
 	cJSON_AddStringToObject(w, "at", reason ? mv_time_fmt(mv_now(), buf) :
 	    mv_json_str(rv, "at", ""));
+	/* What replaced it, as the profile names it: a recovery that finds
+	 * the set-aside done reads it to announce that copy (recovered). */
+	if (by)
+		cJSON_AddStringToObject(w, "replacedBy", by);
 	/* A copy set aside took its subtitles and extras along
 	 * (set_aside_files): once its entry leaves the profile, this is
 	 * where they are recorded. */
@@ -293,19 +299,22 @@ filed(cJSON *m, cJSON *v, const char *final, int quarantined)
 	 * a crash leaves the entry or the filed video, and the replay of
 	 * the journal removes the entry. */
 	if (quarantined)
-		write_why(m, v, final, NULL);
+		write_why(m, v, final, NULL, NULL);
 	else
 		drop_why(src);
 	free(src);
-	/* The event goes after the journal: a crash before it replays the
-	 * filing, and the replay announces it, so it is never lost. */
-	mv_file_commit(id);
-	if (!is_pending(m))
-		pending_drop(id);
-	/* An upgrade is announced once the old copy is set aside
+	/* The event goes before the journal: a crash after it replays the
+	 * filing, which announces it again (recovered finds it recorded),
+	 * so it is never lost. A second one makes the index read the
+	 * profile again, and mvstat count the filing twice: better than
+	 * an index that never learns of it.
+	 * An upgrade is announced once the old copy is set aside
 	 * (replace_old): the index then reads the profile as it ends. */
 	if (quarantined || !cJSON_GetObjectItemCaseSensitive(v, "replaces"))
 		announce(m, v, rel, quarantined);
+	mv_file_commit(id);
+	if (!is_pending(m))
+		pending_drop(id);
 	free(rel);
 }
 
@@ -320,7 +329,7 @@ replaced(cJSON *m, cJSON *v, cJSON *e, const char *final)
 	if (final && e) {
 		why = mv_xasprintf("replaced by %s (%s, of a higher quality)",
 		    mv_json_str(v, "path", ""), mv_json_str(v, "quality", "?"));
-		write_why(m, e, final, why);
+		write_why(m, e, final, why, mv_json_str(v, "path", ""));
 		free(why);
 	}
 	if (e)
@@ -611,6 +620,24 @@ out:
 }
 
 
+/* The set-aside of a copy to final was recorded (replaced) and its
+ * journal left: announce the copy that replaced it, which its .why.json
+ * names, as replace_old would have. Nothing if it names none. */
+void
+announce_replacer(const cJSON *m, const char *final)
+{
+	char *path = why_path(final);
+	const char *why;
+	cJSON *w = mv_json_load(path, 65536, &why);
+	const cJSON *v = entry_at(m, mv_json_str(w, "replacedBy", ""));
+
+	if (v)
+		announce(m, v, mv_json_str(v, "path", ""), 0);
+	cJSON_Delete(w);
+	free(path);
+}
+
+
 /*
  * Set aside the copy that m's video v replaces (an upgrade; v is filed):
  * its subtitles and extras, then the old file, move to
@@ -645,12 +672,14 @@ replace_old(cJSON *m, cJSON *v)
 			    mv_json_str(v, "path", ""));
 	}
 	replaced(m, v, e, final);
-	if (final)
-		mv_file_commit(id);
 	/* The better copy's announcement, held back by filed(): after
 	 * the last change to the profile, so the index is not left with
-	 * the copy set aside. */
+	 * the copy set aside; before the journal goes, so that a kill
+	 * between the two makes the recovery announce it again (recovered)
+	 * rather than nobody ever. */
 	announce(m, v, mv_json_str(v, "path", ""), 0);
+	if (final)
+		mv_file_commit(id);
 	free(final);
 	free(src);
 	free(dir);
