@@ -51,9 +51,34 @@ setup_crash_dir() {
 	IN=$MV_DATA/incoming
 }
 
+# The index as the supervisor keeps it: index_follow starts one mvindex
+# filter that reads what is written to descriptor 7 until index_unfollow
+# closes it and waits for the filter. A mvctl check after that, with no
+# rebuild, says whether the index was told of everything the stages did.
+index_follow() {
+	local q=$BATS_TEST_TMPDIR/q
+	rm -f "$q"
+	mkfifo "$q"
+	mvindex <"$q" >/dev/null 2>"$BATS_TEST_TMPDIR/mvindex.err" &
+	follower=$!
+	exec 7>"$q"
+}
+index_unfollow() {
+	exec 7>&-
+	wait "$follower"
+}
+
 # mvenrich killed (exit 137) at STEP on the events in $BATS_TEST_TMPDIR/ev,
-# then restarted: mvenrich --retry finishes the work and exits 0.
+# then restarted: mvenrich --retry finishes the work and exits 0. Both
+# runs' events go to one index filter (index_follow).
 crash_then_retry() {
-	run -137 env MV_CRASH_AT=$1 mvenrich <"$BATS_TEST_TMPDIR/ev"
-	run -0 mvenrich --retry
+	local killed=0 retried=0
+
+	index_follow
+	MV_CRASH_AT=$1 mvenrich <"$BATS_TEST_TMPDIR/ev" >&7 2>"$BATS_TEST_TMPDIR/killed.err" ||
+		killed=$?
+	mvenrich --retry >&7 2>"$BATS_TEST_TMPDIR/retry.err" || retried=$?
+	index_unfollow
+	[ $killed -eq 137 ] || { echo "$1: mvenrich exited $killed, not killed"; return 1; }
+	[ $retried -eq 0 ] || { echo "$1: mvenrich --retry exited $retried"; return 1; }
 }

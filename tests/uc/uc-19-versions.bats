@@ -183,7 +183,6 @@ version_state() {
 		[ ! -e "$MV_DATA/run/filing/m1.json" ]
 		[ "$(ls "$MV_DATA/Movies")" = m1.json ] || { echo "$step: $(ls "$MV_DATA/Movies")"; false; }
 		profiles_valid
-		mvindex --rebuild >/dev/null
 		run -0 mvctl check
 	done
 }
@@ -275,23 +274,20 @@ $FC.mkv"
 	# index with the joined record and without the better copy: the
 	# restart finished the set-aside and told nobody.
 	export MV_DUPLICATES=upgrade
-	local step rc q=$BATS_TEST_TMPDIR/q
+	local step rc
 	for step in claimed joined merged journal link fsync-dir saved \
 	    journal:2 staged:2 link:2 fsync-dir:2 replaced; do
-		rm -rf "$MV_DATA" "$q"
+		rm -rf "$MV_DATA"
 		mkdir -p "$IN"
 		drop Fight.Club.1999.720p.mkv 10000
 		mkvideo "$IN/Fight.Club.1999.1080p.mkv" 30000
 		ev_added "$IN/Fight.Club.1999.1080p.mkv" >"$BATS_TEST_TMPDIR/ev"
-		mkfifo "$q"
-		mvindex <"$q" >/dev/null 2>&1 &
-		exec 7>"$q"
+		index_follow
 		rc=0
 		MV_CRASH_AT=$step mvenrich <"$BATS_TEST_TMPDIR/ev" >&7 2>/dev/null || rc=$?
-		[ $rc -eq 137 ] || { echo "$step: exit $rc, not killed"; false; }
 		mvenrich </dev/null >&7 2>/dev/null
-		exec 7>&-
-		wait $!
+		index_unfollow
+		[ $rc -eq 137 ] || { echo "$step: exit $rc, not killed"; false; }
 		[ -e "$MV_DATA/quarantine/replaced/$FC.mkv" ] || { echo "$step: old not set aside"; false; }
 		run mvctl check
 		[ "$status" -eq 0 ] || { echo "$step: $output"; false; }
@@ -388,7 +384,6 @@ $FC.en.srt
 		[ ! -e "$MV_DATA/run/filing/m1.json" ]
 		[ "$(ls "$MV_DATA/Movies")" = m1.json ] || { echo "$step: $(ls "$MV_DATA/Movies")"; false; }
 		profiles_valid
-		mvindex --rebuild >/dev/null
 		run -0 mvctl check
 	done
 }
@@ -549,7 +544,6 @@ extras_upgraded() {
 		[ ! -e "$MV_DATA/run/filing/m1.json" ]
 		[ "$(ls "$MV_DATA/Movies")" = m1.json ] || { echo "$step: $(ls "$MV_DATA/Movies")"; false; }
 		profiles_valid
-		mvindex --rebuild >/dev/null
 		run -0 mvctl check
 	done
 }
