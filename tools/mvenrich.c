@@ -277,6 +277,27 @@ is_pending(const cJSON *m)
 	    !strcmp(st, "needs-review")) && unfiled(m);
 }
 
+/* Announce again the videos that came from each record parked in
+ * run/joined/, by the holder joined[] names (pairs: joined, holder),
+ * then let the record go. */
+static void
+parked_scan(char **joined, size_t njoined)
+{
+	size_t n;
+	char **v = mv_dir_list("run/joined", ".json", &n);
+
+	for (size_t k = 0; k < n; k++) {
+		char *id = mv_xstrndup(v[k], strlen(v[k]) - 5);
+
+		for (size_t i = 0; i + 1 < njoined; i += 2)
+			if (!strcmp(joined[i], id))
+				announce_joined(id, joined[i + 1]);
+		unpark_movie(id);
+		free(id);
+	}
+	mv_list_free(v, n);
+}
+
 /* Every pending movie in Movies/, by path. Returns how many. */
 static size_t
 pending_scan(void)
@@ -331,13 +352,15 @@ pending_scan(void)
 
 		if (access(p, F_OK) == 0) {
 			mv_warnx("%s joined another movie: its record goes", joined[i]);
-			drop_movie(joined[i]);
-			announce_joined(joined[i], joined[i + 1]);
+			let_go(joined[i], joined[i + 1]);
 		}
 		free(p);
-		free(joined[i]);
-		free(joined[i + 1]);
 	}
+	/* A record parked in run/joined/ (park_movie) until a video in
+	 * place was announced: the announcement may not be out. */
+	parked_scan(joined, njoined);
+	for (size_t i = 0; i < njoined; i++)
+		free(joined[i]);
 	free(joined);
 	return npending;
 }

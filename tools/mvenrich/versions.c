@@ -107,6 +107,63 @@ drop_movie(const char *id)
 }
 
 
+/*
+ * A joined record that goes before a video of its holder is announced
+ * (the index rereads the record on "merged", so it must be gone first)
+ * waits in run/joined/ rather than being removed: a kill between the
+ * two leaves it there, and the restart announces again (pending_scan).
+ * Removing it outright left no trace that the event was owed.
+ */
+static char *
+parked_path(const char *id)
+{
+	return mv_path("run/joined/%s.json", id);
+}
+
+void
+park_movie(const char *id)
+{
+	char *from = mv_path("Movies/%s.json", id), *to = parked_path(id);
+	char *dir = mv_path("run/joined");
+
+	if (mv_mkdir_p(dir, 0755) < 0)
+		mv_die(mv_exit_for_errno(errno), "create run/joined");
+	if (rename(from, to) == 0) {
+		mv_fsync_dir(to);
+		mv_fsync_dir(from);
+	} else if (errno == EXDEV)
+		drop_movie(id);    /* run/ elsewhere: no trace, as before */
+	else if (errno != ENOENT)
+		mv_die(mv_exit_for_errno(errno), "remove movie %s", id);
+	free(from);
+	free(to);
+	free(dir);
+	pending_drop(id);
+}
+
+void
+unpark_movie(const char *id)
+{
+	char *p = parked_path(id);
+
+	if (unlink(p) == 0)
+		mv_fsync_dir(p);
+	else if (errno != ENOENT)
+		mv_warn("remove run/joined/%s.json", id);
+	free(p);
+}
+
+/* Let the record id go, which a join left behind, and announce holder's
+ * videos that came from it (announce_joined). */
+void
+let_go(const char *id, const char *holder)
+{
+	park_movie(id);
+	announce_joined(id, holder);
+	unpark_movie(id);
+}
+
+
 /* Collect the joinedFrom ids of m's videos in *ids (grown), each
  * followed by m's own id: pairs (joined, holder). */
 void
@@ -800,17 +857,28 @@ join_finish(cJSON *o, const char *id)
 	const char *owner = mv_json_str(o, "id", "");
 	cJSON *v;
 
+	int in_place = 0;
+
 	if (unfiled(o))
 		mv_json_set(o, "status", cJSON_CreateString("matched"));
+	cJSON_ArrayForEach(v, mv_movie_videos(o))
+		in_place |= stays_in_place(v) && !strcmp(mv_json_str(v, "joinedFrom", ""), id);
 	save(o);
 	mv_crash_point("joined");
-	drop_movie(id);
+	/* A video filed later is announced with the record gone (filed);
+	 * one in place now: the record waits in run/joined/ until then. */
+	if (in_place)
+		park_movie(id);
+	else
+		drop_movie(id);
 	mv_crash_point("merged");
 	cJSON_ArrayForEach(v, mv_movie_videos(o))
 		if (to_file(v))
 			pending_add(mv_json_str(v, "path", ""), owner);
 		else if (stays_in_place(v) && !strcmp(mv_json_str(v, "joinedFrom", ""), id))
 			announce(o, v, mv_json_str(v, "path", ""), 0);
+	if (in_place)
+		unpark_movie(id);
 	/* Their downloads' subtitles and extras first, as for a first copy
 	 * (advance): a restart finds owner pending and does the same. */
 	if (sidecars_file(o))
