@@ -856,7 +856,6 @@ join_finish(cJSON *o, const char *id)
 {
 	const char *owner = mv_json_str(o, "id", "");
 	cJSON *v;
-
 	int in_place = 0;
 
 	if (unfiled(o))
