@@ -44,12 +44,6 @@ struct check {
 	struct kcheck k[2];    /* movies, people */
 };
 
-static const char *
-kname(char kind)
-{
-	return kind == 'm' ? "movies" : "people";
-}
-
 static int
 listed_cmp(const void *a, const void *b)
 {
@@ -72,7 +66,7 @@ static void
 list_read(struct check *c, char kind)
 {
 	struct kcheck *k = &c->k[kind == 'p'];
-	const char *name = kname(kind), *why;
+	const char *name = idx_kdir(kind), *why;
 	char *path = mv_path("index/%s.json", name);
 	cJSON *list = mv_json_load(path, MV_INDEX_MAX, &why), *it;
 	struct mv_table names = {0};  /* borrows list's strings */
@@ -168,7 +162,7 @@ diff_members(const cJSON *a, const cJSON *b, struct mv_buf *out)
 static long
 entries_diff(char kind, long long s, const cJSON *fresh, const cJSON *disk, FILE *out)
 {
-	const char *name = kname(kind);
+	const char *name = idx_kdir(kind);
 	const cJSON *fi = cJSON_GetObjectItemCaseSensitive(fresh, "items");
 	const cJSON *di = cJSON_GetObjectItemCaseSensitive(disk, "items"), *it;
 	struct mv_table want = {0}, met = {0};
@@ -225,7 +219,7 @@ entries_diff(char kind, long long s, const cJSON *fresh, const cJSON *disk, FILE
 static long
 external_diff(char kind, const cJSON *fresh, const cJSON *disk, FILE *out)
 {
-	const char *name = kname(kind), *v;
+	const char *name = idx_kdir(kind), *v;
 	const cJSON *fx = cJSON_GetObjectItemCaseSensitive(fresh, "byExternal");
 	const cJSON *bx = cJSON_GetObjectItemCaseSensitive(disk, "byExternal"), *m;
 	struct mv_table have = {0}, want = {0};
@@ -265,7 +259,7 @@ static cJSON *
 shard_parse(struct check *c, char kind, const struct listed *l, const char *text,
     long long *items)
 {
-	const char *name = kname(kind);
+	const char *name = idx_kdir(kind);
 	cJSON *sh = cJSON_Parse(text), *it;
 	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(sh, "items");
 
@@ -302,7 +296,7 @@ static void
 shard_compare(struct check *c, char kind, long long s, const char *text, size_t len,
     size_t count, struct listed *l)
 {
-	const char *name = kname(kind);
+	const char *name = idx_kdir(kind);
 	struct kcheck *k = &c->k[kind == 'p'];
 	char *path, *disk = NULL;
 	cJSON *fresh = NULL, *sh = NULL;
@@ -366,7 +360,7 @@ static void
 kind_end(struct check *c, char kind)
 {
 	struct kcheck *k = &c->k[kind == 'p'];
-	const char *name = kname(kind);
+	const char *name = idx_kdir(kind);
 	char *dir = mv_xasprintf("index/%s", name);
 
 	for (size_t i = 0; k->ok && i < k->n; i++)

@@ -244,6 +244,16 @@ struct batch {
 
 /* ---- index.c: nodes, maps, links ---------------------------------------- */
 
+/* The name of kind's index ('m', 'p'): its folder of shards under
+ * index/ and its list, index/<name>.json; the word its check lines
+ * start with. */
+static inline const char *
+idx_kdir(char kind)
+{
+	return kind == 'm' ? "movies" : "people";
+}
+
+
 int idx_id_ok(const char *s, char kind);
 /* The node of id (valid: idx_id_ok), or NULL. */
 struct node *idx_map_get(const struct map *m, const char *id);

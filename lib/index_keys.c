@@ -70,17 +70,10 @@ body_hash(const unsigned char *p, size_t n)
 	return mv_hash_bytes(h, p, n);
 }
 
-/* The folder of kind's shards, under index/. */
-static const char *
-kdir(char kind)
-{
-	return kind == 'm' ? "movies" : "people";
-}
-
 static char *
 keys_path(char kind, long long s)
 {
-	return mv_path("index/%s/%05lld.keys", kdir(kind), s);
+	return mv_path("index/%s/%05lld.keys", idx_kdir(kind), s);
 }
 
 /* ---- writing ------------------------------------------------------------ */
@@ -218,7 +211,7 @@ idx_keys_missing(void)
 	int missing = 0;
 
 	for (int k = 0; k < 2 && !missing; k++) {
-		char *dir = mv_xasprintf("index/%s", kdir(k ? 'p' : 'm'));
+		char *dir = mv_xasprintf("index/%s", idx_kdir(k ? 'p' : 'm'));
 		size_t n;
 		char **v = mv_dir_list(dir, ".json", &n);
 
@@ -240,7 +233,7 @@ idx_keys_remove(char kind, long long s)
 	char *path = keys_path(kind, s);
 
 	if (unlink(path) < 0 && errno != ENOENT)
-		mv_warn("remove index/%s/%05lld.keys", kdir(kind), s);
+		mv_warn("remove index/%s/%05lld.keys", idx_kdir(kind), s);
 	free(path);
 }
 
@@ -259,7 +252,7 @@ keys_build(char kind, long long s, const char *t, size_t n, struct node *const *
 	mv_buf_add(b, (char[HEAD_LEN]){0}, HEAD_LEN);   /* the header, once known */
 	if ((count = keys_records(b, t, n, x, nx)) < 0)
 		mv_warnx("unable to write index/%s/%05lld.keys: the shard is not one entry "
-		    "a line", kdir(kind), s);
+		    "a line", idx_kdir(kind), s);
 	return count;
 }
 
@@ -273,7 +266,7 @@ static void
 keys_store(char kind, long long s, size_t n, struct mv_buf *b, long count)
 {
 	struct stat st;
-	char *path = mv_path("index/%s/%05lld.json", kdir(kind), s), *kp;
+	char *path = mv_path("index/%s/%05lld.json", idx_kdir(kind), s), *kp;
 	uint64_t h;
 
 	if (stat(path, &st) < 0 || (size_t)st.st_size != n || n > UINT32_MAX) {
@@ -294,7 +287,7 @@ keys_store(char kind, long long s, size_t n, struct mv_buf *b, long count)
 	memcpy(b->buf + 56, &h, 8);
 	kp = keys_path(kind, s);
 	if (mv_write_atomic_nosync(kp, b->buf, b->len) < 0)
-		mv_warn("write index/%s/%05lld.keys", kdir(kind), s);
+		mv_warn("write index/%s/%05lld.keys", idx_kdir(kind), s);
 	free(kp);
 }
 
@@ -313,7 +306,7 @@ struct put {
 static int
 put_store(struct put *p)
 {
-	char *path = mv_path("index/%s/%05lld.json", kdir(p->kind), p->s);
+	char *path = mv_path("index/%s/%05lld.json", idx_kdir(p->kind), p->s);
 	int r;
 
 	/* First: a kill before the new key file is written leaves none. */
@@ -322,7 +315,7 @@ put_store(struct put *p)
 	    mv_write_atomic_nosync(path, p->text.buf, p->text.len);
 	free(path);
 	if (r < 0) {
-		mv_warn("write index/%s/%05lld.json", kdir(p->kind), p->s);
+		mv_warn("write index/%s/%05lld.json", idx_kdir(p->kind), p->s);
 		return -1;
 	}
 	mv_crash_point(p->kind == 'p' ? "index-keys" : "index-movie-keys");
@@ -683,7 +676,7 @@ long
 idx_keys_check(char kind, long long s, long long count, const char *text, size_t len,
     FILE *out)
 {
-	char *path = mv_path("index/%s/%05lld.json", kdir(kind), s);
+	char *path = mv_path("index/%s/%05lld.json", idx_kdir(kind), s);
 	struct mv_buf buf = {0};
 	const char *why;
 	struct mv_keys k;
@@ -697,7 +690,7 @@ idx_keys_check(char kind, long long s, long long count, const char *text, size_t
 	}
 	if (mv_keys_open(&k, &buf, kind, s, &st, count, &why) < 0) {
 		fprintf(out, "%s: index/%s/%05lld.keys: %s (mvindex --rebuild writes "
-		    "it anew)\n", kdir(kind), kdir(kind), s, why);
+		    "it anew)\n", idx_kdir(kind), idx_kdir(kind), s, why);
 		mv_buf_free(&buf);
 		free(path);
 		return 1;
@@ -709,7 +702,7 @@ idx_keys_check(char kind, long long s, long long count, const char *text, size_t
 		while (!bad && mv_keys_next(&k, &e) == 1)
 			if (record_right(kind, text, &e) < 0) {
 				fprintf(out, "%s: index/%s/%05lld.keys: %c%lld: not its entry"
-				    " (mvindex --rebuild writes it anew)\n", kdir(kind), kdir(kind),
+				    " (mvindex --rebuild writes it anew)\n", idx_kdir(kind), idx_kdir(kind),
 				    s, kind, e.num);
 				bad++;
 			}

@@ -33,13 +33,6 @@
  * kind has its key file for mvserve (index_keys.c).
  */
 
-/* The folder of kind's shards, under index/. */
-static const char *
-kdir(char kind)
-{
-	return kind == 'm' ? "movies" : "people";
-}
-
 /* kind's nodes in id order, present or not, and how many. */
 static struct node **
 ksorted(const struct mv_index *ix, char kind, size_t *n)
@@ -275,12 +268,12 @@ list_write(struct mv_index *ix, char kind, struct mv_buf *b)
 	    "\"shardIds\":%d,\"shards\":[", mv_time_fmt(mv_now(), when), total, SHARD_IDS);
 	for (size_t i = 0; i < d->nshards; i++)
 		mv_buf_printf(b, "%s\n{\"file\":\"%s/%05lld.json\",\"count\":%zu}",
-		    i ? "," : "", kdir(kind), d->shards[i].s, d->shards[i].count);
+		    i ? "," : "", idx_kdir(kind), d->shards[i].s, d->shards[i].count);
 	mv_buf_adds(b, "\n]}\n");
-	path = mv_path("index/%s.json", kdir(kind));
+	path = mv_path("index/%s.json", idx_kdir(kind));
 	r = mv_write_swap(path, b->buf, b->len, !ix->nosync, &ix->old[kind == 'p']);
 	if (r < 0)
-		mv_warn("write index/%s.json", kdir(kind));
+		mv_warn("write index/%s.json", idx_kdir(kind));
 	free(path);
 	return r;
 }
@@ -342,9 +335,9 @@ strays_remove(struct mv_index *ix, char kind)
 
 			if (s < 0 || shard_listed(d, s))
 				continue;
-			path = mv_path("index/%s/%s", kdir(kind), v[i]);
+			path = mv_path("index/%s/%s", idx_kdir(kind), v[i]);
 			if (unlink(path) < 0 && errno != ENOENT)
-				mv_warn("remove index/%s/%s", kdir(kind), v[i]);
+				mv_warn("remove index/%s/%s", idx_kdir(kind), v[i]);
 			free(path);
 		}
 		mv_list_free(v, n);
@@ -394,10 +387,10 @@ shards_write_all(struct mv_index *ix, char kind, const char *dir)
 	if (idx_put_finish(ix) < 0)
 		r = -1;
 	for (size_t i = 0; i < d->nshards && r == 0 && !ix->nosync; i++) {
-		char *path = mv_path("index/%s/%05lld.json", kdir(kind), d->shards[i].s);
+		char *path = mv_path("index/%s/%05lld.json", idx_kdir(kind), d->shards[i].s);
 
 		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fsync(fd) < 0) {
-			mv_warn("sync index/%s/%05lld.json", kdir(kind), d->shards[i].s);
+			mv_warn("sync index/%s/%05lld.json", idx_kdir(kind), d->shards[i].s);
 			r = -1;
 		}
 		if (fd >= 0)
@@ -405,7 +398,7 @@ shards_write_all(struct mv_index *ix, char kind, const char *dir)
 		free(path);
 	}
 	if (r == 0 && !ix->nosync && mv_fsync_dir(dir) < 0) {
-		mv_warn("sync index/%s", kdir(kind));
+		mv_warn("sync index/%s", idx_kdir(kind));
 		r = -1;
 	}
 	return r;
@@ -416,13 +409,13 @@ idx_shards_write(struct mv_index *ix, char kind, int force)
 {
 	struct idoc *d = &ix->doc[kind == 'p'];
 	struct mv_buf *b = &ix->text;
-	char *dir = mv_path("index/%s", kdir(kind));
+	char *dir = mv_path("index/%s", idx_kdir(kind));
 	long long *dirty = NULL;
 	size_t n = 0, count;
 	int r = 0;
 
 	if (mv_mkdir_p(dir, 0755) < 0) {
-		mv_warn("create index/%s", kdir(kind));
+		mv_warn("create index/%s", idx_kdir(kind));
 		free(dir);
 		return -1;
 	}
@@ -445,10 +438,10 @@ idx_shards_write(struct mv_index *ix, char kind, int force)
 		else
 			for (size_t i = 0; i < n; i++)
 				if (!shard_listed(d, dirty[i])) {
-					char *path = mv_path("index/%s/%05lld.json", kdir(kind), dirty[i]);
+					char *path = mv_path("index/%s/%05lld.json", idx_kdir(kind), dirty[i]);
 
 					if (unlink(path) < 0 && errno != ENOENT)
-						mv_warn("remove index/%s/%05lld.json", kdir(kind), dirty[i]);
+						mv_warn("remove index/%s/%05lld.json", idx_kdir(kind), dirty[i]);
 					free(path);
 					idx_keys_remove(kind, dirty[i]);
 				}
@@ -487,9 +480,9 @@ members_move(cJSON *to, cJSON *from)
 long long
 mv_index_shard(const char *f, char kind)
 {
-	size_t n = strlen(kdir(kind));
+	size_t n = strlen(idx_kdir(kind));
 
-	if (!f || strncmp(f, kdir(kind), n) != 0 || f[n] != '/')
+	if (!f || strncmp(f, idx_kdir(kind), n) != 0 || f[n] != '/')
 		return -1;
 	return shard_num(f + n + 1, ".json");
 }
@@ -497,7 +490,7 @@ mv_index_shard(const char *f, char kind)
 int
 mv_index_current(char kind)
 {
-	char *path = mv_path("index/%s.json", kdir(kind)), head[64];
+	char *path = mv_path("index/%s.json", idx_kdir(kind)), head[64];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n = fd >= 0 ? read(fd, head, sizeof head - 1) : -1;
 
@@ -514,7 +507,7 @@ cJSON *
 idx_shards_load(char kind, const char **why)
 {
 	static char msg[256];
-	char *path = mv_path("index/%s.json", kdir(kind));
+	char *path = mv_path("index/%s.json", idx_kdir(kind));
 	cJSON *list = mv_json_load(path, MV_INDEX_MAX, why), *doc, *items, *bx, *it;
 	const cJSON *shards;
 
@@ -544,7 +537,7 @@ idx_shards_load(char kind, const char **why)
 
 		if (mv_index_shard(f, kind) < 0) {
 			errno = 0;
-			snprintf(msg, sizeof msg, "a shard is not %s/NNNNN.json", kdir(kind));
+			snprintf(msg, sizeof msg, "a shard is not %s/NNNNN.json", idx_kdir(kind));
 			goto bad;
 		}
 		path = mv_path("index/%s", f);
