@@ -202,6 +202,10 @@ shard_text(struct mv_index *ix, char kind, long long s, struct mv_buf *b, size_t
 
 	*lo = kfind(ix, kind, s * SHARD_IDS);
 	*hi = kfind(ix, kind, (s + 1) * SHARD_IDS);
+	/* A streamed rebuild has built no movie's text yet (they would
+	 * all be in memory at once): the shard's, on every CPU. */
+	if (kind == 'm' && ix->stream)
+		idx_texts_build(arr + *lo, *hi - *lo);
 	for (i = *lo; i < *hi; i++)
 		n += arr[i]->present != 0;
 	*count = n;
@@ -233,12 +237,6 @@ shard_write(struct mv_index *ix, char kind, long long s, int sync, struct mv_buf
 	struct node **arr = ksorted(ix, kind, &n);
 	int r;
 
-	/* A streamed rebuild has built no movie's text yet (they would
-	 * all be in memory at once): the shard's, on every CPU. */
-	if (kind == 'm' && ix->stream) {
-		lo = kfind(ix, kind, s * SHARD_IDS);
-		idx_texts_build(arr + lo, kfind(ix, kind, (s + 1) * SHARD_IDS) - lo);
-	}
 	shard_text(ix, kind, s, b, count, seen, &lo, &hi);
 	if (!*count)
 		return 0;
