@@ -53,7 +53,6 @@ cJSON *entry_at(const cJSON *m, const char *rel);
 void drop_movie(const char *id);
 void joined_from(const cJSON *m, char ***ids, size_t *n);
 void announce_joined(const char *id, const char *holder);
-void park_movie(const char *id);
 void unpark_movie(const char *id);
 void let_go(const char *id, const char *holder);
 int in_parts(const cJSON *m);

@@ -120,7 +120,7 @@ parked_path(const char *id)
 	return mv_path("run/joined/%s.json", id);
 }
 
-void
+static void
 park_movie(const char *id)
 {
 	char *from = mv_path("Movies/%s.json", id), *to = parked_path(id);
@@ -153,12 +153,14 @@ unpark_movie(const char *id)
 	free(p);
 }
 
-/* Let the record id go, which a join left behind, and announce holder's
- * videos that came from it (announce_joined). */
+/* Let the record id go, whose videos joined holder (a join, or its
+ * leftover after a crash), and announce those of them that are filed or
+ * in place (announce_joined). */
 void
 let_go(const char *id, const char *holder)
 {
 	park_movie(id);
+	mv_crash_point("merged");
 	announce_joined(id, holder);
 	unpark_movie(id);
 }
@@ -856,28 +858,18 @@ join_finish(cJSON *o, const char *id)
 {
 	const char *owner = mv_json_str(o, "id", "");
 	cJSON *v;
-	int in_place = 0;
 
 	if (unfiled(o))
 		mv_json_set(o, "status", cJSON_CreateString("matched"));
-	cJSON_ArrayForEach(v, mv_movie_videos(o))
-		in_place |= stays_in_place(v) && !strcmp(mv_json_str(v, "joinedFrom", ""), id);
 	save(o);
 	mv_crash_point("joined");
-	/* A video filed later is announced with the record gone (filed);
-	 * one in place now: the record waits in run/joined/ until then. */
-	if (in_place)
-		park_movie(id);
-	else
-		drop_movie(id);
-	mv_crash_point("merged");
+	/* id's record goes and the videos in place that came from it are
+	 * announced, as a restart does with a join's leftover; one to file
+	 * is announced once filed, the record gone (filed). */
+	let_go(id, owner);
 	cJSON_ArrayForEach(v, mv_movie_videos(o))
 		if (to_file(v))
 			pending_add(mv_json_str(v, "path", ""), owner);
-		else if (stays_in_place(v) && !strcmp(mv_json_str(v, "joinedFrom", ""), id))
-			announce(o, v, mv_json_str(v, "path", ""), 0);
-	if (in_place)
-		unpark_movie(id);
 	/* Their downloads' subtitles and extras first, as for a first copy
 	 * (advance): a restart finds owner pending and does the same. */
 	if (sidecars_file(o))
