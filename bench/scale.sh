@@ -68,6 +68,8 @@ row() {
 }
 info() { printf '%-44s %10s %s\n' "$1" "$2" "$3"; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# secs_since T0: the seconds since now_ms said T0, to the hundredth.
+secs_since() { awk -v t="$(($(now_ms) - $1))" 'BEGIN { printf "%.2f", t / 1000 }'; }
 
 echo "scale: $M movies, $P people in $D; $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 # Rebuild: one warm-up (page cache, claims in place), then one measured.
@@ -91,10 +93,10 @@ info "  baseline: read-floor, every profile read" "$floor" s
 t0=$(now_ms)
 (cd "$D" && find Movies People -name '*.json' -print0 |
 	xargs -0 -P "$(nproc)" -n 5000 cat >/dev/null)
-info "  baseline: cat of every profile, $(nproc) procs" "$(awk -v t="$(($(now_ms) - t0))" 'BEGIN { printf "%.2f", t / 1000 }')" s
+info "  baseline: cat of every profile, $(nproc) procs" "$(secs_since "$t0")" s
 t0=$(now_ms)
 (cd "$D" && find index/ext -type l -print0 | xargs -0 -P "$(nproc)" -n 5000 readlink >/dev/null)
-info "  baseline: readlink of every claim, $(nproc) procs" "$(awk -v t="$(($(now_ms) - t0))" 'BEGIN { printf "%.2f", t / 1000 }')" s
+info "  baseline: readlink of every claim, $(nproc) procs" "$(secs_since "$t0")" s
 info "index/movies*: size" "$(($(du -sb "$D"/index/movies* | awk '{ s += $1 } END { print s }') / 1048576))" MB
 info "index/people*: size" "$(($(du -sb "$D"/index/people* | awk '{ s += $1 } END { print s }') / 1048576))" MB
 # The check that mvctl check runs. The issue sets its time no target,
