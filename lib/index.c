@@ -123,7 +123,7 @@ idx_node_get(struct mv_index *ix, const char *id)
 	x = mv_xcalloc(1, movie ? sizeof *x : PERSON_SIZE);
 	x->idlen = (unsigned char)strlen(id);
 	memcpy(x->id, id, x->idlen + 1u);
-	x->num = atoll(id + 1);
+	x->num = idx_id_num(id);
 	map_put(m, x);
 	if (*n == *cap) {
 		*cap = *cap ? *cap * 2 : 1024;

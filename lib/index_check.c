@@ -181,7 +181,7 @@ entries_diff(char kind, long long s, const cJSON *fresh, const cJSON *disk, FILE
 			bad++;
 			continue;
 		}
-		num = atoll(id + 1);
+		num = idx_id_num(id);
 		if (num <= prev) {
 			fprintf(out, "%s: %s: out of order or repeated\n", name, id);
 			bad++;
@@ -281,7 +281,7 @@ shard_parse(struct check *c, char kind, const struct listed *l, const char *text
 	cJSON_ArrayForEach(it, arr) {
 		const char *id = mv_json_str(it, "id", "");
 
-		if (!mv_id_valid(id, kind) || atoll(id + 1) / SHARD_IDS != l->s) {
+		if (!mv_id_valid(id, kind) || idx_id_num(id) / SHARD_IDS != l->s) {
 			fprintf(c->out, "%s: %s: in index/%s/%05lld.json, not its shard\n", name, id,
 			    name, l->s);
 			c->bad++;

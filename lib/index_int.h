@@ -2,6 +2,7 @@
 #ifndef MV_INDEX_INT_H
 #define MV_INDEX_INT_H
 
+#include <limits.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -253,6 +254,22 @@ idx_kdir(char kind)
 	return kind == 'm' ? "movies" : "people";
 }
 
+/* The number of an id that mv_id_valid accepts ("p42" -> 42), as
+ * strtoll reads it (LLONG_MAX past it), without the locale that atoll
+ * looks up: a rebuild takes 900,000 ids apart, 3% of its instructions
+ * in strtol (callgrind). */
+static inline long long
+idx_id_num(const char *id)
+{
+	unsigned long long n = 0;
+
+	for (id++; *id >= '0' && *id <= '9'; id++) {
+		if (n > ((unsigned long long)LLONG_MAX - (unsigned)(*id - '0')) / 10)
+			return LLONG_MAX;
+		n = n * 10 + (unsigned)(*id - '0');
+	}
+	return (long long)n;
+}
 
 int idx_id_ok(const char *s, char kind);
 /* The node of id (valid: idx_id_ok), or NULL. */

@@ -656,7 +656,7 @@ record_right(char kind, const char *text, const struct mv_key *e)
 	const char *key[3] = { e->fold, e->added, e->last_read };
 	size_t klen[3] = { e->foldlen, e->addedlen, e->lastlen };
 	char *fold = cJSON_IsObject(it) ? mv_list_fold(it) : NULL;
-	int ok = cJSON_IsObject(it) && mv_id_valid(id, kind) && atoll(id + 1) == e->num &&
+	int ok = cJSON_IsObject(it) && mv_id_valid(id, kind) && idx_id_num(id) == e->num &&
 	    (signed char)mv_level_parse(mv_json_str(it, "level", "")) == e->level;
 
 	/* A person's record has the fold only. */

@@ -802,7 +802,7 @@ pend_finish(struct prof *p, char kind)
 		e->detail = e->doff == SIZE_MAX ? NULL : p->strs.buf + e->doff;
 		if (kind != 'p')
 			continue;
-		e->mnum = atoll(e->who + 1);
+		e->mnum = idx_id_num(e->who);
 		if (i && idx_pend_cmp(e - 1, e) > 0)
 			sorted = 0;
 	}

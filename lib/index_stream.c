@@ -187,7 +187,7 @@ idx_stream_credits(struct mv_index *ix, struct node *m, struct prof *p)
 
 	for (size_t i = 0; i < p->npend; i++) {
 		const struct pend *e = &p->pend[i];
-		long long pnum = atoll(e->who + 1);
+		long long pnum = idx_id_num(e->who);
 		const char *d = idx_intern(ix, e->detail, e->dlen);
 		size_t s = (size_t)pnum / SHARD_IDS;
 		struct bucket *bk;
@@ -508,7 +508,7 @@ person_add(struct mv_index *ix, const char *id, struct prof *p)
 
 	x->idlen = (unsigned char)strlen(id);
 	memcpy(x->id, id, x->idlen + 1u);
-	x->num = atoll(id + 1);
+	x->num = idx_id_num(id);
 	x->present = 1;
 	x->name = p->name;
 	x->level = idx_intern(ix, p->level, p->level ? strlen(p->level) : 0);
@@ -553,7 +553,7 @@ stream_take(void *ctx, size_t i, size_t slot)
 	struct mv_index *ix = bt->ix;
 	struct stream *st = ix->stream;
 	struct prof *p = &bt->profs[slot];
-	long long s = atoll(bt->ids[i] + 1) / SHARD_IDS;
+	long long s = idx_id_num(bt->ids[i]) / SHARD_IDS;
 
 	if (bt->res[slot] > 0) {
 		if (st->nx && s != st->cur) {
@@ -645,7 +645,7 @@ claims_mark(struct stream *st, struct claimlist *l, FILE *report)
 	for (size_t i = 0; i < l->n; i++) {
 		const char *name = l->name[i], *target = l->target[i];
 		struct holder *h = idx_id_ok(target, 'p') ? hset_get(&st->first, name) : NULL;
-		long long num = h ? atoll(target + 1) : 0;
+		long long num = h ? idx_id_num(target) : 0;
 
 		while (h && h->num != num)
 			h = h->next;
