@@ -203,7 +203,8 @@ struct pend {
 };
 
 struct prof {
-	char *id, *name, *level, *status, *imdb, *created, *vadded, *vpath;
+	const char *id, *level, *status;  /* into strs once scanned */
+	char *name, *imdb, *created, *vadded, *vpath;
 	char *mpath, *madded;  /* v2's main video, from videos[]: kept
 	                        * apart, as v1's "videos" are trailers */
 	int mrank;             /* its rank (scan_videos) */
@@ -214,8 +215,9 @@ struct prof {
 	size_t next, capext;
 	struct pend *pend;
 	size_t npend, cappend;
-	struct mv_buf strs;    /* the links' details, NUL-terminated: one
-	                        * buffer, not 1.6 million mallocs a rebuild */
+	struct mv_buf strs;    /* the links' details and the short strings,
+	                        * NUL-terminated: one buffer, not millions
+	                        * of mallocs a rebuild */
 	struct collof coll;    /* collection and releaseDate (movies) */
 };
 

@@ -125,10 +125,7 @@ idx_prof_clear(struct prof *p)
 	size_t cappend = p->cappend;
 	struct mv_buf strs = p->strs;
 
-	free(p->id);
 	free(p->name);
-	free(p->level);
-	free(p->status);
 	free(p->imdb);
 	free(p->created);
 	free(p->vadded);
@@ -635,7 +632,7 @@ static int
 scan_links(struct mv_js *s, struct prof *p, const char *idkey, char role)
 {
 	const char *k;
-	size_t n;
+	size_t n, idlen = strlen(idkey);
 	int first = 1, r;
 	char want = idkey[0] == 'p' ? 'p' : 'm';
 
@@ -660,7 +657,9 @@ scan_links(struct mv_js *s, struct prof *p, const char *idkey, char role)
 		if (mv_js_obj_begin(s) < 0)
 			return -1;
 		while ((r = mv_js_obj_next(s, &f2, &k, &n)) == 1) {
-			if (mv_js_key_is(k, n, idkey))
+			/* Not mv_js_key_is: for a key that is no literal,
+			 * its strlen is a call, 3 million a rebuild. */
+			if (n == idlen && memcmp(k, idkey, n) == 0)
 				r = get_id(s, who);
 			else if (mv_js_key_is(k, n, "character"))
 				r = get_detail(s, &p->strs, &ch, &chlen);
@@ -717,7 +716,7 @@ static int
 scan_profile(struct mv_js *s, struct prof *p, char kind)
 {
 	const char *k;
-	size_t n;
+	size_t n, len, off[3] = {SIZE_MAX, SIZE_MAX, SIZE_MAX};
 	int first = 1, r, isnum;
 
 	if (mv_js_obj_begin(s) < 0)
@@ -727,14 +726,14 @@ scan_profile(struct mv_js *s, struct prof *p, char kind)
 			r = get_num(s, &p->schema, &isnum);
 			p->has_schema = isnum;
 		} else if (mv_js_key_is(k, n, "id"))
-			r = idx_get_str(s, &p->id);
+			r = get_detail(s, &p->strs, &off[0], &len);
 		else if (mv_js_key_is(k, n, kind == 'm' ? "title" : "name"))
 			r = idx_get_str(s, &p->name);
 		else if (mv_js_key_is(k, n, "level"))
-			r = idx_get_str(s, &p->level);
+			r = get_detail(s, &p->strs, &off[1], &len);
 		else if (kind == 'm' && mv_js_key_is(k, n, "status"))
-			r = idx_get_str(s, &p->status);
-		else if (mv_js_key_is(k, n, "createdAt"))
+			r = get_detail(s, &p->strs, &off[2], &len);
+		else if (kind == 'm' && mv_js_key_is(k, n, "createdAt"))
 			r = idx_get_str(s, &p->created);
 		else if (kind == 'm' && mv_js_key_is(k, n, "year")) {
 			p->year_null = is_null(s);
@@ -769,6 +768,10 @@ scan_profile(struct mv_js *s, struct prof *p, char kind)
 	mv_js_ws(s);
 	if (s->p != s->e)
 		return mv_js_fail(s, "invalid JSON: data after the document");
+	/* p->strs is done growing: point into it. */
+	p->id = off[0] == SIZE_MAX ? NULL : p->strs.buf + off[0];
+	p->level = off[1] == SIZE_MAX ? NULL : p->strs.buf + off[1];
+	p->status = off[2] == SIZE_MAX ? NULL : p->strs.buf + off[2];
 	return 0;
 }
 
