@@ -65,16 +65,20 @@ struct clink {
 struct holder {
 	struct holder *next;
 	long long num;
-	uint32_t h;            /* mv_hash(key), its low bits */
+	uint32_t h;            /* hset_hash(key) */
 	unsigned char claimed; /* index/ext/p names it for num */
 	char key[];
 };
 
 /* The first holder of each key: open addressing, at most half full, of
  * bare pointers. An mv_table slot is 24 bytes and, at 500,000 people,
- * was a 25 MB array (36 MB while it grew) beside 14 MB of holders. */
+ * was a 25 MB array (36 MB while it grew) beside 14 MB of holders.
+ * Beside each pointer, its holder's hash (never 0: 0 is an empty
+ * slot): a probe passes other keys without reading their holders, a
+ * cache miss each, 2.6% of a rebuild (perf). */
 struct hset {
 	struct holder **slot;
+	uint32_t *hash;
 	size_t cap, n;
 };
 
@@ -325,41 +329,68 @@ links_merge(struct node *x, const struct clink *c, size_t nc)
 
 /* ---- the holders of outside ids ----------------------------------------- */
 
-/* The slot of key (hash h) in set t (not empty), or the empty one where
- * it would go. */
-static struct holder **
+static uint32_t
+hset_hash(const char *key)
+{
+	uint32_t h = (uint32_t)mv_hash(key);
+
+	return h ? h : 1;
+}
+
+/* The slot of key (hash h, from hset_hash) in set t (not empty), or
+ * the empty one where it would go. */
+static size_t
 hset_probe(const struct hset *t, const char *key, uint32_t h)
 {
 	size_t mask = t->cap - 1, i;
 
-	for (i = h & mask; t->slot[i]; i = (i + 1) & mask)
-		if (t->slot[i]->h == h && strcmp(t->slot[i]->key, key) == 0)
+	for (i = h & mask; t->hash[i]; i = (i + 1) & mask)
+		if (t->hash[i] == h && strcmp(t->slot[i]->key, key) == 0)
 			break;
-	return &t->slot[i];
+	return i;
 }
 
 static struct holder *
 hset_get(const struct hset *t, const char *key)
 {
-	return t->cap ? *hset_probe(t, key, (uint32_t)mv_hash(key)) : NULL;
+	return t->cap ? t->slot[hset_probe(t, key, hset_hash(key))] : NULL;
 }
 
-/* Add h, whose key the set does not hold. */
+/* Room for n keys without growing. */
 static void
-hset_add(struct hset *t, struct holder *h)
+hset_reserve(struct hset *t, size_t n)
+{
+	size_t cap = t->cap ? t->cap : 1024;
+	struct hset g;
+
+	while (n * 2 > cap)
+		cap *= 2;
+	if (cap == t->cap)
+		return;
+	g = (struct hset){mv_xcalloc(cap, sizeof *g.slot), mv_xcalloc(cap, sizeof *g.hash),
+	    cap, t->n};
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->hash[i]) {
+			size_t j = hset_probe(&g, t->slot[i]->key, t->hash[i]);
+
+			g.slot[j] = t->slot[i];
+			g.hash[j] = t->hash[i];
+		}
+	free(t->slot);
+	free(t->hash);
+	*t = g;
+}
+
+/* Add h at slot i, where hset_probe found no holder of its key. */
+static void
+hset_add(struct hset *t, size_t i, struct holder *h)
 {
 	if ((t->n + 1) * 2 > t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 1024;
-		struct hset g = {mv_xcalloc(cap, sizeof *g.slot), cap, 0};
-
-		for (size_t i = 0; i < t->cap; i++)
-			if (t->slot[i])
-				*hset_probe(&g, t->slot[i]->key, t->slot[i]->h) = t->slot[i];
-		free(t->slot);
-		t->slot = g.slot;
-		t->cap = cap;
+		hset_reserve(t, t->n + 1);
+		i = hset_probe(t, h->key, h->h);
 	}
-	*hset_probe(t, h->key, h->h) = h;
+	t->slot[i] = h;
+	t->hash[i] = h->h;
 	t->n++;
 }
 
@@ -367,7 +398,7 @@ hset_add(struct hset *t, struct holder *h)
 static int
 holder_add(struct stream *st, const char *key, long long num)
 {
-	size_t len = strlen(key), sz = (offsetof(struct holder, key) + len + 1 + 7) & ~(size_t)7;
+	size_t len = strlen(key), sz = (offsetof(struct holder, key) + len + 1 + 7) & ~(size_t)7, i;
 	struct holder *h, *f;
 
 	if (sz > st->hleft) {
@@ -385,11 +416,14 @@ holder_add(struct stream *st, const char *key, long long num)
 	st->hleft -= sz;
 	h->next = NULL;
 	h->num = num;
-	h->h = (uint32_t)mv_hash(key);
+	h->h = hset_hash(key);
 	h->claimed = 0;
 	memcpy(h->key, key, len + 1);
-	if (!st->first.cap || !(f = *hset_probe(&st->first, h->key, h->h))) {
-		hset_add(&st->first, h);
+	if (!st->first.cap)
+		hset_reserve(&st->first, 1);
+	i = hset_probe(&st->first, h->key, h->h);
+	if (!(f = st->first.slot[i])) {
+		hset_add(&st->first, i, h);
 		return 1;
 	}
 	/* Two people with one outside id: rare, a short chain. */
@@ -603,6 +637,9 @@ idx_stream_people(struct mv_index *ix)
 	 * heap on top of them. */
 	malloc_trim(0);
 	v = list_take(st, &n);
+	/* Most people have an outside id: room for one each, not grown
+	 * (and every key rehashed) twenty times. */
+	hset_reserve(&st->first, n);
 	bt->ix = ix;
 	bt->ids = mv_xmalloc((n + 1) * sizeof *bt->ids);
 	for (size_t i = 0; i < n; i++)
@@ -711,5 +748,6 @@ idx_stream_free(struct stream *st)
 	free(st->hchunk);
 	free(st->hused);
 	free(st->first.slot);
+	free(st->first.hash);
 	free(st);
 }
