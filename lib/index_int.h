@@ -225,6 +225,7 @@ struct prof {
 struct fileid {
 	char id[MV_IDBUF];
 	unsigned char len;
+	unsigned char regular; /* readdir said a regular file (DT_REG) */
 };
 
 /*
@@ -237,6 +238,7 @@ struct fileid {
 struct batch {
 	struct mv_index *ix;
 	const char **ids;      /* into the fileid lists */
+	unsigned char *regular;  /* the fileids' regular, in ids' order */
 	size_t n;
 	struct prof profs[WINDOW];
 	const char *why[WINDOW];

@@ -990,6 +990,7 @@ idx_list_ids(const char *dir, char kind, size_t *n)
 		memcpy(f->id, e->d_name, len - 5);
 		f->id[len - 5] = '\0';
 		f->len = (unsigned char)(len - 5);
+		f->regular = e->d_type == DT_REG;
 		if (idx_id_ok(f->id, kind))
 			(*n)++;
 	}

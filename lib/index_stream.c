@@ -642,12 +642,15 @@ idx_stream_people(struct mv_index *ix)
 	hset_reserve(&st->first, n);
 	bt->ix = ix;
 	bt->ids = mv_xmalloc((n + 1) * sizeof *bt->ids);
-	for (size_t i = 0; i < n; i++)
+	bt->regular = mv_xmalloc(n + 1);
+	for (size_t i = 0; i < n; i++) {
+		bt->regular[bt->n] = v[i].regular;
 		bt->ids[bt->n++] = v[i].id;
+	}
 	ix->doc[1].nshards = 0;
 	mv_profiles_read(&(struct mv_profiles){
-		.ids = bt->ids, .n = bt->n, .max = MV_PROFILE_MAX, .window = WINDOW,
-		.scan = idx_batch_scan, .take = stream_take, .ctx = bt});
+		.ids = bt->ids, .regular = bt->regular, .n = bt->n, .max = MV_PROFILE_MAX,
+		.window = WINDOW, .scan = idx_batch_scan, .take = stream_take, .ctx = bt});
 	if (st->nx && st->r == 0)
 		st->r = shard_flush(ix, &ix->text);
 	nodes_free(st);
@@ -662,6 +665,7 @@ idx_stream_people(struct mv_index *ix)
 	st->nodd = st->capodd = 0;
 	free(v);
 	free(bt->ids);
+	free(bt->regular);
 	free(bt);
 	/* The same for the credits and the shards', before the claims. */
 	malloc_trim(0);

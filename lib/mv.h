@@ -612,6 +612,8 @@ int mv_profile_read(int dfd, const char *id, size_t max, struct mv_buf *b,
  */
 struct mv_profiles {
 	const char *const *ids;
+	const unsigned char *regular;  /* or NULL: regular[i], a listing's
+	                        * readdir called item i a regular file */
 	size_t n;
 	size_t max;             /* larger files: "document too large" */
 	size_t window;          /* 0: none */

@@ -165,6 +165,27 @@ rebuilt_items() { # movies|people
 	assert_output "p1 p2"
 }
 
+@test "mvindex --rebuild: a profile longer than one read is read whole; a FIFO or a folder named like one is refused" {
+	# Readers stop at a short read of a file readdir calls regular, and
+	# read again when the room was filled: 256 KiB is the first room.
+	head -c 400000 /dev/zero | tr '\0' x >"$BATS_TEST_TMPDIR/bio"
+	jq --rawfile bio "$BATS_TEST_TMPDIR/bio" \
+		'.id = "p4" | .externalIds = {tmdb: 9004} | .biography = $bio | .name = "Long Read"' \
+		"$MV_DATA/People/p1.json" >"$MV_DATA/People/p4.json"
+	[ "$(stat -c %s "$MV_DATA/People/p4.json")" -gt 300000 ]
+	mkfifo "$MV_DATA/Movies/m8.json"
+	mkdir "$MV_DATA/Movies/m9.json"
+	run --separate-stderr timeout 20 mvindex --rebuild
+	[ "$status" -eq 65 ]
+	[ "${stderr_lines[0]}" = "mvindex: unable to read Movies/m8.json: not a regular file" ]
+	[ "${stderr_lines[1]}" = "mvindex: unable to read Movies/m9.json: not a regular file" ]
+	[ "${stderr_lines[2]}" = "mvindex: 2 documents skipped, 0 claim conflicts" ]
+	[ "${#stderr_lines[@]}" -eq 3 ]
+	run jq -r '.items[] | select(.id == "p4") | .name' "$(people_index "$MV_DATA")"
+	assert_output "Long Read"
+	[ "$(readlink "$IX/ext/p/tmdb:9004")" = p4 ]
+}
+
 @test "mvindex --rebuild: recreates claims, drops stale ones, reports conflicts" {
 	mkdir -p "$IX/ext/m"
 	ln -s m2 "$IX/ext/m/tmdb:999"     # m2 has no tmdb:999: stale
