@@ -52,17 +52,18 @@ jstr_n(struct mv_buf *b, const char *s, size_t n)
 {
 	size_t i = 0, lim;
 	const char *run = s;
-	uint64_t w;
+	uint64_t w, m;
 
 	put(b, "\"", 1);
 	while (i < n) {
 		if (i + 8 <= n) {
 			memcpy(&w, s + i, 8);
-			if (!mv_json_word_special(w, 0)) {
+			if (!(m = mv_json_word_special(w, 0))) {
 				i += 8;
 				continue;
 			}
 			lim = i + 8;
+			i += mv_json_word_first(m);
 		} else
 			lim = n;
 		for (; i < lim; i++) {

@@ -409,6 +409,21 @@ mv_json_word_special(uint64_t w, uint64_t high)
 }
 
 /*
+ * Where in w the first byte mv_json_word_special flagged is (m, nonzero,
+ * what it returned): 0 to 7, in memory order. Its lowest flag is
+ * exact: a borrow in those tests only sets flags above a true one.
+ */
+static inline unsigned
+mv_json_word_first(uint64_t m)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (unsigned)__builtin_ctzll(m) >> 3;
+#else
+	return (unsigned)__builtin_clzll(m) >> 3;
+#endif
+}
+
+/*
  * A cursor over borrowed bytes [p, e): the text must outlive it, and
  * every pointer it hands out points into that text. Each reader skips
  * white space first, validates what it passes (RFC 8259: number grammar,
