@@ -1,4 +1,5 @@
 /* test_scan.c: unit tests for the JSON pull scanner (lib/scan.c). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -257,12 +258,43 @@ test_utf8_valid(void)
 	ok(!mv_utf8_valid("\xe2\x82", 2), "a cut sequence is not");
 }
 
+/*
+ * Numbers: integers of up to 15 digits are read without strtod; every
+ * number comes out as strtod reads it, at the 15/16-digit edge too.
+ */
+static void
+test_numbers(void)
+{
+	static const char *nums[] = {
+		"0", "-0", "7", "-7", "42", "1999", "9007199254740991",
+		"123456789012345", "-123456789012345", "999999999999999",
+		"1000000000000000", "1234567890123456", "12345678901234567890",
+		"1.5", "-0.25", "1e3", "2E-2", "62.0", "10.0e1",
+	};
+	int bad = 0;
+
+	for (size_t i = 0; i < sizeof nums / sizeof *nums; i++) {
+		struct mv_js s;
+		double v = -1, want = strtod(nums[i], NULL);
+		size_t n = strlen(nums[i]);
+
+		mv_js_init(&s, nums[i], n, 0);
+		if (mv_js_num(&s, &v) != 0 || s.p != s.e || v != want ||
+		    signbit(v) != signbit(want)) {
+			if (bad++ < 5)
+				printf("# %s: %.17g, strtod says %.17g\n", nums[i], v, want);
+		}
+	}
+	ok(bad == 0, "numbers read as strtod reads them");
+}
+
 int
 main(void)
 {
 	test_pull();
 	test_strict();
 	test_string_lanes();
+	test_numbers();
 	test_utf8_valid();
 	return tap_done();
 }
