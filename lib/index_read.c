@@ -235,13 +235,25 @@ scan_ext(struct mv_js *s, struct prof *p)
 			} else
 				free(val);
 		} else if (s->p < s->e && (*s->p == '-' || (*s->p >= '0' && *s->p <= '9'))) {
+			const char *t0 = s->p;
+
 			if (mv_js_num(s, &v) < 0)
 				return -1;
 			if (v == floor(v) && v > 0 && v < 9007199254740992.0) {
 				char num[24];
+				size_t nl = (size_t)(s->p - t0), d = 0;
 
-				ext_add(p, ext_key(src, n, num,
-				    (size_t)snprintf(num, sizeof num, "%lld", (long long)v)));
+				/* Digits alone are the number's own decimal (JSON
+				 * has no leading zeros): no snprintf, 600,000 of
+				 * them a rebuild. */
+				while (d < nl && t0[d] >= '0' && t0[d] <= '9')
+					d++;
+				if (d == nl && nl < sizeof num) {
+					memcpy(num, t0, nl);
+					num[nl] = '\0';
+				} else
+					nl = (size_t)snprintf(num, sizeof num, "%lld", (long long)v);
+				ext_add(p, ext_key(src, n, num, nl));
 				if (strcmp(src, "tmdb") == 0) {
 					p->tmdb = v;
 					p->has_tmdb = 1;

@@ -186,6 +186,20 @@ rebuilt_items() { # movies|people
 	[ "$(readlink "$IX/ext/p/tmdb:9004")" = p4 ]
 }
 
+@test "mvindex --rebuild: an outside id spelled 1e3 or 62.0 is the number's decimal, as check reads it" {
+	jq '.externalIds.tmdb = 1e3' "$MV_DATA/People/p2.json" >"$BATS_TEST_TMPDIR/p2"
+	sed 's/"tmdb": *1000/"tmdb": 1e3/' "$BATS_TEST_TMPDIR/p2" >"$MV_DATA/People/p2.json"
+	sed 's/"tmdb": *\([0-9]*\)/"tmdb": \1.0/' "$MV_DATA/Movies/m1.json" >"$BATS_TEST_TMPDIR/m1"
+	mv "$BATS_TEST_TMPDIR/m1" "$MV_DATA/Movies/m1.json"
+	grep -q '"tmdb": 1e3' "$MV_DATA/People/p2.json"
+	grep -q '"tmdb": 63.0' "$MV_DATA/Movies/m1.json"
+	run -0 mvindex --rebuild
+	[ "$(readlink "$IX/ext/p/tmdb:1000")" = p2 ]
+	[ "$(readlink "$IX/ext/m/tmdb:63")" = m1 ]
+	run -0 mvindex --check
+	assert_output ""
+}
+
 @test "mvindex --rebuild: recreates claims, drops stale ones, reports conflicts" {
 	mkdir -p "$IX/ext/m"
 	ln -s m2 "$IX/ext/m/tmdb:999"     # m2 has no tmdb:999: stale
