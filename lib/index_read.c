@@ -565,7 +565,12 @@ scan_titles(struct mv_js *s, char **out)
 			continue;
 		}
 		mark = b.len;
-		mv_buf_printf(&b, "%s\"%.*s\":", b.len > 1 ? "," : "", (int)n, k);
+		/* Not mv_buf_printf: 1,800 instructions a title. */
+		if (b.len > 1)
+			mv_buf_add(&b, ",", 1);
+		mv_buf_add(&b, "\"", 1);
+		mv_buf_add(&b, k, n);
+		mv_buf_add(&b, "\":", 2);
 		if ((r = raw_str(s, &b)) < 0)
 			break;
 		if (r == 0)
