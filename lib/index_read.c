@@ -17,17 +17,13 @@ idx_get_str(struct mv_js *s, char **out)
 {
 	const char *t;
 	size_t n;
-	int esc;
+	int esc, r = mv_js_str_or_skip(s, &t, &n, &esc);
 
-	mv_js_ws(s);
-	if (s->p < s->e && *s->p == '"') {
-		if (mv_js_str(s, &t, &n, &esc) < 0)
-			return -1;
-		free(*out);
-		*out = mv_js_decode(t, n, esc);
-		return 0;
-	}
-	return mv_js_skip(s);
+	if (r <= 0)
+		return r;
+	free(*out);
+	*out = mv_js_decode(t, n, esc);
+	return 0;
 }
 
 /* The string value at s as bytes: *t, *n point into the text or, for a
@@ -37,14 +33,11 @@ idx_get_str(struct mv_js *s, char **out)
 static int
 get_bytes(struct mv_js *s, const char **t, size_t *n, char **dec)
 {
-	int esc;
+	int esc, r;
 
 	*dec = NULL;
-	mv_js_ws(s);
-	if (s->p >= s->e || *s->p != '"')
-		return mv_js_skip(s) < 0 ? -1 : 0;
-	if (mv_js_str(s, t, n, &esc) < 0)
-		return -1;
+	if ((r = mv_js_str_or_skip(s, t, n, &esc)) <= 0)
+		return r;
 	if (esc) {
 		*t = *dec = mv_js_decode(*t, *n, esc);
 		*n = strlen(*dec);
@@ -296,14 +289,9 @@ scan_video(struct mv_js *s, struct prof *p)
 static int
 raw_ref(struct mv_js *s, const char **t, size_t *n)
 {
-	int esc;
+	int esc, r = mv_js_str_or_skip(s, t, n, &esc);
 
-	mv_js_ws(s);
-	if (s->p >= s->e || *s->p != '"')
-		return mv_js_skip(s) < 0 ? -1 : 0;
-	if (mv_js_str(s, t, n, &esc) < 0)
-		return -1;
-	return *n > 0;
+	return r <= 0 ? r : *n > 0;
 }
 
 /* true at s: 1, anything else (skipped): 0, -1 on error. */
@@ -526,15 +514,10 @@ raw_str(struct mv_js *s, struct mv_buf *b)
 {
 	const char *t;
 	size_t n;
-	int esc;
+	int r;
 
-	mv_js_ws(s);
-	if (s->p >= s->e || *s->p != '"')
-		return mv_js_skip(s) < 0 ? -1 : 0;
-	if (mv_js_str(s, &t, &n, &esc) < 0)
-		return -1;
-	if (n == 0)
-		return 0;
+	if ((r = raw_ref(s, &t, &n)) <= 0)
+		return r;
 	mv_buf_add(b, "\"", 1);
 	mv_buf_add(b, t, n);
 	mv_buf_add(b, "\"", 1);

@@ -451,6 +451,10 @@ void mv_js_ws(struct mv_js *s);
 /* A string: *start and *len the raw bytes between the quotes (borrowed),
  * *esc whether they hold escapes (then mv_js_decode them). */
 int mv_js_str(struct mv_js *s, const char **start, size_t *len, int *esc);
+/* A string as mv_js_str reads it: 1; any other value is skipped: 0;
+ * -1 on an error. One call where a reader takes a string if one is
+ * there: millions a rebuild. */
+int mv_js_str_or_skip(struct mv_js *s, const char **start, size_t *len, int *esc);
 /* Unescape raw string bytes from mv_js_str: malloc'd, NUL-terminated
  * (a decoded \u0000 ends it early). */
 char *mv_js_decode(const char *p, size_t n, int esc);

@@ -276,6 +276,15 @@ mv_js_str(struct mv_js *s, const char **start, size_t *len, int *esc)
 	return js_str(s, start, len, esc);
 }
 
+int
+mv_js_str_or_skip(struct mv_js *s, const char **start, size_t *len, int *esc)
+{
+	ws(s);
+	if (s->p >= s->e || *s->p != '"')
+		return mv_js_skip(s) < 0 ? -1 : 0;
+	return js_str(s, start, len, esc) < 0 ? -1 : 1;
+}
+
 /* The number at p (its first byte is there): the byte after it, or NULL
  * if the grammar is not met ("-", "01", "1.", "1e"). */
 static inline const char *

@@ -138,13 +138,10 @@ str_val(struct mv_js *s, char **out)
 {
 	const char *p;
 	size_t n;
-	int esc;
+	int esc, r = mv_js_str_or_skip(s, &p, &n, &esc);
 
-	mv_js_ws(s);
-	if (s->p >= s->e || *s->p != '"')
-		return mv_js_skip(s);
-	if (mv_js_str(s, &p, &n, &esc) < 0)
-		return -1;
+	if (r <= 0)
+		return r;
 	*out = mv_js_decode(p, n, esc);
 	return 0;
 }
