@@ -72,16 +72,22 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 secs_since() { awk -v t="$(($(now_ms) - $1))" 'BEGIN { printf "%.2f", t / 1000 }'; }
 
 echo "scale: $M movies, $P people in $D; $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
-# Rebuild: one warm-up (page cache, claims in place), then one measured.
+# Rebuild: one warm-up (page cache, claims in place), then three
+# measured, the median judged: a VM's speed moves by a third within
+# minutes, and one run is as likely its worst moment as its best.
 if part mvindex; then
 "$B/bin/mvindex" --data "$D" --rebuild
-/usr/bin/time -f '%e %M %U %S' -o "$tmp/time" "$B/bin/mvindex" --data "$D" --rebuild
-read -r wall rss usr sys <"$tmp/time"
-row "mvindex --rebuild, warm: wall" "$wall" s "<" 5
-row "mvindex --rebuild, warm: max RSS" "$((rss / 1024))" MB "<" 300
+for i in 1 2 3; do
+	/usr/bin/time -f '%e %M %U %S' -o "$tmp/time" "$B/bin/mvindex" --data "$D" --rebuild
+	cat "$tmp/time" >>"$tmp/rebuilds"
+done
+read -r wall rss usr sys < <(sort -n "$tmp/rebuilds" | sed -n 2p)
+row "mvindex --rebuild, warm: wall, median of 3" "$wall" s "<" 5
+info "  the three" "$(cut -d' ' -f1 "$tmp/rebuilds" | paste -sd' ')" s
+row "mvindex --rebuild, warm: max RSS" "$(($(sort -n -k2 "$tmp/rebuilds" | tail -1 | cut -d' ' -f2) / 1024))" MB "<" 300
 # Its CPU time beside the wall: CPU / CPUs near the wall says the
-# rebuild is bound by the CPUs, not by waits (this VM's speed moves by
-# a third within minutes; compare builds in alternated runs).
+# rebuild is bound by the CPUs, not by waits (compare builds in
+# alternated runs).
 info "  its CPU time, user + sys" "$(awk -v u="$usr" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')" "s on $(nproc) CPUs"
 # Baselines in the same run: what reading every profile costs, which a
 # rebuild must do while the profiles are the truth, one file each.
