@@ -230,8 +230,12 @@ window_take(struct reader *rd)
 		r->take(r->ctx, i, k);
 		pthread_mutex_lock(&rd->mu);
 		rd->applied = i + 1;
-		/* Sleepers wait for a quarter window of room, not one slot. */
-		if (rd->sleepers && rd->applied % (rd->window < 4 ? 1 : rd->window / 4) == 0)
+		/* Sleepers wait for a sixteenth of the window, not one slot:
+		 * a wake-up per item costs more than the item. Not a
+		 * quarter: while 256 items were taken the readers slept,
+		 * and the taker then waited on them (alternated rebuilds
+		 * at 100,000 movies: 2 to 4% faster, in 8 pairs of 10). */
+		if (rd->sleepers && rd->applied % (rd->window < 16 ? 1 : rd->window / 16) == 0)
 			pthread_cond_broadcast(&rd->room);
 		pthread_mutex_unlock(&rd->mu);
 	}
