@@ -66,7 +66,6 @@ struct clink {
 struct holder {
 	struct holder *next;
 	long long num;
-	uint32_t h;            /* hset_hash(key) */
 	unsigned char claimed; /* index/ext/p names it for num */
 	char key[];
 };
@@ -76,7 +75,8 @@ struct holder {
  * was a 25 MB array (36 MB while it grew) beside 14 MB of holders.
  * Beside each pointer, its holder's hash (never 0: 0 is an empty
  * slot): a probe passes other keys without reading their holders, a
- * cache miss each, 2.6% of a rebuild (perf). */
+ * cache miss each, 2.6% of a rebuild (perf). idx_stream_people sizes
+ * it before the first holder comes. */
 struct hset {
 	struct holder **slot;
 	uint32_t *hash;
@@ -382,16 +382,17 @@ hset_reserve(struct hset *t, size_t n)
 	*t = g;
 }
 
-/* Add h at slot i, where hset_probe found no holder of its key. */
+/* Add h, of hash h, at slot i, where hset_probe found no holder of its
+ * key. */
 static void
-hset_add(struct hset *t, size_t i, struct holder *h)
+hset_add(struct hset *t, size_t i, struct holder *x, uint32_t h)
 {
 	if ((t->n + 1) * 2 > t->cap) {
 		hset_reserve(t, t->n + 1);
-		i = hset_probe(t, h->key, h->h);
+		i = hset_probe(t, x->key, h);
 	}
-	t->slot[i] = h;
-	t->hash[i] = h->h;
+	t->slot[i] = x;
+	t->hash[i] = h;
 	t->n++;
 }
 
@@ -400,6 +401,7 @@ static int
 holder_add(struct stream *st, const char *key, long long num)
 {
 	size_t len = strlen(key), sz = (offsetof(struct holder, key) + len + 1 + 7) & ~(size_t)7, i;
+	uint32_t hash = hset_hash(key);
 	struct holder *h, *f;
 
 	if (sz > st->hleft) {
@@ -417,14 +419,11 @@ holder_add(struct stream *st, const char *key, long long num)
 	st->hleft -= sz;
 	h->next = NULL;
 	h->num = num;
-	h->h = hset_hash(key);
 	h->claimed = 0;
 	memcpy(h->key, key, len + 1);
-	if (!st->first.cap)
-		hset_reserve(&st->first, 1);
-	i = hset_probe(&st->first, h->key, h->h);
+	i = hset_probe(&st->first, h->key, hash);
 	if (!(f = st->first.slot[i])) {
-		hset_add(&st->first, i, h);
+		hset_add(&st->first, i, h, hash);
 		return 1;
 	}
 	/* Two people with one outside id: rare, a short chain. */
