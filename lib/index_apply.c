@@ -420,25 +420,13 @@ scan_profiles(struct mv_index *ix)
 		n[1] = 0;
 	} else
 		v[1] = idx_list_ids("People", 'p', &n[1]);
-	b->ids = mv_xmalloc((n[0] + n[1] + 1) * sizeof *b->ids);
-	b->regular = mv_xmalloc(n[0] + n[1] + 1);
-	for (int k = 0; k < 2; k++)
-		for (size_t i = 0; i < n[k]; i++) {
-			b->regular[b->n] = v[k][i].regular;
-			b->ids[b->n++] = v[k][i].id;
-		}
-	mv_profiles_read(&(struct mv_profiles){
-		.ids = b->ids, .regular = b->regular, .n = b->n, .max = MV_PROFILE_MAX,
-		.window = WINDOW,
-		.scan = idx_batch_scan, .take = scan_take, .ctx = b});
-	for (size_t i = 0; i < WINDOW; i++)
-		idx_prof_free(&b->profs[i]);
+	idx_batch_add(b, v[0], n[0]);
+	idx_batch_add(b, v[1], n[1]);
+	idx_batch_read(b, scan_take);
 	skipped = b->skipped;
+	idx_batch_free(b);
 	free(v[0]);
 	free(v[1]);
-	free(b->ids);
-	free(b->regular);
-	free(b);
 	return skipped;
 }
 

@@ -313,9 +313,14 @@ int idx_pend_cmp(const void *a, const void *b);
 void idx_read_free(void);
 /* Sorted list of the ids of kind in dir ("Movies"); malloc'd, *n of them. */
 struct fileid *idx_list_ids(const char *dir, char kind, size_t *n);
-/* mv_profiles_read's scan for a struct batch (ctx). */
-void idx_batch_scan(void *ctx, size_t i, size_t slot, const char *text, size_t len,
-    const char *why, int err);
+/* Add the n ids of listing v to b's items, with what readdir said of
+ * each; v must outlive the reading. */
+void idx_batch_add(struct batch *b, const struct fileid *v, size_t n);
+/* Read b's items on every CPU (mv_profiles_read), take applying each,
+ * in id order, on this thread. */
+void idx_batch_read(struct batch *b, void (*take)(void *ctx, size_t i, size_t slot));
+/* Free b, its profiles and its items (not the listings). */
+void idx_batch_free(struct batch *b);
 
 /* ---- index_write.c: serialising ----------------------------------------- */
 

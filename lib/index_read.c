@@ -894,8 +894,9 @@ prof_text(const char *id, struct prof *p, const char *text, size_t len,
 	return 1;
 }
 
-void
-idx_batch_scan(void *ctx, size_t i, size_t slot, const char *text, size_t len,
+/* mv_profiles_read's scan for a struct batch (ctx), on a reader. */
+static void
+batch_scan(void *ctx, size_t i, size_t slot, const char *text, size_t len,
     const char *why, int err)
 {
 	struct batch *b = ctx;
@@ -911,6 +912,35 @@ idx_prof_warn(const char *id, const char *why)
 {
 	mv_warnx("unable to read %s/%s.json: %s", id[0] == 'm' ? "Movies" : "People",
 	    id, why);
+}
+
+void
+idx_batch_add(struct batch *b, const struct fileid *v, size_t n)
+{
+	b->ids = mv_xrealloc(b->ids, (b->n + n + 1) * sizeof *b->ids);
+	b->regular = mv_xrealloc(b->regular, b->n + n + 1);
+	for (size_t i = 0; i < n; i++) {
+		b->regular[b->n] = v[i].regular;
+		b->ids[b->n++] = v[i].id;
+	}
+}
+
+void
+idx_batch_read(struct batch *b, void (*take)(void *ctx, size_t i, size_t slot))
+{
+	mv_profiles_read(&(struct mv_profiles){
+		.ids = b->ids, .regular = b->regular, .n = b->n, .max = MV_PROFILE_MAX,
+		.window = WINDOW, .scan = batch_scan, .take = take, .ctx = b});
+}
+
+void
+idx_batch_free(struct batch *b)
+{
+	for (size_t i = 0; i < WINDOW; i++)
+		idx_prof_free(&b->profs[i]);
+	free(b->ids);
+	free(b->regular);
+	free(b);
 }
 
 void

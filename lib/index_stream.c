@@ -641,22 +641,14 @@ idx_stream_people(struct mv_index *ix)
 	 * (and every key rehashed) twenty times. */
 	hset_reserve(&st->first, n);
 	bt->ix = ix;
-	bt->ids = mv_xmalloc((n + 1) * sizeof *bt->ids);
-	bt->regular = mv_xmalloc(n + 1);
-	for (size_t i = 0; i < n; i++) {
-		bt->regular[bt->n] = v[i].regular;
-		bt->ids[bt->n++] = v[i].id;
-	}
+	idx_batch_add(bt, v, n);
 	ix->doc[1].nshards = 0;
-	mv_profiles_read(&(struct mv_profiles){
-		.ids = bt->ids, .regular = bt->regular, .n = bt->n, .max = MV_PROFILE_MAX,
-		.window = WINDOW, .scan = idx_batch_scan, .take = stream_take, .ctx = bt});
+	idx_batch_read(bt, stream_take);
 	if (st->nx && st->r == 0)
 		st->r = shard_flush(ix, &ix->text);
 	nodes_free(st);
-	for (size_t i = 0; i < WINDOW; i++)
-		idx_prof_free(&bt->profs[i]);
 	st->skipped += bt->skipped;
+	idx_batch_free(bt);
 	/* The credits are spent: the claims that follow need the holders. */
 	for (size_t i = 0; i < st->nbk; i++)
 		bucket_free(&st->bk[i]);
@@ -664,9 +656,6 @@ idx_stream_people(struct mv_index *ix)
 	st->odd = NULL;
 	st->nodd = st->capodd = 0;
 	free(v);
-	free(bt->ids);
-	free(bt->regular);
-	free(bt);
 	/* The same for the credits and the shards', before the claims. */
 	malloc_trim(0);
 	return st->r;
